@@ -1,0 +1,94 @@
+// buildApp(): the Fastify application with every module's routes, no listen, so tests use
+// app.inject(). Schemas (zod) drive validation, serialisation and the OpenAPI document.
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Config } from './config.ts';
+import type { Clock } from './platform/clock.ts';
+import type { DatabaseHandle } from './platform/db/database.ts';
+import { actorOf } from './platform/http/context.ts';
+import { registerErrorHandling } from './platform/http/error-handler.ts';
+import { registerMetrics } from './platform/http/metrics.ts';
+import { registerSecurity, type RegisteredRoute } from './platform/http/security.ts';
+import { loggerOptions } from './platform/log.ts';
+import { imageActions, type Action } from './modules/access/policy.ts';
+import { registerAuditRoutes } from './modules/audit/audit.routes.ts';
+import { registerAuthRoutes } from './modules/auth/auth.routes.ts';
+import { registerAccountRoutes } from './modules/auth/accounts.routes.ts';
+import { registerTokenRoutes } from './modules/auth/tokens.routes.ts';
+import { registerAuthorisationRoutes } from './modules/authorisations/authorisations.routes.ts';
+import { registerCameraRoutes } from './modules/cameras/cameras.routes.ts';
+import { registerCommuneRoutes } from './modules/communes/communes.routes.ts';
+import { registerHealthRoutes } from './modules/health/health.routes.ts';
+import { registerSettingsRoutes } from './modules/settings/settings.routes.ts';
+import { registerSiteRoutes } from './modules/sites/sites.routes.ts';
+import type { Services } from './services.ts';
+import { version } from './version.ts';
+
+export interface AppDependencies {
+  config: Config;
+  database: DatabaseHandle;
+  clock: Clock;
+  services: Services;
+}
+
+export type VigieApp = FastifyInstance & { vigieRoutes: RegisteredRoute[] };
+
+export async function buildApp(deps: AppDependencies): Promise<VigieApp> {
+  const { config, services, clock } = deps;
+  const app = Fastify({
+    logger: loggerOptions(config.logLevel),
+    trustProxy: config.trustProxy,
+    bodyLimit: 32 * 1024 * 1024, // inventory CSV imports of thousands of cameras
+    // Per-request lines only when debugging: the audit log is the record of who did what.
+    logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandling(app);
+  await app.register(cookie);
+  app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string' }, (_request, body, done) => done(null, body));
+  const routes = registerSecurity(app, { resolveSession: (token) => services.sessions.resolve(token), resolveToken: (token) => services.tokens.resolve(token) }, clock, async (request, error) => {
+    const access = request.routeOptions.config.access as Action;
+    // Refused attempts to see images are traced too (LEGAL 10).
+    if (imageActions.has(access)) {
+      await services.audit.recordAlone(actorOf(request), { action: 'access.denied', details: { route: request.routeOptions.url, access, code: error.code } });
+    }
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Vigie API', description: 'API du centre de supervision urbain / CSU API. Errors: {code, message}.', version },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'vigie_session' },
+          token: { type: 'http', scheme: 'bearer' },
+        },
+      },
+      security: [{ session: [] }, { token: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, () => app.swagger());
+
+  registerMetrics(app);
+
+  registerHealthRoutes(app, deps);
+  registerAuthRoutes(app, services, config, clock);
+  registerAccountRoutes(app, services);
+  registerTokenRoutes(app, services);
+  registerSettingsRoutes(app, services);
+  registerAuditRoutes(app, services);
+  registerCommuneRoutes(app, services);
+  registerAuthorisationRoutes(app, services);
+  registerSiteRoutes(app, services);
+  registerCameraRoutes(app, services);
+
+  await app.ready();
+  const vigieApp = app as unknown as VigieApp;
+  vigieApp.vigieRoutes = routes;
+  return vigieApp;
+}

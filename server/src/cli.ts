@@ -1,0 +1,195 @@
+// The `./vigie` command line (the launcher installs what is missing, then runs this).
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { roles, type Role } from './modules/access/policy.ts';
+import { cliActor } from './modules/audit/audit.types.ts';
+import { DomainError } from './platform/errors.ts';
+import { migrateToLatest } from './platform/db/migrate.ts';
+import { openDatabase } from './platform/db/database.ts';
+import { startServer, stopOnSignals } from './main.ts';
+import { openRuntime } from './runtime.ts';
+import { runDemo } from './demo/demo.ts';
+
+const help = `Vigie — plateforme de centre de supervision urbain / urban supervision centre platform
+
+Usage: ./vigie <command> [options]
+
+  demo                      seed the demo data and serve the console (SQLite, local disk, simulated cameras)
+  serve                     serve the API (VIGIE_HOST:VIGIE_PORT, default 127.0.0.1:8080)
+  migrate                   apply database migrations
+  test [filter...]          type-check and run every test (--no-typecheck to skip tsc)
+  sim [options]             run the camera simulator (./vigie sim --help)
+  bench <scenario>          run a benchmark and print its table (./vigie bench --help)
+  user add <login> --role <role> [--commune <insee>...] [--all-communes] [--name <name>]
+           [--approval <reference> --approval-expires <YYYY-MM-DD>] [--training <YYYY-MM-DD>]
+                            create an account; the password is read from standard input
+  user list                 list accounts
+  user reset-password <login>   set a new password, read from standard input
+  user disable <login>      disable an account (its sessions end)
+  user unlock <login>       clear a lockout
+  audit verify              verify the audit hash chain; exits 1 at the first bad row
+  --help                    this text
+
+Roles: ${roles.join(', ')}
+Configuration: environment variables, see docs/configuration.md.`;
+
+async function readPassword(prompt: string): Promise<string> {
+  if (!process.stdin.isTTY) {
+    let text = '';
+    for await (const chunk of process.stdin) text += chunk;
+    return text.split(/\r?\n/)[0] ?? '';
+  }
+  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true });
+  const output = rl as unknown as { _writeToOutput: (text: string) => void; output: NodeJS.WriteStream };
+  process.stdout.write(prompt);
+  output._writeToOutput = () => undefined; // no echo
+  const answer = await new Promise<string>((resolve) => rl.question('', resolve));
+  rl.close();
+  process.stdout.write('\n');
+  return answer;
+}
+
+async function userCommand(config: Config, args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      role: { type: 'string' },
+      commune: { type: 'string', multiple: true },
+      'all-communes': { type: 'boolean' },
+      name: { type: 'string' },
+      approval: { type: 'string' },
+      'approval-expires': { type: 'string' },
+      training: { type: 'string' },
+    },
+  });
+  const runtime = await openRuntime(config);
+  const acting = { actor: cliActor(), principal: null };
+  try {
+    switch (sub) {
+      case 'add': {
+        const login = positionals[0];
+        if (!login || !values.role) throw new Error('usage: ./vigie user add <login> --role <role> [--commune <insee>...]');
+        if (!roles.includes(values.role as Role)) throw new Error(`unknown role ${values.role}; roles: ${roles.join(', ')}`);
+        const password = await readPassword('Mot de passe / password: ');
+        const user = await runtime.services.accounts.create({
+          login,
+          role: values.role as Role,
+          password,
+          displayName: values.name,
+          allCommunes: values['all-communes'] ?? false,
+          communes: values.commune ?? [],
+          approvalReference: values.approval ?? null,
+          approvalExpiresOn: values['approval-expires'] ?? null,
+          trainingDate: values.training ?? null,
+        }, acting);
+        console.log(`created ${user.login} (${user.role}) id=${user.id}`);
+        return 0;
+      }
+      case 'list': {
+        const users = await runtime.services.accounts.list(acting);
+        console.log(['login', 'role', 'communes', 'approval_expires', 'training', 'totp', 'status'].join('\t'));
+        for (const user of users) {
+          const status = user.disabled ? 'disabled' : user.lockedUntil && user.lockedUntil > new Date().toISOString() ? 'locked' : 'active';
+          console.log([user.login, user.role, user.allCommunes ? '*' : user.communes.join(','), user.approvalExpiresOn ?? '-', user.trainingDate ?? '-', user.totpEnabled ? 'yes' : 'no', status].join('\t'));
+        }
+        return 0;
+      }
+      case 'reset-password': {
+        const login = positionals[0];
+        if (!login) throw new Error('usage: ./vigie user reset-password <login>');
+        const user = await runtime.services.accounts.getByLogin(login, acting);
+        await runtime.services.accounts.resetPassword(user.id, await readPassword('Nouveau mot de passe / new password: '), acting);
+        console.log(`password of ${login} reset; its sessions are closed`);
+        return 0;
+      }
+      case 'disable': {
+        const login = positionals[0];
+        if (!login) throw new Error('usage: ./vigie user disable <login>');
+        const user = await runtime.services.accounts.getByLogin(login, acting);
+        await runtime.services.accounts.disable(user.id, acting);
+        console.log(`${login} disabled`);
+        return 0;
+      }
+      case 'unlock': {
+        const login = positionals[0];
+        if (!login) throw new Error('usage: ./vigie user unlock <login>');
+        const user = await runtime.services.accounts.getByLogin(login, acting);
+        await runtime.services.accounts.unlock(user.id, acting);
+        console.log(`${login} unlocked`);
+        return 0;
+      }
+      default:
+        throw new Error('usage: ./vigie user add|list|reset-password|disable|unlock ...');
+    }
+  } finally {
+    await runtime.close();
+  }
+}
+
+async function auditCommand(config: Config, args: string[]): Promise<number> {
+  if (args[0] !== 'verify') throw new Error('usage: ./vigie audit verify');
+  const runtime = await openRuntime(config);
+  try {
+    const report = await runtime.services.audit.verify();
+    if (report.ok) {
+      console.log(`audit chain intact: ${report.rowsChecked} rows checked (seq ${report.firstSeq} to ${report.lastSeq})`);
+      return 0;
+    }
+    console.error(`audit chain BROKEN at row ${report.problem?.seq} (${report.problem?.kind}): ${report.problem?.message}`);
+    console.error(`chaîne d'audit ROMPUE à la ligne ${report.problem?.seq}`);
+    return 1;
+  } finally {
+    await runtime.close();
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    console.log(help);
+    return command ? 0 : 2;
+  }
+  const config = loadConfig();
+  switch (command) {
+    case 'serve': {
+      const server = await startServer(config, { onListening: (url) => console.log(`Vigie listening on ${url} (API documentation: ${url}/api/docs)`) });
+      stopOnSignals(server.stop);
+      return -1;
+    }
+    case 'demo':
+      return runDemo(config, args);
+    case 'migrate': {
+      const database = openDatabase(config.database);
+      try {
+        const applied = await migrateToLatest(database.db);
+        console.log(applied.length > 0 ? `applied: ${applied.join(', ')}` : 'database already up to date');
+      } finally {
+        await database.close();
+      }
+      return 0;
+    }
+    case 'user':
+      return userCommand(config, args);
+    case 'audit':
+      return auditCommand(config, args);
+    default:
+      console.error(`vigie: unknown command '${command}'\n`);
+      console.log(help);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (error: unknown) => {
+    if (error instanceof ConfigError) console.error(error.message);
+    else if (error instanceof DomainError) console.error(`vigie: ${error.code}: ${error.messageFr} / ${error.messageEn}${error.details ? `\n${JSON.stringify(error.details, null, 2)}` : ''}`);
+    else console.error(`vigie: ${(error as Error).message ?? String(error)}`);
+    process.exit(1);
+  },
+);

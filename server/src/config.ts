@@ -1,0 +1,81 @@
+// Configuration: the environment is parsed once, validated with zod, frozen. A bad value stops
+// start-up with a message naming the variable. Documented in docs/configuration.md.
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const booleanText = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((value) => ['true', '1', 'yes'].includes(value));
+
+const environmentSchema = z.object({
+  VIGIE_DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .refine((value) => /^(postgres|postgresql):\/\//.test(value) || /^(sqlite:|file:)/.test(value) || !value.includes('://'), {
+      message: 'must be postgres://..., sqlite:<path> or a file path',
+    })
+    .optional(),
+  VIGIE_HOST: z.string().min(1).default('127.0.0.1'),
+  VIGIE_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  VIGIE_SECRET_KEY_FILE: z.string().min(1).optional(),
+  VIGIE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  VIGIE_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  VIGIE_SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24).default(12),
+  VIGIE_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+  VIGIE_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  VIGIE_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(365).max(3650).default(1095),
+  VIGIE_COOKIE_SECURE: booleanText.optional(),
+  VIGIE_TRUST_PROXY: booleanText.default(false),
+});
+
+export type DatabaseConfig = { dialect: 'sqlite'; path: string } | { dialect: 'postgres'; url: string };
+
+export interface Config {
+  readonly dataDir: string;
+  readonly database: DatabaseConfig;
+  readonly host: string;
+  readonly port: number;
+  readonly secretKeyFile: string;
+  readonly logLevel: z.infer<typeof environmentSchema>['VIGIE_LOG_LEVEL'];
+  readonly sessionIdleMinutes: number;
+  readonly sessionMaxHours: number;
+  readonly loginMaxFailures: number;
+  readonly lockoutMinutes: number;
+  readonly auditRetentionDays: number;
+  /** Cookies carry the Secure flag; defaults to true unless the server listens on loopback. */
+  readonly cookieSecure: boolean;
+  readonly trustProxy: boolean;
+}
+
+export class ConfigError extends Error {}
+
+export function parseDatabaseUrl(url: string | undefined, dataDir: string): DatabaseConfig {
+  if (!url) return { dialect: 'sqlite', path: resolve(dataDir, 'vigie.sqlite') };
+  if (/^postgres(ql)?:\/\//.test(url)) return { dialect: 'postgres', url };
+  const path = url.replace(/^sqlite:(\/\/)?/, '').replace(/^file:(\/\/)?/, '');
+  return { dialect: 'sqlite', path: path === ':memory:' ? path : resolve(path) };
+}
+
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = environmentSchema.safeParse(environment);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration / configuration invalide:\n${lines.join('\n')}`);
+  }
+  const env = parsed.data;
+  const dataDir = resolve(env.VIGIE_DATA_DIR);
+  const loopback = /^(127\.|::1$|localhost$)/.test(env.VIGIE_HOST);
+  return Object.freeze({
+    dataDir,
+    database: parseDatabaseUrl(env.DATABASE_URL, dataDir),
+    host: env.VIGIE_HOST,
+    port: env.VIGIE_PORT,
+    secretKeyFile: resolve(env.VIGIE_SECRET_KEY_FILE ?? resolve(dataDir, 'secret.key')),
+    logLevel: env.VIGIE_LOG_LEVEL,
+    sessionIdleMinutes: env.VIGIE_SESSION_IDLE_MINUTES,
+    sessionMaxHours: env.VIGIE_SESSION_MAX_HOURS,
+    loginMaxFailures: env.VIGIE_LOGIN_MAX_FAILURES,
+    lockoutMinutes: env.VIGIE_LOCKOUT_MINUTES,
+    auditRetentionDays: env.VIGIE_AUDIT_RETENTION_DAYS,
+    cookieSecure: env.VIGIE_COOKIE_SECURE ?? !loopback,
+    trustProxy: env.VIGIE_TRUST_PROXY,
+  });
+}

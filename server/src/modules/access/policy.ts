@@ -1,0 +1,151 @@
+// The one function that decides every permission: role x action x commune, plus the legal
+// preconditions of image access (LEGAL 9). Pure: no IO, so it is tested exhaustively.
+import { addYears } from '../../platform/clock.ts';
+import { DomainError } from '../../platform/errors.ts';
+
+export const roles = ['administrator', 'supervisor', 'operator', 'police', 'partner', 'auditor', 'technician'] as const;
+export type Role = (typeof roles)[number];
+
+export const roleLabels: Record<Role, { fr: string; en: string }> = {
+  administrator: { fr: 'Administrateur', en: 'Administrator' },
+  supervisor: { fr: 'Chef de CSU', en: 'CSU supervisor' },
+  operator: { fr: 'Opérateur de vidéoprotection', en: 'Video-protection operator' },
+  police: { fr: 'Police / gendarmerie', en: 'National police / gendarmerie' },
+  partner: { fr: 'Partenaire conventionné', en: 'Partner under agreement' },
+  auditor: { fr: 'Auditeur', en: 'Auditor' },
+  technician: { fr: 'Technicien de maintenance', en: 'Maintenance technician' },
+};
+
+export const actions = [
+  'commune.read', 'commune.write',
+  'site.read', 'site.write',
+  'camera.read', 'camera.write', 'camera.import', 'camera.export',
+  'authorisation.read', 'authorisation.write',
+  'user.read', 'user.write',
+  'token.manage',
+  'audit.read', 'audit.export', 'audit.verify',
+  'settings.read', 'settings.write',
+  'image.live', 'image.playback', 'image.export', 'ptz.control', 'ptz.takeover',
+] as const;
+export type Action = (typeof actions)[number];
+
+/** Actions that show or move images: they need a valid approval and training (LEGAL 9). */
+export const imageActions: ReadonlySet<Action> = new Set(['image.live', 'image.playback', 'image.export', 'ptz.control', 'ptz.takeover']);
+
+const grants: Record<Role, readonly Action[]> = {
+  administrator: [
+    'commune.read', 'commune.write', 'site.read', 'site.write', 'camera.read', 'camera.write', 'camera.import', 'camera.export',
+    'authorisation.read', 'authorisation.write', 'user.read', 'user.write', 'token.manage', 'audit.read', 'audit.export', 'audit.verify',
+    'settings.read', 'settings.write',
+    // Administrators see live images only to configure cameras (LEGAL 1), never recordings.
+    'image.live', 'ptz.control',
+  ],
+  supervisor: [
+    'commune.read', 'site.read', 'camera.read', 'camera.export', 'authorisation.read', 'user.read', 'audit.read', 'audit.export', 'audit.verify',
+    'settings.read', 'image.live', 'image.playback', 'image.export', 'ptz.control',
+  ],
+  operator: ['commune.read', 'site.read', 'camera.read', 'image.live', 'image.playback', 'image.export', 'ptz.control'],
+  police: ['commune.read', 'site.read', 'camera.read', 'image.live', 'ptz.control', 'ptz.takeover'],
+  partner: ['commune.read', 'site.read', 'camera.read', 'image.live'],
+  auditor: ['commune.read', 'site.read', 'camera.read', 'authorisation.read', 'user.read', 'audit.read', 'audit.export', 'audit.verify', 'settings.read'],
+  technician: ['commune.read', 'site.read', 'camera.read', 'camera.export'],
+};
+
+const grantSets: Record<Role, ReadonlySet<Action>> = Object.fromEntries(
+  roles.map((role) => [role, new Set(grants[role])]),
+) as unknown as Record<Role, ReadonlySet<Action>>;
+
+/** Roles whose holders see images and therefore need a second factor (unless turned off). */
+export const imageRoles: ReadonlySet<Role> = new Set(roles.filter((role) => grants[role].some((action) => imageActions.has(action))));
+
+/** Police officers act under their own service's authority; other viewers need the prefect's approval (L252-3). */
+export const rolesNeedingApproval: ReadonlySet<Role> = new Set(['administrator', 'supervisor', 'operator', 'partner']);
+
+/** Data-protection training older than this must be renewed before images are shown again. */
+export const trainingValidityYears = 5;
+
+export interface Principal {
+  readonly kind: 'user' | 'token';
+  readonly id: string;
+  readonly login: string;
+  readonly role: Role;
+  readonly allCommunes: boolean;
+  readonly communes: readonly string[];
+  /** For tokens: a subset of the role's actions, or null for all of them. */
+  readonly actionSubset: readonly Action[] | null;
+  readonly approvalReference: string | null;
+  readonly approvalExpiresOn: string | null;
+  readonly trainingDate: string | null;
+}
+
+export type Decision = { allowed: true } | { allowed: false; error: DomainError };
+
+const allowed: Decision = { allowed: true };
+const deny = (error: DomainError): Decision => ({ allowed: false, error });
+
+export function roleActions(role: Role): readonly Action[] {
+  return grants[role];
+}
+
+export function roleGrants(role: Role, action: Action): boolean {
+  return grantSets[role].has(action);
+}
+
+export function inScope(principal: Principal, communeInsee: string): boolean {
+  return principal.allCommunes || principal.communes.includes(communeInsee);
+}
+
+/** Why this principal may not see images today, or null when it may. `today` is YYYY-MM-DD (Paris). */
+export function imageAccessBlocker(principal: Principal, today: string): DomainError | null {
+  if (rolesNeedingApproval.has(principal.role)) {
+    if (!principal.approvalReference || !principal.approvalExpiresOn) return new DomainError('approval_missing');
+    if (principal.approvalExpiresOn < today) {
+      return new DomainError('approval_expired', {
+        fr: `Accès aux images refusé : agrément préfectoral ${principal.approvalReference} expiré le ${principal.approvalExpiresOn}.`,
+        en: `Image access refused: prefectoral approval ${principal.approvalReference} expired on ${principal.approvalExpiresOn}.`,
+      });
+    }
+  }
+  if (!principal.trainingDate) return new DomainError('training_missing');
+  if (addYears(principal.trainingDate, trainingValidityYears) < today) {
+    return new DomainError('training_expired', {
+      fr: `Accès aux images refusé : formation à la protection des données du ${principal.trainingDate} à renouveler (validité ${trainingValidityYears} ans).`,
+      en: `Image access refused: data-protection training of ${principal.trainingDate} must be renewed (valid ${trainingValidityYears} years).`,
+    });
+  }
+  return null;
+}
+
+/**
+ * Decides whether `principal` may perform `action`, on `communeInsee` when the action targets
+ * one commune's data (null for centre-wide actions and listings, which are filtered by scope).
+ */
+export function decide(principal: Principal, action: Action, communeInsee: string | null, today: string): Decision {
+  if (!roleGrants(principal.role, action)) return deny(new DomainError('forbidden'));
+  if (principal.actionSubset && !principal.actionSubset.includes(action)) return deny(new DomainError('forbidden'));
+  if (communeInsee !== null && !inScope(principal, communeInsee)) {
+    return deny(new DomainError('commune_out_of_scope', {
+      fr: `La commune ${communeInsee} est hors de votre périmètre.`,
+      en: `Commune ${communeInsee} is outside your scope.`,
+    }));
+  }
+  if (imageActions.has(action)) {
+    // Only individually designated agents see images (LEGAL 9): never a machine token.
+    if (principal.kind === 'token') {
+      return deny(new DomainError('forbidden', { fr: 'Un jeton d’API ne donne jamais accès aux images.', en: 'An API token never gives access to images.' }));
+    }
+    const blocker = imageAccessBlocker(principal, today);
+    if (blocker) return deny(blocker);
+  }
+  return allowed;
+}
+
+export function assertAllowed(principal: Principal, action: Action, communeInsee: string | null, today: string): void {
+  const decision = decide(principal, action, communeInsee, today);
+  if (!decision.allowed) throw decision.error;
+}
+
+/** The communes a principal may list: null means every commune. */
+export function communeFilter(principal: Principal): readonly string[] | null {
+  return principal.allCommunes ? null : principal.communes;
+}

@@ -1,0 +1,69 @@
+// SQL of the audit chain. Appends lock the head row (PostgreSQL: SELECT ... FOR UPDATE;
+// SQLite: one writer at a time) so that two writers can never fork the chain; the primary key
+// on seq and the unique prev_hash are a second line of defence.
+import type { Db, DbOrTx, Dialect, Tx } from '../../platform/db/database.ts';
+import type { AuditRow } from '../../platform/db/schema.ts';
+import { chainHash, type ChainedFields } from './audit.chain.ts';
+import type { AuditSearch } from './audit.types.ts';
+
+export class AuditRepository {
+  constructor(private readonly db: Db, private readonly dialect: Dialect) {}
+
+  async append(trx: Tx, fields: Omit<ChainedFields, 'seq'>): Promise<{ seq: number; hash: string }> {
+    let headQuery = trx.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1);
+    if (this.dialect === 'postgres') headQuery = headQuery.forUpdate();
+    const head = await headQuery.executeTakeFirstOrThrow();
+    const row: ChainedFields = { ...fields, seq: Number(head.seq) + 1 };
+    const hash = chainHash(head.hash, row);
+    await trx.insertInto('audit_log').values({ ...row, prev_hash: head.hash, hash }).execute();
+    await trx.updateTable('audit_head').set({ seq: row.seq, hash }).where('id', '=', 1).execute();
+    return { seq: row.seq, hash };
+  }
+
+  async head(db: DbOrTx = this.db): Promise<{ seq: number; hash: string; anchorSeq: number; anchorPrevHash: string }> {
+    const head = await db.selectFrom('audit_head').selectAll().where('id', '=', 1).executeTakeFirstOrThrow();
+    return { seq: Number(head.seq), hash: head.hash, anchorSeq: Number(head.anchor_seq), anchorPrevHash: head.anchor_prev_hash };
+  }
+
+  /** Rows in seq order, page by page, for the verifier (constant memory on millions of rows). */
+  async *iterate(batchSize = 2000): AsyncGenerator<AuditRow> {
+    let after = -1;
+    for (;;) {
+      const rows = await this.db.selectFrom('audit_log').selectAll().where('seq', '>', after).orderBy('seq').limit(batchSize).execute();
+      for (const row of rows) yield { ...row, seq: Number(row.seq) };
+      if (rows.length < batchSize) return;
+      after = Number(rows[rows.length - 1]!.seq);
+    }
+  }
+
+  async search(filter: AuditSearch, scope: { allCommunes: boolean; communes: readonly string[] }): Promise<{ rows: AuditRow[]; total: number }> {
+    let query = this.db.selectFrom('audit_log');
+    if (filter.from) query = query.where('at', '>=', filter.from);
+    if (filter.to) query = query.where('at', '<', filter.to);
+    if (filter.action) query = query.where('action', 'like', `${filter.action}%`);
+    if (filter.actorLogin) query = query.where('actor_login', '=', filter.actorLogin);
+    if (filter.communeInsee) query = query.where('commune_insee', '=', filter.communeInsee);
+    if (filter.targetId) query = query.where('target_id', '=', filter.targetId);
+    if (!scope.allCommunes) {
+      query = scope.communes.length > 0 ? query.where('commune_insee', 'in', [...scope.communes]) : query.where('seq', '<', 0);
+    }
+    const total = await query.select((eb) => eb.fn.countAll<string | number>().as('count')).executeTakeFirstOrThrow();
+    const rows = await query
+      .selectAll()
+      .orderBy('seq', 'desc')
+      .limit(filter.limit ?? 100)
+      .offset(filter.offset ?? 0)
+      .execute();
+    return { rows, total: Number(total.count) };
+  }
+
+  /** Deletes rows older than `before` and moves the verification anchor past them. */
+  async purgeBefore(trx: Tx, before: string): Promise<number> {
+    const last = await trx.selectFrom('audit_log').select(['seq', 'hash']).where('at', '<', before).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    if (!last) return 0;
+    const lastSeq = Number(last.seq);
+    const deleted = await trx.deleteFrom('audit_log').where('seq', '<=', lastSeq).executeTakeFirst();
+    await trx.updateTable('audit_head').set({ anchor_seq: lastSeq + 1, anchor_prev_hash: last.hash }).where('id', '=', 1).execute();
+    return Number(deleted.numDeletedRows);
+  }
+}

@@ -1,0 +1,144 @@
+// Use cases of the audit log: append (inside the caller's transaction), image-access records,
+// verification of the chain, search and CSV export for auditors, retention purge.
+import { stringify } from 'csv-stringify/sync';
+import type { Clock } from '../../platform/clock.ts';
+import { inTransaction, type Db, type Dialect, type Tx } from '../../platform/db/database.ts';
+import type { AuditRow } from '../../platform/db/schema.ts';
+import { ChainVerifier, canonicalJson } from './audit.chain.ts';
+import { AuditRepository } from './audit.repository.ts';
+import type { Actor, AuditEntry, AuditRecord, AuditSearch, ImageAccessKind, VerifyReport } from './audit.types.ts';
+
+const secretKeys = /pass(word)?|secret|token|credential|totp|hash/i;
+
+/** Removes secret-looking keys from details, at any depth: secrets never enter the log. */
+export function scrubSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(scrubSecrets);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>)
+        .filter(([, inner]) => inner !== undefined)
+        .map(([key, inner]) => [key, secretKeys.test(key) ? '[redacted]' : scrubSecrets(inner)]),
+    );
+  }
+  return value;
+}
+
+/** Before/after pair of the fields that changed, for configuration-change records. */
+export function diffForAudit(before: Record<string, unknown> | null, after: Record<string, unknown> | null): Record<string, unknown> {
+  if (!before || !after) return { before: scrubSecrets(before), after: scrubSecrets(after) };
+  const changedBefore: Record<string, unknown> = {};
+  const changedAfter: Record<string, unknown> = {};
+  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    if (canonicalJson(before[key]) !== canonicalJson(after[key])) {
+      changedBefore[key] = before[key];
+      changedAfter[key] = after[key];
+    }
+  }
+  return { before: scrubSecrets(changedBefore), after: scrubSecrets(changedAfter) };
+}
+
+function toRecord(row: AuditRow): AuditRecord {
+  return {
+    seq: Number(row.seq),
+    at: row.at,
+    actorType: row.actor_type,
+    actorId: row.actor_id,
+    actorLogin: row.actor_login,
+    communeInsee: row.commune_insee,
+    action: row.action,
+    targetType: row.target_type,
+    targetId: row.target_id,
+    reason: row.reason,
+    details: JSON.parse(row.details) as Record<string, unknown>,
+    ip: row.ip,
+    hash: row.hash,
+  };
+}
+
+export class AuditService {
+  private readonly repository: AuditRepository;
+
+  constructor(private readonly db: Db, dialect: Dialect, private readonly clock: Clock) {
+    this.repository = new AuditRepository(db, dialect);
+  }
+
+  /** Appends one row in the caller's transaction: the change and its record commit together. */
+  async record(trx: Tx, actor: Actor, entry: AuditEntry): Promise<number> {
+    const { seq } = await this.repository.append(trx, {
+      at: this.clock.now().toISOString(),
+      actor_type: actor.type,
+      actor_id: actor.id,
+      actor_login: actor.login,
+      commune_insee: entry.communeInsee ?? null,
+      action: entry.action,
+      target_type: entry.targetType ?? null,
+      target_id: entry.targetId ?? null,
+      reason: entry.reason ?? null,
+      details: canonicalJson(scrubSecrets(entry.details ?? {})),
+      ip: actor.ip ?? null,
+    });
+    return seq;
+  }
+
+  /** Appends one row in a transaction of its own (events with no other change: failed login, view). */
+  recordAlone(actor: Actor, entry: AuditEntry): Promise<number> {
+    return inTransaction(this.db, (trx) => this.record(trx, actor, entry));
+  }
+
+  /** The API later modules call for every access to images (live, playback, export, PTZ). */
+  recordImageAccess(
+    actor: Actor,
+    access: { kind: ImageAccessKind; cameraId: string; communeInsee: string; reason?: string | null; details?: Record<string, unknown> },
+    trx?: Tx,
+  ): Promise<number> {
+    const entry: AuditEntry = {
+      action: `image.${access.kind}`,
+      communeInsee: access.communeInsee,
+      targetType: 'camera',
+      targetId: access.cameraId,
+      reason: access.reason ?? null,
+      details: access.details,
+    };
+    return trx ? this.record(trx, actor, entry) : this.recordAlone(actor, entry);
+  }
+
+  async verify(): Promise<VerifyReport> {
+    const head = await this.repository.head();
+    const verifier = new ChainVerifier(head.anchorSeq, head.anchorPrevHash);
+    for await (const row of this.repository.iterate()) {
+      if (!verifier.add(row)) break;
+    }
+    const problem = verifier.finish({ seq: head.seq, hash: head.hash });
+    return { ok: problem === null, rowsChecked: verifier.rowsChecked, firstSeq: head.anchorSeq, lastSeq: head.seq, problem };
+  }
+
+  async search(filter: AuditSearch, scope: { allCommunes: boolean; communes: readonly string[] }): Promise<{ records: AuditRecord[]; total: number }> {
+    const { rows, total } = await this.repository.search(filter, scope);
+    return { records: rows.map(toRecord), total };
+  }
+
+  async exportCsv(filter: AuditSearch, scope: { allCommunes: boolean; communes: readonly string[] }): Promise<string> {
+    const { rows } = await this.repository.search({ ...filter, limit: Math.min(filter.limit ?? 100_000, 100_000) }, scope);
+    const header = ['seq', 'at', 'actor_type', 'actor_login', 'commune_insee', 'action', 'target_type', 'target_id', 'reason', 'details', 'ip', 'hash'];
+    return stringify(
+      rows.map((row) => [row.seq, row.at, row.actor_type, row.actor_login, row.commune_insee, row.action, row.target_type, row.target_id, row.reason, row.details, row.ip, row.hash]),
+      { header: true, columns: header },
+    );
+  }
+
+  /** Deletes audit rows older than the retention (default 3 years); the purge itself is logged. */
+  async purgeExpired(retentionDays: number, actor: Actor): Promise<number> {
+    const before = new Date(this.clock.now().getTime() - retentionDays * 86_400_000).toISOString();
+    return inTransaction(this.db, async (trx) => {
+      const deleted = await this.repository.purgeBefore(trx, before);
+      if (deleted > 0) {
+        const head = await this.repository.head(trx);
+        await this.record(trx, actor, {
+          action: 'audit.purged',
+          details: { deletedRows: deleted, before, retentionDays, anchorSeq: head.anchorSeq, anchorPrevHash: head.anchorPrevHash },
+        });
+      }
+      return deleted;
+    });
+  }
+}

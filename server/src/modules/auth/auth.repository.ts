@@ -1,0 +1,129 @@
+// SQL of accounts, sessions, recovery codes and API tokens; nothing else touches these tables.
+import type { Db, DbOrTx, Tx } from '../../platform/db/database.ts';
+import type { ApiTokenRow, SessionRow, UserRow } from '../../platform/db/schema.ts';
+import type { Insertable, Updateable } from 'kysely';
+import type { ApiTokensTable, SessionsTable, UsersTable } from '../../platform/db/schema.ts';
+
+export class AuthRepository {
+  constructor(private readonly db: Db) {}
+
+  findUserById(id: string, db: DbOrTx = this.db): Promise<UserRow | undefined> {
+    return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  findUserByLogin(login: string, db: DbOrTx = this.db): Promise<UserRow | undefined> {
+    return db.selectFrom('users').selectAll().where('login', '=', login).executeTakeFirst();
+  }
+
+  listUsers(): Promise<UserRow[]> {
+    return this.db.selectFrom('users').selectAll().orderBy('login').execute();
+  }
+
+  async communesOf(userIds: readonly string[], db: DbOrTx = this.db): Promise<Map<string, string[]>> {
+    const byUser = new Map<string, string[]>(userIds.map((id) => [id, []]));
+    if (userIds.length === 0) return byUser;
+    const rows = await db.selectFrom('user_communes').selectAll().where('user_id', 'in', [...userIds]).orderBy('commune_insee').execute();
+    for (const row of rows) byUser.get(row.user_id)?.push(row.commune_insee);
+    return byUser;
+  }
+
+  async insertUser(trx: Tx, user: Insertable<UsersTable>, communes: readonly string[]): Promise<void> {
+    await trx.insertInto('users').values(user).execute();
+    await this.replaceCommunes(trx, user.id, communes);
+  }
+
+  async updateUser(trx: Tx, id: string, changes: Updateable<UsersTable>): Promise<void> {
+    await trx.updateTable('users').set(changes).where('id', '=', id).execute();
+  }
+
+  async replaceCommunes(trx: Tx, userId: string, communes: readonly string[]): Promise<void> {
+    await trx.deleteFrom('user_communes').where('user_id', '=', userId).execute();
+    if (communes.length > 0) {
+      await trx.insertInto('user_communes').values(communes.map((commune_insee) => ({ user_id: userId, commune_insee }))).execute();
+    }
+  }
+
+  async existingCommunes(codes: readonly string[], db: DbOrTx = this.db): Promise<Set<string>> {
+    if (codes.length === 0) return new Set();
+    const rows = await db.selectFrom('communes').select('insee').where('insee', 'in', [...codes]).execute();
+    return new Set(rows.map((row) => row.insee));
+  }
+
+  // Sessions
+  insertSession(trx: DbOrTx, session: Insertable<SessionsTable>): Promise<unknown> {
+    return trx.insertInto('sessions').values(session).execute();
+  }
+
+  findSession(idHash: string): Promise<SessionRow | undefined> {
+    return this.db.selectFrom('sessions').selectAll().where('id_hash', '=', idHash).executeTakeFirst();
+  }
+
+  updateSession(db: DbOrTx, idHash: string, changes: Updateable<SessionsTable>): Promise<unknown> {
+    return db.updateTable('sessions').set(changes).where('id_hash', '=', idHash).execute();
+  }
+
+  deleteSession(db: DbOrTx, idHash: string): Promise<unknown> {
+    return db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
+  }
+
+  deleteSessionsOfUser(db: DbOrTx, userId: string, exceptIdHash?: string): Promise<unknown> {
+    let query = db.deleteFrom('sessions').where('user_id', '=', userId);
+    if (exceptIdHash) query = query.where('id_hash', '!=', exceptIdHash);
+    return query.execute();
+  }
+
+  deleteExpiredSessions(now: string): Promise<unknown> {
+    return this.db.deleteFrom('sessions').where('expires_at', '<', now).execute();
+  }
+
+  // Recovery codes
+  async replaceRecoveryCodes(trx: Tx, userId: string, codes: readonly { id: string; code_hash: string }[]): Promise<void> {
+    await trx.deleteFrom('recovery_codes').where('user_id', '=', userId).execute();
+    if (codes.length > 0) {
+      await trx.insertInto('recovery_codes').values(codes.map((code) => ({ ...code, user_id: userId, used_at: null }))).execute();
+    }
+  }
+
+  /** Marks an unused code as used; true when one matched (atomic: a code works once). */
+  async consumeRecoveryCode(trx: Tx, userId: string, codeHash: string, at: string): Promise<boolean> {
+    const result = await trx
+      .updateTable('recovery_codes')
+      .set({ used_at: at })
+      .where('user_id', '=', userId)
+      .where('code_hash', '=', codeHash)
+      .where('used_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  async unusedRecoveryCodes(userId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('recovery_codes')
+      .select((eb) => eb.fn.countAll<string | number>().as('count'))
+      .where('user_id', '=', userId)
+      .where('used_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    return Number(row.count);
+  }
+
+  // API tokens
+  insertToken(trx: Tx, token: Insertable<ApiTokensTable>): Promise<unknown> {
+    return trx.insertInto('api_tokens').values(token).execute();
+  }
+
+  findTokenByHash(tokenHash: string): Promise<ApiTokenRow | undefined> {
+    return this.db.selectFrom('api_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+  }
+
+  findToken(id: string, db: DbOrTx = this.db): Promise<ApiTokenRow | undefined> {
+    return db.selectFrom('api_tokens').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  listTokens(): Promise<ApiTokenRow[]> {
+    return this.db.selectFrom('api_tokens').selectAll().orderBy('created_at', 'desc').execute();
+  }
+
+  updateToken(db: DbOrTx, id: string, changes: Updateable<ApiTokensTable>): Promise<unknown> {
+    return db.updateTable('api_tokens').set(changes).where('id', '=', id).execute();
+  }
+}

@@ -1,0 +1,51 @@
+// Runtime settings of the centre, stored in the settings table, each validated by its schema
+// on save; every change is audited with its before/after value.
+import { z } from 'zod';
+import type { Clock } from '../../platform/clock.ts';
+import { inTransaction, type Db, type DbOrTx } from '../../platform/db/database.ts';
+import { DomainError } from '../../platform/errors.ts';
+import type { AuditService } from '../audit/audit.service.ts';
+import type { Actor } from '../audit/audit.types.ts';
+
+export const settingDefinitions = {
+  /** Roles that see images must use a second factor; an administrator may turn it off for a demo. */
+  totp_required_for_image_roles: { schema: z.boolean(), defaultValue: true },
+} as const;
+
+export type SettingKey = keyof typeof settingDefinitions;
+export type SettingValue<K extends SettingKey> = z.infer<(typeof settingDefinitions)[K]['schema']>;
+
+export function isSettingKey(key: string): key is SettingKey {
+  return Object.hasOwn(settingDefinitions, key);
+}
+
+export class SettingsService {
+  constructor(private readonly db: Db, private readonly audit: AuditService, private readonly clock: Clock) {}
+
+  async get<K extends SettingKey>(key: K, db: DbOrTx = this.db): Promise<SettingValue<K>> {
+    const row = await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
+    if (!row) return settingDefinitions[key].defaultValue as SettingValue<K>;
+    return settingDefinitions[key].schema.parse(JSON.parse(row.value)) as SettingValue<K>;
+  }
+
+  async all(): Promise<Record<SettingKey, unknown>> {
+    const entries = await Promise.all((Object.keys(settingDefinitions) as SettingKey[]).map(async (key) => [key, await this.get(key)] as const));
+    return Object.fromEntries(entries) as Record<SettingKey, unknown>;
+  }
+
+  async set(key: string, value: unknown, actor: Actor): Promise<void> {
+    if (!isSettingKey(key)) throw new DomainError('not_found', { fr: `Paramètre inconnu : ${key}.`, en: `Unknown setting: ${key}.` });
+    const parsed = settingDefinitions[key].schema.safeParse(value);
+    if (!parsed.success) {
+      throw new DomainError('validation_failed', { fr: `Valeur invalide pour ${key}.`, en: `Invalid value for ${key}.`, details: parsed.error.issues });
+    }
+    await inTransaction(this.db, async (trx) => {
+      const before = await this.get(key, trx);
+      const now = this.clock.now().toISOString();
+      const text = JSON.stringify(parsed.data);
+      const updated = await trx.updateTable('settings').set({ value: text, updated_at: now }).where('key', '=', key).executeTakeFirst();
+      if (Number(updated.numUpdatedRows) === 0) await trx.insertInto('settings').values({ key, value: text, updated_at: now }).execute();
+      await this.audit.record(trx, actor, { action: 'settings.changed', targetType: 'setting', targetId: key, details: { before, after: parsed.data } });
+    });
+  }
+}

@@ -1,0 +1,9 @@
+// Every migration, in order. A new file is added here with a timestamped name.
+import type { Migration } from 'kysely';
+import * as foundation from './2026-11-23T1800_foundation.ts';
+import * as inventory from './2026-11-23T1900_inventory.ts';
+
+export const migrations: Record<string, Migration> = {
+  '2026-11-23T1800_foundation': foundation,
+  '2026-11-23T1900_inventory': inventory,
+};

@@ -1,0 +1,62 @@
+// Domain errors: services throw these with a stable code; the HTTP layer maps them once
+// (platform/http/error-handler.ts). Every code has a French and an English message.
+
+export const errorCatalogue = {
+  validation_failed: { status: 400, fr: 'Données invalides.', en: 'Invalid data.' },
+  unauthenticated: { status: 401, fr: 'Authentification requise.', en: 'Authentication required.' },
+  invalid_credentials: { status: 401, fr: 'Identifiant ou mot de passe incorrect.', en: 'Wrong login or password.' },
+  account_locked: { status: 423, fr: 'Compte verrouillé après trop d’échecs ; réessayez plus tard.', en: 'Account locked after too many failures; try again later.' },
+  account_disabled: { status: 403, fr: 'Compte désactivé.', en: 'Account disabled.' },
+  totp_required: { status: 401, fr: 'Code de second facteur requis.', en: 'Second-factor code required.' },
+  totp_invalid: { status: 401, fr: 'Code de second facteur incorrect.', en: 'Wrong second-factor code.' },
+  totp_enrolment_required: { status: 403, fr: 'Enrôlement du second facteur obligatoire avant tout accès.', en: 'Second-factor enrolment is required before any access.' },
+  session_expired: { status: 401, fr: 'Session expirée ; reconnectez-vous.', en: 'Session expired; sign in again.' },
+  csrf_failed: { status: 403, fr: 'Jeton anti-CSRF absent ou invalide.', en: 'Missing or invalid CSRF token.' },
+  forbidden: { status: 403, fr: 'Action non autorisée pour votre rôle.', en: 'Action not allowed for your role.' },
+  commune_out_of_scope: { status: 403, fr: 'Cette commune est hors de votre périmètre.', en: 'This commune is outside your scope.' },
+  approval_missing: { status: 403, fr: 'Accès aux images refusé : aucun agrément préfectoral enregistré.', en: 'Image access refused: no prefectoral approval on record.' },
+  approval_expired: { status: 403, fr: 'Accès aux images refusé : agrément préfectoral expiré.', en: 'Image access refused: prefectoral approval expired.' },
+  training_missing: { status: 403, fr: 'Accès aux images refusé : formation à la protection des données non enregistrée.', en: 'Image access refused: no data-protection training on record.' },
+  training_expired: { status: 403, fr: 'Accès aux images refusé : formation à la protection des données trop ancienne.', en: 'Image access refused: data-protection training out of date.' },
+  not_found: { status: 404, fr: 'Élément introuvable.', en: 'Not found.' },
+  conflict: { status: 409, fr: 'Conflit avec un élément existant.', en: 'Conflicts with an existing item.' },
+  weak_password: { status: 400, fr: 'Mot de passe trop faible.', en: 'Password too weak.' },
+  retention_out_of_bounds: { status: 400, fr: 'Durée de conservation hors des bornes légales ou de l’autorisation.', en: 'Retention outside the legal or authorised bounds.' },
+  authorisation_invalid: { status: 400, fr: 'Autorisation préfectorale invalide.', en: 'Invalid prefectoral authorisation.' },
+  import_failed: { status: 400, fr: 'Import refusé : aucune ligne n’a été enregistrée.', en: 'Import refused: no line was stored.' },
+  token_invalid: { status: 401, fr: 'Jeton d’API invalide, expiré ou révoqué.', en: 'API token invalid, expired or revoked.' },
+  rate_limited: { status: 429, fr: 'Trop de requêtes.', en: 'Too many requests.' },
+  internal_error: { status: 500, fr: 'Erreur interne ; l’incident est journalisé.', en: 'Internal error; the incident is logged.' },
+} as const satisfies Record<string, { status: number; fr: string; en: string }>;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+
+export class DomainError extends Error {
+  readonly code: ErrorCode;
+  readonly details: unknown;
+  readonly messageFr: string;
+  readonly messageEn: string;
+
+  constructor(code: ErrorCode, options: { fr?: string; en?: string; details?: unknown } = {}) {
+    const entry = errorCatalogue[code];
+    super(options.en ?? entry.en);
+    this.name = 'DomainError';
+    this.code = code;
+    this.details = options.details;
+    this.messageFr = options.fr ?? entry.fr;
+    this.messageEn = options.en ?? entry.en;
+  }
+
+  get status(): number {
+    return errorCatalogue[this.code].status;
+  }
+}
+
+/** Factory for the common case: `fail('not_found')`, optionally with specific wording. */
+export function fail(code: ErrorCode, fr?: string, en?: string, details?: unknown): DomainError {
+  return new DomainError(code, { fr, en, details });
+}
+
+export function notFound(what: { fr: string; en: string }): DomainError {
+  return new DomainError('not_found', { fr: `${what.fr} introuvable.`, en: `${what.en} not found.` });
+}

@@ -1,0 +1,67 @@
+// One hook authenticates every request (session cookie or bearer token), checks CSRF on
+// cookie-authenticated changes, and applies the route's declared access through the central
+// policy. A route that declares no access makes start-up fail.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { decide, type Principal } from '../../modules/access/policy.ts';
+import type { Clock } from '../clock.ts';
+import { parisDate } from '../clock.ts';
+import { DomainError } from '../errors.ts';
+import type { RouteAccess, SessionInfo } from './context.ts';
+
+export interface Authenticator {
+  resolveSession(token: string): Promise<{ principal: Principal; session: SessionInfo } | null>;
+  resolveToken(token: string): Promise<Principal>;
+}
+
+export const sessionCookie = 'vigie_session';
+export const csrfHeader = 'x-csrf-token';
+const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Every route registered, with its declared access: read by the permission-matrix test. */
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+  access: RouteAccess;
+}
+
+export function registerSecurity(app: FastifyInstance, authenticator: Authenticator, clock: Clock, onDenied?: (request: FastifyRequest, error: DomainError) => Promise<void>): RegisteredRoute[] {
+  const registered: RegisteredRoute[] = [];
+  app.decorateRequest('principal', null);
+  app.decorateRequest('session', null);
+
+  app.addHook('onRoute', (route) => {
+    const access = (route.config as { access?: RouteAccess } | undefined)?.access;
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (route.url.startsWith('/api/docs')) return; // the OpenAPI browser's own assets
+    if (!access) throw new Error(`route ${methods.join(',')} ${route.url} declares no access (config.access)`);
+    for (const method of methods) if (method !== 'HEAD') registered.push({ method, url: route.url, access });
+  });
+
+  app.addHook('onRequest', async (request) => {
+    const access = request.routeOptions.config.access;
+    if (!access || access === 'public') return;
+    const authorization = request.headers.authorization;
+    if (authorization?.startsWith('Bearer ')) {
+      request.principal = await authenticator.resolveToken(authorization.slice('Bearer '.length).trim());
+    } else {
+      const token = request.cookies?.[sessionCookie];
+      const resolved = token ? await authenticator.resolveSession(token) : null;
+      if (!resolved) throw new DomainError('unauthenticated');
+      if (unsafeMethods.has(request.method) && request.headers[csrfHeader] !== resolved.session.csrfToken) {
+        throw new DomainError('csrf_failed');
+      }
+      request.principal = resolved.principal;
+      request.session = resolved.session;
+      if (resolved.session.stage !== 'full' && access !== 'pending') {
+        throw new DomainError(resolved.session.stage === 'password' ? 'totp_required' : 'totp_enrolment_required');
+      }
+    }
+    if (access === 'pending' || access === 'signed-in') return;
+    const decision = decide(request.principal, access, null, parisDate(clock.now()));
+    if (!decision.allowed) {
+      await onDenied?.(request, decision.error);
+      throw decision.error;
+    }
+  });
+  return registered;
+}

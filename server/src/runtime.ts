@@ -1,0 +1,29 @@
+// Opens what a process needs: configuration, database (migrated), secret key, services.
+import type { Config } from './config.ts';
+import { systemClock, type Clock } from './platform/clock.ts';
+import { openDatabase, type DatabaseHandle } from './platform/db/database.ts';
+import { migrateToLatest } from './platform/db/migrate.ts';
+import { createSecretBox, loadOrCreateSecretKey } from './platform/secrets.ts';
+import { createServices, type Services } from './services.ts';
+
+export interface Runtime {
+  config: Config;
+  database: DatabaseHandle;
+  clock: Clock;
+  services: Services;
+  close(): Promise<void>;
+}
+
+export async function openRuntime(config: Config, options: { migrate?: boolean; clock?: Clock } = {}): Promise<Runtime> {
+  const database = openDatabase(config.database);
+  try {
+    if (options.migrate !== false) await migrateToLatest(database.db);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  const clock = options.clock ?? systemClock;
+  const secrets = createSecretBox(loadOrCreateSecretKey(config.secretKeyFile));
+  const services = createServices({ config, database, clock, secrets });
+  return { config, database, clock, services, close: () => database.close() };
+}
