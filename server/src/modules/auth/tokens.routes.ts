@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { actingOf } from '../../platform/http/context.ts';
+import { actingOf, requirePrincipal } from '../../platform/http/context.ts';
 import type { Services } from '../../services.ts';
 import { tokenCreateSchema, tokenViewSchema } from './auth.schemas.ts';
 
@@ -14,7 +14,7 @@ export function registerTokenRoutes(app: FastifyInstance, services: Services): v
   routes.get('/api/tokens', {
     config: { access: 'token.manage' },
     schema: { tags, summary: 'Jetons d’API / API tokens', response: { 200: z.array(tokenViewSchema) } },
-  }, () => services.tokens.list());
+  }, (request) => services.tokens.list(requirePrincipal(request)));
 
   routes.post('/api/tokens', {
     config: { access: 'token.manage' },

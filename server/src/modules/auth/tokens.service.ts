@@ -81,14 +81,21 @@ export class TokensService {
     return { token, view: tokenView(row) };
   }
 
-  async list(): Promise<TokenView[]> {
-    return (await this.repository.listTokens()).map(tokenView);
+  /** A scoped administrator sees and revokes only the tokens wholly inside their communes. */
+  private visibleTo(principal: Principal | null, row: ApiTokenRow): boolean {
+    if (!principal || principal.allCommunes) return true;
+    const communes = JSON.parse(row.communes) as string[];
+    return row.all_communes === 0 && communes.every((code) => principal.communes.includes(code));
+  }
+
+  async list(principal: Principal | null): Promise<TokenView[]> {
+    return (await this.repository.listTokens()).filter((row) => this.visibleTo(principal, row)).map(tokenView);
   }
 
   async revoke(id: string, acting: Acting): Promise<TokenView> {
     return inTransaction(this.db, async (trx) => {
       const row = await this.repository.findToken(id, trx);
-      if (!row) throw notFound({ fr: 'Jeton', en: 'Token' });
+      if (!row || !this.visibleTo(acting.principal, row)) throw notFound({ fr: 'Jeton', en: 'Token' });
       const revokedAt = row.revoked_at ?? this.clock.now().toISOString();
       await this.repository.updateToken(trx, id, { revoked_at: revokedAt });
       await this.audit.record(trx, acting.actor, { action: 'token.revoked', targetType: 'api_token', targetId: id, details: { name: row.name } });

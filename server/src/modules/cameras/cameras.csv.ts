@@ -232,7 +232,7 @@ export function parseCameraCsv(text: string): ParsedImport {
   try {
     records = parse(text, {
       delimiter, bom: true, info: true, relax_column_count: true, skip_empty_lines: true, skip_records_with_empty_values: true,
-    }) as { record: string[]; info: { lines: number } }[];
+    }) as unknown as { record: string[]; info: { lines: number } }[];
   } catch (error) {
     const line = (error as { lines?: number }).lines ?? 1;
     return { rows: [], errors: [lineError(line, 'csv_syntax', { detail: (error as Error).message })] };

@@ -1,20 +1,263 @@
-// PLACEHOLDER: replaced by the cameras module implementation.
+// Camera inventory use cases: CRUD with validation, sealed credentials, position history
+// (LEGAL 3), retention override within the authorisation's bounds (LEGAL 6), the effective
+// state (LEGAL 1) in every view, CSV import/export. A camera is never deleted, only
+// decommissioned (enabled = 0): its recordings, audit trail and authorisations refer to it.
+import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../platform/clock.ts';
-import type { Db, DbOrTx } from '../../platform/db/database.ts';
+import { parisDate } from '../../platform/clock.ts';
+import { inTransaction, isUniqueViolation, type Db, type DbOrTx, type Tx } from '../../platform/db/database.ts';
+import type { CameraRow } from '../../platform/db/schema.ts';
+import { DomainError, notFound } from '../../platform/errors.ts';
 import type { SecretBox } from '../../platform/secrets.ts';
-import type { AuditService } from '../audit/audit.service.ts';
+import { assertAllowed, communeFilter, inScope, type Principal } from '../access/policy.ts';
+import { diffForAudit, type AuditService } from '../audit/audit.service.ts';
+import type { Actor } from '../audit/audit.types.ts';
 import type { AuthorisationsService } from '../authorisations/authorisations.service.ts';
+import { parseInput, SitesService, type Acting } from '../sites/index.ts';
+import { camerasToCsv } from './cameras.csv.ts';
+import { CameraImporter, type ImportOptions } from './cameras.import.ts';
+import { CamerasRepository } from './cameras.repository.ts';
+import { auditSnapshot, cameraView, configurationChanged, positionChanged, stripUrlCredentials } from './cameras.rows.ts';
+import {
+  cameraCreateSchema, cameraUpdateSchema, credentialsSchema,
+  type CameraCreate, type CameraListFilter, type CameraPositionView, type CameraUpdate, type CameraView, type ImportResult, type OperationalState, type StreamCredentials,
+} from './cameras.schemas.ts';
+
+export type { Acting };
+
+const cameraNotFound = () => notFound({ fr: 'Caméra', en: 'Camera' });
+
+export function assertPositionComplete(row: { latitude: number | null; longitude: number | null }): void {
+  if ((row.latitude === null) !== (row.longitude === null)) {
+    throw new DomainError('validation_failed', {
+      fr: 'Latitude et longitude vont ensemble : renseignez les deux ou aucune.',
+      en: 'Latitude and longitude go together: give both or neither.',
+      details: [{ field: row.latitude === null ? 'latitude' : 'longitude', problem: 'required with the other coordinate' }],
+    });
+  }
+}
+
+function duplicateName(name: string, communeInsee: string): DomainError {
+  return new DomainError('conflict', { fr: `La caméra « ${name} » existe déjà dans la commune ${communeInsee}.`, en: `Camera "${name}" already exists in commune ${communeInsee}.` });
+}
 
 export class CamerasService {
-  constructor(readonly db: Db, readonly audit: AuditService, readonly clock: Clock, readonly secrets: SecretBox, readonly authorisations: AuthorisationsService) {}
+  private readonly repository: CamerasRepository;
+  /** Stateless: the cameras module reads and (on import) creates sites through the sites module. */
+  private readonly sites: SitesService;
+
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    private readonly secrets: SecretBox,
+    private readonly authorisations: AuthorisationsService,
+  ) {
+    this.repository = new CamerasRepository(db);
+    this.sites = new SitesService(db, audit, clock);
+  }
+
+  private today(): string {
+    return parisDate(this.clock.now());
+  }
+
+  sealCredentials(credentials: StreamCredentials | null): string | null {
+    return credentials === null ? null : this.secrets.encrypt(JSON.stringify({ username: credentials.username, password: credentials.password }));
+  }
+
+  private openCredentials(sealed: string | null): StreamCredentials | null {
+    return sealed === null ? null : credentialsSchema.parse(JSON.parse(this.secrets.decrypt(sealed)));
+  }
+
+  /** True when `next` credentials differ from the sealed ones (encryption is randomised, so decrypt to compare). */
+  credentialsDiffer(sealed: string | null, next: StreamCredentials | null): boolean {
+    const current = this.openCredentials(sealed);
+    if (current === null || next === null) return current !== next;
+    return current.username !== next.username || current.password !== next.password;
+  }
+
+  async views(rows: readonly CameraRow[], db: DbOrTx = this.db): Promise<CameraView[]> {
+    const ids = rows.map((row) => row.id);
+    const [siteNames, coverage] = await Promise.all([this.sites.namesById(db, rows.map((row) => row.site_id)), this.authorisations.coverage(ids, db)]);
+    return rows.map((row) => cameraView(row, siteNames.get(row.site_id) ?? '', coverage.get(row.id)));
+  }
+
+  async create(input: CameraCreate, acting: Acting): Promise<CameraView> {
+    const data = parseInput(cameraCreateSchema, input);
+    assertPositionComplete(data);
+    const { urls, found } = stripUrlCredentials({ mainStreamUrl: data.mainStreamUrl, subStreamUrl: data.subStreamUrl, onvifUrl: data.onvifUrl });
+    const credentials = data.credentials ?? found;
+    let communeInsee = '';
+    try {
+      return await inTransaction(this.db, async (trx) => {
+        const site = await this.sites.findById(trx, data.siteId);
+        if (!site) throw new DomainError('validation_failed', { fr: 'Site inconnu.', en: 'Unknown site.', details: [{ field: 'siteId', problem: 'unknown site' }] });
+        communeInsee = site.commune_insee;
+        if (acting.principal) assertAllowed(acting.principal, 'camera.write', site.commune_insee, this.today());
+        const id = randomUUID();
+        if (data.retentionDays !== null) await this.authorisations.assertRetentionAllowed(site.commune_insee, id, data.retentionDays, trx);
+        const now = this.clock.now().toISOString();
+        const row: CameraRow = {
+          id, commune_insee: site.commune_insee, site_id: site.id, name: data.name, kind: data.kind, field_class: data.fieldClass,
+          latitude: data.latitude, longitude: data.longitude, heading_deg: data.headingDeg, model: data.model, ip_address: data.ipAddress,
+          mac_address: data.macAddress, main_stream_url: urls.mainStreamUrl, sub_stream_url: urls.subStreamUrl, onvif_url: urls.onvifUrl,
+          credentials_sealed: this.sealCredentials(credentials), purposes: JSON.stringify(data.purposes), commissioning_date: data.commissioningDate,
+          enabled: data.enabled ? 1 : 0, operational_state: 'unknown', retention_days: data.retentionDays, created_at: now, updated_at: now,
+        };
+        await this.repository.insert(trx, [row]);
+        await this.repository.insertPositions(trx, [this.positionRow(row, acting.actor, now)]);
+        await this.recordCreated(trx, acting.actor, row);
+        return (await this.views([row], trx))[0]!;
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw duplicateName(data.name, communeInsee);
+      throw error;
+    }
+  }
+
+  async update(id: string, input: CameraUpdate, acting: Acting): Promise<CameraView> {
+    const data = parseInput(cameraUpdateSchema, input);
+    let communeInsee = '';
+    try {
+      return await inTransaction(this.db, async (trx) => {
+        const current = await this.repository.find(id, trx);
+        if (!current) throw cameraNotFound();
+        communeInsee = current.commune_insee;
+        if (acting.principal) assertAllowed(acting.principal, 'camera.write', current.commune_insee, this.today());
+        if (data.siteId !== undefined && data.siteId !== current.site_id) {
+          const site = await this.sites.findById(trx, data.siteId);
+          if (!site || site.commune_insee !== current.commune_insee) {
+            throw new DomainError('validation_failed', {
+              fr: 'Site inconnu ou d’une autre commune : une caméra ne change pas de commune.',
+              en: 'Unknown site or one of another commune: a camera never changes commune.',
+              details: [{ field: 'siteId', problem: 'unknown site or other commune' }],
+            });
+          }
+        }
+        const { urls, found } = stripUrlCredentials({ mainStreamUrl: data.mainStreamUrl, subStreamUrl: data.subStreamUrl, onvifUrl: data.onvifUrl });
+        const next: CameraRow = {
+          ...current,
+          site_id: data.siteId ?? current.site_id,
+          name: data.name ?? current.name,
+          kind: data.kind ?? current.kind,
+          field_class: data.fieldClass ?? current.field_class,
+          latitude: data.latitude === undefined ? current.latitude : data.latitude,
+          longitude: data.longitude === undefined ? current.longitude : data.longitude,
+          heading_deg: data.headingDeg === undefined ? current.heading_deg : data.headingDeg,
+          model: data.model === undefined ? current.model : data.model,
+          ip_address: data.ipAddress === undefined ? current.ip_address : data.ipAddress,
+          mac_address: data.macAddress === undefined ? current.mac_address : data.macAddress,
+          main_stream_url: urls.mainStreamUrl ?? current.main_stream_url,
+          sub_stream_url: urls.subStreamUrl === undefined ? current.sub_stream_url : urls.subStreamUrl,
+          onvif_url: urls.onvifUrl === undefined ? current.onvif_url : urls.onvifUrl,
+          purposes: data.purposes === undefined ? current.purposes : JSON.stringify(data.purposes),
+          commissioning_date: data.commissioningDate === undefined ? current.commissioning_date : data.commissioningDate,
+          enabled: data.enabled === undefined ? current.enabled : data.enabled ? 1 : 0,
+          retention_days: data.retentionDays === undefined ? current.retention_days : data.retentionDays,
+        };
+        assertPositionComplete(next);
+        if (next.retention_days !== null && next.retention_days !== current.retention_days) {
+          await this.authorisations.assertRetentionAllowed(current.commune_insee, id, next.retention_days, trx);
+        }
+        const credentials = data.credentials !== undefined ? data.credentials : found ?? undefined;
+        const credentialsChanged = credentials !== undefined && this.credentialsDiffer(current.credentials_sealed, credentials);
+        if (credentialsChanged) next.credentials_sealed = this.sealCredentials(credentials);
+        if (!configurationChanged(current, next) && !credentialsChanged) return (await this.views([current], trx))[0]!;
+        next.updated_at = this.clock.now().toISOString();
+        await this.applyUpdate(trx, acting.actor, current, next, credentialsChanged);
+        return (await this.views([next], trx))[0]!;
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw duplicateName(data.name ?? '', communeInsee);
+      throw error;
+    }
+  }
+
+  /** DELETE: the camera stays in the inventory, disabled (never recorded nor shown). */
+  decommission(id: string, acting: Acting): Promise<CameraView> {
+    return this.update(id, { enabled: false }, acting);
+  }
+
+  async get(id: string, principal: Principal | null): Promise<CameraView> {
+    const row = await this.repository.find(id);
+    if (!row || (principal && !inScope(principal, row.commune_insee))) throw cameraNotFound();
+    return (await this.views([row]))[0]!;
+  }
+
+  async list(principal: Principal | null, filter: CameraListFilter = {}): Promise<CameraView[]> {
+    const scope = principal ? communeFilter(principal) : null;
+    let communes = scope;
+    if (filter.commune) communes = scope === null || scope.includes(filter.commune) ? [filter.commune] : [];
+    const views = await this.views(await this.repository.list({ communes, siteId: filter.site }));
+    const needle = filter.q?.toLowerCase();
+    return views.filter((view) =>
+      (!filter.state || view.state === filter.state) &&
+      (!needle || [view.name, view.model ?? '', view.ipAddress ?? ''].some((text) => text.toLowerCase().includes(needle))));
+  }
+
+  /** Cameras no valid authorisation covers today (LEGAL 1), enabled or not. */
+  async unauthorised(principal: Principal | null, filter: CameraListFilter = {}): Promise<CameraView[]> {
+    return (await this.list(principal, { ...filter, state: undefined })).filter((view) => !view.authorisation.authorised && (!filter.state || view.state === filter.state));
+  }
+
+  async positions(id: string, principal: Principal | null): Promise<CameraPositionView[]> {
+    await this.get(id, principal);
+    const rows = await this.repository.positions(id);
+    return rows.map((row) => ({ changedAt: row.changed_at, latitude: row.latitude, longitude: row.longitude, headingDeg: row.heading_deg, changedBy: row.changed_by }));
+  }
+
+  async exportCsv(principal: Principal | null, filter: CameraListFilter & { delimiter?: ',' | ';' } = {}): Promise<string> {
+    const { delimiter, ...listFilter } = filter;
+    return camerasToCsv(await this.list(principal, listFilter), delimiter);
+  }
+
+  importCsv(text: string, options: ImportOptions, acting: Acting): Promise<ImportResult> {
+    return new CameraImporter(this.db, this.clock, this.sites, this.repository, this.authorisations, this).run(text, options, acting);
+  }
+
+  /** Decrypted stream credentials, for the recorder and live modules only: never sent over HTTP. */
+  async streamCredentials(cameraId: string): Promise<StreamCredentials | null> {
+    const row = await this.repository.find(cameraId);
+    if (!row) throw cameraNotFound();
+    return this.openCredentials(row.credentials_sealed);
+  }
+
+  /** Written by the recorder (starting, recording, reconnecting, failed); returns whether it changed. */
+  setOperationalState(cameraId: string, state: OperationalState): Promise<boolean> {
+    return this.repository.setOperationalState(cameraId, state);
+  }
 
   /** For the authorisations module: commune, retention override and name of each camera. */
   async inventoryFacts(db: DbOrTx, cameraIds: readonly string[]): Promise<Map<string, { communeInsee: string; retentionDays: number | null; name: string }>> {
-    const facts = new Map<string, { communeInsee: string; retentionDays: number | null; name: string }>();
-    for (let start = 0; start < cameraIds.length; start += 500) {
-      const rows = await db.selectFrom('cameras').select(['id', 'commune_insee', 'retention_days', 'name']).where('id', 'in', cameraIds.slice(start, start + 500)).execute();
-      for (const row of rows) facts.set(row.id, { communeInsee: row.commune_insee, retentionDays: row.retention_days, name: row.name });
+    const rows = await this.repository.findMany(cameraIds, db);
+    return new Map(rows.map((row) => [row.id, { communeInsee: row.commune_insee, retentionDays: row.retention_days, name: row.name }]));
+  }
+
+  // Shared with the importer, so that a camera created or changed by CSV leaves the same trail.
+
+  positionRow(row: CameraRow, actor: Actor, at: string) {
+    return { id: randomUUID(), camera_id: row.id, changed_at: at, latitude: row.latitude, longitude: row.longitude, heading_deg: row.heading_deg, changed_by: actor.login };
+  }
+
+  async recordCreated(trx: Tx, actor: Actor, row: CameraRow, reason: string | null = null): Promise<void> {
+    await this.audit.record(trx, actor, { action: 'camera.created', communeInsee: row.commune_insee, targetType: 'camera', targetId: row.id, reason, details: { after: auditSnapshot(row) } });
+    if (row.credentials_sealed !== null) {
+      await this.audit.record(trx, actor, { action: 'camera.credentials_changed', communeInsee: row.commune_insee, targetType: 'camera', targetId: row.id, reason, details: { change: 'set' } });
     }
-    return facts;
+  }
+
+  /** Writes `next`, its position history row if it moved, and the audit rows of the change. */
+  async applyUpdate(trx: Tx, actor: Actor, current: CameraRow, next: CameraRow, credentialsChanged: boolean, reason: string | null = null): Promise<void> {
+    const { id, created_at: _created, operational_state: _state, ...changes } = next;
+    await this.repository.update(trx, id, changes);
+    if (positionChanged(current, next)) await this.repository.insertPositions(trx, [this.positionRow(next, actor, next.updated_at)]);
+    const target = { communeInsee: current.commune_insee, targetType: 'camera', targetId: id, reason };
+    if (configurationChanged(current, next)) {
+      const action = current.enabled === 1 && next.enabled === 0 ? 'camera.decommissioned' : 'camera.updated';
+      await this.audit.record(trx, actor, { action, ...target, details: diffForAudit(auditSnapshot(current), auditSnapshot(next)) });
+    }
+    if (credentialsChanged) {
+      await this.audit.record(trx, actor, { action: 'camera.credentials_changed', ...target, details: { change: next.credentials_sealed === null ? 'removed' : current.credentials_sealed === null ? 'set' : 'replaced' } });
+    }
   }
 }

@@ -149,6 +149,13 @@ export class SitesService {
     return this.repository.findByName(communeInsee, name, db);
   }
 
+  /** Which of these communes exist (sites and cameras belong to one). */
+  async existingCommunes(db: DbOrTx, insees: readonly string[]): Promise<Set<string>> {
+    if (insees.length === 0) return new Set();
+    const rows = await db.selectFrom('communes').select('insee').where('insee', 'in', [...insees]).execute();
+    return new Set(rows.map((row) => row.insee));
+  }
+
   sitesOf(db: DbOrTx, communes: readonly string[] | null): Promise<SiteRow[]> {
     return this.repository.list(communes, db);
   }
