@@ -30,14 +30,14 @@ const commonPasswords = new Set([
 export const minimumPasswordLength = 12;
 
 /** The CNIL's recommendation: at least 12 characters mixing at least three kinds of characters. */
-export function passwordProblems(password: string, login: string): string[] {
-  const problems: string[] = [];
-  if (password.length < minimumPasswordLength) problems.push(`at least ${minimumPasswordLength} characters`);
-  if (password.length > 256) problems.push('at most 256 characters');
+export function passwordProblems(password: string, login: string): { fr: string; en: string }[] {
+  const problems: { fr: string; en: string }[] = [];
+  if (password.length < minimumPasswordLength) problems.push({ fr: `au moins ${minimumPasswordLength} caractères`, en: `at least ${minimumPasswordLength} characters` });
+  if (password.length > 256) problems.push({ fr: '256 caractères au plus', en: 'at most 256 characters' });
   const kinds = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^a-zA-Z0-9]/].filter((kind) => kind.test(password)).length;
-  if (kinds < 3) problems.push('at least three of: lower case, upper case, digits, symbols');
-  if (login.length >= 3 && password.toLowerCase().includes(login.toLowerCase())) problems.push('must not contain the login');
-  if (commonPasswords.has(password.toLowerCase())) problems.push('too common');
+  if (kinds < 3) problems.push({ fr: 'au moins trois types parmi minuscules, majuscules, chiffres, symboles', en: 'at least three of: lower case, upper case, digits, symbols' });
+  if (login.length >= 3 && password.toLowerCase().includes(login.toLowerCase())) problems.push({ fr: 'ne doit pas contenir l’identifiant', en: 'must not contain the login' });
+  if (commonPasswords.has(password.toLowerCase())) problems.push({ fr: 'trop courant', en: 'too common' });
   return problems;
 }
 
@@ -45,9 +45,9 @@ export function assertStrongPassword(password: string, login: string): void {
   const problems = passwordProblems(password, login);
   if (problems.length > 0) {
     throw new DomainError('weak_password', {
-      fr: `Mot de passe trop faible : au moins ${minimumPasswordLength} caractères mêlant au moins trois types (minuscules, majuscules, chiffres, symboles), sans l’identifiant.`,
-      en: `Password too weak: ${problems.join('; ')}.`,
-      details: problems,
+      fr: `Mot de passe trop faible : ${problems.map((problem) => problem.fr).join(' ; ')}.`,
+      en: `Password too weak: ${problems.map((problem) => problem.en).join('; ')}.`,
+      details: problems.map((problem) => problem.en),
     });
   }
 }

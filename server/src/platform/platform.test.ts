@@ -1,0 +1,29 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { describe, it } from 'node:test';
+import { addYears, parisDate } from './clock.ts';
+import { redactText, redactUrl, stripCredentialsFromUrl } from './redact.ts';
+import { createSecretBox } from './secrets.ts';
+
+describe('platform helpers', () => {
+  it('redacts credentials from URLs and command lines', () => {
+    assert.equal(redactUrl('ffmpeg -i rtsp://admin:S3cret!@10.0.0.5:554/main -c copy'), 'ffmpeg -i rtsp://***:***@10.0.0.5:554/main -c copy');
+    assert.equal(redactText('http://x/?password=abc&user=1'), 'http://x/?password=***&user=1');
+    assert.deepEqual(stripCredentialsFromUrl('rtsp://op%40x:p%3Ass@127.0.0.1:8554/cam/1/main'), { url: 'rtsp://127.0.0.1:8554/cam/1/main', username: 'op@x', password: 'p:ss' });
+  });
+
+  it('seals and opens secrets, and refuses a tampered value', () => {
+    const box = createSecretBox(randomBytes(32));
+    const sealed = box.encrypt('camera-password');
+    assert.notEqual(sealed, 'camera-password');
+    assert.equal(box.decrypt(sealed), 'camera-password');
+    const parts = sealed.split(':');
+    parts[3] = Buffer.from('tampered').toString('base64');
+    assert.throws(() => box.decrypt(parts.join(':')));
+  });
+
+  it('takes legal dates in Europe/Paris', () => {
+    assert.equal(parisDate(new Date('2026-12-31T23:30:00.000Z')), '2027-01-01');
+    assert.equal(addYears('2028-02-29', 1), '2029-03-01');
+  });
+});
