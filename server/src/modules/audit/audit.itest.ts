@@ -143,6 +143,18 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.equal(csv.trim().split('\n').length, 7);
     });
 
+    it('records image accesses for later modules, with camera, commune and reason', async () => {
+      await reset();
+      await audit.recordImageAccess(actor, { kind: 'live.start', cameraId: 'cam-1', communeInsee: '38999', reason: 'Rixe signalée place du marché' });
+      await audit.recordImageAccess(actor, { kind: 'export', cameraId: 'cam-1', communeInsee: '38999', reason: 'Réquisition PV 2026/123', details: { from: '2026-11-23T09:00:00Z' } });
+      const found = await audit.search({ action: 'image.', targetId: 'cam-1' }, { allCommunes: false, communes: ['38999'] });
+      assert.deepEqual(found.records.map((record) => [record.action, record.reason]), [
+        ['image.export', 'Réquisition PV 2026/123'],
+        ['image.live.start', 'Rixe signalée place du marché'],
+      ]);
+      assert.equal((await audit.verify()).ok, true);
+    });
+
     it('a row written inside a failed transaction disappears with it', async () => {
       await reset();
       await assert.rejects(database.handle.db.transaction().execute(async (trx) => {
