@@ -27,6 +27,8 @@ export const errorCatalogue = {
   token_invalid: { status: 401, fr: 'Jeton d’API invalide, expiré ou révoqué.', en: 'API token invalid, expired or revoked.' },
   rate_limited: { status: 429, fr: 'Trop de requêtes.', en: 'Too many requests.' },
   internal_error: { status: 500, fr: 'Erreur interne ; l’incident est journalisé.', en: 'Internal error; the incident is logged.' },
+  camera_unauthorised: { status: 403, fr: 'Caméra non couverte par une autorisation préfectorale valide : elle n’est ni enregistrée ni affichée.', en: 'Camera not covered by a valid prefectoral authorisation: it is neither recorded nor shown.' },
+  camera_disabled: { status: 409, fr: 'Caméra hors service.', en: 'Camera decommissioned.' },
 } as const satisfies Record<string, { status: number; fr: string; en: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

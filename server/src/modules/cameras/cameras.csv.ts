@@ -100,10 +100,12 @@ function numberCell(raw: string, schema: z.ZodType<number>): Cell<number> {
   return value === null ? invalid : viaSchema(schema, value);
 }
 
+const siteNameSchema = plainText(200);
+
 /** Parsers of non-empty cells. Empty cells are null (or `missing_value` for required columns). */
 const cellParsers: Record<ImportColumn, (raw: string) => Cell<unknown>> = {
   commune_insee: (raw) => viaSchema(inseeCode, raw),
-  site: (raw) => viaSchema(plainText(200), raw),
+  site: (raw) => viaSchema(siteNameSchema, raw),
   name: (raw) => viaSchema(cameraFieldSchemas.name, raw),
   kind: (raw) => viaSchema(cameraFieldSchemas.kind, raw.toLowerCase()),
   field_class: (raw) => viaSchema(cameraFieldSchemas.fieldClass, raw.toLowerCase()),
@@ -148,6 +150,7 @@ function checkHeader(header: readonly string[]): ImportLineError[] {
   const errors: ImportLineError[] = [];
   const seen = new Set<string>();
   for (const column of header) {
+    if (column === '') continue; // spreadsheets add unnamed columns after trailing separators
     if (seen.has(column)) errors.push(lineError(1, 'duplicate_column', { column }));
     seen.add(column);
     if (!knownColumns.has(column)) errors.push(lineError(1, 'unknown_column', { column }));
@@ -227,6 +230,9 @@ function parseLine(line: number, header: readonly string[], record: readonly str
 
 /** Parses and validates the whole file; every error of every line is collected. */
 export function parseCameraCsv(text: string): ParsedImport {
+  // Invalid UTF-8 (Excel's "CSV" is Windows-1252) was decoded as U+FFFD: accents would be lost.
+  const unreadable = text.indexOf('\uFFFD');
+  if (unreadable >= 0) return { rows: [], errors: [lineError(text.slice(0, unreadable).split('\n').length, 'not_utf8', {})] };
   const delimiter = detectDelimiter(text);
   let records: { record: string[]; info: { lines: number } }[];
   try {

@@ -4,7 +4,7 @@ import { maxRetentionDays, purposes } from '../authorisations/legal-lists.ts';
 import { cameraKinds, fieldClasses } from './cameras.schemas.ts';
 
 export const importErrorCodes = [
-  'empty_file', 'csv_syntax', 'missing_column', 'unknown_column', 'duplicate_column', 'column_count',
+  'empty_file', 'not_utf8', 'csv_syntax', 'missing_column', 'unknown_column', 'duplicate_column', 'column_count',
   'missing_value', 'invalid_value', 'credentials_incomplete', 'position_incomplete', 'duplicate_name',
   'retention_out_of_bounds', 'unknown_commune', 'commune_out_of_scope', 'unknown_site',
 ] as const;
@@ -60,6 +60,10 @@ function messages(code: ImportErrorCode, p: ImportErrorParams): { fr: string; en
   const expected = expectations[column] ?? { fr: 'valeur valide', en: 'a valid value' };
   switch (code) {
     case 'empty_file': return { fr: 'Le fichier ne contient aucune caméra.', en: 'The file holds no camera.' };
+    case 'not_utf8': return {
+      fr: 'Le fichier n’est pas encodé en UTF-8 (caractère illisible) : dans Excel, enregistrez-le au format « CSV UTF-8 ».',
+      en: 'The file is not UTF-8 encoded (unreadable character): in Excel, save it as "CSV UTF-8".',
+    };
     case 'csv_syntax': return { fr: `Syntaxe CSV invalide : ${p.detail ?? ''}`, en: `Invalid CSV syntax: ${p.detail ?? ''}` };
     case 'missing_column': return { fr: `Colonne obligatoire absente de l’en-tête : ${column}.`, en: `Required column missing from the header: ${column}.` };
     case 'unknown_column': return { fr: `Colonne inconnue : ${column}.`, en: `Unknown column: ${column}.` };

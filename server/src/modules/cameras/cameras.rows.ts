@@ -80,6 +80,11 @@ export function configurationChanged(before: CameraRow, after: CameraRow): boole
   return configurationFields.some((field) => before[field] !== after[field]);
 }
 
+/** How stream credentials changed, for the audit log (never the values). */
+export function credentialsChange(current: CameraRow, next: CameraRow): 'set' | 'replaced' | 'removed' {
+  return next.credentials_sealed === null ? 'removed' : current.credentials_sealed === null ? 'set' : 'replaced';
+}
+
 export function positionChanged(before: CameraRow, after: CameraRow): boolean {
   return before.latitude !== after.latitude || before.longitude !== after.longitude || before.heading_deg !== after.heading_deg;
 }

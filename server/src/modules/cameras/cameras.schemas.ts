@@ -80,6 +80,8 @@ const f = cameraFieldSchemas;
 
 export const cameraCreateSchema = z.object({
   siteId: z.string().min(1),
+  /** Optional: the site's commune; when given it must match. */
+  communeInsee: inseeCode.optional(),
   name: f.name,
   kind: f.kind,
   fieldClass: f.fieldClass,

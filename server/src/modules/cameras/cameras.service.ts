@@ -17,7 +17,7 @@ import { parseInput, SitesService, type Acting } from '../sites/index.ts';
 import { camerasToCsv } from './cameras.csv.ts';
 import { CameraImporter, type ImportOptions } from './cameras.import.ts';
 import { CamerasRepository } from './cameras.repository.ts';
-import { auditSnapshot, cameraView, configurationChanged, positionChanged, stripUrlCredentials } from './cameras.rows.ts';
+import { auditSnapshot, cameraView, configurationChanged, credentialsChange, positionChanged, stripUrlCredentials } from './cameras.rows.ts';
 import {
   cameraCreateSchema, cameraUpdateSchema, credentialsSchema,
   type CameraCreate, type CameraListFilter, type CameraPositionView, type CameraUpdate, type CameraView, type ImportResult, type OperationalState, type StreamCredentials,
@@ -93,6 +93,13 @@ export class CamerasService {
         const site = await this.sites.findById(trx, data.siteId);
         if (!site) throw new DomainError('validation_failed', { fr: 'Site inconnu.', en: 'Unknown site.', details: [{ field: 'siteId', problem: 'unknown site' }] });
         communeInsee = site.commune_insee;
+        if (data.communeInsee !== undefined && data.communeInsee !== site.commune_insee) {
+          throw new DomainError('validation_failed', {
+            fr: `Le site choisi appartient à la commune ${site.commune_insee}, pas à ${data.communeInsee}.`,
+            en: `The chosen site belongs to commune ${site.commune_insee}, not ${data.communeInsee}.`,
+            details: [{ field: 'communeInsee', problem: 'does not match the site' }],
+          });
+        }
         if (acting.principal) assertAllowed(acting.principal, 'camera.write', site.commune_insee, this.today());
         const id = randomUUID();
         if (data.retentionDays !== null) await this.authorisations.assertRetentionAllowed(site.commune_insee, id, data.retentionDays, trx);
@@ -206,13 +213,32 @@ export class CamerasService {
     return rows.map((row) => ({ changedAt: row.changed_at, latitude: row.latitude, longitude: row.longitude, headingDeg: row.heading_deg, changedBy: row.changed_by }));
   }
 
-  async exportCsv(principal: Principal | null, filter: CameraListFilter & { delimiter?: ',' | ';' } = {}): Promise<string> {
+  /** The inventory as CSV (no credentials); the export itself is audited, since it lists addresses. */
+  async exportCsv(acting: Acting, filter: CameraListFilter & { delimiter?: ',' | ';' } = {}): Promise<string> {
     const { delimiter, ...listFilter } = filter;
-    return camerasToCsv(await this.list(principal, listFilter), delimiter);
+    const cameras = await this.list(acting.principal, listFilter);
+    await this.audit.recordAlone(acting.actor, { action: 'camera.exported', targetType: 'camera', details: { filter: listFilter, cameras: cameras.length } });
+    return camerasToCsv(cameras, delimiter);
   }
 
   importCsv(text: string, options: ImportOptions, acting: Acting): Promise<ImportResult> {
-    return new CameraImporter(this.db, this.clock, this.sites, this.repository, this.authorisations, this).run(text, options, acting);
+    return new CameraImporter(this.db, this.clock, this.audit, this.sites, this.repository, this.authorisations, this).run(text, options, acting);
+  }
+
+  /**
+   * For the recorder and live modules (LEGAL 1): the camera when it may be recorded or shown,
+   * else `camera_disabled` or `camera_unauthorised`. Out of the principal's scope: `not_found`.
+   */
+  async requireOperable(cameraId: string, principal: Principal | null): Promise<CameraView> {
+    const camera = await this.get(cameraId, principal);
+    if (camera.state === 'disabled') throw new DomainError('camera_disabled', { fr: `Caméra ${camera.name} hors service.`, en: `Camera ${camera.name} is decommissioned.` });
+    if (camera.state === 'unauthorised') {
+      throw new DomainError('camera_unauthorised', {
+        fr: `La caméra ${camera.name} n’est couverte par aucune autorisation préfectorale valide : elle n’est ni enregistrée ni affichée.`,
+        en: `Camera ${camera.name} is covered by no valid prefectoral authorisation: it is neither recorded nor shown.`,
+      });
+    }
+    return camera;
   }
 
   /** Decrypted stream credentials, for the recorder and live modules only: never sent over HTTP. */
@@ -233,31 +259,36 @@ export class CamerasService {
     return new Map(rows.map((row) => [row.id, { communeInsee: row.commune_insee, retentionDays: row.retention_days, name: row.name }]));
   }
 
-  // Shared with the importer, so that a camera created or changed by CSV leaves the same trail.
+  // Shared with the importer, so that a camera created or changed by CSV leaves the same history.
 
   positionRow(row: CameraRow, actor: Actor, at: string) {
     return { id: randomUUID(), camera_id: row.id, changed_at: at, latitude: row.latitude, longitude: row.longitude, heading_deg: row.heading_deg, changed_by: actor.login };
   }
 
-  async recordCreated(trx: Tx, actor: Actor, row: CameraRow, reason: string | null = null): Promise<void> {
-    await this.audit.record(trx, actor, { action: 'camera.created', communeInsee: row.commune_insee, targetType: 'camera', targetId: row.id, reason, details: { after: auditSnapshot(row) } });
+  private async recordCreated(trx: Tx, actor: Actor, row: CameraRow): Promise<void> {
+    await this.audit.record(trx, actor, { action: 'camera.created', communeInsee: row.commune_insee, targetType: 'camera', targetId: row.id, details: { after: auditSnapshot(row) } });
     if (row.credentials_sealed !== null) {
-      await this.audit.record(trx, actor, { action: 'camera.credentials_changed', communeInsee: row.commune_insee, targetType: 'camera', targetId: row.id, reason, details: { change: 'set' } });
+      await this.audit.record(trx, actor, { action: 'camera.credentials_changed', communeInsee: row.commune_insee, targetType: 'camera', targetId: row.id, details: { change: 'set' } });
     }
   }
 
-  /** Writes `next`, its position history row if it moved, and the audit rows of the change. */
-  async applyUpdate(trx: Tx, actor: Actor, current: CameraRow, next: CameraRow, credentialsChanged: boolean, reason: string | null = null): Promise<void> {
+  /** Writes `next`; returns the position history row to insert when it moved, or null. */
+  async writeUpdate(trx: Tx, actor: Actor, current: CameraRow, next: CameraRow) {
     const { id, created_at: _created, operational_state: _state, ...changes } = next;
     await this.repository.update(trx, id, changes);
-    if (positionChanged(current, next)) await this.repository.insertPositions(trx, [this.positionRow(next, actor, next.updated_at)]);
-    const target = { communeInsee: current.commune_insee, targetType: 'camera', targetId: id, reason };
+    return positionChanged(current, next) ? this.positionRow(next, actor, next.updated_at) : null;
+  }
+
+  private async applyUpdate(trx: Tx, actor: Actor, current: CameraRow, next: CameraRow, credentialsChanged: boolean): Promise<void> {
+    const position = await this.writeUpdate(trx, actor, current, next);
+    if (position) await this.repository.insertPositions(trx, [position]);
+    const target = { communeInsee: current.commune_insee, targetType: 'camera', targetId: current.id };
     if (configurationChanged(current, next)) {
       const action = current.enabled === 1 && next.enabled === 0 ? 'camera.decommissioned' : 'camera.updated';
       await this.audit.record(trx, actor, { action, ...target, details: diffForAudit(auditSnapshot(current), auditSnapshot(next)) });
     }
     if (credentialsChanged) {
-      await this.audit.record(trx, actor, { action: 'camera.credentials_changed', ...target, details: { change: next.credentials_sealed === null ? 'removed' : current.credentials_sealed === null ? 'set' : 'replaced' } });
+      await this.audit.record(trx, actor, { action: 'camera.credentials_changed', ...target, details: { change: credentialsChange(current, next) } });
     }
   }
 }

@@ -91,8 +91,10 @@ export class SitesService {
           longitude: data.longitude === undefined ? current.longitude : data.longitude,
           updated_at: this.clock.now().toISOString(),
         };
-        const { id: _id, commune_insee: _commune, created_at: _created, ...changes } = next;
-        await this.repository.update(trx, id, changes);
+        const { id: _id, commune_insee: _commune, created_at: _created, updated_at: _updated, ...changes } = next;
+        const changed = Object.entries(changes).some(([key, value]) => current[key as keyof SiteRow] !== value);
+        if (!changed) return siteView(current);
+        await this.repository.update(trx, id, { ...changes, updated_at: next.updated_at });
         await this.audit.record(trx, acting.actor, { action: 'site.updated', communeInsee: current.commune_insee, targetType: 'site', targetId: id, details: diffForAudit(siteView(current), siteView(next)) });
         return siteView(next);
       });
@@ -165,10 +167,10 @@ export class SitesService {
   }
 
   /** Creates sites of kind `other` for a camera import, one audit row each, in the import's transaction. */
-  async createForImport(trx: Tx, actor: Actor, sites: readonly { communeInsee: string; name: string }[]): Promise<SiteRow[]> {
+  async createForImport(trx: Tx, actor: Actor, sites: readonly { id: string; communeInsee: string; name: string }[]): Promise<SiteRow[]> {
     const now = this.clock.now().toISOString();
     const rows: SiteRow[] = sites.map((site) => ({
-      id: randomUUID(), commune_insee: site.communeInsee, name: site.name, kind: 'other', address: null, latitude: null, longitude: null, created_at: now, updated_at: now,
+      id: site.id, commune_insee: site.communeInsee, name: site.name, kind: 'other', address: null, latitude: null, longitude: null, created_at: now, updated_at: now,
     }));
     await this.repository.insert(trx, rows);
     for (const row of rows) {
