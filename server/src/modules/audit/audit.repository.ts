@@ -10,14 +10,28 @@ export class AuditRepository {
   constructor(private readonly db: Db, private readonly dialect: Dialect) {}
 
   async append(trx: Tx, fields: Omit<ChainedFields, 'seq'>): Promise<{ seq: number; hash: string }> {
+    return this.appendMany(trx, [fields]);
+  }
+
+  /** Appends rows in order under one lock of the head, with multi-row inserts (bulk imports). */
+  async appendMany(trx: Tx, fieldsList: readonly Omit<ChainedFields, 'seq'>[]): Promise<{ seq: number; hash: string }> {
     let headQuery = trx.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1);
     if (this.dialect === 'postgres') headQuery = headQuery.forUpdate();
     const head = await headQuery.executeTakeFirstOrThrow();
-    const row: ChainedFields = { ...fields, seq: Number(head.seq) + 1 };
-    const hash = chainHash(head.hash, row);
-    await trx.insertInto('audit_log').values({ ...row, prev_hash: head.hash, hash }).execute();
-    await trx.updateTable('audit_head').set({ seq: row.seq, hash }).where('id', '=', 1).execute();
-    return { seq: row.seq, hash };
+    let seq = Number(head.seq);
+    let previous = head.hash;
+    const rows = fieldsList.map((fields) => {
+      const row: ChainedFields = { ...fields, seq: ++seq };
+      const hash = chainHash(previous, row);
+      const chained = { ...row, prev_hash: previous, hash };
+      previous = hash;
+      return chained;
+    });
+    for (let start = 0; start < rows.length; start += 200) {
+      await trx.insertInto('audit_log').values(rows.slice(start, start + 200)).execute();
+    }
+    if (rows.length > 0) await trx.updateTable('audit_head').set({ seq, hash: previous }).where('id', '=', 1).execute();
+    return { seq, hash: previous };
   }
 
   async head(db: DbOrTx = this.db): Promise<{ seq: number; hash: string; anchorSeq: number; anchorPrevHash: string }> {

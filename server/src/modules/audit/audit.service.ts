@@ -62,10 +62,9 @@ export class AuditService {
     this.repository = new AuditRepository(db, dialect);
   }
 
-  /** Appends one row in the caller's transaction: the change and its record commit together. */
-  async record(trx: Tx, actor: Actor, entry: AuditEntry): Promise<number> {
-    const { seq } = await this.repository.append(trx, {
-      at: this.clock.now().toISOString(),
+  private fields(actor: Actor, entry: AuditEntry, at: string) {
+    return {
+      at,
       actor_type: actor.type,
       actor_id: actor.id,
       actor_login: actor.login,
@@ -76,8 +75,19 @@ export class AuditService {
       reason: entry.reason ?? null,
       details: canonicalJson(scrubSecrets(entry.details ?? {})),
       ip: actor.ip ?? null,
-    });
+    };
+  }
+
+  /** Appends one row in the caller's transaction: the change and its record commit together. */
+  async record(trx: Tx, actor: Actor, entry: AuditEntry): Promise<number> {
+    const { seq } = await this.repository.append(trx, this.fields(actor, entry, this.clock.now().toISOString()));
     return seq;
+  }
+
+  /** Appends several rows at once (bulk changes such as an inventory import), in order. */
+  async recordMany(trx: Tx, actor: Actor, entries: readonly AuditEntry[]): Promise<void> {
+    const at = this.clock.now().toISOString();
+    await this.repository.appendMany(trx, entries.map((entry) => this.fields(actor, entry, at)));
   }
 
   /** Appends one row in a transaction of its own (events with no other change: failed login, view). */

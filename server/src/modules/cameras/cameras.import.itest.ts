@@ -54,8 +54,12 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.equal(camera?.hasCredentials, true);
       assert.deepEqual(await context.services.cameras.streamCredentials(camera!.id), { username: 'viewer', password: 'pw-41' });
       assert.equal((await context.services.cameras.positions(camera!.id, null)).length, 1);
+      const perCamera = await context.services.audit.search({ action: 'camera.created', targetId: camera!.id }, allCommunes);
+      assert.equal(perCamera.total, 1, 'each imported camera has its own audit row');
+      assert.equal((await context.services.audit.search({ action: 'camera.created', limit: 1 }, allCommunes)).total, 2000);
+      assert.equal((await context.services.audit.verify()).ok, true);
       const imported = await context.services.audit.search({ action: 'camera.imported' }, allCommunes);
-      assert.equal(imported.total, 1, 'one audit row per commune of the file');
+      assert.equal(imported.total, 1, 'one summary audit row per commune of the file');
       const record = imported.records[0]!;
       assert.equal(record.communeInsee, communeA);
       const created = record.details.created as { id: string; name: string; streamLogin: string }[];

@@ -156,9 +156,9 @@ export class CameraImporter {
   }
 
   /**
-   * Writes the plan with multi-row inserts. The audit gets one `camera.imported` row per
-   * commune listing every camera created and every change (before/after, never credentials):
-   * thousands of chained audit appends would cost more than the import itself.
+   * Writes the plan with multi-row inserts. The audit gets one `camera.created` row per new
+   * camera (appended in bulk), a row per changed camera, and one `camera.imported` summary per
+   * commune listing every camera created and every change (before/after, never credentials).
    */
   private async apply(trx: Tx, plan: ImportPlan, actor: Actor, lines: number): Promise<void> {
     if (plan.sitesToCreate.length > 0) await this.sites.createForImport(trx, actor, plan.sitesToCreate);
@@ -170,6 +170,10 @@ export class CameraImporter {
       if (position) positions.push(position);
     }
     await this.repository.insertPositions(trx, positions);
+    await this.audit.recordMany(trx, actor, plan.creates.map((row) => ({
+      action: 'camera.created', communeInsee: row.commune_insee, targetType: 'camera', targetId: row.id, reason: importReason,
+      details: { after: auditSnapshot(row), streamLogin: row.credentials_sealed === null ? 'none' : 'set' },
+    })));
     for (const [communeInsee, details] of this.auditDetails(plan, lines)) {
       await this.audit.record(trx, actor, { action: 'camera.imported', communeInsee, targetType: 'commune', targetId: communeInsee, reason: importReason, details });
     }
