@@ -63,6 +63,11 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.equal(users.length, 8);
       const communes = await database.handle.db.selectFrom('communes').select('insee').execute();
       assert.equal(communes.length, 2);
+      const cameras = await database.handle.db.selectFrom('cameras').select(['name', 'main_stream_url']).execute();
+      assert.equal(cameras.length, 8);
+      assert.ok(cameras.every((camera) => /^rtsp:\/\/127\.0\.1\.\d+:8554\/cam\/cam-\d{3}\/main$/.test(camera.main_stream_url)), 'demo cameras point at the loopback simulator');
+      const covered = await database.handle.db.selectFrom('authorisation_cameras').select('camera_id').execute();
+      assert.equal(covered.length, 7, 'one demo camera is left unauthorised on purpose');
       assert.equal(statSync(join(dataDir, 'secret.key')).mode & 0o777, 0o600);
     });
 

@@ -1,28 +1,61 @@
-// `./vigie demo`: embedded defaults (SQLite in ./data, local disk), demo data, then serve.
+// `./vigie demo`: embedded defaults (SQLite in ./data, local disk), simulated cameras on
+// loopback (127.0.1.N), demo data, then serve. Ctrl-C stops the server and the simulator.
+import { parseArgs } from 'node:util';
 import type { Config } from '../config.ts';
 import { startServer, stopOnSignals } from '../main.ts';
 import { openRuntime } from '../runtime.ts';
-import { demoPassword, demoUsers, seedDemo } from './seed.ts';
+import { generateFleet, startSimulator } from '../../../simulator/src/index.ts';
+import { inventoryCsv } from '../../../simulator/src/inventory.ts';
+import { demoCommunes, demoPassword, demoSites, demoUsers, seedDemo, type DemoInventory } from './seed.ts';
+
+const camerasPerSite = 2;
+const kindNames = { ptz: 'dôme PTZ', fixed: 'fixe', panoramic: 'panoramique', nomadic: 'nomade', armoured: 'blindée' } as const;
 
 export async function runDemo(config: Config, args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { 'seed-only': { type: 'boolean' }, cameras: { type: 'string', default: '8' }, 'no-simulator': { type: 'boolean' } },
+  });
+  const count = Number(values.cameras);
+  if (!Number.isInteger(count) || count < 1 || count > demoSites.length * camerasPerSite * 20) throw new Error('--cameras: a whole number from 1 to 240');
+  // Per-camera loopback addresses, as real cameras have their own IP; ONVIF on 8000 so that
+  // the cameras never collide with Vigie's own port.
+  const siteNames = Array.from({ length: Math.ceil(count / camerasPerSite) }, (_, index) => demoSites[index % demoSites.length]!.name + (index >= demoSites.length ? ` ${Math.floor(index / demoSites.length) + 1}` : ''));
+  const fleet = generateFleet({ count, addressMode: 'per-camera-ip', rtspPort: 8554, onvifPort: 8000, camerasPerSite, livePtzCameras: 1 })
+    .map((camera, index) => ({ ...camera, name: `${siteNames[Math.floor(index / camerasPerSite)]} – ${kindNames[camera.kind]} ${camera.id}` }));
+  const inventory: DemoInventory = {
+    csv: inventoryCsv(fleet, { communes: demoCommunes.map((commune) => commune.insee), camerasPerSite, siteNames }),
+    unauthorisedNames: [fleet[fleet.length - 1]!.name],
+  };
+
   const runtime = await openRuntime(config);
   try {
-    await seedDemo(runtime.services);
+    await seedDemo(runtime.services, new Date(), inventory);
   } finally {
     await runtime.close();
   }
-  if (args.includes('--seed-only')) {
-    printCredentials(`http://${config.host}:${config.port}`);
+  if (values['seed-only']) {
+    printCredentials(`http://${config.host}:${config.port}`, null);
     return 0;
   }
+  let simulator: Awaited<ReturnType<typeof startSimulator>> | null = null;
+  if (!values['no-simulator']) {
+    console.log(`Démarrage de ${count} caméras simulées (premier lancement : encodage des boucles vidéo, une à deux minutes)…`);
+    simulator = await startSimulator({ cameras: fleet, controlPort: 0, onEncodeProgress: (done, total) => process.stdout.write(`\r  encodage ${done}/${total}`) });
+    process.stdout.write('\n');
+  }
   const server = await startServer(config);
-  printCredentials(server.url);
-  stopOnSignals(server.stop);
+  printCredentials(server.url, simulator?.controlUrl ?? null);
+  stopOnSignals(async () => {
+    await server.stop();
+    await simulator?.stop();
+  });
   return -1;
 }
 
-function printCredentials(url: string): void {
+function printCredentials(url: string, simulatorControl: string | null): void {
   console.log(`\nVigie (démo) : ${url}   API : ${url}/api/docs`);
+  if (simulatorControl) console.log(`Simulateur de caméras / camera simulator control API: ${simulatorControl}`);
   console.log(`Comptes de démonstration / demo accounts (mot de passe / password: ${demoPassword}):`);
   for (const user of demoUsers) {
     console.log(`  ${user.login.padEnd(12)} ${user.role.padEnd(14)} ${user.communes === 'all' ? 'toutes communes' : user.communes.join(', ')}`);

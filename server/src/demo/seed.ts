@@ -1,6 +1,7 @@
 // Demo data: two communes, an authorisation each, one user per role (printed credentials),
 // second factor off. Idempotent: what exists is kept, so `./vigie demo` can be re-run.
 import type { Role } from '../modules/access/policy.ts';
+import type { SiteKind } from '../modules/sites/sites.schemas.ts';
 import { cliActor } from '../modules/audit/audit.types.ts';
 import { addDays, addYears, parisDate } from '../platform/clock.ts';
 import { DomainError } from '../platform/errors.ts';
@@ -12,6 +13,23 @@ export const demoCommunes = [
 ] as const;
 
 export const demoPassword = 'Vigie-Demo-2026!';
+
+/** Demo sites in the order the simulator's inventory spreads them over the two communes. */
+export const demoSites: { name: string; kind: SiteKind; address: string }[] = [
+  { name: 'Place de la Mairie', kind: 'public_building', address: '1 place de la Mairie' },
+  { name: 'Entrée de ville RD1075', kind: 'town_entrance', address: 'Route départementale 1075' },
+  { name: 'École Jules-Ferry', kind: 'school', address: '12 rue Jules-Ferry' },
+  { name: 'Parc des Berges', kind: 'park', address: 'Quai des Berges' },
+  { name: 'Gare', kind: 'station', address: 'Avenue de la Gare' },
+  { name: 'Marché couvert', kind: 'market', address: 'Rue du Marché' },
+];
+
+/** The demo's camera inventory as CSV (made by the simulator for its own cameras). */
+export interface DemoInventory {
+  csv: string;
+  /** Camera names left out of every authorisation, to show the `unauthorised` state. */
+  unauthorisedNames: string[];
+}
 
 export const demoUsers: { login: string; role: Role; communes: string[] | 'all'; name: string }[] = [
   { login: 'admin', role: 'administrator', communes: 'all', name: 'Alice Administratrice' },
@@ -33,7 +51,7 @@ async function ignoreConflict<T>(work: () => Promise<T>): Promise<T | null> {
   }
 }
 
-export async function seedDemo(services: Services, now: Date = new Date()): Promise<void> {
+export async function seedDemo(services: Services, now: Date = new Date(), inventory?: DemoInventory): Promise<void> {
   const acting = { actor: cliActor(), principal: null };
   const today = parisDate(now);
   for (const commune of demoCommunes) {
@@ -71,6 +89,27 @@ export async function seedDemo(services: Services, now: Date = new Date()): Prom
       trainingDate,
     }, acting));
   }
+  if (inventory) await seedCameras(services, inventory);
   // The demo runs on loopback without phones: no second factor unless re-enabled.
   await services.settings.set('totp_required_for_image_roles', false, acting.actor);
+}
+
+/** Sites with their kinds, the simulator's cameras, and authorisations covering all but one. */
+async function seedCameras(services: Services, inventory: DemoInventory): Promise<void> {
+  const acting = { actor: cliActor(), principal: null };
+  const existingSites = new Set((await services.sites.list(null)).map((site) => `${site.communeInsee}/${site.name}`));
+  for (const [index, site] of demoSites.entries()) {
+    const communeInsee = demoCommunes[index % demoCommunes.length]!.insee;
+    if (existingSites.has(`${communeInsee}/${site.name}`)) continue;
+    await services.sites.create({ communeInsee, name: site.name, kind: site.kind, address: site.address }, acting);
+  }
+  await services.cameras.importCsv(inventory.csv, { createSites: true }, acting);
+  const cameras = await services.cameras.list(null);
+  for (const authorisation of await services.authorisations.list(null)) {
+    const covered = cameras
+      .filter((camera) => camera.communeInsee === authorisation.communeInsee && !inventory.unauthorisedNames.includes(camera.name))
+      .map((camera) => camera.id);
+    const missing = covered.filter((id) => !authorisation.cameraIds.includes(id));
+    if (missing.length > 0) await services.authorisations.update(authorisation.id, { cameraIds: [...authorisation.cameraIds, ...missing] }, acting);
+  }
 }
