@@ -105,20 +105,14 @@ async function userCommand(config: Config, args: string[]): Promise<number> {
         console.log(`password of ${login} reset; its sessions are closed`);
         return 0;
       }
-      case 'disable': {
-        const login = positionals[0];
-        if (!login) throw new Error('usage: ./vigie user disable <login>');
-        const user = await runtime.services.accounts.getByLogin(login, acting);
-        await runtime.services.accounts.disable(user.id, acting);
-        console.log(`${login} disabled`);
-        return 0;
-      }
+      case 'disable':
       case 'unlock': {
         const login = positionals[0];
-        if (!login) throw new Error('usage: ./vigie user unlock <login>');
+        if (!login) throw new Error(`usage: ./vigie user ${sub} <login>`);
         const user = await runtime.services.accounts.getByLogin(login, acting);
-        await runtime.services.accounts.unlock(user.id, acting);
-        console.log(`${login} unlocked`);
+        if (sub === 'disable') await runtime.services.accounts.disable(user.id, acting);
+        else await runtime.services.accounts.unlock(user.id, acting);
+        console.log(`${login} ${sub === 'disable' ? 'disabled' : 'unlocked'}`);
         return 0;
       }
       default:

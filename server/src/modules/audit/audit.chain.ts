@@ -1,23 +1,12 @@
 // The audit hash chain, pure: each row's hash is SHA-256 over the previous row's hash and a
 // canonical encoding of the row (fixed field order, object keys sorted, no whitespace).
 import { createHash } from 'node:crypto';
+import type { AuditLogTable } from '../../platform/db/schema.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
-export interface ChainedFields {
-  seq: number;
-  at: string;
-  actor_type: string;
-  actor_id: string | null;
-  actor_login: string | null;
-  commune_insee: string | null;
-  action: string;
-  target_type: string | null;
-  target_id: string | null;
-  reason: string | null;
-  details: string;
-  ip: string | null;
-}
+/** The fields a row's hash covers: every column but the two hashes. */
+export type ChainedFields = Omit<AuditLogTable, 'prev_hash' | 'hash'>;
 
 export interface ChainedRow extends ChainedFields {
   prev_hash: string;
