@@ -36,7 +36,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
     const status = (error as FastifyError).statusCode ?? 500;
     if (status < 500) {
-      const code = status === 404 ? 'not_found' : status === 413 ? 'validation_failed' : status === 415 ? 'validation_failed' : 'validation_failed';
+      const code = status === 404 ? 'not_found' : status === 429 ? 'rate_limited' : 'validation_failed';
       return send(request, reply, status, { code, message_fr: `Requête invalide : ${error.message}`, message_en: `Bad request: ${error.message}` });
     }
     request.log.error({ err: error }, 'request failed');
