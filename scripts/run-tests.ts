@@ -3,13 +3,13 @@
 // A filter keeps only the files whose path contains it. Prints a closing
 // "N passed, N failed, N skipped" line and exits non-zero on any failure.
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = process.env.VIGIE_ROOT ?? process.cwd();
 const filters = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
 const skipTypecheck = process.argv.includes('--no-typecheck');
-const testDirs = ['server', 'simulator', 'bench', 'scripts', 'test'];
+const testDirs = ['server', 'simulator', 'bench', 'scripts', 'test', 'web'];
 const testFile = /\.(test|itest|e2e)\.ts$/;
 
 function listTests(dir: string): string[] {
@@ -49,7 +49,9 @@ const files = testDirs
 
 if (!skipTypecheck) {
   console.log('# type-check (tsc --noEmit)');
-  const code = await run(join(root, 'node_modules/.bin/tsc'), ['--noEmit', '-p', 'tsconfig.json']);
+  const projects = ['tsconfig.json', 'web/tsconfig.json'].filter((project) => existsSync(join(root, project)));
+  let code = 0;
+  for (const project of projects) code ||= await run(join(root, 'node_modules/.bin/tsc'), ['--noEmit', '-p', project]);
   if (code !== 0) {
     console.log('0 passed, 1 failed');
     console.error('vigie test: type-check failed');
