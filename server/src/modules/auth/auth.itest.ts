@@ -83,6 +83,8 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       const recoveryCodes = confirm.json().recoveryCodes as string[];
       assert.equal(recoveryCodes.length, 10);
       assert.equal((await context.app.inject({ method: 'GET', url: '/api/communes', headers })).statusCode, 200);
+      const again = await context.app.inject({ method: 'POST', url: '/api/auth/totp/enrol', headers });
+      assert.equal(again.json().code, 'conflict', 'an active factor cannot be replaced from a session');
 
       // Next sign-in asks for the code.
       const second = await login(context, 'totp-op');

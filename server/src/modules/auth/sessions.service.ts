@@ -193,6 +193,14 @@ export class SessionsService {
   async beginTotpEnrolment(session: SessionInfo, actor: Actor): Promise<{ secret: string; uri: string }> {
     const { user } = await this.userOfSession(session);
     if (session.stage === 'password') throw new DomainError('totp_required');
+    // An active factor is never replaced from a session (a stolen session must not re-enrol
+    // its own phone): an administrator resets it first.
+    if (user.totp_enabled === 1) {
+      throw new DomainError('conflict', {
+        fr: 'Le second facteur est déjà actif ; un administrateur doit le réinitialiser avant un nouvel enrôlement.',
+        en: 'The second factor is already active; an administrator must reset it before a new enrolment.',
+      });
+    }
     const secret = newTotpSecret();
     await inTransaction(this.db, async (trx) => {
       await this.repository.updateUser(trx, user.id, { totp_secret_sealed: this.secrets.encrypt(secret), totp_enabled: 0, updated_at: this.clock.now().toISOString() });
