@@ -1,0 +1,20 @@
+// `./vigie bench <scenario> [options]`: runs one benchmark scenario, which prints its figures
+// as a table. Scenarios register here by name; each module exports `run(args)`.
+const scenarios: Record<string, { description: string; load: () => Promise<{ run(args: string[]): Promise<void> }> }> = {
+  sim: { description: 'camera simulator: CPU and memory while N streams are pulled', load: () => import('./sim.ts') },
+  index: { description: 'recording index: build 30 days x 1,000 cameras of segments, time range queries', load: () => import('./index.ts') },
+};
+
+const [name, ...args] = process.argv.slice(2);
+const scenario = name ? scenarios[name] : undefined;
+if (!scenario) {
+  console.error('Usage: ./vigie bench <scenario> [options]\nScenarios:');
+  for (const [key, entry] of Object.entries(scenarios)) console.error(`  ${key.padEnd(10)} ${entry.description}`);
+  process.exit(name ? 2 : 0);
+}
+try {
+  await (await scenario.load()).run(args);
+} catch (error) {
+  console.error(`vigie bench ${name}: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}

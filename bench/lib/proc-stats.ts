@@ -1,0 +1,44 @@
+// CPU time and memory of a process read from /proc (Linux), for benchmarks.
+import { readFileSync } from 'node:fs';
+
+/** Clock ticks per second of /proc/<pid>/stat times; 100 on every mainstream Linux. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+export interface CpuSample {
+  atMs: number;
+  cpuSeconds: number;
+}
+
+export function cpuSample(pid: number): CpuSample {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces) start after the last ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const userTicks = Number(fields[11]);
+  const systemTicks = Number(fields[12]);
+  return { atMs: performance.now(), cpuSeconds: (userTicks + systemTicks) / CLOCK_TICKS_PER_SECOND };
+}
+
+/** CPU used between two samples, in percent of one core. */
+export function cpuPercent(from: CpuSample, to: CpuSample): number {
+  return ((to.cpuSeconds - from.cpuSeconds) / ((to.atMs - from.atMs) / 1000)) * 100;
+}
+
+export interface MemorySample {
+  rssMiB: number;
+  pssMiB: number | undefined;
+}
+
+export function memorySample(pid: number): MemorySample {
+  const kib = (text: string, key: string) => {
+    const match = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(text);
+    return match ? Number(match[1]) / 1024 : undefined;
+  };
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  let pssMiB: number | undefined;
+  try {
+    pssMiB = kib(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'), 'Pss');
+  } catch {
+    pssMiB = undefined;
+  }
+  return { rssMiB: kib(status, 'VmRSS') ?? 0, pssMiB };
+}
