@@ -12,6 +12,7 @@ import { actorOf } from './platform/http/context.ts';
 import { registerErrorHandling } from './platform/http/error-handler.ts';
 import { registerMetrics } from './platform/http/metrics.ts';
 import { registerSecurity, type RegisteredRoute } from './platform/http/security.ts';
+import { registerWebConsole } from './platform/http/web.ts';
 import { loggerOptions } from './platform/log.ts';
 import { imageActions, type Action } from './modules/access/policy.ts';
 import { registerAuditRoutes } from './modules/audit/audit.routes.ts';
@@ -50,7 +51,7 @@ export async function buildApp(deps: AppDependencies): Promise<VigieApp> {
   registerErrorHandling(app);
   await app.register(cookie);
   app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string' }, (_request, body, done) => done(null, body));
-  const routes = registerSecurity(app, { resolveSession: (token) => services.sessions.resolve(token), resolveToken: (token) => services.tokens.resolve(token) }, clock, async (request, error) => {
+  const routes = registerSecurity(app, { resolveSession: (token, options) => services.sessions.resolve(token, options), resolveToken: (token) => services.tokens.resolve(token) }, clock, async (request, error) => {
     const access = request.routeOptions.config.access as Action;
     // Refused attempts to see images are traced too (LEGAL 10).
     if (imageActions.has(access)) {
@@ -86,6 +87,7 @@ export async function buildApp(deps: AppDependencies): Promise<VigieApp> {
   registerAuthorisationRoutes(app, services);
   registerSiteRoutes(app, services);
   registerCameraRoutes(app, services);
+  await registerWebConsole(app);
 
   await app.ready();
   const vigieApp = app as unknown as VigieApp;

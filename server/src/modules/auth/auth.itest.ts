@@ -112,6 +112,13 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       const idle = await user.request({ method: 'GET', url: '/api/communes' });
       assert.equal(idle.json().code, 'session_expired');
 
+      // Automatic refreshes (the console's polling) do not keep an unattended session alive.
+      const polled = await signIn(context, 'auditor', ['38999']);
+      for (let step = 0; step < 2; step++) {
+        context.clock.advance(20 * 60_000);
+        assert.equal((await polled.request({ method: 'GET', url: '/api/communes', headers: { 'x-vigie-background': '1' } })).statusCode, step === 0 ? 200 : 401);
+      }
+
       const busy = await signIn(context, 'auditor', ['38999']);
       // Active every 25 minutes (never idle) for 700 minutes: still valid; past 12 h: expired.
       for (let step = 0; step < 28; step++) {

@@ -133,7 +133,7 @@ export class SessionsService {
   }
 
   /** Resolves a session cookie; expired sessions (idle or absolute) are deleted and refused. */
-  async resolve(token: string): Promise<{ principal: Principal; session: SessionInfo } | null> {
+  async resolve(token: string, options: { touch: boolean } = { touch: true }): Promise<{ principal: Principal; session: SessionInfo } | null> {
     const idHash = hashSessionToken(token);
     const session = await this.repository.findSession(idHash);
     if (!session) return null;
@@ -149,7 +149,7 @@ export class SessionsService {
       throw new DomainError(user ? 'account_disabled' : 'session_expired');
     }
     // Touch at most once a minute: an idle timer, not a write per request.
-    if (now.getTime() - Date.parse(session.last_seen_at) > 60_000) {
+    if (options.touch && now.getTime() - Date.parse(session.last_seen_at) > 60_000) {
       await this.repository.updateSession(this.db, idHash, { last_seen_at: now.toISOString() });
     }
     const communes = (await this.repository.communesOf([user.id])).get(user.id) ?? [];

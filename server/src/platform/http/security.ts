@@ -9,12 +9,15 @@ import { DomainError } from '../errors.ts';
 import type { RouteAccess, SessionInfo } from './context.ts';
 
 export interface Authenticator {
-  resolveSession(token: string): Promise<{ principal: Principal; session: SessionInfo } | null>;
+  /** `touch: false` for automatic refreshes, which must not keep an idle session alive. */
+  resolveSession(token: string, options: { touch: boolean }): Promise<{ principal: Principal; session: SessionInfo } | null>;
   resolveToken(token: string): Promise<Principal>;
 }
 
 export const sessionCookie = 'vigie_session';
 export const csrfHeader = 'x-csrf-token';
+/** Marks a request the console makes by itself (polling): it does not reset the idle timer. */
+export const backgroundHeader = 'x-vigie-background';
 const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** Every route registered, with its declared access: read by the permission-matrix test. */
@@ -45,7 +48,7 @@ export function registerSecurity(app: FastifyInstance, authenticator: Authentica
       request.principal = await authenticator.resolveToken(authorization.slice('Bearer '.length).trim());
     } else {
       const token = request.cookies?.[sessionCookie];
-      const resolved = token ? await authenticator.resolveSession(token) : null;
+      const resolved = token ? await authenticator.resolveSession(token, { touch: request.headers[backgroundHeader] !== '1' }) : null;
       if (!resolved) throw new DomainError('unauthenticated');
       if (unsafeMethods.has(request.method) && request.headers[csrfHeader] !== resolved.session.csrfToken) {
         throw new DomainError('csrf_failed');

@@ -1,0 +1,412 @@
+// The operator console in a real browser (Debian's Chromium, headless, loopback only) against
+// an in-process Vigie on SQLite: TOTP enrolment and sign-in, the commune scope in the camera
+// tree, keyboard use, session expiry, the CSV import errors, authorisations, users, the audit
+// log and its verification, and the English switch. Screenshots go to a temporary folder, or
+// to VIGIE_SCREENSHOTS_DIR (e.g. docs/screenshots) to refresh the documentation.
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { buildWebIfStale } from '../../scripts/build-web.ts';
+import { requiredImportColumns, type OperationalState } from '../../server/src/modules/cameras/index.ts';
+import { addDays, parisDate } from '../../server/src/platform/clock.ts';
+import { createTestContext, testCli, type TestContext } from '../../server/src/testing/context.ts';
+import { cookieFrom, testPassword, totpCode } from '../../server/src/testing/http.ts';
+import { startConsoleServer, type ConsoleServer } from '../../server/src/testing/web-server.ts';
+
+const chromiumPath = '/usr/bin/chromium';
+const communeA = '38999';
+const communeB = '38998';
+const operatorLogin = 'operatrice.a';
+const adminLogin = 'admin.centre';
+const auditorLogin = 'auditrice.cnil';
+const foreignCamera = 'Halle – Allée centrale';
+const expiringReference = 'AP-38-2022-014';
+
+interface Browsing {
+  context: BrowserContext;
+  page: Page;
+}
+
+async function seed(context: TestContext): Promise<{ adminSecret: string }> {
+  const { services } = context;
+  const today = parisDate(context.clock.now());
+  await services.communes.create({ insee: communeA, name: 'Vigie-les-Bains', retentionDays: 14 }, testCli);
+  await services.communes.create({ insee: communeB, name: 'Saint-Guet', retentionDays: 14 }, testCli);
+  await services.settings.set('totp_required_for_image_roles', true, testCli.actor);
+
+  const site = async (communeInsee: string, name: string, kind: 'station' | 'public_building' | 'school' | 'market') =>
+    (await services.sites.create({ communeInsee, name, kind }, testCli)).id;
+  const gare = await site(communeA, 'Gare', 'station');
+  const mairie = await site(communeA, 'Hôtel de Ville', 'public_building');
+  const ecole = await site(communeA, 'École Jules-Ferry', 'school');
+  const marche = await site(communeB, 'Marché couvert', 'market');
+
+  let octet = 10;
+  const camera = async (siteId: string, name: string, kind: 'fixed' | 'ptz' | 'panoramic', fieldClass: 'narrow' | 'wide', model: string, state: OperationalState, heading: number) => {
+    octet++;
+    const created = await services.cameras.create({
+      siteId, name, kind, fieldClass, model, ipAddress: `10.1.0.${octet}`, macAddress: `AC:CC:8E:00:00:${octet.toString(16).toUpperCase().padStart(2, '0')}`,
+      mainStreamUrl: `rtsp://10.1.0.${octet}:554/main`, latitude: 45.1885 + octet / 10_000, longitude: 5.7245 + octet / 10_000, headingDeg: heading,
+      purposes: ['people_property_safety', 'traffic_regulation'], commissioningDate: '2024-05-02',
+    }, testCli);
+    await services.cameras.setOperationalState(created.id, state);
+    return created.id;
+  };
+  const gareIds = [
+    await camera(gare, 'Gare – Parvis PTZ', 'ptz', 'narrow', 'Axis Q6135-LE', 'recording', 180),
+    await camera(gare, 'Gare – Quai 1', 'fixed', 'narrow', 'Axis P1465-LE', 'recording', 90),
+    await camera(gare, 'Gare – Parking vélos', 'panoramic', 'wide', 'Hanwha PNM-9085RQZ', 'reconnecting', 270),
+  ];
+  const otherIds = [
+    await camera(mairie, 'Hôtel de Ville – Entrée', 'fixed', 'narrow', 'Axis P1465-LE', 'recording', 0),
+    await camera(mairie, 'Hôtel de Ville – Esplanade', 'ptz', 'wide', 'Axis Q6135-LE', 'failed', 45),
+    await camera(ecole, 'École Jules-Ferry – Portail', 'fixed', 'narrow', 'Bosch Flexidome 5100i', 'starting', 120),
+  ];
+  await camera(ecole, 'École Jules-Ferry – Rue des Écoles', 'fixed', 'wide', 'Bosch Flexidome 5100i', 'unknown', 300);
+  const halle = await camera(marche, foreignCamera, 'ptz', 'wide', 'Axis Q6135-LE', 'recording', 0);
+
+  const authorisation = (reference: string, communeInsee: string, startOffset: number, endOffset: number, cameraIds: string[]) =>
+    services.authorisations.create({
+      reference, communeInsee, startOn: addDays(today, startOffset), endOn: addDays(today, endOffset), perimeter: 'Voie publique et abords des bâtiments communaux',
+      purposes: ['people_property_safety', 'traffic_regulation', 'public_buildings'], minRetentionDays: 1, maxRetentionDays: 30,
+      recipients: ['national_police', 'municipal_police'], cameraIds,
+    }, testCli);
+  await authorisation(expiringReference, communeA, -1700, 90, gareIds);
+  await authorisation('AP-38-2025-031', communeA, -300, 1400, otherIds);
+  await authorisation('AP-38-2024-007', communeB, -500, 1200, [halle]);
+
+  await services.accounts.create({
+    login: operatorLogin, displayName: 'Camille Martin', role: 'operator', password: testPassword, communes: [communeA],
+    approvalReference: 'AGR-38-2024-112', approvalExpiresOn: addDays(today, 900), trainingDate: addDays(today, -200),
+  }, testCli);
+  await services.accounts.create({
+    login: adminLogin, displayName: 'Alex Durand', role: 'administrator', password: testPassword, allCommunes: true,
+    approvalReference: 'AGR-38-2023-045', approvalExpiresOn: addDays(today, 700), trainingDate: addDays(today, -400),
+  }, testCli);
+  await services.accounts.create({ login: auditorLogin, displayName: 'Dominique Roux', role: 'auditor', password: testPassword, communes: [communeA, communeB] }, testCli);
+
+  // The administrator's second factor is enrolled through the API; the operator's through the page.
+  const login = await context.app.inject({ method: 'POST', url: '/api/auth/login', payload: { login: adminLogin, password: testPassword } });
+  const cookie = cookieFrom(login);
+  const headers = { cookie, 'x-csrf-token': (login.json() as { csrfToken: string }).csrfToken };
+  const enrol = await context.app.inject({ method: 'POST', url: '/api/auth/totp/enrol', headers });
+  const adminSecret = (enrol.json() as { secret: string }).secret;
+  const confirmed = await context.app.inject({ method: 'POST', url: '/api/auth/totp/confirm', headers, payload: { code: totpCode(adminSecret, context.clock.now()) } });
+  assert.equal(confirmed.statusCode, 200, confirmed.body);
+  await context.app.inject({ method: 'POST', url: '/api/auth/logout', headers });
+  return { adminSecret };
+}
+
+function csvOf(rows: Record<string, string>[]): string {
+  const header = [...requiredImportColumns];
+  return [header.join(','), ...rows.map((row) => header.map((column) => row[column] ?? '').join(','))].join('\n') + '\n';
+}
+
+function importRow(name: string, ip: string): Record<string, string> {
+  return {
+    commune_insee: communeA, site: 'Gare', name, kind: 'fixed', field_class: 'wide', latitude: '45.1901', longitude: '5.7262', heading_deg: '15',
+    model: 'Axis M3106-L', ip_address: ip, mac_address: '', main_stream_url: `rtsp://${ip.includes('300') ? '10.2.0.9' : ip}:554/main`, sub_stream_url: '',
+    onvif_url: '', purposes: 'people_property_safety', commissioning_date: '15/06/2025', enabled: 'oui',
+  };
+}
+
+describe('operator console in Chromium', { skip: existsSync(chromiumPath) ? false : `no browser at ${chromiumPath} (./vigie installs Debian's chromium)` }, () => {
+  let context: TestContext;
+  let server: ConsoleServer;
+  let browser: Browser;
+  let adminSecret = '';
+  let operatorSecret = '';
+  let clockStart = '';
+  const screenshots = resolve(process.env.VIGIE_SCREENSHOTS_DIR ?? mkdtempSync(join(tmpdir(), 'vigie-screens-')));
+  const problems: string[] = [];
+  let operator: Browsing;
+  let admin: Browsing;
+
+  const open = async (): Promise<Browsing> => {
+    // Another time zone than Paris, to prove the console shows Paris time whatever the workstation.
+    const browsing = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'fr-FR', timezoneId: 'America/Montreal', acceptDownloads: false });
+    await browsing.route('**/*', (route) => {
+      const url = new URL(route.request().url());
+      if (url.hostname === '127.0.0.1') return route.continue();
+      problems.push(`external request: ${url.href}`);
+      return route.abort();
+    });
+    const page = await browsing.newPage();
+    page.setDefaultTimeout(10_000);
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('console', (message) => {
+      // The browser logs the API's expected refusals (401 before sign-in, 400 of a refused
+      // import) as failed resources: those are answers, not faults.
+      if (message.type() === 'error' && !/Failed to load resource: the server responded with a status of 4\d\d/.test(message.text())) {
+        problems.push(`console error: ${message.text()}`);
+      }
+    });
+    return { context: browsing, page };
+  };
+
+  const shot = async (page: Page, name: string) => {
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur?.());
+    await page.screenshot({ path: join(screenshots, `${name}.png`) });
+  };
+
+  const signIn = async (page: Page, login: string) => {
+    await page.getByRole('heading', { name: 'Connexion' }).waitFor();
+    await page.getByLabel('Identifiant').fill(login);
+    await page.getByLabel('Mot de passe').fill(testPassword);
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+  };
+
+  before(async () => {
+    await buildWebIfStale({ quiet: true });
+    mkdirSync(screenshots, { recursive: true });
+    clockStart = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString();
+    context = await createTestContext('sqlite', { clockStart });
+    ({ adminSecret } = await seed(context));
+    server = await startConsoleServer(context);
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--lang=fr-FR'],
+    });
+    operator = await open();
+    admin = await open();
+  });
+
+  after(async () => {
+    await browser?.close().catch(() => undefined);
+    await server?.close().catch(() => undefined);
+    await context?.close();
+    if (!process.env.VIGIE_SCREENSHOTS_DIR) rmSync(screenshots, { recursive: true, force: true });
+  });
+
+  it('an operator enrols the second factor on first sign-in, sees the recovery codes once, reaches the shell', async () => {
+    const { page } = operator;
+    await page.goto(server.url);
+    await page.getByRole('heading', { name: 'Connexion' }).waitFor();
+    await shot(page, '01-sign-in');
+    await signIn(page, operatorLogin);
+    await page.getByRole('heading', { name: 'Activer le second facteur' }).waitFor();
+    await page.getByRole('button', { name: 'Générer ma clé' }).click();
+    operatorSecret = ((await page.locator('#totp-secret').textContent()) ?? '').replace(/\s+/g, '');
+    assert.match(operatorSecret, /^[A-Z2-7]{32}$/);
+    assert.match((await page.locator('.uri').textContent()) ?? '', /^otpauth:\/\/totp\/Vigie:operatrice\.a\?/);
+    await page.getByLabel('Code').fill(totpCode(operatorSecret, context.clock.now()));
+    await shot(page, '02-totp-enrolment');
+    await page.getByRole('button', { name: 'Confirmer' }).click();
+    await page.getByRole('heading', { name: 'Codes de secours' }).waitFor();
+    assert.equal(await page.locator('.recovery-codes li').count(), 10);
+    assert.match((await page.locator('.recovery-codes li').first().textContent()) ?? '', /^[0-9a-f]{5}-[0-9a-f]{5}$/);
+    await shot(page, '03-recovery-codes');
+    await page.getByRole('button', { name: 'Je les ai enregistrés' }).click();
+    await page.getByTestId('user-login').waitFor();
+    assert.equal(await page.getByTestId('user-login').textContent(), operatorLogin);
+    await page.locator('.topbar').getByText('Vigie-les-Bains').waitFor();
+    assert.match((await page.locator('.topbar').textContent()) ?? '', /Opérateur de vidéoprotection/);
+    const navigation = await page.getByRole('navigation').getByRole('link').allTextContents();
+    assert.deepEqual(navigation, ['Caméras']);
+    assert.equal(await page.locator('.banner-blocked').count(), 0);
+  });
+
+  it('the camera tree shows commune A only, with states; keyboard search and arrows open a camera record', async () => {
+    const { page } = operator;
+    await page.getByRole('treeitem', { name: /Gare – Parvis PTZ/ }).waitFor();
+    for (const name of ['Gare – Quai 1', 'Hôtel de Ville – Esplanade', 'École Jules-Ferry – Rue des Écoles']) {
+      assert.equal(await page.getByRole('treeitem', { name: new RegExp(name) }).count(), 1, name);
+    }
+    const html = await page.content();
+    for (const foreign of [foreignCamera, 'Marché couvert', 'Saint-Guet', 'AP-38-2024-007']) assert.ok(!html.includes(foreign), `commune B leaks: ${foreign}`);
+    assert.equal(await page.locator('[data-state="failed"]').count(), 1);
+    assert.equal(await page.locator('[data-state="unauthorised"]').count(), 1);
+
+    await page.locator('h1').click();
+    await page.keyboard.press('/');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('type')), 'search');
+    await page.keyboard.type('parvis');
+    assert.equal(await page.locator('.tree-row.level-3').count(), 1);
+    await page.keyboard.press('ArrowDown'); // commune
+    await page.keyboard.press('ArrowDown'); // site
+    await page.keyboard.press('ArrowDown'); // camera
+    assert.match((await page.evaluate(() => document.activeElement?.textContent)) ?? '', /Gare – Parvis PTZ/);
+    const detail = page.locator('.detail-panel');
+    await detail.getByText('Axis Q6135-LE').waitFor();
+    await detail.getByText('Prévention des atteintes à la sécurité des personnes et des biens').first().waitFor();
+    await detail.getByText('Dôme motorisé (PTZ)').waitFor();
+    await detail.getByText(expiringReference).waitFor();
+    await detail.getByText(/La vidéo en direct arrivera avec le module d’enregistrement/).waitFor();
+    await detail.locator('.table tbody tr').first().waitFor(); // position history
+    assert.equal(await page.locator('video').count(), 0);
+
+    await page.getByRole('searchbox').fill('');
+    await page.getByRole('treeitem', { name: /Gare – Parvis PTZ/ }).focus();
+    await page.keyboard.press('ArrowLeft'); // to its site, "Gare"
+    assert.match((await page.evaluate(() => document.activeElement?.textContent)) ?? '', /^▸Gare3$/);
+    await page.keyboard.press('ArrowLeft'); // closes it
+    assert.equal(await page.getByRole('treeitem', { name: /Gare – Quai 1/ }).count(), 0);
+    await page.keyboard.press('ArrowRight'); // opens it again
+    await page.getByRole('treeitem', { name: /Gare – Quai 1/ }).waitFor();
+    await shot(page, '04-cameras');
+  });
+
+  it('signs out, then signs in again with a TOTP code', async () => {
+    const { page } = operator;
+    await page.getByRole('button', { name: 'Se déconnecter' }).click();
+    await page.getByText('Vous êtes déconnecté.').waitFor();
+    context.clock.advance(60_000);
+    await signIn(page, operatorLogin);
+    await page.getByRole('heading', { name: 'Second facteur' }).waitFor();
+    await page.getByLabel('Code').fill('000000');
+    await page.getByRole('button', { name: 'Valider' }).click();
+    await page.getByText('Code de second facteur incorrect.').waitFor();
+    await page.getByLabel('Code').fill(totpCode(operatorSecret, context.clock.now()));
+    await page.getByRole('button', { name: 'Valider' }).click();
+    await page.getByTestId('user-login').waitFor();
+    await page.getByRole('treeitem', { name: /Gare – Parvis PTZ/ }).waitFor();
+  });
+
+  it('an expired session brings back the sign-in screen with a message', async () => {
+    const { page } = operator;
+    context.clock.advance(31 * 60_000);
+    await page.getByRole('treeitem', { name: /Hôtel de Ville – Entrée/ }).click();
+    await page.getByText('Votre session a expiré. Reconnectez-vous.').waitFor();
+    await page.getByRole('heading', { name: 'Connexion' }).waitFor();
+  });
+
+  it('five wrong passwords lock the account, and the message gives the end of the lock in Paris time', async () => {
+    const { page } = operator;
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      await page.getByLabel('Identifiant').fill(auditorLogin);
+      await page.getByLabel('Mot de passe').fill(`wrong-password-${attempt}`);
+      const answered = page.waitForResponse((response) => response.url().endsWith('/api/auth/login'));
+      await page.getByRole('button', { name: 'Se connecter' }).click();
+      assert.equal((await answered).status(), 401);
+      await page.getByText('Identifiant ou mot de passe incorrect.').waitFor();
+      await page.getByRole('button', { name: 'Se connecter' }).and(page.locator(':enabled')).waitFor();
+    }
+    const lockEnd = new Date(context.clock.now().getTime() + 15 * 60_000);
+    await page.getByLabel('Identifiant').fill(auditorLogin);
+    await page.getByLabel('Mot de passe').fill(testPassword);
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    const until = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(lockEnd);
+    await page.getByText(`Compte verrouillé après trop d’échecs, jusqu’au ${until} (heure de Paris).`, { exact: false }).waitFor();
+  });
+
+  it('an administrator imports a CSV: every line error first, then the clean file', async () => {
+    const { page } = admin;
+    await page.goto(server.url);
+    await signIn(page, adminLogin);
+    await page.getByRole('heading', { name: 'Second facteur' }).waitFor();
+    await page.getByLabel('Code').fill(totpCode(adminSecret, context.clock.now()));
+    await page.getByRole('button', { name: 'Valider' }).click();
+    await page.getByTestId('user-login').waitFor();
+    const navigation = await page.getByRole('navigation').getByRole('link').allTextContents();
+    assert.deepEqual(navigation, ['Caméras', 'Autorisations', 'Inventaire', 'Utilisateurs', 'Journal d’audit']);
+
+    await page.getByRole('link', { name: 'Inventaire' }).click();
+    await page.getByRole('heading', { name: 'Inventaire des caméras' }).waitFor();
+    const bad = csvOf([importRow('Gare – Consigne', '10.2.0.8'), importRow('Gare – Taxis', '10.2.300.1')]);
+    await page.locator('input[type=file]').setInputFiles({ name: 'cameras.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
+    await page.getByRole('button', { name: 'Vérifier (essai à blanc)' }).click();
+    const errors = page.locator('table.import-errors');
+    await errors.waitFor();
+    const cells = await errors.locator('tbody tr').first().locator('td').allTextContents();
+    assert.deepEqual(cells.slice(0, 2), ['3', 'ip_address']);
+    assert.match(cells[2]!, /Colonne ip_address : valeur « 10\.2\.300\.1 » invalide/);
+    await page.getByText(/Import refusé/).waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Importer', exact: true }).isDisabled(), true);
+    await shot(page, '05-inventory-import-errors');
+
+    const good = csvOf([importRow('Gare – Consigne', '10.2.0.8'), importRow('Gare – Taxis', '10.2.0.9')]);
+    await page.locator('input[type=file]').setInputFiles({ name: 'cameras.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
+    await page.getByRole('button', { name: 'Vérifier (essai à blanc)' }).click();
+    await page.getByText('Fichier valide : 2 à créer, 0 à modifier, 0 inchangées, 0 site(s) à créer.').waitFor();
+    await page.getByRole('button', { name: 'Importer', exact: true }).click();
+    await page.getByText('Import terminé : 2 créées, 0 modifiées, 0 inchangées, 0 site(s) créé(s).').waitFor();
+  });
+
+  it('authorisations: the ones to renew within 120 days, and the cameras without one', async () => {
+    const { page } = admin;
+    await page.getByRole('link', { name: 'Autorisations' }).click();
+    const renew = page.locator('section.panel-warning');
+    await renew.getByText(expiringReference).waitFor();
+    assert.equal(await renew.getByText('AP-38-2025-031').count(), 0);
+    await page.getByText('École Jules-Ferry – Rue des Écoles').waitFor();
+    await page.getByText('Gare – Taxis').waitFor(); // just imported, no authorisation yet
+    await shot(page, '06-authorisations');
+  });
+
+  it('users: the list with approval and training; an edit through the form', async () => {
+    const { page } = admin;
+    await page.getByRole('link', { name: 'Utilisateurs' }).click();
+    const row = page.getByRole('row', { name: new RegExp(operatorLogin) });
+    await row.waitFor();
+    assert.match((await row.textContent()) ?? '', /AGR-38-2024-112/);
+    await row.getByRole('button', { name: 'Modifier' }).click();
+    await page.getByRole('heading', { name: `Modifier ${operatorLogin}` }).waitFor();
+    await page.getByLabel('Formation protection des données').fill('2019-01-15');
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await page.getByText(`Compte ${operatorLogin} enregistré.`).waitFor();
+    await page.getByRole('row', { name: new RegExp(operatorLogin) }).getByText('15/01/2019').waitFor();
+    const locked = page.getByRole('row', { name: new RegExp(auditorLogin) });
+    await locked.getByText(/^Verrouillé jusqu’au /).waitFor();
+    await locked.getByRole('button', { name: 'Déverrouiller' }).click();
+    await page.getByText(`Compte ${auditorLogin} déverrouillé.`).waitFor();
+    await locked.getByText(/^Verrouillé jusqu’au /).waitFor({ state: 'detached' });
+    await shot(page, '07-users');
+  });
+
+  it('audit: the sign-in rows in Paris time, and the chain verified intact', async () => {
+    const { page } = admin;
+    await page.getByRole('link', { name: 'Journal d’audit' }).click();
+    await page.getByRole('heading', { name: 'Journal d’audit' }).waitFor();
+    await page.getByLabel('Identifiant').fill(operatorLogin);
+    await page.getByRole('button', { name: 'Rechercher' }).click();
+    await page.locator('.audit-table').getByText('auth.login', { exact: true }).first().waitFor();
+    const text = (await page.locator('.audit-table').textContent()) ?? '';
+    assert.match(text, /auth\.totp\.enrolled/);
+    assert.match(text, /auth\.login\.failed|auth\.totp/);
+    // The clock stood still during enrolment: those rows carry its start, shown in Paris time
+    // although the browser runs in Montreal's time zone.
+    const parisStart = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(new Date(clockStart));
+    assert.ok(text.includes(parisStart), `no row at ${parisStart} (Paris)`);
+    await page.getByRole('button', { name: 'Vérifier la chaîne' }).click();
+    await page.getByText(/^Chaîne intacte : \d+ ligne\(s\) vérifiée\(s\)/).waitFor();
+    await shot(page, '08-audit');
+  });
+
+  it('switches to English, and keeps the choice after a reload', async () => {
+    const { page } = admin;
+    await page.getByRole('button', { name: 'EN', exact: true }).click();
+    await page.getByRole('heading', { name: 'Audit log' }).waitFor();
+    await page.getByRole('button', { name: 'Verify the chain' }).waitFor();
+    await page.reload();
+    await page.getByRole('link', { name: 'Cameras' }).click();
+    await page.getByRole('heading', { name: 'Cameras' }).waitFor();
+    assert.deepEqual(await page.getByRole('navigation').getByRole('link').allTextContents(), ['Cameras', 'Authorisations', 'Inventory', 'Users', 'Audit log']);
+    await page.getByRole('treeitem', { name: /Hôtel de Ville – Esplanade/ }).click();
+    await page.locator('.detail-panel').getByText('Security of people and property').first().waitFor();
+    await page.locator('.detail-panel').getByText('Live video arrives with the recording module. No image is shown yet.').waitFor();
+    await shot(page, '09-cameras-english');
+    await page.getByRole('button', { name: 'FR', exact: true }).click();
+    await page.getByRole('button', { name: 'Sign out' }).waitFor({ state: 'detached' });
+  });
+
+  it('an operator whose training has expired is warned that images will be refused', async () => {
+    const { page } = operator;
+    await signIn(page, operatorLogin);
+    await page.getByLabel('Code').fill(totpCode(operatorSecret, context.clock.now()));
+    await page.getByRole('button', { name: 'Valider' }).click();
+    const banner = page.locator('.banner-blocked');
+    await banner.waitFor();
+    assert.match((await banner.textContent()) ?? '', /Accès aux images refusé/);
+    assert.match((await banner.textContent()) ?? '', /formation/i);
+    await page.getByRole('treeitem', { name: /Gare – Parvis PTZ/ }).click();
+    await page.getByText('Votre accès aux images est actuellement refusé.').waitFor();
+    await shot(page, '10-image-access-refused');
+  });
+
+  it('made no request outside loopback and logged no error in the page', () => {
+    assert.deepEqual(problems, []);
+  });
+});

@@ -1,0 +1,31 @@
+// The console's screens, their address and the action that opens each one (from the
+// `actions` of GET /api/auth/me). Pure.
+import type { MessageKey } from '../i18n/translate.ts';
+
+export type Screen = 'cameras' | 'authorisations' | 'inventory' | 'users' | 'audit';
+
+export interface ScreenEntry {
+  screen: Screen;
+  path: string;
+  label: MessageKey;
+  /** Any of these actions opens the screen. */
+  anyOf: readonly string[];
+}
+
+export const screenEntries: readonly ScreenEntry[] = [
+  { screen: 'cameras', path: '/cameras', label: 'nav.cameras', anyOf: ['camera.read'] },
+  { screen: 'authorisations', path: '/authorisations', label: 'nav.authorisations', anyOf: ['authorisation.read'] },
+  { screen: 'inventory', path: '/inventory', label: 'nav.inventory', anyOf: ['camera.import', 'camera.write', 'camera.export'] },
+  { screen: 'users', path: '/users', label: 'nav.users', anyOf: ['user.read'] },
+  { screen: 'audit', path: '/audit', label: 'nav.audit', anyOf: ['audit.read'] },
+];
+
+export function allowedScreens(actions: readonly string[]): ScreenEntry[] {
+  return screenEntries.filter((entry) => entry.anyOf.some((action) => actions.includes(action)));
+}
+
+/** The screen an address shows, or the first allowed one. */
+export function screenForPath(path: string, allowed: readonly ScreenEntry[]): ScreenEntry | null {
+  const first = `/${path.split('/')[1] ?? ''}`;
+  return allowed.find((entry) => entry.path === first) ?? allowed[0] ?? null;
+}

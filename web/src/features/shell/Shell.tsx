@@ -1,0 +1,129 @@
+// The signed-in frame: top bar (user, role, communes, language, sign-out), the image-access
+// banner, the navigation limited to what the role may do, and the current screen.
+import { useCallback, useEffect, useState, type MouseEvent } from 'react';
+import { api } from '../../api/client.ts';
+import type { Commune, Me } from '../../api/types.ts';
+import { allowedScreens, screenForPath, type Screen } from '../../app/screens.ts';
+import { useI18n } from '../../i18n/i18n.tsx';
+import { useLoad } from '../../ui.tsx';
+import { Logo } from '../auth/SignIn.tsx';
+import { AuditPage } from '../audit/AuditPage.tsx';
+import { AuthorisationsPage } from '../authorisations/AuthorisationsPage.tsx';
+import { CamerasPage } from '../cameras/CamerasPage.tsx';
+import { InventoryPage } from '../inventory/InventoryPage.tsx';
+import { UsersPage } from '../users/UsersPage.tsx';
+import { CommunesContext } from './communes.tsx';
+import { LanguageSwitch } from './LanguageSwitch.tsx';
+
+function usePath(): [string, (path: string) => void] {
+  const [path, setPath] = useState(() => window.location.pathname);
+  useEffect(() => {
+    const onPop = () => setPath(window.location.pathname);
+    window.addEventListener('popstate', onPop);
+    return () => window.removeEventListener('popstate', onPop);
+  }, []);
+  const navigate = useCallback((next: string) => {
+    if (next !== window.location.pathname) window.history.pushState(null, '', next);
+    setPath(next);
+  }, []);
+  return [path, navigate];
+}
+
+export function Shell({ me, onSignOut }: { me: Me; onSignOut(): void }) {
+  const { t, language } = useI18n();
+  const [path, navigate] = usePath();
+  const allowed = allowedScreens(me.actions);
+  const current = screenForPath(path, allowed);
+  const communes = useLoad(() => api<Commune[]>('GET', '/api/communes'), [me.id]);
+
+  useEffect(() => {
+    if (current && window.location.pathname !== current.path) window.history.replaceState(null, '', current.path);
+  }, [current]);
+
+  useEffect(() => {
+    document.title = current ? `${t(current.label)} · Vigie` : 'Vigie';
+  }, [current, t]);
+
+  const go = (event: MouseEvent<HTMLAnchorElement>, target: string) => {
+    if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    event.preventDefault();
+    navigate(target);
+    setTimeout(() => document.getElementById('page-title')?.focus(), 0);
+  };
+
+  const communeList = communes.data ?? [];
+  const scope = me.allCommunes
+    ? t('common.allCommunes')
+    : me.communes.map((insee) => communeList.find((commune) => commune.insee === insee)?.name ?? insee).join(', ') || t('common.none');
+  const blockReason = language === 'en' ? me.imageAccess.message_en : me.imageAccess.message_fr;
+  // A role that never sees images (auditor, technician) needs no warning; an expired approval
+  // or training does.
+  const imageBlocked = !me.imageAccess.allowed && me.imageAccess.code !== null && me.imageAccess.code !== 'forbidden';
+
+  return (
+    <CommunesContext.Provider value={communeList}>
+      <a className="skip-link" href="#main">{t('shell.skip')}</a>
+      <header className="topbar">
+        <div className="brand">
+          <Logo />
+          <span className="brand-name">{t('app.name')}</span>
+          <span className="brand-tagline">{t('app.tagline')}</span>
+        </div>
+        <div className="topbar-user">
+          <div className="user-block">
+            <span className="user-login" data-testid="user-login">{me.login}{me.kind === 'token' ? ` (${t('shell.token')})` : ''}</span>
+            <span className="user-role">{me.roleLabel[language]}</span>
+          </div>
+          <div className="user-block">
+            <span className="user-label">{t('shell.communes')}</span>
+            <span className="user-communes" title={scope}>{scope}</span>
+          </div>
+          <LanguageSwitch />
+          <button type="button" className="button-secondary" onClick={onSignOut}>{t('shell.signOut')}</button>
+        </div>
+      </header>
+      {imageBlocked && (
+        <div className="banner-blocked" role="alert">
+          {t('shell.imageBlocked', { reason: blockReason ?? '' })}
+        </div>
+      )}
+      <div className="layout">
+        <nav className="sidenav" aria-label={t('shell.navigation')}>
+          <ul>
+            {allowed.map((entry) => (
+              <li key={entry.screen}>
+                <a href={entry.path} aria-current={current?.screen === entry.screen ? 'page' : undefined} onClick={(event) => go(event, entry.path)}>
+                  <NavIcon screen={entry.screen} />
+                  <span>{t(entry.label)}</span>
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <main id="main" className="content" tabIndex={-1}>
+          {!current && <p className="muted">{t('nav.nothing')}</p>}
+          {current?.screen === 'cameras' && <CamerasPage me={me} />}
+          {current?.screen === 'authorisations' && <AuthorisationsPage />}
+          {current?.screen === 'inventory' && <InventoryPage me={me} />}
+          {current?.screen === 'users' && <UsersPage me={me} />}
+          {current?.screen === 'audit' && <AuditPage me={me} />}
+        </main>
+      </div>
+    </CommunesContext.Provider>
+  );
+}
+
+function NavIcon({ screen }: { screen: Screen }) {
+  const paths: Record<Screen, string> = {
+    cameras: 'M3 7h12l4-3v14l-4-3H3z',
+    authorisations: 'M6 3h9l4 4v14H6zM9 12h7M9 16h7M9 8h4',
+    inventory: 'M4 5h16M4 12h16M4 19h16M8 3v4M14 10v4M10 17v4',
+    users: 'M12 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM4 21c1-4 4-6 8-6s7 2 8 6',
+    audit: 'M5 4h14v16H5zM8 8h8M8 12h8M8 16h5',
+  };
+  return (
+    <svg className="nav-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+      <path d={paths[screen]} fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinejoin="round" strokeLinecap="round" />
+    </svg>
+  );
+}
