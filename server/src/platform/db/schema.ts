@@ -2,7 +2,7 @@
 // text (`toISOString()`, so they sort as text), calendar dates are YYYY-MM-DD text, booleans
 // are integers 0/1, lists and objects are JSON text. Each module owns its tables; only its
 // repository queries them.
-import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 export interface CommunesTable {
   insee: string;
@@ -176,7 +176,7 @@ export interface AuthorisationCamerasTable {
   camera_id: string;
 }
 
-export interface DatabaseSchema {
+export interface DatabaseSchema extends RecordingSchema {
   communes: CommunesTable;
   users: UsersTable;
   user_communes: UserCommunesTable;
@@ -205,3 +205,59 @@ export type CameraUpdate = Updateable<CamerasTable>;
 export type AuthorisationRow = Selectable<AuthorisationsTable>;
 // Generated is re-exported for later tables with database-assigned keys.
 export type { Generated };
+
+// Recording (modules/recording). Wall-clock instants are INTEGER epoch milliseconds here, not
+// ISO text: range queries over ~43 M segment rows stay index-only comparisons. PostgreSQL
+// returns bigint as a string, so the select type says so and the repository parses it.
+export type BigintColumn = ColumnType<number | string, number, number>;
+
+export interface RecordingSegmentsTable {
+  id: Generated<number | string>;
+  camera_id: string;
+  commune_insee: string;
+  /** Storage volume name; `path` is relative to that volume's root. */
+  volume: string;
+  path: string;
+  start_ms: BigintColumn;
+  end_ms: BigintColumn;
+  duration_ms: number;
+  bytes: BigintColumn;
+  codec: string;
+  width: number;
+  height: number;
+  fps: number;
+  frame_count: number;
+  sha256: string;
+  /** chain_hash of the camera's previous segment (genesis: 64 zeros). */
+  prev_hash: string;
+  chain_hash: string;
+  /** 'closed' (ffmpeg closed it) or 'recovered' (cut to its last complete fragment after a crash). */
+  status: string;
+  created_at: string;
+}
+
+/** A stretch of time with no recording for a camera, written when the next segment arrives. */
+export interface RecordingGapsTable {
+  id: Generated<number | string>;
+  camera_id: string;
+  commune_insee: string;
+  start_ms: BigintColumn;
+  end_ms: BigintColumn;
+  reason: string;
+  created_at: string;
+}
+
+/** Per camera, the newest segment of the chain: deleting the chain's tail is then detectable. */
+export interface RecordingHeadsTable {
+  camera_id: string;
+  segment_id: BigintColumn;
+  chain_hash: string;
+  end_ms: BigintColumn;
+  updated_at: string;
+}
+
+export interface RecordingSchema {
+  recording_segments: RecordingSegmentsTable;
+  recording_gaps: RecordingGapsTable;
+  recording_heads: RecordingHeadsTable;
+}

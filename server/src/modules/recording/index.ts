@@ -1,0 +1,8 @@
+// Public API of the recording module: other modules import only from here.
+export { RecorderFleet, isRecordable, type FleetCamera, type FleetRecorder, type RecorderFleetDeps } from './recorder-fleet.ts';
+export { Recorder, INCOMING_FOLDER, type RecorderCamera, type RecorderEvents, type RecorderOptions } from './recorder.ts';
+export { SegmentIndexer, probeSegment, recoverFragmentedFile, sha256File, type SegmentToIndex } from './segment-indexer.ts';
+export { RecordingRepository, MAX_SEGMENT_SPAN_MS } from './recording.repository.ts';
+export { coverage, segmentRelativePath, segmentStartMs, type Coverage } from './recorded-ranges.ts';
+export { checkSegmentChain, segmentChainHash, SEGMENT_GENESIS_HASH } from './recording.chain.ts';
+export type { IndexedSegment, RecorderState, RecorderStateChange, RecordingGap, SegmentSpan, StorageVolume, TimeRange } from './recording.types.ts';

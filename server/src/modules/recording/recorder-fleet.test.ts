@@ -1,0 +1,73 @@
+// The recorder role's reconciliation with fake recorders: only enabled, authorised cameras are
+// recorded; a camera that loses its authorisation is stopped; a changed URL or password
+// restarts its recorder; state changes reach the subscriber.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { TypedEvents } from '../../platform/processes.ts';
+import type { RecorderCamera, RecorderEvents } from './recorder.ts';
+import { RecorderFleet, type FleetCamera, type FleetRecorder } from './recorder-fleet.ts';
+import type { RecorderState, RecorderStateChange } from './recording.types.ts';
+
+class FakeRecorder implements FleetRecorder {
+  readonly events = new TypedEvents<RecorderEvents>();
+  state: RecorderState = 'stopped';
+  constructor(readonly camera: RecorderCamera) {}
+  async start(): Promise<void> { this.move('starting'); }
+  async stop(): Promise<void> { this.move('stopped'); }
+  move(to: RecorderState): void {
+    const from = this.state;
+    this.state = to;
+    this.events.emit('state', { cameraId: this.camera.id, communeInsee: this.camera.communeInsee, from, to, at: new Date(0) });
+  }
+}
+
+function setup(initial: FleetCamera[]) {
+  let cameras = initial;
+  const passwords = new Map<string, string>([['c1', 'one']]);
+  const created: FakeRecorder[] = [];
+  const changes: RecorderStateChange[] = [];
+  const fleet = new RecorderFleet({
+    listCameras: async () => cameras,
+    credentials: async (id) => (passwords.has(id) ? { username: 'admin', password: passwords.get(id)! } : null),
+    createRecorder: (camera) => { const recorder = new FakeRecorder(camera); created.push(recorder); return recorder; },
+    onState: (change) => changes.push(change),
+  });
+  return { fleet, created, changes, passwords, setCameras: (next: FleetCamera[]) => { cameras = next; } };
+}
+
+const camera = (id: string, state: string, url = `rtsp://10.0.0.1/${id}`): FleetCamera => ({ id, communeInsee: '21038', mainStreamUrl: url, state });
+
+describe('RecorderFleet', () => {
+  it('records only enabled, authorised cameras, with their credentials', async () => {
+    const h = setup([camera('c1', 'unknown'), camera('c2', 'unauthorised'), camera('c3', 'disabled'), camera('c4', 'failed')]);
+    assert.deepEqual(await h.fleet.reconcile(), { started: ['c1', 'c4'], stopped: [] });
+    assert.deepEqual(h.fleet.cameraIds, ['c1', 'c4']);
+    assert.deepEqual(h.created[0]!.camera.credentials, { username: 'admin', password: 'one' });
+    assert.equal(h.created[1]!.camera.credentials, undefined);
+    assert.deepEqual(h.changes.map((change) => `${change.cameraId}:${change.to}`), ['c1:starting', 'c4:starting']);
+  });
+
+  it('stops a camera that lost its authorisation, and restarts one whose URL or password changed', async () => {
+    const h = setup([camera('c1', 'recording'), camera('c2', 'recording')]);
+    await h.fleet.reconcile();
+    h.setCameras([camera('c1', 'recording'), camera('c2', 'unauthorised')]);
+    assert.deepEqual(await h.fleet.reconcile(), { started: [], stopped: ['c2'] });
+    assert.equal(h.created[1]!.state, 'stopped');
+    h.passwords.set('c1', 'two');
+    assert.deepEqual(await h.fleet.reconcile(), { started: ['c1'], stopped: ['c1'] });
+    h.setCameras([camera('c1', 'recording', 'rtsp://10.0.0.9/c1')]);
+    assert.deepEqual(await h.fleet.reconcile(), { started: ['c1'], stopped: ['c1'] });
+    assert.equal(h.created.length, 4);
+    assert.equal(h.created[3]!.camera.rtspUrl, 'rtsp://10.0.0.9/c1');
+    await h.fleet.stopAll();
+    assert.deepEqual(h.fleet.cameraIds, []);
+    assert.ok(h.created.every((recorder) => recorder.state === 'stopped'));
+  });
+
+  it('shares one pass between concurrent reconciles', async () => {
+    const h = setup([camera('c1', 'unknown')]);
+    const [first, second] = await Promise.all([h.fleet.reconcile(), h.fleet.reconcile()]);
+    assert.equal(first, second);
+    assert.equal(h.created.length, 1);
+  });
+});

@@ -1,0 +1,113 @@
+// The recorder role: one Recorder per camera that may be recorded (enabled, and covered by a
+// valid prefectoral authorisation, LEGAL 1), reconciled against the inventory. A camera that
+// becomes unauthorised or disabled has its recorder stopped at the next reconcile; a changed
+// stream URL or credentials restarts it. Recorder state changes are forwarded, tagged.
+import type { StreamCredentials } from '../../platform/media/ffmpeg-args.ts';
+import { silentLog, type ProcessLog, type TypedEvents } from '../../platform/processes.ts';
+import type { RecorderCamera, RecorderEvents } from './recorder.ts';
+import type { RecorderState, RecorderStateChange } from './recording.types.ts';
+
+/** What the fleet needs to know of a camera (CameraView fits). */
+export interface FleetCamera {
+  id: string;
+  communeInsee: string;
+  mainStreamUrl: string;
+  /** The inventory's effective state: 'disabled' and 'unauthorised' are never recorded. */
+  state: string;
+}
+
+export interface FleetRecorder {
+  readonly events: TypedEvents<RecorderEvents>;
+  readonly state: RecorderState;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface RecorderFleetDeps {
+  listCameras(): Promise<readonly FleetCamera[]>;
+  credentials(cameraId: string): Promise<StreamCredentials | null>;
+  createRecorder(camera: RecorderCamera): FleetRecorder;
+  onState?(change: RecorderStateChange): void;
+  log?: ProcessLog;
+}
+
+interface Running {
+  recorder: FleetRecorder;
+  /** URL and credentials it was started with: a change restarts it. */
+  fingerprint: string;
+  unsubscribe: () => void;
+}
+
+export function isRecordable(camera: FleetCamera): boolean {
+  return camera.state !== 'disabled' && camera.state !== 'unauthorised';
+}
+
+export class RecorderFleet {
+  private readonly running = new Map<string, Running>();
+  private reconciling: Promise<{ started: string[]; stopped: string[] }> | undefined;
+
+  constructor(private readonly deps: RecorderFleetDeps) {}
+
+  get cameraIds(): string[] {
+    return [...this.running.keys()].sort();
+  }
+
+  stateOf(cameraId: string): RecorderState | undefined {
+    return this.running.get(cameraId)?.recorder.state;
+  }
+
+  /** Starts and stops recorders to match the inventory; concurrent calls share one pass. */
+  reconcile(): Promise<{ started: string[]; stopped: string[] }> {
+    this.reconciling ??= this.reconcileOnce().finally(() => { this.reconciling = undefined; });
+    return this.reconciling;
+  }
+
+  async stopAll(): Promise<void> {
+    await this.reconciling?.catch(() => undefined);
+    await Promise.all([...this.running.keys()].map((id) => this.stopOne(id)));
+  }
+
+  private async reconcileOnce(): Promise<{ started: string[]; stopped: string[] }> {
+    const log = this.deps.log ?? silentLog;
+    const wanted = new Map<string, { camera: FleetCamera; credentials: StreamCredentials | null; fingerprint: string }>();
+    for (const camera of await this.deps.listCameras()) {
+      if (!isRecordable(camera)) continue;
+      const credentials = await this.deps.credentials(camera.id);
+      // The fingerprint is compared, never logged: it holds the credentials.
+      wanted.set(camera.id, { camera, credentials, fingerprint: JSON.stringify([camera.communeInsee, camera.mainStreamUrl, credentials]) });
+    }
+    const stopped: string[] = [];
+    for (const [id, running] of this.running) {
+      if (wanted.get(id)?.fingerprint === running.fingerprint) continue;
+      await this.stopOne(id);
+      stopped.push(id);
+    }
+    const started: string[] = [];
+    for (const [id, { camera, credentials, fingerprint }] of wanted) {
+      if (this.running.has(id)) continue;
+      const recorder = this.deps.createRecorder({ id, communeInsee: camera.communeInsee, rtspUrl: camera.mainStreamUrl, credentials: credentials ?? undefined });
+      const unsubscribe = recorder.events.on('state', (change) => this.deps.onState?.(change));
+      this.running.set(id, { recorder, fingerprint, unsubscribe });
+      try {
+        await recorder.start();
+        started.push(id);
+      } catch (error) {
+        log.warn({ camera: id, error: error instanceof Error ? error.message : String(error) }, 'recorder did not start');
+        this.running.delete(id);
+        unsubscribe();
+      }
+    }
+    return { started, stopped };
+  }
+
+  private async stopOne(id: string): Promise<void> {
+    const running = this.running.get(id);
+    if (!running) return;
+    this.running.delete(id);
+    try {
+      await running.recorder.stop();
+    } finally {
+      running.unsubscribe();
+    }
+  }
+}

@@ -1,0 +1,243 @@
+// The recorder of ONE camera: a supervised ffmpeg pulling the camera once (archive segments +
+// live TS on stdout), a watcher of ffmpeg's segment lists that hands each closed file to the
+// indexer in order, crash recovery of files left in the incoming folder, and the camera's
+// recording state as typed events (health and alarms subscribe to them).
+import { mkdir, readdir, readFile, unlink } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { systemClock, type Clock } from '../../platform/clock.ts';
+import { parseSegmentFileName, parseSegmentList, RECORDING_ENV, recordingCommand, SEGMENT_LIST_SUFFIX, segmentListPath, type StreamCredentials } from '../../platform/media/ffmpeg-args.ts';
+import {
+  FFMPEG_PATH, silentLog, SupervisedProcess, TypedEvents, type BackoffPolicy, type ProcessLog, type Spawner, type SupervisedEvents,
+} from '../../platform/processes.ts';
+import { segmentStartMs } from './recorded-ranges.ts';
+import type { IndexedSegment, RecorderState, RecorderStateChange, StorageVolume } from './recording.types.ts';
+import { recoverFragmentedFile, type SegmentIndexer } from './segment-indexer.ts';
+
+export interface RecorderCamera {
+  id: string;
+  communeInsee: string;
+  /** Main stream URL without credentials. */
+  rtspUrl: string;
+  credentials?: StreamCredentials;
+}
+
+export interface RecorderOptions {
+  camera: RecorderCamera;
+  volume: StorageVolume;
+  indexer: SegmentIndexer;
+  /** Segment length (default 60 s). */
+  segmentSeconds?: number;
+  /** ffmpeg's own socket timeout (default 10 s). */
+  socketTimeoutSeconds?: number;
+  /** Our no-data timer on the live bytes (default 15 s). */
+  stallTimeoutMs?: number;
+  backoff?: BackoffPolicy;
+  /** Consecutive runs without a single byte of video before the state is `failed` (default 5). */
+  failAfterRuns?: number;
+  /** How often ffmpeg's segment list is read (default 1 s). */
+  pollIntervalMs?: number;
+  clock?: Clock;
+  log?: ProcessLog;
+  spawner?: Spawner;
+  ffmpegPath?: string;
+}
+
+export interface RecorderEvents {
+  state: RecorderStateChange;
+  segment: IndexedSegment;
+  /** MPEG-TS bytes of the live copy, for the live module's fan-out. */
+  live: Buffer;
+  indexError: { file: string; message: string };
+}
+
+interface RunBook {
+  runTag: string;
+  ended: boolean;
+  handled: Set<string>;
+  lastEndMs?: number;
+  /** Why time may be missing before this run's first segment. */
+  gapReason: string;
+}
+
+export const INCOMING_FOLDER = '.incoming';
+
+export class Recorder {
+  readonly events = new TypedEvents<RecorderEvents>();
+  private stateValue: RecorderState = 'stopped';
+  private readonly process: SupervisedProcess;
+  private readonly runs = new Map<string, RunBook>();
+  private readonly incomingDir: string;
+  private readonly clock: Clock;
+  private readonly log: ProcessLog;
+  private queue: Promise<void> = Promise.resolve();
+  private pollTimer: NodeJS.Timeout | undefined;
+  private runCounter = 0;
+  private runsWithoutData = 0;
+  private lastExitDetail = 'recorder_started';
+
+  constructor(private readonly options: RecorderOptions) {
+    const { camera, volume } = options;
+    this.clock = options.clock ?? systemClock;
+    this.log = options.log ?? silentLog;
+    this.incomingDir = join(volume.root, camera.communeInsee, camera.id, INCOMING_FOLDER);
+    this.process = new SupervisedProcess({
+      name: `recorder ${camera.communeInsee}/${camera.id}`,
+      command: options.ffmpegPath ?? FFMPEG_PATH,
+      buildArgs: () => this.nextRunArgs(),
+      env: { ...process.env, ...RECORDING_ENV },
+      activity: 'stdout',
+      stallTimeoutMs: options.stallTimeoutMs ?? 15_000,
+      backoff: options.backoff,
+      quitCommand: 'q',
+      spawner: options.spawner,
+      log: this.log,
+    });
+    this.process.events.on('stdout', (chunk) => this.events.emit('live', chunk));
+    this.process.events.on('active', () => {
+      this.runsWithoutData = 0;
+      this.setState('recording');
+    });
+    this.process.events.on('exited', (exit) => this.onRunExit(exit));
+    this.process.events.on('stderrLine', (line) => this.log.info({ camera: camera.id, ffmpeg: line }, 'ffmpeg'));
+  }
+
+  get state(): RecorderState {
+    return this.stateValue;
+  }
+
+  get pid(): number | undefined {
+    return this.process.pid;
+  }
+
+  /** Recovers what a previous crash left, then starts ffmpeg and the segment-list watcher. */
+  async start(): Promise<void> {
+    if (this.stateValue !== 'stopped') return;
+    await mkdir(this.incomingDir, { recursive: true });
+    await this.adoptLeftovers();
+    this.setState('starting');
+    this.process.start();
+    this.pollTimer = setInterval(() => this.enqueue(() => this.pollRuns()), this.options.pollIntervalMs ?? 1000);
+  }
+
+  /** Stops ffmpeg gracefully (its last segment is closed and indexed), then the watcher. */
+  async stop(): Promise<void> {
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    this.pollTimer = undefined;
+    await this.process.stop();
+    await this.enqueue(() => this.sweepEndedRuns());
+    this.setState('stopped', 'stopped');
+  }
+
+  /** Resolves when every segment seen so far is indexed (tests, shutdown). */
+  idle(): Promise<void> {
+    return this.enqueue(async () => undefined);
+  }
+
+  private setState(to: RecorderState, detail?: string): void {
+    const from = this.stateValue;
+    if (from === to) return;
+    this.stateValue = to;
+    const { id, communeInsee } = this.options.camera;
+    this.events.emit('state', { cameraId: id, communeInsee, from, to, at: this.clock.now(), detail });
+  }
+
+  private nextRunArgs(): readonly string[] {
+    const runTag = `r${this.clock.now().getTime().toString(36)}${(this.runCounter++).toString(36)}`;
+    this.runs.set(runTag, { runTag, ended: false, handled: new Set(), gapReason: this.lastExitDetail });
+    const { camera } = this.options;
+    return recordingCommand({
+      rtspUrl: camera.rtspUrl, credentials: camera.credentials, segmentSeconds: this.options.segmentSeconds ?? 60,
+      incomingDir: this.incomingDir, runTag, socketTimeoutSeconds: this.options.socketTimeoutSeconds ?? 10,
+    }).args;
+  }
+
+  private onRunExit(exit: SupervisedEvents['exited']): void {
+    for (const run of this.runs.values()) run.ended = true; // one run at a time: the one that ended
+    const detail = exit.reason === 'stalled' ? 'stream_stalled' : exit.reason === 'stopped' ? 'recorder_stopped' : `stream_lost (code ${exit.code ?? exit.signal})`;
+    this.lastExitDetail = detail;
+    this.enqueue(() => this.sweepEndedRuns());
+    if (exit.reason === 'stopped') return;
+    if (!exit.hadActivity) this.runsWithoutData += 1;
+    const failAfter = this.options.failAfterRuns ?? 5;
+    this.setState(this.runsWithoutData >= failAfter ? 'failed' : 'reconnecting', detail);
+  }
+
+  private enqueue(task: () => Promise<void>): Promise<void> {
+    const next = this.queue.then(task).catch((error: unknown) => {
+      this.log.warn({ camera: this.options.camera.id, error: error instanceof Error ? error.message : String(error) }, 'recording index task failed');
+    });
+    this.queue = next;
+    return next;
+  }
+
+  private async pollRuns(): Promise<void> {
+    for (const run of this.runs.values()) if (!run.ended) await this.indexListed(run);
+  }
+
+  private async indexListed(run: RunBook): Promise<void> {
+    const text = await readFile(segmentListPath(this.incomingDir, run.runTag), 'utf8').catch(() => '');
+    for (const entry of parseSegmentList(text)) {
+      const name = basename(entry.file);
+      if (run.handled.has(name)) continue;
+      run.handled.add(name);
+      const opened = parseSegmentFileName(name);
+      if (!opened) continue;
+      const durationMs = Math.round((entry.endSeconds - entry.startSeconds) * 1000);
+      await this.indexOne(run, name, segmentStartMs(opened.openedAtMs, run.lastEndMs), durationMs, 'closed');
+    }
+  }
+
+  /** After a run ended: its listed segments, then any file it left unlisted (killed mid-write). */
+  private async sweepEndedRuns(): Promise<void> {
+    const names = await readdir(this.incomingDir).catch(() => [] as string[]);
+    for (const run of [...this.runs.values()].filter((candidate) => candidate.ended)) {
+      await this.indexListed(run);
+      const leftovers = names.filter((name) => name.startsWith(`${run.runTag}-`) && !run.handled.has(name)).sort();
+      for (const name of leftovers) {
+        run.handled.add(name);
+        const opened = parseSegmentFileName(name);
+        if (!opened) continue;
+        const file = join(this.incomingDir, name);
+        if (!(await recoverFragmentedFile(file).catch(() => false))) {
+          this.log.warn({ file }, 'unrecoverable segment (no complete fragment) removed');
+          await unlink(file).catch(() => undefined);
+          continue;
+        }
+        await this.indexOne(run, name, segmentStartMs(opened.openedAtMs, run.lastEndMs), undefined, 'recovered');
+      }
+      await unlink(segmentListPath(this.incomingDir, run.runTag)).catch(() => undefined);
+      this.runs.delete(run.runTag);
+    }
+  }
+
+  private async indexOne(run: RunBook, name: string, startMs: number, durationMs: number | undefined, status: 'closed' | 'recovered'): Promise<void> {
+    const { camera, volume, indexer } = this.options;
+    const file = join(this.incomingDir, name);
+    try {
+      const indexed = await indexer.index({
+        cameraId: camera.id, communeInsee: camera.communeInsee, volume, file, startMs, durationMs, status,
+        gapReason: run.lastEndMs === undefined ? run.gapReason : 'no_data',
+      });
+      if (!indexed) return;
+      run.lastEndMs = indexed.endMs;
+      this.events.emit('segment', indexed);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.log.warn({ camera: camera.id, file, error: message }, 'segment not indexed');
+      this.events.emit('indexError', { file, message });
+    }
+  }
+
+  /** Runs found in the incoming folder at start: a previous process died; index what they left. */
+  private async adoptLeftovers(): Promise<void> {
+    const names = await readdir(this.incomingDir).catch(() => [] as string[]);
+    const tags = new Set<string>();
+    for (const name of names) {
+      if (name.endsWith(SEGMENT_LIST_SUFFIX)) tags.add(name.slice(0, -SEGMENT_LIST_SUFFIX.length));
+      const parsed = parseSegmentFileName(name);
+      if (parsed) tags.add(parsed.runTag);
+    }
+    for (const runTag of [...tags].sort()) this.runs.set(runTag, { runTag, ended: true, handled: new Set(), gapReason: 'recorder_crashed' });
+    if (tags.size > 0) await this.enqueue(() => this.sweepEndedRuns());
+  }
+}

@@ -1,0 +1,112 @@
+// SQL of the recording index; nothing else touches recording_* tables. Bigint columns come
+// back as strings from PostgreSQL: every read goes through Number() here.
+import type { Db, DbOrTx, Dialect, Tx } from '../../platform/db/database.ts';
+import type { RecordingSegmentsTable } from '../../platform/db/schema.ts';
+import type { Selectable } from 'kysely';
+import type { IndexedSegment, RecordingGap, SegmentSpan, SegmentStatus } from './recording.types.ts';
+
+/**
+ * No segment spans more than this. Range queries use it as a lower bound on start_ms, which
+ * turns "overlaps [from, to)" into a tight scan of the (camera_id, start_ms) index instead of
+ * a walk over every older segment of the camera. The recorder caps segments at 10 minutes.
+ */
+export const MAX_SEGMENT_SPAN_MS = 60 * 60_000;
+
+export type NewSegment = Omit<IndexedSegment, 'id'>;
+
+export interface ChainHead {
+  segmentId: number;
+  chainHash: string;
+  endMs: number;
+}
+
+function toSegment(row: Selectable<RecordingSegmentsTable>): IndexedSegment {
+  return {
+    id: Number(row.id), cameraId: row.camera_id, communeInsee: row.commune_insee, volume: row.volume, path: row.path,
+    startMs: Number(row.start_ms), endMs: Number(row.end_ms), durationMs: Number(row.duration_ms), bytes: Number(row.bytes),
+    codec: row.codec, width: Number(row.width), height: Number(row.height), fps: Number(row.fps), frameCount: Number(row.frame_count),
+    sha256: row.sha256, prevHash: row.prev_hash, chainHash: row.chain_hash, status: row.status as SegmentStatus,
+  };
+}
+
+export class RecordingRepository {
+  constructor(private readonly db: Db, private readonly dialect: Dialect) {}
+
+  /** The camera's chain head, locked on PostgreSQL so that two indexers cannot fork it. */
+  async head(trx: Tx, cameraId: string): Promise<ChainHead | undefined> {
+    let query = trx.selectFrom('recording_heads').select(['segment_id', 'chain_hash', 'end_ms']).where('camera_id', '=', cameraId);
+    if (this.dialect === 'postgres') query = query.forUpdate();
+    const row = await query.executeTakeFirst();
+    return row ? { segmentId: Number(row.segment_id), chainHash: row.chain_hash, endMs: Number(row.end_ms) } : undefined;
+  }
+
+  async insertSegment(trx: Tx, segment: NewSegment, createdAt: string): Promise<number> {
+    const inserted = await trx
+      .insertInto('recording_segments')
+      .values({
+        camera_id: segment.cameraId, commune_insee: segment.communeInsee, volume: segment.volume, path: segment.path,
+        start_ms: segment.startMs, end_ms: segment.endMs, duration_ms: segment.durationMs, bytes: segment.bytes, codec: segment.codec,
+        width: segment.width, height: segment.height, fps: segment.fps, frame_count: segment.frameCount, sha256: segment.sha256,
+        prev_hash: segment.prevHash, chain_hash: segment.chainHash, status: segment.status, created_at: createdAt,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const id = Number(inserted.id);
+    await trx
+      .insertInto('recording_heads')
+      .values({ camera_id: segment.cameraId, segment_id: id, chain_hash: segment.chainHash, end_ms: segment.endMs, updated_at: createdAt })
+      .onConflict((conflict) => conflict.column('camera_id').doUpdateSet({ segment_id: id, chain_hash: segment.chainHash, end_ms: segment.endMs, updated_at: createdAt }))
+      .execute();
+    return id;
+  }
+
+  async insertGap(trx: Tx, gap: RecordingGap & { communeInsee: string }, createdAt: string): Promise<void> {
+    await trx
+      .insertInto('recording_gaps')
+      .values({ camera_id: gap.cameraId, commune_insee: gap.communeInsee, start_ms: gap.startMs, end_ms: gap.endMs, reason: gap.reason, created_at: createdAt })
+      .execute();
+  }
+
+  /**
+   * Segments of one camera overlapping [fromMs, toMs), in time order: what playback and the
+   * timeline need, no hashes (a 24-h window is 1,440 rows; the verifier reads the full rows).
+   */
+  async segmentsOverlapping(cameraId: string, fromMs: number, toMs: number, db: DbOrTx = this.db): Promise<SegmentSpan[]> {
+    const rows = await db
+      .selectFrom('recording_segments')
+      .select(['id', 'volume', 'path', 'start_ms', 'end_ms', 'status'])
+      .where('camera_id', '=', cameraId)
+      .where('start_ms', '>=', fromMs - MAX_SEGMENT_SPAN_MS)
+      .where('start_ms', '<', toMs)
+      .where('end_ms', '>', fromMs)
+      .orderBy('start_ms')
+      .execute();
+    return rows.map((row) => ({
+      id: Number(row.id), volume: row.volume, path: row.path, startMs: Number(row.start_ms), endMs: Number(row.end_ms), status: row.status as SegmentStatus,
+    }));
+  }
+
+  /** Explicit gaps of one camera overlapping [fromMs, toMs), in time order. */
+  async gapsOverlapping(cameraId: string, fromMs: number, toMs: number, db: DbOrTx = this.db): Promise<RecordingGap[]> {
+    const rows = await db
+      .selectFrom('recording_gaps')
+      .select(['camera_id', 'start_ms', 'end_ms', 'reason'])
+      .where('camera_id', '=', cameraId)
+      .where('start_ms', '<', toMs)
+      .where('end_ms', '>', fromMs)
+      .orderBy('start_ms')
+      .execute();
+    return rows.map((row) => ({ cameraId: row.camera_id, startMs: Number(row.start_ms), endMs: Number(row.end_ms), reason: row.reason }));
+  }
+
+  /** Every segment of a camera with all its columns, in chain (insertion) order; bounded pages. */
+  async *iterateCamera(cameraId: string, batchSize = 2000): AsyncGenerator<IndexedSegment> {
+    let afterId = -1;
+    for (let page = 0; page < 1_000_000; page++) {
+      const rows = await this.db.selectFrom('recording_segments').selectAll().where('camera_id', '=', cameraId).where('id', '>', afterId).orderBy('id').limit(batchSize).execute();
+      for (const row of rows) yield toSegment(row);
+      if (rows.length < batchSize) return;
+      afterId = Number(rows[rows.length - 1]!.id);
+    }
+  }
+}
