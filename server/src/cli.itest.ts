@@ -91,6 +91,15 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.ok(rows.some((row) => row.action === 'user.password_reset' && row.actor_login?.startsWith('cli:')));
     });
 
+    it('verifies the (empty) recordings archive', async () => {
+      const result = await runCli(['recordings', 'verify'], env);
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stdout, /recordings intact: 0 camera\(s\)/);
+      const bad = await runCli(['recordings', 'verify', '--from', 'yesterday'], env);
+      assert.equal(bad.code, 1);
+      assert.match(bad.stderr, /--from/);
+    });
+
     it('serves /api/health and stops gracefully on SIGTERM', async () => {
       const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/cli.ts', 'serve'], { cwd: root, env: { ...process.env, ...env, VIGIE_PORT: '0', VIGIE_LOG_LEVEL: 'info' } });
       try {

@@ -10,6 +10,7 @@ import { openDatabase } from './platform/db/database.ts';
 import { startServer, stopOnSignals } from './main.ts';
 import { openRuntime } from './runtime.ts';
 import { runDemo } from './demo/demo.ts';
+import { RecordingRepository, verifyRecordings } from './modules/recording/index.ts';
 
 const help = `Vigie — plateforme de centre de supervision urbain / urban supervision centre platform
 
@@ -29,6 +30,8 @@ Usage: ./vigie <command> [options]
   user disable <login>      disable an account (its sessions end)
   user unlock <login>       clear a lockout
   audit verify              verify the audit hash chain; exits 1 at the first bad row
+  recordings verify [--camera <id>] [--from <ISO time>] [--to <ISO time>]
+                            re-hash recorded segments and check their chains; exits 1 on any problem
   --help                    this text
 
 Roles: ${roles.join(', ')}
@@ -140,6 +143,38 @@ async function auditCommand(config: Config, args: string[]): Promise<number> {
   }
 }
 
+async function recordingsCommand(config: Config, args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub !== 'verify') throw new Error('usage: ./vigie recordings verify [--camera <id>] [--from <ISO>] [--to <ISO>]');
+  const { values } = parseArgs({ args: rest, options: { camera: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } } });
+  const instant = (name: string, text: string | undefined) => {
+    if (text === undefined) return undefined;
+    const ms = Date.parse(text);
+    if (Number.isNaN(ms)) throw new Error(`--${name}: not a date and time (e.g. 2026-11-23T10:00:00Z)`);
+    return ms;
+  };
+  const runtime = await openRuntime(config);
+  try {
+    const repository = new RecordingRepository(runtime.database.db, runtime.database.dialect);
+    const report = await verifyRecordings(repository, {
+      volumes: [{ name: 'local', root: config.recordingsDir }],
+      cameraId: values.camera,
+      fromMs: instant('from', values.from),
+      toMs: instant('to', values.to),
+    });
+    for (const problem of report.problems) console.error(`${problem.kind}\t${problem.cameraId ?? '-'}\t${problem.path ?? '-'}\t${problem.message}`);
+    const summary = `${report.cameras} camera(s), ${report.segmentsChecked} segment(s) checked, ${report.filesHashed} file(s) re-hashed`;
+    if (report.ok) {
+      console.log(`recordings intact: ${summary}`);
+      return 0;
+    }
+    console.error(`recordings: ${report.problems.length} PROBLEM(S) / ${report.problems.length} anomalie(s): ${summary}`);
+    return 1;
+  } finally {
+    await runtime.close();
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') {
@@ -169,6 +204,8 @@ async function main(argv: string[]): Promise<number> {
       return userCommand(config, args);
     case 'audit':
       return auditCommand(config, args);
+    case 'recordings':
+      return recordingsCommand(config, args);
     default:
       console.error(`vigie: unknown command '${command}'\n`);
       console.log(help);

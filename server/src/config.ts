@@ -16,6 +16,7 @@ const environmentSchema = z.object({
   VIGIE_HOST: z.string().min(1).default('127.0.0.1'),
   VIGIE_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   VIGIE_SECRET_KEY_FILE: z.string().min(1).optional(),
+  VIGIE_RECORDINGS_DIR: z.string().min(1).optional(),
   VIGIE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   VIGIE_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
   VIGIE_SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24).default(12),
@@ -34,6 +35,8 @@ export interface Config {
   readonly host: string;
   readonly port: number;
   readonly secretKeyFile: string;
+  /** Root of the local storage volume of recordings. */
+  readonly recordingsDir: string;
   readonly logLevel: z.infer<typeof environmentSchema>['VIGIE_LOG_LEVEL'];
   readonly sessionIdleMinutes: number;
   readonly sessionMaxHours: number;
@@ -69,6 +72,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     host: env.VIGIE_HOST,
     port: env.VIGIE_PORT,
     secretKeyFile: resolve(env.VIGIE_SECRET_KEY_FILE ?? resolve(dataDir, 'secret.key')),
+    recordingsDir: resolve(env.VIGIE_RECORDINGS_DIR ?? resolve(dataDir, 'recordings')),
     logLevel: env.VIGIE_LOG_LEVEL,
     sessionIdleMinutes: env.VIGIE_SESSION_IDLE_MINUTES,
     sessionMaxHours: env.VIGIE_SESSION_MAX_HOURS,

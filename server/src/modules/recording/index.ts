@@ -6,3 +6,4 @@ export { RecordingRepository, MAX_SEGMENT_SPAN_MS } from './recording.repository
 export { coverage, segmentRelativePath, segmentStartMs, type Coverage } from './recorded-ranges.ts';
 export { checkSegmentChain, segmentChainHash, SEGMENT_GENESIS_HASH } from './recording.chain.ts';
 export type { IndexedSegment, RecorderState, RecorderStateChange, RecordingGap, SegmentSpan, StorageVolume, TimeRange } from './recording.types.ts';
+export { verifyRecordings, type RecordingProblem, type RecordingsVerifyOptions, type RecordingsVerifyReport } from './verify.ts';

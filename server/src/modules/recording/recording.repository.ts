@@ -109,4 +109,16 @@ export class RecordingRepository {
       afterId = Number(rows[rows.length - 1]!.id);
     }
   }
+
+  /** Cameras that have an index (segments or a chain head), for verification. */
+  async camerasWithRecordings(): Promise<string[]> {
+    const rows = await this.db.selectFrom('recording_heads').select('camera_id').union(this.db.selectFrom('recording_segments').select('camera_id')).execute();
+    return [...new Set(rows.map((row) => row.camera_id))].sort();
+  }
+
+  /** The camera's chain head, read without locking (verification). */
+  async readHead(cameraId: string): Promise<ChainHead | undefined> {
+    const row = await this.db.selectFrom('recording_heads').select(['segment_id', 'chain_hash', 'end_ms']).where('camera_id', '=', cameraId).executeTakeFirst();
+    return row ? { segmentId: Number(row.segment_id), chainHash: row.chain_hash, endMs: Number(row.end_ms) } : undefined;
+  }
 }

@@ -1,0 +1,126 @@
+// `./vigie recordings verify` (LEGAL 10, 15): re-hashes segment files and checks the per-camera
+// chains. Reports files modified or missing, files on disk that no row indexes, chain breaks
+// (a row edited, removed from the middle or from the end) other than lawful purges, whose
+// anchor the caller supplies.
+import { readdir, stat } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { SEGMENT_GENESIS_HASH, checkSegmentChain } from './recording.chain.ts';
+import type { RecordingRepository } from './recording.repository.ts';
+import type { StorageVolume } from './recording.types.ts';
+import { INCOMING_FOLDER } from './recorder.ts';
+import { sha256File } from './segment-indexer.ts';
+
+export type RecordingProblemKind = 'modified' | 'missing' | 'unindexed' | 'chain_broken' | 'chain_edited' | 'tail_removed';
+
+export interface RecordingProblem {
+  kind: RecordingProblemKind;
+  cameraId: string | null;
+  segmentId: number | null;
+  volume: string;
+  path: string | null;
+  message: string;
+}
+
+export interface RecordingsVerifyOptions {
+  volumes: readonly StorageVolume[];
+  cameraId?: string;
+  /** Only files of segments overlapping [fromMs, toMs) are re-hashed; chains are always checked whole. */
+  fromMs?: number;
+  toMs?: number;
+  /**
+   * The hash the camera's oldest kept segment must chain to: the genesis hash, or after a
+   * lawful purge the chain hash of the last purged segment (from the purge's record).
+   */
+  chainAnchor?: (cameraId: string) => Promise<string>;
+}
+
+export interface RecordingsVerifyReport {
+  ok: boolean;
+  cameras: number;
+  segmentsChecked: number;
+  filesHashed: number;
+  problems: RecordingProblem[];
+}
+
+async function* mp4FilesUnder(root: string, folder: string): AsyncGenerator<string> {
+  let entries;
+  try {
+    entries = await readdir(folder, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const path = join(folder, entry.name);
+    if (entry.isDirectory()) {
+      if (entry.name !== INCOMING_FOLDER) yield* mp4FilesUnder(root, path);
+    } else if (entry.isFile() && entry.name.endsWith('.mp4')) {
+      yield relative(root, path).split(sep).join('/');
+    }
+  }
+}
+
+export async function verifyRecordings(repository: RecordingRepository, options: RecordingsVerifyOptions): Promise<RecordingsVerifyReport> {
+  const volumes = new Map(options.volumes.map((volume) => [volume.name, volume]));
+  const cameraIds = options.cameraId ? [options.cameraId] : await repository.camerasWithRecordings();
+  const problems: RecordingProblem[] = [];
+  const indexed = new Set<string>();
+  const cameraFolders = new Set<string>();
+  let segmentsChecked = 0;
+  let filesHashed = 0;
+  const inWindow = (startMs: number, endMs: number) => (options.fromMs === undefined || endMs > options.fromMs) && (options.toMs === undefined || startMs < options.toMs);
+
+  for (const cameraId of cameraIds) {
+    const rows = [];
+    for await (const segment of repository.iterateCamera(cameraId)) rows.push(segment);
+    segmentsChecked += rows.length;
+    const anchor = options.chainAnchor ? await options.chainAnchor(cameraId) : SEGMENT_GENESIS_HASH;
+    const chainProblem = checkSegmentChain(rows, anchor);
+    if (chainProblem) {
+      const row = rows.find((candidate) => candidate.id === chainProblem.segmentId);
+      problems.push({
+        kind: chainProblem.kind === 'broken' ? 'chain_broken' : 'chain_edited',
+        cameraId, segmentId: chainProblem.segmentId, volume: row?.volume ?? '', path: row?.path ?? null,
+        message: chainProblem.kind === 'broken'
+          ? `segment ${chainProblem.segmentId} does not chain to the one before it: a segment was removed or reordered outside a lawful purge`
+          : `segment ${chainProblem.segmentId}'s index row was edited (its chain hash does not match)`,
+      });
+    }
+    const head = await repository.readHead(cameraId);
+    const last = rows[rows.length - 1];
+    if (head && (!last || last.id !== head.segmentId || last.chainHash !== head.chainHash)) {
+      problems.push({ kind: 'tail_removed', cameraId, segmentId: head.segmentId, volume: last?.volume ?? '', path: null, message: `the newest indexed segment (${head.segmentId}) is gone from the index` });
+    }
+    for (const row of rows) {
+      indexed.add(`${row.volume}\u0000${row.path}`);
+      cameraFolders.add(`${row.volume}\u0000${row.path.split('/').slice(0, 2).join('/')}`);
+      if (!inWindow(row.startMs, row.endMs)) continue;
+      const volume = volumes.get(row.volume);
+      const base = { cameraId, segmentId: row.id, volume: row.volume, path: row.path };
+      if (!volume) {
+        problems.push({ ...base, kind: 'missing', message: `volume ${row.volume} is not configured` });
+        continue;
+      }
+      const file = join(volume.root, row.path);
+      try {
+        const info = await stat(file);
+        filesHashed++;
+        const sha256 = await sha256File(file);
+        if (sha256 !== row.sha256 || info.size !== row.bytes) problems.push({ ...base, kind: 'modified', message: `${row.path} differs from what was recorded (SHA-256 or size)` });
+      } catch {
+        problems.push({ ...base, kind: 'missing', message: `${row.path} is indexed but missing on disk` });
+      }
+    }
+  }
+
+  // Files no row indexes: every camera folder of the volumes, or only the verified camera's.
+  for (const volume of options.volumes) {
+    for await (const path of mp4FilesUnder(volume.root, volume.root)) {
+      const folder = path.split('/').slice(0, 2).join('/');
+      if (options.cameraId && !cameraFolders.has(`${volume.name}\u0000${folder}`) && !path.split('/').includes(options.cameraId)) continue;
+      if (!indexed.has(`${volume.name}\u0000${path}`)) {
+        problems.push({ kind: 'unindexed', cameraId: null, segmentId: null, volume: volume.name, path, message: `${path} is on disk but not in the index` });
+      }
+    }
+  }
+  return { ok: problems.length === 0, cameras: cameraIds.length, segmentsChecked, filesHashed, problems };
+}
