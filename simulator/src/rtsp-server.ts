@@ -1,6 +1,7 @@
 // The RTSP/1.0 server of one camera (RFC 2326): OPTIONS, DESCRIBE, SETUP (TCP interleaved or
 // UDP), PLAY, PAUSE, TEARDOWN, GET_PARAMETER/SET_PARAMETER as keep-alive, Digest auth on
 // everything but OPTIONS. Going offline closes the listener, so connections are refused.
+import { listenOn } from './listen.ts';
 import { createSocket, type Socket as DatagramSocket } from 'node:dgram';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { ProfileName } from './config.ts';
@@ -45,18 +46,12 @@ export class RtspServer {
     return this.sessions.size;
   }
 
-  listen(): Promise<number> {
+  async listen(): Promise<number> {
     const server = createServer((socket) => this.accept(socket));
     this.server = server;
     this.sweepTimer ??= setInterval(() => this.sweepIdleSessions(), 10_000).unref();
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen({ host: this.host, port: this.port }, () => {
-        server.off('error', reject);
-        this.port = (server.address() as { port: number }).port;
-        resolve(this.port);
-      });
-    });
+    this.port = await listenOn(server, this.host, this.port);
+    return this.port;
   }
 
   /** Stops listening and drops every connection and session (camera offline or stopped). */

@@ -2,6 +2,7 @@
 // own paths, any action accepted on any of them as many cameras do) and the JPEG snapshot.
 // Authentication: WS-Security UsernameToken, or HTTP Digest; GetSystemDateAndTime is open,
 // as the ONVIF core specification asks, so clients can learn the camera's clock first.
+import { listenOn } from '../listen.ts';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { DigestAuthenticator } from '../digest.ts';
@@ -94,21 +95,15 @@ export class OnvifServer {
     this.port = port;
   }
 
-  listen(): Promise<number> {
+  async listen(): Promise<number> {
     const server = createServer((request, response) => void this.route(request, response));
     server.on('connection', (socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
     });
     this.server = server;
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen({ host: this.host, port: this.port }, () => {
-        server.off('error', reject);
-        this.port = (server.address() as { port: number }).port;
-        resolve(this.port);
-      });
-    });
+    this.port = await listenOn(server, this.host, this.port);
+    return this.port;
   }
 
   async close(): Promise<void> {

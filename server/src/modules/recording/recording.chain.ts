@@ -2,19 +2,12 @@
 // chain_hash, the file's SHA-256 and the metadata that places it in time and storage, so that
 // editing a row, swapping a file, or removing a segment from the middle breaks the chain.
 import { createHash } from 'node:crypto';
+import type { IndexedSegment } from './recording.types.ts';
 
 export const SEGMENT_GENESIS_HASH = '0'.repeat(64);
 
-export interface ChainedSegmentFields {
-  cameraId: string;
-  communeInsee: string;
-  volume: string;
-  path: string;
-  startMs: number;
-  endMs: number;
-  bytes: number;
-  sha256: string;
-}
+/** What a segment's chain hash covers: where and when it was recorded, and its file's digest. */
+export type ChainedSegmentFields = Pick<IndexedSegment, 'cameraId' | 'communeInsee' | 'volume' | 'path' | 'startMs' | 'endMs' | 'bytes' | 'sha256'>;
 
 export function segmentChainHash(prevHash: string, segment: ChainedSegmentFields): string {
   const encoding = JSON.stringify([
