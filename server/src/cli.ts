@@ -10,7 +10,7 @@ import { openDatabase } from './platform/db/database.ts';
 import { startServer, stopOnSignals } from './main.ts';
 import { openRuntime } from './runtime.ts';
 import { runDemo } from './demo/demo.ts';
-import { RecordingRepository, verifyRecordings } from './modules/recording/index.ts';
+import { RecordingRepository, RetentionRepository, verifyRecordings } from './modules/recording/index.ts';
 
 const help = `Vigie — plateforme de centre de supervision urbain / urban supervision centre platform
 
@@ -156,7 +156,9 @@ async function recordingsCommand(config: Config, args: string[]): Promise<number
   const runtime = await openRuntime(config);
   try {
     const repository = new RecordingRepository(runtime.database.db, runtime.database.dialect);
+    const retention = new RetentionRepository(runtime.database.db);
     const report = await verifyRecordings(repository, {
+      purgedRuns: (cameraId) => retention.purgedRunsOf(cameraId),
       volumes: [{ name: 'local', root: config.recordingsDir }],
       cameraId: values.camera,
       fromMs: instant('from', values.from),

@@ -7,3 +7,9 @@ export { coverage, segmentRelativePath, segmentStartMs, type Coverage } from './
 export { checkSegmentChain, segmentChainHash, SEGMENT_GENESIS_HASH } from './recording.chain.ts';
 export type { IndexedSegment, RecorderState, RecorderStateChange, RecordingGap, SegmentSpan, StorageVolume, TimeRange } from './recording.types.ts';
 export { verifyRecordings, type RecordingProblem, type RecordingsVerifyOptions, type RecordingsVerifyReport } from './verify.ts';
+export { RetentionPurge, nodePurgeFileSystem, type CameraPurgeResult, type PurgeFileSystem, type PurgeReport, type RetentionPurgeDeps, type TechnicalEvent } from './retention.ts';
+export { RetentionRepository, registerKinds, type LegalHold, type NewRegisterEntry, type RegisterEntry, type RegisterKind } from './retention.repository.ts';
+export { LegalHoldsService, legalHoldInputSchema, type LegalHoldFilter, type LegalHoldInput } from './holds.ts';
+export { StatutoryRegister, registerCsvColumns, registerKindLabels, type RegisterFilter } from './register.ts';
+export { databaseInventory, type CameraRetentionFacts, type RecordingInventory } from './recording.inventory.ts';
+export { checkLinksAcrossPurges, checkSegmentChainAcrossPurges, effectiveRetention, LEGAL_MAX_RETENTION_DAYS, type PurgedRun } from './retention.rules.ts';

@@ -99,14 +99,16 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.ok(tail.problems.some((problem) => problem.kind === 'tail_removed'));
     });
 
-    it('accepts a chain that starts after a lawful purge when given its anchor, and re-hashes only the window', async () => {
+    it('accepts a chain that continues after a lawful purge run, and re-hashes only the window', async () => {
       const segments = await record('cam-001', 4);
       await database.handle.db.deleteFrom('recording_segments').where('id', '=', segments[0]!.id).execute();
-      const unanchored = await verifyRecordings(repository, { volumes: [volume] });
-      assert.ok(unanchored.problems.some((problem) => problem.kind === 'chain_broken'), 'without the purge record, a missing first segment is a break');
-      const anchored = await verifyRecordings(repository, { volumes: [volume], chainAnchor: async () => segments[0]!.chainHash });
-      assert.deepEqual(anchored.problems.map((problem) => problem.kind), ['unindexed'], 'only the purged file left behind on disk');
-      const windowed = await verifyRecordings(repository, { volumes: [volume], chainAnchor: async () => segments[0]!.chainHash, fromMs: start + 3 * segmentMs, toMs: start + 4 * segmentMs });
+      const unrecorded = await verifyRecordings(repository, { volumes: [volume] });
+      assert.ok(unrecorded.problems.some((problem) => problem.kind === 'chain_broken'), 'without the purge record, a missing first segment is a break');
+      const run = { firstSegmentId: segments[0]!.id, lastSegmentId: segments[0]!.id, fromMs: segments[0]!.startMs, toMs: segments[0]!.endMs, segments: 1, prevHash: segments[0]!.prevHash, lastChainHash: segments[0]!.chainHash };
+      const purgedRuns = async () => [run];
+      const lawful = await verifyRecordings(repository, { volumes: [volume], purgedRuns });
+      assert.deepEqual(lawful.problems.map((problem) => problem.kind), ['unindexed'], 'only the purged file left behind on disk');
+      const windowed = await verifyRecordings(repository, { volumes: [volume], purgedRuns, fromMs: start + 3 * segmentMs, toMs: start + 4 * segmentMs });
       assert.equal(windowed.filesHashed, 1);
     });
   });

@@ -1,10 +1,10 @@
 // `./vigie recordings verify` (LEGAL 10, 15): re-hashes segment files and checks the per-camera
 // chains. Reports files modified or missing, files on disk that no row indexes, chain breaks
-// (a row edited, removed from the middle or from the end) other than lawful purges, whose
-// anchor the caller supplies.
+// (a row edited, removed from the middle or from the end) other than lawful purges, which
+// the purge records as runs (first/last chain hash) that the chain may jump over.
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { SEGMENT_GENESIS_HASH, checkSegmentChain } from './recording.chain.ts';
+import { checkSegmentChainAcrossPurges, type PurgedRun } from './retention.rules.ts';
 import type { RecordingRepository } from './recording.repository.ts';
 import type { StorageVolume } from './recording.types.ts';
 import { INCOMING_FOLDER } from './recorder.ts';
@@ -27,11 +27,8 @@ export interface RecordingsVerifyOptions {
   /** Only files of segments overlapping [fromMs, toMs) are re-hashed; chains are always checked whole. */
   fromMs?: number;
   toMs?: number;
-  /**
-   * The hash the camera's oldest kept segment must chain to: the genesis hash, or after a
-   * lawful purge the chain hash of the last purged segment (from the purge's record).
-   */
-  chainAnchor?: (cameraId: string) => Promise<string>;
+  /** The camera's lawfully purged runs (RetentionRepository.purgedRunsOf); none by default. */
+  purgedRuns?: (cameraId: string) => Promise<readonly PurgedRun[]>;
 }
 
 export interface RecordingsVerifyReport {
@@ -73,9 +70,12 @@ export async function verifyRecordings(repository: RecordingRepository, options:
     const rows = [];
     for await (const segment of repository.iterateCamera(cameraId)) rows.push(segment);
     segmentsChecked += rows.length;
-    const anchor = options.chainAnchor ? await options.chainAnchor(cameraId) : SEGMENT_GENESIS_HASH;
-    const chainProblem = checkSegmentChain(rows, anchor);
-    if (chainProblem) {
+    const runs = options.purgedRuns ? await options.purgedRuns(cameraId) : [];
+    const head = await repository.readHead(cameraId);
+    const chainProblem = checkSegmentChainAcrossPurges(rows, runs, head?.chainHash);
+    if (chainProblem?.kind === 'tail_removed') {
+      problems.push({ kind: 'tail_removed', cameraId, segmentId: head?.segmentId ?? null, volume: rows.at(-1)?.volume ?? '', path: null, message: `the newest indexed segment (${head?.segmentId}) is gone from the index, outside a lawful purge` });
+    } else if (chainProblem) {
       const row = rows.find((candidate) => candidate.id === chainProblem.segmentId);
       problems.push({
         kind: chainProblem.kind === 'broken' ? 'chain_broken' : 'chain_edited',
@@ -84,11 +84,6 @@ export async function verifyRecordings(repository: RecordingRepository, options:
           ? `segment ${chainProblem.segmentId} does not chain to the one before it: a segment was removed or reordered outside a lawful purge`
           : `segment ${chainProblem.segmentId}'s index row was edited (its chain hash does not match)`,
       });
-    }
-    const head = await repository.readHead(cameraId);
-    const last = rows[rows.length - 1];
-    if (head && (!last || last.id !== head.segmentId || last.chainHash !== head.chainHash)) {
-      problems.push({ kind: 'tail_removed', cameraId, segmentId: head.segmentId, volume: last?.volume ?? '', path: null, message: `the newest indexed segment (${head.segmentId}) is gone from the index` });
     }
     for (const row of rows) {
       indexed.add(`${row.volume}\u0000${row.path}`);

@@ -176,7 +176,7 @@ export interface AuthorisationCamerasTable {
   camera_id: string;
 }
 
-export interface DatabaseSchema extends RecordingSchema {
+export interface DatabaseSchema extends RecordingSchema, RetentionSchema {
   communes: CommunesTable;
   users: UsersTable;
   user_communes: UserCommunesTable;
@@ -260,4 +260,63 @@ export interface RecordingSchema {
   recording_segments: RecordingSegmentsTable;
   recording_gaps: RecordingGapsTable;
   recording_heads: RecordingHeadsTable;
+}
+
+// Retention, legal holds, statutory register (modules/recording, migration 2026-11-23T2100).
+
+export interface LegalHoldsTable {
+  id: string;
+  commune_insee: string;
+  from_ms: BigintColumn;
+  to_ms: BigintColumn;
+  reason: string;
+  /** Procedure number of the requisition; without it a hold never outlives retention. */
+  procedure_reference: string | null;
+  created_by: string;
+  created_at: string;
+  released_at: string | null;
+  released_by: string | null;
+  release_reason: string | null;
+}
+
+export interface LegalHoldCamerasTable {
+  hold_id: string;
+  camera_id: string;
+}
+
+/** R252-11 register: 'recorded' | 'destroyed' | 'destroyed_early' | 'handed_over'. */
+export interface StatutoryRegisterTable {
+  id: Generated<number | string>;
+  at: string;
+  commune_insee: string;
+  camera_id: string;
+  kind: string;
+  from_ms: BigintColumn;
+  to_ms: BigintColumn;
+  segments: number;
+  bytes: BigintColumn;
+  reference: string | null;
+  details: string;
+}
+
+/** A run of chain-adjacent segments a purge removed: the verifier bridges prev_hash -> last_chain_hash. */
+export interface RecordingPurgedRunsTable {
+  id: Generated<number | string>;
+  camera_id: string;
+  commune_insee: string;
+  first_segment_id: BigintColumn;
+  last_segment_id: BigintColumn;
+  from_ms: BigintColumn;
+  to_ms: BigintColumn;
+  segments: number;
+  prev_hash: string;
+  last_chain_hash: string;
+  purged_at: string;
+}
+
+export interface RetentionSchema {
+  legal_holds: LegalHoldsTable;
+  legal_hold_cameras: LegalHoldCamerasTable;
+  statutory_register: StatutoryRegisterTable;
+  recording_purged_runs: RecordingPurgedRunsTable;
 }

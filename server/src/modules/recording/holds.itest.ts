@@ -1,0 +1,117 @@
+// Legal holds and the statutory register on both databases: creation rules (cameras of one
+// commune in the actor's scope, image-export right, range, reason), audited reference and
+// release, scoped listings, register listing and its CSV export.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Principal } from '../access/policy.ts';
+import { dialectsUnderTest } from '../../testing/databases.ts';
+import { cliActor } from '../audit/audit.types.ts';
+import { registerCsvColumns } from './register.ts';
+import { createRetentionFixture, DAY, NOW, type RetentionFixture } from './retention.fixtures.ts';
+
+const nowMs = Date.parse(NOW);
+const cli = { actor: cliActor(), principal: null };
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function principal(overrides: Partial<Principal> = {}): Principal {
+  return {
+    kind: 'user', id: 'u-op', login: 'operateur', role: 'operator', allCommunes: false, communes: ['21038'], actionSubset: null,
+    approvalReference: 'AP-2025-17', approvalExpiresOn: '2029-12-31', trainingDate: '2026-03-01', ...overrides,
+  };
+}
+const as = (who: Principal) => ({ actor: { type: 'user' as const, id: who.id, login: who.login }, principal: who });
+
+for (const { dialect, skip } of await dialectsUnderTest()) {
+  describe(`legal holds and statutory register [${dialect}]`, { skip }, () => {
+    let fixture: RetentionFixture;
+    const window = { from: iso(nowMs - 3 * DAY), to: iso(nowMs - 2 * DAY) };
+
+    before(async () => {
+      fixture = await createRetentionFixture(dialect);
+      await fixture.addCommune('21038', 14);
+      await fixture.addCommune('21231', 14);
+      await fixture.addCamera('cam-1', '21038');
+      await fixture.addCamera('cam-2', '21038');
+      await fixture.addCamera('cam-9', '21231');
+    });
+    after(async () => fixture?.close());
+
+    const audits = (action: string) => fixture.database.handle.db.selectFrom('audit_log').select(['actor_login', 'commune_insee', 'reason', 'details']).where('action', '=', action).orderBy('seq').execute();
+
+    it('creates a hold on cameras of one commune, audited with its actor', async () => {
+      const operator = principal();
+      const hold = await fixture.holds.create({ cameraIds: ['cam-2', 'cam-1', 'cam-1'], ...window, reason: 'Réquisition du 23/11', procedureReference: ' PV 2026/555 ' }, as(operator));
+      assert.deepEqual([hold.communeInsee, hold.cameraIds, hold.procedureReference, hold.createdBy], ['21038', ['cam-1', 'cam-2'], 'PV 2026/555', 'operateur']);
+      const [row] = await audits('recording.hold_created');
+      assert.deepEqual([row!.actor_login, row!.commune_insee, row!.reason], ['operateur', '21038', 'Réquisition du 23/11']);
+      assert.deepEqual((await fixture.holds.get(hold.id, operator)).cameraIds, ['cam-1', 'cam-2']);
+    });
+
+    it('refuses bad ranges, missing reasons, unknown, foreign or mixed-commune cameras, and actors without the export right', async () => {
+      const operator = principal();
+      const code = async (work: Promise<unknown>) => work.then(() => 'created', (error: { code?: string; name?: string }) => error.code ?? error.name);
+      assert.equal(await code(fixture.holds.create({ cameraIds: ['cam-1'], from: window.to, to: window.from, reason: 'inversé' }, cli)), 'legal_hold_invalid');
+      assert.equal(await code(fixture.holds.create({ cameraIds: ['cam-1'], ...window, reason: ' ' }, cli)), 'ZodError');
+      assert.equal(await code(fixture.holds.create({ cameraIds: ['cam-404'], ...window, reason: 'inconnue' }, cli)), 'legal_hold_invalid');
+      assert.equal(await code(fixture.holds.create({ cameraIds: ['cam-1', 'cam-9'], ...window, reason: 'deux communes' }, cli)), 'legal_hold_invalid');
+      assert.equal(await code(fixture.holds.create({ cameraIds: ['cam-9'], ...window, reason: 'hors périmètre' }, as(operator))), 'legal_hold_invalid');
+      assert.equal(await code(fixture.holds.create({ cameraIds: ['cam-1'], ...window, reason: 'policier' }, as(principal({ role: 'police' })))), 'forbidden');
+      assert.equal(await code(fixture.holds.create({ cameraIds: ['cam-1'], ...window, reason: 'agrément échu' }, as(principal({ approvalExpiresOn: '2026-01-01' })))), 'approval_expired');
+    });
+
+    it('sets a procedure reference and releases, both audited; a released hold cannot change', async () => {
+      const hold = await fixture.holds.create({ cameraIds: ['cam-1'], ...window, reason: 'En attente du numéro de procédure' }, cli);
+      assert.equal(hold.procedureReference, null);
+      const referenced = await fixture.holds.setProcedureReference(hold.id, 'PV 2026/777', as(principal()));
+      assert.equal(referenced.procedureReference, 'PV 2026/777');
+      assert.deepEqual(JSON.parse((await audits('recording.hold_reference_set')).at(-1)!.details), { after: 'PV 2026/777', before: null });
+
+      const released = await fixture.holds.release(hold.id, 'Affaire classée sans suite', as(principal({ role: 'supervisor' })));
+      assert.equal(released.releasedAt, NOW);
+      const [row] = await audits('recording.hold_released');
+      assert.deepEqual([row!.actor_login, row!.reason], ['operateur', 'Affaire classée sans suite']);
+      await assert.rejects(fixture.holds.release(hold.id, 'encore', cli), { code: 'legal_hold_released' });
+      await assert.rejects(fixture.holds.release('no-such-hold', 'rien', cli), { code: 'not_found' });
+      const active = await fixture.holds.list({ activeOnly: true }, null);
+      assert.ok(active.every((candidate) => candidate.id !== hold.id));
+      assert.ok((await fixture.holds.list({ cameraId: 'cam-1' }, null)).some((candidate) => candidate.id === hold.id));
+    });
+
+    it('scopes listings by commune and hides holds of other communes', async () => {
+      const foreign = await fixture.holds.create({ cameraIds: ['cam-9'], ...window, reason: 'Autre commune', procedureReference: 'PV 9' }, cli);
+      const operator = principal();
+      assert.ok((await fixture.holds.list({}, operator)).every((hold) => hold.communeInsee === '21038'));
+      assert.deepEqual(await fixture.holds.list({ communeInsee: '21231' }, operator), []);
+      await assert.rejects(fixture.holds.get(foreign.id, operator), { code: 'not_found' });
+      await assert.rejects(fixture.holds.release(foreign.id, 'hors périmètre', as(operator)), { code: 'not_found' });
+      await assert.rejects(fixture.holds.list({}, principal({ role: 'technician' })), { code: 'forbidden' });
+      assert.equal((await fixture.holds.list({}, principal({ role: 'auditor', allCommunes: true, communes: [] }))).some((hold) => hold.id === foreign.id), true);
+    });
+
+    it('lists the register by commune and period, scoped, and exports it as French CSV', async () => {
+      await fixture.addSegments('cam-1', '21038', nowMs - 20 * DAY, 3);
+      await fixture.addSegments('cam-9', '21231', nowMs - 20 * DAY, 2);
+      await fixture.purge().run();
+      fixture.clock.advance(DAY);
+      await fixture.addSegments('cam-2', '21038', nowMs - 20 * DAY, 1);
+      await fixture.purge().run();
+
+      const all = await fixture.register.list({}, null);
+      assert.deepEqual(all.map((entry) => [entry.cameraId, entry.kind]), [['cam-1', 'destroyed'], ['cam-9', 'destroyed'], ['cam-2', 'destroyed']]);
+      const firstDay = await fixture.register.list({ communeInsee: '21038', from: NOW, to: iso(nowMs + DAY) }, null);
+      assert.deepEqual(firstDay.map((entry) => entry.cameraId), ['cam-1']);
+
+      const supervisor = principal({ role: 'supervisor' });
+      assert.deepEqual((await fixture.register.list({}, supervisor)).map((entry) => entry.cameraId), ['cam-1', 'cam-2']);
+      await assert.rejects(fixture.register.list({ communeInsee: '21231' }, supervisor), { code: 'commune_out_of_scope' });
+      await assert.rejects(fixture.register.list({}, principal()), { code: 'forbidden' }, 'operators do not read the register');
+
+      const csv = await fixture.register.exportCsv({ communeInsee: '21038' }, supervisor);
+      assert.ok(csv.startsWith('\uFEFF'));
+      const lines = csv.slice(1).trim().split('\n');
+      assert.equal(lines[0], registerCsvColumns.join(';'));
+      assert.equal(lines.length, 3);
+      assert.match(lines[1]!, /;21038;cam-1;Destruction \(durée de conservation échue\);/);
+    });
+  });
+}

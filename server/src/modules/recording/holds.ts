@@ -1,0 +1,155 @@
+// Legal holds (LEGAL 6, 18): a set of cameras of one commune and a time range kept for a
+// judicial procedure. Taking a hold needs the right to export images (`image.export`:
+// supervisors and operators preparing a requisition, with valid approval and training), as
+// the hold is the first step of handing footage over. A hold without a procedure reference
+// lapses when its footage reaches retention (it marks footage while the reference is awaited);
+// with one, it keeps footage until released. Every change is audited in its transaction.
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { Clock } from '../../platform/clock.ts';
+import { parisDate } from '../../platform/clock.ts';
+import { inTransaction, type Db, type Tx } from '../../platform/db/database.ts';
+import { DomainError, notFound } from '../../platform/errors.ts';
+import { assertAllowed, communeFilter, decide, type Principal } from '../access/policy.ts';
+import type { AuditService } from '../audit/audit.service.ts';
+import type { Actor } from '../audit/audit.types.ts';
+import type { RecordingInventory } from './recording.inventory.ts';
+import type { LegalHold, RetentionRepository } from './retention.repository.ts';
+
+export type Acting = { actor: Actor; principal: Principal | null };
+
+const reasonSchema = z.string().trim().min(3).max(2000);
+const referenceSchema = z.string().trim().min(1).max(200);
+
+export const legalHoldInputSchema = z.object({
+  cameraIds: z.array(z.string().min(1).max(100)).min(1).max(500),
+  from: z.iso.datetime({ offset: true }),
+  to: z.iso.datetime({ offset: true }),
+  reason: reasonSchema,
+  procedureReference: referenceSchema.nullish(),
+});
+export type LegalHoldInput = z.input<typeof legalHoldInputSchema>;
+
+export interface LegalHoldFilter {
+  communeInsee?: string;
+  cameraId?: string;
+  activeOnly?: boolean;
+}
+
+const invalid = (fr: string, en: string, details?: unknown) => new DomainError('legal_hold_invalid', { fr, en, details });
+const holdNotFound = () => notFound({ fr: 'Gel d’images', en: 'Legal hold' });
+
+export class LegalHoldsService {
+  constructor(
+    private readonly db: Db,
+    private readonly repository: RetentionRepository,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    private readonly inventory: RecordingInventory,
+  ) {}
+
+  private today(): string {
+    return parisDate(this.clock.now());
+  }
+
+  async create(input: LegalHoldInput, acting: Acting): Promise<LegalHold> {
+    const data = legalHoldInputSchema.parse(input);
+    const fromMs = Date.parse(data.from);
+    const toMs = Date.parse(data.to);
+    if (!(fromMs < toMs)) throw invalid('Le début du gel doit précéder sa fin.', 'The hold must start before it ends.');
+    const cameraIds = [...new Set(data.cameraIds)].sort();
+    return inTransaction(this.db, async (trx) => {
+      const communes = await this.inventory.communesOfCameras(cameraIds, trx);
+      const principal = acting.principal;
+      // A camera outside the actor's scope is reported like an unknown one: its existence is not revealed.
+      const unknown = cameraIds.filter((id) => {
+        const commune = communes.get(id);
+        return commune === undefined || (principal !== null && !principal.allCommunes && !principal.communes.includes(commune));
+      });
+      if (unknown.length > 0) throw invalid(`Caméra(s) inconnue(s) : ${unknown.join(', ')}.`, `Unknown camera(s): ${unknown.join(', ')}.`, unknown);
+      const communeSet = [...new Set(communes.values())];
+      if (communeSet.length !== 1) {
+        throw invalid('Un gel ne porte que sur les caméras d’une seule commune : créez-en un par commune.', 'A hold covers the cameras of one commune only: create one per commune.', communeSet);
+      }
+      const communeInsee = communeSet[0]!;
+      if (principal) assertAllowed(principal, 'image.export', communeInsee, this.today());
+      const hold: LegalHold = {
+        id: randomUUID(), communeInsee, cameraIds, fromMs, toMs, reason: data.reason, procedureReference: data.procedureReference ?? null,
+        createdBy: acting.actor.login ?? acting.actor.type, createdAt: this.clock.now().toISOString(), releasedAt: null, releasedBy: null, releaseReason: null,
+      };
+      await this.repository.insertHold(trx, hold);
+      await this.audit.record(trx, acting.actor, {
+        action: 'recording.hold_created', communeInsee, targetType: 'legal_hold', targetId: hold.id, reason: hold.reason,
+        details: { cameraIds, from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), procedureReference: hold.procedureReference },
+      });
+      return hold;
+    });
+  }
+
+  /** Adds (or corrects) the procedure reference: from then on the hold outlives retention. */
+  async setProcedureReference(id: string, reference: string, acting: Acting): Promise<LegalHold> {
+    const procedureReference = referenceSchema.parse(reference);
+    return this.changeActive(id, acting, async (trx, hold) => {
+      await this.repository.updateHold(trx, id, { procedure_reference: procedureReference });
+      await this.audit.record(trx, acting.actor, {
+        action: 'recording.hold_reference_set', communeInsee: hold.communeInsee, targetType: 'legal_hold', targetId: id,
+        details: { before: hold.procedureReference, after: procedureReference },
+      });
+      return { ...hold, procedureReference };
+    });
+  }
+
+  /** Releases a hold (case closed, footage handed over): the next purge destroys what retention allows. */
+  async release(id: string, reason: string, acting: Acting): Promise<LegalHold> {
+    const releaseReason = reasonSchema.parse(reason);
+    return this.changeActive(id, acting, async (trx, hold) => {
+      const releasedAt = this.clock.now().toISOString();
+      const releasedBy = acting.actor.login ?? acting.actor.type;
+      await this.repository.updateHold(trx, id, { released_at: releasedAt, released_by: releasedBy, release_reason: releaseReason });
+      await this.audit.record(trx, acting.actor, {
+        action: 'recording.hold_released', communeInsee: hold.communeInsee, targetType: 'legal_hold', targetId: id, reason: releaseReason,
+        details: { cameraIds: hold.cameraIds, from: new Date(hold.fromMs).toISOString(), to: new Date(hold.toMs).toISOString(), procedureReference: hold.procedureReference },
+      });
+      return { ...hold, releasedAt, releasedBy, releaseReason };
+    });
+  }
+
+  async list(filter: LegalHoldFilter, principal: Principal | null): Promise<LegalHold[]> {
+    let communes: readonly string[] | null = principal ? this.readableCommunes(principal) : null;
+    if (filter.communeInsee) communes = communes === null || communes.includes(filter.communeInsee) ? [filter.communeInsee] : [];
+    return this.repository.holds({ communes, activeOnly: filter.activeOnly ?? false, cameraId: filter.cameraId });
+  }
+
+  async get(id: string, principal: Principal | null): Promise<LegalHold> {
+    const hold = await this.repository.findHold(id);
+    if (!hold || (principal && !this.inScope(principal, hold.communeInsee))) throw holdNotFound();
+    return hold;
+  }
+
+  private async changeActive(id: string, acting: Acting, change: (trx: Tx, hold: LegalHold) => Promise<LegalHold>): Promise<LegalHold> {
+    return inTransaction(this.db, async (trx) => {
+      const hold = await this.repository.findHold(id, trx);
+      if (!hold || (acting.principal && !this.inScope(acting.principal, hold.communeInsee))) throw holdNotFound();
+      if (acting.principal) assertAllowed(acting.principal, 'image.export', hold.communeInsee, this.today());
+      if (hold.releasedAt !== null) throw new DomainError('legal_hold_released');
+      return change(trx, hold);
+    });
+  }
+
+  /** Holds name procedures: readable by those who take them (`image.export`) and by auditors (`audit.read`). */
+  private readableCommunes(principal: Principal): readonly string[] | null {
+    const today = this.today();
+    const mayRead = decide(principal, 'image.export', null, today).allowed || decide(principal, 'audit.read', null, today).allowed;
+    if (!mayRead) throw new DomainError('forbidden');
+    return communeFilter(principal);
+  }
+
+  private inScope(principal: Principal, communeInsee: string): boolean {
+    try {
+      const communes = this.readableCommunes(principal);
+      return communes === null || communes.includes(communeInsee);
+    } catch {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,192 @@
+// SQL of retention, legal holds, the statutory register and purged chain runs. Bigint
+// columns come back as strings from PostgreSQL: every read goes through Number() here.
+import type { Selectable } from 'kysely';
+import type { Db, DbOrTx, Tx } from '../../platform/db/database.ts';
+import type { LegalHoldsTable, StatutoryRegisterTable } from '../../platform/db/schema.ts';
+import type { HoldWindow, PurgedRun } from './retention.rules.ts';
+import type { IndexedSegment } from './recording.types.ts';
+
+export type RegisterKind = 'recorded' | 'destroyed' | 'destroyed_early' | 'handed_over';
+export const registerKinds: readonly RegisterKind[] = ['recorded', 'destroyed', 'destroyed_early', 'handed_over'];
+
+export interface RegisterEntry {
+  id: number;
+  at: string;
+  communeInsee: string;
+  cameraId: string;
+  kind: RegisterKind;
+  fromMs: number;
+  toMs: number;
+  segments: number;
+  bytes: number;
+  reference: string | null;
+  details: Record<string, unknown>;
+}
+
+export type NewRegisterEntry = Omit<RegisterEntry, 'id'>;
+
+export interface LegalHold {
+  id: string;
+  communeInsee: string;
+  cameraIds: string[];
+  fromMs: number;
+  toMs: number;
+  reason: string;
+  procedureReference: string | null;
+  createdBy: string;
+  createdAt: string;
+  releasedAt: string | null;
+  releasedBy: string | null;
+  releaseReason: string | null;
+}
+
+/** What the purge reads of a segment: its place in time, storage and chain. */
+export type PurgeCandidate = Pick<IndexedSegment, 'id' | 'cameraId' | 'communeInsee' | 'volume' | 'path' | 'startMs' | 'endMs' | 'bytes' | 'prevHash' | 'chainHash'>;
+
+function toRegisterEntry(row: Selectable<StatutoryRegisterTable>): RegisterEntry {
+  return {
+    id: Number(row.id), at: row.at, communeInsee: row.commune_insee, cameraId: row.camera_id, kind: row.kind as RegisterKind,
+    fromMs: Number(row.from_ms), toMs: Number(row.to_ms), segments: Number(row.segments), bytes: Number(row.bytes), reference: row.reference,
+    details: JSON.parse(row.details) as Record<string, unknown>,
+  };
+}
+
+function toHold(row: Selectable<LegalHoldsTable>, cameraIds: string[]): LegalHold {
+  return {
+    id: row.id, communeInsee: row.commune_insee, cameraIds, fromMs: Number(row.from_ms), toMs: Number(row.to_ms), reason: row.reason,
+    procedureReference: row.procedure_reference, createdBy: row.created_by, createdAt: row.created_at, releasedAt: row.released_at,
+    releasedBy: row.released_by, releaseReason: row.release_reason,
+  };
+}
+
+export class RetentionRepository {
+  constructor(private readonly db: Db) {}
+
+  /** Every camera that has footage in the index (whether or not still in the inventory). */
+  async camerasWithFootage(db: DbOrTx = this.db): Promise<Array<{ cameraId: string }>> {
+    const rows = await db.selectFrom('recording_heads').select('camera_id').orderBy('camera_id').execute();
+    return rows.map((row) => ({ cameraId: row.camera_id }));
+  }
+
+  /** The camera's oldest segments ending at or before `cutoffMs`, in chain order, at most `limit`. */
+  async candidates(cameraId: string, cutoffMs: number, limit: number, db: DbOrTx = this.db): Promise<PurgeCandidate[]> {
+    const rows = await db
+      .selectFrom('recording_segments')
+      .select(['id', 'camera_id', 'commune_insee', 'volume', 'path', 'start_ms', 'end_ms', 'bytes', 'prev_hash', 'chain_hash'])
+      .where('camera_id', '=', cameraId)
+      .where('end_ms', '<=', cutoffMs)
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({
+      id: Number(row.id), cameraId: row.camera_id, communeInsee: row.commune_insee, volume: row.volume, path: row.path, startMs: Number(row.start_ms),
+      endMs: Number(row.end_ms), bytes: Number(row.bytes), prevHash: row.prev_hash, chainHash: row.chain_hash,
+    }));
+  }
+
+  async deleteSegments(trx: Tx, ids: readonly number[]): Promise<number> {
+    let deleted = 0;
+    for (let start = 0; start < ids.length; start += 500) {
+      const result = await trx.deleteFrom('recording_segments').where('id', 'in', ids.slice(start, start + 500)).executeTakeFirst();
+      deleted += Number(result.numDeletedRows);
+    }
+    return deleted;
+  }
+
+  /** Gap rows describe missing footage; those past retention go with the footage around them. */
+  async deleteGapsBefore(trx: Tx, cameraId: string, cutoffMs: number): Promise<void> {
+    await trx.deleteFrom('recording_gaps').where('camera_id', '=', cameraId).where('end_ms', '<=', cutoffMs).execute();
+  }
+
+  async insertPurgedRuns(trx: Tx, cameraId: string, communeInsee: string, runs: readonly PurgedRun[], purgedAt: string): Promise<void> {
+    if (runs.length === 0) return;
+    await trx
+      .insertInto('recording_purged_runs')
+      .values(runs.map((run) => ({
+        camera_id: cameraId, commune_insee: communeInsee, first_segment_id: run.firstSegmentId, last_segment_id: run.lastSegmentId, from_ms: run.fromMs,
+        to_ms: run.toMs, segments: run.segments, prev_hash: run.prevHash, last_chain_hash: run.lastChainHash, purged_at: purgedAt,
+      })))
+      .execute();
+  }
+
+  /** The purged runs of a camera, for `recordings verify` (see checkLinksAcrossPurges). */
+  async purgedRunsOf(cameraId: string, db: DbOrTx = this.db): Promise<PurgedRun[]> {
+    const rows = await db.selectFrom('recording_purged_runs').selectAll().where('camera_id', '=', cameraId).orderBy('first_segment_id').execute();
+    return rows.map((row) => ({
+      firstSegmentId: Number(row.first_segment_id), lastSegmentId: Number(row.last_segment_id), fromMs: Number(row.from_ms), toMs: Number(row.to_ms),
+      segments: Number(row.segments), prevHash: row.prev_hash, lastChainHash: row.last_chain_hash,
+    }));
+  }
+
+  async insertRegisterEntries(trx: Tx, entries: readonly NewRegisterEntry[]): Promise<number[]> {
+    if (entries.length === 0) return [];
+    const rows = await trx
+      .insertInto('statutory_register')
+      .values(entries.map((entry) => ({
+        at: entry.at, commune_insee: entry.communeInsee, camera_id: entry.cameraId, kind: entry.kind, from_ms: entry.fromMs, to_ms: entry.toMs,
+        segments: entry.segments, bytes: entry.bytes, reference: entry.reference, details: JSON.stringify(entry.details),
+      })))
+      .returning('id')
+      .execute();
+    return rows.map((row) => Number(row.id));
+  }
+
+  async registerEntries(filter: { communes: readonly string[] | null; from?: string; to?: string; cameraId?: string; kind?: RegisterKind; limit: number }, db: DbOrTx = this.db): Promise<RegisterEntry[]> {
+    let query = db.selectFrom('statutory_register').selectAll();
+    if (filter.communes !== null) query = filter.communes.length > 0 ? query.where('commune_insee', 'in', [...filter.communes]) : query.where('id', '<', 0);
+    if (filter.from) query = query.where('at', '>=', filter.from);
+    if (filter.to) query = query.where('at', '<', filter.to);
+    if (filter.cameraId) query = query.where('camera_id', '=', filter.cameraId);
+    if (filter.kind) query = query.where('kind', '=', filter.kind);
+    const rows = await query.orderBy('at').orderBy('id').limit(filter.limit).execute();
+    return rows.map(toRegisterEntry);
+  }
+
+  /** Unreleased holds naming the camera: the purge keeps what those with a reference cover. */
+  async activeHoldsOf(cameraId: string, db: DbOrTx = this.db): Promise<HoldWindow[]> {
+    const rows = await db
+      .selectFrom('legal_holds')
+      .innerJoin('legal_hold_cameras', 'legal_hold_cameras.hold_id', 'legal_holds.id')
+      .select(['legal_holds.id', 'legal_holds.from_ms', 'legal_holds.to_ms', 'legal_holds.procedure_reference'])
+      .where('legal_hold_cameras.camera_id', '=', cameraId)
+      .where('legal_holds.released_at', 'is', null)
+      .execute();
+    return rows.map((row) => ({ id: row.id, fromMs: Number(row.from_ms), toMs: Number(row.to_ms), procedureReference: row.procedure_reference }));
+  }
+
+  async insertHold(trx: Tx, hold: LegalHold): Promise<void> {
+    await trx
+      .insertInto('legal_holds')
+      .values({
+        id: hold.id, commune_insee: hold.communeInsee, from_ms: hold.fromMs, to_ms: hold.toMs, reason: hold.reason, procedure_reference: hold.procedureReference,
+        created_by: hold.createdBy, created_at: hold.createdAt, released_at: null, released_by: null, release_reason: null,
+      })
+      .execute();
+    await trx.insertInto('legal_hold_cameras').values(hold.cameraIds.map((cameraId) => ({ hold_id: hold.id, camera_id: cameraId }))).execute();
+  }
+
+  async updateHold(trx: Tx, id: string, changes: Partial<Pick<Selectable<LegalHoldsTable>, 'procedure_reference' | 'released_at' | 'released_by' | 'release_reason'>>): Promise<void> {
+    await trx.updateTable('legal_holds').set(changes).where('id', '=', id).execute();
+  }
+
+  async findHold(id: string, db: DbOrTx = this.db): Promise<LegalHold | undefined> {
+    return (await this.holds({ ids: [id], communes: null, activeOnly: false }, db))[0];
+  }
+
+  async holds(filter: { ids?: readonly string[]; communes: readonly string[] | null; activeOnly: boolean; cameraId?: string }, db: DbOrTx = this.db): Promise<LegalHold[]> {
+    let query = db.selectFrom('legal_holds').selectAll();
+    if (filter.ids) query = query.where('id', 'in', [...filter.ids]);
+    if (filter.communes !== null) query = filter.communes.length > 0 ? query.where('commune_insee', 'in', [...filter.communes]) : query.where('id', '=', '');
+    if (filter.activeOnly) query = query.where('released_at', 'is', null);
+    if (filter.cameraId) {
+      const cameraId = filter.cameraId;
+      query = query.where('id', 'in', (sub) => sub.selectFrom('legal_hold_cameras').select('hold_id').where('camera_id', '=', cameraId));
+    }
+    const rows = await query.orderBy('created_at', 'desc').orderBy('id').execute();
+    if (rows.length === 0) return [];
+    const links = await db.selectFrom('legal_hold_cameras').select(['hold_id', 'camera_id']).where('hold_id', 'in', rows.map((row) => row.id)).orderBy('camera_id').execute();
+    const camerasByHold = new Map<string, string[]>();
+    for (const link of links) camerasByHold.set(link.hold_id, [...(camerasByHold.get(link.hold_id) ?? []), link.camera_id]);
+    return rows.map((row) => toHold(row, camerasByHold.get(row.id) ?? []));
+  }
+}
