@@ -25,6 +25,7 @@ import { registerCommuneRoutes } from './modules/communes/communes.routes.ts';
 import { registerHealthRoutes } from './modules/health/health.routes.ts';
 import { registerSettingsRoutes } from './modules/settings/settings.routes.ts';
 import { registerSiteRoutes } from './modules/sites/sites.routes.ts';
+import { registerHoldRoutes, registerRecordingRoutes } from './modules/recording/index.ts';
 import type { Services } from './services.ts';
 import { version } from './version.ts';
 
@@ -86,6 +87,8 @@ export async function buildApp(deps: AppDependencies): Promise<VigieApp> {
   registerCommuneRoutes(app, services);
   registerAuthorisationRoutes(app, services);
   registerSiteRoutes(app, services);
+  registerRecordingRoutes(app, services);
+  registerHoldRoutes(app, services);
   registerCameraRoutes(app, services);
   await registerWebConsole(app);
 

@@ -25,7 +25,24 @@ const environmentSchema = z.object({
   VIGIE_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(365).max(3650).default(1095),
   VIGIE_COOKIE_SECURE: booleanText.optional(),
   VIGIE_TRUST_PROXY: booleanText.default(false),
+  VIGIE_ROLES: z.string().default('api,recorder,worker').transform((value, context) => {
+    const list = [...new Set(value.split(',').map((role) => role.trim()).filter(Boolean))];
+    const unknown = list.filter((role) => !(processRoles as readonly string[]).includes(role));
+    if (list.length === 0 || unknown.length > 0) {
+      context.addIssue({ code: 'custom', message: `comma-separated list of ${processRoles.join(', ')}${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}` });
+      return z.NEVER;
+    }
+    return list as ProcessRole[];
+  }),
+  VIGIE_SEGMENT_SECONDS: z.coerce.number().int().min(10).max(600).default(60),
+  VIGIE_RECONCILE_SECONDS: z.coerce.number().int().min(5).max(3600).default(30),
+  VIGIE_PURGE_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60),
+  VIGIE_SPACE_CHECK_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
 });
+
+/** What a process runs: the HTTP API, the recorders (with their purge and space monitor), the background jobs. */
+export const processRoles = ['api', 'recorder', 'worker'] as const;
+export type ProcessRole = (typeof processRoles)[number];
 
 export type DatabaseConfig = { dialect: 'sqlite'; path: string } | { dialect: 'postgres'; url: string };
 
@@ -46,6 +63,11 @@ export interface Config {
   /** Cookies carry the Secure flag; defaults to true unless the server listens on loopback. */
   readonly cookieSecure: boolean;
   readonly trustProxy: boolean;
+  readonly roles: readonly ProcessRole[];
+  readonly segmentSeconds: number;
+  readonly reconcileIntervalMs: number;
+  readonly purgeIntervalMs: number;
+  readonly spaceCheckIntervalMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -81,5 +103,10 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     auditRetentionDays: env.VIGIE_AUDIT_RETENTION_DAYS,
     cookieSecure: env.VIGIE_COOKIE_SECURE ?? !loopback,
     trustProxy: env.VIGIE_TRUST_PROXY,
+    roles: Object.freeze([...env.VIGIE_ROLES]),
+    segmentSeconds: env.VIGIE_SEGMENT_SECONDS,
+    reconcileIntervalMs: env.VIGIE_RECONCILE_SECONDS * 1000,
+    purgeIntervalMs: env.VIGIE_PURGE_INTERVAL_MINUTES * 60_000,
+    spaceCheckIntervalMs: env.VIGIE_SPACE_CHECK_SECONDS * 1000,
   });
 }

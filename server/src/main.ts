@@ -1,41 +1,81 @@
-// `./vigie serve`: the HTTP API and the background jobs of this process, with graceful shutdown.
+// `./vigie serve`: the roles of this process (VIGIE_ROLES: api, recorder, worker; all three by
+// default), with graceful shutdown. The recorder role starts with the retention purge, then
+// the recorders; a recorder-only process (a recording machine) purges its own footage.
 import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
 import { systemActor } from './modules/audit/audit.types.ts';
+import { RecordingRole } from './modules/recording/index.ts';
+import { stderrLog } from './platform/log.ts';
 import { openRuntime } from './runtime.ts';
 
 export interface RunningServer {
-  url: string;
+  /** The API's URL, or null when this process does not run the api role. */
+  url: string | null;
+  recording: RecordingRole | null;
   stop(): Promise<void>;
 }
 
 export async function startServer(config: Config, options: { onListening?: (url: string) => void } = {}): Promise<RunningServer> {
-  const runtime = await openRuntime(config);
-  const app = await buildApp({ config, database: runtime.database, clock: runtime.clock, services: runtime.services });
-  const url = await app.listen({ host: config.host, port: config.port });
-  options.onListening?.(url);
+  const log = stderrLog(config.logLevel);
+  const runtime = await openRuntime(config, { log });
+  const { services } = runtime;
+  const timers: NodeJS.Timeout[] = [];
+  const every = (intervalMs: number, name: string, task: () => Promise<unknown>) => {
+    const timer = setInterval(() => {
+      task().catch((error: unknown) => log.warn({ error: error instanceof Error ? error.message : String(error) }, `${name} failed`));
+    }, intervalMs);
+    timer.unref();
+    timers.push(timer);
+  };
 
-  // Housekeeping: expired sessions hourly; audit rows past their retention (3 years) daily.
-  const hourly = setInterval(() => {
-    runtime.services.sessions.purgeExpiredSessions().catch((error: unknown) => app.log.error({ err: error }, 'session purge failed'));
-  }, 3_600_000);
-  const daily = setInterval(() => {
-    runtime.services.audit.purgeExpired(config.auditRetentionDays, systemActor).catch((error: unknown) => app.log.error({ err: error }, 'audit purge failed'));
-  }, 86_400_000);
-  hourly.unref();
-  daily.unref();
+  let app: Awaited<ReturnType<typeof buildApp>> | null = null;
+  let recording: RecordingRole | null = null;
+  let url: string | null = null;
+  try {
+    if (config.roles.includes('recorder')) {
+      recording = new RecordingRole({
+        db: runtime.database.db, clock: runtime.clock, audit: services.audit, repository: services.recordingRepository, cameras: services.cameras,
+        siteKinds: async () => new Map((await services.sites.list(null)).map((site) => [site.id, site.kind])),
+        storage: services.storage, purge: services.retentionPurge, raise: (event) => services.technicalEvents.raise(event), log,
+      }, {
+        defaultVolumeRoot: config.recordingsDir, segmentSeconds: config.segmentSeconds, reconcileIntervalMs: config.reconcileIntervalMs,
+        purgeIntervalMs: config.purgeIntervalMs, spaceCheckIntervalMs: config.spaceCheckIntervalMs,
+      });
+      services.recording.useLiveFacts(recording);
+      await recording.start();
+    }
+    if (config.roles.includes('worker')) {
+      // Housekeeping: expired sessions hourly; audit rows past their retention (3 years) daily;
+      // the register's "recordings made" rows once a Paris day is over.
+      every(3_600_000, 'session purge', () => services.sessions.purgeExpiredSessions());
+      every(86_400_000, 'audit purge', () => services.audit.purgeExpired(config.auditRetentionDays, systemActor));
+      every(3_600_000, 'register of recordings made', () => services.recordedDays.run());
+      await services.recordedDays.run().catch((error: unknown) => log.warn({ error: String(error) }, 'register of recordings made failed'));
+    }
+    if (config.roles.includes('api')) {
+      app = await buildApp({ config, database: runtime.database, clock: runtime.clock, services });
+      url = await app.listen({ host: config.host, port: config.port });
+      options.onListening?.(url);
+    }
+  } catch (error) {
+    for (const timer of timers) clearInterval(timer);
+    await recording?.stop().catch(() => undefined);
+    await app?.close().catch(() => undefined);
+    await runtime.close();
+    throw error;
+  }
 
   let stopping: Promise<void> | null = null;
   const stop = () => {
     stopping ??= (async () => {
-      clearInterval(hourly);
-      clearInterval(daily);
-      await app.close();
+      for (const timer of timers) clearInterval(timer);
+      await app?.close();
+      await recording?.stop();
       await runtime.close();
     })();
     return stopping;
   };
-  return { url, stop };
+  return { url, recording, stop };
 }
 
 /** Stops on SIGINT/SIGTERM; a second signal exits at once. */

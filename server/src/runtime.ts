@@ -5,6 +5,7 @@ import { openDatabase, type DatabaseHandle } from './platform/db/database.ts';
 import { migrateToLatest } from './platform/db/migrate.ts';
 import { createSecretBox, loadOrCreateSecretKey } from './platform/secrets.ts';
 import { createServices, type Services } from './services.ts';
+import type { ProcessLog } from './platform/processes.ts';
 
 export interface Runtime {
   config: Config;
@@ -14,7 +15,7 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-export async function openRuntime(config: Config, options: { migrate?: boolean; clock?: Clock } = {}): Promise<Runtime> {
+export async function openRuntime(config: Config, options: { migrate?: boolean; clock?: Clock; log?: ProcessLog } = {}): Promise<Runtime> {
   const database = openDatabase(config.database);
   try {
     if (options.migrate !== false) await migrateToLatest(database.db);
@@ -24,6 +25,6 @@ export async function openRuntime(config: Config, options: { migrate?: boolean; 
   }
   const clock = options.clock ?? systemClock;
   const secrets = createSecretBox(loadOrCreateSecretKey(config.secretKeyFile));
-  const services = createServices({ config, database, clock, secrets });
+  const services = createServices({ config, database, clock, secrets, log: options.log });
   return { config, database, clock, services, close: () => database.close() };
 }

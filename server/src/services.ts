@@ -13,16 +13,24 @@ import { CamerasService } from './modules/cameras/cameras.service.ts';
 import { CommunesService } from './modules/communes/communes.service.ts';
 import { SettingsService } from './modules/settings/settings.service.ts';
 import { SitesService } from './modules/sites/sites.service.ts';
+import {
+  databaseInventory, LegalHoldsService, RecordedDaysJob, RecordingRepository, RecordingService, RetentionPurge, RetentionRepository, StatutoryRegister,
+  StorageRepository, StorageService,
+} from './modules/recording/index.ts';
+import { TechnicalEventsService } from './modules/technical-events/index.ts';
+import type { ProcessLog } from './platform/processes.ts';
 
 export interface ServiceDependencies {
   config: Config;
   database: DatabaseHandle;
   clock: Clock;
   secrets: SecretBox;
+  /** Background components log here (the HTTP app has its own logger). */
+  log?: ProcessLog;
 }
 
 export function createServices(deps: ServiceDependencies) {
-  const { database, clock, config, secrets } = deps;
+  const { database, clock, config, secrets, log } = deps;
   const db = database.db;
   const audit = new AuditService(db, database.dialect, clock);
   const settings = new SettingsService(db, audit, clock);
@@ -34,8 +42,29 @@ export function createServices(deps: ServiceDependencies) {
     communeRetention: (handle, insee) => communes.retentionOf(handle, insee),
     cameras: (handle, cameraIds) => cameras.inventoryFacts(handle, cameraIds),
   });
+  const technicalEvents = new TechnicalEventsService(db, clock, log);
+  const recordingInventory = databaseInventory(db);
+  const recordingRepository = new RecordingRepository(db, database.dialect);
+  const retentionRepository = new RetentionRepository(db);
+  const storageRepository = new StorageRepository(db);
+  const storage = new StorageService(db, storageRepository, audit, clock, recordingInventory);
+  const retentionPurge = new RetentionPurge({
+    db, repository: retentionRepository, audit, clock, inventory: recordingInventory, log,
+    // Read at each pass: a volume added later is purged too.
+    volumes: () => storage.storageVolumes(),
+    onTechnicalEvent: (event) => void technicalEvents.raise(event),
+  });
   return {
     audit,
+    technicalEvents,
+    recordingRepository,
+    retentionRepository,
+    storage,
+    retentionPurge,
+    recording: new RecordingService(recordingRepository, retentionRepository, storageRepository, cameras, audit, clock),
+    holds: new LegalHoldsService(db, retentionRepository, audit, clock, recordingInventory),
+    register: new StatutoryRegister(retentionRepository, clock),
+    recordedDays: new RecordedDaysJob(db, retentionRepository, audit, clock),
     settings,
     accounts: new AccountsService(db, audit, clock),
     sessions: new SessionsService(db, audit, settings, secrets, clock, {

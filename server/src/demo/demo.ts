@@ -45,7 +45,7 @@ export async function runDemo(config: Config, args: string[]): Promise<number> {
     process.stdout.write('\n');
   }
   const server = await startServer(config);
-  printCredentials(server.url, simulator?.controlUrl ?? null);
+  printCredentials(server.url ?? `(VIGIE_ROLES sans api / without api)`, simulator?.controlUrl ?? null);
   stopOnSignals(async () => {
     await server.stop();
     await simulator?.stop();

@@ -38,3 +38,13 @@ export function addYears(isoDate: string, years: number): string {
   date.setUTCFullYear(date.getUTCFullYear() + years);
   return date.toISOString().slice(0, 10);
 }
+
+/** The instant (epoch ms) a calendar date begins in Europe/Paris (UTC+1 in winter, UTC+2 in summer). */
+export function parisMidnightMs(isoDate: string): number {
+  const utcMidnight = Date.parse(`${isoDate}T00:00:00.000Z`);
+  for (const offsetHours of [1, 2]) {
+    const candidate = utcMidnight - offsetHours * 3_600_000;
+    if (parisDate(new Date(candidate)) === isoDate && parisDate(new Date(candidate - 1)) !== isoDate) return candidate;
+  }
+  throw new Error(`no Paris midnight found for ${isoDate}`);
+}

@@ -30,6 +30,8 @@ export const errorCatalogue = {
   camera_unauthorised: { status: 403, fr: 'Caméra non couverte par une autorisation préfectorale valide : elle n’est ni enregistrée ni affichée.', en: 'Camera not covered by a valid prefectoral authorisation: it is neither recorded nor shown.' },
   legal_hold_invalid: { status: 400, fr: 'Gel d’images (réquisition) invalide.', en: 'Invalid legal hold.' },
   legal_hold_released: { status: 409, fr: 'Ce gel d’images est déjà levé.', en: 'This legal hold is already released.' },
+  storage_volume_invalid: { status: 400, fr: 'Volume de stockage invalide.', en: 'Invalid storage volume.' },
+  recording_range_invalid: { status: 400, fr: 'Période d’enregistrement invalide.', en: 'Invalid recording time range.' },
   camera_disabled: { status: 409, fr: 'Caméra hors service.', en: 'Camera decommissioned.' },
 } as const satisfies Record<string, { status: number; fr: string; en: string }>;
 

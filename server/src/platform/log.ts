@@ -16,3 +16,15 @@ export function loggerOptions(level: string): FastifyServerOptions['logger'] {
     },
   };
 }
+
+/** A ProcessLog on standard error (JSON lines), for processes or roles without the HTTP app's logger. */
+export function stderrLog(level: string): { info(fields: object, message: string): void; warn(fields: object, message: string): void } {
+  const write = (levelName: 'info' | 'warn', fields: object, message: string) => {
+    process.stderr.write(`${JSON.stringify({ level: levelName, time: new Date().toISOString(), ...fields, msg: redactText(message) })}\n`);
+  };
+  const quiet = level === 'silent' || level === 'fatal' || level === 'error';
+  return {
+    info: (fields, message) => { if (!quiet && level !== 'warn') write('info', fields, message); },
+    warn: (fields, message) => { if (!quiet) write('warn', fields, message); },
+  };
+}

@@ -25,6 +25,7 @@ export const actions = [
   'token.manage',
   'audit.read', 'audit.export', 'audit.verify',
   'settings.read', 'settings.write',
+  'recording.read', 'storage.read', 'storage.write', 'mask.read', 'mask.write', 'hold.read', 'register.read',
   'image.live', 'image.playback', 'image.export', 'ptz.control', 'ptz.takeover',
 ] as const;
 export type Action = (typeof actions)[number];
@@ -37,18 +38,25 @@ const grants: Record<Role, readonly Action[]> = {
     'commune.read', 'commune.write', 'site.read', 'site.write', 'camera.read', 'camera.write', 'camera.import', 'camera.export',
     'authorisation.read', 'authorisation.write', 'user.read', 'user.write', 'token.manage', 'audit.read', 'audit.export', 'audit.verify',
     'settings.read', 'settings.write',
+    // Recording metadata (states, ranges, gaps: no image), storage, privacy masks (the
+    // integrator draws them on the live picture, LEGAL 4), the statutory register.
+    'recording.read', 'storage.read', 'storage.write', 'mask.read', 'mask.write', 'register.read',
     // Administrators see live images only to configure cameras (LEGAL 1), never recordings.
     'image.live', 'ptz.control',
   ],
   supervisor: [
     'commune.read', 'site.read', 'camera.read', 'camera.export', 'authorisation.read', 'user.read', 'audit.read', 'audit.export', 'audit.verify',
-    'settings.read', 'image.live', 'image.playback', 'image.export', 'ptz.control',
+    'settings.read', 'recording.read', 'storage.read', 'mask.read', 'hold.read', 'register.read',
+    'image.live', 'image.playback', 'image.export', 'ptz.control',
   ],
-  operator: ['commune.read', 'site.read', 'camera.read', 'image.live', 'image.playback', 'image.export', 'ptz.control'],
+  operator: ['commune.read', 'site.read', 'camera.read', 'recording.read', 'hold.read', 'image.live', 'image.playback', 'image.export', 'ptz.control'],
   police: ['commune.read', 'site.read', 'camera.read', 'image.live', 'ptz.control', 'ptz.takeover'],
   partner: ['commune.read', 'site.read', 'camera.read', 'image.live'],
-  auditor: ['commune.read', 'site.read', 'camera.read', 'authorisation.read', 'user.read', 'audit.read', 'audit.export', 'audit.verify', 'settings.read'],
-  technician: ['commune.read', 'site.read', 'camera.read', 'camera.export'],
+  auditor: [
+    'commune.read', 'site.read', 'camera.read', 'authorisation.read', 'user.read', 'audit.read', 'audit.export', 'audit.verify', 'settings.read',
+    'recording.read', 'storage.read', 'mask.read', 'hold.read', 'register.read',
+  ],
+  technician: ['commune.read', 'site.read', 'camera.read', 'camera.export', 'recording.read', 'storage.read'],
 };
 
 const grantSets: Record<Role, ReadonlySet<Action>> = Object.fromEntries(

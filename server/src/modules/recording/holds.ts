@@ -136,10 +136,9 @@ export class LegalHoldsService {
     });
   }
 
-  /** Holds name procedures: readable by those who take them (`image.export`) and by auditors (`audit.read`). */
+  /** Holds name procedures: readable with `hold.read` (supervisors, operators, auditors; not administrators). */
   private readableCommunes(principal: Principal): readonly string[] | null {
-    const today = this.today();
-    const mayRead = decide(principal, 'image.export', null, today).allowed || decide(principal, 'audit.read', null, today).allowed;
+    const mayRead = decide(principal, 'hold.read', null, this.today()).allowed;
     if (!mayRead) throw new DomainError('forbidden');
     return communeFilter(principal);
   }

@@ -13,3 +13,15 @@ export { LegalHoldsService, legalHoldInputSchema, type LegalHoldFilter, type Leg
 export { StatutoryRegister, registerCsvColumns, registerKindLabels, type RegisterFilter } from './register.ts';
 export { databaseInventory, type CameraRetentionFacts, type RecordingInventory } from './recording.inventory.ts';
 export { checkLinksAcrossPurges, checkSegmentChainAcrossPurges, effectiveRetention, LEGAL_MAX_RETENTION_DAYS, type PurgedRun } from './retention.rules.ts';
+export { RecordingService, parseWindow, MAX_SEGMENT_LISTING_MS, MAX_TIMELINE_MS, type CameraRecordingStatus, type LiveRecordingFacts, type Timeline } from './recording.service.ts';
+export { RecordingRole, type RecordingRoleDeps, type RecordingRoleOptions } from './recording.role.ts';
+export { StorageRepository, type CameraRecordingSettings, type VolumeRow } from './storage.repository.ts';
+export { StorageService, computeUsage, volumeCreateSchema, volumeUpdateSchema, cameraSettingsSchema, type VolumeUsage, type VolumeView } from './storage.service.ts';
+export { SpaceMonitor, bytesToFree, LOW_SPACE_MARGIN_PERCENT, type VolumeCheck } from './storage.monitor.ts';
+export { QualityMonitor, type CameraQuality } from './quality.monitor.ts';
+export { qualityFloor, qualityProblems, busySiteKinds, type QualityFloor } from './quality.rules.ts';
+export { LiveHub, tsPacketInfo, pmtPidOfPat, TS_PACKET } from './live-hub.ts';
+export { RecordedDaysJob } from './register.recorded.ts';
+export type { EarlyDestructionReport } from './retention.ts';
+export { registerRecordingRoutes } from './recording.routes.ts';
+export { registerHoldRoutes } from './holds.routes.ts';

@@ -5,7 +5,7 @@
 import type { StreamCredentials } from '../../platform/media/ffmpeg-args.ts';
 import { silentLog, type ProcessLog, type TypedEvents } from '../../platform/processes.ts';
 import type { RecorderCamera, RecorderEvents } from './recorder.ts';
-import type { RecorderState, RecorderStateChange } from './recording.types.ts';
+import type { RecorderState, RecorderStateChange, StorageVolume } from './recording.types.ts';
 
 /** What the fleet needs to know of a camera (CameraView fits). */
 export interface FleetCamera {
@@ -14,6 +14,8 @@ export interface FleetCamera {
   mainStreamUrl: string;
   /** The inventory's effective state: 'disabled' and 'unauthorised' are never recorded. */
   state: string;
+  /** Where its segments go (a change restarts the recorder); the fleet's default volume if absent. */
+  volume?: StorageVolume;
 }
 
 export interface FleetRecorder {
@@ -26,7 +28,8 @@ export interface FleetRecorder {
 export interface RecorderFleetDeps {
   listCameras(): Promise<readonly FleetCamera[]>;
   credentials(cameraId: string): Promise<StreamCredentials | null>;
-  createRecorder(camera: RecorderCamera): FleetRecorder;
+  /** `inventory` is the FleetCamera the recorder is made for (volume, and what else it carries). */
+  createRecorder(camera: RecorderCamera, inventory: FleetCamera): FleetRecorder;
   onState?(change: RecorderStateChange): void;
   log?: ProcessLog;
 }
@@ -74,7 +77,7 @@ export class RecorderFleet {
       if (!isRecordable(camera)) continue;
       const credentials = await this.deps.credentials(camera.id);
       // The fingerprint is compared, never logged: it holds the credentials.
-      wanted.set(camera.id, { camera, credentials, fingerprint: JSON.stringify([camera.communeInsee, camera.mainStreamUrl, credentials]) });
+      wanted.set(camera.id, { camera, credentials, fingerprint: JSON.stringify([camera.communeInsee, camera.mainStreamUrl, credentials, camera.volume ?? null]) });
     }
     const stopped: string[] = [];
     for (const [id, running] of this.running) {
@@ -85,7 +88,7 @@ export class RecorderFleet {
     const started: string[] = [];
     for (const [id, { camera, credentials, fingerprint }] of wanted) {
       if (this.running.has(id)) continue;
-      const recorder = this.deps.createRecorder({ id, communeInsee: camera.communeInsee, rtspUrl: camera.mainStreamUrl, credentials: credentials ?? undefined });
+      const recorder = this.deps.createRecorder({ id, communeInsee: camera.communeInsee, rtspUrl: camera.mainStreamUrl, credentials: credentials ?? undefined }, camera);
       const unsubscribe = recorder.events.on('state', (change) => this.deps.onState?.(change));
       this.running.set(id, { recorder, fingerprint, unsubscribe });
       try {

@@ -116,6 +116,16 @@ export class RecordingRepository {
     return [...new Set(rows.map((row) => row.camera_id))].sort();
   }
 
+  /** End of the newest indexed segment of each camera that has one. */
+  async heads(cameraIds: readonly string[]): Promise<Map<string, number>> {
+    const result = new Map<string, number>();
+    for (let start = 0; start < cameraIds.length; start += 500) {
+      const rows = await this.db.selectFrom('recording_heads').select(['camera_id', 'end_ms']).where('camera_id', 'in', cameraIds.slice(start, start + 500)).execute();
+      for (const row of rows) result.set(row.camera_id, Number(row.end_ms));
+    }
+    return result;
+  }
+
   /** The camera's chain head, read without locking (verification). */
   async readHead(cameraId: string): Promise<ChainHead | undefined> {
     const row = await this.db.selectFrom('recording_heads').select(['segment_id', 'chain_hash', 'end_ms']).where('camera_id', '=', cameraId).executeTakeFirst();

@@ -57,11 +57,11 @@ export class StatutoryRegister {
     return this.repository.insertRegisterEntries(trx, entries);
   }
 
-  /** Entries in inscription order; readable by those who read the audit log (supervisors, auditors). */
+  /** Entries in inscription order; readable with `register.read` (administrators, supervisors, auditors). */
   async list(filter: RegisterFilter, principal: Principal | null): Promise<RegisterEntry[]> {
     let communes: readonly string[] | null = null;
     if (principal) {
-      const decision = decide(principal, 'audit.read', filter.communeInsee ?? null, parisDate(this.clock.now()));
+      const decision = decide(principal, 'register.read', filter.communeInsee ?? null, parisDate(this.clock.now()));
       if (!decision.allowed) throw decision.error;
       communes = communeFilter(principal);
     }

@@ -84,6 +84,52 @@ export class RetentionRepository {
     }));
   }
 
+  /** A volume's oldest segments starting at or after `fromStartMs` (all cameras), oldest first: for early destruction. */
+  async oldestOnVolume(volume: string, fromStartMs: number, limit: number, db: DbOrTx = this.db): Promise<PurgeCandidate[]> {
+    const rows = await db
+      .selectFrom('recording_segments')
+      .select(['id', 'camera_id', 'commune_insee', 'volume', 'path', 'start_ms', 'end_ms', 'bytes', 'prev_hash', 'chain_hash'])
+      .where('volume', '=', volume)
+      .where('start_ms', '>=', fromStartMs)
+      .orderBy('start_ms')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({
+      id: Number(row.id), cameraId: row.camera_id, communeInsee: row.commune_insee, volume: row.volume, path: row.path, startMs: Number(row.start_ms),
+      endMs: Number(row.end_ms), bytes: Number(row.bytes), prevHash: row.prev_hash, chainHash: row.chain_hash,
+    }));
+  }
+
+  /** Per camera: what was recorded in [fromMs, toMs) by segment start (the register's `recorded` rows). */
+  async recordedOn(fromMs: number, toMs: number, db: DbOrTx = this.db): Promise<Array<{ cameraId: string; communeInsee: string; fromMs: number; toMs: number; segments: number; bytes: number }>> {
+    const rows = await db
+      .selectFrom('recording_segments')
+      .select((eb) => [
+        'camera_id', 'commune_insee', eb.fn.min('start_ms').as('from_ms'), eb.fn.max('end_ms').as('to_ms'),
+        eb.fn.countAll<number | string>().as('segments'), eb.fn.sum<number | string>('bytes').as('bytes'),
+      ])
+      .where('start_ms', '>=', fromMs)
+      .where('start_ms', '<', toMs)
+      .groupBy(['camera_id', 'commune_insee'])
+      .orderBy('camera_id')
+      .execute();
+    return rows.map((row) => ({
+      cameraId: row.camera_id, communeInsee: row.commune_insee, fromMs: Number(row.from_ms), toMs: Number(row.to_ms), segments: Number(row.segments), bytes: Number(row.bytes),
+    }));
+  }
+
+  /** Paris days whose `recorded` rows exist, among rows whose images start at or after `sinceMs`. */
+  async registeredRecordedDays(sinceMs: number, db: DbOrTx = this.db): Promise<Set<string>> {
+    const rows = await db.selectFrom('statutory_register').select('details').where('kind', '=', 'recorded').where('from_ms', '>=', sinceMs).execute();
+    const days = new Set<string>();
+    for (const row of rows) {
+      const day = (JSON.parse(row.details) as { day?: unknown }).day;
+      if (typeof day === 'string') days.add(day);
+    }
+    return days;
+  }
+
   async deleteSegments(trx: Tx, ids: readonly number[]): Promise<number> {
     let deleted = 0;
     for (let start = 0; start < ids.length; start += 500) {

@@ -52,13 +52,35 @@ export const nodePurgeFileSystem: PurgeFileSystem = {
   },
 };
 
+/** What one destruction writes: register kind, audit action, their details. */
+interface DestructionRecord {
+  kind: 'destroyed' | 'destroyed_early';
+  action: 'recording.purged' | 'recording.destroyed_early';
+  details: Record<string, unknown>;
+  auditDetails: Record<string, unknown>;
+  /** Gap rows ending before this instant go with the footage (retention only). */
+  gapsBeforeMs: number | null;
+}
+
+export interface EarlyDestructionReport {
+  volume: string;
+  requestedBytes: number;
+  destroyedBytes: number;
+  destroyedSegments: number;
+  /** Segments skipped because a legal hold covers them. */
+  heldSegments: number;
+  cameras: Array<{ cameraId: string; communeInsee: string; segments: number; bytes: number; fromMs: number; toMs: number; registerIds: number[] }>;
+  errors: string[];
+}
+
 export interface RetentionPurgeDeps {
   db: Db;
   repository: RetentionRepository;
   audit: AuditService;
   clock: Clock;
   inventory: RecordingInventory;
-  volumes: readonly StorageVolume[];
+  /** The volumes footage may be on, or a function read at the start of each pass. */
+  volumes: readonly StorageVolume[] | (() => Promise<readonly StorageVolume[]>);
   onTechnicalEvent?: (event: TechnicalEvent) => void;
   fileSystem?: PurgeFileSystem;
   log?: ProcessLog;
@@ -96,6 +118,8 @@ export class RetentionPurge {
   private readonly log: ProcessLog;
   private readonly maxSegmentsPerCamera: number;
   private running: Promise<PurgeReport> | null = null;
+  private volumes: readonly StorageVolume[] = [];
+  private earlyQueue: Promise<unknown> | null = null;
 
   constructor(private readonly deps: RetentionPurgeDeps) {
     this.fileSystem = deps.fileSystem ?? nodePurgeFileSystem;
@@ -105,7 +129,8 @@ export class RetentionPurge {
 
   /** One pass over every camera with footage; a second call while one runs joins it. */
   run(now: Date = this.deps.clock.now()): Promise<PurgeReport> {
-    this.running ??= this.runOnce(now).finally(() => {
+    // An early destruction in progress finishes first: two passes must not destroy the same segment.
+    this.running ??= (this.earlyQueue ?? Promise.resolve()).then(() => this.runOnce(now)).finally(() => {
       this.running = null;
     });
     return this.running;
@@ -116,6 +141,7 @@ export class RetentionPurge {
     let settings: Map<string, CameraRetentionFacts>;
     let cameraIds: string[];
     try {
+      await this.loadVolumes();
       settings = new Map((await this.deps.inventory.retentionSettings(this.deps.db)).map((facts) => [facts.cameraId, facts]));
       cameraIds = (await this.deps.repository.camerasWithFootage()).map((row) => row.cameraId);
     } catch (error) {
@@ -157,7 +183,12 @@ export class RetentionPurge {
       result.lapsedHoldSegments = plan.lapsedHoldSegments;
       const { destroyed, failure } = await this.removeFiles(plan.purgeable);
       if (destroyed.length > 0) {
-        result.registerIds = await this.commit(cameraId, destroyed, { ...result, retentionSource: retention.source, retentionClampedFrom: retention.clampedFrom }, now);
+        const retentionFacts = { retentionDays: retention.days, retentionSource: retention.source, retentionClampedFrom: retention.clampedFrom, cutoff: result.cutoff };
+        result.registerIds = await this.commit(cameraId, destroyed, {
+          kind: 'destroyed', action: 'recording.purged', details: { ...retentionFacts, cause: 'retention' },
+          auditDetails: { ...retentionFacts, heldSegments: result.heldSegments, lapsedHoldSegments: result.lapsedHoldSegments },
+          gapsBeforeMs: cutoffMs,
+        }, now);
         result.destroyedSegments = destroyed.length;
         result.destroyedBytes = destroyed.reduce((sum, segment) => sum + segment.bytes, 0);
         await this.removeEmptyFolders(destroyed);
@@ -185,32 +216,31 @@ export class RetentionPurge {
   }
 
   private absolutePath(segment: PurgeCandidate): string {
-    const volume = this.deps.volumes.find((candidate) => candidate.name === segment.volume);
+    const volume = this.volumes.find((candidate) => candidate.name === segment.volume);
     if (!volume) throw new Error(`unknown storage volume ${segment.volume}`);
     return join(volume.root, segment.path);
   }
 
-  private commit(cameraId: string, destroyed: readonly PurgeCandidate[], context: CameraPurgeResult & { retentionSource: string; retentionClampedFrom: number | null }, now: Date): Promise<number[]> {
+  private commit(cameraId: string, destroyed: readonly PurgeCandidate[], what: DestructionRecord, now: Date): Promise<number[]> {
     const at = now.toISOString();
     const communeInsee = destroyed[0]!.communeInsee;
     const runs = purgedRuns(destroyed);
     const ranges = mergeRanges(destroyed);
     const bytes = destroyed.reduce((sum, segment) => sum + segment.bytes, 0);
-    const retention = { retentionDays: context.retentionDays, retentionSource: context.retentionSource, retentionClampedFrom: context.retentionClampedFrom, cutoff: context.cutoff };
     return inTransaction(this.deps.db, async (trx) => {
       const deleted = await this.deps.repository.deleteSegments(trx, destroyed.map((segment) => segment.id));
       // Another purge got there first: roll back rather than register the destruction twice.
       if (deleted !== destroyed.length) throw new Error(`expected to delete ${destroyed.length} index rows, deleted ${deleted}`);
-      await this.deps.repository.deleteGapsBefore(trx, cameraId, purgeCutoffMs(now.getTime(), context.retentionDays));
+      if (what.gapsBeforeMs !== null) await this.deps.repository.deleteGapsBefore(trx, cameraId, what.gapsBeforeMs);
       await this.deps.repository.insertPurgedRuns(trx, cameraId, communeInsee, runs, at);
       const registerIds = await this.deps.repository.insertRegisterEntries(trx, ranges.map((range) => ({
-        at, communeInsee, cameraId, kind: 'destroyed' as const, fromMs: range.startMs, toMs: range.endMs, segments: range.segments, bytes: range.bytes,
-        reference: null, details: { ...retention, cause: 'retention' },
+        at, communeInsee, cameraId, kind: what.kind, fromMs: range.startMs, toMs: range.endMs, segments: range.segments, bytes: range.bytes,
+        reference: null, details: what.details,
       })));
       await this.deps.audit.record(trx, systemActor, {
-        action: 'recording.purged', communeInsee, targetType: 'camera', targetId: cameraId,
+        action: what.action, communeInsee, targetType: 'camera', targetId: cameraId,
         details: {
-          ...retention, segments: destroyed.length, bytes, heldSegments: context.heldSegments, lapsedHoldSegments: context.lapsedHoldSegments,
+          ...what.auditDetails, segments: destroyed.length, bytes,
           ranges: ranges.map((range) => ({ from: new Date(range.startMs).toISOString(), to: new Date(range.endMs).toISOString(), segments: range.segments })),
           chainRuns: runs.map((run) => ({ firstSegmentId: run.firstSegmentId, lastSegmentId: run.lastSegmentId, prevHash: run.prevHash, lastChainHash: run.lastChainHash })),
           registerIds,
@@ -218,6 +248,75 @@ export class RetentionPurge {
       });
       return registerIds;
     });
+  }
+
+  /**
+   * Destroys a volume's oldest footage before its retention because the volume runs out of
+   * space (issue 4 item 6): oldest first across its cameras, never a segment under any active
+   * legal hold (with or without a procedure reference), until `bytesToFree` are freed or nothing
+   * destroyable is left. Each camera's destruction is one transaction with `destroyed_early`
+   * register rows and a `recording.destroyed_early` audit row; the caller raises the events.
+   * Runs under the same lock as the retention pass.
+   */
+  destroyEarly(volume: string, bytesToFree: number, now: Date = this.deps.clock.now()): Promise<EarlyDestructionReport> {
+    const work = async (): Promise<EarlyDestructionReport> => {
+      await this.running?.catch(() => undefined);
+      return this.destroyEarlyOnce(volume, bytesToFree, now);
+    };
+    const next = (this.earlyQueue ?? Promise.resolve()).then(work, work);
+    this.earlyQueue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async loadVolumes(): Promise<void> {
+    this.volumes = typeof this.deps.volumes === 'function' ? await this.deps.volumes() : this.deps.volumes;
+  }
+
+  private async destroyEarlyOnce(volume: string, bytesToFree: number, now: Date): Promise<EarlyDestructionReport> {
+    await this.loadVolumes();
+    const report: EarlyDestructionReport = { volume, requestedBytes: bytesToFree, destroyedBytes: 0, destroyedSegments: 0, heldSegments: 0, cameras: [], errors: [] };
+    const holdsByCamera = new Map<string, Awaited<ReturnType<RetentionRepository['activeHoldsOf']>>>();
+    let cursorMs = Number.MIN_SAFE_INTEGER;
+    const seen = new Set<number>();
+    while (report.destroyedBytes < bytesToFree) {
+      const batch = (await this.deps.repository.oldestOnVolume(volume, cursorMs, 500)).filter((segment) => !seen.has(segment.id));
+      if (batch.length === 0) break;
+      const chosen = new Map<string, PurgeCandidate[]>();
+      let planned = report.destroyedBytes;
+      for (const segment of batch) {
+        seen.add(segment.id);
+        cursorMs = segment.startMs;
+        if (planned >= bytesToFree) break;
+        if (!holdsByCamera.has(segment.cameraId)) holdsByCamera.set(segment.cameraId, await this.deps.repository.activeHoldsOf(segment.cameraId));
+        if (holdsByCamera.get(segment.cameraId)!.some((hold) => segment.startMs < hold.toMs && segment.endMs > hold.fromMs)) {
+          report.heldSegments++;
+          continue;
+        }
+        chosen.set(segment.cameraId, [...(chosen.get(segment.cameraId) ?? []), segment]);
+        planned += segment.bytes;
+      }
+      for (const [cameraId, segments] of chosen) {
+        segments.sort((a, b) => a.id - b.id);
+        try {
+          const { destroyed, failure } = await this.removeFiles(segments);
+          if (destroyed.length > 0) {
+            const bytes = destroyed.reduce((sum, segment) => sum + segment.bytes, 0);
+            const details = { cause: 'storage_low', volume, requestedBytes: bytesToFree };
+            const registerIds = await this.commit(cameraId, destroyed, { kind: 'destroyed_early', action: 'recording.destroyed_early', details, auditDetails: details, gapsBeforeMs: null }, now);
+            await this.removeEmptyFolders(destroyed);
+            report.destroyedBytes += bytes;
+            report.destroyedSegments += destroyed.length;
+            report.cameras.push({ cameraId, communeInsee: destroyed[0]!.communeInsee, segments: destroyed.length, bytes, fromMs: destroyed[0]!.startMs, toMs: destroyed.at(-1)!.endMs, registerIds });
+          }
+          if (failure) throw failure;
+        } catch (error) {
+          report.errors.push(`${cameraId}: ${describeError(error)}`);
+          await this.reportFailure(cameraId, segments[0]!.communeInsee, error, now);
+        }
+      }
+      if (report.errors.length > 0) break;
+    }
+    return report;
   }
 
   private async removeEmptyFolders(destroyed: readonly PurgeCandidate[]): Promise<void> {

@@ -176,7 +176,7 @@ export interface AuthorisationCamerasTable {
   camera_id: string;
 }
 
-export interface DatabaseSchema extends RecordingSchema, RetentionSchema {
+export interface DatabaseSchema extends RecordingSchema, RetentionSchema, StorageSchema {
   communes: CommunesTable;
   users: UsersTable;
   user_communes: UserCommunesTable;
@@ -319,4 +319,48 @@ export interface RetentionSchema {
   legal_hold_cameras: LegalHoldCamerasTable;
   statutory_register: StatutoryRegisterTable;
   recording_purged_runs: RecordingPurgedRunsTable;
+}
+
+// Storage volumes, per-camera recording settings, technical events (migration 2026-12-01T1100).
+
+export interface StorageVolumesTable {
+  name: string;
+  /** Absolute folder; segment paths are relative to it. */
+  root: string;
+  /** Null: the filesystem's own size and free space. */
+  capacity_bytes: BigintColumn | null;
+  /** Below this share of free space, the oldest unheld footage is destroyed early. */
+  low_space_percent: number;
+  enabled: number;
+  created_at: string;
+  updated_at: string;
+  updated_by: string;
+}
+
+export interface RecordingCameraSettingsTable {
+  camera_id: string;
+  /** Null until the recorder first places the camera on a volume. */
+  volume_name: string | null;
+  /** Null: derived from the site's kind (LEGAL 14: 12 fps floor for narrow fields on busy places). */
+  busy_pedestrian_place: number | null;
+  updated_at: string;
+  updated_by: string;
+}
+
+export interface TechnicalEventsTable {
+  id: Generated<number | string>;
+  at: string;
+  severity: string;
+  code: string;
+  commune_insee: string | null;
+  camera_id: string | null;
+  volume: string | null;
+  message: string;
+  details: string;
+}
+
+export interface StorageSchema {
+  storage_volumes: StorageVolumesTable;
+  recording_camera_settings: RecordingCameraSettingsTable;
+  technical_events: TechnicalEventsTable;
 }

@@ -1,0 +1,61 @@
+// Legal holds and the statutory register over HTTP.
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { actingOf, requirePrincipal } from '../../platform/http/context.ts';
+import type { Services } from '../../services.ts';
+import { legalHoldInputSchema } from './holds.ts';
+import { holdListQuerySchema, holdViewSchema, registerEntrySchema, registerQuerySchema } from './recording.schemas.ts';
+import type { LegalHold, RegisterEntry, RegisterKind } from './retention.repository.ts';
+
+const idParams = z.object({ id: z.string() });
+const iso = (ms: number) => new Date(ms).toISOString();
+const holdView = ({ fromMs, toMs, ...hold }: LegalHold) => ({ ...hold, from: iso(fromMs), to: iso(toMs) });
+const entryView = ({ fromMs, toMs, ...entry }: RegisterEntry) => ({ ...entry, from: iso(fromMs), to: iso(toMs) });
+
+export function registerHoldRoutes(app: FastifyInstance, services: Services): void {
+  const routes = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['legal holds'];
+
+  routes.get('/api/holds', {
+    config: { access: 'hold.read' },
+    schema: { tags, summary: 'Gels d’images / legal holds', querystring: holdListQuerySchema, response: { 200: z.array(holdViewSchema) } },
+  }, async (request) => (await services.holds.list(request.query, requirePrincipal(request))).map(holdView));
+
+  routes.get('/api/holds/:id', {
+    config: { access: 'hold.read' },
+    schema: { tags, params: idParams, response: { 200: holdViewSchema } },
+  }, async (request) => holdView(await services.holds.get(request.params.id, requirePrincipal(request))));
+
+  routes.post('/api/holds', {
+    config: { access: 'image.export' },
+    schema: { tags, summary: 'Geler des images (réquisition) / hold footage', body: legalHoldInputSchema, response: { 201: holdViewSchema } },
+  }, async (request, reply) => reply.status(201).send(holdView(await services.holds.create(request.body, actingOf(request)))));
+
+  routes.post('/api/holds/:id/procedure-reference', {
+    config: { access: 'image.export' },
+    schema: { tags, summary: 'Numéro de procédure (le gel survit alors à la conservation) / procedure reference', params: idParams, body: z.object({ procedureReference: z.string() }), response: { 200: holdViewSchema } },
+  }, async (request) => holdView(await services.holds.setProcedureReference(request.params.id, request.body.procedureReference, actingOf(request))));
+
+  routes.post('/api/holds/:id/release', {
+    config: { access: 'image.export' },
+    schema: { tags, summary: 'Lever un gel / release a hold', params: idParams, body: z.object({ reason: z.string() }), response: { 200: holdViewSchema } },
+  }, async (request) => holdView(await services.holds.release(request.params.id, request.body.reason, actingOf(request))));
+
+  const registerTags = ['statutory register'];
+  const filterOf = (query: z.infer<typeof registerQuerySchema>) => ({ ...query, kind: query.kind as RegisterKind | undefined });
+
+  routes.get('/api/register', {
+    config: { access: 'register.read' },
+    schema: { tags: registerTags, summary: 'Registre des enregistrements (R252-11) / statutory register', querystring: registerQuerySchema, response: { 200: z.array(registerEntrySchema) } },
+  }, async (request) => (await services.register.list(filterOf(request.query), requirePrincipal(request))).map(entryView));
+
+  routes.get('/api/register/export.csv', {
+    config: { access: 'register.read' },
+    schema: { tags: registerTags, summary: 'Registre en CSV (tableur français) / register as CSV', querystring: registerQuerySchema },
+  }, async (request, reply) => {
+    const csv = await services.register.exportCsv(filterOf(request.query), requirePrincipal(request));
+    await services.audit.recordAlone(actingOf(request).actor, { action: 'register.exported', communeInsee: request.query.communeInsee ?? null, details: { filter: request.query } });
+    return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="registre-videoprotection.csv"').send(csv);
+  });
+}

@@ -1,0 +1,127 @@
+// Live fan-out: the recorder's single camera connection feeds every viewer (issue 4 item 1).
+// Each recorder's MPEG-TS copy is cut into whole 188-byte packets and published to the
+// camera's subscribers; the hub also keeps the packets since the last keyframe (random access
+// indicator), preceded by the latest PAT and PMT, so that a new viewer starts on a picture at
+// once instead of waiting for the next keyframe. Viewers beyond the first cost no camera
+// connection, only a copy of the bytes in memory.
+
+export const TS_PACKET = 188;
+/** A GOP larger than this is not cached (a viewer then waits for the next keyframe). */
+export const MAX_GOP_CACHE_BYTES = 16 * 1024 * 1024;
+
+export type LiveListener = (packets: Buffer) => void;
+
+interface CameraFeed {
+  pending: Buffer;
+  pat: Buffer | null;
+  pmt: Buffer | null;
+  pmtPid: number | null;
+  gop: Buffer[];
+  gopBytes: number;
+  caching: boolean;
+  listeners: Set<LiveListener>;
+}
+
+/** PID, payload-unit-start, and whether the adaptation field flags a random access point. */
+export function tsPacketInfo(packet: Buffer, offset = 0): { pid: number; unitStart: boolean; randomAccess: boolean } {
+  const pid = ((packet[offset + 1]! & 0x1f) << 8) | packet[offset + 2]!;
+  const unitStart = (packet[offset + 1]! & 0x40) !== 0;
+  const adaptation = (packet[offset + 3]! >> 4) & 0x3;
+  const randomAccess = (adaptation & 0x2) !== 0 && packet[offset + 4]! > 0 && (packet[offset + 5]! & 0x40) !== 0;
+  return { pid, unitStart, randomAccess };
+}
+
+/** The PMT PID of the first program of a PAT packet, or null. */
+export function pmtPidOfPat(packet: Buffer): number | null {
+  const adaptation = (packet[3]! >> 4) & 0x3;
+  let index = 4 + (adaptation & 0x2 ? 1 + packet[4]! : 0);
+  index += 1 + packet[index]!; // pointer field
+  if (packet[index] !== 0x00) return null; // table id of a PAT
+  const sectionLength = ((packet[index + 1]! & 0x0f) << 8) | packet[index + 2]!;
+  const end = Math.min(index + 3 + sectionLength - 4, TS_PACKET);
+  for (let entry = index + 8; entry + 4 <= end; entry += 4) {
+    const program = (packet[entry]! << 8) | packet[entry + 1]!;
+    if (program !== 0) return ((packet[entry + 2]! & 0x1f) << 8) | packet[entry + 3]!;
+  }
+  return null;
+}
+
+export class LiveHub {
+  private readonly feeds = new Map<string, CameraFeed>();
+
+  private feed(cameraId: string): CameraFeed {
+    let feed = this.feeds.get(cameraId);
+    if (!feed) {
+      feed = { pending: Buffer.alloc(0), pat: null, pmt: null, pmtPid: null, gop: [], gopBytes: 0, caching: false, listeners: new Set() };
+      this.feeds.set(cameraId, feed);
+    }
+    return feed;
+  }
+
+  /** Bytes from a recorder's live output (any chunking). */
+  publish(cameraId: string, chunk: Buffer): void {
+    const feed = this.feed(cameraId);
+    const data = feed.pending.length > 0 ? Buffer.concat([feed.pending, chunk]) : chunk;
+    const start = data.indexOf(0x47);
+    if (start < 0) {
+      feed.pending = Buffer.alloc(0);
+      return;
+    }
+    const whole = Math.floor((data.length - start) / TS_PACKET) * TS_PACKET;
+    const packets = data.subarray(start, start + whole);
+    feed.pending = Buffer.from(data.subarray(start + whole));
+    let runStart = 0;
+    for (let offset = 0; offset < packets.length; offset += TS_PACKET) {
+      if (packets[offset] !== 0x47) continue; // lost sync: skipped, resynchronised on the next chunk
+      const info = tsPacketInfo(packets, offset);
+      const packet = packets.subarray(offset, offset + TS_PACKET);
+      if (info.pid === 0 && info.unitStart) {
+        feed.pat = Buffer.from(packet);
+        feed.pmtPid = pmtPidOfPat(packet) ?? feed.pmtPid;
+      } else if (info.pid === feed.pmtPid && info.unitStart) {
+        feed.pmt = Buffer.from(packet);
+      }
+      if (info.randomAccess) {
+        // Cache from here: what came before in this chunk belongs to the previous GOP.
+        this.cache(feed, packets.subarray(runStart, offset));
+        feed.gop = [feed.pat, feed.pmt].filter((header): header is Buffer => header !== null);
+        feed.gopBytes = feed.gop.reduce((sum, header) => sum + header.length, 0);
+        feed.caching = true;
+        runStart = offset;
+      }
+    }
+    this.cache(feed, packets.subarray(runStart));
+    if (packets.length > 0) for (const listener of feed.listeners) listener(packets);
+  }
+
+  private cache(feed: CameraFeed, packets: Buffer): void {
+    if (!feed.caching || packets.length === 0) return;
+    if (feed.gopBytes + packets.length > MAX_GOP_CACHE_BYTES) {
+      feed.caching = false;
+      feed.gop = [];
+      feed.gopBytes = 0;
+      return;
+    }
+    feed.gop.push(Buffer.from(packets));
+    feed.gopBytes += packets.length;
+  }
+
+  /** Starts a viewer: it gets the cached GOP (if any) at once, then every new packet. */
+  subscribe(cameraId: string, listener: LiveListener): () => void {
+    const feed = this.feed(cameraId);
+    if (feed.caching && feed.gop.length > 0) listener(Buffer.concat(feed.gop));
+    feed.listeners.add(listener);
+    return () => feed.listeners.delete(listener);
+  }
+
+  viewers(cameraId: string): number {
+    return this.feeds.get(cameraId)?.listeners.size ?? 0;
+  }
+
+  /** The camera's recorder stopped: the cached picture is stale, viewers stay subscribed. */
+  reset(cameraId: string): void {
+    const feed = this.feeds.get(cameraId);
+    if (!feed) return;
+    Object.assign(feed, { pending: Buffer.alloc(0), gop: [], gopBytes: 0, caching: false });
+  }
+}

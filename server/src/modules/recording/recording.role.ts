@@ -1,0 +1,190 @@
+// The recorder role of a process (issue 4 item 1): one supervised ffmpeg per enabled,
+// authorised camera (RecorderFleet), each on its storage volume, feeding the live hub; the
+// retention purge (which runs FIRST: footage must never outlive its legal limit because a
+// recorder ran without its purge), the space monitor, the quality floors and the camera's
+// operational state in the inventory. Everything is periodic and bounded; `stop` ends every
+// child process gracefully.
+import type { Clock } from '../../platform/clock.ts';
+import type { Db } from '../../platform/db/database.ts';
+import { silentLog, type ProcessLog } from '../../platform/processes.ts';
+import type { AuditService } from '../audit/audit.service.ts';
+import type { CameraView } from '../cameras/index.ts';
+import type { TechnicalEvent } from '../technical-events/index.ts';
+import { LiveHub } from './live-hub.ts';
+import { QualityMonitor } from './quality.monitor.ts';
+import { busySiteKinds, type FieldClass } from './quality.rules.ts';
+import { Recorder } from './recorder.ts';
+import { isRecordable, RecorderFleet, type FleetCamera } from './recorder-fleet.ts';
+import type { RecordingRepository } from './recording.repository.ts';
+import type { LiveRecordingFacts } from './recording.service.ts';
+import type { RecorderState, RecorderStateChange } from './recording.types.ts';
+import type { RetentionPurge } from './retention.ts';
+import { SegmentIndexer } from './segment-indexer.ts';
+import { SpaceMonitor } from './storage.monitor.ts';
+import type { StorageService } from './storage.service.ts';
+
+export interface RecordingRoleOptions {
+  /** Root of the default volume, created when no volume exists. */
+  defaultVolumeRoot: string;
+  segmentSeconds: number;
+  reconcileIntervalMs: number;
+  purgeIntervalMs: number;
+  spaceCheckIntervalMs: number;
+}
+
+export interface RecordingRoleDeps {
+  db: Db;
+  clock: Clock;
+  audit: AuditService;
+  repository: RecordingRepository;
+  cameras: {
+    list(principal: null): Promise<CameraView[]>;
+    streamCredentials(cameraId: string): Promise<{ username: string; password: string } | null>;
+    setOperationalState(cameraId: string, state: 'unknown' | 'starting' | 'recording' | 'reconnecting' | 'failed'): Promise<boolean>;
+  };
+  siteKinds(): Promise<Map<string, string>>;
+  storage: StorageService;
+  purge: RetentionPurge;
+  raise(event: TechnicalEvent): Promise<unknown>;
+  log?: ProcessLog;
+  /** Tests inject a recorder factory (fake processes); the default is the real Recorder. */
+  createRecorder?: (options: ConstructorParameters<typeof Recorder>[0]) => Recorder;
+}
+
+const operationalStateOf = (state: RecorderState) => (state === 'stopped' ? 'unknown' : state);
+
+export class RecordingRole implements LiveRecordingFacts {
+  readonly live = new LiveHub();
+  readonly qualityMonitor: QualityMonitor;
+  readonly space: SpaceMonitor;
+  readonly fleet: RecorderFleet;
+  private readonly indexer: SegmentIndexer;
+  private readonly log: ProcessLog;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private inventory = new Map<string, CameraView>();
+  private sites = new Map<string, string>();
+  private stopped = false;
+
+  constructor(private readonly deps: RecordingRoleDeps, private readonly options: RecordingRoleOptions) {
+    this.log = deps.log ?? silentLog;
+    this.indexer = new SegmentIndexer(deps.db, deps.repository, deps.clock, { log: this.log });
+    this.qualityMonitor = new QualityMonitor({ facts: (cameraId) => this.qualityFacts(cameraId), raise: deps.raise });
+    this.space = new SpaceMonitor({ storage: deps.storage, destroyEarly: (volume, bytes, now) => deps.purge.destroyEarly(volume, bytes, now), raise: deps.raise, clock: deps.clock, log: this.log });
+    this.fleet = new RecorderFleet({
+      listCameras: () => this.listCameras(),
+      credentials: (cameraId) => deps.cameras.streamCredentials(cameraId),
+      createRecorder: (camera, inventory) => this.createRecorder(camera, inventory),
+      onState: (change) => void this.onState(change),
+      log: this.log,
+    });
+  }
+
+  recorderState(cameraId: string): RecorderState | undefined {
+    return this.fleet.stateOf(cameraId);
+  }
+
+  quality(cameraId: string) {
+    return this.qualityMonitor.of(cameraId);
+  }
+
+  viewers(cameraId: string): number {
+    return this.live.viewers(cameraId);
+  }
+
+  /** The purge first, then the space check, then the recorders; then the periodic passes. */
+  async start(): Promise<void> {
+    await this.deps.storage.ensureDefaultVolume(this.options.defaultVolumeRoot);
+    await this.runPurge();
+    await this.runSpaceCheck();
+    await this.reconcile();
+    this.every(this.options.purgeIntervalMs, () => this.runPurge());
+    this.every(this.options.spaceCheckIntervalMs, () => this.runSpaceCheck());
+    this.every(this.options.reconcileIntervalMs, () => this.reconcile());
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const timer of this.timers) clearInterval(timer);
+    await this.fleet.stopAll();
+  }
+
+  /** Starts and stops recorders to match the inventory now (also after an inventory change). */
+  async reconcile(): Promise<void> {
+    if (this.stopped) return;
+    const result = await this.fleet.reconcile();
+    if (result.started.length + result.stopped.length > 0) this.log.info({ started: result.started.length, stopped: result.stopped.length }, 'recorders reconciled');
+  }
+
+  private every(intervalMs: number, task: () => Promise<void>): void {
+    const timer = setInterval(() => {
+      task().catch((error: unknown) => this.log.warn({ error: error instanceof Error ? error.message : String(error) }, 'recording background task failed'));
+    }, intervalMs);
+    timer.unref();
+    this.timers.push(timer);
+  }
+
+  private async runPurge(): Promise<void> {
+    const report = await this.deps.purge.run();
+    if (report.cameras.some((camera) => camera.destroyedBytes > 0)) this.deps.storage.forgetUsage();
+  }
+
+  private async runSpaceCheck(): Promise<void> {
+    await this.space.run();
+  }
+
+  private async listCameras(): Promise<FleetCamera[]> {
+    const cameras = await this.deps.cameras.list(null);
+    this.inventory = new Map(cameras.map((camera) => [camera.id, camera]));
+    this.sites = await this.deps.siteKinds();
+    const fleet: FleetCamera[] = [];
+    for (const camera of cameras) {
+      const entry: FleetCamera = { id: camera.id, communeInsee: camera.communeInsee, mainStreamUrl: camera.mainStreamUrl, state: camera.state };
+      if (isRecordable(entry)) {
+        try {
+          entry.volume = await this.deps.storage.volumeForCamera(camera.id);
+        } catch (error) {
+          await this.deps.raise({ severity: 'critical', code: 'storage_unavailable', cameraId: camera.id, communeInsee: camera.communeInsee, message: `camera ${camera.id} not recorded: ${(error as Error).message}` });
+          continue;
+        }
+      }
+      fleet.push(entry);
+    }
+    return fleet;
+  }
+
+  private createRecorder(camera: ConstructorParameters<typeof Recorder>[0]['camera'], inventory: FleetCamera): Recorder {
+    const volume = inventory.volume;
+    if (!volume) throw new Error(`no volume for camera ${camera.id}`);
+    const options = { camera, volume, indexer: this.indexer, segmentSeconds: this.options.segmentSeconds, clock: this.deps.clock, log: this.log };
+    const recorder = this.deps.createRecorder ? this.deps.createRecorder(options) : new Recorder(options);
+    recorder.events.on('live', (chunk) => this.live.publish(camera.id, chunk));
+    recorder.events.on('segment', (segment) => {
+      this.deps.storage.noteBytes(segment.volume, segment.bytes);
+      this.qualityMonitor.onSegment(segment).catch((error: unknown) => this.log.warn({ camera: camera.id, error: String(error) }, 'quality check failed'));
+    });
+    return recorder;
+  }
+
+  private async onState(change: RecorderStateChange): Promise<void> {
+    try {
+      await this.deps.cameras.setOperationalState(change.cameraId, operationalStateOf(change.to));
+      if (change.to === 'stopped') this.live.reset(change.cameraId);
+      const base = { cameraId: change.cameraId, communeInsee: change.communeInsee, at: change.at.toISOString(), details: { from: change.from, to: change.to, detail: change.detail ?? null } };
+      if (change.to === 'failed') {
+        await this.deps.raise({ ...base, severity: 'critical', code: 'recorder_failed', message: `camera ${change.cameraId} not recorded: ${change.detail ?? 'no video'}` });
+      } else if (change.from === 'failed' && change.to === 'recording') {
+        await this.deps.raise({ ...base, severity: 'info', code: 'recorder_recovered', message: `camera ${change.cameraId} recorded again` });
+      }
+    } catch (error) {
+      this.log.warn({ camera: change.cameraId, error: error instanceof Error ? error.message : String(error) }, 'recorder state not stored');
+    }
+  }
+
+  private async qualityFacts(cameraId: string): Promise<{ fieldClass: FieldClass; busyPedestrianPlace: boolean } | undefined> {
+    const camera = this.inventory.get(cameraId);
+    if (!camera) return undefined;
+    const settings = await this.deps.storage.cameraSettings(cameraId);
+    const busy = settings.busyPedestrianPlace ?? busySiteKinds.has(this.sites.get(camera.siteId) ?? '');
+    return { fieldClass: camera.fieldClass, busyPedestrianPlace: busy };
+  }
+}

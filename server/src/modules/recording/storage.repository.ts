@@ -1,0 +1,70 @@
+// SQL of storage volumes and per-camera recording settings; nothing else touches these tables.
+import type { Db, DbOrTx, Tx } from '../../platform/db/database.ts';
+
+export interface VolumeRow {
+  name: string;
+  root: string;
+  capacityBytes: number | null;
+  lowSpacePercent: number;
+  enabled: boolean;
+  createdAt: string;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+export interface CameraRecordingSettings {
+  cameraId: string;
+  volumeName: string | null;
+  busyPedestrianPlace: boolean | null;
+}
+
+export class StorageRepository {
+  constructor(private readonly db: Db) {}
+
+  async volumes(db: DbOrTx = this.db): Promise<VolumeRow[]> {
+    const rows = await db.selectFrom('storage_volumes').selectAll().orderBy('name').execute();
+    return rows.map((row) => ({
+      name: row.name, root: row.root, capacityBytes: row.capacity_bytes === null ? null : Number(row.capacity_bytes), lowSpacePercent: Number(row.low_space_percent),
+      enabled: Number(row.enabled) === 1, createdAt: row.created_at, updatedAt: row.updated_at, updatedBy: row.updated_by,
+    }));
+  }
+
+  async insertVolume(trx: Tx, volume: VolumeRow): Promise<void> {
+    await trx.insertInto('storage_volumes').values({
+      name: volume.name, root: volume.root, capacity_bytes: volume.capacityBytes, low_space_percent: volume.lowSpacePercent, enabled: volume.enabled ? 1 : 0,
+      created_at: volume.createdAt, updated_at: volume.updatedAt, updated_by: volume.updatedBy,
+    }).execute();
+  }
+
+  async updateVolume(trx: Tx, volume: VolumeRow): Promise<void> {
+    await trx.updateTable('storage_volumes').set({
+      capacity_bytes: volume.capacityBytes, low_space_percent: volume.lowSpacePercent, enabled: volume.enabled ? 1 : 0, updated_at: volume.updatedAt, updated_by: volume.updatedBy,
+    }).where('name', '=', volume.name).execute();
+  }
+
+  /** Bytes of indexed segments on a volume (one aggregate; the monitor keeps it up to date between calls). */
+  async indexedBytes(volume: string, db: DbOrTx = this.db): Promise<number> {
+    const row = await db.selectFrom('recording_segments').select((eb) => eb.fn.sum<number | string | null>('bytes').as('total')).where('volume', '=', volume).executeTakeFirst();
+    return Number(row?.total ?? 0);
+  }
+
+  async cameraSettings(cameraId: string, db: DbOrTx = this.db): Promise<CameraRecordingSettings | undefined> {
+    const row = await db.selectFrom('recording_camera_settings').selectAll().where('camera_id', '=', cameraId).executeTakeFirst();
+    return row ? { cameraId: row.camera_id, volumeName: row.volume_name, busyPedestrianPlace: row.busy_pedestrian_place === null ? null : Number(row.busy_pedestrian_place) === 1 } : undefined;
+  }
+
+  async allCameraSettings(db: DbOrTx = this.db): Promise<Map<string, CameraRecordingSettings>> {
+    const rows = await db.selectFrom('recording_camera_settings').selectAll().execute();
+    return new Map(rows.map((row) => [row.camera_id, {
+      cameraId: row.camera_id, volumeName: row.volume_name, busyPedestrianPlace: row.busy_pedestrian_place === null ? null : Number(row.busy_pedestrian_place) === 1,
+    }]));
+  }
+
+  async upsertCameraSettings(trx: Tx, settings: CameraRecordingSettings, at: string, by: string): Promise<void> {
+    const values = {
+      volume_name: settings.volumeName, busy_pedestrian_place: settings.busyPedestrianPlace === null ? null : settings.busyPedestrianPlace ? 1 : 0, updated_at: at, updated_by: by,
+    };
+    await trx.insertInto('recording_camera_settings').values({ camera_id: settings.cameraId, ...values })
+      .onConflict((conflict) => conflict.column('camera_id').doUpdateSet(values)).execute();
+  }
+}

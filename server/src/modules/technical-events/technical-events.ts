@@ -1,0 +1,120 @@
+// Technical events: what the recorder, the retention purge and the monitors raise (purge
+// failure, low space, footage destroyed early, quality below the legal floor, mask not in
+// force, recorder failed). Kept in a table so that none is lost and the console and the
+// prefecture's questions can be answered; the alarms module (to come) turns the critical ones
+// into alarms with acknowledgement. Listing is scoped by commune; centre-wide events (a volume)
+// are shown to users with every commune.
+import type { Clock } from '../../platform/clock.ts';
+import type { Db, DbOrTx } from '../../platform/db/database.ts';
+import { silentLog, type ProcessLog } from '../../platform/processes.ts';
+import { communeFilter, type Principal } from '../access/policy.ts';
+
+export type TechnicalSeverity = 'critical' | 'warning' | 'info';
+
+export const technicalEventCodes = [
+  'purge_failed', 'retention_clamped', 'storage_low', 'storage_destroyed_early', 'storage_exhausted', 'storage_unavailable',
+  'resolution_below_floor', 'fps_below_floor', 'quality_restored', 'mask_not_in_force', 'mask_check_failed', 'recorder_failed', 'recorder_recovered',
+] as const;
+export type TechnicalEventCode = (typeof technicalEventCodes)[number];
+
+export interface TechnicalEvent {
+  severity: TechnicalSeverity;
+  code: TechnicalEventCode | (string & {});
+  cameraId: string | null;
+  communeInsee: string | null;
+  message: string;
+  /** ISO instant; the recording time if absent. */
+  at?: string;
+  volume?: string | null;
+  details?: Record<string, unknown>;
+}
+
+export interface StoredTechnicalEvent extends Required<Omit<TechnicalEvent, 'details'>> {
+  id: number;
+  details: Record<string, unknown>;
+}
+
+export interface TechnicalEventFilter {
+  communeInsee?: string;
+  cameraId?: string;
+  severity?: TechnicalSeverity;
+  code?: string;
+  from?: string;
+  to?: string;
+  limit?: number;
+}
+
+export const technicalEventLabels: Record<TechnicalEventCode, { fr: string; en: string }> = {
+  purge_failed: { fr: 'Échec de la destruction des images échues (L254-1)', en: 'Expired footage not destroyed (L254-1)' },
+  retention_clamped: { fr: 'Durée de conservation hors bornes ramenée dans 1..30 jours', en: 'Retention outside 1..30 days clamped' },
+  storage_low: { fr: 'Espace de stockage insuffisant', en: 'Storage space low' },
+  storage_destroyed_early: { fr: 'Images détruites avant leur échéance (espace insuffisant)', en: 'Footage destroyed early (space low)' },
+  storage_exhausted: { fr: 'Stockage plein : rien ne peut être libéré (images gelées)', en: 'Storage full: nothing can be freed (held footage)' },
+  storage_unavailable: { fr: 'Volume de stockage inaccessible', en: 'Storage volume unavailable' },
+  resolution_below_floor: { fr: 'Résolution enregistrée sous le minimum légal (arrêté 2007)', en: 'Recorded resolution below the legal floor' },
+  fps_below_floor: { fr: 'Cadence enregistrée sous le minimum légal (arrêté 2007)', en: 'Recorded frame rate below the legal floor' },
+  quality_restored: { fr: 'Qualité d’enregistrement revenue au minimum légal', en: 'Recording quality back above the legal floor' },
+  mask_not_in_force: { fr: 'Masque de vie privée non appliqué', en: 'Privacy mask not in force' },
+  mask_check_failed: { fr: 'Vérification du masque impossible', en: 'Privacy mask check failed' },
+  recorder_failed: { fr: 'Enregistrement en échec', en: 'Recording failed' },
+  recorder_recovered: { fr: 'Enregistrement rétabli', en: 'Recording restored' },
+};
+
+export class TechnicalEventsService {
+  private readonly listeners = new Set<(event: StoredTechnicalEvent) => void>();
+
+  constructor(private readonly db: Db, private readonly clock: Clock, private readonly log: ProcessLog = silentLog) {}
+
+  /** Subscribes to every recorded event (alarms, the console's live feed). */
+  subscribe(listener: (event: StoredTechnicalEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Stores an event; never throws (an event is raised from failure paths): if the row cannot
+   * be written, the event is logged at error level and still passed to the listeners.
+   */
+  async raise(event: TechnicalEvent, db: DbOrTx = this.db): Promise<StoredTechnicalEvent> {
+    const stored: StoredTechnicalEvent = {
+      id: 0, severity: event.severity, code: event.code, cameraId: event.cameraId, communeInsee: event.communeInsee, message: event.message,
+      at: event.at ?? this.clock.now().toISOString(), volume: event.volume ?? null, details: event.details ?? {},
+    };
+    try {
+      const row = await db.insertInto('technical_events').values({
+        at: stored.at, severity: stored.severity, code: stored.code, commune_insee: stored.communeInsee, camera_id: stored.cameraId,
+        volume: stored.volume, message: stored.message, details: JSON.stringify(stored.details),
+      }).returning('id').executeTakeFirstOrThrow();
+      stored.id = Number(row.id);
+    } catch (error) {
+      this.log.warn({ event: stored, error: error instanceof Error ? error.message : String(error) }, 'technical event NOT STORED');
+    }
+    this.log.warn({ severity: stored.severity, code: stored.code, cameraId: stored.cameraId, volume: stored.volume }, stored.message);
+    for (const listener of this.listeners) {
+      try {
+        listener(stored);
+      } catch (error) {
+        this.log.warn({ error: error instanceof Error ? error.message : String(error) }, 'technical event listener failed');
+      }
+    }
+    return stored;
+  }
+
+  /** Newest first, within the principal's communes (centre-wide events need every commune). */
+  async list(filter: TechnicalEventFilter, principal: Principal | null): Promise<StoredTechnicalEvent[]> {
+    const communes = principal ? communeFilter(principal) : null;
+    let query = this.db.selectFrom('technical_events').selectAll().orderBy('id', 'desc').limit(Math.min(filter.limit ?? 200, 1000));
+    if (communes !== null) query = query.where('commune_insee', 'in', communes.length > 0 ? [...communes] : ['']);
+    if (filter.communeInsee) query = query.where('commune_insee', '=', filter.communeInsee);
+    if (filter.cameraId) query = query.where('camera_id', '=', filter.cameraId);
+    if (filter.severity) query = query.where('severity', '=', filter.severity);
+    if (filter.code) query = query.where('code', '=', filter.code);
+    if (filter.from) query = query.where('at', '>=', filter.from);
+    if (filter.to) query = query.where('at', '<', filter.to);
+    const rows = await query.execute();
+    return rows.map((row) => ({
+      id: Number(row.id), at: row.at, severity: row.severity as TechnicalSeverity, code: row.code, communeInsee: row.commune_insee,
+      cameraId: row.camera_id, volume: row.volume, message: row.message, details: JSON.parse(row.details) as Record<string, unknown>,
+    }));
+  }
+}
