@@ -22,11 +22,7 @@ export function qualityFloor(fieldClass: FieldClass, busyPedestrianPlace: boolea
   return { minWidth: 352, minHeight: 288, minFps: 6 };
 }
 
-/**
- * Whether the floors hold, comparing the picture's pixel count too: a 1280x540 (cinema
- * aspect) stream of a narrow-field camera is above 704x576 in width and pixels but below in
- * height, and is reported: the floor is on both dimensions.
- */
+/** The floors a measured segment misses: each dimension separately (1280x540 is below 704x576), and the measured rate. */
 export function qualityProblems(measured: { width: number; height: number; fps: number }, floor: QualityFloor): Array<'resolution_below_floor' | 'fps_below_floor'> {
   const problems: Array<'resolution_below_floor' | 'fps_below_floor'> = [];
   if (measured.width < floor.minWidth || measured.height < floor.minHeight) problems.push('resolution_below_floor');

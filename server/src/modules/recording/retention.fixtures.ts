@@ -35,8 +35,8 @@ export interface RetentionFixture {
   purge(fileSystem?: PurgeFileSystem, repository?: RetentionRepository): RetentionPurge;
   addCommune(insee: string, retentionDays: number): Promise<void>;
   addCamera(id: string, communeInsee: string, retentionDays?: number | null): Promise<void>;
-  /** `count` one-minute segments of the camera starting at `startMs`, indexed in order. */
-  addSegments(cameraId: string, communeInsee: string, startMs: number, count: number): Promise<IndexedSegment[]>;
+  /** `count` one-minute segments of the camera starting at `startMs`, indexed in order (files of `bytes` bytes if given). */
+  addSegments(cameraId: string, communeInsee: string, startMs: number, count: number, bytes?: number): Promise<IndexedSegment[]>;
   close(): Promise<void>;
 }
 
@@ -72,13 +72,14 @@ export async function createRetentionFixture(dialect: Dialect): Promise<Retentio
         created_at: stamp, updated_at: stamp,
       }).execute();
     },
-    async addSegments(cameraId, communeInsee, startMs, count) {
+    async addSegments(cameraId, communeInsee, startMs, count, bytes) {
       const incoming = join(volume.root, communeInsee, cameraId, '.incoming');
       await mkdir(incoming, { recursive: true });
       const indexed: IndexedSegment[] = [];
       for (let index = 0; index < count; index++) {
         const file = join(incoming, `segment-${startMs + index * MINUTE}.mp4`);
-        await writeFile(file, `synthetic footage ${cameraId} ${index}`);
+        const text = `synthetic footage ${cameraId} ${index} `;
+        await writeFile(file, bytes === undefined ? text : Buffer.alloc(bytes, text));
         const segment = await indexer.index({ cameraId, communeInsee, volume, file, startMs: startMs + index * MINUTE, durationMs: MINUTE, status: 'closed' });
         indexed.push(segment!);
       }

@@ -49,7 +49,12 @@ export class SpaceMonitor {
   private async runOnce(now: Date): Promise<VolumeCheck[]> {
     const checks: VolumeCheck[] = [];
     for (const volume of (await this.deps.storage.volumes()).filter((candidate) => candidate.enabled)) {
-      const usage = await this.deps.storage.usage(volume);
+      let usage = await this.deps.storage.usage(volume);
+      if (usage.low && usage.available) {
+        // Nothing is destroyed on cached figures: read the index again first.
+        this.deps.storage.forgetUsage();
+        usage = await this.deps.storage.usage(volume);
+      }
       const check: VolumeCheck = { volume: volume.name, usage, destroyed: null, after: null };
       checks.push(check);
       const base = { cameraId: null, communeInsee: null, volume: volume.name, at: now.toISOString() };
