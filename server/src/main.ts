@@ -4,15 +4,34 @@
 import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
 import { systemActor } from './modules/audit/audit.types.ts';
-import { RecordingRole } from './modules/recording/index.ts';
+import { RecordingRole, type RecordingRoleOptions } from './modules/recording/index.ts';
+import type { ProcessLog } from './platform/processes.ts';
 import { stderrLog } from './platform/log.ts';
-import { openRuntime } from './runtime.ts';
+import { openRuntime, type Runtime } from './runtime.ts';
 
 export interface RunningServer {
   /** The API's URL, or null when this process does not run the api role. */
   url: string | null;
   recording: RecordingRole | null;
   stop(): Promise<void>;
+}
+
+/** The recorder role over a runtime's services (serve, and the tests that run the role whole). */
+export function createRecordingRole(
+  runtime: Pick<Runtime, 'database' | 'clock' | 'services'>,
+  config: Pick<Config, 'recordingsDir' | 'segmentSeconds' | 'reconcileIntervalMs' | 'purgeIntervalMs' | 'spaceCheckIntervalMs'>,
+  log: ProcessLog,
+  overrides: Partial<RecordingRoleOptions> = {},
+): RecordingRole {
+  const { services } = runtime;
+  return new RecordingRole({
+    db: runtime.database.db, clock: runtime.clock, audit: services.audit, repository: services.recordingRepository, cameras: services.cameras,
+    siteKinds: async () => new Map((await services.sites.list(null)).map((site) => [site.id, site.kind])),
+    storage: services.storage, purge: services.retentionPurge, raise: (event) => services.technicalEvents.raise(event), log,
+  }, {
+    defaultVolumeRoot: config.recordingsDir, segmentSeconds: config.segmentSeconds, reconcileIntervalMs: config.reconcileIntervalMs,
+    purgeIntervalMs: config.purgeIntervalMs, spaceCheckIntervalMs: config.spaceCheckIntervalMs, ...overrides,
+  });
 }
 
 export async function startServer(config: Config, options: { onListening?: (url: string) => void } = {}): Promise<RunningServer> {
@@ -33,14 +52,7 @@ export async function startServer(config: Config, options: { onListening?: (url:
   let url: string | null = null;
   try {
     if (config.roles.includes('recorder')) {
-      recording = new RecordingRole({
-        db: runtime.database.db, clock: runtime.clock, audit: services.audit, repository: services.recordingRepository, cameras: services.cameras,
-        siteKinds: async () => new Map((await services.sites.list(null)).map((site) => [site.id, site.kind])),
-        storage: services.storage, purge: services.retentionPurge, raise: (event) => services.technicalEvents.raise(event), log,
-      }, {
-        defaultVolumeRoot: config.recordingsDir, segmentSeconds: config.segmentSeconds, reconcileIntervalMs: config.reconcileIntervalMs,
-        purgeIntervalMs: config.purgeIntervalMs, spaceCheckIntervalMs: config.spaceCheckIntervalMs,
-      });
+      recording = createRecordingRole(runtime, config, log);
       services.recording.useLiveFacts(recording);
       await recording.start();
     }

@@ -1,8 +1,9 @@
 // The recorder role: one Recorder per camera that may be recorded (enabled, and covered by a
 // valid prefectoral authorisation, LEGAL 1), reconciled against the inventory. A camera that
 // becomes unauthorised or disabled has its recorder stopped at the next reconcile; a changed
-// stream URL or credentials restarts it. Recorder state changes are forwarded, tagged.
+// stream URL, credentials or privacy mask restarts it. Recorder state changes are forwarded, tagged.
 import type { StreamCredentials } from '../../platform/media/ffmpeg-args.ts';
+import type { MaskPolygon } from '../../platform/media/mask-image.ts';
 import { silentLog, type ProcessLog, type TypedEvents } from '../../platform/processes.ts';
 import type { RecorderCamera, RecorderEvents } from './recorder.ts';
 import type { RecorderState, RecorderStateChange, StorageVolume } from './recording.types.ts';
@@ -16,11 +17,20 @@ export interface FleetCamera {
   state: string;
   /** Where its segments go (a change restarts the recorder); the fleet's default volume if absent. */
   volume?: StorageVolume;
+  /** Privacy mask Vigie burns in (LEGAL 4, `server` mode); a new version restarts the recorder. */
+  mask?: FleetMask | null;
+}
+
+/** What a recorder burns in: the polygons in force and their version (MasksService.recorderMasks). */
+export interface FleetMask {
+  version: string;
+  polygons: readonly MaskPolygon[];
 }
 
 export interface FleetRecorder {
   readonly events: TypedEvents<RecorderEvents>;
   readonly state: RecorderState;
+  readonly pid?: number;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -31,6 +41,8 @@ export interface RecorderFleetDeps {
   /** `inventory` is the FleetCamera the recorder is made for (volume, and what else it carries). */
   createRecorder(camera: RecorderCamera, inventory: FleetCamera): FleetRecorder;
   onState?(change: RecorderStateChange): void;
+  /** Writes the camera's mask image and returns its path; a masked camera is never recorded without it. */
+  writeMaskImage?(camera: FleetCamera, mask: FleetMask): Promise<string>;
   log?: ProcessLog;
 }
 
@@ -55,6 +67,11 @@ export class RecorderFleet {
     return [...this.running.keys()].sort();
   }
 
+  /** The PID of the camera's ffmpeg, when its recorder runs one. */
+  pidOf(cameraId: string): number | undefined {
+    return this.running.get(cameraId)?.recorder.pid;
+  }
+
   stateOf(cameraId: string): RecorderState | undefined {
     return this.running.get(cameraId)?.recorder.state;
   }
@@ -77,7 +94,7 @@ export class RecorderFleet {
       if (!isRecordable(camera)) continue;
       const credentials = await this.deps.credentials(camera.id);
       // The fingerprint is compared, never logged: it holds the credentials.
-      wanted.set(camera.id, { camera, credentials, fingerprint: JSON.stringify([camera.communeInsee, camera.mainStreamUrl, credentials, camera.volume ?? null]) });
+      wanted.set(camera.id, { camera, credentials, fingerprint: JSON.stringify([camera.communeInsee, camera.mainStreamUrl, credentials, camera.volume ?? null, camera.mask?.version ?? null]) });
     }
     const stopped: string[] = [];
     for (const [id, running] of this.running) {
@@ -88,7 +105,18 @@ export class RecorderFleet {
     const started: string[] = [];
     for (const [id, { camera, credentials, fingerprint }] of wanted) {
       if (this.running.has(id)) continue;
-      const recorder = this.deps.createRecorder({ id, communeInsee: camera.communeInsee, rtspUrl: camera.mainStreamUrl, credentials: credentials ?? undefined }, camera);
+      let mask: RecorderCamera['mask'];
+      if (camera.mask) {
+        // The unmasked picture is never recorded nor shown (LEGAL 4): no mask image, no recorder.
+        try {
+          if (!this.deps.writeMaskImage) throw new Error('no mask image writer configured');
+          mask = { imagePath: await this.deps.writeMaskImage(camera, camera.mask) };
+        } catch (error) {
+          log.warn({ camera: id, error: error instanceof Error ? error.message : String(error) }, 'privacy mask image not written: camera not recorded');
+          continue;
+        }
+      }
+      const recorder = this.deps.createRecorder({ id, communeInsee: camera.communeInsee, rtspUrl: camera.mainStreamUrl, credentials: credentials ?? undefined, ...(mask ? { mask } : {}) }, camera);
       const unsubscribe = recorder.events.on('state', (change) => this.deps.onState?.(change));
       this.running.set(id, { recorder, fingerprint, unsubscribe });
       try {

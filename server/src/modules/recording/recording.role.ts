@@ -13,7 +13,7 @@ import type { TechnicalEvent } from '../technical-events/index.ts';
 import { LiveHub } from './live-hub.ts';
 import { QualityMonitor } from './quality.monitor.ts';
 import { busySiteKinds, type FieldClass } from './quality.rules.ts';
-import { Recorder } from './recorder.ts';
+import { Recorder, type RecorderOptions } from './recorder.ts';
 import { isRecordable, RecorderFleet, type FleetCamera } from './recorder-fleet.ts';
 import type { RecordingRepository } from './recording.repository.ts';
 import type { LiveRecordingFacts } from './recording.service.ts';
@@ -30,6 +30,8 @@ export interface RecordingRoleOptions {
   reconcileIntervalMs: number;
   purgeIntervalMs: number;
   spaceCheckIntervalMs: number;
+  /** Timeouts and backoff of each recorder (defaults: Recorder's own); tests shorten them. */
+  recorderTuning?: Pick<RecorderOptions, 'socketTimeoutSeconds' | 'stallTimeoutMs' | 'backoff' | 'pollIntervalMs' | 'failAfterRuns'>;
 }
 
 export interface RecordingRoleDeps {
@@ -155,7 +157,7 @@ export class RecordingRole implements LiveRecordingFacts {
   private createRecorder(camera: ConstructorParameters<typeof Recorder>[0]['camera'], inventory: FleetCamera): Recorder {
     const volume = inventory.volume;
     if (!volume) throw new Error(`no volume for camera ${camera.id}`);
-    const options = { camera, volume, indexer: this.indexer, segmentSeconds: this.options.segmentSeconds, clock: this.deps.clock, log: this.log };
+    const options: RecorderOptions = { ...this.options.recorderTuning, camera, volume, indexer: this.indexer, segmentSeconds: this.options.segmentSeconds, clock: this.deps.clock, log: this.log };
     const recorder = this.deps.createRecorder ? this.deps.createRecorder(options) : new Recorder(options);
     recorder.events.on('live', (chunk) => this.live.publish(camera.id, chunk));
     recorder.events.on('segment', (segment) => {
