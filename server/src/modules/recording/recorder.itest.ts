@@ -142,6 +142,39 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.ok(states.includes('reconnecting'));
     });
 
+    it('keeps recording a frozen picture, and reconnects after the stream stops mid-session with a stream_stalled gap', async () => {
+      const camera = simulator!.cameras[0]!;
+      const recorder = newRecorder(camera.rtspUrls.main, camera.credentials);
+      const segments: IndexedSegment[] = [];
+      recorder.events.on('segment', (segment) => segments.push(segment));
+      await recorder.start();
+      await waitFor('a first segment', () => segments.length >= 1, 25_000);
+      // A frozen picture is what the camera sends: it is recorded as is, without a gap (its
+      // detection is the health module's, as tampering).
+      await simulator!.setFault(camera.id, { kind: 'frozen' });
+      const frozenFrom = segments.length;
+      await waitFor('segments of the frozen picture', () => segments.length >= frozenFrom + 2, 25_000);
+      assert.equal(recorder.state, 'recording');
+      await simulator!.clearFault(camera.id, 'frozen');
+      // The connection stays open but no packet comes: ffmpeg's socket timeout or our watchdog ends the run.
+      await simulator!.setFault(camera.id, { kind: 'stream_stop' });
+      const stoppedAt = Date.now();
+      await waitFor('reconnecting after the stall', () => recorder.state === 'reconnecting' || recorder.state === 'failed', 15_000);
+      assert.ok(Date.now() - stoppedAt < 10_000, `stall noticed after ${Date.now() - stoppedAt} ms`);
+      await simulator!.clearFault(camera.id, 'stream_stop');
+      const backAt = Date.now();
+      await waitFor('recording again', () => recorder.state === 'recording', 15_000);
+      assert.ok(Date.now() - backAt < 8000, `reconnected ${Date.now() - backAt} ms after the stream came back`);
+      const before = segments.length;
+      await waitFor('a segment after the stall', () => segments.length > before, 20_000);
+      await recorder.stop();
+      const gaps = await repository.gapsOverlapping(CAMERA, stoppedAt - 10_000, Date.now());
+      assert.ok(gaps.some((gap) => /^stream_(stalled|lost)/.test(gap.reason)), JSON.stringify(gaps));
+      const chained: IndexedSegment[] = [];
+      for await (const row of repository.iterateCamera(CAMERA)) chained.push(row);
+      assert.equal(checkSegmentChain(chained, SEGMENT_GENESIS_HASH), undefined);
+    });
+
     it('recovers a file cut short by a crash up to its last complete fragment, and indexes it', async () => {
       const indexed: IndexedSegment[] = [];
       for await (const row of repository.iterateCamera(CAMERA)) indexed.push(row);
