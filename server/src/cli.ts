@@ -32,6 +32,7 @@ Usage: ./vigie <command> [options]
   audit verify              verify the audit hash chain; exits 1 at the first bad row
   recordings verify [--camera <id>] [--from <ISO time>] [--to <ISO time>]
                             re-hash recorded segments and check their chains; exits 1 on any problem
+  recordings purge          one retention pass now (serve runs it hourly); exits 1 on a failure
   --help                    this text
 
 Roles: ${roles.join(', ')}
@@ -145,7 +146,8 @@ async function auditCommand(config: Config, args: string[]): Promise<number> {
 
 async function recordingsCommand(config: Config, args: string[]): Promise<number> {
   const [sub, ...rest] = args;
-  if (sub !== 'verify') throw new Error('usage: ./vigie recordings verify [--camera <id>] [--from <ISO>] [--to <ISO>]');
+  if (sub === 'purge') return purgeCommand(config);
+  if (sub !== 'verify') throw new Error('usage: ./vigie recordings verify [--camera <id>] [--from <ISO>] [--to <ISO>] | ./vigie recordings purge');
   const { values } = parseArgs({ args: rest, options: { camera: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } } });
   const instant = (name: string, text: string | undefined) => {
     if (text === undefined) return undefined;
@@ -159,7 +161,7 @@ async function recordingsCommand(config: Config, args: string[]): Promise<number
     const retention = new RetentionRepository(runtime.database.db);
     const report = await verifyRecordings(repository, {
       purgedRuns: (cameraId) => retention.purgedRunsOf(cameraId),
-      volumes: [{ name: 'local', root: config.recordingsDir }],
+      volumes: await volumesOf(runtime, config),
       cameraId: values.camera,
       fromMs: instant('from', values.from),
       toMs: instant('to', values.to),
@@ -172,6 +174,27 @@ async function recordingsCommand(config: Config, args: string[]): Promise<number
     }
     console.error(`recordings: ${report.problems.length} PROBLEM(S) / ${report.problems.length} anomalie(s): ${summary}`);
     return 1;
+  } finally {
+    await runtime.close();
+  }
+}
+
+/** Every declared volume (footage stays readable on a disabled one); the default one before any is declared. */
+async function volumesOf(runtime: Awaited<ReturnType<typeof openRuntime>>, config: Config) {
+  const volumes = await runtime.services.storage.storageVolumes();
+  return volumes.length > 0 ? volumes : [{ name: 'local', root: config.recordingsDir }];
+}
+
+/** One retention pass now (the recorder role runs it hourly); exit 1 if any camera failed. */
+async function purgeCommand(config: Config): Promise<number> {
+  const runtime = await openRuntime(config);
+  try {
+    const report = await runtime.services.retentionPurge.run();
+    const destroyed = report.cameras.reduce((sum, camera) => sum + camera.destroyedSegments, 0);
+    const held = report.cameras.reduce((sum, camera) => sum + camera.heldSegments, 0);
+    for (const camera of report.cameras.filter((candidate) => candidate.error)) console.error(`purge_failed\t${camera.cameraId}\t${camera.error}`);
+    console.log(`purge: ${report.cameras.length} camera(s), ${destroyed} segment(s) destroyed, ${held} kept by legal holds, ${report.failures} failure(s)`);
+    return report.failures > 0 ? 1 : 0;
   } finally {
     await runtime.close();
   }
