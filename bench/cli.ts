@@ -3,6 +3,7 @@
 const scenarios: Record<string, { description: string; load: () => Promise<{ run(args: string[]): Promise<void> }> }> = {
   sim: { description: 'camera simulator: CPU and memory while N streams are pulled', load: () => import('./sim.ts') },
   index: { description: 'recording index: build 30 days x 1,000 cameras of segments, time range queries', load: () => import('./index.ts') },
+  record: { description: 'recording: N simulated cameras recorded end to end, CPU, memory, frames, segment-close latency', load: () => import('./record.ts') },
 };
 
 const [name, ...args] = process.argv.slice(2);

@@ -42,3 +42,17 @@ export function memorySample(pid: number): MemorySample {
   }
   return { rssMiB: kib(status, 'VmRSS') ?? 0, pssMiB };
 }
+
+/** CPU time of the children a process has waited for (short-lived tools it ran, e.g. ffprobe). */
+export function reapedChildrenCpuSample(pid: number): CpuSample {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { atMs: performance.now(), cpuSeconds: (Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS_PER_SECOND };
+}
+
+/** CPU time the whole machine spent busy (every process, every user), from /proc/stat. */
+export function machineCpuSample(): CpuSample {
+  const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).map(Number);
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = ticks;
+  return { atMs: performance.now(), cpuSeconds: (user + nice + system + irq + softirq + steal) / CLOCK_TICKS_PER_SECOND };
+}

@@ -32,6 +32,7 @@ export const errorCatalogue = {
   legal_hold_released: { status: 409, fr: 'Ce gel d’images est déjà levé.', en: 'This legal hold is already released.' },
   storage_volume_invalid: { status: 400, fr: 'Volume de stockage invalide.', en: 'Invalid storage volume.' },
   recording_range_invalid: { status: 400, fr: 'Période d’enregistrement invalide.', en: 'Invalid recording time range.' },
+  mask_invalid: { status: 400, fr: 'Masque de vie privée invalide : rien n’a été enregistré.', en: 'Invalid privacy mask: nothing was stored.' },
   camera_disabled: { status: 409, fr: 'Caméra hors service.', en: 'Camera decommissioned.' },
 } as const satisfies Record<string, { status: number; fr: string; en: string }>;
 

@@ -25,3 +25,12 @@ export { RecordedDaysJob } from './register.recorded.ts';
 export type { EarlyDestructionReport } from './retention.ts';
 export { registerRecordingRoutes } from './recording.routes.ts';
 export { registerHoldRoutes } from './holds.routes.ts';
+export { MasksService, type CameraMasks, type EffectiveMask } from './masks.service.ts';
+export { MasksRepository, type CameraMaskMode } from './masks.repository.ts';
+export {
+  DEFAULT_MASK_MODE, MASK_MAX_POINTS, MASK_MAX_POLYGONS, MASK_MIN_POINTS, maskCreateSchema, maskModeLabels, maskModes, maskUpdateSchema, maskVersion, polygonsInForce, validatePolygons,
+  type MaskCreateInput, type MaskMode, type MaskPolygonsInput, type MaskUpdateInput, type PrivacyMask,
+} from './masks.rules.ts';
+export { MaskCheck, checkFrameSize, ffmpegGrabFrame, DEFAULT_MASK_FOOTAGE_AGE_MS, DEFAULT_MASK_TOLERANCE, type CameraMaskCheck, type GrabFrame, type MaskCheckDeps, type MaskCheckOutcome, type MaskCheckReport } from './masks.check.ts';
+export { MaskImageStore, MASK_IMAGE_SIZE } from './masks.images.ts';
+export type { FleetMask } from './recorder-fleet.ts';

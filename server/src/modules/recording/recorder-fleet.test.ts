@@ -70,4 +70,44 @@ describe('RecorderFleet', () => {
     assert.equal(first, second);
     assert.equal(h.created.length, 1);
   });
+
+  it('burns in the privacy mask, restarts only the camera whose mask changed, and never records a masked camera without its image', async () => {
+    const square = [[0, 0], [0.5, 0], [0.5, 0.5], [0, 0.5]] as const;
+    let cameras: FleetCamera[] = [{ ...camera('c1', 'recording'), mask: { version: 'v1', polygons: [square] } }, camera('c2', 'recording')];
+    const written: string[] = [];
+    let failWrites = false;
+    const created: FakeRecorder[] = [];
+    const fleet = new RecorderFleet({
+      listCameras: async () => cameras,
+      credentials: async () => null,
+      createRecorder: (recorderCamera) => { const recorder = new FakeRecorder(recorderCamera); created.push(recorder); return recorder; },
+      writeMaskImage: async (fleetCamera, mask) => {
+        if (failWrites) throw new Error('disk full');
+        written.push(`${fleetCamera.id}:${mask.version}`);
+        return `/data/masks/${fleetCamera.id}.mask.png`;
+      },
+    });
+    assert.deepEqual(await fleet.reconcile(), { started: ['c1', 'c2'], stopped: [] });
+    assert.deepEqual(created.map((recorder) => recorder.camera.mask), [{ imagePath: '/data/masks/c1.mask.png' }, undefined]);
+    assert.deepEqual(written, ['c1:v1']);
+    assert.deepEqual(await fleet.reconcile(), { started: [], stopped: [] }, 'same version: nothing restarts');
+
+    cameras = [{ ...camera('c1', 'recording'), mask: { version: 'v2', polygons: [square, square] } }, camera('c2', 'recording')];
+    assert.deepEqual(await fleet.reconcile(), { started: ['c1'], stopped: ['c1'] }, 'a mask change restarts that camera only');
+    assert.deepEqual(written, ['c1:v1', 'c1:v2']);
+
+    cameras = [camera('c1', 'recording'), { ...camera('c2', 'recording'), mask: { version: 'v3', polygons: [square] } }];
+    failWrites = true;
+    const changed = await fleet.reconcile();
+    assert.deepEqual({ started: changed.started, stopped: changed.stopped.sort() }, { started: ['c1'], stopped: ['c1', 'c2'] }, 'c1 unmasked restarts; c2 cannot get its mask image');
+    assert.deepEqual(fleet.cameraIds, ['c1']);
+    assert.equal(created.at(-1)!.camera.mask, undefined);
+    failWrites = false;
+    assert.deepEqual(await fleet.reconcile(), { started: ['c2'], stopped: [] }, 'retried at the next reconcile');
+    assert.deepEqual(created.at(-1)!.camera.mask, { imagePath: '/data/masks/c2.mask.png' });
+
+    const withoutWriter = new RecorderFleet({ listCameras: async () => cameras, credentials: async () => null, createRecorder: (recorderCamera) => new FakeRecorder(recorderCamera) });
+    assert.deepEqual(await withoutWriter.reconcile(), { started: ['c1'], stopped: [] }, 'no writer configured: the masked camera is not recorded');
+    await Promise.all([fleet.stopAll(), withoutWriter.stopAll()]);
+  });
 });

@@ -5,7 +5,7 @@
 import { mkdir, readdir, readFile, unlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { systemClock, type Clock } from '../../platform/clock.ts';
-import { parseSegmentFileName, parseSegmentList, RECORDING_ENV, recordingCommand, SEGMENT_LIST_SUFFIX, segmentListPath, type StreamCredentials } from '../../platform/media/ffmpeg-args.ts';
+import { parseSegmentFileName, parseSegmentList, RECORDING_ENV, recordingCommand, SEGMENT_LIST_SUFFIX, segmentListPath, type RecordingMask, type StreamCredentials } from '../../platform/media/ffmpeg-args.ts';
 import {
   FFMPEG_PATH, silentLog, SupervisedProcess, TypedEvents, type BackoffPolicy, type ProcessLog, type Spawner, type SupervisedEvents,
 } from '../../platform/processes.ts';
@@ -19,6 +19,8 @@ export interface RecorderCamera {
   /** Main stream URL without credentials. */
   rtspUrl: string;
   credentials?: StreamCredentials;
+  /** Privacy mask burnt in before both outputs (LEGAL 4): the PNG the fleet wrote for this camera. */
+  mask?: RecordingMask;
 }
 
 export interface RecorderOptions {
@@ -147,7 +149,7 @@ export class Recorder {
     const { camera } = this.options;
     return recordingCommand({
       rtspUrl: camera.rtspUrl, credentials: camera.credentials, segmentSeconds: this.options.segmentSeconds ?? 60,
-      incomingDir: this.incomingDir, runTag, socketTimeoutSeconds: this.options.socketTimeoutSeconds ?? 10,
+      incomingDir: this.incomingDir, runTag, socketTimeoutSeconds: this.options.socketTimeoutSeconds ?? 10, mask: camera.mask,
     }).args;
   }
 
@@ -238,6 +240,8 @@ export class Recorder {
       if (parsed) tags.add(parsed.runTag);
     }
     for (const runTag of [...tags].sort()) this.runs.set(runTag, { runTag, ended: true, handled: new Set(), gapReason: 'recorder_crashed' });
+    // A clean stop leaves nothing behind: leftovers mean the time until this start was lost to a crash.
+    if (tags.size > 0) this.lastExitDetail = 'recorder_crashed';
     if (tags.size > 0) await this.enqueue(() => this.sweepEndedRuns());
   }
 }

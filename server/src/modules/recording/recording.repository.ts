@@ -126,6 +126,13 @@ export class RecordingRepository {
     return result;
   }
 
+  /** The camera's newest indexed segment (its chain head's), for checks on recent footage. */
+  async newestSegment(cameraId: string, db: DbOrTx = this.db): Promise<IndexedSegment | undefined> {
+    const row = await db.selectFrom('recording_heads').innerJoin('recording_segments', 'recording_segments.id', 'recording_heads.segment_id')
+      .selectAll('recording_segments').where('recording_heads.camera_id', '=', cameraId).executeTakeFirst();
+    return row ? toSegment(row) : undefined;
+  }
+
   /** The camera's chain head, read without locking (verification). */
   async readHead(cameraId: string): Promise<ChainHead | undefined> {
     const row = await this.db.selectFrom('recording_heads').select(['segment_id', 'chain_hash', 'end_ms']).where('camera_id', '=', cameraId).executeTakeFirst();

@@ -18,10 +18,10 @@ import type { StorageVolume } from './recording.types.ts';
 import type { PurgeCandidate, RetentionRepository } from './retention.repository.ts';
 import { effectiveRetention, mergeRanges, planPurge, purgeCutoffMs, purgedRuns } from './retention.rules.ts';
 
-/** A technical event for the alarms module; a purge failure is critical (LEGAL 8, L254-1). */
+/** A technical event for the alarms module; a purge failure is critical (LEGAL 8, L254-1), so is a privacy mask not in force (LEGAL 4). */
 export interface TechnicalEvent {
   severity: 'critical' | 'warning';
-  code: 'purge_failed' | 'retention_clamped';
+  code: 'purge_failed' | 'retention_clamped' | 'mask_not_in_force' | 'mask_check_failed';
   cameraId: string | null;
   communeInsee: string | null;
   message: string;

@@ -176,7 +176,7 @@ export interface AuthorisationCamerasTable {
   camera_id: string;
 }
 
-export interface DatabaseSchema extends RecordingSchema, RetentionSchema, StorageSchema {
+export interface DatabaseSchema extends RecordingSchema, RetentionSchema, StorageSchema, MasksSchema {
   communes: CommunesTable;
   users: UsersTable;
   user_communes: UserCommunesTable;
@@ -363,4 +363,35 @@ export interface StorageSchema {
   storage_volumes: StorageVolumesTable;
   recording_camera_settings: RecordingCameraSettingsTable;
   technical_events: TechnicalEventsTable;
+}
+
+// Privacy masks (modules/recording, migration 2026-12-01T1000, LEGAL 4).
+
+export interface PrivacyMasksTable {
+  id: string;
+  camera_id: string;
+  commune_insee: string;
+  /** Null: applies at every position; otherwise only at that PTZ preset. */
+  preset_token: string | null;
+  name: string;
+  /** JSON: [[[x, y], ...], ...], normalised picture coordinates 0..1. */
+  polygons: string;
+  created_at: string;
+  created_by: string;
+  updated_at: string;
+  updated_by: string;
+}
+
+/** 'in_camera' (the camera masks, Vigie checks) | 'server' (Vigie burns the mask in). */
+export interface CameraMaskModesTable {
+  camera_id: string;
+  commune_insee: string;
+  mode: string;
+  updated_at: string;
+  updated_by: string;
+}
+
+export interface MasksSchema {
+  privacy_masks: PrivacyMasksTable;
+  camera_mask_modes: CameraMaskModesTable;
 }

@@ -42,6 +42,15 @@ export interface RecordingCommandInput {
   socketTimeoutSeconds?: number;
   /** Live copy on stdout (default true). */
   liveOutput?: boolean;
+  /** Privacy mask burnt in by Vigie (LEGAL 4): the stream is then re-encoded, once, for both outputs. */
+  mask?: RecordingMask;
+}
+
+export interface RecordingMask {
+  /** PNG, opaque where the picture is hidden, transparent elsewhere (any size: scaled to the picture). */
+  imagePath: string;
+  /** Keyframe interval of the re-encoded stream (default 1 s): segments and fragments cut on keyframes. */
+  gopSeconds?: number;
 }
 
 export interface FfmpegCommand {
@@ -79,6 +88,7 @@ export function recordingCommand(input: RecordingCommandInput): FfmpegCommand {
   if (!/^[a-z0-9]+$/.test(input.runTag)) throw new Error(`invalid run tag ${input.runTag}`);
   if (!(input.segmentSeconds >= 1 && input.segmentSeconds <= 600)) throw new Error(`segment length ${input.segmentSeconds} s outside 1-600 s`);
   const socketTimeoutMicros = Math.round((input.socketTimeoutSeconds ?? 10) * 1_000_000);
+  if (input.mask) return maskedRecordingCommand(input, input.mask, socketTimeoutMicros);
   const args = [
     '-hide_banner', '-loglevel', 'warning', '-nostats',
     '-rtsp_transport', 'tcp',
@@ -88,7 +98,9 @@ export function recordingCommand(input: RecordingCommandInput): FfmpegCommand {
     '-f', 'segment',
     '-segment_time', String(input.segmentSeconds),
     '-segment_format', 'mp4',
-    '-segment_format_options', 'movflags=+frag_keyframe+empty_moov+default_base_moof',
+    // flush_packets: without it the muxer's output buffer holds the segment in progress (seen: whole 6-s segments),
+    // so a crash lost the whole segment instead of at most the fragment in progress (recorder-crash.itest.ts).
+    '-segment_format_options', 'movflags=+frag_keyframe+empty_moov+default_base_moof:flush_packets=1',
     '-reset_timestamps', '1',
     '-strftime', '1',
     '-segment_list', segmentListPath(input.incomingDir, input.runTag),
@@ -99,6 +111,86 @@ export function recordingCommand(input: RecordingCommandInput): FfmpegCommand {
     args.push('-map', '0:v:0', '-c', 'copy', '-an', '-f', 'mpegts', '-mpegts_flags', '+resend_headers', '-flush_packets', '1', 'pipe:1');
   }
   return { args, env: { ...RECORDING_ENV } };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Server-side privacy masks (LEGAL 4). The unmasked picture must never be stored nor shown, so
+// the mask is applied inside the one ffmpeg that pulls the camera, before either output:
+//   input 0: the camera; input 1: the mask PNG, looped at 1 frame/s (cheap; overlay keeps the
+//   latest one); scale2ref sizes the mask to the picture (nearest neighbour: the mask's edges
+//   stay sharp, no half-transparent border), overlay burns it in; libx264 encodes ONCE, with
+//   a keyframe every gopSeconds so that segments and fragments still cut on keyframes, and
+//   `-fps_mode passthrough` so that no frame is invented or dropped (LEGAL 14: the recorded
+//   rate is the camera's), timestamps kept at 90 kHz as received; the tee muxer writes that one encoded stream to the segment archive
+//   (same options as the copy path) and to MPEG-TS on stdout for live viewing.
+// `+global_header` puts SPS/PPS in the stream's extradata: the MP4's empty moov needs them up
+// front; the MPEG-TS muxer repeats them in front of each keyframe for viewers joining late.
+
+/** Escapes one level of ffmpeg's token syntax (av_get_token): every character but safe ones gets a backslash. */
+export function escapeFfmpegToken(value: string): string {
+  return value.replace(/[^A-Za-z0-9/._%+-]/gu, (character) => `\\${character}`);
+}
+
+/** One output of the tee muxer: `[key=value:...]target`. The whole slave is unescaped once, option values a second time. */
+export function teeSlave(options: ReadonlyArray<readonly [string, string]>, target: string): string {
+  const rendered = options.map(([key, value]) => `${key}=${escapeFfmpegToken(escapeFfmpegToken(value))}`).join(':');
+  return `[${rendered}]${escapeFfmpegToken(target)}`;
+}
+
+/** The mask filter graph: picture in `0:v:0`, mask in `1:v:0`, masked picture out as `[masked]`. */
+export const MASK_FILTER_GRAPH = '[1:v:0][0:v:0]scale2ref=w=iw:h=ih:flags=neighbor[mask][picture];[picture][mask]overlay=format=auto:shortest=1,format=yuv420p[masked]';
+
+/** The copy path's archive muxer and its options (`-f segment -segment_time 60 ...`), as tee options: both paths cut alike by construction. */
+function archiveMuxerOptions(input: RecordingCommandInput): Array<[string, string]> {
+  const { args } = recordingCommand({ ...input, mask: undefined, liveOutput: false });
+  const options = args.slice(args.indexOf('-f'), -1); // up to the file pattern, the last argument
+  const pairs: Array<[string, string]> = [];
+  for (let index = 0; index < options.length; index += 2) {
+    const key = options[index]!;
+    if (!key.startsWith('-') || options[index + 1] === undefined) throw new Error(`unexpected archive argument ${key}`);
+    pairs.push([key.slice(1), options[index + 1]!]);
+  }
+  return pairs;
+}
+
+function maskedRecordingCommand(input: RecordingCommandInput, mask: RecordingMask, socketTimeoutMicros: number): FfmpegCommand {
+  const gopSeconds = mask.gopSeconds ?? 1;
+  if (!(gopSeconds >= 0.5 && gopSeconds <= 10)) throw new Error(`mask keyframe interval ${gopSeconds} s outside 0.5-10 s`);
+  if (!mask.imagePath) throw new Error('mask image path missing');
+  const archive = teeSlave(archiveMuxerOptions(input), segmentFilePattern(input.incomingDir, input.runTag));
+  const outputs = [archive];
+  if (input.liveOutput !== false) outputs.push(teeSlave([['f', 'mpegts'], ['mpegts_flags', '+resend_headers'], ['flush_packets', '1']], 'pipe:1'));
+  const args = [
+    '-hide_banner', '-loglevel', 'warning', '-nostats',
+    '-rtsp_transport', 'tcp',
+    '-timeout', String(socketTimeoutMicros),
+    // Two inputs: each is read by its own thread; the camera's queue must absorb the encoder's start-up.
+    '-thread_queue_size', '1024',
+    '-i', withCredentials(input.rtspUrl, input.credentials),
+    '-f', 'image2', '-pattern_type', 'none', '-loop', '1', '-framerate', '1', '-i', mask.imagePath, // the path as is, never a %d sequence
+    '-filter_complex', MASK_FILTER_GRAPH,
+    '-map', '[masked]', '-an',
+    '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p',
+    '-force_key_frames', `expr:gte(t,n_forced*${gopSeconds})`,
+    '-fps_mode', 'passthrough',
+    '-enc_time_base', '1/90000', // the camera's RTP clock: a 1/fps time base rounds jittered frame times onto each other
+    '-flags', '+global_header',
+    '-f', 'tee', outputs.join('|'),
+  ];
+  return { args, env: { ...RECORDING_ENV } };
+}
+
+/** One decoded frame of a recorded file as 8-bit gray pixels on stdout, scaled to exactly width x height. */
+export function grabGrayFrameArgs(path: string, width: number, height: number, seekSeconds = 0): string[] {
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 2 || height < 2 || width > 7680 || height > 4320) throw new Error(`invalid frame size ${width}x${height}`);
+  return [
+    '-hide_banner', '-loglevel', 'error', '-nostdin',
+    ...(seekSeconds > 0 ? ['-ss', String(seekSeconds)] : []),
+    '-i', path,
+    '-map', '0:v:0', '-frames:v', '1',
+    '-vf', `scale=${width}:${height}:flags=area`,
+    '-pix_fmt', 'gray', '-f', 'rawvideo', 'pipe:1',
+  ];
 }
 
 export interface SegmentListEntry {

@@ -19,7 +19,7 @@ describe('recording command', () => {
       '-rtsp_transport', 'tcp', '-timeout', '10000000',
       '-i', 'rtsp://admin:p%40ss%3Aw%2Frd@127.0.1.1:8554/cam-001/main',
       '-map', '0:v:0', '-c', 'copy', '-an', '-f', 'segment', '-segment_time', '60', '-segment_format', 'mp4',
-      '-segment_format_options', 'movflags=+frag_keyframe+empty_moov+default_base_moof', '-reset_timestamps', '1', '-strftime', '1',
+      '-segment_format_options', 'movflags=+frag_keyframe+empty_moov+default_base_moof:flush_packets=1', '-reset_timestamps', '1', '-strftime', '1',
       '-segment_list', '/srv/vol1/21038/cam-001/.incoming/r1a2b.segments.csv', '-segment_list_type', 'csv',
       '/srv/vol1/21038/cam-001/.incoming/r1a2b-%Y%m%dT%H%M%SZ.mp4',
       '-map', '0:v:0', '-c', 'copy', '-an', '-f', 'mpegts', '-mpegts_flags', '+resend_headers', '-flush_packets', '1', 'pipe:1',

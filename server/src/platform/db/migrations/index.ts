@@ -4,6 +4,7 @@ import * as foundation from './2026-11-23T1800_foundation.ts';
 import * as inventory from './2026-11-23T1900_inventory.ts';
 import * as recording from './2026-11-23T2000_recording.ts';
 import * as retentionHolds from './2026-11-23T2100_retention_holds.ts';
+import * as privacyMasks from './2026-12-01T1000_privacy_masks.ts';
 import * as storageQuality from './2026-12-01T1100_storage_quality.ts';
 
 export const migrations: Record<string, Migration> = {
@@ -11,5 +12,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23T1900_inventory': inventory,
   '2026-11-23T2000_recording': recording,
   '2026-11-23T2100_retention_holds': retentionHolds,
+  '2026-12-01T1000_privacy_masks': privacyMasks,
   '2026-12-01T1100_storage_quality': storageQuality,
 };

@@ -1,0 +1,95 @@
+// SQL of privacy masks; nothing else touches privacy_masks and camera_mask_modes.
+import type { Selectable } from 'kysely';
+import type { Db, DbOrTx, Dialect, Tx } from '../../platform/db/database.ts';
+import type { PrivacyMasksTable } from '../../platform/db/schema.ts';
+import type { MaskPolygon } from '../../platform/media/mask-image.ts';
+import type { MaskMode, PrivacyMask } from './masks.rules.ts';
+
+export interface CameraMaskMode {
+  cameraId: string;
+  communeInsee: string;
+  mode: MaskMode;
+  /** Null when no mode was ever chosen (the default applies). */
+  updatedAt: string | null;
+  updatedBy: string | null;
+}
+
+function toMask(row: Selectable<PrivacyMasksTable>): PrivacyMask {
+  return {
+    id: row.id, cameraId: row.camera_id, communeInsee: row.commune_insee, presetToken: row.preset_token, name: row.name,
+    polygons: JSON.parse(row.polygons) as MaskPolygon[],
+    createdAt: row.created_at, createdBy: row.created_by, updatedAt: row.updated_at, updatedBy: row.updated_by,
+  };
+}
+
+export class MasksRepository {
+  constructor(private readonly db: Db, private readonly dialect: Dialect) {}
+
+  async masksOfCamera(cameraId: string, db: DbOrTx = this.db): Promise<PrivacyMask[]> {
+    const rows = await db.selectFrom('privacy_masks').selectAll().where('camera_id', '=', cameraId).orderBy('created_at').orderBy('id').execute();
+    return rows.map(toMask);
+  }
+
+  /** Masks of many cameras at once (the fleet's reconcile), by camera. */
+  async masksOfCameras(cameraIds: readonly string[], db: DbOrTx = this.db): Promise<Map<string, PrivacyMask[]>> {
+    const result = new Map<string, PrivacyMask[]>();
+    for (let start = 0; start < cameraIds.length; start += 500) {
+      const rows = await db.selectFrom('privacy_masks').selectAll().where('camera_id', 'in', cameraIds.slice(start, start + 500)).orderBy('created_at').orderBy('id').execute();
+      for (const row of rows) result.set(row.camera_id, [...(result.get(row.camera_id) ?? []), toMask(row)]);
+    }
+    return result;
+  }
+
+  /** The mask, locked on PostgreSQL when read inside a transaction that changes it. */
+  async findMask(id: string, db: DbOrTx = this.db, forUpdate = false): Promise<PrivacyMask | undefined> {
+    let query = db.selectFrom('privacy_masks').selectAll().where('id', '=', id);
+    if (forUpdate && this.dialect === 'postgres') query = query.forUpdate();
+    const row = await query.executeTakeFirst();
+    return row ? toMask(row) : undefined;
+  }
+
+  async insertMask(trx: Tx, mask: PrivacyMask): Promise<void> {
+    await trx.insertInto('privacy_masks').values({
+      id: mask.id, camera_id: mask.cameraId, commune_insee: mask.communeInsee, preset_token: mask.presetToken, name: mask.name,
+      polygons: JSON.stringify(mask.polygons), created_at: mask.createdAt, created_by: mask.createdBy, updated_at: mask.updatedAt, updated_by: mask.updatedBy,
+    }).execute();
+  }
+
+  async updateMask(trx: Tx, mask: PrivacyMask): Promise<void> {
+    await trx.updateTable('privacy_masks').set({
+      preset_token: mask.presetToken, name: mask.name, polygons: JSON.stringify(mask.polygons), updated_at: mask.updatedAt, updated_by: mask.updatedBy,
+    }).where('id', '=', mask.id).execute();
+  }
+
+  async deleteMask(trx: Tx, id: string): Promise<void> {
+    await trx.deleteFrom('privacy_masks').where('id', '=', id).execute();
+  }
+
+  /** The camera's chosen mode, or undefined when none was chosen. */
+  async modeOf(cameraId: string, db: DbOrTx = this.db): Promise<CameraMaskMode | undefined> {
+    const row = await db.selectFrom('camera_mask_modes').selectAll().where('camera_id', '=', cameraId).executeTakeFirst();
+    return row ? { cameraId: row.camera_id, communeInsee: row.commune_insee, mode: row.mode as MaskMode, updatedAt: row.updated_at, updatedBy: row.updated_by } : undefined;
+  }
+
+  async modesOf(cameraIds: readonly string[], db: DbOrTx = this.db): Promise<Map<string, MaskMode>> {
+    const result = new Map<string, MaskMode>();
+    for (let start = 0; start < cameraIds.length; start += 500) {
+      const rows = await db.selectFrom('camera_mask_modes').select(['camera_id', 'mode']).where('camera_id', 'in', cameraIds.slice(start, start + 500)).execute();
+      for (const row of rows) result.set(row.camera_id, row.mode as MaskMode);
+    }
+    return result;
+  }
+
+  async setMode(trx: Tx, mode: CameraMaskMode & { updatedAt: string; updatedBy: string }): Promise<void> {
+    await trx.insertInto('camera_mask_modes')
+      .values({ camera_id: mode.cameraId, commune_insee: mode.communeInsee, mode: mode.mode, updated_at: mode.updatedAt, updated_by: mode.updatedBy })
+      .onConflict((conflict) => conflict.column('camera_id').doUpdateSet({ commune_insee: mode.communeInsee, mode: mode.mode, updated_at: mode.updatedAt, updated_by: mode.updatedBy }))
+      .execute();
+  }
+
+  /** Cameras with at least one mask, with their commune. */
+  async maskedCameras(db: DbOrTx = this.db): Promise<Array<{ cameraId: string; communeInsee: string }>> {
+    const rows = await db.selectFrom('privacy_masks').select(['camera_id', 'commune_insee']).distinct().orderBy('camera_id').execute();
+    return rows.map((row) => ({ cameraId: row.camera_id, communeInsee: row.commune_insee }));
+  }
+}

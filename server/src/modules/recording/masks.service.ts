@@ -1,0 +1,182 @@
+// Privacy masks (LEGAL 4): polygons per camera, optionally per PTZ preset, and per camera the
+// way they are enforced (`in_camera`: the camera masks and Vigie checks; `server`: Vigie burns
+// them in before recording and live). Reading needs `mask.read`, every change `mask.write`
+// on the camera's commune; a camera outside the actor's scope is reported as unknown. Every
+// change is audited in its transaction with what it was before and after.
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../../platform/clock.ts';
+import { parisDate } from '../../platform/clock.ts';
+import { inTransaction, type Db, type DbOrTx } from '../../platform/db/database.ts';
+import { notFound } from '../../platform/errors.ts';
+import type { MaskPolygon } from '../../platform/media/mask-image.ts';
+import { assertAllowed, inScope, type Action, type Principal } from '../access/policy.ts';
+import type { AuditService } from '../audit/audit.service.ts';
+import type { Actor } from '../audit/audit.types.ts';
+import type { CameraMaskMode, MasksRepository } from './masks.repository.ts';
+import {
+  DEFAULT_MASK_MODE, maskCreateSchema, maskUpdateSchema, maskVersion, parseMaskInput, parseMaskMode, polygonsInForce, validatePolygons,
+  type MaskCreateInput, type MaskMode, type MaskUpdateInput, type PrivacyMask,
+} from './masks.rules.ts';
+import type { FleetMask } from './recorder-fleet.ts';
+import type { RecordingInventory } from './recording.inventory.ts';
+
+export type Acting = { actor: Actor; principal: Principal | null };
+
+export interface CameraMasks {
+  cameraId: string;
+  communeInsee: string;
+  mode: MaskMode;
+  /** False while the default mode applies (no mode chosen yet). */
+  modeChosen: boolean;
+  masks: PrivacyMask[];
+}
+
+export interface EffectiveMask {
+  cameraId: string;
+  communeInsee: string;
+  mode: MaskMode;
+  presetToken: string | null;
+  /** Camera-wide polygons plus those of the preset. */
+  polygons: MaskPolygon[];
+  /** What the recorder burns in, versioned; null when it burns nothing (no polygon, or `in_camera`). */
+  version: string | null;
+}
+
+const cameraNotFound = () => notFound({ fr: 'Caméra', en: 'Camera' });
+const maskNotFound = () => notFound({ fr: 'Masque de vie privée', en: 'Privacy mask' });
+const auditView = (mask: PrivacyMask) => ({ cameraId: mask.cameraId, presetToken: mask.presetToken, name: mask.name, polygons: mask.polygons });
+
+export class MasksService {
+  constructor(
+    private readonly db: Db,
+    private readonly repository: MasksRepository,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    private readonly inventory: Pick<RecordingInventory, 'communesOfCameras'>,
+  ) {}
+
+  /** The camera's masks and mode (`mask.read`). */
+  async list(cameraId: string, principal: Principal | null): Promise<CameraMasks> {
+    const communeInsee = await this.authorisedCommune(cameraId, principal, 'mask.read', this.db);
+    const [masks, mode] = await Promise.all([this.repository.masksOfCamera(cameraId), this.repository.modeOf(cameraId)]);
+    return { cameraId, communeInsee, mode: mode?.mode ?? DEFAULT_MASK_MODE, modeChosen: mode !== undefined, masks };
+  }
+
+  async create(input: MaskCreateInput, acting: Acting): Promise<PrivacyMask> {
+    const data = parseMaskInput(maskCreateSchema, input);
+    const polygons = validatePolygons(data.polygons);
+    return inTransaction(this.db, async (trx) => {
+      const communeInsee = await this.authorisedCommune(data.cameraId, acting.principal, 'mask.write', trx);
+      const at = this.clock.now().toISOString();
+      const by = actorName(acting.actor);
+      const mask: PrivacyMask = {
+        id: randomUUID(), cameraId: data.cameraId, communeInsee, presetToken: data.presetToken ?? null, name: data.name, polygons,
+        createdAt: at, createdBy: by, updatedAt: at, updatedBy: by,
+      };
+      await this.repository.insertMask(trx, mask);
+      await this.audit.record(trx, acting.actor, {
+        action: 'recording.mask_created', communeInsee, targetType: 'privacy_mask', targetId: mask.id, details: { before: null, after: auditView(mask) },
+      });
+      return mask;
+    });
+  }
+
+  /** Changes a mask's name, preset (null: every position) or polygons; absent fields stay as they are. */
+  async update(id: string, input: MaskUpdateInput, acting: Acting): Promise<PrivacyMask> {
+    const data = parseMaskInput(maskUpdateSchema, input);
+    const polygons = data.polygons === undefined ? undefined : validatePolygons(data.polygons);
+    return inTransaction(this.db, async (trx) => {
+      const before = await this.repository.findMask(id, trx, true);
+      if (!before) throw maskNotFound();
+      await this.authorisedCommune(before.cameraId, acting.principal, 'mask.write', trx, maskNotFound);
+      const after: PrivacyMask = {
+        ...before,
+        name: data.name ?? before.name,
+        presetToken: data.presetToken === undefined ? before.presetToken : data.presetToken,
+        polygons: polygons ?? before.polygons,
+        updatedAt: this.clock.now().toISOString(),
+        updatedBy: actorName(acting.actor),
+      };
+      await this.repository.updateMask(trx, after);
+      await this.audit.record(trx, acting.actor, {
+        action: 'recording.mask_updated', communeInsee: before.communeInsee, targetType: 'privacy_mask', targetId: id,
+        details: { before: auditView(before), after: auditView(after) },
+      });
+      return after;
+    });
+  }
+
+  async remove(id: string, acting: Acting): Promise<void> {
+    await inTransaction(this.db, async (trx) => {
+      const before = await this.repository.findMask(id, trx, true);
+      if (!before) throw maskNotFound();
+      await this.authorisedCommune(before.cameraId, acting.principal, 'mask.write', trx, maskNotFound);
+      await this.repository.deleteMask(trx, id);
+      await this.audit.record(trx, acting.actor, {
+        action: 'recording.mask_deleted', communeInsee: before.communeInsee, targetType: 'privacy_mask', targetId: id, details: { before: auditView(before), after: null },
+      });
+    });
+  }
+
+  /** Chooses who masks the camera: `in_camera` (checked by Vigie) or `server` (burnt in by Vigie). */
+  async setMode(cameraId: string, mode: MaskMode, acting: Acting): Promise<CameraMaskMode> {
+    const chosen = parseMaskMode(mode);
+    return inTransaction(this.db, async (trx) => {
+      const communeInsee = await this.authorisedCommune(cameraId, acting.principal, 'mask.write', trx);
+      const previous = await this.repository.modeOf(cameraId, trx);
+      const row = { cameraId, communeInsee, mode: chosen, updatedAt: this.clock.now().toISOString(), updatedBy: actorName(acting.actor) };
+      await this.repository.setMode(trx, row);
+      await this.audit.record(trx, acting.actor, {
+        action: 'recording.mask_mode_set', communeInsee, targetType: 'camera', targetId: cameraId,
+        details: { before: previous?.mode ?? null, after: chosen, defaultBefore: previous === undefined ? DEFAULT_MASK_MODE : null },
+      });
+      return row;
+    });
+  }
+
+  /**
+   * The polygons in force for the camera at a PTZ position (null: no preset known, camera-wide
+   * masks only), with its mode and the version the recorder burns in. For the recorder, live,
+   * playback and exports: no principal, the caller has already authorised the viewer.
+   */
+  async effectiveMask(cameraId: string, presetToken: string | null, db: DbOrTx = this.db): Promise<EffectiveMask> {
+    const communeInsee = (await this.inventory.communesOfCameras([cameraId], db)).get(cameraId);
+    if (communeInsee === undefined) throw cameraNotFound();
+    const [masks, mode] = await Promise.all([this.repository.masksOfCamera(cameraId, db), this.repository.modeOf(cameraId, db)]);
+    const effectiveMode = mode?.mode ?? DEFAULT_MASK_MODE;
+    const polygons = polygonsInForce(masks, presetToken);
+    return { cameraId, communeInsee, mode: effectiveMode, presetToken, polygons, version: maskVersion(effectiveMode, polygons) };
+  }
+
+  /** The version of what the recorder must burn in for the camera (null: nothing), for fingerprints. */
+  async maskVersion(cameraId: string, presetToken: string | null = null): Promise<string | null> {
+    return (await this.effectiveMask(cameraId, presetToken)).version;
+  }
+
+  /**
+   * What the recorder fleet must burn in, for many cameras in two queries: camera-wide masks
+   * of cameras in `server` mode (or with no mode chosen). Cameras absent need no burn-in.
+   */
+  async recorderMasks(cameraIds: readonly string[]): Promise<Map<string, FleetMask>> {
+    const [masks, modes] = await Promise.all([this.repository.masksOfCameras(cameraIds), this.repository.modesOf(cameraIds)]);
+    const result = new Map<string, FleetMask>();
+    for (const [cameraId, cameraMasks] of masks) {
+      const polygons = polygonsInForce(cameraMasks, null);
+      const version = maskVersion(modes.get(cameraId) ?? DEFAULT_MASK_MODE, polygons);
+      if (version !== null) result.set(cameraId, { version, polygons });
+    }
+    return result;
+  }
+
+  /** The camera's commune, after checking the principal may do `action` there; unknown or out of scope: not found. */
+  private async authorisedCommune(cameraId: string, principal: Principal | null, action: Action, db: DbOrTx, missing = cameraNotFound): Promise<string> {
+    const communeInsee = (await this.inventory.communesOfCameras([cameraId], db)).get(cameraId);
+    if (communeInsee === undefined || (principal !== null && !inScope(principal, communeInsee))) throw missing();
+    if (principal) assertAllowed(principal, action, communeInsee, parisDate(this.clock.now()));
+    return communeInsee;
+  }
+}
+
+function actorName(actor: Actor): string {
+  return actor.login ?? actor.type;
+}

@@ -1,0 +1,194 @@
+// kill -9 of the recorder mid-segment, then restart, on both databases: a child Node process
+// (testing/crash-recorder-child.ts) records a simulator camera (6-s segments, GOP 1 s) into the
+// test database; once it has indexed a segment and written the next one for a few seconds, the
+// test SIGKILLs the child and its ffmpeg (each by its PID), then starts a new Recorder on the
+// same camera, volume and database. It must adopt the half-written file, cut it after its last
+// complete fragment and index it as `recovered`, chained to the previous segment, with a
+// `recorder_crashed` gap before the new run: at most the last fragment (1 s) is lost.
+// Everything started here is stopped in `after`, even on failure.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { startSimulator, type Simulator } from '../../../../simulator/src/index.ts';
+import { systemClock } from '../../platform/clock.ts';
+import { createTestDatabase, dialectsUnderTest, type TestDatabase } from '../../testing/databases.ts';
+import { INCOMING_FOLDER, Recorder } from './recorder.ts';
+import { checkSegmentChain, SEGMENT_GENESIS_HASH } from './recording.chain.ts';
+import { RecordingRepository } from './recording.repository.ts';
+import type { IndexedSegment } from './recording.types.ts';
+import { SegmentIndexer, sha256File } from './segment-indexer.ts';
+import type { CrashChildSettings } from './testing/crash-recorder-child.ts';
+
+const COMMUNE = '21038';
+const CAMERA = 'cam-001';
+const SEGMENT_SECONDS = 6;
+const GOP_SECONDS = 1;
+const RESTART_AFTER_MS = 3000;
+const CHILD_SCRIPT = fileURLToPath(new URL('./testing/crash-recorder-child.ts', import.meta.url));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+/** Running (not gone, not a zombie awaiting its reaper): read from /proc, sends no signal. */
+function isRunning(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+interface ChildRecorder {
+  process: ChildProcess;
+  ffmpegPids: number[];
+  segments: IndexedSegment[];
+  exited: Promise<void>;
+}
+
+function spawnChildRecorder(settings: CrashChildSettings): ChildRecorder {
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD_SCRIPT], {
+    stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, VIGIE_CRASH_CHILD: JSON.stringify(settings) },
+  });
+  const recorder: ChildRecorder = {
+    process: child, ffmpegPids: [], segments: [],
+    exited: new Promise((resolve) => child.on('exit', () => resolve())),
+  };
+  let pending = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    pending += chunk.toString('utf8');
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) {
+      const message = JSON.parse(line) as { type: string; pid?: number; segment?: IndexedSegment };
+      if (message.type === 'ffmpeg' && message.pid) recorder.ffmpegPids.push(message.pid);
+      if (message.type === 'segment' && message.segment) recorder.segments.push(message.segment);
+    }
+  });
+  child.stdin!.on('error', () => undefined);
+  return recorder;
+}
+
+let simulator: Simulator | undefined;
+const children: ChildRecorder[] = [];
+const recorders: Recorder[] = [];
+
+before(async () => {
+  simulator = await startSimulator({
+    count: 1, loopSeconds: 8, controlPort: false,
+    main: { width: 320, height: 180, fps: 12, bitrateKbps: 300, gopSeconds: GOP_SECONDS },
+    sub: { width: 160, height: 90, fps: 6, bitrateKbps: 100, gopSeconds: GOP_SECONDS },
+  });
+});
+
+after(async () => {
+  for (const child of children) {
+    // Only PIDs this test started and still running: the child, then the ffmpeg it last reported.
+    if (child.process.exitCode === null && child.process.signalCode === null) child.process.kill('SIGKILL');
+    const ffmpeg = child.ffmpegPids[child.ffmpegPids.length - 1];
+    if (ffmpeg !== undefined && isRunning(ffmpeg)) process.kill(ffmpeg, 'SIGKILL');
+  }
+  await Promise.all(recorders.map((recorder) => recorder.stop().catch(() => undefined)));
+  await simulator?.stop();
+});
+
+for (const { dialect, skip } of await dialectsUnderTest()) {
+  describe(`recorder killed with SIGKILL mid-segment, then restarted [${dialect}]`, { skip }, () => {
+    let database: TestDatabase;
+    let repository: RecordingRepository;
+    const volume = { name: 'vol1', root: mkdtempSync(join(tmpdir(), 'vigie-rec-crash-')) };
+
+    before(async () => {
+      database = await createTestDatabase(dialect);
+      repository = new RecordingRepository(database.handle.db, dialect);
+    });
+    after(async () => {
+      await database?.drop();
+      await rm(volume.root, { recursive: true, force: true }).catch(() => undefined);
+    });
+
+    it('adopts the half-written file, indexes it as recovered up to its last fragment, and chains on', async () => {
+      const camera = simulator!.cameras[0]!;
+      const cameraSettings = { id: CAMERA, communeInsee: COMMUNE, rtspUrl: camera.rtspUrls.main, credentials: camera.credentials };
+      const child = spawnChildRecorder({ database: database.config, volume, camera: cameraSettings, segmentSeconds: SEGMENT_SECONDS, maxSeconds: 90 });
+      children.push(child);
+
+      await waitFor('the child to index a first segment', () => child.segments.length >= 1, 40_000);
+      const last = child.segments[0]!;
+      // The first segment closed when ffmpeg opened the next file: the file's mtime (its close,
+      // kept by the move) is the real wall-clock time at which the next segment started.
+      const nextStartedAtMs = (await stat(join(volume.root, last.path))).mtimeMs;
+      await waitFor('the next segment to be written for 3.5 s', () => Date.now() - nextStartedAtMs >= 3500, 10_000);
+      const incoming = join(volume.root, COMMUNE, CAMERA, INCOMING_FOLDER);
+      const ffmpegPid = child.ffmpegPids[child.ffmpegPids.length - 1]!;
+      assert.equal(child.ffmpegPids.length, 1, 'a single ffmpeg run so far');
+      assert.ok(isRunning(ffmpegPid) && child.process.pid !== undefined);
+
+      const killedAtMs = Date.now();
+      process.kill(ffmpegPid, 'SIGKILL'); // first: an ffmpeg outliving its parent would close its file cleanly
+      child.process.kill('SIGKILL');
+      await child.exited;
+      await waitFor('ffmpeg to be gone', () => !isRunning(ffmpegPid), 5000);
+      assert.equal(child.segments.length, 1, 'killed before the second segment closed');
+      const leftovers = (await readdir(incoming)).filter((name) => name.endsWith('.mp4'));
+      assert.equal(leftovers.length, 1, `one half-written file left: ${leftovers.join(', ')}`);
+      const leftoverBytes = (await stat(join(incoming, leftovers[0]!))).size;
+      // The recorder comes back a few seconds later, as a supervisor restarting the process would:
+      // the time it was down is lost (the simulator, like many cameras, serves a new viewer from its
+      // last keyframe, which would otherwise bridge a sub-second outage).
+      await sleep(RESTART_AFTER_MS);
+
+      const recorder = new Recorder({
+        camera: cameraSettings, volume, indexer: new SegmentIndexer(database.handle.db, repository, systemClock), segmentSeconds: SEGMENT_SECONDS,
+        socketTimeoutSeconds: 3, stallTimeoutMs: 5000, backoff: { initialMs: 300, maxMs: 1500, stableAfterMs: 10_000 }, pollIntervalMs: 300,
+      });
+      recorders.push(recorder);
+      const segments: IndexedSegment[] = [];
+      recorder.events.on('segment', (segment) => segments.push(segment));
+      await recorder.start();
+      await recorder.idle();
+      assert.equal(segments.length, 1, 'the leftover is indexed before ffmpeg even starts');
+      const recovered = segments[0]!;
+      await waitFor('a segment of the new run', () => segments.length >= 2, 30_000);
+      await recorder.stop();
+      const resumed = segments[1]!;
+
+      assert.equal(recovered.status, 'recovered');
+      assert.equal(recovered.prevHash, last.chainHash, 'chained to the last segment of the killed run');
+      assert.equal(recovered.startMs, last.endMs, 'the recovered file continues the killed run');
+      assert.ok(recovered.bytes > 0 && recovered.bytes <= leftoverBytes, `cut to ${recovered.bytes} of ${leftoverBytes} bytes`);
+      assert.ok(recovered.frameCount > 0);
+      assert.equal(await sha256File(join(volume.root, recovered.path)), recovered.sha256);
+      assert.equal((await stat(join(volume.root, recovered.path))).mode & 0o777, 0o444);
+      assert.deepEqual((await readdir(incoming)).filter((name) => name.endsWith('.mp4')).length, 0, 'nothing left behind in incoming');
+
+      // At most the fragment in progress (one GOP) is lost. On the real wall clock: the recovered
+      // content runs from the file's real start for its media duration. On the times written in
+      // the index, which also carry the run's anchoring error (file name second, ~1-2 s): 2.5 s.
+      const lostMs = killedAtMs - (nextStartedAtMs + recovered.durationMs);
+      assert.ok(lostMs >= -250 && lostMs <= GOP_SECONDS * 1000 + 1000, `lost ${lostMs} ms of footage before the kill`);
+      assert.ok(Math.abs(recovered.endMs - killedAtMs) <= 2500, `recovered end ${recovered.endMs - killedAtMs} ms from the kill`);
+
+      assert.equal(resumed.status, 'closed');
+      assert.equal(resumed.prevHash, recovered.chainHash);
+      const gaps = await repository.gapsOverlapping(CAMERA, last.startMs, resumed.endMs);
+      assert.deepEqual(gaps.map((gap) => [gap.startMs, gap.endMs, gap.reason]), [[recovered.endMs, resumed.startMs, 'recorder_crashed']]);
+
+      const chained: IndexedSegment[] = [];
+      for await (const row of repository.iterateCamera(CAMERA)) chained.push(row);
+      assert.deepEqual(chained.map((row) => row.id), [last.id, recovered.id, ...segments.slice(1).map((segment) => segment.id)]);
+      assert.equal(checkSegmentChain(chained, SEGMENT_GENESIS_HASH), undefined);
+    });
+  });
+}
