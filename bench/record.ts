@@ -376,7 +376,7 @@ export async function run(args: string[]): Promise<void> {
     if (ffmpegLines.size > 0) console.log(`ffmpeg stderr lines (digits as N): ${[...ffmpegLines.entries()].slice(0, 5).map(([line, times]) => `"${line}" x${times}`).join('; ')}`);
     for (const camera of perCamera.filter((entry) => !entry.recordedThrough || entry.framesShort > 0).slice(0, 10)) {
       const spans = camera.shortSegments.map((segment) => `${segment.short} in [${fixed(segment.startS)}, ${fixed(segment.endS)}] s`).join(', ');
-      console.log(`  ${camera.id}: ${camera.framesShort} frames short (${spans || 'none'}), gaps ${JSON.stringify(camera.gaps.map((gap) => gap.reason))}, states ${JSON.stringify(camera.statesInWindow.map((state) => state.to))}`);
+      console.log(`  ${camera.id}: ${camera.framesShort} frames short (${spans || 'none'}), gaps ${JSON.stringify(camera.gaps.map((gap) => `${gap.reason}: ${fixed((gap.endMs - gap.startMs) / 1000, 2)} s at +${fixed((gap.startMs - windowStartMs) / 1000)} s`))}, states ${JSON.stringify(camera.statesInWindow.map((state) => state.to))}`);
     }
     const shortCameras = perCamera.filter((camera) => camera.framesShort > 0).length;
     if (shortCameras > 10) console.log(`  ... ${shortCameras} cameras with short segments in all (offsets in seconds from the window's start)`);

@@ -25,7 +25,7 @@ import { registerCommuneRoutes } from './modules/communes/communes.routes.ts';
 import { registerHealthRoutes } from './modules/health/health.routes.ts';
 import { registerSettingsRoutes } from './modules/settings/settings.routes.ts';
 import { registerSiteRoutes } from './modules/sites/sites.routes.ts';
-import { registerHoldRoutes, registerRecordingRoutes } from './modules/recording/index.ts';
+import { registerHoldRoutes, registerMaskRoutes, registerRecordingRoutes } from './modules/recording/index.ts';
 import type { Services } from './services.ts';
 import { version } from './version.ts';
 
@@ -89,6 +89,7 @@ export async function buildApp(deps: AppDependencies): Promise<VigieApp> {
   registerSiteRoutes(app, services);
   registerRecordingRoutes(app, services);
   registerHoldRoutes(app, services);
+  registerMaskRoutes(app, services);
   registerCameraRoutes(app, services);
   await registerWebConsole(app);
 

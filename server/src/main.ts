@@ -4,7 +4,8 @@
 import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
 import { systemActor } from './modules/audit/audit.types.ts';
-import { RecordingRole, type RecordingRoleOptions } from './modules/recording/index.ts';
+import { join } from 'node:path';
+import { MaskImageStore, RecordingRole, type RecordingRoleOptions } from './modules/recording/index.ts';
 import type { ProcessLog } from './platform/processes.ts';
 import { stderrLog } from './platform/log.ts';
 import { openRuntime, type Runtime } from './runtime.ts';
@@ -19,7 +20,7 @@ export interface RunningServer {
 /** The recorder role over a runtime's services (serve, and the tests that run the role whole). */
 export function createRecordingRole(
   runtime: Pick<Runtime, 'database' | 'clock' | 'services'>,
-  config: Pick<Config, 'recordingsDir' | 'segmentSeconds' | 'reconcileIntervalMs' | 'purgeIntervalMs' | 'spaceCheckIntervalMs'>,
+  config: Pick<Config, 'dataDir' | 'recordingsDir' | 'segmentSeconds' | 'reconcileIntervalMs' | 'purgeIntervalMs' | 'spaceCheckIntervalMs'>,
   log: ProcessLog,
   overrides: Partial<RecordingRoleOptions> = {},
 ): RecordingRole {
@@ -28,6 +29,7 @@ export function createRecordingRole(
     db: runtime.database.db, clock: runtime.clock, audit: services.audit, repository: services.recordingRepository, cameras: services.cameras,
     siteKinds: async () => new Map((await services.sites.list(null)).map((site) => [site.id, site.kind])),
     storage: services.storage, purge: services.retentionPurge, raise: (event) => services.technicalEvents.raise(event), log,
+    masks: services.masks, maskImages: new MaskImageStore(join(config.dataDir, 'masks')),
   }, {
     defaultVolumeRoot: config.recordingsDir, segmentSeconds: config.segmentSeconds, reconcileIntervalMs: config.reconcileIntervalMs,
     purgeIntervalMs: config.purgeIntervalMs, spaceCheckIntervalMs: config.spaceCheckIntervalMs, ...overrides,
@@ -62,6 +64,8 @@ export async function startServer(config: Config, options: { onListening?: (url:
       every(3_600_000, 'session purge', () => services.sessions.purgeExpiredSessions());
       every(86_400_000, 'audit purge', () => services.audit.purgeExpired(config.auditRetentionDays, systemActor));
       every(3_600_000, 'register of recordings made', () => services.recordedDays.run());
+      // LEGAL 4: masks checked in force on recorded frames (in-camera masks especially).
+      every(3_600_000, 'privacy mask check', () => services.maskCheck.run());
       await services.recordedDays.run().catch((error: unknown) => log.warn({ error: String(error) }, 'register of recordings made failed'));
     }
     if (config.roles.includes('api')) {

@@ -14,7 +14,7 @@ import { CommunesService } from './modules/communes/communes.service.ts';
 import { SettingsService } from './modules/settings/settings.service.ts';
 import { SitesService } from './modules/sites/sites.service.ts';
 import {
-  databaseInventory, LegalHoldsService, RecordedDaysJob, RecordingRepository, RecordingService, RetentionPurge, RetentionRepository, StatutoryRegister,
+  databaseInventory, LegalHoldsService, MaskCheck, MasksRepository, MasksService, RecordedDaysJob, RecordingRepository, RecordingService, RetentionPurge, RetentionRepository, StatutoryRegister,
   StorageRepository, StorageService,
 } from './modules/recording/index.ts';
 import { TechnicalEventsService } from './modules/technical-events/index.ts';
@@ -54,9 +54,16 @@ export function createServices(deps: ServiceDependencies) {
     volumes: () => storage.storageVolumes(),
     onTechnicalEvent: (event) => void technicalEvents.raise(event),
   });
+  const masksRepository = new MasksRepository(db, database.dialect);
+  const masks = new MasksService(db, masksRepository, audit, clock, recordingInventory);
   return {
     audit,
     technicalEvents,
+    masks,
+    maskCheck: new MaskCheck({
+      db, repository: masksRepository, masks, footage: recordingRepository, volumes: () => storage.storageVolumes(), audit, clock, log,
+      onTechnicalEvent: (event) => technicalEvents.raise(event),
+    }),
     recordingRepository,
     retentionRepository,
     storage,

@@ -34,3 +34,4 @@ export {
 export { MaskCheck, checkFrameSize, ffmpegGrabFrame, DEFAULT_MASK_FOOTAGE_AGE_MS, DEFAULT_MASK_TOLERANCE, type CameraMaskCheck, type GrabFrame, type MaskCheckDeps, type MaskCheckOutcome, type MaskCheckReport } from './masks.check.ts';
 export { MaskImageStore, MASK_IMAGE_SIZE } from './masks.images.ts';
 export type { FleetMask } from './recorder-fleet.ts';
+export { registerMaskRoutes } from './masks.routes.ts';

@@ -96,7 +96,7 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       for (const camera of ['cam-masked', 'cam-plain', 'cam-ptz']) await fixture.addCamera(camera, COMMUNE);
       await fixture.addCamera('cam-other', OTHER_COMMUNE);
       const db = fixture.database.handle.db;
-      repository = new MasksRepository(db, dialect);
+      repository = new MasksRepository(db);
       service = new MasksService(db, repository, fixture.audit, fixture.clock, databaseInventory(db));
       recordings = new RecordingRepository(db, dialect);
       indexer = new SegmentIndexer(db, recordings, systemClock);

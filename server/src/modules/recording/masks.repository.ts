@@ -1,5 +1,5 @@
 // SQL of privacy masks; nothing else touches privacy_masks and camera_mask_modes.
-import type { Selectable } from 'kysely';
+import { PostgresAdapter, type Selectable } from 'kysely';
 import type { Db, DbOrTx, Dialect, Tx } from '../../platform/db/database.ts';
 import type { PrivacyMasksTable } from '../../platform/db/schema.ts';
 import type { MaskPolygon } from '../../platform/media/mask-image.ts';
@@ -23,7 +23,12 @@ function toMask(row: Selectable<PrivacyMasksTable>): PrivacyMask {
 }
 
 export class MasksRepository {
-  constructor(private readonly db: Db, private readonly dialect: Dialect) {}
+  private readonly postgres: boolean;
+
+  /** The dialect, when not given, is read from the Kysely adapter. */
+  constructor(private readonly db: Db, dialect?: Dialect) {
+    this.postgres = dialect ? dialect === 'postgres' : db.getExecutor().adapter instanceof PostgresAdapter;
+  }
 
   async masksOfCamera(cameraId: string, db: DbOrTx = this.db): Promise<PrivacyMask[]> {
     const rows = await db.selectFrom('privacy_masks').selectAll().where('camera_id', '=', cameraId).orderBy('created_at').orderBy('id').execute();
@@ -43,7 +48,7 @@ export class MasksRepository {
   /** The mask, locked on PostgreSQL when read inside a transaction that changes it. */
   async findMask(id: string, db: DbOrTx = this.db, forUpdate = false): Promise<PrivacyMask | undefined> {
     let query = db.selectFrom('privacy_masks').selectAll().where('id', '=', id);
-    if (forUpdate && this.dialect === 'postgres') query = query.forUpdate();
+    if (forUpdate && this.postgres) query = query.forUpdate();
     const row = await query.executeTakeFirst();
     return row ? toMask(row) : undefined;
   }

@@ -14,7 +14,7 @@ import { LiveHub } from './live-hub.ts';
 import { QualityMonitor } from './quality.monitor.ts';
 import { busySiteKinds, type FieldClass } from './quality.rules.ts';
 import { Recorder, type RecorderOptions } from './recorder.ts';
-import { isRecordable, RecorderFleet, type FleetCamera } from './recorder-fleet.ts';
+import { isRecordable, RecorderFleet, type FleetCamera, type FleetMask } from './recorder-fleet.ts';
 import type { RecordingRepository } from './recording.repository.ts';
 import type { LiveRecordingFacts } from './recording.service.ts';
 import type { RecorderState, RecorderStateChange } from './recording.types.ts';
@@ -47,6 +47,9 @@ export interface RecordingRoleDeps {
   siteKinds(): Promise<Map<string, string>>;
   storage: StorageService;
   purge: RetentionPurge;
+  /** Server-side privacy masks (LEGAL 4): what each camera's recorder burns in, and where its image is written. */
+  masks?: { recorderMasks(cameraIds: readonly string[]): Promise<Map<string, FleetMask>> };
+  maskImages?: { write(cameraId: string, mask: Pick<FleetMask, 'polygons'>): Promise<string> };
   raise(event: TechnicalEvent): Promise<unknown>;
   log?: ProcessLog;
   /** Tests inject a recorder factory (fake processes); the default is the real Recorder. */
@@ -76,6 +79,7 @@ export class RecordingRole implements LiveRecordingFacts {
       listCameras: () => this.listCameras(),
       credentials: (cameraId) => deps.cameras.streamCredentials(cameraId),
       createRecorder: (camera, inventory) => this.createRecorder(camera, inventory),
+      writeMaskImage: deps.maskImages ? (camera, mask) => deps.maskImages!.write(camera.id, mask) : undefined,
       onState: (change) => void this.onState(change),
       log: this.log,
     });
@@ -138,9 +142,10 @@ export class RecordingRole implements LiveRecordingFacts {
     const cameras = await this.deps.cameras.list(null);
     this.inventory = new Map(cameras.map((camera) => [camera.id, camera]));
     this.sites = await this.deps.siteKinds();
+    const masks = this.deps.masks ? await this.deps.masks.recorderMasks(cameras.map((camera) => camera.id)) : new Map<string, FleetMask>();
     const fleet: FleetCamera[] = [];
     for (const camera of cameras) {
-      const entry: FleetCamera = { id: camera.id, communeInsee: camera.communeInsee, mainStreamUrl: camera.mainStreamUrl, state: camera.state };
+      const entry: FleetCamera = { id: camera.id, communeInsee: camera.communeInsee, mainStreamUrl: camera.mainStreamUrl, state: camera.state, mask: masks.get(camera.id) ?? null };
       if (isRecordable(entry)) {
         try {
           entry.volume = await this.deps.storage.volumeForCamera(camera.id);
