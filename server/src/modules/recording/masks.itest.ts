@@ -140,6 +140,7 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       const admin = principal();
       const created = await service.create({ cameraId: 'cam-ptz', name: ' Fenêtres ', polygons: [topLeftQuarter] }, as(admin));
       assert.deepEqual([created.communeInsee, created.name, created.presetToken, created.createdBy], [COMMUNE, 'Fenêtres', null, 'integrateur']);
+      fixture.clock.advance(1000); // listed in creation order
       const preset = await service.create({ cameraId: 'cam-ptz', name: 'Balcon', presetToken: 'preset-2', polygons: [topRightQuarter] }, as(admin));
       const updated = await service.update(created.id, { name: 'Fenêtres du 2e', polygons: [topLeftQuarter, topRightQuarter] }, as(admin));
       assert.equal(updated.presetToken, null, 'absent fields stay as they are');
