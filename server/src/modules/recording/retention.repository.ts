@@ -2,7 +2,7 @@
 // columns come back as strings from PostgreSQL: every read goes through Number() here.
 import type { Selectable } from 'kysely';
 import type { Db, DbOrTx, Tx } from '../../platform/db/database.ts';
-import type { LegalHoldsTable, StatutoryRegisterTable } from '../../platform/db/schema.ts';
+import type { LegalHoldsTable, RecordingSegmentsTable, StatutoryRegisterTable } from '../../platform/db/schema.ts';
 import type { HoldWindow, PurgedRun } from './retention.rules.ts';
 import type { IndexedSegment } from './recording.types.ts';
 
@@ -59,6 +59,15 @@ function toHold(row: Selectable<LegalHoldsTable>, cameraIds: string[]): LegalHol
   };
 }
 
+const candidateColumns = ['id', 'camera_id', 'commune_insee', 'volume', 'path', 'start_ms', 'end_ms', 'bytes', 'prev_hash', 'chain_hash'] as const;
+
+function toCandidate(row: Pick<Selectable<RecordingSegmentsTable>, (typeof candidateColumns)[number]>): PurgeCandidate {
+  return {
+    id: Number(row.id), cameraId: row.camera_id, communeInsee: row.commune_insee, volume: row.volume, path: row.path, startMs: Number(row.start_ms),
+    endMs: Number(row.end_ms), bytes: Number(row.bytes), prevHash: row.prev_hash, chainHash: row.chain_hash,
+  };
+}
+
 export class RetentionRepository {
   constructor(private readonly db: Db) {}
 
@@ -72,33 +81,27 @@ export class RetentionRepository {
   async candidates(cameraId: string, cutoffMs: number, limit: number, db: DbOrTx = this.db): Promise<PurgeCandidate[]> {
     const rows = await db
       .selectFrom('recording_segments')
-      .select(['id', 'camera_id', 'commune_insee', 'volume', 'path', 'start_ms', 'end_ms', 'bytes', 'prev_hash', 'chain_hash'])
+      .select(candidateColumns)
       .where('camera_id', '=', cameraId)
       .where('end_ms', '<=', cutoffMs)
       .orderBy('id')
       .limit(limit)
       .execute();
-    return rows.map((row) => ({
-      id: Number(row.id), cameraId: row.camera_id, communeInsee: row.commune_insee, volume: row.volume, path: row.path, startMs: Number(row.start_ms),
-      endMs: Number(row.end_ms), bytes: Number(row.bytes), prevHash: row.prev_hash, chainHash: row.chain_hash,
-    }));
+    return rows.map(toCandidate);
   }
 
   /** A volume's oldest segments starting at or after `fromStartMs` (all cameras), oldest first: for early destruction. */
   async oldestOnVolume(volume: string, fromStartMs: number, limit: number, db: DbOrTx = this.db): Promise<PurgeCandidate[]> {
     const rows = await db
       .selectFrom('recording_segments')
-      .select(['id', 'camera_id', 'commune_insee', 'volume', 'path', 'start_ms', 'end_ms', 'bytes', 'prev_hash', 'chain_hash'])
+      .select(candidateColumns)
       .where('volume', '=', volume)
       .where('start_ms', '>=', fromStartMs)
       .orderBy('start_ms')
       .orderBy('id')
       .limit(limit)
       .execute();
-    return rows.map((row) => ({
-      id: Number(row.id), cameraId: row.camera_id, communeInsee: row.commune_insee, volume: row.volume, path: row.path, startMs: Number(row.start_ms),
-      endMs: Number(row.end_ms), bytes: Number(row.bytes), prevHash: row.prev_hash, chainHash: row.chain_hash,
-    }));
+    return rows.map(toCandidate);
   }
 
   /** Per camera: what was recorded in [fromMs, toMs) by segment start (the register's `recorded` rows). */
