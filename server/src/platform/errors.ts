@@ -34,6 +34,19 @@ export const errorCatalogue = {
   recording_range_invalid: { status: 400, fr: 'Période d’enregistrement invalide.', en: 'Invalid recording time range.' },
   mask_invalid: { status: 400, fr: 'Masque de vie privée invalide : rien n’a été enregistré.', en: 'Invalid privacy mask: nothing was stored.' },
   camera_disabled: { status: 409, fr: 'Caméra hors service.', en: 'Camera decommissioned.' },
+  // Console (issue 5): live, playback, PTZ, layouts, walls.
+  reason_required: { status: 400, fr: 'Un motif est obligatoire pour voir ces images.', en: 'A reason is required to view these images.' },
+  recipient_not_authorised: { status: 403, fr: 'L’autorisation préfectorale de cette caméra ne désigne pas votre service comme destinataire des images.', en: 'This camera’s prefectoral authorisation does not name your service as a recipient of its images.' },
+  live_unavailable: { status: 503, fr: 'Image en direct indisponible : la caméra n’est pas reçue en ce moment.', en: 'Live picture unavailable: the camera is not being received right now.' },
+  playback_session_invalid: { status: 404, fr: 'Session de relecture inconnue ou expirée ; rouvrez la relecture.', en: 'Unknown or expired playback session; open the playback again.' },
+  footage_unavailable: { status: 404, fr: 'Aucune image enregistrée sur cette période.', en: 'No footage recorded in this period.' },
+  ptz_unsupported: { status: 409, fr: 'Cette caméra n’est pas orientable (pas de PTZ ONVIF).', en: 'This camera cannot be steered (no ONVIF PTZ).' },
+  ptz_locked: { status: 409, fr: 'La caméra est pilotée par un autre utilisateur.', en: 'The camera is controlled by another user.' },
+  ptz_taken_over: { status: 409, fr: 'Le pilotage de la caméra a été repris (prise de main).', en: 'Control of the camera was taken over.' },
+  ptz_camera_error: { status: 502, fr: 'La caméra n’a pas exécuté la commande PTZ.', en: 'The camera did not carry out the PTZ command.' },
+  ptz_tour_invalid: { status: 400, fr: 'Ronde virtuelle invalide : rien n’a été enregistré.', en: 'Invalid patrol tour: nothing was stored.' },
+  layout_invalid: { status: 400, fr: 'Disposition invalide : rien n’a été enregistré.', en: 'Invalid layout: nothing was stored.' },
+  wall_invalid: { status: 400, fr: 'Mur d’images invalide : rien n’a été enregistré.', en: 'Invalid video wall: nothing was stored.' },
 } as const satisfies Record<string, { status: number; fr: string; en: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { api, onSessionLost, setCsrfToken } from '../api/client.ts';
 import type { Me, Stage } from '../api/types.ts';
 import { EnrolScreen, RecoveryCodesScreen, SecondFactorScreen, SignInScreen } from '../features/auth/SignIn.tsx';
+import { WallKiosk } from '../features/live/WallKiosk.tsx';
 import { Shell } from '../features/shell/Shell.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/translate.ts';
@@ -78,7 +79,11 @@ export function App() {
       return <EnrolScreen onCodes={(codes) => setState({ phase: 'recoveryCodes', codes })} onCancel={() => void signOut()} />;
     case 'recoveryCodes':
       return <RecoveryCodesScreen codes={state.codes} onSaved={() => void refresh()} />;
-    case 'signedIn':
+    case 'signedIn': {
+      // The wall page of a big screen has no shell: /kiosk/wall/<id>.
+      const kiosk = /^\/kiosk\/wall\/([^/]+)$/.exec(window.location.pathname);
+      if (kiosk) return <WallKiosk me={state.me} wallId={decodeURIComponent(kiosk[1]!)} />;
       return <Shell me={state.me} onSignOut={() => void signOut()} />;
+    }
   }
 }

@@ -2,7 +2,7 @@
 // `actions` of GET /api/auth/me). Pure.
 import type { MessageKey } from '../i18n/translate.ts';
 
-export type Screen = 'cameras' | 'authorisations' | 'inventory' | 'users' | 'audit';
+export type Screen = 'live' | 'playback' | 'map' | 'walls' | 'cameras' | 'masks' | 'authorisations' | 'inventory' | 'users' | 'audit';
 
 export interface ScreenEntry {
   screen: Screen;
@@ -13,7 +13,12 @@ export interface ScreenEntry {
 }
 
 export const screenEntries: readonly ScreenEntry[] = [
+  { screen: 'live', path: '/live', label: 'nav.live', anyOf: ['image.live'] },
+  { screen: 'playback', path: '/playback', label: 'nav.playback', anyOf: ['image.playback'] },
+  { screen: 'walls', path: '/walls', label: 'nav.walls', anyOf: ['image.live'] },
   { screen: 'cameras', path: '/cameras', label: 'nav.cameras', anyOf: ['camera.read'] },
+  { screen: 'map', path: '/map', label: 'nav.map', anyOf: ['camera.read'] },
+  { screen: 'masks', path: '/masks', label: 'nav.masks', anyOf: ['mask.write'] },
   { screen: 'authorisations', path: '/authorisations', label: 'nav.authorisations', anyOf: ['authorisation.read'] },
   { screen: 'inventory', path: '/inventory', label: 'nav.inventory', anyOf: ['camera.import', 'camera.write', 'camera.export'] },
   { screen: 'users', path: '/users', label: 'nav.users', anyOf: ['user.read'] },

@@ -1,5 +1,7 @@
 // English: every French key, checked by the compiler (Record<MessageKey, string>) and by
 // i18n.test.ts (same placeholders, nothing left empty).
+import { liveMessages } from '../features/live/messages.ts';
+import { playbackMessages } from '../features/playback/messages.ts';
 import type { MessageKey } from './fr.ts';
 
 export const en: Record<MessageKey, string> = {
@@ -69,6 +71,11 @@ export const en: Record<MessageKey, string> = {
   'nav.inventory': 'Inventory',
   'nav.users': 'Users',
   'nav.audit': 'Audit log',
+  'nav.live': 'Live',
+  'nav.playback': 'Playback',
+  'nav.map': 'Map',
+  'nav.walls': 'Video wall',
+  'nav.masks': 'Masks',
   'nav.nothing': 'Your role gives access to no screen of this console.',
 
   'cameras.title': 'Cameras',
@@ -232,4 +239,6 @@ export const en: Record<MessageKey, string> = {
   'audit.intact': 'Chain intact: {rows} row(s) checked, no. {first} to {last}.',
   'audit.broken': 'Chain BROKEN at row {seq} ({kind}): {message}',
   'audit.export': 'Export as CSV',
+  ...liveMessages.en,
+  ...playbackMessages.en,
 };

@@ -1,5 +1,8 @@
 // French, the console's first language. Every key here must exist in en.ts (checked by the
 // compiler and by i18n.test.ts). `{name}` marks a value filled in by t().
+import { liveMessages } from '../features/live/messages.ts';
+import { playbackMessages } from '../features/playback/messages.ts';
+
 export const fr = {
   'app.name': 'Vigie',
   'app.tagline': 'Centre de supervision urbain',
@@ -67,6 +70,11 @@ export const fr = {
   'nav.inventory': 'Inventaire',
   'nav.users': 'Utilisateurs',
   'nav.audit': 'Journal d’audit',
+  'nav.live': 'Direct',
+  'nav.playback': 'Relecture',
+  'nav.map': 'Carte',
+  'nav.walls': 'Mur d’images',
+  'nav.masks': 'Masques',
   'nav.nothing': 'Votre rôle ne donne accès à aucun écran de cette console.',
 
   'cameras.title': 'Caméras',
@@ -230,6 +238,8 @@ export const fr = {
   'audit.intact': 'Chaîne intacte : {rows} ligne(s) vérifiée(s), n° {first} à {last}.',
   'audit.broken': 'Chaîne ROMPUE à la ligne {seq} ({kind}) : {message}',
   'audit.export': 'Exporter en CSV',
+  ...liveMessages.fr,
+  ...playbackMessages.fr,
 } as const;
 
 export type MessageKey = keyof typeof fr;

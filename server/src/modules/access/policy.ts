@@ -27,6 +27,8 @@ export const actions = [
   'settings.read', 'settings.write',
   'recording.read', 'storage.read', 'storage.write', 'mask.read', 'mask.write', 'hold.read', 'register.read',
   'image.live', 'image.playback', 'image.export', 'ptz.control', 'ptz.takeover',
+  // Console (issue 5): saved live layouts, video walls (configure, push), patrol tours.
+  'layout.write', 'wall.write', 'wall.push', 'ptz.tour.write',
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -42,16 +44,16 @@ const grants: Record<Role, readonly Action[]> = {
     // integrator draws them on the live picture, LEGAL 4), the statutory register.
     'recording.read', 'storage.read', 'storage.write', 'mask.read', 'mask.write', 'register.read',
     // Administrators see live images only to configure cameras (LEGAL 1), never recordings.
-    'image.live', 'ptz.control',
+    'image.live', 'ptz.control', 'layout.write', 'wall.write', 'wall.push', 'ptz.tour.write',
   ],
   supervisor: [
     'commune.read', 'site.read', 'camera.read', 'camera.export', 'authorisation.read', 'user.read', 'audit.read', 'audit.export', 'audit.verify',
     'settings.read', 'recording.read', 'storage.read', 'mask.read', 'hold.read', 'register.read',
-    'image.live', 'image.playback', 'image.export', 'ptz.control',
+    'image.live', 'image.playback', 'image.export', 'ptz.control', 'layout.write', 'wall.write', 'wall.push', 'ptz.tour.write',
   ],
-  operator: ['commune.read', 'site.read', 'camera.read', 'recording.read', 'hold.read', 'image.live', 'image.playback', 'image.export', 'ptz.control'],
-  police: ['commune.read', 'site.read', 'camera.read', 'image.live', 'ptz.control', 'ptz.takeover'],
-  partner: ['commune.read', 'site.read', 'camera.read', 'image.live'],
+  operator: ['commune.read', 'site.read', 'camera.read', 'recording.read', 'hold.read', 'image.live', 'image.playback', 'image.export', 'ptz.control', 'layout.write', 'wall.push', 'ptz.tour.write'],
+  police: ['commune.read', 'site.read', 'camera.read', 'image.live', 'ptz.control', 'ptz.takeover', 'layout.write'],
+  partner: ['commune.read', 'site.read', 'camera.read', 'image.live', 'layout.write'],
   auditor: [
     'commune.read', 'site.read', 'camera.read', 'authorisation.read', 'user.read', 'audit.read', 'audit.export', 'audit.verify', 'settings.read',
     'recording.read', 'storage.read', 'mask.read', 'hold.read', 'register.read',

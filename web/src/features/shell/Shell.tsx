@@ -11,6 +11,11 @@ import { AuditPage } from '../audit/AuditPage.tsx';
 import { AuthorisationsPage } from '../authorisations/AuthorisationsPage.tsx';
 import { CamerasPage } from '../cameras/CamerasPage.tsx';
 import { InventoryPage } from '../inventory/InventoryPage.tsx';
+import { LivePage } from '../live/LivePage.tsx';
+import { WallsPage } from '../live/WallsPage.tsx';
+import { MapPage } from '../map/MapPage.tsx';
+import { MaskEditorPage } from '../masks/MaskEditorPage.tsx';
+import { PlaybackPage } from '../playback/PlaybackPage.tsx';
 import { UsersPage } from '../users/UsersPage.tsx';
 import { CommunesContext } from './communes.tsx';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
@@ -102,6 +107,11 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut(): void }) {
         </nav>
         <main id="main" className="content" tabIndex={-1}>
           {!current && <p className="muted">{t('nav.nothing')}</p>}
+          {current?.screen === 'live' && <LivePage me={me} />}
+          {current?.screen === 'playback' && <PlaybackPage me={me} />}
+          {current?.screen === 'map' && <MapPage me={me} />}
+          {current?.screen === 'walls' && <WallsPage me={me} />}
+          {current?.screen === 'masks' && <MaskEditorPage me={me} />}
           {current?.screen === 'cameras' && <CamerasPage me={me} />}
           {current?.screen === 'authorisations' && <AuthorisationsPage />}
           {current?.screen === 'inventory' && <InventoryPage me={me} />}
@@ -115,6 +125,11 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut(): void }) {
 
 function NavIcon({ screen }: { screen: Screen }) {
   const paths: Record<Screen, string> = {
+    live: 'M3 5h8v6H3zM13 5h8v6h-8zM3 13h8v6H3zM13 13h8v6h-8z',
+    playback: 'M12 3a9 9 0 1 0 9 9M12 7v5l3 2M21 3v6h-6',
+    map: 'M9 4 3 6v14l6-2 6 2 6-2V4l-6 2zM9 4v14M15 6v14',
+    walls: 'M2 4h20v12H2zM8 20h8M12 16v4',
+    masks: 'M4 5h16v14H4zM8 9h5v5H8z',
     cameras: 'M3 7h12l4-3v14l-4-3H3z',
     authorisations: 'M6 3h9l4 4v14H6zM9 12h7M9 16h7M9 8h4',
     inventory: 'M4 5h16M4 12h16M4 19h16M8 3v4M14 10v4M10 17v4',

@@ -1,0 +1,9 @@
+// Video walls (issue 5): placeholder until its screen lands.
+import type { Me } from '../../api/types.ts';
+import { useI18n } from '../../i18n/i18n.tsx';
+
+export function WallsPage({ me }: { me: Me }) {
+  const { t } = useI18n();
+  void me;
+  return <section><h1 id="page-title" tabIndex={-1}>{t('nav.walls')}</h1></section>;
+}
