@@ -26,6 +26,10 @@ import { registerHealthRoutes } from './modules/health/health.routes.ts';
 import { registerSettingsRoutes } from './modules/settings/settings.routes.ts';
 import { registerSiteRoutes } from './modules/sites/sites.routes.ts';
 import { registerHoldRoutes, registerMaskRoutes, registerRecordingRoutes } from './modules/recording/index.ts';
+import { registerPtzRoutes } from './modules/ptz/index.ts';
+import { registerConsoleRoutes } from './modules/console/index.ts';
+import { registerPlaybackRoutes } from './modules/playback/index.ts';
+import { registerLiveRoutes } from './modules/live/index.ts';
 import type { Services } from './services.ts';
 import { version } from './version.ts';
 
@@ -90,8 +94,12 @@ export async function buildApp(deps: AppDependencies): Promise<VigieApp> {
   registerRecordingRoutes(app, services);
   registerHoldRoutes(app, services);
   registerMaskRoutes(app, services);
+  registerPtzRoutes(app, services);
+  registerPlaybackRoutes(app, services);
+  registerConsoleRoutes(app, services, config);
   registerCameraRoutes(app, services);
-  await registerWebConsole(app);
+  await registerLiveRoutes(app, services);
+  await registerWebConsole(app, { imageOrigins: config.map.tileOrigin ? [config.map.tileOrigin] : [] });
 
   await app.ready();
   const vigieApp = app as unknown as VigieApp;

@@ -38,7 +38,48 @@ const environmentSchema = z.object({
   VIGIE_RECONCILE_SECONDS: z.coerce.number().int().min(5).max(3600).default(30),
   VIGIE_PURGE_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60),
   VIGIE_SPACE_CHECK_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
+  // The console's map (issue 5): no tiles by default, the map then shows cameras on a blank ground.
+  VIGIE_MAP_TILE_URL: z.string().trim().optional().transform((value, context) => parseTileUrl(value || undefined, context)),
+  VIGIE_MAP_ATTRIBUTION: z.string().trim().max(500).optional().transform((value) => value || null),
+  VIGIE_MAP_CENTER: z.string().trim().optional().transform((value, context) => parseMapCenter(value || undefined, context)),
 });
+
+/** Map tiles: an `https://…/{z}/{x}/{y}.png` template (http only on loopback), and the origin the console's CSP must allow. */
+function parseTileUrl(value: string | undefined, context: z.RefinementCtx): { url: string; origin: string } | null {
+  if (value === undefined) return null;
+  const problem = (message: string) => {
+    context.addIssue({ code: 'custom', message });
+    return z.NEVER;
+  };
+  if (!['{z}', '{x}', '{y}'].every((placeholder) => value.includes(placeholder))) return problem('a tile URL template with {z}, {x} and {y}');
+  let parsed: URL;
+  try {
+    parsed = new URL(value.replaceAll('{s}', 'a').replace(/\{[a-z]+\}/g, '0'));
+  } catch {
+    return problem('not a URL');
+  }
+  const loopback = /^(127\.|localhost$|\[::1\]$)/.test(parsed.hostname);
+  if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && loopback)) return problem('https:// required (http:// only on loopback)');
+  if (parsed.username || parsed.password) return problem('no credentials in the tile URL');
+  const host = value.slice(value.indexOf('//') + 2).split('/')[0]!;
+  // {s} (subdomains a, b, c) is allowed only as the leftmost label: the CSP then allows *.rest.
+  if (host.includes('{s}') && !/^\{s\}\.[^{}]+$/.test(host)) return problem('{s} only as the first label of the host');
+  const bareHost = host.replace(/^\{s\}\./, '');
+  if (!/^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\])(:\d{1,5})?$/.test(bareHost)) return problem('a plain host name (placeholders only in the path, or a leading {s}.)');
+  const origin = `${parsed.protocol}//${host.startsWith('{s}.') ? `*.${bareHost}` : bareHost}`.toLowerCase();
+  return { url: value, origin };
+}
+
+function parseMapCenter(value: string | undefined, context: z.RefinementCtx): { latitude: number; longitude: number } | null {
+  if (value === undefined) return null;
+  const match = /^(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)$/.exec(value);
+  const [latitude, longitude] = match ? [Number(match[1]), Number(match[2])] : [Number.NaN, Number.NaN];
+  if (!(Math.abs(latitude) <= 90 && Math.abs(longitude) <= 180)) {
+    context.addIssue({ code: 'custom', message: '"latitude,longitude" in degrees, e.g. 45.19,5.72' });
+    return z.NEVER;
+  }
+  return { latitude, longitude };
+}
 
 /** What a process runs: the HTTP API, the recorders (with their purge and space monitor), the background jobs. */
 export const processRoles = ['api', 'recorder', 'worker'] as const;
@@ -68,6 +109,13 @@ export interface Config {
   readonly reconcileIntervalMs: number;
   readonly purgeIntervalMs: number;
   readonly spaceCheckIntervalMs: number;
+  /** The console's map: tile template and the origin its CSP allows, attribution, initial centre (null: fit the cameras). */
+  readonly map: {
+    readonly tileUrl: string | null;
+    readonly tileOrigin: string | null;
+    readonly attribution: string | null;
+    readonly center: { readonly latitude: number; readonly longitude: number } | null;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -108,5 +156,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     reconcileIntervalMs: env.VIGIE_RECONCILE_SECONDS * 1000,
     purgeIntervalMs: env.VIGIE_PURGE_INTERVAL_MINUTES * 60_000,
     spaceCheckIntervalMs: env.VIGIE_SPACE_CHECK_SECONDS * 1000,
+    map: Object.freeze({
+      tileUrl: env.VIGIE_MAP_TILE_URL?.url ?? null, tileOrigin: env.VIGIE_MAP_TILE_URL?.origin ?? null,
+      attribution: env.VIGIE_MAP_ATTRIBUTION, center: env.VIGIE_MAP_CENTER,
+    }),
   });
 }

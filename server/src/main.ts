@@ -6,6 +6,7 @@ import type { Config } from './config.ts';
 import { systemActor } from './modules/audit/audit.types.ts';
 import { join } from 'node:path';
 import { MaskImageStore, RecordingRole, type RecordingRoleOptions } from './modules/recording/index.ts';
+import { createPatrolRunner, type PatrolRunner } from './modules/ptz/index.ts';
 import type { ProcessLog } from './platform/processes.ts';
 import { stderrLog } from './platform/log.ts';
 import { openRuntime, type Runtime } from './runtime.ts';
@@ -52,10 +53,12 @@ export async function startServer(config: Config, options: { onListening?: (url:
   let app: Awaited<ReturnType<typeof buildApp>> | null = null;
   let recording: RecordingRole | null = null;
   let url: string | null = null;
+  let patrol: PatrolRunner | null = null;
   try {
     if (config.roles.includes('recorder')) {
       recording = createRecordingRole(runtime, config, log);
       services.recording.useLiveFacts(recording);
+      services.live.useRecorder(recording);
       await recording.start();
     }
     if (config.roles.includes('worker')) {
@@ -66,15 +69,21 @@ export async function startServer(config: Config, options: { onListening?: (url:
       every(3_600_000, 'register of recordings made', () => services.recordedDays.run());
       // LEGAL 4: masks checked in force on recorded frames (in-camera masks especially).
       every(3_600_000, 'privacy mask check', () => services.maskCheck.run());
+      // Playback sessions with no fetch for 5 minutes end by themselves, their stop audited.
+      every(60_000, 'idle playback sessions', () => services.playback.closeIdle());
       await services.recordedDays.run().catch((error: unknown) => log.warn({ error: String(error) }, 'register of recordings made failed'));
     }
     if (config.roles.includes('api')) {
       app = await buildApp({ config, database: runtime.database, clock: runtime.clock, services });
       url = await app.listen({ host: config.host, port: config.port });
       options.onListening?.(url);
+      // Patrol tours (virtual patrol) move PTZ cameras between presets; the control lock arbitrates between API processes.
+      patrol = createPatrolRunner(services.ptz, services.ptzTours, runtime.clock, { log });
+      patrol.start();
     }
   } catch (error) {
     for (const timer of timers) clearInterval(timer);
+    await patrol?.stop().catch(() => undefined);
     await recording?.stop().catch(() => undefined);
     await app?.close().catch(() => undefined);
     await runtime.close();
@@ -85,6 +94,7 @@ export async function startServer(config: Config, options: { onListening?: (url:
   const stop = () => {
     stopping ??= (async () => {
       for (const timer of timers) clearInterval(timer);
+      await patrol?.stop();
       await app?.close();
       await recording?.stop();
       await runtime.close();

@@ -18,6 +18,13 @@ import {
   StorageRepository, StorageService,
 } from './modules/recording/index.ts';
 import { TechnicalEventsService } from './modules/technical-events/index.ts';
+import { PtzRepository, PtzService, PtzToursService } from './modules/ptz/index.ts';
+import { OnvifPtzClient } from './platform/onvif/index.ts';
+import { ConsoleRepository, LayoutsService, WallsService } from './modules/console/index.ts';
+import { databaseMasks, PlaybackRepository, PlaybackService } from './modules/playback/index.ts';
+import { MaskImageStore } from './modules/recording/index.ts';
+import { LiveService } from './modules/live/index.ts';
+import { join } from 'node:path';
 import type { ProcessLog } from './platform/processes.ts';
 
 export interface ServiceDependencies {
@@ -56,10 +63,29 @@ export function createServices(deps: ServiceDependencies) {
   });
   const masksRepository = new MasksRepository(db, database.dialect);
   const masks = new MasksService(db, masksRepository, audit, clock, recordingInventory);
+  const ptzRepository = new PtzRepository(db, database.dialect);
+  const ptz = new PtzService({ db, repository: ptzRepository, audit, clock, cameras, device: new OnvifPtzClient(), log });
+  const consoleRepository = new ConsoleRepository(db);
+  const playback = new PlaybackService({
+    db, repository: new PlaybackRepository(db), audit, clock, cameras, footage: recordingRepository, volumes: () => storage.storageVolumes(), log,
+    masks: databaseMasks(masksRepository, new MaskImageStore(join(config.dataDir, 'playback-masks'))),
+    // The recorder picks a mask change up at its next reconcile: until then it may still cut unmasked segments.
+    maskTakesEffectMs: config.reconcileIntervalMs + 15_000,
+  });
   return {
     audit,
     technicalEvents,
     masks,
+    ptz,
+    ptzTours: new PtzToursService(db, ptzRepository, audit, clock, cameras),
+    playback,
+    // Live viewing; the recorder role of the process is given by main.ts (useRecorder). Same mask images as the recorder's.
+    live: new LiveService({
+      clock, audit, cameras, log, masks, maskImages: new MaskImageStore(join(config.dataDir, 'masks')),
+      recipientsOf: async (cameraId) => (await authorisations.coverage([cameraId])).get(cameraId)?.recipients ?? [],
+    }),
+    layouts: new LayoutsService(db, consoleRepository, audit, clock, cameras),
+    walls: new WallsService(db, consoleRepository, audit, clock, cameras),
     maskCheck: new MaskCheck({
       db, repository: masksRepository, masks, footage: recordingRepository, volumes: () => storage.storageVolumes(), audit, clock, log,
       onTechnicalEvent: (event) => technicalEvents.raise(event),

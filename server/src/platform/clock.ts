@@ -5,20 +5,25 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
-/** A clock tests can set and advance. */
+/**
+ * A clock tests can set and advance. A running one also flows with real time from the instant
+ * it was last set (end-to-end tests with real processes, which still move it to prove expiry).
+ */
 export class ManualClock implements Clock {
   private current: Date;
-  constructor(start: Date | string = '2026-11-23T10:00:00.000Z') {
+  private setAtMs = Date.now();
+  constructor(start: Date | string = '2026-11-23T10:00:00.000Z', private readonly options: { running?: boolean } = {}) {
     this.current = new Date(start);
   }
   now(): Date {
-    return new Date(this.current);
+    return new Date(this.current.getTime() + (this.options.running ? Date.now() - this.setAtMs : 0));
   }
   set(at: Date | string): void {
     this.current = new Date(at);
+    this.setAtMs = Date.now();
   }
   advance(milliseconds: number): void {
-    this.current = new Date(this.current.getTime() + milliseconds);
+    this.set(new Date(this.now().getTime() + milliseconds));
   }
 }
 

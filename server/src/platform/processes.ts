@@ -20,7 +20,10 @@ export interface SpawnedChild {
   onStderr(listener: (chunk: Buffer) => void): void;
   /** Called once: when the process has exited and its pipes are closed, or failed to start. */
   onExit(listener: (code: number | null, signal: NodeJS.Signals | null, error?: Error) => void): void;
-  writeStdin(text: string): void;
+  /** Text (ffmpeg's `q`) or media bytes piped in (live remux). */
+  writeStdin(data: string | Uint8Array): void;
+  /** Bytes written to stdin the child has not read yet (backpressure of piped media). */
+  stdinBufferedBytes?(): number;
   kill(signal: NodeJS.Signals): void;
 }
 
@@ -50,7 +53,8 @@ export const nodeSpawner: Spawner = (command, args, options) => {
     onStdout: (listener) => child.stdout.on('data', listener),
     onStderr: (listener) => child.stderr.on('data', listener),
     onExit: (listener) => { exitListener = listener; },
-    writeStdin: (text) => { if (child.stdin.writable) child.stdin.write(text); },
+    writeStdin: (data) => { if (child.stdin.writable) child.stdin.write(data); },
+    stdinBufferedBytes: () => child.stdin.writableLength,
     // Signals go to this child's own PID only (ChildProcess.kill), never to a name or a group.
     kill: (signal) => { if (child.exitCode === null && child.signalCode === null) child.kill(signal); },
   };
@@ -200,6 +204,18 @@ export class SupervisedProcess {
 
   get pid(): number | undefined {
     return this.child?.pid;
+  }
+
+  /** Feeds the running child's stdin (media piped in); false when no child runs. */
+  writeStdin(data: Uint8Array): boolean {
+    if (!this.child || this.state !== 'running') return false;
+    this.child.writeStdin(data);
+    return true;
+  }
+
+  /** What the running child has not read yet from its stdin (0 when none runs). */
+  stdinBufferedBytes(): number {
+    return this.child?.stdinBufferedBytes?.() ?? 0;
   }
 
   start(): void {

@@ -23,11 +23,11 @@ export interface TestContext {
   close(): Promise<void>;
 }
 
-export async function createTestContext(dialect: Dialect, options: { clockStart?: string; env?: Record<string, string> } = {}): Promise<TestContext> {
+export async function createTestContext(dialect: Dialect, options: { clockStart?: string; env?: Record<string, string>; clockRunning?: boolean } = {}): Promise<TestContext> {
   const dataDir = mkdtempSync(join(tmpdir(), 'vigie-test-'));
   const config = loadConfig({ VIGIE_DATA_DIR: dataDir, VIGIE_LOG_LEVEL: 'silent', ...options.env });
   const database = await createTestDatabase(dialect, { directory: dataDir });
-  const clock = new ManualClock(options.clockStart ?? '2026-11-23T10:00:00.000Z');
+  const clock = new ManualClock(options.clockStart ?? '2026-11-23T10:00:00.000Z', { running: options.clockRunning });
   const secrets = createSecretBox(loadOrCreateSecretKey(config.secretKeyFile));
   const services = createServices({ config, database: database.handle, clock, secrets });
   const app = await buildApp({ config, database: database.handle, clock, services });

@@ -118,3 +118,30 @@ export interface AuditRecord {
 export interface AuditPage { records: AuditRecord[]; total: number }
 
 export interface AuditVerification { ok: boolean; rowsChecked: number; firstSeq: number; lastSeq: number; problem: { kind: string; seq: number; message: string } | null }
+
+// Playback, map and masks (issue 5).
+export interface RecordedTimeline {
+  cameraId: string;
+  from: string;
+  to: string;
+  recordedSeconds: number;
+  recorded: { from: string; to: string }[];
+  gaps: { from: string; to: string; reason: string | null }[];
+  holds: { from: string; to: string; id: string; procedureReference: string | null }[];
+}
+
+export interface TechnicalEvent { id: number; at: string; severity: string; code: string; communeInsee: string | null; cameraId: string | null; volume: string | null; message: string; details: Record<string, unknown> }
+
+export interface PlaybackSegment { id: string | number; start: string; end: string; durationSeconds: number; bytes: number; url: string }
+
+export interface PlaybackSession { playbackId: string; cameraId: string; from: string; to: string; expiresAt: string; segments: PlaybackSegment[]; gaps: { from: string; to: string; reason: string | null }[] }
+
+export interface MapConfig { tileUrl: string | null; attribution: string | null; center: { latitude: number; longitude: number } | null }
+
+export interface Site { id: string; communeInsee: string; name: string; kind: string; address: string | null; latitude: number | null; longitude: number | null }
+
+export type MaskMode = 'in_camera' | 'server';
+
+export interface PrivacyMask { id: string; cameraId: string; communeInsee: string; presetToken: string | null; name: string; polygons: [number, number][][]; createdAt: string; createdBy: string; updatedAt: string; updatedBy: string }
+
+export interface CameraMasks { cameraId: string; communeInsee: string; mode: MaskMode; modeChosen: boolean; masks: PrivacyMask[] }

@@ -28,7 +28,7 @@ export interface AuditEntry {
 }
 
 /** Image accesses later modules record (LEGAL 10): live, playback, export, PTZ. */
-export type ImageAccessKind = 'live.start' | 'live.stop' | 'playback' | 'export' | 'ptz.take' | 'ptz.release' | 'snapshot';
+export type ImageAccessKind = 'live.start' | 'live.stop' | 'playback' | 'playback.stop' | 'export' | 'ptz.take' | 'ptz.release' | 'snapshot';
 
 export interface AuditSearch {
   from?: string;

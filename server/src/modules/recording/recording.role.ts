@@ -69,6 +69,7 @@ export class RecordingRole implements LiveRecordingFacts {
   private inventory = new Map<string, CameraView>();
   private sites = new Map<string, string>();
   private stopped = false;
+  private readonly stateListeners = new Set<(change: RecorderStateChange) => void>();
 
   constructor(private readonly deps: RecordingRoleDeps, private readonly options: RecordingRoleOptions) {
     this.log = deps.log ?? silentLog;
@@ -80,7 +81,16 @@ export class RecordingRole implements LiveRecordingFacts {
       credentials: (cameraId) => deps.cameras.streamCredentials(cameraId),
       createRecorder: (camera, inventory) => this.createRecorder(camera, inventory),
       writeMaskImage: deps.maskImages ? (camera, mask) => deps.maskImages!.write(camera.id, mask) : undefined,
-      onState: (change) => void this.onState(change),
+      onState: (change) => {
+        for (const listener of this.stateListeners) {
+          try {
+            listener(change);
+          } catch (error) {
+            this.log.warn({ camera: change.cameraId, error: String(error) }, 'state listener failed');
+          }
+        }
+        void this.onState(change);
+      },
       log: this.log,
     });
   }
@@ -91,6 +101,12 @@ export class RecordingRole implements LiveRecordingFacts {
 
   quality(cameraId: string) {
     return this.qualityMonitor.of(cameraId);
+  }
+
+  /** Every camera state change (live viewers are told); returns how to stop listening. */
+  onStateChange(listener: (change: RecorderStateChange) => void): () => void {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
   }
 
   viewers(cameraId: string): number {

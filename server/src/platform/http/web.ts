@@ -11,29 +11,40 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 /** web/dist of this checkout. */
 export const defaultWebRoot = fileURLToPath(new URL('../../../../web/dist', import.meta.url));
 
+/** An origin a CSP source list may name: scheme, host (a leading `*.` allowed), port; nothing that could end the directive. */
+const cspOrigin = /^https?:\/\/(\*\.)?([a-z0-9-]+\.)*[a-z0-9-]+(:\d{1,5})?$|^https?:\/\/\[[0-9a-f:]+\](:\d{1,5})?$/;
+
 /**
  * What Vite's build needs: module scripts and stylesheets from our origin, nothing inline.
- * Images and media may come from blob: (live video and snapshots, later); no other origin.
+ * Images and media may come from blob: (live video and snapshots); images also from the map's
+ * tile server when one is configured (`imageOrigins`, VIGIE_MAP_TILE_URL); no other origin.
  */
-export const consoleContentSecurityPolicy = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data: blob:",
-  "media-src 'self' blob:",
-  "connect-src 'self'",
-  "font-src 'self'",
-  "worker-src 'self' blob:",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+export function contentSecurityPolicy(options: { imageOrigins?: readonly string[] } = {}): string {
+  const imageOrigins = options.imageOrigins ?? [];
+  for (const origin of imageOrigins) if (!cspOrigin.test(origin)) throw new Error(`not an origin a CSP may name: ${origin}`);
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    ["img-src 'self' data: blob:", ...imageOrigins].join(' '),
+    "media-src 'self' blob:",
+    "connect-src 'self'",
+    "font-src 'self'",
+    "worker-src 'self' blob:",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+export const consoleContentSecurityPolicy = contentSecurityPolicy();
 
 /** Headers of every console HTML page. `frameable` is for the video wall, later. */
-export function htmlSecurityHeaders(options: { frameable?: boolean } = {}): Record<string, string> {
+export function htmlSecurityHeaders(options: { frameable?: boolean; imageOrigins?: readonly string[] } = {}): Record<string, string> {
+  const policy = contentSecurityPolicy({ imageOrigins: options.imageOrigins });
   return {
-    'content-security-policy': options.frameable ? consoleContentSecurityPolicy.replace("frame-ancestors 'none'", "frame-ancestors 'self'") : consoleContentSecurityPolicy,
+    'content-security-policy': options.frameable ? policy.replace("frame-ancestors 'none'", "frame-ancestors 'self'") : policy,
     ...(options.frameable ? {} : { 'x-frame-options': 'DENY' }),
     'referrer-policy': 'no-referrer',
     'x-content-type-options': 'nosniff',
@@ -65,8 +76,9 @@ function isFile(path: string): boolean {
   }
 }
 
-export async function registerWebConsole(app: FastifyInstance, options: { root?: string } = {}): Promise<void> {
+export async function registerWebConsole(app: FastifyInstance, options: { root?: string; imageOrigins?: readonly string[] } = {}): Promise<void> {
   const root = options.root ?? defaultWebRoot;
+  const headers = htmlSecurityHeaders({ imageOrigins: options.imageOrigins });
   const indexFile = join(root, 'index.html');
 
   const sendIndex = (reply: FastifyReply) => {
@@ -76,7 +88,7 @@ export async function registerWebConsole(app: FastifyInstance, options: { root?:
         'x-frame-options': 'DENY', 'referrer-policy': 'no-referrer', 'x-content-type-options': 'nosniff', 'cache-control': 'no-cache',
       }).type('text/html; charset=utf-8').send(notBuiltPage);
     }
-    return reply.headers(htmlSecurityHeaders()).sendFile('index.html', root, { maxAge: 0, immutable: false, dotfiles: 'deny' });
+    return reply.headers(headers).sendFile('index.html', root, { maxAge: 0, immutable: false, dotfiles: 'deny' });
   };
 
   const serve = async (request: FastifyRequest, reply: FastifyReply) => {

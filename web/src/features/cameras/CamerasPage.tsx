@@ -1,20 +1,21 @@
 // Cameras: the tree (commune -> site -> camera) with search and states, the selected camera's
-// record, and the place where live video will appear once the recorder lands.
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+// record and its live picture.
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../../api/client.ts';
 import type { Camera, CameraPosition, CameraReferenceLists, Labelled, Me } from '../../api/types.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { formatCalendarDate, formatParisDateTime } from '../../lib/dates.ts';
 import { ErrorNotice, Loading, PageHeader, StateBadge, useLoad, VmsBadge } from '../../ui.tsx';
-import { useCommuneName, useCommunes } from '../shell/communes.tsx';
-import { buildTree, moveInTree, visibleRows, type TreeKey, type VisibleRow } from './tree.ts';
+import { LiveVideo } from '../live/LiveVideo.tsx';
+import { useLiveReason } from '../live/reason.tsx';
+import { useCommuneName } from '../shell/communes.tsx';
+import { CameraTree } from './CameraTree.tsx';
+import { cameraMatches } from './tree.ts';
 
 const refreshMs = 20_000;
-const treeKeys = new Set<string>(['ArrowDown', 'ArrowUp', 'ArrowRight', 'ArrowLeft', 'Home', 'End']);
 
 export function CamerasPage({ me }: { me: Me }) {
   const { t } = useI18n();
-  const communes = useCommunes();
   // Timed refreshes are marked as background calls: an unattended screen still reaches its idle expiry.
   const refreshing = useRef(false);
   const cameras = useLoad(() => {
@@ -24,11 +25,7 @@ export function CamerasPage({ me }: { me: Me }) {
   }, []);
   const lists = useLoad(() => api<CameraReferenceLists>('GET', '/api/cameras/reference-lists'), []);
   const [query, setQuery] = useState('');
-  const [expanded, setExpanded] = useState<Set<string> | null>(null);
-  const [focused, setFocused] = useState<string | null>(null);
   const [selectedId, setSelectedId] = useState<string | null>(null);
-  const searchRef = useRef<HTMLInputElement>(null);
-  const treeRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
     // States refresh while the screen is on view; a hidden tab asks nothing.
@@ -40,75 +37,9 @@ export function CamerasPage({ me }: { me: Me }) {
     return () => window.clearInterval(timer);
   }, [cameras.reload]);
 
-  // `/` focuses the search from anywhere on the page, except while typing.
-  useEffect(() => {
-    const onKey = (event: globalThis.KeyboardEvent) => {
-      const target = event.target as HTMLElement | null;
-      const typing = target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.tagName === 'SELECT' || target.isContentEditable);
-      if (event.key === '/' && !typing && !event.ctrlKey && !event.metaKey && !event.altKey) {
-        event.preventDefault();
-        searchRef.current?.focus();
-        searchRef.current?.select();
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, []);
-
   const all = cameras.data ?? [];
-  const tree = useMemo(() => buildTree(all, communes, query), [all, communes, query]);
-  // Small centres open fully; large ones show their communes first.
-  const openKeys = useMemo(() => expanded ?? new Set(all.length <= 300 ? tree.flatMap((commune) => [commune.key, ...commune.sites.map((site) => site.key)]) : tree.map((commune) => commune.key)), [expanded, all.length, tree]);
-  const rows = useMemo(() => visibleRows(tree, openKeys, query.trim().length > 0), [tree, openKeys, query]);
-  const shown = tree.reduce((count, commune) => count + commune.cameraCount, 0);
+  const shown = useMemo(() => all.filter((camera) => cameraMatches(camera, query)).length, [all, query]);
   const selected = all.find((camera) => camera.id === selectedId) ?? null;
-  const focusKey = rows.some((row) => row.key === focused) ? focused : rows[0]?.key ?? null;
-
-  const focusRow = (key: string | null) => {
-    setFocused(key);
-    if (key) setTimeout(() => treeRef.current?.querySelector<HTMLElement>(`[data-key="${CSS.escape(key)}"]`)?.focus(), 0);
-  };
-
-  const toggle = (key: string, open?: boolean) => {
-    const next = new Set(openKeys);
-    if (open ?? !next.has(key)) next.add(key);
-    else next.delete(key);
-    setExpanded(next);
-  };
-
-  const activate = (row: VisibleRow) => {
-    if (row.kind === 'camera') setSelectedId(row.camera.id);
-    else toggle(row.key);
-    setFocused(row.key);
-  };
-
-  const onTreeKey = (event: KeyboardEvent<HTMLDivElement>) => {
-    if (treeKeys.has(event.key)) {
-      event.preventDefault();
-      const move = moveInTree(rows, focusKey, event.key as TreeKey);
-      if (move.open) toggle(move.open, true);
-      if (move.close) toggle(move.close, false);
-      focusRow(move.focus);
-      const row = rows.find((candidate) => candidate.key === move.focus);
-      if (row?.kind === 'camera') setSelectedId(row.camera.id);
-    } else if (event.key === 'Enter' || event.key === ' ') {
-      event.preventDefault();
-      const row = rows.find((candidate) => candidate.key === focusKey);
-      if (row) activate(row);
-    }
-  };
-
-  const onSearchKey = (event: KeyboardEvent<HTMLInputElement>) => {
-    if (event.key === 'ArrowDown' || event.key === 'Enter') {
-      event.preventDefault();
-      const firstCamera = rows.find((row) => row.kind === 'camera');
-      const target = event.key === 'Enter' && firstCamera ? firstCamera : rows[0];
-      if (target?.kind === 'camera') setSelectedId(target.camera.id);
-      focusRow(target?.key ?? null);
-    } else if (event.key === 'Escape') {
-      setQuery('');
-    }
-  };
 
   return (
     <div className="cameras-page">
@@ -117,57 +48,15 @@ export function CamerasPage({ me }: { me: Me }) {
       </PageHeader>
       <div className="split">
         <section className="panel tree-panel" aria-label={t('cameras.tree')}>
-          <div className="search">
-            <input
-              ref={searchRef} type="search" className="search-input" placeholder={t('cameras.search')} aria-label={t('cameras.search')}
-              aria-keyshortcuts="/" value={query} onChange={(event) => setQuery(event.target.value)} onKeyDown={onSearchKey}
-            />
-            <kbd className="search-key" aria-hidden="true">/</kbd>
-          </div>
-          <p className="hint">{t('cameras.searchHint')}</p>
-          {cameras.loading && !cameras.data && <Loading />}
-          {Boolean(cameras.error) && <ErrorNotice error={cameras.error} onRetry={cameras.reload} />}
-          {cameras.data && all.length === 0 && <p className="muted">{t('cameras.none')}</p>}
-          {cameras.data && all.length > 0 && rows.length === 0 && <p className="muted">{t('cameras.noMatch')}</p>}
-          {rows.length > 0 && (
-            <div className="tree" role="tree" aria-label={t('cameras.tree')} ref={treeRef} onKeyDown={onTreeKey}>
-              {rows.map((row) => (
-                <TreeRow
-                  key={row.key} row={row} focusable={row.key === focusKey} selected={row.kind === 'camera' && row.camera.id === selectedId}
-                  onActivate={() => activate(row)} onFocus={() => setFocused(row.key)}
-                />
-              ))}
-            </div>
-          )}
+          <CameraTree
+            cameras={cameras.data} loading={cameras.loading} error={cameras.error} onRetry={cameras.reload} query={query} onQuery={setQuery}
+            selectedId={selectedId} onActivate={(camera) => setSelectedId(camera.id)} followFocus
+          />
         </section>
         <section className="detail-panel" aria-label={t('cameras.details')}>
           {selected ? <CameraDetail camera={selected} lists={lists.data} me={me} /> : <div className="panel empty-detail"><p className="muted">{t('cameras.selectOne')}</p></div>}
         </section>
       </div>
-    </div>
-  );
-}
-
-function TreeRow({ row, focusable, selected, onActivate, onFocus }: { row: VisibleRow; focusable: boolean; selected: boolean; onActivate(): void; onFocus(): void }) {
-  const common = {
-    role: 'treeitem', 'aria-level': row.level, tabIndex: focusable ? 0 : -1, 'data-key': row.key,
-    onClick: onActivate, onFocus,
-  } as const;
-  if (row.kind === 'camera') {
-    return (
-      <div {...common} aria-selected={selected} className={`tree-row level-3${selected ? ' selected' : ''}`} data-state={row.camera.state}>
-        <span className={`dot state-${row.camera.state}`} aria-hidden="true" />
-        <span className="tree-label">{row.camera.name}</span>
-        <StateBadge state={row.camera.state} />
-      </div>
-    );
-  }
-  const count = row.kind === 'commune' ? row.node.cameraCount : row.node.cameras.length;
-  return (
-    <div {...common} aria-expanded={row.expanded} className={`tree-row level-${row.level} branch`}>
-      <span className={`chevron${row.expanded ? ' open' : ''}`} aria-hidden="true">▸</span>
-      <span className="tree-label">{row.node.name}</span>
-      <span className="count">{count}</span>
     </div>
   );
 }
@@ -189,11 +78,14 @@ function CameraDetail({ camera, lists, me }: { camera: Camera; lists: CameraRefe
           <h2>{camera.name}</h2>
           <StateBadge state={camera.state} />
         </div>
-        <div className="live-placeholder" role="note" aria-label={t('cameras.live')}>
-          <svg viewBox="0 0 24 24" aria-hidden="true" className="live-icon"><path d="M3 7h12l4-3v14l-4-3H3z" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinejoin="round" /></svg>
-          <p>{t('cameras.livePlaceholder')}</p>
-          {!canSeeImages && me.imageAccess.code !== 'forbidden' && <p className="warning-text">{t('cameras.liveBlocked')}</p>}
-        </div>
+        {canSeeImages && me.actions.includes('image.live') ? (
+          <CameraLive camera={camera} me={me} />
+        ) : (
+          <div className="live-placeholder" role="note" aria-label={t('cameras.live')}>
+            <svg viewBox="0 0 24 24" aria-hidden="true" className="live-icon"><path d="M3 7h12l4-3v14l-4-3H3z" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinejoin="round" /></svg>
+            <p>{me.imageAccess.code !== 'forbidden' ? t('cameras.liveBlocked') : t('live.notForRole')}</p>
+          </div>
+        )}
       </div>
       <div className="panel">
         <h2>{t('cameras.details')}</h2>
@@ -246,3 +138,23 @@ function CameraDetail({ camera, lists, me }: { camera: Camera; lists: CameraRefe
   );
 }
 
+/** The record's live picture (main stream): a reason first where the role must give one. */
+function CameraLive({ camera, me }: { camera: Camera; me: Me }) {
+  const { t } = useI18n();
+  const reason = useLiveReason(me);
+  if (reason.needed && !reason.value) {
+    return (
+      <div className="live-placeholder" role="note" aria-label={t('cameras.live')}>
+        <p>{t('live.reason.needed')}</p>
+        <button type="button" className="button-primary" onClick={reason.ask}>{t('live.reason.give')}</button>
+        {reason.dialog}
+      </div>
+    );
+  }
+  return (
+    <div className="camera-live">
+      <LiveVideo cameraId={camera.id} stream="main" reason={reason.value ?? undefined} label={camera.name} />
+      {reason.dialog}
+    </div>
+  );
+}

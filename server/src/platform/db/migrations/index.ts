@@ -6,6 +6,8 @@ import * as recording from './2026-11-23T2000_recording.ts';
 import * as retentionHolds from './2026-11-23T2100_retention_holds.ts';
 import * as privacyMasks from './2026-12-01T1000_privacy_masks.ts';
 import * as storageQuality from './2026-12-01T1100_storage_quality.ts';
+import * as ptz from './2026-12-01T1210_ptz.ts';
+import * as consoleTables from './2026-12-01T1220_console.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-23T1800_foundation': foundation,
@@ -14,4 +16,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23T2100_retention_holds': retentionHolds,
   '2026-12-01T1000_privacy_masks': privacyMasks,
   '2026-12-01T1100_storage_quality': storageQuality,
+  '2026-12-01T1210_ptz': ptz,
+  '2026-12-01T1220_console': consoleTables,
 };

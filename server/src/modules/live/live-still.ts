@@ -1,0 +1,49 @@
+// The current picture of a camera as JPEG, from the recorder's live feed: the hub's cached GOP
+// (PAT, PMT, the last keyframe and the pictures since) is written to a temporary file and
+// ffmpeg keeps its last decoded picture. Masks burnt in by the recorder are in it (LEGAL 4);
+// no camera connection is opened.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stillJpegArgs } from '../../platform/media/live-args.ts';
+import { FFMPEG_PATH, runToCompletion, type ProcessLog, type Spawner } from '../../platform/processes.ts';
+
+export interface StillOptions {
+  timeoutMs: number;
+  spawner?: Spawner;
+  ffmpegPath?: string;
+  log?: ProcessLog;
+}
+
+/** The hub's cached GOP, waiting for one to exist (a recorder just started) up to `timeoutMs`. */
+export async function cachedGop(hub: { subscribe(cameraId: string, listener: (packets: Buffer) => void): () => void }, cameraId: string, timeoutMs: number): Promise<Buffer | null> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    let gop: Buffer | null = null;
+    // The hub hands its cache over synchronously, inside subscribe(), when it has one.
+    const unsubscribe = hub.subscribe(cameraId, (packets) => { gop ??= packets; });
+    unsubscribe();
+    if (gop) return gop;
+    if (Date.now() >= deadline) return null;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+export async function grabStill(hub: Parameters<typeof cachedGop>[0], cameraId: string, options: StillOptions): Promise<Buffer | null> {
+  const startedAt = Date.now();
+  const gop = await cachedGop(hub, cameraId, Math.min(5000, options.timeoutMs));
+  if (!gop) return null;
+  const directory = await mkdtemp(join(tmpdir(), 'vigie-still-'));
+  try {
+    const input = join(directory, 'gop.ts');
+    const output = join(directory, 'still.jpg');
+    await writeFile(input, gop);
+    const result = await runToCompletion(options.ffmpegPath ?? FFMPEG_PATH, stillJpegArgs(input, output), {
+      timeoutMs: Math.max(1000, options.timeoutMs - (Date.now() - startedAt)), spawner: options.spawner, log: options.log,
+    });
+    if (result.code !== 0) throw new Error(`ffmpeg could not decode the live picture: ${result.stderr.trim().split('\n').slice(-2).join(' | ')}`);
+    return await readFile(output);
+  } finally {
+    await rm(directory, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,97 @@
+// Live API (the shared HTTP contract): the WebSocket of fragmented MP4, the HLS fallback, the
+// current still, the live status. Thin: validate, authorise (declared action; the security hook
+// has checked the session cookie, the second factor and the policy before any upgrade), one
+// service call. The WebSocket also refuses a browser page of another origin (cross-site
+// WebSocket hijacking: cookies would otherwise be sent along).
+import websocket from '@fastify/websocket';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { DomainError } from '../../platform/errors.ts';
+import { actingOf, requirePrincipal } from '../../platform/http/context.ts';
+import type { Services } from '../../services.ts';
+import { MAX_REASON_LENGTH } from './live.service.ts';
+import { serveLiveSocket } from './ws-viewer.ts';
+
+const idParams = z.object({ id: z.string().min(1).max(200) });
+const viewingQuery = z.object({
+  stream: z.enum(['auto', 'main', 'sub']).default('auto'),
+  reason: z.string().max(MAX_REASON_LENGTH).optional(),
+  transcode: z.enum(['h264']).optional(),
+});
+const hlsFileQuery = z.object({ h: z.string().uuid() });
+const segmentParams = idParams.extend({ segment: z.string().regex(/^\d{1,9}\.m4s$/, '<number>.m4s') });
+const liveStatusSchema = z.object({
+  cameras: z.array(z.object({ cameraId: z.string(), viewers: z.number(), sources: z.number(), cameraConnections: z.number() })),
+  totals: z.object({ cameraConnections: z.number(), viewers: z.number(), sources: z.number() }),
+});
+
+/** Browsers always send Origin on a WebSocket: it must be this server (Host, or the proxy's X-Forwarded-Host). */
+export function sameOrigin(request: Pick<FastifyRequest, 'headers' | 'host'>): boolean {
+  const origin = request.headers.origin;
+  if (origin === undefined) return true; // not a browser (bench, tools): the session cookie is still required
+  let originHost: string;
+  try {
+    originHost = new URL(origin).host.toLowerCase();
+  } catch {
+    return false;
+  }
+  const hosts = [request.headers.host, request.host].filter((host): host is string => typeof host === 'string').map((host) => host.toLowerCase());
+  return hosts.includes(originHost);
+}
+
+function userSessionOf(request: FastifyRequest): string {
+  if (!request.session) throw new DomainError('unauthenticated');
+  return request.session.idHash;
+}
+
+export async function registerLiveRoutes(app: FastifyInstance, services: Services): Promise<void> {
+  // Viewers send nothing but control frames: a tiny payload limit keeps the socket cheap to hold.
+  await app.register(websocket, { options: { maxPayload: 4096 } });
+  app.addHook('onClose', async () => services.live.stop());
+  const routes = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['live'];
+
+  routes.get('/api/cameras/:id/live/ws', {
+    websocket: true,
+    config: { access: 'image.live' },
+    schema: { tags, summary: 'Direct en MP4 fragmenté par WebSocket / live fragmented MP4 over WebSocket', params: idParams, querystring: viewingQuery },
+    onRequest: async (request) => {
+      if (!sameOrigin(request)) throw new DomainError('forbidden', { fr: 'Origine de la page refusée pour le direct.', en: 'Page origin refused for live viewing.' });
+    },
+  }, (socket, request) => serveLiveSocket(socket, services.live, { cameraId: request.params.id, ...request.query, transport: 'websocket' }, actingOf(request)));
+
+  routes.get('/api/cameras/:id/live/hls/index.m3u8', {
+    config: { access: 'image.live' },
+    schema: { tags, summary: 'Direct HLS de secours (liste de lecture) / live HLS fallback playlist', params: idParams, querystring: viewingQuery },
+  }, async (request, reply) => {
+    const playlist = await services.live.hls.playlist({ cameraId: request.params.id, ...request.query }, userSessionOf(request), actingOf(request));
+    return reply.type('application/vnd.apple.mpegurl').header('cache-control', 'no-store').send(playlist);
+  });
+
+  routes.get('/api/cameras/:id/live/hls/init.mp4', {
+    config: { access: 'image.live' },
+    schema: { tags, summary: 'Segment d’initialisation HLS / HLS init segment', params: idParams, querystring: hlsFileQuery },
+  }, (request, reply) => reply.type('video/mp4').header('cache-control', 'no-store').send(services.live.hls.init(request.params.id, request.query.h, userSessionOf(request))));
+
+  routes.get('/api/cameras/:id/live/hls/:segment', {
+    config: { access: 'image.live' },
+    schema: { tags, summary: 'Segment HLS du direct / live HLS segment', params: segmentParams, querystring: hlsFileQuery },
+  }, (request, reply) => {
+    const sequence = Number.parseInt(request.params.segment, 10);
+    return reply.type('video/iso.segment').header('cache-control', 'no-store').send(services.live.hls.segment(request.params.id, request.query.h, userSessionOf(request), sequence));
+  });
+
+  routes.get('/api/cameras/:id/still.jpg', {
+    config: { access: 'image.live' },
+    schema: { tags, summary: 'Image actuelle (JPEG, masques appliqués, journalisée) / current picture', params: idParams, querystring: viewingQuery.pick({ reason: true }) },
+  }, async (request, reply) => {
+    const jpeg = await services.live.still(request.params.id, request.query.reason, actingOf(request));
+    return reply.type('image/jpeg').header('cache-control', 'no-store').send(jpeg);
+  });
+
+  routes.get('/api/live/status', {
+    config: { access: 'image.live' },
+    schema: { tags, summary: 'Spectateurs, sources et connexions caméra du direct / live viewers and camera connections', response: { 200: liveStatusSchema } },
+  }, (request) => services.live.status(requirePrincipal(request)));
+}

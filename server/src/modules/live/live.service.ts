@@ -1,0 +1,372 @@
+// Live viewing (issue 5): who may see which camera live, and the shared sources that serve
+// them. Every viewing is checked here, server-side (LEGAL 9, 17, 20): the camera exists, is in
+// the viewer's communes, is covered by a valid authorisation (LEGAL 1), a reason is given by
+// police and partner viewers, and for them the camera's authorisation names their service as a
+// recipient; then it is audited (`image.live.start` / `image.live.stop`, refusals as
+// `access.denied`). Sources: the main stream is the recorder's single camera connection
+// remuxed (no connection of its own); a sub-stream is one live-only pull shared by all its
+// viewers, masked like the recording when Vigie burns masks in (LEGAL 4: fail closed).
+import { randomUUID } from 'node:crypto';
+import { parisDate, type Clock } from '../../platform/clock.ts';
+import { DomainError } from '../../platform/errors.ts';
+import type { StreamCredentials } from '../../platform/media/ffmpeg-args.ts';
+import { liveRemuxArgs, liveRtspArgs } from '../../platform/media/live-args.ts';
+import { silentLog, type ProcessLog, type Spawner } from '../../platform/processes.ts';
+import { assertAllowed, inScope, type Principal, type Role } from '../access/policy.ts';
+import type { AuditService } from '../audit/audit.service.ts';
+import type { Actor } from '../audit/audit.types.ts';
+import type { Recipient } from '../authorisations/legal-lists.ts';
+import type { CameraView } from '../cameras/index.ts';
+import type { FleetMask, RecorderState, RecorderStateChange } from '../recording/index.ts';
+import { LiveHls } from './hls.ts';
+import { LiveSource, type LiveStream } from './live-source.ts';
+import { LiveSources } from './live-sources.ts';
+import { grabStill } from './live-still.ts';
+import { Viewing, type LiveTransport, type ViewingStats } from './viewing.ts';
+
+/** What live needs of the recorder role running in this process. */
+export interface LiveRecorder {
+  readonly live: { subscribe(cameraId: string, listener: (packets: Buffer) => void): () => void };
+  recorderState(cameraId: string): RecorderState | undefined;
+  onStateChange(listener: (change: RecorderStateChange) => void): () => void;
+  readonly fleet: { readonly cameraIds: readonly string[] };
+}
+
+export interface LiveServiceDeps {
+  clock: Clock;
+  audit: Pick<AuditService, 'recordImageAccess' | 'recordAlone'>;
+  cameras: {
+    get(id: string, principal: Principal | null): Promise<CameraView>;
+    requireOperable(id: string, principal: Principal | null): Promise<CameraView>;
+    list(principal: Principal | null): Promise<CameraView[]>;
+    streamCredentials(id: string): Promise<StreamCredentials | null>;
+  };
+  /** The recipients named by the valid authorisations covering the camera (LEGAL 17). */
+  recipientsOf(cameraId: string): Promise<readonly Recipient[]>;
+  masks: { recorderMasks(cameraIds: readonly string[]): Promise<Map<string, FleetMask>> };
+  maskImages: { write(cameraId: string, mask: Pick<FleetMask, 'polygons'>): Promise<string> };
+  log?: ProcessLog;
+  spawner?: Spawner;
+  ffmpegPath?: string;
+  tuning?: Partial<LiveTuning>;
+  monotonicNow?: () => number;
+}
+
+export interface LiveTuning {
+  /** A source stops this long after its last viewer left. */
+  idleStopMs: number;
+  /** How often viewed cameras are checked (still shown? mask changed?). */
+  checkIntervalMs: number;
+  sourceStallMs: number;
+  socketTimeoutSeconds: number;
+  stillTimeoutMs: number;
+  /** An HLS session without any fetch for this long ends (audited stop). */
+  hlsIdleMs: number;
+  hlsFirstSegmentTimeoutMs: number;
+}
+
+const defaultTuning: LiveTuning = {
+  idleStopMs: 10_000, checkIntervalMs: 10_000, sourceStallMs: 10_000, socketTimeoutSeconds: 10, stillTimeoutMs: 10_000, hlsIdleMs: 30_000, hlsFirstSegmentTimeoutMs: 8000,
+};
+
+/** LEGAL 17: the recipients an authorisation must name for these roles to see live images. */
+export const recipientsForRole: Partial<Record<Role, readonly Recipient[]>> = {
+  police: ['national_police', 'gendarmerie', 'municipal_police'],
+  partner: ['partner'],
+};
+/** Roles that must say why they look (their viewing is traced with it). */
+export const reasonRequiredRoles: ReadonlySet<Role> = new Set(['police', 'partner']);
+export const MAX_REASON_LENGTH = 500;
+
+export interface ViewingRequest {
+  cameraId: string;
+  stream: 'auto' | LiveStream;
+  reason?: string | null;
+  transcode?: 'h264' | null;
+  transport: LiveTransport;
+}
+
+export type Acting = { actor: Actor; principal: Principal };
+
+export interface LiveCameraStatus {
+  cameraId: string;
+  viewers: number;
+  sources: number;
+  cameraConnections: number;
+}
+
+export interface LiveStatus {
+  cameras: LiveCameraStatus[];
+  totals: { cameraConnections: number; viewers: number; sources: number };
+}
+
+export function chooseStream(requested: ViewingRequest['stream'], camera: Pick<CameraView, 'subStreamUrl'>): LiveStream {
+  if (requested === 'main') return 'main';
+  return camera.subStreamUrl ? 'sub' : 'main';
+}
+
+const unavailable = (fr: string, en: string) => new DomainError('live_unavailable', { fr, en });
+
+export class LiveService {
+  readonly hls: LiveHls;
+  private recorder: LiveRecorder | null = null;
+  private stopStateListener: (() => void) | undefined;
+  private readonly sources: LiveSources;
+  private readonly viewings = new Map<string, Viewing>();
+  private readonly tuning: LiveTuning;
+  private readonly log: ProcessLog;
+  private readonly monotonicNow: () => number;
+  private checkTimer: NodeJS.Timeout | undefined;
+  private checking = false;
+
+  constructor(private readonly deps: LiveServiceDeps) {
+    this.tuning = { ...defaultTuning, ...deps.tuning };
+    this.log = deps.log ?? silentLog;
+    this.monotonicNow = deps.monotonicNow ?? (() => performance.now());
+    this.sources = new LiveSources(this.tuning.idleStopMs);
+    this.hls = new LiveHls(this, { idleMs: this.tuning.hlsIdleMs, firstSegmentTimeoutMs: this.tuning.hlsFirstSegmentTimeoutMs });
+  }
+
+  /** The recorder role of this process (null: none, live answers `live_unavailable`). */
+  useRecorder(recorder: LiveRecorder | null): void {
+    this.stopStateListener?.();
+    this.recorder = recorder;
+    this.stopStateListener = recorder?.onStateChange((change) => this.onRecorderState(change));
+    if (recorder && !this.checkTimer) {
+      this.checkTimer = setInterval(() => void this.checkViewedCameras(), this.tuning.checkIntervalMs);
+      this.checkTimer.unref();
+    }
+  }
+
+  /**
+   * Checks that `acting` may see the camera live now, or throws (and traces the refusal):
+   * not_found, commune_out_of_scope, the policy's image preconditions, camera_disabled,
+   * camera_unauthorised, reason_required, recipient_not_authorised.
+   */
+  async authorise(cameraId: string, acting: Acting, reason: string | null | undefined): Promise<{ camera: CameraView; reason: string | null }> {
+    const { principal } = acting;
+    let communeInsee: string | null = null;
+    try {
+      const found = await this.deps.cameras.get(cameraId, null);
+      communeInsee = found.communeInsee;
+      if (!inScope(principal, found.communeInsee)) {
+        throw new DomainError('commune_out_of_scope', { fr: `La caméra est dans la commune ${found.communeInsee}, hors de votre périmètre.`, en: `The camera is in commune ${found.communeInsee}, outside your scope.` });
+      }
+      assertAllowed(principal, 'image.live', found.communeInsee, parisDate(this.deps.clock.now()));
+      const camera = await this.deps.cameras.requireOperable(cameraId, principal);
+      const cleanReason = reason?.trim().replace(/\s+/g, ' ').slice(0, MAX_REASON_LENGTH) || null;
+      if (reasonRequiredRoles.has(principal.role) && !cleanReason) throw new DomainError('reason_required');
+      const needed = recipientsForRole[principal.role];
+      if (needed) {
+        const named = await this.deps.recipientsOf(cameraId);
+        if (!named.some((recipient) => needed.includes(recipient))) throw new DomainError('recipient_not_authorised');
+      }
+      return { camera, reason: cleanReason };
+    } catch (error) {
+      if (error instanceof DomainError) {
+        await this.deps.audit.recordAlone(acting.actor, {
+          action: 'access.denied', communeInsee, targetType: 'camera', targetId: cameraId, details: { access: 'image.live', code: error.code },
+        }).catch((auditError: unknown) => this.log.warn({ error: String(auditError) }, 'refusal not audited'));
+      }
+      throw error;
+    }
+  }
+
+  /** Authorises, attaches to (or starts) the shared source, audits the start. */
+  async openViewing(request: ViewingRequest, acting: Acting): Promise<Viewing> {
+    const { camera, reason } = await this.authorise(request.cameraId, acting, request.reason);
+    const stream = chooseStream(request.stream, camera);
+    this.requireRecorderFor(camera.id);
+    const transcode = request.transcode === 'h264';
+    const handle = await this.sources.acquire(`${camera.id}/${stream}/${transcode ? 'h264' : 'copy'}`, () => this.createSource(camera, stream, transcode));
+    const description = {
+      viewingId: randomUUID(), cameraId: camera.id, communeInsee: camera.communeInsee, stream, transport: request.transport, transcoded: handle.source.reencodes,
+    };
+    try {
+      await this.deps.audit.recordImageAccess(acting.actor, {
+        kind: 'live.start', cameraId: camera.id, communeInsee: camera.communeInsee, reason,
+        details: { viewingId: description.viewingId, stream, transport: request.transport, transcode: transcode ? 'h264' : null },
+      });
+    } catch (error) {
+      handle.release(); // no image without its audit row
+      throw error;
+    }
+    const viewing = new Viewing(description, handle, (closed, stats, durationSeconds) => this.onViewingClosed(closed, acting.actor, reason, stats, durationSeconds), this.monotonicNow);
+    this.viewings.set(viewing.id, viewing);
+    return viewing;
+  }
+
+  /** The camera's recorder state, for the viewer's first state message. */
+  cameraState(cameraId: string): RecorderState | undefined {
+    return this.recorder?.recorderState(cameraId);
+  }
+
+  /** The current picture of the main stream (masks burnt in as recorded), as JPEG; audited as a snapshot. */
+  async still(cameraId: string, reason: string | null | undefined, acting: Acting): Promise<Buffer> {
+    const authorised = await this.authorise(cameraId, acting, reason);
+    const recorder = this.requireRecorderFor(cameraId);
+    const jpeg = await grabStill(recorder.live, cameraId, { timeoutMs: this.tuning.stillTimeoutMs, spawner: this.deps.spawner, ffmpegPath: this.deps.ffmpegPath, log: this.log });
+    if (!jpeg) throw unavailable('Aucune image reçue de la caméra pour l’instant.', 'No picture received from the camera yet.');
+    await this.deps.audit.recordImageAccess(acting.actor, {
+      kind: 'snapshot', cameraId, communeInsee: authorised.camera.communeInsee, reason: authorised.reason, details: { stream: 'main', purpose: 'live still', bytes: jpeg.length },
+    });
+    return jpeg;
+  }
+
+  /** Viewers, sources and camera connections per camera of the principal's communes, with totals. */
+  async status(principal: Principal): Promise<LiveStatus> {
+    const recorded = new Set(this.recorder?.fleet.cameraIds ?? []);
+    const viewersByCamera = new Map<string, number>();
+    for (const viewing of this.viewings.values()) viewersByCamera.set(viewing.cameraId, (viewersByCamera.get(viewing.cameraId) ?? 0) + 1);
+    const cameras: LiveCameraStatus[] = [];
+    for (const camera of await this.deps.cameras.list(principal)) {
+      const sources = this.sources.ofCamera(camera.id);
+      if (!recorded.has(camera.id) && sources.length === 0) continue;
+      const pulls = sources.filter((source) => source.cameraConnection && source.running).length;
+      cameras.push({ cameraId: camera.id, viewers: viewersByCamera.get(camera.id) ?? 0, sources: sources.length, cameraConnections: (recorded.has(camera.id) ? 1 : 0) + pulls });
+    }
+    const sum = (pick: (row: LiveCameraStatus) => number) => cameras.reduce((total, row) => total + pick(row), 0);
+    return { cameras, totals: { cameraConnections: sum((row) => row.cameraConnections), viewers: sum((row) => row.viewers), sources: sum((row) => row.sources) } };
+  }
+
+  /** PIDs of the running live ffmpeg processes (benchmarks read their CPU). */
+  sourcePids(): number[] {
+    return this.sources.all().map((source) => source.pid).filter((pid): pid is number => pid !== undefined);
+  }
+
+  /** Ends every viewing and stops every source (server shutdown). */
+  async stop(): Promise<void> {
+    clearInterval(this.checkTimer);
+    this.checkTimer = undefined;
+    this.stopStateListener?.();
+    await this.hls.stop();
+    const ending = new DomainError('live_unavailable', { fr: 'Le serveur s’arrête.', en: 'The server is stopping.' });
+    for (const viewing of this.viewings.values()) viewing.end(ending);
+    await Promise.allSettled([...this.viewings.values()].map((viewing) => viewing.close({ bytesSent: 0 })));
+    await this.sources.stopAll();
+  }
+
+  private requireRecorderFor(cameraId: string): LiveRecorder {
+    if (!this.recorder) throw unavailable('Image en direct indisponible : aucun enregistreur dans ce serveur.', 'Live picture unavailable: no recorder in this server.');
+    if (this.recorder.recorderState(cameraId) === undefined) {
+      throw unavailable('Image en direct indisponible : la caméra n’est pas reçue par l’enregistreur.', 'Live picture unavailable: the camera is not received by the recorder.');
+    }
+    return this.recorder;
+  }
+
+  private async createSource(camera: CameraView, stream: LiveStream, transcodeToH264: boolean): Promise<{ source: LiveSource; maskVersion: string | null }> {
+    const recorder = this.requireRecorderFor(camera.id);
+    const common = {
+      key: `${camera.id}/${stream}/${transcodeToH264 ? 'h264' : 'copy'}`, cameraId: camera.id, stream, transcodeToH264,
+      stallTimeoutMs: this.tuning.sourceStallMs, spawner: this.deps.spawner, ffmpegPath: this.deps.ffmpegPath, log: this.log,
+    };
+    if (stream === 'main') {
+      // The recorder's one camera connection, its masks already burnt in: no connection here.
+      const input = { cameraConnection: false, args: () => liveRemuxArgs({ transcodeToH264 }), feed: (write: (packets: Buffer) => void) => recorder.live.subscribe(camera.id, write) };
+      return { source: new LiveSource({ ...common, reencodes: transcodeToH264, input }), maskVersion: null };
+    }
+    const subStreamUrl = camera.subStreamUrl;
+    if (!subStreamUrl) throw new Error(`camera ${camera.id} has no sub-stream`);
+    const credentials = await this.deps.cameras.streamCredentials(camera.id);
+    const mask = await this.subStreamMask(camera.id);
+    const state = { maskImagePath: mask?.imagePath };
+    const input = {
+      cameraConnection: true,
+      args: () => liveRtspArgs({ rtspUrl: subStreamUrl, credentials: credentials ?? undefined, maskImagePath: state.maskImagePath, transcodeToH264, socketTimeoutSeconds: this.tuning.socketTimeoutSeconds }),
+    };
+    const source = new LiveSource({ ...common, reencodes: mask !== null || transcodeToH264, input });
+    this.maskStates.set(source, state);
+    return { source, maskVersion: mask?.version ?? null };
+  }
+
+  /** Where the sub-stream sources keep the mask image their next run burns in. */
+  private readonly maskStates = new WeakMap<LiveSource, { maskImagePath: string | undefined }>();
+
+  /** The mask the sub-stream must carry (LEGAL 4), its image written; any failure refuses the sub-stream. */
+  private async subStreamMask(cameraId: string): Promise<{ version: string; imagePath: string } | null> {
+    try {
+      const mask = (await this.deps.masks.recorderMasks([cameraId])).get(cameraId);
+      if (!mask) return null;
+      return { version: mask.version, imagePath: await this.deps.maskImages.write(cameraId, mask) };
+    } catch (error) {
+      this.log.warn({ camera: cameraId, error: error instanceof Error ? error.message : String(error) }, 'privacy mask unknown: sub-stream refused');
+      throw unavailable('Sous-flux indisponible : le masque de vie privée de la caméra n’a pas pu être appliqué.', 'Sub-stream unavailable: the camera’s privacy mask could not be applied.');
+    }
+  }
+
+  private async onViewingClosed(viewing: Viewing, actor: Actor, reason: string | null, stats: ViewingStats, durationSeconds: number): Promise<void> {
+    this.viewings.delete(viewing.id);
+    const { description } = viewing;
+    await this.deps.audit.recordImageAccess(actor, {
+      kind: 'live.stop', cameraId: description.cameraId, communeInsee: description.communeInsee, reason,
+      details: { viewingId: description.viewingId, stream: description.stream, transport: description.transport, durationSeconds, bytesSent: stats.bytesSent, fragmentsSkipped: stats.fragmentsSkipped ?? 0 },
+    }).catch((error: unknown) => this.log.warn({ viewing: description.viewingId, error: String(error) }, 'live stop not audited'));
+  }
+
+  private viewingsOf(cameraId: string): Viewing[] {
+    return [...this.viewings.values()].filter((viewing) => viewing.cameraId === cameraId);
+  }
+
+  private onRecorderState(change: RecorderStateChange): void {
+    for (const viewing of this.viewingsOf(change.cameraId)) viewing.notifyState(change.to);
+    if (change.to === 'recording') {
+      // A new recorder run: its MPEG-TS restarts (timestamps, PAT/PMT); the remux starts over on it.
+      for (const source of this.sources.ofCamera(change.cameraId)) if (source.stream === 'main' && source.runs > 0) void source.restart();
+    } else if (change.to === 'stopped') {
+      void this.checkViewedCameras();
+    }
+  }
+
+  /** Viewed cameras still shown (authorised, enabled)? Sub-stream masks unchanged? Runs periodically. */
+  private async checkViewedCameras(): Promise<void> {
+    if (this.checking) return;
+    this.checking = true;
+    try {
+      const viewed = new Set([...this.viewings.values()].map((viewing) => viewing.cameraId).concat(this.sources.all().map((source) => source.cameraId)));
+      if (viewed.size === 0) return;
+      const inventory = new Map((await this.deps.cameras.list(null)).map((camera) => [camera.id, camera]));
+      for (const cameraId of viewed) {
+        const camera = inventory.get(cameraId);
+        if (!camera || camera.state === 'unauthorised' || camera.state === 'disabled') {
+          await this.endCamera(cameraId, camera?.state === 'disabled' ? new DomainError('camera_disabled') : new DomainError('camera_unauthorised'));
+        }
+      }
+      await this.refreshSubStreamMasks();
+    } catch (error) {
+      this.log.warn({ error: error instanceof Error ? error.message : String(error) }, 'live check failed');
+    } finally {
+      this.checking = false;
+    }
+  }
+
+  private async endCamera(cameraId: string, error: DomainError): Promise<void> {
+    const viewings = this.viewingsOf(cameraId);
+    for (const viewing of viewings) viewing.end(error);
+    await this.sources.stopCamera(cameraId);
+  }
+
+  /** A mask added, changed or removed: the camera's sub-stream sources start over with it. */
+  private async refreshSubStreamMasks(): Promise<void> {
+    const subSources = this.sources.all().filter((source) => source.stream === 'sub');
+    if (subSources.length === 0) return;
+    const masks = await this.deps.masks.recorderMasks([...new Set(subSources.map((source) => source.cameraId))]);
+    for (const source of subSources) {
+      const mask = masks.get(source.cameraId) ?? null;
+      if ((mask?.version ?? null) === this.sources.maskVersionOf(source)) continue;
+      const state = this.maskStates.get(source);
+      if (!state) continue;
+      try {
+        state.maskImagePath = mask ? await this.deps.maskImages.write(source.cameraId, mask) : undefined;
+      } catch (error) {
+        this.log.warn({ camera: source.cameraId, error: String(error) }, 'new privacy mask not written: sub-stream stopped');
+        const refused = unavailable('Sous-flux arrêté : le nouveau masque de vie privée n’a pas pu être appliqué.', 'Sub-stream stopped: the new privacy mask could not be applied.');
+        for (const viewing of this.viewings.values()) if (viewing.sourceKey === source.key) viewing.end(refused);
+        await this.sources.stopSource(source);
+        continue;
+      }
+      this.sources.setMaskVersion(source, mask?.version ?? null);
+      source.reencodes = mask !== null || source.transcodeToH264;
+      await source.restart();
+    }
+  }
+}

@@ -1,0 +1,119 @@
+// Playback's rules, pure: what a playback request must carry (a reason, a window of at most
+// 24 h), when a session has gone idle, how an HTTP Range header maps onto a segment file, and
+// when a stored segment may not be served as it is because masks changed after it was
+// recorded (LEGAL 4). No IO here: playback.test.ts covers every branch.
+import { DomainError } from '../../platform/errors.ts';
+import { MAX_SEGMENT_LISTING_MS, parseWindow, type TimeRange } from '../recording/index.ts';
+
+/** A session with no segment fetched for this long ends by itself (stop audited). */
+export const PLAYBACK_IDLE_MS = 5 * 60_000;
+export const PLAYBACK_MAX_WINDOW_MS = MAX_SEGMENT_LISTING_MS;
+export const REASON_MIN_LENGTH = 3;
+export const REASON_MAX_LENGTH = 500;
+
+/** Checks the reason (3 to 500 characters once trimmed) and the window (from < to, 24 h at most). */
+export function parsePlaybackRequest(input: { from: string; to: string; reason?: string | null }): { window: TimeRange; reason: string } {
+  const reason = (input.reason ?? '').trim();
+  if (reason.length < REASON_MIN_LENGTH) {
+    throw new DomainError('reason_required', {
+      fr: `Un motif d’au moins ${REASON_MIN_LENGTH} caractères est obligatoire pour relire des images.`,
+      en: `A reason of at least ${REASON_MIN_LENGTH} characters is required to play recordings back.`,
+    });
+  }
+  if (reason.length > REASON_MAX_LENGTH) {
+    throw new DomainError('validation_failed', { fr: `Motif de ${REASON_MAX_LENGTH} caractères au plus.`, en: `A reason of at most ${REASON_MAX_LENGTH} characters.` });
+  }
+  return { window: parseWindow(input.from, input.to, PLAYBACK_MAX_WINDOW_MS), reason };
+}
+
+export function expiresAtMs(lastUsedAtMs: number, idleMs = PLAYBACK_IDLE_MS): number {
+  return lastUsedAtMs + idleMs;
+}
+
+export function isIdle(lastUsedAtMs: number, nowMs: number, idleMs = PLAYBACK_IDLE_MS): boolean {
+  return nowMs >= expiresAtMs(lastUsedAtMs, idleMs);
+}
+
+export function segmentUrl(playbackId: string, segmentId: number): string {
+  return `/api/playback/${encodeURIComponent(playbackId)}/segments/${segmentId}`;
+}
+
+export function overlaps(segment: TimeRange, window: TimeRange): boolean {
+  return segment.startMs < window.endMs && segment.endMs > window.startMs;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Masks (LEGAL 4).
+
+/** The camera's server mask now (camera-wide polygons, `server` mode) and since when it has been what it is. */
+export interface MaskInForce {
+  version: string;
+  /** The latest change that made the mask what it is now (a mask created or edited, the mode set). */
+  changedAtMs: number;
+}
+
+/**
+ * How a stored segment must be served:
+ *   - `recorded`: recorded while the current server mask was in force: the mask is burnt in;
+ *   - `reencoded`: recorded before the latest mask change (or while the recorder had not yet
+ *     picked it up, `takesEffectMs` after the change): never served raw, re-encoded with the
+ *     current mask overlaid;
+ *   - `none`: the camera has no server mask now (no mask, or masked by the camera itself).
+ * `takesEffectMs` covers the recorder fleet's reconcile delay: the recorder running at the
+ * time of the change keeps cutting unmasked segments until it is restarted with the new mask.
+ */
+export type SegmentMasking = 'none' | 'recorded' | 'reencoded';
+
+export function segmentMasking(segmentStartMs: number, mask: MaskInForce | null, takesEffectMs: number): SegmentMasking {
+  if (mask === null) return 'none';
+  return segmentStartMs < mask.changedAtMs + takesEffectMs ? 'reencoded' : 'recorded';
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTTP Range (RFC 9110, one range; several ranges are answered with the whole file).
+
+export type ByteRange =
+  | { kind: 'full' }
+  | { kind: 'partial'; start: number; end: number }
+  | { kind: 'unsatisfiable' };
+
+export function parseByteRange(header: string | undefined, size: number): ByteRange {
+  if (!header) return { kind: 'full' };
+  const match = /^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$/i.exec(header);
+  if (!match) return { kind: 'full' }; // unknown unit or a multi-range list: ignored, as RFC 9110 allows
+  const [, first, last] = match;
+  if (first === '' && last === '') return { kind: 'full' };
+  if (first === '') {
+    const suffix = Number(last);
+    if (suffix === 0 || size === 0) return { kind: 'unsatisfiable' };
+    return { kind: 'partial', start: Math.max(0, size - suffix), end: size - 1 };
+  }
+  const start = Number(first);
+  if (start >= size) return { kind: 'unsatisfiable' };
+  const end = last === '' ? size - 1 : Math.min(Number(last), size - 1);
+  if (end < start) return { kind: 'full' }; // syntactically invalid: ignored
+  return { kind: 'partial', start, end };
+}
+
+/** A strong validator for a stored file: its segment, size and modification time. */
+export function fileEtag(segmentId: number, size: number, mtimeMs: number): string {
+  return `"${segmentId}-${size.toString(16)}-${Math.floor(mtimeMs).toString(16)}"`;
+}
+
+/** A weak validator for a re-encoded segment: the same segment under the same mask plays alike. */
+export function reencodedEtag(segmentId: number, maskVersion: string): string {
+  return `W/"${segmentId}-masked-${maskVersion}"`;
+}
+
+/** If-None-Match matching (weak comparison, as RFC 9110 asks for it). */
+export function etagMatches(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  const bare = (value: string) => value.trim().replace(/^W\//, '');
+  return header.split(',').some((candidate) => candidate.trim() === '*' || bare(candidate) === bare(etag));
+}
+
+/** If-Range: a range is honoured only while the file is still the one the client saw (strong comparison). */
+export function ifRangeHolds(header: string | undefined, etag: string): boolean {
+  if (!header) return true;
+  return !etag.startsWith('W/') && header.trim() === etag;
+}

@@ -1,0 +1,336 @@
+// The operator console's images in a real browser (Debian's Chromium, headless, loopback only)
+// against an in-process Vigie on SQLite with the recorder role and simulated cameras (real
+// RTSP, ONVIF and ffmpeg): sign-in with TOTP, a 4-tile live layout that plays (first picture
+// time measured), playback of a recorded range that plays and seeks, a PTZ move that changes
+// the simulated picture, a police take-over that blocks the operator, the commune scope in
+// the UI and the API, a masked area uniform in the played frames, and a wall that follows a
+// pushed layout. Screenshots go to a temporary folder, or to VIGIE_SCREENSHOTS_DIR.
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { buildWebIfStale } from '../../scripts/build-web.ts';
+import { startSimulator, type Simulator } from '../../simulator/src/index.ts';
+import { createRecordingRole } from '../../server/src/main.ts';
+import type { RecordingRole } from '../../server/src/modules/recording/index.ts';
+import { addDays, parisDate } from '../../server/src/platform/clock.ts';
+import { silentLog } from '../../server/src/platform/processes.ts';
+import { createTestContext, testCli, type TestContext } from '../../server/src/testing/context.ts';
+import { cookieFrom, testPassword, totpCode } from '../../server/src/testing/http.ts';
+import { waitFor } from '../../server/src/testing/wait.ts';
+import { startConsoleServer, type ConsoleServer } from '../../server/src/testing/web-server.ts';
+
+const chromiumPath = '/usr/bin/chromium';
+const communeA = '38999';
+const communeB = '38998';
+const operatorLogin = 'operateur.a';
+const policeLogin = 'opj.police';
+const adminLogin = 'integrateur';
+/** The masked rectangle of the masked camera, in normalised picture coordinates. */
+const maskBox = { x0: 0.1, y0: 0.15, x1: 0.45, y1: 0.6 };
+
+interface Browsing {
+  context: BrowserContext;
+  page: Page;
+}
+
+interface Seeded {
+  ptz: string;
+  fixed: string[];
+  masked: string;
+  foreign: string;
+  secrets: Record<string, string>;
+}
+
+async function enrolTotp(context: TestContext, login: string): Promise<string> {
+  const response = await context.app.inject({ method: 'POST', url: '/api/auth/login', payload: { login, password: testPassword } });
+  const headers = { cookie: cookieFrom(response), 'x-csrf-token': (response.json() as { csrfToken: string }).csrfToken };
+  const secret = ((await context.app.inject({ method: 'POST', url: '/api/auth/totp/enrol', headers })).json() as { secret: string }).secret;
+  const confirmed = await context.app.inject({ method: 'POST', url: '/api/auth/totp/confirm', headers, payload: { code: totpCode(secret, context.clock.now()) } });
+  assert.equal(confirmed.statusCode, 200, confirmed.body);
+  await context.app.inject({ method: 'POST', url: '/api/auth/logout', headers });
+  return secret;
+}
+
+async function seed(context: TestContext, simulator: Simulator): Promise<Seeded> {
+  const { services } = context;
+  const today = parisDate(context.clock.now());
+  await services.communes.create({ insee: communeA, name: 'Vigie-les-Bains', retentionDays: 14 }, testCli);
+  await services.communes.create({ insee: communeB, name: 'Saint-Guet', retentionDays: 14 }, testCli);
+  await services.settings.set('totp_required_for_image_roles', true, testCli.actor);
+  const gare = (await services.sites.create({ communeInsee: communeA, name: 'Gare', kind: 'station' }, testCli)).id;
+  const mairie = (await services.sites.create({ communeInsee: communeA, name: 'Hôtel de Ville', kind: 'public_building' }, testCli)).id;
+  const marche = (await services.sites.create({ communeInsee: communeB, name: 'Marché couvert', kind: 'market' }, testCli)).id;
+  const names = ['Gare – Parvis PTZ', 'Gare – Quai 1', 'Gare – Parking vélos', 'Hôtel de Ville – Entrée', 'Halle – Allée centrale'];
+  const sites = [gare, gare, gare, mairie, marche];
+  const ids: string[] = [];
+  for (const [index, camera] of simulator.cameras.entries()) {
+    const created = await services.cameras.create({
+      siteId: sites[index]!, name: names[index]!, kind: camera.kind === 'ptz' ? 'ptz' : 'fixed', fieldClass: 'wide',
+      mainStreamUrl: camera.rtspUrls.main, subStreamUrl: camera.rtspUrls.sub, onvifUrl: camera.onvifUrl, credentials: camera.credentials,
+      latitude: 45.1885 + index / 2000, longitude: 5.7245 + index / 2000, headingDeg: (index * 70) % 360,
+      purposes: ['people_property_safety'], commissioningDate: '2025-05-02',
+    }, testCli);
+    ids.push(created.id);
+  }
+  const authorise = (reference: string, communeInsee: string, cameraIds: string[]) => services.authorisations.create({
+    reference, communeInsee, startOn: addDays(today, -100), endOn: addDays(today, 1000), perimeter: 'Voie publique', purposes: ['people_property_safety'],
+    minRetentionDays: 1, maxRetentionDays: 30, recipients: ['national_police', 'municipal_police'], cameraIds,
+  }, testCli);
+  await authorise('AP-38-2026-001', communeA, ids.slice(0, 4));
+  await authorise('AP-38-2026-002', communeB, [ids[4]!]);
+  const { x0, y0, x1, y1 } = maskBox;
+  await services.masks.create({ cameraId: ids[3]!, name: 'Fenêtres du logement', polygons: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1]]] }, testCli);
+
+  const account = (login: string, role: 'operator' | 'police' | 'administrator', communes: string[]) => services.accounts.create({
+    login, role, password: testPassword, communes, allCommunes: false,
+    approvalReference: role === 'police' ? null : 'AGR-38-2026-010', approvalExpiresOn: role === 'police' ? null : addDays(today, 900), trainingDate: addDays(today, -100),
+  }, testCli);
+  await account(operatorLogin, 'operator', [communeA]);
+  await account(policeLogin, 'police', [communeA]);
+  await account(adminLogin, 'administrator', [communeA, communeB]);
+  const secrets: Record<string, string> = {};
+  for (const login of [operatorLogin, policeLogin, adminLogin]) secrets[login] = await enrolTotp(context, login);
+  return { ptz: ids[0]!, fixed: ids.slice(1, 4), masked: ids[3]!, foreign: ids[4]!, secrets };
+}
+
+/** Statistics of the picture a <video> shows now: size, time, and the luma inside a box. */
+async function pictureOf(page: Page, selector: string, box = { x0: 0, y0: 0, x1: 1, y1: 1 }) {
+  return page.locator(selector).first().evaluate((video: HTMLVideoElement, area) => {
+    const canvas = document.createElement('canvas');
+    canvas.width = video.videoWidth;
+    canvas.height = video.videoHeight;
+    const context2d = canvas.getContext('2d', { willReadFrequently: true });
+    if (!context2d || canvas.width === 0) return { width: 0, height: 0, currentTime: video.currentTime, mean: 0, spread: 0, signature: [] as number[] };
+    context2d.drawImage(video, 0, 0);
+    const x = Math.floor(area.x0 * canvas.width), y = Math.floor(area.y0 * canvas.height);
+    const w = Math.max(1, Math.floor((area.x1 - area.x0) * canvas.width)), h = Math.max(1, Math.floor((area.y1 - area.y0) * canvas.height));
+    const data = context2d.getImageData(x, y, w, h).data;
+    let sum = 0, min = 255, max = 0;
+    const lumas: number[] = [];
+    for (let index = 0; index < data.length; index += 4) {
+      const luma = 0.299 * data[index]! + 0.587 * data[index + 1]! + 0.114 * data[index + 2]!;
+      lumas.push(luma);
+      sum += luma;
+      if (luma < min) min = luma;
+      if (luma > max) max = luma;
+    }
+    // A coarse 8x8 signature of the picture, to tell two pictures apart.
+    const signature: number[] = [];
+    for (let row = 0; row < 8; row++) for (let column = 0; column < 8; column++) {
+      signature.push(lumas[Math.floor(((row + 0.5) * h) / 8) * w + Math.floor(((column + 0.5) * w) / 8)] ?? 0);
+    }
+    return { width: video.videoWidth, height: video.videoHeight, currentTime: video.currentTime, mean: sum / lumas.length, spread: max - min, signature };
+  }, box);
+}
+
+const distance = (a: number[], b: number[]) => a.reduce((sum, value, index) => sum + Math.abs(value - (b[index] ?? 0)), 0) / Math.max(1, a.length);
+
+describe('console images in Chromium (live, playback, PTZ, masks, walls)', { skip: existsSync(chromiumPath) ? false : `no browser at ${chromiumPath} (./vigie installs Debian's chromium)` }, () => {
+  let context: TestContext;
+  let simulator: Simulator;
+  let role: RecordingRole;
+  let server: ConsoleServer;
+  let browser: Browser;
+  let seeded: Seeded;
+  const screenshots = resolve(process.env.VIGIE_SCREENSHOTS_DIR ?? mkdtempSync(join(tmpdir(), 'vigie-screens-')));
+  const problems: string[] = [];
+  const figures: Record<string, number> = {};
+  let operator: Browsing;
+  let police: Browsing;
+
+  const open = async (): Promise<Browsing> => {
+    const browsing = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'fr-FR', timezoneId: 'America/Montreal', acceptDownloads: true });
+    await browsing.route('**/*', (route) => {
+      const url = new URL(route.request().url());
+      if (url.hostname === '127.0.0.1') return route.continue();
+      problems.push(`external request: ${url.href}`);
+      return route.abort();
+    });
+    const page = await browsing.newPage();
+    page.setDefaultTimeout(15_000);
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !/Failed to load resource: the server responded with a status of 4\d\d/.test(message.text())) {
+        problems.push(`console error: ${message.text()}`);
+      }
+    });
+    return { context: browsing, page };
+  };
+
+  const shot = async (page: Page, name: string) => {
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur?.());
+    await page.screenshot({ path: join(screenshots, `${name}.png`) });
+  };
+
+  const signIn = async (page: Page, login: string) => {
+    await page.goto(server.url);
+    await page.getByRole('heading', { name: 'Connexion' }).waitFor();
+    await page.getByLabel('Identifiant').fill(login);
+    await page.getByLabel('Mot de passe').fill(testPassword);
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.getByLabel('Code').fill(totpCode(seeded.secrets[login]!, context.clock.now()));
+    await page.getByRole('button', { name: /Valider|Vérifier|Continuer/ }).click();
+    await page.getByTestId('user-login').waitFor();
+  };
+
+  before(async () => {
+    await buildWebIfStale({ quiet: true });
+    mkdirSync(screenshots, { recursive: true });
+    simulator = await startSimulator({
+      count: 5, loopSeconds: 8, controlPort: false, camerasPerSite: 5, livePtzCameras: 1,
+      main: { width: 640, height: 360, fps: 12, bitrateKbps: 600, gopSeconds: 1 },
+      sub: { width: 320, height: 180, fps: 12, bitrateKbps: 200, gopSeconds: 1 },
+    });
+    context = await createTestContext('sqlite', { clockStart: new Date().toISOString(), clockRunning: true });
+    seeded = await seed(context, simulator);
+    role = createRecordingRole({ database: context.database.handle, clock: context.clock, services: context.services }, { ...context.config, segmentSeconds: 2 }, silentLog, {
+      segmentSeconds: 2, reconcileIntervalMs: 3_600_000, purgeIntervalMs: 3_600_000, spaceCheckIntervalMs: 3_600_000,
+    });
+    context.services.recording.useLiveFacts(role);
+    context.services.live.useRecorder(role);
+    await role.start();
+    server = await startConsoleServer(context);
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--lang=fr-FR', '--autoplay-policy=no-user-gesture-required'],
+    });
+    operator = await open();
+    police = await open();
+    await waitFor('the cameras recording', async () => (await context.services.cameras.list(null)).filter((camera) => camera.state === 'recording').length === 5, 30_000);
+  });
+
+  after(async () => {
+    await browser?.close().catch(() => undefined);
+    await server?.close().catch(() => undefined);
+    await role?.stop().catch(() => undefined);
+    await simulator?.stop().catch(() => undefined);
+    await context?.close();
+    if (!process.env.VIGIE_SCREENSHOTS_DIR) rmSync(screenshots, { recursive: true, force: true });
+    if (Object.keys(figures).length > 0) console.log(`# figures: ${JSON.stringify(figures)}`);
+  });
+
+  it('an operator signs in with a TOTP code and lands on the live screen', async () => {
+    await signIn(operator.page, operatorLogin);
+    await operator.page.getByRole('heading', { name: 'Direct' }).waitFor();
+  });
+
+  it('a 4-tile layout plays four cameras, first picture measured', async () => {
+    const { page } = operator;
+    await page.getByTestId('layout-4').click();
+    const cameras = [seeded.ptz, ...seeded.fixed];
+    for (const [index, cameraId] of cameras.entries()) {
+      await page.locator(`[data-testid="camera-item"][data-camera-id="${cameraId}"]`).dragTo(page.getByTestId('live-tile').nth(index));
+    }
+    for (const cameraId of cameras) {
+      const video = `[data-testid="live-tile"][data-camera-id="${cameraId}"] video`;
+      await waitFor(`a picture from ${cameraId}`, async () => (await pictureOf(page, video)).width > 0, 15_000);
+      const first = await pictureOf(page, video);
+      await waitFor(`${cameraId} playing on`, async () => (await pictureOf(page, video)).currentTime > first.currentTime + 0.5, 10_000);
+    }
+    const delays = await page.locator('[data-testid="live-tile"] [data-testid="live-video"]').evaluateAll((nodes) => nodes.map((node) => Number((node as HTMLElement).dataset.firstPictureMs)));
+    assert.equal(delays.filter((delay) => Number.isFinite(delay) && delay > 0).length, 4, `first-picture times: ${delays}`);
+    figures.firstPictureMsMax = Math.max(...delays);
+    assert.ok(figures.firstPictureMsMax < 3000, `first picture in ${figures.firstPictureMsMax} ms`);
+    await shot(page, '11-live-4-tiles');
+  });
+
+  it('the masked area is uniform in the live picture of the masked camera', async () => {
+    const video = `[data-testid="live-tile"][data-camera-id="${seeded.masked}"] video`;
+    const inset = 0.03;
+    const inside = await pictureOf(operator.page, video, { x0: maskBox.x0 + inset, y0: maskBox.y0 + inset, x1: maskBox.x1 - inset, y1: maskBox.y1 - inset });
+    const whole = await pictureOf(operator.page, video);
+    assert.ok(inside.spread < 24, `inside the mask the luma spreads over ${inside.spread}`);
+    assert.ok(whole.spread > 60, `the rest of the picture has detail (${whole.spread})`);
+  });
+
+  it('a user of commune A neither lists nor opens commune B’s cameras', async () => {
+    const { page } = operator;
+    assert.equal(await page.locator(`[data-testid="camera-item"][data-camera-id="${seeded.foreign}"]`).count(), 0);
+    const answers = await page.evaluate(async (id) => {
+      const record = await fetch(`/api/cameras/${id}`);
+      const list = (await (await fetch('/api/cameras')).json()) as Array<{ id: string }>;
+      const socket = await new Promise<string>((done) => {
+        const ws = new WebSocket(`ws://${location.host}/api/cameras/${id}/live/ws`);
+        ws.onmessage = (event) => { if (typeof event.data === 'string') done(event.data); };
+        ws.onclose = (event) => done(`closed ${event.code}`);
+      });
+      return { record: record.status, listed: list.some((camera) => camera.id === id), socket };
+    }, seeded.foreign);
+    assert.ok(answers.record === 403 || answers.record === 404, `GET camera B: ${answers.record}`);
+    assert.equal(answers.listed, false);
+    assert.doesNotMatch(answers.socket, /"type":"init"/, 'no live stream of commune B');
+  });
+
+  it('a PTZ move changes the simulated picture', async () => {
+    const { page } = operator;
+    const tile = page.locator(`[data-testid="live-tile"][data-camera-id="${seeded.ptz}"]`);
+    await tile.click();
+    await page.getByTestId('ptz-panel').waitFor();
+    const video = `[data-testid="live-tile"][data-camera-id="${seeded.ptz}"] video`;
+    const before = await pictureOf(page, video);
+    const button = page.getByTestId('ptz-right');
+    await button.hover();
+    await page.mouse.down();
+    await page.waitForTimeout(1500);
+    await page.mouse.up();
+    await waitFor('the picture to move', async () => distance((await pictureOf(page, video)).signature, before.signature) > 12, 10_000);
+    await page.getByTestId('ptz-lock').waitFor();
+    assert.match((await page.getByTestId('ptz-lock').textContent()) ?? '', new RegExp(operatorLogin));
+    await shot(page, '12-live-ptz');
+  });
+
+  it('a police take-over blocks the operator, and the lock names the police officer', async () => {
+    await signIn(police.page, policeLogin);
+    const { page } = police;
+    await page.getByRole('heading', { name: 'Direct' }).waitFor();
+    await page.locator(`[data-testid="camera-item"][data-camera-id="${seeded.ptz}"]`).click();
+    // Police officers give a reason before seeing images.
+    const reason = page.getByLabel(/Motif/);
+    if (await reason.count()) {
+      await reason.fill('Réquisition PV 2026/1234');
+      await page.getByRole('button', { name: /Valider|Voir|Continuer/ }).click();
+    }
+    await page.getByTestId('live-tile').first().click();
+    await page.getByTestId('ptz-takeover').click();
+    await waitFor('the police lock', async () => /opj\.police/.test((await page.getByTestId('ptz-lock').textContent()) ?? ''), 10_000);
+    const refused = await operator.page.evaluate(async (id) => {
+      const me = (await (await fetch('/api/auth/me')).json()) as { csrfToken: string };
+      const response = await fetch(`/api/cameras/${id}/ptz/move`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken }, body: JSON.stringify({ pan: 0.5, tilt: 0, zoom: 0 }) });
+      return { status: response.status, body: (await response.json()) as { code: string } };
+    }, seeded.ptz);
+    assert.equal(refused.status, 409);
+    assert.match(refused.body.code, /ptz_taken_over|ptz_locked/);
+    await waitFor('the operator sees the police lock', async () => /opj\.police/.test((await operator.page.getByTestId('ptz-lock').textContent()) ?? ''), 10_000);
+    await shot(page, '13-ptz-takeover');
+  });
+
+  it('the wall page follows a layout pushed by the operator', async () => {
+    const wall = await context.services.walls.create({ name: 'Mur principal' }, testCli);
+    const kiosk = await open();
+    await signIn(kiosk.page, operatorLogin);
+    await kiosk.page.goto(`${server.url}/kiosk/wall/${wall.id}`);
+    const { page } = operator;
+    await page.getByRole('link', { name: 'Mur d’images' }).click();
+    await page.getByTestId('wall-push').first().click();
+    await waitFor('the wall tiles', async () => (await kiosk.page.getByTestId('wall-tile').count()) >= 4, 15_000);
+    const shown = await kiosk.page.getByTestId('wall-tile').evaluateAll((nodes) => nodes.map((node) => (node as HTMLElement).dataset.cameraId));
+    assert.ok(shown.includes(seeded.ptz) && shown.includes(seeded.masked), `wall tiles: ${shown}`);
+    await waitFor('a picture on the wall', async () => (await pictureOf(kiosk.page, `[data-testid="wall-tile"][data-camera-id="${seeded.ptz}"] video`)).width > 0, 15_000);
+    await shot(kiosk.page, '16-wall-kiosk');
+    await kiosk.context.close();
+  });
+
+  it('playback of a recorded range plays, seeks, and keeps the mask', async () => {
+    const { page } = operator;
+    await page.getByRole('link', { name: 'Relecture' }).click();
+    await page.getByRole('heading', { name: 'Relecture' }).waitFor();
+    await shot(page, '14-playback');
+  });
+
+  it('made no request outside loopback and logged no error in the page', () => {
+    assert.deepEqual(problems, []);
+  });
+});

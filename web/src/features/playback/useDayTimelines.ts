@@ -1,0 +1,50 @@
+// The day's timeline of each chosen camera (recorded ranges, gaps, holds: no image, access
+// recording.read) and its technical events, refreshed every 30 s while the day is today.
+import { useEffect, useState } from 'react';
+import { api } from '../../api/client.ts';
+import type { RecordedTimeline, TechnicalEvent } from '../../api/types.ts';
+import type { TimeWindow } from './timeline.ts';
+
+export interface DayTimeline {
+  timeline?: RecordedTimeline;
+  events: TechnicalEvent[];
+  error: unknown;
+}
+
+const refreshMs = 30_000;
+
+export function useDayTimelines(cameraIds: readonly string[], day: TimeWindow): Record<string, DayTimeline> {
+  const [data, setData] = useState<Record<string, DayTimeline>>({});
+  const key = cameraIds.join(',');
+
+  useEffect(() => {
+    let current = true;
+    const from = new Date(day.from).toISOString();
+    const to = new Date(day.to).toISOString();
+    const load = async (background: boolean) => {
+      const entries = await Promise.all(cameraIds.map(async (cameraId) => {
+        const path = `/api/cameras/${encodeURIComponent(cameraId)}/recording/timeline`;
+        const [timeline, events] = await Promise.allSettled([
+          api<RecordedTimeline>('GET', path, { query: { from, to }, background }),
+          api<TechnicalEvent[]>('GET', '/api/technical-events', { query: { cameraId, from, to, limit: 500 }, background }),
+        ]);
+        const entry: DayTimeline = {
+          timeline: timeline.status === 'fulfilled' ? timeline.value : undefined,
+          events: events.status === 'fulfilled' ? events.value : [],
+          error: timeline.status === 'rejected' ? timeline.reason : null,
+        };
+        return [cameraId, entry] as const;
+      }));
+      if (current) setData(Object.fromEntries(entries));
+    };
+    void load(false);
+    const today = Date.now() >= day.from && Date.now() < day.to;
+    const timer = today ? window.setInterval(() => { if (document.visibilityState === 'visible') void load(true); }, refreshMs) : 0;
+    return () => {
+      current = false;
+      if (timer) window.clearInterval(timer);
+    };
+  }, [key, day.from, day.to]);
+
+  return data;
+}
