@@ -24,6 +24,8 @@ export interface SpawnedChild {
   writeStdin(data: string | Uint8Array): void;
   /** Bytes written to stdin the child has not read yet (backpressure of piped media). */
   stdinBufferedBytes?(): number;
+  /** Closes stdin: a child reading media there ends at EOF. */
+  endStdin?(): void;
   kill(signal: NodeJS.Signals): void;
 }
 
@@ -55,6 +57,7 @@ export const nodeSpawner: Spawner = (command, args, options) => {
     onExit: (listener) => { exitListener = listener; },
     writeStdin: (data) => { if (child.stdin.writable) child.stdin.write(data); },
     stdinBufferedBytes: () => child.stdin.writableLength,
+    endStdin: () => { if (child.stdin.writable) child.stdin.end(); },
     // Signals go to this child's own PID only (ChildProcess.kill), never to a name or a group.
     kill: (signal) => { if (child.exitCode === null && child.signalCode === null) child.kill(signal); },
   };
@@ -164,6 +167,8 @@ export interface SupervisedProcessOptions {
   backoff?: BackoffPolicy;
   /** Written to stdin to ask for a clean exit ('q' for ffmpeg); none: stop starts at SIGTERM. */
   quitCommand?: string;
+  /** Closes stdin to ask for a clean exit (a child reading media on stdin, blocked in read(), ignores SIGTERM until EOF). */
+  quitByClosingStdin?: boolean;
   /** Waits after the quit command, then after SIGTERM, before escalating. */
   quitGraceMs?: number;
   termGraceMs?: number;
@@ -245,8 +250,9 @@ export class SupervisedProcess {
       child.kill('SIGTERM');
       this.escalationTimers.push(this.timers.setTimeout(() => child.kill('SIGKILL'), termGrace));
     };
-    if (this.options.quitCommand !== undefined) {
-      child.writeStdin(this.options.quitCommand);
+    if (this.options.quitCommand !== undefined || this.options.quitByClosingStdin) {
+      if (this.options.quitCommand !== undefined) child.writeStdin(this.options.quitCommand);
+      if (this.options.quitByClosingStdin) child.endStdin?.();
       this.escalationTimers.push(this.timers.setTimeout(terminate, quitGrace));
     } else {
       terminate();

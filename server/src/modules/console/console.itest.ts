@@ -189,6 +189,11 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.deepEqual(seenAbroad.json().map((wall: { tiles: unknown; tour: unknown }) => [wall.tiles, wall.tour]), [[[null, null, null, null], null]]);
       assert.ok(!seenAbroad.body.includes(camera.a1));
       assert.equal((await operator.request({ method: 'PUT', url: '/api/walls/nope/layout', payload: push })).statusCode, 404);
+
+      const byCli = await context.services.walls.create({ name: 'Mur installé en ligne de commande' }, testCli);
+      assert.match(byCli.updatedBy, /^cli:/, 'the CLI sets walls up too, in its own name');
+      await context.services.walls.push(byCli.id, { grid: 1, tiles: [camera.b1], tour: null }, testCli);
+      await context.services.walls.remove(byCli.id, testCli);
     });
 
     it('streams the wall as Server-Sent Events: at once, after each push, heartbeats; cleans up when the client leaves; ends on deletion', async () => {
@@ -224,7 +229,7 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
         assert.deepEqual(JSON.parse((await stream.next(isEvent('deleted'), 'the deletion')).split('data: ')[1]!), { id: wallId });
         await waitFor('the stream ended by the server', () => stream.done, 5000, 20);
         assert.equal(context.services.walls.events.subscribers(wallId), 0);
-        assert.equal((await audits('wall.deleted')).length, 1);
+        assert.equal((await audits('wall.deleted')).filter((row) => row.target_id === wallId).length, 1);
       } finally {
         wallStreamTiming.heartbeatMs = savedHeartbeat;
         await Promise.all(readers.map((reader) => reader.cancel()));

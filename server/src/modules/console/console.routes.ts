@@ -33,7 +33,7 @@ export function registerConsoleRoutes(app: FastifyInstance, services: Services, 
   // A stream never ends by itself within minutes: shutting down ends them, or the server's close would wait for them.
   const openStreams = new Set<EventStream>();
   app.addHook('preClose', async () => {
-    void openStreams;
+    for (const stream of openStreams) stream.close();
   });
 
   routes.get('/api/layouts', {

@@ -11,7 +11,8 @@ import { assertAllowed, type Principal } from '../access/policy.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { ConsoleRepository, VideoWall } from './console.repository.ts';
 import { assertCamerasVisible, parseConsoleInput, visibleTiles, visibleTour, wallCreateSchema, wallPushSchema, type Grid, type Tiles, type WallTour } from './console.rules.ts';
-import type { Acting, ConsoleCameras } from './layouts.service.ts';
+import type { Actor } from '../audit/audit.types.ts';
+import type { ConsoleCameras } from './layouts.service.ts';
 import { WallEvents } from './wall-events.ts';
 
 export interface WallView {
@@ -24,9 +25,13 @@ export interface WallView {
   updatedBy: string;
 }
 
+/** A null principal is the CLI or the system (setting up walls): no scope, every camera. */
+export type WallActing = { actor: Actor; principal: Principal | null };
+
 const wallNotFound = () => notFound({ fr: 'Mur d’images', en: 'Video wall' });
 const duplicateName = (name: string) => new DomainError('conflict', { fr: `Un mur d’images s’appelle déjà « ${name} ».`, en: `A video wall named "${name}" already exists.` });
 const auditView = (wall: VideoWall) => ({ name: wall.name, grid: wall.grid, tiles: wall.tiles, tour: wall.tour });
+const authorName = (acting: WallActing) => acting.principal?.login ?? acting.actor.login ?? acting.actor.type;
 
 export class WallsService {
   readonly events = new WallEvents();
@@ -52,11 +57,11 @@ export class WallsService {
     return viewOf(wall, await this.visibleCameras(principal));
   }
 
-  async create(input: unknown, acting: Acting): Promise<WallView> {
-    assertAllowed(acting.principal, 'wall.write', null, this.today());
+  async create(input: unknown, acting: WallActing): Promise<WallView> {
+    if (acting.principal) assertAllowed(acting.principal, 'wall.write', null, this.today());
     const { name } = parseConsoleInput(wallCreateSchema, input, 'wall_invalid');
     const at = this.clock.now().toISOString();
-    const wall: VideoWall = { id: randomUUID(), name, grid: 1, tiles: [null], tour: null, createdAt: at, createdBy: acting.principal.login, updatedAt: at, updatedBy: acting.principal.login };
+    const wall: VideoWall = { id: randomUUID(), name, grid: 1, tiles: [null], tour: null, createdAt: at, createdBy: authorName(acting), updatedAt: at, updatedBy: authorName(acting) };
     try {
       await inTransaction(this.db, async (trx) => {
         if (await this.repository.wallNamed(name, trx)) throw duplicateName(name);
@@ -69,8 +74,8 @@ export class WallsService {
     return viewOf(wall, new Set());
   }
 
-  async remove(id: string, acting: Acting): Promise<void> {
-    assertAllowed(acting.principal, 'wall.write', null, this.today());
+  async remove(id: string, acting: WallActing): Promise<void> {
+    if (acting.principal) assertAllowed(acting.principal, 'wall.write', null, this.today());
     await inTransaction(this.db, async (trx) => {
       const before = await this.repository.findWall(id, trx, true);
       if (!before) throw wallNotFound();
@@ -81,15 +86,15 @@ export class WallsService {
   }
 
   /** Shows a layout (and optionally a tour) on the wall; every stream of the wall follows at once. */
-  async push(id: string, input: unknown, acting: Acting): Promise<WallView> {
-    assertAllowed(acting.principal, 'wall.push', null, this.today());
+  async push(id: string, input: unknown, acting: WallActing): Promise<WallView> {
+    if (acting.principal) assertAllowed(acting.principal, 'wall.push', null, this.today());
     const data = parseConsoleInput(wallPushSchema, input, 'wall_invalid');
     const visible = await this.visibleCameras(acting.principal);
     assertCamerasVisible([...data.tiles, ...(data.tour?.cameraIds ?? [])], visible, 'wall_invalid');
     const after = await inTransaction(this.db, async (trx) => {
       const before = await this.repository.findWall(id, trx, true);
       if (!before) throw wallNotFound();
-      const changed: VideoWall = { ...before, grid: data.grid as Grid, tiles: data.tiles, tour: data.tour, updatedAt: this.clock.now().toISOString(), updatedBy: acting.principal.login };
+      const changed: VideoWall = { ...before, grid: data.grid as Grid, tiles: data.tiles, tour: data.tour, updatedAt: this.clock.now().toISOString(), updatedBy: authorName(acting) };
       await this.repository.updateWallLayout(trx, changed);
       await this.audit.record(trx, acting.actor, { action: 'wall.pushed', targetType: 'video_wall', targetId: id, details: { before: auditView(before), after: auditView(changed) } });
       return changed;
@@ -114,7 +119,7 @@ export class WallsService {
     });
   }
 
-  private async visibleCameras(principal: Principal): Promise<Set<string>> {
+  private async visibleCameras(principal: Principal | null): Promise<Set<string>> {
     return new Set((await this.cameras.list(principal)).map((camera) => camera.id));
   }
 

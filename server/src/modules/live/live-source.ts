@@ -86,8 +86,10 @@ export class LiveSource {
       activity: 'stdout',
       stallTimeoutMs: options.stallTimeoutMs ?? 10_000,
       backoff: options.backoff ?? { initialMs: 500, maxMs: 10_000, stableAfterMs: 30_000 },
-      // stdin carries media for fed sources: no `q`; SIGTERM ends ffmpeg cleanly (no file to finish).
-      quitGraceMs: 0,
+      // A fed ffmpeg reads media on stdin: EOF ends it (blocked in read(), it would not see SIGTERM);
+      // a pulling one takes `q`. Then SIGTERM, then SIGKILL.
+      ...(options.input.feed ? { quitByClosingStdin: true } : { quitCommand: 'q' }),
+      quitGraceMs: 1000,
       termGraceMs: 2000,
       spawner: options.spawner,
       log: this.log,

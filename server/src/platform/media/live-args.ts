@@ -12,7 +12,8 @@
 //     keep it; `-fflags nobuffer` must NOT be used, it drops the probed packets (the cached
 //     keyframe) and the first picture then waits for the next keyframe.
 //   - sub-stream: a live-only RTSP pull of the camera's sub-stream (the recorder records the
-//     main stream only), copied, or re-encoded when Vigie burns privacy masks in (LEGAL 4):
+//     main stream only), started without probing too (first keyframe ~0.25 s after the
+//     spawn instead of ~1.9 s), copied, or re-encoded when Vigie burns privacy masks in (LEGAL 4):
 //     the same overlay as the recorder's, scaled to the sub-stream's size.
 //   - `transcodeToH264`: H.265 re-encoded to H.264 (x264 ultrafast, zerolatency) for browsers
 //     without H.265; the decoder uses slice threads only (frame threads would hold pictures).
@@ -74,6 +75,8 @@ export function liveRtspArgs(input: LiveRtspInput): string[] {
   if (input.maskImagePath !== undefined && !input.maskImagePath) throw new Error('mask image path missing');
   const args = [
     ...common,
+    // The SDP carries the parameter sets: no probing needed (it held the first picture ~1.7 s back).
+    '-probesize', '32', '-analyzeduration', '0',
     '-rtsp_transport', 'tcp',
     '-timeout', String(socketTimeoutMicros),
     ...(reencode ? ['-thread_type', 'slice'] : []),

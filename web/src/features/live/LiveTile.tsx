@@ -65,7 +65,7 @@ export function LiveTile({ index, cameraId, camera, selected, enlarged, reason, 
         )}
       </div>
       <div className="tile-body">
-        {!cameraId && <p className="tile-hint">{t('tile.dropHere')}</p>}
+        {!cameraId && <p className="tile-hint" title={t('tile.dropHelp')}>{t('tile.dropHere')}</p>}
         {cameraId && !camera && <p className="tile-hint warning-text">{t('tile.outOfScope')}</p>}
         {camera && reason === null && (
           <div className="tile-hint">

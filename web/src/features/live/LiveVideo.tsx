@@ -49,7 +49,7 @@ export function LiveVideo({ cameraId, stream = 'auto', reason, className, onStat
   return (
     <div
       className={`live-video${className ? ` ${className}` : ''}`} data-testid="live-video" data-camera-id={cameraId} data-state={status.phase}
-      data-camera-state={status.cameraState ?? undefined} data-first-picture-ms={status.firstPictureMs ?? undefined}
+      data-camera-state={status.cameraState ?? undefined} data-first-picture-ms={status.firstPictureMs ?? undefined} data-milestones={milestoneText(status) || undefined}
       data-transport={status.transport ?? undefined} data-codec={status.init?.codec} data-transcoded={status.transcodedFromH265 ? 'true' : undefined}
     >
       <video ref={videoRef} muted playsInline autoPlay disablePictureInPicture aria-label={label} />
@@ -66,6 +66,11 @@ export function LiveVideo({ cameraId, stream = 'auto', reason, className, onStat
       </div>
     </div>
   );
+}
+
+/** "open:35 init:610 fragment:640 picture:720": where the first-picture time went (ms). */
+function milestoneText(status: LiveStatus): string {
+  return (['open', 'init', 'fragment', 'picture'] as const).filter((name) => status.milestones[name] !== undefined).map((name) => `${name}:${status.milestones[name]}`).join(' ');
 }
 
 /** A re-render each second while `active` (the reconnection countdown). */

@@ -30,6 +30,7 @@ export function usePtzControl(cameraId: string | null): PtzControl | null {
     move: (velocity) => ptzApi.move(cameraId, velocity),
     stop: () => ptzApi.stop(cameraId),
     onError: (failure) => { setError(failure); setRefreshToken((value) => value + 1); },
+    onStarted: () => setRefreshToken((value) => value + 1),
     now: () => performance.now(),
     setTimer: (callback, ms) => window.setTimeout(callback, ms),
     clearTimer: (timer) => window.clearTimeout(timer as number),

@@ -185,14 +185,17 @@ export interface LiveStatus {
   firstPictureMs: number | null;
   /** An H.265 stream this browser cannot decode, shown through the server's H.264 transcode. */
   transcodedFromH265: boolean;
+  /** Milestones of the first connection, ms from its start (what the first-picture time is made of). */
+  milestones: Partial<Record<'open' | 'init' | 'fragment' | 'picture', number>>;
 }
 
-export const initialLiveStatus: LiveStatus = { phase: 'connecting', attempt: 0, retryAt: null, cameraState: null, error: null, init: null, transport: null, firstPictureMs: null, transcodedFromH265: false };
+export const initialLiveStatus: LiveStatus = { phase: 'connecting', attempt: 0, retryAt: null, cameraState: null, error: null, init: null, transport: null, firstPictureMs: null, transcodedFromH265: false, milestones: {} };
 
 export type LiveEvent =
   | { type: 'connect'; transport: 'mse' | 'hls' }
   | { type: 'init'; init: LiveInit; transcodeRequested?: boolean }
   | { type: 'picture'; elapsedMs: number }
+  | { type: 'milestone'; name: 'open' | 'init' | 'fragment'; elapsedMs: number }
   | { type: 'cameraState'; state: string }
   | { type: 'serverError'; error: LiveError }
   | { type: 'closed'; closeCode: number; now: number }
@@ -208,9 +211,13 @@ export function nextLiveStatus(status: LiveStatus, event: LiveEvent): LiveStatus
       // `transcoded` is also true for a masked sub-stream re-encoded by the server: only the
       // transcode this viewer asked for is the H.265 one.
       return { ...status, phase: 'buffering', init: event.init, error: null, transcodedFromH265: event.init.transcoded && event.transcodeRequested === true };
+    case 'milestone':
+      if (status.milestones[event.name] !== undefined || status.firstPictureMs !== null) return status;
+      return { ...status, milestones: { ...status.milestones, [event.name]: Math.round(event.elapsedMs) } };
     case 'picture':
       // A connection that shows a picture is a success: the next failure starts again at 1 s.
-      return { ...status, phase: 'playing', attempt: 0, retryAt: null, error: null, firstPictureMs: status.firstPictureMs ?? Math.round(event.elapsedMs) };
+      if (status.firstPictureMs !== null) return { ...status, phase: 'playing', attempt: 0, retryAt: null, error: null };
+      return { ...status, phase: 'playing', attempt: 0, retryAt: null, error: null, firstPictureMs: Math.round(event.elapsedMs), milestones: { ...status.milestones, picture: Math.round(event.elapsedMs) } };
     case 'cameraState':
       return { ...status, cameraState: event.state };
     case 'serverError':

@@ -43,7 +43,8 @@ const fr = {
   'tile.unavailable': 'Caméra indisponible',
   'tile.label': 'Tuile {n} : {name}',
   'tile.clear': 'Retirer {name} de la tuile',
-  'tile.dropHere': 'Glissez une caméra ici, ou choisissez cette tuile puis cliquez une caméra.',
+  'tile.dropHere': 'Glissez une caméra ici',
+  'tile.dropHelp': 'Glissez une caméra ici, ou choisissez cette tuile puis cliquez une caméra dans l’arborescence.',
   'tile.outOfScope': 'Caméra hors de votre périmètre ou retirée de l’inventaire.',
 
   'layouts.title': 'Mosaïques enregistrées',
@@ -218,7 +219,8 @@ const en: Record<keyof typeof fr, string> = {
   'tile.unavailable': 'Camera unavailable',
   'tile.label': 'Tile {n}: {name}',
   'tile.clear': 'Remove {name} from the tile',
-  'tile.dropHere': 'Drop a camera here, or choose this tile then click a camera.',
+  'tile.dropHere': 'Drop a camera here',
+  'tile.dropHelp': 'Drop a camera here, or choose this tile then click a camera in the tree.',
   'tile.outOfScope': 'Camera outside your scope, or removed from the inventory.',
 
   'layouts.title': 'Saved layouts',

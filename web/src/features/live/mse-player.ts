@@ -40,6 +40,7 @@ export class LivePlayer {
   private lastBufferedEnd: number | null = null;
   private fragmentSeconds = 0;
   private pictureSeen = false;
+  private binaryMessages = 0;
   private retryTimer: number | null = null;
   private edgeTimer: number | null = null;
   private stopped = false;
@@ -88,6 +89,7 @@ export class LivePlayer {
     const request = { stream: this.options.stream, reason: this.options.reason, transcode: this.transcode };
     const socket = new WebSocket(liveSocketUrl(window.location, this.options.cameraId, request));
     socket.binaryType = 'arraybuffer';
+    socket.onopen = () => this.emit({ type: 'milestone', name: 'open', elapsedMs: performance.now() - this.startedAt });
     this.socket = socket;
     this.lastFragmentAt = performance.now();
     socket.onmessage = (message) => {
@@ -128,6 +130,11 @@ export class LivePlayer {
       this.emit({ type: 'fail', error: { code: 'codec_unsupported', message_fr: null, message_en: null } });
       return;
     }
+    // The server sends a new init when its source restarts: a new MediaSource, and the picture
+    // that follows counts again (the first-picture time stays the first one).
+    this.pictureSeen = false;
+    this.binaryMessages = 0;
+    this.emit({ type: 'milestone', name: 'init', elapsedMs: performance.now() - this.startedAt });
     this.emit({ type: 'init', init, transcodeRequested: this.transcode });
     this.attachMedia(init.mime, MediaSourceType);
   }
@@ -175,6 +182,9 @@ export class LivePlayer {
 
   private onFragment(data: ArrayBuffer): void {
     this.lastFragmentAt = performance.now();
+    this.binaryMessages += 1;
+    // The first binary message is the init segment; the second is the first picture's fragment.
+    if (this.binaryMessages === 2) this.emit({ type: 'milestone', name: 'fragment', elapsedMs: this.lastFragmentAt - this.startedAt });
     this.queue.push(data);
     if (this.queue.length > maxQueuedFragments) {
       // The decoder fell far behind (a hidden tab, a slow machine): resynchronise on the

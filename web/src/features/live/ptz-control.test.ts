@@ -12,8 +12,9 @@ function fakeTransport(options: { failMoves?: boolean } = {}) {
   const timers = new Map<number, { at: number; callback: () => void }>();
   const calls: { at: number; kind: 'move' | 'stop'; velocity?: PtzVelocity }[] = [];
   const errors: unknown[] = [];
+  const started: number[] = [];
   return {
-    calls, errors,
+    calls, errors, started,
     advance(ms: number) {
       const end = now + ms;
       for (;;) {
@@ -32,6 +33,7 @@ function fakeTransport(options: { failMoves?: boolean } = {}) {
       },
       stop: () => { calls.push({ at: now, kind: 'stop' as const }); return Promise.resolve(); },
       onError: (error: unknown) => { errors.push(error); },
+      onStarted: () => { started.push(now); },
       now: () => now,
       setTimer: (callback: () => void, ms: number) => { const id = nextId++; timers.set(id, { at: now + ms, callback }); return id; },
       clearTimer: (timer: unknown) => { timers.delete(timer as number); },
@@ -52,13 +54,15 @@ describe('joystick', () => {
 });
 
 describe('PTZ mover', () => {
-  it('sends at once, renews every 500 ms while held, and stops on release', () => {
+  it('sends at once, renews every 500 ms while held, and stops on release', async () => {
     const fake = fakeTransport();
     const mover = new PtzMover(fake.transport);
     mover.press(right);
     fake.advance(1200);
     mover.release();
     assert.deepEqual(fake.calls.map((call) => `${call.kind}@${call.at}`), ['move@0', 'move@500', 'move@1000', 'stop@1200']);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(fake.started.length, 1, 'the start of the hold is announced once');
   });
 
   it('sends at most 5 requests a second however fast the direction changes', () => {

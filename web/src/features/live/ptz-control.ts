@@ -33,6 +33,8 @@ export interface PtzMoverTransport {
   move(velocity: PtzVelocity): Promise<unknown>;
   stop(): Promise<unknown>;
   onError(error: unknown): void;
+  /** The first move of a hold was accepted (the lock may have changed hands: show it). */
+  onStarted?(): void;
   now(): number;
   setTimer(callback: () => void, ms: number): unknown;
   clearTimer(timer: unknown): void;
@@ -121,10 +123,11 @@ export class PtzMover {
   }
 
   private send(velocity: PtzVelocity): void {
+    const starting = !this.moving;
     this.lastSentAt = this.transport.now();
     this.sentVelocity = velocity;
     this.moving = true;
-    this.transport.move(velocity).catch((error: unknown) => {
+    this.transport.move(velocity).then(() => { if (starting) this.transport.onStarted?.(); }, (error: unknown) => {
       // A move refused (the lock is someone else's) ends the hold: no stop to send.
       this.velocity = null;
       this.moving = false;

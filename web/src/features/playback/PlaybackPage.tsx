@@ -89,14 +89,20 @@ export function PlaybackPage({ me }: { me: Me }) {
       const forward = state.rate > 0;
       let wall = clock.time();
       if (state.playing && !waiting) {
-        const lists = ids.map((id) => data[id]?.timeline?.recorded);
-        if (ids.length > 0 && lists.every((list) => list !== undefined)) {
-          const step = gapStep(lists as NonNullable<(typeof lists)[number]>[], wall, forward);
+        const lists = ids.flatMap((id) => {
+          const recorded = data[id]?.timeline?.recorded;
+          return recorded ? [recorded] : [];
+        });
+        if (ids.length > 0 && lists.length === ids.length) {
+          const step = gapStep(lists, wall, forward);
           if (step.kind === 'jump' && step.toMs >= day.from && step.toMs < day.to) {
             clock.seek(step.toMs);
             wall = step.toMs;
           } else if (step.kind !== 'inside') {
+            // Nothing further this day: stop on the last picture (the first one, in reverse).
             clock.pause();
+            const back = gapStep(lists, wall, !forward);
+            if (back.kind === 'jump' && back.toMs >= day.from && back.toMs < day.to) clock.seek(back.toMs);
             setNotice({ kind: 'info', text: t('playback.end') });
           }
         }
@@ -106,7 +112,9 @@ export function PlaybackPage({ me }: { me: Me }) {
         }
         setViewState((current) => follow(current, clock.time(), day, forward));
       }
-      setDisplayMs((shown) => (Math.abs(shown - clock.time()) >= 100 ? clock.time() : shown));
+      // While playing, the instant shown changes at most ten times a second; paused, it is exact.
+      const shownNow = clock.time();
+      setDisplayMs((shown) => (Math.abs(shown - shownNow) >= (clock.state().playing ? 100 : 0.5) ? shownNow : shown));
     }, tickMs);
     return () => window.clearInterval(timer);
   }, [clock, t]);

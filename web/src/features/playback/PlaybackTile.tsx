@@ -178,7 +178,10 @@ export function PlaybackTile({ camera, communeName, clock, reason, active, visib
         if (!video.paused) video.pause();
         if (!video.seeking && Math.abs(video.currentTime - desired) > 0.001) video.currentTime = desired;
       }
-      report(buffered && video.readyState >= 2 && !video.seeking ? 'ready' : 'buffering');
+      // In reverse every tick is a seek: waiting for each would slow the shared clock down, so a
+      // seek in progress does not count as waiting there (the picture follows as seeks complete).
+      const settling = video.seeking && !(clockState.playing && clockState.rate < 0);
+      report(buffered && video.readyState >= 2 && !settling ? 'ready' : 'buffering');
     };
 
     const timer = window.setInterval(tick, tickMs);
