@@ -132,7 +132,7 @@ export interface RecordedTimeline {
 
 export interface TechnicalEvent { id: number; at: string; severity: string; code: string; communeInsee: string | null; cameraId: string | null; volume: string | null; message: string; details: Record<string, unknown> }
 
-export interface PlaybackSegment { id: string | number; start: string; end: string; durationSeconds: number; bytes: number; url: string }
+export interface PlaybackSegment { id: string | number; start: string; end: string; durationSeconds: number; bytes: number; url: string; reencoded?: boolean }
 
 export interface PlaybackSession { playbackId: string; cameraId: string; from: string; to: string; expiresAt: string; segments: PlaybackSegment[]; gaps: { from: string; to: string; reason: string | null }[] }
 

@@ -94,7 +94,7 @@ describe('recording command with a server-side privacy mask', () => {
     assert.equal(outputs.length, 2);
     assert.deepEqual(outputs[0]!.options, copyPathSegmentOptions(), 'the archive is cut exactly as in the copy path');
     assert.equal(outputs[0]!.target, '/srv/vol1/21038/cam-001/.incoming/r1a2b-%Y%m%dT%H%M%SZ.mp4');
-    assert.deepEqual(outputs[1], { options: { f: 'mpegts', mpegts_flags: '+resend_headers', flush_packets: '1' }, target: 'pipe:1' });
+    assert.deepEqual(outputs[1], { options: { f: 'mpegts', mpegts_flags: '+resend_headers', omit_video_pes_length: '0', flush_packets: '1' }, target: 'pipe:1' });
   });
 
   it('takes the keyframe interval, leaves out the live output on request, and refuses nonsense', () => {

@@ -22,7 +22,7 @@ describe('recording command', () => {
       '-segment_format_options', 'movflags=+frag_keyframe+empty_moov+default_base_moof:flush_packets=1', '-reset_timestamps', '1', '-strftime', '1',
       '-segment_list', '/srv/vol1/21038/cam-001/.incoming/r1a2b.segments.csv', '-segment_list_type', 'csv',
       '/srv/vol1/21038/cam-001/.incoming/r1a2b-%Y%m%dT%H%M%SZ.mp4',
-      '-map', '0:v:0', '-c', 'copy', '-an', '-f', 'mpegts', '-mpegts_flags', '+resend_headers', '-flush_packets', '1', 'pipe:1',
+      '-map', '0:v:0', '-c', 'copy', '-an', '-f', 'mpegts', '-mpegts_flags', '+resend_headers', '-omit_video_pes_length', '0', '-flush_packets', '1', 'pipe:1',
     ]);
     assert.equal(args.filter((arg) => arg === '-c').length, 2);
     assert.ok(!args.includes('libx264') && !args.includes('-vf'), 'never re-encodes');

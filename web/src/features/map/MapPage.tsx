@@ -128,6 +128,11 @@ export function MapPage({ me }: { me: Me }) {
       const cone = points ? L.polygon(points, { className: `map-fov state-${camera.state}`, interactive: false, weight: 1 }).addTo(groups.cones) : null;
       const marker = L.marker([camera.latitude!, camera.longitude!], { icon: cameraIcon(camera, t), keyboard: true, title: camera.name, riseOnHover: true });
       marker.on('click', () => setSelectedId(camera.id));
+      // Leaflet gives a keyboard marker focus but turns Enter only into a popup: choose it ourselves.
+      marker.on('keypress', (event: L.LeafletEvent) => {
+        const key = ((event as L.LeafletKeyboardEvent).originalEvent as KeyboardEvent).key;
+        if (key === 'Enter' || key === ' ') setSelectedId(camera.id);
+      });
       marker.on('add', () => decorate(marker, camera, t));
       marker.addTo(groups.cameras);
       decorate(marker, camera, t);

@@ -37,6 +37,15 @@ export function closeOpen(draft: Draft): Draft {
   return { polygons: [...draft.polygons, draft.open], open: [], selection: { kind: 'polygon', polygon: draft.polygons.length } };
 }
 
+/** Delete: the last point of the open outline, else the chosen vertex, else the chosen polygon. */
+export function deleteSelection(draft: Draft): Draft {
+  const selection = draft.selection;
+  if (draft.open.length > 0) return { ...draft, open: draft.open.slice(0, -1) };
+  if (selection?.kind === 'vertex') return { ...draft, polygons: removeVertex(draft.polygons, selection.hit), selection: null };
+  if (selection?.kind === 'polygon') return { ...draft, polygons: removePolygon(draft.polygons, selection.polygon), selection: null };
+  return draft;
+}
+
 export function MaskCanvas({ stillUrl, draft, onDraft, others, preview }: CanvasProps) {
   const { t } = useI18n();
   const frameRef = useRef<HTMLDivElement>(null);
@@ -64,7 +73,7 @@ export function MaskCanvas({ stillUrl, draft, onDraft, others, preview }: Canvas
 
   const onPointerDown = (event: PointerEvent<SVGSVGElement>) => {
     if (event.button !== 0 || preview) return;
-    event.currentTarget.focus();
+    event.currentTarget.focus({ preventScroll: true });
     const point = pointOf(event);
     const current = latest.current;
     if (current.open.length > 0) {
@@ -110,10 +119,8 @@ export function MaskCanvas({ stillUrl, draft, onDraft, others, preview }: Canvas
     } else if (event.key === 'Escape') {
       onDraft({ ...current, open: [], selection: null });
     } else if (event.key === 'Delete' || event.key === 'Backspace') {
-      if (current.open.length > 0) onDraft({ ...current, open: current.open.slice(0, -1) });
-      else if (selection?.kind === 'vertex') onDraft({ ...current, polygons: removeVertex(current.polygons, selection.hit), selection: null });
-      else if (selection?.kind === 'polygon') onDraft({ ...current, polygons: removePolygon(current.polygons, selection.polygon), selection: null });
-      else return;
+      if (current.open.length === 0 && !selection) return;
+      onDraft(deleteSelection(current));
     } else if (event.key.startsWith('Arrow') && selection?.kind === 'vertex') {
       const step = event.shiftKey ? keyStep / 10 : keyStep;
       const [x, y] = current.polygons[selection.hit.polygon]![selection.hit.vertex]!;

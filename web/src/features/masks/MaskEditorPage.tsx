@@ -8,7 +8,7 @@ import type { Camera, CameraMasks, MaskMode, Me, PrivacyMask } from '../../api/t
 import { useI18n } from '../../i18n/i18n.tsx';
 import { ErrorNotice, Loading, Notice, PageHeader, useLoad } from '../../ui.tsx';
 import { CameraPicker } from '../playback/CameraPicker.tsx';
-import { closeOpen, emptyDraft, MaskCanvas, type Draft } from './MaskCanvas.tsx';
+import { closeOpen, deleteSelection, emptyDraft, MaskCanvas, type Draft } from './MaskCanvas.tsx';
 import { MaskSidePanel, useStill } from './MaskSidePanel.tsx';
 import { blocksSaving, maskProblems, toApiPolygons, type MaskProblem } from './maskGeometry.ts';
 import './masks.css';
@@ -110,7 +110,7 @@ function CameraMaskEditor({ camera, me }: { camera: Camera; me: Me }) {
     masks.reload();
     // The recorder restarts with the mask: a fresh still shows it burnt in a few seconds later.
     still.refreshSoon(5000);
-    return t('masks.saved', { name: saved.name });
+    return mode === 'server' ? `${t('masks.saved', { name: saved.name })} ${t('masks.restartShort')}` : t('masks.saved', { name: saved.name });
   });
 
   const remove = (mask: PrivacyMask) => {
@@ -160,9 +160,10 @@ function CameraMaskEditor({ camera, me }: { camera: Camera; me: Me }) {
           <div className="button-row">
             <button type="button" className="button-small" onClick={() => setEditing({ ...editing, draft: closeOpen(editing.draft) })} disabled={editing.draft.open.length < 3}>{t('masks.closePolygon')}</button>
             <button type="button" className="button-small" onClick={() => setEditing({ ...editing, draft: { ...editing.draft, open: [] } })} disabled={editing.draft.open.length === 0}>{t('masks.cancelDrawing')}</button>
+            <button type="button" className="button-small" onClick={() => setEditing({ ...editing, draft: deleteSelection(editing.draft) })} disabled={editing.draft.selection === null && editing.draft.open.length === 0}>{t('masks.deleteSelection')}</button>
             <button type="button" className="button-small danger" onClick={() => setEditing({ ...editing, draft: emptyDraft })} disabled={editing.draft.polygons.length === 0 && editing.draft.open.length === 0}>{t('masks.clear')}</button>
           </div>
-          <p className="muted small">{mode === 'server' ? t('masks.stillNote') : t('masks.inCameraNote')}</p>
+          {mode === 'server' && <p className="muted small">{t('masks.stillNote')}</p>}
         </div>
         <MaskSidePanel
           camera={camera} me={me} isPtz={isPtz} ptz={ptz} presetToken={presetToken} onPreset={setPresetToken} onGotoPreset={(token) => void gotoPreset(token)}

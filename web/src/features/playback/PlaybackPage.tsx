@@ -69,7 +69,7 @@ export function PlaybackPage({ me }: { me: Me }) {
   const primaryId = chosenIds[0];
   const primaryTimeline = primaryId ? timelines[primaryId] : undefined;
   useEffect(() => {
-    if (positioned || !primaryTimeline) return;
+    if (positioned || !primaryTimeline || primaryTimeline.dayFrom !== bounds.from) return;
     clock.seek(primaryTimeline.timeline ? defaultPlayhead(primaryTimeline.timeline.recorded, bounds, Date.now()) : bounds.from);
     setDisplayMs(clock.time());
     setPositioned(true);
@@ -231,9 +231,10 @@ export function PlaybackPage({ me }: { me: Me }) {
     else handles.current.delete(index);
   }), []);
 
-  const rows: TimelineRow[] = slotCameras.flatMap((camera) => (camera ? [{
+  const rowsKey = slotCameras.map((camera) => (camera ? `${camera.id}:${camera.name}` : '')).join('|');
+  const rows: TimelineRow[] = useMemo(() => slotCameras.flatMap((camera) => (camera ? [{
     cameraId: camera.id, label: camera.name, timeline: timelines[camera.id]?.timeline, events: timelines[camera.id]?.events ?? [],
-  }] : []));
+  }] : [])), [rowsKey, timelines]);
   const timelineErrors = slotCameras.flatMap((camera) => (camera && timelines[camera.id]?.error ? [{ camera, error: timelines[camera.id]!.error }] : []));
   const zoomKey = zoomKeyOf(view);
   const noCamera = chosenIds.length === 0;

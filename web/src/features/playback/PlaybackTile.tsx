@@ -10,7 +10,8 @@ import { useI18n } from '../../i18n/i18n.tsx';
 import { ErrorNotice } from '../../ui.tsx';
 import type { PlaybackClock } from './clock.ts';
 import { SegmentPlayer } from './segmentPlayer.ts';
-import { driftTolerance, estimateFrameDuration, gapReasonCode, mediaTimeOf, sessionCovers, sessionWindowFor, wallTimeOf } from './session.ts';
+import { ApiError } from '../../lib/errors.ts';
+import { driftTolerance, estimateFrameDuration, gapReasonCode, mediaTimeOf, sessionCovers, sessionWindowFor, wallTimeOf, type GapReasonCode } from './session.ts';
 import { stillCaption, stillFileName } from './still.ts';
 import { saveStillPng } from './stillImage.ts';
 import { rangeAt, type TimeWindow } from './timeline.ts';
@@ -55,9 +56,11 @@ export function PlaybackTile({ camera, communeName, clock, reason, active, visib
   const [status, setStatus] = useState<TileStatus>('loading');
   const [error, setError] = useState<unknown>(null);
   const [unsupported, setUnsupported] = useState<string | null>(null);
-  const [gapReason, setGapReason] = useState<string | null>(null);
-  const live = useRef({ status: 'loading' as TileStatus, waitingSince: null as number | null, frameTimes: [] as number[], reason, active, visibleWindow });
+  const [gapWord, setGapWord] = useState<GapReasonCode | 'none'>('none');
+  const live = useRef({ status: 'loading' as TileStatus, waitingSince: null as number | null, frameTimes: [] as number[], reason, active, visibleWindow, communeName, language });
   live.current.reason = reason;
+  live.current.communeName = communeName;
+  live.current.language = language;
   live.current.active = active;
   live.current.visibleWindow = visibleWindow;
 
@@ -69,6 +72,8 @@ export function PlaybackTile({ camera, communeName, clock, reason, active, visib
     let opening = false;
     let lastOpenAt = 0;
     let failures = 0;
+    /** A window the server said holds no footage at all: nothing to open while the clock is in it. */
+    let emptyWindow: { from: number; to: number } | null = null;
     let openedWith: string | null = null;
     let unsupportedCodec: string | null = null;
 
@@ -107,6 +112,11 @@ export function PlaybackTile({ camera, communeName, clock, reason, active, visib
         failures = 0;
         player.load(opened);
       } catch (failure) {
+        if (failure instanceof ApiError && failure.code === 'footage_unavailable') {
+          emptyWindow = { from: window.from, to };
+          if (!disposed) setError(null);
+          return;
+        }
         failures++;
         if (!disposed) setError(failure);
       } finally {
@@ -151,6 +161,11 @@ export function PlaybackTile({ camera, communeName, clock, reason, active, visib
           report('future');
           return;
         }
+        if (emptyWindow && wallMs >= emptyWindow.from && wallMs < emptyWindow.to) {
+          setGapWord('none');
+          report('gap');
+          return;
+        }
         if (!opening && Date.now() - lastOpenAt > (failures === 0 ? 1000 : reopenDelayMs(failures))) void open(wallMs, withReason);
         report(failures > 0 && !opening ? 'error' : 'loading');
         return;
@@ -163,7 +178,8 @@ export function PlaybackTile({ camera, communeName, clock, reason, active, visib
       }
       if (!player.hasFootage(wallMs)) {
         if (!video.paused) video.pause();
-        setGapReason(rangeAt(session?.gaps ?? [], wallMs)?.reason ?? null);
+        const gap = rangeAt(session?.gaps ?? [], wallMs);
+        setGapWord(gap ? gapReasonCode(gap.reason) : 'none');
         report(wallMs > Date.now() ? 'future' : 'gap');
         return;
       }
@@ -180,8 +196,8 @@ export function PlaybackTile({ camera, communeName, clock, reason, active, visib
       }
       // In reverse every tick is a seek: waiting for each would slow the shared clock down, so a
       // seek in progress does not count as waiting there (the picture follows as seeks complete).
-      const settling = video.seeking && !(clockState.playing && clockState.rate < 0);
-      report(buffered && video.readyState >= 2 && !settling ? 'ready' : 'buffering');
+      const reversing = clockState.playing && clockState.rate < 0;
+      report(buffered && (reversing || (video.readyState >= 2 && !video.seeking)) ? 'ready' : 'buffering');
     };
 
     const timer = window.setInterval(tick, tickMs);
@@ -209,7 +225,8 @@ export function PlaybackTile({ camera, communeName, clock, reason, active, visib
       saveStill: async () => {
         const wallMs = wallTimeOf(player.origin, video.currentTime);
         const file = stillFileName(camera.name, wallMs);
-        await saveStillPng(video, stillCaption({ cameraName: camera.name, communeName, wallMs, language }), file);
+        const { communeName: commune, language: words } = live.current;
+        await saveStillPng(video, stillCaption({ cameraName: camera.name, communeName: commune, wallMs, language: words }), file);
         return file;
       },
     });
@@ -223,7 +240,7 @@ export function PlaybackTile({ camera, communeName, clock, reason, active, visib
       player.destroy();
       if (session) closeSession(session);
     };
-    // The tile is keyed by camera: one effect per camera; language and commune only word the still.
+    // The tile is keyed by camera: one effect per camera (what changes later is read from `live`).
   }, [camera.id, clock]);
 
   const message = (() => {
@@ -231,7 +248,7 @@ export function PlaybackTile({ camera, communeName, clock, reason, active, visib
       case 'reason': return t('playback.status.reason');
       case 'loading': return t('playback.status.loading');
       case 'buffering': return t('playback.status.buffering');
-      case 'gap': return t('playback.status.gap', { reason: t(`playback.gap.${gapReasonCode(gapReason)}`) });
+      case 'gap': return t('playback.status.gap', { reason: t(`playback.gap.${gapWord}`) });
       case 'future': return t('playback.status.future');
       case 'unsupported': return t('playback.status.unsupported', { codec: unsupported ?? '?' });
       default: return null;

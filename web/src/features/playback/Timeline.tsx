@@ -2,10 +2,10 @@
 // legal holds, technical events), Paris-time ticks, the playhead. Click jumps there, drag pans,
 // the wheel zooms around the cursor (Shift+wheel pans), and from the keyboard it is a slider:
 // arrows move the playhead, + and − zoom, Page Up / Page Down pan, Home / End.
-import { useEffect, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
+import { memo, useEffect, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import type { RecordedTimeline, TechnicalEvent } from '../../api/types.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
-import type { MessageKey } from '../../i18n/translate.ts';
+import type { Language, Translate } from '../../i18n/translate.ts';
 import { formatParisDateTime } from '../../lib/dates.ts';
 import { gapReasonCode } from './session.ts';
 import { layoutRanges, msAt, panBy, spanOf, timelineTicks, xOf, zoomBy, type TimeWindow } from './timeline.ts';
@@ -110,7 +110,6 @@ export function Timeline({ view, bounds, rows, playheadMs, onSeek, onView }: Tim
   const height = axisHeight + rowHeight * Math.max(1, rows.length) + 4;
   const ticks = timelineTicks(view, width);
   const playheadX = xOf(view, width, playheadMs);
-  const when = (iso: string) => formatParisDateTime(iso, language);
   const hoverMs = hoverX === null ? null : msAt(view, width, hoverX);
 
   return (
@@ -133,7 +132,7 @@ export function Timeline({ view, bounds, rows, playheadMs, onSeek, onView }: Tim
         );
       })}
       {rows.map((row, index) => (
-        <TimelineRowView key={row.cameraId} row={row} top={axisHeight + index * rowHeight} view={view} width={width} when={when} showLabel={rows.length > 1} t={t} />
+        <TimelineRowView key={row.cameraId} row={row} top={axisHeight + index * rowHeight} view={view} width={width} language={language} showLabel={rows.length > 1} t={t} />
       ))}
       {hoverMs !== null && hoverX !== null && (
         <g className="tl-hover" pointerEvents="none">
@@ -157,11 +156,13 @@ interface RowProps {
   view: TimeWindow;
   width: number;
   showLabel: boolean;
-  when(iso: string): string;
-  t(key: MessageKey, values?: Record<string, string | number>): string;
+  language: Language;
+  t: Translate;
 }
 
-function TimelineRowView({ row, top, view, width, showLabel, when, t }: RowProps) {
+/** One camera's row; memoised, since the page re-renders ten times a second while playing. */
+const TimelineRowView = memo(function TimelineRowView({ row, top, view, width, showLabel, language, t }: RowProps) {
+  const when = (iso: string) => formatParisDateTime(iso, language);
   const timeline = row.timeline;
   const barTop = top + 8;
   const barHeight = rowHeight - 12;
@@ -192,4 +193,4 @@ function TimelineRowView({ row, top, view, width, showLabel, when, t }: RowProps
       {showLabel && <text className="tl-row-label" x={4} y={barTop + barHeight - 5}>{row.label}</text>}
     </g>
   );
-}
+});

@@ -6,6 +6,8 @@ import type { RecordedTimeline, TechnicalEvent } from '../../api/types.ts';
 import type { TimeWindow } from './timeline.ts';
 
 export interface DayTimeline {
+  /** The day window asked (epoch ms of its start): entries of the previous day linger until replaced. */
+  dayFrom: number;
   timeline?: RecordedTimeline;
   events: TechnicalEvent[];
   error: unknown;
@@ -29,6 +31,7 @@ export function useDayTimelines(cameraIds: readonly string[], day: TimeWindow): 
           api<TechnicalEvent[]>('GET', '/api/technical-events', { query: { cameraId, from, to, limit: 500 }, background }),
         ]);
         const entry: DayTimeline = {
+          dayFrom: day.from,
           timeline: timeline.status === 'fulfilled' ? timeline.value : undefined,
           events: events.status === 'fulfilled' ? events.value : [],
           error: timeline.status === 'rejected' ? timeline.reason : null,
