@@ -2,7 +2,9 @@
 // own Node process (their CPU is not the server's). Each viewer signs in with the session
 // cookie it is given and opens /api/cameras/:id/live/ws. Measured per viewer:
 //   - first picture: from `new WebSocket()` to the first fragment whose first sample is a
-//     keyframe (the server sends init JSON, init segment, then its cached GOP);
+//     keyframe (the server sends init JSON, init segment, then its cached GOP). The first viewer
+//     of each camera connects first (all at once): it starts the camera's live source; once they
+//     play (or after 10 s), all the others connect at once and join running sources;
 //   - latency camera -> viewer, per picture: the simulator plays picture i of a loop of F
 //     pictures when the wall clock modulo the loop's length is i / fps (a grid aligned on the
 //     Unix epoch), so the picture received is recognised by its bytes (SHA-1 of its VCL NAL
@@ -31,6 +33,9 @@ export interface ViewersOptions {
 }
 
 export interface ViewerResult {
+  /** 'start': the first viewer of its camera (starts the source); 'join': a viewer joining a running source. */
+  phase: 'start' | 'join';
+  initMs: number | null;
   firstPictureMs: number | null;
   error: string | null;
   stream: string | null;
@@ -84,10 +89,13 @@ const indexFor = (camera: BenchCamera, stream: 'main' | 'sub') => {
 const wallClock = () => performance.timeOrigin + performance.now();
 
 let measuring = false;
-const results: ViewerResult[] = options.viewers.map(() => ({ firstPictureMs: null, error: null, stream: null, fragments: 0, recognised: 0, bytes: 0, latenciesMs: [] }));
+const firstOfCamera = new Set(options.viewers.map((viewer) => viewer.simulatorId)).size;
+const results: ViewerResult[] = options.viewers.map((_, position) => ({
+  phase: position < firstOfCamera ? 'start' : 'join', initMs: null, firstPictureMs: null, error: null, stream: null, fragments: 0, recognised: 0, bytes: 0, latenciesMs: [],
+}));
 const sockets: WebSocket[] = [];
 
-options.viewers.forEach((viewer, position) => {
+function connect(viewer: ViewersOptions['viewers'][number], position: number): void {
   const result = results[position]!;
   const camera = cameras.get(viewer.simulatorId)!;
   const reader = new FragmentedMp4Reader();
@@ -103,6 +111,7 @@ options.viewers.forEach((viewer, position) => {
     if (!isBinary) {
       const message = JSON.parse(buffer.toString('utf8')) as { type: string; stream?: 'main' | 'sub'; code?: string };
       if (message.type === 'init' && message.stream) stream = message.stream;
+      if (message.type === 'init') result.initMs ??= performance.now() - openedAt;
       if (message.type === 'error') result.error = message.code ?? 'error';
       result.stream = stream;
       return;
@@ -114,7 +123,7 @@ options.viewers.forEach((viewer, position) => {
       if (measuring) measure(result, camera, stream, event.fragment, arrivedAt);
     }
   });
-});
+}
 
 function measure(result: ViewerResult, camera: BenchCamera, stream: 'main' | 'sub', fragment: MediaFragment, arrivedAt: number): void {
   result.fragments += 1;
@@ -130,6 +139,13 @@ function measure(result: ViewerResult, camera: BenchCamera, stream: 'main' | 'su
   result.latenciesMs.push(arrivedAt - tick * periodMs);
 }
 
+// Viewers are spread over the cameras in turn: the first `firstOfCamera` are one per camera.
+options.viewers.slice(0, firstOfCamera).forEach((viewer, position) => connect(viewer, position));
+const startDeadline = Date.now() + 10_000;
+while (Date.now() < startDeadline && results.slice(0, firstOfCamera).some((result) => result.firstPictureMs === null && result.error === null)) {
+  await new Promise((resolve) => setTimeout(resolve, 20));
+}
+options.viewers.slice(firstOfCamera).forEach((viewer, position) => connect(viewer, firstOfCamera + position));
 await new Promise((resolve) => setTimeout(resolve, options.warmupSeconds * 1000));
 measuring = true;
 process.stdout.write(`${JSON.stringify({ type: 'window-start' })}\n`);
@@ -138,5 +154,5 @@ measuring = false;
 process.stdout.write(`${JSON.stringify({ type: 'window-end' })}\n`);
 for (const socket of sockets) socket.close();
 await new Promise((resolve) => setTimeout(resolve, 500));
-process.stdout.write(`${JSON.stringify({ type: 'result', viewers: results })}\n`);
-process.exit(0);
+// A pipe is written asynchronously: exit only once the (large) result line is flushed.
+process.stdout.write(`${JSON.stringify({ type: 'result', viewers: results })}\n`, () => process.exit(0));

@@ -190,7 +190,13 @@ export async function run(args: string[]): Promise<void> {
     const recorderCpu = cpuFor(pidsAtStart.filter((pid) => recorderPids.has(pid)));
     const liveCpu = cpuFor(pidsAtStart.filter((pid) => pid !== process.pid && !recorderPids.has(pid)));
     const restarted = pidsAtStart.filter((pid) => !pidsAtEnd.includes(pid)).length;
-    const firstPictures = viewed.map((viewer) => viewer.firstPictureMs).filter((value): value is number => value !== null).sort((a, b) => a - b);
+    const sorted = (phase: 'start' | 'join', pick: (viewer: ViewerResult) => number | null) =>
+      viewed.filter((viewer) => viewer.phase === phase).map(pick).filter((value): value is number => value !== null).sort((a, b) => a - b);
+    const firstPictures = viewed.map((viewer) => viewer.firstPictureMs).filter((value): value is number => value !== null);
+    const joining = sorted('join', (viewer) => viewer.firstPictureMs);
+    const starting = sorted('start', (viewer) => viewer.firstPictureMs);
+    const joiningInit = sorted('join', (viewer) => viewer.initMs);
+    const p = (list: number[]) => `${fixed(percentile(list, 0.5))} / ${fixed(percentile(list, 0.99))} / ${fixed(list.at(-1) ?? Number.NaN)} ms`;
     const latencies = viewed.flatMap((viewer) => viewer.latenciesMs).sort((a, b) => a - b);
     const fragments = sum(viewed.map((viewer) => viewer.fragments));
     const recognised = sum(viewed.map((viewer) => viewer.recognised));
@@ -203,7 +209,9 @@ export async function run(args: string[]): Promise<void> {
     const expectedConnections = settings.cameras + (settings.stream === 'main' ? 0 : settings.cameras);
     const rows: Array<[string, string]> = [
       ['viewers playing / asked', judged(`${firstPictures.length} / ${settings.viewers}${errors.length ? ` (${errors.length} errors: ${[...new Set(errors.map((viewer) => viewer.error))].join(', ')})` : ''}`, `${settings.viewers} / ${settings.viewers}`, firstPictures.length === settings.viewers)],
-      ['first picture (connect -> keyframe) p50 / p99 / max', judged(`${fixed(percentile(firstPictures, 0.5))} / ${fixed(percentile(firstPictures, 0.99))} / ${fixed(firstPictures.at(-1) ?? Number.NaN)} ms`, 'p99 < 1000 ms', percentile(firstPictures, 0.99) < 1000)],
+      [`first picture, joining a running source (${joining.length}) p50/p99/max`, judged(p(joining), 'p99 < 1000 ms', joining.length === 0 || percentile(joining, 0.99) < 1000)],
+      ['  of which: connect -> init message p50 / p99 / max', p(joiningInit)],
+      [`first picture, starting the source (${starting.length}) p50/p99/max`, judged(p(starting), 'p99 < 1000 ms', percentile(starting, 0.99) < 1000)],
       ['latency camera -> viewer p50 / p99 / max', judged(`${fixed(percentile(latencies, 0.5))} / ${fixed(percentile(latencies, 0.99))} / ${fixed(latencies.at(-1) ?? Number.NaN)} ms`, 'p99 < 1000 ms', latencies.length > 0 && percentile(latencies, 0.99) < 1000)],
       ['  pictures recognised / received in the window', `${recognised.toLocaleString('en-US')} / ${fragments.toLocaleString('en-US')}`],
       ['camera connections before viewers / while watched', judged(`${connectionsBefore} / ${connectionsDuring} (RTSP sessions at the simulator: main ${sessionsDuring.main}, sub ${sessionsDuring.sub})`, `${settings.cameras} / ${expectedConnections}`, connectionsBefore === settings.cameras && connectionsDuring === expectedConnections)],
@@ -221,7 +229,8 @@ export async function run(args: string[]): Promise<void> {
       '',
       'How to read it:',
       '  - First picture: from the viewer\'s `new WebSocket()` to the first fragment starting on a keyframe (init JSON and init segment come',
-      '    just before); all viewers connect at once, so the first viewer of each camera also starts its live source (an ffmpeg).',
+      '    just before). The first viewer of every camera connects first, all at once, and starts the camera\'s live source (an ffmpeg);',
+      '    once they play, all the other viewers connect at once and join running sources (their first picture is the cached GOP).',
       '  - Latency: the simulator plays picture i of a loop of F pictures when the wall clock modulo the loop length is i/fps, on a grid',
       '    aligned to the Unix epoch. The viewers\' process recognises each received picture by the SHA-1 of its VCL NAL units (the bytes',
       '    the camera sent: the live path copies them) and takes as its departure the latest grid time of index i before its arrival;',

@@ -87,7 +87,6 @@ export const en: Record<MessageKey, string> = {
   'cameras.tree': 'Camera tree',
   'cameras.selectOne': 'Choose a camera in the tree.',
   'cameras.live': 'Live',
-  'cameras.livePlaceholder': 'Live video arrives with the recording module. No image is shown yet.',
   'cameras.liveBlocked': 'Your access to images is currently refused.',
   'cameras.details': 'Camera record',
   'cameras.kind': 'Kind',

@@ -86,7 +86,6 @@ export const fr = {
   'cameras.tree': 'Arborescence des caméras',
   'cameras.selectOne': 'Choisissez une caméra dans l’arborescence.',
   'cameras.live': 'Direct',
-  'cameras.livePlaceholder': 'La vidéo en direct arrivera avec le module d’enregistrement. Aucune image n’est affichée pour l’instant.',
   'cameras.liveBlocked': 'Votre accès aux images est actuellement refusé.',
   'cameras.details': 'Fiche de la caméra',
   'cameras.kind': 'Type',

@@ -37,7 +37,6 @@ export interface LiveServiceDeps {
   audit: Pick<AuditService, 'recordImageAccess' | 'recordAlone'>;
   cameras: {
     get(id: string, principal: Principal | null): Promise<CameraView>;
-    requireOperable(id: string, principal: Principal | null): Promise<CameraView>;
     list(principal: Principal | null): Promise<CameraView[]>;
     streamCredentials(id: string): Promise<StreamCredentials | null>;
   };
@@ -107,6 +106,18 @@ export function chooseStream(requested: ViewingRequest['stream'], camera: Pick<C
 
 const unavailable = (fr: string, en: string) => new DomainError('live_unavailable', { fr, en });
 
+/** LEGAL 1: a decommissioned camera, or one no valid authorisation covers, is never shown. */
+function assertShown(camera: CameraView): CameraView {
+  if (camera.state === 'disabled') throw new DomainError('camera_disabled', { fr: `Caméra ${camera.name} hors service.`, en: `Camera ${camera.name} is decommissioned.` });
+  if (camera.state === 'unauthorised') {
+    throw new DomainError('camera_unauthorised', {
+      fr: `La caméra ${camera.name} n’est couverte par aucune autorisation préfectorale valide : elle n’est ni enregistrée ni affichée.`,
+      en: `Camera ${camera.name} is covered by no valid prefectoral authorisation: it is neither recorded nor shown.`,
+    });
+  }
+  return camera;
+}
+
 export class LiveService {
   readonly hls: LiveHls;
   private recorder: LiveRecorder | null = null;
@@ -153,7 +164,7 @@ export class LiveService {
         throw new DomainError('commune_out_of_scope', { fr: `La caméra est dans la commune ${found.communeInsee}, hors de votre périmètre.`, en: `The camera is in commune ${found.communeInsee}, outside your scope.` });
       }
       assertAllowed(principal, 'image.live', found.communeInsee, parisDate(this.deps.clock.now()));
-      const camera = await this.deps.cameras.requireOperable(cameraId, principal);
+      const camera = assertShown(found);
       const cleanReason = reason?.trim().replace(/\s+/g, ' ').slice(0, MAX_REASON_LENGTH) || null;
       if (reasonRequiredRoles.has(principal.role) && !cleanReason) throw new DomainError('reason_required');
       const needed = recipientsForRole[principal.role];

@@ -42,11 +42,6 @@ function service(options: { camera?: CameraView; recipients?: Recipient[] } = {}
     },
     cameras: {
       get: async (id) => { if (id !== found.id) throw new DomainError('not_found'); return found; },
-      requireOperable: async () => {
-        if (found.state === 'unauthorised') throw new DomainError('camera_unauthorised');
-        if (found.state === 'disabled') throw new DomainError('camera_disabled');
-        return found;
-      },
       list: async () => [found],
       streamCredentials: async () => null,
     },

@@ -169,7 +169,7 @@ function CameraMaskEditor({ camera, me }: { camera: Camera; me: Me }) {
           camera={camera} me={me} isPtz={isPtz} ptz={ptz} presetToken={presetToken} onPreset={setPresetToken} onGotoPreset={(token) => void gotoPreset(token)}
           masks={masks} atPosition={atPosition} editingId={editing.maskId} onEdit={(mask) => setEditing(editingOf(mask))}
           onNew={() => setEditing(newEditing(defaultName()))} onDelete={remove} name={editing.name} onName={(name) => setEditing({ ...editing, name })}
-          problems={problems} nameMissing={nameMissing} dirty={dirty} busy={busy} canSave={!blocksSaving(problems) && !nameMissing && dirty}
+          problems={problems} nameMissing={nameMissing} dirty={dirty} busy={busy} canSave={!blocksSaving(problems) && !nameMissing && dirty && (editing.draft.open.length === 0 || editing.draft.open.length >= 3)}
           onSave={() => void save()} mode={mode} modeChosen={masks.data?.modeChosen ?? false} onMode={(next) => void setMode(next)}
         />
       </div>

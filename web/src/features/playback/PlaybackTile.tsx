@@ -221,7 +221,7 @@ export function PlaybackTile({ camera, communeName, clock, reason, active, visib
     onHandle({
       status: () => live.current.status,
       waitingSince: () => live.current.waitingSince,
-      frameDuration: () => estimateFrameDuration(live.current.frameTimes),
+      frameDuration: () => player.frameDuration ?? estimateFrameDuration(live.current.frameTimes),
       saveStill: async () => {
         const wallMs = wallTimeOf(player.origin, video.currentTime);
         const file = stillFileName(camera.name, wallMs);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { codecOfSegment, isHevc, mp4Mime } from './codec.ts';
+import { codecOfSegment, frameDurationOfSegment, isHevc, mp4Mime } from './codec.ts';
 
 function box(type: string, ...parts: Uint8Array[]): Uint8Array {
   const size = 8 + parts.reduce((total, part) => total + part.byteLength, 0);
@@ -53,5 +53,28 @@ describe('codec of a recorded segment', () => {
 
   it('builds the MIME type MediaSource asks for', () => {
     assert.equal(mp4Mime('avc1.64001e'), 'video/mp4; codecs="avc1.64001e"');
+  });
+});
+
+const u32 = (value: number) => { const out = new Uint8Array(4); new DataView(out.buffer).setUint32(0, value); return out; };
+const concat = (...parts: Uint8Array[]) => { const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0)); let at = 0; for (const p of parts) { out.set(p, at); at += p.byteLength; } return out; };
+
+/** moov (mdhd with a timescale, trex) then one moof whose tfhd or trun carries the sample duration. */
+function fragmented(timescale: number, options: { tfhd?: number; trun?: number; trex?: number }): Uint8Array {
+  const mdhd = box('mdhd', zeros(4), zeros(8), u32(timescale), zeros(8));
+  const trex = box('trex', zeros(4), u32(1), u32(1), u32(options.trex ?? 0), zeros(8));
+  const moov = box('moov', box('trak', box('mdia', mdhd)), box('mvex', trex));
+  const tfhd = options.tfhd === undefined ? box('tfhd', bytes(0, 0x02, 0, 0), u32(1)) : box('tfhd', bytes(0, 0x02, 0, 0x38), u32(1), u32(options.tfhd), u32(100), zeros(4));
+  const trun = options.trun === undefined ? box('trun', bytes(0, 0, 0x02, 0x01), u32(1), u32(8), u32(100)) : box('trun', bytes(0, 0, 0x03, 0x05), u32(1), u32(8), zeros(4), u32(options.trun), u32(100));
+  return concat(box('ftyp', zeros(8)), moov, box('moof', box('mfhd', zeros(8)), box('traf', tfhd, trun)));
+}
+
+describe('frame duration of a recorded segment', () => {
+  it('reads the sample duration from tfhd, trun or trex over the timescale', () => {
+    assert.equal(frameDurationOfSegment(fragmented(12288, { tfhd: 1024 })), 1024 / 12288);
+    assert.equal(frameDurationOfSegment(fragmented(90000, { trun: 3600 })), 0.04);
+    assert.equal(frameDurationOfSegment(fragmented(1000, { trex: 200 })), 0.2);
+    assert.equal(frameDurationOfSegment(fragmented(1000, {})), null);
+    assert.equal(frameDurationOfSegment(header('avc1', 'avcC', bytes(1, 0x64, 0, 0x1e))), null, 'no mdhd');
   });
 });

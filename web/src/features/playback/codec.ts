@@ -1,6 +1,8 @@
-// The codec string of a recorded segment (RFC 6381, e.g. "avc1.64001e"), read from its MP4
-// header (moov > trak > mdia > minf > stbl > stsd > avc1/hvc1 > avcC/hvcC), for
-// MediaSource.addSourceBuffer and isTypeSupported. Pure; tested by codec.test.ts.
+// What the player needs from a recorded segment's MP4 boxes: the codec string (RFC 6381, e.g.
+// "avc1.64001e", from moov > trak > mdia > minf > stbl > stsd > avc1/hvc1 > avcC/hvcC) for
+// MediaSource.addSourceBuffer and isTypeSupported, and the duration of one frame (the first
+// fragment's sample duration over the track's timescale) for exact frame steps. Pure; tested
+// by codec.test.ts.
 
 const containers = new Set(['moov', 'trak', 'mdia', 'minf', 'stbl']);
 const visualEntries = new Set(['avc1', 'avc3', 'hvc1', 'hev1']);
@@ -98,4 +100,45 @@ export function isHevc(codec: string): boolean {
 
 export function mp4Mime(codec: string): string {
   return `video/mp4; codecs="${codec}"`;
+}
+
+function findBox(bytes: Uint8Array, start: number, end: number, path: readonly string[]): Box | null {
+  const [first, ...rest] = path;
+  const box = boxesIn(bytes, start, end).find((candidate) => candidate.type === first);
+  if (!box) return null;
+  return rest.length === 0 ? box : findBox(bytes, box.body, box.end, rest);
+}
+
+/**
+ * Seconds per frame: the first fragment's default sample duration (tfhd), else its first
+ * sample's (trun), else the track default (trex), over the media timescale (mdhd). Null when
+ * the file does not say.
+ */
+export function frameDurationOfSegment(bytes: Uint8Array): number | null {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const mdhd = findBox(bytes, 0, bytes.byteLength, ['moov', 'trak', 'mdia', 'mdhd']);
+  if (!mdhd || mdhd.end - mdhd.body < 24) return null;
+  const timescale = view.getUint32(mdhd.body + (bytes[mdhd.body] === 1 ? 20 : 12));
+  if (!timescale) return null;
+  const flagsOf = (box: Box) => view.getUint32(box.body) & 0xffffff;
+  let duration = 0;
+  const tfhd = findBox(bytes, 0, bytes.byteLength, ['moof', 'traf', 'tfhd']);
+  if (tfhd) {
+    const flags = flagsOf(tfhd);
+    // version/flags, track id, then the optional fields in this order.
+    const at = tfhd.body + 8 + (flags & 0x01 ? 8 : 0) + (flags & 0x02 ? 4 : 0);
+    if (flags & 0x08 && at + 4 <= tfhd.end) duration = view.getUint32(at);
+  }
+  const trun = duration ? null : findBox(bytes, 0, bytes.byteLength, ['moof', 'traf', 'trun']);
+  if (trun) {
+    const flags = flagsOf(trun);
+    const at = trun.body + 8 + (flags & 0x01 ? 4 : 0) + (flags & 0x04 ? 4 : 0);
+    if (flags & 0x100 && at + 4 <= trun.end) duration = view.getUint32(at);
+  }
+  if (!duration) {
+    const trex = findBox(bytes, 0, bytes.byteLength, ['moov', 'mvex', 'trex']);
+    if (trex && trex.end - trex.body >= 16) duration = view.getUint32(trex.body + 12);
+  }
+  const seconds = duration / timescale;
+  return seconds > 0.004 && seconds <= 1 ? seconds : null;
 }

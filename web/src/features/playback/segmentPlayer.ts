@@ -6,7 +6,7 @@
 // this class only does the browser side, one buffer operation at a time.
 import type { PlaybackSession } from '../../api/types.ts';
 import { ApiError, networkError, parseErrorBody } from '../../lib/errors.ts';
-import { codecOfSegment, isHevc, mp4Mime } from './codec.ts';
+import { codecOfSegment, frameDurationOfSegment, isHevc, mp4Mime } from './codec.ts';
 import { mediaTimeOf, planSegments, segmentIndexAt, sessionOrigin, timedSegments, type TimedSegment } from './session.ts';
 
 export interface SegmentPlayerEvents {
@@ -36,6 +36,7 @@ export class SegmentPlayer {
   private abort = new AbortController();
   private opened: Promise<void> = Promise.resolve();
   private unsupported = false;
+  private frameSeconds: number | null = null;
 
   constructor(private readonly video: HTMLVideoElement, private readonly events: SegmentPlayerEvents) {}
 
@@ -45,6 +46,11 @@ export class SegmentPlayer {
 
   get segments(): readonly TimedSegment[] {
     return this.segmentList;
+  }
+
+  /** Seconds per frame as the recording says (null until a segment is read). */
+  get frameDuration(): number | null {
+    return this.frameSeconds;
   }
 
   /** Starts over on a new session: a fresh MediaSource, nothing buffered. */
@@ -126,6 +132,7 @@ export class SegmentPlayer {
     }
     const bytes = new Uint8Array(await response.arrayBuffer());
     if (generation !== this.generation) return;
+    this.frameSeconds = frameDurationOfSegment(bytes) ?? this.frameSeconds;
     await this.ensureSourceBuffer(bytes, generation);
     if (this.unsupported) return;
     const offset = mediaTimeOf(this.originMs, segment.startMs);
