@@ -135,6 +135,7 @@ describe('console images in Chromium (live, playback, PTZ, masks, walls)', { ski
   let server: ConsoleServer;
   let browser: Browser;
   let seeded: Seeded;
+  let recordingStartMs = 0;
   const screenshots = resolve(process.env.VIGIE_SCREENSHOTS_DIR ?? mkdtempSync(join(tmpdir(), 'vigie-screens-')));
   const problems: string[] = [];
   const figures: Record<string, number> = {};
@@ -191,6 +192,7 @@ describe('console images in Chromium (live, playback, PTZ, masks, walls)', { ski
     });
     context.services.recording.useLiveFacts(role);
     context.services.live.useRecorder(role);
+    recordingStartMs = Date.now();
     await role.start();
     server = await startConsoleServer(context);
     browser = await chromium.launch({
@@ -325,9 +327,29 @@ describe('console images in Chromium (live, playback, PTZ, masks, walls)', { ski
 
   it('playback of a recorded range plays, seeks, and keeps the mask', async () => {
     const { page } = operator;
-    await page.getByRole('link', { name: 'Relecture' }).click();
+    await page.getByRole('navigation').getByRole('link', { name: 'Relecture' }).click();
     await page.getByRole('heading', { name: 'Relecture' }).waitFor();
-    await shot(page, '14-playback');
+    await page.locator(`[data-testid="playback-camera"][data-camera-id="${seeded.masked}"]`).click();
+    await page.getByTestId('playback-reason').fill('Relecture pour réquisition PV 2026/0042');
+    await page.getByTestId('playback-reason-confirm').click();
+    await page.locator('[data-testid="playback-tile"][data-status="ready"]').waitFor({ timeout: 20_000 });
+    const video = '[data-testid="playback-video"]';
+    await page.getByTestId('playback-play').click();
+    const started = await pictureOf(page, video);
+    await waitFor('the playback to advance', async () => (await pictureOf(page, video)).currentTime > started.currentTime + 1, 15_000);
+    const inset = 0.03;
+    const inside = await pictureOf(page, video, { x0: maskBox.x0 + inset, y0: maskBox.y0 + inset, x1: maskBox.x1 - inset, y1: maskBox.y1 - inset });
+    const whole = await pictureOf(page, video);
+    assert.ok(whole.width > 0 && whole.spread > 60, `played picture ${whole.width} px, spread ${whole.spread}`);
+    assert.ok(inside.spread < 24, `inside the mask the played luma spreads over ${inside.spread}`);
+    // Seek: jump to a Paris time a few seconds after the recording began.
+    const target = recordingStartMs + 6_000;
+    const paris = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(new Date(target)).replace(' ', 'T');
+    await page.getByTestId('playback-jump').fill(paris);
+    await page.getByTestId('playback-jump').press('Enter');
+    await waitFor('the playhead at the jump target', async () => Math.abs(Number(await page.getByTestId('playback-time').getAttribute('data-ms')) - target) < 3_000, 15_000);
+    await waitFor('a picture after the seek', async () => (await pictureOf(page, video)).width > 0, 10_000);
+    await shot(page, '15-playback');
   });
 
   it('made no request outside loopback and logged no error in the page', () => {

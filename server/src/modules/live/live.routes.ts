@@ -9,6 +9,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DomainError } from '../../platform/errors.ts';
 import { actingOf, requirePrincipal } from '../../platform/http/context.ts';
+import { sessionCookie } from '../../platform/http/security.ts';
+import type { Principal } from '../access/policy.ts';
 import type { Services } from '../../services.ts';
 import { MAX_REASON_LENGTH } from './live.service.ts';
 import { serveLiveSocket } from './ws-viewer.ts';
@@ -40,6 +42,12 @@ export function sameOrigin(request: Pick<FastifyRequest, 'headers' | 'host'>): b
   return hosts.includes(originHost);
 }
 
+/** The principal of the request's session cookie as it stands now (null once signed out or expired), without touching its idle timer. */
+function sessionPrincipal(services: Services, request: FastifyRequest): () => Promise<Principal | null> {
+  const token = request.cookies?.[sessionCookie];
+  return async () => (token ? (await services.sessions.resolve(token, { touch: false }).catch(() => null))?.principal ?? null : null);
+}
+
 function userSessionOf(request: FastifyRequest): string {
   if (!request.session) throw new DomainError('unauthenticated');
   return request.session.idHash;
@@ -59,7 +67,9 @@ export async function registerLiveRoutes(app: FastifyInstance, services: Service
     onRequest: async (request) => {
       if (!sameOrigin(request)) throw new DomainError('forbidden', { fr: 'Origine de la page refusée pour le direct.', en: 'Page origin refused for live viewing.' });
     },
-  }, (socket, request) => serveLiveSocket(socket, services.live, { cameraId: request.params.id, ...request.query, transport: 'websocket' }, actingOf(request)));
+  }, (socket, request) => serveLiveSocket(socket, services.live, {
+    cameraId: request.params.id, ...request.query, transport: 'websocket', currentPrincipal: sessionPrincipal(services, request),
+  }, actingOf(request)));
 
   routes.get('/api/cameras/:id/live/hls/index.m3u8', {
     config: { access: 'image.live' },

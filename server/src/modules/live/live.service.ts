@@ -12,7 +12,7 @@ import { DomainError } from '../../platform/errors.ts';
 import type { StreamCredentials } from '../../platform/media/ffmpeg-args.ts';
 import { liveRemuxArgs, liveRtspArgs } from '../../platform/media/live-args.ts';
 import { silentLog, type ProcessLog, type Spawner } from '../../platform/processes.ts';
-import { assertAllowed, inScope, type Principal, type Role } from '../access/policy.ts';
+import { assertAllowed, decide, inScope, type Principal, type Role } from '../access/policy.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { Actor } from '../audit/audit.types.ts';
 import type { Recipient } from '../authorisations/legal-lists.ts';
@@ -83,6 +83,8 @@ export interface ViewingRequest {
   reason?: string | null;
   transcode?: 'h264' | null;
   transport: LiveTransport;
+  /** The viewer's principal as its session gives it now (null once it ended): long viewings are re-checked with it. */
+  currentPrincipal?: () => Promise<Principal | null>;
 }
 
 export type Acting = { actor: Actor; principal: Principal };
@@ -202,7 +204,7 @@ export class LiveService {
       handle.release(); // no image without its audit row
       throw error;
     }
-    const viewing = new Viewing(description, handle, (closed, stats, durationSeconds) => this.onViewingClosed(closed, acting.actor, reason, stats, durationSeconds), this.monotonicNow);
+    const viewing = new Viewing(description, request.currentPrincipal, handle, (closed, stats, durationSeconds) => this.onViewingClosed(closed, acting.actor, reason, stats, durationSeconds), this.monotonicNow);
     this.viewings.set(viewing.id, viewing);
     return viewing;
   }
@@ -253,7 +255,7 @@ export class LiveService {
     await this.hls.stop();
     const ending = new DomainError('live_unavailable', { fr: 'Le serveur s’arrête.', en: 'The server is stopping.' });
     for (const viewing of this.viewings.values()) viewing.end(ending);
-    await Promise.allSettled([...this.viewings.values()].map((viewing) => viewing.close({ bytesSent: 0 })));
+    await Promise.allSettled([...this.viewings.values()].map((viewing) => viewing.close()));
     await this.sources.stopAll();
   }
 
@@ -342,11 +344,27 @@ export class LiveService {
           await this.endCamera(cameraId, camera?.state === 'disabled' ? new DomainError('camera_disabled') : new DomainError('camera_unauthorised'));
         }
       }
+      await this.recheckViewers();
       await this.refreshSubStreamMasks();
     } catch (error) {
       this.log.warn({ error: error instanceof Error ? error.message : String(error) }, 'live check failed');
     } finally {
       this.checking = false;
+    }
+  }
+
+  /** A session signed out or expired, an approval or training that lapsed: the viewing ends (LEGAL 9, 11). */
+  private async recheckViewers(): Promise<void> {
+    const today = parisDate(this.deps.clock.now());
+    for (const viewing of [...this.viewings.values()]) {
+      if (!viewing.currentPrincipal || viewing.closed) continue;
+      const principal = await viewing.currentPrincipal().catch(() => null);
+      if (!principal) {
+        viewing.end(new DomainError('session_expired'));
+        continue;
+      }
+      const decision = decide(principal, 'image.live', viewing.description.communeInsee, today);
+      if (!decision.allowed) viewing.end(decision.error);
     }
   }
 

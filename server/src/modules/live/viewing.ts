@@ -2,6 +2,7 @@
 // Opening it has been authorised and audited (`image.live.start`) by the service; closing it
 // audits `image.live.stop` with what the server measured (duration, bytes sent), once.
 import type { DomainError } from '../../platform/errors.ts';
+import type { Principal } from '../access/policy.ts';
 import type { InitSegment } from '../../platform/media/fmp4.ts';
 import type { LiveSink, LiveStream } from './live-source.ts';
 import type { SourceHandle } from './live-sources.ts';
@@ -13,6 +14,8 @@ export interface ViewerSink extends LiveSink {
   onState(state: string): void;
   /** The server ends the viewing (the camera may no longer be shown, or the server stops). */
   onEnd(error: DomainError): void;
+  /** What was sent, for the stop's audit row. */
+  readonly stats?: ViewingStats;
 }
 
 export interface ViewingStats {
@@ -52,6 +55,8 @@ export class Viewing {
 
   constructor(
     readonly description: ViewingDescription,
+    /** The viewer's principal as its session gives it now (null: the session ended); checked periodically. */
+    readonly currentPrincipal: (() => Promise<Principal | null>) | undefined,
     private readonly handle: SourceHandle,
     private readonly onClosed: (viewing: Viewing, stats: ViewingStats, durationSeconds: number) => Promise<void>,
     private readonly monotonicNow: () => number,
@@ -91,13 +96,14 @@ export class Viewing {
     this.sink?.onEnd(error);
   }
 
-  /** Idempotent: the first call audits the stop. */
-  close(stats: ViewingStats): Promise<void> {
+  /** Idempotent: the first call audits the stop, with `stats` or else what the viewer counted. */
+  close(stats?: ViewingStats): Promise<void> {
     this.closing ??= (async () => {
+      const sent = stats ?? this.sink?.stats ?? { bytesSent: 0 };
       this.unsubscribe?.();
       this.handle.release();
       const durationSeconds = Math.round((this.monotonicNow() - this.openedAt) / 100) / 10;
-      await this.onClosed(this, stats, durationSeconds);
+      await this.onClosed(this, sent, durationSeconds);
     })();
     return this.closing;
   }

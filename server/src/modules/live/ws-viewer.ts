@@ -106,7 +106,7 @@ export async function serveLiveSocket(socket: LiveSocket, live: LiveService, req
   let viewer: WebSocketViewer | undefined;
   socket.on('close', () => {
     socketClosed = true;
-    if (viewing && viewer) void viewing.close(viewer.stats);
+    if (viewing && viewer) void viewing.close();
   });
   try {
     viewing = await live.openViewing(request, acting);
