@@ -109,13 +109,11 @@ export class LiveHls {
   private readonly sessions = new Map<string, HlsSession>();
   private readonly byKey = new Map<string, HlsSession>();
   private readonly opening = new Map<string, Promise<HlsSession>>();
-  private readonly sweepTimer: NodeJS.Timeout;
+  private sweepTimer: NodeJS.Timeout | undefined;
   private readonly now: () => number;
 
   constructor(private readonly live: Pick<LiveService, 'openViewing' | 'authorise'>, private readonly options: LiveHlsOptions) {
     this.now = options.now ?? Date.now;
-    this.sweepTimer = setInterval(() => void this.sweep(), Math.max(1000, Math.min(5000, options.idleMs / 3)));
-    this.sweepTimer.unref();
   }
 
   /** The playlist; the session's first fetch opens (and audits) the viewing, later ones re-check access. */
@@ -167,6 +165,7 @@ export class LiveHls {
 
   async stop(): Promise<void> {
     clearInterval(this.sweepTimer);
+    this.sweepTimer = undefined;
     await this.sweep(true);
   }
 
@@ -177,6 +176,10 @@ export class LiveHls {
         const viewing = await this.live.openViewing({ ...request, transport: 'hls' }, acting);
         const session: HlsSession = { id: randomUUID(), key, userSession, viewing, window: new HlsWindow(), lastFetchAt: this.now(), bytesSent: 0 };
         viewing.attach(session.window);
+        if (!this.sweepTimer) {
+          this.sweepTimer = setInterval(() => void this.sweep(), Math.max(1000, Math.min(5000, this.options.idleMs / 3)));
+          this.sweepTimer.unref();
+        }
         this.sessions.set(session.id, session);
         this.byKey.set(key, session);
         return session;

@@ -1,5 +1,6 @@
 // Public API of the live module: other modules import only from here.
-export { LiveService, chooseStream, recipientsForRole, reasonRequiredRoles, MAX_REASON_LENGTH, type LiveRecorder, type LiveServiceDeps, type LiveStatus, type LiveTuning, type ViewingRequest } from './live.service.ts';
+export { LiveService, type LiveRecorder, type LiveServiceDeps, type LiveStatus, type LiveTuning, type ViewingRequest } from './live.service.ts';
+export { chooseStream, recipientsForRole, reasonRequiredRoles, MAX_REASON_LENGTH, normaliseReason } from './live.rules.ts';
 export { registerLiveRoutes, sameOrigin } from './live.routes.ts';
 export { HlsWindow, LiveHls, HLS_WINDOW_SEGMENTS } from './hls.ts';
 export { LiveSource, type LiveSink, type LiveStream } from './live-source.ts';

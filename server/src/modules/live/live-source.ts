@@ -67,6 +67,7 @@ export class LiveSource {
   private initSegment: InitSegment | null = null;
   private stopFeed: (() => void) | undefined;
   private resyncing = false;
+  private retired = false;
   private readonly log: ProcessLog;
   /** Counters for status and benchmarks. */
   fragmentsOut = 0;
@@ -126,18 +127,22 @@ export class LiveSource {
   }
 
   start(): void {
-    this.process.start();
+    if (!this.retired) this.process.start();
   }
 
+  /** For good: a stopped source never runs again (its registry entry is gone). */
   async stop(): Promise<void> {
+    this.retired = true;
     await this.process.stop();
     this.detachFeed();
   }
 
-  /** A fresh run now (the recorder's stream restarted, the mask changed), backoff forgotten. */
+  /** A fresh run now (the recorder's stream restarted, the mask changed), backoff forgotten; nothing once stopped. */
   async restart(): Promise<void> {
-    await this.stop();
-    this.start();
+    if (this.retired) return;
+    await this.process.stop();
+    this.detachFeed();
+    if (!this.retired) this.process.start();
   }
 
   /** The init segment and the cached GOP at once (when known), then every new fragment. */

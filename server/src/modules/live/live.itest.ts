@@ -7,7 +7,8 @@
 // start and stop are audited server-side; commune scope, reasons and recipients (LEGAL 17) are
 // enforced; the masked sub-stream is uniform inside the polygon (LEGAL 4); H.265 is announced
 // as such and transcoded on request; still.jpg is a JPEG (audited); ffprobe plays the HLS
-// fallback over loopback; the live status counts it all. Nothing is left running.
+// fallback over loopback; the live status counts it all; a viewing ends with its session and
+// when its camera loses its authorisation (LEGAL 1). Nothing is left running.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -94,6 +95,7 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
     let url = '';
     const ids: string[] = [];
     let operator: SignedIn;
+    let authorisationId = '';
 
     before(async () => {
       context = await createTestContext(dialect, { clockStart: new Date().toISOString() });
@@ -108,10 +110,10 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
         }, testCli);
         ids.push(created.id);
       }
-      await services.authorisations.create({
+      authorisationId = (await services.authorisations.create({
         reference: 'AP-2026-07', communeInsee: HOME, startOn: '2026-01-01', endOn: '2030-12-31', perimeter: 'Gare', purposes: ['people_property_safety'],
         minRetentionDays: 1, maxRetentionDays: 30, cameraIds: ids, recipients: ['national_police'],
-      }, testCli);
+      }, testCli)).id;
       // Camera 2 is masked by Vigie (LEGAL 4): the recorder burns the mask in, and so must its live sub-stream.
       await services.masks.setMode(ids[1]!, 'server', testCli);
       await services.masks.create({ cameraId: ids[1]!, name: 'Fenêtres', polygons: [maskPolygon] }, testCli);
@@ -188,6 +190,14 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.match(String(errorOf(foreign)!.message_fr), /hors de votre périmètre/);
       const denied = await context.services.audit.search({ action: 'access.denied', targetId: ids[0]! }, { allCommunes: true, communes: [] });
       assert.deepEqual(denied.records.map((record) => record.details.code).sort(), ['commune_out_of_scope', 'reason_required', 'recipient_not_authorised']);
+      const hijacked = new WebSocket(`${url.replace('http', 'ws')}/api/cameras/${ids[0]}/live/ws`, { headers: { cookie: operator.cookie, origin: 'http://evil.example' } });
+      const refusedStatus = await new Promise<number>((resolve) => {
+        hijacked.on('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
+        hijacked.on('open', () => resolve(101));
+        hijacked.on('error', () => undefined);
+      });
+      assert.equal(refusedStatus, 403, 'a page of another origin is refused before the upgrade');
+      hijacked.terminate();
       const unknown = connect(url, operator, 'no-such-camera');
       assert.equal((await unknown.closed).code, 4404);
       const reasoned = connect(url, police, ids[0]!, 'stream=main&reason=' + encodeURIComponent('PV 2026/118'));
@@ -256,11 +266,32 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.equal(stops.records.filter((record) => record.details.transport === 'hls').length, 1);
     });
 
-    it('stops every live ffmpeg with the app', async () => {
+    it('ends a viewing when its session ends, and when the camera loses its authorisation (LEGAL 1)', async () => {
+      const leaving = await signIn(context, 'operator', [HOME]);
+      const staying = connect(url, operator, ids[0]!, 'stream=main');
+      const signedOut = connect(url, leaving, ids[0]!, 'stream=main');
+      await waitFor('both viewers playing', () => staying.binaries.length >= 2 && signedOut.binaries.length >= 2, 5000, 20);
+      assert.equal((await leaving.request({ method: 'POST', url: '/api/auth/logout' })).statusCode < 300, true);
+      await context.services.live.checkNow();
+      assert.equal((await signedOut.closed).code, 4403);
+      assert.equal(errorOf(signedOut)!.code, 'session_expired');
+      assert.equal(staying.socket.readyState, WebSocket.OPEN);
       const pids = context.services.live.sourcePids();
       assert.ok(pids.length > 0);
+      await context.services.authorisations.revoke(authorisationId, 'arrêté abrogé', testCli);
+      await context.services.live.checkNow();
+      await waitFor('its live ffmpeg gone', () => pids.every((pid) => !isAlive(pid)), 5000);
+      assert.equal((await staying.closed).code, 4403);
+      assert.equal(errorOf(staying)!.code, 'camera_unauthorised');
+      await waitFor('the stops audited', async () => (await context.services.audit.search({ action: 'image.live.stop', targetId: ids[0]! }, { allCommunes: true, communes: [] })).records
+        .filter((record) => [initOf(staying)!.viewingId, initOf(signedOut)!.viewingId].includes(record.details.viewingId)).length === 2, 5000);
+      const refused = connect(url, operator, ids[0]!, 'stream=main');
+      assert.equal(errorOf(await refused.closed.then(() => refused))?.code, 'camera_unauthorised');
+    });
+
+    it('stops cleanly: no live ffmpeg left', async () => {
       await context.services.live.stop();
-      await waitFor('live ffmpeg gone', () => pids.every((pid) => !isAlive(pid)), 5000);
+      assert.deepEqual(context.services.live.sourcePids(), []);
     });
   });
 }

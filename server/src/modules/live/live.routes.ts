@@ -12,7 +12,7 @@ import { actingOf, requirePrincipal } from '../../platform/http/context.ts';
 import { sessionCookie } from '../../platform/http/security.ts';
 import type { Principal } from '../access/policy.ts';
 import type { Services } from '../../services.ts';
-import { MAX_REASON_LENGTH } from './live.service.ts';
+import { MAX_REASON_LENGTH } from './live.rules.ts';
 import { serveLiveSocket } from './ws-viewer.ts';
 
 const idParams = z.object({ id: z.string().min(1).max(200) });

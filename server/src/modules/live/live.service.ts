@@ -12,7 +12,7 @@ import { DomainError } from '../../platform/errors.ts';
 import type { StreamCredentials } from '../../platform/media/ffmpeg-args.ts';
 import { liveRemuxArgs, liveRtspArgs } from '../../platform/media/live-args.ts';
 import { silentLog, type ProcessLog, type Spawner } from '../../platform/processes.ts';
-import { assertAllowed, decide, inScope, type Principal, type Role } from '../access/policy.ts';
+import { assertAllowed, decide, inScope, type Principal } from '../access/policy.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { Actor } from '../audit/audit.types.ts';
 import type { Recipient } from '../authorisations/legal-lists.ts';
@@ -21,6 +21,7 @@ import type { FleetMask, RecorderState, RecorderStateChange } from '../recording
 import { LiveHls } from './hls.ts';
 import { LiveSource, type LiveStream } from './live-source.ts';
 import { LiveSources } from './live-sources.ts';
+import { assertShown, chooseStream, normaliseReason, reasonRequiredRoles, recipientsForRole } from './live.rules.ts';
 import { grabStill } from './live-still.ts';
 import { Viewing, type LiveTransport, type ViewingStats } from './viewing.ts';
 
@@ -68,15 +69,6 @@ const defaultTuning: LiveTuning = {
   idleStopMs: 10_000, checkIntervalMs: 10_000, sourceStallMs: 10_000, socketTimeoutSeconds: 10, stillTimeoutMs: 10_000, hlsIdleMs: 30_000, hlsFirstSegmentTimeoutMs: 8000,
 };
 
-/** LEGAL 17: the recipients an authorisation must name for these roles to see live images. */
-export const recipientsForRole: Partial<Record<Role, readonly Recipient[]>> = {
-  police: ['national_police', 'gendarmerie', 'municipal_police'],
-  partner: ['partner'],
-};
-/** Roles that must say why they look (their viewing is traced with it). */
-export const reasonRequiredRoles: ReadonlySet<Role> = new Set(['police', 'partner']);
-export const MAX_REASON_LENGTH = 500;
-
 export interface ViewingRequest {
   cameraId: string;
   stream: 'auto' | LiveStream;
@@ -101,24 +93,7 @@ export interface LiveStatus {
   totals: { cameraConnections: number; viewers: number; sources: number };
 }
 
-export function chooseStream(requested: ViewingRequest['stream'], camera: Pick<CameraView, 'subStreamUrl'>): LiveStream {
-  if (requested === 'main') return 'main';
-  return camera.subStreamUrl ? 'sub' : 'main';
-}
-
 const unavailable = (fr: string, en: string) => new DomainError('live_unavailable', { fr, en });
-
-/** LEGAL 1: a decommissioned camera, or one no valid authorisation covers, is never shown. */
-function assertShown(camera: CameraView): CameraView {
-  if (camera.state === 'disabled') throw new DomainError('camera_disabled', { fr: `Caméra ${camera.name} hors service.`, en: `Camera ${camera.name} is decommissioned.` });
-  if (camera.state === 'unauthorised') {
-    throw new DomainError('camera_unauthorised', {
-      fr: `La caméra ${camera.name} n’est couverte par aucune autorisation préfectorale valide : elle n’est ni enregistrée ni affichée.`,
-      en: `Camera ${camera.name} is covered by no valid prefectoral authorisation: it is neither recorded nor shown.`,
-    });
-  }
-  return camera;
-}
 
 export class LiveService {
   readonly hls: LiveHls;
@@ -131,6 +106,8 @@ export class LiveService {
   private readonly monotonicNow: () => number;
   private checkTimer: NodeJS.Timeout | undefined;
   private checking = false;
+  /** Where the sub-stream sources keep the mask image their next run burns in. */
+  private readonly maskStates = new WeakMap<LiveSource, { maskImagePath: string | undefined }>();
 
   constructor(private readonly deps: LiveServiceDeps) {
     this.tuning = { ...defaultTuning, ...deps.tuning };
@@ -167,7 +144,7 @@ export class LiveService {
       }
       assertAllowed(principal, 'image.live', found.communeInsee, parisDate(this.deps.clock.now()));
       const camera = assertShown(found);
-      const cleanReason = reason?.trim().replace(/\s+/g, ' ').slice(0, MAX_REASON_LENGTH) || null;
+      const cleanReason = normaliseReason(reason);
       if (reasonRequiredRoles.has(principal.role) && !cleanReason) throw new DomainError('reason_required');
       const needed = recipientsForRole[principal.role];
       if (needed) {
@@ -292,9 +269,6 @@ export class LiveService {
     return { source, maskVersion: mask?.version ?? null };
   }
 
-  /** Where the sub-stream sources keep the mask image their next run burns in. */
-  private readonly maskStates = new WeakMap<LiveSource, { maskImagePath: string | undefined }>();
-
   /** The mask the sub-stream must carry (LEGAL 4), its image written; any failure refuses the sub-stream. */
   private async subStreamMask(cameraId: string): Promise<{ version: string; imagePath: string } | null> {
     try {
@@ -330,7 +304,12 @@ export class LiveService {
     }
   }
 
-  /** Viewed cameras still shown (authorised, enabled)? Sub-stream masks unchanged? Runs periodically. */
+  /** Runs the periodic check at once (after an inventory, authorisation or mask change; tests). */
+  checkNow(): Promise<void> {
+    return this.checkViewedCameras();
+  }
+
+  /** Viewed cameras still shown (authorised, enabled)? Viewers still allowed? Sub-stream masks unchanged? Runs periodically. */
   private async checkViewedCameras(): Promise<void> {
     if (this.checking) return;
     this.checking = true;
@@ -342,6 +321,10 @@ export class LiveService {
         const camera = inventory.get(cameraId);
         if (!camera || camera.state === 'unauthorised' || camera.state === 'disabled') {
           await this.endCamera(cameraId, camera?.state === 'disabled' ? new DomainError('camera_disabled') : new DomainError('camera_unauthorised'));
+        } else if (this.recorder?.recorderState(cameraId) === undefined) {
+          // No recorder for it any more (storage lost, mask image unwritable): the main stream has no source of pictures.
+          const gone = unavailable('Image en direct interrompue : la caméra n’est plus reçue par l’enregistreur.', 'Live picture interrupted: the camera is no longer received by the recorder.');
+          for (const viewing of this.viewingsOf(cameraId)) if (viewing.description.stream === 'main') viewing.end(gone);
         }
       }
       await this.recheckViewers();

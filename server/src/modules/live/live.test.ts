@@ -15,7 +15,8 @@ import { LiveHls } from './hls.ts';
 import type { LiveSource } from './live-source.ts';
 import { LiveSources } from './live-sources.ts';
 import { sameOrigin } from './live.routes.ts';
-import { chooseStream, LiveService, type Acting } from './live.service.ts';
+import { chooseStream } from './live.rules.ts';
+import { LiveService, type Acting } from './live.service.ts';
 
 const HOME = '38999';
 
