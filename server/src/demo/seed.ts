@@ -90,6 +90,8 @@ export async function seedDemo(services: Services, now: Date = new Date(), inven
     }, acting));
   }
   if (inventory) await seedCameras(services, inventory);
+  // Two video walls for the big screens (/kiosk/wall/<id>): operators push layouts to them.
+  for (const name of ['Mur principal', 'Mur secondaire']) await ignoreConflict(() => services.walls.create({ name }, acting));
   // The demo runs on loopback without phones: no second factor unless re-enabled.
   await services.settings.set('totp_required_for_image_roles', false, acting.actor);
 }

@@ -200,6 +200,14 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       hijacked.terminate();
       const unknown = connect(url, operator, 'no-such-camera');
       assert.equal((await unknown.closed).code, 4404);
+      // The security hook's refusals come in-band too (a browser learns nothing from a failed handshake).
+      const anonymous = connect(url, { ...operator, cookie: '' }, ids[0]!);
+      assert.equal((await anonymous.closed).code, 4401);
+      assert.equal(errorOf(anonymous)?.code, 'unauthenticated');
+      const untrained = connect(url, await signIn(context, 'operator', [HOME], { trainingDate: '2019-01-01' }), ids[0]!);
+      assert.equal((await untrained.closed).code, 4403);
+      assert.equal(errorOf(untrained)?.code, 'training_expired');
+      assert.ok(anonymous.binaries.length === 0 && untrained.binaries.length === 0, 'no image sent');
       const reasoned = connect(url, police, ids[0]!, 'stream=main&reason=' + encodeURIComponent('PV 2026/118'));
       await waitFor('the police viewer\'s keyframe', () => reasoned.binaries.length >= 2, 5000, 20);
       await reasoned.close();
@@ -273,7 +281,7 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       await waitFor('both viewers playing', () => staying.binaries.length >= 2 && signedOut.binaries.length >= 2, 5000, 20);
       assert.equal((await leaving.request({ method: 'POST', url: '/api/auth/logout' })).statusCode < 300, true);
       await context.services.live.checkNow();
-      assert.equal((await signedOut.closed).code, 4403);
+      assert.equal((await signedOut.closed).code, 4401);
       assert.equal(errorOf(signedOut)!.code, 'session_expired');
       assert.equal(staying.socket.readyState, WebSocket.OPEN);
       const pids = context.services.live.sourcePids();

@@ -13,7 +13,7 @@ import { sessionCookie } from '../../platform/http/security.ts';
 import type { Principal } from '../access/policy.ts';
 import type { Services } from '../../services.ts';
 import { MAX_REASON_LENGTH } from './live.rules.ts';
-import { serveLiveSocket } from './ws-viewer.ts';
+import { closeWithError, serveLiveSocket } from './ws-viewer.ts';
 
 const idParams = z.object({ id: z.string().min(1).max(200) });
 const viewingQuery = z.object({
@@ -42,10 +42,15 @@ export function sameOrigin(request: Pick<FastifyRequest, 'headers' | 'host'>): b
   return hosts.includes(originHost);
 }
 
-/** The principal of the request's session cookie as it stands now (null once signed out or expired), without touching its idle timer. */
+/**
+ * The principal of the request's session cookie as it stands now (null once signed out or
+ * expired). Watching live is using the console: each check keeps the session's idle timer
+ * alive, so an operator watching a wall for half an hour is not signed out; the absolute
+ * limit (12 h by default) still ends it.
+ */
 function sessionPrincipal(services: Services, request: FastifyRequest): () => Promise<Principal | null> {
   const token = request.cookies?.[sessionCookie];
-  return async () => (token ? (await services.sessions.resolve(token, { touch: false }).catch(() => null))?.principal ?? null : null);
+  return async () => (token ? (await services.sessions.resolve(token, { touch: true }).catch(() => null))?.principal ?? null : null);
 }
 
 function userSessionOf(request: FastifyRequest): string {
@@ -62,12 +67,12 @@ export async function registerLiveRoutes(app: FastifyInstance, services: Service
 
   routes.get('/api/cameras/:id/live/ws', {
     websocket: true,
-    config: { access: 'image.live' },
+    config: { access: 'image.live', refuseInBand: true },
     schema: { tags, summary: 'Direct en MP4 fragmenté par WebSocket / live fragmented MP4 over WebSocket', params: idParams, querystring: viewingQuery },
     onRequest: async (request) => {
       if (!sameOrigin(request)) throw new DomainError('forbidden', { fr: 'Origine de la page refusée pour le direct.', en: 'Page origin refused for live viewing.' });
     },
-  }, (socket, request) => serveLiveSocket(socket, services.live, {
+  }, (socket, request) => request.refusal ? closeWithError(socket, request.refusal) : serveLiveSocket(socket, services.live, {
     cameraId: request.params.id, ...request.query, transport: 'websocket', currentPrincipal: sessionPrincipal(services, request),
   }, actingOf(request)));
 

@@ -26,6 +26,7 @@ export const BACKPRESSURE_LOW_BYTES = 256 * 1024;
 
 export function closeCodeOf(error: unknown): number {
   if (!(error instanceof DomainError)) return 4500;
+  if (error.status === 401) return 4401;
   if (error.status === 404) return 4404;
   if (error.status === 503) return 4503;
   if (error.status >= 400 && error.status < 500) return 4403;

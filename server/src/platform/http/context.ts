@@ -17,13 +17,22 @@ export interface SessionInfo {
   readonly csrfToken: string;
 }
 
+import type { DomainError } from '../errors.ts';
+
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: RouteAccess;
+    /**
+     * WebSocket routes: a refused request is still upgraded and told why in-band (then closed),
+     * because a browser only logs "handshake failed" for an HTTP refusal and the page learns nothing.
+     */
+    refuseInBand?: boolean;
   }
   interface FastifyRequest {
     principal: Principal | null;
     session: SessionInfo | null;
+    /** Why the security hook refused a `refuseInBand` route (null when allowed). */
+    refusal: DomainError | null;
   }
 }
 

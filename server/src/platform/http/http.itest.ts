@@ -39,7 +39,9 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.equal((await context.app.inject({ method: 'GET', url: '/api/health' })).json().status, 'ok');
       const openapi = (await context.app.inject({ method: 'GET', url: '/api/openapi.json' })).json() as { openapi: string; paths: Record<string, unknown> };
       assert.match(openapi.openapi, /^3\./);
-      for (const route of context.app.vigieRoutes.filter((candidate) => candidate.url.startsWith('/api/') && candidate.url !== '/api/openapi.json')) {
+      // WebSocket routes have no OpenAPI form (@fastify/websocket hides them): docs/live.md describes the live socket.
+      const webSockets = new Set(['/api/cameras/:id/live/ws']);
+      for (const route of context.app.vigieRoutes.filter((candidate) => candidate.url.startsWith('/api/') && candidate.url !== '/api/openapi.json' && !webSockets.has(candidate.url))) {
         const path = route.url.replace(/:([a-zA-Z]+)/g, '{$1}');
         assert.ok(openapi.paths[path], `OpenAPI lacks ${path}`);
       }

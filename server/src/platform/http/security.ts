@@ -41,8 +41,19 @@ export function registerSecurity(app: FastifyInstance, authenticator: Authentica
   });
 
   app.addHook('onRequest', async (request) => {
+    request.refusal = null;
     const access = request.routeOptions.config.access;
     if (!access || access === 'public') return;
+    if (!request.routeOptions.config.refuseInBand) return checkAccess(request, access);
+    try {
+      await checkAccess(request, access);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      request.refusal = error;
+    }
+  });
+
+  async function checkAccess(request: FastifyRequest, access: Exclude<RouteAccess, 'public'>): Promise<void> {
     const authorization = request.headers.authorization;
     if (authorization?.startsWith('Bearer ')) {
       request.principal = await authenticator.resolveToken(authorization.slice('Bearer '.length).trim());
@@ -65,6 +76,6 @@ export function registerSecurity(app: FastifyInstance, authenticator: Authentica
       await onDenied?.(request, decision.error);
       throw decision.error;
     }
-  });
+  }
   return registered;
 }

@@ -60,9 +60,15 @@ export function CameraTree({ cameras, loading, error, onRetry, query, onQuery, s
   const rows = useMemo(() => visibleRows(tree, openKeys, query.trim().length > 0), [tree, openKeys, query]);
   const focusKey = rows.some((row) => row.key === focused) ? focused : rows[0]?.key ?? null;
 
+  // Focus moves at once when the row is on screen (the next key press must land on it, however
+  // loaded the workstation is), after the render for a row that an opening just revealed.
   const focusRow = (key: string | null) => {
     setFocused(key);
-    if (key) setTimeout(() => treeRef.current?.querySelector<HTMLElement>(`[data-key="${CSS.escape(key)}"]`)?.focus(), 0);
+    if (!key) return;
+    const find = () => treeRef.current?.querySelector<HTMLElement>(`[data-key="${CSS.escape(key)}"]`);
+    const row = find();
+    if (row) row.focus();
+    else setTimeout(() => find()?.focus(), 0);
   };
 
   const toggle = (key: string, open?: boolean) => {
@@ -82,7 +88,9 @@ export function CameraTree({ cameras, loading, error, onRetry, query, onQuery, s
     if (treeKeys.has(event.key)) {
       event.preventDefault();
       event.stopPropagation();
-      const move = moveInTree(rows, focusKey, event.key as TreeKey);
+      // The row that has the focus now, not the last rendered state: keys can come faster than renders.
+      const current = (event.target as HTMLElement).closest<HTMLElement>('[data-key]')?.dataset.key ?? focusKey;
+      const move = moveInTree(rows, rows.some((row) => row.key === current) ? current : focusKey, event.key as TreeKey);
       if (move.open) toggle(move.open, true);
       if (move.close) toggle(move.close, false);
       focusRow(move.focus);

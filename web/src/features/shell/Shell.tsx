@@ -1,11 +1,11 @@
 // The signed-in frame: top bar (user, role, communes, language, sign-out), the image-access
 // banner, the navigation limited to what the role may do, and the current screen.
-import { useCallback, useEffect, useState, type MouseEvent } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState, type MouseEvent } from 'react';
 import { api } from '../../api/client.ts';
 import type { Commune, Me } from '../../api/types.ts';
 import { allowedScreens, screenForPath, type Screen } from '../../app/screens.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
-import { useLoad } from '../../ui.tsx';
+import { Loading, useLoad } from '../../ui.tsx';
 import { Logo } from '../auth/SignIn.tsx';
 import { AuditPage } from '../audit/AuditPage.tsx';
 import { AuthorisationsPage } from '../authorisations/AuthorisationsPage.tsx';
@@ -13,12 +13,14 @@ import { CamerasPage } from '../cameras/CamerasPage.tsx';
 import { InventoryPage } from '../inventory/InventoryPage.tsx';
 import { LivePage } from '../live/LivePage.tsx';
 import { WallsPage } from '../live/WallsPage.tsx';
-import { MapPage } from '../map/MapPage.tsx';
 import { MaskEditorPage } from '../masks/MaskEditorPage.tsx';
 import { PlaybackPage } from '../playback/PlaybackPage.tsx';
 import { UsersPage } from '../users/UsersPage.tsx';
 import { CommunesContext } from './communes.tsx';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
+
+// The map (Leaflet) loads only when opened: the other screens do not carry it.
+const MapPage = lazy(async () => ({ default: (await import('../map/MapPage.tsx')).MapPage }));
 
 function usePath(): [string, (path: string) => void] {
   const [path, setPath] = useState(() => window.location.pathname);
@@ -109,7 +111,7 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut(): void }) {
           {!current && <p className="muted">{t('nav.nothing')}</p>}
           {current?.screen === 'live' && <LivePage me={me} />}
           {current?.screen === 'playback' && <PlaybackPage me={me} />}
-          {current?.screen === 'map' && <MapPage me={me} />}
+          {current?.screen === 'map' && <Suspense fallback={<Loading />}><MapPage me={me} /></Suspense>}
           {current?.screen === 'walls' && <WallsPage me={me} />}
           {current?.screen === 'masks' && <MaskEditorPage me={me} />}
           {current?.screen === 'cameras' && <CamerasPage me={me} />}
