@@ -44,7 +44,8 @@ export function registerSecurity(app: FastifyInstance, authenticator: Authentica
     request.refusal = null;
     const access = request.routeOptions.config.access;
     if (!access || access === 'public') return;
-    if (!request.routeOptions.config.refuseInBand) return checkAccess(request, access);
+    const upgrading = request.headers.upgrade?.toLowerCase() === 'websocket';
+    if (!request.routeOptions.config.refuseInBand || !upgrading) return checkAccess(request, access);
     try {
       await checkAccess(request, access);
     } catch (error) {
