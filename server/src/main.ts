@@ -31,6 +31,9 @@ export function createRecordingRole(
     siteKinds: async () => new Map((await services.sites.list(null)).map((site) => [site.id, site.kind])),
     storage: services.storage, purge: services.retentionPurge, raise: (event) => services.technicalEvents.raise(event), log,
     masks: services.masks, maskImages: new MaskImageStore(join(config.dataDir, 'masks')),
+    // PTZ positions of this process's commands (api role, patrol tours): the recorder follows a preset's masks at once.
+    // A recorder-only process never hears of a move: it would need the positions carried by a bus (camera-wide masks only).
+    ptzPositions: services.ptzPositions,
   }, {
     defaultVolumeRoot: config.recordingsDir, segmentSeconds: config.segmentSeconds, reconcileIntervalMs: config.reconcileIntervalMs,
     purgeIntervalMs: config.purgeIntervalMs, spaceCheckIntervalMs: config.spaceCheckIntervalMs, ...overrides,

@@ -23,6 +23,7 @@ import { OnvifPtzClient } from './platform/onvif/index.ts';
 import { ConsoleRepository, LayoutsService, WallsService } from './modules/console/index.ts';
 import { databaseMasks, PlaybackRepository, PlaybackService } from './modules/playback/index.ts';
 import { MaskImageStore } from './modules/recording/index.ts';
+import { PtzPositions } from './modules/recording/index.ts';
 import { LiveService } from './modules/live/index.ts';
 import { join } from 'node:path';
 import type { ProcessLog } from './platform/processes.ts';
@@ -65,6 +66,9 @@ export function createServices(deps: ServiceDependencies) {
   const masks = new MasksService(db, masksRepository, audit, clock, recordingInventory);
   const ptzRepository = new PtzRepository(db, database.dialect);
   const ptz = new PtzService({ db, repository: ptzRepository, audit, clock, cameras, device: new OnvifPtzClient(), log });
+  // Where PTZ cameras point (commands of this process only): the masks of a preset are burnt in there (recorder role, live).
+  const ptzPositions = new PtzPositions((cameraId, error) => log?.warn({ cameraId, error: String(error) }, 'PTZ position follower failed'));
+  ptz.onPositionChanged((cameraId, presetToken) => ptzPositions.set(cameraId, presetToken));
   const consoleRepository = new ConsoleRepository(db);
   const playback = new PlaybackService({
     db, repository: new PlaybackRepository(db), audit, clock, cameras, footage: recordingRepository, volumes: () => storage.storageVolumes(), log,
@@ -77,11 +81,12 @@ export function createServices(deps: ServiceDependencies) {
     technicalEvents,
     masks,
     ptz,
+    ptzPositions,
     ptzTours: new PtzToursService(db, ptzRepository, audit, clock, cameras),
     playback,
     // Live viewing; the recorder role of the process is given by main.ts (useRecorder). Same mask images as the recorder's.
     live: new LiveService({
-      clock, audit, cameras, log, masks, maskImages: new MaskImageStore(join(config.dataDir, 'masks')),
+      clock, audit, cameras, log, masks, ptzPositions, maskImages: new MaskImageStore(join(config.dataDir, 'masks')),
       recipientsOf: async (cameraId) => (await authorisations.coverage([cameraId])).get(cameraId)?.recipients ?? [],
     }),
     layouts: new LayoutsService(db, consoleRepository, audit, clock, cameras),

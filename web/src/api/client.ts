@@ -38,6 +38,8 @@ export interface CallOptions {
   quietAuth?: boolean;
   /** An automatic refresh, not the operator's action: it does not keep an idle session alive. */
   background?: boolean;
+  /** Sent even while the page is being closed (ending a playback session on `pagehide`). */
+  keepalive?: boolean;
 }
 
 export async function api<T>(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, options: CallOptions = {}): Promise<T> {
@@ -54,7 +56,7 @@ export async function api<T>(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'
   if (options.background) headers['x-vigie-background'] = '1';
   let response: Response;
   try {
-    response = await fetch(withQuery(path, options.query), { method, headers, body, credentials: 'same-origin', cache: 'no-store' });
+    response = await fetch(withQuery(path, options.query), { method, headers, body, credentials: 'same-origin', cache: 'no-store', keepalive: options.keepalive });
   } catch {
     throw networkError();
   }

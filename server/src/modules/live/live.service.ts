@@ -17,7 +17,7 @@ import type { AuditService } from '../audit/audit.service.ts';
 import type { Actor } from '../audit/audit.types.ts';
 import type { Recipient } from '../authorisations/legal-lists.ts';
 import type { CameraView } from '../cameras/index.ts';
-import type { FleetMask, RecorderState, RecorderStateChange } from '../recording/index.ts';
+import type { FleetMask, FollowedPositions, PresetPositions, RecorderState, RecorderStateChange } from '../recording/index.ts';
 import { LiveHls } from './hls.ts';
 import { LiveSource, type LiveStream } from './live-source.ts';
 import { LiveSources } from './live-sources.ts';
@@ -43,7 +43,9 @@ export interface LiveServiceDeps {
   };
   /** The recipients named by the valid authorisations covering the camera (LEGAL 17). */
   recipientsOf(cameraId: string): Promise<readonly Recipient[]>;
-  masks: { recorderMasks(cameraIds: readonly string[]): Promise<Map<string, FleetMask>> };
+  masks: { recorderMasks(cameraIds: readonly string[], positions?: PresetPositions): Promise<Map<string, FleetMask>> };
+  /** Where PTZ cameras point: the masks of a preset are burnt in there, as the recorder does; a change is followed at once. */
+  ptzPositions?: FollowedPositions;
   maskImages: { write(cameraId: string, mask: Pick<FleetMask, 'polygons'>): Promise<string> };
   log?: ProcessLog;
   spawner?: Spawner;
@@ -108,6 +110,10 @@ export class LiveService {
   private checking = false;
   /** Where the sub-stream sources keep the mask image their next run burns in. */
   private readonly maskStates = new WeakMap<LiveSource, { maskImagePath: string | undefined }>();
+  /** Sub-stream mask passes run one after another; `queuedMaskPass` is one not started yet (it will read the newest position). */
+  private maskPasses: Promise<void> = Promise.resolve();
+  private queuedMaskPass: Promise<void> | undefined;
+  private readonly unfollowPositions: (() => void) | undefined;
 
   constructor(private readonly deps: LiveServiceDeps) {
     this.tuning = { ...defaultTuning, ...deps.tuning };
@@ -115,6 +121,8 @@ export class LiveService {
     this.monotonicNow = deps.monotonicNow ?? (() => performance.now());
     this.sources = new LiveSources(this.tuning.idleStopMs);
     this.hls = new LiveHls(this, { idleMs: this.tuning.hlsIdleMs, firstSegmentTimeoutMs: this.tuning.hlsFirstSegmentTimeoutMs });
+    // A PTZ preset reached or left: the sub-streams follow at once, not at the next periodic check (LEGAL 4).
+    this.unfollowPositions = deps.ptzPositions?.onChange(() => void this.refreshMasksNow());
   }
 
   /** The recorder role of this process (null: none, live answers `live_unavailable`). */
@@ -229,6 +237,7 @@ export class LiveService {
     clearInterval(this.checkTimer);
     this.checkTimer = undefined;
     this.stopStateListener?.();
+    this.unfollowPositions?.();
     await this.hls.stop();
     const ending = new DomainError('live_unavailable', { fr: 'Le serveur s’arrête.', en: 'The server is stopping.' });
     for (const viewing of this.viewings.values()) viewing.end(ending);
@@ -272,7 +281,7 @@ export class LiveService {
   /** The mask the sub-stream must carry (LEGAL 4), its image written; any failure refuses the sub-stream. */
   private async subStreamMask(cameraId: string): Promise<{ version: string; imagePath: string } | null> {
     try {
-      const mask = (await this.deps.masks.recorderMasks([cameraId])).get(cameraId);
+      const mask = (await this.deps.masks.recorderMasks([cameraId], this.deps.ptzPositions)).get(cameraId);
       if (!mask) return null;
       return { version: mask.version, imagePath: await this.deps.maskImages.write(cameraId, mask) };
     } catch (error) {
@@ -328,7 +337,7 @@ export class LiveService {
         }
       }
       await this.recheckViewers();
-      await this.refreshSubStreamMasks();
+      await this.refreshMasksNow();
     } catch (error) {
       this.log.warn({ error: error instanceof Error ? error.message : String(error) }, 'live check failed');
     } finally {
@@ -357,11 +366,23 @@ export class LiveService {
     await this.sources.stopCamera(cameraId);
   }
 
-  /** A mask added, changed or removed: the camera's sub-stream sources start over with it. */
+  /** Sub-stream masks re-read now (after the pass under way, if any); a pass already waiting to start is shared. */
+  private refreshMasksNow(): Promise<void> {
+    if (this.queuedMaskPass) return this.queuedMaskPass;
+    const pass = this.maskPasses.then(() => {
+      this.queuedMaskPass = undefined;
+      return this.refreshSubStreamMasks();
+    }).catch((error: unknown) => this.log.warn({ error: error instanceof Error ? error.message : String(error) }, 'sub-stream masks not refreshed'));
+    this.queuedMaskPass = pass;
+    this.maskPasses = pass;
+    return pass;
+  }
+
+  /** A mask added, changed or removed, a PTZ preset reached or left: the camera's sub-stream sources start over with the polygons in force. */
   private async refreshSubStreamMasks(): Promise<void> {
     const subSources = this.sources.all().filter((source) => source.stream === 'sub');
     if (subSources.length === 0) return;
-    const masks = await this.deps.masks.recorderMasks([...new Set(subSources.map((source) => source.cameraId))]);
+    const masks = await this.deps.masks.recorderMasks([...new Set(subSources.map((source) => source.cameraId))], this.deps.ptzPositions);
     for (const source of subSources) {
       const mask = masks.get(source.cameraId) ?? null;
       if ((mask?.version ?? null) === this.sources.maskVersionOf(source)) continue;

@@ -85,8 +85,10 @@ export class PtzService {
   constructor(private readonly deps: PtzServiceDeps) {}
 
   /**
-   * Called when a command moved a camera: to a preset (its token), or elsewhere (null). For
-   * the recorder to switch the masks of a PTZ preset (masks carry `presetToken`).
+   * Called after a command sent by this process moved a camera: to a preset (its token, after a
+   * go-to by a person or a patrol tour, or a preset saved where the camera is), or elsewhere
+   * (null, after a continuous move). The recorder role and live sub-streams follow it to burn in
+   * the masks of a PTZ preset (masks carry `presetToken`; services.ts feeds `PtzPositions`).
    */
   onPositionChanged(listener: PositionListener): () => void {
     this.listeners.add(listener);
@@ -147,6 +149,8 @@ export class PtzService {
     let token = '';
     await this.command(cameraId, acting, 'preset_save', async (target) => {
       token = await this.deps.device.setPreset(target, name);
+      // The camera is at the preset it just saved: masks drawn for it now apply without a go-to.
+      this.positionChanged(cameraId, token);
     });
     return { token, name };
   }

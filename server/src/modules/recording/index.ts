@@ -1,5 +1,6 @@
 // Public API of the recording module: other modules import only from here.
-export { RecorderFleet, isRecordable, type FleetCamera, type FleetRecorder, type RecorderFleetDeps } from './recorder-fleet.ts';
+export { RecorderFleet, isRecordable, MASK_CHANGED_GAP_REASON, type FleetCamera, type FleetRecorder, type RecorderFleetDeps } from './recorder-fleet.ts';
+export { PtzPositions, type FollowedPositions, type PositionChange, type PresetPositions } from './ptz-positions.ts';
 export { Recorder, INCOMING_FOLDER, type RecorderCamera, type RecorderEvents, type RecorderOptions } from './recorder.ts';
 export { SegmentIndexer, probeSegment, recoverFragmentedFile, sha256File, type SegmentToIndex } from './segment-indexer.ts';
 export { RecordingRepository, MAX_SEGMENT_SPAN_MS } from './recording.repository.ts';
@@ -28,7 +29,7 @@ export { registerHoldRoutes } from './holds.routes.ts';
 export { MasksService, type CameraMasks, type EffectiveMask } from './masks.service.ts';
 export { MasksRepository, type CameraMaskMode } from './masks.repository.ts';
 export {
-  DEFAULT_MASK_MODE, MASK_MAX_POINTS, MASK_MAX_POLYGONS, MASK_MIN_POINTS, maskCreateSchema, maskModeLabels, maskModes, maskUpdateSchema, maskVersion, polygonsInForce, validatePolygons,
+  DEFAULT_MASK_MODE, MASK_MAX_POINTS, MASK_MAX_POLYGONS, MASK_MIN_POINTS, maskCreateSchema, maskModeLabels, maskModes, maskUpdateSchema, maskVersion, polygonsInForce, polygonsOfEveryPosition, validatePolygons,
   type MaskCreateInput, type MaskMode, type MaskPolygonsInput, type MaskUpdateInput, type PrivacyMask,
 } from './masks.rules.ts';
 export { MaskCheck, checkFrameSize, ffmpegGrabFrame, DEFAULT_MASK_FOOTAGE_AGE_MS, DEFAULT_MASK_TOLERANCE, type CameraMaskCheck, type GrabFrame, type MaskCheckDeps, type MaskCheckOutcome, type MaskCheckReport } from './masks.check.ts';

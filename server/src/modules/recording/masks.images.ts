@@ -3,7 +3,7 @@
 // under a temporary name then renamed, so that ffmpeg, which re-reads it once a second, never
 // sees half a file. Rendered at 1920x1080 whatever the camera: ffmpeg scales it to the
 // picture with nearest-neighbour sampling, so an edge is placed within half a mask pixel.
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { maskPng } from '../../platform/media/mask-image.ts';
@@ -23,7 +23,8 @@ export class MaskImageStore {
   async write(cameraId: string, mask: Pick<FleetMask, 'polygons'>): Promise<string> {
     await mkdir(this.directory, { recursive: true });
     const path = this.pathOf(cameraId);
-    const temporary = `${path}.${process.pid}.${Date.now().toString(36)}.tmp`;
+    // Unique per write: the recorder and live sub-streams may write the same camera's image at the same moment (a PTZ preset reached).
+    const temporary = `${path}.${process.pid}.${Date.now().toString(36)}.${randomBytes(4).toString('hex')}.tmp`;
     try {
       await writeFile(temporary, maskPng(mask.polygons, this.size.width, this.size.height), { mode: 0o640 });
       await rename(temporary, path);

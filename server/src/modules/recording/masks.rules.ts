@@ -121,6 +121,15 @@ export function polygonsInForce(masks: readonly PrivacyMask[], presetToken: stri
     .flatMap((mask) => mask.polygons);
 }
 
+/**
+ * Every polygon of the camera, camera-wide and of every preset, in a stable order: for footage
+ * of which nobody knows where the camera pointed (playback's re-encode). Over-masking is
+ * lawful, under-masking is not (LEGAL 4).
+ */
+export function polygonsOfEveryPosition(masks: readonly PrivacyMask[]): MaskPolygon[] {
+  return [...masks].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).flatMap((mask) => mask.polygons);
+}
+
 /** Changes whenever what the recorder must burn in changes (mode or polygons); null when nothing is burnt in. */
 export function maskVersion(mode: MaskMode, polygons: readonly MaskPolygon[]): string | null {
   if (mode !== 'server' || polygons.length === 0) return null;

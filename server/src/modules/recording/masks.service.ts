@@ -17,6 +17,7 @@ import {
   DEFAULT_MASK_MODE, maskCreateSchema, maskUpdateSchema, maskVersion, parseMaskInput, parseMaskMode, polygonsInForce, validatePolygons,
   type MaskCreateInput, type MaskMode, type MaskUpdateInput, type PrivacyMask,
 } from './masks.rules.ts';
+import type { PresetPositions } from './ptz-positions.ts';
 import type { FleetMask } from './recorder-fleet.ts';
 import type { RecordingInventory } from './recording.inventory.ts';
 
@@ -154,14 +155,18 @@ export class MasksService {
   }
 
   /**
-   * What the recorder fleet must burn in, for many cameras in two queries: camera-wide masks
-   * of cameras in `server` mode (or with no mode chosen). Cameras absent need no burn-in.
+   * What the recorder fleet (and live sub-streams) must burn in, for many cameras in two
+   * queries, for cameras in `server` mode (or with no mode chosen): the camera-wide masks plus
+   * those of the PTZ preset each camera is at (`positions`; none known: camera-wide only). The
+   * version changes with the polygons in force, so reaching or leaving a preset that has masks
+   * restarts the camera's recorder, and one that has none changes nothing. Cameras absent need
+   * no burn-in.
    */
-  async recorderMasks(cameraIds: readonly string[]): Promise<Map<string, FleetMask>> {
+  async recorderMasks(cameraIds: readonly string[], positions?: PresetPositions): Promise<Map<string, FleetMask>> {
     const [masks, modes] = await Promise.all([this.repository.masksOfCameras(cameraIds), this.repository.modesOf(cameraIds)]);
     const result = new Map<string, FleetMask>();
     for (const [cameraId, cameraMasks] of masks) {
-      const polygons = polygonsInForce(cameraMasks, null);
+      const polygons = polygonsInForce(cameraMasks, positions?.presetOf(cameraId) ?? null);
       const version = maskVersion(modes.get(cameraId) ?? DEFAULT_MASK_MODE, polygons);
       if (version !== null) result.set(cameraId, { version, polygons });
     }

@@ -1,7 +1,8 @@
 // The recorder role: one Recorder per camera that may be recorded (enabled, and covered by a
 // valid prefectoral authorisation, LEGAL 1), reconciled against the inventory. A camera that
 // becomes unauthorised or disabled has its recorder stopped at the next reconcile; a changed
-// stream URL, credentials or privacy mask restarts it. Recorder state changes are forwarded, tagged.
+// stream URL, credentials or privacy mask restarts it (a restart for a mask alone leaves a gap
+// whose reason is `mask_changed`). Recorder state changes are forwarded, tagged.
 import type { StreamCredentials } from '../../platform/media/ffmpeg-args.ts';
 import type { MaskPolygon } from '../../platform/media/mask-image.ts';
 import { silentLog, type ProcessLog, type TypedEvents } from '../../platform/processes.ts';
@@ -20,6 +21,9 @@ export interface FleetCamera {
   /** Privacy mask Vigie burns in (LEGAL 4, `server` mode); a new version restarts the recorder. */
   mask?: FleetMask | null;
 }
+
+/** The reason of the gap a restart for a new mask leaves (a mask edited, a PTZ preset with masks reached or left). */
+export const MASK_CHANGED_GAP_REASON = 'mask_changed';
 
 /** What a recorder burns in: the polygons in force and their version (MasksService.recorderMasks). */
 export interface FleetMask {
@@ -48,8 +52,10 @@ export interface RecorderFleetDeps {
 
 interface Running {
   recorder: FleetRecorder;
-  /** URL and credentials it was started with: a change restarts it. */
+  /** Commune, URL, credentials and volume it was started with: a change restarts it. */
   fingerprint: string;
+  /** The mask version it burns in (null: none): a change restarts it too. */
+  maskVersion: string | null;
   unsubscribe: () => void;
 }
 
@@ -82,6 +88,14 @@ export class RecorderFleet {
     return this.reconciling;
   }
 
+  /**
+   * Resolves once the pass under way (if any) is over: a pass that may have read the inventory
+   * before a change (a PTZ preset reached) is waited for before asking for a fresh one.
+   */
+  async passOver(): Promise<void> {
+    await this.reconciling?.catch(() => undefined);
+  }
+
   async stopAll(): Promise<void> {
     await this.reconciling?.catch(() => undefined);
     await Promise.all([...this.running.keys()].map((id) => this.stopOne(id)));
@@ -89,21 +103,26 @@ export class RecorderFleet {
 
   private async reconcileOnce(): Promise<{ started: string[]; stopped: string[] }> {
     const log = this.deps.log ?? silentLog;
-    const wanted = new Map<string, { camera: FleetCamera; credentials: StreamCredentials | null; fingerprint: string }>();
+    const wanted = new Map<string, { camera: FleetCamera; credentials: StreamCredentials | null; fingerprint: string; maskVersion: string | null }>();
     for (const camera of await this.deps.listCameras()) {
       if (!isRecordable(camera)) continue;
       const credentials = await this.deps.credentials(camera.id);
       // The fingerprint is compared, never logged: it holds the credentials.
-      wanted.set(camera.id, { camera, credentials, fingerprint: JSON.stringify([camera.communeInsee, camera.mainStreamUrl, credentials, camera.volume ?? null, camera.mask?.version ?? null]) });
+      const fingerprint = JSON.stringify([camera.communeInsee, camera.mainStreamUrl, credentials, camera.volume ?? null]);
+      wanted.set(camera.id, { camera, credentials, fingerprint, maskVersion: camera.mask?.version ?? null });
     }
     const stopped: string[] = [];
+    /** Why the successor of a stopped recorder starts, when that is only its mask (the gap's reason). */
+    const gapReasons = new Map<string, string>();
     for (const [id, running] of this.running) {
-      if (wanted.get(id)?.fingerprint === running.fingerprint) continue;
+      const next = wanted.get(id);
+      if (next?.fingerprint === running.fingerprint && next.maskVersion === running.maskVersion) continue;
       await this.stopOne(id);
       stopped.push(id);
+      if (next?.fingerprint === running.fingerprint) gapReasons.set(id, MASK_CHANGED_GAP_REASON);
     }
     const started: string[] = [];
-    for (const [id, { camera, credentials, fingerprint }] of wanted) {
+    for (const [id, { camera, credentials, fingerprint, maskVersion }] of wanted) {
       if (this.running.has(id)) continue;
       let mask: RecorderCamera['mask'];
       if (camera.mask) {
@@ -116,9 +135,12 @@ export class RecorderFleet {
           continue;
         }
       }
-      const recorder = this.deps.createRecorder({ id, communeInsee: camera.communeInsee, rtspUrl: camera.mainStreamUrl, credentials: credentials ?? undefined, ...(mask ? { mask } : {}) }, camera);
+      const gapReason = gapReasons.get(id);
+      const recorder = this.deps.createRecorder({
+        id, communeInsee: camera.communeInsee, rtspUrl: camera.mainStreamUrl, credentials: credentials ?? undefined, ...(mask ? { mask } : {}), ...(gapReason ? { gapReason } : {}),
+      }, camera);
       const unsubscribe = recorder.events.on('state', (change) => this.deps.onState?.(change));
-      this.running.set(id, { recorder, fingerprint, unsubscribe });
+      this.running.set(id, { recorder, fingerprint, maskVersion, unsubscribe });
       try {
         await recorder.start();
         started.push(id);

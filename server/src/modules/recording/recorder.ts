@@ -21,6 +21,8 @@ export interface RecorderCamera {
   credentials?: StreamCredentials;
   /** Privacy mask burnt in before both outputs (LEGAL 4): the PNG the fleet wrote for this camera. */
   mask?: RecordingMask;
+  /** Why time is missing before its first segment, for the gap row (default `recorder_started`; `mask_changed` when restarted for a new mask). */
+  gapReason?: string;
 }
 
 export interface RecorderOptions {
@@ -75,10 +77,11 @@ export class Recorder {
   private pollTimer: NodeJS.Timeout | undefined;
   private runCounter = 0;
   private runsWithoutData = 0;
-  private lastExitDetail = 'recorder_started';
+  private lastExitDetail: string;
 
   constructor(private readonly options: RecorderOptions) {
     const { camera, volume } = options;
+    this.lastExitDetail = camera.gapReason ?? 'recorder_started';
     this.clock = options.clock ?? systemClock;
     this.log = options.log ?? silentLog;
     this.incomingDir = join(volume.root, camera.communeInsee, camera.id, INCOMING_FOLDER);

@@ -3,13 +3,15 @@
 // retention purge (which runs FIRST: footage must never outlive its legal limit because a
 // recorder ran without its purge), the space monitor, the quality floors and the camera's
 // operational state in the inventory. Everything is periodic and bounded; `stop` ends every
-// child process gracefully.
+// child process gracefully. A PTZ camera reaching or leaving a preset that has privacy masks
+// is reconciled at once, so its recorder restarts with the polygons now in force (LEGAL 4).
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { silentLog, type ProcessLog } from '../../platform/processes.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { CameraView } from '../cameras/index.ts';
 import type { TechnicalEvent } from '../technical-events/index.ts';
+import type { FollowedPositions, PresetPositions } from './ptz-positions.ts';
 import { LiveHub } from './live-hub.ts';
 import { QualityMonitor } from './quality.monitor.ts';
 import { busySiteKinds, type FieldClass } from './quality.rules.ts';
@@ -48,7 +50,9 @@ export interface RecordingRoleDeps {
   storage: StorageService;
   purge: RetentionPurge;
   /** Server-side privacy masks (LEGAL 4): what each camera's recorder burns in, and where its image is written. */
-  masks?: { recorderMasks(cameraIds: readonly string[]): Promise<Map<string, FleetMask>> };
+  masks?: { recorderMasks(cameraIds: readonly string[], positions?: PresetPositions): Promise<Map<string, FleetMask>> };
+  /** Where PTZ cameras point (the masks of a preset apply there); a change reconciles that camera at once. */
+  ptzPositions?: FollowedPositions;
   maskImages?: { write(cameraId: string, mask: Pick<FleetMask, 'polygons'>): Promise<string> };
   raise(event: TechnicalEvent): Promise<unknown>;
   log?: ProcessLog;
@@ -69,6 +73,7 @@ export class RecordingRole implements LiveRecordingFacts {
   private inventory = new Map<string, CameraView>();
   private sites = new Map<string, string>();
   private stopped = false;
+  private unfollowPositions: (() => void) | undefined;
   private readonly stateListeners = new Set<(change: RecorderStateChange) => void>();
 
   constructor(private readonly deps: RecordingRoleDeps, private readonly options: RecordingRoleOptions) {
@@ -119,6 +124,10 @@ export class RecordingRole implements LiveRecordingFacts {
     await this.runPurge();
     await this.runSpaceCheck();
     await this.reconcile();
+    // Only now: a position change must not start recorders before the purge has run.
+    this.unfollowPositions = this.deps.ptzPositions?.onChange((cameraId) => {
+      this.refreshMasks(cameraId).catch((error: unknown) => this.log.warn({ camera: cameraId, error: error instanceof Error ? error.message : String(error) }, 'masks not refreshed after a PTZ move'));
+    });
     this.every(this.options.purgeIntervalMs, () => this.runPurge());
     this.every(this.options.spaceCheckIntervalMs, () => this.runSpaceCheck());
     this.every(this.options.reconcileIntervalMs, () => this.reconcile());
@@ -126,6 +135,7 @@ export class RecordingRole implements LiveRecordingFacts {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.unfollowPositions?.();
     for (const timer of this.timers) clearInterval(timer);
     await this.fleet.stopAll();
   }
@@ -135,6 +145,19 @@ export class RecordingRole implements LiveRecordingFacts {
     if (this.stopped) return;
     const result = await this.fleet.reconcile();
     if (result.started.length + result.stopped.length > 0) this.log.info({ started: result.started.length, stopped: result.stopped.length }, 'recorders reconciled');
+  }
+
+  /**
+   * The polygons in force for the camera may have changed (a PTZ preset reached or left):
+   * reconciles now rather than at the next period. Its recorder restarts only if the mask
+   * version changed (gap reason `mask_changed`); two presets without masks of their own change nothing.
+   */
+  async refreshMasks(cameraId: string): Promise<void> {
+    // The pass under way may have read the position before it changed: a fresh one is needed.
+    await this.fleet.passOver();
+    if (this.stopped) return;
+    const result = await this.fleet.reconcile();
+    if (result.stopped.includes(cameraId)) this.log.info({ camera: cameraId, preset: this.deps.ptzPositions?.presetOf(cameraId) ?? null }, 'recorder restarted for the masks of its PTZ position');
   }
 
   private every(intervalMs: number, task: () => Promise<void>): void {
@@ -158,7 +181,7 @@ export class RecordingRole implements LiveRecordingFacts {
     const cameras = await this.deps.cameras.list(null);
     this.inventory = new Map(cameras.map((camera) => [camera.id, camera]));
     this.sites = await this.deps.siteKinds();
-    const masks = this.deps.masks ? await this.deps.masks.recorderMasks(cameras.map((camera) => camera.id)) : new Map<string, FleetMask>();
+    const masks = this.deps.masks ? await this.deps.masks.recorderMasks(cameras.map((camera) => camera.id), this.deps.ptzPositions) : new Map<string, FleetMask>();
     const fleet: FleetCamera[] = [];
     for (const camera of cameras) {
       const entry: FleetCamera = { id: camera.id, communeInsee: camera.communeInsee, mainStreamUrl: camera.mainStreamUrl, state: camera.state, mask: masks.get(camera.id) ?? null };

@@ -44,8 +44,8 @@ const tickMs = 100;
 /** A failed opening is retried after 3 s, then twice as long each time up to a minute (the error stays shown). */
 const reopenDelayMs = (failures: number) => Math.min(60_000, 3000 * 2 ** failures);
 
-const closeSession = (session: PlaybackSession) => {
-  api('DELETE', `/api/playback/${encodeURIComponent(session.playbackId)}`).catch(() => {
+const closeSession = (session: PlaybackSession, keepalive = false) => {
+  api('DELETE', `/api/playback/${encodeURIComponent(session.playbackId)}`, { keepalive }).catch(() => {
     // Already ended (expired, idle): the server audited its stop.
   });
 };
@@ -231,8 +231,16 @@ export function PlaybackTile({ camera, communeName, clock, reason, active, visib
       },
     });
 
+    // Closing the tab or the window ends the session too (its stop audited now, not after 5 idle minutes).
+    const onPageHide = () => {
+      if (session) closeSession(session, true);
+      session = null;
+    };
+    window.addEventListener('pagehide', onPageHide);
+
     return () => {
       disposed = true;
+      window.removeEventListener('pagehide', onPageHide);
       window.clearInterval(timer);
       if (canWatchFrames) video.cancelVideoFrameCallback(frameRequest);
       video.removeEventListener('seeking', onSeeked);
