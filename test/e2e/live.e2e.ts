@@ -234,8 +234,9 @@ describe('console images in Chromium (live, playback, PTZ, masks, walls)', { ski
     }
     const delays = await page.locator('[data-testid="live-tile"] [data-testid="live-video"]').evaluateAll((nodes) => nodes.map((node) => Number((node as HTMLElement).dataset.firstPictureMs)));
     assert.equal(delays.filter((delay) => Number.isFinite(delay) && delay > 0).length, 4, `first-picture times: ${delays}`);
-    figures.firstPictureMsMax = Math.max(...delays);
-    assert.ok(figures.firstPictureMsMax < 3000, `first picture in ${figures.firstPictureMsMax} ms`);
+    figures.coldFirstPictureMsMax = Math.max(...delays);
+    // Cold: each camera's live source starts now (sub-stream pull or remux, four at once on this machine).
+    assert.ok(figures.coldFirstPictureMsMax < 3000, `first picture in ${figures.coldFirstPictureMsMax} ms`);
     await shot(page, '11-live');
   });
 
@@ -321,6 +322,12 @@ describe('console images in Chromium (live, playback, PTZ, masks, walls)', { ski
     const shown = await kiosk.page.getByTestId('wall-tile').evaluateAll((nodes) => nodes.map((node) => (node as HTMLElement).dataset.cameraId));
     assert.ok(shown.includes(seeded.ptz) && shown.includes(seeded.masked), `wall tiles: ${shown}`);
     await waitFor('a picture on the wall', async () => (await pictureOf(kiosk.page, `[data-testid="wall-tile"][data-camera-id="${seeded.ptz}"] video`)).width > 0, 15_000);
+    // The wall's cameras are already watched by the operator: their live sources run, and a new
+    // viewer starts from the server's keyframe cache.
+    await waitFor('first-picture times on the wall', async () => (await kiosk.page.locator('[data-testid="wall-tile"] [data-testid="live-video"][data-first-picture-ms]').count()) >= 4, 15_000);
+    const wallDelays = await kiosk.page.locator('[data-testid="wall-tile"] [data-testid="live-video"]').evaluateAll((nodes) => nodes.map((node) => Number((node as HTMLElement).dataset.firstPictureMs)).filter((delay) => delay > 0));
+    figures.warmFirstPictureMsMax = Math.max(...wallDelays);
+    assert.ok(figures.warmFirstPictureMsMax < 1000, `first picture from running sources in ${figures.warmFirstPictureMsMax} ms`);
     await shot(kiosk.page, '14-kiosk');
     await kiosk.context.close();
   });
