@@ -229,7 +229,7 @@ export function defaultPlayhead(recorded: readonly Range[], day: TimeWindow, now
   return Date.parse(recorded[0]!.from);
 }
 
-const knownGapReasons = ['stream_lost', 'stream_stalled', 'recorder_stopped', 'recorder_started', 'recorder_crashed', 'no_data'] as const;
+const knownGapReasons = ['stream_lost', 'stream_stalled', 'recorder_stopped', 'recorder_started', 'recorder_crashed', 'mask_changed', 'no_data'] as const;
 export type GapReasonCode = (typeof knownGapReasons)[number] | 'unknown';
 
 /** The recorder's gap reason ("stream_lost (code 1)") as one of the codes the console words. */

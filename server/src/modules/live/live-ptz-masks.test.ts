@@ -1,0 +1,107 @@
+// Live sub-streams follow the masks of a PTZ preset (LEGAL 4), no camera (a fake ffmpeg): the
+// sub-stream is built with the polygons in force at the camera's position, and a preset with
+// masks reached or left restarts it at once with the new mask image (not at the 10 s check),
+// while a preset without masks of its own changes nothing.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ManualClock } from '../../platform/clock.ts';
+import type { MaskPolygon } from '../../platform/media/mask-image.ts';
+import type { SpawnedChild, Spawner } from '../../platform/processes.ts';
+import type { Principal } from '../access/policy.ts';
+import type { CameraView } from '../cameras/index.ts';
+import { PtzPositions, type FleetMask, type PresetPositions } from '../recording/index.ts';
+import { waitFor } from '../../testing/wait.ts';
+import { LiveService } from './live.service.ts';
+
+const HOME = '38999';
+const wide: MaskPolygon = [[0, 0], [0.5, 0], [0.5, 0.5], [0, 0.5]];
+const balcony: MaskPolygon = [[0.5, 0], [1, 0], [1, 0.5], [0.5, 0.5]];
+const operator: Principal = {
+  kind: 'user', id: 'u-op', login: 'operator-1', role: 'operator', allCommunes: false, communes: [HOME], actionSubset: null,
+  approvalReference: 'AGR-1', approvalExpiresOn: '2030-01-01', trainingDate: '2026-01-15',
+};
+const dome = { id: 'dome', communeInsee: HOME, name: 'Dôme', kind: 'ptz', state: 'recording', subStreamUrl: 'rtsp://127.0.0.1/sub', mainStreamUrl: 'rtsp://127.0.0.1/main' } as CameraView;
+
+function fakeFfmpeg() {
+  const runs: string[][] = [];
+  const spawner: Spawner = (_command, args) => {
+    runs.push([...args]);
+    let exit: ((code: number | null, signal: NodeJS.Signals | null) => void) | undefined;
+    const child: SpawnedChild = {
+      pid: 2000 + runs.length,
+      onStdout: () => undefined,
+      onStderr: () => undefined,
+      onExit: (listener) => { exit = listener; },
+      writeStdin: () => undefined,
+      stdinBufferedBytes: () => 0,
+      endStdin: () => { setImmediate(() => exit?.(0, null)); },
+      kill: () => setImmediate(() => exit?.(null, 'SIGTERM')),
+    };
+    return child;
+  };
+  return { runs, spawner };
+}
+
+function setup() {
+  const positions = new PtzPositions();
+  const { runs, spawner } = fakeFfmpeg();
+  const written: MaskPolygon[][] = [];
+  const live = new LiveService({
+    clock: new ManualClock('2026-12-01T10:00:00.000Z'),
+    audit: { recordAlone: async () => 1, recordImageAccess: async () => 1 },
+    cameras: { get: async () => dome, list: async () => [dome], streamCredentials: async () => null },
+    recipientsOf: async () => [],
+    // The masks service's rule in small: camera-wide everywhere, the balcony's at preset `p-balcony` only.
+    masks: {
+      recorderMasks: async (ids: readonly string[], at?: PresetPositions) => {
+        const polygons = at?.presetOf('dome') === 'p-balcony' ? [wide, balcony] : [wide];
+        return new Map<string, FleetMask>(ids.map((id) => [id, { version: `v${polygons.length}`, polygons }]));
+      },
+    },
+    ptzPositions: positions,
+    maskImages: { write: async (_cameraId, mask) => { written.push([...mask.polygons]); return '/data/masks/dome.mask.png'; } },
+    spawner,
+    tuning: { checkIntervalMs: 3_600_000 },
+  });
+  live.useRecorder({
+    live: { subscribe: () => () => undefined },
+    recorderState: () => 'recording',
+    onStateChange: () => () => undefined,
+    fleet: { cameraIds: ['dome'] },
+  });
+  return { live, positions, runs, written };
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 30));
+
+describe('live sub-stream masks at a PTZ position', () => {
+  it('starts with the polygons in force where the camera is, and follows a preset reached or left at once', async () => {
+    const { live, positions, runs, written } = setup();
+    positions.set('dome', 'p-balcony');
+    const viewing = await live.openViewing({ cameraId: 'dome', stream: 'sub', transport: 'websocket' }, { actor: { type: 'user', id: operator.id, login: operator.login }, principal: operator });
+    assert.equal(viewing.description.transcoded, true, 'masked: re-encoded');
+    assert.deepEqual(written, [[wide, balcony]], 'built at the balcony preset: its mask too');
+    await settle();
+    assert.equal(runs.length, 1);
+    assert.ok(runs[0]!.includes('/data/masks/dome.mask.png'), 'the mask image is overlaid');
+
+    positions.set('dome', null); // a continuous move away
+    await settle();
+    assert.deepEqual(written.at(-1), [wide], 'camera-wide only, written at once');
+    await waitFor('the sub-stream started over with it', () => runs.length === 2, 5000, 10);
+
+    positions.set('dome', 'p-porch'); // a preset without masks of its own
+    await settle();
+    assert.equal(written.length, 2, 'nothing written');
+    assert.equal(runs.length, 2, 'no restart');
+
+    positions.set('dome', 'p-balcony');
+    await settle();
+    assert.deepEqual(written.at(-1), [wide, balcony]);
+    await waitFor('the sub-stream started over again', () => runs.length === 3, 5000, 10);
+    await live.stop();
+    positions.set('dome', null);
+    await settle();
+    assert.equal(written.length, 3, 'a stopped live service no longer follows');
+  });
+});
