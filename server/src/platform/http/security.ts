@@ -31,6 +31,7 @@ export function registerSecurity(app: FastifyInstance, authenticator: Authentica
   const registered: RegisteredRoute[] = [];
   app.decorateRequest('principal', null);
   app.decorateRequest('session', null);
+  app.decorateRequest('refusal', null);
 
   app.addHook('onRoute', (route) => {
     const access = (route.config as { access?: RouteAccess } | undefined)?.access;
@@ -41,7 +42,6 @@ export function registerSecurity(app: FastifyInstance, authenticator: Authentica
   });
 
   app.addHook('onRequest', async (request) => {
-    request.refusal = null;
     const access = request.routeOptions.config.access;
     if (!access || access === 'public') return;
     const upgrading = request.headers.upgrade?.toLowerCase() === 'websocket';
