@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { buildWebIfStale } from '../../scripts/build-web.ts';
-import { startSimulator, type Simulator } from '../../simulator/src/index.ts';
+import { generateFleet, startSimulator, type Simulator } from '../../simulator/src/index.ts';
 import { createRecordingRole } from '../../server/src/main.ts';
 import type { RecordingRole } from '../../server/src/modules/recording/index.ts';
 import { addDays, parisDate } from '../../server/src/platform/clock.ts';
@@ -41,6 +41,7 @@ interface Seeded {
   fixed: string[];
   masked: string;
   foreign: string;
+  hevc: string;
   secrets: Record<string, string>;
 }
 
@@ -63,12 +64,12 @@ async function seed(context: TestContext, simulator: Simulator): Promise<Seeded>
   const gare = (await services.sites.create({ communeInsee: communeA, name: 'Gare', kind: 'station' }, testCli)).id;
   const mairie = (await services.sites.create({ communeInsee: communeA, name: 'Hôtel de Ville', kind: 'public_building' }, testCli)).id;
   const marche = (await services.sites.create({ communeInsee: communeB, name: 'Marché couvert', kind: 'market' }, testCli)).id;
-  const names = ['Gare – Parvis PTZ', 'Gare – Quai 1', 'Gare – Parking vélos', 'Hôtel de Ville – Entrée', 'Halle – Allée centrale'];
-  const sites = [gare, gare, gare, mairie, marche];
+  const names = ['Gare – Parvis PTZ', 'Gare – Quai 1', 'Gare – Parking vélos', 'Hôtel de Ville – Entrée', 'Halle – Allée centrale', 'Gare – Souterrain (H.265)'];
+  const sites = [gare, gare, gare, mairie, marche, gare];
   const ids: string[] = [];
   for (const [index, camera] of simulator.cameras.entries()) {
     const created = await services.cameras.create({
-      siteId: sites[index]!, name: names[index]!, kind: camera.kind === 'ptz' ? 'ptz' : 'fixed', fieldClass: 'wide',
+      siteId: sites[index]!, name: names[index]!, kind: index === 0 ? 'ptz' : 'fixed', fieldClass: 'wide',
       mainStreamUrl: camera.rtspUrls.main, subStreamUrl: camera.rtspUrls.sub, onvifUrl: camera.onvifUrl, credentials: camera.credentials,
       latitude: 45.1885 + index / 2000, longitude: 5.7245 + index / 2000, headingDeg: (index * 70) % 360,
       purposes: ['people_property_safety'], commissioningDate: '2025-05-02',
@@ -79,7 +80,7 @@ async function seed(context: TestContext, simulator: Simulator): Promise<Seeded>
     reference, communeInsee, startOn: addDays(today, -100), endOn: addDays(today, 1000), perimeter: 'Voie publique', purposes: ['people_property_safety'],
     minRetentionDays: 1, maxRetentionDays: 30, recipients: ['national_police', 'municipal_police'], cameraIds,
   }, testCli);
-  await authorise('AP-38-2026-001', communeA, ids.slice(0, 4));
+  await authorise('AP-38-2026-001', communeA, [...ids.slice(0, 4), ids[5]!]);
   await authorise('AP-38-2026-002', communeB, [ids[4]!]);
   const { x0, y0, x1, y1 } = maskBox;
   await services.masks.create({ cameraId: ids[3]!, name: 'Fenêtres du logement', polygons: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1]]] }, testCli);
@@ -93,7 +94,7 @@ async function seed(context: TestContext, simulator: Simulator): Promise<Seeded>
   await account(adminLogin, 'administrator', [communeA, communeB]);
   const secrets: Record<string, string> = {};
   for (const login of [operatorLogin, policeLogin, adminLogin]) secrets[login] = await enrolTotp(context, login);
-  return { ptz: ids[0]!, fixed: ids.slice(1, 4), masked: ids[3]!, foreign: ids[4]!, secrets };
+  return { ptz: ids[0]!, fixed: ids.slice(1, 4), masked: ids[3]!, foreign: ids[4]!, hevc: ids[5]!, secrets };
 }
 
 /** Statistics of the picture a <video> shows now: size, time, and the luma inside a box. */
@@ -180,11 +181,13 @@ describe('console images in Chromium (live, playback, PTZ, masks, walls)', { ski
   before(async () => {
     await buildWebIfStale({ quiet: true });
     mkdirSync(screenshots, { recursive: true });
-    simulator = await startSimulator({
-      count: 5, loopSeconds: 8, controlPort: false, camerasPerSite: 5, livePtzCameras: 1,
+    // Five H.264 cameras (the first a PTZ whose picture follows its head) and one H.265 camera.
+    const fleet = generateFleet({
+      count: 6, camerasPerSite: 5, livePtzCameras: 1,
       main: { width: 640, height: 360, fps: 12, bitrateKbps: 600, gopSeconds: 1 },
       sub: { width: 320, height: 180, fps: 12, bitrateKbps: 200, gopSeconds: 1 },
-    });
+    }).map((camera, index) => (index === 5 ? { ...camera, codec: 'h265' as const } : camera));
+    simulator = await startSimulator({ cameras: fleet, loopSeconds: 8, controlPort: false });
     context = await createTestContext('sqlite', { clockStart: new Date().toISOString(), clockRunning: true });
     seeded = await seed(context, simulator);
     role = createRecordingRole({ database: context.database.handle, clock: context.clock, services: context.services }, { ...context.config, segmentSeconds: 2 }, silentLog, {
@@ -201,7 +204,7 @@ describe('console images in Chromium (live, playback, PTZ, masks, walls)', { ski
     });
     operator = await open();
     police = await open();
-    await waitFor('the cameras recording', async () => (await context.services.cameras.list(null)).filter((camera) => camera.state === 'recording').length === 5, 30_000);
+    await waitFor('the cameras recording', async () => (await context.services.cameras.list(null)).filter((camera) => camera.state === 'recording').length === 6, 30_000);
   });
 
   after(async () => {
@@ -237,7 +240,33 @@ describe('console images in Chromium (live, playback, PTZ, masks, walls)', { ski
     figures.coldFirstPictureMsMax = Math.max(...delays);
     // Cold: each camera's live source starts now (sub-stream pull or remux, four at once on this machine).
     assert.ok(figures.coldFirstPictureMsMax < 3000, `first picture in ${figures.coldFirstPictureMsMax} ms`);
+    // What the browser itself adds to the latency: how far behind the newest received picture it plays.
+    const lags = await page.locator('[data-testid="live-tile"] video').evaluateAll((videos) => (videos as HTMLVideoElement[])
+      .filter((video) => video.buffered.length > 0).map((video) => video.buffered.end(video.buffered.length - 1) - video.currentTime));
+    figures.browserBufferLagMsMax = Math.round(Math.max(...lags) * 1000);
+    assert.ok(figures.browserBufferLagMsMax < 1000, `the players run ${figures.browserBufferLagMsMax} ms behind what they received`);
     await shot(page, '11-live');
+  });
+
+  it('an H.265 camera plays, and the tile says whether the server transcodes it', async () => {
+    const { page } = operator;
+    // A 9-tile layout: the fifth tile is free, the four cameras above keep their tiles.
+    await page.getByTestId('layout-9').click();
+    await page.locator(`[data-testid="camera-item"][data-camera-id="${seeded.hevc}"]`).dragTo(page.getByTestId('live-tile').nth(4));
+    const video = `[data-testid="live-tile"][data-camera-id="${seeded.hevc}"] video`;
+    await waitFor('a picture from the H.265 camera', async () => (await pictureOf(page, video)).width > 0, 20_000);
+    const tile = page.locator(`[data-testid="live-tile"][data-camera-id="${seeded.hevc}"] [data-testid="live-video"]`);
+    const native = await page.evaluate(() => MediaSource.isTypeSupported('video/mp4; codecs="hvc1.1.6.L90.B0"'));
+    figures.hevcDecodedByBrowser = native ? 1 : 0;
+    if (native) {
+      assert.equal(await tile.getAttribute('data-codec'), 'h265');
+    } else {
+      assert.equal(await tile.getAttribute('data-transcoded'), 'true');
+      await page.getByText('H.265 : flux transcodé par le serveur').first().waitFor();
+    }
+    await page.getByTestId('layout-4').click();
+    await page.locator(`[data-testid="live-tile"][data-camera-id="${seeded.masked}"]`).waitFor();
+    assert.equal(await page.locator(`[data-testid="live-tile"][data-camera-id="${seeded.hevc}"]`).count(), 0);
   });
 
   it('the masked area is uniform in the live picture of the masked camera', async () => {
@@ -363,7 +392,7 @@ describe('console images in Chromium (live, playback, PTZ, masks, walls)', { ski
     const { page } = operator;
     await page.getByRole('navigation').getByRole('link', { name: 'Carte' }).click();
     await page.getByTestId('map').waitFor();
-    await waitFor('four camera markers', async () => (await page.getByTestId('map-camera').count()) === 4, 10_000);
+    await waitFor('five camera markers', async () => (await page.getByTestId('map-camera').count()) === 5, 10_000);
     assert.equal(await page.locator(`[data-testid="map-camera"][data-camera-id="${seeded.foreign}"]`).count(), 0);
     await page.locator(`[data-testid="map-camera"][data-camera-id="${seeded.fixed[0]}"]`).click();
     const panel = page.getByTestId('map-camera-panel');
