@@ -5,6 +5,7 @@
 // live MPEG-TS (no camera connection of its own); a sub-stream source pulls the camera itself.
 // Each new ffmpeg run starts a new init segment: viewers get it again (timestamps restart).
 import { FragmentedMp4Reader, type InitSegment, type MediaFragment } from '../../platform/media/fmp4.ts';
+import { isStartupNotice } from '../../platform/media/ffmpeg-log.ts';
 import { FFMPEG_PATH, silentLog, SupervisedProcess, type BackoffPolicy, type ProcessLog, type Spawner } from '../../platform/processes.ts';
 import { TS_PACKET, tsPacketInfo } from '../recording/index.ts';
 import { GopCache } from './gop-cache.ts';
@@ -98,7 +99,7 @@ export class LiveSource {
     this.process.events.on('spawned', () => this.onRunStart());
     this.process.events.on('stdout', (chunk) => this.onStdout(chunk));
     this.process.events.on('exited', () => this.detachFeed());
-    this.process.events.on('stderrLine', (line) => this.log.info({ live: options.key, ffmpeg: line }, 'ffmpeg'));
+    this.process.events.on('stderrLine', (line) => { if (!isStartupNotice(line)) this.log.info({ live: options.key, ffmpeg: line }, 'ffmpeg'); });
   }
 
   get cameraConnection(): boolean {

@@ -6,6 +6,7 @@ import { mkdir, readdir, readFile, unlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { systemClock, type Clock } from '../../platform/clock.ts';
 import { parseSegmentFileName, parseSegmentList, RECORDING_ENV, recordingCommand, SEGMENT_LIST_SUFFIX, segmentListPath, type RecordingMask, type StreamCredentials } from '../../platform/media/ffmpeg-args.ts';
+import { isStartupNotice } from '../../platform/media/ffmpeg-log.ts';
 import {
   FFMPEG_PATH, silentLog, SupervisedProcess, TypedEvents, type BackoffPolicy, type ProcessLog, type Spawner, type SupervisedEvents,
 } from '../../platform/processes.ts';
@@ -103,7 +104,7 @@ export class Recorder {
       this.setState('recording');
     });
     this.process.events.on('exited', (exit) => this.onRunExit(exit));
-    this.process.events.on('stderrLine', (line) => this.log.info({ camera: camera.id, ffmpeg: line }, 'ffmpeg'));
+    this.process.events.on('stderrLine', (line) => { if (!isStartupNotice(line)) this.log.info({ camera: camera.id, ffmpeg: line }, 'ffmpeg'); });
   }
 
   get state(): RecorderState {
