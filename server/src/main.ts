@@ -6,6 +6,7 @@ import type { Config } from './config.ts';
 import { systemActor } from './modules/audit/audit.types.ts';
 import { join } from 'node:path';
 import { MaskImageStore, RecordingRole, type RecordingRoleOptions } from './modules/recording/index.ts';
+import { PtzPositionWatcher } from './modules/recording/index.ts';
 import { createPatrolRunner, type PatrolRunner } from './modules/ptz/index.ts';
 import type { ProcessLog } from './platform/processes.ts';
 import { stderrLog } from './platform/log.ts';
@@ -31,8 +32,8 @@ export function createRecordingRole(
     siteKinds: async () => new Map((await services.sites.list(null)).map((site) => [site.id, site.kind])),
     storage: services.storage, purge: services.retentionPurge, raise: (event) => services.technicalEvents.raise(event), log,
     masks: services.masks, maskImages: new MaskImageStore(join(config.dataDir, 'masks')),
-    // PTZ positions of this process's commands (api role, patrol tours): the recorder follows a preset's masks at once.
-    // A recorder-only process never hears of a move: it would need the positions carried by a bus (camera-wide masks only).
+    // PTZ positions of this process's commands (api role, patrol tours), and those read back from the cameras by the
+    // PTZ position watcher started with this role (serve): the recorder follows a preset's masks, in a recorder-only process too.
     ptzPositions: services.ptzPositions,
   }, {
     defaultVolumeRoot: config.recordingsDir, segmentSeconds: config.segmentSeconds, reconcileIntervalMs: config.reconcileIntervalMs,
@@ -57,12 +58,16 @@ export async function startServer(config: Config, options: { onListening?: (url:
   let recording: RecordingRole | null = null;
   let url: string | null = null;
   let patrol: PatrolRunner | null = null;
+  let ptzWatcher: PtzPositionWatcher | null = null;
   try {
     if (config.roles.includes('recorder')) {
       recording = createRecordingRole(runtime, config, log);
       services.recording.useLiveFacts(recording);
       services.live.useRecorder(recording);
       await recording.start();
+      // Where PTZ cameras with preset masks point, read back from them (a restart, another client, a recorder-only process).
+      ptzWatcher = new PtzPositionWatcher({ cameras: services.cameras, masks: services.masks, device: services.onvif, positions: services.ptzPositions, commands: services.ptz, log });
+      ptzWatcher.start();
     }
     if (config.roles.includes('worker')) {
       // Housekeeping: expired sessions hourly; audit rows past their retention (3 years) daily;
@@ -87,6 +92,7 @@ export async function startServer(config: Config, options: { onListening?: (url:
   } catch (error) {
     for (const timer of timers) clearInterval(timer);
     await patrol?.stop().catch(() => undefined);
+    await ptzWatcher?.stop().catch(() => undefined);
     await recording?.stop().catch(() => undefined);
     await app?.close().catch(() => undefined);
     await runtime.close();
@@ -99,6 +105,7 @@ export async function startServer(config: Config, options: { onListening?: (url:
       for (const timer of timers) clearInterval(timer);
       await patrol?.stop();
       await app?.close();
+      await ptzWatcher?.stop();
       await recording?.stop();
       await runtime.close();
     })();

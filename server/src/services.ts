@@ -65,7 +65,9 @@ export function createServices(deps: ServiceDependencies) {
   const masksRepository = new MasksRepository(db, database.dialect);
   const masks = new MasksService(db, masksRepository, audit, clock, recordingInventory);
   const ptzRepository = new PtzRepository(db, database.dialect);
-  const ptz = new PtzService({ db, repository: ptzRepository, audit, clock, cameras, device: new OnvifPtzClient(), log });
+  // One ONVIF client per process: the PTZ service and the PTZ position watcher (recorder role) share its discovery cache.
+  const onvif = new OnvifPtzClient();
+  const ptz = new PtzService({ db, repository: ptzRepository, audit, clock, cameras, device: onvif, log });
   // Where PTZ cameras point (commands of this process only): the masks of a preset are burnt in there (recorder role, live).
   const ptzPositions = new PtzPositions((cameraId, error) => log?.warn({ cameraId, error: String(error) }, 'PTZ position follower failed'));
   ptz.onPositionChanged((cameraId, presetToken) => ptzPositions.set(cameraId, presetToken));
@@ -81,6 +83,7 @@ export function createServices(deps: ServiceDependencies) {
     technicalEvents,
     masks,
     ptz,
+    onvif,
     ptzPositions,
     ptzTours: new PtzToursService(db, ptzRepository, audit, clock, cameras),
     playback,

@@ -1,6 +1,8 @@
 // Public API of the recording module: other modules import only from here.
 export { RecorderFleet, isRecordable, MASK_CHANGED_GAP_REASON, type FleetCamera, type FleetRecorder, type RecorderFleetDeps } from './recorder-fleet.ts';
 export { PtzPositions, type FollowedPositions, type PositionChange, type PresetPositions } from './ptz-positions.ts';
+export { PtzPositionWatcher, type PtzWatcherDeps, type PtzWatcherOptions } from './ptz-watcher.ts';
+export { observePreset, presetAtPosition, PRESET_POSITION_TOLERANCE } from './ptz-watch.rules.ts';
 export { Recorder, INCOMING_FOLDER, type RecorderCamera, type RecorderEvents, type RecorderOptions } from './recorder.ts';
 export { SegmentIndexer, probeSegment, recoverFragmentedFile, sha256File, type SegmentToIndex } from './segment-indexer.ts';
 export { RecordingRepository, MAX_SEGMENT_SPAN_MS } from './recording.repository.ts';

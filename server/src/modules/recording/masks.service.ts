@@ -173,6 +173,20 @@ export class MasksService {
     return result;
   }
 
+  /**
+   * Of `cameraIds`, those whose burnt-in masks depend on the PTZ position: at least one mask
+   * of a preset, in `server` mode (or no mode chosen). Only these are worth reading the
+   * position of (the PTZ position watcher); the others burn in the same polygons everywhere.
+   */
+  async presetMaskedCameras(cameraIds: readonly string[]): Promise<Set<string>> {
+    const [masks, modes] = await Promise.all([this.repository.masksOfCameras(cameraIds), this.repository.modesOf(cameraIds)]);
+    const result = new Set<string>();
+    for (const [cameraId, cameraMasks] of masks) {
+      if ((modes.get(cameraId) ?? DEFAULT_MASK_MODE) === 'server' && cameraMasks.some((mask) => mask.presetToken !== null)) result.add(cameraId);
+    }
+    return result;
+  }
+
   /** The camera's commune, after checking the principal may do `action` there; unknown or out of scope: not found. */
   private async authorisedCommune(cameraId: string, principal: Principal | null, action: Action, db: DbOrTx, missing = cameraNotFound): Promise<string> {
     const communeInsee = (await this.inventory.communesOfCameras([cameraId], db)).get(cameraId);

@@ -92,10 +92,12 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       const restartedAt = Date.now();
       const repository = context.services.recordingRepository;
       let segment: Awaited<ReturnType<typeof repository.segmentsOverlapping>>[number] | undefined;
-      await waitFor('a segment of the new run', async () => {
-        segment = (await repository.segmentsOverlapping(cameraId, restartedAt - 60_000, Date.now() + 60_000)).find((row) => row.startMs >= restartedAt);
+      // The first segment indexed after the restart may be the old run's last, short piece
+      // (its start anchored late): the second one is surely the new run's.
+      await waitFor('a second segment after the restart', async () => {
+        segment = (await repository.segmentsOverlapping(cameraId, restartedAt - 60_000, Date.now() + 60_000)).filter((row) => row.startMs >= restartedAt)[1];
         return segment !== undefined;
-      }, 15_000, 250);
+      }, 20_000, 250);
       const file = join(context.config.recordingsDir, segment!.path);
       return { pid: pid()!, frames: [await grab(file, 0), await grab(file, 0.5)] };
     }

@@ -5,8 +5,8 @@
 // request has a bounded time and answer size; errors are OnvifError with a reason for people.
 import { randomBytes } from 'node:crypto';
 import {
-  ptzProfileToken, readCapabilities, readPresets, readProfiles, readServices, readSetPreset, readStatus, readSystemDateAndTime, requests, soapAction,
-  type PtzPresetInfo, type PtzVector, type ServiceAddresses,
+  ptzProfileToken, readCapabilities, readPresetPositions, readPresets, readProfiles, readServices, readSetPreset, readStatus, readSystemDateAndTime, requests, soapAction,
+  type PtzPresetInfo, type PtzPresetPosition, type PtzVector, type ServiceAddresses,
 } from './ptz-messages.ts';
 import { buildEnvelope, parseSoapResponse, usernameTokenHeader, wsseCreated, type OnvifCredentials, type XmlNode } from './soap.ts';
 
@@ -85,6 +85,11 @@ export class OnvifPtzClient {
 
   async presets(camera: OnvifCamera): Promise<PtzPresetInfo[]> {
     return readPresets(await this.ptz(camera, (profile) => requests.getPresets(profile)));
+  }
+
+  /** GetPresets with each preset's stored position (for telling which preset the camera is at). */
+  async presetPositions(camera: OnvifCamera): Promise<PtzPresetPosition[]> {
+    return readPresetPositions(await this.ptz(camera, (profile) => requests.getPresets(profile)));
   }
 
   /** Saves the current position as a new preset; returns the camera's token for it. */

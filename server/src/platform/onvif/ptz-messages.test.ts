@@ -8,7 +8,7 @@ import * as ptzService from '../../../../simulator/src/onvif/ptz-service.ts';
 import { envelope, parseDurationMs, parseSoapRequest, readVector, text } from '../../../../simulator/src/onvif/soap.ts';
 import { PtzHead } from '../../../../simulator/src/ptz.ts';
 import {
-  ptzProfileToken, readCapabilities, readPresets, readProfiles, readServices, readSetPreset, readStatus, readSystemDateAndTime, requests, soapAction,
+  ptzProfileToken, readCapabilities, readPresetPositions, readPresets, readProfiles, readServices, readSetPreset, readStatus, readSystemDateAndTime, requests, soapAction,
 } from './ptz-messages.ts';
 import { fakeCameraView } from './onvif.fixtures.ts';
 import { buildEnvelope, parseSoapResponse, type XmlNode } from './soap.ts';
@@ -89,5 +89,25 @@ describe('ONVIF answers', () => {
     assert.deepEqual(readPresets(answer(ptzService.presets(new PtzHead()))), []);
     assert.equal(readSetPreset(answer(`<tptz:SetPresetResponse><tptz:PresetToken>${saved.token}</tptz:PresetToken></tptz:SetPresetResponse>`)), saved.token);
     assert.deepEqual(readStatus({}), { position: null, moving: false });
+  });
+
+  it('reads each preset’s stored position (PTZPosition), null when the camera gives none', () => {
+    let now = 0;
+    const dome = new PtzHead(() => now);
+    const home = dome.setPreset('Accueil');
+    dome.absoluteMove({ pan: -0.3, tilt: 0.125, zoom: 0.5 });
+    now = 10_000;
+    const far = dome.setPreset('Parvis');
+    assert.deepEqual(readPresetPositions(answer(ptzService.presets(dome))), [
+      { token: home.token, name: 'Accueil', position: { pan: 0, tilt: 0, zoom: 0 } },
+      { token: far.token, name: 'Parvis', position: { pan: -0.3, tilt: 0.125, zoom: 0.5 } },
+    ]);
+    const bare = answer('<tptz:GetPresetsResponse><tptz:Preset token="p9"><tt:Name>Sans position</tt:Name></tptz:Preset>' +
+      '<tptz:Preset token="p10"><tt:PTZPosition><tt:PanTilt x="0.5" y="-0.5"/></tt:PTZPosition></tptz:Preset></tptz:GetPresetsResponse>');
+    assert.deepEqual(readPresetPositions(bare), [
+      { token: 'p9', name: 'Sans position', position: null },
+      { token: 'p10', name: 'p10', position: { pan: 0.5, tilt: -0.5, zoom: 0 } },
+    ]);
+    assert.deepEqual(readPresets(bare), [{ token: 'p9', name: 'Sans position' }, { token: 'p10', name: 'p10' }], 'the plain list keeps its shape');
   });
 });

@@ -15,6 +15,11 @@ export interface PtzPresetInfo {
   name: string;
 }
 
+/** A preset with where it points (its PTZPosition; null when the camera does not say). */
+export interface PtzPresetPosition extends PtzPresetInfo {
+  position: PtzVector | null;
+}
+
 export interface ProfileInfo {
   token: string;
   name: string;
@@ -110,23 +115,32 @@ function attributeNumber(node: unknown, name: string): number | undefined {
   return Number.isFinite(value) ? value : undefined;
 }
 
-/** The head's position from GetStatus; null when the camera does not report one. */
-export function readStatus(body: XmlNode): { position: PtzVector | null; moving: boolean } {
-  const status = child(body, 'PTZStatus');
-  const position = child(status, 'Position');
+/** A PTZVector element (`Position`, `PTZPosition`); null without pan and tilt (zoom absent: 0). */
+function readPosition(position: unknown): PtzVector | null {
   const pan = attributeNumber(child(position, 'PanTilt'), 'x');
   const tilt = attributeNumber(child(position, 'PanTilt'), 'y');
   const zoom = attributeNumber(child(position, 'Zoom'), 'x');
+  return pan === undefined || tilt === undefined ? null : { pan, tilt, zoom: zoom ?? 0 };
+}
+
+/** The head's position from GetStatus; null when the camera does not report one. */
+export function readStatus(body: XmlNode): { position: PtzVector | null; moving: boolean } {
+  const status = child(body, 'PTZStatus');
   const moveStatus = child(status, 'MoveStatus');
   const moving = [text(child(moveStatus, 'PanTilt')), text(child(moveStatus, 'Zoom'))].includes('MOVING');
-  return { position: pan === undefined || tilt === undefined ? null : { pan, tilt, zoom: zoom ?? 0 }, moving };
+  return { position: readPosition(child(status, 'Position')), moving };
+}
+
+/** The presets of GetPresets with their stored positions (the position watcher compares them with GetStatus). */
+export function readPresetPositions(body: XmlNode): PtzPresetPosition[] {
+  return list(child(body, 'Preset')).flatMap((preset) => {
+    const token = text(child(preset, '@token'));
+    return token ? [{ token, name: text(child(preset, 'Name')) ?? token, position: readPosition(child(preset, 'PTZPosition')) }] : [];
+  });
 }
 
 export function readPresets(body: XmlNode): PtzPresetInfo[] {
-  return list(child(body, 'Preset')).flatMap((preset) => {
-    const token = text(child(preset, '@token'));
-    return token ? [{ token, name: text(child(preset, 'Name')) ?? token }] : [];
-  });
+  return readPresetPositions(body).map(({ token, name }) => ({ token, name }));
 }
 
 export function readSetPreset(body: XmlNode): string | undefined {
