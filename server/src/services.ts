@@ -14,16 +14,14 @@ import { CommunesService } from './modules/communes/communes.service.ts';
 import { SettingsService } from './modules/settings/settings.service.ts';
 import { SitesService } from './modules/sites/sites.service.ts';
 import {
-  databaseInventory, LegalHoldsService, MaskCheck, MasksRepository, MasksService, RecordedDaysJob, RecordingRepository, RecordingService, RetentionPurge, RetentionRepository, StatutoryRegister,
-  StorageRepository, StorageService,
+  databaseInventory, LegalHoldsService, MaskCheck, MaskImageStore, MasksRepository, MasksService, PtzPositions, RecordedDaysJob, RecordingRepository, RecordingService, RetentionPurge,
+  RetentionRepository, StatutoryRegister, StorageRepository, StorageService,
 } from './modules/recording/index.ts';
 import { TechnicalEventsService } from './modules/technical-events/index.ts';
 import { PtzRepository, PtzService, PtzToursService } from './modules/ptz/index.ts';
 import { OnvifPtzClient } from './platform/onvif/index.ts';
 import { ConsoleRepository, LayoutsService, WallsService } from './modules/console/index.ts';
 import { databaseMasks, PlaybackRepository, PlaybackService } from './modules/playback/index.ts';
-import { MaskImageStore } from './modules/recording/index.ts';
-import { PtzPositions } from './modules/recording/index.ts';
 import { LiveService } from './modules/live/index.ts';
 import { join } from 'node:path';
 import type { ProcessLog } from './platform/processes.ts';
@@ -68,7 +66,7 @@ export function createServices(deps: ServiceDependencies) {
   // One ONVIF client per process: the PTZ service and the PTZ position watcher (recorder role) share its discovery cache.
   const onvif = new OnvifPtzClient();
   const ptz = new PtzService({ db, repository: ptzRepository, audit, clock, cameras, device: onvif, log });
-  // Where PTZ cameras point (commands of this process only): the masks of a preset are burnt in there (recorder role, live).
+  // Where PTZ cameras point (this process's commands, and the position watcher of the recorder role): a preset's masks are burnt in there.
   const ptzPositions = new PtzPositions((cameraId, error) => log?.warn({ cameraId, error: String(error) }, 'PTZ position follower failed'));
   ptz.onPositionChanged((cameraId, presetToken) => ptzPositions.set(cameraId, presetToken));
   const consoleRepository = new ConsoleRepository(db);
