@@ -4,19 +4,16 @@
 // log and its verification, and the English switch. Screenshots go to a temporary folder, or
 // to VIGIE_SCREENSHOTS_DIR (e.g. docs/screenshots) to refresh the documentation.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { buildWebIfStale } from '../../scripts/build-web.ts';
 import { requiredImportColumns, type OperationalState } from '../../server/src/modules/cameras/index.ts';
 import { addDays, parisDate } from '../../server/src/platform/clock.ts';
 import { createTestContext, testCli, type TestContext } from '../../server/src/testing/context.ts';
 import { cookieFrom, testPassword, totpCode } from '../../server/src/testing/http.ts';
 import { startConsoleServer, type ConsoleServer } from '../../server/src/testing/web-server.ts';
+import { launchChromium, noBrowser, openBrowsing, screenshotFolder, submitSignIn, type Browsing } from './browser.ts';
 
-const chromiumPath = '/usr/bin/chromium';
 const communeA = '38999';
 const communeB = '38998';
 const operatorLogin = 'operatrice.a';
@@ -24,11 +21,6 @@ const adminLogin = 'admin.centre';
 const auditorLogin = 'auditrice.cnil';
 const foreignCamera = 'Halle – Allée centrale';
 const expiringReference = 'AP-38-2022-014';
-
-interface Browsing {
-  context: BrowserContext;
-  page: Page;
-}
 
 async function seed(context: TestContext): Promise<{ adminSecret: string }> {
   const { services } = context;
@@ -113,63 +105,29 @@ function importRow(name: string, ip: string): Record<string, string> {
   };
 }
 
-describe('operator console in Chromium', { skip: existsSync(chromiumPath) ? false : `no browser at ${chromiumPath} (./vigie installs Debian's chromium)` }, () => {
+describe('operator console in Chromium', { skip: noBrowser }, () => {
   let context: TestContext;
   let server: ConsoleServer;
   let browser: Browser;
   let adminSecret = '';
   let operatorSecret = '';
   let clockStart = '';
-  const screenshots = resolve(process.env.VIGIE_SCREENSHOTS_DIR ?? mkdtempSync(join(tmpdir(), 'vigie-screens-')));
+  const screenshots = screenshotFolder();
   const problems: string[] = [];
   let operator: Browsing;
   let admin: Browsing;
 
-  const open = async (): Promise<Browsing> => {
-    // Another time zone than Paris, to prove the console shows Paris time whatever the workstation.
-    const browsing = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'fr-FR', timezoneId: 'America/Montreal', acceptDownloads: false });
-    await browsing.route('**/*', (route) => {
-      const url = new URL(route.request().url());
-      if (url.hostname === '127.0.0.1') return route.continue();
-      problems.push(`external request: ${url.href}`);
-      return route.abort();
-    });
-    const page = await browsing.newPage();
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('console', (message) => {
-      // The browser logs the API's expected refusals (401 before sign-in, 400 of a refused
-      // import) as failed resources: those are answers, not faults.
-      if (message.type() === 'error' && !/Failed to load resource: the server responded with a status of 4\d\d/.test(message.text())) {
-        problems.push(`console error: ${message.text()}`);
-      }
-    });
-    return { context: browsing, page };
-  };
-
-  const shot = async (page: Page, name: string) => {
-    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur?.());
-    await page.screenshot({ path: join(screenshots, `${name}.png`) });
-  };
-
-  const signIn = async (page: Page, login: string) => {
-    await page.getByRole('heading', { name: 'Connexion' }).waitFor();
-    await page.getByLabel('Identifiant').fill(login);
-    await page.getByLabel('Mot de passe').fill(testPassword);
-    await page.getByRole('button', { name: 'Se connecter' }).click();
-  };
+  const open = () => openBrowsing(browser, problems, { timeoutMs: 10_000, acceptDownloads: false });
+  const shot = (page: Page, name: string) => screenshots.shot(page, name);
+  const signIn = (page: Page, login: string) => submitSignIn(page, login, testPassword);
 
   before(async () => {
     await buildWebIfStale({ quiet: true });
-    mkdirSync(screenshots, { recursive: true });
     clockStart = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString();
     context = await createTestContext('sqlite', { clockStart });
     ({ adminSecret } = await seed(context));
     server = await startConsoleServer(context);
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--lang=fr-FR'],
-    });
+    browser = await launchChromium();
     operator = await open();
     admin = await open();
   });
@@ -178,7 +136,7 @@ describe('operator console in Chromium', { skip: existsSync(chromiumPath) ? fals
     await browser?.close().catch(() => undefined);
     await server?.close().catch(() => undefined);
     await context?.close();
-    if (!process.env.VIGIE_SCREENSHOTS_DIR) rmSync(screenshots, { recursive: true, force: true });
+    screenshots.remove();
   });
 
   it('an operator enrols the second factor on first sign-in, sees the recovery codes once, reaches the shell', async () => {

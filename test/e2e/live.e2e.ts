@@ -6,11 +6,8 @@
 // the UI and the API, a masked area uniform in the played frames, and a wall that follows a
 // pushed layout. Screenshots go to a temporary folder, or to VIGIE_SCREENSHOTS_DIR.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { buildWebIfStale } from '../../scripts/build-web.ts';
 import { generateFleet, startSimulator, type Simulator } from '../../simulator/src/index.ts';
 import { createRecordingRole } from '../../server/src/main.ts';
@@ -21,8 +18,8 @@ import { createTestContext, testCli, type TestContext } from '../../server/src/t
 import { cookieFrom, testPassword, totpCode } from '../../server/src/testing/http.ts';
 import { waitFor } from '../../server/src/testing/wait.ts';
 import { startConsoleServer, type ConsoleServer } from '../../server/src/testing/web-server.ts';
+import { launchChromium, noBrowser, openBrowsing, screenshotFolder, submitSignIn, type Browsing } from './browser.ts';
 
-const chromiumPath = '/usr/bin/chromium';
 const communeA = '38999';
 const communeB = '38998';
 const operatorLogin = 'operateur.a';
@@ -30,11 +27,6 @@ const policeLogin = 'opj.police';
 const adminLogin = 'integrateur';
 /** The masked rectangle of the masked camera, in normalised picture coordinates. */
 const maskBox = { x0: 0.1, y0: 0.15, x1: 0.45, y1: 0.6 };
-
-interface Browsing {
-  context: BrowserContext;
-  page: Page;
-}
 
 interface Seeded {
   ptz: string;
@@ -129,7 +121,7 @@ async function pictureOf(page: Page, selector: string, box = { x0: 0, y0: 0, x1:
 
 const distance = (a: number[], b: number[]) => a.reduce((sum, value, index) => sum + Math.abs(value - (b[index] ?? 0)), 0) / Math.max(1, a.length);
 
-describe('console images in Chromium (live, playback, PTZ, masks, walls)', { skip: existsSync(chromiumPath) ? false : `no browser at ${chromiumPath} (./vigie installs Debian's chromium)` }, () => {
+describe('console images in Chromium (live, playback, PTZ, masks, walls)', { skip: noBrowser }, () => {
   let context: TestContext;
   let simulator: Simulator;
   let role: RecordingRole;
@@ -137,42 +129,18 @@ describe('console images in Chromium (live, playback, PTZ, masks, walls)', { ski
   let browser: Browser;
   let seeded: Seeded;
   let recordingStartMs = 0;
-  const screenshots = resolve(process.env.VIGIE_SCREENSHOTS_DIR ?? mkdtempSync(join(tmpdir(), 'vigie-screens-')));
+  const screenshots = screenshotFolder();
   const problems: string[] = [];
   const figures: Record<string, number> = {};
   let operator: Browsing;
   let police: Browsing;
 
-  const open = async (): Promise<Browsing> => {
-    const browsing = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'fr-FR', timezoneId: 'America/Montreal', acceptDownloads: true });
-    await browsing.route('**/*', (route) => {
-      const url = new URL(route.request().url());
-      if (url.hostname === '127.0.0.1') return route.continue();
-      problems.push(`external request: ${url.href}`);
-      return route.abort();
-    });
-    const page = await browsing.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !/Failed to load resource: the server responded with a status of 4\d\d/.test(message.text())) {
-        problems.push(`console error: ${message.text()}`);
-      }
-    });
-    return { context: browsing, page };
-  };
-
-  const shot = async (page: Page, name: string) => {
-    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur?.());
-    await page.screenshot({ path: join(screenshots, `${name}.png`) });
-  };
+  const open = () => openBrowsing(browser, problems, { timeoutMs: 15_000, acceptDownloads: true });
+  const shot = (page: Page, name: string) => screenshots.shot(page, name);
 
   const signIn = async (page: Page, login: string) => {
     await page.goto(server.url);
-    await page.getByRole('heading', { name: 'Connexion' }).waitFor();
-    await page.getByLabel('Identifiant').fill(login);
-    await page.getByLabel('Mot de passe').fill(testPassword);
-    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await submitSignIn(page, login, testPassword);
     await page.getByLabel('Code').fill(totpCode(seeded.secrets[login]!, context.clock.now()));
     await page.getByRole('button', { name: /Valider|Vérifier|Continuer/ }).click();
     await page.getByTestId('user-login').waitFor();
@@ -180,7 +148,6 @@ describe('console images in Chromium (live, playback, PTZ, masks, walls)', { ski
 
   before(async () => {
     await buildWebIfStale({ quiet: true });
-    mkdirSync(screenshots, { recursive: true });
     // Five H.264 cameras (the first a PTZ whose picture follows its head) and one H.265 camera.
     const fleet = generateFleet({
       count: 6, camerasPerSite: 5, livePtzCameras: 1,
@@ -198,10 +165,7 @@ describe('console images in Chromium (live, playback, PTZ, masks, walls)', { ski
     recordingStartMs = Date.now();
     await role.start();
     server = await startConsoleServer(context);
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--lang=fr-FR', '--autoplay-policy=no-user-gesture-required'],
-    });
+    browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
     operator = await open();
     police = await open();
     await waitFor('the cameras recording', async () => (await context.services.cameras.list(null)).filter((camera) => camera.state === 'recording').length === 6, 30_000);
@@ -213,7 +177,7 @@ describe('console images in Chromium (live, playback, PTZ, masks, walls)', { ski
     await role?.stop().catch(() => undefined);
     await simulator?.stop().catch(() => undefined);
     await context?.close();
-    if (!process.env.VIGIE_SCREENSHOTS_DIR) rmSync(screenshots, { recursive: true, force: true });
+    screenshots.remove();
     if (Object.keys(figures).length > 0) console.log(`# figures: ${JSON.stringify(figures)}`);
   });
 

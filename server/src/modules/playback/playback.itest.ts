@@ -11,15 +11,15 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startSimulator, type Simulator } from '../../../../simulator/src/index.ts';
 import { createRecordingRole } from '../../main.ts';
-import { grabGrayFrameArgs } from '../../platform/media/ffmpeg-args.ts';
 import { maskedAreasUniform, type MaskPolygon } from '../../platform/media/mask-image.ts';
-import { FFMPEG_PATH, runToCompletion, silentLog } from '../../platform/processes.ts';
+import { silentLog } from '../../platform/processes.ts';
 import { createTestContext, testCli, type TestContext } from '../../testing/context.ts';
 import { dialectsUnderTest } from '../../testing/databases.ts';
 import { signIn, type SignedIn } from '../../testing/http.ts';
 import { waitFor } from '../../testing/wait.ts';
 import type { RecordingRole } from '../recording/index.ts';
 import type { PlaybackView } from './playback.service.ts';
+import { grabGrayFrame } from '../../testing/frames.ts';
 
 const HOME = '38999';
 const FOREIGN = '38998';
@@ -92,9 +92,7 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
     const grab = async (bytes: Buffer, seekSeconds: number) => {
       const file = join(context.dataDir, `frame-${Date.now()}-${seekSeconds}.mp4`);
       await writeFile(file, bytes);
-      const result = await runToCompletion(FFMPEG_PATH, grabGrayFrameArgs(file, WIDTH, HEIGHT, seekSeconds), { timeoutMs: 30_000 });
-      assert.equal(result.code, 0, result.stderr);
-      return result.stdout;
+      return grabGrayFrame(file, WIDTH, HEIGHT, seekSeconds);
     };
 
     it('refuses without a reason, over more than 24 h, to another commune, and where nothing was recorded', async () => {

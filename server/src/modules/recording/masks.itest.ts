@@ -17,9 +17,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startSimulator, type Simulator } from '../../../../simulator/src/index.ts';
 import { systemClock } from '../../platform/clock.ts';
-import { grabGrayFrameArgs } from '../../platform/media/ffmpeg-args.ts';
 import { maskedAreasUniform, type MaskPolygon } from '../../platform/media/mask-image.ts';
-import { FFMPEG_PATH, runToCompletion } from '../../platform/processes.ts';
 import { dialectsUnderTest } from '../../testing/databases.ts';
 import type { Principal } from '../access/policy.ts';
 import { cliActor } from '../audit/audit.types.ts';
@@ -34,6 +32,7 @@ import type { IndexedSegment, StorageVolume } from './recording.types.ts';
 import type { TechnicalEvent } from './retention.ts';
 import { createRetentionFixture, type RetentionFixture } from './retention.fixtures.ts';
 import { SegmentIndexer } from './segment-indexer.ts';
+import { grabGrayFrame } from '../../testing/frames.ts';
 
 const COMMUNE = '21038';
 const OTHER_COMMUNE = '21231';
@@ -221,7 +220,7 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.ok(second.durationMs >= 3000 && second.durationMs <= 6000, `duration ${second.durationMs}`);
 
       for (const [file, seek] of [[join(volume.root, first.path), 0], [join(volume.root, second.path), 0], [join(volume.root, second.path), 2.5]] as const) {
-        const pixels = await grab(file, seek);
+        const pixels = await grabGrayFrame(file, WIDTH, HEIGHT, seek);
         const masked = maskedAreasUniform(pixels, WIDTH, HEIGHT, [topLeftQuarter], TOLERANCE);
         assert.equal(masked.uniform, true, `masked area of ${file} at ${seek} s: ${JSON.stringify(masked.polygons)}`);
         assert.ok(masked.polygons[0]!.mean < 20, `burnt in black, mean ${masked.polygons[0]!.mean}`);
@@ -233,7 +232,7 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       const liveFile = join(volume.root, 'live.ts');
       await writeFile(liveFile, live);
       for (const seek of [0, 2]) {
-        const pixels = await grab(liveFile, seek);
+        const pixels = await grabGrayFrame(liveFile, WIDTH, HEIGHT, seek);
         const masked = maskedAreasUniform(pixels, WIDTH, HEIGHT, [topLeftQuarter], TOLERANCE);
         assert.equal(masked.uniform, true, `live at ${seek} s: ${JSON.stringify(masked.polygons)}`);
         assert.ok(masked.outsideStandardDeviation > 20);
@@ -269,11 +268,5 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.deepEqual([stale.passed, stale.failed, stale.skipped], [0, 0, 4], 'footage older than an hour proves nothing about today');
     });
 
-    async function grab(file: string, seekSeconds: number): Promise<Uint8Array> {
-      const result = await runToCompletion(FFMPEG_PATH, grabGrayFrameArgs(file, WIDTH, HEIGHT, seekSeconds), { timeoutMs: 30_000 });
-      assert.equal(result.code, 0, result.stderr);
-      assert.equal(result.stdout.length, WIDTH * HEIGHT);
-      return result.stdout;
-    }
   });
 }

@@ -11,16 +11,16 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startSimulator, type Simulator } from '../../../../simulator/src/index.ts';
 import { createRecordingRole } from '../../main.ts';
-import { grabGrayFrameArgs } from '../../platform/media/ffmpeg-args.ts';
 import { maskedAreasUniform, type MaskPolygon } from '../../platform/media/mask-image.ts';
 import { OnvifPtzClient, type OnvifCamera } from '../../platform/onvif/index.ts';
-import { FFMPEG_PATH, runToCompletion, silentLog } from '../../platform/processes.ts';
+import { silentLog } from '../../platform/processes.ts';
 import { createTestContext, testCli, type TestContext } from '../../testing/context.ts';
 import { dialectsUnderTest } from '../../testing/databases.ts';
 import { waitFor } from '../../testing/wait.ts';
 import { PtzPositionWatcher } from './ptz-watcher.ts';
 import { MASK_CHANGED_GAP_REASON } from './recorder-fleet.ts';
 import type { RecordingRole } from './recording.role.ts';
+import { grabGrayFrame } from '../../testing/frames.ts';
 
 const COMMUNE = '38998';
 const WIDTH = 320;
@@ -114,7 +114,7 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
         return segment !== undefined;
       }, 20_000, 250);
       const file = join(context.config.recordingsDir, segment!.path);
-      return [await grab(file, 0), await grab(file, 0.5)];
+      return [await grabGrayFrame(file, WIDTH, HEIGHT, 0), await grabGrayFrame(file, WIDTH, HEIGHT, 0.5)];
     }
 
     const uniform = (frame: Uint8Array, polygon: MaskPolygon) => maskedAreasUniform(frame, WIDTH, HEIGHT, [polygon], TOLERANCE).uniform;
@@ -178,9 +178,3 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
   });
 }
 
-async function grab(file: string, seekSeconds: number): Promise<Uint8Array> {
-  const result = await runToCompletion(FFMPEG_PATH, grabGrayFrameArgs(file, WIDTH, HEIGHT, seekSeconds), { timeoutMs: 20_000 });
-  assert.equal(result.code, 0, result.stderr.toString());
-  assert.equal(result.stdout.length, WIDTH * HEIGHT);
-  return result.stdout;
-}

@@ -1,6 +1,6 @@
 // Cameras: the tree (commune -> site -> camera) with search and states, the selected camera's
 // record and its live picture.
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { api } from '../../api/client.ts';
 import type { Camera, CameraPosition, CameraReferenceLists, Labelled, Me } from '../../api/types.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
@@ -10,32 +10,15 @@ import { LiveVideo } from '../live/LiveVideo.tsx';
 import { useLiveReason } from '../live/reason.tsx';
 import { useCommuneName } from '../shell/communes.tsx';
 import { CameraTree } from './CameraTree.tsx';
+import { useCameraList } from './useCameraList.ts';
 import { cameraMatches } from './tree.ts';
-
-const refreshMs = 20_000;
 
 export function CamerasPage({ me }: { me: Me }) {
   const { t } = useI18n();
-  // Timed refreshes are marked as background calls: an unattended screen still reaches its idle expiry.
-  const refreshing = useRef(false);
-  const cameras = useLoad(() => {
-    const background = refreshing.current;
-    refreshing.current = false;
-    return api<Camera[]>('GET', '/api/cameras', { background });
-  }, []);
+  const cameras = useCameraList();
   const lists = useLoad(() => api<CameraReferenceLists>('GET', '/api/cameras/reference-lists'), []);
   const [query, setQuery] = useState('');
   const [selectedId, setSelectedId] = useState<string | null>(null);
-
-  useEffect(() => {
-    // States refresh while the screen is on view; a hidden tab asks nothing.
-    const timer = window.setInterval(() => {
-      if (document.visibilityState !== 'visible') return;
-      refreshing.current = true;
-      cameras.reload();
-    }, refreshMs);
-    return () => window.clearInterval(timer);
-  }, [cameras.reload]);
 
   const all = cameras.data ?? [];
   const shown = useMemo(() => all.filter((camera) => cameraMatches(camera, query)).length, [all, query]);

@@ -2,12 +2,12 @@
 // click to fill, double-click to enlarge), saved layouts, "send to wall", PTZ of the selected
 // tile's camera, and keyboard shortcuts (? for the list).
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { api } from '../../api/client.ts';
 import type { Camera, Me } from '../../api/types.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
-import { PageHeader, useLoad } from '../../ui.tsx';
+import { PageHeader } from '../../ui.tsx';
 import { CameraTree } from '../cameras/CameraTree.tsx';
 import { buildTree } from '../cameras/tree.ts';
+import { useCameraList } from '../cameras/useCameraList.ts';
 import { useCommunes } from '../shell/communes.tsx';
 import type { SavedLayout, WallPush } from './live-api.ts';
 import {
@@ -23,27 +23,11 @@ import { LiveWallPush } from './WallPush.tsx';
 import { usePtzKeys } from './use-ptz-keys.ts';
 import './live.css';
 
-const refreshMs = 20_000;
-
 export function LivePage({ me }: { me: Me }) {
   const { t } = useI18n();
   const communes = useCommunes();
   // Timed refreshes are background calls: an unattended screen still reaches its idle expiry.
-  const refreshing = useRef(false);
-  const cameras = useLoad(() => {
-    const background = refreshing.current;
-    refreshing.current = false;
-    return api<Camera[]>('GET', '/api/cameras', { background });
-  }, []);
-  useEffect(() => {
-    const timer = window.setInterval(() => {
-      if (document.visibilityState !== 'visible') return;
-      refreshing.current = true;
-      cameras.reload();
-    }, refreshMs);
-    return () => window.clearInterval(timer);
-  }, [cameras.reload]);
-
+  const cameras = useCameraList();
   const [layout, setLayout] = useState<StoredLayout>(() => loadCurrentLayout(me.id));
   const [selected, setSelected] = useState<number | null>(null);
   const [enlarged, setEnlarged] = useState<number | null>(null);

@@ -11,12 +11,12 @@ import type { Camera, CameraReferenceLists, MapConfig, Me, Site } from '../../ap
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { Translate } from '../../i18n/translate.ts';
 import { ErrorNotice, Loading, Notice, PageHeader, useLoad } from '../../ui.tsx';
+import { useCameraList } from '../cameras/useCameraList.ts';
 import { useCommuneName } from '../shell/communes.tsx';
 import { MapCameraPanel } from './MapCameraPanel.tsx';
 import { boundsOf, fovCone, stateGlyph } from './mapGeometry.ts';
 import './map.css';
 
-const refreshMs = 20_000;
 const noConfig: MapConfig = { tileUrl: null, attribution: null, center: null };
 /** Metropolitan France, when neither a camera nor the configuration says where to look. */
 const franceCentre: L.LatLngTuple = [46.6, 2.4];
@@ -62,12 +62,7 @@ function decorate(marker: L.Marker, camera: Camera, t: Translate): void {
 export function MapPage({ me }: { me: Me }) {
   const { t, language } = useI18n();
   const communeName = useCommuneName();
-  const refreshing = useRef(false);
-  const cameras = useLoad(() => {
-    const background = refreshing.current;
-    refreshing.current = false;
-    return api<Camera[]>('GET', '/api/cameras', { background });
-  }, []);
+  const cameras = useCameraList();
   const sites = useLoad(() => api<Site[]>('GET', '/api/sites').catch(() => [] as Site[]), []);
   const lists = useLoad(() => api<CameraReferenceLists>('GET', '/api/cameras/reference-lists').catch(() => null), []);
   const config = useLoad(() => api<MapConfig>('GET', '/api/map/config').catch(() => noConfig), []);
@@ -77,15 +72,6 @@ export function MapPage({ me }: { me: Me }) {
   const layers = useRef<{ cones: L.LayerGroup; sites: L.LayerGroup; cameras: L.LayerGroup } | null>(null);
   const drawn = useRef(new Map<string, Drawn>());
   const fitted = useRef(false);
-
-  useEffect(() => {
-    const timer = window.setInterval(() => {
-      if (document.visibilityState !== 'visible') return;
-      refreshing.current = true;
-      cameras.reload();
-    }, refreshMs);
-    return () => window.clearInterval(timer);
-  }, [cameras.reload]);
 
   // The map itself, once its configuration is known.
   const mapConfig = config.data;

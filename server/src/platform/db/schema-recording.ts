@@ -1,0 +1,193 @@
+// Table types of the recording module (segments, gaps, retention, holds, register, storage,
+// masks), for Kysely; the conventions are those of schema.ts, which joins them into DatabaseSchema.
+import type { ColumnType, Generated } from 'kysely';
+
+// Recording (modules/recording). Wall-clock instants are INTEGER epoch milliseconds here, not
+// ISO text: range queries over ~43 M segment rows stay index-only comparisons. PostgreSQL
+// returns bigint as a string, so the select type says so and the repository parses it.
+export type BigintColumn = ColumnType<number | string, number, number>;
+
+export interface RecordingSegmentsTable {
+  id: Generated<number | string>;
+  camera_id: string;
+  commune_insee: string;
+  /** Storage volume name; `path` is relative to that volume's root. */
+  volume: string;
+  path: string;
+  start_ms: BigintColumn;
+  end_ms: BigintColumn;
+  duration_ms: number;
+  bytes: BigintColumn;
+  codec: string;
+  width: number;
+  height: number;
+  fps: number;
+  frame_count: number;
+  sha256: string;
+  /** chain_hash of the camera's previous segment (genesis: 64 zeros). */
+  prev_hash: string;
+  chain_hash: string;
+  /** 'closed' (ffmpeg closed it) or 'recovered' (cut to its last complete fragment after a crash). */
+  status: string;
+  created_at: string;
+}
+
+/** A stretch of time with no recording for a camera, written when the next segment arrives. */
+export interface RecordingGapsTable {
+  id: Generated<number | string>;
+  camera_id: string;
+  commune_insee: string;
+  start_ms: BigintColumn;
+  end_ms: BigintColumn;
+  reason: string;
+  created_at: string;
+}
+
+/** Per camera, the newest segment of the chain: deleting the chain's tail is then detectable. */
+export interface RecordingHeadsTable {
+  camera_id: string;
+  segment_id: BigintColumn;
+  chain_hash: string;
+  end_ms: BigintColumn;
+  updated_at: string;
+}
+
+export interface RecordingSchema {
+  recording_segments: RecordingSegmentsTable;
+  recording_gaps: RecordingGapsTable;
+  recording_heads: RecordingHeadsTable;
+}
+
+// Retention, legal holds, statutory register (modules/recording, migration 2026-11-23T2100).
+
+export interface LegalHoldsTable {
+  id: string;
+  commune_insee: string;
+  from_ms: BigintColumn;
+  to_ms: BigintColumn;
+  reason: string;
+  /** Procedure number of the requisition; without it a hold never outlives retention. */
+  procedure_reference: string | null;
+  created_by: string;
+  created_at: string;
+  released_at: string | null;
+  released_by: string | null;
+  release_reason: string | null;
+}
+
+export interface LegalHoldCamerasTable {
+  hold_id: string;
+  camera_id: string;
+}
+
+/** R252-11 register: 'recorded' | 'destroyed' | 'destroyed_early' | 'handed_over'. */
+export interface StatutoryRegisterTable {
+  id: Generated<number | string>;
+  at: string;
+  commune_insee: string;
+  camera_id: string;
+  kind: string;
+  from_ms: BigintColumn;
+  to_ms: BigintColumn;
+  segments: number;
+  bytes: BigintColumn;
+  reference: string | null;
+  details: string;
+}
+
+/** A run of chain-adjacent segments a purge removed: the verifier bridges prev_hash -> last_chain_hash. */
+export interface RecordingPurgedRunsTable {
+  id: Generated<number | string>;
+  camera_id: string;
+  commune_insee: string;
+  first_segment_id: BigintColumn;
+  last_segment_id: BigintColumn;
+  from_ms: BigintColumn;
+  to_ms: BigintColumn;
+  segments: number;
+  prev_hash: string;
+  last_chain_hash: string;
+  purged_at: string;
+}
+
+export interface RetentionSchema {
+  legal_holds: LegalHoldsTable;
+  legal_hold_cameras: LegalHoldCamerasTable;
+  statutory_register: StatutoryRegisterTable;
+  recording_purged_runs: RecordingPurgedRunsTable;
+}
+
+// Storage volumes, per-camera recording settings, technical events (migration 2026-12-01T1100).
+
+export interface StorageVolumesTable {
+  name: string;
+  /** Absolute folder; segment paths are relative to it. */
+  root: string;
+  /** Null: the filesystem's own size and free space. */
+  capacity_bytes: BigintColumn | null;
+  /** Below this share of free space, the oldest unheld footage is destroyed early. */
+  low_space_percent: number;
+  enabled: number;
+  created_at: string;
+  updated_at: string;
+  updated_by: string;
+}
+
+export interface RecordingCameraSettingsTable {
+  camera_id: string;
+  /** Null until the recorder first places the camera on a volume. */
+  volume_name: string | null;
+  /** Null: derived from the site's kind (LEGAL 14: 12 fps floor for narrow fields on busy places). */
+  busy_pedestrian_place: number | null;
+  updated_at: string;
+  updated_by: string;
+}
+
+export interface TechnicalEventsTable {
+  id: Generated<number | string>;
+  at: string;
+  severity: string;
+  code: string;
+  commune_insee: string | null;
+  camera_id: string | null;
+  volume: string | null;
+  message: string;
+  details: string;
+}
+
+export interface StorageSchema {
+  storage_volumes: StorageVolumesTable;
+  recording_camera_settings: RecordingCameraSettingsTable;
+  technical_events: TechnicalEventsTable;
+}
+
+// Privacy masks (modules/recording, migration 2026-12-01T1000, LEGAL 4).
+
+export interface PrivacyMasksTable {
+  id: string;
+  camera_id: string;
+  commune_insee: string;
+  /** Null: applies at every position; otherwise only at that PTZ preset. */
+  preset_token: string | null;
+  name: string;
+  /** JSON: [[[x, y], ...], ...], normalised picture coordinates 0..1. */
+  polygons: string;
+  created_at: string;
+  created_by: string;
+  updated_at: string;
+  updated_by: string;
+}
+
+/** 'in_camera' (the camera masks, Vigie checks) | 'server' (Vigie burns the mask in). */
+export interface CameraMaskModesTable {
+  camera_id: string;
+  commune_insee: string;
+  mode: string;
+  updated_at: string;
+  updated_by: string;
+}
+
+export interface MasksSchema {
+  privacy_masks: PrivacyMasksTable;
+  camera_mask_modes: CameraMaskModesTable;
+}
