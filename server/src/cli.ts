@@ -11,6 +11,7 @@ import { startServer, stopOnSignals } from './main.ts';
 import { openRuntime } from './runtime.ts';
 import { runDemo } from './demo/demo.ts';
 import { RecordingRepository, RetentionRepository, verifyRecordings } from './modules/recording/index.ts';
+import { applyRepair, findRepairs } from './modules/authorisations/index.ts';
 
 const help = `Vigie — plateforme de centre de supervision urbain / urban supervision centre platform
 
@@ -29,6 +30,10 @@ Usage: ./vigie <command> [options]
   user reset-password <login>   set a new password, read from standard input
   user disable <login>      disable an account (its sessions end)
   user unlock <login>       clear a lockout
+  authorisations repair [--apply]
+                            list the authorisations whose cameras or recipients an update emptied
+                            before the PATCH fix (issue 17), with the audit row holding them; with
+                            --apply, give them back (audited); exits 1 if any is left to repair
   audit verify              verify the audit hash chain; exits 1 at the first bad row
   recordings verify [--camera <id>] [--from <ISO time>] [--to <ISO time>]
                             re-hash recorded segments and check their chains; exits 1 on any problem
@@ -179,6 +184,34 @@ async function recordingsCommand(config: Config, args: string[]): Promise<number
   }
 }
 
+/** `authorisations repair [--apply]`: cameras and recipients emptied by a pre-fix PATCH, given back from the audit log. */
+async function authorisationsCommand(config: Config, args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  const { values } = parseArgs({ args: rest, options: { apply: { type: 'boolean', default: false } } });
+  if (sub !== 'repair') {
+    console.error('usage: ./vigie authorisations repair [--apply]');
+    return 2;
+  }
+  const runtime = await openRuntime(config);
+  try {
+    const repairs = await findRepairs(runtime.services.authorisations, runtime.services.audit);
+    if (repairs.length === 0) {
+      console.log('nothing to repair: no authorisation lost its cameras or recipients to an update');
+      return 0;
+    }
+    for (const repair of repairs) {
+      console.log(`${repair.reference}\t${repair.communeInsee}\taudit row ${repair.auditSeq} (${repair.auditAt}, ${repair.auditActor ?? '?'})\tcameras: ${repair.cameraIds.length}\trecipients: ${repair.recipients.join(',') || '-'}`);
+      if (!values.apply) continue;
+      const { view, skippedCameraIds } = await applyRepair(repair, runtime.services.authorisations, { actor: cliActor(), principal: null });
+      console.log(`  restored: ${view.cameraIds.length} camera(s), recipients ${view.recipients.join(',') || '-'}${skippedCameraIds.length > 0 ? `; left out (no longer in the inventory): ${skippedCameraIds.join(', ')}` : ''}`);
+    }
+    if (!values.apply) console.log(`${repairs.length} authorisation(s) to repair: run again with --apply`);
+    return values.apply ? 0 : 1;
+  } finally {
+    await runtime.close();
+  }
+}
+
 /** Every declared volume (footage stays readable on a disabled one); the default one before any is declared. */
 async function volumesOf(runtime: Awaited<ReturnType<typeof openRuntime>>, config: Config) {
   const volumes = await runtime.services.storage.storageVolumes();
@@ -229,6 +262,8 @@ async function main(argv: string[]): Promise<number> {
       return userCommand(config, args);
     case 'audit':
       return auditCommand(config, args);
+    case 'authorisations':
+      return authorisationsCommand(config, args);
     case 'recordings':
       return recordingsCommand(config, args);
     default:

@@ -4,20 +4,15 @@ import { parseArgs } from 'node:util';
 import type { Config } from '../config.ts';
 import { startServer, stopOnSignals } from '../main.ts';
 import { openRuntime } from '../runtime.ts';
-import { generateFleet, startSimulator } from '../../../simulator/src/index.ts';
+import { generateFleet, startSimulator, type SimCameraConfig } from '../../../simulator/src/index.ts';
 import { inventoryCsv } from '../../../simulator/src/inventory.ts';
 import { demoCommunes, demoPassword, demoSites, demoUsers, seedDemo, type DemoInventory } from './seed.ts';
 
 const camerasPerSite = 2;
 const kindNames = { ptz: 'dôme PTZ', fixed: 'fixe', panoramic: 'panoramique', nomadic: 'nomade', armoured: 'blindée' } as const;
 
-export async function runDemo(config: Config, args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: { 'seed-only': { type: 'boolean' }, cameras: { type: 'string', default: '8' }, 'no-simulator': { type: 'boolean' } },
-  });
-  const count = Number(values.cameras);
-  if (!Number.isInteger(count) || count < 1 || count > demoSites.length * camerasPerSite * 20) throw new Error('--cameras: a whole number from 1 to 240');
+/** The demo's simulated cameras and the inventory CSV that declares them (all but the last authorised). */
+export function demoFleet(count: number): { fleet: SimCameraConfig[]; inventory: DemoInventory } {
   // Per-camera loopback addresses, as real cameras have their own IP; ONVIF on 8000 so that
   // the cameras never collide with Vigie's own port.
   const siteNames = Array.from({ length: Math.ceil(count / camerasPerSite) }, (_, index) => demoSites[index % demoSites.length]!.name + (index >= demoSites.length ? ` ${Math.floor(index / demoSites.length) + 1}` : ''));
@@ -27,6 +22,17 @@ export async function runDemo(config: Config, args: string[]): Promise<number> {
     csv: inventoryCsv(fleet, { communes: demoCommunes.map((commune) => commune.insee), camerasPerSite, siteNames }),
     unauthorisedNames: [fleet[fleet.length - 1]!.name],
   };
+  return { fleet, inventory };
+}
+
+export async function runDemo(config: Config, args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { 'seed-only': { type: 'boolean' }, cameras: { type: 'string', default: '8' }, 'no-simulator': { type: 'boolean' } },
+  });
+  const count = Number(values.cameras);
+  if (!Number.isInteger(count) || count < 1 || count > demoSites.length * camerasPerSite * 20) throw new Error('--cameras: a whole number from 1 to 240');
+  const { fleet, inventory } = demoFleet(count);
 
   const runtime = await openRuntime(config);
   try {

@@ -14,6 +14,9 @@ export const demoCommunes = [
 
 export const demoPassword = 'Vigie-Demo-2026!';
 
+/** LEGAL 17: the demo's authorisations name the police, the gendarmerie and the municipal police. */
+export const demoRecipients = ['national_police', 'gendarmerie', 'municipal_police'] as const;
+
 /** Demo sites in the order the simulator's inventory spreads them over the two communes. */
 export const demoSites: { name: string; kind: SiteKind; address: string }[] = [
   { name: 'Place de la Mairie', kind: 'public_building', address: '1 place de la Mairie' },
@@ -57,7 +60,14 @@ export async function seedDemo(services: Services, now: Date = new Date(), inven
   for (const commune of demoCommunes) {
     await ignoreConflict(() => services.communes.create({ ...commune, timeZone: 'Europe/Paris' }, acting));
   }
-  const existing = new Set((await services.authorisations.list(null)).map((authorisation) => authorisation.reference));
+  const authorisations = await services.authorisations.list(null);
+  const existing = new Set(authorisations.map((authorisation) => authorisation.reference));
+  // A demo seeded before the PATCH fix (issue 17) lost its recipients: give them back.
+  for (const authorisation of authorisations) {
+    if (demoCommunes.some((commune) => commune.insee === authorisation.communeInsee) && authorisation.recipients.length === 0) {
+      await services.authorisations.update(authorisation.id, { recipients: [...demoRecipients] }, acting);
+    }
+  }
   for (const [index, commune] of demoCommunes.entries()) {
     const reference = `AP-38-${2025 + index}-00${index + 1}`;
     if (existing.has(reference)) continue;
@@ -71,7 +81,7 @@ export async function seedDemo(services: Services, now: Date = new Date(), inven
       purposes: ['people_property_safety', 'public_buildings', 'traffic_regulation'],
       minRetentionDays: 7,
       maxRetentionDays: 30,
-      recipients: ['national_police', 'gendarmerie', 'municipal_police'],
+      recipients: [...demoRecipients],
       cameraIds: [],
     }, acting);
   }
@@ -112,6 +122,7 @@ async function seedCameras(services: Services, inventory: DemoInventory): Promis
       .filter((camera) => camera.communeInsee === authorisation.communeInsee && !inventory.unauthorisedNames.includes(camera.name))
       .map((camera) => camera.id);
     const missing = covered.filter((id) => !authorisation.cameraIds.includes(id));
+    // Only the cameras are sent: the update keeps the recipients (police, gendarmerie) as declared.
     if (missing.length > 0) await services.authorisations.update(authorisation.id, { cameraIds: [...authorisation.cameraIds, ...missing] }, acting);
   }
 }

@@ -29,7 +29,7 @@ export const userUpdateSchema = z.object({
   approvalExpiresOn: isoDate.nullable().optional(),
   trainingDate: isoDate.nullable().optional(),
   disabled: z.boolean().optional(),
-});
+}).strict();
 export type UserUpdate = z.infer<typeof userUpdateSchema>;
 
 export const userViewSchema = z.object({

@@ -178,7 +178,8 @@ export class AuthorisationsService {
     }
   }
 
-  async update(id: string, input: AuthorisationUpdate, acting: Acting): Promise<AuthorisationView> {
+  /** Only the fields sent change; `reason` is written on the audit row (a repair names its source). */
+  async update(id: string, input: AuthorisationUpdate, acting: Acting, options: { reason?: string } = {}): Promise<AuthorisationView> {
     const data = authorisationUpdateSchema.parse(input);
     return inTransaction(this.db, async (trx) => {
       const current = await this.repository.find(id, trx);
@@ -205,7 +206,9 @@ export class AuthorisationsService {
       await this.repository.update(trx, id, changes);
       if (data.cameraIds) await this.repository.replaceCameras(trx, id, cameraIds);
       const after = this.view(next, cameraIds);
-      await this.audit.record(trx, acting.actor, { action: 'authorisation.updated', communeInsee: current.commune_insee, targetType: 'authorisation', targetId: id, details: diffForAudit(before, after) });
+      await this.audit.record(trx, acting.actor, {
+        action: 'authorisation.updated', communeInsee: current.commune_insee, targetType: 'authorisation', targetId: id, reason: options.reason ?? null, details: diffForAudit(before, after),
+      });
       return after;
     });
   }
@@ -222,6 +225,12 @@ export class AuthorisationsService {
       const cameras = (await this.repository.camerasOf([id], trx)).get(id) ?? [];
       return this.view({ ...current, revoked_at: revokedAt }, cameras);
     });
+  }
+
+  /** Of `cameraIds`, those that exist today in the commune. */
+  async camerasOfCommune(communeInsee: string, cameraIds: readonly string[]): Promise<string[]> {
+    const cameras = await this.facts().cameras(this.db, cameraIds);
+    return cameraIds.filter((id) => cameras.get(id)?.communeInsee === communeInsee);
   }
 
   async list(principal: Principal | null): Promise<AuthorisationView[]> {

@@ -124,7 +124,7 @@ export const cameraUpdateSchema = z.object({
   commissioningDate: f.commissioningDate.nullable().optional(),
   enabled: z.boolean().optional(),
   retentionDays: f.retentionDays.nullable().optional(),
-});
+}).strict();
 export type CameraUpdate = z.input<typeof cameraUpdateSchema>;
 export type CameraUpdateData = z.output<typeof cameraUpdateSchema>;
 

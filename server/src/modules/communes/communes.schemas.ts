@@ -24,7 +24,7 @@ export const communeUpdateSchema = z.object({
   // The legal bound is checked in the service, so that 31+ gets its own clear error.
   retentionDays: z.number().int().optional(),
   timeZone: timeZone.optional(),
-});
+}).strict();
 export type CommuneUpdate = z.input<typeof communeUpdateSchema>;
 
 export const communeViewSchema = z.object({

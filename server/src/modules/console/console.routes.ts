@@ -18,9 +18,10 @@ const layoutViewSchema = z.object({
 const tourSchema = z.object({ cameraIds: z.array(z.string()), intervalSeconds: z.number() }).nullable();
 const wallViewSchema = z.object({ id: z.string(), name: z.string(), grid: z.number(), tiles: tilesSchema, tour: tourSchema, updatedAt: z.string(), updatedBy: z.string() });
 /** Shapes are documented here and checked by the services (their own error codes). */
-const layoutBody = z.record(z.string(), z.unknown()).describe('{name: 1..100 characters, grid: 1|4|9|16|25, tiles: (cameraId|null)[grid], shared: boolean}');
+const layoutBody = z.record(z.string(), z.unknown()).describe('{name: 1..100 characters, grid: 1|4|9|16|25, tiles: (cameraId|null)[grid], shared?: boolean (false)}');
+const layoutReplaceBody = z.record(z.string(), z.unknown()).describe('{name: 1..100 characters, grid: 1|4|9|16|25, tiles: (cameraId|null)[grid], shared: boolean}, every field required');
 const wallBody = z.record(z.string(), z.unknown()).describe('{name: 1..100 characters}');
-const pushBody = z.record(z.string(), z.unknown()).describe('{grid: 1|4|9|16|25, tiles: (cameraId|null)[grid], tour: {cameraIds: string[1..200], intervalSeconds: 5..3600} | null}');
+const pushBody = z.record(z.string(), z.unknown()).describe('{grid: 1|4|9|16|25, tiles: (cameraId|null)[grid], tour: {cameraIds: string[1..200], intervalSeconds: 5..3600} | null}, every field required');
 const mapConfigSchema = z.object({
   tileUrl: z.string().nullable(), attribution: z.string().nullable(), center: z.object({ latitude: z.number(), longitude: z.number() }).nullable(),
 });
@@ -48,7 +49,7 @@ export function registerConsoleRoutes(app: FastifyInstance, services: Services, 
 
   routes.put('/api/layouts/:id', {
     config: { access: 'layout.write' },
-    schema: { tags: ['layouts'], summary: 'Modifier une disposition / change a layout', params: idParams, body: layoutBody, response: { 200: layoutViewSchema } },
+    schema: { tags: ['layouts'], summary: 'Remplacer une disposition (tous les champs) / replace a layout (every field)', params: idParams, body: layoutReplaceBody, response: { 200: layoutViewSchema } },
   }, (request) => services.layouts.update(request.params.id, request.body, actingOf(request)));
 
   routes.delete('/api/layouts/:id', {

@@ -21,17 +21,23 @@ const gridSchema = z.number().int().refine((grid) => (GRIDS as readonly number[]
 const tilesSchema = z.array(cameraId.nullable()).max(25);
 const nameSchema = z.string().trim().min(1).max(100);
 
-export const layoutInputSchema = z.object({ name: nameSchema, grid: gridSchema, tiles: tilesSchema, shared: z.boolean().default(false) })
-  .refine((layout) => layout.tiles.length === layout.grid, { message: 'tiles must have exactly grid entries', path: ['tiles'] });
+const tilesFillGrid: [(layout: { grid: number; tiles: unknown[] }) => boolean, { message: string; path: string[] }] = [
+  (layout) => layout.tiles.length === layout.grid, { message: 'tiles must have exactly grid entries', path: ['tiles'] },
+];
+const layoutFields = { name: nameSchema, grid: gridSchema, tiles: tilesSchema, shared: z.boolean() };
+/** Creation: a layout is private unless said otherwise. */
+export const layoutInputSchema = z.object({ ...layoutFields, shared: layoutFields.shared.default(false) }).refine(...tilesFillGrid);
 export type LayoutInput = z.input<typeof layoutInputSchema>;
+/** PUT replaces the whole layout: every field is required, none has a default, unknown ones are refused. */
+export const layoutReplaceSchema = z.object(layoutFields).strict().refine(...tilesFillGrid);
 
 export const wallCreateSchema = z.object({ name: nameSchema });
 const tourSchema = z.object({
   cameraIds: z.array(cameraId).min(1).max(TOUR_MAX_CAMERAS),
   intervalSeconds: z.number().int().min(TOUR_MIN_SECONDS).max(TOUR_MAX_SECONDS),
 });
-export const wallPushSchema = z.object({ grid: gridSchema, tiles: tilesSchema, tour: tourSchema.nullable().default(null) })
-  .refine((layout) => layout.tiles.length === layout.grid, { message: 'tiles must have exactly grid entries', path: ['tiles'] });
+/** A push replaces what the wall shows: grid, tiles and tour (null: no tour) are all required. */
+export const wallPushSchema = z.object({ grid: gridSchema, tiles: tilesSchema, tour: tourSchema.nullable() }).strict().refine(...tilesFillGrid);
 export type WallPushInput = z.input<typeof wallPushSchema>;
 
 const labels: Partial<Record<ErrorCode, { fr: string; en: string }>> = {

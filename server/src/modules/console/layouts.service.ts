@@ -12,7 +12,7 @@ import { assertAllowed, type Principal, type Role } from '../access/policy.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { Actor } from '../audit/audit.types.ts';
 import type { ConsoleRepository, LiveLayout } from './console.repository.ts';
-import { assertCamerasVisible, layoutInputSchema, parseConsoleInput, visibleTiles, type Grid, type Tiles } from './console.rules.ts';
+import { assertCamerasVisible, layoutInputSchema, layoutReplaceSchema, parseConsoleInput, visibleTiles, type Grid, type Tiles } from './console.rules.ts';
 
 export type Acting = { actor: Actor; principal: Principal };
 
@@ -73,7 +73,7 @@ export class LayoutsService {
   /** Replaces the layout's name, grid, tiles and sharing. */
   async update(id: string, input: unknown, acting: Acting): Promise<LayoutView> {
     assertAllowed(acting.principal, 'layout.write', null, this.today());
-    const data = parseConsoleInput(layoutInputSchema, input, 'layout_invalid');
+    const data = parseConsoleInput(layoutReplaceSchema, input, 'layout_invalid');
     const visible = await this.visibleCameras(acting.principal);
     assertCamerasVisible(data.tiles, visible, 'layout_invalid');
     const after = await inTransaction(this.db, async (trx) => {

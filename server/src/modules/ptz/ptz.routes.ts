@@ -7,11 +7,12 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actingOf, requirePrincipal } from '../../platform/http/context.ts';
 import type { Services } from '../../services.ts';
-import { lockBodySchema, lockViewSchema, moveBodySchema, presetBodySchema, presetViewSchema, ptzStatusSchema, tourBodyDescription, tourViewSchema } from './ptz.schemas.ts';
+import { lockBodySchema, lockViewSchema, moveBodySchema, presetBodySchema, presetViewSchema, ptzStatusSchema, tourBodyDescription, tourReplaceBodyDescription, tourViewSchema } from './ptz.schemas.ts';
 
 const idParams = z.object({ id: z.string() });
 const presetParams = z.object({ id: z.string(), token: z.string().min(1).max(64) });
 const tourBody = z.unknown().describe(tourBodyDescription);
+const tourReplaceBody = z.unknown().describe(tourReplaceBodyDescription);
 
 export function registerPtzRoutes(app: FastifyInstance, services: Services): void {
   const routes = app.withTypeProvider<ZodTypeProvider>();
@@ -76,7 +77,7 @@ function registerTourRoutes(app: FastifyInstance, services: Services): void {
 
   routes.put('/api/ptz/tours/:id', {
     config: { access: 'ptz.tour.write' },
-    schema: { tags, summary: 'Remplacer une ronde virtuelle / replace a patrol tour', params: idParams, body: tourBody, response: { 200: tourViewSchema } },
+    schema: { tags, summary: 'Remplacer une ronde virtuelle (tous les champs) / replace a patrol tour (every field)', params: idParams, body: tourReplaceBody, response: { 200: tourViewSchema } },
   }, (request) => services.ptzTours.update(request.params.id, request.body, actingOf(request)));
 
   routes.delete('/api/ptz/tours/:id', {

@@ -56,4 +56,7 @@ export const presetBodySchema = z.object({ name: z.string().trim().min(1).max(64
 
 /** Documentation only: the service validates tours itself so that errors say `ptz_tour_invalid`. */
 export const tourBodyDescription =
-  `{name, steps: [{presetToken, dwellSeconds (${DWELL_MIN_SECONDS}..${DWELL_MAX_SECONDS})}], activeFrom?: 'HH:MM', activeTo?: 'HH:MM' (Europe/Paris; may cross midnight), enabled}`;
+  `{name, steps: [{presetToken, dwellSeconds (${DWELL_MIN_SECONDS}..${DWELL_MAX_SECONDS})}], activeFrom?: 'HH:MM', activeTo?: 'HH:MM' (Europe/Paris; may cross midnight), enabled?: boolean (true)}`;
+/** PUT replaces the whole tour: nothing is optional, so that nothing is reset by omission. */
+export const tourReplaceBodyDescription =
+  `{name, steps: [{presetToken, dwellSeconds (${DWELL_MIN_SECONDS}..${DWELL_MAX_SECONDS})}], activeFrom: 'HH:MM' | null, activeTo: 'HH:MM' | null (Europe/Paris; may cross midnight), enabled: boolean}, every field required`;

@@ -19,15 +19,24 @@ export const tourStepSchema = z.object({
   dwellSeconds: z.number().int().min(DWELL_MIN_SECONDS).max(DWELL_MAX_SECONDS),
 });
 
-export const tourInputSchema = z.object({
+const tourFields = {
   name: z.string().trim().min(1).max(100).refine((value) => !/[\u0000-\u001f\u007f]/.test(value), 'no control characters'),
   steps: z.array(tourStepSchema).min(1).max(TOUR_MAX_STEPS),
-  activeFrom: hhmm.nullable().optional(),
-  activeTo: hhmm.nullable().optional(),
-  enabled: z.boolean().default(true),
-}).strict()
+  activeFrom: hhmm.nullable(),
+  activeTo: hhmm.nullable(),
+  enabled: z.boolean(),
+};
+type WindowFields = { activeFrom?: string | null; activeTo?: string | null };
+const windowRules = <Schema extends z.ZodType<WindowFields>>(schema: Schema) => schema
   .refine((tour) => (tour.activeFrom ?? null) === null ? (tour.activeTo ?? null) === null : (tour.activeTo ?? null) !== null, { message: 'activeFrom and activeTo go together', path: ['activeTo'] })
   .refine((tour) => tour.activeFrom == null || tour.activeFrom !== tour.activeTo, { message: 'an empty window (activeFrom = activeTo)', path: ['activeTo'] });
+
+/** Creation: no window means all day, and a new tour is enabled unless said otherwise. */
+export const tourInputSchema = windowRules(z.object({
+  ...tourFields, activeFrom: tourFields.activeFrom.optional(), activeTo: tourFields.activeTo.optional(), enabled: tourFields.enabled.default(true),
+}).strict());
+/** PUT replaces the whole tour: every field is required (null for no window), none has a default. */
+export const tourReplaceSchema = windowRules(z.object(tourFields).strict());
 
 export type TourInput = z.input<typeof tourInputSchema>;
 export type TourStep = z.output<typeof tourStepSchema>;
@@ -55,8 +64,9 @@ export interface ParsedTour {
   enabled: boolean;
 }
 
-export function parseTourInput(input: unknown): ParsedTour {
-  const parsed = tourInputSchema.safeParse(input);
+/** Parses a tour to create (`create`, defaults applied) or to replace (`replace`, every field required). */
+export function parseTourInput(input: unknown, purpose: 'create' | 'replace' = 'create'): ParsedTour {
+  const parsed = (purpose === 'create' ? tourInputSchema : tourReplaceSchema).safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue?.path.join('.') || 'ronde';

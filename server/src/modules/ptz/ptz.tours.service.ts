@@ -63,7 +63,7 @@ export class PtzToursService {
 
   /** Replaces the tour's definition (PUT: every field given). */
   async update(id: string, input: unknown, acting: Acting): Promise<TourView> {
-    const data = parseTourInput(input);
+    const data = parseTourInput(input, 'replace');
     await this.authorisedTour(id, acting.principal);
     const updated = await inTransaction(this.db, async (trx) => {
       const before = await this.repository.findTour(id, trx, true);

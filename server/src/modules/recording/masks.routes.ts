@@ -27,7 +27,7 @@ export function registerMaskRoutes(app: FastifyInstance, services: Services): vo
 
   routes.put('/api/cameras/:id/masks/mode', {
     config: { access: 'mask.write' },
-    schema: { tags, summary: 'Masquage par la caméra ou par Vigie / masked by the camera or by Vigie', params: idParams, body: z.object({ mode: z.enum(maskModes) }), response: { 200: modeSchema } },
+    schema: { tags, summary: 'Masquage par la caméra ou par Vigie / masked by the camera or by Vigie', params: idParams, body: z.object({ mode: z.enum(maskModes) }).strict(), response: { 200: modeSchema } },
   }, (request) => services.masks.setMode(request.params.id, request.body.mode, actingOf(request)));
 
   routes.post('/api/masks', {

@@ -52,7 +52,7 @@ export const maskUpdateSchema = z.object({
   presetToken: presetSchema,
   name: nameSchema.optional(),
   polygons: polygonsSchema.optional(),
-});
+}).strict();
 /** Polygons as callers give them (read-only tuples accepted; checked again at run time). */
 export type MaskPolygonsInput = ReadonlyArray<ReadonlyArray<readonly [number, number]>>;
 export type MaskCreateInput = Omit<z.input<typeof maskCreateSchema>, 'polygons'> & { polygons: MaskPolygonsInput };

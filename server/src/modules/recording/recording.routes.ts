@@ -33,7 +33,12 @@ export function registerRecordingRoutes(app: FastifyInstance, services: Services
     schema: { tags, summary: 'Segments pour relecture ou export (24 h au plus, journalisé) / segments for playback (audited)', params: idParams, querystring: segmentsQuerySchema, response: { 200: segmentListSchema } },
   }, (request) => services.recording.segments(request.params.id, request.query.from, request.query.to, request.query.reason ?? null, actingOf(request)));
 
-  routes.put('/api/cameras/:id/recording/settings', {
+  routes.get('/api/cameras/:id/recording/settings', {
+    config: { access: 'storage.read' },
+    schema: { tags, summary: 'Volume et lieu très fréquenté d’une caméra / a camera’s volume and busy-place flag', params: idParams, response: { 200: cameraSettingsViewSchema } },
+  }, (request) => services.storage.cameraSettingsFor(request.params.id, requirePrincipal(request)));
+
+  routes.patch('/api/cameras/:id/recording/settings', {
     config: { access: 'storage.write' },
     schema: { tags, summary: 'Volume et lieu très fréquenté (12 im/s) / volume and busy-place flag', params: idParams, body: cameraSettingsSchema, response: { 200: cameraSettingsViewSchema } },
   }, (request) => services.storage.setCameraSettings(request.params.id, request.body, actingOf(request)));

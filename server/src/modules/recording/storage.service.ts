@@ -35,11 +35,11 @@ export const volumeUpdateSchema = z.object({
   capacityBytes: z.number().int().min(MIN_CAPACITY_BYTES).nullable().optional(),
   lowSpacePercent: z.number().int().min(1).max(50).optional(),
   enabled: z.boolean().optional(),
-});
+}).strict();
 export const cameraSettingsSchema = z.object({
   volumeName: volumeName.nullable().optional(),
   busyPedestrianPlace: z.boolean().nullable().optional(),
-});
+}).strict();
 export type VolumeCreate = z.input<typeof volumeCreateSchema>;
 export type VolumeUpdate = z.input<typeof volumeUpdateSchema>;
 export type CameraSettingsUpdate = z.input<typeof cameraSettingsSchema>;
@@ -209,12 +209,24 @@ export class StorageService {
     return this.repository.allCameraSettings();
   }
 
-  /** Moves a camera's new footage to another volume, or sets its busy-place flag (LEGAL 14); audited. */
+  /** A camera's settings as its commune's staff may read them (a camera out of scope is not found). */
+  async cameraSettingsFor(cameraId: string, principal: Principal | null): Promise<CameraRecordingSettings> {
+    const commune = await this.communeInScope(cameraId, principal);
+    if (principal) assertAllowed(principal, 'storage.read', commune, this.today());
+    return this.cameraSettings(cameraId);
+  }
+
+  private async communeInScope(cameraId: string, principal: Principal | null): Promise<string> {
+    const commune = (await this.inventory.communesOfCameras([cameraId], this.db)).get(cameraId);
+    if (!commune || (principal && !principal.allCommunes && !principal.communes.includes(commune))) throw notFound({ fr: 'Caméra', en: 'Camera' });
+    return commune;
+  }
+
+  /** Moves a camera's new footage to another volume, or sets its busy-place flag (LEGAL 14); audited. Absent fields are kept. */
   async setCameraSettings(cameraId: string, input: CameraSettingsUpdate, acting: Acting): Promise<CameraRecordingSettings> {
     const data = cameraSettingsSchema.parse(input);
-    const commune = (await this.inventory.communesOfCameras([cameraId], this.db)).get(cameraId);
     const principal = acting.principal;
-    if (!commune || (principal && !principal.allCommunes && !principal.communes.includes(commune))) throw notFound({ fr: 'Caméra', en: 'Camera' });
+    const commune = await this.communeInScope(cameraId, principal);
     if (principal) assertAllowed(principal, 'storage.write', commune, this.today());
     if (data.volumeName && !(await this.repository.volumes()).some((volume) => volume.name === data.volumeName && volume.enabled)) {
       throw invalid(`Volume ${data.volumeName} inconnu ou désactivé.`, `Volume ${data.volumeName} unknown or disabled.`);

@@ -16,7 +16,7 @@ export function registerSettingsRoutes(app: FastifyInstance, services: Services)
 
   routes.put('/api/settings/:key', {
     config: { access: 'settings.write' },
-    schema: { tags, params: z.object({ key: z.string() }), body: z.object({ value: z.unknown() }), response: { 204: z.null() } },
+    schema: { tags, params: z.object({ key: z.string() }), body: z.object({ value: z.unknown() }).strict(), response: { 204: z.null() } },
   }, async (request, reply) => {
     await services.settings.set(request.params.key, request.body.value, actorOf(request));
     return reply.status(204).send(null);

@@ -43,7 +43,7 @@ export const siteUpdateSchema = z.object({
   address: plainText(500).nullable().optional(),
   latitude: latitudeSchema.nullable().optional(),
   longitude: longitudeSchema.nullable().optional(),
-});
+}).strict();
 export type SiteUpdate = z.input<typeof siteUpdateSchema>;
 
 export const siteViewSchema = z.object({

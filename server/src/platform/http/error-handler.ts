@@ -19,21 +19,41 @@ function send(request: FastifyRequest, reply: FastifyReply, status: number, body
   return reply.status(status).type('application/json; charset=utf-8').send({ code: body.code, message, message_fr: body.message_fr, message_en: body.message_en, details: body.details });
 }
 
+/** At most this many problems are listed in a refusal; the rest are counted (a 100,000-item body gets a small answer). */
+export const MAX_VALIDATION_DETAILS = 20;
+const MAX_PROBLEM_LENGTH = 200;
+
+interface ValidationIssue {
+  instancePath: string;
+  message?: string;
+  params?: Record<string, unknown>;
+}
+
+/** The faulty fields, named: an unknown key is named by itself, a deep one by its dotted path. */
+export function validationBody(issues: readonly ValidationIssue[], context: string): Omit<ErrorBody, 'message'> {
+  const details = issues.slice(0, MAX_VALIDATION_DETAILS).map((issue) => {
+    const path = issue.instancePath.replace(/^\//, '').replaceAll('/', '.');
+    const keys = Array.isArray(issue.params?.keys) ? (issue.params.keys as unknown[]).map(String).slice(0, 5).map((key) => key.slice(0, 64)) : [];
+    const field = keys.length > 0 ? keys.map((key) => (path ? `${path}.${key}` : key)).join(', ') : path || context;
+    return { field: field.slice(0, MAX_PROBLEM_LENGTH), problem: (keys.length > 0 ? 'unknown field' : (issue.message ?? 'invalid')).slice(0, MAX_PROBLEM_LENGTH) };
+  });
+  const more = issues.length - details.length;
+  const listed = details.map((detail) => `${detail.field}: ${detail.problem}`).join('; ');
+  const unknown = details.every((detail) => detail.problem === 'unknown field');
+  return {
+    code: 'validation_failed',
+    message_fr: `Données invalides (${unknown ? `champ(s) inconnu(s) ${details.map((detail) => detail.field).join(', ')}` : listed}${more > 0 ? ` ; et ${more} autre(s) problème(s)` : ''}) ; rien n’a été modifié.`,
+    message_en: `Invalid data (${unknown ? `unknown field(s) ${details.map((detail) => detail.field).join(', ')}` : listed}${more > 0 ? `; and ${more} more problem(s)` : ''}); nothing was changed.`,
+    details,
+  };
+}
+
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | DomainError, request, reply) => {
     if (error instanceof DomainError) {
       return send(request, reply, error.status, { code: error.code, message_fr: error.messageFr, message_en: error.messageEn, details: error.details });
     }
-    if (hasZodFastifySchemaValidationErrors(error)) {
-      const details = error.validation.map((issue) => ({ field: issue.instancePath.replace(/^\//, '').replaceAll('/', '.') || error.validationContext, problem: issue.message }));
-      const fields = details.map((detail) => detail.field).join(', ');
-      return send(request, reply, 400, {
-        code: 'validation_failed',
-        message_fr: `Données invalides (${fields}).`,
-        message_en: `Invalid data (${fields}).`,
-        details,
-      });
-    }
+    if (hasZodFastifySchemaValidationErrors(error)) return send(request, reply, 400, validationBody(error.validation, error.validationContext ?? 'body'));
     const status = (error as FastifyError).statusCode ?? 500;
     if (status < 500) {
       const code = status === 404 ? 'not_found' : status === 429 ? 'rate_limited' : 'validation_failed';

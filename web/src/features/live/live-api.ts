@@ -58,7 +58,7 @@ export interface PtzTour {
   running?: boolean;
 }
 
-export interface PtzTourDraft { name: string; steps: PtzTourStep[]; activeFrom?: string; activeTo?: string; enabled: boolean }
+export interface PtzTourDraft { name: string; steps: PtzTourStep[]; activeFrom?: string | null; activeTo?: string | null; enabled: boolean }
 
 export interface PtzState {
   supported: boolean;
@@ -104,10 +104,8 @@ export const ptzApi = {
   removeTour: (id: string) => api<void>('DELETE', `/api/ptz/tours/${encodeURIComponent(id)}`),
 };
 
-/** A tour as the body of a PUT: the whole tour, only `enabled` changed. */
+/** A tour as the body of a PUT (every field, the window null when there is none): only `enabled` changed. */
 export function tourWithEnabled(tour: PtzTour, enabled: boolean): PtzTourDraft {
-  const draft: PtzTourDraft = { name: tour.name, steps: tour.steps.map((step) => ({ presetToken: step.presetToken, dwellSeconds: step.dwellSeconds })), enabled };
-  if (tour.activeFrom) draft.activeFrom = tour.activeFrom;
-  if (tour.activeTo) draft.activeTo = tour.activeTo;
-  return draft;
+  const steps = tour.steps.map((step) => ({ presetToken: step.presetToken, dwellSeconds: step.dwellSeconds }));
+  return { name: tour.name, steps, activeFrom: tour.activeFrom ?? null, activeTo: tour.activeTo ?? null, enabled };
 }
