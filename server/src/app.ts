@@ -9,7 +9,9 @@ import type { Config } from './config.ts';
 import type { Clock } from './platform/clock.ts';
 import type { DatabaseHandle } from './platform/db/database.ts';
 import { actorOf } from './platform/http/context.ts';
-import { registerErrorHandling } from './platform/http/error-handler.ts';
+import { frameworkRefusalJson, registerErrorHandling } from './platform/http/error-handler.ts';
+import { registerBodyParsers, requestLimits, shapedClientError } from './platform/http/limits.ts';
+import { registerTextGuard } from './platform/http/text-guard.ts';
 import { registerMetrics } from './platform/http/metrics.ts';
 import { registerSecurity, type RegisteredRoute } from './platform/http/security.ts';
 import { registerWebConsole } from './platform/http/web.ts';
@@ -47,15 +49,26 @@ export async function buildApp(deps: AppDependencies): Promise<VigieApp> {
   const app = Fastify({
     logger: loggerOptions(config.logLevel),
     trustProxy: config.trustProxy,
-    bodyLimit: 32 * 1024 * 1024, // inventory CSV imports of thousands of cameras
+    // Small by default; the inventory import raises its own (docs/security.md lists every limit).
+    bodyLimit: requestLimits.defaultBodyBytes,
+    routerOptions: { maxParamLength: requestLimits.pathParameterChars },
     // Per-request lines only when debugging: the audit log is the record of who did what.
     logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
+    // Refusals made before any route (bad percent-encoding, over-long parameter, oversized
+    // headers) get the documented shape and a code too.
+    frameworkErrors: (error, request, reply) => {
+      const status = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400;
+      const raw = reply as unknown as { code(status: number): { type(type: string): { send(body: string): void } } };
+      raw.code(status).type('application/json; charset=utf-8').send(frameworkRefusalJson(status, error.message));
+    },
+    clientErrorHandler: shapedClientError,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
   await app.register(cookie);
-  app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string' }, (_request, body, done) => done(null, body));
+  registerBodyParsers(app);
+  registerTextGuard(app);
   const routes = registerSecurity(app, { resolveSession: (token, options) => services.sessions.resolve(token, options), resolveToken: (token) => services.tokens.resolve(token) }, clock, async (request, error) => {
     const access = request.routeOptions.config.access as Action;
     // Refused attempts to see images are traced too (LEGAL 10).

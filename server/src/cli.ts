@@ -141,8 +141,10 @@ async function auditCommand(config: Config, args: string[]): Promise<number> {
       console.log(`audit chain intact: ${report.rowsChecked} rows checked (seq ${report.firstSeq} to ${report.lastSeq})`);
       return 0;
     }
-    console.error(`audit chain BROKEN at row ${report.problem?.seq} (${report.problem?.kind}): ${report.problem?.message}`);
-    console.error(`chaîne d'audit ROMPUE à la ligne ${report.problem?.seq}`);
+    for (const problem of report.problems) console.error(`row ${problem.seq}\t${problem.kind}\t${problem.message}`);
+    if (report.problemCount > report.problems.length) console.error(`… and ${report.problemCount - report.problems.length} more`);
+    console.error(`audit chain BROKEN: ${report.problemCount} problem(s), the first at row ${report.problem?.seq} (${report.problem?.kind}): ${report.problem?.message}`);
+    console.error(`chaîne d'audit ROMPUE : ${report.problemCount} problème(s), le premier à la ligne ${report.problem?.seq}`);
     return 1;
   } finally {
     await runtime.close();

@@ -3,6 +3,15 @@
 
 export const errorCatalogue = {
   validation_failed: { status: 400, fr: 'Données invalides.', en: 'Invalid data.' },
+  // Bad input (issue 20): refusals of the HTTP layer itself, each with its own code.
+  text_invalid: { status: 400, fr: 'Texte refusé : Unicode mal formé ou caractère NUL ; rien n’a été modifié.', en: 'Text refused: ill-formed Unicode or NUL character; nothing was changed.' },
+  malformed_request: { status: 400, fr: 'Requête mal formée.', en: 'Malformed request.' },
+  body_too_large: { status: 413, fr: 'Corps de requête trop volumineux pour cette adresse.', en: 'Request body too large for this address.' },
+  unsupported_media_type: { status: 415, fr: 'Type de contenu non pris en charge.', en: 'Unsupported content type.' },
+  uri_too_long: { status: 414, fr: 'Adresse trop longue.', en: 'Address too long.' },
+  headers_too_large: { status: 431, fr: 'En-têtes de requête trop volumineux.', en: 'Request headers too large.' },
+  method_not_allowed: { status: 405, fr: 'Méthode non prise en charge.', en: 'Method not allowed.' },
+  request_timeout: { status: 408, fr: 'Requête trop lente à arriver.', en: 'Request took too long to arrive.' },
   unauthenticated: { status: 401, fr: 'Authentification requise.', en: 'Authentication required.' },
   invalid_credentials: { status: 401, fr: 'Identifiant ou mot de passe incorrect.', en: 'Wrong login or password.' },
   account_locked: { status: 423, fr: 'Compte verrouillé après trop d’échecs ; réessayez plus tard.', en: 'Account locked after too many failures; try again later.' },

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ChainVerifier, GENESIS_HASH, canonicalJson, chainHash, type ChainedRow } from './audit.chain.ts';
+import { ChainVerifier, GENESIS_HASH, canonicalJson, chainHash, storableText, type ChainedRow } from './audit.chain.ts';
 
 function buildChain(count: number): ChainedRow[] {
   const rows: ChainedRow[] = [];
@@ -19,8 +19,15 @@ function buildChain(count: number): ChainedRow[] {
 
 function verify(rows: ChainedRow[], head = { seq: 5, hash: buildChain(5)[4]!.hash }) {
   const verifier = new ChainVerifier();
-  for (const row of rows) if (!verifier.add(row)) break;
+  for (const row of rows) verifier.add(row);
   return verifier.finish(head);
+}
+
+function allProblems(rows: ChainedRow[], head = { seq: 5, hash: buildChain(5)[4]!.hash }) {
+  const verifier = new ChainVerifier();
+  for (const row of rows) verifier.add(row);
+  verifier.finish(head);
+  return verifier.problems.map((problem) => [problem.kind, problem.seq]);
 }
 
 describe('audit chain verifier', () => {
@@ -36,6 +43,24 @@ describe('audit chain verifier', () => {
     const rows = buildChain(5);
     rows[2] = { ...rows[2]!, actor_login: 'mallory' };
     assert.deepEqual([verify(rows)?.kind, verify(rows)?.seq], ['edited', 3]);
+  });
+
+  it('reports every bad row, not only the first', () => {
+    const rows = buildChain(5);
+    rows[1] = { ...rows[1]!, actor_login: 'mallory' };
+    rows[3] = { ...rows[3]!, reason: 'rewritten' };
+    assert.deepEqual(allProblems(rows), [['edited', 2], ['edited', 4]]);
+    const gap = buildChain(5);
+    gap.splice(1, 1);
+    gap[2] = { ...gap[2]!, action: 'forged' };
+    assert.deepEqual(allProblems(gap), [['deleted', 2], ['edited', 4]]);
+  });
+
+  it('a lone surrogate or a NUL in any field is stored and hashed as a database returns it', () => {
+    assert.equal(storableText('\ud800x'), '\ufffdx');
+    assert.equal(storableText('a\u0000b'), 'a\ufffdb');
+    assert.equal(storableText('Saint-Étienne 🎥'), 'Saint-Étienne 🎥');
+    assert.equal(canonicalJson({ login: '\udc00' }), '{"login":"\ufffd"}');
   });
 
   it('names a deleted row', () => {

@@ -21,9 +21,32 @@ function sortKeys(value: unknown): unknown {
   return value;
 }
 
+/**
+ * Text as both databases store and return it: well-formed Unicode (a lone surrogate becomes
+ * U+FFFD, as a UTF-8 store would make it) and no NUL (PostgreSQL cannot store it). The chain
+ * hashes this form, so what is read back is what was hashed, whatever string a caller passes.
+ */
+export function storableText(value: string): string {
+  const wellFormed = value.isWellFormed() ? value : value.toWellFormed();
+  return wellFormed.includes('\u0000') ? wellFormed.replaceAll('\u0000', '\uFFFD') : wellFormed;
+}
+
+export function storableNullable(value: string | null): string | null {
+  return value === null ? null : storableText(value);
+}
+
+function storableDeep(value: unknown): unknown {
+  if (typeof value === 'string') return storableText(value);
+  if (Array.isArray(value)) return value.map(storableDeep);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([key, inner]) => [storableText(key), storableDeep(inner)]));
+  }
+  return value;
+}
+
 /** Details are stored as canonical JSON so that the stored text is what was hashed. */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value ?? {}));
+  return JSON.stringify(sortKeys(storableDeep(value ?? {})));
 }
 
 export function canonicalEncoding(row: ChainedFields): string {
@@ -43,14 +66,19 @@ export type ChainProblem =
   | { kind: 'reordered'; seq: number; message: string }
   | { kind: 'tail_removed'; seq: number; message: string };
 
+/** A verification lists at most this many problems, then counts the rest. */
+export const MAX_LISTED_PROBLEMS = 1000;
+
 /**
- * Incremental verifier: feed rows in seq order, then call `finish` with the stored head.
- * Reports the first problem only (later rows cannot be trusted once the chain is broken).
+ * Incremental verifier: feed rows in seq order, then call `finish` with the stored head. Every
+ * bad row is reported, not only the first: after a problem the check goes on from the row's
+ * stored hash, so one edited row does not hide a later one.
  */
 export class ChainVerifier {
   private expectedSeq: number;
   private previousHash: string;
-  private problem: ChainProblem | null = null;
+  private readonly listed: ChainProblem[] = [];
+  private count = 0;
   private checked = 0;
 
   constructor(anchorSeq = 1, anchorPrevHash = GENESIS_HASH) {
@@ -63,42 +91,55 @@ export class ChainVerifier {
   }
 
   get firstProblem(): ChainProblem | null {
-    return this.problem;
+    return this.listed[0] ?? null;
   }
 
+  /** Every problem found so far (the first MAX_LISTED_PROBLEMS). */
+  get problems(): readonly ChainProblem[] {
+    return this.listed;
+  }
+
+  get problemCount(): number {
+    return this.count;
+  }
+
+  private report(problem: ChainProblem): false {
+    this.count++;
+    if (this.listed.length < MAX_LISTED_PROBLEMS) this.listed.push(problem);
+    return false;
+  }
+
+  /** True when the row is sound and in place. */
   add(row: ChainedRow): boolean {
-    if (this.problem) return false;
     this.checked++;
     const selfConsistent = chainHash(row.prev_hash, row) === row.hash;
-    if (row.seq !== this.expectedSeq) {
-      this.problem = row.seq > this.expectedSeq
-        ? { kind: 'deleted', seq: this.expectedSeq, message: `row ${this.expectedSeq} is missing (next row found is ${row.seq})` }
-        : { kind: 'reordered', seq: row.seq, message: `row ${row.seq} appears where row ${this.expectedSeq} was expected` };
-      return false;
-    }
-    if (row.prev_hash !== this.previousHash) {
-      this.problem = selfConsistent
-        ? { kind: 'reordered', seq: row.seq, message: `row ${row.seq} does not chain to the row before it (moved, reordered or re-sequenced)` }
-        : { kind: 'edited', seq: row.seq, message: `row ${row.seq} was altered (its chain link does not match)` };
-      return false;
-    }
-    if (!selfConsistent) {
-      this.problem = { kind: 'edited', seq: row.seq, message: `row ${row.seq} was edited (its hash does not match its content)` };
-      return false;
-    }
+    const expected = this.expectedSeq;
+    const linked = row.prev_hash === this.previousHash;
     this.previousHash = row.hash;
-    this.expectedSeq++;
+    this.expectedSeq = Math.max(expected, row.seq + 1);
+    if (row.seq > expected) {
+      const missing = row.seq - 1 === expected ? `row ${expected} is missing` : `rows ${expected} to ${row.seq - 1} are missing`;
+      this.report({ kind: 'deleted', seq: expected, message: `${missing} (next row found is ${row.seq})` });
+      return selfConsistent ? false : this.report({ kind: 'edited', seq: row.seq, message: `row ${row.seq} was edited (its hash does not match its content)` });
+    }
+    if (row.seq < expected) return this.report({ kind: 'reordered', seq: row.seq, message: `row ${row.seq} appears where row ${expected} was expected` });
+    if (!linked) {
+      return this.report(selfConsistent
+        ? { kind: 'reordered', seq: row.seq, message: `row ${row.seq} does not chain to the row before it (moved, reordered or re-sequenced)` }
+        : { kind: 'edited', seq: row.seq, message: `row ${row.seq} was altered (its chain link does not match)` });
+    }
+    if (!selfConsistent) return this.report({ kind: 'edited', seq: row.seq, message: `row ${row.seq} was edited (its hash does not match its content)` });
     return true;
   }
 
+  /** The first problem, or null; `problems` lists them all. */
   finish(head: { seq: number; hash: string } | null): ChainProblem | null {
-    if (this.problem) return this.problem;
     const lastSeq = this.expectedSeq - 1;
     if (head && (head.seq !== lastSeq || head.hash !== this.previousHash)) {
-      this.problem = head.seq > lastSeq
+      this.report(head.seq > lastSeq
         ? { kind: 'tail_removed', seq: lastSeq + 1, message: `rows ${lastSeq + 1} to ${head.seq} were removed from the end of the log` }
-        : { kind: 'edited', seq: head.seq, message: `the chain head does not match row ${head.seq}` };
+        : { kind: 'edited', seq: head.seq, message: `the chain head does not match row ${head.seq}` });
     }
-    return this.problem;
+    return this.firstProblem;
   }
 }

@@ -22,6 +22,8 @@ const recordSchema = z.object({
   reason: z.string().nullable(), details: z.record(z.string(), z.unknown()), ip: z.string().nullable(), hash: z.string(),
 });
 
+const chainProblemSchema = z.object({ kind: z.string(), seq: z.number(), message: z.string() });
+
 export function registerAuditRoutes(app: FastifyInstance, services: Services): void {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const scopeOf = (request: Parameters<typeof requirePrincipal>[0]) => {
@@ -47,7 +49,7 @@ export function registerAuditRoutes(app: FastifyInstance, services: Services): v
     config: { access: 'audit.verify' },
     schema: {
       tags, summary: 'Vérifier la chaîne de hachage / verify the hash chain',
-      response: { 200: z.object({ ok: z.boolean(), rowsChecked: z.number(), firstSeq: z.number(), lastSeq: z.number(), problem: z.object({ kind: z.string(), seq: z.number(), message: z.string() }).nullable() }) },
+      response: { 200: z.object({ ok: z.boolean(), rowsChecked: z.number(), firstSeq: z.number(), lastSeq: z.number(), problem: chainProblemSchema.nullable(), problems: z.array(chainProblemSchema), problemCount: z.number() }) },
     },
   }, (request) => services.audit.verify().then(async (report) => {
     await services.audit.recordAlone(actorOf(request), { action: 'audit.verified', details: { ok: report.ok, rowsChecked: report.rowsChecked } });

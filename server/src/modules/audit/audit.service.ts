@@ -4,7 +4,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { Clock } from '../../platform/clock.ts';
 import { inTransaction, type Db, type Dialect, type Tx } from '../../platform/db/database.ts';
 import type { AuditRow } from '../../platform/db/schema.ts';
-import { ChainVerifier, canonicalJson } from './audit.chain.ts';
+import { ChainVerifier, canonicalJson, storableNullable, storableText } from './audit.chain.ts';
 import { AuditRepository } from './audit.repository.ts';
 import type { Actor, AuditEntry, AuditRecord, AuditSearch, ImageAccessKind, VerifyReport } from './audit.types.ts';
 
@@ -66,15 +66,15 @@ export class AuditService {
     return {
       at,
       actor_type: actor.type,
-      actor_id: actor.id,
-      actor_login: actor.login,
-      commune_insee: entry.communeInsee ?? null,
-      action: entry.action,
-      target_type: entry.targetType ?? null,
-      target_id: entry.targetId ?? null,
-      reason: entry.reason ?? null,
+      actor_id: storableNullable(actor.id),
+      actor_login: storableNullable(actor.login),
+      commune_insee: storableNullable(entry.communeInsee ?? null),
+      action: storableText(entry.action),
+      target_type: storableNullable(entry.targetType ?? null),
+      target_id: storableNullable(entry.targetId ?? null),
+      reason: storableNullable(entry.reason ?? null),
       details: canonicalJson(scrubSecrets(entry.details ?? {})),
-      ip: actor.ip ?? null,
+      ip: storableNullable(actor.ip ?? null),
     };
   }
 
@@ -115,11 +115,11 @@ export class AuditService {
   async verify(): Promise<VerifyReport> {
     const head = await this.repository.head();
     const verifier = new ChainVerifier(head.anchorSeq, head.anchorPrevHash);
-    for await (const row of this.repository.iterate()) {
-      if (!verifier.add(row)) break;
-    }
+    for await (const row of this.repository.iterate()) verifier.add(row);
     const problem = verifier.finish({ seq: head.seq, hash: head.hash });
-    return { ok: problem === null, rowsChecked: verifier.rowsChecked, firstSeq: head.anchorSeq, lastSeq: head.seq, problem };
+    return {
+      ok: problem === null, rowsChecked: verifier.rowsChecked, firstSeq: head.anchorSeq, lastSeq: head.seq, problem, problems: [...verifier.problems], problemCount: verifier.problemCount,
+    };
   }
 
   async search(filter: AuditSearch, scope: { allCommunes: boolean; communes: readonly string[] }): Promise<{ records: AuditRecord[]; total: number }> {

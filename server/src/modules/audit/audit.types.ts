@@ -62,5 +62,9 @@ export interface VerifyReport {
   rowsChecked: number;
   firstSeq: number;
   lastSeq: number;
+  /** The first problem, or null. */
   problem: { kind: string; seq: number; message: string } | null;
+  /** Every problem, in row order (the first 1,000). */
+  problems: { kind: string; seq: number; message: string }[];
+  problemCount: number;
 }

@@ -6,6 +6,7 @@ import type { Config } from '../../config.ts';
 import { parisDate, type Clock } from '../../platform/clock.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { actorOf, requirePrincipal, type SessionInfo } from '../../platform/http/context.ts';
+import { requestLimits } from '../../platform/http/limits.ts';
 import { sessionCookie } from '../../platform/http/security.ts';
 import type { Services } from '../../services.ts';
 import { imageAccessBlocker, imageActions, roleActions, roleGrants, roleLabels } from '../access/policy.ts';
@@ -44,6 +45,7 @@ export function registerAuthRoutes(app: FastifyInstance, services: Services, con
 
   routes.post('/api/auth/login', {
     config: { access: 'public' },
+    bodyLimit: requestLimits.authBodyBytes,
     schema: { tags, summary: 'Connexion / sign in', body: z.object({ login: z.string().min(1).max(64), password: z.string().min(1).max(256) }), response: { 200: loginResponse } },
   }, async (request, reply) => {
     const session = await services.sessions.login(request.body.login, request.body.password, { ip: request.ip, userAgent: request.headers['user-agent'] ?? null });
@@ -53,6 +55,7 @@ export function registerAuthRoutes(app: FastifyInstance, services: Services, con
 
   routes.post('/api/auth/totp', {
     config: { access: 'pending' },
+    bodyLimit: requestLimits.authBodyBytes,
     schema: { tags, summary: 'Second facteur (code TOTP ou code de secours) / second factor', body: z.object({ code: z.string().min(1).max(20) }), response: { 200: z.object({ stage: stageSchema }) } },
   }, async (request) => {
     await services.sessions.verifySecondFactor(currentSession(request), request.body.code, actorOf(request));
@@ -61,16 +64,19 @@ export function registerAuthRoutes(app: FastifyInstance, services: Services, con
 
   routes.post('/api/auth/totp/enrol', {
     config: { access: 'pending' },
+    bodyLimit: requestLimits.authBodyBytes,
     schema: { tags, summary: 'Démarrer l’enrôlement TOTP / start TOTP enrolment', response: { 200: z.object({ secret: z.string(), uri: z.string() }) } },
   }, (request) => services.sessions.beginTotpEnrolment(currentSession(request), actorOf(request)));
 
   routes.post('/api/auth/totp/confirm', {
     config: { access: 'pending' },
+    bodyLimit: requestLimits.authBodyBytes,
     schema: { tags, summary: 'Confirmer l’enrôlement ; codes de secours affichés une fois / confirm enrolment', body: z.object({ code: z.string().min(6).max(6) }), response: { 200: z.object({ recoveryCodes: z.array(z.string()) }) } },
   }, (request) => services.sessions.confirmTotpEnrolment(currentSession(request), request.body.code, actorOf(request)));
 
   routes.post('/api/auth/logout', {
     config: { access: 'pending' },
+    bodyLimit: requestLimits.authBodyBytes,
     schema: { tags, summary: 'Déconnexion / sign out', response: { 204: z.null() } },
   }, async (request, reply) => {
     await services.sessions.logout(currentSession(request), actorOf(request));
@@ -80,6 +86,7 @@ export function registerAuthRoutes(app: FastifyInstance, services: Services, con
 
   routes.post('/api/auth/password', {
     config: { access: 'signed-in' },
+    bodyLimit: requestLimits.authBodyBytes,
     schema: { tags, summary: 'Changer son mot de passe / change own password', body: z.object({ currentPassword: z.string().min(1).max(256), newPassword: z.string().min(1).max(256) }), response: { 204: z.null() } },
   }, async (request, reply) => {
     await services.sessions.changeOwnPassword(currentSession(request), request.body.currentPassword, request.body.newPassword, actorOf(request));

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { actions, roles } from '../access/policy.ts';
 
 export const inseeCode = z.string().regex(/^(\d{5}|2[AB]\d{3})$/, 'INSEE code: 5 characters, e.g. 38185 or 2A004');
-export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date YYYY-MM-DD').refine((value) => !Number.isNaN(Date.parse(value)), 'not a real date');
+/** A real calendar day, YYYY-MM-DD (2026-02-30 is refused). */
+export const isoDate = z.iso.date('a real calendar date YYYY-MM-DD');
 export const loginSchema = z.string().min(2).max(64).regex(/^[a-z0-9][a-z0-9._-]*$/, 'lower-case letters, digits, dot, dash, underscore');
 export const roleSchema = z.enum(roles);
 

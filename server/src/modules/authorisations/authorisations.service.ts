@@ -2,6 +2,7 @@
 // authorisation covers it; the authorisation bounds retention and lists purposes and
 // recipients. Expiry is announced 120 days ahead (renewal file due 4 months before).
 import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
 import type { Clock } from '../../platform/clock.ts';
 import { addDays, addYears, parisDate } from '../../platform/clock.ts';
 import { inTransaction, isUniqueViolation, type Db, type DbOrTx, type Tx } from '../../platform/db/database.ts';
@@ -181,6 +182,15 @@ export class AuthorisationsService {
   /** Only the fields sent change; `reason` is written on the audit row (a repair names its source). */
   async update(id: string, input: AuthorisationUpdate, acting: Acting, options: { reason?: string } = {}): Promise<AuthorisationView> {
     const data = authorisationUpdateSchema.parse(input);
+    try {
+      return await this.applyUpdate(id, data, acting, options);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new DomainError('conflict', { fr: `La référence ${data.reference} existe déjà pour cette commune.`, en: `Reference ${data.reference} already exists for this commune.` });
+      throw error;
+    }
+  }
+
+  private applyUpdate(id: string, data: z.output<typeof authorisationUpdateSchema>, acting: Acting, options: { reason?: string }): Promise<AuthorisationView> {
     return inTransaction(this.db, async (trx) => {
       const current = await this.repository.find(id, trx);
       if (!current) throw notFound({ fr: 'Autorisation', en: 'Authorisation' });

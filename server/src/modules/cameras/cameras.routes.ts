@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actingOf, requirePrincipal } from '../../platform/http/context.ts';
+import { requestLimits } from '../../platform/http/limits.ts';
 import type { Services } from '../../services.ts';
 import { purposeLabels, purposes } from '../authorisations/legal-lists.ts';
 import {
@@ -49,6 +50,7 @@ export function registerCameraRoutes(app: FastifyInstance, services: Services): 
 
   routes.post('/api/cameras/import', {
     config: { access: 'camera.import' },
+    bodyLimit: requestLimits.importBodyBytes,
     schema: {
       tags, summary: 'Import CSV tout-ou-rien / all-or-nothing CSV import', consumes: ['text/csv'],
       querystring: importQuerySchema, body: z.string(), response: { 200: importResultSchema },

@@ -43,7 +43,7 @@ describe('layouts and walls: validation', () => {
   it('checks a wall push: grid, tiles, a tour of 1+ cameras every 5 to 3,600 s, or none', () => {
     const push = (overrides: Record<string, unknown>) => () => parseConsoleInput(wallPushSchema, { grid: 1, tiles: ['a'], tour: null, ...overrides }, 'wall_invalid');
     assert.equal(codeOf(push({})), 'ok');
-    assert.equal(push({ tour: undefined })().tour, null);
+    assert.equal(codeOf(push({ tour: undefined })), 'wall_invalid', 'a push says what becomes of the tour: null for none');
     assert.equal(codeOf(push({ tour: { cameraIds: ['a', 'b'], intervalSeconds: 5 } })), 'ok');
     assert.equal(codeOf(push({ tour: { cameraIds: ['a'], intervalSeconds: 3600 } })), 'ok');
     for (const tour of [{ cameraIds: ['a'], intervalSeconds: 4 }, { cameraIds: ['a'], intervalSeconds: 3601 }, { cameraIds: [], intervalSeconds: 10 }, { cameraIds: ['a'], intervalSeconds: 7.5 }]) {

@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actingOf, requirePrincipal } from '../../platform/http/context.ts';
 import type { Services } from '../../services.ts';
-import { legalHoldInputSchema } from './holds.ts';
+import { holdReasonSchema, legalHoldInputSchema, procedureReferenceSchema } from './holds.ts';
 import { holdListQuerySchema, holdViewSchema, registerEntrySchema, registerQuerySchema } from './recording.schemas.ts';
 import type { LegalHold, RegisterEntry, RegisterKind } from './retention.repository.ts';
 
@@ -34,12 +34,12 @@ export function registerHoldRoutes(app: FastifyInstance, services: Services): vo
 
   routes.post('/api/holds/:id/procedure-reference', {
     config: { access: 'image.export' },
-    schema: { tags, summary: 'Numéro de procédure (le gel survit alors à la conservation) / procedure reference', params: idParams, body: z.object({ procedureReference: z.string() }), response: { 200: holdViewSchema } },
+    schema: { tags, summary: 'Numéro de procédure (le gel survit alors à la conservation) / procedure reference', params: idParams, body: z.object({ procedureReference: procedureReferenceSchema }).strict(), response: { 200: holdViewSchema } },
   }, async (request) => holdView(await services.holds.setProcedureReference(request.params.id, request.body.procedureReference, actingOf(request))));
 
   routes.post('/api/holds/:id/release', {
     config: { access: 'image.export' },
-    schema: { tags, summary: 'Lever un gel / release a hold', params: idParams, body: z.object({ reason: z.string() }), response: { 200: holdViewSchema } },
+    schema: { tags, summary: 'Lever un gel / release a hold', params: idParams, body: z.object({ reason: holdReasonSchema }).strict(), response: { 200: holdViewSchema } },
   }, async (request) => holdView(await services.holds.release(request.params.id, request.body.reason, actingOf(request))));
 
   const registerTags = ['statutory register'];

@@ -18,8 +18,10 @@ import type { LegalHold, RetentionRepository } from './retention.repository.ts';
 
 export type Acting = { actor: Actor; principal: Principal | null };
 
-const reasonSchema = z.string().trim().min(3).max(2000);
-const referenceSchema = z.string().trim().min(1).max(200);
+export const holdReasonSchema = z.string().trim().min(3).max(2000);
+export const procedureReferenceSchema = z.string().trim().min(1).max(200);
+const reasonSchema = holdReasonSchema;
+const referenceSchema = procedureReferenceSchema;
 
 export const legalHoldInputSchema = z.object({
   cameraIds: z.array(z.string().min(1).max(100)).min(1).max(500),

@@ -3,7 +3,9 @@
 // fields; anything else is a 500 whose details stay in the log.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { DomainError, errorCatalogue } from '../errors.ts';
+import { ZodError } from 'zod';
+import { isConstraintViolation } from '../db/database.ts';
+import { DomainError, errorCatalogue, type ErrorCode } from '../errors.ts';
 import { preferredLanguage } from './context.ts';
 
 export interface ErrorBody {
@@ -48,17 +50,42 @@ export function validationBody(issues: readonly ValidationIssue[], context: stri
   };
 }
 
+const codeOfStatus: Partial<Record<number, ErrorCode>> = {
+  404: 'not_found', 408: 'request_timeout', 405: 'method_not_allowed', 413: 'body_too_large', 414: 'uri_too_long', 415: 'unsupported_media_type', 429: 'rate_limited', 431: 'headers_too_large',
+};
+
+/** A refusal of the framework itself (bad JSON, wrong type, too large): the documented shape, its own code. */
+export function frameworkRefusal(status: number, detail: string): Omit<ErrorBody, 'message'> {
+  const code = codeOfStatus[status] ?? 'malformed_request';
+  const entry = errorCatalogue[code];
+  const text = detail.slice(0, MAX_PROBLEM_LENGTH);
+  return { code, message_fr: `${entry.fr.replace(/\.$/, '')} (${text}).`, message_en: `${entry.en.replace(/\.$/, '')} (${text}).` };
+}
+
+/** The same, written straight to a socket or response that Fastify's reply does not cover. */
+export function frameworkRefusalJson(status: number, detail: string): string {
+  const body = frameworkRefusal(status, detail);
+  return JSON.stringify({ code: body.code, message: body.message_fr, message_fr: body.message_fr, message_en: body.message_en });
+}
+
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | DomainError, request, reply) => {
     if (error instanceof DomainError) {
       return send(request, reply, error.status, { code: error.code, message_fr: error.messageFr, message_en: error.messageEn, details: error.details });
     }
     if (hasZodFastifySchemaValidationErrors(error)) return send(request, reply, 400, validationBody(error.validation, error.validationContext ?? 'body'));
-    const status = (error as FastifyError).statusCode ?? 500;
-    if (status < 500) {
-      const code = status === 404 ? 'not_found' : status === 429 ? 'rate_limited' : 'validation_failed';
-      return send(request, reply, status, { code, message_fr: `Requête invalide : ${error.message}`, message_en: `Bad request: ${error.message}` });
+    // A service that re-parses its input (for callers other than HTTP) refuses it the same way.
+    if (error instanceof ZodError) {
+      const issues = error.issues.map((issue) => ({ instancePath: `/${issue.path.join('/')}`, message: issue.message, params: issue as unknown as Record<string, unknown> }));
+      return send(request, reply, 400, validationBody(issues, 'body'));
     }
+    // A constraint no service checked first is still a conflict of the caller's data, not a crash.
+    if (isConstraintViolation(error)) {
+      request.log.warn({ err: error }, 'constraint violation reached the error handler');
+      return send(request, reply, 409, { code: 'conflict', message_fr: `${errorCatalogue.conflict.fr} Rien n’a été modifié.`, message_en: `${errorCatalogue.conflict.en} Nothing was changed.` });
+    }
+    const status = (error as FastifyError).statusCode ?? 500;
+    if (status < 500) return send(request, reply, status, frameworkRefusal(status, error.message));
     request.log.error({ err: error }, 'request failed');
     const entry = errorCatalogue.internal_error;
     return send(request, reply, 500, { code: 'internal_error', message_fr: entry.fr, message_en: entry.en });

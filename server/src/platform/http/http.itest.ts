@@ -32,7 +32,8 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.match(response.json().message_en, /password/);
       const malformed = await context.app.inject({ method: 'POST', url: '/api/auth/login', headers: { 'content-type': 'application/json' }, payload: '{"login":' });
       assert.equal(malformed.statusCode, 400);
-      assert.equal(malformed.json().code, 'validation_failed');
+      assert.equal(malformed.json().code, 'malformed_request');
+      assert.ok(malformed.json().message_fr && malformed.json().message_en);
     });
 
     it('serves health, the OpenAPI document with every route, its browser, and metrics', async () => {
