@@ -32,6 +32,7 @@ export const errorCatalogue = {
   weak_password: { status: 400, fr: 'Mot de passe trop faible.', en: 'Password too weak.' },
   retention_out_of_bounds: { status: 400, fr: 'Durée de conservation hors des bornes légales ou de l’autorisation.', en: 'Retention outside the legal or authorised bounds.' },
   authorisation_invalid: { status: 400, fr: 'Autorisation préfectorale invalide.', en: 'Invalid prefectoral authorisation.' },
+  import_busy: { status: 409, fr: 'Un import d’inventaire est déjà en cours.', en: 'An inventory import is already running.' },
   import_failed: { status: 400, fr: 'Import refusé : aucune ligne n’a été enregistrée.', en: 'Import refused: no line was stored.' },
   token_invalid: { status: 401, fr: 'Jeton d’API invalide, expiré ou révoqué.', en: 'API token invalid, expired or revoked.' },
   rate_limited: { status: 429, fr: 'Trop de requêtes.', en: 'Too many requests.' },

@@ -154,6 +154,8 @@ export const en: Record<MessageKey, string> = {
   'inventory.createSites': 'Create missing sites',
   'inventory.check': 'Check (dry run)',
   'inventory.checking': 'Checking…',
+  'inventory.progressChecking': 'Checking: {done} of {total} lines',
+  'inventory.progressWriting': 'Writing {total} lines…',
   'inventory.doImport': 'Import',
   'inventory.importing': 'Importing…',
   'inventory.clean': 'Valid file: {created} to create, {updated} to update, {unchanged} unchanged, {sitesCreated} site(s) to create.',

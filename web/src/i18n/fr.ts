@@ -153,6 +153,8 @@ export const fr = {
   'inventory.createSites': 'Créer les sites manquants',
   'inventory.check': 'Vérifier (essai à blanc)',
   'inventory.checking': 'Vérification…',
+  'inventory.progressChecking': 'Vérification : {done} lignes sur {total}',
+  'inventory.progressWriting': 'Enregistrement de {total} lignes…',
   'inventory.doImport': 'Importer',
   'inventory.importing': 'Import…',
   'inventory.clean': 'Fichier valide : {created} à créer, {updated} à modifier, {unchanged} inchangées, {sitesCreated} site(s) à créer.',

@@ -229,8 +229,11 @@ function parseLine(line: number, header: readonly string[], record: readonly str
   return withCredentialsStripped(row, username ? { username, password: password ?? '' } : null);
 }
 
+/** Lines checked between two progress reports of a long import. */
+export const PROGRESS_EVERY_LINES = 1000;
+
 /** Parses and validates the whole file; every error of every line is collected. */
-export function parseCameraCsv(text: string): ParsedImport {
+export function parseCameraCsv(text: string, onProgress?: (linesDone: number, linesTotal: number) => void): ParsedImport {
   // Invalid UTF-8 (Excel's "CSV" is Windows-1252) was decoded as U+FFFD: accents would be lost.
   const unreadable = text.indexOf('\uFFFD');
   if (unreadable >= 0) return { rows: [], errors: [lineError(text.slice(0, unreadable).split('\n').length, 'not_utf8', {})] };
@@ -254,7 +257,8 @@ export function parseCameraCsv(text: string): ParsedImport {
   const errors: ImportLineError[] = [];
   const rows: CameraImportRow[] = [];
   const firstLineOf = new Map<string, number>();
-  for (const { record, info } of lines) {
+  for (const [index, { record, info }] of lines.entries()) {
+    if (onProgress && index % PROGRESS_EVERY_LINES === 0) onProgress(index, lines.length);
     // csv-parse counts the line where a record ends; a quoted cell may span several lines.
     const line = info.lines - record.reduce((sum, cell) => sum + (cell.split('\n').length - 1), 0);
     const row = parseLine(line, header, record, errors);
@@ -269,6 +273,7 @@ export function parseCameraCsv(text: string): ParsedImport {
     rows.push(row);
   }
   errors.sort((a, b) => a.line - b.line);
+  onProgress?.(lines.length, lines.length);
   return { rows, errors };
 }
 

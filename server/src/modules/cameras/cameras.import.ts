@@ -13,7 +13,10 @@ import type { Actor } from '../audit/audit.types.ts';
 import { diffForAudit, type AuditService } from '../audit/audit.service.ts';
 import type { AuthorisationsService } from '../authorisations/authorisations.service.ts';
 import type { Acting, SitesService } from '../sites/index.ts';
-import { parseCameraCsv, type CameraImportRow } from './cameras.csv.ts';
+import { runWorkerTask, WorkerTaskError } from '../../platform/workers.ts';
+import { parseCameraCsv, type CameraImportRow, type ParsedImport } from './cameras.csv.ts';
+import { csvWorkerUrl, type CsvProgress } from './cameras.csv.worker.ts';
+import type { ImportProgressTracker } from './cameras.import-progress.ts';
 import { lineError, type ImportLineError } from './cameras.import-errors.ts';
 import type { CamerasRepository } from './cameras.repository.ts';
 import { auditSnapshot, configurationChanged, credentialsChange } from './cameras.rows.ts';
@@ -35,14 +38,25 @@ interface ImportPlan {
 }
 
 const importReason = 'CSV import';
+
+export const importLimits = {
+  /** Up to this size (about 800 cameras) a file is checked on the event loop, in well under 100 ms. */
+  inlineParseChars: 256 * 1024,
+  parseTimeoutMs: 60_000,
+  parseHeapMb: 512,
+  /** A refusal lists this many line errors at most, and counts the rest. */
+  listedErrors: 1000,
+};
 const keyOf = (communeInsee: string, name: string) => `${communeInsee}\u0000${name}`;
 
 export function importFailed(errors: readonly ImportLineError[]): DomainError {
   const lines = new Set(errors.map((error) => error.line)).size;
+  const listed = errors.slice(0, importLimits.listedErrors);
+  const more = errors.length - listed.length;
   return new DomainError('import_failed', {
-    fr: `Import refusé : ${errors.length} erreur(s) sur ${lines} ligne(s) ; aucune ligne n’a été enregistrée.`,
-    en: `Import refused: ${errors.length} error(s) on ${lines} line(s); no line was stored.`,
-    details: { errors },
+    fr: `Import refusé : ${errors.length} erreur(s) sur ${lines} ligne(s)${more > 0 ? ` (les ${listed.length} premières listées)` : ''} ; aucune ligne n’a été enregistrée.`,
+    en: `Import refused: ${errors.length} error(s) on ${lines} line(s)${more > 0 ? ` (the first ${listed.length} listed)` : ''}; no line was stored.`,
+    details: { errors: listed, errorCount: errors.length },
   });
 }
 
@@ -55,11 +69,30 @@ export class CameraImporter {
     private readonly repository: CamerasRepository,
     private readonly authorisations: AuthorisationsService,
     private readonly cameras: CamerasService,
+    private readonly progress: ImportProgressTracker,
   ) {}
 
+  /** Small files are parsed here; larger ones in a worker thread, so that the server keeps answering. */
+  private async parse(text: string): Promise<ParsedImport> {
+    const report = (linesDone: number, linesTotal: number) => this.progress.update('checking', linesDone, linesTotal);
+    if (text.length <= importLimits.inlineParseChars) return parseCameraCsv(text, report);
+    try {
+      return await runWorkerTask<string, CsvProgress, ParsedImport>(csvWorkerUrl, text, {
+        timeoutMs: importLimits.parseTimeoutMs, maxHeapMb: importLimits.parseHeapMb, onProgress: (progress) => report(progress.linesDone, progress.linesTotal),
+      });
+    } catch (error) {
+      if (!(error instanceof WorkerTaskError) || error.reason === 'failed') throw error;
+      throw new DomainError('import_failed', {
+        fr: `Import refusé : fichier trop long à vérifier (${error.reason === 'timeout' ? `plus de ${importLimits.parseTimeoutMs / 1000} s` : 'mémoire'}) ; aucune ligne n’a été enregistrée.`,
+        en: `Import refused: the file takes too long to check (${error.reason === 'timeout' ? `over ${importLimits.parseTimeoutMs / 1000} s` : 'memory'}); no line was stored.`,
+      });
+    }
+  }
+
   async run(text: string, options: ImportOptions, acting: Acting): Promise<ImportResult> {
-    const parsed = parseCameraCsv(text);
+    const parsed = await this.parse(text);
     if (parsed.rows.length === 0) throw importFailed(parsed.errors);
+    this.progress.update('writing', parsed.rows.length, parsed.rows.length);
     try {
       return await inTransaction(this.db, async (trx) => {
         const errors = [...parsed.errors];

@@ -7,7 +7,7 @@ import type { Services } from '../../services.ts';
 import { purposeLabels, purposes } from '../authorisations/legal-lists.ts';
 import {
   cameraCreateSchema, cameraKindLabels, cameraKinds, cameraListQuerySchema, cameraPositionViewSchema, cameraStates, cameraUpdateSchema,
-  cameraViewSchema, fieldClassLabels, fieldClasses, importQuerySchema, importResultSchema, vmsStatuses,
+  cameraViewSchema, fieldClassLabels, fieldClasses, importProgressSchema, importQuerySchema, importResultSchema, vmsStatuses,
 } from './cameras.schemas.ts';
 
 const tags = ['cameras'];
@@ -56,6 +56,11 @@ export function registerCameraRoutes(app: FastifyInstance, services: Services): 
       querystring: importQuerySchema, body: z.string(), response: { 200: importResultSchema },
     },
   }, (request) => services.cameras.importCsv(request.body, request.query, actingOf(request)));
+
+  routes.get('/api/cameras/import/progress', {
+    config: { access: 'camera.import' },
+    schema: { tags, summary: 'Avancement de l’import en cours / progress of the running import', response: { 200: importProgressSchema } },
+  }, () => services.cameras.importProgress());
 
   routes.get('/api/cameras/:id', {
     config: { access: 'camera.read' },

@@ -190,3 +190,16 @@ export const importResultSchema = z.object({
   sitesCreated: z.number(),
 });
 export type ImportResult = z.infer<typeof importResultSchema>;
+
+/** The import under way in this process, if any: `checking` lines are counted as they go. */
+export const importProgressSchema = z.object({
+  running: z.boolean(),
+  by: z.string().nullable(),
+  dryRun: z.boolean().nullable(),
+  bytes: z.number().nullable(),
+  phase: z.enum(['reading', 'checking', 'writing']).nullable(),
+  linesDone: z.number(),
+  linesTotal: z.number().nullable(),
+  startedAt: z.string().nullable(),
+});
+export type ImportProgressView = z.infer<typeof importProgressSchema>;

@@ -15,12 +15,13 @@ import type { Actor } from '../audit/audit.types.ts';
 import type { AuthorisationsService } from '../authorisations/authorisations.service.ts';
 import { parseInput, SitesService, type Acting } from '../sites/index.ts';
 import { camerasToCsv } from './cameras.csv.ts';
+import { ImportProgressTracker } from './cameras.import-progress.ts';
 import { CameraImporter, type ImportOptions } from './cameras.import.ts';
 import { CamerasRepository } from './cameras.repository.ts';
 import { auditSnapshot, cameraView, configurationChanged, credentialsChange, positionChanged, stripUrlCredentials } from './cameras.rows.ts';
 import {
   cameraCreateSchema, cameraUpdateSchema, credentialsSchema,
-  type CameraCreate, type CameraListFilter, type CameraPositionView, type CameraUpdate, type CameraView, type ImportResult, type OperationalState, type StreamCredentials,
+  type CameraCreate, type CameraListFilter, type CameraPositionView, type CameraUpdate, type CameraView, type ImportProgressView, type ImportResult, type OperationalState, type StreamCredentials,
 } from './cameras.schemas.ts';
 
 export type { Acting };
@@ -45,6 +46,8 @@ export class CamerasService {
   private readonly repository: CamerasRepository;
   /** Stateless: the cameras module reads and (on import) creates sites through the sites module. */
   private readonly sites: SitesService;
+  /** The inventory import under way in this process (one at a time). */
+  private readonly imports: ImportProgressTracker;
 
   constructor(
     private readonly db: Db,
@@ -55,6 +58,7 @@ export class CamerasService {
   ) {
     this.repository = new CamerasRepository(db);
     this.sites = new SitesService(db, audit, clock);
+    this.imports = new ImportProgressTracker(() => clock.now());
   }
 
   private today(): string {
@@ -221,8 +225,18 @@ export class CamerasService {
     return camerasToCsv(cameras, delimiter);
   }
 
-  importCsv(text: string, options: ImportOptions, acting: Acting): Promise<ImportResult> {
-    return new CameraImporter(this.db, this.clock, this.audit, this.sites, this.repository, this.authorisations, this).run(text, options, acting);
+  /** All or nothing; one at a time (`import_busy`), its progress readable by `importProgress`. */
+  async importCsv(text: string, options: ImportOptions, acting: Acting): Promise<ImportResult> {
+    this.imports.start(acting.actor.login ?? acting.actor.type, options.dryRun === true, Buffer.byteLength(text));
+    try {
+      return await new CameraImporter(this.db, this.clock, this.audit, this.sites, this.repository, this.authorisations, this, this.imports).run(text, options, acting);
+    } finally {
+      this.imports.finish();
+    }
+  }
+
+  importProgress(): ImportProgressView {
+    return this.imports.view();
   }
 
   /**

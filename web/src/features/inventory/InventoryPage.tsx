@@ -1,9 +1,10 @@
 // Inventory administration: all-or-nothing CSV import (dry run first, every line error shown,
 // "Importer" only once clean) and the CSV export.
-import { useState, type ChangeEvent } from 'react';
+import { useEffect, useState, type ChangeEvent } from 'react';
 import { api } from '../../api/client.ts';
 import type { ImportResult, Me } from '../../api/types.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
+import type { Translate } from '../../i18n/translate.ts';
 import { ApiError, importLineErrors } from '../../lib/errors.ts';
 import { ErrorNotice, Notice, PageHeader } from '../../ui.tsx';
 
@@ -38,6 +39,31 @@ export function InventoryPage({ me }: { me: Me }) {
   );
 }
 
+interface ImportProgress { running: boolean; phase: 'reading' | 'checking' | 'writing' | null; linesDone: number; linesTotal: number | null }
+
+/** While a large file is checked, the server tells how far it has gone (polled each second). */
+function useImportProgress(active: boolean): ImportProgress | null {
+  const [progress, setProgress] = useState<ImportProgress | null>(null);
+  useEffect(() => {
+    if (!active) {
+      setProgress(null);
+      return undefined;
+    }
+    const timer = setInterval(() => {
+      api<ImportProgress>('GET', '/api/cameras/import/progress', { background: true }).then(setProgress, () => undefined);
+    }, 1000);
+    return () => clearInterval(timer);
+  }, [active]);
+  return progress;
+}
+
+function progressText(progress: ImportProgress | null, t: Translate, language: string): string {
+  const number = new Intl.NumberFormat(language);
+  if (progress?.running && progress.phase === 'checking' && progress.linesTotal) return t('inventory.progressChecking', { done: number.format(progress.linesDone), total: number.format(progress.linesTotal) });
+  if (progress?.running && progress.phase === 'writing' && progress.linesTotal) return t('inventory.progressWriting', { total: number.format(progress.linesTotal) });
+  return t('inventory.checking');
+}
+
 function counts(result: ImportResult): Record<string, number> {
   return { created: result.created, updated: result.updated, unchanged: result.unchanged, sitesCreated: result.sitesCreated };
 }
@@ -66,6 +92,7 @@ function ImportCard() {
   };
 
   const lineErrors = check.status === 'failed' ? importLineErrors(check.error) : [];
+  const progress = useImportProgress(check.status === 'busy');
   return (
     <section className="panel" aria-labelledby="import-title">
       <h2 id="import-title">{t('inventory.import')}</h2>
@@ -93,7 +120,7 @@ function ImportCard() {
           {t('inventory.doImport')}
         </button>
       </div>
-      {check.status === 'busy' && <p className="loading" role="status"><span className="spinner" aria-hidden="true" />{t('inventory.checking')}</p>}
+      {check.status === 'busy' && <p className="loading" role="status"><span className="spinner" aria-hidden="true" />{progressText(progress, t, language)}</p>}
       {check.status === 'clean' && <Notice kind="success">{t('inventory.clean', counts(check.result))}</Notice>}
       {check.status === 'imported' && <Notice kind="success">{t('inventory.done', counts(check.result))}</Notice>}
       {check.status === 'failed' && (
