@@ -56,7 +56,7 @@ export const tokenCreateSchema = z.object({
   role: roleSchema,
   allCommunes: z.boolean().default(false),
   communes: z.array(inseeCode).max(500).default([]),
-  actions: z.array(z.enum(actions)).min(1).nullable().default(null),
+  actions: z.array(z.enum(actions)).min(1).max(actions.length).nullable().default(null),
   expiresAt: z.iso.datetime().nullable().default(null),
 });
 export type TokenCreate = z.input<typeof tokenCreateSchema>;

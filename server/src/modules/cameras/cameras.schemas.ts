@@ -57,7 +57,7 @@ export const cameraFieldSchemas = {
   longitude: longitudeSchema,
   headingDeg: z.number().min(0).max(360),
   model: plainText(200),
-  ipAddress: z.string().trim().refine((value) => isIP(value) !== 0, 'IPv4 or IPv6 address'),
+  ipAddress: z.string().trim().max(45).refine((value) => isIP(value) !== 0, 'IPv4 or IPv6 address'),
   macAddress: z.string().trim().regex(macPattern, 'MAC address AA:BB:CC:DD:EE:FF').transform((value) => {
     const hex = value.replace(/[:-]/g, '').toUpperCase();
     return hex.match(/../g)!.join(':');
@@ -79,7 +79,7 @@ export type StreamCredentials = z.infer<typeof credentialsSchema>;
 const f = cameraFieldSchemas;
 
 export const cameraCreateSchema = z.object({
-  siteId: z.string().min(1),
+  siteId: z.string().min(1).max(100),
   /** Optional: the site's commune; when given it must match. */
   communeInsee: inseeCode.optional(),
   name: f.name,
@@ -106,7 +106,7 @@ export type CameraCreateData = z.output<typeof cameraCreateSchema>;
 
 /** Partial update: an absent field is kept, `null` clears it (credentials: null removes them). */
 export const cameraUpdateSchema = z.object({
-  siteId: z.string().min(1).optional(),
+  siteId: z.string().min(1).max(100).optional(),
   name: f.name.optional(),
   kind: f.kind.optional(),
   fieldClass: f.fieldClass.optional(),
@@ -162,7 +162,7 @@ export type CameraView = z.infer<typeof cameraViewSchema>;
 
 export const cameraListQuerySchema = z.object({
   commune: inseeCode.optional(),
-  site: z.string().min(1).optional(),
+  site: z.string().min(1).max(100).optional(),
   state: z.enum(cameraStates).optional(),
   q: z.string().trim().min(1).max(200).optional(),
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { inseeCode } from '../auth/auth.schemas.ts';
 
-const timeZone = z.string().refine((value) => {
+const timeZone = z.string().max(64).refine((value) => {
   try {
     new Intl.DateTimeFormat('en', { timeZone: value });
     return true;

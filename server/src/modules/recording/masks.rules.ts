@@ -40,7 +40,8 @@ export interface PrivacyMask {
 const nameSchema = z.string().trim().min(1).max(100);
 const presetSchema = z.string().trim().min(1).max(64).nullish();
 const pointSchema = z.tuple([z.number(), z.number()]);
-const polygonsSchema = z.array(z.array(pointSchema)).min(1).max(MASK_MAX_POLYGONS);
+// Point counts are checked by validatePolygons for a clear message; the bound here keeps a hostile body small.
+const polygonsSchema = z.array(z.array(pointSchema).max(MASK_MAX_POINTS * 4)).min(1).max(MASK_MAX_POLYGONS);
 
 export const maskCreateSchema = z.object({
   cameraId: z.string().min(1).max(100),
