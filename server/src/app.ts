@@ -1,9 +1,11 @@
 // buildApp(): the Fastify application with every module's routes, no listen, so tests use
 // app.inject(). Schemas (zod) drive validation, serialisation and the OpenAPI document.
 import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import type { Registry } from 'prom-client';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from './config.ts';
 import type { Clock } from './platform/clock.ts';
@@ -42,7 +44,7 @@ export interface AppDependencies {
   services: Services;
 }
 
-export type VigieApp = FastifyInstance & { vigieRoutes: RegisteredRoute[] };
+export type VigieApp = FastifyInstance & { vigieRoutes: RegisteredRoute[]; metrics: Registry };
 
 export async function buildApp(deps: AppDependencies): Promise<VigieApp> {
   const { config, services, clock } = deps;
@@ -67,6 +69,11 @@ export async function buildApp(deps: AppDependencies): Promise<VigieApp> {
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
   await app.register(cookie);
+  // Per-route limits only (sign-in, second factor); refusals go through the error handler (429, `rate_limited`).
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) => ({ statusCode: 429, message: `${context.max} attempts per minute from one address; retry in ${Math.ceil(context.ttl / 1000)} s` }),
+  });
   registerBodyParsers(app);
   registerTextGuard(app);
   const routes = registerSecurity(app, { resolveSession: (token, options) => services.sessions.resolve(token, options), resolveToken: (token) => services.tokens.resolve(token) }, clock, async (request, error) => {
@@ -93,7 +100,7 @@ export async function buildApp(deps: AppDependencies): Promise<VigieApp> {
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
   app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, () => app.swagger());
 
-  registerMetrics(app);
+  const metrics = registerMetrics(app);
 
   registerHealthRoutes(app, deps);
   registerAuthRoutes(app, services, config, clock);
@@ -117,5 +124,6 @@ export async function buildApp(deps: AppDependencies): Promise<VigieApp> {
   await app.ready();
   const vigieApp = app as unknown as VigieApp;
   vigieApp.vigieRoutes = routes;
+  vigieApp.metrics = metrics;
   return vigieApp;
 }

@@ -2,7 +2,7 @@
 // standard input), list, reset-password, disable; demo seed twice; serve answers and stops.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -28,6 +28,31 @@ describe('command line basics', () => {
     const result = await runCli(['--help'], {});
     assert.equal(result.code, 0);
     assert.match(result.stdout, /user add <login> --role <role>/);
+  });
+
+  it('the demo writes nothing that another local account can read, and serve refuses an open data folder', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'vigie-modes-'));
+    try {
+      const seeded = await runCli(['demo', '--seed-only'], { VIGIE_DATA_DIR: dataDir });
+      assert.equal(seeded.code, 0, seeded.stderr);
+      const open: string[] = [];
+      const walk = (folder: string) => {
+        for (const entry of readdirSync(folder, { withFileTypes: true })) {
+          const path = join(folder, entry.name);
+          if (statSync(path).mode & 0o077) open.push(`${path} ${(statSync(path).mode & 0o777).toString(8)}`);
+          if (entry.isDirectory()) walk(path);
+        }
+      };
+      walk(dataDir);
+      assert.ok(readdirSync(dataDir).includes('vigie.sqlite'), 'the database is in the data folder');
+      assert.deepEqual(open, [], 'folders 0700, files 0600');
+      chmodSync(dataDir, 0o755);
+      const refused = await runCli(['serve'], { VIGIE_DATA_DIR: dataDir, VIGIE_PORT: '0' });
+      assert.equal(refused.code, 1);
+      assert.match(refused.stderr, new RegExp(`readable by other local accounts.*${dataDir.replaceAll('/', '\\/')} \\(0755\\).*chmod -R o-rwx`));
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('stops on a bad configuration value and names it', async () => {
@@ -101,17 +126,18 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
     });
 
     it('serves /api/health and stops gracefully on SIGTERM', async () => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/cli.ts', 'serve'], { cwd: root, env: { ...process.env, ...env, VIGIE_PORT: '0', VIGIE_LOG_LEVEL: 'info' } });
+      const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/cli.ts', 'serve'], { cwd: root, env: { ...process.env, ...env, VIGIE_PORT: '0', VIGIE_METRICS_PORT: '0', VIGIE_LOG_LEVEL: 'info' } });
       try {
-        const url = await new Promise<string>((resolve, reject) => {
+        const [url, metricsUrl] = await new Promise<[string, string]>((resolve, reject) => {
           const timer = setTimeout(() => reject(new Error('server did not start within 20 s')), 20_000);
           let output = '';
           child.stdout.on('data', (chunk) => {
             output += chunk;
-            const match = /Vigie listening on (http:\/\/[^\s]+)/.exec(output);
-            if (match) {
+            const api = /Vigie listening on (http:\/\/[^\s]+)/.exec(output);
+            const metrics = /Vigie metrics on (http:\/\/[^\s]+)/.exec(output);
+            if (api && metrics) {
               clearTimeout(timer);
-              resolve(match[1]!);
+              resolve([api[1]!, metrics[1]!]);
             }
           });
         });
@@ -119,7 +145,9 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
         assert.deepEqual(await health.json(), { status: 'ok', version: '0.1.0', database: { dialect, reachable: true } });
         const openapi = (await (await fetch(`${url}/api/openapi.json`)).json()) as { paths: Record<string, unknown> };
         assert.ok(openapi.paths['/api/cameras'] || openapi.paths['/api/communes']);
-        assert.match(await (await fetch(`${url}/metrics`)).text(), /vigie_http_requests_total/);
+        assert.doesNotMatch(await (await fetch(`${url}/metrics`)).text(), /vigie_http_requests_total/, 'not on the API listener (the console page answers there)');
+        assert.match(metricsUrl, /^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+        assert.match(await (await fetch(metricsUrl)).text(), /vigie_http_requests_total/);
       } finally {
         const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
         child.kill('SIGTERM');

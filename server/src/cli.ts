@@ -1,4 +1,5 @@
 // The `./vigie` command line (the launcher installs what is missing, then runs this).
+import { privateFileCreation } from './platform/file-modes.ts';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from './config.ts';
@@ -236,6 +237,7 @@ async function purgeCommand(config: Config): Promise<number> {
 }
 
 async function main(argv: string[]): Promise<number> {
+  privateFileCreation();
   const [command, ...args] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') {
     console.log(help);

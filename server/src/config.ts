@@ -1,6 +1,6 @@
 // Configuration: the environment is parsed once, validated with zod, frozen. A bad value stops
 // start-up with a message naming the variable. Documented in docs/configuration.md.
-import { resolve } from 'node:path';
+import { delimiter, resolve } from 'node:path';
 import { z } from 'zod';
 
 const booleanText = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((value) => ['true', '1', 'yes'].includes(value));
@@ -22,6 +22,13 @@ const environmentSchema = z.object({
   VIGIE_SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24).default(12),
   VIGIE_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
   VIGIE_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  // Sign-in and second-factor attempts per client address and minute, whatever the login (issue 11).
+  VIGIE_SIGNIN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
+  // Parent folders under which storage volumes may be rooted (path-separated list; default: the data folder).
+  VIGIE_STORAGE_ROOTS: z.string().optional(),
+  // Prometheus metrics on their own listener, loopback only by default; unset: no metrics served.
+  VIGIE_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  VIGIE_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   VIGIE_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(365).max(3650).default(1095),
   VIGIE_COOKIE_SECURE: booleanText.optional(),
   VIGIE_TRUST_PROXY: booleanText.default(false),
@@ -100,6 +107,11 @@ export interface Config {
   readonly sessionMaxHours: number;
   readonly loginMaxFailures: number;
   readonly lockoutMinutes: number;
+  readonly signInAttemptsPerMinute: number;
+  /** Folders under which a storage volume may be rooted (resolved, absolute). */
+  readonly storageRoots: readonly string[];
+  /** The metrics listener, or null when metrics are not served. */
+  readonly metrics: { readonly host: string; readonly port: number } | null;
   readonly auditRetentionDays: number;
   /** Cookies carry the Secure flag; defaults to true unless the server listens on loopback. */
   readonly cookieSecure: boolean;
@@ -148,6 +160,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     sessionMaxHours: env.VIGIE_SESSION_MAX_HOURS,
     loginMaxFailures: env.VIGIE_LOGIN_MAX_FAILURES,
     lockoutMinutes: env.VIGIE_LOCKOUT_MINUTES,
+    signInAttemptsPerMinute: env.VIGIE_SIGNIN_ATTEMPTS_PER_MINUTE,
+    storageRoots: Object.freeze((env.VIGIE_STORAGE_ROOTS ? env.VIGIE_STORAGE_ROOTS.split(delimiter).filter(Boolean) : [dataDir]).map((root) => resolve(root))),
+    metrics: env.VIGIE_METRICS_PORT === undefined ? null : Object.freeze({ host: env.VIGIE_METRICS_HOST, port: env.VIGIE_METRICS_PORT }),
     auditRetentionDays: env.VIGIE_AUDIT_RETENTION_DAYS,
     cookieSecure: env.VIGIE_COOKIE_SECURE ?? !loopback,
     trustProxy: env.VIGIE_TRUST_PROXY,

@@ -1,6 +1,8 @@
 // `./vigie serve`: the roles of this process (VIGIE_ROLES: api, recorder, worker; all three by
 // default), with graceful shutdown. The recorder role starts with the retention purge, then
 // the recorders; a recorder-only process (a recording machine) purges its own footage.
+import { foldersOpenToOthers, OpenFolderError } from './platform/file-modes.ts';
+import { startMetricsListener } from './platform/http/metrics.ts';
 import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
 import { systemActor } from './modules/audit/audit.types.ts';
@@ -44,6 +46,11 @@ export async function startServer(config: Config, options: { onListening?: (url:
   const log = stderrLog(config.logLevel);
   const runtime = await openRuntime(config, { log });
   const { services } = runtime;
+  const open = foldersOpenToOthers([config.dataDir, config.recordingsDir, ...(await services.storage.storageVolumes()).map((volume) => volume.root)]);
+  if (open.length > 0) {
+    await runtime.close();
+    throw new OpenFolderError(open);
+  }
   const timers: NodeJS.Timeout[] = [];
   const every = (intervalMs: number, name: string, task: () => Promise<unknown>) => {
     const timer = setInterval(() => {
@@ -58,6 +65,7 @@ export async function startServer(config: Config, options: { onListening?: (url:
   let url: string | null = null;
   let patrol: PatrolRunner | null = null;
   let ptzWatcher: PtzPositionWatcher | null = null;
+  let metricsListener: { url: string; close(): Promise<void> } | null = null;
   try {
     if (config.roles.includes('recorder')) {
       recording = createRecordingRole(runtime, config, log);
@@ -84,6 +92,10 @@ export async function startServer(config: Config, options: { onListening?: (url:
       app = await buildApp({ config, database: runtime.database, clock: runtime.clock, services });
       url = await app.listen({ host: config.host, port: config.port });
       options.onListening?.(url);
+      if (config.metrics) {
+        metricsListener = await startMetricsListener(app.metrics, config.metrics);
+        console.log(`Vigie metrics on ${metricsListener.url}`);
+      }
       // Patrol tours (virtual patrol) move PTZ cameras between presets; the control lock arbitrates between API processes.
       patrol = createPatrolRunner(services.ptz, services.ptzTours, runtime.clock, { log });
       patrol.start();
@@ -93,6 +105,7 @@ export async function startServer(config: Config, options: { onListening?: (url:
     await patrol?.stop().catch(() => undefined);
     await ptzWatcher?.stop().catch(() => undefined);
     await recording?.stop().catch(() => undefined);
+    await metricsListener?.close().catch(() => undefined);
     await app?.close().catch(() => undefined);
     await runtime.close();
     throw error;
@@ -103,6 +116,7 @@ export async function startServer(config: Config, options: { onListening?: (url:
     stopping ??= (async () => {
       for (const timer of timers) clearInterval(timer);
       await patrol?.stop();
+      await metricsListener?.close();
       await app?.close();
       await ptzWatcher?.stop();
       await recording?.stop();

@@ -12,6 +12,7 @@ import { AuthorisationsService } from './modules/authorisations/authorisations.s
 import { CamerasService } from './modules/cameras/cameras.service.ts';
 import { CommunesService } from './modules/communes/communes.service.ts';
 import { SettingsService } from './modules/settings/settings.service.ts';
+import { defaultWebRoot } from './platform/http/web.ts';
 import { SitesService } from './modules/sites/sites.service.ts';
 import {
   databaseInventory, LegalHoldsService, MaskCheck, MaskImageStore, MasksRepository, MasksService, PtzPositions, RecordedDaysJob, RecordingRepository, RecordingService, RetentionPurge,
@@ -53,7 +54,11 @@ export function createServices(deps: ServiceDependencies) {
   const recordingRepository = new RecordingRepository(db, database.dialect);
   const retentionRepository = new RetentionRepository(db);
   const storageRepository = new StorageRepository(db);
-  const storage = new StorageService(db, storageRepository, audit, clock, recordingInventory);
+  const storage = new StorageService(db, storageRepository, audit, clock, recordingInventory, {
+    allowedParents: config.storageRoots,
+    protectedPaths: [config.dataDir, config.secretKeyFile, ...(config.database.dialect === 'sqlite' ? [config.database.path] : [])],
+    forbiddenParents: [defaultWebRoot],
+  });
   const retentionPurge = new RetentionPurge({
     db, repository: retentionRepository, audit, clock, inventory: recordingInventory, log,
     // Read at each pass: a volume added later is purged too.

@@ -1,12 +1,14 @@
 // The secret key (32 random bytes, file mode 0600, created on first start) encrypts camera
 // credentials and TOTP secrets at rest with AES-256-GCM.
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export interface SecretBox {
   encrypt(plain: string): string;
   decrypt(sealed: string): string;
+  /** HMAC-SHA-256 of `value` under a key derived (HKDF) from the secret key for `purpose`. */
+  keyedHash(purpose: string, value: string): string;
 }
 
 export function loadOrCreateSecretKey(path: string): Buffer {
@@ -28,6 +30,10 @@ export function createSecretBox(key: Buffer): SecretBox {
       const cipher = createCipheriv('aes-256-gcm', key, iv);
       const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
       return ['v1', iv.toString('base64'), cipher.getAuthTag().toString('base64'), body.toString('base64')].join(':');
+    },
+    keyedHash(purpose, value) {
+      const derived = Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), `vigie:${purpose}`, 32));
+      return createHmac('sha256', derived).update(value, 'utf8').digest('hex');
     },
     decrypt(sealed) {
       const [version, iv, tag, body] = sealed.split(':');

@@ -25,7 +25,8 @@ export interface TestContext {
 
 export async function createTestContext(dialect: Dialect, options: { clockStart?: string; env?: Record<string, string>; clockRunning?: boolean } = {}): Promise<TestContext> {
   const dataDir = mkdtempSync(join(tmpdir(), 'vigie-test-'));
-  const config = loadConfig({ VIGIE_DATA_DIR: dataDir, VIGIE_LOG_LEVEL: 'silent', ...options.env });
+  // Tests sign in many accounts from one address: the per-address limit is raised unless a test sets it.
+  const config = loadConfig({ VIGIE_DATA_DIR: dataDir, VIGIE_LOG_LEVEL: 'silent', VIGIE_SIGNIN_ATTEMPTS_PER_MINUTE: '100000', ...options.env });
   const database = await createTestDatabase(dialect, { directory: dataDir });
   const clock = new ManualClock(options.clockStart ?? '2026-11-23T10:00:00.000Z', { running: options.clockRunning });
   const secrets = createSecretBox(loadOrCreateSecretKey(config.secretKeyFile));

@@ -21,7 +21,7 @@ export const actions = [
   'site.read', 'site.write',
   'camera.read', 'camera.write', 'camera.import', 'camera.export',
   'authorisation.read', 'authorisation.write',
-  'user.read', 'user.write',
+  'user.read', 'user.write', 'user.confirm',
   'token.manage',
   'audit.read', 'audit.export', 'audit.verify',
   'settings.read', 'settings.write',
@@ -38,7 +38,7 @@ export const imageActions: ReadonlySet<Action> = new Set(['image.live', 'image.p
 const grants: Record<Role, readonly Action[]> = {
   administrator: [
     'commune.read', 'commune.write', 'site.read', 'site.write', 'camera.read', 'camera.write', 'camera.import', 'camera.export',
-    'authorisation.read', 'authorisation.write', 'user.read', 'user.write', 'token.manage', 'audit.read', 'audit.export', 'audit.verify',
+    'authorisation.read', 'authorisation.write', 'user.read', 'user.write', 'user.confirm', 'token.manage', 'audit.read', 'audit.export', 'audit.verify',
     'settings.read', 'settings.write',
     // Recording metadata (states, ranges, gaps: no image), storage, privacy masks (the
     // integrator draws them on the live picture, LEGAL 4), the statutory register.
@@ -47,7 +47,8 @@ const grants: Record<Role, readonly Action[]> = {
     'image.live', 'ptz.control', 'layout.write', 'wall.write', 'wall.push', 'ptz.tour.write',
   ],
   supervisor: [
-    'commune.read', 'site.read', 'camera.read', 'camera.export', 'authorisation.read', 'user.read', 'audit.read', 'audit.export', 'audit.verify',
+    // A supervisor confirms the image access an administrator gave (four eyes), without managing accounts.
+    'commune.read', 'site.read', 'camera.read', 'camera.export', 'authorisation.read', 'user.read', 'user.confirm', 'audit.read', 'audit.export', 'audit.verify',
     'settings.read', 'recording.read', 'storage.read', 'mask.read', 'hold.read', 'register.read',
     'image.live', 'image.playback', 'image.export', 'ptz.control', 'layout.write', 'wall.write', 'wall.push', 'ptz.tour.write',
   ],
@@ -86,6 +87,8 @@ export interface Principal {
   readonly approvalReference: string | null;
   readonly approvalExpiresOn: string | null;
   readonly trainingDate: string | null;
+  /** Four eyes: image access given by one administrator is confirmed by another, or a supervisor. */
+  readonly imageAccessConfirmed: boolean;
 }
 
 export type Decision = { allowed: true } | { allowed: false; error: DomainError };
@@ -107,6 +110,7 @@ export function inScope(principal: Principal, communeInsee: string): boolean {
 
 /** Why this principal may not see images today, or null when it may. `today` is YYYY-MM-DD (Paris). */
 export function imageAccessBlocker(principal: Principal, today: string): DomainError | null {
+  if (!principal.imageAccessConfirmed) return new DomainError('image_access_unconfirmed');
   if (rolesNeedingApproval.has(principal.role)) {
     if (!principal.approvalReference || !principal.approvalExpiresOn) return new DomainError('approval_missing');
     if (principal.approvalExpiresOn < today) {

@@ -1,6 +1,7 @@
 // Use cases of the audit log: append (inside the caller's transaction), image-access records,
 // verification of the chain, search and CSV export for auditors, retention purge.
 import { stringify } from 'csv-stringify/sync';
+import { spreadsheetSafeRecord } from '../../platform/csv.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { inTransaction, type Db, type Dialect, type Tx } from '../../platform/db/database.ts';
 import type { AuditRow } from '../../platform/db/schema.ts';
@@ -131,7 +132,7 @@ export class AuditService {
     const { rows } = await this.repository.search({ ...filter, limit: Math.min(filter.limit ?? 100_000, 100_000) }, scope);
     const header = ['seq', 'at', 'actor_type', 'actor_login', 'commune_insee', 'action', 'target_type', 'target_id', 'reason', 'details', 'ip', 'hash'];
     return stringify(
-      rows.map((row) => [row.seq, row.at, row.actor_type, row.actor_login, row.commune_insee, row.action, row.target_type, row.target_id, row.reason, row.details, row.ip, row.hash]),
+      rows.map((row) => spreadsheetSafeRecord([row.seq, row.at, row.actor_type, row.actor_login, row.commune_insee, row.action, row.target_type, row.target_id, row.reason, row.details, row.ip, row.hash])),
       { header: true, columns: header },
     );
   }

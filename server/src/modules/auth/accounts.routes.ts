@@ -40,6 +40,14 @@ export function registerAccountRoutes(app: FastifyInstance, services: Services):
     return reply.status(204).send(null);
   });
 
+  routes.post('/api/users/:id/confirm-image-access', {
+    config: { access: 'user.confirm' },
+    schema: {
+      tags, summary: 'Confirmer l’accès aux images donné par un autre administrateur (quatre yeux) / confirm image access (four eyes)',
+      params: idParams, response: { 200: userViewSchema },
+    },
+  }, (request) => services.accounts.confirmImageAccess(request.params.id, actingOf(request)));
+
   routes.post('/api/users/:id/unlock', {
     config: { access: 'user.write' },
     schema: { tags, params: idParams, response: { 204: z.null() } },

@@ -6,7 +6,7 @@ import { addYears, parisDate } from '../../platform/clock.ts';
 import { inTransaction, isUniqueViolation, type Db, type Tx } from '../../platform/db/database.ts';
 import type { UserRow } from '../../platform/db/schema.ts';
 import { DomainError, notFound } from '../../platform/errors.ts';
-import { assertAllowed, type Principal, type Role } from '../access/policy.ts';
+import { assertAllowed, imageRoles, type Principal, type Role } from '../access/policy.ts';
 import { diffForAudit, type AuditService } from '../audit/audit.service.ts';
 import type { Actor } from '../audit/audit.types.ts';
 import { AuthRepository } from './auth.repository.ts';
@@ -32,8 +32,26 @@ export function userView(user: UserRow, communes: readonly string[]): UserView {
     lockedUntil: user.locked_until,
     lastLoginAt: user.last_login_at,
     createdAt: user.created_at,
+    imageAccess: {
+      confirmed: user.image_access_confirmed_by !== null,
+      requestedBy: user.image_access_requested_by,
+      confirmedBy: user.image_access_confirmed_by,
+      confirmedAt: user.image_access_confirmed_at,
+    },
   };
 }
+
+/**
+ * Four eyes (issue 11): image access given from the console or the API (an account created
+ * with an image role, moved to one, or whose password or second factor an administrator
+ * reset) waits for a second person's confirmation; the machine's command line is trusted.
+ */
+function confirmationFields(acting: Acting, at: string): Pick<UserRow, 'image_access_requested_by' | 'image_access_confirmed_by' | 'image_access_confirmed_at'> {
+  if (!acting.principal) return { image_access_requested_by: acting.actor.login, image_access_confirmed_by: acting.actor.login ?? 'cli', image_access_confirmed_at: at };
+  return { image_access_requested_by: acting.principal.id, image_access_confirmed_by: null, image_access_confirmed_at: null };
+}
+
+const approvalFields = ['approvalReference', 'approvalExpiresOn', 'trainingDate'] as const;
 
 /** Audit-friendly snapshot of the permission-relevant fields of an account. */
 function auditShape(view: UserView): Record<string, unknown> {
@@ -111,6 +129,8 @@ export class AccountsService {
       locked_until: null,
       disabled: 0,
       last_login_at: null,
+      totp_last_step: null,
+      ...(imageRoles.has(data.role) ? confirmationFields(acting, now) : { image_access_requested_by: null, image_access_confirmed_by: 'not_needed', image_access_confirmed_at: now }),
       created_at: now,
       updated_at: now,
     };
@@ -172,6 +192,8 @@ export class AccountsService {
       if (acting.principal?.id === id && data.role && data.role !== before.role) {
         throw new DomainError('forbidden', { fr: 'On ne peut pas changer son propre rôle.', en: 'You cannot change your own role.' });
       }
+      // An administrator whose approval or training lapsed cannot restore their own image access.
+      if (acting.principal?.id === id && approvalFields.some((field) => data[field] !== undefined && data[field] !== before[field])) throw new DomainError('self_edit_forbidden');
       await this.assertCommunesExist(trx, communes);
       const changes = {
         display_name: data.displayName ?? user.display_name,
@@ -181,10 +203,14 @@ export class AccountsService {
         approval_expires_on: data.approvalExpiresOn === undefined ? user.approval_expires_on : data.approvalExpiresOn,
         training_date: data.trainingDate === undefined ? user.training_date : data.trainingDate,
         disabled: data.disabled === undefined ? user.disabled : data.disabled ? 1 : 0,
+        // Moving into an image role is image access given: a second person confirms it.
+        ...(data.role && imageRoles.has(data.role) && !imageRoles.has(user.role as Role) ? confirmationFields(acting, this.clock.now().toISOString()) : {}),
         updated_at: this.clock.now().toISOString(),
       };
       await this.repository.updateUser(trx, id, changes);
       if (data.communes) await this.repository.replaceCommunes(trx, id, communes);
+      // A disabled account's API tokens die with it (they could not outlive its rights).
+      if (changes.disabled === 1 && user.disabled === 0) await this.repository.revokeTokensOfCreator(trx, `user:${id}`, this.clock.now().toISOString());
       // A change of role, scope or status ends the user's sessions so it applies at once.
       if (changes.role !== user.role || changes.disabled === 1 || data.communes || data.allCommunes !== undefined) {
         await this.repository.deleteSessionsOfUser(trx, id);
@@ -209,7 +235,9 @@ export class AccountsService {
     const passwordHash = await hashPassword(password);
     await inTransaction(this.db, async (trx) => {
       const now = this.clock.now().toISOString();
-      await this.repository.updateUser(trx, id, { password_hash: passwordHash, password_changed_at: now, failed_logins: 0, locked_until: null, updated_at: now });
+      // Whoever sets another's password could sign in as them: their image access waits for a second person.
+      const confirmation = imageRoles.has(user.role as Role) ? confirmationFields(acting, now) : {};
+      await this.repository.updateUser(trx, id, { password_hash: passwordHash, password_changed_at: now, failed_logins: 0, locked_until: null, ...confirmation, updated_at: now });
       await this.repository.deleteSessionsOfUser(trx, id);
       await this.audit.record(trx, acting.actor, { action: 'user.password_reset', targetType: 'user', targetId: id });
     });
@@ -233,10 +261,35 @@ export class AccountsService {
       if (!user) throw notFound({ fr: 'Compte', en: 'Account' });
       const communes = (await this.repository.communesOf([id], trx)).get(id) ?? [];
       this.assertScope(acting, user.all_communes === 1, communes);
-      await this.repository.updateUser(trx, id, { totp_secret_sealed: null, totp_enabled: 0, updated_at: this.clock.now().toISOString() });
+      const confirmation = imageRoles.has(user.role as Role) ? confirmationFields(acting, this.clock.now().toISOString()) : {};
+      await this.repository.updateUser(trx, id, { totp_secret_sealed: null, totp_enabled: 0, totp_last_step: null, ...confirmation, updated_at: this.clock.now().toISOString() });
       await this.repository.replaceRecoveryCodes(trx, id, []);
       await this.repository.deleteSessionsOfUser(trx, id);
       await this.audit.record(trx, acting.actor, { action: 'user.totp_reset', targetType: 'user', targetId: id });
+    });
+  }
+
+  /**
+   * The second pair of eyes: an administrator or a supervisor other than the one who gave the
+   * access confirms it (their scope must cover the account). Audited.
+   */
+  async confirmImageAccess(id: string, acting: Acting): Promise<UserView> {
+    return inTransaction(this.db, async (trx) => {
+      const user = await this.repository.findUserById(id, trx);
+      if (!user) throw notFound({ fr: 'Compte', en: 'Account' });
+      const communes = (await this.repository.communesOf([id], trx)).get(id) ?? [];
+      const principal = acting.principal;
+      if (principal) {
+        if (user.all_communes === 1 && !principal.allCommunes) throw new DomainError('commune_out_of_scope');
+        for (const commune of communes) assertAllowed(principal, 'user.confirm', commune, this.today());
+        if (principal.id === user.image_access_requested_by || principal.id === id) throw new DomainError('four_eyes_required');
+      }
+      if (user.image_access_confirmed_by !== null) return userView(user, communes);
+      const now = this.clock.now().toISOString();
+      const confirmedBy = principal?.id ?? acting.actor.login ?? 'cli';
+      await this.repository.updateUser(trx, id, { image_access_confirmed_by: confirmedBy, image_access_confirmed_at: now, updated_at: now });
+      await this.audit.record(trx, acting.actor, { action: 'user.image_access_confirmed', targetType: 'user', targetId: id, details: { requestedBy: user.image_access_requested_by } });
+      return userView({ ...user, image_access_confirmed_by: confirmedBy, image_access_confirmed_at: now }, communes);
     });
   }
 }

@@ -48,10 +48,14 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
         const response = await login(context, 'locky', 'Wrong-Password-123');
         assert.equal(response.statusCode, 401);
       }
+      // While locked, not even the right password is evaluated, and the answer is that of a
+      // wrong one: neither the lock nor the password can be learnt from it (issue 11).
       const locked = await login(context, 'locky');
-      assert.equal(locked.statusCode, 423);
-      assert.equal(locked.json().code, 'account_locked');
+      assert.equal(locked.statusCode, 401);
+      assert.equal(locked.json().code, 'invalid_credentials');
       assert.match(locked.json().message, /verrouillé/);
+      const refused = await context.services.audit.search({ action: 'auth.login.refused' }, { allCommunes: true, communes: [] });
+      assert.equal(refused.records[0]?.details.reason, 'account_locked');
       const failures = await context.services.audit.search({ action: 'auth.login.failed' }, { allCommunes: true, communes: [] });
       assert.ok(failures.total >= 6);
       assert.ok(failures.records.some((record) => record.actorLogin === 'nobody'));
@@ -86,13 +90,24 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       const again = await context.app.inject({ method: 'POST', url: '/api/auth/totp/enrol', headers });
       assert.equal(again.json().code, 'conflict', 'an active factor cannot be replaced from a session');
 
-      // Next sign-in asks for the code.
+      // Next sign-in asks for the code; the code that confirmed the enrolment is spent.
       const second = await login(context, 'totp-op');
       assert.equal(second.json().stage, 'password');
       const pending = { cookie: cookieFrom(second), 'x-csrf-token': second.json().csrfToken as string };
       assert.equal((await context.app.inject({ method: 'GET', url: '/api/communes', headers: pending })).json().code, 'totp_required');
+      const replayed = await context.app.inject({ method: 'POST', url: '/api/auth/totp', headers: pending, payload: { code: totpCode(secret, context.clock.now()) } });
+      assert.equal(replayed.json().code, 'totp_invalid', 'a code is accepted once');
+      context.clock.advance(30_000);
       const ok = await context.app.inject({ method: 'POST', url: '/api/auth/totp', headers: pending, payload: { code: totpCode(secret, context.clock.now()) } });
       assert.equal(ok.statusCode, 200);
+      const third = await login(context, 'totp-op');
+      const again3 = { cookie: cookieFrom(third), 'x-csrf-token': third.json().csrfToken as string };
+      const sameCode = await context.app.inject({ method: 'POST', url: '/api/auth/totp', headers: again3, payload: { code: totpCode(secret, context.clock.now()) } });
+      assert.equal(sameCode.json().code, 'totp_invalid', 'the same code in another session is refused too');
+      assert.match(recoveryCodes[0]!, /^[0-9a-hjkmnp-tv-z]{4}(-[0-9a-hjkmnp-tv-z]{4}){3}$/, '80-bit recovery codes');
+      const stored = await context.database.handle.db.selectFrom('recovery_codes').select('code_hash').execute();
+      const { createHash } = await import('node:crypto');
+      assert.ok(stored.every((row) => row.code_hash !== createHash('sha256').update(recoveryCodes[0]!).digest('hex')), 'not an unkeyed hash');
       assert.equal((await context.app.inject({ method: 'GET', url: '/api/communes', headers: pending })).statusCode, 200);
 
       // A recovery code works once.

@@ -15,6 +15,53 @@ export class AuthRepository {
     return db.selectFrom('users').selectAll().where('login', '=', login).executeTakeFirst();
   }
 
+  /**
+   * Reserves one sign-in attempt before its password or code is checked: one atomic update
+   * that counts it, unless the account is locked or already at the threshold. Null: refused.
+   * Parallel attempts are serialised by the row (PostgreSQL) or the single writer (SQLite), so
+   * a burst evaluates at most `maxFailures` of them.
+   */
+  async reserveAttempt(trx: Tx, id: string, now: string, maxFailures: number): Promise<number | null> {
+    const row = await trx
+      .updateTable('users')
+      .set((eb) => ({ failed_logins: eb('failed_logins', '+', 1) }))
+      .where('id', '=', id)
+      .where('failed_logins', '<', maxFailures)
+      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
+      .returning('failed_logins')
+      .executeTakeFirst();
+    return row ? Number(row.failed_logins) : null;
+  }
+
+  /** Gives back one reserved attempt (the password was right, a second factor is still due). */
+  async releaseAttempt(trx: Tx, id: string): Promise<void> {
+    await trx.updateTable('users').set((eb) => ({ failed_logins: eb('failed_logins', '-', 1) })).where('id', '=', id).where('failed_logins', '>', 0).execute();
+  }
+
+  /** Accepts a TOTP time step once: false when this step (or a later one) was already used. */
+  async acceptTotpStep(trx: Tx, id: string, step: number): Promise<boolean> {
+    const result = await trx
+      .updateTable('users')
+      .set({ totp_last_step: step })
+      .where('id', '=', id)
+      .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  /** Revokes every live token whose creator is `creator` (`user:<id>` or `token:<id>`), and theirs in turn. */
+  async revokeTokensOfCreator(trx: Tx, creator: string, at: string): Promise<number> {
+    let revoked = 0;
+    for (let pending = [creator], depth = 0; pending.length > 0 && depth < 10; depth++) {
+      const rows = await trx.selectFrom('api_tokens').select('id').where('creator', 'in', pending).where('revoked_at', 'is', null).execute();
+      if (rows.length === 0) break;
+      await trx.updateTable('api_tokens').set({ revoked_at: at }).where('id', 'in', rows.map((row) => row.id)).execute();
+      revoked += rows.length;
+      pending = rows.map((row) => `token:${row.id}`);
+    }
+    return revoked;
+  }
+
   listUsers(): Promise<UserRow[]> {
     return this.db.selectFrom('users').selectAll().orderBy('login').execute();
   }

@@ -43,8 +43,11 @@ export function registerAuthRoutes(app: FastifyInstance, services: Services, con
   const setCookie = (reply: FastifyReply, token: string) =>
     reply.setCookie(sessionCookie, token, { path: '/', httpOnly: true, sameSite: 'strict', secure: config.cookieSecure, maxAge: config.sessionMaxHours * 3600 });
 
+  // Guessing is bounded per address too, whatever the login (the lockout bounds it per account).
+  const attemptsPerAddress = { max: config.signInAttemptsPerMinute, timeWindow: '1 minute' };
+
   routes.post('/api/auth/login', {
-    config: { access: 'public' },
+    config: { access: 'public', rateLimit: attemptsPerAddress },
     bodyLimit: requestLimits.authBodyBytes,
     schema: { tags, summary: 'Connexion / sign in', body: z.object({ login: z.string().min(1).max(64), password: z.string().min(1).max(256) }), response: { 200: loginResponse } },
   }, async (request, reply) => {
@@ -54,7 +57,7 @@ export function registerAuthRoutes(app: FastifyInstance, services: Services, con
   });
 
   routes.post('/api/auth/totp', {
-    config: { access: 'pending' },
+    config: { access: 'pending', rateLimit: attemptsPerAddress },
     bodyLimit: requestLimits.authBodyBytes,
     schema: { tags, summary: 'Second facteur (code TOTP ou code de secours) / second factor', body: z.object({ code: z.string().min(1).max(20) }), response: { 200: z.object({ stage: stageSchema }) } },
   }, async (request) => {

@@ -48,6 +48,8 @@ export const userViewSchema = z.object({
   lockedUntil: z.string().nullable(),
   lastLoginAt: z.string().nullable(),
   createdAt: z.string(),
+  /** Four eyes: image access given by one administrator waits for another's (or a supervisor's) confirmation. */
+  imageAccess: z.object({ confirmed: z.boolean(), requestedBy: z.string().nullable(), confirmedBy: z.string().nullable(), confirmedAt: z.string().nullable() }),
 });
 export type UserView = z.infer<typeof userViewSchema>;
 

@@ -14,6 +14,7 @@ export function principalOfUser(user: UserRow, communes: readonly string[]): Pri
     approvalReference: user.approval_reference,
     approvalExpiresOn: user.approval_expires_on,
     trainingDate: user.training_date,
+    imageAccessConfirmed: user.image_access_confirmed_by !== null,
   });
 }
 
@@ -29,5 +30,7 @@ export function principalOfToken(token: ApiTokenRow): Principal {
     approvalReference: null,
     approvalExpiresOn: null,
     trainingDate: null,
+    // Tokens never see images (their image actions are refused at creation).
+    imageAccessConfirmed: false,
   });
 }

@@ -2,7 +2,7 @@
 // enrolment and recovery codes, sessions with idle and absolute expiry and a CSRF token.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Clock } from '../../platform/clock.ts';
-import { inTransaction, type Db } from '../../platform/db/database.ts';
+import { inTransaction, type Db, type Tx } from '../../platform/db/database.ts';
 import type { SessionRow, UserRow } from '../../platform/db/schema.ts';
 import { DomainError } from '../../platform/errors.ts';
 import type { SecretBox } from '../../platform/secrets.ts';
@@ -14,7 +14,7 @@ import type { SettingsService } from '../settings/settings.service.ts';
 import { AuthRepository } from './auth.repository.ts';
 import { assertStrongPassword, burnPasswordCheck, hashPassword, verifyPassword } from './passwords.ts';
 import { principalOfUser } from './principal.ts';
-import { hashRecoveryCode, looksLikeRecoveryCode, newRecoveryCodes, newTotpSecret, totpMatches, totpUri } from './totp.ts';
+import { isLegacyRecoveryCode, legacyRecoveryCodeHash, looksLikeRecoveryCode, newRecoveryCodes, newTotpSecret, normaliseRecoveryCode, totpStep, totpUri } from './totp.ts';
 
 export interface SessionPolicy {
   idleMinutes: number;
@@ -55,35 +55,53 @@ export class SessionsService {
     return imageRoles.has(user.role as Role) && (await this.settings.get('totp_required_for_image_roles'));
   }
 
-  /** Counts a failure, locking the account at the threshold; audited either way. */
-  private async recordFailure(user: UserRow, actor: Actor, reason: 'password' | 'totp'): Promise<void> {
-    const now = this.clock.now();
-    await inTransaction(this.db, async (trx) => {
+  /**
+   * One sign-in attempt (password or second factor), reserved before the secret is checked:
+   * a locked account, or one already at the failure threshold, is not evaluated at all and
+   * answers like a wrong secret. A right secret is re-checked against a lock taken meanwhile
+   * (a burst that locked the account refuses its one right password too). Audited either way.
+   */
+  private async attempt(user: UserRow, actor: Actor, reason: 'password' | 'totp', check: () => Promise<boolean>): Promise<'ok' | 'locked_meanwhile'> {
+    const who: Actor = { ...actor, id: user.id, login: user.login };
+    const wrong = reason === 'password' ? 'invalid_credentials' : 'totp_invalid';
+    const reserved = await inTransaction(this.db, async (trx) => {
+      const now = this.clock.now();
+      const count = await this.repository.reserveAttempt(trx, user.id, now.toISOString(), this.policy.maxFailures);
+      if (count !== null) return count;
       const current = await this.repository.findUserById(user.id, trx);
-      const failures = (current?.failed_logins ?? 0) + 1;
-      const lock = failures >= this.policy.maxFailures;
-      const lockedUntil = lock ? new Date(now.getTime() + this.policy.lockoutMinutes * 60_000).toISOString() : null;
-      await this.repository.updateUser(trx, user.id, { failed_logins: lock ? 0 : failures, locked_until: lockedUntil ?? current?.locked_until ?? null });
-      await this.audit.record(trx, { ...actor, id: user.id, login: user.login }, {
-        action: 'auth.login.failed', targetType: 'user', targetId: user.id, details: { reason, failures, locked: lock },
-      });
-      if (lock) {
-        await this.audit.record(trx, { ...actor, id: user.id, login: user.login }, {
-          action: 'auth.account.locked', targetType: 'user', targetId: user.id, details: { until: lockedUntil },
-        });
-      }
+      const lockedUntil = current?.locked_until && current.locked_until > now.toISOString() ? current.locked_until : null;
+      if (!lockedUntil) await this.lock(trx, who, now);
+      await this.audit.record(trx, who, { action: 'auth.login.refused', targetType: 'user', targetId: user.id, details: { reason: 'account_locked', stage: reason } });
+      return null;
     });
+    if (reserved === null) {
+      if (reason === 'password') await burnPasswordCheck('not evaluated');
+      throw new DomainError(wrong);
+    }
+    if (!(await check())) {
+      await inTransaction(this.db, async (trx) => {
+        const locked = reserved >= this.policy.maxFailures;
+        if (locked) await this.lock(trx, who, this.clock.now());
+        await this.audit.record(trx, who, { action: 'auth.login.failed', targetType: 'user', targetId: user.id, details: { reason, failures: reserved, locked } });
+      });
+      throw new DomainError(wrong);
+    }
+    const fresh = await this.repository.findUserById(user.id);
+    return fresh?.locked_until && fresh.locked_until > this.clock.now().toISOString() ? 'locked_meanwhile' : 'ok';
   }
 
-  private assertUsable(user: UserRow): void {
-    if (user.disabled === 1) throw new DomainError('account_disabled');
-    if (user.locked_until && user.locked_until > this.clock.now().toISOString()) {
-      throw new DomainError('account_locked', {
-        fr: `Compte verrouillé jusqu’à ${user.locked_until} après trop d’échecs.`,
-        en: `Account locked until ${user.locked_until} after too many failures.`,
-        details: { lockedUntil: user.locked_until },
-      });
-    }
+  private async lock(trx: Tx, who: Actor, now: Date): Promise<void> {
+    const lockedUntil = new Date(now.getTime() + this.policy.lockoutMinutes * 60_000).toISOString();
+    await this.repository.updateUser(trx, who.id!, { failed_logins: 0, locked_until: lockedUntil });
+    await this.audit.record(trx, who, { action: 'auth.account.locked', targetType: 'user', targetId: who.id, details: { until: lockedUntil } });
+  }
+
+  private lockedError(user: UserRow): DomainError {
+    return new DomainError('account_locked', {
+      fr: `Compte verrouillé après trop d’échecs ; réessayez dans ${this.policy.lockoutMinutes} minutes.`,
+      en: `Account locked after too many failures; try again in ${this.policy.lockoutMinutes} minutes.`,
+      details: { login: user.login },
+    });
   }
 
   async login(login: string, password: string, meta: { ip: string | null; userAgent: string | null }): Promise<NewSession> {
@@ -94,15 +112,12 @@ export class SessionsService {
       await this.audit.recordAlone(actor, { action: 'auth.login.failed', details: { reason: 'unknown_login' } });
       throw new DomainError('invalid_credentials');
     }
-    try {
-      this.assertUsable(user);
-    } catch (error) {
-      await this.audit.recordAlone({ ...actor, id: user.id }, { action: 'auth.login.refused', targetType: 'user', targetId: user.id, details: { reason: (error as DomainError).code } });
-      throw error;
-    }
-    if (!(await verifyPassword(user.password_hash, password))) {
-      await this.recordFailure(user, actor, 'password');
-      throw new DomainError('invalid_credentials');
+    const outcome = await this.attempt(user, actor, 'password', () => verifyPassword(user.password_hash, password));
+    // The password is right: only now may the account's state be told (no login enumeration).
+    const refusal = user.disabled === 1 ? new DomainError('account_disabled') : outcome === 'locked_meanwhile' ? this.lockedError(user) : null;
+    if (refusal) {
+      await this.audit.recordAlone({ ...actor, id: user.id }, { action: 'auth.login.refused', targetType: 'user', targetId: user.id, details: { reason: refusal.code } });
+      throw refusal;
     }
     const stage: SessionInfo['stage'] = user.totp_enabled === 1 ? 'password' : (await this.totpRequired(user)) ? 'enrol' : 'full';
     return this.openSession(user, stage, meta);
@@ -124,7 +139,10 @@ export class SessionsService {
         ip: meta.ip,
         user_agent: meta.userAgent?.slice(0, 300) ?? null,
       });
+      // Fully signed in: the failures are forgotten. A second factor still due: only this
+      // attempt's reservation is given back, so that failed codes keep counting.
       if (stage === 'full') await this.repository.updateUser(trx, user.id, { failed_logins: 0, last_login_at: now.toISOString() });
+      else await this.repository.releaseAttempt(trx, user.id);
       await this.audit.record(trx, { type: 'user', id: user.id, login: user.login, ip: meta.ip }, {
         action: stage === 'full' ? 'auth.login' : 'auth.login.password_ok', targetType: 'user', targetId: user.id, details: { stage },
       });
@@ -163,28 +181,31 @@ export class SessionsService {
     return { user, row };
   }
 
-  /** Second step of sign-in: a TOTP code or an unused recovery code. */
+  private recoveryCodeHash(code: string): string {
+    return this.secrets.keyedHash('recovery-code', normaliseRecoveryCode(code));
+  }
+
+  /** Second step of sign-in: a TOTP code (each time step once) or an unused recovery code. */
   async verifySecondFactor(session: SessionInfo, code: string, actor: Actor): Promise<void> {
     const { user } = await this.userOfSession(session);
     if (session.stage !== 'password') throw new DomainError('validation_failed', { fr: 'Aucun second facteur n’est attendu pour cette session.', en: 'No second factor is expected for this session.' });
-    this.assertUsable(user);
+    if (user.disabled === 1) throw new DomainError('account_disabled');
     const now = this.clock.now();
-    let usedRecoveryCode = false;
-    let ok = false;
-    if (user.totp_secret_sealed && totpMatches(this.secrets.decrypt(user.totp_secret_sealed), code.trim(), now)) ok = true;
-    if (!ok && looksLikeRecoveryCode(code)) {
-      ok = await inTransaction(this.db, (trx) => this.repository.consumeRecoveryCode(trx, user.id, hashRecoveryCode(code), now.toISOString()));
-      usedRecoveryCode = ok;
-    }
-    if (!ok) {
-      await this.recordFailure(user, actor, 'totp');
-      throw new DomainError('totp_invalid');
-    }
+    let secondFactor: 'totp' | 'recovery_code' = 'totp';
+    const check = async () => {
+      const step = user.totp_secret_sealed ? totpStep(this.secrets.decrypt(user.totp_secret_sealed), code.trim(), now) : null;
+      if (step !== null) return inTransaction(this.db, (trx) => this.repository.acceptTotpStep(trx, user.id, step));
+      if (!looksLikeRecoveryCode(code)) return false;
+      secondFactor = 'recovery_code';
+      const hash = isLegacyRecoveryCode(code) ? legacyRecoveryCodeHash(code) : this.recoveryCodeHash(code);
+      return inTransaction(this.db, (trx) => this.repository.consumeRecoveryCode(trx, user.id, hash, now.toISOString()));
+    };
+    if ((await this.attempt(user, actor, 'totp', check)) === 'locked_meanwhile') throw this.lockedError(user);
     await inTransaction(this.db, async (trx) => {
       await this.repository.updateSession(trx, session.idHash, { stage: 'full', last_seen_at: now.toISOString() });
       await this.repository.updateUser(trx, user.id, { failed_logins: 0, last_login_at: now.toISOString() });
       await this.audit.record(trx, { ...actor, id: user.id, login: user.login }, {
-        action: 'auth.login', targetType: 'user', targetId: user.id, details: { secondFactor: usedRecoveryCode ? 'recovery_code' : 'totp' },
+        action: 'auth.login', targetType: 'user', targetId: user.id, details: { secondFactor },
       });
     });
   }
@@ -216,11 +237,13 @@ export class SessionsService {
     if (!user.totp_secret_sealed || user.totp_enabled === 1) {
       throw new DomainError('validation_failed', { fr: 'Aucun enrôlement en cours.', en: 'No enrolment in progress.' });
     }
-    if (!totpMatches(this.secrets.decrypt(user.totp_secret_sealed), code.trim(), this.clock.now())) throw new DomainError('totp_invalid');
+    const step = totpStep(this.secrets.decrypt(user.totp_secret_sealed), code.trim(), this.clock.now());
+    if (step === null) throw new DomainError('totp_invalid');
     const recoveryCodes = newRecoveryCodes();
     await inTransaction(this.db, async (trx) => {
-      await this.repository.updateUser(trx, user.id, { totp_enabled: 1, updated_at: this.clock.now().toISOString() });
-      await this.repository.replaceRecoveryCodes(trx, user.id, recoveryCodes.map((recoveryCode) => ({ id: randomUUID(), code_hash: hashRecoveryCode(recoveryCode) })));
+      // The confirming code is spent: it cannot sign in a second time.
+      await this.repository.updateUser(trx, user.id, { totp_enabled: 1, totp_last_step: step, updated_at: this.clock.now().toISOString() });
+      await this.repository.replaceRecoveryCodes(trx, user.id, recoveryCodes.map((recoveryCode) => ({ id: randomUUID(), code_hash: this.recoveryCodeHash(recoveryCode) })));
       if (session.stage === 'enrol') await this.repository.updateSession(trx, session.idHash, { stage: 'full' });
       await this.audit.record(trx, actor, { action: 'auth.totp.enrolled', targetType: 'user', targetId: user.id });
     });
@@ -229,10 +252,8 @@ export class SessionsService {
 
   async changeOwnPassword(session: SessionInfo, currentPassword: string, newPassword: string, actor: Actor): Promise<void> {
     const { user } = await this.userOfSession(session);
-    if (!(await verifyPassword(user.password_hash, currentPassword))) {
-      await this.recordFailure(user, actor, 'password');
-      throw new DomainError('invalid_credentials');
-    }
+    if ((await this.attempt(user, actor, 'password', () => verifyPassword(user.password_hash, currentPassword))) === 'locked_meanwhile') throw this.lockedError(user);
+    await inTransaction(this.db, (trx) => this.repository.releaseAttempt(trx, user.id));
     assertStrongPassword(newPassword, user.login);
     const passwordHash = await hashPassword(newPassword);
     await inTransaction(this.db, async (trx) => {

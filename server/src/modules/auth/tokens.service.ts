@@ -5,7 +5,7 @@ import type { Clock } from '../../platform/clock.ts';
 import { inTransaction, type Db } from '../../platform/db/database.ts';
 import type { ApiTokenRow } from '../../platform/db/schema.ts';
 import { DomainError, notFound } from '../../platform/errors.ts';
-import { imageActions, roleGrants, type Action, type Principal, type Role } from '../access/policy.ts';
+import { imageActions, roleActions, roleGrants, type Action, type Principal, type Role } from '../access/policy.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import { AuthRepository } from './auth.repository.ts';
 import { tokenCreateSchema, type TokenCreate, type TokenView } from './auth.schemas.ts';
@@ -55,6 +55,18 @@ export class TokensService {
     if (principal && !principal.allCommunes && (data.allCommunes || data.communes.some((code) => !principal.communes.includes(code)))) {
       throw new DomainError('commune_out_of_scope');
     }
+    // A token never holds more than its creator: every action it could perform, its creator may.
+    if (principal) {
+      const wanted = granted ?? roleActions(data.role).filter((action) => !imageActions.has(action));
+      const beyond = wanted.filter((action) => !roleGrants(principal.role, action) || (principal.actionSubset !== null && !principal.actionSubset.includes(action)));
+      if (beyond.length > 0) {
+        throw new DomainError('forbidden', {
+          fr: `Un jeton ne peut pas avoir plus de droits que son créateur : ${beyond.join(', ')}.`,
+          en: `A token cannot hold more rights than its creator: ${beyond.join(', ')}.`,
+          details: { actions: beyond },
+        });
+      }
+    }
     if (!data.allCommunes && data.communes.length === 0) {
       throw new DomainError('validation_failed', { fr: 'Un jeton doit avoir au moins une commune, ou toutes.', en: 'A token needs at least one commune, or all of them.' });
     }
@@ -68,6 +80,7 @@ export class TokensService {
       communes: JSON.stringify([...new Set(data.communes)].sort()),
       actions: granted ? JSON.stringify(granted) : null,
       created_by: acting.actor.login ?? 'unknown',
+      creator: principal ? `${principal.kind}:${principal.id}` : 'cli',
       created_at: this.clock.now().toISOString(),
       expires_at: data.expiresAt,
       revoked_at: null,
@@ -103,11 +116,26 @@ export class TokensService {
     });
   }
 
+  /** A token lives only while its creator does: an enabled user, or a live token (up to 10 links up). */
+  private async creatorAlive(creator: string | null, now: string, depth = 0): Promise<boolean> {
+    if (creator === null || creator === 'cli') return true;
+    if (depth >= 10) return false;
+    const [kind, id] = creator.split(':', 2) as [string, string];
+    if (kind === 'user') {
+      const user = await this.repository.findUserById(id);
+      return user !== undefined && user.disabled === 0;
+    }
+    const parent = await this.repository.findToken(id);
+    if (!parent || parent.revoked_at || (parent.expires_at && parent.expires_at <= now)) return false;
+    return this.creatorAlive(parent.creator, now, depth + 1);
+  }
+
   async resolve(token: string): Promise<Principal> {
     if (!token.startsWith(tokenPrefix)) throw new DomainError('token_invalid');
     const row = await this.repository.findTokenByHash(hashToken(token));
     const now = this.clock.now();
     if (!row || row.revoked_at || (row.expires_at && row.expires_at <= now.toISOString())) throw new DomainError('token_invalid');
+    if (!(await this.creatorAlive(row.creator, now.toISOString()))) throw new DomainError('token_invalid');
     if (!row.last_used_at || now.getTime() - Date.parse(row.last_used_at) > 60_000) {
       await this.repository.updateToken(this.db, row.id, { last_used_at: now.toISOString() });
     }

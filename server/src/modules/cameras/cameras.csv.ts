@@ -5,6 +5,7 @@
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import type { z } from 'zod';
+import { spreadsheetSafeRecord, withoutSpreadsheetGuard } from '../../platform/csv.ts';
 import { redactText } from '../../platform/redact.ts';
 import { inseeCode } from '../auth/auth.schemas.ts';
 import { maxRetentionDays, type Purpose } from '../authorisations/legal-lists.ts';
@@ -175,7 +176,7 @@ function parseLine(line: number, header: readonly string[], record: readonly str
   let valid = true;
   header.forEach((column, index) => {
     if (!(column in cellParsers)) return; // export-only column, ignored
-    const raw = (record[index] ?? '').trim();
+    const raw = withoutSpreadsheetGuard((record[index] ?? '').trim());
     if (raw === '') {
       if (requiredValues.has(column as ImportColumn)) {
         errors.push(lineError(line, 'missing_value', { column }));
@@ -308,5 +309,5 @@ function exportRecord(camera: CameraView): Record<(typeof exportColumns)[number]
 
 /** UTF-8 with a BOM so that Excel shows accents; `;` for French spreadsheets on request. */
 export function camerasToCsv(cameras: readonly CameraView[], delimiter: ',' | ';' = ','): string {
-  return stringify(cameras.map(exportRecord), { header: true, columns: [...exportColumns], delimiter, bom: true, record_delimiter: 'unix' });
+  return stringify(cameras.map((camera) => spreadsheetSafeRecord(exportRecord(camera))), { header: true, columns: [...exportColumns], delimiter, bom: true, record_delimiter: 'unix' });
 }

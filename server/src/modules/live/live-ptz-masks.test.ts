@@ -18,7 +18,7 @@ const wide: MaskPolygon = [[0, 0], [0.5, 0], [0.5, 0.5], [0, 0.5]];
 const balcony: MaskPolygon = [[0.5, 0], [1, 0], [1, 0.5], [0.5, 0.5]];
 const operator: Principal = {
   kind: 'user', id: 'u-op', login: 'operator-1', role: 'operator', allCommunes: false, communes: [HOME], actionSubset: null,
-  approvalReference: 'AGR-1', approvalExpiresOn: '2030-01-01', trainingDate: '2026-01-15',
+  approvalReference: 'AGR-1', approvalExpiresOn: '2030-01-01', trainingDate: '2026-01-15', imageAccessConfirmed: true,
 };
 const dome = { id: 'dome', communeInsee: HOME, name: 'Dôme', kind: 'ptz', state: 'recording', subStreamUrl: 'rtsp://127.0.0.1/sub', mainStreamUrl: 'rtsp://127.0.0.1/main' } as CameraView;
 

@@ -23,7 +23,7 @@ const HOME = '38999';
 function principal(role: Role, overrides: Partial<Principal> = {}): Principal {
   return {
     kind: 'user', id: `u-${role}`, login: `${role}-1`, role, allCommunes: false, communes: [HOME], actionSubset: null,
-    approvalReference: role === 'police' ? null : 'AGR-1', approvalExpiresOn: role === 'police' ? null : '2030-01-01', trainingDate: '2026-01-15', ...overrides,
+    approvalReference: role === 'police' ? null : 'AGR-1', approvalExpiresOn: role === 'police' ? null : '2030-01-01', trainingDate: '2026-01-15', imageAccessConfirmed: true, ...overrides,
   };
 }
 const acting = (who: Principal): Acting => ({ actor: { type: 'user', id: who.id, login: who.login }, principal: who });

@@ -16,7 +16,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 function principal(overrides: Partial<Principal> = {}): Principal {
   return {
     kind: 'user', id: 'u-op', login: 'operateur', role: 'operator', allCommunes: false, communes: ['21038'], actionSubset: null,
-    approvalReference: 'AP-2025-17', approvalExpiresOn: '2029-12-31', trainingDate: '2026-03-01', ...overrides,
+    approvalReference: 'AP-2025-17', approvalExpiresOn: '2029-12-31', trainingDate: '2026-03-01', imageAccessConfirmed: true, ...overrides,
   };
 }
 const as = (who: Principal) => ({ actor: { type: 'user' as const, id: who.id, login: who.login }, principal: who });

@@ -54,7 +54,7 @@ async function waitFor(what: string, condition: () => boolean, timeoutMs: number
 function principal(overrides: Partial<Principal> = {}): Principal {
   return {
     kind: 'user', id: 'u-admin', login: 'integrateur', role: 'administrator', allCommunes: false, communes: [COMMUNE], actionSubset: null,
-    approvalReference: 'AP-2025-3', approvalExpiresOn: '2029-12-31', trainingDate: '2026-03-01', ...overrides,
+    approvalReference: 'AP-2025-3', approvalExpiresOn: '2029-12-31', trainingDate: '2026-03-01', imageAccessConfirmed: true, ...overrides,
   };
 }
 const as = (who: Principal) => ({ actor: { type: 'user' as const, id: who.id, login: who.login }, principal: who });

@@ -170,7 +170,7 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.ok(recovered.bytes > 0 && recovered.bytes <= leftoverBytes, `cut to ${recovered.bytes} of ${leftoverBytes} bytes`);
       assert.ok(recovered.frameCount > 0);
       assert.equal(await sha256File(join(volume.root, recovered.path)), recovered.sha256);
-      assert.equal((await stat(join(volume.root, recovered.path))).mode & 0o777, 0o444);
+      assert.equal((await stat(join(volume.root, recovered.path))).mode & 0o777, 0o440);
       assert.deepEqual((await readdir(incoming)).filter((name) => name.endsWith('.mp4')).length, 0, 'nothing left behind in incoming');
 
       // At most the fragment in progress (one GOP) is lost. On the real wall clock: the recovered

@@ -103,7 +103,7 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
         assert.ok(segment.durationMs >= 3000 && segment.durationMs <= 8000, `duration ${segment.durationMs}`);
         assert.match(segment.path, /^21038\/cam-001\/\d{4}-\d{2}-\d{2}\/\d{8}T\d{6}\.\d{3}Z\.mp4$/);
         const file = join(volume.root, segment.path);
-        assert.equal((await stat(file)).mode & 0o777, 0o444, 'closed segments are read-only');
+        assert.equal((await stat(file)).mode & 0o777, 0o440, 'closed segments are read-only');
         assert.equal(await sha256File(file), segment.sha256);
       }
       assert.ok(first.startMs >= startedAt - 2000 && first.startMs <= Date.now(), 'wall-clock start');

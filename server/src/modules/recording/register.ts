@@ -3,6 +3,7 @@
 // later, by recording and export events) in the transaction of the event itself; this service
 // reads them, scoped by commune, and exports them as CSV for the prefecture or the CNIL.
 import { stringify } from 'csv-stringify/sync';
+import { spreadsheetSafeRecord } from '../../platform/csv.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { parisDate } from '../../platform/clock.ts';
 import type { Tx } from '../../platform/db/database.ts';
@@ -81,6 +82,6 @@ export class StatutoryRegister {
    */
   async exportCsv(filter: RegisterFilter, principal: Principal | null): Promise<string> {
     const entries = await this.list(filter, principal);
-    return '\uFEFF' + stringify(entries.map(registerCsvRow), { header: true, columns: [...registerCsvColumns], delimiter: ';' });
+    return '\uFEFF' + stringify(entries.map((entry) => spreadsheetSafeRecord(registerCsvRow(entry))), { header: true, columns: [...registerCsvColumns], delimiter: ';' });
   }
 }

@@ -64,7 +64,7 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.equal(report.failures, 0);
       for (const segment of [...old, ...older]) assert.equal(await exists(fileOf(segment)), false, segment.path);
       assert.equal(await exists(dirname(fileOf(old[0]!))), false, 'the emptied date folder is removed');
-      for (const segment of recent) assert.equal((await stat(fileOf(segment))).mode & 0o777, 0o444);
+      for (const segment of recent) assert.equal((await stat(fileOf(segment))).mode & 0o777, 0o440);
       assert.deepEqual((await remaining('cam-a')).map((row) => row.id), recent.map((segment) => segment.id));
 
       const entries = await fixture.register.list({ cameraId: 'cam-a' }, null);

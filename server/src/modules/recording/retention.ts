@@ -41,7 +41,7 @@ const isMissing = (error: unknown) => (error as { code?: string } | null)?.code 
 export const nodePurgeFileSystem: PurgeFileSystem = {
   async remove(absolutePath) {
     try {
-      await chmod(absolutePath, 0o644); // segment files are 0444 once indexed
+      await chmod(absolutePath, 0o640); // segment files are 0440 once indexed
       await unlink(absolutePath);
     } catch (error) {
       if (!isMissing(error)) throw error;

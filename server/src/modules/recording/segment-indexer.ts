@@ -126,7 +126,8 @@ export class SegmentIndexer {
       segment.file = target;
     }
     // Closed footage is never written again (LEGAL 15): read-only for everyone.
-    await chmod(target, 0o444);
+    // Read-only, and for Vigie's account (and its group) only (issue 11): footage is not for other local accounts.
+    await chmod(target, 0o440);
     return path;
   }
 }

@@ -12,6 +12,7 @@ import { parisDate, type Clock } from '../../platform/clock.ts';
 import { inTransaction, type Db } from '../../platform/db/database.ts';
 import { DomainError, notFound } from '../../platform/errors.ts';
 import { assertAllowed, type Principal } from '../access/policy.ts';
+import { unrestrictedRoots, volumeRootProblem, type VolumeRootPolicy } from './storage.roots.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import { systemActor, type Actor } from '../audit/audit.types.ts';
 import type { RecordingInventory } from './recording.inventory.ts';
@@ -80,7 +81,16 @@ export class StorageService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly inventory: RecordingInventory,
+    private readonly rootPolicy: VolumeRootPolicy = unrestrictedRoots,
   ) {}
+
+  /** Volumes are the whole centre's: a commune-scoped administrator cannot add, move or disable them. */
+  private assertCentreWide(acting: Acting): void {
+    if (acting.principal) assertAllowed(acting.principal, 'storage.write', null, this.today());
+    if (acting.principal && !acting.principal.allCommunes) {
+      throw new DomainError('commune_out_of_scope', { fr: 'Les volumes de stockage sont réservés à un administrateur de tout le centre.', en: 'Storage volumes are for a centre-wide administrator only.' });
+    }
+  }
 
   private today(): string {
     return parisDate(this.clock.now());
@@ -138,9 +148,11 @@ export class StorageService {
   }
 
   async create(input: VolumeCreate, acting: Acting): Promise<VolumeView> {
-    if (acting.principal) assertAllowed(acting.principal, 'storage.write', null, this.today());
+    this.assertCentreWide(acting);
     const data = volumeCreateSchema.parse(input);
     if (!isAbsolute(data.root)) throw invalid('Le dossier d’un volume doit être un chemin absolu.', 'A volume root must be an absolute path.', { root: data.root });
+    const rootProblem = volumeRootProblem(data.root, this.rootPolicy);
+    if (rootProblem) throw invalid(`Dossier refusé : ${rootProblem.fr}`, `Folder refused: ${rootProblem.en}`, { root: data.root });
     const root = resolve(data.root);
     const existing = await this.repository.volumes();
     if (existing.some((volume) => volume.name === data.name)) throw invalid(`Le volume ${data.name} existe déjà.`, `Volume ${data.name} already exists.`);
@@ -162,7 +174,7 @@ export class StorageService {
   }
 
   async update(name: string, input: VolumeUpdate, acting: Acting): Promise<VolumeView> {
-    if (acting.principal) assertAllowed(acting.principal, 'storage.write', null, this.today());
+    this.assertCentreWide(acting);
     const data = volumeUpdateSchema.parse(input);
     const current = (await this.repository.volumes()).find((volume) => volume.name === name);
     if (!current) throw volumeNotFound();

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { actorOf } from '../../platform/http/context.ts';
+import { actorOf, requirePrincipal } from '../../platform/http/context.ts';
 import type { Services } from '../../services.ts';
 
 const tags = ['settings'];
@@ -18,7 +18,7 @@ export function registerSettingsRoutes(app: FastifyInstance, services: Services)
     config: { access: 'settings.write' },
     schema: { tags, params: z.object({ key: z.string() }), body: z.object({ value: z.unknown() }).strict(), response: { 204: z.null() } },
   }, async (request, reply) => {
-    await services.settings.set(request.params.key, request.body.value, actorOf(request));
+    await services.settings.set(request.params.key, request.body.value, actorOf(request), requirePrincipal(request));
     return reply.status(204).send(null);
   });
 }

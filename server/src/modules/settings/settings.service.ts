@@ -5,6 +5,7 @@ import type { Clock } from '../../platform/clock.ts';
 import { inTransaction, type Db, type DbOrTx } from '../../platform/db/database.ts';
 import { DomainError } from '../../platform/errors.ts';
 import type { AuditService } from '../audit/audit.service.ts';
+import type { Principal } from '../access/policy.ts';
 import type { Actor } from '../audit/audit.types.ts';
 
 export const settingDefinitions = {
@@ -33,7 +34,11 @@ export class SettingsService {
     return Object.fromEntries(entries) as Record<SettingKey, unknown>;
   }
 
-  async set(key: string, value: unknown, actor: Actor): Promise<void> {
+  /** `principal`: who asks through the API (null: the command line); settings are the whole centre's. */
+  async set(key: string, value: unknown, actor: Actor, principal: Principal | null = null): Promise<void> {
+    if (principal && !principal.allCommunes) {
+      throw new DomainError('commune_out_of_scope', { fr: 'Les paramètres du centre sont réservés à un administrateur de tout le centre.', en: 'Centre settings are for a centre-wide administrator only.' });
+    }
     if (!isSettingKey(key)) throw new DomainError('not_found', { fr: `Paramètre inconnu : ${key}.`, en: `Unknown setting: ${key}.` });
     const parsed = settingDefinitions[key].schema.safeParse(value);
     if (!parsed.success) {

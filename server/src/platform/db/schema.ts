@@ -33,6 +33,12 @@ export interface UsersTable {
   totp_secret_sealed: string | null;
   totp_enabled: number;
   failed_logins: number;
+  /** The time step (30 s) of the last TOTP code accepted: a code is accepted once. */
+  totp_last_step: number | null;
+  /** Four-eyes image access: who asked for it, who confirmed it (null: not confirmed). */
+  image_access_requested_by: string | null;
+  image_access_confirmed_by: string | null;
+  image_access_confirmed_at: string | null;
   locked_until: string | null;
   disabled: number;
   last_login_at: string | null;
@@ -74,6 +80,8 @@ export interface ApiTokensTable {
   communes: string;
   actions: string | null;
   created_by: string;
+  /** `user:<id>`, `token:<id>` or `cli`: the token dies with its creator. */
+  creator: string | null;
   created_at: string;
   expires_at: string | null;
   revoked_at: string | null;

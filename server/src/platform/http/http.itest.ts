@@ -1,5 +1,6 @@
 // The HTTP contract every client relies on: errors as {code, message, message_fr, message_en},
 // French by default and English on request, 5xx details hidden, health, OpenAPI, metrics.
+import { startMetricsListener } from './metrics.ts';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createTestContext, type TestContext } from '../../testing/context.ts';
@@ -47,7 +48,15 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
         assert.ok(openapi.paths[path], `OpenAPI lacks ${path}`);
       }
       assert.equal((await context.app.inject({ method: 'GET', url: '/api/docs/' })).statusCode, 200);
-      assert.match((await context.app.inject({ method: 'GET', url: '/metrics' })).body, /vigie_http_request_duration_seconds_bucket/);
+      // Metrics are not on the API's listener (issue 11): their own, on loopback.
+      assert.doesNotMatch((await context.app.inject({ method: 'GET', url: '/metrics' })).body, /vigie_http_request/);
+      const listener = await startMetricsListener(context.app.metrics, { host: '127.0.0.1', port: 0 });
+      try {
+        assert.match(await (await fetch(listener.url)).text(), /vigie_http_request_duration_seconds_bucket/);
+        assert.equal((await fetch(listener.url.replace('/metrics', '/api/health'))).status, 404);
+      } finally {
+        await listener.close();
+      }
     });
 
     it('hides the details of internal errors, and health reports an unreachable database', async () => {

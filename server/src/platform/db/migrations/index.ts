@@ -8,6 +8,7 @@ import * as privacyMasks from './2026-12-01T1000_privacy_masks.ts';
 import * as storageQuality from './2026-12-01T1100_storage_quality.ts';
 import * as ptz from './2026-12-01T1210_ptz.ts';
 import * as consoleTables from './2026-12-01T1220_console.ts';
+import * as authHardening from './2026-12-02T1700_auth_hardening.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-23T1800_foundation': foundation,
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-01T1100_storage_quality': storageQuality,
   '2026-12-01T1210_ptz': ptz,
   '2026-12-01T1220_console': consoleTables,
+  '2026-12-02T1700_auth_hardening': authHardening,
 };
