@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { addYears, parisDate } from './clock.ts';
+import { spreadsheetSafe, withoutSpreadsheetGuard } from './csv.ts';
 import { redactText, redactUrl, stripCredentialsFromUrl } from './redact.ts';
 import { createSecretBox } from './secrets.ts';
 
@@ -15,6 +16,20 @@ describe('platform helpers', () => {
     assert.equal(redactUrl(long), `${'a'.repeat(200_000)}://***:***@host`);
     assert.equal(redactUrl('x'.repeat(100_000)), 'x'.repeat(100_000));
     assert.deepEqual(stripCredentialsFromUrl('rtsp://op%40x:p%3Ass@127.0.0.1:8554/cam/1/main'), { url: 'rtsp://127.0.0.1:8554/cam/1/main', username: 'op@x', password: 'p:ss' });
+  });
+
+  it('writes spreadsheet formulas as text in CSV cells, and the importer takes the guard off', () => {
+    assert.deepEqual(['=1+1', '+33 6', '-x', '@SUM(A1)', '\tx', '\rx', '-1.5', '+3', 'Gare', 12, null].map(spreadsheetSafe), ["'=1+1", "'+33 6", "'-x", "'@SUM(A1)", "'\tx", "'\rx", '-1.5', '+3', 'Gare', 12, null]);
+    assert.equal(withoutSpreadsheetGuard("'=1+1"), '=1+1');
+    assert.equal(withoutSpreadsheetGuard("l'=église"), "l'=église");
+    assert.equal(withoutSpreadsheetGuard("'quoted"), "'quoted");
+  });
+
+  it('derives distinct keyed hashes per purpose, stable for one key', () => {
+    const box = createSecretBox(Buffer.alloc(32, 7));
+    assert.equal(box.keyedHash('recovery-code', 'abcd'), createSecretBox(Buffer.alloc(32, 7)).keyedHash('recovery-code', 'abcd'));
+    assert.notEqual(box.keyedHash('recovery-code', 'abcd'), box.keyedHash('other', 'abcd'));
+    assert.notEqual(box.keyedHash('recovery-code', 'abcd'), createSecretBox(Buffer.alloc(32, 8)).keyedHash('recovery-code', 'abcd'));
   });
 
   it('seals and opens secrets, and refuses a tampered value', () => {

@@ -97,6 +97,8 @@ export interface User {
   lockedUntil: string | null;
   lastLoginAt: string | null;
   createdAt: string;
+  /** Four eyes: image access given by one administrator waits for another's, or a supervisor's, confirmation. */
+  imageAccess: { confirmed: boolean; requestedBy: string | null; confirmedBy: string | null; confirmedAt: string | null };
 }
 
 export interface AuditRecord {

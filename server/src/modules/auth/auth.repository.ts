@@ -33,6 +33,17 @@ export class AuthRepository {
     return row ? Number(row.failed_logins) : null;
   }
 
+  /** Locks an account that is not locked at `now`; false when another attempt locked it first. */
+  async lockIfUnlocked(trx: Tx, id: string, until: string, now: string): Promise<boolean> {
+    const result = await trx
+      .updateTable('users')
+      .set({ failed_logins: 0, locked_until: until })
+      .where('id', '=', id)
+      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
   /** Gives back one reserved attempt (the password was right, a second factor is still due). */
   async releaseAttempt(trx: Tx, id: string): Promise<void> {
     await trx.updateTable('users').set((eb) => ({ failed_logins: eb('failed_logins', '-', 1) })).where('id', '=', id).where('failed_logins', '>', 0).execute();

@@ -68,9 +68,8 @@ export class SessionsService {
       const now = this.clock.now();
       const count = await this.repository.reserveAttempt(trx, user.id, now.toISOString(), this.policy.maxFailures);
       if (count !== null) return count;
-      const current = await this.repository.findUserById(user.id, trx);
-      const lockedUntil = current?.locked_until && current.locked_until > now.toISOString() ? current.locked_until : null;
-      if (!lockedUntil) await this.lock(trx, who, now);
+      // At the threshold and not locked yet: this attempt locks it (once, whatever runs in parallel).
+      await this.lock(trx, who, now);
       await this.audit.record(trx, who, { action: 'auth.login.refused', targetType: 'user', targetId: user.id, details: { reason: 'account_locked', stage: reason } });
       return null;
     });
@@ -90,9 +89,10 @@ export class SessionsService {
     return fresh?.locked_until && fresh.locked_until > this.clock.now().toISOString() ? 'locked_meanwhile' : 'ok';
   }
 
+  /** Locks the account unless it is locked already; only the attempt that locks it writes the audit row. */
   private async lock(trx: Tx, who: Actor, now: Date): Promise<void> {
     const lockedUntil = new Date(now.getTime() + this.policy.lockoutMinutes * 60_000).toISOString();
-    await this.repository.updateUser(trx, who.id!, { failed_logins: 0, locked_until: lockedUntil });
+    if (!(await this.repository.lockIfUnlocked(trx, who.id!, lockedUntil, now.toISOString()))) return;
     await this.audit.record(trx, who, { action: 'auth.account.locked', targetType: 'user', targetId: who.id, details: { until: lockedUntil } });
   }
 

@@ -32,6 +32,7 @@ function draftOf(user: User): Draft {
 export function UsersPage({ me }: { me: Me }) {
   const { t, language } = useI18n();
   const canWrite = me.actions.includes('user.write');
+  const canConfirm = me.actions.includes('user.confirm');
   const users = useLoad(() => api<User[]>('GET', '/api/users'), []);
   const [editing, setEditing] = useState<{ user: User | null } | null>(null);
   const [actionError, setActionError] = useState<unknown>(null);
@@ -99,7 +100,11 @@ export function UsersPage({ me }: { me: Me }) {
                         <div className="badges">
                           {user.disabled ? <span className="badge danger">{t('users.disabled')}</span> : <span className="badge ok">{t('users.active')}</span>}
                           {user.totpEnabled ? <span className="badge ok">{t('users.totpOn')}</span> : <span className="badge neutral">{t('users.totpOff')}</span>}
+                          {!user.imageAccess.confirmed && <span className="badge warning" title={t('users.imageAccessPendingHelp')}>{t('users.imageAccessPending')}</span>}
                         </div>
+                        {!user.imageAccess.confirmed && canConfirm && user.id !== me.id && user.imageAccess.requestedBy !== me.id && (
+                          <button type="button" className="button-small" data-testid="confirm-image-access" onClick={() => void act(() => api('POST', `/api/users/${user.id}/confirm-image-access`), t('users.imageAccessConfirmed', { login: user.login }))}>{t('users.confirmImageAccess')}</button>
+                        )}
                         {locked && <div className="warning-text small">{t('users.lockedUntil', { until: formatParisMinute(user.lockedUntil, language) })}</div>}
                       </td>
                       <td className="small">{user.lastLoginAt ? formatParisMinute(user.lastLoginAt, language) : '—'}</td>
