@@ -38,7 +38,7 @@ Usage: ./vigie <command> [options]
   audit verify              verify the audit hash chain; exits 1 at the first bad row
   recordings verify [--camera <id>] [--from <ISO time>] [--to <ISO time>]
                             re-hash recorded segments and check their chains; exits 1 on any problem
-  recordings purge          one retention pass now (serve runs it hourly); exits 1 on a failure
+  recordings purge          one retention pass now (serve runs one every 30 s); exits 1 on a failure
   --help                    this text
 
 Roles: ${roles.join(', ')}
@@ -221,7 +221,7 @@ async function volumesOf(runtime: Awaited<ReturnType<typeof openRuntime>>, confi
   return volumes.length > 0 ? volumes : [{ name: 'local', root: config.recordingsDir }];
 }
 
-/** One retention pass now (the recorder role runs it hourly); exit 1 if any camera failed. */
+/** One retention pass now (the recorder role runs one every 30 s); exit 1 if any camera failed. */
 async function purgeCommand(config: Config): Promise<number> {
   const runtime = await openRuntime(config);
   try {

@@ -18,6 +18,11 @@ describe('configuration', () => {
     assert.throws(() => loadConfig({ VIGIE_AUDIT_RETENTION_DAYS: '30' }), /VIGIE_AUDIT_RETENTION_DAYS/);
   });
 
+  it('purges every 30 s by default and never less often than every minute (LEGAL 6: at most a minute late)', () => {
+    assert.equal(loadConfig({}).purgeIntervalMs, 30_000);
+    assert.throws(() => loadConfig({ VIGIE_PURGE_INTERVAL_SECONDS: '61' }), /VIGIE_PURGE_INTERVAL_SECONDS/);
+  });
+
   it('recognises PostgreSQL and SQLite URLs', () => {
     assert.deepEqual(parseDatabaseUrl('postgres://u@h/db', '/d'), { dialect: 'postgres', url: 'postgres://u@h/db' });
     assert.deepEqual(parseDatabaseUrl('sqlite:/tmp/x.sqlite', '/d'), { dialect: 'sqlite', path: '/tmp/x.sqlite' });

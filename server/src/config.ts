@@ -43,7 +43,8 @@ const environmentSchema = z.object({
   }),
   VIGIE_SEGMENT_SECONDS: z.coerce.number().int().min(10).max(600).default(60),
   VIGIE_RECONCILE_SECONDS: z.coerce.number().int().min(5).max(3600).default(30),
-  VIGIE_PURGE_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60),
+  // No frame may outlive its retention by more than a minute (LEGAL 6): a pass every 30 s, cheap when nothing is due.
+  VIGIE_PURGE_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(60).default(30),
   VIGIE_SPACE_CHECK_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
   // The console's map (issue 5): no tiles by default, the map then shows cameras on a blank ground.
   VIGIE_MAP_TILE_URL: z.string().trim().optional().transform((value, context) => parseTileUrl(value || undefined, context)),
@@ -169,7 +170,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     roles: Object.freeze([...env.VIGIE_ROLES]),
     segmentSeconds: env.VIGIE_SEGMENT_SECONDS,
     reconcileIntervalMs: env.VIGIE_RECONCILE_SECONDS * 1000,
-    purgeIntervalMs: env.VIGIE_PURGE_INTERVAL_MINUTES * 60_000,
+    purgeIntervalMs: env.VIGIE_PURGE_INTERVAL_SECONDS * 1000,
     spaceCheckIntervalMs: env.VIGIE_SPACE_CHECK_SECONDS * 1000,
     map: Object.freeze({
       tileUrl: env.VIGIE_MAP_TILE_URL?.url ?? null, tileOrigin: env.VIGIE_MAP_TILE_URL?.origin ?? null,

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { scrubSecrets } from './audit.service.ts';
 import { ChainVerifier, GENESIS_HASH, canonicalJson, chainHash, storableText, type ChainedRow } from './audit.chain.ts';
 
 function buildChain(count: number): ChainedRow[] {
@@ -61,6 +62,16 @@ describe('audit chain verifier', () => {
     assert.equal(storableText('a\u0000b'), 'a\ufffdb');
     assert.equal(storableText('Saint-Étienne 🎥'), 'Saint-Étienne 🎥');
     assert.equal(canonicalJson({ login: '\udc00' }), '{"login":"\ufffd"}');
+  });
+
+  it('the scrubber drops secret keys by name and keeps preset tokens and chain hashes', () => {
+    assert.deepEqual(scrubSecrets({
+      password: 'x', new_password: 'y', credentials: { username: 'u' }, presetToken: 'p-1', prevHash: 'ab', lastChainHash: 'cd', hash: 'ef',
+      nested: [{ totpSecret: 's', tokenHash: 't', name: 'n' }], streamLogin: 'set',
+    }), {
+      password: '[redacted]', new_password: '[redacted]', credentials: '[redacted]', presetToken: 'p-1', prevHash: 'ab', lastChainHash: 'cd', hash: 'ef',
+      nested: [{ totpSecret: '[redacted]', tokenHash: '[redacted]', name: 'n' }], streamLogin: 'set',
+    });
   });
 
   it('names a deleted row', () => {

@@ -9,16 +9,27 @@ import { ChainVerifier, canonicalJson, storableNullable, storableText } from './
 import { AuditRepository } from './audit.repository.ts';
 import type { Actor, AuditEntry, AuditRecord, AuditSearch, ImageAccessKind, VerifyReport } from './audit.types.ts';
 
-const secretKeys = /pass(word)?|secret|token|credential|totp|hash/i;
+/**
+ * The keys whose values are secrets, by exact name (case and `_` ignored). An explicit list
+ * (issue 11): a pattern such as /token|hash/ also dropped a mask's `presetToken` and a purge's
+ * chain hashes, which the log must keep.
+ */
+export const secretDetailKeys: ReadonlySet<string> = new Set([
+  'password', 'newpassword', 'currentpassword', 'passwordhash', 'passwd', 'pwd', 'secret', 'secretkey', 'totpsecret', 'totpsecretsealed',
+  'credentials', 'credentialssealed', 'token', 'apitoken', 'tokenhash', 'sessiontoken', 'csrftoken', 'idhash', 'recoverycode', 'recoverycodes',
+  'codehash', 'apikey', 'privatekey',
+]);
 
-/** Removes secret-looking keys from details, at any depth: secrets never enter the log. */
+const isSecretKey = (key: string) => secretDetailKeys.has(key.toLowerCase().replaceAll('_', '').replaceAll('-', ''));
+
+/** Removes secret keys from details, at any depth: secrets never enter the log. */
 export function scrubSecrets(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(scrubSecrets);
   if (value && typeof value === 'object') {
     return Object.fromEntries(
       Object.entries(value as Record<string, unknown>)
         .filter(([, inner]) => inner !== undefined)
-        .map(([key, inner]) => [key, secretKeys.test(key) ? '[redacted]' : scrubSecrets(inner)]),
+        .map(([key, inner]) => [key, isSecretKey(key) ? '[redacted]' : scrubSecrets(inner)]),
     );
   }
   return value;

@@ -77,13 +77,13 @@ export class RetentionRepository {
     return rows.map((row) => ({ cameraId: row.camera_id }));
   }
 
-  /** The camera's oldest segments ending at or before `cutoffMs`, in chain order, at most `limit`. */
+  /** The camera's oldest segments starting at or before `cutoffMs` (first frame at retention), in chain order, at most `limit`. */
   async candidates(cameraId: string, cutoffMs: number, limit: number, db: DbOrTx = this.db): Promise<PurgeCandidate[]> {
     const rows = await db
       .selectFrom('recording_segments')
       .select(candidateColumns)
       .where('camera_id', '=', cameraId)
-      .where('end_ms', '<=', cutoffMs)
+      .where('start_ms', '<=', cutoffMs)
       .orderBy('id')
       .limit(limit)
       .execute();

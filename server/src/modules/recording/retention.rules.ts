@@ -69,7 +69,8 @@ export interface PurgePlan<S extends ChainedSpan> {
 export function planPurge<S extends ChainedSpan>(candidates: readonly S[], cutoffMs: number, holds: readonly HoldWindow[]): PurgePlan<S> {
   const plan: PurgePlan<S> = { purgeable: [], held: [], lapsedHoldSegments: 0 };
   for (const segment of candidates) {
-    if (segment.endMs > cutoffMs) continue;
+    // A segment goes once its first frame reaches retention (LEGAL 6: late is unlawful, early is not).
+    if (segment.startMs > cutoffMs) continue;
     if (holds.some((hold) => holdKeepsPastRetention(hold, segment))) {
       plan.held.push(segment);
       continue;

@@ -35,23 +35,24 @@ describe('effective retention', () => {
 
 describe('purge plan', () => {
   const segments = chain(10); // minutes 0..10
-  const cutoff = 8 * MINUTE; // segments 1..8 (ending at minute 8 at the latest) have reached retention
+  const cutoff = 8 * MINUTE; // segments 1..9 (first frame at minute 8 at the latest) have reached retention
 
-  it('destroys only segments ended at or before the cutoff', () => {
+  it('destroys a segment once its first frame reaches retention, not its last', () => {
     const plan = planPurge(segments, cutoff, []);
-    assert.deepEqual(plan.purgeable.map((segment) => segment.id), [1, 2, 3, 4, 5, 6, 7, 8]);
+    assert.deepEqual(plan.purgeable.map((segment) => segment.id), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    assert.deepEqual(planPurge(segments, cutoff - 1, []).purgeable.map((segment) => segment.id), [1, 2, 3, 4, 5, 6, 7, 8], 'the next one waits for its first frame');
     assert.deepEqual([plan.held.length, plan.lapsedHoldSegments], [0, 0]);
   });
 
   it('keeps segments overlapping a hold with a procedure reference, even partly', () => {
     const plan = planPurge(segments, cutoff, [{ id: 'h', fromMs: 2.5 * MINUTE, toMs: 4 * MINUTE, procedureReference: 'PV 2026/123' }]);
     assert.deepEqual(plan.held.map((segment) => segment.id), [3, 4]);
-    assert.deepEqual(plan.purgeable.map((segment) => segment.id), [1, 2, 5, 6, 7, 8]);
+    assert.deepEqual(plan.purgeable.map((segment) => segment.id), [1, 2, 5, 6, 7, 8, 9]);
   });
 
   it('lets a hold without procedure reference lapse at retention, and counts what it covered', () => {
     const plan = planPurge(segments, cutoff, [{ id: 'h', fromMs: 0, toMs: 3 * MINUTE, procedureReference: null }]);
-    assert.equal(plan.purgeable.length, 8);
+    assert.equal(plan.purgeable.length, 9);
     assert.equal(plan.lapsedHoldSegments, 3);
     const touching = planPurge(segments, cutoff, [{ id: 'h', fromMs: 3 * MINUTE, toMs: 3 * MINUTE + 1, procedureReference: 'X' }]);
     assert.deepEqual(touching.held.map((segment) => segment.id), [4], 'a hold ending at a boundary keeps only the segment it overlaps');
