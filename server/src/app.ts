@@ -112,7 +112,7 @@ export async function buildApp(deps: AppDependencies): Promise<VigieApp> {
   registerAuthorisationRoutes(app, services);
   registerSiteRoutes(app, services);
   registerRecordingRoutes(app, services);
-  registerHoldRoutes(app, services);
+  registerHoldRoutes(app, services, clock);
   registerMaskRoutes(app, services);
   registerPtzRoutes(app, services);
   registerPlaybackRoutes(app, services);

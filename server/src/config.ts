@@ -1,6 +1,6 @@
 // Configuration: the environment is parsed once, validated with zod, frozen. A bad value stops
 // start-up with a message naming the variable. Documented in docs/configuration.md.
-import { delimiter, resolve } from 'node:path';
+import { delimiter, dirname, resolve } from 'node:path';
 import { z } from 'zod';
 
 const booleanText = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((value) => ['true', '1', 'yes'].includes(value));
@@ -16,6 +16,13 @@ const environmentSchema = z.object({
   VIGIE_HOST: z.string().min(1).default('127.0.0.1'),
   VIGIE_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   VIGIE_SECRET_KEY_FILE: z.string().min(1).optional(),
+  // Keys of the hash chains and of their signed checkpoints (issue 11); default: beside the secret key.
+  VIGIE_CHAIN_KEY_FILE: z.string().min(1).optional(),
+  VIGIE_SIGNING_KEY_FILE: z.string().min(1).optional(),
+  // Signed checkpoints of the chain heads: a folder outside the database's, at least daily, optionally pushed.
+  VIGIE_CHECKPOINT_DIR: z.string().min(1).optional(),
+  VIGIE_CHECKPOINT_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60),
+  VIGIE_CHECKPOINT_WEBHOOK_URL: z.string().trim().optional().transform((value, context) => parseWebhookUrl(value || undefined, context)),
   VIGIE_RECORDINGS_DIR: z.string().min(1).optional(),
   VIGIE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   VIGIE_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
@@ -23,6 +30,11 @@ const environmentSchema = z.object({
   VIGIE_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
   VIGIE_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
   // Sign-in and second-factor attempts per client address and minute, whatever the login (issue 11).
+  // Legal holds (issue 11): the window an operator may hold per camera, how long an unconfirmed
+  // hold lasts, and after how long without review a confirmed one is reported.
+  VIGIE_HOLD_WINDOW_HOURS: z.coerce.number().int().min(1).max(744).default(24),
+  VIGIE_HOLD_PROVISIONAL_HOURS: z.coerce.number().int().min(1).max(720).default(72),
+  VIGIE_HOLD_REVIEW_DAYS: z.coerce.number().int().min(7).max(365).default(90),
   VIGIE_SIGNIN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
   // Parent folders under which storage volumes may be rooted (path-separated list; default: the data folder).
   VIGIE_STORAGE_ROOTS: z.string().optional(),
@@ -78,6 +90,35 @@ function parseTileUrl(value: string | undefined, context: z.RefinementCtx): { ur
   return { url: value, origin };
 }
 
+/** Where checkpoints are pushed: https (http only on loopback), no credentials in the URL (it is logged). */
+function parseWebhookUrl(value: string | undefined, context: z.RefinementCtx): string | null {
+  if (value === undefined) return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    context.addIssue({ code: 'custom', message: 'not a URL' });
+    return z.NEVER;
+  }
+  const loopback = /^(127\.|localhost$|\[::1\]$)/.test(parsed.hostname);
+  const problem = parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && loopback) ? 'https:// required (http:// only on loopback)'
+    : parsed.username || parsed.password ? 'no credentials in the webhook URL' : null;
+  if (problem) {
+    context.addIssue({ code: 'custom', message: problem });
+    return z.NEVER;
+  }
+  return parsed.toString();
+}
+
+/** The checkpoints must not lie in the database's folder: whoever copies or restores that folder would take them with it. */
+function checkpointDirectory(configured: string | undefined, dataDir: string, database: DatabaseConfig): string {
+  const directory = resolve(configured ?? resolve(dataDir, 'checkpoints'));
+  if (database.dialect === 'sqlite' && database.path !== ':memory:' && directory === dirname(database.path)) {
+    throw new ConfigError(`Invalid configuration / configuration invalide:\n  VIGIE_CHECKPOINT_DIR: must not be the database's folder (${directory})`);
+  }
+  return directory;
+}
+
 function parseMapCenter(value: string | undefined, context: z.RefinementCtx): { latitude: number; longitude: number } | null {
   if (value === undefined) return null;
   const match = /^(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)$/.exec(value);
@@ -101,6 +142,12 @@ export interface Config {
   readonly host: string;
   readonly port: number;
   readonly secretKeyFile: string;
+  /** HMAC key of the audit and segment chains (and where keyed hashing starts), outside the database. */
+  readonly chainKeyFile: string;
+  /** Ed25519 key signing the checkpoints. */
+  readonly signingKeyFile: string;
+  /** Signed checkpoints of the chain heads: folder (never the database's), interval, optional webhook. */
+  readonly checkpoints: { readonly directory: string; readonly intervalMs: number; readonly webhookUrl: string | null };
   /** Root of the local storage volume of recordings. */
   readonly recordingsDir: string;
   readonly logLevel: z.infer<typeof environmentSchema>['VIGIE_LOG_LEVEL'];
@@ -109,6 +156,7 @@ export interface Config {
   readonly loginMaxFailures: number;
   readonly lockoutMinutes: number;
   readonly signInAttemptsPerMinute: number;
+  readonly holds: { readonly windowHours: number; readonly provisionalHours: number; readonly reviewDays: number };
   /** Folders under which a storage volume may be rooted (resolved, absolute). */
   readonly storageRoots: readonly string[];
   /** The metrics listener, or null when metrics are not served. */
@@ -149,12 +197,21 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   const env = parsed.data;
   const dataDir = resolve(env.VIGIE_DATA_DIR);
   const loopback = /^(127\.|::1$|localhost$)/.test(env.VIGIE_HOST);
+  const database = parseDatabaseUrl(env.DATABASE_URL, dataDir);
+  const secretKeyFile = resolve(env.VIGIE_SECRET_KEY_FILE ?? resolve(dataDir, 'secret.key'));
   return Object.freeze({
     dataDir,
-    database: parseDatabaseUrl(env.DATABASE_URL, dataDir),
+    database,
     host: env.VIGIE_HOST,
     port: env.VIGIE_PORT,
-    secretKeyFile: resolve(env.VIGIE_SECRET_KEY_FILE ?? resolve(dataDir, 'secret.key')),
+    secretKeyFile,
+    chainKeyFile: resolve(env.VIGIE_CHAIN_KEY_FILE ?? resolve(dirname(secretKeyFile), 'chain.key')),
+    signingKeyFile: resolve(env.VIGIE_SIGNING_KEY_FILE ?? resolve(dirname(secretKeyFile), 'signing.key')),
+    checkpoints: Object.freeze({
+      directory: checkpointDirectory(env.VIGIE_CHECKPOINT_DIR, dataDir, database),
+      intervalMs: env.VIGIE_CHECKPOINT_INTERVAL_MINUTES * 60_000,
+      webhookUrl: env.VIGIE_CHECKPOINT_WEBHOOK_URL,
+    }),
     recordingsDir: resolve(env.VIGIE_RECORDINGS_DIR ?? resolve(dataDir, 'recordings')),
     logLevel: env.VIGIE_LOG_LEVEL,
     sessionIdleMinutes: env.VIGIE_SESSION_IDLE_MINUTES,
@@ -162,6 +219,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     loginMaxFailures: env.VIGIE_LOGIN_MAX_FAILURES,
     lockoutMinutes: env.VIGIE_LOCKOUT_MINUTES,
     signInAttemptsPerMinute: env.VIGIE_SIGNIN_ATTEMPTS_PER_MINUTE,
+    holds: Object.freeze({ windowHours: env.VIGIE_HOLD_WINDOW_HOURS, provisionalHours: env.VIGIE_HOLD_PROVISIONAL_HOURS, reviewDays: env.VIGIE_HOLD_REVIEW_DAYS }),
     storageRoots: Object.freeze((env.VIGIE_STORAGE_ROOTS ? env.VIGIE_STORAGE_ROOTS.split(delimiter).filter(Boolean) : [dataDir]).map((root) => resolve(root))),
     metrics: env.VIGIE_METRICS_PORT === undefined ? null : Object.freeze({ host: env.VIGIE_METRICS_HOST, port: env.VIGIE_METRICS_PORT }),
     auditRetentionDays: env.VIGIE_AUDIT_RETENTION_DAYS,

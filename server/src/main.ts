@@ -86,6 +86,8 @@ export async function startServer(config: Config, options: { onListening?: (url:
       every(3_600_000, 'privacy mask check', () => services.maskCheck.run());
       // Playback sessions with no fetch for 5 minutes end by themselves, their stop audited.
       every(60_000, 'idle playback sessions', () => services.playback.closeIdle());
+      // Legal holds confirmed and unchanged for 90 days are reported for review (issue 11).
+      every(86_400_000, 'legal hold review', () => reportHoldsDueForReview(services));
       await services.recordedDays.run().catch((error: unknown) => log.warn({ error: String(error) }, 'register of recordings made failed'));
     }
     if (config.roles.includes('api')) {
@@ -142,3 +144,17 @@ export function stopOnSignals(stop: () => Promise<void>): void {
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
 }
+
+/** One warning technical event per confirmed hold not reviewed within VIGIE_HOLD_REVIEW_DAYS. */
+export async function reportHoldsDueForReview(services: Pick<Awaited<ReturnType<typeof openRuntime>>['services'], 'holds' | 'technicalEvents'>): Promise<number> {
+  const due = await services.holds.holdsDueForReview();
+  for (const hold of due) {
+    await services.technicalEvents.raise({
+      severity: 'warning', code: 'legal_hold_review_due', cameraId: null, communeInsee: hold.communeInsee,
+      message: `legal hold ${hold.id} (${hold.procedureReference ?? 'no reference'}) not reviewed since ${hold.reviewedAt ?? hold.confirmedAt}`,
+      details: { holdId: hold.id, procedureReference: hold.procedureReference, reviewedAt: hold.reviewedAt },
+    });
+  }
+  return due.length;
+}
+

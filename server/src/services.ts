@@ -106,7 +106,7 @@ export function createServices(deps: ServiceDependencies) {
     storage,
     retentionPurge,
     recording: new RecordingService(recordingRepository, retentionRepository, storageRepository, cameras, audit, clock),
-    holds: new LegalHoldsService(db, retentionRepository, audit, clock, recordingInventory),
+    holds: new LegalHoldsService(db, retentionRepository, audit, clock, recordingInventory, config.holds),
     register: new StatutoryRegister(retentionRepository, clock),
     recordedDays: new RecordedDaysJob(db, retentionRepository, audit, clock),
     settings,

@@ -25,7 +25,7 @@ export const actions = [
   'token.manage',
   'audit.read', 'audit.export', 'audit.verify',
   'settings.read', 'settings.write',
-  'recording.read', 'storage.read', 'storage.write', 'mask.read', 'mask.write', 'hold.read', 'register.read',
+  'recording.read', 'storage.read', 'storage.write', 'mask.read', 'mask.write', 'hold.read', 'hold.confirm', 'register.read',
   'image.live', 'image.playback', 'image.export', 'ptz.control', 'ptz.takeover',
   // Console (issue 5): saved live layouts, video walls (configure, push), patrol tours.
   'layout.write', 'wall.write', 'wall.push', 'ptz.tour.write',
@@ -49,7 +49,8 @@ const grants: Record<Role, readonly Action[]> = {
   supervisor: [
     // A supervisor confirms the image access an administrator gave (four eyes), without managing accounts.
     'commune.read', 'site.read', 'camera.read', 'camera.export', 'authorisation.read', 'user.read', 'user.confirm', 'audit.read', 'audit.export', 'audit.verify',
-    'settings.read', 'recording.read', 'storage.read', 'mask.read', 'hold.read', 'register.read',
+    // The chief confirms and reviews legal holds (an operator's hold is provisional, issue 11).
+    'settings.read', 'recording.read', 'storage.read', 'mask.read', 'hold.read', 'hold.confirm', 'register.read',
     'image.live', 'image.playback', 'image.export', 'ptz.control', 'layout.write', 'wall.write', 'wall.push', 'ptz.tour.write',
   ],
   operator: ['commune.read', 'site.read', 'camera.read', 'recording.read', 'hold.read', 'image.live', 'image.playback', 'image.export', 'ptz.control', 'layout.write', 'wall.push', 'ptz.tour.write'],

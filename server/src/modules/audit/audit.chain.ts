@@ -1,6 +1,9 @@
-// The audit hash chain, pure: each row's hash is SHA-256 over the previous row's hash and a
-// canonical encoding of the row (fixed field order, object keys sorted, no whitespace).
+// The audit hash chain, pure: each row's hash is HMAC-SHA-256, under the chain key kept outside
+// the database (issue 11), over the previous row's hash and a canonical encoding of the row
+// (fixed field order, object keys sorted, no whitespace). Rows written before the key existed
+// (at or below its legacy boundary) were plain SHA-256 and still verify as such.
 import { createHash } from 'node:crypto';
+import type { ChainMac } from '../../platform/chain-keys.ts';
 import type { AuditLogTable } from '../../platform/db/schema.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -56,15 +59,34 @@ export function canonicalEncoding(row: ChainedFields): string {
   ]);
 }
 
-export function chainHash(prevHash: string, row: ChainedFields): string {
-  return createHash('sha256').update(prevHash).update('\n').update(canonicalEncoding(row)).digest('hex');
+/**
+ * The row's hash: keyed when a key is given (every row Vigie writes), plain SHA-256 without
+ * (rows written before issue 11, and tests of the chain's structure alone).
+ */
+export function chainHash(prevHash: string, row: ChainedFields, key?: ChainMac): string {
+  const message = `${prevHash}\n${canonicalEncoding(row)}`;
+  return key ? key.mac(message) : createHash('sha256').update(message).digest('hex');
+}
+
+/**
+ * Whether a row's hash matches its content: keyed, or plain SHA-256 only at or below the key's
+ * legacy boundary (rows written before the key existed). The boundary is in the key file, not
+ * in the database, so a rewritten row cannot be passed off as an old one.
+ */
+export function rowHashSound(row: ChainedRow, key?: ChainMac): boolean {
+  if (!key) return chainHash(row.prev_hash, row) === row.hash;
+  return chainHash(row.prev_hash, row, key) === row.hash || (row.seq <= key.legacyThrough && chainHash(row.prev_hash, row) === row.hash);
 }
 
 export type ChainProblem =
   | { kind: 'edited'; seq: number; message: string }
   | { kind: 'deleted'; seq: number; message: string }
   | { kind: 'reordered'; seq: number; message: string }
-  | { kind: 'tail_removed'; seq: number; message: string };
+  | { kind: 'tail_removed'; seq: number; message: string }
+  /** Rows before the chain's start removed outside a retention purge (no audit.purged row names that start). */
+  | { kind: 'anchor_unattested'; seq: number; message: string }
+  /** A line of the checkpoint file that is not a genuine checkpoint, or one the chain no longer matches. */
+  | { kind: 'checkpoint_invalid' | 'checkpoint_mismatch'; seq: number; message: string };
 
 /** A verification lists at most this many problems, then counts the rest. */
 export const MAX_LISTED_PROBLEMS = 1000;
@@ -81,7 +103,8 @@ export class ChainVerifier {
   private count = 0;
   private checked = 0;
 
-  constructor(anchorSeq = 1, anchorPrevHash = GENESIS_HASH) {
+  /** Without `key`, every row is checked as plain SHA-256 (tests of the structure alone). */
+  constructor(anchorSeq = 1, anchorPrevHash = GENESIS_HASH, private readonly key?: ChainMac) {
     this.expectedSeq = anchorSeq;
     this.previousHash = anchorPrevHash;
   }
@@ -103,6 +126,11 @@ export class ChainVerifier {
     return this.count;
   }
 
+  /** Adds a problem found outside the row walk (anchor, checkpoints) to the same list. */
+  addProblem(problem: ChainProblem): void {
+    this.report(problem);
+  }
+
   private report(problem: ChainProblem): false {
     this.count++;
     if (this.listed.length < MAX_LISTED_PROBLEMS) this.listed.push(problem);
@@ -112,7 +140,7 @@ export class ChainVerifier {
   /** True when the row is sound and in place. */
   add(row: ChainedRow): boolean {
     this.checked++;
-    const selfConsistent = chainHash(row.prev_hash, row) === row.hash;
+    const selfConsistent = rowHashSound(row, this.key);
     const expected = this.expectedSeq;
     const linked = row.prev_hash === this.previousHash;
     this.previousHash = row.hash;

@@ -1,13 +1,15 @@
 // SQL of the audit chain. Appends lock the head row (PostgreSQL: SELECT ... FOR UPDATE;
 // SQLite: one writer at a time) so that two writers can never fork the chain; the primary key
 // on seq and the unique prev_hash are a second line of defence.
+import type { ChainMac } from '../../platform/chain-keys.ts';
 import type { Db, DbOrTx, Dialect, Tx } from '../../platform/db/database.ts';
 import type { AuditRow } from '../../platform/db/schema.ts';
 import { chainHash, type ChainedFields } from './audit.chain.ts';
 import type { AuditSearch } from './audit.types.ts';
 
 export class AuditRepository {
-  constructor(private readonly db: Db, private readonly dialect: Dialect) {}
+  /** `key`: the chain's HMAC key; absent only where plain SHA-256 rows are wanted (tests). */
+  constructor(private readonly db: Db, private readonly dialect: Dialect, private readonly key?: ChainMac) {}
 
   async append(trx: Tx, fields: Omit<ChainedFields, 'seq'>): Promise<{ seq: number; hash: string }> {
     return this.appendMany(trx, [fields]);
@@ -22,7 +24,7 @@ export class AuditRepository {
     let previous = head.hash;
     const rows = fieldsList.map((fields) => {
       const row: ChainedFields = { ...fields, seq: ++seq };
-      const hash = chainHash(previous, row);
+      const hash = chainHash(previous, row, this.key);
       const chained = { ...row, prev_hash: previous, hash };
       previous = hash;
       return chained;

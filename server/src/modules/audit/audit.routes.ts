@@ -49,10 +49,15 @@ export function registerAuditRoutes(app: FastifyInstance, services: Services): v
     config: { access: 'audit.verify' },
     schema: {
       tags, summary: 'Vérifier la chaîne de hachage / verify the hash chain',
-      response: { 200: z.object({ ok: z.boolean(), rowsChecked: z.number(), firstSeq: z.number(), lastSeq: z.number(), problem: chainProblemSchema.nullable(), problems: z.array(chainProblemSchema), problemCount: z.number() }) },
+      response: {
+        200: z.object({
+          ok: z.boolean(), rowsChecked: z.number(), firstSeq: z.number(), lastSeq: z.number(), problem: chainProblemSchema.nullable(), problems: z.array(chainProblemSchema), problemCount: z.number(),
+          checkpointsChecked: z.number(), newestCheckpointAt: z.string().nullable(), warnings: z.array(z.string()),
+        }),
+      },
     },
   }, (request) => services.audit.verify().then(async (report) => {
-    await services.audit.recordAlone(actorOf(request), { action: 'audit.verified', details: { ok: report.ok, rowsChecked: report.rowsChecked } });
+    await services.audit.recordAlone(actorOf(request), { action: 'audit.verified', details: { ok: report.ok, rowsChecked: report.rowsChecked, checkpointsChecked: report.checkpointsChecked } });
     return report;
   }));
 }

@@ -5,8 +5,10 @@ import { spreadsheetSafeRecord } from '../../platform/csv.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { inTransaction, type Db, type Dialect, type Tx } from '../../platform/db/database.ts';
 import type { AuditRow } from '../../platform/db/schema.ts';
+import type { ChainMac } from '../../platform/chain-keys.ts';
 import { ChainVerifier, canonicalJson, storableNullable, storableText } from './audit.chain.ts';
 import { AuditRepository } from './audit.repository.ts';
+import { checkAuditCheckpoints, type CheckpointStore } from './checkpoints.ts';
 import type { Actor, AuditEntry, AuditRecord, AuditSearch, ImageAccessKind, VerifyReport } from './audit.types.ts';
 
 /**
@@ -67,11 +69,46 @@ function toRecord(row: AuditRow): AuditRecord {
   };
 }
 
+/**
+ * A chain that starts after row 1 must start where the newest retention purge said it would:
+ * otherwise its first rows were removed by hand and the anchor moved over them.
+ */
+function unattestedAnchor(head: { anchorSeq: number; anchorPrevHash: string }, lastPurge: AuditRow | null): string | null {
+  if (head.anchorSeq <= 1) return null;
+  const details = lastPurge ? (JSON.parse(lastPurge.details) as { anchorSeq?: unknown; anchorPrevHash?: unknown }) : null;
+  // Purge rows written before issue 11 had their anchor hash scrubbed as '[redacted]'.
+  const hashAttested = details?.anchorPrevHash === head.anchorPrevHash || details?.anchorPrevHash === '[redacted]';
+  if (details && details.anchorSeq === head.anchorSeq && hashAttested) return null;
+  return `the log starts at row ${head.anchorSeq}, but no retention purge (audit.purged) recorded that start: rows before it were removed outside a purge`;
+}
+
+/** What is not a tampering but weakens the check: no checkpoint yet, or none for a long time. */
+function checkpointWarnings(reading: { file: string; checkpoints: readonly { at: string }[] }, store: CheckpointStore, now: Date): string[] {
+  const newest = reading.checkpoints.at(-1);
+  if (!newest) return [`no signed checkpoint in ${reading.file} yet: the worker role writes one at its start, then every interval`];
+  const intervalMs = store.intervalMs;
+  if (intervalMs !== undefined && now.getTime() - Date.parse(newest.at) > 2 * intervalMs + 60_000) {
+    return [`the newest signed checkpoint is from ${newest.at}: is the worker role running?`];
+  }
+  return [];
+}
+
 export class AuditService {
   private readonly repository: AuditRepository;
 
-  constructor(private readonly db: Db, dialect: Dialect, private readonly clock: Clock) {
-    this.repository = new AuditRepository(db, dialect);
+  /**
+   * `chain.key`: the HMAC key of the chain (issue 11), always given in a running Vigie; without
+   * it rows are plain SHA-256 (tests of the log alone). `chain.checkpoints`: the signed
+   * checkpoints that `verify` checks the chain against.
+   */
+  constructor(private readonly db: Db, dialect: Dialect, private readonly clock: Clock, private readonly chain: { key?: ChainMac; checkpoints?: CheckpointStore } = {}) {
+    this.repository = new AuditRepository(db, dialect, chain.key);
+  }
+
+  /** The chain's head and start, for the signed checkpoints. */
+  async chainHead(): Promise<{ seq: number; hash: string; anchorSeq: number }> {
+    const head = await this.repository.head();
+    return { seq: head.seq, hash: head.hash, anchorSeq: head.anchorSeq };
   }
 
   private fields(actor: Actor, entry: AuditEntry, at: string) {
@@ -124,13 +161,34 @@ export class AuditService {
     return trx ? this.record(trx, actor, entry) : this.recordAlone(actor, entry);
   }
 
+  /**
+   * Walks the whole chain (every problem reported), then checks that its start is one a
+   * retention purge recorded, and that it still holds what every signed checkpoint recorded.
+   */
   async verify(): Promise<VerifyReport> {
     const head = await this.repository.head();
-    const verifier = new ChainVerifier(head.anchorSeq, head.anchorPrevHash);
-    for await (const row of this.repository.iterate()) verifier.add(row);
-    const problem = verifier.finish({ seq: head.seq, hash: head.hash });
+    const reading = this.chain.checkpoints ? await this.chain.checkpoints.read() : null;
+    const named = new Set(reading?.checkpoints.map((checkpoint) => checkpoint.audit.seq));
+    const hashesAt = new Map<number, string>();
+    let lastPurge: AuditRow | null = null;
+    const verifier = new ChainVerifier(head.anchorSeq, head.anchorPrevHash, this.chain.key);
+    for await (const row of this.repository.iterate()) {
+      verifier.add(row);
+      if (named.has(row.seq)) hashesAt.set(row.seq, row.hash);
+      if (row.action === 'audit.purged') lastPurge = row;
+    }
+    verifier.finish({ seq: head.seq, hash: head.hash });
+    const anchorProblem = unattestedAnchor(head, lastPurge);
+    if (anchorProblem) verifier.addProblem({ kind: 'anchor_unattested', seq: head.anchorSeq, message: anchorProblem });
+    const warnings: string[] = [];
+    if (reading && this.chain.key) {
+      for (const problem of checkAuditCheckpoints(reading, { ...head, keyId: this.chain.key.keyId }, hashesAt)) verifier.addProblem(problem);
+      warnings.push(...checkpointWarnings(reading, this.chain.checkpoints!, this.clock.now()));
+    }
+    const problem = verifier.firstProblem;
     return {
       ok: problem === null, rowsChecked: verifier.rowsChecked, firstSeq: head.anchorSeq, lastSeq: head.seq, problem, problems: [...verifier.problems], problemCount: verifier.problemCount,
+      checkpointsChecked: reading?.checkpoints.length ?? 0, newestCheckpointAt: reading?.checkpoints.at(-1)?.at ?? null, warnings,
     };
   }
 

@@ -67,4 +67,9 @@ export interface VerifyReport {
   /** Every problem, in row order (the first 1,000). */
   problems: { kind: string; seq: number; message: string }[];
   problemCount: number;
+  /** Genuine signed checkpoints compared with the chain, and the newest one's time. */
+  checkpointsChecked: number;
+  newestCheckpointAt: string | null;
+  /** What weakens the check without being a tampering (no checkpoint yet, none for long). */
+  warnings: string[];
 }

@@ -33,6 +33,9 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       await fixture.addCamera('cam-1', '21038');
       await fixture.addCamera('cam-2', '21038');
       await fixture.addCamera('cam-9', '21231');
+      await fixture.addCamera('cam-empty', '21038');
+      // Footage from four days ago: a hold covers footage that exists.
+      for (const [camera, commune] of [['cam-1', '21038'], ['cam-2', '21038'], ['cam-9', '21231']] as const) await fixture.addSegments(camera, commune, nowMs - 4 * DAY, 1);
     });
     after(async () => fixture?.close());
 
@@ -86,6 +89,47 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       await assert.rejects(fixture.holds.release(foreign.id, 'hors périmètre', as(operator)), { code: 'not_found' });
       await assert.rejects(fixture.holds.list({}, principal({ role: 'technician' })), { code: 'forbidden' });
       assert.equal((await fixture.holds.list({}, principal({ role: 'auditor', allCommunes: true, communes: [] }))).some((hold) => hold.id === foreign.id), true);
+    });
+
+    it('bounds holds: existing footage only, 24 h per camera for an operator, provisional until a chief confirms, reviewed (issue 11)', async () => {
+      const operator = as(principal());
+      const chief = as(principal({ id: 'u-chief', login: 'chef', role: 'supervisor' }));
+      const forever = { cameraIds: ['cam-1', 'cam-2'], from: '2000-01-01T00:00:00Z', to: '2100-01-01T00:00:00Z', reason: 'garder tout', procedureReference: 'x' };
+      await assert.rejects(fixture.holds.create(forever, operator), { code: 'legal_hold_future' });
+      await assert.rejects(fixture.holds.create({ ...forever, to: iso(nowMs - DAY) }, operator), { code: 'legal_hold_window_too_wide' }, 'from 2000: starts at the oldest footage, still 3 days wide');
+      await assert.rejects(fixture.holds.create({ ...forever, to: iso(nowMs - 5 * DAY) }, operator), { code: 'legal_hold_before_footage' });
+      const clamped = await fixture.holds.create({ cameraIds: ['cam-1'], from: iso(nowMs - 4.5 * DAY), to: iso(nowMs - 3.9 * DAY), reason: 'avant les images' }, operator);
+      assert.equal(clamped.fromMs, nowMs - 4 * DAY, 'a hold starts at the oldest footage kept at the earliest');
+      await assert.rejects(fixture.holds.create({ cameraIds: ['cam-empty'], from: iso(nowMs - 2 * DAY), to: iso(nowMs - DAY), reason: 'rien' }, operator), { code: 'legal_hold_no_footage' });
+      const wide = { cameraIds: ['cam-1'], from: iso(nowMs - 3.5 * DAY), to: iso(nowMs - 2 * DAY), reason: '36 heures' };
+      await assert.rejects(fixture.holds.create(wide, operator), { code: 'legal_hold_window_too_wide' });
+      const chiefs = await fixture.holds.create({ ...wide, procedureReference: 'PV 2026/900' }, chief);
+      assert.ok(chiefs.confirmedAt, 'a chief\'s hold with a procedure reference is confirmed at once');
+
+      const provisional = await fixture.holds.create({ cameraIds: ['cam-2'], ...window, reason: 'Réquisition attendue', procedureReference: 'PV 2026/901' }, operator);
+      assert.equal(provisional.confirmedAt, null);
+      assert.equal(provisional.lapsesAt, iso(nowMs + 72 * 3_600_000));
+      const mine = new Set<string>([provisional.id]);
+      const windows = async () => (await fixture.retentionRepository.activeHoldsOf('cam-2', fixture.clock.now().toISOString())).filter((hold) => mine.has(hold.id));
+      assert.deepEqual((await windows()).map((hold) => [hold.id, hold.procedureReference]), [[provisional.id, null]], 'an operator\'s hold never keeps footage past retention');
+      await assert.rejects(fixture.holds.confirm(provisional.id, 'PV 2026/901', operator), { code: 'forbidden' });
+
+      const other = await fixture.holds.create({ cameraIds: ['cam-2'], ...window, reason: 'Seconde réquisition' }, operator);
+      mine.add(other.id);
+      const confirmed = await fixture.holds.confirm(other.id, 'PV 2026/902', chief);
+      assert.deepEqual([confirmed.procedureReference, confirmed.lapsesAt, confirmed.confirmedBy], ['PV 2026/902', null, 'chef']);
+
+      fixture.clock.advance(73 * 3_600_000);
+      assert.deepEqual((await windows()).map((hold) => hold.id), [other.id], 'the unconfirmed hold lapsed');
+      await assert.rejects(fixture.holds.confirm(provisional.id, 'PV 2026/901', chief), { code: 'legal_hold_lapsed' });
+
+      fixture.clock.advance(88 * DAY);
+      const due = (await fixture.holds.holdsDueForReview()).map((hold) => hold.id);
+      assert.ok(due.includes(other.id) && due.includes(chiefs.id), 'confirmed holds unchanged for 90 days are due for review');
+      await fixture.holds.review(other.id, 'Procédure toujours en cours', chief);
+      assert.ok(!(await fixture.holds.holdsDueForReview()).some((hold) => hold.id === other.id));
+      for (const id of [chiefs.id, other.id]) await fixture.holds.release(id, 'Fin du test des bornes', cli);
+      fixture.clock.set(NOW);
     });
 
     it('lists the register by commune and period, scoped, and exports it as French CSV', async () => {

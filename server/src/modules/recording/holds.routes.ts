@@ -3,24 +3,29 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actingOf, requirePrincipal } from '../../platform/http/context.ts';
+import type { Clock } from '../../platform/clock.ts';
 import type { Services } from '../../services.ts';
-import { holdReasonSchema, legalHoldInputSchema, procedureReferenceSchema } from './holds.ts';
+import { holdReasonSchema, holdStatus, legalHoldInputSchema, procedureReferenceSchema } from './holds.ts';
 import { holdListQuerySchema, holdViewSchema, registerEntrySchema, registerQuerySchema } from './recording.schemas.ts';
 import type { LegalHold, RegisterEntry, RegisterKind } from './retention.repository.ts';
 
 const idParams = z.object({ id: z.string() });
 const iso = (ms: number) => new Date(ms).toISOString();
-const holdView = ({ fromMs, toMs, ...hold }: LegalHold) => ({ ...hold, from: iso(fromMs), to: iso(toMs) });
+const holdViewAt = (now: Date) => (hold: LegalHold) => {
+  const { fromMs, toMs, ...rest } = hold;
+  return { ...rest, from: iso(fromMs), to: iso(toMs), status: holdStatus(hold, now) };
+};
 const entryView = ({ fromMs, toMs, ...entry }: RegisterEntry) => ({ ...entry, from: iso(fromMs), to: iso(toMs) });
 
-export function registerHoldRoutes(app: FastifyInstance, services: Services): void {
+export function registerHoldRoutes(app: FastifyInstance, services: Services, clock: Clock): void {
   const routes = app.withTypeProvider<ZodTypeProvider>();
+  const holdView = (hold: LegalHold) => holdViewAt(clock.now())(hold);
   const tags = ['legal holds'];
 
   routes.get('/api/holds', {
     config: { access: 'hold.read' },
     schema: { tags, summary: 'Gels d’images / legal holds', querystring: holdListQuerySchema, response: { 200: z.array(holdViewSchema) } },
-  }, async (request) => (await services.holds.list(request.query, requirePrincipal(request))).map(holdView));
+  }, async (request) => (await services.holds.list(request.query, requirePrincipal(request))).map(holdViewAt(clock.now())));
 
   routes.get('/api/holds/:id', {
     config: { access: 'hold.read' },
@@ -36,6 +41,16 @@ export function registerHoldRoutes(app: FastifyInstance, services: Services): vo
     config: { access: 'image.export' },
     schema: { tags, summary: 'Numéro de procédure (le gel survit alors à la conservation) / procedure reference', params: idParams, body: z.object({ procedureReference: procedureReferenceSchema }).strict(), response: { 200: holdViewSchema } },
   }, async (request) => holdView(await services.holds.setProcedureReference(request.params.id, request.body.procedureReference, actingOf(request))));
+
+  routes.post('/api/holds/:id/confirm', {
+    config: { access: 'hold.confirm' },
+    schema: { tags, summary: 'Confirmer un gel avec son numéro de procédure (chef de CSU) / confirm a hold (supervisor)', params: idParams, body: z.object({ procedureReference: procedureReferenceSchema }).strict(), response: { 200: holdViewSchema } },
+  }, async (request) => holdView(await services.holds.confirm(request.params.id, request.body.procedureReference, actingOf(request))));
+
+  routes.post('/api/holds/:id/review', {
+    config: { access: 'hold.confirm' },
+    schema: { tags, summary: 'Revue périodique d’un gel confirmé / periodic review of a confirmed hold', params: idParams, body: z.object({ note: holdReasonSchema }).strict(), response: { 200: holdViewSchema } },
+  }, async (request) => holdView(await services.holds.review(request.params.id, request.body.note, actingOf(request))));
 
   routes.post('/api/holds/:id/release', {
     config: { access: 'image.export' },

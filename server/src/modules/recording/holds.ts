@@ -41,6 +41,26 @@ export interface LegalHoldFilter {
 const invalid = (fr: string, en: string, details?: unknown) => new DomainError('legal_hold_invalid', { fr, en, details });
 const holdNotFound = () => notFound({ fr: 'Gel d’images', en: 'Legal hold' });
 
+/** The bounds of holds (configurable, VIGIE_HOLD_*), and what a supervisor may hold at most. */
+export interface HoldBounds {
+  /** Per camera, for an operator. */
+  windowHours: number;
+  /** An unconfirmed hold stops holding after this long. */
+  provisionalHours: number;
+  /** A confirmed hold unchanged this long is reported for review. */
+  reviewDays: number;
+}
+export const defaultHoldBounds: HoldBounds = { windowHours: 24, provisionalHours: 72, reviewDays: 90 };
+/** Even a supervisor holds at most this much at once: footage older than 30 days no longer exists. */
+const SUPERVISOR_WINDOW_HOURS = 31 * 24;
+
+/** A hold's state: provisional (an operator's, until it lapses), confirmed, lapsed or released. */
+export function holdStatus(hold: LegalHold, now: Date): 'provisional' | 'confirmed' | 'lapsed' | 'released' {
+  if (hold.releasedAt) return 'released';
+  if (hold.confirmedAt) return 'confirmed';
+  return hold.lapsesAt && hold.lapsesAt > now.toISOString() ? 'provisional' : 'lapsed';
+}
+
 export class LegalHoldsService {
   constructor(
     private readonly db: Db,
@@ -48,7 +68,13 @@ export class LegalHoldsService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly inventory: RecordingInventory,
+    private readonly bounds: HoldBounds = defaultHoldBounds,
   ) {}
+
+  /** The chief (or the machine's command line) confirms holds and may hold wider windows. */
+  private confirms(acting: Acting, communeInsee: string): boolean {
+    return acting.principal === null || decide(acting.principal, 'hold.confirm', communeInsee, this.today()).allowed;
+  }
 
   private today(): string {
     return parisDate(this.clock.now());
@@ -56,9 +82,11 @@ export class LegalHoldsService {
 
   async create(input: LegalHoldInput, acting: Acting): Promise<LegalHold> {
     const data = legalHoldInputSchema.parse(input);
-    const fromMs = Date.parse(data.from);
+    const requestedFromMs = Date.parse(data.from);
     const toMs = Date.parse(data.to);
-    if (!(fromMs < toMs)) throw invalid('Le début du gel doit précéder sa fin.', 'The hold must start before it ends.');
+    if (!(requestedFromMs < toMs)) throw invalid('Le début du gel doit précéder sa fin.', 'The hold must start before it ends.');
+    const now = this.clock.now();
+    if (toMs > now.getTime()) throw new DomainError('legal_hold_future', { details: { to: data.to, now: now.toISOString() } });
     const cameraIds = [...new Set(data.cameraIds)].sort();
     return inTransaction(this.db, async (trx) => {
       const communes = await this.inventory.communesOfCameras(cameraIds, trx);
@@ -75,17 +103,80 @@ export class LegalHoldsService {
       }
       const communeInsee = communeSet[0]!;
       if (principal) assertAllowed(principal, 'image.export', communeInsee, this.today());
+      const oldest = await this.repository.oldestFootageOf(cameraIds, trx);
+      if (oldest === null) throw new DomainError('legal_hold_no_footage');
+      // A hold covers footage that exists: it starts at the oldest footage kept at the earliest.
+      const fromMs = Math.max(requestedFromMs, oldest);
+      if (fromMs >= toMs) {
+        throw new DomainError('legal_hold_before_footage', {
+          fr: `Le gel se termine avant les plus anciennes images conservées (${new Date(oldest).toISOString()}).`,
+          en: `The hold ends before the oldest footage kept (${new Date(oldest).toISOString()}).`, details: { oldest: new Date(oldest).toISOString() },
+        });
+      }
+      const chief = this.confirms(acting, communeInsee);
+      const maxHours = chief ? SUPERVISOR_WINDOW_HOURS : this.bounds.windowHours;
+      if (toMs - fromMs > maxHours * 3_600_000) {
+        throw new DomainError('legal_hold_window_too_wide', {
+          fr: `Fenêtre de ${((toMs - fromMs) / 3_600_000).toFixed(1)} h : ${maxHours} h au plus${chief ? '' : ' pour un opérateur ; un chef de CSU peut geler plus large'}.`,
+          en: `Window of ${((toMs - fromMs) / 3_600_000).toFixed(1)} h: ${maxHours} h at most${chief ? '' : ' for an operator; a CSU supervisor can hold wider'}.`,
+          details: { maxHours },
+        });
+      }
+      // A chief's hold with a procedure reference is confirmed at once; any other is provisional.
+      const confirmed = chief && data.procedureReference != null;
+      const at = now.toISOString();
       const hold: LegalHold = {
         id: randomUUID(), communeInsee, cameraIds, fromMs, toMs, reason: data.reason, procedureReference: data.procedureReference ?? null,
-        createdBy: acting.actor.login ?? acting.actor.type, createdAt: this.clock.now().toISOString(), releasedAt: null, releasedBy: null, releaseReason: null,
+        createdBy: acting.actor.login ?? acting.actor.type, createdAt: at, releasedAt: null, releasedBy: null, releaseReason: null,
+        confirmedAt: confirmed ? at : null, confirmedBy: confirmed ? (acting.actor.login ?? acting.actor.type) : null,
+        lapsesAt: confirmed ? null : new Date(now.getTime() + this.bounds.provisionalHours * 3_600_000).toISOString(), reviewedAt: confirmed ? at : null,
       };
       await this.repository.insertHold(trx, hold);
       await this.audit.record(trx, acting.actor, {
         action: 'recording.hold_created', communeInsee, targetType: 'legal_hold', targetId: hold.id, reason: hold.reason,
-        details: { cameraIds, from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), procedureReference: hold.procedureReference },
+        details: { cameraIds, from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), procedureReference: hold.procedureReference, status: holdStatus(hold, now), lapsesAt: hold.lapsesAt },
       });
       return hold;
     });
+  }
+
+  /**
+   * The chief confirms a hold with its procedure reference: from then on it keeps its footage
+   * past retention, until released, and is reviewed every `reviewDays`.
+   */
+  async confirm(id: string, reference: string, acting: Acting): Promise<LegalHold> {
+    const procedureReference = referenceSchema.parse(reference);
+    return this.changeActive(id, acting, async (trx, hold) => {
+      if (!this.confirms(acting, hold.communeInsee)) throw new DomainError('forbidden', { fr: 'Seul un chef de CSU confirme un gel.', en: 'Only a CSU supervisor confirms a hold.' });
+      const now = this.clock.now();
+      if (holdStatus(hold, now) === 'lapsed') throw new DomainError('legal_hold_lapsed');
+      const at = now.toISOString();
+      const confirmedBy = acting.actor.login ?? acting.actor.type;
+      await this.repository.updateHold(trx, id, { procedure_reference: procedureReference, confirmed_at: at, confirmed_by: confirmedBy, lapses_at: null, reviewed_at: at });
+      await this.audit.record(trx, acting.actor, {
+        action: 'recording.hold_confirmed', communeInsee: hold.communeInsee, targetType: 'legal_hold', targetId: id,
+        details: { procedureReference, before: hold.procedureReference, createdBy: hold.createdBy },
+      });
+      return { ...hold, procedureReference, confirmedAt: at, confirmedBy, lapsesAt: null, reviewedAt: at };
+    });
+  }
+
+  /** The chief's periodic review of a confirmed hold (the case is still open): audited, the review clock restarts. */
+  async review(id: string, note: string, acting: Acting): Promise<LegalHold> {
+    const reviewNote = reasonSchema.parse(note);
+    return this.changeActive(id, acting, async (trx, hold) => {
+      if (!this.confirms(acting, hold.communeInsee)) throw new DomainError('forbidden', { fr: 'Seul un chef de CSU revoit un gel.', en: 'Only a CSU supervisor reviews a hold.' });
+      if (!hold.confirmedAt) throw invalid('Seul un gel confirmé se revoit.', 'Only a confirmed hold is reviewed.');
+      const at = this.clock.now().toISOString();
+      await this.repository.updateHold(trx, id, { reviewed_at: at });
+      await this.audit.record(trx, acting.actor, { action: 'recording.hold_reviewed', communeInsee: hold.communeInsee, targetType: 'legal_hold', targetId: id, reason: reviewNote });
+      return { ...hold, reviewedAt: at };
+    });
+  }
+
+  /** Confirmed holds with no review for `reviewDays`: what the review job reports. */
+  async holdsDueForReview(): Promise<LegalHold[]> {
+    return this.repository.holdsToReview(new Date(this.clock.now().getTime() - this.bounds.reviewDays * 86_400_000).toISOString());
   }
 
   /** Adds (or corrects) the procedure reference: from then on the hold outlives retention. */

@@ -1,5 +1,5 @@
 // Public API of the recording module: other modules import only from here.
-export { RecorderFleet, isRecordable, MASK_CHANGED_GAP_REASON, type FleetCamera, type FleetRecorder, type RecorderFleetDeps } from './recorder-fleet.ts';
+export { RecorderFleet, isRecordable, MASK_CHANGED_GAP_REASON, type FleetCamera, type FleetRecorder, type RecorderFleetDeps, type UnreadableConfiguration } from './recorder-fleet.ts';
 export { PtzPositions, type FollowedPositions, type PositionChange, type PresetPositions } from './ptz-positions.ts';
 export { PtzPositionWatcher, type PtzWatcherDeps, type PtzWatcherOptions } from './ptz-watcher.ts';
 export { observePreset, presetAtPosition, PRESET_POSITION_TOLERANCE } from './ptz-watch.rules.ts';
@@ -28,7 +28,11 @@ export { RecordedDaysJob } from './register.recorded.ts';
 export type { EarlyDestructionReport } from './retention.ts';
 export { registerRecordingRoutes } from './recording.routes.ts';
 export { registerHoldRoutes } from './holds.routes.ts';
-export { MasksService, type CameraMasks, type EffectiveMask } from './masks.service.ts';
+export { MasksService, type CameraMasks, type CameraRecorderMasking, type EffectiveMask } from './masks.service.ts';
+export {
+  NO_MASK_VERSION, UNKNOWN_MASK_VERSION, recorderMasking, revisionsRequired, segmentMaskPlan,
+  type MaskRevision, type RecordedMasking, type RecorderMasking, type SegmentMaskPlan,
+} from './masks.coverage.ts';
 export { MasksRepository, type CameraMaskMode } from './masks.repository.ts';
 export {
   DEFAULT_MASK_MODE, MASK_MAX_POINTS, MASK_MAX_POLYGONS, MASK_MIN_POINTS, maskCreateSchema, maskModeLabels, maskModes, maskUpdateSchema, maskVersion, polygonsInForce, polygonsOfEveryPosition, validatePolygons,

@@ -35,6 +35,8 @@ export interface PrivacyMask {
   createdBy: string;
   updatedAt: string;
   updatedBy: string;
+  /** Its current revision in the mask history (a new one when its polygons or preset change). */
+  revision: string;
 }
 
 const nameSchema = z.string().trim().min(1).max(100);

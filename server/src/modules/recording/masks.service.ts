@@ -2,7 +2,9 @@
 // way they are enforced (`in_camera`: the camera masks and Vigie checks; `server`: Vigie burns
 // them in before recording and live). Reading needs `mask.read`, every change `mask.write`
 // on the camera's commune; a camera outside the actor's scope is reported as unknown. Every
-// change is audited in its transaction with what it was before and after.
+// change is audited in its transaction with what it was before and after, and kept in the
+// mask history (each revision with its validity interval) in that same transaction: playback
+// masks stored footage with every revision in force since it was recorded.
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../platform/clock.ts';
 import { parisDate } from '../../platform/clock.ts';
@@ -12,6 +14,7 @@ import type { MaskPolygon } from '../../platform/media/mask-image.ts';
 import { assertAllowed, inScope, type Action, type Principal } from '../access/policy.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { Actor } from '../audit/audit.types.ts';
+import { recorderMasking, type RecorderMasking } from './masks.coverage.ts';
 import type { CameraMaskMode, MasksRepository } from './masks.repository.ts';
 import {
   DEFAULT_MASK_MODE, maskCreateSchema, maskUpdateSchema, maskVersion, parseMaskInput, parseMaskMode, polygonsInForce, validatePolygons,
@@ -43,6 +46,9 @@ export interface EffectiveMask {
   version: string | null;
 }
 
+/** What the recorder of a camera runs with, or why its masks cannot be known (the camera is then not recorded). */
+export type CameraRecorderMasking = { masking: RecorderMasking; burn: FleetMask | null } | { unreadable: string };
+
 const cameraNotFound = () => notFound({ fr: 'Caméra', en: 'Camera' });
 const maskNotFound = () => notFound({ fr: 'Masque de vie privée', en: 'Privacy mask' });
 const auditView = (mask: PrivacyMask) => ({ cameraId: mask.cameraId, presetToken: mask.presetToken, name: mask.name, polygons: mask.polygons });
@@ -72,9 +78,10 @@ export class MasksService {
       const by = actorName(acting.actor);
       const mask: PrivacyMask = {
         id: randomUUID(), cameraId: data.cameraId, communeInsee, presetToken: data.presetToken ?? null, name: data.name, polygons,
-        createdAt: at, createdBy: by, updatedAt: at, updatedBy: by,
+        createdAt: at, createdBy: by, updatedAt: at, updatedBy: by, revision: randomUUID(),
       };
       await this.repository.insertMask(trx, mask);
+      await this.repository.openRevision(trx, mask, at, by);
       await this.audit.record(trx, acting.actor, {
         action: 'recording.mask_created', communeInsee, targetType: 'privacy_mask', targetId: mask.id, details: { before: null, after: auditView(mask) },
       });
@@ -98,6 +105,12 @@ export class MasksService {
         updatedAt: this.clock.now().toISOString(),
         updatedBy: actorName(acting.actor),
       };
+      // A new picture area (polygons or preset) is a new revision; the old one stays in the history. A new name alone is not.
+      if (after.presetToken !== before.presetToken || JSON.stringify(after.polygons) !== JSON.stringify(before.polygons)) {
+        after.revision = randomUUID();
+        await this.repository.closeRevision(trx, before.revision, after.updatedAt, after.updatedBy);
+        await this.repository.openRevision(trx, after, after.updatedAt, after.updatedBy);
+      }
       await this.repository.updateMask(trx, after);
       await this.audit.record(trx, acting.actor, {
         action: 'recording.mask_updated', communeInsee: before.communeInsee, targetType: 'privacy_mask', targetId: id,
@@ -113,6 +126,7 @@ export class MasksService {
       if (!before) throw maskNotFound();
       await this.authorisedCommune(before.cameraId, acting.principal, 'mask.write', trx, maskNotFound);
       await this.repository.deleteMask(trx, id);
+      await this.repository.closeRevision(trx, before.revision, this.clock.now().toISOString(), actorName(acting.actor));
       await this.audit.record(trx, acting.actor, {
         action: 'recording.mask_deleted', communeInsee: before.communeInsee, targetType: 'privacy_mask', targetId: id, details: { before: auditView(before), after: null },
       });
@@ -169,6 +183,27 @@ export class MasksService {
       const polygons = polygonsInForce(cameraMasks, positions?.presetOf(cameraId) ?? null);
       const version = maskVersion(modes.get(cameraId) ?? DEFAULT_MASK_MODE, polygons);
       if (version !== null) result.set(cameraId, { version, polygons });
+    }
+    return result;
+  }
+
+  /**
+   * What each camera's recorder runs with (the recorder fleet): the polygons it burns in, as
+   * `recorderMasks` gives them (`burn`, null when nothing is burnt in), and the masking written
+   * on its segments: the mode and every mask revision of the camera now, all read at once so
+   * that what is burnt in and what is accounted for agree. Cameras absent have no mask (their
+   * segments account for none). A camera whose masks cannot be read is `unreadable`: it must
+   * not be recorded. Modes that cannot be read fail the whole call.
+   */
+  async recorderMasking(cameraIds: readonly string[], positions?: PresetPositions): Promise<Map<string, CameraRecorderMasking>> {
+    const [{ masks, unreadable }, modes] = await Promise.all([this.repository.masksOfCamerasByCamera(cameraIds), this.repository.modesOf(cameraIds)]);
+    const result = new Map<string, CameraRecorderMasking>();
+    for (const [cameraId, why] of unreadable) result.set(cameraId, { unreadable: why });
+    for (const [cameraId, cameraMasks] of masks) {
+      const mode = modes.get(cameraId) ?? DEFAULT_MASK_MODE;
+      const polygons = polygonsInForce(cameraMasks, positions?.presetOf(cameraId) ?? null);
+      const version = maskVersion(mode, polygons);
+      result.set(cameraId, { masking: recorderMasking(mode, cameraMasks, polygons), burn: version === null ? null : { version, polygons } });
     }
     return result;
   }

@@ -10,6 +10,7 @@ import { isStartupNotice } from '../../platform/media/ffmpeg-log.ts';
 import {
   FFMPEG_PATH, silentLog, SupervisedProcess, TypedEvents, type BackoffPolicy, type ProcessLog, type Spawner, type SupervisedEvents,
 } from '../../platform/processes.ts';
+import { NO_MASKING, UNKNOWN_MASKING, type RecorderMasking } from './masks.coverage.ts';
 import { segmentStartMs } from './recorded-ranges.ts';
 import type { IndexedSegment, RecorderState, RecorderStateChange, StorageVolume } from './recording.types.ts';
 import { recoverFragmentedFile, type SegmentIndexer } from './segment-indexer.ts';
@@ -22,6 +23,8 @@ export interface RecorderCamera {
   credentials?: StreamCredentials;
   /** Privacy mask burnt in before both outputs (LEGAL 4): the PNG the fleet wrote for this camera. */
   mask?: RecordingMask;
+  /** The masking written on every segment of its runs: what `mask` burns in and the mask revisions it accounts for (default: no mask). */
+  masking?: RecorderMasking;
   /** Why time is missing before its first segment, for the gap row (default `recorder_started`; `mask_changed` when restarted for a new mask). */
   gapReason?: string;
 }
@@ -62,6 +65,8 @@ interface RunBook {
   lastEndMs?: number;
   /** Why time may be missing before this run's first segment. */
   gapReason: string;
+  /** What the run burnt in; unknown for runs left by an earlier process. */
+  masking: RecorderMasking;
 }
 
 export const INCOMING_FOLDER = '.incoming';
@@ -149,8 +154,8 @@ export class Recorder {
 
   private nextRunArgs(): readonly string[] {
     const runTag = `r${this.clock.now().getTime().toString(36)}${(this.runCounter++).toString(36)}`;
-    this.runs.set(runTag, { runTag, ended: false, handled: new Set(), gapReason: this.lastExitDetail });
     const { camera } = this.options;
+    this.runs.set(runTag, { runTag, ended: false, handled: new Set(), gapReason: this.lastExitDetail, masking: camera.masking ?? NO_MASKING });
     return recordingCommand({
       rtspUrl: camera.rtspUrl, credentials: camera.credentials, segmentSeconds: this.options.segmentSeconds ?? 60,
       incomingDir: this.incomingDir, runTag, socketTimeoutSeconds: this.options.socketTimeoutSeconds ?? 10, mask: camera.mask,
@@ -222,7 +227,7 @@ export class Recorder {
     try {
       const indexed = await indexer.index({
         cameraId: camera.id, communeInsee: camera.communeInsee, volume, file, startMs, durationMs, status,
-        gapReason: run.lastEndMs === undefined ? run.gapReason : 'no_data',
+        gapReason: run.lastEndMs === undefined ? run.gapReason : 'no_data', masking: run.masking,
       });
       if (!indexed) return;
       run.lastEndMs = indexed.endMs;
@@ -243,7 +248,8 @@ export class Recorder {
       const parsed = parseSegmentFileName(name);
       if (parsed) tags.add(parsed.runTag);
     }
-    for (const runTag of [...tags].sort()) this.runs.set(runTag, { runTag, ended: true, handled: new Set(), gapReason: 'recorder_crashed' });
+    // What a crashed process burnt in is not known: its files account for no mask (playback masks them with every one).
+    for (const runTag of [...tags].sort()) this.runs.set(runTag, { runTag, ended: true, handled: new Set(), gapReason: 'recorder_crashed', masking: UNKNOWN_MASKING });
     // A clean stop leaves nothing behind: leftovers mean the time until this start was lost to a crash.
     if (tags.size > 0) this.lastExitDetail = 'recorder_crashed';
     if (tags.size > 0) await this.enqueue(() => this.sweepEndedRuns());

@@ -3,6 +3,8 @@
 import type { Db, DbOrTx, Dialect, Tx } from '../../platform/db/database.ts';
 import type { RecordingSegmentsTable } from '../../platform/db/schema.ts';
 import type { Selectable } from 'kysely';
+import { UNKNOWN_MASK_VERSION, type RecordedMasking, type RecorderMasking } from './masks.coverage.ts';
+import type { MaskMode } from './masks.rules.ts';
 import type { IndexedSegment, RecordingGap, SegmentSpan, SegmentStatus } from './recording.types.ts';
 
 /**
@@ -25,7 +27,7 @@ function toSegment(row: Selectable<RecordingSegmentsTable>): IndexedSegment {
     id: Number(row.id), cameraId: row.camera_id, communeInsee: row.commune_insee, volume: row.volume, path: row.path,
     startMs: Number(row.start_ms), endMs: Number(row.end_ms), durationMs: Number(row.duration_ms), bytes: Number(row.bytes),
     codec: row.codec, width: Number(row.width), height: Number(row.height), fps: Number(row.fps), frameCount: Number(row.frame_count),
-    sha256: row.sha256, prevHash: row.prev_hash, chainHash: row.chain_hash, status: row.status as SegmentStatus,
+    sha256: row.sha256, prevHash: row.prev_hash, chainHash: row.chain_hash, status: row.status as SegmentStatus, maskVersion: row.mask_version,
   };
 }
 
@@ -48,6 +50,7 @@ export class RecordingRepository {
         start_ms: segment.startMs, end_ms: segment.endMs, duration_ms: segment.durationMs, bytes: segment.bytes, codec: segment.codec,
         width: segment.width, height: segment.height, fps: segment.fps, frame_count: segment.frameCount, sha256: segment.sha256,
         prev_hash: segment.prevHash, chain_hash: segment.chainHash, status: segment.status, created_at: createdAt,
+        mask_version: segment.maskVersion ?? UNKNOWN_MASK_VERSION,
       })
       .returning('id')
       .executeTakeFirstOrThrow();
@@ -58,6 +61,44 @@ export class RecordingRepository {
       .onConflict((conflict) => conflict.column('camera_id').doUpdateSet({ segment_id: id, chain_hash: segment.chainHash, end_ms: segment.endMs, updated_at: createdAt }))
       .execute();
     return id;
+  }
+
+  /** Stores a masking a recorder of the camera ran with, once (the indexer, in the segment's transaction). */
+  async ensureMaskVersion(trx: Tx, cameraId: string, masking: RecorderMasking, at: string): Promise<void> {
+    if (masking.mode === null) return; // 'none' and 'unknown' account for nothing: no row
+    await trx.insertInto('recording_mask_versions').values({
+      camera_id: cameraId, version: masking.version, mode: masking.mode, revisions: JSON.stringify(masking.revisions), polygons: JSON.stringify(masking.polygons), first_indexed_at: at,
+    }).onConflict((conflict) => conflict.columns(['camera_id', 'version']).doNothing()).execute();
+  }
+
+  /** The masking version of each segment (by id); one that is not found is absent. */
+  async segmentMaskVersions(segmentIds: readonly number[], db: DbOrTx = this.db): Promise<Map<number, string>> {
+    const result = new Map<number, string>();
+    for (let start = 0; start < segmentIds.length; start += 500) {
+      const rows = await db.selectFrom('recording_segments').select(['id', 'mask_version']).where('id', 'in', segmentIds.slice(start, start + 500)).execute();
+      for (const row of rows) result.set(Number(row.id), row.mask_version);
+    }
+    return result;
+  }
+
+  /** The stored maskings of a camera among `versions`; an unreadable row is left out (it then accounts for nothing). */
+  async recordedMaskings(cameraId: string, versions: readonly string[], db: DbOrTx = this.db): Promise<Map<string, RecordedMasking>> {
+    const result = new Map<string, RecordedMasking>();
+    const wanted = [...new Set(versions)];
+    for (let start = 0; start < wanted.length; start += 500) {
+      const rows = await db.selectFrom('recording_mask_versions').selectAll().where('camera_id', '=', cameraId).where('version', 'in', wanted.slice(start, start + 500)).execute();
+      for (const row of rows) {
+        try {
+          const revisions = JSON.parse(row.revisions) as unknown;
+          const polygons = JSON.parse(row.polygons) as unknown;
+          if (!Array.isArray(revisions) || !Array.isArray(polygons) || !revisions.every((revision) => typeof revision === 'string')) continue;
+          result.set(row.version, { mode: row.mode as MaskMode, revisions: new Set(revisions as string[]), burnt: polygons.length > 0 });
+        } catch {
+          continue;
+        }
+      }
+    }
+    return result;
   }
 
   async insertGap(trx: Tx, gap: RecordingGap & { communeInsee: string }, createdAt: string): Promise<void> {
@@ -131,6 +172,19 @@ export class RecordingRepository {
     const row = await db.selectFrom('recording_heads').innerJoin('recording_segments', 'recording_segments.id', 'recording_heads.segment_id')
       .selectAll('recording_segments').where('recording_heads.camera_id', '=', cameraId).executeTakeFirst();
     return row ? toSegment(row) : undefined;
+  }
+
+  /** Every camera's chain head, for the signed checkpoints (issue 11). */
+  async allHeads(): Promise<{ cameraId: string; segmentId: number; chainHash: string }[]> {
+    const rows = await this.db.selectFrom('recording_heads').select(['camera_id', 'segment_id', 'chain_hash']).orderBy('camera_id').execute();
+    return rows.map((row) => ({ cameraId: row.camera_id, segmentId: Number(row.segment_id), chainHash: row.chain_hash }));
+  }
+
+  /** The largest segment id ever given that is still known (a head keeps it after a purge); 0 if none. */
+  async maxSegmentId(): Promise<number> {
+    const segments = await this.db.selectFrom('recording_segments').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
+    const heads = await this.db.selectFrom('recording_heads').select((eb) => eb.fn.max('segment_id').as('id')).executeTakeFirst();
+    return Math.max(Number(segments?.id ?? 0), Number(heads?.id ?? 0));
   }
 
   /** The camera's chain head, read without locking (verification). */

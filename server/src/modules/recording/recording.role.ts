@@ -5,6 +5,9 @@
 // operational state in the inventory. Everything is periodic and bounded; `stop` ends every
 // child process gracefully. A PTZ camera reaching or leaving a preset that has privacy masks
 // is reconciled at once, so its recorder restarts with the polygons now in force (LEGAL 4).
+// A camera whose credentials or masks cannot be read is not recorded (its recorder stopped)
+// and raises a critical `recorder_config_unreadable`; the others are reconciled as usual.
+import type { ChainMac } from '../../platform/chain-keys.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { silentLog, type ProcessLog } from '../../platform/processes.ts';
@@ -16,7 +19,8 @@ import { LiveHub } from './live-hub.ts';
 import { QualityMonitor } from './quality.monitor.ts';
 import { busySiteKinds, type FieldClass } from './quality.rules.ts';
 import { Recorder, type RecorderOptions } from './recorder.ts';
-import { isRecordable, RecorderFleet, type FleetCamera, type FleetMask } from './recorder-fleet.ts';
+import type { CameraRecorderMasking } from './masks.service.ts';
+import { isRecordable, RecorderFleet, type FleetCamera, type FleetMask, type UnreadableConfiguration } from './recorder-fleet.ts';
 import type { RecordingRepository } from './recording.repository.ts';
 import type { LiveRecordingFacts } from './recording.service.ts';
 import type { RecorderState, RecorderStateChange } from './recording.types.ts';
@@ -41,6 +45,8 @@ export interface RecordingRoleDeps {
   clock: Clock;
   audit: AuditService;
   repository: RecordingRepository;
+  /** HMAC key of the segment chain (issue 11): every segment the role indexes is keyed. */
+  chainKey: ChainMac;
   cameras: {
     list(principal: null): Promise<CameraView[]>;
     streamCredentials(cameraId: string): Promise<{ username: string; password: string } | null>;
@@ -50,7 +56,7 @@ export interface RecordingRoleDeps {
   storage: StorageService;
   purge: RetentionPurge;
   /** Server-side privacy masks (LEGAL 4): what each camera's recorder burns in, and where its image is written. */
-  masks?: { recorderMasks(cameraIds: readonly string[], positions?: PresetPositions): Promise<Map<string, FleetMask>> };
+  masks?: { recorderMasking(cameraIds: readonly string[], positions?: PresetPositions): Promise<Map<string, CameraRecorderMasking>> };
   /** Where PTZ cameras point (the masks of a preset apply there); a change reconciles that camera at once. */
   ptzPositions?: FollowedPositions;
   maskImages?: { write(cameraId: string, mask: Pick<FleetMask, 'polygons'>): Promise<string> };
@@ -78,7 +84,7 @@ export class RecordingRole implements LiveRecordingFacts {
 
   constructor(private readonly deps: RecordingRoleDeps, private readonly options: RecordingRoleOptions) {
     this.log = deps.log ?? silentLog;
-    this.indexer = new SegmentIndexer(deps.db, deps.repository, deps.clock, { log: this.log });
+    this.indexer = new SegmentIndexer(deps.db, deps.repository, deps.clock, { log: this.log, chainKey: deps.chainKey });
     this.qualityMonitor = new QualityMonitor({ facts: (cameraId) => this.qualityFacts(cameraId), raise: deps.raise });
     this.space = new SpaceMonitor({ storage: deps.storage, destroyEarly: (volume, bytes, now) => deps.purge.destroyEarly(volume, bytes, now), raise: deps.raise, clock: deps.clock, log: this.log });
     this.fleet = new RecorderFleet({
@@ -86,6 +92,7 @@ export class RecordingRole implements LiveRecordingFacts {
       credentials: (cameraId) => deps.cameras.streamCredentials(cameraId),
       createRecorder: (camera, inventory) => this.createRecorder(camera, inventory),
       writeMaskImage: deps.maskImages ? (camera, mask) => deps.maskImages!.write(camera.id, mask) : undefined,
+      onUnreadable: (report) => this.onUnreadable(report),
       onState: (change) => {
         for (const listener of this.stateListeners) {
           try {
@@ -180,11 +187,25 @@ export class RecordingRole implements LiveRecordingFacts {
   private async listCameras(): Promise<FleetCamera[]> {
     const cameras = await this.deps.cameras.list(null);
     this.inventory = new Map(cameras.map((camera) => [camera.id, camera]));
-    this.sites = await this.deps.siteKinds();
-    const masks = this.deps.masks ? await this.deps.masks.recorderMasks(cameras.map((camera) => camera.id), this.deps.ptzPositions) : new Map<string, FleetMask>();
+    // Site kinds only tune the quality floors: the previous ones serve when they cannot be read.
+    this.sites = await this.deps.siteKinds().catch((error: unknown) => {
+      this.log.warn({ error: error instanceof Error ? error.message : String(error) }, 'site kinds not read: previous ones kept');
+      return this.sites;
+    });
+    let masks = new Map<string, CameraRecorderMasking>();
+    let masksError: string | undefined;
+    try {
+      if (this.deps.masks) masks = await this.deps.masks.recorderMasking(cameras.map((camera) => camera.id), this.deps.ptzPositions);
+    } catch (error) {
+      masksError = `privacy masks unreadable: ${error instanceof Error ? error.message : String(error)}`;
+    }
     const fleet: FleetCamera[] = [];
     for (const camera of cameras) {
-      const entry: FleetCamera = { id: camera.id, communeInsee: camera.communeInsee, mainStreamUrl: camera.mainStreamUrl, state: camera.state, mask: masks.get(camera.id) ?? null };
+      const entry: FleetCamera = { id: camera.id, communeInsee: camera.communeInsee, mainStreamUrl: camera.mainStreamUrl, state: camera.state, mask: null };
+      const masking = masks.get(camera.id);
+      if (masksError !== undefined) entry.configError = masksError;
+      else if (masking && 'unreadable' in masking) entry.configError = masking.unreadable;
+      else if (masking) Object.assign(entry, { mask: masking.burn, masking: masking.masking });
       if (isRecordable(entry)) {
         try {
           entry.volume = await this.deps.storage.volumeForCamera(camera.id);
@@ -196,6 +217,14 @@ export class RecordingRole implements LiveRecordingFacts {
       fleet.push(entry);
     }
     return fleet;
+  }
+
+  private async onUnreadable(report: UnreadableConfiguration): Promise<void> {
+    const what = report.cameraId === null ? 'no camera recorded: the inventory' : `camera ${report.cameraId} not recorded: its ${report.stage === 'mask_image' ? 'privacy mask image' : report.stage}`;
+    await this.deps.raise({
+      severity: 'critical', code: 'recorder_config_unreadable', cameraId: report.cameraId, communeInsee: report.communeInsee,
+      message: `${what} could not be ${report.stage === 'mask_image' ? 'written' : 'read'} (${report.error.slice(0, 300)})`, details: { stage: report.stage },
+    });
   }
 
   private createRecorder(camera: ConstructorParameters<typeof Recorder>[0]['camera'], inventory: FleetCamera): Recorder {

@@ -45,6 +45,9 @@ export const holdViewSchema = z.object({
   id: z.string(), communeInsee: z.string(), cameraIds: z.array(z.string()), from: z.string(), to: z.string(), reason: z.string(),
   procedureReference: z.string().nullable(), createdBy: z.string(), createdAt: z.string(), releasedAt: z.string().nullable(),
   releasedBy: z.string().nullable(), releaseReason: z.string().nullable(),
+  /** provisional (an operator's, until `lapsesAt`), confirmed (by a chief, with a procedure reference), lapsed, released. */
+  status: z.enum(['provisional', 'confirmed', 'lapsed', 'released']),
+  confirmedAt: z.string().nullable(), confirmedBy: z.string().nullable(), lapsesAt: z.string().nullable(), reviewedAt: z.string().nullable(),
 });
 export const holdListQuerySchema = z.object({
   communeInsee: z.string().max(5).optional(), cameraId: z.string().max(100).optional(),

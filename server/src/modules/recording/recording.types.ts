@@ -40,6 +40,8 @@ export interface IndexedSegment {
   prevHash: string;
   chainHash: string;
   status: SegmentStatus;
+  /** The masking it was recorded with (masks.coverage.ts); absent or 'unknown': none known. */
+  maskVersion?: string;
 }
 
 /** A segment as playback and timelines need it. */

@@ -111,7 +111,7 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       const expired = await fixture.addSegments('cam-c', '21038', nowMs - 15 * DAY, 2);
       const young = await fixture.addSegments('cam-c', '21038', nowMs - 10 * DAY, 2);
       await fixture.holds.create({
-        cameraIds: ['cam-c'], from: new Date(nowMs - 16 * DAY).toISOString(), to: new Date(nowMs - 9 * DAY).toISOString(), reason: 'Référence de procédure attendue',
+        cameraIds: ['cam-c'], from: new Date(nowMs - 15 * DAY).toISOString(), to: new Date(nowMs - 9 * DAY).toISOString(), reason: 'Référence de procédure attendue',
       }, cli);
       const result = (await fixture.purge().run()).cameras.find((camera) => camera.cameraId === 'cam-c')!;
       assert.deepEqual([result.destroyedSegments, result.heldSegments, result.lapsedHoldSegments], [2, 0, 2]);

@@ -38,6 +38,11 @@ export interface LegalHold {
   releasedAt: string | null;
   releasedBy: string | null;
   releaseReason: string | null;
+  confirmedAt: string | null;
+  confirmedBy: string | null;
+  /** Provisional holds only: when they stop holding. */
+  lapsesAt: string | null;
+  reviewedAt: string | null;
 }
 
 /** What the purge reads of a segment: its place in time, storage and chain. */
@@ -55,7 +60,8 @@ function toHold(row: Selectable<LegalHoldsTable>, cameraIds: string[]): LegalHol
   return {
     id: row.id, communeInsee: row.commune_insee, cameraIds, fromMs: Number(row.from_ms), toMs: Number(row.to_ms), reason: row.reason,
     procedureReference: row.procedure_reference, createdBy: row.created_by, createdAt: row.created_at, releasedAt: row.released_at,
-    releasedBy: row.released_by, releaseReason: row.release_reason,
+    releasedBy: row.released_by, releaseReason: row.release_reason, confirmedAt: row.confirmed_at, confirmedBy: row.confirmed_by,
+    lapsesAt: row.lapses_at, reviewedAt: row.reviewed_at,
   };
 }
 
@@ -191,16 +197,34 @@ export class RetentionRepository {
     return rows.map(toRegisterEntry);
   }
 
-  /** Unreleased holds naming the camera: the purge keeps what those with a reference cover. */
-  async activeHoldsOf(cameraId: string, db: DbOrTx = this.db): Promise<HoldWindow[]> {
+  /**
+   * Holds naming the camera that hold something at `now`: unreleased, and confirmed or not yet
+   * lapsed. Only a confirmed hold's procedure reference is given, so that only it keeps footage
+   * past retention (a provisional hold protects footage within retention, until it lapses).
+   */
+  async activeHoldsOf(cameraId: string, now: string, db: DbOrTx = this.db): Promise<HoldWindow[]> {
     const rows = await db
       .selectFrom('legal_holds')
       .innerJoin('legal_hold_cameras', 'legal_hold_cameras.hold_id', 'legal_holds.id')
-      .select(['legal_holds.id', 'legal_holds.from_ms', 'legal_holds.to_ms', 'legal_holds.procedure_reference'])
+      .select(['legal_holds.id', 'legal_holds.from_ms', 'legal_holds.to_ms', 'legal_holds.procedure_reference', 'legal_holds.confirmed_at'])
       .where('legal_hold_cameras.camera_id', '=', cameraId)
       .where('legal_holds.released_at', 'is', null)
+      .where((eb) => eb.or([eb('legal_holds.confirmed_at', 'is not', null), eb('legal_holds.lapses_at', '>', now)]))
       .execute();
-    return rows.map((row) => ({ id: row.id, fromMs: Number(row.from_ms), toMs: Number(row.to_ms), procedureReference: row.procedure_reference }));
+    return rows.map((row) => ({ id: row.id, fromMs: Number(row.from_ms), toMs: Number(row.to_ms), procedureReference: row.confirmed_at ? row.procedure_reference : null }));
+  }
+
+  /** The start of the oldest footage kept of these cameras, or null when none has any. */
+  async oldestFootageOf(cameraIds: readonly string[], db: DbOrTx = this.db): Promise<number | null> {
+    if (cameraIds.length === 0) return null;
+    const row = await db.selectFrom('recording_segments').select((eb) => eb.fn.min('start_ms').as('oldest')).where('camera_id', 'in', [...cameraIds]).executeTakeFirst();
+    return row?.oldest === null || row?.oldest === undefined ? null : Number(row.oldest);
+  }
+
+  /** Confirmed, unreleased holds last reviewed (or confirmed) before `before`. */
+  async holdsToReview(before: string, db: DbOrTx = this.db): Promise<LegalHold[]> {
+    const rows = await db.selectFrom('legal_holds').select('id').where('released_at', 'is', null).where('confirmed_at', 'is not', null).where('reviewed_at', '<', before).execute();
+    return rows.length === 0 ? [] : this.holds({ ids: rows.map((row) => row.id), communes: null, activeOnly: true }, db);
   }
 
   async insertHold(trx: Tx, hold: LegalHold): Promise<void> {
@@ -209,12 +233,13 @@ export class RetentionRepository {
       .values({
         id: hold.id, commune_insee: hold.communeInsee, from_ms: hold.fromMs, to_ms: hold.toMs, reason: hold.reason, procedure_reference: hold.procedureReference,
         created_by: hold.createdBy, created_at: hold.createdAt, released_at: null, released_by: null, release_reason: null,
+        confirmed_at: hold.confirmedAt, confirmed_by: hold.confirmedBy, lapses_at: hold.lapsesAt, reviewed_at: hold.reviewedAt,
       })
       .execute();
     await trx.insertInto('legal_hold_cameras').values(hold.cameraIds.map((cameraId) => ({ hold_id: hold.id, camera_id: cameraId }))).execute();
   }
 
-  async updateHold(trx: Tx, id: string, changes: Partial<Pick<Selectable<LegalHoldsTable>, 'procedure_reference' | 'released_at' | 'released_by' | 'release_reason'>>): Promise<void> {
+  async updateHold(trx: Tx, id: string, changes: Partial<Pick<Selectable<LegalHoldsTable>, 'procedure_reference' | 'released_at' | 'released_by' | 'release_reason' | 'confirmed_at' | 'confirmed_by' | 'lapses_at' | 'reviewed_at'>>): Promise<void> {
     await trx.updateTable('legal_holds').set(changes).where('id', '=', id).execute();
   }
 

@@ -1,7 +1,8 @@
 // Pure arithmetic of the retention purge: effective retention (LEGAL 6), which segments a
 // purge may destroy given legal holds, chain runs (for verification after a purge) and the
 // merged time ranges written to the statutory register (LEGAL 7). No IO: tested as values.
-import { SEGMENT_GENESIS_HASH, segmentChainHash, type ChainedSegmentFields } from './recording.chain.ts';
+import type { ChainMac } from '../../platform/chain-keys.ts';
+import { SEGMENT_GENESIS_HASH, segmentRowSound, type ChainedSegmentFields } from './recording.chain.ts';
 import type { TimeRange } from './recording.types.ts';
 
 export const LEGAL_MAX_RETENTION_DAYS = 30;
@@ -184,9 +185,10 @@ export function checkSegmentChainAcrossPurges(
   rows: ReadonlyArray<ChainedSegmentFields & { id: number; prevHash: string; chainHash: string }>,
   runs: ReadonlyArray<Pick<PurgedRun, 'prevHash' | 'lastChainHash'>>,
   headChainHash?: string,
+  key?: ChainMac,
 ): ChainAfterPurgeProblem | undefined {
   for (const row of rows) {
-    if (segmentChainHash(row.prevHash, row) !== row.chainHash) return { kind: 'edited', segmentId: row.id };
+    if (!segmentRowSound(row, key)) return { kind: 'edited', segmentId: row.id };
   }
   return checkLinksAcrossPurges(rows, runs, headChainHash);
 }

@@ -177,7 +177,7 @@ export class RetentionPurge {
       const candidates = await this.deps.repository.candidates(cameraId, cutoffMs, this.maxSegmentsPerCamera);
       if (candidates.length === 0) return result;
       result.communeInsee = candidates[0]!.communeInsee;
-      const holds = await this.deps.repository.activeHoldsOf(cameraId);
+      const holds = await this.deps.repository.activeHoldsOf(cameraId, now.toISOString());
       const plan = planPurge(candidates, cutoffMs, holds);
       result.heldSegments = plan.held.length;
       result.lapsedHoldSegments = plan.lapsedHoldSegments;
@@ -287,7 +287,7 @@ export class RetentionPurge {
         seen.add(segment.id);
         cursorMs = segment.startMs;
         if (planned >= bytesToFree) break;
-        if (!holdsByCamera.has(segment.cameraId)) holdsByCamera.set(segment.cameraId, await this.deps.repository.activeHoldsOf(segment.cameraId));
+        if (!holdsByCamera.has(segment.cameraId)) holdsByCamera.set(segment.cameraId, await this.deps.repository.activeHoldsOf(segment.cameraId, now.toISOString()));
         if (holdsByCamera.get(segment.cameraId)!.some((hold) => segment.startMs < hold.toMs && segment.endMs > hold.fromMs)) {
           report.heldSegments++;
           continue;

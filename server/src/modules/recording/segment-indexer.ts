@@ -1,6 +1,8 @@
 // Indexes one closed segment file: ffprobe (codec, size, frames), streaming SHA-256, move into
 // the commune/camera/date layout, read-only, then one transaction that chains the row to the
-// camera's previous segment and records a gap when time is missing between the two.
+// camera's previous segment, records a gap when time is missing between the two, and writes
+// the masking the recorder ran with (LEGAL 4: playback serves the file as stored only when
+// that masking accounted for every mask in force since).
 //
 // The move comes before the insert: a crash in between leaves a file in place but unindexed,
 // which `recordings verify` reports; the other order would leave rows pointing at nothing.
@@ -8,12 +10,14 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { chmod, mkdir, rename, stat, truncate, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import type { ChainMac } from '../../platform/chain-keys.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { inTransaction, isUniqueViolation, type Db } from '../../platform/db/database.ts';
 import { parseSegmentProbe, probeSegmentArgs, type SegmentProbe } from '../../platform/media/ffmpeg-args.ts';
 import { readTopLevelBoxes, scanFragments } from '../../platform/media/fragmented-mp4.ts';
 import { FFPROBE_PATH, runToCompletion, silentLog, type ProcessLog } from '../../platform/processes.ts';
 import { segmentRelativePath } from './recorded-ranges.ts';
+import { UNKNOWN_MASKING, type RecorderMasking } from './masks.coverage.ts';
 import { SEGMENT_GENESIS_HASH, segmentChainHash } from './recording.chain.ts';
 import type { RecordingRepository } from './recording.repository.ts';
 import type { IndexedSegment, SegmentStatus, StorageVolume } from './recording.types.ts';
@@ -31,6 +35,8 @@ export interface SegmentToIndex {
   status: SegmentStatus;
   /** Why time may be missing before this segment (the previous run's end), for the gap row. */
   gapReason?: string;
+  /** What the recorder that wrote the file ran with; absent: unknown (a file left by a crashed run). */
+  masking?: RecorderMasking;
 }
 
 export interface SegmentIndexerOptions {
@@ -40,6 +46,12 @@ export interface SegmentIndexerOptions {
   overlapToleranceMs?: number;
   probe?: (path: string) => Promise<SegmentProbe>;
   log?: ProcessLog;
+  /**
+   * HMAC key of the segment chain (issue 11). The recording role always passes it; tests of the
+   * recorder alone may not, and their rows are then plain SHA-256, which `recordings verify`
+   * with the key accepts only for segments indexed before the key existed.
+   */
+  chainKey?: ChainMac;
 }
 
 export async function probeSegment(path: string): Promise<SegmentProbe> {
@@ -68,12 +80,14 @@ export class SegmentIndexer {
   private readonly gapToleranceMs: number;
   private readonly overlapToleranceMs: number;
   private readonly log: ProcessLog;
+  private readonly chainKey: ChainMac | undefined;
 
   constructor(private readonly db: Db, private readonly repository: RecordingRepository, private readonly clock: Clock, options: SegmentIndexerOptions = {}) {
     this.probe = options.probe ?? probeSegment;
     this.gapToleranceMs = options.gapToleranceMs ?? 1000;
     this.overlapToleranceMs = options.overlapToleranceMs ?? 2000;
     this.log = options.log ?? silentLog;
+    this.chainKey = options.chainKey;
   }
 
   /** Indexes the file; returns undefined (and deletes it) when it holds no frame at all. */
@@ -88,6 +102,7 @@ export class SegmentIndexer {
     const durationMs = segment.durationMs !== undefined && segment.durationMs > 0 ? segment.durationMs : probe.durationMs;
     const sha256 = await sha256File(segment.file);
     const bytes = (await stat(segment.file)).size;
+    const masking = segment.masking ?? UNKNOWN_MASKING;
 
     return inTransaction(this.db, async (trx) => {
       const head = await this.repository.head(trx, segment.cameraId);
@@ -99,9 +114,10 @@ export class SegmentIndexer {
       const fields = { cameraId: segment.cameraId, communeInsee: segment.communeInsee, volume: segment.volume.name, path, startMs, endMs, bytes, sha256 };
       const row = {
         ...fields, durationMs, codec: probe.codec, width: probe.width, height: probe.height, fps: probe.measuredFps,
-        frameCount: probe.frameCount, prevHash, chainHash: segmentChainHash(prevHash, fields), status: segment.status,
+        frameCount: probe.frameCount, prevHash, chainHash: segmentChainHash(prevHash, fields, this.chainKey), status: segment.status, maskVersion: masking.version,
       };
       const now = this.clock.now().toISOString();
+      await this.repository.ensureMaskVersion(trx, segment.cameraId, masking, now);
       if (head && startMs - head.endMs > this.gapToleranceMs) {
         await this.repository.insertGap(trx, { cameraId: segment.cameraId, communeInsee: segment.communeInsee, startMs: head.endMs, endMs: startMs, reason: segment.gapReason ?? 'no_data' }, now);
       }

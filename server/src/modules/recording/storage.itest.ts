@@ -109,8 +109,8 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
     });
 
     it('says when nothing can be freed: every segment is under a hold', async () => {
-      await fixture.holds.create({ cameraIds: ['cam-a'], from: new Date(start - MINUTE).toISOString(), to: new Date(start + 60 * MINUTE).toISOString(), reason: 'réquisition', procedureReference: 'PV 2026/124' }, system);
-      await fixture.holds.create({ cameraIds: ['cam-b'], from: new Date(start - MINUTE).toISOString(), to: new Date(start + 60 * MINUTE).toISOString(), reason: 'réquisition', procedureReference: 'PV 2026/125' }, system);
+      await fixture.holds.create({ cameraIds: ['cam-a'], from: new Date(start).toISOString(), to: new Date(start + 60 * MINUTE).toISOString(), reason: 'réquisition', procedureReference: 'PV 2026/124' }, system);
+      await fixture.holds.create({ cameraIds: ['cam-b'], from: new Date(start).toISOString(), to: new Date(start + 60 * MINUTE).toISOString(), reason: 'réquisition', procedureReference: 'PV 2026/125' }, system);
       await storage.update(fixture.volume.name, { lowSpacePercent: 50 }, system);
       events.length = 0;
       const [check] = await monitor.run(fixture.clock.now());

@@ -30,6 +30,8 @@ export interface RecordingSegmentsTable {
   /** 'closed' (ffmpeg closed it) or 'recovered' (cut to its last complete fragment after a crash). */
   status: string;
   created_at: string;
+  /** The masking it was recorded with (recording_mask_versions.version), 'none', or 'unknown' (rows older than masking versions, files of a crashed run). */
+  mask_version: ColumnType<string, string | undefined, string>;
 }
 
 /** A stretch of time with no recording for a camera, written when the next segment arrives. */
@@ -52,8 +54,22 @@ export interface RecordingHeadsTable {
   updated_at: string;
 }
 
+/** A masking some recorder of the camera ran with (LEGAL 4): what it burnt in and the mask revisions it accounted for. */
+export interface RecordingMaskVersionsTable {
+  camera_id: string;
+  version: string;
+  /** 'server' (burnt in by Vigie) | 'in_camera' (masked by the camera). */
+  mode: string;
+  /** JSON: sorted privacy_mask_history revisions. */
+  revisions: string;
+  /** JSON: the polygons ffmpeg burnt in. */
+  polygons: string;
+  first_indexed_at: string;
+}
+
 export interface RecordingSchema {
   recording_segments: RecordingSegmentsTable;
+  recording_mask_versions: RecordingMaskVersionsTable;
   recording_gaps: RecordingGapsTable;
   recording_heads: RecordingHeadsTable;
 }
@@ -73,6 +89,13 @@ export interface LegalHoldsTable {
   released_at: string | null;
   released_by: string | null;
   release_reason: string | null;
+  /** A supervisor confirmed it with a procedure reference: only then may it outlive retention. */
+  confirmed_at: string | null;
+  confirmed_by: string | null;
+  /** A provisional hold stops holding anything at this time unless confirmed before (null: confirmed). */
+  lapses_at: string | null;
+  /** Last review (or confirmation) of a confirmed hold: one not reviewed for 90 days is reported. */
+  reviewed_at: string | null;
 }
 
 export interface LegalHoldCamerasTable {
@@ -176,6 +199,23 @@ export interface PrivacyMasksTable {
   created_by: string;
   updated_at: string;
   updated_by: string;
+  /** Its current revision in privacy_mask_history. */
+  revision: string;
+}
+
+/** Every revision of every mask, kept after edits and deletions, with its validity interval. */
+export interface PrivacyMaskHistoryTable {
+  revision: string;
+  mask_id: string;
+  camera_id: string;
+  commune_insee: string;
+  preset_token: string | null;
+  polygons: string;
+  valid_from: string;
+  /** Null while in force. */
+  valid_to: string | null;
+  opened_by: string;
+  closed_by: string | null;
 }
 
 /** 'in_camera' (the camera masks, Vigie checks) | 'server' (Vigie burns the mask in). */
@@ -189,5 +229,6 @@ export interface CameraMaskModesTable {
 
 export interface MasksSchema {
   privacy_masks: PrivacyMasksTable;
+  privacy_mask_history: PrivacyMaskHistoryTable;
   camera_mask_modes: CameraMaskModesTable;
 }

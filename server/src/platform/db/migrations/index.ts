@@ -9,6 +9,8 @@ import * as storageQuality from './2026-12-01T1100_storage_quality.ts';
 import * as ptz from './2026-12-01T1210_ptz.ts';
 import * as consoleTables from './2026-12-01T1220_console.ts';
 import * as authHardening from './2026-12-02T1700_auth_hardening.ts';
+import * as holdBounds from './2026-12-02T1800_hold_bounds.ts';
+import * as maskVersions from './2026-12-02T1930_mask_versions.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-23T1800_foundation': foundation,
@@ -20,4 +22,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-01T1210_ptz': ptz,
   '2026-12-01T1220_console': consoleTables,
   '2026-12-02T1700_auth_hardening': authHardening,
+  '2026-12-02T1800_hold_bounds': holdBounds,
+  '2026-12-02T1930_mask_versions': maskVersions,
 };
