@@ -13,6 +13,7 @@ import { openRuntime } from './runtime.ts';
 import { runDemo } from './demo/demo.ts';
 import { RecordingRepository, RetentionRepository, verifyRecordings } from './modules/recording/index.ts';
 import { applyRepair, findRepairs } from './modules/authorisations/index.ts';
+import { newestRecordingHeads } from './modules/audit/checkpoints.ts';
 
 const help = `Vigie — plateforme de centre de supervision urbain / urban supervision centre platform
 
@@ -35,9 +36,13 @@ Usage: ./vigie <command> [options]
                             list the authorisations whose cameras or recipients an update emptied
                             before the PATCH fix (issue 17), with the audit row holding them; with
                             --apply, give them back (audited); exits 1 if any is left to repair
-  audit verify              verify the audit hash chain; exits 1 at the first bad row
+  audit verify              verify the audit hash chain (keyed) and the signed checkpoints; lists every
+                            problem and exits 1 if there is any
+  audit checkpoint          write a signed checkpoint of the chain heads now (the worker role writes one
+                            at start, then every VIGIE_CHECKPOINT_INTERVAL_MINUTES)
   recordings verify [--camera <id>] [--from <ISO time>] [--to <ISO time>]
-                            re-hash recorded segments and check their chains; exits 1 on any problem
+                            re-hash recorded segments, check their chains (keyed) and the signed
+                            checkpoints of their heads; exits 1 on any problem
   recordings purge          one retention pass now (serve runs one every 30 s); exits 1 on a failure
   --help                    this text
 
@@ -134,15 +139,22 @@ async function userCommand(config: Config, args: string[]): Promise<number> {
 }
 
 async function auditCommand(config: Config, args: string[]): Promise<number> {
-  if (args[0] !== 'verify') throw new Error('usage: ./vigie audit verify');
+  if (args[0] !== 'verify' && args[0] !== 'checkpoint') throw new Error('usage: ./vigie audit verify | ./vigie audit checkpoint');
   const runtime = await openRuntime(config);
   try {
+    if (args[0] === 'checkpoint') {
+      const { checkpoint, pushed } = await runtime.services.checkpoints.run();
+      console.log(`signed checkpoint written to ${runtime.services.checkpointStore.file}: audit row ${checkpoint.audit.seq}, ${checkpoint.recordings.length} camera head(s)${pushed === 'off' ? '' : `, webhook: ${pushed}`}`);
+      return pushed === 'failed' ? 1 : 0;
+    }
     const report = await runtime.services.audit.verify();
+    for (const warning of report.warnings) console.error(`warning\t${warning}`);
+    const checkpoints = `${report.checkpointsChecked} signed checkpoint(s)${report.newestCheckpointAt ? `, the newest of ${report.newestCheckpointAt}` : ''}`;
     if (report.ok) {
-      console.log(`audit chain intact: ${report.rowsChecked} rows checked (seq ${report.firstSeq} to ${report.lastSeq})`);
+      console.log(`audit chain intact: ${report.rowsChecked} rows checked (seq ${report.firstSeq} to ${report.lastSeq}), ${checkpoints}`);
       return 0;
     }
-    for (const problem of report.problems) console.error(`row ${problem.seq}\t${problem.kind}\t${problem.message}`);
+    for (const problem of report.problems) console.error(`${problem.kind.startsWith('checkpoint') ? 'checkpoint' : `row ${problem.seq}`}\t${problem.kind}\t${problem.message}`);
     if (report.problemCount > report.problems.length) console.error(`… and ${report.problemCount - report.problems.length} more`);
     console.error(`audit chain BROKEN: ${report.problemCount} problem(s), the first at row ${report.problem?.seq} (${report.problem?.kind}): ${report.problem?.message}`);
     console.error(`chaîne d'audit ROMPUE : ${report.problemCount} problème(s), le premier à la ligne ${report.problem?.seq}`);
@@ -169,6 +181,8 @@ async function recordingsCommand(config: Config, args: string[]): Promise<number
     const retention = new RetentionRepository(runtime.database.db);
     const report = await verifyRecordings(repository, {
       purgedRuns: (cameraId) => retention.purgedRunsOf(cameraId),
+      chainKey: runtime.services.segmentChainKey,
+      checkpoints: () => newestRecordingHeads(runtime.services.checkpointStore, runtime.services.segmentChainKey.keyId),
       volumes: await volumesOf(runtime, config),
       cameraId: values.camera,
       fromMs: instant('from', values.from),

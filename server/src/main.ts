@@ -29,7 +29,7 @@ export function createRecordingRole(
 ): RecordingRole {
   const { services } = runtime;
   return new RecordingRole({
-    db: runtime.database.db, clock: runtime.clock, audit: services.audit, repository: services.recordingRepository, cameras: services.cameras,
+    db: runtime.database.db, clock: runtime.clock, audit: services.audit, repository: services.recordingRepository, chainKey: services.segmentChainKey, cameras: services.cameras,
     siteKinds: async () => new Map((await services.sites.list(null)).map((site) => [site.id, site.kind])),
     storage: services.storage, purge: services.retentionPurge, raise: (event) => services.technicalEvents.raise(event), log,
     masks: services.masks, maskImages: new MaskImageStore(join(config.dataDir, 'masks')),
@@ -88,6 +88,9 @@ export async function startServer(config: Config, options: { onListening?: (url:
       every(60_000, 'idle playback sessions', () => services.playback.closeIdle());
       // Legal holds confirmed and unchanged for 90 days are reported for review (issue 11).
       every(86_400_000, 'legal hold review', () => reportHoldsDueForReview(services));
+      // Signed checkpoints of the chain heads, outside the database (issue 11): at start, then every interval (at least daily).
+      every(config.checkpoints.intervalMs, 'signed checkpoint', () => services.checkpoints.run());
+      await services.checkpoints.run().catch((error: unknown) => log.warn({ error: String(error) }, 'signed checkpoint failed'));
       await services.recordedDays.run().catch((error: unknown) => log.warn({ error: String(error) }, 'register of recordings made failed'));
     }
     if (config.roles.includes('api')) {
@@ -122,6 +125,8 @@ export async function startServer(config: Config, options: { onListening?: (url:
       await app?.close();
       await ptzWatcher?.stop();
       await recording?.stop();
+      // A last checkpoint: the heads as this process leaves them, so that nothing written since the previous one is unprotected.
+      if (config.roles.includes('worker')) await services.checkpoints.run().catch((error: unknown) => log.warn({ error: String(error) }, 'signed checkpoint failed'));
       await runtime.close();
     })();
     return stopping;

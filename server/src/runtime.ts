@@ -4,7 +4,7 @@ import { systemClock, type Clock } from './platform/clock.ts';
 import { openDatabase, type DatabaseHandle } from './platform/db/database.ts';
 import { migrateToLatest } from './platform/db/migrate.ts';
 import { createSecretBox, loadOrCreateSecretKey } from './platform/secrets.ts';
-import { createServices, type Services } from './services.ts';
+import { createServices, loadChainKeys, type Services } from './services.ts';
 import type { ProcessLog } from './platform/processes.ts';
 
 export interface Runtime {
@@ -25,6 +25,10 @@ export async function openRuntime(config: Config, options: { migrate?: boolean; 
   }
   const clock = options.clock ?? systemClock;
   const secrets = createSecretBox(loadOrCreateSecretKey(config.secretKeyFile));
-  const services = createServices({ config, database, clock, secrets, log: options.log });
+  const chainKeys = await loadChainKeys(config, database).catch(async (error: unknown) => {
+    await database.close();
+    throw error;
+  });
+  const services = createServices({ config, database, clock, secrets, chainKeys, log: options.log });
   return { config, database, clock, services, close: () => database.close() };
 }

@@ -5,6 +5,8 @@ import type { Clock } from './platform/clock.ts';
 import type { DatabaseHandle } from './platform/db/database.ts';
 import type { SecretBox } from './platform/secrets.ts';
 import { AuditService } from './modules/audit/audit.service.ts';
+import { CheckpointJob, CheckpointStore } from './modules/audit/checkpoints.ts';
+import { loadOrCreateChainKeys, type ChainKeys } from './platform/chain-keys.ts';
 import { AccountsService } from './modules/auth/accounts.service.ts';
 import { SessionsService } from './modules/auth/sessions.service.ts';
 import { TokensService } from './modules/auth/tokens.service.ts';
@@ -16,7 +18,7 @@ import { defaultWebRoot } from './platform/http/web.ts';
 import { SitesService } from './modules/sites/sites.service.ts';
 import {
   databaseInventory, LegalHoldsService, MaskCheck, MaskImageStore, MasksRepository, MasksService, PtzPositions, RecordedDaysJob, RecordingRepository, RecordingService, RetentionPurge,
-  RetentionRepository, StatutoryRegister, StorageRepository, StorageService,
+  RetentionRepository, StatutoryRegister, StorageRepository, StorageService, VolumeMarkerGuard,
 } from './modules/recording/index.ts';
 import { TechnicalEventsService } from './modules/technical-events/index.ts';
 import { PtzRepository, PtzService, PtzToursService } from './modules/ptz/index.ts';
@@ -32,14 +34,27 @@ export interface ServiceDependencies {
   database: DatabaseHandle;
   clock: Clock;
   secrets: SecretBox;
+  /** Keys of the audit and segment chains and of their signed checkpoints (loadChainKeys). */
+  chainKeys: ChainKeys;
   /** Background components log here (the HTTP app has its own logger). */
   log?: ProcessLog;
 }
 
+/** The chain keys from their files, created on first start with the chains' current ends as the legacy boundary. */
+export function loadChainKeys(config: Pick<Config, 'chainKeyFile' | 'signingKeyFile'>, database: DatabaseHandle): Promise<ChainKeys> {
+  return loadOrCreateChainKeys(config, async () => ({
+    auditThroughSeq: (await new AuditService(database.db, database.dialect, { now: () => new Date() }).chainHead()).seq,
+    segmentsThroughId: await new RecordingRepository(database.db, database.dialect).maxSegmentId(),
+  }));
+}
+
 export function createServices(deps: ServiceDependencies) {
-  const { database, clock, config, secrets, log } = deps;
+  const { database, clock, config, secrets, log, chainKeys } = deps;
   const db = database.db;
-  const audit = new AuditService(db, database.dialect, clock);
+  const checkpointStore = new CheckpointStore({
+    directory: config.checkpoints.directory, signer: chainKeys.signer, webhookUrl: config.checkpoints.webhookUrl, intervalMs: config.checkpoints.intervalMs, log,
+  });
+  const audit = new AuditService(db, database.dialect, clock, { key: chainKeys.audit, checkpoints: checkpointStore });
   const settings = new SettingsService(db, audit, clock);
   const authorisations = new AuthorisationsService(db, audit, clock);
   const communes = new CommunesService(db, audit, clock, authorisations);
@@ -56,13 +71,15 @@ export function createServices(deps: ServiceDependencies) {
   const storageRepository = new StorageRepository(db);
   const storage = new StorageService(db, storageRepository, audit, clock, recordingInventory, {
     allowedParents: config.storageRoots,
-    protectedPaths: [config.dataDir, config.secretKeyFile, ...(config.database.dialect === 'sqlite' ? [config.database.path] : [])],
+    protectedPaths: [config.dataDir, config.secretKeyFile, config.chainKeyFile, config.signingKeyFile, config.checkpoints.directory, ...(config.database.dialect === 'sqlite' ? [config.database.path] : [])],
     forbiddenParents: [defaultWebRoot],
   });
   const retentionPurge = new RetentionPurge({
     db, repository: retentionRepository, audit, clock, inventory: recordingInventory, log,
     // Read at each pass: a volume added later is purged too.
     volumes: () => storage.storageVolumes(),
+    // No marker at a volume's root (disk not mounted): nothing on it is destroyed (issue 11).
+    markers: new VolumeMarkerGuard({ db, repository: storageRepository, audit, clock }),
     onTechnicalEvent: (event) => void technicalEvents.raise(event),
   });
   const masksRepository = new MasksRepository(db, database.dialect);
@@ -77,12 +94,19 @@ export function createServices(deps: ServiceDependencies) {
   const consoleRepository = new ConsoleRepository(db);
   const playback = new PlaybackService({
     db, repository: new PlaybackRepository(db), audit, clock, cameras, footage: recordingRepository, volumes: () => storage.storageVolumes(), log,
-    masks: databaseMasks(masksRepository, new MaskImageStore(join(config.dataDir, 'playback-masks'))),
-    // The recorder picks a mask change up at its next reconcile: until then it may still cut unmasked segments.
-    maskTakesEffectMs: config.reconcileIntervalMs + 15_000,
+    // Each segment's recorded masking against the mask history (LEGAL 4): nothing inferred from when masks changed.
+    masks: databaseMasks(masksRepository, recordingRepository, new MaskImageStore(join(config.dataDir, 'playback-masks'))),
   });
   return {
     audit,
+    // Signed checkpoints of the chain heads (issue 11): written by the worker role, read by the verify commands.
+    checkpointStore,
+    checkpoints: new CheckpointJob({
+      store: checkpointStore, keys: chainKeys, clock, raise: (event) => technicalEvents.raise(event),
+      heads: { audit: () => audit.chainHead(), recordings: async () => (await recordingRepository.allHeads()).map((head) => [head.cameraId, head.segmentId, head.chainHash]) },
+    }),
+    /** The segment chain's key, for the recording role's indexer and `recordings verify`. */
+    segmentChainKey: chainKeys.segments,
     technicalEvents,
     masks,
     ptz,

@@ -9,7 +9,7 @@ import { ManualClock } from '../platform/clock.ts';
 import type { Dialect } from '../platform/db/database.ts';
 import { createSecretBox, loadOrCreateSecretKey } from '../platform/secrets.ts';
 import { cliActor } from '../modules/audit/audit.types.ts';
-import { createServices, type Services } from '../services.ts';
+import { createServices, loadChainKeys, type Services } from '../services.ts';
 import { createTestDatabase, type TestDatabase } from './databases.ts';
 
 export interface TestContext {
@@ -30,7 +30,7 @@ export async function createTestContext(dialect: Dialect, options: { clockStart?
   const database = await createTestDatabase(dialect, { directory: dataDir });
   const clock = new ManualClock(options.clockStart ?? '2026-11-23T10:00:00.000Z', { running: options.clockRunning });
   const secrets = createSecretBox(loadOrCreateSecretKey(config.secretKeyFile));
-  const services = createServices({ config, database: database.handle, clock, secrets });
+  const services = createServices({ config, database: database.handle, clock, secrets, chainKeys: await loadChainKeys(config, database.handle) });
   const app = await buildApp({ config, database: database.handle, clock, services });
   return {
     dialect, config, clock, database, services, app, dataDir,

@@ -2,13 +2,18 @@
 // exit code, concurrent writers from several processes, purge, search scope.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { sql } from 'kysely';
+import { loadOrCreateChainKeys } from '../../platform/chain-keys.ts';
 import { ManualClock } from '../../platform/clock.ts';
 import { dialectsUnderTest, createTestDatabase, type TestDatabase } from '../../testing/databases.ts';
 import { AuditService } from './audit.service.ts';
+import { CheckpointStore } from './checkpoints.ts';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -20,11 +25,12 @@ async function fill(audit: AuditService, count: number): Promise<void> {
   }
 }
 
-async function cliVerify(database: TestDatabase): Promise<{ code: number; output: string }> {
+/** `./vigie audit verify` on the test's database, with the test's keys and checkpoints (its data folder). */
+async function cliVerify(database: TestDatabase, dataDir: string): Promise<{ code: number; output: string }> {
   const url = database.config.dialect === 'sqlite' ? database.config.path : database.config.url;
   try {
     const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'server/src/cli.ts', 'audit', 'verify'], {
-      cwd: root, env: { ...process.env, DATABASE_URL: url, VIGIE_DATA_DIR: database.config.dialect === 'sqlite' ? database.config.path.replace(/\/[^/]+$/, '') : '/tmp/vigie-unused', VIGIE_LOG_LEVEL: 'silent' },
+      cwd: root, env: { ...process.env, DATABASE_URL: url, VIGIE_DATA_DIR: dataDir, VIGIE_LOG_LEVEL: 'silent' },
     });
     return { code: 0, output: stdout + stderr };
   } catch (error) {
@@ -37,13 +43,19 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
   describe(`audit chain [${dialect}]`, { skip }, () => {
     let database: TestDatabase;
     let audit: AuditService;
+    let dataDir: string;
     const clock = new ManualClock('2026-11-23T10:00:00.000Z');
 
     before(async () => {
       database = await createTestDatabase(dialect);
-      audit = new AuditService(database.handle.db, dialect, clock);
+      dataDir = mkdtempSync(join(tmpdir(), 'vigie-audit-'));
+      const keys = await loadOrCreateChainKeys({ chainKeyFile: join(dataDir, 'chain.key'), signingKeyFile: join(dataDir, 'signing.key') }, async () => ({ auditThroughSeq: 0, segmentsThroughId: 0 }));
+      audit = new AuditService(database.handle.db, dialect, clock, { key: keys.audit, checkpoints: new CheckpointStore({ directory: join(dataDir, 'checkpoints'), signer: keys.signer }) });
     });
-    after(async () => database?.drop());
+    after(async () => {
+      await database?.drop();
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    });
 
     const reset = async () => {
       await database.handle.db.deleteFrom('audit_log').execute();
@@ -57,7 +69,7 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.deepEqual([report.ok, report.rowsChecked, report.lastSeq], [true, 10, 10]);
       const stored = await database.handle.db.selectFrom('audit_log').select('details').execute();
       assert.ok(stored.every((row) => !row.details.includes('never-stored')));
-      assert.equal((await cliVerify(database)).code, 0);
+      assert.equal((await cliVerify(database, dataDir)).code, 0);
     });
 
     it('detects an edited row, and the CLI exits non-zero naming it', async () => {
@@ -67,7 +79,7 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       const report = await audit.verify();
       assert.equal(report.ok, false);
       assert.deepEqual([report.problem?.kind, report.problem?.seq], ['edited', 4]);
-      const cli = await cliVerify(database);
+      const cli = await cliVerify(database, dataDir);
       assert.equal(cli.code, 1);
       assert.match(cli.output, /row 4/);
     });
@@ -105,8 +117,8 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       const config = JSON.stringify(database.config);
       const writer = fileURLToPath(new URL('../../testing/audit-writer.ts', import.meta.url));
       await Promise.all([
-        run(process.execPath, ['--import', 'tsx', writer, config, '40', 'writer-a'], { cwd: root }),
-        run(process.execPath, ['--import', 'tsx', writer, config, '40', 'writer-b'], { cwd: root }),
+        run(process.execPath, ['--import', 'tsx', writer, config, '40', 'writer-a', dataDir], { cwd: root }),
+        run(process.execPath, ['--import', 'tsx', writer, config, '40', 'writer-b', dataDir], { cwd: root }),
         (async () => {
           await Promise.all(Array.from({ length: 20 }, (_, index) => audit.recordAlone(actor, { action: 'test.concurrent', details: { index } })));
         })(),
@@ -129,6 +141,9 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.deepEqual([report.ok, report.firstSeq, report.rowsChecked], [true, 6, 4]);
       const purgeRow = await database.handle.db.selectFrom('audit_log').selectAll().where('action', '=', 'audit.purged').executeTakeFirstOrThrow();
       assert.match(purgeRow.details, /"deletedRows":5/);
+      // Issue 11 item 15: the anchor's hash is kept in the purge row (it attests where the chain now starts).
+      const details = JSON.parse(purgeRow.details) as { anchorSeq: number; anchorPrevHash: string };
+      assert.deepEqual([details.anchorSeq, /^[0-9a-f]{64}$/.test(details.anchorPrevHash)], [6, true]);
     });
 
     it('searches within the caller\'s communes only', async () => {

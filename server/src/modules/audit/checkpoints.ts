@@ -163,6 +163,25 @@ export class CheckpointStore {
   }
 }
 
+/**
+ * For `recordings verify`: the camera heads of the newest genuine checkpoint (older ones name
+ * older segments of the same chains, which that one covers), and every line that is not genuine.
+ */
+export async function newestRecordingHeads(store: CheckpointStore, segmentsKeyId: string): Promise<{
+  heads: { cameraId: string; segmentId: number; chainHash: string; at: string }[];
+  problems: string[];
+}> {
+  const reading = await store.read();
+  const problems = reading.problems.map((problem) => problem.message);
+  const newest = reading.checkpoints.at(-1);
+  if (!newest) return { heads: [], problems };
+  if (newest.keys.segments !== segmentsKeyId) {
+    problems.push(`checkpoint of ${newest.at} (file line ${newest.line}) was written under another segment chain key (${newest.keys.segments}, now ${segmentsKeyId}): the chain key file was replaced`);
+    return { heads: [], problems };
+  }
+  return { heads: newest.recordings.map(([cameraId, segmentId, chainHash]) => ({ cameraId, segmentId, chainHash, at: newest.at })), problems };
+}
+
 export interface ChainHeads {
   audit: () => Promise<{ seq: number; hash: string; anchorSeq: number }>;
   recordings: () => Promise<CheckpointedRecordingHead[]>;

@@ -3,5 +3,5 @@ export { PlaybackService, type PlaybackServiceDeps, type PlaybackView, type Play
 export { PlaybackRepository, type PlaybackSession, type PlaybackEndedBy } from './playback.repository.ts';
 export { databaseMasks, type PlaybackMasks, type ServerMask } from './playback.masks.ts';
 export { ffmpegReencoder, maskedSegmentArgs, type Reencoder } from './playback.reencode.ts';
-export { PLAYBACK_IDLE_MS, PLAYBACK_MAX_WINDOW_MS, segmentMasking, type SegmentMasking } from './playback.rules.ts';
+export { PLAYBACK_IDLE_MS, PLAYBACK_MAX_WINDOW_MS, type SegmentMasking } from './playback.rules.ts';
 export { registerPlaybackRoutes } from './playback.routes.ts';

@@ -1,49 +1,61 @@
-// What playback needs to know of a camera's privacy masks (LEGAL 4): the server mask an older
-// segment is re-encoded with (every polygon of a camera in `server` mode: camera-wide ones and
-// those of every PTZ preset, since where the camera pointed back then is not known) and the
-// moment it became what it is, read from the masks' own tables through their repository; and
-// the mask picture ffmpeg overlays when an older segment must be re-encoded.
+// What playback needs to know of privacy masks (LEGAL 4): how each stored segment is served,
+// decided by masks.coverage.ts from the masking the segment was recorded with (written by the
+// indexer from what the recorder ran with) and the mask history (every revision with its
+// validity interval, deleted and edited ones included), both read through their owners'
+// repositories; and the mask picture ffmpeg overlays when a segment must be re-encoded.
 import { existsSync } from 'node:fs';
 import type { MaskPolygon } from '../../platform/media/mask-image.ts';
-import { DEFAULT_MASK_MODE, maskVersion, polygonsOfEveryPosition, type MaskImageStore, type MasksRepository } from '../recording/index.ts';
-import type { MaskInForce } from './playback.rules.ts';
+import {
+  segmentMaskPlan, UNKNOWN_MASK_VERSION, type MaskImageStore, type MasksRepository, type RecordingRepository, type SegmentMaskPlan, type SegmentSpan,
+} from '../recording/index.ts';
 
-export interface ServerMask extends MaskInForce {
+/** The polygons a re-encode burns in, and their version (the ETag and the picture's name). */
+export interface ServerMask {
+  version: string;
   polygons: MaskPolygon[];
 }
 
 export interface PlaybackMasks {
-  /** The server mask older footage gets, or null when Vigie burns nothing in (no mask, or `in_camera`). */
-  inForce(cameraId: string): Promise<ServerMask | null>;
-  /** The PNG of that mask, written when its version changed; returns its path. */
+  /** How each segment (by id) is served; every segment given has a plan. */
+  plans(cameraId: string, segments: readonly Pick<SegmentSpan, 'id' | 'startMs'>[]): Promise<Map<number, SegmentMaskPlan>>;
+  /** The PNG of a re-encode's mask, written once per version; returns its path. */
   imagePath(cameraId: string, mask: ServerMask): Promise<string>;
 }
 
 /**
- * Masks only ever get stricter for a stored segment: a segment recorded after every mask now in
- * force was created or last edited, and after the mode was last set, carries the camera-wide
- * polygons and those of the preset the recorder knew the camera was at. A deleted mask removes
- * nothing from the picture already burnt in, so only the latest `updated_at` of the masks and
- * of the mode matter. An older segment does not say where a PTZ camera pointed: it is
- * re-encoded with the polygons of every position (over-masking is lawful, under-masking not).
+ * Nothing is inferred from when masks changed: a segment is served as stored only when the
+ * masking it was recorded with accounted for every mask revision in force, or ever in force,
+ * since it started. A recorder that never restarted with a new mask, a camera switched to
+ * `in_camera`, a mask deleted or redrawn, a file of a crashed run or an older row ('unknown'):
+ * the segment is re-encoded with every such revision's polygons (every PTZ position).
  */
-export function databaseMasks(repository: Pick<MasksRepository, 'masksOfCamera' | 'modeOf'>, images: Pick<MaskImageStore, 'write' | 'pathOf'>): PlaybackMasks {
-  const written = new Map<string, string>();
+export function databaseMasks(
+  masks: Pick<MasksRepository, 'historySince'>,
+  footage: Pick<RecordingRepository, 'segmentMaskVersions' | 'recordedMaskings'>,
+  images: Pick<MaskImageStore, 'write' | 'pathOf'>,
+): PlaybackMasks {
+  const written = new Map<string, true>();
   return {
-    async inForce(cameraId) {
-      const [masks, mode] = await Promise.all([repository.masksOfCamera(cameraId), repository.modeOf(cameraId)]);
-      const polygons = polygonsOfEveryPosition(masks);
-      const version = maskVersion(mode?.mode ?? DEFAULT_MASK_MODE, polygons);
-      if (version === null) return null;
-      const changes = masks.map((mask) => Date.parse(mask.updatedAt));
-      if (mode?.updatedAt) changes.push(Date.parse(mode.updatedAt));
-      return { version, polygons, changedAtMs: Math.max(...changes) };
+    async plans(cameraId, segments) {
+      const plans = new Map<number, SegmentMaskPlan>();
+      if (segments.length === 0) return plans;
+      const versions = await footage.segmentMaskVersions(segments.map((segment) => segment.id));
+      const [history, recorded] = await Promise.all([
+        masks.historySince(cameraId, Math.min(...segments.map((segment) => segment.startMs))),
+        footage.recordedMaskings(cameraId, [...versions.values()]),
+      ]);
+      for (const segment of segments) {
+        plans.set(segment.id, segmentMaskPlan({ startMs: segment.startMs, maskVersion: versions.get(segment.id) ?? UNKNOWN_MASK_VERSION }, history, recorded));
+      }
+      return plans;
     },
     async imagePath(cameraId, mask) {
-      const path = images.pathOf(cameraId);
-      if (written.get(cameraId) === mask.version && existsSync(path)) return path;
-      await images.write(cameraId, mask);
-      written.set(cameraId, mask.version);
+      // One picture per version: two re-encodes of one camera with different masks never share a file.
+      const key = `${cameraId}.${mask.version}`;
+      const path = images.pathOf(key);
+      if (written.has(key) && existsSync(path)) return path;
+      await images.write(key, mask);
+      written.set(key, true);
       return path;
     },
   };

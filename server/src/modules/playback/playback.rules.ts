@@ -1,7 +1,7 @@
 // Playback's rules, pure: what a playback request must carry (a reason, a window of at most
 // 24 h), when a session has gone idle, how an HTTP Range header maps onto a segment file, and
-// when a stored segment may not be served as it is because masks changed after it was
-// recorded (LEGAL 4). No IO here: playback.test.ts covers every branch.
+// the validators of stored and re-encoded segments. No IO here: playback.test.ts covers every
+// branch; which segments are re-encoded for their masks (LEGAL 4) is masks.coverage.ts's.
 import { DomainError } from '../../platform/errors.ts';
 import { MAX_SEGMENT_LISTING_MS, parseWindow, type TimeRange } from '../recording/index.ts';
 
@@ -45,29 +45,13 @@ export function overlaps(segment: TimeRange, window: TimeRange): boolean {
 // ---------------------------------------------------------------------------------------------
 // Masks (LEGAL 4).
 
-/** The camera's server mask now (camera-wide polygons, `server` mode) and since when it has been what it is. */
-export interface MaskInForce {
-  version: string;
-  /** The latest change that made the mask what it is now (a mask created or edited, the mode set). */
-  changedAtMs: number;
-}
-
 /**
- * How a stored segment must be served:
- *   - `recorded`: recorded while the current server mask was in force: the mask is burnt in;
- *   - `reencoded`: recorded before the latest mask change (or while the recorder had not yet
- *     picked it up, `takesEffectMs` after the change): never served raw, re-encoded with the
- *     current mask overlaid;
- *   - `none`: the camera has no server mask now (no mask, or masked by the camera itself).
- * `takesEffectMs` covers the recorder fleet's reconcile delay: the recorder running at the
- * time of the change keeps cutting unmasked segments until it is restarted with the new mask.
+ * How a stored segment is served (decided by the recording module's masks.coverage.ts):
+ *   - `none`: nothing to burn in (no mask in force since it was recorded, or masked by the camera);
+ *   - `recorded`: the masks in force since were burnt in when it was recorded;
+ *   - `reencoded`: some mask in force since was not: re-encoded with them, never served raw.
  */
 export type SegmentMasking = 'none' | 'recorded' | 'reencoded';
-
-export function segmentMasking(segmentStartMs: number, mask: MaskInForce | null, takesEffectMs: number): SegmentMasking {
-  if (mask === null) return 'none';
-  return segmentStartMs < mask.changedAtMs + takesEffectMs ? 'reencoded' : 'recorded';
-}
 
 // ---------------------------------------------------------------------------------------------
 // HTTP Range (RFC 9110, one range; several ranges are answered with the whole file).

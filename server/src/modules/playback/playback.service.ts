@@ -4,8 +4,8 @@
 // through the session, by its owner only, while it is open. Opening is audited `image.playback`
 // (reason, window) in the transaction that stores the session; closing, by the viewer or after
 // 5 minutes without a fetch, is audited `image.playback.stop` (duration, segments served).
-// Masks stay applied (LEGAL 4): a segment recorded before the camera's latest mask change is
-// re-encoded with the current mask, never served raw.
+// Masks stay applied (LEGAL 4): a segment whose recorded masking did not account for every mask
+// in force, or ever in force, since it was recorded is re-encoded with them, never served raw.
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
@@ -22,7 +22,7 @@ import type { PlaybackMasks, ServerMask } from './playback.masks.ts';
 import { ffmpegReencoder, maskedSegmentArgs, type Reencoder } from './playback.reencode.ts';
 import type { PlaybackEndedBy, PlaybackRepository, PlaybackSession } from './playback.repository.ts';
 import {
-  expiresAtMs, fileEtag, isIdle, overlaps, parsePlaybackRequest, PLAYBACK_IDLE_MS, reencodedEtag, segmentMasking, segmentUrl, type SegmentMasking,
+  expiresAtMs, fileEtag, isIdle, overlaps, parsePlaybackRequest, PLAYBACK_IDLE_MS, reencodedEtag, segmentUrl, type SegmentMasking,
 } from './playback.rules.ts';
 
 export type Acting = { actor: Actor; principal: Principal };
@@ -36,8 +36,6 @@ export interface PlaybackServiceDeps {
   footage: Pick<RecordingRepository, 'segmentsOverlapping' | 'gapsOverlapping'>;
   volumes(): Promise<readonly StorageVolume[]>;
   masks: PlaybackMasks;
-  /** How long after a mask change the recorder may still cut unmasked segments (its reconcile delay, plus slack). */
-  maskTakesEffectMs: number;
   reencoder?: Reencoder;
   /** Re-encodes running at once in this process; beyond, `rate_limited`. */
   maxConcurrentReencodes?: number;
@@ -53,7 +51,7 @@ export interface PlaybackSegmentView {
   /** Size of the stored file (a re-encoded segment's size is only known once sent). */
   bytes: number;
   url: string;
-  /** Served re-encoded with the current mask (recorded before the latest mask change). */
+  /** Served re-encoded with the masks in force since it was recorded (they were not all burnt in). */
   reencoded: boolean;
 }
 
@@ -97,7 +95,9 @@ export class PlaybackService {
     const indexed = await this.deps.footage.segmentsOverlapping(cameraId, window.startMs, window.endMs);
     const present = await this.withFileSizes(indexed);
     if (present.length === 0) throw footageUnavailable();
-    const [mask, gapRows] = await Promise.all([this.deps.masks.inForce(cameraId), this.deps.footage.gapsOverlapping(cameraId, window.startMs, window.endMs)]);
+    const [plans, gapRows] = await Promise.all([
+      this.deps.masks.plans(cameraId, present.map((entry) => entry.segment)), this.deps.footage.gapsOverlapping(cameraId, window.startMs, window.endMs),
+    ]);
     // The future is neither recorded nor a gap.
     const computed = coverage(present.map((entry) => entry.segment), { startMs: window.startMs, endMs: Math.max(window.startMs, Math.min(window.endMs, now.getTime())) });
     const session: PlaybackSession = {
@@ -115,7 +115,7 @@ export class PlaybackService {
       playbackId: session.id, cameraId, from: session.from, to: session.to, expiresAt: iso(expiresAtMs(now.getTime(), this.idleMs)),
       segments: present.map(({ segment, bytes }) => ({
         id: segment.id, start: iso(segment.startMs), end: iso(segment.endMs), durationSeconds: (segment.endMs - segment.startMs) / 1000, bytes,
-        url: segmentUrl(session.id, segment.id), reencoded: segmentMasking(segment.startMs, mask, this.deps.maskTakesEffectMs) === 'reencoded',
+        url: segmentUrl(session.id, segment.id), reencoded: (plans.get(segment.id)?.masking ?? 'reencoded') === 'reencoded',
       })),
       gaps: computed.gaps.map((gap) => ({
         from: iso(gap.startMs), to: iso(gap.endMs),
@@ -136,13 +136,15 @@ export class PlaybackService {
     if (!segment) throw notFound({ fr: 'Segment de cette relecture', en: 'Segment of this playback' });
     const file = await this.locate(segment);
     if (!file) throw footageUnavailable();
-    const mask = await this.deps.masks.inForce(session.cameraId);
-    const masking = segmentMasking(segment.startMs, mask, this.deps.maskTakesEffectMs);
+    const plan = (await this.deps.masks.plans(session.cameraId, [segment])).get(segment.id);
+    // No plan is no proof that the masks are burnt in: never the stored file then.
+    if (!plan) throw new Error(`no masking plan for segment ${segment.id}`);
     if (!(await this.deps.repository.touch(session.id, segment.id, now.toISOString()))) throw sessionInvalid();
-    if (masking === 'reencoded') {
-      return { kind: 'reencoded', masking, etag: reencodedEtag(segment.id, mask!.version), open: () => this.reencode(file.path, session.cameraId, mask!, segment) };
+    if (plan.masking === 'reencoded') {
+      const mask: ServerMask = { version: plan.version, polygons: plan.polygons };
+      return { kind: 'reencoded', masking: 'reencoded', etag: reencodedEtag(segment.id, mask.version), open: () => this.reencode(file.path, session.cameraId, mask, segment) };
     }
-    return { kind: 'file', masking, path: file.path, size: file.size, lastModified: new Date(file.mtimeMs), etag: fileEtag(segment.id, file.size, file.mtimeMs) };
+    return { kind: 'file', masking: plan.masking, path: file.path, size: file.size, lastModified: new Date(file.mtimeMs), etag: fileEtag(segment.id, file.size, file.mtimeMs) };
   }
 
   /** Ends the session at its owner's request (stop audited). */

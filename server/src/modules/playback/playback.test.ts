@@ -1,5 +1,6 @@
 // Playback's pure rules and the re-encoder's process handling, without IO: reason and window,
-// idle expiry, Range parsing, validators, the masks re-encode decision, the ffmpeg arguments,
+// idle expiry, Range parsing, validators, the ffmpeg arguments (which segments are re-encoded
+// for their masks: recording/masks.coverage.test.ts),
 // and a fake ffmpeg that streams, fails, or is left by its client.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -7,7 +8,7 @@ import { MASK_FILTER_GRAPH } from '../../platform/media/ffmpeg-args.ts';
 import type { SpawnedChild, Spawner } from '../../platform/processes.ts';
 import { ffmpegReencoder, maskedSegmentArgs } from './playback.reencode.ts';
 import {
-  etagMatches, fileEtag, ifRangeHolds, isIdle, parseByteRange, parsePlaybackRequest, PLAYBACK_IDLE_MS, reencodedEtag, segmentMasking, segmentUrl,
+  etagMatches, fileEtag, ifRangeHolds, isIdle, parseByteRange, parsePlaybackRequest, PLAYBACK_IDLE_MS, reencodedEtag, segmentUrl,
 } from './playback.rules.ts';
 
 const code = (work: () => unknown) => {
@@ -48,14 +49,6 @@ describe('playback request', () => {
 });
 
 describe('masks in playback (LEGAL 4)', () => {
-  const mask = { version: '0123456789abcdef', changedAtMs: 1_000_000 };
-  it('re-encodes a segment recorded before the mask change or before the recorder picked it up, serves later ones as recorded', () => {
-    assert.equal(segmentMasking(500_000, null, 45_000), 'none', 'no server mask now');
-    assert.equal(segmentMasking(900_000, mask, 45_000), 'reencoded', 'recorded before the change');
-    assert.equal(segmentMasking(1_030_000, mask, 45_000), 'reencoded', 'recorder not yet restarted with the mask');
-    assert.equal(segmentMasking(1_045_000, mask, 45_000), 'recorded', 'burnt in by the recorder');
-  });
-
   it('builds one ffmpeg: the segment and the looped mask, the recorder’s overlay, x264 with keyframes every second, fragmented MP4 on stdout', () => {
     const args = maskedSegmentArgs('/v/21038/cam/2026-11-23/a.mp4', '/data/playback-masks/cam.mask.png');
     const after = (flag: string) => args[args.indexOf(flag) + 1];

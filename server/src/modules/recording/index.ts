@@ -21,6 +21,7 @@ export { RecordingRole, type RecordingRoleDeps, type RecordingRoleOptions } from
 export { StorageRepository, type CameraRecordingSettings, type VolumeRow } from './storage.repository.ts';
 export { StorageService, computeUsage, volumeCreateSchema, volumeUpdateSchema, cameraSettingsSchema, type VolumeUsage, type VolumeView } from './storage.service.ts';
 export { SpaceMonitor, bytesToFree, LOW_SPACE_MARGIN_PERCENT, type VolumeCheck } from './storage.monitor.ts';
+export { VolumeMarkerGuard, fileVolumeMarkers, readVolumeMarker, writeVolumeMarker, VOLUME_MARKER_FILE, type MarkerCheck, type VolumeMarkers } from './storage.marker.ts';
 export { QualityMonitor, type CameraQuality } from './quality.monitor.ts';
 export { qualityFloor, qualityProblems, busySiteKinds, type QualityFloor } from './quality.rules.ts';
 export { LiveHub, tsPacketInfo, pmtPidOfPat, TS_PACKET } from './live-hub.ts';

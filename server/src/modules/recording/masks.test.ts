@@ -62,7 +62,7 @@ describe('mask validation', () => {
 describe('polygons in force and versions', () => {
   const mask = (id: string, presetToken: string | null, x: number): PrivacyMask => ({
     id, cameraId: 'c1', communeInsee: '21038', presetToken, name: id, polygons: [[[x, 0], [x + 0.1, 0], [x, 0.1]]],
-    createdAt: '', createdBy: '', updatedAt: '', updatedBy: '',
+    createdAt: '', createdBy: '', updatedAt: '', updatedBy: '', revision: `${id}-r1`,
   });
   const masks = [mask('b', null, 0.2), mask('a', null, 0.1), mask('c', 'preset-1', 0.3), mask('d', 'preset-2', 0.4)];
 

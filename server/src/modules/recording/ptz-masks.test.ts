@@ -3,13 +3,15 @@
 // `recorderMasks` gives a new version at a preset that has masks and the same one at a preset
 // that has none; the fleet restarts a recorder for a new mask with the gap reason
 // `mask_changed`, and nothing for the same version; playback re-encodes older footage with
-// every position's polygons, dated by the latest change of any mask.
+// every position's polygons unless the recorder's masking accounted for every mask, and that
+// masking accounts for the presets the camera is not at.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { TypedEvents } from '../../platform/processes.ts';
 import type { MaskPolygon } from '../../platform/media/mask-image.ts';
 import { databaseMasks } from '../playback/playback.masks.ts';
 import type { MaskMode, PrivacyMask } from './masks.rules.ts';
+import { recorderMasking } from './masks.coverage.ts';
 import { polygonsInForce, polygonsOfEveryPosition } from './masks.rules.ts';
 import { MasksService } from './masks.service.ts';
 import { PtzPositions } from './ptz-positions.ts';
@@ -22,7 +24,7 @@ const right: MaskPolygon = [[0.75, 0], [1, 0], [1, 1], [0.75, 1]];
 const middle: MaskPolygon = [[0.4, 0.4], [0.6, 0.4], [0.6, 0.6], [0.4, 0.6]];
 
 function mask(id: string, presetToken: string | null, polygons: MaskPolygon[], updatedAt = '2026-12-01T10:00:00.000Z'): PrivacyMask {
-  return { id, cameraId: 'dome', communeInsee: '21038', presetToken, name: id, polygons, createdAt: updatedAt, createdBy: 'admin', updatedAt, updatedBy: 'admin' };
+  return { id, cameraId: 'dome', communeInsee: '21038', presetToken, name: id, polygons, createdAt: updatedAt, createdBy: 'admin', updatedAt, updatedBy: 'admin', revision: `${id}-r1` };
 }
 
 const domeMasks = [mask('m1', null, [left]), mask('m2', 'balcony', [right]), mask('m3', 'garden', [middle], '2026-12-01T11:00:00.000Z')];
@@ -30,6 +32,7 @@ const domeMasks = [mask('m1', null, [left]), mask('m2', 'balcony', [right]), mas
 function masksService(masks: PrivacyMask[], mode: MaskMode = 'server'): MasksService {
   const repository = {
     masksOfCameras: async (ids: readonly string[]) => new Map(ids.filter((id) => id === 'dome').map((id) => [id, masks])),
+    masksOfCamerasByCamera: async (ids: readonly string[]) => ({ masks: new Map(ids.filter((id) => id === 'dome').map((id) => [id, masks])), unreadable: new Map() }),
     modesOf: async (ids: readonly string[]) => new Map(ids.map((id) => [id, mode])),
   };
   return new MasksService(null as never, repository as never, null as never, null as never, null as never);
@@ -163,20 +166,50 @@ describe('RecorderFleet and mask changes', () => {
 });
 
 describe('playback re-encode of footage whose PTZ position is unknown', () => {
-  it('uses every polygon, camera-wide and of every preset, dated by the latest change of any mask', async () => {
-    const repository = { masksOfCamera: async () => domeMasks, modeOf: async () => undefined };
-    const mask = await databaseMasks(repository, { write: async () => '', pathOf: () => '' }).inForce('dome');
-    assert.deepEqual(mask?.polygons, [left, right, middle]);
-    assert.equal(mask?.changedAtMs, Date.parse('2026-12-01T11:00:00.000Z'), 'a preset mask edited later counts');
+  const history = domeMasks.map((entry) => ({ revision: entry.revision, maskId: entry.id, presetToken: entry.presetToken, polygons: entry.polygons, validFromMs: Date.parse(entry.updatedAt), validToMs: null }));
+  const playbackMasks = (recorded: Map<string, { mode: MaskMode; revisions: Set<string>; burnt: boolean }>, versions: Map<number, string>) => databaseMasks(
+    { historySince: async () => history },
+    { segmentMaskVersions: async () => versions, recordedMaskings: async () => recorded },
+    { write: async () => '', pathOf: (key) => `/data/playback-masks/${key}.mask.png` },
+  );
+
+  it('serves as recorded a segment whose recorder accounted for every mask, presets included, wherever the camera pointed', async () => {
+    const atBalcony = recorderMasking('server', domeMasks, polygonsInForce(domeMasks, 'balcony'));
+    const recorded = new Map([[atBalcony.version, { mode: 'server' as const, revisions: new Set(atBalcony.revisions), burnt: true }]]);
+    const plans = await playbackMasks(recorded, new Map([[1, atBalcony.version]])).plans('dome', [{ id: 1, startMs: Date.parse('2026-12-01T12:00:00.000Z') }]);
+    assert.deepEqual(plans.get(1), { masking: 'recorded' });
   });
 
-  it('re-encodes a camera with preset masks only, and nothing for a camera that masks itself', async () => {
-    const presetOnly = { masksOfCamera: async () => [mask('m2', 'balcony', [right])], modeOf: async () => undefined };
-    assert.deepEqual((await databaseMasks(presetOnly, { write: async () => '', pathOf: () => '' }).inForce('dome'))?.polygons, [right]);
-    const inCamera = {
-      masksOfCamera: async () => domeMasks,
-      modeOf: async () => ({ cameraId: 'dome', communeInsee: '21038', mode: 'in_camera' as const, updatedAt: '2026-12-01T12:00:00.000Z', updatedBy: 'admin' }),
+  it('re-encodes footage of unknown masking with every polygon, camera-wide and of every preset', async () => {
+    const plans = await playbackMasks(new Map(), new Map([[1, 'unknown']])).plans('dome', [{ id: 1, startMs: Date.parse('2026-12-01T09:00:00.000Z') }, { id: 2, startMs: 0 }]);
+    const first = plans.get(1);
+    assert.equal(first?.masking, 'reencoded');
+    assert.deepEqual(first?.masking === 'reencoded' && first.polygons, [left, right, middle], 'oldest revision first');
+    assert.equal(plans.get(2)?.masking, 'reencoded', 'a segment the index does not know: unknown, re-encoded');
+  });
+});
+
+describe('the masking a PTZ camera’s recorder runs with', () => {
+  it('accounts for every mask of the camera and keeps its version between presets without masks of their own', async () => {
+    const service = masksService(domeMasks);
+    const positions = new PtzPositions();
+    const masking = async () => {
+      const entry = (await service.recorderMasking(['dome', 'fixed'], positions)).get('dome');
+      assert.ok(entry && 'masking' in entry);
+      return entry;
     };
-    assert.equal(await databaseMasks(inCamera, { write: async () => '', pathOf: () => '' }).inForce('dome'), null);
+    const wide = await masking();
+    assert.deepEqual(wide.masking.revisions, ['m1-r1', 'm2-r1', 'm3-r1'], 'presets elsewhere included: the recorder knows the camera is not there');
+    assert.deepEqual(wide.masking.polygons, [left]);
+    positions.set('dome', 'nowhere');
+    assert.equal((await masking()).masking.version, wide.masking.version, 'a preset without masks: same masking, no restart');
+    positions.set('dome', 'balcony');
+    const balcony = await masking();
+    assert.notEqual(balcony.masking.version, wide.masking.version);
+    assert.deepEqual(balcony.burn?.polygons, [left, right]);
+    assert.equal((await service.recorderMasking(['fixed'])).size, 0, 'a camera without masks: none');
+    const inCamera = (await masksService(domeMasks, 'in_camera').recorderMasking(['dome'])).get('dome');
+    assert.ok(inCamera && 'masking' in inCamera);
+    assert.deepEqual([inCamera.burn, inCamera.masking.mode, inCamera.masking.polygons, inCamera.masking.revisions.length], [null, 'in_camera', [], 3]);
   });
 });

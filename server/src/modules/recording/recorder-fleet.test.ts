@@ -1,11 +1,14 @@
 // The recorder role's reconciliation with fake recorders: only enabled, authorised cameras are
 // recorded; a camera that loses its authorisation is stopped; a changed URL or password
-// restarts its recorder; state changes reach the subscriber.
+// restarts its recorder; state changes reach the subscriber; a camera whose credentials or
+// masks cannot be read is stopped and reported once while the others are reconciled, and an
+// unreadable inventory stops every recorder (LEGAL 4: no stale unmasked recorder).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { TypedEvents } from '../../platform/processes.ts';
 import type { RecorderCamera, RecorderEvents } from './recorder.ts';
-import { RecorderFleet, type FleetCamera, type FleetRecorder } from './recorder-fleet.ts';
+import { recorderMasking } from './masks.coverage.ts';
+import { RecorderFleet, type FleetCamera, type FleetRecorder, type UnreadableConfiguration } from './recorder-fleet.ts';
 import type { RecorderState, RecorderStateChange } from './recording.types.ts';
 
 class FakeRecorder implements FleetRecorder {
@@ -109,5 +112,65 @@ describe('RecorderFleet', () => {
     const withoutWriter = new RecorderFleet({ listCameras: async () => cameras, credentials: async () => null, createRecorder: (recorderCamera) => new FakeRecorder(recorderCamera) });
     assert.deepEqual(await withoutWriter.reconcile(), { started: ['c1'], stopped: [] }, 'no writer configured: the masked camera is not recorded');
     await Promise.all([fleet.stopAll(), withoutWriter.stopAll()]);
+  });
+
+  it('stops a camera whose credentials cannot be read, reports it once, and still reconciles the others (a new mask reaches them)', async () => {
+    const square = [[0, 0], [0.5, 0], [0.5, 0.5], [0, 0.5]] as const;
+    let cameras: FleetCamera[] = [camera('c1', 'recording'), camera('c2', 'recording')];
+    const broken = new Set<string>();
+    const reports: UnreadableConfiguration[] = [];
+    const created: FakeRecorder[] = [];
+    const fleet = new RecorderFleet({
+      listCameras: async () => cameras,
+      credentials: async (id) => {
+        if (broken.has(id)) throw new SyntaxError('Unexpected token, "admin:s3cret" is not valid JSON');
+        return null;
+      },
+      createRecorder: (recorderCamera) => { const recorder = new FakeRecorder(recorderCamera); created.push(recorder); return recorder; },
+      writeMaskImage: async (fleetCamera) => `/data/masks/${fleetCamera.id}.mask.png`,
+      onUnreadable: (report) => { reports.push(report); },
+    });
+    assert.deepEqual(await fleet.reconcile(), { started: ['c1', 'c2'], stopped: [] });
+    broken.add('c2');
+    const masking = recorderMasking('server', [{ revision: 'r1' }], [square]);
+    cameras = [{ ...camera('c1', 'recording'), mask: { version: 'v1', polygons: [square] }, masking }, camera('c2', 'recording')];
+    const result = await fleet.reconcile();
+    assert.deepEqual({ started: result.started, stopped: result.stopped.sort() }, { started: ['c1'], stopped: ['c1', 'c2'] }, 'c2 stopped, c1 restarted with its new mask');
+    assert.equal(created[1]!.state, 'stopped', 'no stale recorder for the unreadable camera');
+    assert.deepEqual(fleet.cameraIds, ['c1']);
+    assert.deepEqual(created.at(-1)!.camera.masking, masking, 'the recorder is told the masking its segments carry');
+    assert.deepEqual(reports, [{ cameraId: 'c2', communeInsee: '21038', stage: 'credentials', error: 'credentials not readable (SyntaxError)' }], 'the secret in the parse error is not repeated');
+    await fleet.reconcile();
+    assert.equal(reports.length, 1, 'reported once while it stays unreadable');
+    broken.delete('c2');
+    assert.deepEqual(await fleet.reconcile(), { started: ['c2'], stopped: [] }, 'readable again: recorded again');
+    broken.add('c2');
+    await fleet.reconcile();
+    assert.equal(reports.length, 2, 'a new episode is reported again');
+    await fleet.stopAll();
+  });
+
+  it('stops a camera whose masks cannot be read, and every recorder when the inventory cannot be read', async () => {
+    let cameras: FleetCamera[] | Error = [camera('c1', 'recording'), camera('c2', 'recording')];
+    const reports: UnreadableConfiguration[] = [];
+    const created: FakeRecorder[] = [];
+    const fleet = new RecorderFleet({
+      listCameras: async () => { if (cameras instanceof Error) throw cameras; return cameras; },
+      credentials: async () => null,
+      createRecorder: (recorderCamera) => { const recorder = new FakeRecorder(recorderCamera); created.push(recorder); return recorder; },
+      onUnreadable: (report) => { reports.push(report); throw new Error('listener down'); },
+    });
+    await fleet.reconcile();
+    cameras = [camera('c1', 'recording'), { ...camera('c2', 'recording'), configError: 'privacy mask m9 unreadable' }];
+    assert.deepEqual(await fleet.reconcile(), { started: [], stopped: ['c2'] });
+    assert.deepEqual(reports.map((report) => [report.cameraId, report.stage]), [['c2', 'masks']]);
+    cameras = new Error('database unreachable');
+    const blind = await fleet.reconcile();
+    assert.deepEqual(blind, { started: [], stopped: ['c1'] }, 'what each camera must burn in is not known: nothing keeps recording');
+    assert.ok(created.every((recorder) => recorder.state === 'stopped'));
+    assert.deepEqual(reports.at(-1), { cameraId: null, communeInsee: null, stage: 'inventory', error: 'database unreachable' });
+    cameras = [camera('c1', 'recording'), camera('c2', 'recording')];
+    assert.deepEqual(await fleet.reconcile(), { started: ['c1', 'c2'], stopped: [] }, 'readable again: both recorded');
+    await fleet.stopAll();
   });
 });

@@ -1,6 +1,7 @@
 // Test fixtures of retention and holds: a migrated database, communes and cameras inserted
 // directly, a temporary volume, and synthetic segments indexed by the real SegmentIndexer
 // (files written, moved into the layout, made read-only, chained) with a fake probe: no ffmpeg.
+// The volume carries its marker file, as a volume created by StorageService does.
 import { mkdtempSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,6 +18,7 @@ import { StatutoryRegister } from './register.ts';
 import { RetentionRepository } from './retention.repository.ts';
 import { RetentionPurge, type PurgeFileSystem, type TechnicalEvent } from './retention.ts';
 import { SegmentIndexer } from './segment-indexer.ts';
+import { fileVolumeMarkers, writeVolumeMarker } from './storage.marker.ts';
 
 export const NOW = '2026-11-23T10:00:00.000Z';
 export const DAY = 86_400_000;
@@ -46,6 +48,8 @@ export async function createRetentionFixture(dialect: Dialect): Promise<Retentio
   const clock = new ManualClock(NOW);
   const audit = new AuditService(db, dialect, clock);
   const volume = { name: 'vol1', root: mkdtempSync(join(tmpdir(), 'vigie-retention-')) };
+  // As StorageService.create does: the purge destroys nothing on a volume without its marker.
+  await writeVolumeMarker(volume, NOW);
   const repository = new RecordingRepository(db, dialect);
   const retentionRepository = new RetentionRepository(db);
   const inventory = databaseInventory(db);
@@ -59,7 +63,9 @@ export async function createRetentionFixture(dialect: Dialect): Promise<Retentio
     database, clock, audit, volume, repository, retentionRepository, events,
     holds: new LegalHoldsService(db, retentionRepository, audit, clock, inventory),
     register: new StatutoryRegister(retentionRepository, clock),
-    purge: (fileSystem, repository = retentionRepository) => new RetentionPurge({ db, repository, audit, clock, inventory, volumes: [volume], fileSystem, onTechnicalEvent: (event) => events.push(event) }),
+    purge: (fileSystem, repository = retentionRepository) => new RetentionPurge({
+      db, repository, audit, clock, inventory, volumes: [volume], markers: fileVolumeMarkers, fileSystem, onTechnicalEvent: (event) => events.push(event),
+    }),
     async addCommune(insee, retentionDays) {
       await db.insertInto('communes').values({ insee, name: `Commune ${insee}`, retention_days: retentionDays, time_zone: 'Europe/Paris', created_at: stamp, updated_at: stamp }).execute();
       await db.insertInto('sites').values({ id: `site-${insee}`, commune_insee: insee, name: `Site ${++siteCount}`, kind: 'public_building', address: null, latitude: null, longitude: null, created_at: stamp, updated_at: stamp }).execute();

@@ -83,13 +83,16 @@ export class RetentionRepository {
     return rows.map((row) => ({ cameraId: row.camera_id }));
   }
 
-  /** The camera's oldest segments starting at or before `cutoffMs` (first frame at retention), in chain order, at most `limit`. */
-  async candidates(cameraId: string, cutoffMs: number, limit: number, db: DbOrTx = this.db): Promise<PurgeCandidate[]> {
-    const rows = await db
+  /** The camera's oldest segments starting at or before `cutoffMs` (first frame at retention), in chain order, at most `limit`, none on `excludedVolumes`. */
+  async candidates(cameraId: string, cutoffMs: number, limit: number, excludedVolumes: readonly string[] = [], db: DbOrTx = this.db): Promise<PurgeCandidate[]> {
+    let query = db
       .selectFrom('recording_segments')
       .select(candidateColumns)
       .where('camera_id', '=', cameraId)
-      .where('start_ms', '<=', cutoffMs)
+      .where('start_ms', '<=', cutoffMs);
+    // A volume whose marker is missing keeps its rows (its files are not reachable): it must not fill the batch either.
+    if (excludedVolumes.length > 0) query = query.where('volume', 'not in', [...excludedVolumes]);
+    const rows = await query
       .orderBy('id')
       .limit(limit)
       .execute();

@@ -1,56 +1,33 @@
 // The retention purge (LEGAL 6-8). Per camera: effective retention (camera override, else
-// commune, never above 30 days), segments ended before now - retention, minus those a legal
-// hold with a procedure reference keeps. Files go first (made writable, then unlinked; one
+// commune, never above 30 days), segments whose first frame has reached now - retention, minus
+// those a confirmed legal hold keeps. Files go first (made writable, then unlinked; one
 // already missing is fine), then, in one transaction, their index rows, the purged chain runs
 // (verification anchor), one `destroyed` register row per contiguous range and one audit row.
 // A crash between the two leaves rows whose files are gone, which the next purge completes;
-// never a file on disk without its row. A failure on one camera is reported (critical
-// technical event + `recording.purge_failed` audit row) and the other cameras go on.
-import { chmod, rmdir, unlink } from 'node:fs/promises';
+// never a file on disk without its row. "Already missing" is trusted only on a volume whose
+// marker file is in place (storage.marker.ts): on an unmounted disk nothing is destroyed nor
+// registered. Files a crash left in `.incoming` go by their file name's time
+// (retention.incoming.ts). A failure on one camera is reported (critical technical event +
+// `recording.purge_failed` audit row) and the other cameras go on.
 import { dirname, join } from 'node:path';
-import type { Clock } from '../../platform/clock.ts';
-import { inTransaction, type Db } from '../../platform/db/database.ts';
+import { inTransaction } from '../../platform/db/database.ts';
 import { silentLog, type ProcessLog } from '../../platform/processes.ts';
-import type { AuditService } from '../audit/audit.service.ts';
 import { systemActor } from '../audit/audit.types.ts';
-import type { CameraRetentionFacts, RecordingInventory } from './recording.inventory.ts';
+import type { CameraRetentionFacts } from './recording.inventory.ts';
 import type { StorageVolume } from './recording.types.ts';
+import type { MarkerCheck } from './storage.marker.ts';
+import { IncomingOrphanPurge } from './retention.incoming.ts';
 import type { PurgeCandidate, RetentionRepository } from './retention.repository.ts';
+import {
+  describeError, nodePurgeFileSystem, type EarlyDestructionReport, type PurgeFileSystem, type PurgeReport, type RetentionPurgeDeps, type TechnicalEvent,
+  type CameraPurgeResult,
+} from './retention.types.ts';
 import { effectiveRetention, mergeRanges, planPurge, purgeCutoffMs, purgedRuns } from './retention.rules.ts';
 
-/** A technical event for the alarms module; a purge failure is critical (LEGAL 8, L254-1), so is a privacy mask not in force (LEGAL 4). */
-export interface TechnicalEvent {
-  severity: 'critical' | 'warning';
-  code: 'purge_failed' | 'retention_clamped' | 'mask_not_in_force' | 'mask_check_failed';
-  cameraId: string | null;
-  communeInsee: string | null;
-  message: string;
-  at: string;
-}
+export { nodePurgeFileSystem, type CameraPurgeResult, type EarlyDestructionReport, type PurgeFileSystem, type PurgeReport, type RetentionPurgeDeps, type TechnicalEvent } from './retention.types.ts';
 
-/** The file operations of a purge, injectable so that tests can make one fail. */
-export interface PurgeFileSystem {
-  /** Removes a (read-only) segment file; resolves if it is already missing. */
-  remove(absolutePath: string): Promise<void>;
-  /** Removes a folder if it is empty; never throws. */
-  removeEmptyDirectory(absolutePath: string): Promise<void>;
-}
-
-const isMissing = (error: unknown) => (error as { code?: string } | null)?.code === 'ENOENT';
-
-export const nodePurgeFileSystem: PurgeFileSystem = {
-  async remove(absolutePath) {
-    try {
-      await chmod(absolutePath, 0o640); // segment files are 0440 once indexed
-      await unlink(absolutePath);
-    } catch (error) {
-      if (!isMissing(error)) throw error;
-    }
-  },
-  async removeEmptyDirectory(absolutePath) {
-    await rmdir(absolutePath).catch(() => undefined);
-  },
-};
+/** While a volume's marker stays missing, its event and audit row are repeated at most this often (not at every 30-s pass). */
+export const MARKER_ALERT_REPEAT_MS = 3_600_000;
 
 /** What one destruction writes: register kind, audit action, their details. */
 interface DestructionRecord {
@@ -62,57 +39,6 @@ interface DestructionRecord {
   gapsBeforeMs: number | null;
 }
 
-export interface EarlyDestructionReport {
-  volume: string;
-  requestedBytes: number;
-  destroyedBytes: number;
-  destroyedSegments: number;
-  /** Segments skipped because a legal hold covers them. */
-  heldSegments: number;
-  cameras: Array<{ cameraId: string; communeInsee: string; segments: number; bytes: number; fromMs: number; toMs: number; registerIds: number[] }>;
-  errors: string[];
-}
-
-export interface RetentionPurgeDeps {
-  db: Db;
-  repository: RetentionRepository;
-  audit: AuditService;
-  clock: Clock;
-  inventory: RecordingInventory;
-  /** The volumes footage may be on, or a function read at the start of each pass. */
-  volumes: readonly StorageVolume[] | (() => Promise<readonly StorageVolume[]>);
-  onTechnicalEvent?: (event: TechnicalEvent) => void;
-  fileSystem?: PurgeFileSystem;
-  log?: ProcessLog;
-  /** Segments destroyed per camera and run; the rest waits for the next run (bounded transactions). */
-  maxSegmentsPerCamera?: number;
-}
-
-export interface CameraPurgeResult {
-  cameraId: string;
-  communeInsee: string | null;
-  retentionDays: number;
-  cutoff: string;
-  destroyedSegments: number;
-  destroyedBytes: number;
-  heldSegments: number;
-  lapsedHoldSegments: number;
-  registerIds: number[];
-  error: string | null;
-}
-
-export interface PurgeReport {
-  at: string;
-  cameras: CameraPurgeResult[];
-  failures: number;
-}
-
-function describeError(error: unknown): string {
-  const code = (error as { code?: string } | null)?.code;
-  const message = error instanceof Error ? error.message : String(error);
-  return code && !message.includes(code) ? `${code}: ${message}` : message;
-}
-
 export class RetentionPurge {
   private readonly fileSystem: PurgeFileSystem;
   private readonly log: ProcessLog;
@@ -120,11 +46,15 @@ export class RetentionPurge {
   private running: Promise<PurgeReport> | null = null;
   private volumes: readonly StorageVolume[] = [];
   private earlyQueue: Promise<unknown> | null = null;
+  private readonly orphans: IncomingOrphanPurge;
+  /** Volumes whose marker is missing, and when that was last raised. */
+  private readonly markerAlerts = new Map<string, number>();
 
   constructor(private readonly deps: RetentionPurgeDeps) {
     this.fileSystem = deps.fileSystem ?? nodePurgeFileSystem;
     this.log = deps.log ?? silentLog;
     this.maxSegmentsPerCamera = deps.maxSegmentsPerCamera ?? 20_000;
+    this.orphans = new IncomingOrphanPurge({ db: deps.db, repository: deps.repository, audit: deps.audit });
   }
 
   /** One pass over every camera with footage; a second call while one runs joins it. */
@@ -137,11 +67,12 @@ export class RetentionPurge {
   }
 
   private async runOnce(now: Date): Promise<PurgeReport> {
-    const report: PurgeReport = { at: now.toISOString(), cameras: [], failures: 0 };
+    const report: PurgeReport = { at: now.toISOString(), cameras: [], unmarkedVolumes: [], unindexed: [], failures: 0 };
     let settings: Map<string, CameraRetentionFacts>;
     let cameraIds: string[];
     try {
       await this.loadVolumes();
+      report.unmarkedVolumes = await this.unmarkedVolumes(now);
       settings = new Map((await this.deps.inventory.retentionSettings(this.deps.db)).map((facts) => [facts.cameraId, facts]));
       cameraIds = (await this.deps.repository.camerasWithFootage()).map((row) => row.cameraId);
     } catch (error) {
@@ -149,16 +80,67 @@ export class RetentionPurge {
       await this.reportFailure(null, null, error, now);
       return report;
     }
+    report.failures += report.unmarkedVolumes.length;
     for (const cameraId of cameraIds) {
       const facts = settings.get(cameraId);
-      const result = await this.purgeCamera(cameraId, facts, now);
+      const result = await this.purgeCamera(cameraId, facts, now, report.unmarkedVolumes);
       if (result.error) report.failures++;
       report.cameras.push(result);
+    }
+    const markedVolumes = this.volumes.filter((volume) => !report.unmarkedVolumes.includes(volume.name));
+    const retentionOf = (cameraId: string) => effectiveRetention(settings.get(cameraId) ?? { cameraRetentionDays: null, communeRetentionDays: null });
+    try {
+      report.unindexed = await this.orphans.run(now, markedVolumes, retentionOf);
+    } catch (error) {
+      report.failures++;
+      await this.reportFailure(null, null, error, now);
+    }
+    for (const result of report.unindexed.filter((candidate) => candidate.error)) {
+      report.failures++;
+      await this.reportFailure(result.cameraId, result.communeInsee, result.error, now);
     }
     return report;
   }
 
-  private async purgeCamera(cameraId: string, facts: CameraRetentionFacts | undefined, now: Date): Promise<CameraPurgeResult> {
+  /**
+   * Volumes whose marker is not in place: nothing on them is destroyed (every file would look
+   * "already missing" on an unmounted disk). Raised as a critical event with a
+   * `recording.purge_failed` audit row when it starts, then at most hourly while it lasts.
+   */
+  private async unmarkedVolumes(now: Date): Promise<string[]> {
+    const unmarked: string[] = [];
+    for (const volume of this.volumes) {
+      if (await this.markerInPlace(volume, now)) continue;
+      unmarked.push(volume.name);
+    }
+    return unmarked;
+  }
+
+  private async markerInPlace(volume: StorageVolume, now: Date): Promise<boolean> {
+    const check: MarkerCheck = await this.deps.markers.check(volume).catch((error: unknown) => ({ present: false, reason: 'unreadable', message: `marker of volume ${volume.name} not checked: ${describeError(error)}` }) as const);
+    if (check.present) {
+      this.markerAlerts.delete(volume.name);
+      return true;
+    }
+    const lastAlertMs = this.markerAlerts.get(volume.name);
+    if (lastAlertMs === undefined || now.getTime() - lastAlertMs >= MARKER_ALERT_REPEAT_MS || now.getTime() < lastAlertMs) {
+      this.markerAlerts.set(volume.name, now.getTime());
+      const message = `volume ${volume.name} (${volume.root}): no footage destroyed on it: ${check.message}`;
+      const event: TechnicalEvent = { severity: 'critical', code: 'volume_marker_missing', cameraId: null, communeInsee: null, volume: volume.name, message, at: now.toISOString(), details: { root: volume.root, reason: check.reason } };
+      this.log.warn({ volume: volume.name, reason: check.reason }, 'volume marker missing: nothing destroyed on it');
+      try {
+        await this.deps.audit.recordAlone(systemActor, {
+          action: 'recording.purge_failed', communeInsee: null, targetType: 'storage_volume', targetId: volume.name, details: { message, reason: check.reason, root: volume.root },
+        });
+      } catch (auditError) {
+        event.message += ` (audit row not written: ${describeError(auditError)})`;
+      }
+      this.emit(event);
+    }
+    return false;
+  }
+
+  private async purgeCamera(cameraId: string, facts: CameraRetentionFacts | undefined, now: Date, unmarkedVolumes: readonly string[]): Promise<CameraPurgeResult> {
     const retention = effectiveRetention(facts ?? { cameraRetentionDays: null, communeRetentionDays: null });
     const cutoffMs = purgeCutoffMs(now.getTime(), retention.days);
     const result: CameraPurgeResult = {
@@ -174,7 +156,7 @@ export class RetentionPurge {
       });
     }
     try {
-      const candidates = await this.deps.repository.candidates(cameraId, cutoffMs, this.maxSegmentsPerCamera);
+      const candidates = await this.deps.repository.candidates(cameraId, cutoffMs, this.maxSegmentsPerCamera, unmarkedVolumes);
       if (candidates.length === 0) return result;
       result.communeInsee = candidates[0]!.communeInsee;
       const holds = await this.deps.repository.activeHoldsOf(cameraId, now.toISOString());
@@ -275,6 +257,12 @@ export class RetentionPurge {
   private async destroyEarlyOnce(volume: string, bytesToFree: number, now: Date): Promise<EarlyDestructionReport> {
     await this.loadVolumes();
     const report: EarlyDestructionReport = { volume, requestedBytes: bytesToFree, destroyedBytes: 0, destroyedSegments: 0, heldSegments: 0, cameras: [], errors: [] };
+    // An unmounted disk looks empty and small: nothing on it is destroyed early either.
+    const storage = this.volumes.find((candidate) => candidate.name === volume);
+    if (storage && !(await this.markerInPlace(storage, now))) {
+      report.errors.push(`volume ${volume}: marker missing, nothing destroyed`);
+      return report;
+    }
     const holdsByCamera = new Map<string, Awaited<ReturnType<RetentionRepository['activeHoldsOf']>>>();
     let cursorMs = Number.MIN_SAFE_INTEGER;
     const seen = new Set<number>();

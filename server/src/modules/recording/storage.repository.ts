@@ -10,6 +10,8 @@ export interface VolumeRow {
   createdAt: string;
   updatedAt: string;
   updatedBy: string;
+  /** When its marker file was written (storage.marker.ts); null for a volume created before markers existed. */
+  markedAt: string | null;
 }
 
 export interface CameraRecordingSettings {
@@ -25,15 +27,25 @@ export class StorageRepository {
     const rows = await db.selectFrom('storage_volumes').selectAll().orderBy('name').execute();
     return rows.map((row) => ({
       name: row.name, root: row.root, capacityBytes: row.capacity_bytes === null ? null : Number(row.capacity_bytes), lowSpacePercent: Number(row.low_space_percent),
-      enabled: Number(row.enabled) === 1, createdAt: row.created_at, updatedAt: row.updated_at, updatedBy: row.updated_by,
+      enabled: Number(row.enabled) === 1, createdAt: row.created_at, updatedAt: row.updated_at, updatedBy: row.updated_by, markedAt: row.marked_at,
     }));
   }
 
   async insertVolume(trx: Tx, volume: VolumeRow): Promise<void> {
     await trx.insertInto('storage_volumes').values({
       name: volume.name, root: volume.root, capacity_bytes: volume.capacityBytes, low_space_percent: volume.lowSpacePercent, enabled: volume.enabled ? 1 : 0,
-      created_at: volume.createdAt, updated_at: volume.updatedAt, updated_by: volume.updatedBy,
+      created_at: volume.createdAt, updated_at: volume.updatedAt, updated_by: volume.updatedBy, marked_at: volume.markedAt,
     }).execute();
+  }
+
+  async setMarkedAt(trx: Tx, name: string, at: string): Promise<void> {
+    await trx.updateTable('storage_volumes').set({ marked_at: at }).where('name', '=', name).execute();
+  }
+
+  /** The path of the volume's oldest indexed segment (what the next purge would remove first), or null. */
+  async oldestSegmentPath(volume: string, db: DbOrTx = this.db): Promise<string | null> {
+    const row = await db.selectFrom('recording_segments').select('path').where('volume', '=', volume).orderBy('start_ms').limit(1).executeTakeFirst();
+    return row?.path ?? null;
   }
 
   async updateVolume(trx: Tx, volume: VolumeRow): Promise<void> {

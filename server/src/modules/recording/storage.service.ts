@@ -17,6 +17,7 @@ import type { AuditService } from '../audit/audit.service.ts';
 import { systemActor, type Actor } from '../audit/audit.types.ts';
 import type { RecordingInventory } from './recording.inventory.ts';
 import type { StorageVolume } from './recording.types.ts';
+import { readVolumeMarker, writeVolumeMarker } from './storage.marker.ts';
 import type { CameraRecordingSettings, StorageRepository, VolumeRow } from './storage.repository.ts';
 
 export type Acting = { actor: Actor; principal: Principal | null };
@@ -158,14 +159,22 @@ export class StorageService {
     if (existing.some((volume) => volume.name === data.name)) throw invalid(`Le volume ${data.name} existe déjà.`, `Volume ${data.name} already exists.`);
     const nested = existing.find((volume) => !relative(volume.root, root).startsWith('..') || !relative(root, volume.root).startsWith('..'));
     if (nested) throw invalid(`Le dossier ${root} chevauche celui du volume ${nested.name} (${nested.root}).`, `Folder ${root} overlaps volume ${nested.name} (${nested.root}).`);
+    const at = this.clock.now().toISOString();
     try {
       await mkdir(root, { recursive: true });
       await access(root, constants.W_OK);
     } catch (error) {
       throw invalid(`Dossier ${root} inutilisable : ${(error as Error).message}.`, `Folder ${root} unusable: ${(error as Error).message}.`);
     }
-    const at = this.clock.now().toISOString();
-    const row: VolumeRow = { ...data, root, createdAt: at, updatedAt: at, updatedBy: acting.actor.login ?? acting.actor.type };
+    // The marker proves, before any purge, that this disk is the one mounted here (issue 11): a folder holding another volume's marker is that volume's disk.
+    const marker = await readVolumeMarker({ name: data.name, root });
+    if (!marker.present && marker.reason !== 'missing') throw invalid(`Dossier ${root} refusé : ${marker.message}.`, `Folder ${root} refused: ${marker.message}.`);
+    try {
+      await writeVolumeMarker({ name: data.name, root }, at);
+    } catch (error) {
+      throw invalid(`Marqueur du volume non écrit dans ${root} : ${(error as Error).message}.`, `Volume marker not written in ${root}: ${(error as Error).message}.`);
+    }
+    const row: VolumeRow = { ...data, root, createdAt: at, updatedAt: at, updatedBy: acting.actor.login ?? acting.actor.type, markedAt: at };
     await inTransaction(this.db, async (trx) => {
       await this.repository.insertVolume(trx, row);
       await this.audit.record(trx, acting.actor, { action: 'storage.volume_created', targetType: 'storage_volume', targetId: row.name, details: { after: { ...data, root } } });

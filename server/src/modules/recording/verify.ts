@@ -1,16 +1,20 @@
 // `./vigie recordings verify` (LEGAL 10, 15): re-hashes segment files and checks the per-camera
 // chains. Reports files modified or missing, files on disk that no row indexes, chain breaks
 // (a row edited, removed from the middle or from the end) other than lawful purges, which
-// the purge records as runs (first/last chain hash) that the chain may jump over.
+// the purge records as runs (first/last chain hash) that the chain may jump over. With the
+// chain key, rows are checked as keyed; with the signed checkpoints, each camera's index must
+// still hold the head the newest genuine checkpoint recorded (issue 11).
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import type { ChainMac } from '../../platform/chain-keys.ts';
+import { checkCheckpointedHead, type CheckpointedHead, type RecordingCheckpoints } from './recording.checkpoints.ts';
 import { checkSegmentChainAcrossPurges, type PurgedRun } from './retention.rules.ts';
 import type { RecordingRepository } from './recording.repository.ts';
 import type { StorageVolume } from './recording.types.ts';
 import { INCOMING_FOLDER } from './recorder.ts';
 import { sha256File } from './segment-indexer.ts';
 
-export type RecordingProblemKind = 'modified' | 'missing' | 'unindexed' | 'chain_broken' | 'chain_edited' | 'tail_removed';
+export type RecordingProblemKind = 'modified' | 'missing' | 'unindexed' | 'chain_broken' | 'chain_edited' | 'tail_removed' | 'checkpoint_invalid' | 'checkpoint_mismatch';
 
 export interface RecordingProblem {
   kind: RecordingProblemKind;
@@ -29,6 +33,10 @@ export interface RecordingsVerifyOptions {
   toMs?: number;
   /** The camera's lawfully purged runs (RetentionRepository.purgedRunsOf); none by default. */
   purgedRuns?: (cameraId: string) => Promise<readonly PurgedRun[]>;
+  /** The segment chain's HMAC key: always given by the command line; without it rows are checked as plain SHA-256. */
+  chainKey?: ChainMac;
+  /** The signed checkpoints (newest genuine heads, bad lines of the file); none by default. */
+  checkpoints?: () => Promise<RecordingCheckpoints>;
 }
 
 export interface RecordingsVerifyReport {
@@ -64,6 +72,9 @@ export async function verifyRecordings(repository: RecordingRepository, options:
   const cameraFolders = new Set<string>();
   let segmentsChecked = 0;
   let filesHashed = 0;
+  const checkpoints = options.checkpoints ? await options.checkpoints() : { heads: [], problems: [] };
+  for (const message of checkpoints.problems) problems.push({ kind: 'checkpoint_invalid', cameraId: null, segmentId: null, volume: '', path: null, message });
+  const checkpointed = new Map<string, CheckpointedHead>(checkpoints.heads.map((head) => [head.cameraId, head]));
   const inWindow = (startMs: number, endMs: number) => (options.fromMs === undefined || endMs > options.fromMs) && (options.toMs === undefined || startMs < options.toMs);
 
   for (const cameraId of cameraIds) {
@@ -72,7 +83,11 @@ export async function verifyRecordings(repository: RecordingRepository, options:
     segmentsChecked += rows.length;
     const runs = options.purgedRuns ? await options.purgedRuns(cameraId) : [];
     const head = await repository.readHead(cameraId);
-    const chainProblem = checkSegmentChainAcrossPurges(rows, runs, head?.chainHash);
+    const chainProblem = checkSegmentChainAcrossPurges(rows, runs, head?.chainHash, options.chainKey);
+    const signedHead = checkpointed.get(cameraId);
+    checkpointed.delete(cameraId);
+    const checkpointProblem = signedHead ? checkCheckpointedHead(signedHead, rows, runs) : null;
+    if (checkpointProblem) problems.push({ kind: 'checkpoint_mismatch', cameraId, segmentId: signedHead!.segmentId, volume: rows.at(-1)?.volume ?? '', path: null, message: checkpointProblem });
     if (chainProblem?.kind === 'tail_removed') {
       problems.push({ kind: 'tail_removed', cameraId, segmentId: head?.segmentId ?? null, volume: rows.at(-1)?.volume ?? '', path: null, message: `the newest indexed segment (${head?.segmentId}) is gone from the index, outside a lawful purge` });
     } else if (chainProblem) {
@@ -105,6 +120,15 @@ export async function verifyRecordings(repository: RecordingRepository, options:
         problems.push({ ...base, kind: 'missing', message: `${row.path} is indexed but missing on disk` });
       }
     }
+  }
+
+  // Cameras a checkpoint names that have no index at all now: their rows and head were deleted.
+  for (const head of checkpointed.values()) {
+    if (options.cameraId && head.cameraId !== options.cameraId) continue;
+    problems.push({
+      kind: 'checkpoint_mismatch', cameraId: head.cameraId, segmentId: head.segmentId, volume: '', path: null,
+      message: `camera ${head.cameraId} had segment ${head.segmentId} in the checkpoint of ${head.at}, and has no index now: its segments and chain head were deleted`,
+    });
   }
 
   // Files no row indexes: every camera folder of the volumes, or only the verified camera's.

@@ -14,7 +14,7 @@ export type TechnicalSeverity = 'critical' | 'warning' | 'info';
 export const technicalEventCodes = [
   'purge_failed', 'retention_clamped', 'storage_low', 'storage_destroyed_early', 'storage_exhausted', 'storage_unavailable',
   'resolution_below_floor', 'fps_below_floor', 'quality_restored', 'mask_not_in_force', 'mask_check_failed', 'recorder_failed', 'recorder_recovered',
-  'recorder_config_unreadable',
+  'recorder_config_unreadable', 'checkpoint_failed', 'checkpoint_push_failed',
 ] as const;
 export type TechnicalEventCode = (typeof technicalEventCodes)[number];
 
@@ -59,6 +59,8 @@ export const technicalEventLabels: Record<TechnicalEventCode, { fr: string; en: 
   mask_check_failed: { fr: 'Vérification du masque impossible', en: 'Privacy mask check failed' },
   recorder_failed: { fr: 'Enregistrement en échec', en: 'Recording failed' },
   recorder_recovered: { fr: 'Enregistrement rétabli', en: 'Recording restored' },
+  checkpoint_failed: { fr: 'Point de contrôle signé des chaînes non écrit', en: 'Signed chain checkpoint not written' },
+  checkpoint_push_failed: { fr: 'Point de contrôle signé non transmis au webhook', en: 'Signed checkpoint not pushed to the webhook' },
   recorder_config_unreadable: { fr: 'Configuration illisible (identifiants, masques) : caméra non enregistrée', en: 'Configuration unreadable (credentials, masks): camera not recorded' },
 };
 

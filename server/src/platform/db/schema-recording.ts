@@ -154,6 +154,8 @@ export interface StorageVolumesTable {
   created_at: string;
   updated_at: string;
   updated_by: string;
+  /** When the volume's marker file was written (issue 11); null: created before markers existed. */
+  marked_at: string | null;
 }
 
 export interface RecordingCameraSettingsTable {
