@@ -2,7 +2,7 @@
 // standard input), list, reset-password, disable; demo seed twice; serve answers and stops.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -153,6 +153,12 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
         child.kill('SIGTERM');
         assert.equal(await exited, 0);
       }
+      // Issue 11: the worker role signed a checkpoint of the chain heads at its start and another on its way out.
+      const checkpoints = readFileSync(join(dataDir, 'checkpoints', 'checkpoints.jsonl'), 'utf8').trim().split('\n');
+      assert.ok(checkpoints.length >= 2, `${checkpoints.length} checkpoint(s)`);
+      const verified = await runCli(['audit', 'verify'], env);
+      assert.equal(verified.code, 0, verified.stderr);
+      assert.match(verified.stdout, new RegExp(`${checkpoints.length} signed checkpoint\\(s\\)`));
     });
   });
 }

@@ -34,7 +34,7 @@ const environmentSchema = z.object({
   // hold lasts, and after how long without review a confirmed one is reported.
   VIGIE_HOLD_WINDOW_HOURS: z.coerce.number().int().min(1).max(744).default(24),
   VIGIE_HOLD_PROVISIONAL_HOURS: z.coerce.number().int().min(1).max(720).default(72),
-  VIGIE_HOLD_REVIEW_DAYS: z.coerce.number().int().min(7).max(365).default(90),
+  VIGIE_HOLD_REVIEW_DAYS: z.coerce.number().int().min(7).max(90).default(90),
   VIGIE_SIGNIN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
   // Parent folders under which storage volumes may be rooted (path-separated list; default: the data folder).
   VIGIE_STORAGE_ROOTS: z.string().optional(),
@@ -56,7 +56,8 @@ const environmentSchema = z.object({
   VIGIE_SEGMENT_SECONDS: z.coerce.number().int().min(10).max(600).default(60),
   VIGIE_RECONCILE_SECONDS: z.coerce.number().int().min(5).max(3600).default(30),
   // No frame may outlive its retention by more than a minute (LEGAL 6): a pass every 30 s, cheap when nothing is due.
-  VIGIE_PURGE_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(60).default(30),
+  // At most 30 s: a segment due just after a pass waits one interval plus the pass itself, and must not wait a minute.
+  VIGIE_PURGE_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(30).default(30),
   VIGIE_SPACE_CHECK_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
   // The console's map (issue 5): no tiles by default, the map then shows cameras on a blank ground.
   VIGIE_MAP_TILE_URL: z.string().trim().optional().transform((value, context) => parseTileUrl(value || undefined, context)),

@@ -152,14 +152,6 @@ export function stopOnSignals(stop: () => Promise<void>): void {
 
 /** One warning technical event per confirmed hold not reviewed within VIGIE_HOLD_REVIEW_DAYS. */
 export async function reportHoldsDueForReview(services: Pick<Awaited<ReturnType<typeof openRuntime>>['services'], 'holds' | 'technicalEvents'>): Promise<number> {
-  const due = await services.holds.holdsDueForReview();
-  for (const hold of due) {
-    await services.technicalEvents.raise({
-      severity: 'warning', code: 'legal_hold_review_due', cameraId: null, communeInsee: hold.communeInsee,
-      message: `legal hold ${hold.id} (${hold.procedureReference ?? 'no reference'}) not reviewed since ${hold.reviewedAt ?? hold.confirmedAt}`,
-      details: { holdId: hold.id, procedureReference: hold.procedureReference, reviewedAt: hold.reviewedAt },
-    });
-  }
-  return due.length;
+  return services.holds.reportDueForReview((event) => services.technicalEvents.raise(event));
 }
 

@@ -149,13 +149,3 @@ export async function loadOrCreateChainKeys(
     signer: checkpointSigner(privateKey),
   };
 }
-
-/** Keys for tests that need no files: random, no legacy rows unless told. */
-export function ephemeralChainKeys(legacy: Partial<LegacyBoundary> = {}): ChainKeys {
-  const key = randomBytes(32);
-  return {
-    audit: chainMac(key, 'audit', legacy.auditThroughSeq ?? 0),
-    segments: chainMac(key, 'segments', legacy.segmentsThroughId ?? 0),
-    signer: checkpointSigner(generateKeyPairSync('ed25519').privateKey),
-  };
-}

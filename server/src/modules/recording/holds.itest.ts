@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Principal } from '../access/policy.ts';
 import { dialectsUnderTest } from '../../testing/databases.ts';
 import { cliActor } from '../audit/audit.types.ts';
+import type { TechnicalEvent } from '../technical-events/index.ts';
 import { registerCsvColumns } from './register.ts';
 import { createRetentionFixture, DAY, NOW, type RetentionFixture } from './retention.fixtures.ts';
 
@@ -101,6 +102,7 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       const clamped = await fixture.holds.create({ cameraIds: ['cam-1'], from: iso(nowMs - 4.5 * DAY), to: iso(nowMs - 3.9 * DAY), reason: 'avant les images' }, operator);
       assert.equal(clamped.fromMs, nowMs - 4 * DAY, 'a hold starts at the oldest footage kept at the earliest');
       await assert.rejects(fixture.holds.create({ cameraIds: ['cam-empty'], from: iso(nowMs - 2 * DAY), to: iso(nowMs - DAY), reason: 'rien' }, operator), { code: 'legal_hold_no_footage' });
+      await assert.rejects(fixture.holds.create({ cameraIds: ['cam-1', 'cam-empty'], ...window, reason: 'une caméra sans images' }, operator), { code: 'legal_hold_no_footage', details: ['cam-empty'] }, 'every camera of a hold must have footage');
       const wide = { cameraIds: ['cam-1'], from: iso(nowMs - 3.5 * DAY), to: iso(nowMs - 2 * DAY), reason: '36 heures' };
       await assert.rejects(fixture.holds.create(wide, operator), { code: 'legal_hold_window_too_wide' });
       const chiefs = await fixture.holds.create({ ...wide, procedureReference: 'PV 2026/900' }, chief);
@@ -118,6 +120,8 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       mine.add(other.id);
       const confirmed = await fixture.holds.confirm(other.id, 'PV 2026/902', chief);
       assert.deepEqual([confirmed.procedureReference, confirmed.lapsesAt, confirmed.confirmedBy], ['PV 2026/902', null, 'chef']);
+      await assert.rejects(fixture.holds.release(other.id, 'un opérateur lève le gel', operator), { code: 'forbidden' }, 'only a supervisor releases a confirmed hold');
+      await assert.rejects(fixture.holds.setProcedureReference(other.id, 'PV autre', operator), { code: 'forbidden' }, 'nor an operator changes its reference');
 
       fixture.clock.advance(73 * 3_600_000);
       assert.deepEqual((await windows()).map((hold) => hold.id), [other.id], 'the unconfirmed hold lapsed');
@@ -126,6 +130,9 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       fixture.clock.advance(88 * DAY);
       const due = (await fixture.holds.holdsDueForReview()).map((hold) => hold.id);
       assert.ok(due.includes(other.id) && due.includes(chiefs.id), 'confirmed holds unchanged for 90 days are due for review');
+      const raised: TechnicalEvent[] = [];
+      assert.equal(await fixture.holds.reportDueForReview(async (event) => raised.push(event)), due.length);
+      assert.deepEqual(raised.filter((event) => event.details?.holdId === other.id).map((event) => [event.severity, event.code, event.communeInsee]), [['warning', 'legal_hold_review_due', '21038']]);
       await fixture.holds.review(other.id, 'Procédure toujours en cours', chief);
       assert.ok(!(await fixture.holds.holdsDueForReview()).some((hold) => hold.id === other.id));
       for (const id of [chiefs.id, other.id]) await fixture.holds.release(id, 'Fin du test des bornes', cli);

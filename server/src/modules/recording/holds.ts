@@ -1,9 +1,14 @@
 // Legal holds (LEGAL 6, 18): a set of cameras of one commune and a time range kept for a
 // judicial procedure. Taking a hold needs the right to export images (`image.export`:
 // supervisors and operators preparing a requisition, with valid approval and training), as
-// the hold is the first step of handing footage over. A hold without a procedure reference
-// lapses when its footage reaches retention (it marks footage while the reference is awaited);
-// with one, it keeps footage until released. Every change is audited in its transaction.
+// the hold is the first step of handing footage over. Bounded (issue 11): a hold covers
+// footage that exists (ends by now, starts at each camera's oldest indexed segment at the
+// earliest, every camera has footage); an operator holds at most VIGIE_HOLD_WINDOW_HOURS per
+// camera; an operator's hold is provisional (it protects footage within retention, keeps
+// nothing past it, and lapses after VIGIE_HOLD_PROVISIONAL_HOURS) until a supervisor confirms
+// it with a procedure reference; only a confirmed hold outlives retention, only a supervisor
+// changes or releases it, and it is reported for review after VIGIE_HOLD_REVIEW_DAYS without
+// one. Every change is audited in its transaction.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Clock } from '../../platform/clock.ts';
@@ -13,6 +18,7 @@ import { DomainError, notFound } from '../../platform/errors.ts';
 import { assertAllowed, communeFilter, decide, type Principal } from '../access/policy.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { Actor } from '../audit/audit.types.ts';
+import type { TechnicalEvent } from '../technical-events/index.ts';
 import type { RecordingInventory } from './recording.inventory.ts';
 import type { LegalHold, RetentionRepository } from './retention.repository.ts';
 
@@ -103,8 +109,15 @@ export class LegalHoldsService {
       }
       const communeInsee = communeSet[0]!;
       if (principal) assertAllowed(principal, 'image.export', communeInsee, this.today());
-      const oldest = await this.repository.oldestFootageOf(cameraIds, trx);
-      if (oldest === null) throw new DomainError('legal_hold_no_footage');
+      const oldestByCamera = await this.repository.oldestFootageOf(cameraIds, trx);
+      // Each camera must have footage: a hold names only cameras it keeps something of.
+      const withoutFootage = cameraIds.filter((id) => !oldestByCamera.has(id));
+      if (withoutFootage.length > 0) {
+        throw new DomainError('legal_hold_no_footage', {
+          fr: `Aucune image enregistrée pour : ${withoutFootage.join(', ')}.`, en: `No footage recorded for: ${withoutFootage.join(', ')}.`, details: withoutFootage,
+        });
+      }
+      const oldest = Math.min(...oldestByCamera.values());
       // A hold covers footage that exists: it starts at the oldest footage kept at the earliest.
       const fromMs = Math.max(requestedFromMs, oldest);
       if (fromMs >= toMs) {
@@ -179,10 +192,31 @@ export class LegalHoldsService {
     return this.repository.holdsToReview(new Date(this.clock.now().getTime() - this.bounds.reviewDays * 86_400_000).toISOString());
   }
 
-  /** Adds (or corrects) the procedure reference: from then on the hold outlives retention. */
+  /** One warning technical event per confirmed hold due for review (the worker role, daily): a supervisor reviews or releases it. */
+  async reportDueForReview(raise: (event: TechnicalEvent) => Promise<unknown>): Promise<number> {
+    const due = await this.holdsDueForReview();
+    for (const hold of due) {
+      await raise({
+        severity: 'warning', code: 'legal_hold_review_due', cameraId: null, communeInsee: hold.communeInsee,
+        message: `legal hold ${hold.id} (${hold.procedureReference ?? 'no reference'}) not reviewed since ${hold.reviewedAt ?? hold.confirmedAt}`,
+        details: { holdId: hold.id, procedureReference: hold.procedureReference, reviewedAt: hold.reviewedAt, cameraIds: hold.cameraIds },
+      });
+    }
+    return due.length;
+  }
+
+  /** A confirmed hold keeps footage past retention: only a supervisor changes its reference or releases it. */
+  private assertMayChangeConfirmed(hold: LegalHold, acting: Acting): void {
+    if (hold.confirmedAt !== null && !this.confirms(acting, hold.communeInsee)) {
+      throw new DomainError('forbidden', { fr: 'Un gel confirmé ne se modifie ou ne se lève que par un chef de CSU.', en: 'Only a CSU supervisor changes or releases a confirmed hold.' });
+    }
+  }
+
+  /** Adds (or corrects) the procedure reference; a provisional hold still needs a supervisor's confirmation to outlive retention. */
   async setProcedureReference(id: string, reference: string, acting: Acting): Promise<LegalHold> {
     const procedureReference = referenceSchema.parse(reference);
     return this.changeActive(id, acting, async (trx, hold) => {
+      this.assertMayChangeConfirmed(hold, acting);
       await this.repository.updateHold(trx, id, { procedure_reference: procedureReference });
       await this.audit.record(trx, acting.actor, {
         action: 'recording.hold_reference_set', communeInsee: hold.communeInsee, targetType: 'legal_hold', targetId: id,
@@ -196,6 +230,7 @@ export class LegalHoldsService {
   async release(id: string, reason: string, acting: Acting): Promise<LegalHold> {
     const releaseReason = reasonSchema.parse(reason);
     return this.changeActive(id, acting, async (trx, hold) => {
+      this.assertMayChangeConfirmed(hold, acting);
       const releasedAt = this.clock.now().toISOString();
       const releasedBy = acting.actor.login ?? acting.actor.type;
       await this.repository.updateHold(trx, id, { released_at: releasedAt, released_by: releasedBy, release_reason: releaseReason });

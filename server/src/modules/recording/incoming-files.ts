@@ -10,6 +10,9 @@ import { parseSegmentFileName } from '../../platform/media/ffmpeg-args.ts';
 import { INCOMING_FOLDER } from './recorder.ts';
 import type { StorageVolume } from './recording.types.ts';
 
+/** ffmpeg cuts a segment after at most 600 s (VIGIE_SEGMENT_SECONDS), on the next keyframe. */
+const MAX_SEGMENT_MS = 600_000 + 10_000;
+
 export interface IncomingFile {
   volume: string;
   /** Relative to the volume root, `/`-separated: `<commune>/<camera>/.incoming/<name>`. */
@@ -21,7 +24,7 @@ export interface IncomingFile {
   runTag: string | null;
   /** The second ffmpeg opened the file (from its name), null if the name says none. */
   startMs: number | null;
-  /** Last write (the segment's end, roughly), never before its start. */
+  /** Last write (the segment's end, roughly), kept within the longest segment (10 minutes) after its start. */
   endMs: number;
   bytes: number;
 }
@@ -57,7 +60,7 @@ export async function* incomingFiles(volume: StorageVolume): AsyncGenerator<Inco
         const startMs = parsed?.openedAtMs ?? null;
         yield {
           volume: volume.name, path: `${communeInsee}/${cameraId}/${INCOMING_FOLDER}/${name}`, communeInsee, cameraId, name,
-          runTag: parsed?.runTag ?? null, startMs, endMs: Math.max(startMs ?? 0, Math.round(info.mtimeMs)), bytes: info.size,
+          runTag: parsed?.runTag ?? null, startMs, endMs: startMs === null ? Math.round(info.mtimeMs) : Math.min(Math.max(startMs, Math.round(info.mtimeMs)), startMs + MAX_SEGMENT_MS), bytes: info.size,
         };
       }
     }

@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { TypedEvents } from '../../platform/processes.ts';
 import type { RecorderCamera, RecorderEvents } from './recorder.ts';
-import { recorderMasking } from './masks.coverage.ts';
 import { RecorderFleet, type FleetCamera, type FleetRecorder, type UnreadableConfiguration } from './recorder-fleet.ts';
 import type { RecorderState, RecorderStateChange } from './recording.types.ts';
 
@@ -132,7 +131,7 @@ describe('RecorderFleet', () => {
     });
     assert.deepEqual(await fleet.reconcile(), { started: ['c1', 'c2'], stopped: [] });
     broken.add('c2');
-    const masking = recorderMasking('server', [{ revision: 'r1' }], [square]);
+    const masking = { version: '0123456789abcdef', mode: 'server' as const, revisions: ['r1'], polygons: [square] };
     cameras = [{ ...camera('c1', 'recording'), mask: { version: 'v1', polygons: [square] }, masking }, camera('c2', 'recording')];
     const result = await fleet.reconcile();
     assert.deepEqual({ started: result.started, stopped: result.stopped.sort() }, { started: ['c1'], stopped: ['c1', 'c2'] }, 'c2 stopped, c1 restarted with its new mask');

@@ -217,11 +217,11 @@ export class RetentionRepository {
     return rows.map((row) => ({ id: row.id, fromMs: Number(row.from_ms), toMs: Number(row.to_ms), procedureReference: row.confirmed_at ? row.procedure_reference : null }));
   }
 
-  /** The start of the oldest footage kept of these cameras, or null when none has any. */
-  async oldestFootageOf(cameraIds: readonly string[], db: DbOrTx = this.db): Promise<number | null> {
-    if (cameraIds.length === 0) return null;
-    const row = await db.selectFrom('recording_segments').select((eb) => eb.fn.min('start_ms').as('oldest')).where('camera_id', 'in', [...cameraIds]).executeTakeFirst();
-    return row?.oldest === null || row?.oldest === undefined ? null : Number(row.oldest);
+  /** Per camera, the start of its oldest indexed segment (the oldest footage kept); a camera without footage is absent. */
+  async oldestFootageOf(cameraIds: readonly string[], db: DbOrTx = this.db): Promise<Map<string, number>> {
+    if (cameraIds.length === 0) return new Map();
+    const rows = await db.selectFrom('recording_segments').select((eb) => ['camera_id', eb.fn.min('start_ms').as('oldest')]).where('camera_id', 'in', [...cameraIds]).groupBy('camera_id').execute();
+    return new Map(rows.filter((row) => row.oldest !== null).map((row) => [row.camera_id, Number(row.oldest)]));
   }
 
   /** Confirmed, unreleased holds last reviewed (or confirmed) before `before`. */

@@ -4,7 +4,7 @@
 // freed; volume configuration is validated (nothing stored on error) and audited.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -14,6 +14,7 @@ import type { TechnicalEvent } from '../technical-events/index.ts';
 import { databaseInventory } from './recording.inventory.ts';
 import { createRetentionFixture, MINUTE, NOW, type RetentionFixture } from './retention.fixtures.ts';
 import { checkSegmentChainAcrossPurges } from './retention.rules.ts';
+import { volumeMarkerPath, VolumeMarkerGuard, writeVolumeMarker } from './storage.marker.ts';
 import { SpaceMonitor } from './storage.monitor.ts';
 import { StorageRepository } from './storage.repository.ts';
 import { StorageService } from './storage.service.ts';
@@ -116,6 +117,43 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       const [check] = await monitor.run(fixture.clock.now());
       assert.equal(check?.destroyed?.destroyedSegments, 0, JSON.stringify(check));
       assert.deepEqual(events.map((event) => event.code), ['storage_low', 'storage_exhausted']);
+    });
+
+    it('marks a volume at creation; a volume from before markers is marked only with its footage present, and only once (issue 11)', async () => {
+      const db = fixture.database.handle.db;
+      const volume = fixture.volume;
+      const markerFile = volumeMarkerPath(volume.root);
+      assert.equal((await stat(markerFile)).mode & 0o777, 0o600);
+      assert.equal(JSON.parse(await readFile(markerFile, 'utf8')).volume, volume.name);
+      assert.ok((await storage.volumes()).find((candidate) => candidate.name === volume.name)!.markedAt, 'created with its marker');
+      const guard = new VolumeMarkerGuard({ db, repository: new StorageRepository(db), audit: fixture.audit, clock: fixture.clock });
+
+      // A volume of an older installation: no marker, never marked; its oldest file has gone with an unmounted disk.
+      await db.updateTable('storage_volumes').set({ marked_at: null }).where('name', '=', volume.name).execute();
+      await unlink(markerFile);
+      const oldest = (await new StorageRepository(db).oldestSegmentPath(volume.name))!;
+      await rename(join(volume.root, oldest), `${join(volume.root, oldest)}.away`);
+      assert.equal((await guard.check(volume)).present, false, 'no proof the disk is there: not marked');
+      assert.equal(existsSync(markerFile), false);
+      await rename(`${join(volume.root, oldest)}.away`, join(volume.root, oldest));
+      assert.deepEqual(await guard.check(volume), { present: true }, 'its oldest indexed file is there: marked at first use');
+      assert.equal(existsSync(markerFile), true);
+      assert.equal((await fixture.audit.search({ action: 'storage.volume_marked' }, { allCommunes: true, communes: [] })).total, 1);
+
+      // Marked once: a missing marker now means an unmounted disk, whatever the folder holds.
+      await unlink(markerFile);
+      assert.equal((await guard.check(volume)).present, false);
+      assert.equal(existsSync(markerFile), false, 'never rewritten by itself');
+      await writeVolumeMarker(volume, NOW);
+      // A folder holding another volume's marker is that volume's disk: not a new volume.
+      const foreignDisk = await mkdtemp(join(tmpdir(), 'vigie-foreign-disk-'));
+      try {
+        await writeVolumeMarker({ name: 'elsewhere', root: foreignDisk }, NOW);
+        await assert.rejects(storage.create({ name: 'fourth', root: foreignDisk }, system), { code: 'storage_volume_invalid' });
+        assert.equal((await storage.volumes()).some((candidate) => candidate.name === 'fourth'), false);
+      } finally {
+        await rm(foreignDisk, { recursive: true, force: true });
+      }
     });
   });
 }

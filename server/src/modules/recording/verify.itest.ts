@@ -1,6 +1,6 @@
 // `recordings verify` on both databases: an intact archive passes; an altered file, a deleted
-// file, a file nobody indexed, an edited row, a row removed from the middle and the newest
-// row removed are each reported.
+// file, a file nobody indexed, a file a crash left in `.incoming`, an edited row, a row removed
+// from the middle and the newest row removed are each reported.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
@@ -97,6 +97,22 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       await database.handle.db.deleteFrom('recording_segments').where('id', '=', segments[3]!.id).execute();
       const tail = await verifyRecordings(repository, { volumes: [volume] });
       assert.ok(tail.problems.some((problem) => problem.kind === 'tail_removed'));
+    });
+
+    it('reports files a crash left in .incoming by their file name time, for a camera with no index at all, and not a file being written', async () => {
+      await record('cam-001', 1);
+      const incoming = join(volume.root, '38999', 'cam-removed', '.incoming');
+      await mkdir(incoming, { recursive: true });
+      const nowMs = start + 2 * 3_600_000;
+      const orphan = 'r1abc-20261123T100000Z.mp4'; // opened at `start`, two hours before now
+      const beingWritten = `r2def-${new Date(nowMs - 30_000).toISOString().replace(/[-:]/g, '').slice(0, 15)}Z.mp4`;
+      for (const name of [orphan, beingWritten, 'copied-by-hand.mp4']) await writeFile(join(incoming, name), randomBytes(100));
+      const report = await verifyRecordings(repository, { volumes: [volume], nowMs });
+      assert.deepEqual(report.problems.map((problem) => [problem.kind, problem.cameraId, problem.path]), [
+        ['unindexed', 'cam-removed', '38999/cam-removed/.incoming/copied-by-hand.mp4'],
+        ['orphaned', 'cam-removed', `38999/cam-removed/.incoming/${orphan}`],
+      ]);
+      assert.deepEqual((await verifyRecordings(repository, { volumes: [volume], nowMs, cameraId: 'cam-001' })).problems, [], 'another camera\'s folder is not this camera\'s');
     });
 
     it('accepts a chain that continues after a lawful purge run, and re-hashes only the window', async () => {

@@ -3,7 +3,8 @@
 // (a row edited, removed from the middle or from the end) other than lawful purges, which
 // the purge records as runs (first/last chain hash) that the chain may jump over. With the
 // chain key, rows are checked as keyed; with the signed checkpoints, each camera's index must
-// still hold the head the newest genuine checkpoint recorded (issue 11).
+// still hold the head the newest genuine checkpoint recorded (issue 11). Files a crash left in
+// a camera's `.incoming` folder are reported by their file name's time (`orphaned`).
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { ChainMac } from '../../platform/chain-keys.ts';
@@ -11,10 +12,17 @@ import { checkCheckpointedHead, type CheckpointedHead, type RecordingCheckpoints
 import { checkSegmentChainAcrossPurges, type PurgedRun } from './retention.rules.ts';
 import type { RecordingRepository } from './recording.repository.ts';
 import type { StorageVolume } from './recording.types.ts';
+import { incomingFiles } from './incoming-files.ts';
 import { INCOMING_FOLDER } from './recorder.ts';
 import { sha256File } from './segment-indexer.ts';
 
-export type RecordingProblemKind = 'modified' | 'missing' | 'unindexed' | 'chain_broken' | 'chain_edited' | 'tail_removed' | 'checkpoint_invalid' | 'checkpoint_mismatch';
+export type RecordingProblemKind = 'modified' | 'missing' | 'unindexed' | 'orphaned' | 'chain_broken' | 'chain_edited' | 'tail_removed' | 'checkpoint_invalid' | 'checkpoint_mismatch';
+
+/**
+ * A file in `.incoming` older than this was not being written (a segment lasts 10 minutes at
+ * most, and a closed one is indexed within seconds): a crash left it there.
+ */
+export const INCOMING_ORPHAN_AFTER_MS = 15 * 60_000;
 
 export interface RecordingProblem {
   kind: RecordingProblemKind;
@@ -35,6 +43,8 @@ export interface RecordingsVerifyOptions {
   purgedRuns?: (cameraId: string) => Promise<readonly PurgedRun[]>;
   /** The segment chain's HMAC key: always given by the command line; without it rows are checked as plain SHA-256. */
   chainKey?: ChainMac;
+  /** Now, for the age of `.incoming` files (epoch ms; the wall clock by default). */
+  nowMs?: number;
   /** The signed checkpoints (newest genuine heads, bad lines of the file); none by default. */
   checkpoints?: () => Promise<RecordingCheckpoints>;
 }
@@ -138,6 +148,17 @@ export async function verifyRecordings(repository: RecordingRepository, options:
       if (options.cameraId && !cameraFolders.has(`${volume.name}\u0000${folder}`) && !path.split('/').includes(options.cameraId)) continue;
       if (!indexed.has(`${volume.name}\u0000${path}`)) {
         problems.push({ kind: 'unindexed', cameraId: null, segmentId: null, volume: volume.name, path, message: `${path} is on disk but not in the index` });
+      }
+    }
+    // Files a crash left in `.incoming` (issue 11), by their file name's time: whatever the camera, in the inventory or not.
+    const nowMs = options.nowMs ?? Date.now();
+    for await (const file of incomingFiles(volume)) {
+      if (options.cameraId && file.cameraId !== options.cameraId) continue;
+      const base = { cameraId: file.cameraId, segmentId: null, volume: volume.name, path: file.path };
+      if (file.startMs === null) {
+        problems.push({ ...base, kind: 'unindexed', message: `${file.path} is in .incoming under a name the recorder never writes` });
+      } else if (file.startMs < nowMs - INCOMING_ORPHAN_AFTER_MS) {
+        problems.push({ ...base, kind: 'orphaned', message: `${file.path} (opened ${new Date(file.startMs).toISOString()}) was left in .incoming and never indexed; the purge destroys it at its retention` });
       }
     }
   }

@@ -15,6 +15,7 @@ export const technicalEventCodes = [
   'purge_failed', 'retention_clamped', 'storage_low', 'storage_destroyed_early', 'storage_exhausted', 'storage_unavailable',
   'resolution_below_floor', 'fps_below_floor', 'quality_restored', 'mask_not_in_force', 'mask_check_failed', 'recorder_failed', 'recorder_recovered',
   'recorder_config_unreadable', 'checkpoint_failed', 'checkpoint_push_failed',
+  'volume_marker_missing', 'legal_hold_review_due',
 ] as const;
 export type TechnicalEventCode = (typeof technicalEventCodes)[number];
 
@@ -62,6 +63,8 @@ export const technicalEventLabels: Record<TechnicalEventCode, { fr: string; en: 
   checkpoint_failed: { fr: 'Point de contrôle signé des chaînes non écrit', en: 'Signed chain checkpoint not written' },
   checkpoint_push_failed: { fr: 'Point de contrôle signé non transmis au webhook', en: 'Signed checkpoint not pushed to the webhook' },
   recorder_config_unreadable: { fr: 'Configuration illisible (identifiants, masques) : caméra non enregistrée', en: 'Configuration unreadable (credentials, masks): camera not recorded' },
+  volume_marker_missing: { fr: 'Marqueur du volume absent (disque non monté ?) : aucune image n’y est détruite', en: 'Volume marker missing (disk not mounted?): no footage destroyed on it' },
+  legal_hold_review_due: { fr: 'Gel d’images confirmé à revoir (inchangé depuis 90 jours)', en: 'Confirmed legal hold due for review (unchanged for 90 days)' },
 };
 
 export class TechnicalEventsService {
