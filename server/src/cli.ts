@@ -243,7 +243,10 @@ async function purgeCommand(config: Config): Promise<number> {
     const destroyed = report.cameras.reduce((sum, camera) => sum + camera.destroyedSegments, 0);
     const held = report.cameras.reduce((sum, camera) => sum + camera.heldSegments, 0);
     for (const camera of report.cameras.filter((candidate) => candidate.error)) console.error(`purge_failed\t${camera.cameraId}\t${camera.error}`);
-    console.log(`purge: ${report.cameras.length} camera(s), ${destroyed} segment(s) destroyed, ${held} kept by legal holds, ${report.failures} failure(s)`);
+    for (const volume of report.unmarkedVolumes) console.error(`volume_marker_missing\t${volume}\tnothing destroyed on it (disk not mounted?)`);
+    for (const orphan of report.unindexed.filter((candidate) => candidate.error)) console.error(`purge_failed\t${orphan.cameraId}\t${orphan.error!.message}`);
+    const unindexed = report.unindexed.reduce((sum, orphan) => sum + orphan.destroyedFiles, 0);
+    console.log(`purge: ${report.cameras.length} camera(s), ${destroyed} segment(s) destroyed, ${held} kept by legal holds, ${unindexed} unindexed file(s) of .incoming destroyed, ${report.failures} failure(s)`);
     return report.failures > 0 ? 1 : 0;
   } finally {
     await runtime.close();

@@ -26,8 +26,8 @@ import { effectiveRetention, mergeRanges, planPurge, purgeCutoffMs, purgedRuns }
 
 export { nodePurgeFileSystem, type CameraPurgeResult, type EarlyDestructionReport, type PurgeFileSystem, type PurgeReport, type RetentionPurgeDeps, type TechnicalEvent } from './retention.types.ts';
 
-/** While a volume's marker stays missing, its event and audit row are repeated at most this often (not at every 30-s pass). */
-export const MARKER_ALERT_REPEAT_MS = 3_600_000;
+/** While a volume's marker stays missing (or a camera's purge keeps failing), its event and audit row are repeated at most this often, not at every 30-s pass. */
+export const ALERT_REPEAT_MS = 3_600_000;
 
 /** What one destruction writes: register kind, audit action, their details. */
 interface DestructionRecord {
@@ -47,8 +47,8 @@ export class RetentionPurge {
   private volumes: readonly StorageVolume[] = [];
   private earlyQueue: Promise<unknown> | null = null;
   private readonly orphans: IncomingOrphanPurge;
-  /** Volumes whose marker is missing, and when that was last raised. */
-  private readonly markerAlerts = new Map<string, number>();
+  /** Conditions that last (a volume without marker, a camera failing, a clamped retention) and when each was last raised. */
+  private readonly alerts = new Map<string, number>();
 
   constructor(private readonly deps: RetentionPurgeDeps) {
     this.fileSystem = deps.fileSystem ?? nodePurgeFileSystem;
@@ -119,12 +119,10 @@ export class RetentionPurge {
   private async markerInPlace(volume: StorageVolume, now: Date): Promise<boolean> {
     const check: MarkerCheck = await this.deps.markers.check(volume).catch((error: unknown) => ({ present: false, reason: 'unreadable', message: `marker of volume ${volume.name} not checked: ${describeError(error)}` }) as const);
     if (check.present) {
-      this.markerAlerts.delete(volume.name);
+      this.alerts.delete(`marker:${volume.name}`);
       return true;
     }
-    const lastAlertMs = this.markerAlerts.get(volume.name);
-    if (lastAlertMs === undefined || now.getTime() - lastAlertMs >= MARKER_ALERT_REPEAT_MS || now.getTime() < lastAlertMs) {
-      this.markerAlerts.set(volume.name, now.getTime());
+    if (this.alertDue(`marker:${volume.name}`, now)) {
       const message = `volume ${volume.name} (${volume.root}): no footage destroyed on it: ${check.message}`;
       const event: TechnicalEvent = { severity: 'critical', code: 'volume_marker_missing', cameraId: null, communeInsee: null, volume: volume.name, message, at: now.toISOString(), details: { root: volume.root, reason: check.reason } };
       this.log.warn({ volume: volume.name, reason: check.reason }, 'volume marker missing: nothing destroyed on it');
@@ -140,6 +138,17 @@ export class RetentionPurge {
     return false;
   }
 
+  /**
+   * A pass runs every 30 s: a condition that lasts is raised (event and audit row) when it
+   * starts, then at most every ALERT_REPEAT_MS, not at every pass; the log has each.
+   */
+  private alertDue(key: string, now: Date): boolean {
+    const lastMs = this.alerts.get(key);
+    if (lastMs !== undefined && now.getTime() - lastMs < ALERT_REPEAT_MS && now.getTime() >= lastMs) return false;
+    this.alerts.set(key, now.getTime());
+    return true;
+  }
+
   private async purgeCamera(cameraId: string, facts: CameraRetentionFacts | undefined, now: Date, unmarkedVolumes: readonly string[]): Promise<CameraPurgeResult> {
     const retention = effectiveRetention(facts ?? { cameraRetentionDays: null, communeRetentionDays: null });
     const cutoffMs = purgeCutoffMs(now.getTime(), retention.days);
@@ -147,7 +156,8 @@ export class RetentionPurge {
       cameraId, communeInsee: facts?.communeInsee ?? null, retentionDays: retention.days, cutoff: new Date(cutoffMs).toISOString(),
       destroyedSegments: 0, destroyedBytes: 0, heldSegments: 0, lapsedHoldSegments: 0, registerIds: [], error: null,
     };
-    if (retention.clampedFrom !== null) {
+    if (retention.clampedFrom === null) this.alerts.delete(`clamped:${cameraId}`);
+    else if (this.alertDue(`clamped:${cameraId}`, now)) {
       // LEGAL 6: 30 days at most whatever the data says; settings are checked on save, so this is a data problem.
       this.log.warn({ cameraId, stored: retention.clampedFrom, applied: retention.days, source: retention.source }, 'retention outside 1..30 days clamped');
       this.emit({
@@ -176,6 +186,7 @@ export class RetentionPurge {
         await this.removeEmptyFolders(destroyed);
       }
       if (failure) throw failure;
+      this.alerts.delete(`failed:${cameraId}`);
     } catch (error) {
       result.error = describeError(error);
       await this.reportFailure(cameraId, result.communeInsee, error, now);
@@ -315,6 +326,7 @@ export class RetentionPurge {
   private async reportFailure(cameraId: string | null, communeInsee: string | null, error: unknown, now: Date): Promise<void> {
     const event: TechnicalEvent = { severity: 'critical', code: 'purge_failed', cameraId, communeInsee, message: describeError(error), at: now.toISOString() };
     this.log.warn({ cameraId, error: event.message }, 'retention purge failed');
+    if (!this.alertDue(`failed:${cameraId ?? '*'}`, now)) return;
     try {
       await this.deps.audit.recordAlone(systemActor, {
         action: 'recording.purge_failed', communeInsee, targetType: cameraId ? 'camera' : null, targetId: cameraId, details: { message: event.message },
