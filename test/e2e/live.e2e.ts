@@ -41,7 +41,7 @@ async function enrolTotp(context: TestContext, login: string): Promise<string> {
   const response = await context.app.inject({ method: 'POST', url: '/api/auth/login', payload: { login, password: testPassword } });
   const headers = { cookie: cookieFrom(response), 'x-csrf-token': (response.json() as { csrfToken: string }).csrfToken };
   const secret = ((await context.app.inject({ method: 'POST', url: '/api/auth/totp/enrol', headers })).json() as { secret: string }).secret;
-  const confirmed = await context.app.inject({ method: 'POST', url: '/api/auth/totp/confirm', headers, payload: { code: totpCode(secret, context.clock.now()) } });
+  const confirmed = await context.app.inject({ method: 'POST', url: '/api/auth/totp/confirm', headers, payload: { code: totpCode(secret, new Date(context.clock.now().getTime() - 30_000)) } });
   assert.equal(confirmed.statusCode, 200, confirmed.body);
   await context.app.inject({ method: 'POST', url: '/api/auth/logout', headers });
   return secret;
@@ -138,9 +138,14 @@ describe('console images in Chromium (live, playback, PTZ, masks, walls)', { ski
   const open = () => openBrowsing(browser, problems, { timeoutMs: 15_000, acceptDownloads: true });
   const shot = (page: Page, name: string) => screenshots.shot(page, name);
 
+  // Each TOTP time step is accepted once: a second sign-in of one login waits for the next step.
+  const usedSteps = new Map<string, number>();
   const signIn = async (page: Page, login: string) => {
     await page.goto(server.url);
     await submitSignIn(page, login, testPassword);
+    const step = () => Math.floor(context.clock.now().getTime() / 30_000);
+    while (step() <= (usedSteps.get(login) ?? -1)) await new Promise((resolve) => setTimeout(resolve, 500));
+    usedSteps.set(login, step());
     await page.getByLabel('Code').fill(totpCode(seeded.secrets[login]!, context.clock.now()));
     await page.getByRole('button', { name: /Valider|Vérifier|Continuer/ }).click();
     await page.getByTestId('user-login').waitFor();
