@@ -29,10 +29,6 @@ export function totpStep(secretBase32: string, code: string, at: Date): number |
   return delta === null ? null : Math.floor(at.getTime() / 1000 / TOTP_PERIOD_SECONDS) + delta;
 }
 
-export function totpMatches(secretBase32: string, code: string, at: Date): boolean {
-  return totpStep(secretBase32, code, at) !== null;
-}
-
 /** Crockford's base 32: no i, l, o, u to misread. */
 const crockford = '0123456789abcdefghjkmnpqrstvwxyz';
 
