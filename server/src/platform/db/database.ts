@@ -63,7 +63,7 @@ export function isUniqueViolation(error: unknown): boolean {
  * Runs `work` in a transaction, retrying a few times on contention. Every change and its
  * audit row go through here, so they commit or roll back together.
  */
-export async function inTransaction<T>(db: Db, work: (trx: Tx) => Promise<T>, attempts = 6): Promise<T> {
+export async function inTransaction<T, Tables = DatabaseSchema>(db: Kysely<Tables>, work: (trx: Transaction<Tables>) => Promise<T>, attempts = 6): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await db.transaction().execute(work);
