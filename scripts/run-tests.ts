@@ -1,4 +1,5 @@
-// `./vigie test [filter...]`: type-checks the project, then runs every *.test.ts (no IO),
+// `./vigie test [filter...]`: type-checks the project, checks the console's generated API types
+// (scripts/api-types.ts --check), then runs every *.test.ts (no IO),
 // *.itest.ts (real databases, real ffmpeg) and test/e2e/*.e2e.ts file with Node's test runner.
 // A filter keeps only the files whose path contains it. Prints a closing
 // "N passed, N failed, N skipped" line and exits non-zero on any failure.
@@ -55,6 +56,13 @@ if (!skipTypecheck) {
   if (code !== 0) {
     console.log('0 passed, 1 failed');
     console.error('vigie test: type-check failed');
+    process.exit(1);
+  }
+  // The console's API types (web/src/api/schema.gen.ts) must match the server's OpenAPI document.
+  console.log('# console API types (api-types --check)');
+  if (await run(process.execPath, ['--import', 'tsx', join(root, 'scripts/api-types.ts'), '--check']) !== 0) {
+    console.log('0 passed, 1 failed');
+    console.error('vigie test: web/src/api/schema.gen.ts is stale: run ./vigie api-types');
     process.exit(1);
   }
 }

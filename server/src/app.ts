@@ -23,15 +23,8 @@ import { registerAuditRoutes } from './modules/audit/audit.routes.ts';
 import { registerAuthRoutes } from './modules/auth/auth.routes.ts';
 import { registerAccountRoutes } from './modules/auth/accounts.routes.ts';
 import { registerTokenRoutes } from './modules/auth/tokens.routes.ts';
-import { registerAuthorisationRoutes } from './modules/authorisations/authorisations.routes.ts';
-import { registerCameraRoutes } from './modules/cameras/cameras.routes.ts';
-import { registerCommuneRoutes } from './modules/communes/communes.routes.ts';
-import { registerHealthRoutes } from './modules/health/health.routes.ts';
-import { registerSettingsRoutes } from './modules/settings/settings.routes.ts';
-import { registerSiteRoutes } from './modules/sites/sites.routes.ts';
 import { registerHoldRoutes, registerMaskRoutes, registerRecordingRoutes } from './modules/recording/index.ts';
 import { registerPtzRoutes } from './modules/ptz/index.ts';
-import { registerConsoleRoutes } from './modules/console/index.ts';
 import { registerPlaybackRoutes } from './modules/playback/index.ts';
 import { registerLiveRoutes } from './modules/live/index.ts';
 import type { Services } from './services.ts';
@@ -102,22 +95,22 @@ export async function buildApp(deps: AppDependencies): Promise<VigieApp> {
 
   const metrics = registerMetrics(app);
 
-  registerHealthRoutes(app, deps);
+  await services.healthModule.routes?.register(app);
   registerAuthRoutes(app, services, config, clock);
   registerAccountRoutes(app, services);
   registerTokenRoutes(app, services);
-  registerSettingsRoutes(app, services);
+  await services.settingsModule.routes?.register(app);
   registerAuditRoutes(app, services);
-  registerCommuneRoutes(app, services);
-  registerAuthorisationRoutes(app, services);
-  registerSiteRoutes(app, services);
+  await services.communesModule.routes?.register(app);
+  await services.authorisationsModule.routes?.register(app);
+  await services.sitesModule.routes?.register(app);
   registerRecordingRoutes(app, services);
   registerHoldRoutes(app, services, clock);
   registerMaskRoutes(app, services);
   registerPtzRoutes(app, services);
   registerPlaybackRoutes(app, services);
-  registerConsoleRoutes(app, services, config);
-  registerCameraRoutes(app, services);
+  await services.consoleModule.routes?.register(app);
+  await services.camerasModule.routes?.register(app);
   await registerLiveRoutes(app, services);
   await registerWebConsole(app, { imageOrigins: config.map.tileOrigin ? [config.map.tileOrigin] : [] });
 

@@ -81,7 +81,7 @@ async function userCommand(config: Config, args: string[]): Promise<number> {
     },
   });
   const runtime = await openRuntime(config);
-  const acting = { actor: cliActor(), principal: null };
+  const acting = { actor: cliActor(config.operatingSystemUser), principal: null };
   try {
     switch (sub) {
       case 'add': {
@@ -219,7 +219,7 @@ async function authorisationsCommand(config: Config, args: string[]): Promise<nu
     for (const repair of repairs) {
       console.log(`${repair.reference}\t${repair.communeInsee}\taudit row ${repair.auditSeq} (${repair.auditAt}, ${repair.auditActor ?? '?'})\tcameras: ${repair.cameraIds.length}\trecipients: ${repair.recipients.join(',') || '-'}`);
       if (!values.apply) continue;
-      const { view, skippedCameraIds } = await applyRepair(repair, runtime.services.authorisations, { actor: cliActor(), principal: null });
+      const { view, skippedCameraIds } = await applyRepair(repair, runtime.services.authorisations, { actor: cliActor(config.operatingSystemUser), principal: null });
       console.log(`  restored: ${view.cameraIds.length} camera(s), recipients ${view.recipients.join(',') || '-'}${skippedCameraIds.length > 0 ? `; left out (no longer in the inventory): ${skippedCameraIds.join(', ')}` : ''}`);
     }
     if (!values.apply) console.log(`${repairs.length} authorisation(s) to repair: run again with --apply`);

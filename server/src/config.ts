@@ -63,6 +63,13 @@ const environmentSchema = z.object({
   VIGIE_MAP_TILE_URL: z.string().trim().optional().transform((value, context) => parseTileUrl(value || undefined, context)),
   VIGIE_MAP_ATTRIBUTION: z.string().trim().max(500).optional().transform((value) => value || null),
   VIGIE_MAP_CENTER: z.string().trim().optional().transform((value, context) => parseMapCenter(value || undefined, context)),
+  // The media tools every child process runs (recorders, live, stills, playback re-encodes, mask checks, the indexer's probe).
+  VIGIE_FFMPEG: z.string().min(1).default('ffmpeg'),
+  VIGIE_FFPROBE: z.string().min(1).default('ffprobe'),
+  // Who runs a command-line action, for its audit rows (`cli:<user>`): the sudo caller first.
+  SUDO_USER: z.string().optional(),
+  USER: z.string().optional(),
+  LOGNAME: z.string().optional(),
 });
 
 /** Map tiles: an `https://…/{z}/{x}/{y}.png` template (http only on loopback), and the origin the console's CSP must allow. */
@@ -171,6 +178,10 @@ export interface Config {
   readonly reconcileIntervalMs: number;
   readonly purgeIntervalMs: number;
   readonly spaceCheckIntervalMs: number;
+  /** Commands of ffmpeg and ffprobe (default: looked up on PATH), passed to whatever starts them. */
+  readonly tools: { readonly ffmpegPath: string; readonly ffprobePath: string };
+  /** The operating-system user running this process (SUDO_USER, USER, LOGNAME; `unknown`): CLI actions are audited as `cli:<user>`. */
+  readonly operatingSystemUser: string;
   /** The console's map: tile template and the origin its CSP allows, attribution, initial centre (null: fit the cameras). */
   readonly map: {
     readonly tileUrl: string | null;
@@ -231,6 +242,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     reconcileIntervalMs: env.VIGIE_RECONCILE_SECONDS * 1000,
     purgeIntervalMs: env.VIGIE_PURGE_INTERVAL_SECONDS * 1000,
     spaceCheckIntervalMs: env.VIGIE_SPACE_CHECK_SECONDS * 1000,
+    tools: Object.freeze({ ffmpegPath: env.VIGIE_FFMPEG, ffprobePath: env.VIGIE_FFPROBE }),
+    operatingSystemUser: env.SUDO_USER ?? env.USER ?? env.LOGNAME ?? 'unknown',
     map: Object.freeze({
       tileUrl: env.VIGIE_MAP_TILE_URL?.url ?? null, tileOrigin: env.VIGIE_MAP_TILE_URL?.origin ?? null,
       attribution: env.VIGIE_MAP_ATTRIBUTION, center: env.VIGIE_MAP_CENTER,

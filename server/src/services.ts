@@ -10,24 +10,27 @@ import { loadOrCreateChainKeys, type ChainKeys } from './platform/chain-keys.ts'
 import { AccountsService } from './modules/auth/accounts.service.ts';
 import { SessionsService } from './modules/auth/sessions.service.ts';
 import { TokensService } from './modules/auth/tokens.service.ts';
-import { AuthorisationsService } from './modules/authorisations/authorisations.service.ts';
-import { CamerasService } from './modules/cameras/cameras.service.ts';
-import { CommunesService } from './modules/communes/communes.service.ts';
-import { SettingsService } from './modules/settings/settings.service.ts';
+import { createAuthorisationsModule } from './modules/authorisations/index.ts';
+import { createCamerasModule } from './modules/cameras/index.ts';
+import { createCommunesModule } from './modules/communes/index.ts';
+import { createSettingsModule } from './modules/settings/index.ts';
 import { defaultWebRoot } from './platform/http/web.ts';
-import { SitesService } from './modules/sites/sites.service.ts';
+import { createSitesModule } from './modules/sites/index.ts';
 import {
   databaseInventory, LegalHoldsService, MaskCheck, MaskImageStore, MasksRepository, MasksService, PtzPositions, RecordedDaysJob, RecordingRepository, RecordingService, RetentionPurge,
   RetentionRepository, StatutoryRegister, StorageRepository, StorageService, VolumeMarkerGuard,
 } from './modules/recording/index.ts';
-import { TechnicalEventsService } from './modules/technical-events/index.ts';
+import { createTechnicalEventsModule } from './modules/technical-events/index.ts';
 import { PtzRepository, PtzService, PtzToursService } from './modules/ptz/index.ts';
 import { OnvifPtzClient } from './platform/onvif/index.ts';
-import { ConsoleRepository, LayoutsService, WallsService } from './modules/console/index.ts';
+import { createConsoleModule } from './modules/console/index.ts';
 import { databaseMasks, PlaybackRepository, PlaybackService } from './modules/playback/index.ts';
 import { LiveService } from './modules/live/index.ts';
 import { join } from 'node:path';
+import { JobRegistry } from './platform/jobs.ts';
+import { createHealthModule } from './modules/health/index.ts';
 import type { ProcessLog } from './platform/processes.ts';
+import type { VigieModule } from './platform/modules.ts';
 
 export interface ServiceDependencies {
   config: Config;
@@ -55,16 +58,25 @@ export function createServices(deps: ServiceDependencies) {
     directory: config.checkpoints.directory, signer: chainKeys.signer, webhookUrl: config.checkpoints.webhookUrl, intervalMs: config.checkpoints.intervalMs, log,
   });
   const audit = new AuditService(db, database.dialect, clock, { key: chainKeys.audit, checkpoints: checkpointStore });
-  const settings = new SettingsService(db, audit, clock);
-  const authorisations = new AuthorisationsService(db, audit, clock);
-  const communes = new CommunesService(db, audit, clock, authorisations);
-  const sites = new SitesService(db, audit, clock);
-  const cameras = new CamerasService(db, audit, clock, secrets, authorisations);
-  authorisations.useInventory({
-    communeRetention: (handle, insee) => communes.retentionOf(handle, insee),
-    cameras: (handle, cameraIds) => cameras.inventoryFacts(handle, cameraIds),
+  const settingsModule = createSettingsModule({ database, clock, audit });
+  const settings = settingsModule.api;
+  // Communes and cameras depend on authorisations, which reads them back through this port (called once both exist).
+  const authorisationsModule = createAuthorisationsModule({
+    database, clock, audit,
+    inventory: {
+      communeRetention: (handle, insee) => communesModule.api.retentionOf(handle, insee),
+      cameras: (handle, cameraIds) => camerasModule.api.inventoryFacts(handle, cameraIds),
+    },
   });
-  const technicalEvents = new TechnicalEventsService(db, clock, log);
+  const authorisations = authorisationsModule.api;
+  const communesModule = createCommunesModule({ database, clock, audit, authorisations });
+  const communes = communesModule.api;
+  const sitesModule = createSitesModule({ database, clock, audit, communes });
+  const sites = sitesModule.api;
+  const camerasModule = createCamerasModule({ database, clock, audit, secrets, authorisations, sites, communes });
+  const cameras = camerasModule.api;
+  const technicalEventsModule = createTechnicalEventsModule({ database, clock, log });
+  const technicalEvents = technicalEventsModule.api;
   const recordingInventory = databaseInventory(db);
   const recordingRepository = new RecordingRepository(db, database.dialect);
   const retentionRepository = new RetentionRepository(db);
@@ -91,13 +103,24 @@ export function createServices(deps: ServiceDependencies) {
   // Where PTZ cameras point (this process's commands, and the position watcher of the recorder role): a preset's masks are burnt in there.
   const ptzPositions = new PtzPositions((cameraId, error) => log?.warn({ cameraId, error: String(error) }, 'PTZ position follower failed'));
   ptz.onPositionChanged((cameraId, presetToken) => ptzPositions.set(cameraId, presetToken));
-  const consoleRepository = new ConsoleRepository(db);
+  const consoleModule = createConsoleModule({ database, audit, clock, cameras, config });
   const playback = new PlaybackService({
     db, repository: new PlaybackRepository(db), audit, clock, cameras, footage: recordingRepository, volumes: () => storage.storageVolumes(), log,
     // Each segment's recorded masking against the mask history (LEGAL 4): nothing inferred from when masks changed.
     masks: databaseMasks(masksRepository, recordingRepository, new MaskImageStore(join(config.dataDir, 'playback-masks'))),
   });
+  // Periodic work of every module (issue 10): started with the process's roles by main.ts; a failure is a technical event.
+  const jobs = new JobRegistry({
+    clock, log,
+    onError: (job, error) => technicalEvents.raise({
+      severity: 'warning', code: 'job_failed', cameraId: null, communeInsee: null,
+      message: `${job.name}: ${error instanceof Error ? error.message : String(error)}`, details: { job: job.name },
+    }),
+  });
+  const healthModule = createHealthModule({ database, jobs });
   return {
+    jobs,
+    healthModule,
     audit,
     // Signed checkpoints of the chain heads (issue 11): written by the worker role, read by the verify commands.
     checkpointStore,
@@ -119,8 +142,9 @@ export function createServices(deps: ServiceDependencies) {
       clock, audit, cameras, log, masks, ptzPositions, maskImages: new MaskImageStore(join(config.dataDir, 'masks')),
       recipientsOf: async (cameraId) => (await authorisations.coverage([cameraId])).get(cameraId)?.recipients ?? [],
     }),
-    layouts: new LayoutsService(db, consoleRepository, audit, clock, cameras),
-    walls: new WallsService(db, consoleRepository, audit, clock, cameras),
+    consoleModule,
+    layouts: consoleModule.api.layouts,
+    walls: consoleModule.api.walls,
     maskCheck: new MaskCheck({
       db, repository: masksRepository, masks, footage: recordingRepository, volumes: () => storage.storageVolumes(), audit, clock, log,
       onTechnicalEvent: (event) => technicalEvents.raise(event),
@@ -146,6 +170,14 @@ export function createServices(deps: ServiceDependencies) {
     authorisations,
     sites,
     cameras,
+    settingsModule,
+    authorisationsModule,
+    communesModule,
+    sitesModule,
+    camerasModule,
+    technicalEventsModule,
+    // Every module (issue 10): app.ts registers their routes, main.ts starts their jobs.
+    modules: [settingsModule, authorisationsModule, communesModule, sitesModule, camerasModule, technicalEventsModule] as VigieModule<unknown>[],
   };
 }
 

@@ -36,7 +36,7 @@ export async function runDemo(config: Config, args: string[]): Promise<number> {
 
   const runtime = await openRuntime(config);
   try {
-    await seedDemo(runtime.services, new Date(), inventory);
+    await seedDemo(runtime.services, new Date(), inventory, config.operatingSystemUser);
   } finally {
     await runtime.close();
   }

@@ -1,7 +1,7 @@
 // Demo data: two communes, an authorisation each, one user per role (printed credentials),
 // second factor off. Idempotent: what exists is kept, so `./vigie demo` can be re-run.
 import type { Role } from '../modules/access/policy.ts';
-import type { SiteKind } from '../modules/sites/sites.schemas.ts';
+import type { SiteKind } from '../modules/sites/index.ts';
 import { cliActor } from '../modules/audit/audit.types.ts';
 import { addDays, addYears, parisDate } from '../platform/clock.ts';
 import { DomainError } from '../platform/errors.ts';
@@ -54,8 +54,9 @@ async function ignoreConflict<T>(work: () => Promise<T>): Promise<T | null> {
   }
 }
 
-export async function seedDemo(services: Services, now: Date = new Date(), inventory?: DemoInventory): Promise<void> {
-  const acting = { actor: cliActor(), principal: null };
+/** `osUser`: in whose name the rows are audited (`cli:<user>`; config.ts's `operatingSystemUser`). */
+export async function seedDemo(services: Services, now: Date = new Date(), inventory?: DemoInventory, osUser = 'unknown'): Promise<void> {
+  const acting = { actor: cliActor(osUser), principal: null };
   const today = parisDate(now);
   for (const commune of demoCommunes) {
     await ignoreConflict(() => services.communes.create({ ...commune, timeZone: 'Europe/Paris' }, acting));
@@ -99,7 +100,7 @@ export async function seedDemo(services: Services, now: Date = new Date(), inven
       trainingDate,
     }, acting));
   }
-  if (inventory) await seedCameras(services, inventory);
+  if (inventory) await seedCameras(services, inventory, osUser);
   // Two video walls for the big screens (/kiosk/wall/<id>): operators push layouts to them.
   for (const name of ['Mur principal', 'Mur secondaire']) await ignoreConflict(() => services.walls.create({ name }, acting));
   // The demo runs on loopback without phones: no second factor unless re-enabled.
@@ -107,8 +108,8 @@ export async function seedDemo(services: Services, now: Date = new Date(), inven
 }
 
 /** Sites with their kinds, the simulator's cameras, and authorisations covering all but one. */
-async function seedCameras(services: Services, inventory: DemoInventory): Promise<void> {
-  const acting = { actor: cliActor(), principal: null };
+async function seedCameras(services: Services, inventory: DemoInventory, osUser: string): Promise<void> {
+  const acting = { actor: cliActor(osUser), principal: null };
   const existingSites = new Set((await services.sites.list(null)).map((site) => `${site.communeInsee}/${site.name}`));
   for (const [index, site] of demoSites.entries()) {
     const communeInsee = demoCommunes[index % demoCommunes.length]!.insee;

@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  backoffDelay, redactedCommandLine, runToCompletion, SupervisedProcess,
-  type SpawnedChild, type Spawner, type SupervisedProcessOptions, type Timers,
+  backoffDelay, ProcessRunError, redactedCommandLine, runStreaming, runToCompletion, SupervisedProcess,
+  type SpawnedChild, type Spawner, type StreamingRunOptions, type SupervisedProcessOptions, type Timers,
 } from './processes.ts';
 
 class FakeTimers implements Timers {
@@ -246,5 +246,154 @@ describe('command lines and one-shot tools', () => {
     const result = await runToCompletion('ffprobe', ['x'], { spawner });
     assert.equal(result.stdout.toString(), '{"streams":[]}');
     assert.equal(result.stderr, 'opening rtsp://***:***@host/x');
+  });
+});
+
+describe('runStreaming (one-shot tool whose output is streamed)', () => {
+  function streaming(overrides: Partial<StreamingRunOptions> = {}, obeys = { quit: true, term: true }) {
+    const timers = new FakeTimers();
+    const children: FakeChild[] = [];
+    const spawner: Spawner = (_command, args) => {
+      const child = new FakeChild(2000 + children.length, args, obeys);
+      children.push(child);
+      return child;
+    };
+    const logged: string[] = [];
+    const log = { info: (fields: object, message: string) => logged.push(`${message} ${JSON.stringify(fields)}`), warn: (fields: object, message: string) => logged.push(`${message} ${JSON.stringify(fields)}`) };
+    const run = runStreaming('ffmpeg', ['-i', 'rtsp://admin:S3cret@127.0.0.1/main', 'pipe:1'], { name: 'test tool', spawner, timers, log, ...overrides });
+    return { run, timers, child: children[0], children, logged };
+  }
+
+  const read = async (stream: AsyncIterable<unknown>) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString();
+  };
+
+  it('streams stdout to its end after exit code 0, and logs the command line redacted', async () => {
+    const { run, child, logged } = streaming();
+    child!.stdout('ftyp');
+    await run.firstOutput;
+    child!.stdout('moof');
+    child!.exit(0, null);
+    assert.equal(await read(run.stdout), 'ftypmoof');
+    const result = await run.done;
+    assert.deepEqual({ ok: result.ok, reason: result.reason, exitCode: result.exitCode, pid: result.pid }, { ok: true, reason: 'exited', exitCode: 0, pid: 2000 });
+    assert.deepEqual(child!.signals, []);
+    assert.ok(logged[0]!.includes('rtsp://***:***@127.0.0.1/main'), logged[0]);
+    assert.ok(!logged.join('\n').includes('S3cret'));
+  });
+
+  it('fails with the exit code and the redacted end of stderr on a non-zero exit', async () => {
+    const { run, child } = streaming({ stderrTailChars: 40 });
+    child!.stderr(`${'noise line\n'.repeat(20)}rtsp://admin:S3cret@127.0.0.1/main: Connection refused\n`);
+    child!.exit(1, null);
+    await assert.rejects(run.firstOutput, (error: unknown) => {
+      assert.ok(error instanceof ProcessRunError);
+      assert.equal(error.reason, 'exited');
+      assert.equal(error.exitCode, 1);
+      assert.equal(error.stderrTail, '***:***@127.0.0.1/main: Connection refused'.slice(-40));
+      assert.match(error.message, /^test tool exit 1: /);
+      assert.ok(!error.message.includes('S3cret'));
+      return true;
+    });
+    const result = await run.done;
+    assert.deepEqual({ ok: result.ok, reason: result.reason, exitCode: result.exitCode }, { ok: false, reason: 'exited', exitCode: 1 });
+    assert.equal(run.stdout.destroyed, true);
+  });
+
+  it('a non-zero exit after output destroys the stream with the error', async () => {
+    const { run, child } = streaming();
+    child!.stdout('ftyp');
+    await run.firstOutput;
+    child!.exit(187, null);
+    await assert.rejects(read(run.stdout), (error: unknown) => error instanceof ProcessRunError && error.reason === 'exited' && error.exitCode === 187);
+  });
+
+  it('an abort asks the child to quit, then SIGTERM, then SIGKILL, each after its grace', async () => {
+    const controller = new AbortController();
+    const { run, child, timers } = streaming({ signal: controller.signal, quitCommand: 'q', quitGraceMs: 1000, termGraceMs: 2000 }, { quit: false, term: false });
+    child!.stdout('ftyp');
+    await run.firstOutput;
+    controller.abort();
+    assert.deepEqual(child!.stdin, ['q']);
+    assert.deepEqual(child!.signals, []);
+    timers.advance(999);
+    assert.deepEqual(child!.signals, []);
+    timers.advance(1);
+    assert.deepEqual(child!.signals, ['SIGTERM']);
+    timers.advance(1999);
+    assert.deepEqual(child!.signals, ['SIGTERM']);
+    timers.advance(1);
+    assert.deepEqual(child!.signals, ['SIGTERM', 'SIGKILL']);
+    const result = await run.done;
+    assert.deepEqual({ reason: result.reason, signal: result.signal, ok: result.ok }, { reason: 'aborted', signal: 'SIGKILL', ok: false });
+    assert.equal(result.error?.reason, 'aborted');
+  });
+
+  it('without a quit command, stopping starts at SIGTERM; destroying the stream stops the child', async () => {
+    const { run, child } = streaming();
+    child!.stdout('ftyp');
+    await run.firstOutput;
+    run.stdout.destroy();
+    assert.deepEqual(child!.signals, ['SIGTERM']);
+    assert.equal((await run.done).reason, 'aborted');
+  });
+
+  it('an already aborted signal starts nothing', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const { run, children } = streaming({ signal: controller.signal });
+    assert.equal(children.length, 0);
+    await assert.rejects(run.firstOutput, (error: unknown) => error instanceof ProcessRunError && error.reason === 'aborted');
+    assert.equal((await run.done).reason, 'aborted');
+  });
+
+  it('ends the child at its deadline', async () => {
+    const { run, child, timers } = streaming({ timeoutMs: 5000 });
+    child!.stdout('ftyp');
+    timers.advance(4999);
+    assert.deepEqual(child!.signals, []);
+    timers.advance(1);
+    assert.deepEqual(child!.signals, ['SIGTERM']);
+    const result = await run.done;
+    assert.deepEqual({ reason: result.reason, signal: result.signal }, { reason: 'timeout', signal: 'SIGTERM' });
+    assert.match(result.error!.message, /past its deadline of 5000 ms/);
+  });
+
+  it('the stall watchdog counts stdout only, and ends a silent child', async () => {
+    const { run, child, timers } = streaming({ stallTimeoutMs: 3000 });
+    timers.advance(2000);
+    child!.stdout('ftyp');
+    timers.advance(2000);
+    child!.stderr('frame= 10'); // stderr chatter is not progress with activity 'stdout'
+    timers.advance(999);
+    assert.deepEqual(child!.signals, []);
+    timers.advance(1);
+    assert.deepEqual(child!.signals, ['SIGTERM']);
+    const result = await run.done;
+    assert.deepEqual({ reason: result.reason, runMs: result.runMs }, { reason: 'stalled', runMs: 5000 });
+  });
+
+  it('ends the child when its output piles up unread', async () => {
+    const { run, child } = streaming({ maxBufferedBytes: 10 });
+    child!.stdout('ftyp');
+    await run.firstOutput;
+    child!.stdout('0123456789abcdef');
+    assert.equal(run.stdout.destroyed, true);
+    assert.deepEqual(child!.signals, ['SIGTERM']);
+    assert.equal((await run.done).reason, 'overflow');
+  });
+
+  it('reports a child that could not start', async () => {
+    const spawner: Spawner = (_command, args) => Object.assign(new FakeChild(0, args, { quit: true, term: true }), {
+      pid: undefined as unknown as number,
+      onExit(listener: (code: number | null, signal: NodeJS.Signals | null, error?: Error) => void) { listener(null, null, new Error('spawn ffmpeg ENOENT')); },
+    });
+    const timers = new FakeTimers();
+    const run = runStreaming('ffmpeg', [], { spawner, timers, timeoutMs: 1000, stallTimeoutMs: 1000 });
+    await assert.rejects(run.firstOutput, (error: unknown) => error instanceof ProcessRunError && error.reason === 'spawn_failed' && /ENOENT/.test(error.message));
+    assert.equal((await run.done).reason, 'spawn_failed');
+    timers.advance(5000); // no timer left behind by a run that never started
   });
 });

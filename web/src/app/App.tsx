@@ -4,7 +4,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { api, onSessionLost, setCsrfToken } from '../api/client.ts';
 import type { Me, Stage } from '../api/types.ts';
 import { EnrolScreen, RecoveryCodesScreen, SecondFactorScreen, SignInScreen } from '../features/auth/SignIn.tsx';
-import { WallKiosk } from '../features/live/WallKiosk.tsx';
+import { WallKiosk } from '../features/walls/WallKiosk.tsx';
 import { Shell } from '../features/shell/Shell.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/translate.ts';
@@ -31,7 +31,7 @@ export function App() {
 
   const refresh = useCallback(async () => {
     try {
-      const me = await api<Me>('GET', '/api/auth/me', { quietAuth: true });
+      const me = await api('GET', '/api/auth/me', { quietAuth: true });
       setCsrfToken(me.csrfToken);
       if (me.stage === 'password') setState({ phase: 'secondFactor' });
       else if (me.stage === 'enrol') setState({ phase: 'enrol' });

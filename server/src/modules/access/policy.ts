@@ -25,6 +25,8 @@ export const actions = [
   'token.manage',
   'audit.read', 'audit.export', 'audit.verify',
   'settings.read', 'settings.write',
+  // The job registry's state (issue 10): names, last runs, last errors.
+  'health.read',
   'recording.read', 'storage.read', 'storage.write', 'mask.read', 'mask.write', 'hold.read', 'hold.confirm', 'register.read',
   'image.live', 'image.playback', 'image.export', 'ptz.control', 'ptz.takeover',
   // Console (issue 5): saved live layouts, video walls (configure, push), patrol tours.
@@ -39,7 +41,7 @@ const grants: Record<Role, readonly Action[]> = {
   administrator: [
     'commune.read', 'commune.write', 'site.read', 'site.write', 'camera.read', 'camera.write', 'camera.import', 'camera.export',
     'authorisation.read', 'authorisation.write', 'user.read', 'user.write', 'user.confirm', 'token.manage', 'audit.read', 'audit.export', 'audit.verify',
-    'settings.read', 'settings.write',
+    'settings.read', 'settings.write', 'health.read',
     // Recording metadata (states, ranges, gaps: no image), storage, privacy masks (the
     // integrator draws them on the live picture, LEGAL 4), the statutory register.
     'recording.read', 'storage.read', 'storage.write', 'mask.read', 'mask.write', 'register.read',
@@ -163,4 +165,10 @@ export function assertAllowed(principal: Principal, action: Action, communeInsee
 /** The communes a principal may list: null means every commune. */
 export function communeFilter(principal: Principal): readonly string[] | null {
   return principal.allCommunes ? null : principal.communes;
+}
+
+// The request context of the platform carries this policy's principal, and routes declare its actions.
+declare module '../../platform/http/context.ts' {
+  interface RouteActions extends Record<Action, true> {}
+  interface RequestPrincipal extends Principal {}
 }

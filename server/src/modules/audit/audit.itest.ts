@@ -12,7 +12,8 @@ import { sql } from 'kysely';
 import { loadOrCreateChainKeys } from '../../platform/chain-keys.ts';
 import { ManualClock } from '../../platform/clock.ts';
 import { dialectsUnderTest, createTestDatabase, type TestDatabase } from '../../testing/databases.ts';
-import { AuditService } from './audit.service.ts';
+import { auditServiceOn } from './audit.fixtures.ts';
+import type { AuditService } from './audit.service.ts';
 import { CheckpointStore } from './checkpoints.ts';
 
 const run = promisify(execFile);
@@ -50,7 +51,7 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       database = await createTestDatabase(dialect);
       dataDir = mkdtempSync(join(tmpdir(), 'vigie-audit-'));
       const keys = await loadOrCreateChainKeys({ chainKeyFile: join(dataDir, 'chain.key'), signingKeyFile: join(dataDir, 'signing.key') }, async () => ({ auditThroughSeq: 0, segmentsThroughId: 0 }));
-      audit = new AuditService(database.handle.db, dialect, clock, { key: keys.audit, checkpoints: new CheckpointStore({ directory: join(dataDir, 'checkpoints'), signer: keys.signer }) });
+      audit = auditServiceOn(database.handle.db, dialect, clock, { key: keys.audit, checkpoints: new CheckpointStore({ directory: join(dataDir, 'checkpoints'), signer: keys.signer }) });
     });
     after(async () => {
       await database?.drop();
@@ -115,7 +116,7 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
     it('keeps one unforked chain with concurrent writers in several processes', async () => {
       await reset();
       const config = JSON.stringify(database.config);
-      const writer = fileURLToPath(new URL('../../testing/audit-writer.ts', import.meta.url));
+      const writer = fileURLToPath(new URL('./audit.writer.ts', import.meta.url));
       await Promise.all([
         run(process.execPath, ['--import', 'tsx', writer, config, '40', 'writer-a', dataDir], { cwd: root }),
         run(process.execPath, ['--import', 'tsx', writer, config, '40', 'writer-b', dataDir], { cwd: root }),

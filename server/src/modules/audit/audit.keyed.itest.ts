@@ -19,7 +19,8 @@ import { chainMac, loadOrCreateChainKeys, type ChainKeys, type ChainMac } from '
 import { ManualClock } from '../../platform/clock.ts';
 import { createTestDatabase, dialectsUnderTest, type TestDatabase } from '../../testing/databases.ts';
 import { chainHash, GENESIS_HASH } from './audit.chain.ts';
-import { AuditService } from './audit.service.ts';
+import { auditServiceOn } from './audit.fixtures.ts';
+import type { AuditService } from './audit.service.ts';
 import { CHECKPOINT_FILE, CheckpointJob, CheckpointStore, PUBLIC_KEY_FILE, type CheckpointEvent } from './checkpoints.ts';
 
 const run = promisify(execFile);
@@ -40,7 +41,7 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       dataDir = mkdtempSync(join(tmpdir(), 'vigie-keyed-'));
       keys = await loadOrCreateChainKeys({ chainKeyFile: join(dataDir, 'chain.key'), signingKeyFile: join(dataDir, 'signing.key') }, async () => ({ auditThroughSeq: 0, segmentsThroughId: 0 }));
       store = new CheckpointStore({ directory: join(dataDir, 'checkpoints'), signer: keys.signer });
-      audit = new AuditService(database.handle.db, dialect, clock, { key: keys.audit, checkpoints: store });
+      audit = auditServiceOn(database.handle.db, dialect, clock, { key: keys.audit, checkpoints: store });
     });
     after(async () => {
       await database?.drop();
@@ -107,7 +108,7 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       const row8 = await db().selectFrom('audit_log').select('hash').where('seq', '=', 8).executeTakeFirstOrThrow();
       await db().deleteFrom('audit_log').where('seq', '>', 8).execute();
       await db().updateTable('audit_head').set({ seq: 8, hash: row8.hash }).execute();
-      const withoutCheckpoints = await new AuditService(db(), dialect, clock, { key: keys.audit }).verify();
+      const withoutCheckpoints = await auditServiceOn(db(), dialect, clock, { key: keys.audit }).verify();
       assert.equal(withoutCheckpoints.ok, true, 'the chain alone cannot show it');
       const report = await audit.verify();
       assert.equal(report.ok, false);
@@ -146,9 +147,9 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
 
     it('rows written before the chain key existed still verify; a rewrite passed off as old rows does not', async () => {
       await reset();
-      await fill(new AuditService(db(), dialect, clock), 5);
+      await fill(auditServiceOn(db(), dialect, clock), 5);
       const upgraded = chainMac(randomBytes(32), 'audit', 5);
-      const keyed = new AuditService(db(), dialect, clock, { key: upgraded });
+      const keyed = auditServiceOn(db(), dialect, clock, { key: upgraded });
       await fill(keyed, 5);
       assert.deepEqual([(await keyed.verify()).ok, (await keyed.verify()).rowsChecked], [true, 10]);
       await rewriteFrom(3, { actor_login: 'mallory' }, undefined);

@@ -1,22 +1,31 @@
 // SQL of the audit chain. Appends lock the head row (PostgreSQL: SELECT ... FOR UPDATE;
 // SQLite: one writer at a time) so that two writers can never fork the chain; the primary key
 // on seq and the unique prev_hash are a second line of defence.
+import type { Kysely, Transaction } from 'kysely';
 import type { ChainMac } from '../../platform/chain-keys.ts';
-import type { Db, DbOrTx, Dialect, Tx } from '../../platform/db/database.ts';
-import type { AuditRow } from '../../platform/db/schema.ts';
+import { inTransaction, type Dialect } from '../../platform/db/database.ts';
+import type { AuditRow, AuditSchema } from '../../platform/db/schema.ts';
+import { tablesOf, type AnyHandle } from '../../platform/db/tables.ts';
 import { chainHash, type ChainedFields } from './audit.chain.ts';
 import type { AuditSearch } from './audit.types.ts';
 
 export class AuditRepository {
   /** `key`: the chain's HMAC key; absent only where plain SHA-256 rows are wanted (tests). */
-  constructor(private readonly db: Db, private readonly dialect: Dialect, private readonly key?: ChainMac) {}
+  constructor(private readonly db: Kysely<AuditSchema>, private readonly dialect: Dialect, private readonly key?: ChainMac) {}
 
-  async append(trx: Tx, fields: Omit<ChainedFields, 'seq'>): Promise<{ seq: number; hash: string }> {
-    return this.appendMany(trx, [fields]);
+  /** A transaction on the audit tables (retried on contention). */
+  transaction<T>(work: (trx: Transaction<AuditSchema>) => Promise<T>): Promise<T> {
+    return inTransaction(this.db, work);
+  }
+
+  /** `handle`: the caller's transaction, on any module's tables (the row commits with its change). */
+  async append(handle: AnyHandle, fields: Omit<ChainedFields, 'seq'>): Promise<{ seq: number; hash: string }> {
+    return this.appendMany(handle, [fields]);
   }
 
   /** Appends rows in order under one lock of the head, with multi-row inserts (bulk imports). */
-  async appendMany(trx: Tx, fieldsList: readonly Omit<ChainedFields, 'seq'>[]): Promise<{ seq: number; hash: string }> {
+  async appendMany(handle: AnyHandle, fieldsList: readonly Omit<ChainedFields, 'seq'>[]): Promise<{ seq: number; hash: string }> {
+    const trx = tablesOf<AuditSchema>(handle);
     let headQuery = trx.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1);
     if (this.dialect === 'postgres') headQuery = headQuery.forUpdate();
     const head = await headQuery.executeTakeFirstOrThrow();
@@ -36,8 +45,8 @@ export class AuditRepository {
     return { seq, hash: previous };
   }
 
-  async head(db: DbOrTx = this.db): Promise<{ seq: number; hash: string; anchorSeq: number; anchorPrevHash: string }> {
-    const head = await db.selectFrom('audit_head').selectAll().where('id', '=', 1).executeTakeFirstOrThrow();
+  async head(handle: AnyHandle = this.db): Promise<{ seq: number; hash: string; anchorSeq: number; anchorPrevHash: string }> {
+    const head = await tablesOf<AuditSchema>(handle).selectFrom('audit_head').selectAll().where('id', '=', 1).executeTakeFirstOrThrow();
     return { seq: Number(head.seq), hash: head.hash, anchorSeq: Number(head.anchor_seq), anchorPrevHash: head.anchor_prev_hash };
   }
 
@@ -74,7 +83,8 @@ export class AuditRepository {
   }
 
   /** Deletes rows older than `before` and moves the verification anchor past them. */
-  async purgeBefore(trx: Tx, before: string): Promise<number> {
+  async purgeBefore(handle: AnyHandle, before: string): Promise<number> {
+    const trx = tablesOf<AuditSchema>(handle);
     const last = await trx.selectFrom('audit_log').select(['seq', 'hash']).where('at', '<', before).orderBy('seq', 'desc').limit(1).executeTakeFirst();
     if (!last) return 0;
     const lastSeq = Number(last.seq);

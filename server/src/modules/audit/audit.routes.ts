@@ -1,9 +1,9 @@
 // Audit search, CSV export and chain verification, for auditors and supervisors (in scope).
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf, requirePrincipal } from '../../platform/http/context.ts';
-import type { Services } from '../../services.ts';
+import type { AuditService } from './audit.service.ts';
 
 const tags = ['audit'];
 const searchSchema = z.object({
@@ -24,7 +24,7 @@ const recordSchema = z.object({
 
 const chainProblemSchema = z.object({ kind: z.string(), seq: z.number(), message: z.string() });
 
-export function registerAuditRoutes(app: FastifyInstance, services: Services): void {
+export const auditRoutes: FastifyPluginAsync<{ audit: AuditService }> = async (app, { audit }) => {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const scopeOf = (request: Parameters<typeof requirePrincipal>[0]) => {
     const principal = requirePrincipal(request);
@@ -34,14 +34,14 @@ export function registerAuditRoutes(app: FastifyInstance, services: Services): v
   routes.get('/api/audit', {
     config: { access: 'audit.read' },
     schema: { tags, summary: 'Journal d’audit / audit log search', querystring: searchSchema, response: { 200: z.object({ records: z.array(recordSchema), total: z.number() }) } },
-  }, (request) => services.audit.search(request.query, scopeOf(request)));
+  }, (request) => audit.search(request.query, scopeOf(request)));
 
   routes.get('/api/audit/export.csv', {
     config: { access: 'audit.export' },
     schema: { tags, summary: 'Export CSV du journal / CSV export', querystring: searchSchema.omit({ limit: true, offset: true }) },
   }, async (request, reply) => {
-    const csv = await services.audit.exportCsv(request.query, scopeOf(request));
-    await services.audit.recordAlone(actorOf(request), { action: 'audit.exported', details: { filter: request.query } });
+    const csv = await audit.exportCsv(request.query, scopeOf(request));
+    await audit.recordAlone(actorOf(request), { action: 'audit.exported', details: { filter: request.query } });
     return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="vigie-audit.csv"').send(csv);
   });
 
@@ -56,8 +56,8 @@ export function registerAuditRoutes(app: FastifyInstance, services: Services): v
         }),
       },
     },
-  }, (request) => services.audit.verify().then(async (report) => {
-    await services.audit.recordAlone(actorOf(request), { action: 'audit.verified', details: { ok: report.ok, rowsChecked: report.rowsChecked, checkpointsChecked: report.checkpointsChecked } });
+  }, (request) => audit.verify().then(async (report) => {
+    await audit.recordAlone(actorOf(request), { action: 'audit.verified', details: { ok: report.ok, rowsChecked: report.rowsChecked, checkpointsChecked: report.checkpointsChecked } });
     return report;
   }));
-}
+};

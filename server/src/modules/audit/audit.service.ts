@@ -3,11 +3,11 @@
 import { stringify } from 'csv-stringify/sync';
 import { spreadsheetSafeRecord } from '../../platform/csv.ts';
 import type { Clock } from '../../platform/clock.ts';
-import { inTransaction, type Db, type Dialect, type Tx } from '../../platform/db/database.ts';
 import type { AuditRow } from '../../platform/db/schema.ts';
+import type { AnyHandle } from '../../platform/db/tables.ts';
 import type { ChainMac } from '../../platform/chain-keys.ts';
 import { ChainVerifier, canonicalJson, storableNullable, storableText } from './audit.chain.ts';
-import { AuditRepository } from './audit.repository.ts';
+import type { AuditRepository } from './audit.repository.ts';
 import { checkAuditCheckpoints, type CheckpointStore } from './checkpoints.ts';
 import type { Actor, AuditEntry, AuditRecord, AuditSearch, ImageAccessKind, VerifyReport } from './audit.types.ts';
 
@@ -94,16 +94,12 @@ function checkpointWarnings(reading: { file: string; checkpoints: readonly { at:
 }
 
 export class AuditService {
-  private readonly repository: AuditRepository;
-
   /**
-   * `chain.key`: the HMAC key of the chain (issue 11), always given in a running Vigie; without
-   * it rows are plain SHA-256 (tests of the log alone). `chain.checkpoints`: the signed
-   * checkpoints that `verify` checks the chain against.
+   * `chain.key`: the HMAC key of the chain (issue 11), always given in a running Vigie (the
+   * repository hashes with the same one); without it rows are plain SHA-256 (tests of the log
+   * alone). `chain.checkpoints`: the signed checkpoints that `verify` checks the chain against.
    */
-  constructor(private readonly db: Db, dialect: Dialect, private readonly clock: Clock, private readonly chain: { key?: ChainMac; checkpoints?: CheckpointStore } = {}) {
-    this.repository = new AuditRepository(db, dialect, chain.key);
-  }
+  constructor(private readonly repository: AuditRepository, private readonly clock: Clock, private readonly chain: { key?: ChainMac; checkpoints?: CheckpointStore } = {}) {}
 
   /** The chain's head and start, for the signed checkpoints. */
   async chainHead(): Promise<{ seq: number; hash: string; anchorSeq: number }> {
@@ -127,28 +123,28 @@ export class AuditService {
     };
   }
 
-  /** Appends one row in the caller's transaction: the change and its record commit together. */
-  async record(trx: Tx, actor: Actor, entry: AuditEntry): Promise<number> {
+  /** Appends one row in the caller's transaction (on any module's tables): the change and its record commit together. */
+  async record(trx: AnyHandle, actor: Actor, entry: AuditEntry): Promise<number> {
     const { seq } = await this.repository.append(trx, this.fields(actor, entry, this.clock.now().toISOString()));
     return seq;
   }
 
   /** Appends several rows at once (bulk changes such as an inventory import), in order. */
-  async recordMany(trx: Tx, actor: Actor, entries: readonly AuditEntry[]): Promise<void> {
+  async recordMany(trx: AnyHandle, actor: Actor, entries: readonly AuditEntry[]): Promise<void> {
     const at = this.clock.now().toISOString();
     await this.repository.appendMany(trx, entries.map((entry) => this.fields(actor, entry, at)));
   }
 
   /** Appends one row in a transaction of its own (events with no other change: failed login, view). */
   recordAlone(actor: Actor, entry: AuditEntry): Promise<number> {
-    return inTransaction(this.db, (trx) => this.record(trx, actor, entry));
+    return this.repository.transaction((trx) => this.record(trx, actor, entry));
   }
 
   /** The API later modules call for every access to images (live, playback, export, PTZ). */
   recordImageAccess(
     actor: Actor,
     access: { kind: ImageAccessKind; cameraId: string; communeInsee: string; reason?: string | null; details?: Record<string, unknown> },
-    trx?: Tx,
+    trx?: AnyHandle,
   ): Promise<number> {
     const entry: AuditEntry = {
       action: `image.${access.kind}`,
@@ -209,7 +205,7 @@ export class AuditService {
   /** Deletes audit rows older than the retention (default 3 years); the purge itself is logged. */
   async purgeExpired(retentionDays: number, actor: Actor): Promise<number> {
     const before = new Date(this.clock.now().getTime() - retentionDays * 86_400_000).toISOString();
-    return inTransaction(this.db, async (trx) => {
+    return this.repository.transaction(async (trx) => {
       const deleted = await this.repository.purgeBefore(trx, before);
       if (deleted > 0) {
         const head = await this.repository.head(trx);

@@ -11,8 +11,8 @@ export interface Actor {
 
 export const systemActor: Actor = Object.freeze({ type: 'system', id: null, login: 'system' });
 
-export function cliActor(): Actor {
-  const osUser = process.env.SUDO_USER ?? process.env.USER ?? process.env.LOGNAME ?? 'unknown';
+/** An action of the command line, in the name of the operating-system user (config.ts's `operatingSystemUser`). */
+export function cliActor(osUser = 'unknown'): Actor {
   return { type: 'cli', id: null, login: `cli:${osUser}` };
 }
 

@@ -3,18 +3,23 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../platform/clock.ts';
 import { addYears, parisDate } from '../../platform/clock.ts';
-import { inTransaction, isUniqueViolation, type Db, type Tx } from '../../platform/db/database.ts';
+import { isUniqueViolation } from '../../platform/db/database.ts';
 import type { UserRow } from '../../platform/db/schema.ts';
+import type { AnyHandle } from '../../platform/db/tables.ts';
 import { DomainError, notFound } from '../../platform/errors.ts';
-import { assertAllowed, imageRoles, type Principal, type Role } from '../access/policy.ts';
-import { diffForAudit, type AuditService } from '../audit/audit.service.ts';
-import type { Actor } from '../audit/audit.types.ts';
-import { AuthRepository } from './auth.repository.ts';
+import { assertAllowed, imageRoles, type Principal, type Role } from '../access/index.ts';
+import { diffForAudit, type Actor, type AuditApi } from '../audit/index.ts';
+import type { AuthRepository } from './auth.repository.ts';
 import { userCreateSchema, userUpdateSchema, type UserCreate, type UserUpdate, type UserView } from './auth.schemas.ts';
 import { assertStrongPassword, hashPassword } from './passwords.ts';
 
 /** The acting principal, or null for the command line run by the machine's administrator. */
 export type Acting = { actor: Actor; principal: Principal | null };
+
+/** Port to the communes module: which of these INSEE codes exist, read in the caller's transaction. */
+export interface AccountCommunes {
+  existing(handle: AnyHandle, codes: readonly string[]): Promise<ReadonlySet<string>>;
+}
 
 export function userView(user: UserRow, communes: readonly string[]): UserView {
   return {
@@ -60,11 +65,12 @@ function auditShape(view: UserView): Record<string, unknown> {
 }
 
 export class AccountsService {
-  private readonly repository: AuthRepository;
-
-  constructor(private readonly db: Db, private readonly audit: AuditService, private readonly clock: Clock) {
-    this.repository = new AuthRepository(db);
-  }
+  constructor(
+    private readonly repository: AuthRepository,
+    private readonly audit: AuditApi,
+    private readonly clock: Clock,
+    private readonly communes: AccountCommunes,
+  ) {}
 
   private today(): string {
     return parisDate(this.clock.now());
@@ -80,8 +86,8 @@ export class AccountsService {
     for (const commune of communes) assertAllowed(principal, 'user.write', commune, this.today());
   }
 
-  private async assertCommunesExist(trx: Tx, communes: readonly string[]): Promise<void> {
-    const existing = await this.repository.existingCommunes(communes, trx);
+  private async assertCommunesExist(trx: AnyHandle, communes: readonly string[]): Promise<void> {
+    const existing = communes.length === 0 ? new Set<string>() : await this.communes.existing(trx, communes);
     const unknown = communes.filter((code) => !existing.has(code));
     if (unknown.length > 0) {
       throw new DomainError('validation_failed', { fr: `Commune(s) inconnue(s) : ${unknown.join(', ')}.`, en: `Unknown commune(s): ${unknown.join(', ')}.`, details: unknown });
@@ -135,7 +141,7 @@ export class AccountsService {
       updated_at: now,
     };
     try {
-      return await inTransaction(this.db, async (trx) => {
+      return await this.repository.transaction(async (trx) => {
         await this.assertCommunesExist(trx, communes);
         await this.repository.insertUser(trx, row, communes);
         const view = userView(row, communes);
@@ -177,7 +183,7 @@ export class AccountsService {
   async update(id: string, input: UserUpdate, acting: Acting): Promise<UserView> {
     const data = userUpdateSchema.parse(input);
     this.checkApprovalAndTraining(data);
-    return inTransaction(this.db, async (trx) => {
+    return this.repository.transaction(async (trx) => {
       const user = await this.repository.findUserById(id, trx);
       if (!user) throw notFound({ fr: 'Compte', en: 'Account' });
       const beforeCommunes = (await this.repository.communesOf([id], trx)).get(id) ?? [];
@@ -233,7 +239,7 @@ export class AccountsService {
     this.assertScope(acting, user.all_communes === 1, communes);
     assertStrongPassword(password, user.login);
     const passwordHash = await hashPassword(password);
-    await inTransaction(this.db, async (trx) => {
+    await this.repository.transaction(async (trx) => {
       const now = this.clock.now().toISOString();
       // Whoever sets another's password could sign in as them: their image access waits for a second person.
       const confirmation = imageRoles.has(user.role as Role) ? confirmationFields(acting, now) : {};
@@ -244,7 +250,7 @@ export class AccountsService {
   }
 
   async unlock(id: string, acting: Acting): Promise<void> {
-    await inTransaction(this.db, async (trx) => {
+    await this.repository.transaction(async (trx) => {
       const user = await this.repository.findUserById(id, trx);
       if (!user) throw notFound({ fr: 'Compte', en: 'Account' });
       const communes = (await this.repository.communesOf([id], trx)).get(id) ?? [];
@@ -256,7 +262,7 @@ export class AccountsService {
 
   /** Removes the second factor (lost phone): the user enrols again at next sign-in. */
   async resetTotp(id: string, acting: Acting): Promise<void> {
-    await inTransaction(this.db, async (trx) => {
+    await this.repository.transaction(async (trx) => {
       const user = await this.repository.findUserById(id, trx);
       if (!user) throw notFound({ fr: 'Compte', en: 'Account' });
       const communes = (await this.repository.communesOf([id], trx)).get(id) ?? [];
@@ -274,7 +280,7 @@ export class AccountsService {
    * access confirms it (their scope must cover the account). Audited.
    */
   async confirmImageAccess(id: string, acting: Acting): Promise<UserView> {
-    return inTransaction(this.db, async (trx) => {
+    return this.repository.transaction(async (trx) => {
       const user = await this.repository.findUserById(id, trx);
       if (!user) throw notFound({ fr: 'Compte', en: 'Account' });
       const communes = (await this.repository.communesOf([id], trx)).get(id) ?? [];

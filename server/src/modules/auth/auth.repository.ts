@@ -1,17 +1,25 @@
-// SQL of accounts, sessions, recovery codes and API tokens; nothing else touches these tables.
-import type { Db, DbOrTx, Tx } from '../../platform/db/database.ts';
-import type { ApiTokenRow, SessionRow, UserRow } from '../../platform/db/schema.ts';
-import type { Insertable, Updateable } from 'kysely';
-import type { ApiTokensTable, SessionsTable, UsersTable } from '../../platform/db/schema.ts';
+// SQL of accounts, sessions, recovery codes and API tokens; nothing else touches these tables
+// (other modules ask the auth module's api).
+import type { Insertable, Kysely, Transaction, Updateable } from 'kysely';
+import { inTransaction } from '../../platform/db/database.ts';
+import type { ApiTokenRow, ApiTokensTable, AuthSchema, SessionRow, SessionsTable, UserRow, UsersTable } from '../../platform/db/schema.ts';
+
+/** The auth tables, or a transaction on them. */
+type AuthHandle = Kysely<AuthSchema>;
 
 export class AuthRepository {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Kysely<AuthSchema>) {}
 
-  findUserById(id: string, db: DbOrTx = this.db): Promise<UserRow | undefined> {
+  /** A transaction on the auth tables (retried on contention). */
+  transaction<T>(work: (trx: Transaction<AuthSchema>) => Promise<T>): Promise<T> {
+    return inTransaction(this.db, work);
+  }
+
+  findUserById(id: string, db: AuthHandle = this.db): Promise<UserRow | undefined> {
     return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  findUserByLogin(login: string, db: DbOrTx = this.db): Promise<UserRow | undefined> {
+  findUserByLogin(login: string, db: AuthHandle = this.db): Promise<UserRow | undefined> {
     return db.selectFrom('users').selectAll().where('login', '=', login).executeTakeFirst();
   }
 
@@ -21,7 +29,7 @@ export class AuthRepository {
    * Parallel attempts are serialised by the row (PostgreSQL) or the single writer (SQLite), so
    * a burst evaluates at most `maxFailures` of them.
    */
-  async reserveAttempt(trx: Tx, id: string, now: string, maxFailures: number): Promise<number | null> {
+  async reserveAttempt(trx: AuthHandle, id: string, now: string, maxFailures: number): Promise<number | null> {
     const row = await trx
       .updateTable('users')
       .set((eb) => ({ failed_logins: eb('failed_logins', '+', 1) }))
@@ -34,7 +42,7 @@ export class AuthRepository {
   }
 
   /** Locks an account that is not locked at `now`; false when another attempt locked it first. */
-  async lockIfUnlocked(trx: Tx, id: string, until: string, now: string): Promise<boolean> {
+  async lockIfUnlocked(trx: AuthHandle, id: string, until: string, now: string): Promise<boolean> {
     const result = await trx
       .updateTable('users')
       .set({ failed_logins: 0, locked_until: until })
@@ -45,12 +53,12 @@ export class AuthRepository {
   }
 
   /** Gives back one reserved attempt (the password was right, a second factor is still due). */
-  async releaseAttempt(trx: Tx, id: string): Promise<void> {
+  async releaseAttempt(trx: AuthHandle, id: string): Promise<void> {
     await trx.updateTable('users').set((eb) => ({ failed_logins: eb('failed_logins', '-', 1) })).where('id', '=', id).where('failed_logins', '>', 0).execute();
   }
 
   /** Accepts a TOTP time step once: false when this step (or a later one) was already used. */
-  async acceptTotpStep(trx: Tx, id: string, step: number): Promise<boolean> {
+  async acceptTotpStep(trx: AuthHandle, id: string, step: number): Promise<boolean> {
     const result = await trx
       .updateTable('users')
       .set({ totp_last_step: step })
@@ -61,7 +69,7 @@ export class AuthRepository {
   }
 
   /** Revokes every live token whose creator is `creator` (`user:<id>` or `token:<id>`), and theirs in turn. */
-  async revokeTokensOfCreator(trx: Tx, creator: string, at: string): Promise<number> {
+  async revokeTokensOfCreator(trx: AuthHandle, creator: string, at: string): Promise<number> {
     let revoked = 0;
     for (let pending = [creator], depth = 0; pending.length > 0 && depth < 10; depth++) {
       const rows = await trx.selectFrom('api_tokens').select('id').where('creator', 'in', pending).where('revoked_at', 'is', null).execute();
@@ -77,7 +85,7 @@ export class AuthRepository {
     return this.db.selectFrom('users').selectAll().orderBy('login').execute();
   }
 
-  async communesOf(userIds: readonly string[], db: DbOrTx = this.db): Promise<Map<string, string[]>> {
+  async communesOf(userIds: readonly string[], db: AuthHandle = this.db): Promise<Map<string, string[]>> {
     const byUser = new Map<string, string[]>(userIds.map((id) => [id, []]));
     if (userIds.length === 0) return byUser;
     const rows = await db.selectFrom('user_communes').selectAll().where('user_id', 'in', [...userIds]).orderBy('commune_insee').execute();
@@ -85,30 +93,24 @@ export class AuthRepository {
     return byUser;
   }
 
-  async insertUser(trx: Tx, user: Insertable<UsersTable>, communes: readonly string[]): Promise<void> {
+  async insertUser(trx: AuthHandle, user: Insertable<UsersTable>, communes: readonly string[]): Promise<void> {
     await trx.insertInto('users').values(user).execute();
     await this.replaceCommunes(trx, user.id, communes);
   }
 
-  async updateUser(trx: Tx, id: string, changes: Updateable<UsersTable>): Promise<void> {
+  async updateUser(trx: AuthHandle, id: string, changes: Updateable<UsersTable>): Promise<void> {
     await trx.updateTable('users').set(changes).where('id', '=', id).execute();
   }
 
-  async replaceCommunes(trx: Tx, userId: string, communes: readonly string[]): Promise<void> {
+  async replaceCommunes(trx: AuthHandle, userId: string, communes: readonly string[]): Promise<void> {
     await trx.deleteFrom('user_communes').where('user_id', '=', userId).execute();
     if (communes.length > 0) {
       await trx.insertInto('user_communes').values(communes.map((commune_insee) => ({ user_id: userId, commune_insee }))).execute();
     }
   }
 
-  async existingCommunes(codes: readonly string[], db: DbOrTx = this.db): Promise<Set<string>> {
-    if (codes.length === 0) return new Set();
-    const rows = await db.selectFrom('communes').select('insee').where('insee', 'in', [...codes]).execute();
-    return new Set(rows.map((row) => row.insee));
-  }
-
   // Sessions
-  insertSession(trx: DbOrTx, session: Insertable<SessionsTable>): Promise<unknown> {
+  insertSession(trx: AuthHandle, session: Insertable<SessionsTable>): Promise<unknown> {
     return trx.insertInto('sessions').values(session).execute();
   }
 
@@ -116,15 +118,15 @@ export class AuthRepository {
     return this.db.selectFrom('sessions').selectAll().where('id_hash', '=', idHash).executeTakeFirst();
   }
 
-  updateSession(db: DbOrTx, idHash: string, changes: Updateable<SessionsTable>): Promise<unknown> {
+  updateSession(idHash: string, changes: Updateable<SessionsTable>, db: AuthHandle = this.db): Promise<unknown> {
     return db.updateTable('sessions').set(changes).where('id_hash', '=', idHash).execute();
   }
 
-  deleteSession(db: DbOrTx, idHash: string): Promise<unknown> {
+  deleteSession(idHash: string, db: AuthHandle = this.db): Promise<unknown> {
     return db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
   }
 
-  deleteSessionsOfUser(db: DbOrTx, userId: string, exceptIdHash?: string): Promise<unknown> {
+  deleteSessionsOfUser(db: AuthHandle, userId: string, exceptIdHash?: string): Promise<unknown> {
     let query = db.deleteFrom('sessions').where('user_id', '=', userId);
     if (exceptIdHash) query = query.where('id_hash', '!=', exceptIdHash);
     return query.execute();
@@ -135,7 +137,7 @@ export class AuthRepository {
   }
 
   // Recovery codes
-  async replaceRecoveryCodes(trx: Tx, userId: string, codes: readonly { id: string; code_hash: string }[]): Promise<void> {
+  async replaceRecoveryCodes(trx: AuthHandle, userId: string, codes: readonly { id: string; code_hash: string }[]): Promise<void> {
     await trx.deleteFrom('recovery_codes').where('user_id', '=', userId).execute();
     if (codes.length > 0) {
       await trx.insertInto('recovery_codes').values(codes.map((code) => ({ ...code, user_id: userId, used_at: null }))).execute();
@@ -143,7 +145,7 @@ export class AuthRepository {
   }
 
   /** Marks an unused code as used; true when one matched (atomic: a code works once). */
-  async consumeRecoveryCode(trx: Tx, userId: string, codeHash: string, at: string): Promise<boolean> {
+  async consumeRecoveryCode(trx: AuthHandle, userId: string, codeHash: string, at: string): Promise<boolean> {
     const result = await trx
       .updateTable('recovery_codes')
       .set({ used_at: at })
@@ -165,7 +167,7 @@ export class AuthRepository {
   }
 
   // API tokens
-  insertToken(trx: Tx, token: Insertable<ApiTokensTable>): Promise<unknown> {
+  insertToken(trx: AuthHandle, token: Insertable<ApiTokensTable>): Promise<unknown> {
     return trx.insertInto('api_tokens').values(token).execute();
   }
 
@@ -173,7 +175,7 @@ export class AuthRepository {
     return this.db.selectFrom('api_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
   }
 
-  findToken(id: string, db: DbOrTx = this.db): Promise<ApiTokenRow | undefined> {
+  findToken(id: string, db: AuthHandle = this.db): Promise<ApiTokenRow | undefined> {
     return db.selectFrom('api_tokens').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
@@ -181,7 +183,7 @@ export class AuthRepository {
     return this.db.selectFrom('api_tokens').selectAll().orderBy('created_at', 'desc').execute();
   }
 
-  updateToken(db: DbOrTx, id: string, changes: Updateable<ApiTokensTable>): Promise<unknown> {
+  updateToken(id: string, changes: Updateable<ApiTokensTable>, db: AuthHandle = this.db): Promise<unknown> {
     return db.updateTable('api_tokens').set(changes).where('id', '=', id).execute();
   }
 }

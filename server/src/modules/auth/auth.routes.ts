@@ -1,5 +1,5 @@
 // Sign-in and session routes: login, second factor, TOTP enrolment, logout, me, own password.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Config } from '../../config.ts';
@@ -8,9 +8,9 @@ import { DomainError } from '../../platform/errors.ts';
 import { actorOf, requirePrincipal, type SessionInfo } from '../../platform/http/context.ts';
 import { requestLimits } from '../../platform/http/limits.ts';
 import { sessionCookie } from '../../platform/http/security.ts';
-import type { Services } from '../../services.ts';
-import { imageAccessBlocker, imageActions, roleActions, roleGrants, roleLabels } from '../access/policy.ts';
+import { imageAccessBlocker, imageActions, roleActions, roleGrants, roleLabels } from '../access/index.ts';
 import { roleSchema } from './auth.schemas.ts';
+import type { SessionsService } from './sessions.service.ts';
 
 const tags = ['auth'];
 const stageSchema = z.enum(['password', 'enrol', 'full']);
@@ -38,7 +38,13 @@ function currentSession(request: FastifyRequest): SessionInfo {
   return request.session;
 }
 
-export function registerAuthRoutes(app: FastifyInstance, services: Services, config: Config, clock: Clock): void {
+type SignInRoutesOptions = {
+  sessions: SessionsService;
+  config: Pick<Config, 'cookieSecure' | 'sessionMaxHours' | 'signInAttemptsPerMinute'>;
+  clock: Clock;
+};
+
+export const signInRoutes: FastifyPluginAsync<SignInRoutesOptions> = async (app, { sessions, config, clock }) => {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const setCookie = (reply: FastifyReply, token: string) =>
     reply.setCookie(sessionCookie, token, { path: '/', httpOnly: true, sameSite: 'strict', secure: config.cookieSecure, maxAge: config.sessionMaxHours * 3600 });
@@ -51,7 +57,7 @@ export function registerAuthRoutes(app: FastifyInstance, services: Services, con
     bodyLimit: requestLimits.authBodyBytes,
     schema: { tags, summary: 'Connexion / sign in', body: z.object({ login: z.string().min(1).max(64), password: z.string().min(1).max(256) }), response: { 200: loginResponse } },
   }, async (request, reply) => {
-    const session = await services.sessions.login(request.body.login, request.body.password, { ip: request.ip, userAgent: request.headers['user-agent'] ?? null });
+    const session = await sessions.login(request.body.login, request.body.password, { ip: request.ip, userAgent: request.headers['user-agent'] ?? null });
     setCookie(reply, session.token);
     return { stage: session.stage, csrfToken: session.csrfToken, user: session.user };
   });
@@ -61,7 +67,7 @@ export function registerAuthRoutes(app: FastifyInstance, services: Services, con
     bodyLimit: requestLimits.authBodyBytes,
     schema: { tags, summary: 'Second facteur (code TOTP ou code de secours) / second factor', body: z.object({ code: z.string().min(1).max(20) }), response: { 200: z.object({ stage: stageSchema }) } },
   }, async (request) => {
-    await services.sessions.verifySecondFactor(currentSession(request), request.body.code, actorOf(request));
+    await sessions.verifySecondFactor(currentSession(request), request.body.code, actorOf(request));
     return { stage: 'full' as const };
   });
 
@@ -69,20 +75,20 @@ export function registerAuthRoutes(app: FastifyInstance, services: Services, con
     config: { access: 'pending' },
     bodyLimit: requestLimits.authBodyBytes,
     schema: { tags, summary: 'Démarrer l’enrôlement TOTP / start TOTP enrolment', response: { 200: z.object({ secret: z.string(), uri: z.string() }) } },
-  }, (request) => services.sessions.beginTotpEnrolment(currentSession(request), actorOf(request)));
+  }, (request) => sessions.beginTotpEnrolment(currentSession(request), actorOf(request)));
 
   routes.post('/api/auth/totp/confirm', {
     config: { access: 'pending' },
     bodyLimit: requestLimits.authBodyBytes,
     schema: { tags, summary: 'Confirmer l’enrôlement ; codes de secours affichés une fois / confirm enrolment', body: z.object({ code: z.string().min(6).max(6) }), response: { 200: z.object({ recoveryCodes: z.array(z.string()) }) } },
-  }, (request) => services.sessions.confirmTotpEnrolment(currentSession(request), request.body.code, actorOf(request)));
+  }, (request) => sessions.confirmTotpEnrolment(currentSession(request), request.body.code, actorOf(request)));
 
   routes.post('/api/auth/logout', {
     config: { access: 'pending' },
     bodyLimit: requestLimits.authBodyBytes,
     schema: { tags, summary: 'Déconnexion / sign out', response: { 204: z.null() } },
   }, async (request, reply) => {
-    await services.sessions.logout(currentSession(request), actorOf(request));
+    await sessions.logout(currentSession(request), actorOf(request));
     reply.clearCookie(sessionCookie, { path: '/' });
     return reply.status(204).send(null);
   });
@@ -92,7 +98,7 @@ export function registerAuthRoutes(app: FastifyInstance, services: Services, con
     bodyLimit: requestLimits.authBodyBytes,
     schema: { tags, summary: 'Changer son mot de passe / change own password', body: z.object({ currentPassword: z.string().min(1).max(256), newPassword: z.string().min(1).max(256) }), response: { 204: z.null() } },
   }, async (request, reply) => {
-    await services.sessions.changeOwnPassword(currentSession(request), request.body.currentPassword, request.body.newPassword, actorOf(request));
+    await sessions.changeOwnPassword(currentSession(request), request.body.currentPassword, request.body.newPassword, actorOf(request));
     return reply.status(204).send(null);
   });
 
@@ -122,4 +128,4 @@ export function registerAuthRoutes(app: FastifyInstance, services: Services, con
       actions: roleActions(principal.role).filter((action) => !principal.actionSubset || principal.actionSubset.includes(action)),
     };
   });
-}
+};

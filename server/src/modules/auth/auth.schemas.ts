@@ -1,6 +1,6 @@
 // Zod schemas of accounts, sessions and tokens, shared by routes, CLI and (later) the console.
 import { z } from 'zod';
-import { actions, roles } from '../access/policy.ts';
+import { actions, roles } from '../access/index.ts';
 
 export const inseeCode = z.string().regex(/^(\d{5}|2[AB]\d{3})$/, 'INSEE code: 5 characters, e.g. 38185 or 2A004');
 /** A real calendar day, YYYY-MM-DD (2026-02-30 is refused). */

@@ -1,6 +1,6 @@
 // Builds the policy's Principal from a stored user or token.
 import type { ApiTokenRow, UserRow } from '../../platform/db/schema.ts';
-import type { Action, Principal, Role } from '../access/policy.ts';
+import type { Action, Principal, Role } from '../access/index.ts';
 
 export function principalOfUser(user: UserRow, communes: readonly string[]): Principal {
   return Object.freeze({

@@ -2,19 +2,22 @@
 // enrolment and recovery codes, sessions with idle and absolute expiry and a CSRF token.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Clock } from '../../platform/clock.ts';
-import { inTransaction, type Db, type Tx } from '../../platform/db/database.ts';
-import type { SessionRow, UserRow } from '../../platform/db/schema.ts';
+import type { Transaction } from 'kysely';
+import type { AuthSchema, SessionRow, UserRow } from '../../platform/db/schema.ts';
 import { DomainError } from '../../platform/errors.ts';
 import type { SecretBox } from '../../platform/secrets.ts';
 import type { SessionInfo } from '../../platform/http/context.ts';
-import { imageRoles, type Principal, type Role } from '../access/policy.ts';
-import type { AuditService } from '../audit/audit.service.ts';
-import type { Actor } from '../audit/audit.types.ts';
-import type { SettingsService } from '../settings/settings.service.ts';
-import { AuthRepository } from './auth.repository.ts';
+import { imageRoles, type Principal, type Role } from '../access/index.ts';
+import type { Actor, AuditApi } from '../audit/index.ts';
+import type { AuthRepository } from './auth.repository.ts';
 import { assertStrongPassword, burnPasswordCheck, hashPassword, verifyPassword } from './passwords.ts';
 import { principalOfUser } from './principal.ts';
 import { isLegacyRecoveryCode, legacyRecoveryCodeHash, looksLikeRecoveryCode, newRecoveryCodes, newTotpSecret, normaliseRecoveryCode, totpStep, totpUri } from './totp.ts';
+
+/** Port to the settings module: whether image roles must use a second factor (a setting the administrator changes). */
+export interface SessionSettings {
+  totpRequiredForImageRoles(): Promise<boolean>;
+}
 
 export interface SessionPolicy {
   idleMinutes: number;
@@ -38,21 +41,17 @@ function hashSessionToken(token: string): string {
 }
 
 export class SessionsService {
-  private readonly repository: AuthRepository;
-
   constructor(
-    private readonly db: Db,
-    private readonly audit: AuditService,
-    private readonly settings: SettingsService,
+    private readonly repository: AuthRepository,
+    private readonly audit: AuditApi,
+    private readonly settings: SessionSettings,
     private readonly secrets: SecretBox,
     private readonly clock: Clock,
     private readonly policy: SessionPolicy,
-  ) {
-    this.repository = new AuthRepository(db);
-  }
+  ) {}
 
   private async totpRequired(user: UserRow): Promise<boolean> {
-    return imageRoles.has(user.role as Role) && (await this.settings.get('totp_required_for_image_roles'));
+    return imageRoles.has(user.role as Role) && (await this.settings.totpRequiredForImageRoles());
   }
 
   /**
@@ -64,7 +63,7 @@ export class SessionsService {
   private async attempt(user: UserRow, actor: Actor, reason: 'password' | 'totp', check: () => Promise<boolean>): Promise<'ok' | 'locked_meanwhile'> {
     const who: Actor = { ...actor, id: user.id, login: user.login };
     const wrong = reason === 'password' ? 'invalid_credentials' : 'totp_invalid';
-    const reserved = await inTransaction(this.db, async (trx) => {
+    const reserved = await this.repository.transaction(async (trx) => {
       const now = this.clock.now();
       const count = await this.repository.reserveAttempt(trx, user.id, now.toISOString(), this.policy.maxFailures);
       if (count !== null) return count;
@@ -78,7 +77,7 @@ export class SessionsService {
       throw new DomainError(wrong);
     }
     if (!(await check())) {
-      await inTransaction(this.db, async (trx) => {
+      await this.repository.transaction(async (trx) => {
         const locked = reserved >= this.policy.maxFailures;
         if (locked) await this.lock(trx, who, this.clock.now());
         await this.audit.record(trx, who, { action: 'auth.login.failed', targetType: 'user', targetId: user.id, details: { reason, failures: reserved, locked } });
@@ -90,7 +89,7 @@ export class SessionsService {
   }
 
   /** Locks the account unless it is locked already; only the attempt that locks it writes the audit row. */
-  private async lock(trx: Tx, who: Actor, now: Date): Promise<void> {
+  private async lock(trx: Transaction<AuthSchema>, who: Actor, now: Date): Promise<void> {
     const lockedUntil = new Date(now.getTime() + this.policy.lockoutMinutes * 60_000).toISOString();
     if (!(await this.repository.lockIfUnlocked(trx, who.id!, lockedUntil, now.toISOString()))) return;
     await this.audit.record(trx, who, { action: 'auth.account.locked', targetType: 'user', targetId: who.id, details: { until: lockedUntil } });
@@ -127,7 +126,7 @@ export class SessionsService {
     const token = randomBytes(32).toString('base64url');
     const csrfToken = randomBytes(24).toString('base64url');
     const now = this.clock.now();
-    await inTransaction(this.db, async (trx) => {
+    await this.repository.transaction(async (trx) => {
       await this.repository.insertSession(trx, {
         id_hash: hashSessionToken(token),
         user_id: user.id,
@@ -158,17 +157,17 @@ export class SessionsService {
     const now = this.clock.now();
     const idleLimit = new Date(Date.parse(session.last_seen_at) + this.policy.idleMinutes * 60_000);
     if (session.expires_at <= now.toISOString() || idleLimit <= now) {
-      await this.repository.deleteSession(this.db, idHash);
+      await this.repository.deleteSession(idHash);
       throw new DomainError('session_expired');
     }
     const user = await this.repository.findUserById(session.user_id);
     if (!user || user.disabled === 1) {
-      await this.repository.deleteSession(this.db, idHash);
+      await this.repository.deleteSession(idHash);
       throw new DomainError(user ? 'account_disabled' : 'session_expired');
     }
     // Touch at most once a minute: an idle timer, not a write per request.
     if (options.touch && now.getTime() - Date.parse(session.last_seen_at) > 60_000) {
-      await this.repository.updateSession(this.db, idHash, { last_seen_at: now.toISOString() });
+      await this.repository.updateSession(idHash, { last_seen_at: now.toISOString() });
     }
     const communes = (await this.repository.communesOf([user.id])).get(user.id) ?? [];
     return { principal: principalOfUser(user, communes), session: { idHash, stage: session.stage as SessionInfo['stage'], csrfToken: session.csrf_token } };
@@ -194,15 +193,15 @@ export class SessionsService {
     let secondFactor: 'totp' | 'recovery_code' = 'totp';
     const check = async () => {
       const step = user.totp_secret_sealed ? totpStep(this.secrets.decrypt(user.totp_secret_sealed), code.trim(), now) : null;
-      if (step !== null) return inTransaction(this.db, (trx) => this.repository.acceptTotpStep(trx, user.id, step));
+      if (step !== null) return this.repository.transaction((trx) => this.repository.acceptTotpStep(trx, user.id, step));
       if (!looksLikeRecoveryCode(code)) return false;
       secondFactor = 'recovery_code';
       const hash = isLegacyRecoveryCode(code) ? legacyRecoveryCodeHash(code) : this.recoveryCodeHash(code);
-      return inTransaction(this.db, (trx) => this.repository.consumeRecoveryCode(trx, user.id, hash, now.toISOString()));
+      return this.repository.transaction((trx) => this.repository.consumeRecoveryCode(trx, user.id, hash, now.toISOString()));
     };
     if ((await this.attempt(user, actor, 'totp', check)) === 'locked_meanwhile') throw this.lockedError(user);
-    await inTransaction(this.db, async (trx) => {
-      await this.repository.updateSession(trx, session.idHash, { stage: 'full', last_seen_at: now.toISOString() });
+    await this.repository.transaction(async (trx) => {
+      await this.repository.updateSession(session.idHash, { stage: 'full', last_seen_at: now.toISOString() }, trx);
       await this.repository.updateUser(trx, user.id, { failed_logins: 0, last_login_at: now.toISOString() });
       await this.audit.record(trx, { ...actor, id: user.id, login: user.login }, {
         action: 'auth.login', targetType: 'user', targetId: user.id, details: { secondFactor },
@@ -223,7 +222,7 @@ export class SessionsService {
       });
     }
     const secret = newTotpSecret();
-    await inTransaction(this.db, async (trx) => {
+    await this.repository.transaction(async (trx) => {
       await this.repository.updateUser(trx, user.id, { totp_secret_sealed: this.secrets.encrypt(secret), totp_enabled: 0, updated_at: this.clock.now().toISOString() });
       await this.audit.record(trx, actor, { action: 'auth.totp.enrolment_started', targetType: 'user', targetId: user.id });
     });
@@ -240,11 +239,11 @@ export class SessionsService {
     const step = totpStep(this.secrets.decrypt(user.totp_secret_sealed), code.trim(), this.clock.now());
     if (step === null) throw new DomainError('totp_invalid');
     const recoveryCodes = newRecoveryCodes();
-    await inTransaction(this.db, async (trx) => {
+    await this.repository.transaction(async (trx) => {
       // The confirming code is spent: it cannot sign in a second time.
       await this.repository.updateUser(trx, user.id, { totp_enabled: 1, totp_last_step: step, updated_at: this.clock.now().toISOString() });
       await this.repository.replaceRecoveryCodes(trx, user.id, recoveryCodes.map((recoveryCode) => ({ id: randomUUID(), code_hash: this.recoveryCodeHash(recoveryCode) })));
-      if (session.stage === 'enrol') await this.repository.updateSession(trx, session.idHash, { stage: 'full' });
+      if (session.stage === 'enrol') await this.repository.updateSession(session.idHash, { stage: 'full' }, trx);
       await this.audit.record(trx, actor, { action: 'auth.totp.enrolled', targetType: 'user', targetId: user.id });
     });
     return { recoveryCodes };
@@ -253,10 +252,10 @@ export class SessionsService {
   async changeOwnPassword(session: SessionInfo, currentPassword: string, newPassword: string, actor: Actor): Promise<void> {
     const { user } = await this.userOfSession(session);
     if ((await this.attempt(user, actor, 'password', () => verifyPassword(user.password_hash, currentPassword))) === 'locked_meanwhile') throw this.lockedError(user);
-    await inTransaction(this.db, (trx) => this.repository.releaseAttempt(trx, user.id));
+    await this.repository.transaction((trx) => this.repository.releaseAttempt(trx, user.id));
     assertStrongPassword(newPassword, user.login);
     const passwordHash = await hashPassword(newPassword);
-    await inTransaction(this.db, async (trx) => {
+    await this.repository.transaction(async (trx) => {
       const now = this.clock.now().toISOString();
       await this.repository.updateUser(trx, user.id, { password_hash: passwordHash, password_changed_at: now, updated_at: now });
       // Other sessions end (a stolen password stops working everywhere); this one goes on.
@@ -266,8 +265,8 @@ export class SessionsService {
   }
 
   async logout(session: SessionInfo, actor: Actor): Promise<void> {
-    await inTransaction(this.db, async (trx) => {
-      await this.repository.deleteSession(trx, session.idHash);
+    await this.repository.transaction(async (trx) => {
+      await this.repository.deleteSession(session.idHash, trx);
       await this.audit.record(trx, actor, { action: 'auth.logout', targetType: 'user', targetId: actor.id });
     });
   }

@@ -2,12 +2,11 @@
 // optional subset of actions; revocable; stored as SHA-256; never give access to images.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Clock } from '../../platform/clock.ts';
-import { inTransaction, type Db } from '../../platform/db/database.ts';
 import type { ApiTokenRow } from '../../platform/db/schema.ts';
 import { DomainError, notFound } from '../../platform/errors.ts';
-import { imageActions, roleActions, roleGrants, type Action, type Principal, type Role } from '../access/policy.ts';
-import type { AuditService } from '../audit/audit.service.ts';
-import { AuthRepository } from './auth.repository.ts';
+import { imageActions, roleActions, roleGrants, type Action, type Principal, type Role } from '../access/index.ts';
+import type { AuditApi } from '../audit/index.ts';
+import type { AuthRepository } from './auth.repository.ts';
 import { tokenCreateSchema, type TokenCreate, type TokenView } from './auth.schemas.ts';
 import type { Acting } from './accounts.service.ts';
 import { principalOfToken } from './principal.ts';
@@ -35,11 +34,7 @@ function tokenView(row: ApiTokenRow): TokenView {
 }
 
 export class TokensService {
-  private readonly repository: AuthRepository;
-
-  constructor(private readonly db: Db, private readonly audit: AuditService, private readonly clock: Clock) {
-    this.repository = new AuthRepository(db);
-  }
+  constructor(private readonly repository: AuthRepository, private readonly audit: AuditApi, private readonly clock: Clock) {}
 
   async create(input: TokenCreate, acting: Acting): Promise<{ token: string; view: TokenView }> {
     const data = tokenCreateSchema.parse(input);
@@ -86,7 +81,7 @@ export class TokensService {
       revoked_at: null,
       last_used_at: null,
     };
-    await inTransaction(this.db, async (trx) => {
+    await this.repository.transaction(async (trx) => {
       await this.repository.insertToken(trx, row);
       const { id: _id, ...shape } = tokenView(row);
       await this.audit.record(trx, acting.actor, { action: 'token.created', targetType: 'api_token', targetId: row.id, details: { after: shape } });
@@ -106,11 +101,11 @@ export class TokensService {
   }
 
   async revoke(id: string, acting: Acting): Promise<TokenView> {
-    return inTransaction(this.db, async (trx) => {
+    return this.repository.transaction(async (trx) => {
       const row = await this.repository.findToken(id, trx);
       if (!row || !this.visibleTo(acting.principal, row)) throw notFound({ fr: 'Jeton', en: 'Token' });
       const revokedAt = row.revoked_at ?? this.clock.now().toISOString();
-      await this.repository.updateToken(trx, id, { revoked_at: revokedAt });
+      await this.repository.updateToken(id, { revoked_at: revokedAt }, trx);
       await this.audit.record(trx, acting.actor, { action: 'token.revoked', targetType: 'api_token', targetId: id, details: { name: row.name } });
       return tokenView({ ...row, revoked_at: revokedAt });
     });
@@ -137,7 +132,7 @@ export class TokensService {
     if (!row || row.revoked_at || (row.expires_at && row.expires_at <= now.toISOString())) throw new DomainError('token_invalid');
     if (!(await this.creatorAlive(row.creator, now.toISOString()))) throw new DomainError('token_invalid');
     if (!row.last_used_at || now.getTime() - Date.parse(row.last_used_at) > 60_000) {
-      await this.repository.updateToken(this.db, row.id, { last_used_at: now.toISOString() });
+      await this.repository.updateToken(row.id, { last_used_at: now.toISOString() });
     }
     return principalOfToken(row);
   }

@@ -1,16 +1,16 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actingOf, requirePrincipal } from '../../platform/http/context.ts';
-import type { Services } from '../../services.ts';
 import { authorisationInputSchema, authorisationUpdateSchema, authorisationViewSchema } from './authorisations.schemas.ts';
+import type { AuthorisationsService } from './authorisations.service.ts';
 import { purposeLabels, purposes, recipientLabels, recipients } from './legal-lists.ts';
 
 const tags = ['authorisations'];
 const idParams = z.object({ id: z.string() });
 const labelled = z.array(z.object({ code: z.string(), fr: z.string(), en: z.string() }));
 
-export function registerAuthorisationRoutes(app: FastifyInstance, services: Services): void {
+export const authorisationsRoutes: FastifyPluginAsync<{ authorisations: AuthorisationsService }> = async (app, services) => {
   const routes = app.withTypeProvider<ZodTypeProvider>();
 
   routes.get('/api/authorisations', {
@@ -54,4 +54,4 @@ export function registerAuthorisationRoutes(app: FastifyInstance, services: Serv
     config: { access: 'authorisation.write' },
     schema: { tags, summary: 'Retrait de l’autorisation / revoke', params: idParams, body: z.object({ reason: z.string().trim().min(3).max(1000) }), response: { 200: authorisationViewSchema } },
   }, (request) => services.authorisations.revoke(request.params.id, request.body.reason, actingOf(request)));
-}
+};

@@ -5,22 +5,27 @@ import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { Clock } from '../../platform/clock.ts';
 import { addDays, addYears, parisDate } from '../../platform/clock.ts';
-import { inTransaction, isUniqueViolation, type Db, type DbOrTx, type Tx } from '../../platform/db/database.ts';
+import { isUniqueViolation } from '../../platform/db/database.ts';
+import type { AnyHandle } from '../../platform/db/tables.ts';
 import type { AuthorisationRow } from '../../platform/db/schema.ts';
 import { DomainError, notFound } from '../../platform/errors.ts';
 import { assertAllowed, communeFilter, type Principal } from '../access/policy.ts';
 import { diffForAudit, type AuditService } from '../audit/audit.service.ts';
 import type { Actor } from '../audit/audit.types.ts';
-import { AuthorisationsRepository } from './authorisations.repository.ts';
+import type { AuthorisationsRepository } from './authorisations.repository.ts';
 import { authorisationInputSchema, authorisationUpdateSchema, type AuthorisationInput, type AuthorisationUpdate, type AuthorisationView } from './authorisations.schemas.ts';
 import { maxAuthorisationYears, maxRetentionDays, renewalNoticeDays, type Purpose, type Recipient } from './legal-lists.ts';
 
 export type Acting = { actor: Actor; principal: Principal | null };
 
-/** What this module needs to know of communes and cameras, provided by those modules. */
-export interface InventoryFacts {
-  communeRetention(db: DbOrTx, communeInsee: string): Promise<number | null>;
-  cameras(db: DbOrTx, cameraIds: readonly string[]): Promise<Map<string, { communeInsee: string; retentionDays: number | null; name: string }>>;
+/**
+ * What this module needs to know of communes and cameras (a port: those modules depend on this
+ * one, so services.ts gives closures that call their apis once they exist). `handle` is the
+ * caller's transaction, to be joined.
+ */
+export interface AuthorisationInventory {
+  communeRetention(handle: AnyHandle, communeInsee: string): Promise<number | null>;
+  cameras(handle: AnyHandle | undefined, cameraIds: readonly string[]): Promise<Map<string, { communeInsee: string; retentionDays: number | null; name: string }>>;
 }
 
 export interface CameraCoverage {
@@ -49,22 +54,12 @@ export function authorisationStatus(row: AuthorisationRow, today: string): Autho
 }
 
 export class AuthorisationsService {
-  private readonly repository: AuthorisationsRepository;
-  private inventory: InventoryFacts | null = null;
-
-  constructor(private readonly db: Db, private readonly audit: AuditService, private readonly clock: Clock) {
-    this.repository = new AuthorisationsRepository(db);
-  }
-
-  /** Set once at wiring time: communes and cameras depend on this module, and it reads them back. */
-  useInventory(inventory: InventoryFacts): void {
-    this.inventory = inventory;
-  }
-
-  private facts(): InventoryFacts {
-    if (!this.inventory) throw new Error('AuthorisationsService.useInventory() was not called');
-    return this.inventory;
-  }
+  constructor(
+    private readonly repository: AuthorisationsRepository,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    private readonly inventory: AuthorisationInventory,
+  ) {}
 
   today(): string {
     return parisDate(this.clock.now());
@@ -90,8 +85,8 @@ export class AuthorisationsService {
     };
   }
 
-  private async viewsOf(rows: AuthorisationRow[], db: DbOrTx = this.db): Promise<AuthorisationView[]> {
-    const cameras = await this.repository.camerasOf(rows.map((row) => row.id), db);
+  private async viewsOf(rows: AuthorisationRow[], handle?: AnyHandle): Promise<AuthorisationView[]> {
+    const cameras = await this.repository.camerasOf(rows.map((row) => row.id), handle);
     const today = this.today();
     return rows.map((row) => this.view(row, cameras.get(row.id) ?? [], today));
   }
@@ -112,10 +107,10 @@ export class AuthorisationsService {
   }
 
   /** Checks cameras belong to the commune, and that current retention settings fit the new bounds. */
-  private async checkAgainstInventory(trx: Tx, row: AuthorisationRow, cameraIds: readonly string[]): Promise<void> {
-    const communeRetention = await this.facts().communeRetention(trx, row.commune_insee);
+  private async checkAgainstInventory(trx: AnyHandle, row: AuthorisationRow, cameraIds: readonly string[]): Promise<void> {
+    const communeRetention = await this.inventory.communeRetention(trx, row.commune_insee);
     if (communeRetention === null) throw new DomainError('validation_failed', { fr: `Commune inconnue : ${row.commune_insee}.`, en: `Unknown commune: ${row.commune_insee}.` });
-    const cameras = await this.facts().cameras(trx, cameraIds);
+    const cameras = await this.inventory.cameras(trx, cameraIds);
     const foreign = cameraIds.filter((id) => cameras.get(id)?.communeInsee !== row.commune_insee);
     if (foreign.length > 0) {
       throw new DomainError('authorisation_invalid', {
@@ -165,7 +160,7 @@ export class AuthorisationsService {
       updated_at: now,
     };
     try {
-      return await inTransaction(this.db, async (trx) => {
+      return await this.repository.transaction(async (trx) => {
         await this.checkAgainstInventory(trx, row, cameraIds);
         await this.repository.insert(trx, row);
         await this.repository.replaceCameras(trx, row.id, cameraIds);
@@ -191,7 +186,7 @@ export class AuthorisationsService {
   }
 
   private applyUpdate(id: string, data: z.output<typeof authorisationUpdateSchema>, acting: Acting, options: { reason?: string }): Promise<AuthorisationView> {
-    return inTransaction(this.db, async (trx) => {
+    return this.repository.transaction(async (trx) => {
       const current = await this.repository.find(id, trx);
       if (!current) throw notFound({ fr: 'Autorisation', en: 'Authorisation' });
       if (acting.principal) assertAllowed(acting.principal, 'authorisation.write', current.commune_insee, this.today());
@@ -225,7 +220,7 @@ export class AuthorisationsService {
 
   /** Ends an authorisation early (withdrawn by the prefect); its cameras become unauthorised. */
   async revoke(id: string, reason: string, acting: Acting): Promise<AuthorisationView> {
-    return inTransaction(this.db, async (trx) => {
+    return this.repository.transaction(async (trx) => {
       const current = await this.repository.find(id, trx);
       if (!current) throw notFound({ fr: 'Autorisation', en: 'Authorisation' });
       if (acting.principal) assertAllowed(acting.principal, 'authorisation.write', current.commune_insee, this.today());
@@ -239,7 +234,7 @@ export class AuthorisationsService {
 
   /** Of `cameraIds`, those that exist today in the commune. */
   async camerasOfCommune(communeInsee: string, cameraIds: readonly string[]): Promise<string[]> {
-    const cameras = await this.facts().cameras(this.db, cameraIds);
+    const cameras = await this.inventory.cameras(undefined, cameraIds);
     return cameraIds.filter((id) => cameras.get(id)?.communeInsee === communeInsee);
   }
 
@@ -260,10 +255,10 @@ export class AuthorisationsService {
   }
 
   /** Which cameras a valid authorisation covers today, with the purposes and recipients allowed. */
-  async coverage(cameraIds: readonly string[] | null, db: DbOrTx = this.db): Promise<Map<string, CameraCoverage>> {
+  async coverage(cameraIds: readonly string[] | null, handle?: AnyHandle): Promise<Map<string, CameraCoverage>> {
     const today = this.today();
-    const valid = new Map((await this.repository.validOn(today, {}, db)).map((row) => [row.id, row]));
-    const byCamera = await this.repository.authorisationsOfCameras(cameraIds, db);
+    const valid = new Map((await this.repository.validOn(today, {}, handle)).map((row) => [row.id, row]));
+    const byCamera = await this.repository.authorisationsOfCameras(cameraIds, handle);
     const result = new Map<string, CameraCoverage>();
     for (const cameraId of cameraIds ?? [...byCamera.keys()]) {
       const rows = (byCamera.get(cameraId) ?? []).map((id) => valid.get(id)).filter((row): row is AuthorisationRow => row !== undefined);
@@ -282,10 +277,10 @@ export class AuthorisationsService {
    * The retention range allowed today: 1..30 days (LEGAL 6) narrowed by every valid
    * authorisation of the commune, or, for a camera, by those covering it.
    */
-  async retentionBounds(communeInsee: string, cameraId: string | null, db: DbOrTx = this.db): Promise<RetentionBounds> {
-    let rows = await this.repository.validOn(this.today(), { communeInsee }, db);
+  async retentionBounds(communeInsee: string, cameraId: string | null, handle?: AnyHandle): Promise<RetentionBounds> {
+    let rows = await this.repository.validOn(this.today(), { communeInsee }, handle);
     if (cameraId) {
-      const covering = new Set((await this.repository.authorisationsOfCameras([cameraId], db)).get(cameraId) ?? []);
+      const covering = new Set((await this.repository.authorisationsOfCameras([cameraId], handle)).get(cameraId) ?? []);
       rows = rows.filter((row) => covering.has(row.id));
     }
     return {
@@ -295,8 +290,8 @@ export class AuthorisationsService {
     };
   }
 
-  async assertRetentionAllowed(communeInsee: string, cameraId: string | null, days: number, db: DbOrTx): Promise<void> {
-    const bounds = await this.retentionBounds(communeInsee, cameraId, db);
+  async assertRetentionAllowed(communeInsee: string, cameraId: string | null, days: number, handle: AnyHandle): Promise<void> {
+    const bounds = await this.retentionBounds(communeInsee, cameraId, handle);
     if (days < bounds.min || days > bounds.max) {
       const source = bounds.references.length > 0 ? ` (autorisation ${bounds.references.join(', ')})` : '';
       const sourceEn = bounds.references.length > 0 ? ` (authorisation ${bounds.references.join(', ')})` : '';

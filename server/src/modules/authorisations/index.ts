@@ -1,2 +1,28 @@
-// The authorisations module's public API (more moves here with the module contracts, issue 10).
+// Public API of the authorisations module: other modules import only from here.
+import type { Clock } from '../../platform/clock.ts';
+import type { DatabaseHandle } from '../../platform/db/database.ts';
+import type { AuthorisationsSchema } from '../../platform/db/schema.ts';
+import { tablesOf } from '../../platform/db/tables.ts';
+import { routesOf, type VigieModule } from '../../platform/modules.ts';
+import type { AuditService } from '../audit/audit.service.ts';
+import { AuthorisationsRepository } from './authorisations.repository.ts';
+import { authorisationsRoutes } from './authorisations.routes.ts';
+import { AuthorisationsService, type AuthorisationInventory } from './authorisations.service.ts';
+
+export type AuthorisationsApi = AuthorisationsService;
+export type { Acting, AuthorisationInventory, CameraCoverage, RetentionBounds } from './authorisations.service.ts';
+export type { AuthorisationInput, AuthorisationUpdate, AuthorisationView } from './authorisations.schemas.ts';
 export { applyRepair, findRepairs, type AuthorisationRepair } from './authorisations.repair.ts';
+export { maxRetentionDays, purposeLabels, purposes, recipientLabels, recipients, type Purpose, type Recipient } from './legal-lists.ts';
+
+export function createAuthorisationsModule(deps: {
+  database: DatabaseHandle;
+  clock: Clock;
+  audit: AuditService;
+  /** Communes and cameras, read back (their modules depend on this one). */
+  inventory: AuthorisationInventory;
+}): VigieModule<AuthorisationsApi> {
+  const repository = new AuthorisationsRepository(tablesOf<AuthorisationsSchema>(deps.database.db));
+  const service = new AuthorisationsService(repository, deps.audit, deps.clock, deps.inventory);
+  return { name: 'authorisations', api: service, routes: routesOf(authorisationsRoutes, { authorisations: service }), jobs: [] };
+}

@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import { spreadsheetSafeRecord, withoutSpreadsheetGuard } from '../../platform/csv.ts';
 import { redactText } from '../../platform/redact.ts';
 import { inseeCode } from '../auth/auth.schemas.ts';
-import { maxRetentionDays, type Purpose } from '../authorisations/legal-lists.ts';
+import { maxRetentionDays, type Purpose } from '../authorisations/index.ts';
 import { plainText } from '../sites/index.ts';
 import { lineError, type ImportErrorCode, type ImportLineError } from './cameras.import-errors.ts';
 import { stripUrlCredentials } from './cameras.rows.ts';

@@ -1,6 +1,6 @@
 // The error report of a CSV import: one entry per problem, with the physical line number
 // (header = line 1), the column when there is one, a stable code and both languages.
-import { maxRetentionDays, purposes } from '../authorisations/legal-lists.ts';
+import { maxRetentionDays, purposes } from '../authorisations/index.ts';
 import { cameraKinds, fieldClasses } from './cameras.schemas.ts';
 
 export const importErrorCodes = [

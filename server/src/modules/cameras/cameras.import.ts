@@ -5,14 +5,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../platform/clock.ts';
 import { parisDate } from '../../platform/clock.ts';
-import { inTransaction, isUniqueViolation, type Db, type Tx } from '../../platform/db/database.ts';
+import { isUniqueViolation } from '../../platform/db/database.ts';
+import type { AnyHandle } from '../../platform/db/tables.ts';
 import type { CameraRow, SiteRow } from '../../platform/db/schema.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { decide, type Action, type Principal } from '../access/policy.ts';
 import type { Actor } from '../audit/audit.types.ts';
 import { diffForAudit, type AuditService } from '../audit/audit.service.ts';
-import type { AuthorisationsService } from '../authorisations/authorisations.service.ts';
-import type { Acting, SitesService } from '../sites/index.ts';
+import type { Acting } from '../sites/index.ts';
 import { runWorkerTask, WorkerTaskError } from '../../platform/workers.ts';
 import { parseCameraCsv, type CameraImportRow, type ParsedImport } from './cameras.csv.ts';
 import { csvWorkerUrl, type CsvProgress } from './cameras.csv.worker.ts';
@@ -21,7 +21,7 @@ import { lineError, type ImportLineError } from './cameras.import-errors.ts';
 import type { CamerasRepository } from './cameras.repository.ts';
 import { auditSnapshot, configurationChanged, credentialsChange } from './cameras.rows.ts';
 import type { ImportResult } from './cameras.schemas.ts';
-import type { CamerasService } from './cameras.service.ts';
+import type { CameraAuthorisations, CamerasService, CameraSites } from './cameras.service.ts';
 
 export interface ImportOptions {
   /** Validate only: the report is the same, nothing is written. */
@@ -62,12 +62,11 @@ export function importFailed(errors: readonly ImportLineError[]): DomainError {
 
 export class CameraImporter {
   constructor(
-    private readonly db: Db,
     private readonly clock: Clock,
     private readonly audit: AuditService,
-    private readonly sites: SitesService,
+    private readonly sites: CameraSites,
     private readonly repository: CamerasRepository,
-    private readonly authorisations: AuthorisationsService,
+    private readonly authorisations: CameraAuthorisations,
     private readonly cameras: CamerasService,
     private readonly progress: ImportProgressTracker,
   ) {}
@@ -94,7 +93,7 @@ export class CameraImporter {
     if (parsed.rows.length === 0) throw importFailed(parsed.errors);
     this.progress.update('writing', parsed.rows.length, parsed.rows.length);
     try {
-      return await inTransaction(this.db, async (trx) => {
+      return await this.repository.transaction(async (trx) => {
         const errors = [...parsed.errors];
         const plan = await this.plan(trx, parsed.rows, options, acting.principal, errors);
         if (errors.length > 0) throw importFailed(errors.sort((a, b) => a.line - b.line));
@@ -113,7 +112,7 @@ export class CameraImporter {
     }
   }
 
-  private async plan(trx: Tx, rows: readonly CameraImportRow[], options: ImportOptions, principal: Principal | null, errors: ImportLineError[]): Promise<ImportPlan> {
+  private async plan(trx: AnyHandle, rows: readonly CameraImportRow[], options: ImportOptions, principal: Principal | null, errors: ImportLineError[]): Promise<ImportPlan> {
     const today = parisDate(this.clock.now());
     const may = (action: Action, communeInsee: string) => principal === null || decide(principal, action, communeInsee, today).allowed;
     const communes = [...new Set(rows.map((row) => row.communeInsee))];
@@ -178,7 +177,7 @@ export class CameraImporter {
     return plan;
   }
 
-  private async retentionRefusal(trx: Tx, line: number, camera: CameraRow, days: number): Promise<ImportLineError | null> {
+  private async retentionRefusal(trx: AnyHandle, line: number, camera: CameraRow, days: number): Promise<ImportLineError | null> {
     try {
       await this.authorisations.assertRetentionAllowed(camera.commune_insee, camera.id, days, trx);
       return null;
@@ -193,7 +192,7 @@ export class CameraImporter {
    * camera (appended in bulk), a row per changed camera, and one `camera.imported` summary per
    * commune listing every camera created and every change (before/after, never credentials).
    */
-  private async apply(trx: Tx, plan: ImportPlan, actor: Actor, lines: number): Promise<void> {
+  private async apply(trx: AnyHandle, plan: ImportPlan, actor: Actor, lines: number): Promise<void> {
     if (plan.sitesToCreate.length > 0) await this.sites.createForImport(trx, actor, plan.sitesToCreate);
     await this.repository.insert(trx, plan.creates);
     const at = this.clock.now().toISOString();

@@ -1,21 +1,21 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actingOf, requirePrincipal } from '../../platform/http/context.ts';
 import { requestLimits } from '../../platform/http/limits.ts';
-import type { Services } from '../../services.ts';
-import { purposeLabels, purposes } from '../authorisations/legal-lists.ts';
+import { purposeLabels, purposes } from '../authorisations/index.ts';
 import {
   cameraCreateSchema, cameraKindLabels, cameraKinds, cameraListQuerySchema, cameraPositionViewSchema, cameraStates, cameraUpdateSchema,
   cameraViewSchema, fieldClassLabels, fieldClasses, importProgressSchema, importQuerySchema, importResultSchema, vmsStatuses,
 } from './cameras.schemas.ts';
+import type { CamerasService } from './cameras.service.ts';
 
 const tags = ['cameras'];
 const idParams = z.object({ id: z.string() });
 const labelled = z.array(z.object({ code: z.string(), fr: z.string(), en: z.string() }));
 const exportQuery = cameraListQuerySchema.extend({ separator: z.enum(['comma', 'semicolon']).default('comma') });
 
-export function registerCameraRoutes(app: FastifyInstance, services: Services): void {
+export const camerasRoutes: FastifyPluginAsync<{ cameras: CamerasService }> = async (app, services) => {
   const routes = app.withTypeProvider<ZodTypeProvider>();
 
   routes.get('/api/cameras', {
@@ -86,4 +86,4 @@ export function registerCameraRoutes(app: FastifyInstance, services: Services): 
     config: { access: 'camera.write' },
     schema: { tags, summary: 'Mise hors service (jamais supprimée) / decommission (never deleted)', params: idParams, response: { 200: cameraViewSchema } },
   }, (request) => services.cameras.decommission(request.params.id, actingOf(request)));
-}
+};

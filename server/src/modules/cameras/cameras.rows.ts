@@ -1,8 +1,7 @@
 // Pure mappings between camera rows, views, audit snapshots and credentials.
 import type { CameraRow } from '../../platform/db/schema.ts';
 import { redactText, stripCredentialsFromUrl } from '../../platform/redact.ts';
-import type { CameraCoverage } from '../authorisations/authorisations.service.ts';
-import type { Purpose } from '../authorisations/legal-lists.ts';
+import type { CameraCoverage, Purpose } from '../authorisations/index.ts';
 import type { CameraKind, CameraView, FieldClass, StreamCredentials } from './cameras.schemas.ts';
 import { asOperationalState, effectiveState, vmsStatusOf } from './cameras.state.ts';
 

@@ -3,7 +3,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { inseeCode, isoDate } from '../auth/auth.schemas.ts';
-import { purposes } from '../authorisations/legal-lists.ts';
+import { purposes } from '../authorisations/index.ts';
 import { latitudeSchema, longitudeSchema, plainText } from '../sites/index.ts';
 
 export const cameraKinds = ['fixed', 'ptz', 'panoramic', 'nomadic', 'armoured'] as const;

@@ -5,19 +5,21 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../platform/clock.ts';
 import { parisDate } from '../../platform/clock.ts';
-import { inTransaction, isUniqueViolation, type Db, type DbOrTx, type Tx } from '../../platform/db/database.ts';
+import { isUniqueViolation } from '../../platform/db/database.ts';
+import type { AnyHandle } from '../../platform/db/tables.ts';
 import type { CameraRow } from '../../platform/db/schema.ts';
 import { DomainError, notFound } from '../../platform/errors.ts';
 import type { SecretBox } from '../../platform/secrets.ts';
 import { assertAllowed, communeFilter, inScope, type Principal } from '../access/policy.ts';
 import { diffForAudit, type AuditService } from '../audit/audit.service.ts';
 import type { Actor } from '../audit/audit.types.ts';
-import type { AuthorisationsService } from '../authorisations/authorisations.service.ts';
-import { parseInput, SitesService, type Acting } from '../sites/index.ts';
+import type { AuthorisationsApi } from '../authorisations/index.ts';
+import type { CommunesApi } from '../communes/index.ts';
+import { parseInput, type Acting, type SitesApi } from '../sites/index.ts';
 import { camerasToCsv } from './cameras.csv.ts';
 import { ImportProgressTracker } from './cameras.import-progress.ts';
 import { CameraImporter, type ImportOptions } from './cameras.import.ts';
-import { CamerasRepository } from './cameras.repository.ts';
+import type { CamerasRepository } from './cameras.repository.ts';
 import { auditSnapshot, cameraView, configurationChanged, credentialsChange, positionChanged, stripUrlCredentials } from './cameras.rows.ts';
 import {
   cameraCreateSchema, cameraUpdateSchema, credentialsSchema,
@@ -25,6 +27,21 @@ import {
 } from './cameras.schemas.ts';
 
 export type { Acting };
+
+/** What cameras need of the authorisations module: coverage (LEGAL 1) and retention bounds (LEGAL 6). */
+export type CameraAuthorisations = Pick<AuthorisationsApi, 'coverage' | 'assertRetentionAllowed'>;
+/** What cameras need of the communes module: each commune's retention. */
+export type CameraCommunes = Pick<CommunesApi, 'retentions'>;
+/** What cameras need of the sites module (reads, and the sites an import creates). */
+export type CameraSites = Pick<SitesApi, 'findById' | 'namesById' | 'existingCommunes' | 'sitesOf' | 'createForImport'>;
+
+/** A camera's retention settings: its override and its commune's (the retention purge, legal holds). */
+export interface CameraRetentionSettings {
+  cameraId: string;
+  communeInsee: string;
+  cameraRetentionDays: number | null;
+  communeRetentionDays: number | null;
+}
 
 const cameraNotFound = () => notFound({ fr: 'Caméra', en: 'Camera' });
 
@@ -43,21 +60,19 @@ function duplicateName(name: string, communeInsee: string): DomainError {
 }
 
 export class CamerasService {
-  private readonly repository: CamerasRepository;
-  /** Stateless: the cameras module reads and (on import) creates sites through the sites module. */
-  private readonly sites: SitesService;
   /** The inventory import under way in this process (one at a time). */
   private readonly imports: ImportProgressTracker;
 
   constructor(
-    private readonly db: Db,
+    private readonly repository: CamerasRepository,
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly secrets: SecretBox,
-    private readonly authorisations: AuthorisationsService,
+    private readonly authorisations: CameraAuthorisations,
+    /** The cameras module reads and (on import) creates sites through the sites module. */
+    private readonly sites: CameraSites,
+    private readonly communes: CameraCommunes,
   ) {
-    this.repository = new CamerasRepository(db);
-    this.sites = new SitesService(db, audit, clock);
     this.imports = new ImportProgressTracker(() => clock.now());
   }
 
@@ -80,9 +95,9 @@ export class CamerasService {
     return current.username !== next.username || current.password !== next.password;
   }
 
-  async views(rows: readonly CameraRow[], db: DbOrTx = this.db): Promise<CameraView[]> {
+  async views(rows: readonly CameraRow[], handle?: AnyHandle): Promise<CameraView[]> {
     const ids = rows.map((row) => row.id);
-    const [siteNames, coverage] = await Promise.all([this.sites.namesById(db, rows.map((row) => row.site_id)), this.authorisations.coverage(ids, db)]);
+    const [siteNames, coverage] = await Promise.all([this.sites.namesById(handle, rows.map((row) => row.site_id)), this.authorisations.coverage(ids, handle)]);
     return rows.map((row) => cameraView(row, siteNames.get(row.site_id) ?? '', coverage.get(row.id)));
   }
 
@@ -93,7 +108,7 @@ export class CamerasService {
     const credentials = data.credentials ?? found;
     let communeInsee = '';
     try {
-      return await inTransaction(this.db, async (trx) => {
+      return await this.repository.transaction(async (trx) => {
         const site = await this.sites.findById(trx, data.siteId);
         if (!site) throw new DomainError('validation_failed', { fr: 'Site inconnu.', en: 'Unknown site.', details: [{ field: 'siteId', problem: 'unknown site' }] });
         communeInsee = site.commune_insee;
@@ -130,7 +145,7 @@ export class CamerasService {
     const data = parseInput(cameraUpdateSchema, input);
     let communeInsee = '';
     try {
-      return await inTransaction(this.db, async (trx) => {
+      return await this.repository.transaction(async (trx) => {
         const current = await this.repository.find(id, trx);
         if (!current) throw cameraNotFound();
         communeInsee = current.commune_insee;
@@ -229,7 +244,7 @@ export class CamerasService {
   async importCsv(text: string, options: ImportOptions, acting: Acting): Promise<ImportResult> {
     this.imports.start(acting.actor.login ?? acting.actor.type, options.dryRun === true, Buffer.byteLength(text));
     try {
-      return await new CameraImporter(this.db, this.clock, this.audit, this.sites, this.repository, this.authorisations, this, this.imports).run(text, options, acting);
+      return await new CameraImporter(this.clock, this.audit, this.sites, this.repository, this.authorisations, this, this.imports).run(text, options, acting);
     } finally {
       this.imports.finish();
     }
@@ -268,9 +283,24 @@ export class CamerasService {
   }
 
   /** For the authorisations module: commune, retention override and name of each camera. */
-  async inventoryFacts(db: DbOrTx, cameraIds: readonly string[]): Promise<Map<string, { communeInsee: string; retentionDays: number | null; name: string }>> {
-    const rows = await this.repository.findMany(cameraIds, db);
+  async inventoryFacts(handle: AnyHandle | undefined, cameraIds: readonly string[]): Promise<Map<string, { communeInsee: string; retentionDays: number | null; name: string }>> {
+    const rows = await this.repository.findMany(cameraIds, handle);
     return new Map(rows.map((row) => [row.id, { communeInsee: row.commune_insee, retentionDays: row.retention_days, name: row.name }]));
+  }
+
+  /** For the retention purge and legal holds: every camera's retention override and its commune's. */
+  async retentionSettings(handle?: AnyHandle): Promise<CameraRetentionSettings[]> {
+    const rows = await this.repository.retentionRows(handle);
+    const communes = await this.communes.retentions(handle);
+    return rows.filter((row) => communes.has(row.commune_insee)).map((row) => ({
+      cameraId: row.id, communeInsee: row.commune_insee,
+      cameraRetentionDays: row.retention_days === null ? null : Number(row.retention_days), communeRetentionDays: communes.get(row.commune_insee) ?? null,
+    }));
+  }
+
+  /** Commune of each camera id that exists; unknown ids are absent. */
+  communesOfCameras(cameraIds: readonly string[], handle?: AnyHandle): Promise<Map<string, string>> {
+    return this.repository.communesOf(cameraIds, handle);
   }
 
   // Shared with the importer, so that a camera created or changed by CSV leaves the same history.
@@ -279,7 +309,7 @@ export class CamerasService {
     return { id: randomUUID(), camera_id: row.id, changed_at: at, latitude: row.latitude, longitude: row.longitude, heading_deg: row.heading_deg, changed_by: actor.login };
   }
 
-  private async recordCreated(trx: Tx, actor: Actor, row: CameraRow): Promise<void> {
+  private async recordCreated(trx: AnyHandle, actor: Actor, row: CameraRow): Promise<void> {
     await this.audit.record(trx, actor, { action: 'camera.created', communeInsee: row.commune_insee, targetType: 'camera', targetId: row.id, details: { after: auditSnapshot(row) } });
     if (row.credentials_sealed !== null) {
       await this.audit.record(trx, actor, { action: 'camera.credentials_changed', communeInsee: row.commune_insee, targetType: 'camera', targetId: row.id, details: { change: 'set' } });
@@ -287,13 +317,13 @@ export class CamerasService {
   }
 
   /** Writes `next`; returns the position history row to insert when it moved, or null. */
-  async writeUpdate(trx: Tx, actor: Actor, current: CameraRow, next: CameraRow) {
+  async writeUpdate(trx: AnyHandle, actor: Actor, current: CameraRow, next: CameraRow) {
     const { id, created_at: _created, operational_state: _state, ...changes } = next;
     await this.repository.update(trx, id, changes);
     return positionChanged(current, next) ? this.positionRow(next, actor, next.updated_at) : null;
   }
 
-  private async applyUpdate(trx: Tx, actor: Actor, current: CameraRow, next: CameraRow, credentialsChanged: boolean): Promise<void> {
+  private async applyUpdate(trx: AnyHandle, actor: Actor, current: CameraRow, next: CameraRow, credentialsChanged: boolean): Promise<void> {
     const position = await this.writeUpdate(trx, actor, current, next);
     if (position) await this.repository.insertPositions(trx, [position]);
     const target = { communeInsee: current.commune_insee, targetType: 'camera', targetId: current.id };

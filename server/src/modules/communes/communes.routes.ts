@@ -1,14 +1,14 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actingOf, requirePrincipal } from '../../platform/http/context.ts';
-import type { Services } from '../../services.ts';
 import { communeCreateSchema, communeUpdateSchema, communeViewSchema } from './communes.schemas.ts';
+import type { CommunesService } from './communes.service.ts';
 
 const tags = ['communes'];
 const inseeParams = z.object({ insee: z.string() });
 
-export function registerCommuneRoutes(app: FastifyInstance, services: Services): void {
+export const communesRoutes: FastifyPluginAsync<{ communes: CommunesService }> = async (app, services) => {
   const routes = app.withTypeProvider<ZodTypeProvider>();
 
   routes.get('/api/communes', {
@@ -30,4 +30,4 @@ export function registerCommuneRoutes(app: FastifyInstance, services: Services):
     config: { access: 'commune.write' },
     schema: { tags, summary: 'Modifier une commune (conservation 1 à 30 j) / update a commune', params: inseeParams, body: communeUpdateSchema, response: { 200: communeViewSchema } },
   }, (request) => services.communes.update(request.params.insee, request.body, actingOf(request)));
-}
+};

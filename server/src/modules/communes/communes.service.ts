@@ -2,13 +2,15 @@
 // to one. Retention is set per commune within 1..30 days and the authorisations' bounds.
 import type { Clock } from '../../platform/clock.ts';
 import { parisDate } from '../../platform/clock.ts';
-import { inTransaction, isUniqueViolation, type Db, type DbOrTx } from '../../platform/db/database.ts';
+import { isUniqueViolation } from '../../platform/db/database.ts';
+import type { AnyHandle } from '../../platform/db/tables.ts';
 import type { CommuneRow } from '../../platform/db/schema.ts';
 import { DomainError, notFound } from '../../platform/errors.ts';
 import { assertAllowed, communeFilter, type Principal } from '../access/policy.ts';
 import { diffForAudit, type AuditService } from '../audit/audit.service.ts';
 import type { Actor } from '../audit/audit.types.ts';
-import type { AuthorisationsService } from '../authorisations/authorisations.service.ts';
+import type { AuthorisationsApi } from '../authorisations/index.ts';
+import type { CommunesRepository } from './communes.repository.ts';
 import { communeCreateSchema, communeUpdateSchema, type CommuneCreate, type CommuneUpdate, type CommuneView } from './communes.schemas.ts';
 
 export type Acting = { actor: Actor; principal: Principal | null };
@@ -17,12 +19,15 @@ function view(row: CommuneRow): CommuneView {
   return { insee: row.insee, name: row.name, retentionDays: row.retention_days, timeZone: row.time_zone, createdAt: row.created_at, updatedAt: row.updated_at };
 }
 
+/** What communes need of the authorisations module: a commune's retention within their bounds. */
+export type CommuneAuthorisations = Pick<AuthorisationsApi, 'assertRetentionAllowed'>;
+
 export class CommunesService {
   constructor(
-    private readonly db: Db,
+    private readonly repository: CommunesRepository,
     private readonly audit: AuditService,
     private readonly clock: Clock,
-    private readonly authorisations: AuthorisationsService,
+    private readonly authorisations: CommuneAuthorisations,
   ) {}
 
   private today(): string {
@@ -37,9 +42,9 @@ export class CommunesService {
     const now = this.clock.now().toISOString();
     const row: CommuneRow = { insee: data.insee, name: data.name, retention_days: data.retentionDays, time_zone: data.timeZone, created_at: now, updated_at: now };
     try {
-      return await inTransaction(this.db, async (trx) => {
+      return await this.repository.transaction(async (trx) => {
         await this.authorisations.assertRetentionAllowed(row.insee, null, row.retention_days, trx);
-        await trx.insertInto('communes').values(row).execute();
+        await this.repository.insert(trx, row);
         await this.audit.record(trx, acting.actor, { action: 'commune.created', communeInsee: row.insee, targetType: 'commune', targetId: row.insee, details: { after: view(row) } });
         return view(row);
       });
@@ -52,8 +57,8 @@ export class CommunesService {
   async update(insee: string, input: CommuneUpdate, acting: Acting): Promise<CommuneView> {
     const data = communeUpdateSchema.parse(input);
     if (acting.principal) assertAllowed(acting.principal, 'commune.write', insee, this.today());
-    return inTransaction(this.db, async (trx) => {
-      const current = await trx.selectFrom('communes').selectAll().where('insee', '=', insee).executeTakeFirst();
+    return this.repository.transaction(async (trx) => {
+      const current = await this.repository.find(insee, trx);
       if (!current) throw notFound({ fr: `Commune ${insee}`, en: `Commune ${insee}` });
       if (data.retentionDays !== undefined && data.retentionDays !== current.retention_days) {
         await this.authorisations.assertRetentionAllowed(insee, null, data.retentionDays, trx);
@@ -65,7 +70,7 @@ export class CommunesService {
         time_zone: data.timeZone ?? current.time_zone,
         updated_at: this.clock.now().toISOString(),
       };
-      await trx.updateTable('communes').set({ name: next.name, retention_days: next.retention_days, time_zone: next.time_zone, updated_at: next.updated_at }).where('insee', '=', insee).execute();
+      await this.repository.update(trx, insee, { name: next.name, retention_days: next.retention_days, time_zone: next.time_zone, updated_at: next.updated_at });
       const action = next.retention_days !== current.retention_days ? 'commune.retention_changed' : 'commune.updated';
       await this.audit.record(trx, acting.actor, { action, communeInsee: insee, targetType: 'commune', targetId: insee, details: diffForAudit(view(current), view(next)) });
       return view(next);
@@ -73,21 +78,29 @@ export class CommunesService {
   }
 
   async list(principal: Principal | null): Promise<CommuneView[]> {
-    const filter = principal ? communeFilter(principal) : null;
-    let query = this.db.selectFrom('communes').selectAll();
-    if (filter) query = filter.length > 0 ? query.where('insee', 'in', [...filter]) : query.where('insee', '=', '');
-    return (await query.orderBy('name').execute()).map(view);
+    return (await this.repository.list(principal ? communeFilter(principal) : null)).map(view);
   }
 
   async get(insee: string, principal: Principal | null): Promise<CommuneView> {
-    const row = await this.db.selectFrom('communes').selectAll().where('insee', '=', insee).executeTakeFirst();
+    const row = await this.repository.find(insee);
     if (!row || (principal && !principal.allCommunes && !principal.communes.includes(insee))) throw notFound({ fr: `Commune ${insee}`, en: `Commune ${insee}` });
     return view(row);
   }
 
+  // What other modules need, inside their own transactions.
+
   /** Retention of a commune, or null when it does not exist (for the authorisations module). */
-  async retentionOf(db: DbOrTx, insee: string): Promise<number | null> {
-    const row = await db.selectFrom('communes').select('retention_days').where('insee', '=', insee).executeTakeFirst();
-    return row ? row.retention_days : null;
+  retentionOf(handle: AnyHandle | undefined, insee: string): Promise<number | null> {
+    return this.repository.retentionOf(insee, handle);
+  }
+
+  /** Retention of every commune, by INSEE code (for the cameras module's retention settings). */
+  retentions(handle?: AnyHandle): Promise<Map<string, number>> {
+    return this.repository.retentions(handle);
+  }
+
+  /** Which of these communes exist (sites and cameras belong to one). */
+  existing(handle: AnyHandle | undefined, insees: readonly string[]): Promise<Set<string>> {
+    return this.repository.existing(insees, handle);
   }
 }

@@ -2,13 +2,14 @@
 // stream) and the map's configuration. Thin: validate, authorise (declared action), one
 // service call, present. Bodies of layouts and pushes are checked by the services, which
 // answer `layout_invalid` / `wall_invalid` naming the field, with nothing stored.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Config } from '../../config.ts';
 import { actingOf, requirePrincipal } from '../../platform/http/context.ts';
-import type { Services } from '../../services.ts';
 import { EventStream } from './event-stream.ts';
+import type { LayoutsService } from './layouts.service.ts';
+import type { WallsService } from './walls.service.ts';
 
 const idParams = z.object({ id: z.string() });
 const tilesSchema = z.array(z.string().nullable());
@@ -29,7 +30,13 @@ const mapConfigSchema = z.object({
 /** A wall's event stream: heartbeats keep it open; its life is bounded (the browser reconnects, re-authenticated). */
 export const wallStreamTiming = { heartbeatMs: 15_000, maxDurationMs: 10 * 60_000 };
 
-export function registerConsoleRoutes(app: FastifyInstance, services: Services, config: Pick<Config, 'map'>): void {
+export interface ConsoleRoutesOptions extends Record<string, unknown> {
+  services: { layouts: LayoutsService; walls: WallsService };
+  config: Pick<Config, 'map'>;
+}
+
+/** Saved layouts, video walls and the map configuration, with the console's services only. */
+export const consoleRoutes: FastifyPluginAsync<ConsoleRoutesOptions> = async (app, { services, config }) => {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   // A stream never ends by itself within minutes: shutting down ends them, or the server's close would wait for them.
   const openStreams = new Set<EventStream>();
@@ -111,4 +118,4 @@ export function registerConsoleRoutes(app: FastifyInstance, services: Services, 
     config: { access: 'camera.read' },
     schema: { tags: ['map'], summary: 'Fond de carte configuré / map tiles configuration', response: { 200: mapConfigSchema } },
   }, () => ({ tileUrl: config.map.tileUrl, attribution: config.map.attribution, center: config.map.center }));
-}
+};

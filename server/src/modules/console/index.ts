@@ -1,8 +1,38 @@
-// Public API of the console module (saved layouts, video walls, map configuration): other modules import only from here.
-export { ConsoleRepository, type LiveLayout, type VideoWall } from './console.repository.ts';
-export { LayoutsService, type ConsoleCameras, type LayoutView } from './layouts.service.ts';
-export { WallsService, type WallActing, type WallView } from './walls.service.ts';
-export { WallEvents, type WallEvent } from './wall-events.ts';
-export { EventStream, formatEvent, SSE_HEADERS, type EventStreamOptions } from './event-stream.ts';
-export { GRIDS, TOUR_MAX_SECONDS, TOUR_MIN_SECONDS, layoutInputSchema, wallPushSchema, visibleTiles, visibleTour, type Grid, type Tiles, type WallTour } from './console.rules.ts';
-export { registerConsoleRoutes, wallStreamTiming } from './console.routes.ts';
+// The console module (saved live layouts, video walls and their event stream, map
+// configuration): its constructor is its only public API.
+import type { Config } from '../../config.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { DatabaseHandle } from '../../platform/db/database.ts';
+import type { ConsoleSchema } from '../../platform/db/schema.ts';
+import { tablesOf } from '../../platform/db/tables.ts';
+import { routesOf, type VigieModule } from '../../platform/modules.ts';
+import type { AuditService } from '../audit/audit.service.ts';
+import { ConsoleRepository } from './console.repository.ts';
+import { consoleRoutes } from './console.routes.ts';
+import { type ConsoleCameras, LayoutsService } from './layouts.service.ts';
+import { WallsService } from './walls.service.ts';
+
+export type { ConsoleCameras } from './layouts.service.ts';
+
+export interface ConsoleModuleDeps {
+  database: DatabaseHandle;
+  audit: AuditService;
+  clock: Clock;
+  /** The cameras a principal may see (the cameras module). */
+  cameras: ConsoleCameras;
+  config: Pick<Config, 'map'>;
+}
+
+export interface ConsoleApi {
+  layouts: LayoutsService;
+  walls: WallsService;
+}
+
+export function createConsoleModule(deps: ConsoleModuleDeps): VigieModule<ConsoleApi> {
+  const repository = new ConsoleRepository(tablesOf<ConsoleSchema>(deps.database.db));
+  const api: ConsoleApi = {
+    layouts: new LayoutsService(repository, deps.audit, deps.clock, deps.cameras),
+    walls: new WallsService(repository, deps.audit, deps.clock, deps.cameras),
+  };
+  return { name: 'console', api, routes: routesOf(consoleRoutes, { services: api, config: deps.config }), jobs: [] };
+}

@@ -6,7 +6,6 @@
 // change is audited in its transaction, with what it was before and after.
 import { randomUUID } from 'node:crypto';
 import { parisDate, type Clock } from '../../platform/clock.ts';
-import { inTransaction, type Db } from '../../platform/db/database.ts';
 import { DomainError, notFound } from '../../platform/errors.ts';
 import { assertAllowed, type Principal, type Role } from '../access/policy.ts';
 import type { AuditService } from '../audit/audit.service.ts';
@@ -39,7 +38,6 @@ const auditView = (layout: LiveLayout) => ({ name: layout.name, grid: layout.gri
 
 export class LayoutsService {
   constructor(
-    private readonly db: Db,
     private readonly repository: ConsoleRepository,
     private readonly audit: AuditService,
     private readonly clock: Clock,
@@ -63,7 +61,7 @@ export class LayoutsService {
       id: randomUUID(), ownerId: acting.principal.id, ownerLogin: acting.principal.login, name: data.name, grid: data.grid as Grid, tiles: data.tiles,
       shared: data.shared, createdAt: at, updatedAt: at, updatedBy: acting.principal.login,
     };
-    await inTransaction(this.db, async (trx) => {
+    await this.repository.transaction(async (trx) => {
       await this.repository.insertLayout(trx, layout);
       await this.audit.record(trx, acting.actor, { action: 'layout.created', targetType: 'live_layout', targetId: layout.id, details: { before: null, after: auditView(layout) } });
     });
@@ -76,7 +74,7 @@ export class LayoutsService {
     const data = parseConsoleInput(layoutReplaceSchema, input, 'layout_invalid');
     const visible = await this.visibleCameras(acting.principal);
     assertCamerasVisible(data.tiles, visible, 'layout_invalid');
-    const after = await inTransaction(this.db, async (trx) => {
+    const after = await this.repository.transaction(async (trx) => {
       const before = await this.repository.findLayout(id, trx, true);
       this.assertMayChange(before, acting.principal);
       const changed: LiveLayout = {
@@ -91,7 +89,7 @@ export class LayoutsService {
 
   async remove(id: string, acting: Acting): Promise<void> {
     assertAllowed(acting.principal, 'layout.write', null, this.today());
-    await inTransaction(this.db, async (trx) => {
+    await this.repository.transaction(async (trx) => {
       const before = await this.repository.findLayout(id, trx, true);
       this.assertMayChange(before, acting.principal);
       await this.repository.deleteLayout(trx, id);

@@ -5,7 +5,7 @@
 // leave the tour. Pushes reach the walls' event streams through `WallEvents`.
 import { randomUUID } from 'node:crypto';
 import { parisDate, type Clock } from '../../platform/clock.ts';
-import { inTransaction, isUniqueViolation, type Db } from '../../platform/db/database.ts';
+import { isUniqueViolation } from '../../platform/db/database.ts';
 import { DomainError, notFound } from '../../platform/errors.ts';
 import { assertAllowed, type Principal } from '../access/policy.ts';
 import type { AuditService } from '../audit/audit.service.ts';
@@ -37,7 +37,6 @@ export class WallsService {
   readonly events = new WallEvents();
 
   constructor(
-    private readonly db: Db,
     private readonly repository: ConsoleRepository,
     private readonly audit: AuditService,
     private readonly clock: Clock,
@@ -63,7 +62,7 @@ export class WallsService {
     const at = this.clock.now().toISOString();
     const wall: VideoWall = { id: randomUUID(), name, grid: 1, tiles: [null], tour: null, createdAt: at, createdBy: authorName(acting), updatedAt: at, updatedBy: authorName(acting) };
     try {
-      await inTransaction(this.db, async (trx) => {
+      await this.repository.transaction(async (trx) => {
         if (await this.repository.wallNamed(name, trx)) throw duplicateName(name);
         await this.repository.insertWall(trx, wall);
         await this.audit.record(trx, acting.actor, { action: 'wall.created', targetType: 'video_wall', targetId: wall.id, details: { before: null, after: auditView(wall) } });
@@ -76,7 +75,7 @@ export class WallsService {
 
   async remove(id: string, acting: WallActing): Promise<void> {
     if (acting.principal) assertAllowed(acting.principal, 'wall.write', null, this.today());
-    await inTransaction(this.db, async (trx) => {
+    await this.repository.transaction(async (trx) => {
       const before = await this.repository.findWall(id, trx, true);
       if (!before) throw wallNotFound();
       await this.repository.deleteWall(trx, id);
@@ -91,7 +90,7 @@ export class WallsService {
     const data = parseConsoleInput(wallPushSchema, input, 'wall_invalid');
     const visible = await this.visibleCameras(acting.principal);
     assertCamerasVisible([...data.tiles, ...(data.tour?.cameraIds ?? [])], visible, 'wall_invalid');
-    const after = await inTransaction(this.db, async (trx) => {
+    const after = await this.repository.transaction(async (trx) => {
       const before = await this.repository.findWall(id, trx, true);
       if (!before) throw wallNotFound();
       const changed: VideoWall = { ...before, grid: data.grid as Grid, tiles: data.tiles, tour: data.tour, updatedAt: this.clock.now().toISOString(), updatedBy: authorName(acting) };

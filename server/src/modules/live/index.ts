@@ -1,9 +1,16 @@
-// Public API of the live module: other modules import only from here.
-export { LiveService, type LiveRecorder, type LiveServiceDeps, type LiveStatus, type LiveTuning, type ViewingRequest } from './live.service.ts';
-export { chooseStream, recipientsForRole, reasonRequiredRoles, MAX_REASON_LENGTH, normaliseReason } from './live.rules.ts';
-export { registerLiveRoutes, sameOrigin } from './live.routes.ts';
-export { HlsWindow, LiveHls, HLS_WINDOW_SEGMENTS } from './hls.ts';
-export { LiveSource, type LiveSink, type LiveStream } from './live-source.ts';
-export { GopCache } from './gop-cache.ts';
-export { BACKPRESSURE_HIGH_BYTES, BACKPRESSURE_LOW_BYTES, WebSocketViewer, closeCodeOf } from './ws-viewer.ts';
-export type { Viewing, ViewerSink, LiveTransport } from './viewing.ts';
+// The live module (WebSocket fragmented MP4, HLS fallback, stills, live status): its
+// constructor is its only public API.
+import { routesOf, type VigieModule } from '../../platform/modules.ts';
+import { type LiveSessions, liveRoutes } from './live.routes.ts';
+import { LiveService, type LiveServiceDeps } from './live.service.ts';
+
+export type { LiveRecorder, LiveStatus } from './live.service.ts';
+export type { LiveSessions } from './live.routes.ts';
+
+export type LiveApi = LiveService;
+
+export function createLiveModule(deps: LiveServiceDeps & { sessions: LiveSessions }): VigieModule<LiveApi> {
+  const { sessions, ...serviceDeps } = deps;
+  const live = new LiveService(serviceDeps);
+  return { name: 'live', api: live, routes: routesOf(liveRoutes, { services: { live, sessions } }), jobs: [] };
+}

@@ -2,6 +2,7 @@
 // sub-stream is built with the polygons in force at the camera's position, and a preset with
 // masks reached or left restarts it at once with the new mask image (not at the 10 s check),
 // while a preset without masks of its own changes nothing.
+import { EventBus } from '../../platform/events.ts';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ManualClock } from '../../platform/clock.ts';
@@ -62,12 +63,8 @@ function setup() {
     maskImages: { write: async (_cameraId, mask) => { written.push([...mask.polygons]); return '/data/masks/dome.mask.png'; } },
     spawner,
     tuning: { checkIntervalMs: 3_600_000 },
-  });
-  live.useRecorder({
-    live: { subscribe: () => () => undefined },
-    recorderState: () => 'recording',
-    onStateChange: () => () => undefined,
-    fleet: { cameraIds: ['dome'] },
+    events: new EventBus(),
+    recorder: { current: () => ({ live: { subscribe: () => () => undefined }, recorderState: () => 'recording', fleet: { cameraIds: ['dome'] } }) },
   });
   return { live, positions, runs, written };
 }

@@ -24,7 +24,7 @@ import { FFMPEG_PATH, FFPROBE_PATH, runToCompletion, silentLog } from '../../pla
 import { createTestContext, testCli, type TestContext } from '../../testing/context.ts';
 import { dialectsUnderTest } from '../../testing/databases.ts';
 import { signIn, type SignedIn } from '../../testing/http.ts';
-import { isAlive, waitFor } from '../../testing/wait.ts';
+import { assertRunning, processGone, waitFor } from '../../testing/wait.ts';
 import type { RecordingRole } from '../recording/index.ts';
 
 const HOME = '38999';
@@ -151,6 +151,7 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       await waitFor('the second viewer\'s keyframe', () => second.binaries.length >= 2, 3000, 20);
       assert.ok(second.binaries[1]!.at < 1000, `second viewer's keyframe after ${second.binaries[1]!.at.toFixed(0)} ms`);
       assert.equal(role.fleet.pidOf(ids[0]!), recorderPid, 'the same recorder ffmpeg');
+      await assertRunning(recorderPid!, 'ffmpeg'); // and it really runs, for the operating system
       assert.equal(simulator!.camera('cam-001').viewers.main, 1, 'one session on the camera, the recorder\'s');
       const status = (await operator.request({ method: 'GET', url: '/api/live/status' })).json();
       const row = status.cameras.find((camera: { cameraId: string }) => camera.cameraId === ids[0]);
@@ -286,9 +287,10 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.equal(staying.socket.readyState, WebSocket.OPEN);
       const pids = context.services.live.sourcePids();
       assert.ok(pids.length > 0);
+      for (const pid of pids) await assertRunning(pid, 'ffmpeg'); // the operating system's word, not the service's list
       await context.services.authorisations.revoke(authorisationId, 'arrêté abrogé', testCli);
       await context.services.live.checkNow();
-      await waitFor('its live ffmpeg gone', () => pids.every((pid) => !isAlive(pid)), 5000);
+      await waitFor('its live ffmpeg gone (ESRCH)', () => pids.every(processGone), 5000);
       assert.equal((await staying.closed).code, 4403);
       assert.equal(errorOf(staying)!.code, 'camera_unauthorised');
       await waitFor('the stops audited', async () => (await context.services.audit.search({ action: 'image.live.stop', targetId: ids[0]! }, { allCommunes: true, communes: [] })).records
@@ -298,8 +300,23 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
     });
 
     it('stops cleanly: no live ffmpeg left', async () => {
+      // A fresh authorisation (the previous test revoked the first), so that a live ffmpeg runs when the service stops.
+      await context.services.authorisations.create({
+        reference: 'AP-2026-08', communeInsee: HOME, startOn: '2026-01-01', endOn: '2030-12-31', perimeter: 'Gare', purposes: ['people_property_safety'],
+        minRetentionDays: 1, maxRetentionDays: 30, cameraIds: ids, recipients: ['national_police'],
+      }, testCli);
+      await role.reconcile();
+      await waitFor('the camera recording again', () => role.recorderState(ids[0]!) === 'recording', 20_000);
+      const viewer = connect(url, operator, ids[0]!, 'stream=main');
+      await waitFor('a viewer playing', () => viewer.binaries.length >= 2, 5000, 20);
+      const pids = context.services.live.sourcePids();
+      assert.ok(pids.length > 0, 'a live source runs');
+      for (const pid of pids) await assertRunning(pid, 'ffmpeg');
       await context.services.live.stop();
+      // stop() resolves once every child has exited and been reaped: gone for the operating system at once.
+      for (const pid of pids) assert.equal(processGone(pid), true, `live ffmpeg ${pid} still exists after stop()`);
       assert.deepEqual(context.services.live.sourcePids(), []);
+      await viewer.closed;
     });
   });
 }

@@ -4,14 +4,14 @@
 // service call. The WebSocket also refuses a browser page of another origin (cross-site
 // WebSocket hijacking: cookies would otherwise be sent along).
 import websocket from '@fastify/websocket';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DomainError } from '../../platform/errors.ts';
 import { actingOf, requirePrincipal } from '../../platform/http/context.ts';
 import { sessionCookie } from '../../platform/http/security.ts';
 import type { Principal } from '../access/policy.ts';
-import type { Services } from '../../services.ts';
+import type { LiveService } from './live.service.ts';
 import { MAX_REASON_LENGTH } from './live.rules.ts';
 import { closeWithError, serveLiveSocket } from './ws-viewer.ts';
 
@@ -48,7 +48,7 @@ export function sameOrigin(request: Pick<FastifyRequest, 'headers' | 'host'>): b
  * alive, so an operator watching a wall for half an hour is not signed out; the absolute
  * limit (12 h by default) still ends it.
  */
-function sessionPrincipal(services: Services, request: FastifyRequest): () => Promise<Principal | null> {
+function sessionPrincipal(services: LiveRoutesOptions['services'], request: FastifyRequest): () => Promise<Principal | null> {
   const token = request.cookies?.[sessionCookie];
   return async () => (token ? (await services.sessions.resolve(token, { touch: true }).catch(() => null))?.principal ?? null : null);
 }
@@ -58,7 +58,16 @@ function userSessionOf(request: FastifyRequest): string {
   return request.session.idHash;
 }
 
-export async function registerLiveRoutes(app: FastifyInstance, services: Services): Promise<void> {
+/** What a live socket needs to re-check its viewer's session (the auth module's session resolver). */
+export interface LiveSessions {
+  resolve(token: string, options: { touch: boolean }): Promise<{ principal: Principal } | null>;
+}
+
+export interface LiveRoutesOptions extends Record<string, unknown> {
+  services: { live: LiveService; sessions: LiveSessions };
+}
+
+export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (app, { services }) => {
   // Viewers send nothing but control frames: a tiny payload limit keeps the socket cheap to hold.
   await app.register(websocket, { options: { maxPayload: 4096 } });
   app.addHook('onClose', async () => services.live.stop());
@@ -109,4 +118,4 @@ export async function registerLiveRoutes(app: FastifyInstance, services: Service
     config: { access: 'image.live' },
     schema: { tags, summary: 'Spectateurs, sources et connexions caméra du direct / live viewers and camera connections', response: { 200: liveStatusSchema } },
   }, (request) => services.live.status(requirePrincipal(request)));
-}
+};

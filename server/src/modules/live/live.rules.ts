@@ -3,7 +3,7 @@
 // gets.
 import { DomainError } from '../../platform/errors.ts';
 import type { Role } from '../access/policy.ts';
-import type { Recipient } from '../authorisations/legal-lists.ts';
+import type { Recipient } from '../authorisations/index.ts';
 import type { CameraView } from '../cameras/index.ts';
 import type { LiveStream } from './live-source.ts';
 

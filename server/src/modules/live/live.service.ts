@@ -9,13 +9,14 @@
 import { randomUUID } from 'node:crypto';
 import { parisDate, type Clock } from '../../platform/clock.ts';
 import { DomainError } from '../../platform/errors.ts';
+import type { EventBus } from '../../platform/events.ts';
 import type { StreamCredentials } from '../../platform/media/ffmpeg-args.ts';
 import { liveRemuxArgs, liveRtspArgs } from '../../platform/media/live-args.ts';
 import { silentLog, type ProcessLog, type Spawner } from '../../platform/processes.ts';
 import { assertAllowed, decide, inScope, type Principal } from '../access/policy.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { Actor } from '../audit/audit.types.ts';
-import type { Recipient } from '../authorisations/legal-lists.ts';
+import type { Recipient } from '../authorisations/index.ts';
 import type { CameraView } from '../cameras/index.ts';
 import type { FleetMask, FollowedPositions, PresetPositions, RecorderState, RecorderStateChange } from '../recording/index.ts';
 import { LiveHls } from './hls.ts';
@@ -29,7 +30,6 @@ import { Viewing, type LiveTransport, type ViewingStats } from './viewing.ts';
 export interface LiveRecorder {
   readonly live: { subscribe(cameraId: string, listener: (packets: Buffer) => void): () => void };
   recorderState(cameraId: string): RecorderState | undefined;
-  onStateChange(listener: (change: RecorderStateChange) => void): () => void;
   readonly fleet: { readonly cameraIds: readonly string[] };
 }
 
@@ -47,6 +47,9 @@ export interface LiveServiceDeps {
   /** Where PTZ cameras point: the masks of a preset are burnt in there, as the recorder does; a change is followed at once. */
   ptzPositions?: FollowedPositions;
   maskImages: { write(cameraId: string, mask: Pick<FleetMask, 'polygons'>): Promise<string> };
+  /** The recorder role running in this process (the recording module's; null: none). */
+  recorder: { current(): LiveRecorder | null };
+  events: EventBus;
   log?: ProcessLog;
   spawner?: Spawner;
   ffmpegPath?: string;
@@ -99,7 +102,6 @@ const unavailable = (fr: string, en: string) => new DomainError('live_unavailabl
 
 export class LiveService {
   readonly hls: LiveHls;
-  private recorder: LiveRecorder | null = null;
   private stopStateListener: (() => void) | undefined;
   private readonly sources: LiveSources;
   private readonly viewings = new Map<string, Viewing>();
@@ -123,17 +125,20 @@ export class LiveService {
     this.hls = new LiveHls(this, { idleMs: this.tuning.hlsIdleMs, firstSegmentTimeoutMs: this.tuning.hlsFirstSegmentTimeoutMs });
     // A PTZ preset reached or left: the sub-streams follow at once, not at the next periodic check (LEGAL 4).
     this.unfollowPositions = deps.ptzPositions?.onChange(() => void this.refreshMasksNow());
+    // A recorder's state changed (recording module's event): the viewings of that camera follow.
+    this.stopStateListener = deps.events.on('recorder.stateChanged', (change) => this.onRecorderState(change));
   }
 
-  /** The recorder role of this process (null: none, live answers `live_unavailable`). */
-  useRecorder(recorder: LiveRecorder | null): void {
-    this.stopStateListener?.();
-    this.recorder = recorder;
-    this.stopStateListener = recorder?.onStateChange((change) => this.onRecorderState(change));
-    if (recorder && !this.checkTimer) {
-      this.checkTimer = setInterval(() => void this.checkViewedCameras(), this.tuning.checkIntervalMs);
-      this.checkTimer.unref();
-    }
+  /** The recorder role running in this process, if any (null: live answers `live_unavailable`). */
+  private get recorder(): LiveRecorder | null {
+    return this.deps.recorder.current();
+  }
+
+  /** The periodic check of viewed cameras runs while a viewing is open (started by the first one). */
+  private ensureCheckTimer(): void {
+    if (this.checkTimer) return;
+    this.checkTimer = setInterval(() => void this.checkViewedCameras(), this.tuning.checkIntervalMs);
+    this.checkTimer.unref();
   }
 
   /**
@@ -191,6 +196,7 @@ export class LiveService {
     }
     const viewing = new Viewing(description, request.currentPrincipal, handle, (closed, stats, durationSeconds) => this.onViewingClosed(closed, acting.actor, reason, stats, durationSeconds), this.monotonicNow);
     this.viewings.set(viewing.id, viewing);
+    this.ensureCheckTimer();
     return viewing;
   }
 

@@ -2,6 +2,7 @@
 // camera live (scope, policy, authorisation, reason, LEGAL 17 recipients) and that refusals are
 // traced; which stream is chosen; the Origin check; sources shared and stopped after their last
 // viewer; HLS sessions opened once and ended, audited, after their idle time.
+import { EventBus } from '../../platform/events.ts';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ManualClock } from '../../platform/clock.ts';
@@ -9,7 +10,7 @@ import { DomainError } from '../../platform/errors.ts';
 import { FragmentedMp4Reader } from '../../platform/media/fmp4.ts';
 import { h264Init, pictureFragment } from '../../platform/media/fmp4.fixtures.ts';
 import type { Principal, Role } from '../access/policy.ts';
-import type { Recipient } from '../authorisations/legal-lists.ts';
+import type { Recipient } from '../authorisations/index.ts';
 import type { CameraView } from '../cameras/index.ts';
 import { LiveHls } from './hls.ts';
 import type { LiveSource } from './live-source.ts';
@@ -49,6 +50,8 @@ function service(options: { camera?: CameraView; recipients?: Recipient[] } = {}
     recipientsOf: async () => options.recipients ?? [],
     masks: { recorderMasks: async () => new Map() },
     maskImages: { write: async () => '/tmp/mask.png' },
+    events: new EventBus(),
+    recorder: { current: () => null },
   });
   return { live, audited };
 }

@@ -3,9 +3,9 @@
 // a pure builder (tested as an array); the run goes through platform/processes.ts, streams
 // fragmented MP4 from ffmpeg's stdout, and ends the child (by its own handle) when the client
 // leaves, the deadline passes, or too much output piles up unread.
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { MASK_FILTER_GRAPH } from '../../platform/media/ffmpeg-args.ts';
-import { FFMPEG_PATH, nodeSpawner, redactedCommandLine, silentLog, type ProcessLog, type Spawner } from '../../platform/processes.ts';
+import { FFMPEG_PATH, runStreaming, silentLog, type ProcessLog, type Spawner, type Timers } from '../../platform/processes.ts';
 
 /**
  * ffmpeg reading one segment file and the mask PNG (looped, re-read once a second), overlaying
@@ -37,7 +37,12 @@ export interface ReencodeOptions {
   timeoutMs: number;
   /** Output waiting for a slow client beyond this ends the child: memory stays bounded. */
   maxBufferedBytes?: number;
+  /** ffmpeg's command (config.ts's `tools.ffmpegPath`); default: `ffmpeg` on PATH. */
+  ffmpegPath?: string;
+  /** Aborting ends the child (the client left before the answer). */
+  signal?: AbortSignal;
   spawner?: Spawner;
+  timers?: Timers;
   log?: ProcessLog;
 }
 
@@ -47,47 +52,21 @@ export type Reencoder = (args: readonly string[], options: ReencodeOptions) => P
 // A plain Error: the client gets a 500 without details, the log keeps ffmpeg's words.
 const reencodeFailed = (detail: string) => new Error(`playback re-encode failed: ${detail}`);
 
-export const ffmpegReencoder: Reencoder = (args, options) => {
-  const spawner = options.spawner ?? nodeSpawner;
+export const ffmpegReencoder: Reencoder = async (args, options) => {
   const log = options.log ?? silentLog;
-  const maxBuffered = options.maxBufferedBytes ?? 64 * 1024 * 1024;
-  return new Promise((resolve, reject) => {
-    const child = spawner(FFMPEG_PATH, args, {});
-    log.info({ pid: child.pid, command: redactedCommandLine(FFMPEG_PATH, args) }, 'playback re-encode started');
-    let exited = false;
-    let started = false;
-    let stderr = '';
-    const stop = () => {
-      if (exited) return;
-      child.kill('SIGTERM');
-      setTimeout(() => { if (!exited) child.kill('SIGKILL'); }, 2000).unref();
-    };
-    const output = new Readable({ read: () => undefined, destroy: (error, done) => { stop(); done(error); } });
-    const deadline = setTimeout(() => {
-      log.warn({ pid: child.pid, timeoutMs: options.timeoutMs }, 'playback re-encode past its deadline, killed');
-      stop();
-    }, options.timeoutMs);
-    child.onStdout((chunk) => {
-      if (output.destroyed) return;
-      output.push(chunk);
-      if (!started) {
-        started = true;
-        resolve(output);
-      }
-      if (output.readableLength > maxBuffered) {
-        log.warn({ pid: child.pid, buffered: output.readableLength }, 'playback client too slow, re-encode stopped');
-        output.destroy(new Error('client too slow'));
-      }
-    });
-    child.onStderr((chunk) => {
-      if (stderr.length < 8000) stderr += chunk.toString('utf8');
-    });
-    child.onExit((code, signal, error) => {
-      exited = true;
-      clearTimeout(deadline);
-      if (!started) return reject(reencodeFailed(error?.message ?? `ffmpeg exit ${code ?? signal}: ${stderr.trim().slice(0, 500)}`));
-      if (code === 0) output.push(null);
-      else if (!output.destroyed) output.destroy(new Error(`ffmpeg exit ${code ?? signal}`));
-    });
+  // No quit command: the arguments say -nostdin, so stopping starts at SIGTERM (SIGKILL 2 s later).
+  const run = runStreaming(options.ffmpegPath ?? FFMPEG_PATH, args, {
+    name: 'playback re-encode', timeoutMs: options.timeoutMs, maxBufferedBytes: options.maxBufferedBytes ?? 64 * 1024 * 1024,
+    termGraceMs: 2000, signal: options.signal, spawner: options.spawner, timers: options.timers, log,
   });
+  void run.done.then((result) => {
+    if (result.reason === 'timeout') log.warn({ pid: result.pid, timeoutMs: options.timeoutMs }, 'playback re-encode past its deadline, killed');
+    else if (result.reason === 'overflow') log.warn({ pid: result.pid }, 'playback client too slow, re-encode stopped');
+  });
+  try {
+    await run.firstOutput;
+  } catch (error) {
+    throw reencodeFailed((error as Error).message);
+  }
+  return run.stdout;
 };

@@ -37,6 +37,8 @@ export interface PlaybackServiceDeps {
   volumes(): Promise<readonly StorageVolume[]>;
   masks: PlaybackMasks;
   reencoder?: Reencoder;
+  /** ffmpeg's command for the re-encodes (config.ts's `tools.ffmpegPath`); default: `ffmpeg` on PATH. */
+  ffmpegPath?: string;
   /** Re-encodes running at once in this process; beyond, `rate_limited`. */
   maxConcurrentReencodes?: number;
   idleMs?: number;
@@ -206,7 +208,7 @@ export class PlaybackService {
     try {
       const imagePath = await this.deps.masks.imagePath(cameraId, mask);
       const timeoutMs = Math.max(60_000, 4 * (segment.endMs - segment.startMs));
-      const stream = await this.reencoder(maskedSegmentArgs(path, imagePath), { timeoutMs, log: this.log });
+      const stream = await this.reencoder(maskedSegmentArgs(path, imagePath), { timeoutMs, ffmpegPath: this.deps.ffmpegPath, log: this.log });
       stream.once('close', release);
       return stream;
     } catch (error) {

@@ -40,6 +40,8 @@ export interface MaskCheckDeps {
   clock: Clock;
   /** Decodes one frame to 8-bit gray (default: ffmpeg through runToCompletion). */
   grabFrame?: GrabFrame;
+  /** ffmpeg's command for the default grabFrame (config.ts's `tools.ffmpegPath`); default: `ffmpeg` on PATH. */
+  ffmpegPath?: string;
   onTechnicalEvent?: (event: TechnicalEvent) => unknown;
   log?: ProcessLog;
   tolerance?: number;
@@ -68,8 +70,8 @@ export interface MaskCheckReport {
   cameras: CameraMaskCheck[];
 }
 
-export const ffmpegGrabFrame: GrabFrame = async (path, width, height) => {
-  const result = await runToCompletion(FFMPEG_PATH, grabGrayFrameArgs(path, width, height), { timeoutMs: 30_000, maxOutputBytes: width * height * 2 });
+export const ffmpegGrabFrame = async (path: string, width: number, height: number, ffmpegPath = FFMPEG_PATH): Promise<Uint8Array> => {
+  const result = await runToCompletion(ffmpegPath, grabGrayFrameArgs(path, width, height), { timeoutMs: 30_000, maxOutputBytes: width * height * 2 });
   if (result.code !== 0) throw new Error(`ffmpeg could not decode a frame of ${path}: ${result.stderr.trim().slice(0, 300)}`);
   if (result.stdout.length < width * height) throw new Error(`ffmpeg gave ${result.stdout.length} bytes for a ${width}x${height} frame`);
   return result.stdout;
@@ -122,7 +124,8 @@ export class MaskCheck {
       const root = volumes.get(segment.volume);
       if (root === undefined) throw new Error(`unknown storage volume ${segment.volume}`);
       const { width, height } = checkFrameSize(segment);
-      const pixels = await (this.deps.grabFrame ?? ffmpegGrabFrame)(join(root, segment.path), width, height);
+      const file = join(root, segment.path);
+      const pixels = await (this.deps.grabFrame ? this.deps.grabFrame(file, width, height) : ffmpegGrabFrame(file, width, height, this.deps.ffmpegPath));
       const tolerance = this.deps.tolerance ?? DEFAULT_MASK_TOLERANCE;
       const uniformity = maskedAreasUniform(pixels, width, height, mask.polygons, tolerance);
       result.polygons = uniformity.polygons;

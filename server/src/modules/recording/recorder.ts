@@ -95,7 +95,7 @@ export class Recorder {
       name: `recorder ${camera.communeInsee}/${camera.id}`,
       command: options.ffmpegPath ?? FFMPEG_PATH,
       buildArgs: () => this.nextRunArgs(),
-      env: { ...process.env, ...RECORDING_ENV },
+      env: RECORDING_ENV, // on top of the inherited environment
       activity: 'stdout',
       stallTimeoutMs: options.stallTimeoutMs ?? 15_000,
       backoff: options.backoff,

@@ -62,6 +62,8 @@ export interface RecordingRoleDeps {
   maskImages?: { write(cameraId: string, mask: Pick<FleetMask, 'polygons'>): Promise<string> };
   raise(event: TechnicalEvent): Promise<unknown>;
   log?: ProcessLog;
+  /** The recorders' ffmpeg and the indexer's ffprobe (config.ts's `tools`); default: on PATH. */
+  tools?: { ffmpegPath?: string; ffprobePath?: string };
   /** Tests inject a recorder factory (fake processes); the default is the real Recorder. */
   createRecorder?: (options: ConstructorParameters<typeof Recorder>[0]) => Recorder;
 }
@@ -84,7 +86,7 @@ export class RecordingRole implements LiveRecordingFacts {
 
   constructor(private readonly deps: RecordingRoleDeps, private readonly options: RecordingRoleOptions) {
     this.log = deps.log ?? silentLog;
-    this.indexer = new SegmentIndexer(deps.db, deps.repository, deps.clock, { log: this.log, chainKey: deps.chainKey });
+    this.indexer = new SegmentIndexer(deps.db, deps.repository, deps.clock, { log: this.log, chainKey: deps.chainKey, ffprobePath: deps.tools?.ffprobePath });
     this.qualityMonitor = new QualityMonitor({ facts: (cameraId) => this.qualityFacts(cameraId), raise: deps.raise });
     this.space = new SpaceMonitor({ storage: deps.storage, destroyEarly: (volume, bytes, now) => deps.purge.destroyEarly(volume, bytes, now), raise: deps.raise, clock: deps.clock, log: this.log });
     this.fleet = new RecorderFleet({
@@ -230,7 +232,7 @@ export class RecordingRole implements LiveRecordingFacts {
   private createRecorder(camera: ConstructorParameters<typeof Recorder>[0]['camera'], inventory: FleetCamera): Recorder {
     const volume = inventory.volume;
     if (!volume) throw new Error(`no volume for camera ${camera.id}`);
-    const options: RecorderOptions = { ...this.options.recorderTuning, camera, volume, indexer: this.indexer, segmentSeconds: this.options.segmentSeconds, clock: this.deps.clock, log: this.log };
+    const options: RecorderOptions = { ...this.options.recorderTuning, camera, volume, indexer: this.indexer, segmentSeconds: this.options.segmentSeconds, clock: this.deps.clock, log: this.log, ffmpegPath: this.deps.tools?.ffmpegPath };
     const recorder = this.deps.createRecorder ? this.deps.createRecorder(options) : new Recorder(options);
     recorder.events.on('live', (chunk) => this.live.publish(camera.id, chunk));
     recorder.events.on('segment', (segment) => {

@@ -45,6 +45,8 @@ export interface SegmentIndexerOptions {
   /** A new run's first segment may claim to start up to this much before the previous end (its file name has second precision): it is moved to that end. */
   overlapToleranceMs?: number;
   probe?: (path: string) => Promise<SegmentProbe>;
+  /** ffprobe's command for the default probe (config.ts's `tools.ffprobePath`); default: `ffprobe` on PATH. */
+  ffprobePath?: string;
   log?: ProcessLog;
   /**
    * HMAC key of the segment chain (issue 11). The recording role always passes it; tests of the
@@ -54,8 +56,8 @@ export interface SegmentIndexerOptions {
   chainKey?: ChainMac;
 }
 
-export async function probeSegment(path: string): Promise<SegmentProbe> {
-  const result = await runToCompletion(FFPROBE_PATH, probeSegmentArgs(path), { timeoutMs: 30_000 });
+export async function probeSegment(path: string, ffprobePath = FFPROBE_PATH): Promise<SegmentProbe> {
+  const result = await runToCompletion(ffprobePath, probeSegmentArgs(path), { timeoutMs: 30_000 });
   if (result.code !== 0) throw new Error(`ffprobe failed on ${path}: ${result.stderr.trim().slice(0, 300)}`);
   return parseSegmentProbe(result.stdout.toString('utf8'));
 }
@@ -83,7 +85,7 @@ export class SegmentIndexer {
   private readonly chainKey: ChainMac | undefined;
 
   constructor(private readonly db: Db, private readonly repository: RecordingRepository, private readonly clock: Clock, options: SegmentIndexerOptions = {}) {
-    this.probe = options.probe ?? probeSegment;
+    this.probe = options.probe ?? ((path) => probeSegment(path, options.ffprobePath));
     this.gapToleranceMs = options.gapToleranceMs ?? 1000;
     this.overlapToleranceMs = options.overlapToleranceMs ?? 2000;
     this.log = options.log ?? silentLog;

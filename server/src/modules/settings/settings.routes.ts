@@ -1,12 +1,12 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf, requirePrincipal } from '../../platform/http/context.ts';
-import type { Services } from '../../services.ts';
+import type { SettingsService } from './settings.service.ts';
 
 const tags = ['settings'];
 
-export function registerSettingsRoutes(app: FastifyInstance, services: Services): void {
+export const settingsRoutes: FastifyPluginAsync<{ settings: SettingsService }> = async (app, services) => {
   const routes = app.withTypeProvider<ZodTypeProvider>();
 
   routes.get('/api/settings', {
@@ -21,4 +21,4 @@ export function registerSettingsRoutes(app: FastifyInstance, services: Services)
     await services.settings.set(request.params.key, request.body.value, actorOf(request), requirePrincipal(request));
     return reply.status(204).send(null);
   });
-}
+};

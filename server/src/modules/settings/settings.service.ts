@@ -2,11 +2,12 @@
 // on save; every change is audited with its before/after value.
 import { z } from 'zod';
 import type { Clock } from '../../platform/clock.ts';
-import { inTransaction, type Db, type DbOrTx } from '../../platform/db/database.ts';
+import type { AnyHandle } from '../../platform/db/tables.ts';
 import { DomainError } from '../../platform/errors.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { Principal } from '../access/policy.ts';
 import type { Actor } from '../audit/audit.types.ts';
+import type { SettingsRepository } from './settings.repository.ts';
 
 export const settingDefinitions = {
   /** Roles that see images must use a second factor; an administrator may turn it off for a demo. */
@@ -21,12 +22,12 @@ export function isSettingKey(key: string): key is SettingKey {
 }
 
 export class SettingsService {
-  constructor(private readonly db: Db, private readonly audit: AuditService, private readonly clock: Clock) {}
+  constructor(private readonly repository: SettingsRepository, private readonly audit: AuditService, private readonly clock: Clock) {}
 
-  async get<K extends SettingKey>(key: K, db: DbOrTx = this.db): Promise<SettingValue<K>> {
-    const row = await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
-    if (!row) return settingDefinitions[key].defaultValue as SettingValue<K>;
-    return settingDefinitions[key].schema.parse(JSON.parse(row.value)) as SettingValue<K>;
+  async get<K extends SettingKey>(key: K, handle?: AnyHandle): Promise<SettingValue<K>> {
+    const value = await this.repository.value(key, handle);
+    if (value === undefined) return settingDefinitions[key].defaultValue as SettingValue<K>;
+    return settingDefinitions[key].schema.parse(JSON.parse(value)) as SettingValue<K>;
   }
 
   async all(): Promise<Record<SettingKey, unknown>> {
@@ -44,12 +45,9 @@ export class SettingsService {
     if (!parsed.success) {
       throw new DomainError('validation_failed', { fr: `Valeur invalide pour ${key}.`, en: `Invalid value for ${key}.`, details: parsed.error.issues });
     }
-    await inTransaction(this.db, async (trx) => {
+    await this.repository.transaction(async (trx) => {
       const before = await this.get(key, trx);
-      const now = this.clock.now().toISOString();
-      const text = JSON.stringify(parsed.data);
-      const updated = await trx.updateTable('settings').set({ value: text, updated_at: now }).where('key', '=', key).executeTakeFirst();
-      if (Number(updated.numUpdatedRows) === 0) await trx.insertInto('settings').values({ key, value: text, updated_at: now }).execute();
+      await this.repository.write(trx, key, JSON.stringify(parsed.data), this.clock.now().toISOString());
       await this.audit.record(trx, actor, { action: 'settings.changed', targetType: 'setting', targetId: key, details: { before, after: parsed.data } });
     });
   }

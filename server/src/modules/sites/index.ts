@@ -1,5 +1,26 @@
 // Public API of the sites module: other modules import only from here.
-export { SitesService, siteView, type Acting } from './sites.service.ts';
-export { registerSiteRoutes } from './sites.routes.ts';
-export { siteKinds, siteKindLabels, siteViewSchema, latitudeSchema, longitudeSchema, type SiteKind, type SiteView, type SiteCreate, type SiteUpdate } from './sites.schemas.ts';
-export { parseInput, plainText, problemsOf, type FieldProblem } from './input.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { DatabaseHandle } from '../../platform/db/database.ts';
+import type { SitesSchema } from '../../platform/db/schema.ts';
+import { tablesOf } from '../../platform/db/tables.ts';
+import { routesOf, type VigieModule } from '../../platform/modules.ts';
+import type { AuditService } from '../audit/audit.service.ts';
+import { SitesRepository } from './sites.repository.ts';
+import { sitesRoutes } from './sites.routes.ts';
+import { SitesService, type SiteCommunes } from './sites.service.ts';
+
+export type SitesApi = SitesService;
+export type { Acting, SiteCommunes } from './sites.service.ts';
+export { latitudeSchema, longitudeSchema, type SiteCreate, type SiteKind, type SiteUpdate, type SiteView } from './sites.schemas.ts';
+export { parseInput, plainText } from './input.ts';
+
+export function createSitesModule(deps: {
+  database: DatabaseHandle;
+  clock: Clock;
+  audit: AuditService;
+  /** A site belongs to an existing commune. */
+  communes: SiteCommunes;
+}): VigieModule<SitesApi> {
+  const service = new SitesService(new SitesRepository(tablesOf<SitesSchema>(deps.database.db)), deps.audit, deps.clock, deps.communes);
+  return { name: 'sites', api: service, routes: routesOf(sitesRoutes, { sites: service }), jobs: [] };
+}

@@ -1,15 +1,15 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actingOf, requirePrincipal } from '../../platform/http/context.ts';
-import type { Services } from '../../services.ts';
 import { siteCreateSchema, siteKindLabels, siteKinds, siteListQuerySchema, siteUpdateSchema, siteViewSchema } from './sites.schemas.ts';
+import type { SitesService } from './sites.service.ts';
 
 const tags = ['sites'];
 const idParams = z.object({ id: z.string() });
 const labelled = z.array(z.object({ code: z.string(), fr: z.string(), en: z.string() }));
 
-export function registerSiteRoutes(app: FastifyInstance, services: Services): void {
+export const sitesRoutes: FastifyPluginAsync<{ sites: SitesService }> = async (app, services) => {
   const routes = app.withTypeProvider<ZodTypeProvider>();
 
   routes.get('/api/sites', {
@@ -44,4 +44,4 @@ export function registerSiteRoutes(app: FastifyInstance, services: Services): vo
     await services.sites.remove(request.params.id, actingOf(request));
     return reply.status(204).send(null);
   });
-}
+};

@@ -4,14 +4,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../platform/clock.ts';
 import { parisDate } from '../../platform/clock.ts';
-import { inTransaction, isUniqueViolation, type Db, type DbOrTx, type Tx } from '../../platform/db/database.ts';
+import { isUniqueViolation } from '../../platform/db/database.ts';
+import type { AnyHandle } from '../../platform/db/tables.ts';
 import type { SiteRow } from '../../platform/db/schema.ts';
 import { DomainError, notFound } from '../../platform/errors.ts';
 import { assertAllowed, communeFilter, inScope, type Principal } from '../access/policy.ts';
 import { diffForAudit, type AuditService } from '../audit/audit.service.ts';
 import type { Actor } from '../audit/audit.types.ts';
 import { parseInput } from './input.ts';
-import { SitesRepository } from './sites.repository.ts';
+import type { CommunesApi } from '../communes/index.ts';
+import type { SitesRepository } from './sites.repository.ts';
 import { siteCreateSchema, siteUpdateSchema, type SiteCreate, type SiteKind, type SiteUpdate, type SiteView } from './sites.schemas.ts';
 
 export type Acting = { actor: Actor; principal: Principal | null };
@@ -39,17 +41,20 @@ function duplicateName(communeInsee: string, name: string): DomainError {
   return new DomainError('conflict', { fr: `Le site « ${name} » existe déjà dans la commune ${communeInsee}.`, en: `Site "${name}" already exists in commune ${communeInsee}.` });
 }
 
-async function assertCommuneExists(db: DbOrTx, communeInsee: string): Promise<void> {
-  const commune = await db.selectFrom('communes').select('insee').where('insee', '=', communeInsee).executeTakeFirst();
-  if (!commune) throw new DomainError('validation_failed', { fr: `Commune inconnue : ${communeInsee}.`, en: `Unknown commune: ${communeInsee}.` });
+/** What sites need of the communes module: which communes exist (a site belongs to one). */
+export type SiteCommunes = Pick<CommunesApi, 'existing'>;
+
+async function assertCommuneExists(communes: SiteCommunes, handle: AnyHandle, communeInsee: string): Promise<void> {
+  if (!(await communes.existing(handle, [communeInsee])).has(communeInsee)) throw new DomainError('validation_failed', { fr: `Commune inconnue : ${communeInsee}.`, en: `Unknown commune: ${communeInsee}.` });
 }
 
 export class SitesService {
-  private readonly repository: SitesRepository;
-
-  constructor(private readonly db: Db, private readonly audit: AuditService, private readonly clock: Clock) {
-    this.repository = new SitesRepository(db);
-  }
+  constructor(
+    private readonly repository: SitesRepository,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    private readonly communes: SiteCommunes,
+  ) {}
 
   private today(): string {
     return parisDate(this.clock.now());
@@ -61,8 +66,8 @@ export class SitesService {
     const now = this.clock.now().toISOString();
     const row: SiteRow = { id: randomUUID(), commune_insee: data.communeInsee, name: data.name, kind: data.kind, address: data.address, latitude: data.latitude, longitude: data.longitude, created_at: now, updated_at: now };
     try {
-      return await inTransaction(this.db, async (trx) => {
-        await assertCommuneExists(trx, row.commune_insee);
+      return await this.repository.transaction(async (trx) => {
+        await assertCommuneExists(this.communes, trx, row.commune_insee);
         await this.repository.insert(trx, [row]);
         await this.audit.record(trx, acting.actor, { action: 'site.created', communeInsee: row.commune_insee, targetType: 'site', targetId: row.id, details: { after: siteView(row) } });
         return siteView(row);
@@ -77,7 +82,7 @@ export class SitesService {
     const data = parseInput(siteUpdateSchema, input);
     let communeInsee = '';
     try {
-      return await inTransaction(this.db, async (trx) => {
+      return await this.repository.transaction(async (trx) => {
         const current = await this.repository.find(id, trx);
         if (!current) throw notFound({ fr: 'Site', en: 'Site' });
         communeInsee = current.commune_insee;
@@ -108,7 +113,7 @@ export class SitesService {
   async remove(id: string, acting: Acting): Promise<void> {
     let site: SiteRow | undefined;
     try {
-      await inTransaction(this.db, async (trx) => {
+      await this.repository.transaction(async (trx) => {
         site = await this.repository.find(id, trx);
         if (!site) throw notFound({ fr: 'Site', en: 'Site' });
         if (acting.principal) assertAllowed(acting.principal, 'site.write', site.commune_insee, this.today());
@@ -143,31 +148,29 @@ export class SitesService {
   // What the cameras module needs, inside its own transactions.
 
   /** The site `siteId` if it exists (any commune: the caller checks the commune). */
-  findById(db: DbOrTx, siteId: string): Promise<SiteRow | undefined> {
-    return this.repository.find(siteId, db);
+  findById(handle: AnyHandle | undefined, siteId: string): Promise<SiteRow | undefined> {
+    return this.repository.find(siteId, handle);
   }
 
-  findByName(db: DbOrTx, communeInsee: string, name: string): Promise<SiteRow | undefined> {
-    return this.repository.findByName(communeInsee, name, db);
+  findByName(handle: AnyHandle | undefined, communeInsee: string, name: string): Promise<SiteRow | undefined> {
+    return this.repository.findByName(communeInsee, name, handle);
   }
 
   /** Which of these communes exist (sites and cameras belong to one). */
-  async existingCommunes(db: DbOrTx, insees: readonly string[]): Promise<Set<string>> {
-    if (insees.length === 0) return new Set();
-    const rows = await db.selectFrom('communes').select('insee').where('insee', 'in', [...insees]).execute();
-    return new Set(rows.map((row) => row.insee));
+  existingCommunes(handle: AnyHandle | undefined, insees: readonly string[]): Promise<Set<string>> {
+    return this.communes.existing(handle, insees);
   }
 
-  sitesOf(db: DbOrTx, communes: readonly string[] | null): Promise<SiteRow[]> {
-    return this.repository.list(communes, db);
+  sitesOf(handle: AnyHandle | undefined, communes: readonly string[] | null): Promise<SiteRow[]> {
+    return this.repository.list(communes, handle);
   }
 
-  async namesById(db: DbOrTx, siteIds: readonly string[]): Promise<Map<string, string>> {
-    return new Map((await this.repository.findMany([...new Set(siteIds)], db)).map((row) => [row.id, row.name]));
+  async namesById(handle: AnyHandle | undefined, siteIds: readonly string[]): Promise<Map<string, string>> {
+    return new Map((await this.repository.findMany([...new Set(siteIds)], handle)).map((row) => [row.id, row.name]));
   }
 
   /** Creates sites of kind `other` for a camera import, one audit row each, in the import's transaction. */
-  async createForImport(trx: Tx, actor: Actor, sites: readonly { id: string; communeInsee: string; name: string }[]): Promise<SiteRow[]> {
+  async createForImport(trx: AnyHandle, actor: Actor, sites: readonly { id: string; communeInsee: string; name: string }[]): Promise<SiteRow[]> {
     const now = this.clock.now().toISOString();
     const rows: SiteRow[] = sites.map((site) => ({
       id: site.id, commune_insee: site.communeInsee, name: site.name, kind: 'other', address: null, latitude: null, longitude: null, created_at: now, updated_at: now,

@@ -5,9 +5,10 @@
 // into alarms with acknowledgement. Listing is scoped by commune; centre-wide events (a volume)
 // are shown to users with every commune.
 import type { Clock } from '../../platform/clock.ts';
-import type { Db, DbOrTx } from '../../platform/db/database.ts';
+import type { AnyHandle } from '../../platform/db/tables.ts';
 import { silentLog, type ProcessLog } from '../../platform/processes.ts';
 import { communeFilter, type Principal } from '../access/policy.ts';
+import type { TechnicalEventsRepository } from './technical-events.repository.ts';
 
 export type TechnicalSeverity = 'critical' | 'warning' | 'info';
 
@@ -70,7 +71,7 @@ export const technicalEventLabels: Record<TechnicalEventCode, { fr: string; en: 
 export class TechnicalEventsService {
   private readonly listeners = new Set<(event: StoredTechnicalEvent) => void>();
 
-  constructor(private readonly db: Db, private readonly clock: Clock, private readonly log: ProcessLog = silentLog) {}
+  constructor(private readonly repository: TechnicalEventsRepository, private readonly clock: Clock, private readonly log: ProcessLog = silentLog) {}
 
   /** Subscribes to every recorded event (alarms, the console's live feed). */
   subscribe(listener: (event: StoredTechnicalEvent) => void): () => void {
@@ -82,17 +83,16 @@ export class TechnicalEventsService {
    * Stores an event; never throws (an event is raised from failure paths): if the row cannot
    * be written, the event is logged at error level and still passed to the listeners.
    */
-  async raise(event: TechnicalEvent, db: DbOrTx = this.db): Promise<StoredTechnicalEvent> {
+  async raise(event: TechnicalEvent, handle?: AnyHandle): Promise<StoredTechnicalEvent> {
     const stored: StoredTechnicalEvent = {
       id: 0, severity: event.severity, code: event.code, cameraId: event.cameraId, communeInsee: event.communeInsee, message: event.message,
       at: event.at ?? this.clock.now().toISOString(), volume: event.volume ?? null, details: event.details ?? {},
     };
     try {
-      const row = await db.insertInto('technical_events').values({
+      stored.id = await this.repository.insert({
         at: stored.at, severity: stored.severity, code: stored.code, commune_insee: stored.communeInsee, camera_id: stored.cameraId,
         volume: stored.volume, message: stored.message, details: JSON.stringify(stored.details),
-      }).returning('id').executeTakeFirstOrThrow();
-      stored.id = Number(row.id);
+      }, handle);
     } catch (error) {
       this.log.warn({ event: stored, error: error instanceof Error ? error.message : String(error) }, 'technical event NOT STORED');
     }
@@ -110,15 +110,7 @@ export class TechnicalEventsService {
   /** Newest first, within the principal's communes (centre-wide events need every commune). */
   async list(filter: TechnicalEventFilter, principal: Principal | null): Promise<StoredTechnicalEvent[]> {
     const communes = principal ? communeFilter(principal) : null;
-    let query = this.db.selectFrom('technical_events').selectAll().orderBy('id', 'desc').limit(Math.min(filter.limit ?? 200, 1000));
-    if (communes !== null) query = query.where('commune_insee', 'in', communes.length > 0 ? [...communes] : ['']);
-    if (filter.communeInsee) query = query.where('commune_insee', '=', filter.communeInsee);
-    if (filter.cameraId) query = query.where('camera_id', '=', filter.cameraId);
-    if (filter.severity) query = query.where('severity', '=', filter.severity);
-    if (filter.code) query = query.where('code', '=', filter.code);
-    if (filter.from) query = query.where('at', '>=', filter.from);
-    if (filter.to) query = query.where('at', '<', filter.to);
-    const rows = await query.execute();
+    const rows = await this.repository.list({ ...filter, communes, limit: Math.min(filter.limit ?? 200, 1000) });
     return rows.map((row) => ({
       id: Number(row.id), at: row.at, severity: row.severity as TechnicalSeverity, code: row.code, communeInsee: row.commune_insee,
       cameraId: row.camera_id, volume: row.volume, message: row.message, details: JSON.parse(row.details) as Record<string, unknown>,

@@ -57,9 +57,14 @@ export interface VideoWallsTable {
   updated_by: string;
 }
 
-export interface ConsoleSchema {
+/** Tables of the playback module. */
+export interface PlaybackSchema {
   playback_sessions: PlaybackSessionsTable;
   playback_session_segments: PlaybackSessionSegmentsTable;
+}
+
+/** Tables of the console module. */
+export interface ConsoleSchema {
   live_layouts: LiveLayoutsTable;
   video_walls: VideoWallsTable;
 }

@@ -180,6 +180,11 @@ export interface TechnicalEventsTable {
   details: string;
 }
 
+/** The technical events module's table (also in StorageSchema, which predates the module). */
+export interface TechnicalEventsSchema {
+  technical_events: TechnicalEventsTable;
+}
+
 export interface StorageSchema {
   storage_volumes: StorageVolumesTable;
   recording_camera_settings: RecordingCameraSettingsTable;

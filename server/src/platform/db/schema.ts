@@ -3,7 +3,7 @@
 // are integers 0/1, lists and objects are JSON text. Each module owns its tables; only its
 // repository queries them.
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
-import type { ConsoleSchema, PtzSchema } from './schema-console.ts';
+import type { ConsoleSchema, PlaybackSchema, PtzSchema } from './schema-console.ts';
 import type { MasksSchema, RecordingSchema, RetentionSchema, StorageSchema } from './schema-recording.ts';
 
 // The tables of the larger modules live beside this file; importers keep using schema.ts.
@@ -190,7 +190,7 @@ export interface AuthorisationCamerasTable {
   camera_id: string;
 }
 
-export interface DatabaseSchema extends RecordingSchema, RetentionSchema, StorageSchema, MasksSchema, ConsoleSchema, PtzSchema {
+export interface DatabaseSchema extends RecordingSchema, RetentionSchema, StorageSchema, MasksSchema, ConsoleSchema, PlaybackSchema, PtzSchema {
   communes: CommunesTable;
   users: UsersTable;
   user_communes: UserCommunesTable;
@@ -205,6 +205,36 @@ export interface DatabaseSchema extends RecordingSchema, RetentionSchema, Storag
   camera_positions: CameraPositionsTable;
   authorisations: AuthorisationsTable;
   authorisation_cameras: AuthorisationCamerasTable;
+}
+
+// The tables of each module (issue 10): a module's repository is typed against its own only.
+export interface CommunesSchema {
+  communes: CommunesTable;
+}
+export interface SettingsSchema {
+  settings: SettingsTable;
+}
+export interface SitesSchema {
+  sites: SitesTable;
+}
+export interface CamerasSchema {
+  cameras: CamerasTable;
+  camera_positions: CameraPositionsTable;
+}
+export interface AuthorisationsSchema {
+  authorisations: AuthorisationsTable;
+  authorisation_cameras: AuthorisationCamerasTable;
+}
+export interface AuditSchema {
+  audit_log: AuditLogTable;
+  audit_head: AuditHeadTable;
+}
+export interface AuthSchema {
+  users: UsersTable;
+  user_communes: UserCommunesTable;
+  recovery_codes: RecoveryCodesTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
 }
 
 export type CommuneRow = Selectable<CommunesTable>;

@@ -1,17 +1,26 @@
 // One hook authenticates every request (session cookie or bearer token), checks CSRF on
 // cookie-authenticated changes, and applies the route's declared access through the central
-// policy. A route that declares no access makes start-up fail.
+// policy. A route that declares no access makes start-up fail. The hook knows no module: it
+// is given the resolvers of sessions and tokens and the policy's decision (app.ts passes the
+// auth module's resolvers and the access module's `decide`).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { decide, type Principal } from '../../modules/access/policy.ts';
 import type { Clock } from '../clock.ts';
 import { parisDate } from '../clock.ts';
 import { DomainError } from '../errors.ts';
-import type { RouteAccess, SessionInfo } from './context.ts';
+import type { RequestPrincipal, RouteAccess, RouteAction, SessionInfo } from './context.ts';
 
-export interface Authenticator {
+/** The policy's answer for one principal and one action. */
+export type AccessDecision = { allowed: true } | { allowed: false; error: DomainError };
+
+export interface SecurityOptions<Principal extends RequestPrincipal = RequestPrincipal> {
   /** `touch: false` for automatic refreshes, which must not keep an idle session alive. */
   resolveSession(token: string, options: { touch: boolean }): Promise<{ principal: Principal; session: SessionInfo } | null>;
   resolveToken(token: string): Promise<Principal>;
+  /** May this principal perform this action (centre-wide), today (YYYY-MM-DD, Paris)? */
+  decide(principal: Principal, action: RouteAction, today: string): AccessDecision;
+  clock: Clock;
+  /** Called before a refusal by the policy is thrown (e.g. to audit refused image access). */
+  onDenied?: (request: FastifyRequest, error: DomainError) => Promise<void>;
 }
 
 export const sessionCookie = 'vigie_session';
@@ -27,7 +36,8 @@ export interface RegisteredRoute {
   access: RouteAccess;
 }
 
-export function registerSecurity(app: FastifyInstance, authenticator: Authenticator, clock: Clock, onDenied?: (request: FastifyRequest, error: DomainError) => Promise<void>): RegisteredRoute[] {
+export function registerSecurity<Principal extends RequestPrincipal>(app: FastifyInstance, options: SecurityOptions<Principal>): RegisteredRoute[] {
+  const { clock, onDenied } = options;
   const registered: RegisteredRoute[] = [];
   app.decorateRequest('principal', null);
   app.decorateRequest('session', null);
@@ -56,23 +66,26 @@ export function registerSecurity(app: FastifyInstance, authenticator: Authentica
 
   async function checkAccess(request: FastifyRequest, access: Exclude<RouteAccess, 'public'>): Promise<void> {
     const authorization = request.headers.authorization;
+    let principal: Principal;
     if (authorization?.startsWith('Bearer ')) {
-      request.principal = await authenticator.resolveToken(authorization.slice('Bearer '.length).trim());
+      principal = await options.resolveToken(authorization.slice('Bearer '.length).trim());
+      request.principal = principal;
     } else {
       const token = request.cookies?.[sessionCookie];
-      const resolved = token ? await authenticator.resolveSession(token, { touch: request.headers[backgroundHeader] !== '1' }) : null;
+      const resolved = token ? await options.resolveSession(token, { touch: request.headers[backgroundHeader] !== '1' }) : null;
       if (!resolved) throw new DomainError('unauthenticated');
       if (unsafeMethods.has(request.method) && request.headers[csrfHeader] !== resolved.session.csrfToken) {
         throw new DomainError('csrf_failed');
       }
-      request.principal = resolved.principal;
+      principal = resolved.principal;
+      request.principal = principal;
       request.session = resolved.session;
       if (resolved.session.stage !== 'full' && access !== 'pending') {
         throw new DomainError(resolved.session.stage === 'password' ? 'totp_required' : 'totp_enrolment_required');
       }
     }
     if (access === 'pending' || access === 'signed-in') return;
-    const decision = decide(request.principal, access, null, parisDate(clock.now()));
+    const decision = options.decide(principal, access, parisDate(clock.now()));
     if (!decision.allowed) {
       await onDenied?.(request, decision.error);
       throw decision.error;

@@ -20,7 +20,9 @@ async function appServing(root: string): Promise<FastifyInstance> {
   registerSecurity(app, {
     resolveSession: async () => null,
     resolveToken: async () => { throw new DomainError('token_invalid'); },
-  }, new ManualClock());
+    decide: () => ({ allowed: false, error: new DomainError('forbidden') }),
+    clock: new ManualClock(),
+  });
   app.get('/api/health', { config: { access: 'public' } }, () => ({ status: 'ok' }));
   app.get('/metrics', { config: { access: 'public' } }, () => 'metrics');
   await registerWebConsole(app, { root });

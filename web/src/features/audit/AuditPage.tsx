@@ -1,7 +1,7 @@
 // The audit log (LEGAL 10): search by Paris time range, action prefix, login and commune;
 // paginated rows; chain verification; CSV export of the same search.
 import { useState, type FormEvent } from 'react';
-import { api, withQuery, type QueryValues } from '../../api/client.ts';
+import { api, withQuery, type ApiQuery } from '../../api/client.ts';
 import type { AuditPage as AuditPageData, AuditVerification, Me } from '../../api/types.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { formatParisDateTime, parisLocalToUtcIso } from '../../lib/dates.ts';
@@ -12,7 +12,7 @@ const pageSize = 50;
 interface Filters { from: string; to: string; action: string; actorLogin: string; communeInsee: string }
 const noFilters: Filters = { from: '', to: '', action: '', actorLogin: '', communeInsee: '' };
 
-function queryOf(filters: Filters): QueryValues {
+function queryOf(filters: Filters): Omit<ApiQuery<'GET', '/api/audit'>, 'limit' | 'offset'> {
   return {
     from: filters.from ? parisLocalToUtcIso(filters.from) : undefined,
     to: filters.to ? parisLocalToUtcIso(filters.to) : undefined,
@@ -32,7 +32,7 @@ export function AuditPage({ me }: { me: Me }) {
   const [draft, setDraft] = useState<Filters>(noFilters);
   const [filters, setFilters] = useState<Filters>(noFilters);
   const [offset, setOffset] = useState(0);
-  const page = useLoad(() => api<AuditPageData>('GET', '/api/audit', { query: { ...queryOf(filters), limit: pageSize, offset } }), [filters, offset]);
+  const page = useLoad(() => api('GET', '/api/audit', { query: { ...queryOf(filters), limit: pageSize, offset } }), [filters, offset]);
   const [verification, setVerification] = useState<{ busy: boolean; result?: AuditVerification; error?: unknown }>({ busy: false });
 
   const search = (event: FormEvent) => {
@@ -44,7 +44,7 @@ export function AuditPage({ me }: { me: Me }) {
   const verify = async () => {
     setVerification({ busy: true });
     try {
-      setVerification({ busy: false, result: await api<AuditVerification>('POST', '/api/audit/verify') });
+      setVerification({ busy: false, result: await api('POST', '/api/audit/verify') });
       page.reload();
     } catch (error) {
       setVerification({ busy: false, error });

@@ -51,7 +51,7 @@ export function SignInScreen({ notice, onStage }: { notice: string | null; onSta
     setBusy(true);
     setError(null);
     try {
-      const answer = await api<LoginAnswer>('POST', '/api/auth/login', { json: { login: login.trim(), password }, quietAuth: true });
+      const answer = await api('POST', '/api/auth/login', { json: { login: login.trim(), password }, quietAuth: true });
       setCsrfToken(answer.csrfToken);
       onStage(answer.stage);
     } catch (failure) {
@@ -135,7 +135,7 @@ export function EnrolScreen({ onCodes, onCancel }: { onCodes(codes: string[]): v
     setBusy(true);
     setError(null);
     try {
-      setEnrolment(await api<{ secret: string; uri: string }>('POST', '/api/auth/totp/enrol', { quietAuth: true }));
+      setEnrolment(await api('POST', '/api/auth/totp/enrol', { quietAuth: true }));
       setTimeout(() => codeRef.current?.focus(), 0);
     } catch (failure) {
       setError(failure);
@@ -149,7 +149,7 @@ export function EnrolScreen({ onCodes, onCancel }: { onCodes(codes: string[]): v
     setBusy(true);
     setError(null);
     try {
-      const answer = await api<{ recoveryCodes: string[] }>('POST', '/api/auth/totp/confirm', { json: { code: code.replace(/\s+/g, '') }, quietAuth: true });
+      const answer = await api('POST', '/api/auth/totp/confirm', { json: { code: code.replace(/\s+/g, '') }, quietAuth: true });
       onCodes(answer.recoveryCodes);
     } catch (failure) {
       setError(failure);

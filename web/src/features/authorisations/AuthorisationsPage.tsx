@@ -9,10 +9,10 @@ import { useCommuneName } from '../shell/communes.tsx';
 
 export function AuthorisationsPage() {
   const { t } = useI18n();
-  const all = useLoad(() => api<Authorisation[]>('GET', '/api/authorisations'), []);
-  const expiring = useLoad(() => api<Authorisation[]>('GET', '/api/authorisations/expiring', { query: { withinDays: 120 } }), []);
-  const unauthorised = useLoad(() => api<Camera[]>('GET', '/api/cameras/unauthorised'), []);
-  const lists = useLoad(() => api<{ purposes: Labelled[] }>('GET', '/api/authorisations/legal-lists'), []);
+  const all = useLoad(() => api('GET', '/api/authorisations'), []);
+  const expiring = useLoad(() => api('GET', '/api/authorisations/expiring', { query: { withinDays: 120 } }), []);
+  const unauthorised = useLoad(() => api('GET', '/api/cameras/unauthorised'), []);
+  const lists = useLoad(() => api('GET', '/api/authorisations/legal-lists'), []);
   const purposes = lists.data?.purposes ?? [];
 
   return (

@@ -16,7 +16,7 @@ import { cameraMatches } from './tree.ts';
 export function CamerasPage({ me }: { me: Me }) {
   const { t } = useI18n();
   const cameras = useCameraList();
-  const lists = useLoad(() => api<CameraReferenceLists>('GET', '/api/cameras/reference-lists'), []);
+  const lists = useLoad(() => api('GET', '/api/cameras/reference-lists'), []);
   const [query, setQuery] = useState('');
   const [selectedId, setSelectedId] = useState<string | null>(null);
 
@@ -52,7 +52,7 @@ function labelOf(list: Labelled[] | undefined, code: string, language: 'fr' | 'e
 function CameraDetail({ camera, lists, me }: { camera: Camera; lists: CameraReferenceLists | undefined; me: Me }) {
   const { t, language } = useI18n();
   const communeName = useCommuneName();
-  const positions = useLoad(() => api<CameraPosition[]>('GET', `/api/cameras/${encodeURIComponent(camera.id)}/positions`), [camera.id]);
+  const positions = useLoad(() => api('GET', '/api/cameras/{id}/positions', { path: { id: camera.id } }), [camera.id]);
   const canSeeImages = me.imageAccess.allowed;
   return (
     <>

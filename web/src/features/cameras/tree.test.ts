@@ -8,7 +8,8 @@ function camera(communeInsee: string, siteId: string, siteName: string, name: st
   return {
     id: `cam-${++counter}`, communeInsee, siteId, siteName, name, kind: 'fixed', fieldClass: 'wide', latitude: null, longitude: null, headingDeg: null,
     model: null, ipAddress: null, macAddress: null, purposes: [], authorisedPurposes: [], authorisation: { authorised: true, references: [] },
-    commissioningDate: null, enabled: true, operationalState: 'unknown', state: 'unknown', vmsStatus: 'OK', retentionDays: null, ...extra,
+    commissioningDate: null, enabled: true, operationalState: 'unknown', state: 'unknown', vmsStatus: 'OK', retentionDays: null,
+    createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z', hasCredentials: false, mainStreamUrl: 'rtsp://camera/main', subStreamUrl: null, onvifUrl: null, ...extra,
   };
 }
 

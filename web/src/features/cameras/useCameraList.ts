@@ -13,7 +13,7 @@ export function useCameraList(): Loaded<Camera[]> {
   const cameras = useLoad(() => {
     const background = refreshing.current;
     refreshing.current = false;
-    return api<Camera[]>('GET', '/api/cameras', { background });
+    return api('GET', '/api/cameras', { background });
   }, []);
   useEffect(() => {
     const timer = window.setInterval(() => {

@@ -2,7 +2,7 @@
 // "Importer" only once clean) and the CSV export.
 import { useEffect, useState, type ChangeEvent } from 'react';
 import { api } from '../../api/client.ts';
-import type { ImportResult, Me } from '../../api/types.ts';
+import type { ImportProgress, ImportResult, Me } from '../../api/types.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { Translate } from '../../i18n/translate.ts';
 import { ApiError, importLineErrors } from '../../lib/errors.ts';
@@ -39,7 +39,6 @@ export function InventoryPage({ me }: { me: Me }) {
   );
 }
 
-interface ImportProgress { running: boolean; phase: 'reading' | 'checking' | 'writing' | null; linesDone: number; linesTotal: number | null }
 
 /** While a large file is checked, the server tells how far it has gone (polled each second). */
 function useImportProgress(active: boolean): ImportProgress | null {
@@ -50,7 +49,7 @@ function useImportProgress(active: boolean): ImportProgress | null {
       return undefined;
     }
     const timer = setInterval(() => {
-      api<ImportProgress>('GET', '/api/cameras/import/progress', { background: true }).then(setProgress, () => undefined);
+      api('GET', '/api/cameras/import/progress', { background: true }).then(setProgress, () => undefined);
     }, 1000);
     return () => clearInterval(timer);
   }, [active]);
@@ -84,7 +83,7 @@ function ImportCard() {
     if (!file) return;
     setCheck({ status: 'busy' });
     try {
-      const result = await api<ImportResult>('POST', '/api/cameras/import', { query: { dryRun, createSites }, text: file.text, contentType: 'text/csv; charset=utf-8' });
+      const result = await api('POST', '/api/cameras/import', { query: { dryRun: dryRun ? 'true' : 'false', createSites: createSites ? 'true' : 'false' }, text: file.text, contentType: 'text/csv; charset=utf-8' });
       setCheck(dryRun ? { status: 'clean', result } : { status: 'imported', result });
     } catch (error) {
       setCheck({ status: 'failed', error });

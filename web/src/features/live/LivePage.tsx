@@ -2,25 +2,24 @@
 // click to fill, double-click to enlarge), saved layouts, "send to wall", PTZ of the selected
 // tile's camera, and keyboard shortcuts (? for the list).
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { Camera, Me } from '../../api/types.ts';
+import type { Camera, Me, SavedLayout, WallPush } from '../../api/types.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { PageHeader } from '../../ui.tsx';
 import { CameraTree } from '../cameras/CameraTree.tsx';
 import { buildTree } from '../cameras/tree.ts';
 import { useCameraList } from '../cameras/useCameraList.ts';
 import { useCommunes } from '../shell/communes.tsx';
-import type { SavedLayout, WallPush } from './live-api.ts';
 import {
-  columnsOf, grids, normaliseTiles, placeCamera, shortcutOf, stepCamera, swapTiles, targetTileFor, visibleTiles, type Grid, type StoredLayout,
+  columnsOf, grids, isGrid, normaliseTiles, placeCamera, shortcutOf, stepCamera, swapTiles, targetTileFor, visibleTiles, type Grid, type StoredLayout,
 } from './live-grid.ts';
-import { loadCurrentLayout, saveCurrentLayout } from './live-layout-store.ts';
+import { loadCurrentLayout, saveCurrentLayout } from '../layouts/live-layout-store.ts';
 import { LiveTile, type TileDrop } from './LiveTile.tsx';
-import { PtzPanel, usePtzControl } from './PtzPanel.tsx';
+import { PtzPanel, usePtzControl } from '../ptz/PtzPanel.tsx';
 import { useLiveReason } from './reason.tsx';
-import { SavedLayouts } from './SavedLayouts.tsx';
+import { SavedLayouts } from '../layouts/SavedLayouts.tsx';
 import { ShortcutsHelp } from './ShortcutsHelp.tsx';
-import { LiveWallPush } from './WallPush.tsx';
-import { usePtzKeys } from './use-ptz-keys.ts';
+import { LiveWallPush } from '../walls/WallPush.tsx';
+import { usePtzKeys } from '../ptz/use-ptz-keys.ts';
 import './live.css';
 
 export function LivePage({ me }: { me: Me }) {
@@ -83,7 +82,7 @@ export function LivePage({ me }: { me: Me }) {
   };
 
   const loadSaved = (saved: SavedLayout) => {
-    setLayout({ grid: saved.grid, tiles: normaliseTiles(saved.tiles) });
+    setLayout({ grid: isGrid(saved.grid) ? saved.grid : layout.grid, tiles: normaliseTiles(saved.tiles) });
     setSelected(null);
     setEnlarged(null);
   };

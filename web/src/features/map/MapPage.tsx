@@ -63,9 +63,9 @@ export function MapPage({ me }: { me: Me }) {
   const { t, language } = useI18n();
   const communeName = useCommuneName();
   const cameras = useCameraList();
-  const sites = useLoad(() => api<Site[]>('GET', '/api/sites').catch(() => [] as Site[]), []);
-  const lists = useLoad(() => api<CameraReferenceLists>('GET', '/api/cameras/reference-lists').catch(() => null), []);
-  const config = useLoad(() => api<MapConfig>('GET', '/api/map/config').catch(() => noConfig), []);
+  const sites = useLoad(() => api('GET', '/api/sites').catch(() => [] as Site[]), []);
+  const lists = useLoad(() => api('GET', '/api/cameras/reference-lists').catch(() => null), []);
+  const config = useLoad(() => api('GET', '/api/map/config').catch(() => noConfig), []);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const containerRef = useRef<HTMLDivElement>(null);
   const [map, setMap] = useState<L.Map | null>(null);

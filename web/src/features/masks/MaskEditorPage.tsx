@@ -10,10 +10,9 @@ import { ErrorNotice, Loading, Notice, PageHeader, useLoad } from '../../ui.tsx'
 import { CameraPicker } from '../playback/CameraPicker.tsx';
 import { closeOpen, deleteSelection, emptyDraft, MaskCanvas, type Draft } from './MaskCanvas.tsx';
 import { MaskSidePanel, useStill } from './MaskSidePanel.tsx';
-import { blocksSaving, maskProblems, toApiPolygons, type MaskProblem } from './maskGeometry.ts';
+import { blocksSaving, fromApiPolygons, maskProblems, toApiPolygons, type MaskProblem } from './maskGeometry.ts';
 import './masks.css';
 
-interface PtzAnswer { supported: boolean; presets: { token: string; name: string }[] }
 
 interface Editing {
   /** Null: a new mask. */
@@ -31,13 +30,13 @@ function newEditing(name: string): Editing {
 }
 
 function editingOf(mask: PrivacyMask): Editing {
-  const draft: Draft = { polygons: mask.polygons, open: [], selection: null };
+  const draft: Draft = { polygons: fromApiPolygons(mask.polygons), open: [], selection: null };
   return { maskId: mask.id, name: mask.name, draft, original: fingerprint(mask.name, draft) };
 }
 
 export function MaskEditorPage({ me }: { me: Me }) {
   const { t } = useI18n();
-  const cameras = useLoad(() => api<Camera[]>('GET', '/api/cameras'), []);
+  const cameras = useLoad(() => api('GET', '/api/cameras'), []);
   const [cameraId, setCameraId] = useState<string | null>(null);
   const camera = cameras.data?.find((candidate) => candidate.id === cameraId) ?? null;
 
@@ -62,8 +61,8 @@ export function MaskEditorPage({ me }: { me: Me }) {
 function CameraMaskEditor({ camera, me }: { camera: Camera; me: Me }) {
   const { t } = useI18n();
   const isPtz = camera.kind === 'ptz';
-  const ptz = useLoad(() => (isPtz ? api<PtzAnswer>('GET', `/api/cameras/${encodeURIComponent(camera.id)}/ptz`) : Promise.resolve(null)), [camera.id]);
-  const masks = useLoad(() => api<CameraMasks>('GET', `/api/cameras/${encodeURIComponent(camera.id)}/masks`), [camera.id]);
+  const ptz = useLoad(() => (isPtz ? api('GET', '/api/cameras/{id}/ptz', { path: { id: camera.id } }) : Promise.resolve(null)), [camera.id]);
+  const masks = useLoad(() => api('GET', '/api/cameras/{id}/masks', { path: { id: camera.id } }), [camera.id]);
   const [presetToken, setPresetToken] = useState<string | null>(null);
   const still = useStill(camera.id);
   const [preview, setPreview] = useState(false);
@@ -80,8 +79,8 @@ function CameraMaskEditor({ camera, me }: { camera: Camera; me: Me }) {
     setEditing((current) => (current.maskId && atPosition.some((mask) => mask.id === current.maskId) ? current : newEditing(defaultName())));
   }, [presetToken, masks.data]);
 
-  const others = atPosition.filter((mask) => mask.id !== editing.maskId).flatMap((mask) => mask.polygons);
-  const context = presetToken === null ? [] : (masks.data?.masks ?? []).filter((mask) => mask.presetToken === null).flatMap((mask) => mask.polygons);
+  const others = atPosition.filter((mask) => mask.id !== editing.maskId).flatMap((mask) => fromApiPolygons(mask.polygons));
+  const context = presetToken === null ? [] : (masks.data?.masks ?? []).filter((mask) => mask.presetToken === null).flatMap((mask) => fromApiPolygons(mask.polygons));
   const closed = closeOpen(editing.draft);
   const problems: MaskProblem[] = maskProblems(closed.polygons);
   const nameMissing = editing.name.trim().length === 0;
@@ -104,8 +103,8 @@ function CameraMaskEditor({ camera, me }: { camera: Camera; me: Me }) {
   const save = () => run(async () => {
     const body = { name: editing.name.trim(), polygons: toApiPolygons(closed.polygons), presetToken };
     const saved = editing.maskId
-      ? await api<PrivacyMask>('PATCH', `/api/masks/${encodeURIComponent(editing.maskId)}`, { json: body })
-      : await api<PrivacyMask>('POST', '/api/masks', { json: { ...body, cameraId: camera.id } });
+      ? await api('PATCH', '/api/masks/{id}', { path: { id: editing.maskId }, json: body })
+      : await api('POST', '/api/masks', { json: { ...body, cameraId: camera.id } });
     setEditing(editingOf(saved));
     masks.reload();
     // The recorder restarts with the mask: a fresh still shows it burnt in a few seconds later.
@@ -116,7 +115,7 @@ function CameraMaskEditor({ camera, me }: { camera: Camera; me: Me }) {
   const remove = (mask: PrivacyMask) => {
     if (!window.confirm(t('masks.confirmDelete', { name: mask.name }))) return;
     void run(async () => {
-      await api('DELETE', `/api/masks/${encodeURIComponent(mask.id)}`);
+      await api('DELETE', '/api/masks/{id}', { path: { id: mask.id } });
       if (editing.maskId === mask.id) setEditing(newEditing(defaultName()));
       masks.reload();
       still.refreshSoon(5000);
@@ -125,13 +124,13 @@ function CameraMaskEditor({ camera, me }: { camera: Camera; me: Me }) {
   };
 
   const setMode = (next: MaskMode) => run(async () => {
-    await api('PUT', `/api/cameras/${encodeURIComponent(camera.id)}/masks/mode`, { json: { mode: next } });
+    await api('PUT', '/api/cameras/{id}/masks/mode', { path: { id: camera.id }, json: { mode: next } });
     masks.reload();
     return t('masks.modeSaved');
   });
 
   const gotoPreset = (token: string) => run(async () => {
-    await api('POST', `/api/cameras/${encodeURIComponent(camera.id)}/ptz/presets/${encodeURIComponent(token)}/goto`);
+    await api('POST', '/api/cameras/{id}/ptz/presets/{token}/goto', { path: { id: camera.id, token } });
     still.refreshSoon(3000);
     return t('masks.preset', { name: ptz.data?.presets.find((preset) => preset.token === token)?.name ?? token });
   });

@@ -186,3 +186,8 @@ export function insertOnEdge(polygons: readonly Polygon[], point: Point, size: S
 export function toApiPolygons(polygons: readonly Polygon[]): [number, number][][] {
   return polygons.map((polygon) => polygon.map(([x, y]) => [x, y] as [number, number]));
 }
+
+/** The API's polygons (lists of [x, y] the server has checked) as the editor's points. */
+export function fromApiPolygons(polygons: readonly (readonly (readonly number[])[])[]): Polygon[] {
+  return polygons.map((polygon) => polygon.map((point) => [point[0] ?? 0, point[1] ?? 0] as const));
+}

@@ -36,7 +36,7 @@ function initialQuery(): { cameraId: string | null; atMs: number | null } {
 export function PlaybackPage({ me }: { me: Me }) {
   const { t } = useI18n();
   const communeName = useCommuneName();
-  const cameras = useLoad(() => api<Camera[]>('GET', '/api/cameras'), []);
+  const cameras = useLoad(() => api('GET', '/api/cameras'), []);
   const initial = useMemo(initialQuery, []);
   const [mode, setMode] = useState<Mode>('single');
   const [slots, setSlots] = useState<(string | null)[]>(() => [initial.cameraId]);

@@ -3,13 +3,12 @@
 // list given as children.
 import { useState, type ReactNode } from 'react';
 import { api } from '../../api/client.ts';
-import type { Camera } from '../../api/types.ts';
+import type { Camera, SavedLayout } from '../../api/types.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { parisToday } from '../../lib/dates.ts';
 import { useLoad } from '../../ui.tsx';
 import { shiftDay } from './timeline.ts';
 
-interface SavedLayout { id: string; name: string; grid: number; tiles: (string | null)[] }
 
 interface SidePanelProps {
   mode: 'single' | 'grid';
@@ -82,7 +81,7 @@ export function PlaybackSidePanel(props: SidePanelProps) {
 
 function SlotList({ slots, activeSlot, onActiveSlot, onClearSlot, onLayout }: SidePanelProps) {
   const { t } = useI18n();
-  const layouts = useLoad(() => api<SavedLayout[]>('GET', '/api/layouts').catch(() => [] as SavedLayout[]), []);
+  const layouts = useLoad(() => api('GET', '/api/layouts').catch(() => [] as SavedLayout[]), []);
   const usable = (layouts.data ?? []).filter((layout) => layout.tiles.some((tile) => tile !== null));
   return (
     <div className="slot-list">

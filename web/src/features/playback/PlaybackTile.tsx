@@ -45,7 +45,7 @@ const tickMs = 100;
 const reopenDelayMs = (failures: number) => Math.min(60_000, 3000 * 2 ** failures);
 
 const closeSession = (session: PlaybackSession, keepalive = false) => {
-  api('DELETE', `/api/playback/${encodeURIComponent(session.playbackId)}`, { keepalive }).catch(() => {
+  api('DELETE', '/api/playback/{playbackId}', { path: { playbackId: session.playbackId }, keepalive }).catch(() => {
     // Already ended (expired, idle): the server audited its stop.
   });
 };
@@ -96,7 +96,8 @@ export function PlaybackTile({ camera, communeName, clock, reason, active, visib
       opening = true;
       lastOpenAt = Date.now();
       try {
-        const opened = await api<PlaybackSession>('POST', `/api/cameras/${encodeURIComponent(camera.id)}/playback`, {
+        const opened = await api('POST', '/api/cameras/{id}/playback', {
+          path: { id: camera.id },
           json: { from: new Date(window.from).toISOString(), to: new Date(to).toISOString(), reason: withReason },
         });
         if (disposed) {

@@ -13,7 +13,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const starts = [0, 1, 2, 5, 6].map((minute) => t0 + minute * MINUTE);
 const session: PlaybackSession = {
   playbackId: 'p1', cameraId: 'c1', from: iso(t0 + 20_000), to: iso(t0 + HOUR), expiresAt: iso(t0 + 2 * HOUR),
-  segments: starts.reverse().map((start, index) => ({ id: 10 + index, start: iso(start), end: iso(start + MINUTE), durationSeconds: 60, bytes: 1000, url: `/api/playback/p1/segments/${10 + index}` })),
+  segments: starts.reverse().map((start, index) => ({ id: 10 + index, start: iso(start), end: iso(start + MINUTE), durationSeconds: 60, bytes: 1000, url: `/api/playback/p1/segments/${10 + index}`, reencoded: false })),
   gaps: [{ from: iso(t0 + 3 * MINUTE), to: iso(t0 + 5 * MINUTE), reason: 'camera_unreachable' }],
 };
 const segments = timedSegments(session);
@@ -71,7 +71,7 @@ describe('playback session', () => {
   });
 
   it('finds where recording resumes after a gap, among several cameras', () => {
-    const other = timedSegments({ segments: [{ id: 'x', start: iso(t0 + 4 * MINUTE), end: iso(t0 + 4 * MINUTE + 30_000), durationSeconds: 30, bytes: 1, url: '/x' }] });
+    const other = timedSegments({ segments: [{ id: 99, start: iso(t0 + 4 * MINUTE), end: iso(t0 + 4 * MINUTE + 30_000), durationSeconds: 30, bytes: 1, url: '/x', reencoded: false }] });
     assert.equal(nextRecordedStart([segments], t0 + 3 * MINUTE), t0 + 5 * MINUTE);
     assert.equal(nextRecordedStart([segments, other], t0 + 3 * MINUTE), t0 + 4 * MINUTE);
     assert.equal(nextRecordedStart([segments], t0 + 7 * MINUTE), null);

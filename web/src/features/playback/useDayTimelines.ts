@@ -25,10 +25,9 @@ export function useDayTimelines(cameraIds: readonly string[], day: TimeWindow): 
     const to = new Date(day.to).toISOString();
     const load = async (background: boolean) => {
       const entries = await Promise.all(cameraIds.map(async (cameraId) => {
-        const path = `/api/cameras/${encodeURIComponent(cameraId)}/recording/timeline`;
         const [timeline, events] = await Promise.allSettled([
-          api<RecordedTimeline>('GET', path, { query: { from, to }, background }),
-          api<TechnicalEvent[]>('GET', '/api/technical-events', { query: { cameraId, from, to, limit: 500 }, background }),
+          api('GET', '/api/cameras/{id}/recording/timeline', { path: { id: cameraId }, query: { from, to }, background }),
+          api('GET', '/api/technical-events', { query: { cameraId, from, to, limit: 500 }, background }),
         ]);
         const entry: DayTimeline = {
           dayFrom: day.from,

@@ -12,7 +12,7 @@ import { AuthorisationsPage } from '../authorisations/AuthorisationsPage.tsx';
 import { CamerasPage } from '../cameras/CamerasPage.tsx';
 import { InventoryPage } from '../inventory/InventoryPage.tsx';
 import { LivePage } from '../live/LivePage.tsx';
-import { WallsPage } from '../live/WallsPage.tsx';
+import { WallsPage } from '../walls/WallsPage.tsx';
 import { MaskEditorPage } from '../masks/MaskEditorPage.tsx';
 import { PlaybackPage } from '../playback/PlaybackPage.tsx';
 import { UsersPage } from '../users/UsersPage.tsx';
@@ -41,7 +41,7 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut(): void }) {
   const [path, navigate] = usePath();
   const allowed = allowedScreens(me.actions);
   const current = screenForPath(path, allowed);
-  const communes = useLoad(() => api<Commune[]>('GET', '/api/communes'), [me.id]);
+  const communes = useLoad(() => api('GET', '/api/communes'), [me.id]);
 
   useEffect(() => {
     if (current && window.location.pathname !== current.path) window.history.replaceState(null, '', current.path);

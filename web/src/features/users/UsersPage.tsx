@@ -33,7 +33,7 @@ export function UsersPage({ me }: { me: Me }) {
   const { t, language } = useI18n();
   const canWrite = me.actions.includes('user.write');
   const canConfirm = me.actions.includes('user.confirm');
-  const users = useLoad(() => api<User[]>('GET', '/api/users'), []);
+  const users = useLoad(() => api('GET', '/api/users'), []);
   const [editing, setEditing] = useState<{ user: User | null } | null>(null);
   const [actionError, setActionError] = useState<unknown>(null);
   const [message, setMessage] = useState<string | null>(null);
@@ -103,7 +103,7 @@ export function UsersPage({ me }: { me: Me }) {
                           {!user.imageAccess.confirmed && <span className="badge warning" title={t('users.imageAccessPendingHelp')}>{t('users.imageAccessPending')}</span>}
                         </div>
                         {!user.imageAccess.confirmed && canConfirm && user.id !== me.id && user.imageAccess.requestedBy !== me.id && (
-                          <button type="button" className="button-small" data-testid="confirm-image-access" onClick={() => void act(() => api('POST', `/api/users/${user.id}/confirm-image-access`), t('users.imageAccessConfirmed', { login: user.login }))}>{t('users.confirmImageAccess')}</button>
+                          <button type="button" className="button-small" data-testid="confirm-image-access" onClick={() => void act(() => api('POST', '/api/users/{id}/confirm-image-access', { path: { id: user.id } }), t('users.imageAccessConfirmed', { login: user.login }))}>{t('users.confirmImageAccess')}</button>
                         )}
                         {locked && <div className="warning-text small">{t('users.lockedUntil', { until: formatParisMinute(user.lockedUntil, language) })}</div>}
                       </td>
@@ -112,10 +112,10 @@ export function UsersPage({ me }: { me: Me }) {
                         <td><div className="actions-cell">
                           <button type="button" className="button-small" onClick={() => setEditing({ user })}>{t('users.edit')}</button>
                           {user.id !== me.id && (user.disabled
-                            ? <button type="button" className="button-small" onClick={() => void act(() => api('PATCH', `/api/users/${user.id}`, { json: { disabled: false } }), t('users.enabledDone', { login: user.login }))}>{t('users.enable')}</button>
-                            : <button type="button" className="button-small danger" onClick={() => { if (window.confirm(t('users.confirmDisable', { login: user.login }))) void act(() => api('PATCH', `/api/users/${user.id}`, { json: { disabled: true } }), t('users.disabledDone', { login: user.login })); }}>{t('users.disable')}</button>)}
-                          {locked && <button type="button" className="button-small" onClick={() => void act(() => api('POST', `/api/users/${user.id}/unlock`), t('users.unlocked', { login: user.login }))}>{t('users.unlock')}</button>}
-                          {user.totpEnabled && <button type="button" className="button-small" onClick={() => { if (window.confirm(t('users.confirmResetTotp', { login: user.login }))) void act(() => api('POST', `/api/users/${user.id}/reset-totp`), t('users.totpResetDone', { login: user.login })); }}>{t('users.resetTotp')}</button>}
+                            ? <button type="button" className="button-small" onClick={() => void act(() => api('PATCH', '/api/users/{id}', { path: { id: user.id }, json: { disabled: false } }), t('users.enabledDone', { login: user.login }))}>{t('users.enable')}</button>
+                            : <button type="button" className="button-small danger" onClick={() => { if (window.confirm(t('users.confirmDisable', { login: user.login }))) void act(() => api('PATCH', '/api/users/{id}', { path: { id: user.id }, json: { disabled: true } }), t('users.disabledDone', { login: user.login })); }}>{t('users.disable')}</button>)}
+                          {locked && <button type="button" className="button-small" onClick={() => void act(() => api('POST', '/api/users/{id}/unlock', { path: { id: user.id } }), t('users.unlocked', { login: user.login }))}>{t('users.unlock')}</button>}
+                          {user.totpEnabled && <button type="button" className="button-small" onClick={() => { if (window.confirm(t('users.confirmResetTotp', { login: user.login }))) void act(() => api('POST', '/api/users/{id}/reset-totp', { path: { id: user.id } }), t('users.totpResetDone', { login: user.login })); }}>{t('users.resetTotp')}</button>}
                         </div></td>
                       )}
                     </tr>
@@ -154,8 +154,8 @@ function UserForm({ user, onCancel, onSaved }: { user: User | null; onCancel(): 
     };
     try {
       const saved = user
-        ? await api<User>('PATCH', `/api/users/${user.id}`, { json: common })
-        : await api<User>('POST', '/api/users', { json: { ...common, login: draft.login.trim(), password: draft.password } });
+        ? await api('PATCH', '/api/users/{id}', { path: { id: user.id }, json: common })
+        : await api('POST', '/api/users', { json: { ...common, login: draft.login.trim(), password: draft.password } });
       onSaved(saved);
     } catch (failure) {
       setError(failure);

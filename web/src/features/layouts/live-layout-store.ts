@@ -1,6 +1,6 @@
 // The live page's current layout, kept per user in this browser so that the page comes back as
 // it was left and the walls page can push it. Camera ids only: no image, no reason.
-import { emptyTiles, parseStoredLayout, type StoredLayout } from './live-grid.ts';
+import { emptyTiles, parseStoredLayout, type StoredLayout } from '../live/live-grid.ts';
 
 const keyOf = (userId: string) => `vigie.live.layout.${userId}`;
 

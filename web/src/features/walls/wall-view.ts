@@ -1,8 +1,8 @@
 // What a video wall shows: its pushed layout, or the page of its tour due now (tours cycle the
 // chosen cameras every N seconds, `grid` cameras a page). And the tour a walls page pushes.
 // Pure, tested by wall-view.test.ts.
-import type { Wall, WallPush } from './live-api.ts';
-import { isGrid, visibleTiles, type Grid } from './live-grid.ts';
+import type { Wall, WallPush } from '../../api/types.ts';
+import { isGrid, visibleTiles, type Grid } from '../live/live-grid.ts';
 
 export interface WallView {
   kind: 'empty' | 'layout' | 'tour';

@@ -1,7 +1,7 @@
 // Arrow keys and Page Up / Page Down steer the selected PTZ camera while held (several at once
 // combine: up + left goes diagonally); releasing the last one stops it.
 import { useEffect, useMemo, useRef } from 'react';
-import type { PtzVelocity } from './live-api.ts';
+import type { PtzVelocity } from '../../api/types.ts';
 import type { PtzMover } from './ptz-control.ts';
 
 const clamp = (value: number) => Math.max(-1, Math.min(1, value));

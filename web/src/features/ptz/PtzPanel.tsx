@@ -6,7 +6,8 @@ import type { Camera, Me } from '../../api/types.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { MessageKey } from '../../i18n/translate.ts';
 import { Loading } from '../../ui.tsx';
-import { ptzApi, type PtzState, type PtzVelocity } from './live-api.ts';
+import type { PtzState, PtzVelocity } from '../../api/types.ts';
+import { ptzApi } from './ptz-api.ts';
 import { joystickVector, lockSentence, ptzErrorText, PtzMover } from './ptz-control.ts';
 import { PtzTours } from './PtzTours.tsx';
 

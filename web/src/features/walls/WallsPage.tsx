@@ -8,17 +8,18 @@ import { useI18n } from '../../i18n/i18n.tsx';
 import { formatParisDateTime } from '../../lib/dates.ts';
 import { ErrorNotice, Loading, PageHeader, useLoad } from '../../ui.tsx';
 import { cameraMatches } from '../cameras/tree.ts';
-import { wallsApi, type Wall, type WallPush } from './live-api.ts';
-import { grids, visibleTiles, type Grid } from './live-grid.ts';
-import { loadCurrentLayout } from './live-layout-store.ts';
+import type { Wall, WallPush } from '../../api/types.ts';
+import { wallsApi } from './walls-api.ts';
+import { grids, visibleTiles, type Grid } from '../live/live-grid.ts';
+import { loadCurrentLayout } from '../layouts/live-layout-store.ts';
 import { maxTourSeconds, minTourSeconds, tourPush, wallView } from './wall-view.ts';
 import { WallPushControl } from './WallPush.tsx';
-import './live.css';
+import '../live/live.css';
 
 export function WallsPage({ me }: { me: Me }) {
   const { t, language } = useI18n();
   const walls = useLoad(() => wallsApi.list(), [me.id]);
-  const cameras = useLoad(() => api<Camera[]>('GET', '/api/cameras'), [me.id]);
+  const cameras = useLoad(() => api('GET', '/api/cameras'), [me.id]);
   const [name, setName] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);

@@ -4,7 +4,8 @@ import { useEffect, useState } from 'react';
 import type { Me } from '../../api/types.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { ErrorNotice, Loading, Notice, useLoad } from '../../ui.tsx';
-import { wallsApi, type Wall, type WallPush } from './live-api.ts';
+import type { Wall, WallPush } from '../../api/types.ts';
+import { wallsApi } from './walls-api.ts';
 
 export interface WallPushControlProps {
   walls: readonly Wall[];

@@ -4,7 +4,8 @@
 import { useState, type FormEvent } from 'react';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { ErrorNotice, Loading, useLoad } from '../../ui.tsx';
-import { ptzApi, tourWithEnabled, type PtzPreset, type PtzTourDraft } from './live-api.ts';
+import type { PtzPreset, PtzTourDraft } from '../../api/types.ts';
+import { ptzApi, tourWithEnabled } from './ptz-api.ts';
 import { maxDwellSeconds, minDwellSeconds, tourDraftProblems, type TourStepDraft } from './ptz-control.ts';
 
 export function PtzTours({ cameraId, presets, canWrite }: { cameraId: string; presets: PtzPreset[]; canWrite: boolean }) {

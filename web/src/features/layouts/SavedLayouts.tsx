@@ -4,8 +4,9 @@ import { useState, type FormEvent } from 'react';
 import type { Me } from '../../api/types.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { ErrorNotice, Loading, Notice, useLoad } from '../../ui.tsx';
-import { layoutsApi, type SavedLayout } from './live-api.ts';
-import type { Grid } from './live-grid.ts';
+import type { SavedLayout } from '../../api/types.ts';
+import { layoutsApi } from './layouts-api.ts';
+import type { Grid } from '../live/live-grid.ts';
 
 export interface SavedLayoutsProps {
   me: Me;

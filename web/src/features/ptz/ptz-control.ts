@@ -4,7 +4,7 @@
 import type { Language, Translate } from '../../i18n/translate.ts';
 import { ApiError, errorMessage } from '../../lib/errors.ts';
 import { parisTimeZone } from '../../lib/dates.ts';
-import type { PtzLock, PtzVelocity } from './live-api.ts';
+import type { PtzLock, PtzVelocity } from '../../api/types.ts';
 
 const deadZone = 0.12;
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { translatorFor } from '../../i18n/translate.ts';
 import { ApiError } from '../../lib/errors.ts';
-import type { PtzVelocity } from './live-api.ts';
+import type { PtzVelocity } from '../../api/types.ts';
 import { joystickVector, lockSentence, parisClock, ptzErrorText, PtzMover, tourDraftProblems } from './ptz-control.ts';
 
 /** A fake clock and timers: `advance(ms)` runs what falls due, in order. */

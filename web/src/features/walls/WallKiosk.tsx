@@ -7,14 +7,15 @@ import { api } from '../../api/client.ts';
 import type { Camera, Me } from '../../api/types.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { useLoad } from '../../ui.tsx';
-import { wallsApi, type Wall } from './live-api.ts';
-import { columnsOf } from './live-grid.ts';
-import { reconnectDelayMs } from './live-stream.ts';
-import { LiveVideo } from './LiveVideo.tsx';
-import { parisClock } from './ptz-control.ts';
-import { useLiveReason } from './reason.tsx';
+import type { Wall } from '../../api/types.ts';
+import { wallsApi } from './walls-api.ts';
+import { columnsOf } from '../live/live-grid.ts';
+import { reconnectDelayMs } from '../live/live-stream.ts';
+import { LiveVideo } from '../live/LiveVideo.tsx';
+import { parisClock } from '../ptz/ptz-control.ts';
+import { useLiveReason } from '../live/reason.tsx';
 import { wallView } from './wall-view.ts';
-import './live.css';
+import '../live/live.css';
 
 type Connection = 'connecting' | 'open' | 'lost' | 'unknown-wall';
 
@@ -99,7 +100,7 @@ export function WallKiosk({ me, wallId }: { me: Me; wallId: string }) {
   const { t, language } = useI18n();
   const feed = useWallFeed(wallId);
   const now = useNow();
-  const cameras = useLoad(() => api<Camera[]>('GET', '/api/cameras', { background: true }), [me.id, feed.wall?.updatedAt]);
+  const cameras = useLoad(() => api('GET', '/api/cameras', { background: true }), [me.id, feed.wall?.updatedAt]);
   const byId = useMemo(() => new Map((cameras.data ?? []).map((camera) => [camera.id, camera])), [cameras.data]);
   const reason = useLiveReason(me, true);
   const view = wallView(feed.wall, now, feed.receivedAt);
