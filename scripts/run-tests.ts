@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { runStaticChecks } from './static-checks.ts';
 
 const root = process.env.VIGIE_ROOT ?? process.cwd();
 const filters = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
@@ -63,6 +64,12 @@ if (!skipTypecheck) {
   if (await run(process.execPath, ['--import', 'tsx', join(root, 'scripts/api-types.ts'), '--check']) !== 0) {
     console.log('0 passed, 1 failed');
     console.error('vigie test: web/src/api/schema.gen.ts is stale: run ./vigie api-types');
+    process.exit(1);
+  }
+  // Formatter, linter, dependency rules, unused exports (./vigie check).
+  if (!(await runStaticChecks())) {
+    console.log('0 passed, 1 failed');
+    console.error('vigie test: static checks failed (./vigie check shows them)');
     process.exit(1);
   }
 }

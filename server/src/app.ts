@@ -25,7 +25,6 @@ import { registerAccountRoutes } from './modules/auth/accounts.routes.ts';
 import { registerTokenRoutes } from './modules/auth/tokens.routes.ts';
 import { registerHoldRoutes, registerMaskRoutes, registerRecordingRoutes } from './modules/recording/index.ts';
 import { registerPtzRoutes } from './modules/ptz/index.ts';
-import { registerPlaybackRoutes } from './modules/playback/index.ts';
 import { registerLiveRoutes } from './modules/live/index.ts';
 import type { Services } from './services.ts';
 import { version } from './version.ts';
@@ -108,7 +107,7 @@ export async function buildApp(deps: AppDependencies): Promise<VigieApp> {
   registerHoldRoutes(app, services, clock);
   registerMaskRoutes(app, services);
   registerPtzRoutes(app, services);
-  registerPlaybackRoutes(app, services);
+  await services.playbackModule.routes?.register(app);
   await services.consoleModule.routes?.register(app);
   await services.camerasModule.routes?.register(app);
   await registerLiveRoutes(app, services);

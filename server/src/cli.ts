@@ -22,7 +22,10 @@ Usage: ./vigie <command> [options]
   demo                      seed the demo data and serve the console (SQLite, local disk, simulated cameras)
   serve                     serve the API (VIGIE_HOST:VIGIE_PORT, default 127.0.0.1:8080)
   migrate                   apply database migrations
-  test [filter...]          type-check and run every test (--no-typecheck to skip tsc)
+  test [filter...]          type-check, static checks, then every test (--no-typecheck skips both)
+  check                     formatter, linter, dependency rules, unused exports (docs/contributing.md)
+  api-types [--check]       regenerate the console's API types from the OpenAPI document
+  structure                 figures of the module structure (imports across modules, sizes)
   sim [options]             run the camera simulator (./vigie sim --help)
   bench <scenario>          run a benchmark and print its table (./vigie bench --help)
   user add <login> --role <role> [--commune <insee>...] [--all-communes] [--name <name>]

@@ -4,12 +4,10 @@ import type { Config } from './config.ts';
 import type { Clock } from './platform/clock.ts';
 import type { DatabaseHandle } from './platform/db/database.ts';
 import type { SecretBox } from './platform/secrets.ts';
-import { AuditService } from './modules/audit/audit.service.ts';
-import { CheckpointJob, CheckpointStore } from './modules/audit/checkpoints.ts';
+import { createAuditModule } from './modules/audit/index.ts';
+import { createAccessModule } from './modules/access/index.ts';
 import { loadOrCreateChainKeys, type ChainKeys } from './platform/chain-keys.ts';
-import { AccountsService } from './modules/auth/accounts.service.ts';
-import { SessionsService } from './modules/auth/sessions.service.ts';
-import { TokensService } from './modules/auth/tokens.service.ts';
+import { createAuthModule } from './modules/auth/index.ts';
 import { createAuthorisationsModule } from './modules/authorisations/index.ts';
 import { createCamerasModule } from './modules/cameras/index.ts';
 import { createCommunesModule } from './modules/communes/index.ts';
@@ -24,7 +22,7 @@ import { createTechnicalEventsModule } from './modules/technical-events/index.ts
 import { PtzRepository, PtzService, PtzToursService } from './modules/ptz/index.ts';
 import { OnvifPtzClient } from './platform/onvif/index.ts';
 import { createConsoleModule } from './modules/console/index.ts';
-import { databaseMasks, PlaybackRepository, PlaybackService } from './modules/playback/index.ts';
+import { createPlaybackModule, databaseMasks } from './modules/playback/index.ts';
 import { LiveService } from './modules/live/index.ts';
 import { join } from 'node:path';
 import { JobRegistry } from './platform/jobs.ts';
@@ -46,7 +44,7 @@ export interface ServiceDependencies {
 /** The chain keys from their files, created on first start with the chains' current ends as the legacy boundary. */
 export function loadChainKeys(config: Pick<Config, 'chainKeyFile' | 'signingKeyFile'>, database: DatabaseHandle): Promise<ChainKeys> {
   return loadOrCreateChainKeys(config, async () => ({
-    auditThroughSeq: (await new AuditService(database.db, database.dialect, { now: () => new Date() }).chainHead()).seq,
+    auditThroughSeq: (await createAuditModule({ database, clock: { now: () => new Date() } }).api.chainHead()).seq,
     segmentsThroughId: await new RecordingRepository(database.db, database.dialect).maxSegmentId(),
   }));
 }
@@ -54,12 +52,30 @@ export function loadChainKeys(config: Pick<Config, 'chainKeyFile' | 'signingKeyF
 export function createServices(deps: ServiceDependencies) {
   const { database, clock, config, secrets, log, chainKeys } = deps;
   const db = database.db;
-  const checkpointStore = new CheckpointStore({
-    directory: config.checkpoints.directory, signer: chainKeys.signer, webhookUrl: config.checkpoints.webhookUrl, intervalMs: config.checkpoints.intervalMs, log,
+  // The recording heads and the technical events are read once their modules exist (below).
+  const auditModule = createAuditModule({
+    database, clock, log, retentionDays: config.auditRetentionDays,
+    chain: {
+      keys: chainKeys, checkpoints: config.checkpoints, raise: (event) => technicalEvents.raise(event),
+      recordingHeads: async () => (await recordingRepository.allHeads()).map((head) => [head.cameraId, head.segmentId, head.chainHash]),
+    },
   });
-  const audit = new AuditService(db, database.dialect, clock, { key: chainKeys.audit, checkpoints: checkpointStore });
+  const audit = auditModule.api;
+  const accessModule = createAccessModule();
   const settingsModule = createSettingsModule({ database, clock, audit });
   const settings = settingsModule.api;
+  const authModule = createAuthModule({
+    database, clock, audit, secrets, config,
+    settings: { totpRequiredForImageRoles: () => settings.get('totp_required_for_image_roles') },
+    // Read in the account change's transaction (communes exist once their module does, below).
+    communes: {
+      existing: async (handle, codes) => {
+        const found = new Set<string>();
+        for (const code of codes) if ((await communes.retentionOf(handle, code)) !== null) found.add(code);
+        return found;
+      },
+    },
+  });
   // Communes and cameras depend on authorisations, which reads them back through this port (called once both exist).
   const authorisationsModule = createAuthorisationsModule({
     database, clock, audit,
@@ -104,8 +120,8 @@ export function createServices(deps: ServiceDependencies) {
   const ptzPositions = new PtzPositions((cameraId, error) => log?.warn({ cameraId, error: String(error) }, 'PTZ position follower failed'));
   ptz.onPositionChanged((cameraId, presetToken) => ptzPositions.set(cameraId, presetToken));
   const consoleModule = createConsoleModule({ database, audit, clock, cameras, config });
-  const playback = new PlaybackService({
-    db, repository: new PlaybackRepository(db), audit, clock, cameras, footage: recordingRepository, volumes: () => storage.storageVolumes(), log,
+  const playbackModule = createPlaybackModule({
+    database, audit, clock, cameras, footage: recordingRepository, volumes: () => storage.storageVolumes(), log,
     // Each segment's recorded masking against the mask history (LEGAL 4): nothing inferred from when masks changed.
     masks: databaseMasks(masksRepository, recordingRepository, new MaskImageStore(join(config.dataDir, 'playback-masks'))),
   });
@@ -123,11 +139,8 @@ export function createServices(deps: ServiceDependencies) {
     healthModule,
     audit,
     // Signed checkpoints of the chain heads (issue 11): written by the worker role, read by the verify commands.
-    checkpointStore,
-    checkpoints: new CheckpointJob({
-      store: checkpointStore, keys: chainKeys, clock, raise: (event) => technicalEvents.raise(event),
-      heads: { audit: () => audit.chainHead(), recordings: async () => (await recordingRepository.allHeads()).map((head) => [head.cameraId, head.segmentId, head.chainHash]) },
-    }),
+    checkpointStore: auditModule.checkpoints.store,
+    checkpoints: auditModule.checkpoints.job,
     /** The segment chain's key, for the recording role's indexer and `recordings verify`. */
     segmentChainKey: chainKeys.segments,
     technicalEvents,
@@ -136,7 +149,8 @@ export function createServices(deps: ServiceDependencies) {
     onvif,
     ptzPositions,
     ptzTours: new PtzToursService(db, ptzRepository, audit, clock, cameras),
-    playback,
+    playbackModule,
+    playback: playbackModule.api,
     // Live viewing; the recorder role of the process is given by main.ts (useRecorder). Same mask images as the recorder's.
     live: new LiveService({
       clock, audit, cameras, log, masks, ptzPositions, maskImages: new MaskImageStore(join(config.dataDir, 'masks')),
@@ -158,18 +172,16 @@ export function createServices(deps: ServiceDependencies) {
     register: new StatutoryRegister(retentionRepository, clock),
     recordedDays: new RecordedDaysJob(db, retentionRepository, audit, clock),
     settings,
-    accounts: new AccountsService(db, audit, clock),
-    sessions: new SessionsService(db, audit, settings, secrets, clock, {
-      idleMinutes: config.sessionIdleMinutes,
-      maxHours: config.sessionMaxHours,
-      maxFailures: config.loginMaxFailures,
-      lockoutMinutes: config.lockoutMinutes,
-    }),
-    tokens: new TokensService(db, audit, clock),
+    accounts: authModule.api.accounts,
+    sessions: authModule.api.sessions,
+    tokens: authModule.api.tokens,
     communes,
     authorisations,
     sites,
     cameras,
+    auditModule,
+    accessModule,
+    authModule,
     settingsModule,
     authorisationsModule,
     communesModule,
@@ -177,7 +189,7 @@ export function createServices(deps: ServiceDependencies) {
     camerasModule,
     technicalEventsModule,
     // Every module (issue 10): app.ts registers their routes, main.ts starts their jobs.
-    modules: [settingsModule, authorisationsModule, communesModule, sitesModule, camerasModule, technicalEventsModule] as VigieModule<unknown>[],
+    modules: [authModule, settingsModule, auditModule, accessModule, authorisationsModule, communesModule, sitesModule, camerasModule, technicalEventsModule] as VigieModule<unknown>[],
   };
 }
 

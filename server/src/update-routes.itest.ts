@@ -8,7 +8,7 @@
 //   the document is covered here (a new one without a test fails this file).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { cameraInput, communeA, createCommunesAndSites } from './modules/cameras/cameras.fixtures.ts';
+import { cameraInput, communeA, createCommunesAndSites } from './testing/inventory.fixtures.ts';
 import { createTestContext, testCli, type TestContext } from './testing/context.ts';
 import { dialectsUnderTest } from './testing/databases.ts';
 import { signIn, type SignedIn } from './testing/http.ts';

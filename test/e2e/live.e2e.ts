@@ -287,12 +287,13 @@ describe('console images in Chromium (live, playback, PTZ, masks, walls)', { ski
     const { page } = police;
     await page.getByRole('heading', { name: 'Direct' }).waitFor();
     await page.locator(`[data-testid="camera-item"][data-camera-id="${seeded.ptz}"]`).click();
-    // Police officers give a reason before seeing images.
-    const reason = page.getByLabel(/Motif/);
-    if (await reason.count()) {
-      await reason.fill('Réquisition PV 2026/1234');
-      await page.getByRole('button', { name: /Valider|Voir|Continuer/ }).click();
-    }
+    // Police officers give a reason before seeing images: the console must ask for it (the test fails if it does not).
+    const dialog = page.getByRole('dialog', { name: 'Justifier la consultation des images' });
+    await dialog.waitFor({ state: 'visible', timeout: 10_000 });
+    await dialog.getByTestId('live-reason').fill('Réquisition PV 2026/1234');
+    await dialog.getByTestId('live-reason-submit').click();
+    await dialog.waitFor({ state: 'hidden' });
+    assert.match((await page.getByTestId('live-reason-change').textContent()) ?? '', /Réquisition PV 2026\/1234|Motif/);
     await page.getByTestId('live-tile').first().click();
     await page.getByTestId('ptz-takeover').click();
     await waitFor('the police lock', async () => /opj\.police/.test((await page.getByTestId('ptz-lock').textContent()) ?? ''), 10_000);

@@ -16,6 +16,8 @@ export interface Job {
   /** Also run once when the role starts (after the jobs marked `beforeStart`, before the others' first tick). */
   readonly runAtStart?: boolean;
   run(): Promise<unknown>;
+  /** Called once when the registry stops, after the job's last run ended (e.g. give back locks it holds). */
+  stop?(): Promise<void>;
 }
 
 export interface JobStatus {
@@ -95,15 +97,19 @@ export class JobRegistry {
     for (const entry of mine) entry.timer = timers.setInterval(() => void this.tick(entry), entry.job.intervalMs);
   }
 
-  /** Stops the timers and waits for the runs in progress. */
+  /** Stops the timers, waits for the runs in progress, then lets the started jobs clean up. */
   async stop(): Promise<void> {
     const timers = this.options.timers ?? nodeTimers;
-    for (const entry of this.entries.values()) {
-      if (entry.timer !== null) timers.clearInterval(entry.timer);
+    const started = [...this.entries.values()].filter((entry) => entry.timer !== null);
+    for (const entry of started) {
+      timers.clearInterval(entry.timer);
       entry.timer = null;
     }
     this.started = false;
     await Promise.all([...this.entries.values()].map((entry) => entry.current));
+    for (const entry of started) {
+      await entry.job.stop?.().catch((error: unknown) => this.options.log?.warn({ job: entry.job.name, error: String(error) }, `job ${entry.job.name} did not stop cleanly`));
+    }
   }
 
   /** Runs a job now (a command, a test, a last run at shutdown), unless it is already running: then waits for that run. */

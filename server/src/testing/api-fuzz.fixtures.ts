@@ -1,6 +1,6 @@
 // The world the API fuzzer runs in, shared by api-fuzz.itest.ts and `./vigie bench fuzz`: one
 // item of each kind that a path names, and three callers (administrator, operator, anonymous).
-import { cameraInput, communeA, createCommunesAndSites } from '../modules/cameras/cameras.fixtures.ts';
+import { cameraInput, communeA, createCommunesAndSites } from './inventory.fixtures.ts';
 import { fuzzApi, type FuzzClient, type FuzzReport } from './api-fuzz.ts';
 import { testCli, type TestContext } from './context.ts';
 import { signIn } from './http.ts';

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { cameraInput, communeA, createCommunesAndSites } from '../cameras/cameras.fixtures.ts';
+import { cameraInput, communeA, createCommunesAndSites } from '../../testing/inventory.fixtures.ts';
 import { createTestContext, testCli, type TestContext } from '../../testing/context.ts';
 import { dialectsUnderTest } from '../../testing/databases.ts';
 

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { createTestContext, testCli, type TestContext } from '../../testing/context.ts';
 import { dialectsUnderTest } from '../../testing/databases.ts';
 import { signIn, type SignedIn } from '../../testing/http.ts';
-import { cameraInput, communeA, communeB, createCommunesAndSites } from './cameras.fixtures.ts';
+import { cameraInput, communeA, communeB, createCommunesAndSites } from '../../testing/inventory.fixtures.ts';
 
 for (const { dialect, skip } of await dialectsUnderTest()) {
   describe(`camera routes and commune scope [${dialect}]`, { skip }, () => {

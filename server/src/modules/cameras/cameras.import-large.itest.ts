@@ -9,7 +9,7 @@ import { requestLimits } from '../../platform/http/limits.ts';
 import { createTestContext, type TestContext } from '../../testing/context.ts';
 import { dialectsUnderTest } from '../../testing/databases.ts';
 import { signIn, type SignedIn } from '../../testing/http.ts';
-import { createCommunesAndSites, generatedCsv } from './cameras.fixtures.ts';
+import { createCommunesAndSites, generatedCsv } from '../../testing/inventory.fixtures.ts';
 import { importLimits } from './cameras.import.ts';
 
 const csvHeaders = { 'content-type': 'text/csv; charset=utf-8' };

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { createTestContext, testCli, type TestContext } from '../../testing/context.ts';
 import { dialectsUnderTest } from '../../testing/databases.ts';
 import { signIn } from '../../testing/http.ts';
-import { communeA, communeB, createCommunesAndSites, generatedCsv } from './cameras.fixtures.ts';
+import { communeA, communeB, createCommunesAndSites, generatedCsv } from '../../testing/inventory.fixtures.ts';
 import type { ImportLineError } from './cameras.import-errors.ts';
 
 const allCommunes = { allCommunes: true, communes: [] };

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createTestContext, testCli, type TestContext } from '../../testing/context.ts';
 import { dialectsUnderTest } from '../../testing/databases.ts';
-import { cameraInput, communeA, createCommunesAndSites } from './cameras.fixtures.ts';
+import { cameraInput, communeA, createCommunesAndSites } from '../../testing/inventory.fixtures.ts';
 
 const withCode = (code: string) => (error: { code?: string }) => error.code === code;
 

@@ -1,6 +1,11 @@
 // SQL of playback sessions; nothing else touches playback_sessions and playback_session_segments.
 import type { Selectable } from 'kysely';
-import type { Db, DbOrTx, Tx } from '../../platform/db/database.ts';
+import type { Kysely, Transaction } from 'kysely';
+import { inTransaction } from '../../platform/db/database.ts';
+import type { PlaybackSchema } from '../../platform/db/schema.ts';
+
+/** The playback module's own tables (sessions and the segments they served), or a transaction on them. */
+type PlaybackDb = Kysely<PlaybackSchema>;
 import type { PlaybackSessionsTable } from '../../platform/db/schema.ts';
 
 export type PlaybackEndedBy = 'viewer' | 'idle';
@@ -30,9 +35,14 @@ function toSession(row: Selectable<PlaybackSessionsTable>): PlaybackSession {
 }
 
 export class PlaybackRepository {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: PlaybackDb) {}
 
-  async insert(trx: Tx, session: PlaybackSession): Promise<void> {
+  /** A change and its audit row, together (retried on contention). */
+  transaction<T>(work: (trx: Transaction<PlaybackSchema>) => Promise<T>): Promise<T> {
+    return inTransaction(this.db, work);
+  }
+
+  async insert(trx: PlaybackDb, session: PlaybackSession): Promise<void> {
     await trx.insertInto('playback_sessions').values({
       id: session.id, user_id: session.userId, user_login: session.userLogin, camera_id: session.cameraId, commune_insee: session.communeInsee,
       from_at: session.from, to_at: session.to, reason: session.reason, opened_at: session.openedAt, last_used_at: session.lastUsedAt,
@@ -40,7 +50,7 @@ export class PlaybackRepository {
     }).execute();
   }
 
-  async find(id: string, db: DbOrTx = this.db): Promise<PlaybackSession | undefined> {
+  async find(id: string, db: PlaybackDb = this.db): Promise<PlaybackSession | undefined> {
     const row = await db.selectFrom('playback_sessions').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? toSession(row) : undefined;
   }
@@ -59,14 +69,14 @@ export class PlaybackRepository {
   }
 
   /** Closes an open session; false when it was already closed (by another process, or a sweep). */
-  async close(trx: Tx, id: string, at: string, endedBy: PlaybackEndedBy): Promise<boolean> {
+  async close(trx: PlaybackDb, id: string, at: string, endedBy: PlaybackEndedBy): Promise<boolean> {
     const updated = await trx.updateTable('playback_sessions').set({ closed_at: at, ended_by: endedBy })
       .where('id', '=', id).where('closed_at', 'is', null)
       .executeTakeFirst();
     return Number(updated.numUpdatedRows) === 1;
   }
 
-  async segmentsServed(id: string, db: DbOrTx = this.db): Promise<number> {
+  async segmentsServed(id: string, db: PlaybackDb = this.db): Promise<number> {
     const row = await db.selectFrom('playback_session_segments').select((eb) => eb.fn.countAll().as('count')).where('session_id', '=', id).executeTakeFirstOrThrow();
     return Number(row.count);
   }

@@ -1,12 +1,11 @@
 // Playback over HTTP: open a session (audited by the service), fetch its segments (the stored
 // fragmented MP4, HTTP Range, ETag; or a re-encode with the current mask), close it.
 import { createReadStream } from 'node:fs';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actingOf } from '../../platform/http/context.ts';
-import type { Services } from '../../services.ts';
-import type { SegmentDelivery } from './playback.service.ts';
+import type { PlaybackService, SegmentDelivery } from './playback.service.ts';
 import { etagMatches, ifRangeHolds, parseByteRange, REASON_MAX_LENGTH } from './playback.rules.ts';
 
 const cameraParams = z.object({ id: z.string() });
@@ -20,7 +19,7 @@ const playbackViewSchema = z.object({
   gaps: z.array(z.object({ from: z.string(), to: z.string(), reason: z.string().nullable() })),
 });
 
-export function registerPlaybackRoutes(app: FastifyInstance, services: Services): void {
+export const playbackRoutes: FastifyPluginAsync<{ services: { playback: PlaybackService } }> = async (app, { services }) => {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['playback'];
 
@@ -41,7 +40,7 @@ export function registerPlaybackRoutes(app: FastifyInstance, services: Services)
     await services.playback.close(request.params.playbackId, actingOf(request));
     return reply.status(204).send();
   });
-}
+};
 
 /** The HTTP side of a segment: validators, Range (stored files only), the masking header. */
 async function sendSegment(request: FastifyRequest, reply: FastifyReply, delivery: SegmentDelivery): Promise<FastifyReply> {

@@ -11,7 +11,6 @@ import { stat } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { parisDate, type Clock } from '../../platform/clock.ts';
-import { inTransaction, type Db } from '../../platform/db/database.ts';
 import { DomainError, notFound } from '../../platform/errors.ts';
 import { silentLog, type ProcessLog } from '../../platform/processes.ts';
 import { assertAllowed, type Principal } from '../access/policy.ts';
@@ -28,7 +27,6 @@ import {
 export type Acting = { actor: Actor; principal: Principal };
 
 export interface PlaybackServiceDeps {
-  db: Db;
   repository: PlaybackRepository;
   audit: AuditService;
   clock: Clock;
@@ -106,7 +104,7 @@ export class PlaybackService {
       id: randomUUID(), userId: acting.principal.id, userLogin: acting.principal.login, cameraId, communeInsee: camera.communeInsee,
       from: iso(window.startMs), to: iso(window.endMs), reason, openedAt: now.toISOString(), lastUsedAt: now.toISOString(), closedAt: null, endedBy: null, requests: 0,
     };
-    await inTransaction(this.deps.db, async (trx) => {
+    await this.deps.repository.transaction(async (trx) => {
       await this.deps.repository.insert(trx, session);
       await this.deps.audit.recordImageAccess(acting.actor, {
         kind: 'playback', cameraId, communeInsee: camera.communeInsee, reason,
@@ -179,7 +177,7 @@ export class PlaybackService {
   }
 
   private closeSession(session: PlaybackSession, endedBy: PlaybackEndedBy, actor: Actor, at: Date): Promise<boolean> {
-    return inTransaction(this.deps.db, async (trx) => {
+    return this.deps.repository.transaction(async (trx) => {
       if (!(await this.deps.repository.close(trx, session.id, at.toISOString(), endedBy))) return false;
       const segmentsServed = await this.deps.repository.segmentsServed(session.id, trx);
       // An idle session's viewing ended with its last fetch, not when the sweep noticed.

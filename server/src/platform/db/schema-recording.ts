@@ -67,11 +67,13 @@ export interface RecordingMaskVersionsTable {
   first_indexed_at: string;
 }
 
+/** The recording module's tables; the purged runs are the segment chain's (written by the retention purge through the recording module, read by `recordings verify`). */
 export interface RecordingSchema {
   recording_segments: RecordingSegmentsTable;
   recording_mask_versions: RecordingMaskVersionsTable;
   recording_gaps: RecordingGapsTable;
   recording_heads: RecordingHeadsTable;
+  recording_purged_runs: RecordingPurgedRunsTable;
 }
 
 // Retention, legal holds, statutory register (modules/recording, migration 2026-11-23T2100).
@@ -133,11 +135,11 @@ export interface RecordingPurgedRunsTable {
   purged_at: string;
 }
 
+/** The retention module's tables (legal holds, statutory register). */
 export interface RetentionSchema {
   legal_holds: LegalHoldsTable;
   legal_hold_cameras: LegalHoldCamerasTable;
   statutory_register: StatutoryRegisterTable;
-  recording_purged_runs: RecordingPurgedRunsTable;
 }
 
 // Storage volumes, per-camera recording settings, technical events (migration 2026-12-01T1100).
@@ -180,15 +182,15 @@ export interface TechnicalEventsTable {
   details: string;
 }
 
-/** The technical events module's table (also in StorageSchema, which predates the module). */
+/** The technical events module's table. */
 export interface TechnicalEventsSchema {
   technical_events: TechnicalEventsTable;
 }
 
+/** The storage module's tables. */
 export interface StorageSchema {
   storage_volumes: StorageVolumesTable;
   recording_camera_settings: RecordingCameraSettingsTable;
-  technical_events: TechnicalEventsTable;
 }
 
 // Privacy masks (modules/recording, migration 2026-12-01T1000, LEGAL 4).
@@ -234,6 +236,7 @@ export interface CameraMaskModesTable {
   updated_by: string;
 }
 
+/** The masks module's tables. */
 export interface MasksSchema {
   privacy_masks: PrivacyMasksTable;
   privacy_mask_history: PrivacyMaskHistoryTable;

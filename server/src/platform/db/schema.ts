@@ -4,7 +4,7 @@
 // repository queries them.
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { ConsoleSchema, PlaybackSchema, PtzSchema } from './schema-console.ts';
-import type { MasksSchema, RecordingSchema, RetentionSchema, StorageSchema } from './schema-recording.ts';
+import type { MasksSchema, RecordingSchema, RetentionSchema, StorageSchema, TechnicalEventsSchema } from './schema-recording.ts';
 
 // The tables of the larger modules live beside this file; importers keep using schema.ts.
 export type * from './schema-recording.ts';
@@ -190,7 +190,7 @@ export interface AuthorisationCamerasTable {
   camera_id: string;
 }
 
-export interface DatabaseSchema extends RecordingSchema, RetentionSchema, StorageSchema, MasksSchema, ConsoleSchema, PlaybackSchema, PtzSchema {
+export interface DatabaseSchema extends RecordingSchema, RetentionSchema, StorageSchema, MasksSchema, TechnicalEventsSchema, ConsoleSchema, PlaybackSchema, PtzSchema {
   communes: CommunesTable;
   users: UsersTable;
   user_communes: UserCommunesTable;

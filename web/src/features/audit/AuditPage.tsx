@@ -14,8 +14,8 @@ const noFilters: Filters = { from: '', to: '', action: '', actorLogin: '', commu
 
 function queryOf(filters: Filters): Omit<ApiQuery<'GET', '/api/audit'>, 'limit' | 'offset'> {
   return {
-    from: filters.from ? parisLocalToUtcIso(filters.from) : undefined,
-    to: filters.to ? parisLocalToUtcIso(filters.to) : undefined,
+    from: (filters.from ? parisLocalToUtcIso(filters.from) : undefined) ?? undefined,
+    to: (filters.to ? parisLocalToUtcIso(filters.to) : undefined) ?? undefined,
     action: filters.action.trim() || undefined,
     actorLogin: filters.actorLogin.trim() || undefined,
     communeInsee: filters.communeInsee.trim() || undefined,

@@ -39,7 +39,6 @@ export function InventoryPage({ me }: { me: Me }) {
   );
 }
 
-
 /** While a large file is checked, the server tells how far it has gone (polled each second). */
 function useImportProgress(active: boolean): ImportProgress | null {
   const [progress, setProgress] = useState<ImportProgress | null>(null);

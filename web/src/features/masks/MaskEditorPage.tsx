@@ -13,7 +13,6 @@ import { MaskSidePanel, useStill } from './MaskSidePanel.tsx';
 import { blocksSaving, fromApiPolygons, maskProblems, toApiPolygons, type MaskProblem } from './maskGeometry.ts';
 import './masks.css';
 
-
 interface Editing {
   /** Null: a new mask. */
   maskId: string | null;

@@ -9,7 +9,6 @@ import { parisToday } from '../../lib/dates.ts';
 import { useLoad } from '../../ui.tsx';
 import { shiftDay } from './timeline.ts';
 
-
 interface SidePanelProps {
   mode: 'single' | 'grid';
   day: string;

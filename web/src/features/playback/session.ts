@@ -1,7 +1,7 @@
 // Playback of a session's segments, pure: segments on the wall clock, the mapping between a
 // video's currentTime and wall-clock time, which segment to fetch next and which to drop from
 // the buffer, the window a new session covers, the speeds, gaps. Tested by session.test.ts.
-import type { PlaybackSession } from '../../api/types.ts';
+import type { PlaybackSession, RecordedTimeline } from '../../api/types.ts';
 import { HOUR, type TimeWindow } from './timeline.ts';
 
 export interface TimedSegment {
@@ -191,7 +191,8 @@ export function driftTolerance(rate: number): number {
   return Math.max(0.35, Math.abs(rate) * 0.25);
 }
 
-type Range = { from: string; to: string };
+/** A recorded range of the server's timeline (GET /api/cameras/{id}/recording/timeline). */
+type Range = Pick<RecordedTimeline['recorded'][number], 'from' | 'to'>;
 
 export type GapStep = { kind: 'inside' } | { kind: 'jump'; toMs: number } | { kind: 'end' };
 

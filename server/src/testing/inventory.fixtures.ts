@@ -1,8 +1,7 @@
 // Test fixtures of the inventory: communes, sites and camera inputs, and a generated CSV.
-import type { TestContext } from '../../testing/context.ts';
-import { testCli } from '../../testing/context.ts';
-import { requiredImportColumns } from './cameras.csv.ts';
-import type { CameraCreate } from './cameras.schemas.ts';
+import { requiredImportColumns, type CameraCreate } from '../modules/cameras/index.ts';
+import type { TestContext } from './context.ts';
+import { testCli } from './context.ts';
 
 export const communeA = '38185';
 export const communeB = '38421';

@@ -8,15 +8,29 @@
 import type { Clock } from '../../platform/clock.ts';
 import { silentLog, type ProcessLog } from '../../platform/processes.ts';
 import type { TechnicalEvent } from '../technical-events/index.ts';
-import type { EarlyDestructionReport } from './retention.ts';
 import type { StorageService, VolumeUsage } from './storage.service.ts';
 
 /** Free space is brought back to the threshold plus this many percentage points. */
 export const LOW_SPACE_MARGIN_PERCENT = 2;
 
+/** What an early destruction (the retention module's) did on a volume. */
+export interface EarlyDestructionReport {
+  volume: string;
+  requestedBytes: number;
+  destroyedBytes: number;
+  destroyedSegments: number;
+  /** Segments skipped because a legal hold covers them. */
+  heldSegments: number;
+  cameras: Array<{ cameraId: string; communeInsee: string; segments: number; bytes: number; fromMs: number; toMs: number; registerIds: number[] }>;
+  errors: string[];
+}
+
+/** Destroys a volume's oldest unheld footage before its retention (the retention module's purge). */
+export type DestroyEarly = (volume: string, bytesToFree: number, now: Date) => Promise<EarlyDestructionReport>;
+
 export interface SpaceMonitorDeps {
-  storage: StorageService;
-  destroyEarly(volume: string, bytesToFree: number, now: Date): Promise<EarlyDestructionReport>;
+  storage: Pick<StorageService, 'volumes' | 'usage' | 'forgetUsage' | 'noteBytes'>;
+  destroyEarly: DestroyEarly;
   raise(event: TechnicalEvent): Promise<unknown>;
   clock: Clock;
   log?: ProcessLog;

@@ -9,14 +9,12 @@ import { access, mkdir, statfs } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { parisDate, type Clock } from '../../platform/clock.ts';
-import { inTransaction, type Db } from '../../platform/db/database.ts';
 import { DomainError, notFound } from '../../platform/errors.ts';
 import { assertAllowed, type Principal } from '../access/policy.ts';
 import { unrestrictedRoots, volumeRootProblem, type VolumeRootPolicy } from './storage.roots.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import { systemActor, type Actor } from '../audit/audit.types.ts';
-import type { RecordingInventory } from './recording.inventory.ts';
-import type { StorageVolume } from './recording.types.ts';
+import type { StorageCameras, StorageFootage, StorageVolume } from './storage.types.ts';
 import { readVolumeMarker, writeVolumeMarker } from './storage.marker.ts';
 import type { CameraRecordingSettings, StorageRepository, VolumeRow } from './storage.repository.ts';
 
@@ -77,11 +75,11 @@ export class StorageService {
   private readonly usageTtlMs = 5 * 60_000;
 
   constructor(
-    private readonly db: Db,
     private readonly repository: StorageRepository,
     private readonly audit: AuditService,
     private readonly clock: Clock,
-    private readonly inventory: RecordingInventory,
+    private readonly inventory: StorageCameras,
+    private readonly footage: Pick<StorageFootage, 'indexedBytes'>,
     private readonly rootPolicy: VolumeRootPolicy = unrestrictedRoots,
   ) {}
 
@@ -143,7 +141,7 @@ export class StorageService {
     const nowMs = this.clock.now().getTime();
     const cached = this.indexedBytes.get(volume);
     if (cached && nowMs - cached.syncedAtMs < this.usageTtlMs) return cached.bytes;
-    const bytes = await this.repository.indexedBytes(volume);
+    const bytes = await this.footage.indexedBytes(volume);
     this.indexedBytes.set(volume, { bytes, syncedAtMs: nowMs });
     return bytes;
   }
@@ -175,7 +173,7 @@ export class StorageService {
       throw invalid(`Marqueur du volume non écrit dans ${root} : ${(error as Error).message}.`, `Volume marker not written in ${root}: ${(error as Error).message}.`);
     }
     const row: VolumeRow = { ...data, root, createdAt: at, updatedAt: at, updatedBy: acting.actor.login ?? acting.actor.type, markedAt: at };
-    await inTransaction(this.db, async (trx) => {
+    await this.repository.transaction(async (trx) => {
       await this.repository.insertVolume(trx, row);
       await this.audit.record(trx, acting.actor, { action: 'storage.volume_created', targetType: 'storage_volume', targetId: row.name, details: { after: { ...data, root } } });
     });
@@ -192,7 +190,7 @@ export class StorageService {
       lowSpacePercent: data.lowSpacePercent ?? current.lowSpacePercent, enabled: data.enabled ?? current.enabled,
       updatedAt: this.clock.now().toISOString(), updatedBy: acting.actor.login ?? acting.actor.type,
     };
-    await inTransaction(this.db, async (trx) => {
+    await this.repository.transaction(async (trx) => {
       await this.repository.updateVolume(trx, next);
       const pick = (volume: VolumeRow) => ({ capacityBytes: volume.capacityBytes, lowSpacePercent: volume.lowSpacePercent, enabled: volume.enabled });
       await this.audit.record(trx, acting.actor, { action: 'storage.volume_updated', targetType: 'storage_volume', targetId: name, details: { before: pick(current), after: pick(next) } });
@@ -213,7 +211,7 @@ export class StorageService {
     const usages = await Promise.all(volumes.map(async (volume) => ({ volume, usage: await this.usage(volume) })));
     const best = usages.filter((entry) => entry.usage.available).sort((a, b) => b.usage.freeBytes - a.usage.freeBytes)[0] ?? usages[0]!;
     const at = this.clock.now().toISOString();
-    await inTransaction(this.db, async (trx) => {
+    await this.repository.transaction(async (trx) => {
       await this.repository.upsertCameraSettings(trx, { cameraId, volumeName: best.volume.name, busyPedestrianPlace: settings?.busyPedestrianPlace ?? null }, at, 'system');
       await this.audit.record(trx, systemActor, {
         action: 'recording.volume_assigned', targetType: 'camera', targetId: cameraId, details: { before: settings?.volumeName ?? null, after: best.volume.name, freeBytes: best.usage.freeBytes },
@@ -238,7 +236,7 @@ export class StorageService {
   }
 
   private async communeInScope(cameraId: string, principal: Principal | null): Promise<string> {
-    const commune = (await this.inventory.communesOfCameras([cameraId], this.db)).get(cameraId);
+    const commune = (await this.inventory.communesOfCameras([cameraId])).get(cameraId);
     if (!commune || (principal && !principal.allCommunes && !principal.communes.includes(commune))) throw notFound({ fr: 'Caméra', en: 'Camera' });
     return commune;
   }
@@ -257,7 +255,7 @@ export class StorageService {
       cameraId, volumeName: data.volumeName === undefined ? current.volumeName : data.volumeName,
       busyPedestrianPlace: data.busyPedestrianPlace === undefined ? current.busyPedestrianPlace : data.busyPedestrianPlace,
     };
-    await inTransaction(this.db, async (trx) => {
+    await this.repository.transaction(async (trx) => {
       await this.repository.upsertCameraSettings(trx, next, this.clock.now().toISOString(), acting.actor.login ?? acting.actor.type);
       await this.audit.record(trx, acting.actor, {
         action: 'recording.camera_settings_updated', communeInsee: commune, targetType: 'camera', targetId: cameraId,

@@ -8,11 +8,10 @@ import { randomUUID } from 'node:crypto';
 import { access, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock } from '../../platform/clock.ts';
-import { inTransaction, type Db } from '../../platform/db/database.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import { systemActor } from '../audit/audit.types.ts';
-import type { StorageVolume } from './recording.types.ts';
 import type { StorageRepository } from './storage.repository.ts';
+import type { StorageFootage, StorageVolume } from './storage.types.ts';
 
 export const VOLUME_MARKER_FILE = '.vigie-volume';
 const MARKER_KIND = 'vigie-storage-volume';
@@ -76,20 +75,20 @@ const exists = (path: string) => access(path).then(() => true, () => false);
  * missing marker always means "not mounted": it is never written again automatically.
  */
 export class VolumeMarkerGuard implements VolumeMarkers {
-  constructor(private readonly deps: { db: Db; repository: StorageRepository; audit: AuditService; clock: Clock }) {}
+  constructor(private readonly deps: { repository: StorageRepository; footage: Pick<StorageFootage, 'oldestSegmentPath'>; audit: AuditService; clock: Clock }) {}
 
   async check(volume: StorageVolume): Promise<MarkerCheck> {
     const found = await readVolumeMarker(volume);
     if (found.present || found.reason !== 'missing') return found;
     const row = (await this.deps.repository.volumes()).find((candidate) => candidate.name === volume.name);
     if (!row || row.markedAt !== null) return found;
-    const oldest = await this.deps.repository.oldestSegmentPath(volume.name);
+    const oldest = await this.deps.footage.oldestSegmentPath(volume.name);
     if (oldest !== null && !(await exists(join(volume.root, oldest)))) {
       return { present: false, reason: 'missing', message: `${found.message} (its oldest indexed segment ${oldest} is not there either)` };
     }
     const at = this.deps.clock.now().toISOString();
     await writeVolumeMarker(volume, at);
-    await inTransaction(this.deps.db, async (trx) => {
+    await this.deps.repository.transaction(async (trx) => {
       await this.deps.repository.setMarkedAt(trx, volume.name, at);
       await this.deps.audit.record(trx, systemActor, {
         action: 'storage.volume_marked', targetType: 'storage_volume', targetId: volume.name,

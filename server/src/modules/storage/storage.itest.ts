@@ -8,12 +8,13 @@ import { mkdtemp, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import type { StorageSchema } from '../../platform/db/schema.ts';
+import { tablesOf } from '../../platform/db/tables.ts';
 import { dialectsUnderTest } from '../../testing/databases.ts';
 import { systemActor } from '../audit/audit.types.ts';
 import type { TechnicalEvent } from '../technical-events/index.ts';
-import { databaseInventory } from './recording.inventory.ts';
-import { createRetentionFixture, MINUTE, NOW, type RetentionFixture } from './retention.fixtures.ts';
-import { checkSegmentChainAcrossPurges } from './retention.rules.ts';
+import { createRetentionFixture, MINUTE, NOW, type RetentionFixture } from '../../testing/retention.fixtures.ts';
+import { checkSegmentChainAcrossPurges } from '../recording/index.ts';
 import { volumeMarkerPath, VolumeMarkerGuard, writeVolumeMarker } from './storage.marker.ts';
 import { SpaceMonitor } from './storage.monitor.ts';
 import { StorageRepository } from './storage.repository.ts';
@@ -34,7 +35,7 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
     before(async () => {
       fixture = await createRetentionFixture(dialect);
       const db = fixture.database.handle.db;
-      storage = new StorageService(db, new StorageRepository(db), fixture.audit, fixture.clock, databaseInventory(db));
+      storage = new StorageService(new StorageRepository(tablesOf<StorageSchema>(db)), fixture.audit, fixture.clock, fixture.inventory, fixture.repository);
       events = [];
       const purge = fixture.purge();
       monitor = new SpaceMonitor({ storage, destroyEarly: (volume, bytes, now) => purge.destroyEarly(volume, bytes, now), raise: async (event) => { events.push(event); }, clock: fixture.clock });
@@ -100,7 +101,7 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
         const rows = [];
         for await (const row of fixture.repository.iterateCamera(cameraId)) rows.push(row);
         const head = await fixture.repository.readHead(cameraId);
-        assert.equal(checkSegmentChainAcrossPurges(rows, await fixture.retentionRepository.purgedRunsOf(cameraId), head?.chainHash), undefined, cameraId);
+        assert.equal(checkSegmentChainAcrossPurges(rows, await fixture.repository.purgedRunsOf(cameraId), head?.chainHash), undefined, cameraId);
       }
       events.length = 0;
       const [again] = await monitor.run(fixture.clock.now());
@@ -126,12 +127,12 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.equal((await stat(markerFile)).mode & 0o777, 0o600);
       assert.equal(JSON.parse(await readFile(markerFile, 'utf8')).volume, volume.name);
       assert.ok((await storage.volumes()).find((candidate) => candidate.name === volume.name)!.markedAt, 'created with its marker');
-      const guard = new VolumeMarkerGuard({ db, repository: new StorageRepository(db), audit: fixture.audit, clock: fixture.clock });
+      const guard = new VolumeMarkerGuard({ repository: new StorageRepository(tablesOf<StorageSchema>(db)), footage: fixture.repository, audit: fixture.audit, clock: fixture.clock });
 
       // A volume of an older installation: no marker, never marked; its oldest file has gone with an unmounted disk.
       await db.updateTable('storage_volumes').set({ marked_at: null }).where('name', '=', volume.name).execute();
       await unlink(markerFile);
-      const oldest = (await new StorageRepository(db).oldestSegmentPath(volume.name))!;
+      const oldest = (await fixture.repository.oldestSegmentPath(volume.name))!;
       await rename(join(volume.root, oldest), `${join(volume.root, oldest)}.away`);
       assert.equal((await guard.check(volume)).present, false, 'no proof the disk is there: not marked');
       assert.equal(existsSync(markerFile), false);

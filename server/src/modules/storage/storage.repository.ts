@@ -1,5 +1,9 @@
 // SQL of storage volumes and per-camera recording settings; nothing else touches these tables.
-import type { Db, DbOrTx, Tx } from '../../platform/db/database.ts';
+import type { Kysely, Transaction } from 'kysely';
+import { inTransaction } from '../../platform/db/database.ts';
+import type { StorageSchema } from '../../platform/db/schema.ts';
+
+type Handle = Kysely<StorageSchema>;
 
 export interface VolumeRow {
   name: string;
@@ -21,9 +25,14 @@ export interface CameraRecordingSettings {
 }
 
 export class StorageRepository {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Handle) {}
 
-  async volumes(db: DbOrTx = this.db): Promise<VolumeRow[]> {
+  /** Runs `work` in one transaction on the storage tables (retried on contention); other modules' writes (audit) join it. */
+  transaction<T>(work: (trx: Transaction<StorageSchema>) => Promise<T>): Promise<T> {
+    return inTransaction(this.db, work);
+  }
+
+  async volumes(db: Handle = this.db): Promise<VolumeRow[]> {
     const rows = await db.selectFrom('storage_volumes').selectAll().orderBy('name').execute();
     return rows.map((row) => ({
       name: row.name, root: row.root, capacityBytes: row.capacity_bytes === null ? null : Number(row.capacity_bytes), lowSpacePercent: Number(row.low_space_percent),
@@ -31,48 +40,38 @@ export class StorageRepository {
     }));
   }
 
-  async insertVolume(trx: Tx, volume: VolumeRow): Promise<void> {
+  async insertVolume(trx: Handle, volume: VolumeRow): Promise<void> {
     await trx.insertInto('storage_volumes').values({
       name: volume.name, root: volume.root, capacity_bytes: volume.capacityBytes, low_space_percent: volume.lowSpacePercent, enabled: volume.enabled ? 1 : 0,
       created_at: volume.createdAt, updated_at: volume.updatedAt, updated_by: volume.updatedBy, marked_at: volume.markedAt,
     }).execute();
   }
 
-  async setMarkedAt(trx: Tx, name: string, at: string): Promise<void> {
+  async setMarkedAt(trx: Handle, name: string, at: string): Promise<void> {
     await trx.updateTable('storage_volumes').set({ marked_at: at }).where('name', '=', name).execute();
   }
 
-  /** The path of the volume's oldest indexed segment (what the next purge would remove first), or null. */
-  async oldestSegmentPath(volume: string, db: DbOrTx = this.db): Promise<string | null> {
-    const row = await db.selectFrom('recording_segments').select('path').where('volume', '=', volume).orderBy('start_ms').limit(1).executeTakeFirst();
-    return row?.path ?? null;
-  }
 
-  async updateVolume(trx: Tx, volume: VolumeRow): Promise<void> {
+  async updateVolume(trx: Handle, volume: VolumeRow): Promise<void> {
     await trx.updateTable('storage_volumes').set({
       capacity_bytes: volume.capacityBytes, low_space_percent: volume.lowSpacePercent, enabled: volume.enabled ? 1 : 0, updated_at: volume.updatedAt, updated_by: volume.updatedBy,
     }).where('name', '=', volume.name).execute();
   }
 
-  /** Bytes of indexed segments on a volume (one aggregate; the monitor keeps it up to date between calls). */
-  async indexedBytes(volume: string, db: DbOrTx = this.db): Promise<number> {
-    const row = await db.selectFrom('recording_segments').select((eb) => eb.fn.sum<number | string | null>('bytes').as('total')).where('volume', '=', volume).executeTakeFirst();
-    return Number(row?.total ?? 0);
-  }
 
-  async cameraSettings(cameraId: string, db: DbOrTx = this.db): Promise<CameraRecordingSettings | undefined> {
+  async cameraSettings(cameraId: string, db: Handle = this.db): Promise<CameraRecordingSettings | undefined> {
     const row = await db.selectFrom('recording_camera_settings').selectAll().where('camera_id', '=', cameraId).executeTakeFirst();
     return row ? { cameraId: row.camera_id, volumeName: row.volume_name, busyPedestrianPlace: row.busy_pedestrian_place === null ? null : Number(row.busy_pedestrian_place) === 1 } : undefined;
   }
 
-  async allCameraSettings(db: DbOrTx = this.db): Promise<Map<string, CameraRecordingSettings>> {
+  async allCameraSettings(db: Handle = this.db): Promise<Map<string, CameraRecordingSettings>> {
     const rows = await db.selectFrom('recording_camera_settings').selectAll().execute();
     return new Map(rows.map((row) => [row.camera_id, {
       cameraId: row.camera_id, volumeName: row.volume_name, busyPedestrianPlace: row.busy_pedestrian_place === null ? null : Number(row.busy_pedestrian_place) === 1,
     }]));
   }
 
-  async upsertCameraSettings(trx: Tx, settings: CameraRecordingSettings, at: string, by: string): Promise<void> {
+  async upsertCameraSettings(trx: Handle, settings: CameraRecordingSettings, at: string, by: string): Promise<void> {
     const values = {
       volume_name: settings.volumeName, busy_pedestrian_place: settings.busyPedestrianPlace === null ? null : settings.busyPedestrianPlace ? 1 : 0, updated_at: at, updated_by: by,
     };
