@@ -19,8 +19,10 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { openDatabase, type DatabaseHandle, type Dialect } from '../server/src/platform/db/database.ts';
 import { migrateToLatest } from '../server/src/platform/db/migrate.ts';
+import type { RecordingSchema } from '../server/src/platform/db/schema.ts';
+import { tablesOf } from '../server/src/platform/db/tables.ts';
 import { segmentIndexNames, segmentIndexStatements } from '../server/src/platform/db/migrations/2026-11-23T2000_recording.ts';
-import { RecordingRepository } from '../server/src/modules/recording/recording.repository.ts';
+import { RecordingRepository } from '../server/src/modules/recording/index.ts';
 import { printTable } from './lib/table.ts';
 
 const root = process.env.VIGIE_ROOT ?? process.cwd();
@@ -74,7 +76,7 @@ function plannedQueries(size: Size, count: number): Array<{ camera: string; from
 }
 
 async function timeQueries(handle: DatabaseHandle, queries: ReturnType<typeof plannedQueries>): Promise<Pick<DialectResult, 'p50Ms' | 'p99Ms' | 'maxMs' | 'meanRowsPerQuery' | 'byWindow'>> {
-  const repository = new RecordingRepository(handle.db, handle.dialect);
+  const repository = new RecordingRepository(tablesOf<RecordingSchema>(handle.db), handle.dialect);
   for (const query of queries.slice(0, 50)) await repository.segmentsOverlapping(query.camera, query.fromMs, query.toMs); // warm-up
   const latencies: number[] = [];
   const buckets = windowBuckets.map(() => [] as number[]);

@@ -134,9 +134,8 @@ export async function run(args: string[]): Promise<void> {
       minRetentionDays: 1, maxRetentionDays: 30, cameraIds: [...byCamera.values()],
     }, testCli);
     role = createRecordingRole({ database: context.database.handle, clock: context.clock, services }, { ...context.config, segmentSeconds: 60 }, silentLog, {
-      segmentSeconds: 60, reconcileIntervalMs: 3_600_000, purgeIntervalMs: 3_600_000, spaceCheckIntervalMs: 3_600_000,
+      segmentSeconds: 60, reconcileIntervalMs: 3_600_000,
     });
-    services.live.useRecorder(role);
     await role.start();
     const cameraIds = [...byCamera.values()];
     await until('every camera recording', () => (cameraIds.every((id) => role!.recorderState(id) === 'recording') ? true : undefined), 120_000);

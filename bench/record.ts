@@ -18,13 +18,12 @@ import { parseArgs } from 'node:util';
 import { startNodeScript, type NodeChild } from '../simulator/src/processes.ts';
 import { systemClock } from '../server/src/platform/clock.ts';
 import type { Dialect } from '../server/src/platform/db/database.ts';
+import type { RecordingSchema } from '../server/src/platform/db/schema.ts';
+import { tablesOf } from '../server/src/platform/db/tables.ts';
 import type { ProcessLog } from '../server/src/platform/processes.ts';
-import { coverage } from '../server/src/modules/recording/recorded-ranges.ts';
-import { Recorder } from '../server/src/modules/recording/recorder.ts';
-import { checkSegmentChain } from '../server/src/modules/recording/recording.chain.ts';
-import { RecordingRepository } from '../server/src/modules/recording/recording.repository.ts';
-import type { IndexedSegment, RecorderState, RecordingGap } from '../server/src/modules/recording/recording.types.ts';
-import { SegmentIndexer } from '../server/src/modules/recording/segment-indexer.ts';
+import {
+  checkSegmentChain, coverage, Recorder, RecordingRepository, SegmentIndexer, type IndexedSegment, type RecorderState, type RecordingGap,
+} from '../server/src/modules/recording/index.ts';
 import { createTestDatabase, type TestDatabase } from '../server/src/testing/databases.ts';
 import { cpuPercent, cpuSample, machineCpuSample, memorySample, reapedChildrenCpuSample, type CpuSample } from './lib/proc-stats.ts';
 import { printTable } from './lib/table.ts';
@@ -196,8 +195,8 @@ export async function run(args: string[]): Promise<void> {
     simulator = started.child;
     if (started.cameras.length !== settings.cameras) throw new Error(`the simulator listed ${started.cameras.length} cameras, ${settings.cameras} expected`);
     database = await createTestDatabase(settings.dialect);
-    const repository = new RecordingRepository(database.handle.db, settings.dialect);
-    const indexer = new SegmentIndexer(database.handle.db, repository, systemClock, { log });
+    const repository = new RecordingRepository(tablesOf<RecordingSchema>(database.handle.db), settings.dialect);
+    const indexer = new SegmentIndexer(repository, systemClock, { log });
 
     for (const camera of started.cameras) {
       const recorder = new Recorder({

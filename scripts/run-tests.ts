@@ -63,7 +63,7 @@ if (!skipTypecheck) {
   console.log('# console API types (api-types --check)');
   if (await run(process.execPath, ['--import', 'tsx', join(root, 'scripts/api-types.ts'), '--check']) !== 0) {
     console.log('0 passed, 1 failed');
-    console.error('vigie test: web/src/api/schema.gen.ts is stale: run ./vigie api-types');
+    console.error('vigie test: the console API types check failed (web/src/api/schema.gen.ts)');
     process.exit(1);
   }
   // Formatter, linter, dependency rules, unused exports (./vigie check).

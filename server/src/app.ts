@@ -23,9 +23,7 @@ import { registerAuditRoutes } from './modules/audit/audit.routes.ts';
 import { registerAuthRoutes } from './modules/auth/auth.routes.ts';
 import { registerAccountRoutes } from './modules/auth/accounts.routes.ts';
 import { registerTokenRoutes } from './modules/auth/tokens.routes.ts';
-import { registerHoldRoutes, registerMaskRoutes, registerRecordingRoutes } from './modules/recording/index.ts';
 import { registerPtzRoutes } from './modules/ptz/index.ts';
-import { registerLiveRoutes } from './modules/live/index.ts';
 import type { Services } from './services.ts';
 import { version } from './version.ts';
 
@@ -103,14 +101,17 @@ export async function buildApp(deps: AppDependencies): Promise<VigieApp> {
   await services.communesModule.routes?.register(app);
   await services.authorisationsModule.routes?.register(app);
   await services.sitesModule.routes?.register(app);
-  registerRecordingRoutes(app, services);
-  registerHoldRoutes(app, services, clock);
-  registerMaskRoutes(app, services);
+  await services.recordingModule.routes?.register(app);
+  await services.storageModule.routes?.register(app);
+  // The technical events module's listing, in the recording routes' place (same OpenAPI order).
+  await services.technicalEventsModule.routes?.register(app);
+  await services.retentionModule.routes?.register(app);
+  await services.masksModule.routes?.register(app);
   registerPtzRoutes(app, services);
   await services.playbackModule.routes?.register(app);
   await services.consoleModule.routes?.register(app);
   await services.camerasModule.routes?.register(app);
-  await registerLiveRoutes(app, services);
+  await services.liveModule.routes?.register(app);
   await registerWebConsole(app, { imageOrigins: config.map.tileOrigin ? [config.map.tileOrigin] : [] });
 
   await app.ready();

@@ -11,7 +11,6 @@ import { openDatabase } from './platform/db/database.ts';
 import { startServer, stopOnSignals } from './main.ts';
 import { openRuntime } from './runtime.ts';
 import { runDemo } from './demo/demo.ts';
-import { RecordingRepository, RetentionRepository, verifyRecordings } from './modules/recording/index.ts';
 import { applyRepair, findRepairs } from './modules/authorisations/index.ts';
 import { newestRecordingHeads } from './modules/audit/checkpoints.ts';
 
@@ -180,11 +179,8 @@ async function recordingsCommand(config: Config, args: string[]): Promise<number
   };
   const runtime = await openRuntime(config);
   try {
-    const repository = new RecordingRepository(runtime.database.db, runtime.database.dialect);
-    const retention = new RetentionRepository(runtime.database.db);
-    const report = await verifyRecordings(repository, {
-      purgedRuns: (cameraId) => retention.purgedRunsOf(cameraId),
-      chainKey: runtime.services.segmentChainKey,
+    // With the segment chain's key and the lawfully purged runs (the recording module's).
+    const report = await runtime.services.recordingModule.api.verify({
       checkpoints: () => newestRecordingHeads(runtime.services.checkpointStore, runtime.services.segmentChainKey.keyId),
       volumes: await volumesOf(runtime, config),
       cameraId: values.camera,

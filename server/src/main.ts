@@ -1,14 +1,14 @@
 // `./vigie serve`: the roles of this process (VIGIE_ROLES: api, recorder, worker; all three by
-// default), with graceful shutdown. The recorder role starts with the retention purge, then
-// the recorders; a recorder-only process (a recording machine) purges its own footage.
+// default), with graceful shutdown. The recorder role starts with the retention purge (a job
+// awaited when the jobs start), then the recorders; a recorder-only process (a recording
+// machine) purges its own footage.
 import { foldersOpenToOthers, OpenFolderError } from './platform/file-modes.ts';
 import { startMetricsListener } from './platform/http/metrics.ts';
 import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
 import { systemActor } from './modules/audit/audit.types.ts';
-import { join } from 'node:path';
-import { MaskImageStore, PtzPositionWatcher, RecordingRole, type RecordingRoleOptions } from './modules/recording/index.ts';
-import { createPatrolRunner, type PatrolRunner } from './modules/ptz/index.ts';
+import type { RecordingRole, RecordingRoleDeps, RecordingRoleOptions } from './modules/recording/index.ts';
+import { createPatrolRunner, PtzPositionWatcher, type PatrolRunner } from './modules/ptz/index.ts';
 import type { ProcessLog } from './platform/processes.ts';
 import { stderrLog } from './platform/log.ts';
 import { openRuntime, type Runtime } from './runtime.ts';
@@ -20,26 +20,22 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** The recorder role over a runtime's services (serve, and the tests that run the role whole). */
+/**
+ * The recorder role over a runtime's services (serve, and the tests that run the role whole):
+ * the recording module's, which the recording status and live viewing then read. It follows the
+ * PTZ positions of this process's commands (api role, patrol tours) and those read back from
+ * the cameras by the position watcher started with it (serve), in a recorder-only process too.
+ * In serve, the purge, the space check and the periodic reconcile are jobs; tests that run the
+ * role alone give it `reconcileIntervalMs` for a reconcile of its own.
+ */
 export function createRecordingRole(
   runtime: Pick<Runtime, 'database' | 'clock' | 'services'>,
-  config: Pick<Config, 'dataDir' | 'recordingsDir' | 'segmentSeconds' | 'reconcileIntervalMs' | 'purgeIntervalMs' | 'spaceCheckIntervalMs'>,
+  config: Pick<Config, 'recordingsDir' | 'segmentSeconds'>,
   log: ProcessLog,
-  overrides: Partial<RecordingRoleOptions> = {},
+  overrides: Partial<RecordingRoleOptions> & Pick<RecordingRoleDeps, 'createRecorder'> = {},
 ): RecordingRole {
-  const { services } = runtime;
-  return new RecordingRole({
-    db: runtime.database.db, clock: runtime.clock, audit: services.audit, repository: services.recordingRepository, chainKey: services.segmentChainKey, cameras: services.cameras,
-    siteKinds: async () => new Map((await services.sites.list(null)).map((site) => [site.id, site.kind])),
-    storage: services.storage, purge: services.retentionPurge, raise: (event) => services.technicalEvents.raise(event), log,
-    masks: services.masks, maskImages: new MaskImageStore(join(config.dataDir, 'masks')),
-    // PTZ positions of this process's commands (api role, patrol tours), and those read back from the cameras by the
-    // PTZ position watcher started with this role (serve): the recorder follows a preset's masks, in a recorder-only process too.
-    ptzPositions: services.ptzPositions,
-  }, {
-    defaultVolumeRoot: config.recordingsDir, segmentSeconds: config.segmentSeconds, reconcileIntervalMs: config.reconcileIntervalMs,
-    purgeIntervalMs: config.purgeIntervalMs, spaceCheckIntervalMs: config.spaceCheckIntervalMs, ...overrides,
-  });
+  const { createRecorder, ...options } = overrides;
+  return runtime.services.recordingModule.api.createRole({ defaultVolumeRoot: config.recordingsDir, segmentSeconds: config.segmentSeconds, ...options }, { log, createRecorder });
 }
 
 export async function startServer(config: Config, options: { onListening?: (url: string) => void } = {}): Promise<RunningServer> {
@@ -67,31 +63,26 @@ export async function startServer(config: Config, options: { onListening?: (url:
   let ptzWatcher: PtzPositionWatcher | null = null;
   let metricsListener: { url: string; close(): Promise<void> } | null = null;
   try {
+    // The jobs of this process's roles (issue 10); those run at start are awaited: the recorder role's purge and space check come before any recorder.
+    await services.jobs.start(config.roles);
     if (config.roles.includes('recorder')) {
       recording = createRecordingRole(runtime, config, log);
-      services.recording.useLiveFacts(recording);
-      services.live.useRecorder(recording);
       await recording.start();
       // Where PTZ cameras with preset masks point, read back from them (a restart, another client, a recorder-only process).
       ptzWatcher = new PtzPositionWatcher({ cameras: services.cameras, masks: services.masks, device: services.onvif, positions: services.ptzPositions, commands: services.ptz, log });
       ptzWatcher.start();
     }
     if (config.roles.includes('worker')) {
-      // Housekeeping: expired sessions hourly; audit rows past their retention (3 years) daily;
-      // the register's "recordings made" rows once a Paris day is over.
+      // Housekeeping: expired sessions hourly; audit rows past their retention (3 years) daily.
+      // (The register's "recordings made", the privacy mask check and the legal hold review are
+      // jobs of the retention and masks modules, started above with the worker role.)
       every(3_600_000, 'session purge', () => services.sessions.purgeExpiredSessions());
       every(86_400_000, 'audit purge', () => services.audit.purgeExpired(config.auditRetentionDays, systemActor));
-      every(3_600_000, 'register of recordings made', () => services.recordedDays.run());
-      // LEGAL 4: masks checked in force on recorded frames (in-camera masks especially).
-      every(3_600_000, 'privacy mask check', () => services.maskCheck.run());
       // Playback sessions with no fetch for 5 minutes end by themselves, their stop audited.
       every(60_000, 'idle playback sessions', () => services.playback.closeIdle());
-      // Legal holds confirmed and unchanged for 90 days are reported for review (issue 11).
-      every(86_400_000, 'legal hold review', () => reportHoldsDueForReview(services));
       // Signed checkpoints of the chain heads, outside the database (issue 11): at start, then every interval (at least daily).
       every(config.checkpoints.intervalMs, 'signed checkpoint', () => services.checkpoints.run());
       await services.checkpoints.run().catch((error: unknown) => log.warn({ error: String(error) }, 'signed checkpoint failed'));
-      await services.recordedDays.run().catch((error: unknown) => log.warn({ error: String(error) }, 'register of recordings made failed'));
     }
     if (config.roles.includes('api')) {
       app = await buildApp({ config, database: runtime.database, clock: runtime.clock, services });
@@ -107,6 +98,7 @@ export async function startServer(config: Config, options: { onListening?: (url:
     }
   } catch (error) {
     for (const timer of timers) clearInterval(timer);
+    await services.jobs.stop().catch(() => undefined);
     await patrol?.stop().catch(() => undefined);
     await ptzWatcher?.stop().catch(() => undefined);
     await recording?.stop().catch(() => undefined);
@@ -120,6 +112,7 @@ export async function startServer(config: Config, options: { onListening?: (url:
   const stop = () => {
     stopping ??= (async () => {
       for (const timer of timers) clearInterval(timer);
+      await services.jobs.stop();
       await patrol?.stop();
       await metricsListener?.close();
       await app?.close();
@@ -148,10 +141,5 @@ export function stopOnSignals(stop: () => Promise<void>): void {
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
-}
-
-/** One warning technical event per confirmed hold not reviewed within VIGIE_HOLD_REVIEW_DAYS. */
-export async function reportHoldsDueForReview(services: Pick<Awaited<ReturnType<typeof openRuntime>>['services'], 'holds' | 'technicalEvents'>): Promise<number> {
-  return services.holds.reportDueForReview((event) => services.technicalEvents.raise(event));
 }
 

@@ -14,16 +14,17 @@ import { createCommunesModule } from './modules/communes/index.ts';
 import { createSettingsModule } from './modules/settings/index.ts';
 import { defaultWebRoot } from './platform/http/web.ts';
 import { createSitesModule } from './modules/sites/index.ts';
-import {
-  databaseInventory, LegalHoldsService, MaskCheck, MaskImageStore, MasksRepository, MasksService, PtzPositions, RecordedDaysJob, RecordingRepository, RecordingService, RetentionPurge,
-  RetentionRepository, StatutoryRegister, StorageRepository, StorageService, VolumeMarkerGuard,
-} from './modules/recording/index.ts';
+import { createMasksModule } from './modules/masks/index.ts';
+import { createRecordingModule, lastSegmentId } from './modules/recording/index.ts';
+import { createRetentionModule } from './modules/retention/index.ts';
+import { createStorageModule } from './modules/storage/index.ts';
+import { EventBus } from './platform/events.ts';
 import { createTechnicalEventsModule } from './modules/technical-events/index.ts';
-import { PtzRepository, PtzService, PtzToursService } from './modules/ptz/index.ts';
+import { PtzPositions, PtzRepository, PtzService, PtzToursService } from './modules/ptz/index.ts';
 import { OnvifPtzClient } from './platform/onvif/index.ts';
 import { createConsoleModule } from './modules/console/index.ts';
 import { createPlaybackModule, databaseMasks } from './modules/playback/index.ts';
-import { LiveService } from './modules/live/index.ts';
+import { createLiveModule } from './modules/live/index.ts';
 import { join } from 'node:path';
 import { JobRegistry } from './platform/jobs.ts';
 import { createHealthModule } from './modules/health/index.ts';
@@ -45,7 +46,7 @@ export interface ServiceDependencies {
 export function loadChainKeys(config: Pick<Config, 'chainKeyFile' | 'signingKeyFile'>, database: DatabaseHandle): Promise<ChainKeys> {
   return loadOrCreateChainKeys(config, async () => ({
     auditThroughSeq: (await createAuditModule({ database, clock: { now: () => new Date() } }).api.chainHead()).seq,
-    segmentsThroughId: await new RecordingRepository(database.db, database.dialect).maxSegmentId(),
+    segmentsThroughId: await lastSegmentId(database),
   }));
 }
 
@@ -93,25 +94,28 @@ export function createServices(deps: ServiceDependencies) {
   const cameras = camerasModule.api;
   const technicalEventsModule = createTechnicalEventsModule({ database, clock, log });
   const technicalEvents = technicalEventsModule.api;
-  const recordingInventory = databaseInventory(db);
-  const recordingRepository = new RecordingRepository(db, database.dialect);
-  const retentionRepository = new RetentionRepository(db);
-  const storageRepository = new StorageRepository(db);
-  const storage = new StorageService(db, storageRepository, audit, clock, recordingInventory, {
-    allowedParents: config.storageRoots,
-    protectedPaths: [config.dataDir, config.secretKeyFile, config.chainKeyFile, config.signingKeyFile, config.checkpoints.directory, ...(config.database.dialect === 'sqlite' ? [config.database.path] : [])],
-    forbiddenParents: [defaultWebRoot],
+  // In-process events between modules (issue 10): the recorder's state changes, heard by live viewing.
+  const events = new EventBus(log);
+  // Storage, masks, recording, retention (issue 10): each reads the others through ports; those of modules built later are called once they exist.
+  const storageModule = createStorageModule({
+    database, clock, audit, log, cameras, raise: (event) => technicalEvents.raise(event),
+    footage: { indexedBytes: (volume) => recordingRepository.indexedBytes(volume), oldestSegmentPath: (volume) => recordingRepository.oldestSegmentPath(volume) },
+    destroyEarly: (volume, bytesToFree, now) => retentionModule.api.purge.destroyEarly(volume, bytesToFree, now),
+    rootPolicy: {
+      allowedParents: config.storageRoots,
+      protectedPaths: [config.dataDir, config.secretKeyFile, config.chainKeyFile, config.signingKeyFile, config.checkpoints.directory, ...(config.database.dialect === 'sqlite' ? [config.database.path] : [])],
+      forbiddenParents: [defaultWebRoot],
+    },
+    config: { defaultVolumeRoot: config.recordingsDir, spaceCheckIntervalMs: config.spaceCheckIntervalMs },
   });
-  const retentionPurge = new RetentionPurge({
-    db, repository: retentionRepository, audit, clock, inventory: recordingInventory, log,
-    // Read at each pass: a volume added later is purged too.
+  const storage = storageModule.api.service;
+  const masksModule = createMasksModule({
+    database, clock, audit, log, cameras, raise: (event) => technicalEvents.raise(event),
+    footage: { newestSegment: (cameraId) => recordingRepository.newestSegment(cameraId) },
     volumes: () => storage.storageVolumes(),
-    // No marker at a volume's root (disk not mounted): nothing on it is destroyed (issue 11).
-    markers: new VolumeMarkerGuard({ db, repository: storageRepository, audit, clock }),
-    onTechnicalEvent: (event) => void technicalEvents.raise(event),
+    config: { dataDir: config.dataDir, ffmpegPath: config.tools.ffmpegPath },
   });
-  const masksRepository = new MasksRepository(db, database.dialect);
-  const masks = new MasksService(db, masksRepository, audit, clock, recordingInventory);
+  const masks = masksModule.api.service;
   const ptzRepository = new PtzRepository(db, database.dialect);
   // One ONVIF client per process: the PTZ service and the PTZ position watcher (recorder role) share its discovery cache.
   const onvif = new OnvifPtzClient();
@@ -119,11 +123,31 @@ export function createServices(deps: ServiceDependencies) {
   // Where PTZ cameras point (this process's commands, and the position watcher of the recorder role): a preset's masks are burnt in there.
   const ptzPositions = new PtzPositions((cameraId, error) => log?.warn({ cameraId, error: String(error) }, 'PTZ position follower failed'));
   ptz.onPositionChanged((cameraId, presetToken) => ptzPositions.set(cameraId, presetToken));
+  const recordingModule = createRecordingModule({
+    database, clock, audit, events, log, chainKey: chainKeys.segments, cameras, storage, masks, maskImages: masksModule.api.images, ptzPositions,
+    siteKinds: async () => new Map((await sites.list(null)).map((site) => [site.id, site.kind])),
+    holds: { holdsOf: (cameraId, communeInsee) => retentionModule.api.holds.unreleasedHoldsOf(cameraId, communeInsee) },
+    raise: (event) => technicalEvents.raise(event),
+    config: { recordingsDir: config.recordingsDir, segmentSeconds: config.segmentSeconds, reconcileIntervalMs: config.reconcileIntervalMs, tools: config.tools },
+  });
+  const recordingRepository = recordingModule.api.repository;
+  const retentionModule = createRetentionModule({
+    database, clock, audit, log, footage: recordingRepository, inventory: cameras, storage, markers: storageModule.api.markers,
+    raise: (event) => technicalEvents.raise(event),
+    config: { holds: config.holds, purgeIntervalMs: config.purgeIntervalMs },
+  });
   const consoleModule = createConsoleModule({ database, audit, clock, cameras, config });
   const playbackModule = createPlaybackModule({
     database, audit, clock, cameras, footage: recordingRepository, volumes: () => storage.storageVolumes(), log,
     // Each segment's recorded masking against the mask history (LEGAL 4): nothing inferred from when masks changed.
-    masks: databaseMasks(masksRepository, recordingRepository, new MaskImageStore(join(config.dataDir, 'playback-masks'))),
+    masks: databaseMasks(masks, recordingRepository, masksModule.api.imageStore(join(config.dataDir, 'playback-masks'))),
+  });
+  // Live viewing from the recorder role of this process (recording module), with the recorder's mask images.
+  const liveModule = createLiveModule({
+    clock, audit, cameras, log, masks, ptzPositions, maskImages: masksModule.api.images, events,
+    recorder: { current: () => recordingModule.api.current() },
+    sessions: { resolve: (token, options) => authModule.api.sessions.resolve(token, options) },
+    recipientsOf: async (cameraId) => (await authorisations.coverage([cameraId])).get(cameraId)?.recipients ?? [],
   });
   // Periodic work of every module (issue 10): started with the process's roles by main.ts; a failure is a technical event.
   const jobs = new JobRegistry({
@@ -133,6 +157,8 @@ export function createServices(deps: ServiceDependencies) {
       message: `${job.name}: ${error instanceof Error ? error.message : String(error)}`, details: { job: job.name },
     }),
   });
+  // The purge first (awaited at start before any recorder, LEGAL 6), then the space check; runAtStart jobs run in the order they were added.
+  for (const module of [retentionModule, storageModule, recordingModule, masksModule]) jobs.add(module.jobs);
   const healthModule = createHealthModule({ database, jobs });
   return {
     jobs,
@@ -151,26 +177,24 @@ export function createServices(deps: ServiceDependencies) {
     ptzTours: new PtzToursService(db, ptzRepository, audit, clock, cameras),
     playbackModule,
     playback: playbackModule.api,
-    // Live viewing; the recorder role of the process is given by main.ts (useRecorder). Same mask images as the recorder's.
-    live: new LiveService({
-      clock, audit, cameras, log, masks, ptzPositions, maskImages: new MaskImageStore(join(config.dataDir, 'masks')),
-      recipientsOf: async (cameraId) => (await authorisations.coverage([cameraId])).get(cameraId)?.recipients ?? [],
-    }),
+    liveModule,
+    live: liveModule.api,
     consoleModule,
     layouts: consoleModule.api.layouts,
     walls: consoleModule.api.walls,
-    maskCheck: new MaskCheck({
-      db, repository: masksRepository, masks, footage: recordingRepository, volumes: () => storage.storageVolumes(), audit, clock, log,
-      onTechnicalEvent: (event) => technicalEvents.raise(event),
-    }),
+    maskCheck: masksModule.api.check,
     recordingRepository,
-    retentionRepository,
     storage,
-    retentionPurge,
-    recording: new RecordingService(recordingRepository, retentionRepository, storageRepository, cameras, audit, clock),
-    holds: new LegalHoldsService(db, retentionRepository, audit, clock, recordingInventory, config.holds),
-    register: new StatutoryRegister(retentionRepository, clock),
-    recordedDays: new RecordedDaysJob(db, retentionRepository, audit, clock),
+    retentionPurge: retentionModule.api.purge,
+    recording: recordingModule.api.service,
+    holds: retentionModule.api.holds,
+    register: retentionModule.api.register,
+    recordedDays: retentionModule.api.recordedDays,
+    events,
+    storageModule,
+    masksModule,
+    recordingModule,
+    retentionModule,
     settings,
     accounts: authModule.api.accounts,
     sessions: authModule.api.sessions,
@@ -189,7 +213,7 @@ export function createServices(deps: ServiceDependencies) {
     camerasModule,
     technicalEventsModule,
     // Every module (issue 10): app.ts registers their routes, main.ts starts their jobs.
-    modules: [authModule, settingsModule, auditModule, accessModule, authorisationsModule, communesModule, sitesModule, camerasModule, technicalEventsModule] as VigieModule<unknown>[],
+    modules: [authModule, settingsModule, auditModule, accessModule, authorisationsModule, communesModule, sitesModule, recordingModule, storageModule, retentionModule, masksModule, camerasModule, technicalEventsModule] as VigieModule<unknown>[],
   };
 }
 

@@ -1,14 +1,21 @@
 // What the browser tests share: Debian's Chromium (headless, never downloaded), a browsing
 // context on loopback only that collects page errors, console errors and outside requests as
 // problems, screenshots (to a temporary folder, or to VIGIE_SCREENSHOTS_DIR to refresh the
-// documentation), and the sign-in form.
+// documentation), and the sign-in form. Chromium missing: skipped locally, a failure in CI.
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { browserRequirement, skipUnlessRequired } from '../../server/src/testing/requirements.ts';
 
 export const chromiumPath = '/usr/bin/chromium';
-export const noBrowser = existsSync(chromiumPath) ? false : `no browser at ${chromiumPath} (./vigie installs Debian's chromium)`;
+/**
+ * The suites' `skip`: false with Chromium; without it, the reason locally, and a failure (thrown
+ * at import, so the test file fails) where the run requires it (VIGIE_TEST_POSTGRES_REQUIRED=1 or CI),
+ * the same rule as PostgreSQL's.
+ */
+export const noBrowser = skipUnlessRequired('Chromium', browserRequirement(),
+  existsSync(chromiumPath) ? null : { problem: `there is no browser at ${chromiumPath}`, skipReason: `no browser at ${chromiumPath} (./vigie installs Debian's chromium)` });
 
 export interface Browsing {
   context: BrowserContext;

@@ -163,10 +163,8 @@ describe('console images in Chromium (live, playback, PTZ, masks, walls)', { ski
     context = await createTestContext('sqlite', { clockStart: new Date().toISOString(), clockRunning: true });
     seeded = await seed(context, simulator);
     role = createRecordingRole({ database: context.database.handle, clock: context.clock, services: context.services }, { ...context.config, segmentSeconds: 2 }, silentLog, {
-      segmentSeconds: 2, reconcileIntervalMs: 3_600_000, purgeIntervalMs: 3_600_000, spaceCheckIntervalMs: 3_600_000,
+      segmentSeconds: 2, reconcileIntervalMs: 3_600_000,
     });
-    context.services.recording.useLiveFacts(role);
-    context.services.live.useRecorder(role);
     recordingStartMs = Date.now();
     await role.start();
     server = await startConsoleServer(context);
@@ -293,7 +291,7 @@ describe('console images in Chromium (live, playback, PTZ, masks, walls)', { ski
     await dialog.getByTestId('live-reason').fill('Réquisition PV 2026/1234');
     await dialog.getByTestId('live-reason-submit').click();
     await dialog.waitFor({ state: 'hidden' });
-    assert.match((await page.getByTestId('live-reason-change').textContent()) ?? '', /Réquisition PV 2026\/1234|Motif/);
+    assert.match((await page.getByTestId('live-reason-change').textContent()) ?? '', /^Motif\s*:\s*Réquisition PV 2026\/1234$/, 'the reason given is the one shown');
     await page.getByTestId('live-tile').first().click();
     await page.getByTestId('ptz-takeover').click();
     await waitFor('the police lock', async () => /opj\.police/.test((await page.getByTestId('ptz-lock').textContent()) ?? ''), 10_000);

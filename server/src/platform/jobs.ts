@@ -53,7 +53,7 @@ export interface JobRegistryOptions {
   clock: Clock;
   log?: ProcessLog;
   /** A job's failure, e.g. raised as a technical event (the registry itself knows no module). */
-  onError?: (job: Job, error: unknown) => void | Promise<void>;
+  onError?: (job: Job, error: unknown) => unknown;
   timers?: JobTimers;
 }
 

@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { openDatabase, type DatabaseHandle, type Dialect } from '../platform/db/database.ts';
 import { migrateToLatest } from '../platform/db/migrate.ts';
+import { postgresRequirement, skipUnlessRequired } from './requirements.ts';
 
 export const postgresAdminUrl = process.env.VIGIE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const postgresRequired = process.env.VIGIE_TEST_POSTGRES_REQUIRED === '1';
 
 let postgresProbe: Promise<string | null> | null = null;
 
@@ -40,10 +40,10 @@ export interface DialectUnderTest {
 /** The dialects every itest runs against. Throws in CI when PostgreSQL is unreachable. */
 export async function dialectsUnderTest(): Promise<DialectUnderTest[]> {
   const problem = await probePostgres();
-  if (problem && postgresRequired) throw new Error(`PostgreSQL is required (VIGIE_TEST_POSTGRES_REQUIRED=1) but unreachable at ${postgresAdminUrl}: ${problem}`);
+  const skip = skipUnlessRequired('PostgreSQL', postgresRequirement(), problem === null ? null : { problem: `unreachable at ${postgresAdminUrl}: ${problem}`, skipReason: `PostgreSQL unreachable (${problem})` });
   return [
     { dialect: 'sqlite', skip: false },
-    { dialect: 'postgres', skip: problem ? `PostgreSQL unreachable (${problem})` : false },
+    { dialect: 'postgres', skip },
   ];
 }
 

@@ -43,7 +43,8 @@ export function withQuery(path: string, query?: QueryValues): string {
 
 /** The typed client itself: same origin, cookies, never cached, the CSRF token when it changes state. */
 export const client = createClient<paths>({
-  baseUrl: '',
+  // The page's own origin (a Request needs an absolute address outside a page, in tests).
+  baseUrl: globalThis.location?.origin ?? '',
   credentials: 'same-origin',
   cache: 'no-store',
   // Looked up at each call (not captured once), so that a replaced fetch is the one used.
@@ -96,9 +97,11 @@ type QueryOption<T> = [T] extends [never] ? { query?: never } : { query?: T };
 type JsonOption<T> = [T] extends [never] ? { json?: never } : { json?: T };
 
 export type CallOptions<M extends HttpMethod, P extends ApiPath<M>> = CommonOptions &
-  PathOption<ApiPathParams<M, P>> & QueryOption<ApiQuery<M, P>> & JsonOption<ApiBody<M, P>>;
+  PathOption<ApiPathParams<M, P>> &
+  QueryOption<ApiQuery<M, P>> &
+  JsonOption<ApiBody<M, P>>;
 
-type OptionsArgument<O> = {} extends O ? [options?: O] : [options: O];
+type OptionsArgument<O> = Record<never, never> extends O ? [options?: O] : [options: O];
 
 interface LooseOptions extends CommonOptions {
   path?: Record<string, unknown>;
@@ -106,7 +109,11 @@ interface LooseOptions extends CommonOptions {
   json?: unknown;
 }
 
-export async function api<M extends HttpMethod, P extends ApiPath<M>>(method: M, path: P, ...rest: OptionsArgument<CallOptions<M, P>>): Promise<ApiAnswer<M, P>> {
+export async function api<M extends HttpMethod, P extends ApiPath<M>>(
+  method: M,
+  path: P,
+  ...rest: OptionsArgument<CallOptions<M, P>>
+): Promise<ApiAnswer<M, P>> {
   const options: LooseOptions = (rest[0] ?? {}) as LooseOptions;
   const headers: Record<string, string> = { accept: 'application/json' };
   let body: unknown;
@@ -122,14 +129,18 @@ export async function api<M extends HttpMethod, P extends ApiPath<M>>(method: M,
   if (options.background) headers['x-vigie-background'] = '1';
   let result: { data?: unknown; error?: unknown; response: Response };
   try {
-    result = await client.request(method.toLowerCase() as 'get', path as never, {
-      params: { path: options.path, query: options.query },
-      body,
-      bodySerializer,
-      headers,
-      keepalive: options.keepalive,
-      parseAs: 'text',
-    } as never);
+    result = await client.request(
+      method.toLowerCase() as 'get',
+      path as never,
+      {
+        params: { path: options.path, query: options.query },
+        body,
+        bodySerializer,
+        headers,
+        keepalive: options.keepalive,
+        parseAs: 'text',
+      } as never,
+    );
   } catch {
     throw networkError();
   }

@@ -32,8 +32,6 @@ export type Labelled = Item<CameraReferenceLists['kinds']>;
 
 // Prefectoral authorisations.
 export type Authorisation = Get<'/api/authorisations/{id}'>;
-export type AuthorisationStatus = Authorisation['status'];
-export type LegalLists = Get<'/api/authorisations/legal-lists'>;
 
 // Inventory import.
 export type ImportResult = ApiAnswer<'POST', '/api/cameras/import'>;
@@ -44,14 +42,12 @@ export type User = Item<Get<'/api/users'>>;
 
 // Audit log.
 export type AuditPage = Get<'/api/audit'>;
-export type AuditRecord = Item<AuditPage['records']>;
 export type AuditVerification = ApiAnswer<'POST', '/api/audit/verify'>;
 
 // Playback, map and masks.
 export type RecordedTimeline = Get<'/api/cameras/{id}/recording/timeline'>;
 export type TechnicalEvent = Item<Get<'/api/technical-events'>>;
 export type PlaybackSession = ApiAnswer<'POST', '/api/cameras/{id}/playback'>;
-export type PlaybackSegment = Item<PlaybackSession['segments']>;
 export type MapConfig = Get<'/api/map/config'>;
 export type CameraMasks = Get<'/api/cameras/{id}/masks'>;
 export type MaskMode = CameraMasks['mode'];
@@ -64,12 +60,10 @@ export type LayoutDraft = Pick<SavedLayout, 'name' | 'grid' | 'tiles' | 'shared'
 export type Wall = Item<Get<'/api/walls'>>;
 /** The server checks this body itself (its schema is an open object): the fields of a wall's layout. */
 export type WallPush = Pick<Wall, 'grid' | 'tiles' | 'tour'>;
-export type WallTour = NonNullable<Wall['tour']>;
 export type PtzState = Get<'/api/cameras/{id}/ptz'>;
 export type PtzLock = NonNullable<PtzState['lock']>;
 export type PtzPreset = Item<PtzState['presets']>;
 export type PtzTour = Item<Get<'/api/cameras/{id}/ptz/tours'>>;
-export type PtzTourStep = Item<PtzTour['steps']>;
 /** The server checks this body itself (its schema is open): the editable fields of a tour. */
 export type PtzTourDraft = Pick<PtzTour, 'name' | 'steps' | 'enabled'> & Partial<Pick<PtzTour, 'activeFrom' | 'activeTo'>>;
 /** A move: every axis given (the server takes 0 for one left out). */

@@ -1,6 +1,6 @@
 // API errors as the console shows them: always a sentence in the chosen language (the API's
 // message_fr / message_en), never a bare code. Pure, tested by errors.test.ts.
-import { translate, type Language } from '../i18n/translate.ts';
+import { serverText, translate, type Language } from '../i18n/translate.ts';
 import { formatParisMinute } from './dates.ts';
 
 export interface ApiErrorBody {
@@ -57,7 +57,7 @@ export function errorMessage(error: unknown, language: Language): string {
     const until = lockedUntilOf(body.details);
     if (until) return translate(language, 'error.locked', { until: formatParisMinute(until, language) });
   }
-  const message = language === 'en' ? body?.message_en ?? body?.message_fr : body?.message_fr ?? body?.message_en;
+  const message = serverText(language, body?.message_fr, body?.message_en);
   if (message) return message;
   if (body?.message) return body.message;
   return translate(language, 'error.unexpected', { status: error.status });

@@ -2,7 +2,7 @@
 // `cameraIds` or `recipients` emptied them. The audit row of that update holds the lost lists
 // (`details.before`). An authorisation whose cameras or recipients are still empty since such
 // a row gets back the lists that row recorded; what an administrator set since is left alone.
-import type { AuditService } from '../audit/audit.service.ts';
+import type { AuditApi } from '../audit/index.ts';
 import type { AuthorisationView } from './authorisations.schemas.ts';
 import type { Acting, AuthorisationsService } from './authorisations.service.ts';
 import { recipients as knownRecipients, type Recipient } from './legal-lists.ts';
@@ -34,7 +34,7 @@ function lastWipe(records: { seq: number; at: string; actorLogin: string | null;
 }
 
 /** What a repair would give back, per authorisation (nothing to do: not listed). */
-export async function findRepairs(authorisations: AuthorisationsService, audit: AuditService): Promise<AuthorisationRepair[]> {
+export async function findRepairs(authorisations: AuthorisationsService, audit: AuditApi): Promise<AuthorisationRepair[]> {
   const repairs: AuthorisationRepair[] = [];
   for (const view of await authorisations.list(null)) {
     const repair = await repairOf(view, audit);
@@ -43,7 +43,7 @@ export async function findRepairs(authorisations: AuthorisationsService, audit: 
   return repairs;
 }
 
-async function repairOf(view: AuthorisationView, audit: AuditService): Promise<AuthorisationRepair | null> {
+async function repairOf(view: AuthorisationView, audit: AuditApi): Promise<AuthorisationRepair | null> {
   // Newest first: the latest wipe holds the last lists the authorisation had.
   const { records } = await audit.search({ action: 'authorisation.updated', targetId: view.id, limit: 10_000 }, { allCommunes: true, communes: [] });
   const cameras = view.cameraIds.length === 0 ? lastWipe(records, 'cameraIds') : null;

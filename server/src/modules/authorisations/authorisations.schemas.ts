@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { inseeCode, isoDate } from '../auth/auth.schemas.ts';
+import { inseeCode, isoDate } from '../auth/index.ts';
 import { maxRetentionDays, purposes, recipients } from './legal-lists.ts';
 
 const retention = z.number().int().min(1).max(maxRetentionDays);

@@ -9,9 +9,8 @@ import { isUniqueViolation } from '../../platform/db/database.ts';
 import type { AnyHandle } from '../../platform/db/tables.ts';
 import type { AuthorisationRow } from '../../platform/db/schema.ts';
 import { DomainError, notFound } from '../../platform/errors.ts';
-import { assertAllowed, communeFilter, type Principal } from '../access/policy.ts';
-import { diffForAudit, type AuditService } from '../audit/audit.service.ts';
-import type { Actor } from '../audit/audit.types.ts';
+import { assertAllowed, communeFilter, type Principal } from '../access/index.ts';
+import { diffForAudit, type Actor, type AuditApi } from '../audit/index.ts';
 import type { AuthorisationsRepository } from './authorisations.repository.ts';
 import { authorisationInputSchema, authorisationUpdateSchema, type AuthorisationInput, type AuthorisationUpdate, type AuthorisationView } from './authorisations.schemas.ts';
 import { maxAuthorisationYears, maxRetentionDays, renewalNoticeDays, type Purpose, type Recipient } from './legal-lists.ts';
@@ -56,7 +55,7 @@ export function authorisationStatus(row: AuthorisationRow, today: string): Autho
 export class AuthorisationsService {
   constructor(
     private readonly repository: AuthorisationsRepository,
-    private readonly audit: AuditService,
+    private readonly audit: AuditApi,
     private readonly clock: Clock,
     private readonly inventory: AuthorisationInventory,
   ) {}

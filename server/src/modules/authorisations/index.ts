@@ -4,21 +4,20 @@ import type { DatabaseHandle } from '../../platform/db/database.ts';
 import type { AuthorisationsSchema } from '../../platform/db/schema.ts';
 import { tablesOf } from '../../platform/db/tables.ts';
 import { routesOf, type VigieModule } from '../../platform/modules.ts';
-import type { AuditService } from '../audit/audit.service.ts';
+import type { AuditApi } from '../audit/index.ts';
 import { AuthorisationsRepository } from './authorisations.repository.ts';
 import { authorisationsRoutes } from './authorisations.routes.ts';
 import { AuthorisationsService, type AuthorisationInventory } from './authorisations.service.ts';
 
 export type AuthorisationsApi = AuthorisationsService;
-export type { Acting, AuthorisationInventory, CameraCoverage, RetentionBounds } from './authorisations.service.ts';
-export type { AuthorisationInput, AuthorisationUpdate, AuthorisationView } from './authorisations.schemas.ts';
-export { applyRepair, findRepairs, type AuthorisationRepair } from './authorisations.repair.ts';
-export { maxRetentionDays, purposeLabels, purposes, recipientLabels, recipients, type Purpose, type Recipient } from './legal-lists.ts';
+export type { AuthorisationInventory, CameraCoverage } from './authorisations.service.ts';
+export { applyRepair, findRepairs } from './authorisations.repair.ts';
+export { maxRetentionDays, purposeLabels, purposes, type Purpose, type Recipient } from './legal-lists.ts';
 
 export function createAuthorisationsModule(deps: {
   database: DatabaseHandle;
   clock: Clock;
-  audit: AuditService;
+  audit: AuditApi;
   /** Communes and cameras, read back (their modules depend on this one). */
   inventory: AuthorisationInventory;
 }): VigieModule<AuthorisationsApi> {

@@ -7,7 +7,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { z } from 'zod';
 import { spreadsheetSafeRecord, withoutSpreadsheetGuard } from '../../platform/csv.ts';
 import { redactText } from '../../platform/redact.ts';
-import { inseeCode } from '../auth/auth.schemas.ts';
+import { inseeCode } from '../auth/index.ts';
 import { maxRetentionDays, type Purpose } from '../authorisations/index.ts';
 import { plainText } from '../sites/index.ts';
 import { lineError, type ImportErrorCode, type ImportLineError } from './cameras.import-errors.ts';

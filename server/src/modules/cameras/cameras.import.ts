@@ -9,19 +9,26 @@ import { isUniqueViolation } from '../../platform/db/database.ts';
 import type { AnyHandle } from '../../platform/db/tables.ts';
 import type { CameraRow, SiteRow } from '../../platform/db/schema.ts';
 import { DomainError } from '../../platform/errors.ts';
-import { decide, type Action, type Principal } from '../access/policy.ts';
-import type { Actor } from '../audit/audit.types.ts';
-import { diffForAudit, type AuditService } from '../audit/audit.service.ts';
+import { decide, type Action, type Principal } from '../access/index.ts';
+import { diffForAudit, type Actor, type AuditApi } from '../audit/index.ts';
 import type { Acting } from '../sites/index.ts';
 import { runWorkerTask, WorkerTaskError } from '../../platform/workers.ts';
 import { parseCameraCsv, type CameraImportRow, type ParsedImport } from './cameras.csv.ts';
 import { csvWorkerUrl, type CsvProgress } from './cameras.csv.worker.ts';
 import type { ImportProgressTracker } from './cameras.import-progress.ts';
 import { lineError, type ImportLineError } from './cameras.import-errors.ts';
-import type { CamerasRepository } from './cameras.repository.ts';
+import type { CameraPositionRow, CamerasRepository } from './cameras.repository.ts';
 import { auditSnapshot, configurationChanged, credentialsChange } from './cameras.rows.ts';
-import type { ImportResult } from './cameras.schemas.ts';
-import type { CameraAuthorisations, CamerasService, CameraSites } from './cameras.service.ts';
+import type { ImportResult, StreamCredentials } from './cameras.schemas.ts';
+import type { CameraAuthorisations, CameraSites } from './cameras.ports.ts';
+
+/** What the importer shares with the cameras service, so that a camera created or changed by CSV leaves the same history. */
+export interface CameraWrites {
+  sealCredentials(credentials: StreamCredentials | null): string | null;
+  credentialsDiffer(sealed: string | null, next: StreamCredentials | null): boolean;
+  positionRow(row: CameraRow, actor: Actor, at: string): CameraPositionRow;
+  writeUpdate(trx: AnyHandle, actor: Actor, current: CameraRow, next: CameraRow): Promise<CameraPositionRow | null>;
+}
 
 export interface ImportOptions {
   /** Validate only: the report is the same, nothing is written. */
@@ -63,11 +70,11 @@ export function importFailed(errors: readonly ImportLineError[]): DomainError {
 export class CameraImporter {
   constructor(
     private readonly clock: Clock,
-    private readonly audit: AuditService,
+    private readonly audit: AuditApi,
     private readonly sites: CameraSites,
     private readonly repository: CamerasRepository,
     private readonly authorisations: CameraAuthorisations,
-    private readonly cameras: CamerasService,
+    private readonly cameras: CameraWrites,
     private readonly progress: ImportProgressTracker,
   ) {}
 

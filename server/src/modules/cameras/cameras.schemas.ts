@@ -2,7 +2,7 @@
 // field has its own schema so that the CSV import names the faulty column precisely.
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { inseeCode, isoDate } from '../auth/auth.schemas.ts';
+import { inseeCode, isoDate } from '../auth/index.ts';
 import { purposes } from '../authorisations/index.ts';
 import { latitudeSchema, longitudeSchema, plainText } from '../sites/index.ts';
 
@@ -102,7 +102,6 @@ export const cameraCreateSchema = z.object({
   retentionDays: f.retentionDays.nullable().default(null),
 });
 export type CameraCreate = z.input<typeof cameraCreateSchema>;
-export type CameraCreateData = z.output<typeof cameraCreateSchema>;
 
 /** Partial update: an absent field is kept, `null` clears it (credentials: null removes them). */
 export const cameraUpdateSchema = z.object({
@@ -126,7 +125,6 @@ export const cameraUpdateSchema = z.object({
   retentionDays: f.retentionDays.nullable().optional(),
 }).strict();
 export type CameraUpdate = z.input<typeof cameraUpdateSchema>;
-export type CameraUpdateData = z.output<typeof cameraUpdateSchema>;
 
 export const cameraViewSchema = z.object({
   id: z.string(),

@@ -10,16 +10,14 @@ import type { AnyHandle } from '../../platform/db/tables.ts';
 import type { CameraRow } from '../../platform/db/schema.ts';
 import { DomainError, notFound } from '../../platform/errors.ts';
 import type { SecretBox } from '../../platform/secrets.ts';
-import { assertAllowed, communeFilter, inScope, type Principal } from '../access/policy.ts';
-import { diffForAudit, type AuditService } from '../audit/audit.service.ts';
-import type { Actor } from '../audit/audit.types.ts';
-import type { AuthorisationsApi } from '../authorisations/index.ts';
-import type { CommunesApi } from '../communes/index.ts';
-import { parseInput, type Acting, type SitesApi } from '../sites/index.ts';
+import { assertAllowed, communeFilter, inScope, type Principal } from '../access/index.ts';
+import { diffForAudit, type Actor, type AuditApi } from '../audit/index.ts';
+import { parseInput, type Acting } from '../sites/index.ts';
 import { camerasToCsv } from './cameras.csv.ts';
 import { ImportProgressTracker } from './cameras.import-progress.ts';
 import { CameraImporter, type ImportOptions } from './cameras.import.ts';
-import type { CamerasRepository } from './cameras.repository.ts';
+import type { CameraAuthorisations, CameraCommunes, CameraSites } from './cameras.ports.ts';
+import type { CameraPositionRow, CamerasRepository } from './cameras.repository.ts';
 import { auditSnapshot, cameraView, configurationChanged, credentialsChange, positionChanged, stripUrlCredentials } from './cameras.rows.ts';
 import {
   cameraCreateSchema, cameraUpdateSchema, credentialsSchema,
@@ -27,13 +25,6 @@ import {
 } from './cameras.schemas.ts';
 
 export type { Acting };
-
-/** What cameras need of the authorisations module: coverage (LEGAL 1) and retention bounds (LEGAL 6). */
-export type CameraAuthorisations = Pick<AuthorisationsApi, 'coverage' | 'assertRetentionAllowed'>;
-/** What cameras need of the communes module: each commune's retention. */
-export type CameraCommunes = Pick<CommunesApi, 'retentions'>;
-/** What cameras need of the sites module (reads, and the sites an import creates). */
-export type CameraSites = Pick<SitesApi, 'findById' | 'namesById' | 'existingCommunes' | 'sitesOf' | 'createForImport'>;
 
 /** A camera's retention settings: its override and its commune's (the retention purge, legal holds). */
 export interface CameraRetentionSettings {
@@ -65,7 +56,7 @@ export class CamerasService {
 
   constructor(
     private readonly repository: CamerasRepository,
-    private readonly audit: AuditService,
+    private readonly audit: AuditApi,
     private readonly clock: Clock,
     private readonly secrets: SecretBox,
     private readonly authorisations: CameraAuthorisations,
@@ -305,7 +296,7 @@ export class CamerasService {
 
   // Shared with the importer, so that a camera created or changed by CSV leaves the same history.
 
-  positionRow(row: CameraRow, actor: Actor, at: string) {
+  positionRow(row: CameraRow, actor: Actor, at: string): CameraPositionRow {
     return { id: randomUUID(), camera_id: row.id, changed_at: at, latitude: row.latitude, longitude: row.longitude, heading_deg: row.heading_deg, changed_by: actor.login };
   }
 
@@ -317,7 +308,7 @@ export class CamerasService {
   }
 
   /** Writes `next`; returns the position history row to insert when it moved, or null. */
-  async writeUpdate(trx: AnyHandle, actor: Actor, current: CameraRow, next: CameraRow) {
+  async writeUpdate(trx: AnyHandle, actor: Actor, current: CameraRow, next: CameraRow): Promise<CameraPositionRow | null> {
     const { id, created_at: _created, operational_state: _state, ...changes } = next;
     await this.repository.update(trx, id, changes);
     return positionChanged(current, next) ? this.positionRow(next, actor, next.updated_at) : null;

@@ -5,27 +5,20 @@ import type { CamerasSchema } from '../../platform/db/schema.ts';
 import { tablesOf } from '../../platform/db/tables.ts';
 import { routesOf, type VigieModule } from '../../platform/modules.ts';
 import type { SecretBox } from '../../platform/secrets.ts';
-import type { AuditService } from '../audit/audit.service.ts';
+import type { AuditApi } from '../audit/index.ts';
 import { CamerasRepository } from './cameras.repository.ts';
 import { camerasRoutes } from './cameras.routes.ts';
-import { CamerasService, type CameraAuthorisations, type CameraCommunes, type CameraSites } from './cameras.service.ts';
+import type { CameraAuthorisations, CameraCommunes, CameraSites } from './cameras.ports.ts';
+import { CamerasService } from './cameras.service.ts';
 
 export type CamerasApi = CamerasService;
-export type { Acting, CameraAuthorisations, CameraCommunes, CameraRetentionSettings, CameraSites } from './cameras.service.ts';
-export type { ImportOptions } from './cameras.import.ts';
-export {
-  cameraKinds, cameraKindLabels, fieldClasses, fieldClassLabels, operationalStates, cameraStates, vmsStatuses, cameraViewSchema,
-  type CameraKind, type FieldClass, type OperationalState, type CameraState, type VmsStatus, type CameraView, type CameraCreate,
-  type CameraUpdate, type StreamCredentials, type ImportResult,
-} from './cameras.schemas.ts';
-export { effectiveState, vmsStatusOf } from './cameras.state.ts';
-export { exportColumns, requiredImportColumns, optionalImportColumns, exportOnlyColumns } from './cameras.csv.ts';
-export type { ImportLineError, ImportErrorCode } from './cameras.import-errors.ts';
+export type { CameraCreate, CameraView, OperationalState, StreamCredentials } from './cameras.schemas.ts';
+export { requiredImportColumns } from './cameras.csv.ts';
 
 export function createCamerasModule(deps: {
   database: DatabaseHandle;
   clock: Clock;
-  audit: AuditService;
+  audit: AuditApi;
   /** Seals the stream credentials. */
   secrets: SecretBox;
   authorisations: CameraAuthorisations;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { inseeCode } from '../auth/auth.schemas.ts';
+import { inseeCode } from '../auth/index.ts';
 
 const timeZone = z.string().max(64).refine((value) => {
   try {

@@ -6,9 +6,8 @@ import { isUniqueViolation } from '../../platform/db/database.ts';
 import type { AnyHandle } from '../../platform/db/tables.ts';
 import type { CommuneRow } from '../../platform/db/schema.ts';
 import { DomainError, notFound } from '../../platform/errors.ts';
-import { assertAllowed, communeFilter, type Principal } from '../access/policy.ts';
-import { diffForAudit, type AuditService } from '../audit/audit.service.ts';
-import type { Actor } from '../audit/audit.types.ts';
+import { assertAllowed, communeFilter, type Principal } from '../access/index.ts';
+import { diffForAudit, type Actor, type AuditApi } from '../audit/index.ts';
 import type { AuthorisationsApi } from '../authorisations/index.ts';
 import type { CommunesRepository } from './communes.repository.ts';
 import { communeCreateSchema, communeUpdateSchema, type CommuneCreate, type CommuneUpdate, type CommuneView } from './communes.schemas.ts';
@@ -25,7 +24,7 @@ export type CommuneAuthorisations = Pick<AuthorisationsApi, 'assertRetentionAllo
 export class CommunesService {
   constructor(
     private readonly repository: CommunesRepository,
-    private readonly audit: AuditService,
+    private readonly audit: AuditApi,
     private readonly clock: Clock,
     private readonly authorisations: CommuneAuthorisations,
   ) {}

@@ -4,19 +4,18 @@ import type { DatabaseHandle } from '../../platform/db/database.ts';
 import type { CommunesSchema } from '../../platform/db/schema.ts';
 import { tablesOf } from '../../platform/db/tables.ts';
 import { routesOf, type VigieModule } from '../../platform/modules.ts';
-import type { AuditService } from '../audit/audit.service.ts';
+import type { AuditApi } from '../audit/index.ts';
 import { CommunesRepository } from './communes.repository.ts';
 import { communesRoutes } from './communes.routes.ts';
 import { CommunesService, type CommuneAuthorisations } from './communes.service.ts';
 
 export type CommunesApi = CommunesService;
 export type { CommuneAuthorisations };
-export type { CommuneCreate, CommuneUpdate, CommuneView } from './communes.schemas.ts';
 
 export function createCommunesModule(deps: {
   database: DatabaseHandle;
   clock: Clock;
-  audit: AuditService;
+  audit: AuditApi;
   /** A commune's retention stays within the bounds of its valid authorisations (LEGAL 6). */
   authorisations: CommuneAuthorisations;
 }): VigieModule<CommunesApi> {

@@ -10,8 +10,8 @@ import type { MaskPolygon } from '../../platform/media/mask-image.ts';
 import type { SpawnedChild, Spawner } from '../../platform/processes.ts';
 import type { Principal } from '../access/policy.ts';
 import type { CameraView } from '../cameras/index.ts';
-import { PtzPositions, type FleetMask, type PresetPositions } from '../recording/index.ts';
-import { waitFor } from '../../testing/wait.ts';
+import type { FleetMask } from '../masks/index.ts';
+import { PtzPositions, type PresetPositions } from '../ptz/index.ts';
 import { LiveService } from './live.service.ts';
 
 const HOME = '38999';
@@ -69,7 +69,16 @@ function setup() {
   return { live, positions, runs, written };
 }
 
-const settle = () => new Promise((resolve) => setTimeout(resolve, 30));
+/** Lets the chains of promises and immediates under way run to their end: turns of the event loop, no real time waited. */
+async function settle(turns = 50): Promise<void> {
+  for (let turn = 0; turn < turns; turn++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Fails naming `what` unless `condition` holds once what is under way has run (no timer involved: the fake ffmpeg exits at once). */
+async function settled(what: string, condition: () => boolean): Promise<void> {
+  await settle();
+  assert.ok(condition(), what);
+}
 
 describe('live sub-stream masks at a PTZ position', () => {
   it('starts with the polygons in force where the camera is, and follows a preset reached or left at once', async () => {
@@ -85,7 +94,7 @@ describe('live sub-stream masks at a PTZ position', () => {
     positions.set('dome', null); // a continuous move away
     await settle();
     assert.deepEqual(written.at(-1), [wide], 'camera-wide only, written at once');
-    await waitFor('the sub-stream started over with it', () => runs.length === 2, 5000, 10);
+    await settled('the sub-stream started over with it', () => runs.length === 2);
 
     positions.set('dome', 'p-porch'); // a preset without masks of its own
     await settle();
@@ -95,7 +104,7 @@ describe('live sub-stream masks at a PTZ position', () => {
     positions.set('dome', 'p-balcony');
     await settle();
     assert.deepEqual(written.at(-1), [wide, balcony]);
-    await waitFor('the sub-stream started over again', () => runs.length === 3, 5000, 10);
+    await settled('the sub-stream started over again', () => runs.length === 3);
     await live.stop();
     positions.set('dome', null);
     await settle();

@@ -118,11 +118,10 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       await services.masks.setMode(ids[1]!, 'server', testCli);
       await services.masks.create({ cameraId: ids[1]!, name: 'Fenêtres', polygons: [maskPolygon] }, testCli);
       role = createRecordingRole({ database: context.database.handle, clock: context.clock, services }, context.config, silentLog, {
-        segmentSeconds: 4, reconcileIntervalMs: 3_600_000, purgeIntervalMs: 3_600_000, spaceCheckIntervalMs: 3_600_000,
+        segmentSeconds: 4, reconcileIntervalMs: 3_600_000,
         recorderTuning: { pollIntervalMs: 500, socketTimeoutSeconds: 3, stallTimeoutMs: 5000, backoff: { initialMs: 300, maxMs: 1500, stableAfterMs: 10_000 } },
       });
       roles.push(role);
-      services.live.useRecorder(role);
       await role.start();
       url = await context.app.listen({ host: '127.0.0.1', port: 0 });
       operator = await signIn(context, 'operator', [HOME]);

@@ -4,7 +4,7 @@
 // viewer; HLS sessions opened once and ended, audited, after their idle time.
 import { EventBus } from '../../platform/events.ts';
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it, mock } from 'node:test';
 import { ManualClock } from '../../platform/clock.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { FragmentedMp4Reader } from '../../platform/media/fmp4.ts';
@@ -134,27 +134,36 @@ function fakeSource(key: string, cameraId = 'c-1') {
 
 describe('shared sources', () => {
   it('one source per key whatever the viewers; stopped a while after the last one left', async () => {
-    const sources = new LiveSources(50);
-    const { source, calls } = fakeSource('c-1/main/copy');
-    let created = 0;
-    const create = async () => { created += 1; return { source, maskVersion: null }; };
-    const [first, second] = await Promise.all([sources.acquire('c-1/main/copy', create), sources.acquire('c-1/main/copy', create)]);
-    assert.equal(created, 1);
-    assert.equal(first.source, second.source);
-    first.release();
-    first.release();
-    await new Promise((resolve) => setTimeout(resolve, 80));
-    assert.deepEqual(calls, ['start'], 'a viewer remains');
-    second.release();
-    const third = await sources.acquire('c-1/main/copy', create);
-    await new Promise((resolve) => setTimeout(resolve, 80));
-    assert.deepEqual(calls, ['start'], 'a viewer back within the delay finds it running');
-    third.release();
-    await new Promise((resolve) => setTimeout(resolve, 80));
-    assert.deepEqual(calls, ['start', 'stop']);
-    assert.equal(sources.all().length, 0);
-    await sources.stopAll();
-    await assert.rejects(sources.acquire('x', create), /stopped/);
+    mock.timers.enable({ apis: ['setTimeout'] }); // the idle delay runs on node:test's clock, not real time
+    try {
+      const sources = new LiveSources(50);
+      const { source, calls } = fakeSource('c-1/main/copy');
+      let created = 0;
+      const create = async () => { created += 1; return { source, maskVersion: null }; };
+      const [first, second] = await Promise.all([sources.acquire('c-1/main/copy', create), sources.acquire('c-1/main/copy', create)]);
+      assert.equal(created, 1);
+      assert.equal(first.source, second.source);
+      first.release();
+      first.release();
+      mock.timers.tick(80);
+      assert.deepEqual(calls, ['start'], 'a viewer remains');
+      second.release();
+      mock.timers.tick(49);
+      const third = await sources.acquire('c-1/main/copy', create);
+      mock.timers.tick(80);
+      assert.deepEqual(calls, ['start'], 'a viewer back within the delay finds it running');
+      assert.equal(created, 1, 'the same source');
+      third.release();
+      mock.timers.tick(49);
+      assert.deepEqual(calls, ['start'], 'not before the delay');
+      mock.timers.tick(1);
+      assert.deepEqual(calls, ['start', 'stop'], 'stopped once the delay has passed');
+      assert.equal(sources.all().length, 0);
+      await sources.stopAll();
+      await assert.rejects(sources.acquire('x', create), /stopped/);
+    } finally {
+      mock.timers.reset();
+    }
   });
 });
 

@@ -12,13 +12,14 @@ import type { Kysely } from 'kysely';
 import { down as migrationDown, up as migrationUp } from '../../platform/db/migrations/2026-12-02T1930_mask_versions.ts';
 import type { MaskPolygon } from '../../platform/media/mask-image.ts';
 import { dialectsUnderTest } from '../../testing/databases.ts';
-import { cliActor } from '../audit/audit.types.ts';
+import { cliActor } from '../audit/index.ts';
 import { recorderMasking, segmentMaskPlan, UNKNOWN_MASK_VERSION } from './masks.coverage.ts';
 import { MasksRepository } from './masks.repository.ts';
 import { MasksService } from './masks.service.ts';
-import { databaseInventory } from './recording.inventory.ts';
-import { createRetentionFixture, MINUTE, NOW, type RetentionFixture } from './retention.fixtures.ts';
-import { SegmentIndexer } from './segment-indexer.ts';
+import type { MasksSchema } from '../../platform/db/schema.ts';
+import { tablesOf } from '../../platform/db/tables.ts';
+import { SegmentIndexer } from '../recording/index.ts';
+import { createRetentionFixture, MINUTE, NOW, type RetentionFixture } from '../../testing/retention.fixtures.ts';
 
 const COMMUNE = '21038';
 const cli = { actor: cliActor(), principal: null };
@@ -37,8 +38,8 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       await fixture.addCommune(COMMUNE, 14);
       for (const camera of ['cam-history', 'cam-indexed', 'cam-legacy']) await fixture.addCamera(camera, COMMUNE);
       const db = fixture.database.handle.db;
-      repository = new MasksRepository(db);
-      service = new MasksService(db, repository, fixture.audit, fixture.clock, databaseInventory(db));
+      repository = new MasksRepository(tablesOf<MasksSchema>(db));
+      service = new MasksService(repository, fixture.audit, fixture.clock, fixture.inventory);
     });
     after(async () => fixture?.close());
 
@@ -74,7 +75,7 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       const mask = await service.create({ cameraId: 'cam-indexed', name: 'Jardin', polygons: [left] }, cli);
       const entry = (await service.recorderMasking(['cam-indexed'])).get('cam-indexed');
       assert.ok(entry && 'masking' in entry);
-      const indexer = new SegmentIndexer(fixture.database.handle.db, fixture.repository, fixture.clock, { probe });
+      const indexer = new SegmentIndexer(fixture.repository, fixture.clock, { probe });
       const incoming = join(fixture.volume.root, COMMUNE, 'cam-indexed', '.incoming');
       await mkdir(incoming, { recursive: true });
       const ids: number[] = [];

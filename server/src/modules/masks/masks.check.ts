@@ -8,18 +8,15 @@
 // a PTZ preset are not checked: the index does not say where the camera was pointing.
 import { join } from 'node:path';
 import type { Clock } from '../../platform/clock.ts';
-import { inTransaction, type Db } from '../../platform/db/database.ts';
 import { grabGrayFrameArgs } from '../../platform/media/ffmpeg-args.ts';
 import { maskedAreasUniform, type MaskedAreaStatistics } from '../../platform/media/mask-image.ts';
 import { FFMPEG_PATH, runToCompletion, silentLog, type ProcessLog } from '../../platform/processes.ts';
-import type { AuditService } from '../audit/audit.service.ts';
-import { systemActor } from '../audit/audit.types.ts';
+import { systemActor, type AuditApi } from '../audit/index.ts';
+import type { StorageVolume } from '../storage/index.ts';
+import type { TechnicalEvent } from '../technical-events/index.ts';
 import type { MasksRepository } from './masks.repository.ts';
 import type { MaskMode } from './masks.rules.ts';
 import type { MasksService } from './masks.service.ts';
-import type { RecordingRepository } from './recording.repository.ts';
-import type { IndexedSegment, StorageVolume } from './recording.types.ts';
-import type { TechnicalEvent } from './retention.ts';
 
 /** Gray levels: a masked area varies by less than this (encoder noise on a flat fill is below 1). */
 export const DEFAULT_MASK_TOLERANCE = 3;
@@ -30,13 +27,28 @@ export const MASK_CHECK_MAX_WIDTH = 960;
 
 export type GrabFrame = (path: string, width: number, height: number) => Promise<Uint8Array>;
 
+/** A recorded segment, as the check needs it. */
+export interface CheckedSegment {
+  id: number;
+  volume: string;
+  path: string;
+  startMs: number;
+  endMs: number;
+  width: number;
+  height: number;
+}
+
+/** What the check reads of the segment index (the recording module's): each camera's newest segment. */
+export interface MaskFootage {
+  newestSegment(cameraId: string): Promise<CheckedSegment | undefined>;
+}
+
 export interface MaskCheckDeps {
-  db: Db;
   repository: Pick<MasksRepository, 'maskedCameras'>;
   masks: Pick<MasksService, 'effectiveMask'>;
-  footage: Pick<RecordingRepository, 'newestSegment'>;
+  footage: MaskFootage;
   volumes(): Promise<readonly StorageVolume[]>;
-  audit: AuditService;
+  audit: Pick<AuditApi, 'recordAlone'>;
   clock: Clock;
   /** Decodes one frame to 8-bit gray (default: ffmpeg through runToCompletion). */
   grabFrame?: GrabFrame;
@@ -78,7 +90,7 @@ export const ffmpegGrabFrame = async (path: string, width: number, height: numbe
 };
 
 /** The size the frame is decoded at: the recorded size, at most MASK_CHECK_MAX_WIDTH wide, even. */
-export function checkFrameSize(segment: Pick<IndexedSegment, 'width' | 'height'>): { width: number; height: number } {
+export function checkFrameSize(segment: Pick<CheckedSegment, 'width' | 'height'>): { width: number; height: number } {
   if (!(segment.width >= 2 && segment.height >= 2)) return { width: 640, height: 360 };
   const scale = Math.min(1, MASK_CHECK_MAX_WIDTH / segment.width);
   const even = (value: number) => Math.max(2, 2 * Math.round(value / 2));
@@ -146,13 +158,13 @@ export class MaskCheck {
     }
   }
 
-  private async reportFailure(result: CameraMaskCheck, segment: IndexedSegment, tolerance: number, now: Date): Promise<void> {
+  private async reportFailure(result: CameraMaskCheck, segment: CheckedSegment, tolerance: number, now: Date): Promise<void> {
     let auditNote = '';
     try {
-      await inTransaction(this.deps.db, (trx) => this.deps.audit.record(trx, systemActor, {
+      await this.deps.audit.recordAlone(systemActor, {
         action: 'recording.mask_check_failed', communeInsee: result.communeInsee, targetType: 'camera', targetId: result.cameraId,
         details: { mode: result.mode, segmentId: segment.id, segmentStart: new Date(segment.startMs).toISOString(), tolerance, polygons: result.polygons },
-      }));
+      });
     } catch (error) {
       auditNote = ` (audit row NOT written: ${error instanceof Error ? error.message : String(error)})`;
     }

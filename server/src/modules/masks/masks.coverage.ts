@@ -32,6 +32,12 @@ export interface MaskRevision {
 }
 
 /** What a recorder runs with, written on each of its segments. */
+/** What a recorder (or a live sub-stream) burns in: the polygons in force and their version (a new version restarts it). */
+export interface FleetMask {
+  version: string;
+  polygons: readonly MaskPolygon[];
+}
+
 export interface RecorderMasking {
   /** 16 hex digits, or NO_MASK_VERSION / UNKNOWN_MASK_VERSION (neither accounts for any mask). */
   version: string;

@@ -7,7 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { maskPng } from '../../platform/media/mask-image.ts';
-import type { FleetCamera, FleetMask } from './recorder-fleet.ts';
+import type { FleetMask } from './masks.coverage.ts';
 
 export const MASK_IMAGE_SIZE = { width: 1920, height: 1080 } as const;
 
@@ -40,5 +40,5 @@ export class MaskImageStore {
   }
 
   /** The fleet's `writeMaskImage` dependency. */
-  readonly writeForFleet = (camera: FleetCamera, mask: FleetMask): Promise<string> => this.write(camera.id, mask);
+  readonly writeForFleet = (camera: { id: string }, mask: FleetMask): Promise<string> => this.write(camera.id, mask);
 }

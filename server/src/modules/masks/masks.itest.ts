@@ -19,19 +19,17 @@ import { startSimulator, type Simulator } from '../../../../simulator/src/index.
 import { systemClock } from '../../platform/clock.ts';
 import { maskedAreasUniform, type MaskPolygon } from '../../platform/media/mask-image.ts';
 import { dialectsUnderTest } from '../../testing/databases.ts';
-import type { Principal } from '../access/policy.ts';
-import { cliActor } from '../audit/audit.types.ts';
+import type { Principal } from '../access/index.ts';
+import { cliActor } from '../audit/index.ts';
 import { ffmpegGrabFrame, MaskCheck } from './masks.check.ts';
 import { MaskImageStore } from './masks.images.ts';
 import { MasksRepository } from './masks.repository.ts';
 import { MasksService } from './masks.service.ts';
-import { Recorder } from './recorder.ts';
-import { databaseInventory } from './recording.inventory.ts';
-import { RecordingRepository } from './recording.repository.ts';
-import type { IndexedSegment, StorageVolume } from './recording.types.ts';
-import type { TechnicalEvent } from './retention.ts';
-import { createRetentionFixture, type RetentionFixture } from './retention.fixtures.ts';
-import { SegmentIndexer } from './segment-indexer.ts';
+import type { MasksSchema, RecordingSchema } from '../../platform/db/schema.ts';
+import { tablesOf } from '../../platform/db/tables.ts';
+import { Recorder, RecordingRepository, SegmentIndexer, type IndexedSegment, type StorageVolume } from '../recording/index.ts';
+import type { TechnicalEvent } from '../technical-events/index.ts';
+import { createRetentionFixture, type RetentionFixture } from '../../testing/retention.fixtures.ts';
 import { grabGrayFrame } from '../../testing/frames.ts';
 
 const COMMUNE = '21038';
@@ -95,10 +93,10 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       for (const camera of ['cam-masked', 'cam-plain', 'cam-ptz']) await fixture.addCamera(camera, COMMUNE);
       await fixture.addCamera('cam-other', OTHER_COMMUNE);
       const db = fixture.database.handle.db;
-      repository = new MasksRepository(db);
-      service = new MasksService(db, repository, fixture.audit, fixture.clock, databaseInventory(db));
-      recordings = new RecordingRepository(db, dialect);
-      indexer = new SegmentIndexer(db, recordings, systemClock);
+      repository = new MasksRepository(tablesOf<MasksSchema>(db));
+      service = new MasksService(repository, fixture.audit, fixture.clock, fixture.inventory);
+      recordings = new RecordingRepository(tablesOf<RecordingSchema>(db), dialect);
+      indexer = new SegmentIndexer(recordings, systemClock);
     });
     after(async () => {
       await Promise.all(recorders.map((recorder) => recorder.stop().catch(() => undefined)));
@@ -247,7 +245,7 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       await record('cam-plain', undefined, 1); // the camera does not actually mask
 
       const check = new MaskCheck({
-        db: fixture.database.handle.db, repository, masks: service, footage: recordings, volumes: async () => [volume], audit: fixture.audit,
+        repository, masks: service, footage: recordings, volumes: async () => [volume], audit: fixture.audit,
         clock: fixture.clock, onTechnicalEvent: (event) => events.push(event), grabFrame: ffmpegGrabFrame, tolerance: TOLERANCE,
       });
       const report = await check.run(new Date());

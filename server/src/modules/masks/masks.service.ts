@@ -8,23 +8,29 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../platform/clock.ts';
 import { parisDate } from '../../platform/clock.ts';
-import { inTransaction, type Db, type DbOrTx } from '../../platform/db/database.ts';
+import type { AnyHandle } from '../../platform/db/tables.ts';
 import { notFound } from '../../platform/errors.ts';
 import type { MaskPolygon } from '../../platform/media/mask-image.ts';
-import { assertAllowed, inScope, type Action, type Principal } from '../access/policy.ts';
-import type { AuditService } from '../audit/audit.service.ts';
-import type { Actor } from '../audit/audit.types.ts';
-import { recorderMasking, type RecorderMasking } from './masks.coverage.ts';
+import { assertAllowed, inScope, type Action, type Principal } from '../access/index.ts';
+import type { Actor, AuditApi } from '../audit/index.ts';
+import { recorderMasking, type FleetMask, type MaskRevision, type RecorderMasking } from './masks.coverage.ts';
 import type { CameraMaskMode, MasksRepository } from './masks.repository.ts';
 import {
   DEFAULT_MASK_MODE, maskCreateSchema, maskUpdateSchema, maskVersion, parseMaskInput, parseMaskMode, polygonsInForce, validatePolygons,
   type MaskCreateInput, type MaskMode, type MaskUpdateInput, type PrivacyMask,
 } from './masks.rules.ts';
-import type { PresetPositions } from './ptz-positions.ts';
-import type { FleetMask } from './recorder-fleet.ts';
-import type { RecordingInventory } from './recording.inventory.ts';
 
 export type Acting = { actor: Actor; principal: Principal | null };
+
+/** What masks read of the inventory (the cameras module): the commune of each known camera, in the caller's transaction if given. */
+export interface MaskCameras {
+  communesOfCameras(cameraIds: readonly string[], handle?: AnyHandle): Promise<Map<string, string>>;
+}
+
+/** The PTZ preset each camera is at (the ptz module's positions; null: none known, camera-wide masks only). */
+export interface MaskPositions {
+  presetOf(cameraId: string): string | null;
+}
 
 export interface CameraMasks {
   cameraId: string;
@@ -55,16 +61,15 @@ const auditView = (mask: PrivacyMask) => ({ cameraId: mask.cameraId, presetToken
 
 export class MasksService {
   constructor(
-    private readonly db: Db,
     private readonly repository: MasksRepository,
-    private readonly audit: AuditService,
+    private readonly audit: AuditApi,
     private readonly clock: Clock,
-    private readonly inventory: Pick<RecordingInventory, 'communesOfCameras'>,
+    private readonly inventory: MaskCameras,
   ) {}
 
   /** The camera's masks and mode (`mask.read`). */
   async list(cameraId: string, principal: Principal | null): Promise<CameraMasks> {
-    const communeInsee = await this.authorisedCommune(cameraId, principal, 'mask.read', this.db);
+    const communeInsee = await this.authorisedCommune(cameraId, principal, 'mask.read');
     const [masks, mode] = await Promise.all([this.repository.masksOfCamera(cameraId), this.repository.modeOf(cameraId)]);
     return { cameraId, communeInsee, mode: mode?.mode ?? DEFAULT_MASK_MODE, modeChosen: mode !== undefined, masks };
   }
@@ -72,7 +77,7 @@ export class MasksService {
   async create(input: MaskCreateInput, acting: Acting): Promise<PrivacyMask> {
     const data = parseMaskInput(maskCreateSchema, input);
     const polygons = validatePolygons(data.polygons);
-    return inTransaction(this.db, async (trx) => {
+    return this.repository.transaction(async (trx) => {
       const communeInsee = await this.authorisedCommune(data.cameraId, acting.principal, 'mask.write', trx);
       const at = this.clock.now().toISOString();
       const by = actorName(acting.actor);
@@ -93,7 +98,7 @@ export class MasksService {
   async update(id: string, input: MaskUpdateInput, acting: Acting): Promise<PrivacyMask> {
     const data = parseMaskInput(maskUpdateSchema, input);
     const polygons = data.polygons === undefined ? undefined : validatePolygons(data.polygons);
-    return inTransaction(this.db, async (trx) => {
+    return this.repository.transaction(async (trx) => {
       const before = await this.repository.findMask(id, trx, true);
       if (!before) throw maskNotFound();
       await this.authorisedCommune(before.cameraId, acting.principal, 'mask.write', trx, maskNotFound);
@@ -121,7 +126,7 @@ export class MasksService {
   }
 
   async remove(id: string, acting: Acting): Promise<void> {
-    await inTransaction(this.db, async (trx) => {
+    await this.repository.transaction(async (trx) => {
       const before = await this.repository.findMask(id, trx, true);
       if (!before) throw maskNotFound();
       await this.authorisedCommune(before.cameraId, acting.principal, 'mask.write', trx, maskNotFound);
@@ -136,7 +141,7 @@ export class MasksService {
   /** Chooses who masks the camera: `in_camera` (checked by Vigie) or `server` (burnt in by Vigie). */
   async setMode(cameraId: string, mode: MaskMode, acting: Acting): Promise<CameraMaskMode> {
     const chosen = parseMaskMode(mode);
-    return inTransaction(this.db, async (trx) => {
+    return this.repository.transaction(async (trx) => {
       const communeInsee = await this.authorisedCommune(cameraId, acting.principal, 'mask.write', trx);
       const previous = await this.repository.modeOf(cameraId, trx);
       const row = { cameraId, communeInsee, mode: chosen, updatedAt: this.clock.now().toISOString(), updatedBy: actorName(acting.actor) };
@@ -154,10 +159,10 @@ export class MasksService {
    * masks only), with its mode and the version the recorder burns in. For the recorder, live,
    * playback and exports: no principal, the caller has already authorised the viewer.
    */
-  async effectiveMask(cameraId: string, presetToken: string | null, db: DbOrTx = this.db): Promise<EffectiveMask> {
-    const communeInsee = (await this.inventory.communesOfCameras([cameraId], db)).get(cameraId);
+  async effectiveMask(cameraId: string, presetToken: string | null): Promise<EffectiveMask> {
+    const communeInsee = (await this.inventory.communesOfCameras([cameraId])).get(cameraId);
     if (communeInsee === undefined) throw cameraNotFound();
-    const [masks, mode] = await Promise.all([this.repository.masksOfCamera(cameraId, db), this.repository.modeOf(cameraId, db)]);
+    const [masks, mode] = await Promise.all([this.repository.masksOfCamera(cameraId), this.repository.modeOf(cameraId)]);
     const effectiveMode = mode?.mode ?? DEFAULT_MASK_MODE;
     const polygons = polygonsInForce(masks, presetToken);
     return { cameraId, communeInsee, mode: effectiveMode, presetToken, polygons, version: maskVersion(effectiveMode, polygons) };
@@ -176,7 +181,7 @@ export class MasksService {
    * restarts the camera's recorder, and one that has none changes nothing. Cameras absent need
    * no burn-in.
    */
-  async recorderMasks(cameraIds: readonly string[], positions?: PresetPositions): Promise<Map<string, FleetMask>> {
+  async recorderMasks(cameraIds: readonly string[], positions?: MaskPositions): Promise<Map<string, FleetMask>> {
     const [masks, modes] = await Promise.all([this.repository.masksOfCameras(cameraIds), this.repository.modesOf(cameraIds)]);
     const result = new Map<string, FleetMask>();
     for (const [cameraId, cameraMasks] of masks) {
@@ -195,7 +200,7 @@ export class MasksService {
    * segments account for none). A camera whose masks cannot be read is `unreadable`: it must
    * not be recorded. Modes that cannot be read fail the whole call.
    */
-  async recorderMasking(cameraIds: readonly string[], positions?: PresetPositions): Promise<Map<string, CameraRecorderMasking>> {
+  async recorderMasking(cameraIds: readonly string[], positions?: MaskPositions): Promise<Map<string, CameraRecorderMasking>> {
     const [{ masks, unreadable }, modes] = await Promise.all([this.repository.masksOfCamerasByCamera(cameraIds), this.repository.modesOf(cameraIds)]);
     const result = new Map<string, CameraRecorderMasking>();
     for (const [cameraId, why] of unreadable) result.set(cameraId, { unreadable: why });
@@ -222,9 +227,14 @@ export class MasksService {
     return result;
   }
 
+  /** Every revision of the camera's masks in force at some time since `sinceMs` (playback: what stored footage must be masked with). */
+  historySince(cameraId: string, sinceMs: number): Promise<MaskRevision[]> {
+    return this.repository.historySince(cameraId, sinceMs);
+  }
+
   /** The camera's commune, after checking the principal may do `action` there; unknown or out of scope: not found. */
-  private async authorisedCommune(cameraId: string, principal: Principal | null, action: Action, db: DbOrTx, missing = cameraNotFound): Promise<string> {
-    const communeInsee = (await this.inventory.communesOfCameras([cameraId], db)).get(cameraId);
+  private async authorisedCommune(cameraId: string, principal: Principal | null, action: Action, handle?: AnyHandle, missing = cameraNotFound): Promise<string> {
+    const communeInsee = (await this.inventory.communesOfCameras([cameraId], handle)).get(cameraId);
     if (communeInsee === undefined || (principal !== null && !inScope(principal, communeInsee))) throw missing();
     if (principal) assertAllowed(principal, action, communeInsee, parisDate(this.clock.now()));
     return communeInsee;

@@ -3,13 +3,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ManualClock } from '../../platform/clock.ts';
-import type { Db } from '../../platform/db/database.ts';
 import { DomainError } from '../../platform/errors.ts';
-import type { AuditService } from '../audit/audit.service.ts';
-import { checkFrameSize, MaskCheck } from './masks.check.ts';
+import type { TechnicalEvent } from '../technical-events/index.ts';
+import { checkFrameSize, MaskCheck, type CheckedSegment, type MaskCheckDeps } from './masks.check.ts';
 import type { EffectiveMask } from './masks.service.ts';
-import type { IndexedSegment } from './recording.types.ts';
-import type { TechnicalEvent } from './retention.ts';
 import {
   maskCreateSchema, maskVersion, parseMaskInput, parseMaskMode, polygonArea, polygonsInForce, validatePolygons, type PrivacyMask,
 } from './masks.rules.ts';
@@ -93,9 +90,8 @@ describe('polygons in force and versions', () => {
 describe('MaskCheck with fakes', () => {
   const now = new Date('2026-12-01T10:00:00.000Z');
   const quarter = [[0, 0], [0.5, 0], [0.5, 0.5], [0, 0.5]] as const;
-  const segment = (cameraId: string): IndexedSegment => ({
-    id: 7, cameraId, communeInsee: '21038', volume: 'vol1', path: `21038/${cameraId}/x.mp4`, startMs: now.getTime() - 60_000, endMs: now.getTime() - 1000,
-    durationMs: 59_000, bytes: 1, codec: 'h264', width: 40, height: 20, fps: 12, frameCount: 708, sha256: '', prevHash: '', chainHash: '', status: 'closed',
+  const segment = (cameraId: string): CheckedSegment => ({
+    id: 7, volume: 'vol1', path: `21038/${cameraId}/x.mp4`, startMs: now.getTime() - 60_000, endMs: now.getTime() - 1000, width: 40, height: 20,
   });
   // 40x20 frames: the masked quarter is columns 0-19 of rows 0-9.
   const frame = (inside: (index: number) => number | null) => {
@@ -111,10 +107,9 @@ describe('MaskCheck with fakes', () => {
   function run(grab: (path: string) => Promise<Uint8Array>, auditFails = false) {
     const events: TechnicalEvent[] = [];
     const audited: string[] = [];
-    const db = { transaction: () => ({ execute: (work: (trx: unknown) => Promise<unknown>) => work({}) }) } as unknown as Db;
-    const audit = { record: async (_trx: unknown, _actor: unknown, entry: { action: string }) => { if (auditFails) throw new Error('database gone'); audited.push(entry.action); } } as unknown as AuditService;
+    const audit: MaskCheckDeps['audit'] = { recordAlone: async (_actor, entry) => { if (auditFails) throw new Error('database gone'); audited.push(entry.action); return 1; } };
     const check = new MaskCheck({
-      db, audit, clock: new ManualClock(now),
+      audit, clock: new ManualClock(now),
       repository: { maskedCameras: async () => [{ cameraId: 'cam-flat', communeInsee: '21038' }, { cameraId: 'cam-blank', communeInsee: '21038' }, { cameraId: 'cam-broken', communeInsee: '21038' }] },
       masks: { effectiveMask: async (cameraId: string): Promise<EffectiveMask> => ({ cameraId, communeInsee: '21038', mode: 'in_camera', presetToken: null, polygons: [quarter], version: null }) },
       footage: { newestSegment: async (cameraId: string) => segment(cameraId) },

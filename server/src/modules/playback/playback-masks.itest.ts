@@ -78,7 +78,7 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
         minRetentionDays: 1, maxRetentionDays: 30, cameraIds: [cameraId, brokenId],
       }, testCli);
       role = createRecordingRole({ database: context.database.handle, clock: context.clock, services }, { ...context.config, segmentSeconds: 2 }, silentLog, {
-        segmentSeconds: 2, reconcileIntervalMs: 500, purgeIntervalMs: 3_600_000, spaceCheckIntervalMs: 3_600_000,
+        segmentSeconds: 2, reconcileIntervalMs: 500,
         recorderTuning: { pollIntervalMs: 200, socketTimeoutSeconds: 3, stallTimeoutMs: 5000, backoff: { initialMs: 300, maxMs: 1500, stableAfterMs: 10_000 } },
       });
       roles.push(role);

@@ -70,7 +70,7 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
         minRetentionDays: 1, maxRetentionDays: 30, cameraIds: [cameraId],
       }, testCli);
       const role = createRecordingRole({ database: context.database.handle, clock: context.clock, services }, { ...context.config, segmentSeconds: 2 }, silentLog, {
-        segmentSeconds: 2, reconcileIntervalMs: 3_600_000, purgeIntervalMs: 3_600_000, spaceCheckIntervalMs: 3_600_000,
+        segmentSeconds: 2, reconcileIntervalMs: 3_600_000,
         recorderTuning: { pollIntervalMs: 200, socketTimeoutSeconds: 3, stallTimeoutMs: 5000, backoff: { initialMs: 300, maxMs: 1500, stableAfterMs: 10_000 } },
       });
       roles.push(role);

@@ -5,9 +5,8 @@
 // repositories; and the mask picture ffmpeg overlays when a segment must be re-encoded.
 import { existsSync } from 'node:fs';
 import type { MaskPolygon } from '../../platform/media/mask-image.ts';
-import {
-  segmentMaskPlan, UNKNOWN_MASK_VERSION, type MaskImageStore, type MasksRepository, type RecordingRepository, type SegmentMaskPlan, type SegmentSpan,
-} from '../recording/index.ts';
+import { segmentMaskPlan, UNKNOWN_MASK_VERSION, type MaskImageStore, type MasksService, type SegmentMaskPlan } from '../masks/index.ts';
+import type { RecordingRepository, SegmentSpan } from '../recording/index.ts';
 
 /** The polygons a re-encode burns in, and their version (the ETag and the picture's name). */
 export interface ServerMask {
@@ -30,7 +29,7 @@ export interface PlaybackMasks {
  * the segment is re-encoded with every such revision's polygons (every PTZ position).
  */
 export function databaseMasks(
-  masks: Pick<MasksRepository, 'historySince'>,
+  masks: Pick<MasksService, 'historySince'>,
   footage: Pick<RecordingRepository, 'segmentMaskVersions' | 'recordedMaskings'>,
   images: Pick<MaskImageStore, 'write' | 'pathOf'>,
 ): PlaybackMasks {

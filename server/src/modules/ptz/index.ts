@@ -12,6 +12,9 @@ export { registerPtzRoutes } from './ptz.routes.ts';
 export { decideClaim, priorityOf, IDLE_EXPIRY_MS, TAKEOVER_EXPIRY_MS, PRIORITY, type PtzLock, type PtzClaim, type ClaimDecision } from './ptz.lock.ts';
 export { parseTourInput, inWindow, isActive, planTick, type PatrolTour, type TourStep } from './ptz.tours.rules.ts';
 export type { LockView, PtzStatusView, TourView } from './ptz.schemas.ts';
+// Where PTZ cameras point (LEGAL 4: a preset's masks are burnt in there): this process's commands and the watcher's readings.
+export { PtzPositions, type FollowedPositions, type PositionChange, type PresetPositions } from './ptz-positions.ts';
+export { PtzPositionWatcher, type PtzWatcherDeps, type PtzWatcherOptions } from './ptz-watcher.ts';
 
 /** The patrol runner over the PTZ services (started by the api role, see main.ts). */
 export function createPatrolRunner(ptz: PtzService, tours: PtzToursService, clock: Clock, options: PatrolRunnerOptions = {}): PatrolRunner {

@@ -10,7 +10,6 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startSimulator, type Simulator } from '../../../../simulator/src/index.ts';
-import { createRecordingRole } from '../../main.ts';
 import { maskedAreasUniform, type MaskPolygon } from '../../platform/media/mask-image.ts';
 import { OnvifPtzClient, type OnvifCamera } from '../../platform/onvif/index.ts';
 import { silentLog } from '../../platform/processes.ts';
@@ -18,8 +17,7 @@ import { createTestContext, testCli, type TestContext } from '../../testing/cont
 import { dialectsUnderTest } from '../../testing/databases.ts';
 import { waitFor } from '../../testing/wait.ts';
 import { PtzPositionWatcher } from './ptz-watcher.ts';
-import { MASK_CHANGED_GAP_REASON } from './recorder-fleet.ts';
-import type { RecordingRole } from './recording.role.ts';
+import { MASK_CHANGED_GAP_REASON, type RecordingRole } from '../recording/index.ts';
 import { grabGrayFrame } from '../../testing/frames.ts';
 
 const COMMUNE = '38998';
@@ -74,10 +72,10 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       }, testCli);
       direct = { cameraId: `other-${cameraId}`, deviceUrl: dome.onvifUrl, credentials: dome.credentials };
       // The periodic reconcile is out of the way (1 h): only a position change can restart the recorder.
-      role = createRecordingRole({ database: context.database.handle, clock: context.clock, services }, { ...context.config, segmentSeconds: 2 }, silentLog, {
-        segmentSeconds: 2, reconcileIntervalMs: 3_600_000, purgeIntervalMs: 3_600_000, spaceCheckIntervalMs: 3_600_000,
+      role = services.recordingModule.api.createRole({
+        segmentSeconds: 2,
         recorderTuning: { pollIntervalMs: 250, socketTimeoutSeconds: 3, stallTimeoutMs: 5000, backoff: { initialMs: 300, maxMs: 1500, stableAfterMs: 10_000 } },
-      });
+      }, { log: silentLog });
       // Wired as main.ts wires it, with a short interval.
       watcher = new PtzPositionWatcher({
         cameras: services.cameras, masks: services.masks, device: services.onvif, positions: services.ptzPositions, commands: services.ptz, log: silentLog,

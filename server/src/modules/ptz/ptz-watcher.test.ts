@@ -1,10 +1,13 @@
 // The PTZ position watcher without IO: which preset a position is at (tolerance, nearest),
 // MOVING, what is watched, changes only, the presets cache, an unreachable camera (last known
-// position kept, logged once), the word of this process's commands, and no timer left behind.
+// position kept, logged once), the word of this process's commands, and no timer left behind
+// (node:test's mock timers: no real time is waited).
+
+/** Lets every pending promise continuation run (one turn of the event loop; setImmediate is not mocked). */
+const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it, mock } from 'node:test';
 import { OnvifError, type OnvifCamera, type PtzPresetPosition, type PtzVector } from '../../platform/onvif/index.ts';
-import { sleep } from '../../testing/wait.ts';
 import { PtzPositions } from './ptz-positions.ts';
 import { observePreset, presetAtPosition } from './ptz-watch.rules.ts';
 import { PtzPositionWatcher, type PtzWatcherDeps } from './ptz-watcher.ts';
@@ -52,6 +55,7 @@ function harness(cameras: Camera[], presetMasked: string[]) {
     return found;
   };
   let holdStatus: Promise<void> | undefined;
+  let statusEntered: (() => void) | undefined;
   const commandListeners = new Set<(cameraId: string, token: string | null) => void>();
   const deps: PtzWatcherDeps = {
     cameras: { list: async () => (calls.lists++, cameras), streamCredentials: async () => ({ username: 'u', password: 'p' }) },
@@ -59,6 +63,7 @@ function harness(cameras: Camera[], presetMasked: string[]) {
     device: {
       status: async (target) => {
         calls.status.push(target.cameraId);
+        statusEntered?.();
         await holdStatus;
         const { position, moving } = head(target);
         return { position, moving };
@@ -74,6 +79,8 @@ function harness(cameras: Camera[], presetMasked: string[]) {
     watcher, heads, calls, logs, positions, changes, commandListeners,
     advance: (ms: number) => (now += ms),
     holdStatusUntil: (until: Promise<void> | undefined) => (holdStatus = until),
+    /** Resolves when the next status read has begun (and is held, if holdStatusUntil said so). */
+    nextStatusRead: () => new Promise<void>((resolve) => (statusEntered = () => { statusEntered = undefined; resolve(); })),
   };
 }
 
@@ -175,8 +182,9 @@ describe('PtzPositionWatcher', () => {
     h.advance(5000);
     let release!: () => void;
     h.holdStatusUntil(new Promise<void>((resolve) => (release = resolve)));
+    const entered = h.nextStatusRead();
     const reading = h.watcher.pass();
-    await sleep(5);
+    await entered; // the read is under way
     h.advance(100);
     h.watcher.noteCommand('c1'); // another go-to while the read was under way
     release();
@@ -193,16 +201,30 @@ describe('PtzPositionWatcher', () => {
 
   it('subscribes to the commands while started, and leaves no timer behind once stopped', async () => {
     const h = harness([dome('c1')], ['c1']);
-    const fast = new PtzPositionWatcher({ ...watcherDeps(h) }, { intervalMs: 20, movingRecheckMs: 10 });
-    fast.start();
-    assert.equal(h.commandListeners.size, 1);
-    await sleep(120);
-    await fast.stop();
-    assert.equal(h.commandListeners.size, 0);
-    const reads = h.calls.status.length;
-    assert.ok(reads >= 2, `read at each interval: ${reads}`);
-    await sleep(80);
-    assert.equal(h.calls.status.length, reads, 'nothing read after stop');
+    mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 0 }); // the watcher's schedule and its real-time clock (Date.now)
+    try {
+      const fast = new PtzPositionWatcher({ ...watcherDeps(h) }, { intervalMs: 20, movingRecheckMs: 10 });
+      fast.start();
+      assert.equal(h.commandListeners.size, 1);
+      await settle();
+      assert.equal(h.calls.status.length, 0, 'the first pass waits for its timer (0 ms)');
+      mock.timers.tick(0);
+      await settle();
+      assert.equal(h.calls.status.length, 1, 'read at once on start');
+      for (let elapsed = 10; elapsed <= 100; elapsed += 10) {
+        mock.timers.tick(10);
+        await settle();
+      }
+      // 100 ms later: a pass every 10 ms (the recheck), each reading the camera once 20 ms (the interval) have passed.
+      assert.deepEqual(h.calls.status, ['c1', 'c1', 'c1', 'c1', 'c1', 'c1']);
+      await fast.stop();
+      assert.equal(h.commandListeners.size, 0);
+      mock.timers.tick(1000);
+      await settle();
+      assert.equal(h.calls.status.length, 6, 'nothing read after stop: no timer left behind');
+    } finally {
+      mock.timers.reset();
+    }
   });
 });
 

@@ -1,45 +1,125 @@
-// Public API of the recording module: other modules import only from here.
-export { RecorderFleet, isRecordable, MASK_CHANGED_GAP_REASON, type FleetCamera, type FleetRecorder, type RecorderFleetDeps, type UnreadableConfiguration } from './recorder-fleet.ts';
-export { PtzPositions, type FollowedPositions, type PositionChange, type PresetPositions } from './ptz-positions.ts';
-export { PtzPositionWatcher, type PtzWatcherDeps, type PtzWatcherOptions } from './ptz-watcher.ts';
-export { observePreset, presetAtPosition, PRESET_POSITION_TOLERANCE } from './ptz-watch.rules.ts';
-export { Recorder, INCOMING_FOLDER, type RecorderCamera, type RecorderEvents, type RecorderOptions } from './recorder.ts';
-export { SegmentIndexer, probeSegment, recoverFragmentedFile, sha256File, type SegmentToIndex } from './segment-indexer.ts';
-export { RecordingRepository, MAX_SEGMENT_SPAN_MS } from './recording.repository.ts';
-export { coverage, segmentRelativePath, segmentStartMs, type Coverage } from './recorded-ranges.ts';
-export { checkSegmentChain, segmentChainHash, SEGMENT_GENESIS_HASH } from './recording.chain.ts';
-export type { IndexedSegment, RecorderState, RecorderStateChange, RecordingGap, SegmentSpan, StorageVolume, TimeRange } from './recording.types.ts';
-export { verifyRecordings, type RecordingProblem, type RecordingsVerifyOptions, type RecordingsVerifyReport } from './verify.ts';
-export { RetentionPurge, nodePurgeFileSystem, type CameraPurgeResult, type PurgeFileSystem, type PurgeReport, type RetentionPurgeDeps, type TechnicalEvent } from './retention.ts';
-export { RetentionRepository, registerKinds, type LegalHold, type NewRegisterEntry, type RegisterEntry, type RegisterKind } from './retention.repository.ts';
-export { LegalHoldsService, legalHoldInputSchema, type LegalHoldFilter, type LegalHoldInput } from './holds.ts';
-export { StatutoryRegister, registerCsvColumns, registerKindLabels, type RegisterFilter } from './register.ts';
-export { databaseInventory, type CameraRetentionFacts, type RecordingInventory } from './recording.inventory.ts';
-export { checkLinksAcrossPurges, checkSegmentChainAcrossPurges, effectiveRetention, LEGAL_MAX_RETENTION_DAYS, type PurgedRun } from './retention.rules.ts';
-export { RecordingService, parseWindow, MAX_SEGMENT_LISTING_MS, MAX_TIMELINE_MS, type CameraRecordingStatus, type LiveRecordingFacts, type Timeline } from './recording.service.ts';
-export { RecordingRole, type RecordingRoleDeps, type RecordingRoleOptions } from './recording.role.ts';
-export { StorageRepository, type CameraRecordingSettings, type VolumeRow } from './storage.repository.ts';
-export { StorageService, computeUsage, volumeCreateSchema, volumeUpdateSchema, cameraSettingsSchema, type VolumeUsage, type VolumeView } from './storage.service.ts';
-export { SpaceMonitor, bytesToFree, LOW_SPACE_MARGIN_PERCENT, type VolumeCheck } from './storage.monitor.ts';
-export { VolumeMarkerGuard, fileVolumeMarkers, readVolumeMarker, writeVolumeMarker, VOLUME_MARKER_FILE, type MarkerCheck, type VolumeMarkers } from './storage.marker.ts';
-export { QualityMonitor, type CameraQuality } from './quality.monitor.ts';
-export { qualityFloor, qualityProblems, busySiteKinds, type QualityFloor } from './quality.rules.ts';
-export { LiveHub, tsPacketInfo, pmtPidOfPat, TS_PACKET } from './live-hub.ts';
-export { RecordedDaysJob } from './register.recorded.ts';
-export type { EarlyDestructionReport } from './retention.ts';
-export { registerRecordingRoutes } from './recording.routes.ts';
-export { registerHoldRoutes } from './holds.routes.ts';
-export { MasksService, type CameraMasks, type CameraRecorderMasking, type EffectiveMask } from './masks.service.ts';
-export {
-  NO_MASK_VERSION, UNKNOWN_MASK_VERSION, recorderMasking, revisionsRequired, segmentMaskPlan,
-  type MaskRevision, type RecordedMasking, type RecorderMasking, type SegmentMaskPlan,
-} from './masks.coverage.ts';
-export { MasksRepository, type CameraMaskMode } from './masks.repository.ts';
-export {
-  DEFAULT_MASK_MODE, MASK_MAX_POINTS, MASK_MAX_POLYGONS, MASK_MIN_POINTS, maskCreateSchema, maskModeLabels, maskModes, maskUpdateSchema, maskVersion, polygonsInForce, polygonsOfEveryPosition, validatePolygons,
-  type MaskCreateInput, type MaskMode, type MaskPolygonsInput, type MaskUpdateInput, type PrivacyMask,
-} from './masks.rules.ts';
-export { MaskCheck, checkFrameSize, ffmpegGrabFrame, DEFAULT_MASK_FOOTAGE_AGE_MS, DEFAULT_MASK_TOLERANCE, type CameraMaskCheck, type GrabFrame, type MaskCheckDeps, type MaskCheckOutcome, type MaskCheckReport } from './masks.check.ts';
-export { MaskImageStore, MASK_IMAGE_SIZE } from './masks.images.ts';
-export type { FleetMask } from './recorder-fleet.ts';
-export { registerMaskRoutes } from './masks.routes.ts';
+// The recording module (issue 4): the recorder role (one supervised ffmpeg per recorded camera,
+// the segment index and its keyed chain, the live hub, quality floors), the recording API
+// (status, timeline, audited segment listing) and `recordings verify`. Its constructor is its
+// public API, with the types and the few pure functions other modules need.
+import type { ChainMac } from '../../platform/chain-keys.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { DatabaseHandle } from '../../platform/db/database.ts';
+import type { RecordingSchema } from '../../platform/db/schema.ts';
+import { tablesOf } from '../../platform/db/tables.ts';
+import type { EventBus } from '../../platform/events.ts';
+import type { Job } from '../../platform/jobs.ts';
+import { routesOf, type VigieModule } from '../../platform/modules.ts';
+import type { ProcessLog } from '../../platform/processes.ts';
+import type { AuditApi } from '../audit/index.ts';
+import type { StorageService } from '../storage/index.ts';
+import type { TechnicalEvent } from '../technical-events/index.ts';
+import { RecordingRepository } from './recording.repository.ts';
+import { RecordingRole, type FollowedPositions, type RecordingRoleDeps, type RecordingRoleOptions, type RecordingStorage } from './recording.role.ts';
+import { recordingRoutes } from './recording.routes.ts';
+import { RecordingService, type RecordingCameras, type RecordingHolds } from './recording.service.ts';
+import { verifyRecordings, type RecordingsVerifyOptions, type RecordingsVerifyReport } from './verify.ts';
+import './recording.events.ts';
+
+export type { FollowedPositions as RecordingPositions, RecordingRole, RecordingRoleDeps, RecordingRoleOptions, RecordingStorage } from './recording.role.ts';
+export type { Acting, CameraRecordingStatus, LiveRecordingFacts, RecordingCameras, RecordingHolds, RecordingService, Timeline, TimelineHold } from './recording.service.ts';
+export type { ChainHead, NewSegment, PurgeCandidate } from './recording.repository.ts';
+export type { IndexedSegment, RecorderState, RecorderStateChange, RecordingGap, SegmentSpan, SegmentStatus, StorageVolume, TimeRange } from './recording.types.ts';
+export type { FleetCamera, FleetRecorder, UnreadableConfiguration } from './recorder-fleet.ts';
+export type { RecorderCamera, RecorderEvents, RecorderOptions } from './recorder.ts';
+export type { RecordingProblem, RecordingsVerifyOptions, RecordingsVerifyReport } from './verify.ts';
+export type { ChainAfterPurgeProblem, PurgedRun } from './recording.chain.ts';
+export type { IncomingFile } from './incoming-files.ts';
+export type { CameraQuality } from './quality.monitor.ts';
+// Pure pieces other modules build on: coverage and windows (playback), the MPEG-TS packets of
+// the live hub (live), the segment chain across purges and the `.incoming` files (retention).
+export { coverage, type Coverage } from './recorded-ranges.ts';
+export { MAX_SEGMENT_LISTING_MS, MAX_TIMELINE_MS, parseWindow } from './recording.service.ts';
+export { TS_PACKET, tsPacketInfo } from './live-hub.ts';
+export { MASK_CHANGED_GAP_REASON, RecorderFleet } from './recorder-fleet.ts';
+export { checkLinksAcrossPurges, checkSegmentChain, checkSegmentChainAcrossPurges, SEGMENT_GENESIS_HASH, segmentChainHash } from './recording.chain.ts';
+export { incomingFiles } from './incoming-files.ts';
+// What the tests of other modules record and verify with (the real recorder, indexer and verifier).
+export { Recorder } from './recorder.ts';
+export { SegmentIndexer } from './segment-indexer.ts';
+export { RecordingRepository } from './recording.repository.ts';
+export { verifyRecordings } from './verify.ts';
+
+/** The largest segment id ever given that is still known: the legacy boundary of the segment chain's key (loadChainKeys). */
+export function lastSegmentId(database: DatabaseHandle): Promise<number> {
+  return new RecordingRepository(tablesOf<RecordingSchema>(database.db), database.dialect).maxSegmentId();
+}
+
+export interface RecordingModuleDeps {
+  database: DatabaseHandle;
+  clock: Clock;
+  audit: AuditApi;
+  /** Each recorder state change is emitted as `recorder.stateChanged`. */
+  events: EventBus;
+  log?: ProcessLog;
+  /** HMAC key of the segment chain (issue 11): every segment indexed here is keyed, verify checks with it. */
+  chainKey: ChainMac;
+  /** The inventory (the cameras module): cameras, their stream credentials, their operational state. */
+  cameras: RecordingCameras & RecordingRoleDeps['cameras'];
+  /** Site kinds by site id (the sites module): they tune the quality floors. */
+  siteKinds(): Promise<Map<string, string>>;
+  /** Volumes and per-camera settings (the storage module). */
+  storage: RecordingStorage & Pick<StorageService, 'allCameraSettings'>;
+  /** What each camera's recorder burns in (the masks module) and the pictures ffmpeg overlays. */
+  masks: NonNullable<RecordingRoleDeps['masks']>;
+  maskImages: NonNullable<RecordingRoleDeps['maskImages']>;
+  /** Where PTZ cameras point (the ptz module): a preset's masks are burnt in there. */
+  ptzPositions: FollowedPositions;
+  /** The legal holds shown on the timeline (the retention module). */
+  holds: RecordingHolds;
+  raise(event: TechnicalEvent): Promise<unknown>;
+  config: {
+    /** Root of the default volume, created when no volume exists. */
+    recordingsDir: string;
+    segmentSeconds: number;
+    reconcileIntervalMs: number;
+    /** The recorders' ffmpeg and the indexer's ffprobe; default: on PATH. */
+    tools?: { ffmpegPath?: string; ffprobePath?: string };
+  };
+}
+
+export interface RecordingApi {
+  service: RecordingService;
+  /** The segment index: playback, retention, storage, masks and checkpoints read it through their ports. */
+  repository: RecordingRepository;
+  /**
+   * The recorder role of this process (not started; `start` once the jobs of the recorder role
+   * have run, see main.ts). It becomes `current()`: the recording status and live viewing read it.
+   * Tests shorten its segments and timeouts, or give fake recorders.
+   */
+  createRole(options?: Partial<RecordingRoleOptions>, extra?: Pick<RecordingRoleDeps, 'log' | 'createRecorder'>): RecordingRole;
+  /** The recorder role of this process, once created; null in a process without one. */
+  current(): RecordingRole | null;
+  /** `recordings verify`: files re-hashed, chains checked with the key, across lawful purges. */
+  verify(options: Omit<RecordingsVerifyOptions, 'purgedRuns' | 'chainKey'>): Promise<RecordingsVerifyReport>;
+}
+
+export function createRecordingModule(deps: RecordingModuleDeps): VigieModule<RecordingApi> {
+  const repository = new RecordingRepository(tablesOf<RecordingSchema>(deps.database.db), deps.database.dialect);
+  let current: RecordingRole | null = null;
+  const service = new RecordingService(repository, deps.holds, deps.storage, deps.cameras, deps.audit, deps.clock, () => current);
+  const api: RecordingApi = {
+    service,
+    repository,
+    createRole(options = {}, extra = {}) {
+      current = new RecordingRole({
+        clock: deps.clock, repository, chainKey: deps.chainKey, cameras: deps.cameras, siteKinds: deps.siteKinds, storage: deps.storage,
+        masks: deps.masks, maskImages: deps.maskImages, ptzPositions: deps.ptzPositions, raise: deps.raise, events: deps.events,
+        tools: deps.config.tools, log: extra.log ?? deps.log, createRecorder: extra.createRecorder,
+      }, { defaultVolumeRoot: deps.config.recordingsDir, segmentSeconds: deps.config.segmentSeconds, ...options });
+      return current;
+    },
+    current: () => current,
+    verify: (options) => verifyRecordings(repository, { ...options, purgedRuns: (cameraId) => repository.purgedRunsOf(cameraId), chainKey: deps.chainKey }),
+  };
+  const jobs: Job[] = [
+    // Starts and stops recorders to match the inventory (authorisations, masks, volumes); nothing until the role has started.
+    { name: 'recording.reconcile', role: 'recorder', intervalMs: deps.config.reconcileIntervalMs, run: async () => current?.reconcile() },
+  ];
+  return { name: 'recording', api, routes: routesOf(recordingRoutes, { recording: service }), jobs };
+}

@@ -9,7 +9,6 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startSimulator, type Simulator } from '../../../../simulator/src/index.ts';
-import { createRecordingRole } from '../../main.ts';
 import { maskedAreasUniform, type MaskPolygon } from '../../platform/media/mask-image.ts';
 import { silentLog } from '../../platform/processes.ts';
 import { createTestContext, testCli, type TestContext } from '../../testing/context.ts';
@@ -68,10 +67,10 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       }, testCli);
       operator = await signIn(context, 'operator', [COMMUNE]);
       // The periodic reconcile is out of the way (1 h): only the PTZ position change can restart the recorder.
-      role = createRecordingRole({ database: context.database.handle, clock: context.clock, services }, { ...context.config, segmentSeconds: 2 }, silentLog, {
-        segmentSeconds: 2, reconcileIntervalMs: 3_600_000, purgeIntervalMs: 3_600_000, spaceCheckIntervalMs: 3_600_000,
+      role = services.recordingModule.api.createRole({
+        segmentSeconds: 2,
         recorderTuning: { pollIntervalMs: 250, socketTimeoutSeconds: 3, stallTimeoutMs: 5000, backoff: { initialMs: 300, maxMs: 1500, stableAfterMs: 10_000 } },
-      });
+      }, { log: silentLog });
       roles.push(role);
     });
     after(async () => {

@@ -23,6 +23,8 @@ import { RecordingRepository } from './recording.repository.ts';
 import type { IndexedSegment } from './recording.types.ts';
 import { SegmentIndexer, sha256File } from './segment-indexer.ts';
 import type { CrashChildSettings } from './testing/crash-recorder-child.ts';
+import type { RecordingSchema } from '../../platform/db/schema.ts';
+import { tablesOf } from '../../platform/db/tables.ts';
 
 const COMMUNE = '21038';
 const CAMERA = 'cam-001';
@@ -111,7 +113,7 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
 
     before(async () => {
       database = await createTestDatabase(dialect);
-      repository = new RecordingRepository(database.handle.db, dialect);
+      repository = new RecordingRepository(tablesOf<RecordingSchema>(database.handle.db), dialect);
     });
     after(async () => {
       await database?.drop();
@@ -150,7 +152,7 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       await sleep(RESTART_AFTER_MS);
 
       const recorder = new Recorder({
-        camera: cameraSettings, volume, indexer: new SegmentIndexer(database.handle.db, repository, systemClock), segmentSeconds: SEGMENT_SECONDS,
+        camera: cameraSettings, volume, indexer: new SegmentIndexer(repository, systemClock), segmentSeconds: SEGMENT_SECONDS,
         socketTimeoutSeconds: 3, stallTimeoutMs: 5000, backoff: { initialMs: 300, maxMs: 1500, stableAfterMs: 10_000 }, pollIntervalMs: 300,
       });
       recorders.push(recorder);

@@ -9,9 +9,8 @@
 // technical event, once until it is readable again) while the other cameras are reconciled;
 // an inventory that cannot be read at all stops every recorder (what is masked is then not known).
 import type { StreamCredentials } from '../../platform/media/ffmpeg-args.ts';
-import type { MaskPolygon } from '../../platform/media/mask-image.ts';
 import { silentLog, type ProcessLog, type TypedEvents } from '../../platform/processes.ts';
-import { NO_MASK_VERSION, type RecorderMasking } from './masks.coverage.ts';
+import { NO_MASK_VERSION, type FleetMask, type RecorderMasking } from '../masks/index.ts';
 import type { RecorderCamera, RecorderEvents } from './recorder.ts';
 import type { RecorderState, RecorderStateChange, StorageVolume } from './recording.types.ts';
 
@@ -44,10 +43,6 @@ export interface UnreadableConfiguration {
 export const MASK_CHANGED_GAP_REASON = 'mask_changed';
 
 /** What a recorder burns in: the polygons in force and their version (MasksService.recorderMasks). */
-export interface FleetMask {
-  version: string;
-  polygons: readonly MaskPolygon[];
-}
 
 export interface FleetRecorder {
   readonly events: TypedEvents<RecorderEvents>;

@@ -18,6 +18,8 @@ import { checkSegmentChain, SEGMENT_GENESIS_HASH } from './recording.chain.ts';
 import { RecordingRepository } from './recording.repository.ts';
 import type { IndexedSegment, RecorderState } from './recording.types.ts';
 import { SegmentIndexer, sha256File } from './segment-indexer.ts';
+import type { RecordingSchema } from '../../platform/db/schema.ts';
+import { tablesOf } from '../../platform/db/tables.ts';
 
 const COMMUNE = '21038';
 const CAMERA = 'cam-001';
@@ -66,8 +68,8 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
 
     before(async () => {
       database = await createTestDatabase(dialect);
-      repository = new RecordingRepository(database.handle.db, dialect);
-      indexer = new SegmentIndexer(database.handle.db, repository, systemClock);
+      repository = new RecordingRepository(tablesOf<RecordingSchema>(database.handle.db), dialect);
+      indexer = new SegmentIndexer(repository, systemClock);
     });
     after(async () => {
       await database?.drop();

@@ -10,7 +10,7 @@ import { isStartupNotice } from '../../platform/media/ffmpeg-log.ts';
 import {
   FFMPEG_PATH, silentLog, SupervisedProcess, TypedEvents, type BackoffPolicy, type ProcessLog, type Spawner, type SupervisedEvents,
 } from '../../platform/processes.ts';
-import { NO_MASKING, UNKNOWN_MASKING, type RecorderMasking } from './masks.coverage.ts';
+import { NO_MASKING, UNKNOWN_MASKING, type RecorderMasking } from '../masks/index.ts';
 import { segmentStartMs } from './recorded-ranges.ts';
 import type { IndexedSegment, RecorderState, RecorderStateChange, StorageVolume } from './recording.types.ts';
 import { recoverFragmentedFile, type SegmentIndexer } from './segment-indexer.ts';

@@ -44,3 +44,76 @@ export function checkSegmentChain(
   }
   return undefined;
 }
+
+// Across lawful purges (the retention module records each purged run through the recording index).
+
+export interface PurgedRun {
+  firstSegmentId: number;
+  lastSegmentId: number;
+  fromMs: number;
+  toMs: number;
+  segments: number;
+  /** What the first destroyed segment chained from. */
+  prevHash: string;
+  /** The last destroyed segment's chain hash: what the next kept segment chains to. */
+  lastChainHash: string;
+}
+
+export type ChainAfterPurgeProblem =
+  | { kind: 'broken'; segmentId: number; expectedPrevHash: string }
+  | { kind: 'edited'; segmentId: number }
+  | { kind: 'tail_removed'; expectedHead: string; reached: string };
+
+/**
+ * Checks the links of a camera's remaining segments (chain order, hashes already checked by
+ * `checkSegmentChain` row by row) across lawful purges: a segment may chain to a hash other
+ * than its predecessor's only if purged runs bridge the two. With the camera's head, also
+ * detects a removed tail. Use this in `recordings verify` with the rows of
+ * `recording_purged_runs` for the camera.
+ */
+export function checkLinksAcrossPurges(
+  rows: ReadonlyArray<{ id: number; prevHash: string; chainHash: string }>,
+  runs: ReadonlyArray<Pick<PurgedRun, 'prevHash' | 'lastChainHash'>>,
+  headChainHash?: string,
+): ChainAfterPurgeProblem | undefined {
+  const bridges = new Map(runs.map((run) => [run.prevHash, run.lastChainHash]));
+  /** Follows bridges from `from`; returns `to` if reached, else the last hash reached. */
+  const reach = (from: string, to: string): string => {
+    let current = from;
+    for (let step = 0; current !== to; step++) {
+      const next = bridges.get(current);
+      if (next === undefined || step > bridges.size) return current;
+      current = next;
+    }
+    return current;
+  };
+  let expected = SEGMENT_GENESIS_HASH;
+  for (const row of rows) {
+    const reached = reach(expected, row.prevHash);
+    if (reached !== row.prevHash) return { kind: 'broken', segmentId: row.id, expectedPrevHash: reached };
+    expected = row.chainHash;
+  }
+  if (headChainHash !== undefined) {
+    const reached = reach(expected, headChainHash);
+    if (reached !== headChainHash) return { kind: 'tail_removed', expectedHead: headChainHash, reached };
+  }
+  return undefined;
+}
+
+/**
+ * The whole check of one camera's remaining rows (chain order) after lawful purges: each row's
+ * chain hash recomputed (an edited row, a swapped file's hash), then the links across purged
+ * runs and up to the camera's head. Unlike a single anchor, this accepts held segments left
+ * between purged runs, and a camera whose every segment was purged.
+ */
+export function checkSegmentChainAcrossPurges(
+  rows: ReadonlyArray<ChainedSegmentFields & { id: number; prevHash: string; chainHash: string }>,
+  runs: ReadonlyArray<Pick<PurgedRun, 'prevHash' | 'lastChainHash'>>,
+  headChainHash?: string,
+  key?: ChainMac,
+): ChainAfterPurgeProblem | undefined {
+  for (const row of rows) {
+    if (!segmentRowSound(row, key)) return { kind: 'edited', segmentId: row.id };
+  }
+  return checkLinksAcrossPurges(rows, runs, headChainHash);
+}

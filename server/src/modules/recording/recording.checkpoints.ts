@@ -3,7 +3,7 @@
 // be indexed with that hash, or have been destroyed by a lawful purge (a purged run covers it).
 // The keyed chain stops a rewrite of rows; this stops a cut of the chain's end with the head
 // moved back to a genuine, older segment, which only an outside record can show.
-import type { PurgedRun } from './retention.rules.ts';
+import type { PurgedRun } from './recording.chain.ts';
 
 /** A camera's head as the newest genuine checkpoint recorded it. */
 export interface CheckpointedHead {

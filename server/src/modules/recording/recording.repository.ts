@@ -1,11 +1,15 @@
-// SQL of the recording index; nothing else touches recording_* tables. Bigint columns come
+// SQL of the recording index (segments, gaps, chain heads, maskings, purged runs); nothing else
+// touches recording_* tables: the retention purge deletes footage through the methods here. Bigint columns come
 // back as strings from PostgreSQL: every read goes through Number() here.
-import type { Db, DbOrTx, Dialect, Tx } from '../../platform/db/database.ts';
-import type { RecordingSegmentsTable } from '../../platform/db/schema.ts';
-import type { Selectable } from 'kysely';
-import { UNKNOWN_MASK_VERSION, type RecordedMasking, type RecorderMasking } from './masks.coverage.ts';
-import type { MaskMode } from './masks.rules.ts';
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import { inTransaction, type Dialect } from '../../platform/db/database.ts';
+import type { RecordingSchema, RecordingSegmentsTable } from '../../platform/db/schema.ts';
+import { tablesOf, type AnyHandle } from '../../platform/db/tables.ts';
+import { UNKNOWN_MASK_VERSION, type MaskMode, type RecordedMasking, type RecorderMasking } from '../masks/index.ts';
+import type { PurgedRun } from './recording.chain.ts';
 import type { IndexedSegment, RecordingGap, SegmentSpan, SegmentStatus } from './recording.types.ts';
+
+type Handle = Kysely<RecordingSchema>;
 
 /**
  * No segment spans more than this. Range queries use it as a lower bound on start_ms, which
@@ -22,6 +26,18 @@ export interface ChainHead {
   endMs: number;
 }
 
+/** What the purge reads of a segment: its place in time, storage and chain. */
+export type PurgeCandidate = Pick<IndexedSegment, 'id' | 'cameraId' | 'communeInsee' | 'volume' | 'path' | 'startMs' | 'endMs' | 'bytes' | 'prevHash' | 'chainHash'>;
+
+const candidateColumns = ['id', 'camera_id', 'commune_insee', 'volume', 'path', 'start_ms', 'end_ms', 'bytes', 'prev_hash', 'chain_hash'] as const;
+
+function toCandidate(row: Pick<Selectable<RecordingSegmentsTable>, (typeof candidateColumns)[number]>): PurgeCandidate {
+  return {
+    id: Number(row.id), cameraId: row.camera_id, communeInsee: row.commune_insee, volume: row.volume, path: row.path, startMs: Number(row.start_ms),
+    endMs: Number(row.end_ms), bytes: Number(row.bytes), prevHash: row.prev_hash, chainHash: row.chain_hash,
+  };
+}
+
 function toSegment(row: Selectable<RecordingSegmentsTable>): IndexedSegment {
   return {
     id: Number(row.id), cameraId: row.camera_id, communeInsee: row.commune_insee, volume: row.volume, path: row.path,
@@ -32,17 +48,22 @@ function toSegment(row: Selectable<RecordingSegmentsTable>): IndexedSegment {
 }
 
 export class RecordingRepository {
-  constructor(private readonly db: Db, private readonly dialect: Dialect) {}
+  constructor(private readonly db: Handle, private readonly dialect: Dialect) {}
+
+  /** Runs `work` in one transaction on the recording tables (retried on contention): the indexer's segment, gap, head and masking rows. */
+  transaction<T>(work: (trx: Transaction<RecordingSchema>) => Promise<T>): Promise<T> {
+    return inTransaction(this.db, work);
+  }
 
   /** The camera's chain head, locked on PostgreSQL so that two indexers cannot fork it. */
-  async head(trx: Tx, cameraId: string): Promise<ChainHead | undefined> {
+  async head(trx: Handle, cameraId: string): Promise<ChainHead | undefined> {
     let query = trx.selectFrom('recording_heads').select(['segment_id', 'chain_hash', 'end_ms']).where('camera_id', '=', cameraId);
     if (this.dialect === 'postgres') query = query.forUpdate();
     const row = await query.executeTakeFirst();
     return row ? { segmentId: Number(row.segment_id), chainHash: row.chain_hash, endMs: Number(row.end_ms) } : undefined;
   }
 
-  async insertSegment(trx: Tx, segment: NewSegment, createdAt: string): Promise<number> {
+  async insertSegment(trx: Handle, segment: NewSegment, createdAt: string): Promise<number> {
     const inserted = await trx
       .insertInto('recording_segments')
       .values({
@@ -64,7 +85,7 @@ export class RecordingRepository {
   }
 
   /** Stores a masking a recorder of the camera ran with, once (the indexer, in the segment's transaction). */
-  async ensureMaskVersion(trx: Tx, cameraId: string, masking: RecorderMasking, at: string): Promise<void> {
+  async ensureMaskVersion(trx: Handle, cameraId: string, masking: RecorderMasking, at: string): Promise<void> {
     if (masking.mode === null) return; // 'none' and 'unknown' account for nothing: no row
     await trx.insertInto('recording_mask_versions').values({
       camera_id: cameraId, version: masking.version, mode: masking.mode, revisions: JSON.stringify(masking.revisions), polygons: JSON.stringify(masking.polygons), first_indexed_at: at,
@@ -72,7 +93,7 @@ export class RecordingRepository {
   }
 
   /** The masking version of each segment (by id); one that is not found is absent. */
-  async segmentMaskVersions(segmentIds: readonly number[], db: DbOrTx = this.db): Promise<Map<number, string>> {
+  async segmentMaskVersions(segmentIds: readonly number[], db: Handle = this.db): Promise<Map<number, string>> {
     const result = new Map<number, string>();
     for (let start = 0; start < segmentIds.length; start += 500) {
       const rows = await db.selectFrom('recording_segments').select(['id', 'mask_version']).where('id', 'in', segmentIds.slice(start, start + 500)).execute();
@@ -82,7 +103,7 @@ export class RecordingRepository {
   }
 
   /** The stored maskings of a camera among `versions`; an unreadable row is left out (it then accounts for nothing). */
-  async recordedMaskings(cameraId: string, versions: readonly string[], db: DbOrTx = this.db): Promise<Map<string, RecordedMasking>> {
+  async recordedMaskings(cameraId: string, versions: readonly string[], db: Handle = this.db): Promise<Map<string, RecordedMasking>> {
     const result = new Map<string, RecordedMasking>();
     const wanted = [...new Set(versions)];
     for (let start = 0; start < wanted.length; start += 500) {
@@ -101,7 +122,7 @@ export class RecordingRepository {
     return result;
   }
 
-  async insertGap(trx: Tx, gap: RecordingGap & { communeInsee: string }, createdAt: string): Promise<void> {
+  async insertGap(trx: Handle, gap: RecordingGap & { communeInsee: string }, createdAt: string): Promise<void> {
     await trx
       .insertInto('recording_gaps')
       .values({ camera_id: gap.cameraId, commune_insee: gap.communeInsee, start_ms: gap.startMs, end_ms: gap.endMs, reason: gap.reason, created_at: createdAt })
@@ -112,7 +133,7 @@ export class RecordingRepository {
    * Segments of one camera overlapping [fromMs, toMs), in time order: what playback and the
    * timeline need, no hashes (a 24-h window is 1,440 rows; the verifier reads the full rows).
    */
-  async segmentsOverlapping(cameraId: string, fromMs: number, toMs: number, db: DbOrTx = this.db): Promise<SegmentSpan[]> {
+  async segmentsOverlapping(cameraId: string, fromMs: number, toMs: number, db: Handle = this.db): Promise<SegmentSpan[]> {
     const rows = await db
       .selectFrom('recording_segments')
       .select(['id', 'volume', 'path', 'start_ms', 'end_ms', 'status'])
@@ -128,7 +149,7 @@ export class RecordingRepository {
   }
 
   /** Explicit gaps of one camera overlapping [fromMs, toMs), in time order. */
-  async gapsOverlapping(cameraId: string, fromMs: number, toMs: number, db: DbOrTx = this.db): Promise<RecordingGap[]> {
+  async gapsOverlapping(cameraId: string, fromMs: number, toMs: number, db: Handle = this.db): Promise<RecordingGap[]> {
     const rows = await db
       .selectFrom('recording_gaps')
       .select(['camera_id', 'start_ms', 'end_ms', 'reason'])
@@ -168,7 +189,7 @@ export class RecordingRepository {
   }
 
   /** The camera's newest indexed segment (its chain head's), for checks on recent footage. */
-  async newestSegment(cameraId: string, db: DbOrTx = this.db): Promise<IndexedSegment | undefined> {
+  async newestSegment(cameraId: string, db: Handle = this.db): Promise<IndexedSegment | undefined> {
     const row = await db.selectFrom('recording_heads').innerJoin('recording_segments', 'recording_segments.id', 'recording_heads.segment_id')
       .selectAll('recording_segments').where('recording_heads.camera_id', '=', cameraId).executeTakeFirst();
     return row ? toSegment(row) : undefined;
@@ -191,5 +212,119 @@ export class RecordingRepository {
   async readHead(cameraId: string): Promise<ChainHead | undefined> {
     const row = await this.db.selectFrom('recording_heads').select(['segment_id', 'chain_hash', 'end_ms']).where('camera_id', '=', cameraId).executeTakeFirst();
     return row ? { segmentId: Number(row.segment_id), chainHash: row.chain_hash, endMs: Number(row.end_ms) } : undefined;
+  }
+
+  // Footage as the retention module destroys it, and storage measures it.
+
+  /** Every camera that has footage in the index (whether or not still in the inventory). */
+  async camerasWithFootage(db: Handle = this.db): Promise<Array<{ cameraId: string }>> {
+    const rows = await db.selectFrom('recording_heads').select('camera_id').orderBy('camera_id').execute();
+    return rows.map((row) => ({ cameraId: row.camera_id }));
+  }
+
+  /** The camera's oldest segments starting at or before `cutoffMs` (first frame at retention), in chain order, at most `limit`, none on `excludedVolumes`. */
+  async candidates(cameraId: string, cutoffMs: number, limit: number, excludedVolumes: readonly string[] = [], db: Handle = this.db): Promise<PurgeCandidate[]> {
+    let query = db
+      .selectFrom('recording_segments')
+      .select(candidateColumns)
+      .where('camera_id', '=', cameraId)
+      .where('start_ms', '<=', cutoffMs);
+    // A volume whose marker is missing keeps its rows (its files are not reachable): it must not fill the batch either.
+    if (excludedVolumes.length > 0) query = query.where('volume', 'not in', [...excludedVolumes]);
+    const rows = await query
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map(toCandidate);
+  }
+
+  /** A volume's oldest segments starting at or after `fromStartMs` (all cameras), oldest first: for early destruction. */
+  async oldestOnVolume(volume: string, fromStartMs: number, limit: number, db: Handle = this.db): Promise<PurgeCandidate[]> {
+    const rows = await db
+      .selectFrom('recording_segments')
+      .select(candidateColumns)
+      .where('volume', '=', volume)
+      .where('start_ms', '>=', fromStartMs)
+      .orderBy('start_ms')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map(toCandidate);
+  }
+
+  /** Per camera: what was recorded in [fromMs, toMs) by segment start (the register's `recorded` rows). */
+  async recordedOn(fromMs: number, toMs: number, db: Handle = this.db): Promise<Array<{ cameraId: string; communeInsee: string; fromMs: number; toMs: number; segments: number; bytes: number }>> {
+    const rows = await db
+      .selectFrom('recording_segments')
+      .select((eb) => [
+        'camera_id', 'commune_insee', eb.fn.min('start_ms').as('from_ms'), eb.fn.max('end_ms').as('to_ms'),
+        eb.fn.countAll<number | string>().as('segments'), eb.fn.sum<number | string>('bytes').as('bytes'),
+      ])
+      .where('start_ms', '>=', fromMs)
+      .where('start_ms', '<', toMs)
+      .groupBy(['camera_id', 'commune_insee'])
+      .orderBy('camera_id')
+      .execute();
+    return rows.map((row) => ({
+      cameraId: row.camera_id, communeInsee: row.commune_insee, fromMs: Number(row.from_ms), toMs: Number(row.to_ms), segments: Number(row.segments), bytes: Number(row.bytes),
+    }));
+  }
+
+  /** The purge's deletions, in its transaction (500 ids per statement). */
+  async deleteSegments(handle: AnyHandle, ids: readonly number[]): Promise<number> {
+    const trx = tablesOf<RecordingSchema>(handle);
+    let deleted = 0;
+    for (let start = 0; start < ids.length; start += 500) {
+      const result = await trx.deleteFrom('recording_segments').where('id', 'in', ids.slice(start, start + 500)).executeTakeFirst();
+      deleted += Number(result.numDeletedRows);
+    }
+    return deleted;
+  }
+
+  /** Gap rows describe missing footage; those past retention go with the footage around them (the purge's transaction). */
+  async deleteGapsBefore(handle: AnyHandle, cameraId: string, cutoffMs: number): Promise<void> {
+    const trx = tablesOf<RecordingSchema>(handle);
+    await trx.deleteFrom('recording_gaps').where('camera_id', '=', cameraId).where('end_ms', '<=', cutoffMs).execute();
+  }
+
+  /** The runs of chain-adjacent segments a purge removed, in its transaction: the verifier bridges them. */
+  async insertPurgedRuns(handle: AnyHandle, cameraId: string, communeInsee: string, runs: readonly PurgedRun[], purgedAt: string): Promise<void> {
+    if (runs.length === 0) return;
+    await tablesOf<RecordingSchema>(handle)
+      .insertInto('recording_purged_runs')
+      .values(runs.map((run) => ({
+        camera_id: cameraId, commune_insee: communeInsee, first_segment_id: run.firstSegmentId, last_segment_id: run.lastSegmentId, from_ms: run.fromMs,
+        to_ms: run.toMs, segments: run.segments, prev_hash: run.prevHash, last_chain_hash: run.lastChainHash, purged_at: purgedAt,
+      })))
+      .execute();
+  }
+
+  /** The purged runs of a camera, for `recordings verify` (see checkLinksAcrossPurges). */
+  async purgedRunsOf(cameraId: string, db: Handle = this.db): Promise<PurgedRun[]> {
+    const rows = await db.selectFrom('recording_purged_runs').selectAll().where('camera_id', '=', cameraId).orderBy('first_segment_id').execute();
+    return rows.map((row) => ({
+      firstSegmentId: Number(row.first_segment_id), lastSegmentId: Number(row.last_segment_id), fromMs: Number(row.from_ms), toMs: Number(row.to_ms),
+      segments: Number(row.segments), prevHash: row.prev_hash, lastChainHash: row.last_chain_hash,
+    }));
+  }
+
+  /** Per camera, the start of its oldest indexed segment (the oldest footage kept); a camera without footage is absent. */
+  async oldestFootageOf(cameraIds: readonly string[], handle?: AnyHandle): Promise<Map<string, number>> {
+    if (cameraIds.length === 0) return new Map();
+    const db = handle ? tablesOf<RecordingSchema>(handle) : this.db;
+    const rows = await db.selectFrom('recording_segments').select((eb) => ['camera_id', eb.fn.min('start_ms').as('oldest')]).where('camera_id', 'in', [...cameraIds]).groupBy('camera_id').execute();
+    return new Map(rows.filter((row) => row.oldest !== null).map((row) => [row.camera_id, Number(row.oldest)]));
+  }
+
+  /** The path of the volume's oldest indexed segment (what the next purge would remove first), or null. */
+  async oldestSegmentPath(volume: string, db: Handle = this.db): Promise<string | null> {
+    const row = await db.selectFrom('recording_segments').select('path').where('volume', '=', volume).orderBy('start_ms').limit(1).executeTakeFirst();
+    return row?.path ?? null;
+  }
+
+  /** Bytes of indexed segments on a volume (one aggregate; the monitor keeps it up to date between calls). */
+  async indexedBytes(volume: string, db: Handle = this.db): Promise<number> {
+    const row = await db.selectFrom('recording_segments').select((eb) => eb.fn.sum<number | string | null>('bytes').as('total')).where('volume', '=', volume).executeTakeFirst();
+    return Number(row?.total ?? 0);
   }
 }

@@ -1,5 +1,6 @@
-// The recorder role whole, on both databases, against the simulator with real ffmpeg: it
-// creates the default volume and purges first, records the one authorised camera (never the
+// The recorder role whole, on both databases, against the simulator with real ffmpeg (the
+// purge and the space check are jobs of their modules, tested there): it creates the default
+// volume, records the one authorised camera (never the
 // unauthorised one), writes the inventory's operational state, fans one camera connection out
 // to two live viewers, raises the quality floor breach, answers the recording API (status,
 // timeline, audited segment listing), stops a camera whose authorisation is revoked, and
@@ -7,7 +8,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startSimulator, type Simulator } from '../../../../simulator/src/index.ts';
-import { createRecordingRole } from '../../main.ts';
 import { stderrLog } from '../../platform/log.ts';
 import { silentLog } from '../../platform/processes.ts';
 import { createTestContext, testCli, type TestContext } from '../../testing/context.ts';
@@ -74,12 +74,12 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
         minRetentionDays: 1, maxRetentionDays: 30, cameraIds: [ids[0]!],
       }, testCli);
       authorisationId = authorisation.id;
-      role = createRecordingRole({ database: context.database.handle, clock: context.clock, services: context.services }, { ...context.config, segmentSeconds: 4 }, (process.env.VIGIE_TEST_LOG ? stderrLog('info') : silentLog), {
-        segmentSeconds: 4, reconcileIntervalMs: 3_600_000, purgeIntervalMs: 3_600_000, spaceCheckIntervalMs: 3_600_000,
+      // The recording module's role (the recording status reads it); the purge and space check jobs are not started here.
+      role = context.services.recordingModule.api.createRole({
+        segmentSeconds: 4,
         recorderTuning: { pollIntervalMs: 300, socketTimeoutSeconds: 3, stallTimeoutMs: 5000, backoff: { initialMs: 300, maxMs: 1500, stableAfterMs: 10_000 } },
-      });
+      }, { log: process.env.VIGIE_TEST_LOG ? stderrLog('info') : silentLog });
       roles.push(role);
-      services.recording.useLiveFacts(role);
     });
     const pidOf = (cameraId: string) => role.fleet.pidOf(cameraId);
     after(async () => {

@@ -1,49 +1,57 @@
 // The recorder role of a process (issue 4 item 1): one supervised ffmpeg per enabled,
 // authorised camera (RecorderFleet), each on its storage volume, feeding the live hub; the
-// retention purge (which runs FIRST: footage must never outlive its legal limit because a
-// recorder ran without its purge), the space monitor, the quality floors and the camera's
-// operational state in the inventory. Everything is periodic and bounded; `stop` ends every
-// child process gracefully. A PTZ camera reaching or leaving a preset that has privacy masks
+// quality floors and the camera's operational state in the inventory (its changes also on the
+// event bus, `recorder.stateChanged`). The retention purge and the space check are jobs of
+// their modules, run FIRST when the role starts (JobRegistry.start awaits them before `start`
+// here): footage must never outlive its legal limit because a recorder ran without its purge.
+// The periodic reconcile is the `recording.reconcile` job; `stop` ends every child process
+// gracefully. A PTZ camera reaching or leaving a preset that has privacy masks
 // is reconciled at once, so its recorder restarts with the polygons now in force (LEGAL 4).
 // A camera whose credentials or masks cannot be read is not recorded (its recorder stopped)
 // and raises a critical `recorder_config_unreadable`; the others are reconciled as usual.
 import type { ChainMac } from '../../platform/chain-keys.ts';
 import type { Clock } from '../../platform/clock.ts';
-import type { Db } from '../../platform/db/database.ts';
+import type { EventBus } from '../../platform/events.ts';
 import { silentLog, type ProcessLog } from '../../platform/processes.ts';
-import type { AuditService } from '../audit/audit.service.ts';
 import type { CameraView } from '../cameras/index.ts';
+import type { CameraRecorderMasking, FleetMask } from '../masks/index.ts';
+import type { StorageService } from '../storage/index.ts';
 import type { TechnicalEvent } from '../technical-events/index.ts';
-import type { FollowedPositions, PresetPositions } from './ptz-positions.ts';
 import { LiveHub } from './live-hub.ts';
 import { QualityMonitor } from './quality.monitor.ts';
 import { busySiteKinds, type FieldClass } from './quality.rules.ts';
 import { Recorder, type RecorderOptions } from './recorder.ts';
-import type { CameraRecorderMasking } from './masks.service.ts';
-import { isRecordable, RecorderFleet, type FleetCamera, type FleetMask, type UnreadableConfiguration } from './recorder-fleet.ts';
+import { isRecordable, RecorderFleet, type FleetCamera, type UnreadableConfiguration } from './recorder-fleet.ts';
 import type { RecordingRepository } from './recording.repository.ts';
 import type { LiveRecordingFacts } from './recording.service.ts';
 import type { RecorderState, RecorderStateChange } from './recording.types.ts';
-import type { RetentionPurge } from './retention.ts';
 import { SegmentIndexer } from './segment-indexer.ts';
-import { SpaceMonitor } from './storage.monitor.ts';
-import type { StorageService } from './storage.service.ts';
+import './recording.events.ts';
 
 export interface RecordingRoleOptions {
   /** Root of the default volume, created when no volume exists. */
   defaultVolumeRoot: string;
   segmentSeconds: number;
-  reconcileIntervalMs: number;
-  purgeIntervalMs: number;
-  spaceCheckIntervalMs: number;
+  /**
+   * The role's own periodic reconcile, for tests that run the role without the job registry;
+   * unset in a process, where the `recording.reconcile` job reconciles.
+   */
+  reconcileIntervalMs?: number;
   /** Timeouts and backoff of each recorder (defaults: Recorder's own); tests shorten them. */
   recorderTuning?: Pick<RecorderOptions, 'socketTimeoutSeconds' | 'stallTimeoutMs' | 'backoff' | 'pollIntervalMs' | 'failAfterRuns'>;
 }
 
+/** Where PTZ cameras point (the ptz module's positions): a preset's masks apply there; a change reconciles that camera at once. */
+export interface FollowedPositions {
+  presetOf(cameraId: string): string | null;
+  onChange(listener: (cameraId: string, presetToken: string | null) => void): () => void;
+}
+
+/** What the recorder role needs of the storage module: each camera's volume and settings, the usage figures it moves. */
+export type RecordingStorage = Pick<StorageService, 'ensureDefaultVolume' | 'volumeForCamera' | 'cameraSettings' | 'noteBytes'>;
+
 export interface RecordingRoleDeps {
-  db: Db;
   clock: Clock;
-  audit: AuditService;
   repository: RecordingRepository;
   /** HMAC key of the segment chain (issue 11): every segment the role indexes is keyed. */
   chainKey: ChainMac;
@@ -53,14 +61,15 @@ export interface RecordingRoleDeps {
     setOperationalState(cameraId: string, state: 'unknown' | 'starting' | 'recording' | 'reconnecting' | 'failed'): Promise<boolean>;
   };
   siteKinds(): Promise<Map<string, string>>;
-  storage: StorageService;
-  purge: RetentionPurge;
+  storage: RecordingStorage;
   /** Server-side privacy masks (LEGAL 4): what each camera's recorder burns in, and where its image is written. */
-  masks?: { recorderMasking(cameraIds: readonly string[], positions?: PresetPositions): Promise<Map<string, CameraRecorderMasking>> };
+  masks?: { recorderMasking(cameraIds: readonly string[], positions?: Pick<FollowedPositions, 'presetOf'>): Promise<Map<string, CameraRecorderMasking>> };
   /** Where PTZ cameras point (the masks of a preset apply there); a change reconciles that camera at once. */
   ptzPositions?: FollowedPositions;
   maskImages?: { write(cameraId: string, mask: Pick<FleetMask, 'polygons'>): Promise<string> };
   raise(event: TechnicalEvent): Promise<unknown>;
+  /** Each state change is emitted as `recorder.stateChanged` (live viewers, health). */
+  events?: EventBus;
   log?: ProcessLog;
   /** The recorders' ffmpeg and the indexer's ffprobe (config.ts's `tools`); default: on PATH. */
   tools?: { ffmpegPath?: string; ffprobePath?: string };
@@ -73,22 +82,21 @@ const operationalStateOf = (state: RecorderState) => (state === 'stopped' ? 'unk
 export class RecordingRole implements LiveRecordingFacts {
   readonly live = new LiveHub();
   readonly qualityMonitor: QualityMonitor;
-  readonly space: SpaceMonitor;
   readonly fleet: RecorderFleet;
   private readonly indexer: SegmentIndexer;
   private readonly log: ProcessLog;
   private readonly timers: NodeJS.Timeout[] = [];
   private inventory = new Map<string, CameraView>();
   private sites = new Map<string, string>();
+  private started = false;
   private stopped = false;
   private unfollowPositions: (() => void) | undefined;
   private readonly stateListeners = new Set<(change: RecorderStateChange) => void>();
 
   constructor(private readonly deps: RecordingRoleDeps, private readonly options: RecordingRoleOptions) {
     this.log = deps.log ?? silentLog;
-    this.indexer = new SegmentIndexer(deps.db, deps.repository, deps.clock, { log: this.log, chainKey: deps.chainKey, ffprobePath: deps.tools?.ffprobePath });
+    this.indexer = new SegmentIndexer(deps.repository, deps.clock, { log: this.log, chainKey: deps.chainKey, ffprobePath: deps.tools?.ffprobePath });
     this.qualityMonitor = new QualityMonitor({ facts: (cameraId) => this.qualityFacts(cameraId), raise: deps.raise });
-    this.space = new SpaceMonitor({ storage: deps.storage, destroyEarly: (volume, bytes, now) => deps.purge.destroyEarly(volume, bytes, now), raise: deps.raise, clock: deps.clock, log: this.log });
     this.fleet = new RecorderFleet({
       listCameras: () => this.listCameras(),
       credentials: (cameraId) => deps.cameras.streamCredentials(cameraId),
@@ -103,6 +111,7 @@ export class RecordingRole implements LiveRecordingFacts {
             this.log.warn({ camera: change.cameraId, error: String(error) }, 'state listener failed');
           }
         }
+        deps.events?.emit('recorder.stateChanged', change);
         void this.onState(change);
       },
       log: this.log,
@@ -127,19 +136,20 @@ export class RecordingRole implements LiveRecordingFacts {
     return this.live.viewers(cameraId);
   }
 
-  /** The purge first, then the space check, then the recorders; then the periodic passes. */
+  /**
+   * The recorders (the default volume first, when none exists). In a process, the retention
+   * purge and the space check (jobs of the recorder role) have run before: JobRegistry.start
+   * awaits them, then main.ts starts the role.
+   */
   async start(): Promise<void> {
     await this.deps.storage.ensureDefaultVolume(this.options.defaultVolumeRoot);
-    await this.runPurge();
-    await this.runSpaceCheck();
+    this.started = true;
     await this.reconcile();
     // Only now: a position change must not start recorders before the purge has run.
     this.unfollowPositions = this.deps.ptzPositions?.onChange((cameraId) => {
       this.refreshMasks(cameraId).catch((error: unknown) => this.log.warn({ camera: cameraId, error: error instanceof Error ? error.message : String(error) }, 'masks not refreshed after a PTZ move'));
     });
-    this.every(this.options.purgeIntervalMs, () => this.runPurge());
-    this.every(this.options.spaceCheckIntervalMs, () => this.runSpaceCheck());
-    this.every(this.options.reconcileIntervalMs, () => this.reconcile());
+    if (this.options.reconcileIntervalMs !== undefined) this.every(this.options.reconcileIntervalMs, () => this.reconcile());
   }
 
   async stop(): Promise<void> {
@@ -149,9 +159,9 @@ export class RecordingRole implements LiveRecordingFacts {
     await this.fleet.stopAll();
   }
 
-  /** Starts and stops recorders to match the inventory now (also after an inventory change). */
+  /** Starts and stops recorders to match the inventory now (also after an inventory change); nothing before `start`. */
   async reconcile(): Promise<void> {
-    if (this.stopped) return;
+    if (!this.started || this.stopped) return;
     const result = await this.fleet.reconcile();
     if (result.started.length + result.stopped.length > 0) this.log.info({ started: result.started.length, stopped: result.stopped.length }, 'recorders reconciled');
   }
@@ -164,7 +174,7 @@ export class RecordingRole implements LiveRecordingFacts {
   async refreshMasks(cameraId: string): Promise<void> {
     // The pass under way may have read the position before it changed: a fresh one is needed.
     await this.fleet.passOver();
-    if (this.stopped) return;
+    if (!this.started || this.stopped) return;
     const result = await this.fleet.reconcile();
     if (result.stopped.includes(cameraId)) this.log.info({ camera: cameraId, preset: this.deps.ptzPositions?.presetOf(cameraId) ?? null }, 'recorder restarted for the masks of its PTZ position');
   }
@@ -175,15 +185,6 @@ export class RecordingRole implements LiveRecordingFacts {
     }, intervalMs);
     timer.unref();
     this.timers.push(timer);
-  }
-
-  private async runPurge(): Promise<void> {
-    const report = await this.deps.purge.run();
-    if (report.cameras.some((camera) => camera.destroyedBytes > 0)) this.deps.storage.forgetUsage();
-  }
-
-  private async runSpaceCheck(): Promise<void> {
-    await this.space.run();
   }
 
   private async listCameras(): Promise<FleetCamera[]> {

@@ -5,16 +5,14 @@
 // and reason. Status and timeline carry no image (`recording.read`).
 import { parisDate, type Clock } from '../../platform/clock.ts';
 import { DomainError } from '../../platform/errors.ts';
-import { assertAllowed, type Principal } from '../access/policy.ts';
-import type { AuditService } from '../audit/audit.service.ts';
-import type { Actor } from '../audit/audit.types.ts';
+import { assertAllowed, type Principal } from '../access/index.ts';
+import type { Actor, AuditApi } from '../audit/index.ts';
 import type { CameraView } from '../cameras/index.ts';
+import type { StorageService } from '../storage/index.ts';
 import type { CameraQuality } from './quality.monitor.ts';
 import { coverage } from './recorded-ranges.ts';
 import type { RecordingRepository } from './recording.repository.ts';
 import type { RecorderState, SegmentSpan, TimeRange } from './recording.types.ts';
-import type { LegalHold, RetentionRepository } from './retention.repository.ts';
-import type { StorageRepository } from './storage.repository.ts';
 
 export type Acting = { actor: Actor; principal: Principal };
 
@@ -22,6 +20,19 @@ export type Acting = { actor: Actor; principal: Principal };
 export interface RecordingCameras {
   get(cameraId: string, principal: Principal | null): Promise<CameraView>;
   list(principal: Principal | null, filter?: { commune?: string }): Promise<CameraView[]>;
+}
+
+/** A legal hold as the timeline shows it. */
+export interface TimelineHold {
+  id: string;
+  fromMs: number;
+  toMs: number;
+  procedureReference: string | null;
+}
+
+/** The unreleased legal holds naming a camera of a commune (the retention module's, given at construction). */
+export interface RecordingHolds {
+  holdsOf(cameraId: string, communeInsee: string): Promise<readonly TimelineHold[]>;
 }
 
 /** What the recorder role of this process knows live (absent in an API-only process). */
@@ -74,20 +85,19 @@ export function parseWindow(from: string, to: string, maxMs: number): TimeRange 
 }
 
 export class RecordingService {
-  private live: LiveRecordingFacts | null = null;
-
   constructor(
     private readonly repository: RecordingRepository,
-    private readonly retention: RetentionRepository,
-    private readonly storage: StorageRepository,
+    private readonly holds: RecordingHolds,
+    private readonly storage: Pick<StorageService, 'allCameraSettings'>,
     private readonly cameras: RecordingCameras,
-    private readonly audit: AuditService,
+    private readonly audit: Pick<AuditApi, 'recordImageAccess'>,
     private readonly clock: Clock,
+    /** The recorder role of this process, when it runs here (null: none, e.g. an API-only process). */
+    private readonly liveFacts: () => LiveRecordingFacts | null = () => null,
   ) {}
 
-  /** Set by the recorder role when it runs in this process. */
-  useLiveFacts(live: LiveRecordingFacts | null): void {
-    this.live = live;
+  private get live(): LiveRecordingFacts | null {
+    return this.liveFacts();
   }
 
   async status(principal: Principal, filter: { commune?: string } = {}): Promise<CameraRecordingStatus[]> {
@@ -113,7 +123,7 @@ export class RecordingService {
     // The future is neither recorded nor a gap.
     const computed = coverage(segments, { startMs: window.startMs, endMs: Math.max(window.startMs, Math.min(window.endMs, this.clock.now().getTime())) });
     const reasons = (range: TimeRange) => gaps.find((gap) => gap.startMs < range.endMs && gap.endMs > range.startMs)?.reason ?? null;
-    const holds: LegalHold[] = await this.retention.holds({ communes: [camera.communeInsee], activeOnly: true, cameraId });
+    const holds = await this.holds.holdsOf(cameraId, camera.communeInsee);
     return {
       cameraId, from: iso(window.startMs), to: iso(window.endMs),
       recorded: computed.ranges.map((range) => ({ from: iso(range.startMs), to: iso(range.endMs) })),

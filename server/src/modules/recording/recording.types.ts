@@ -1,10 +1,7 @@
 // Types shared by the recording module's pieces and, through index.ts, by other modules.
 
-/** Where segment files live. `root` is an absolute folder; rows store paths relative to it. */
-export interface StorageVolume {
-  name: string;
-  root: string;
-}
+/** Where segment files live (the storage module's volumes). */
+export type { StorageVolume } from '../storage/index.ts';
 
 /** A camera's recorder state; `unauthorised` and `disabled` are decided before a recorder runs. */
 export type RecorderState = 'starting' | 'recording' | 'reconnecting' | 'failed' | 'stopped';

@@ -12,12 +12,12 @@ import { chmod, mkdir, rename, stat, truncate, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { ChainMac } from '../../platform/chain-keys.ts';
 import type { Clock } from '../../platform/clock.ts';
-import { inTransaction, isUniqueViolation, type Db } from '../../platform/db/database.ts';
+import { isUniqueViolation } from '../../platform/db/database.ts';
 import { parseSegmentProbe, probeSegmentArgs, type SegmentProbe } from '../../platform/media/ffmpeg-args.ts';
 import { readTopLevelBoxes, scanFragments } from '../../platform/media/fragmented-mp4.ts';
 import { FFPROBE_PATH, runToCompletion, silentLog, type ProcessLog } from '../../platform/processes.ts';
 import { segmentRelativePath } from './recorded-ranges.ts';
-import { UNKNOWN_MASKING, type RecorderMasking } from './masks.coverage.ts';
+import { UNKNOWN_MASKING, type RecorderMasking } from '../masks/index.ts';
 import { SEGMENT_GENESIS_HASH, segmentChainHash } from './recording.chain.ts';
 import type { RecordingRepository } from './recording.repository.ts';
 import type { IndexedSegment, SegmentStatus, StorageVolume } from './recording.types.ts';
@@ -84,7 +84,7 @@ export class SegmentIndexer {
   private readonly log: ProcessLog;
   private readonly chainKey: ChainMac | undefined;
 
-  constructor(private readonly db: Db, private readonly repository: RecordingRepository, private readonly clock: Clock, options: SegmentIndexerOptions = {}) {
+  constructor(private readonly repository: RecordingRepository, private readonly clock: Clock, options: SegmentIndexerOptions = {}) {
     this.probe = options.probe ?? ((path) => probeSegment(path, options.ffprobePath));
     this.gapToleranceMs = options.gapToleranceMs ?? 1000;
     this.overlapToleranceMs = options.overlapToleranceMs ?? 2000;
@@ -106,7 +106,7 @@ export class SegmentIndexer {
     const bytes = (await stat(segment.file)).size;
     const masking = segment.masking ?? UNKNOWN_MASKING;
 
-    return inTransaction(this.db, async (trx) => {
+    return this.repository.transaction(async (trx) => {
       const head = await this.repository.head(trx, segment.cameraId);
       let startMs = segment.startMs;
       if (head && startMs < head.endMs && head.endMs - startMs <= this.overlapToleranceMs) startMs = head.endMs;

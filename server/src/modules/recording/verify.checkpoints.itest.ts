@@ -16,13 +16,15 @@ import { promisify } from 'node:util';
 import { chainMac, loadOrCreateChainKeys, type ChainKeys, type ChainMac } from '../../platform/chain-keys.ts';
 import { ManualClock } from '../../platform/clock.ts';
 import { createTestDatabase, dialectsUnderTest, type TestDatabase } from '../../testing/databases.ts';
-import { CHECKPOINT_FILE, CheckpointJob, CheckpointStore, newestRecordingHeads } from '../audit/checkpoints.ts';
+import { CHECKPOINT_FILE, CheckpointJob, CheckpointStore, newestRecordingHeads } from '../audit/index.ts';
 import { sha256File } from './segment-indexer.ts';
 import { segmentChainHash } from './recording.chain.ts';
 import { RecordingRepository } from './recording.repository.ts';
 import type { IndexedSegment, StorageVolume } from './recording.types.ts';
 import { SegmentIndexer } from './segment-indexer.ts';
 import { verifyRecordings } from './verify.ts';
+import type { RecordingSchema } from '../../platform/db/schema.ts';
+import { tablesOf } from '../../platform/db/tables.ts';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -47,7 +49,7 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       store = new CheckpointStore({ directory: join(dataDir, 'checkpoints'), signer: keys.signer });
       // The command line's default volume: `local` under the data folder.
       volume = { name: 'local', root: join(dataDir, 'recordings') };
-      repository = new RecordingRepository(database.handle.db, dialect);
+      repository = new RecordingRepository(tablesOf<RecordingSchema>(database.handle.db), dialect);
     });
     after(async () => {
       await database?.drop();
@@ -64,7 +66,7 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
     };
     /** `count` more segments of the camera after its head, indexed by the real indexer (keyed, or plain SHA-256 with `null`). */
     const record = async (cameraId: string, count: number, key: ChainMac | null = keys.segments) => {
-      const indexer = new SegmentIndexer(db(), repository, clock, { probe: stubProbe, chainKey: key ?? undefined });
+      const indexer = new SegmentIndexer(repository, clock, { probe: stubProbe, chainKey: key ?? undefined });
       const incoming = join(dataDir, 'incoming', cameraId);
       await mkdir(incoming, { recursive: true });
       const offset = (await repository.readHead(cameraId))?.endMs ?? start;

@@ -13,6 +13,8 @@ import { RecordingRepository } from './recording.repository.ts';
 import type { StorageVolume } from './recording.types.ts';
 import { SegmentIndexer } from './segment-indexer.ts';
 import { verifyRecordings } from './verify.ts';
+import type { RecordingSchema } from '../../platform/db/schema.ts';
+import { tablesOf } from '../../platform/db/tables.ts';
 
 const start = Date.parse('2026-11-23T10:00:00.000Z');
 const segmentMs = 60_000;
@@ -43,8 +45,8 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       await database.handle.db.deleteFrom('recording_gaps').execute();
       await chmodTree(folder);
       await rm(volume.root, { recursive: true, force: true });
-      repository = new RecordingRepository(database.handle.db, dialect);
-      const indexer = new SegmentIndexer(database.handle.db, repository, new ManualClock(), { probe: stubProbe });
+      repository = new RecordingRepository(tablesOf<RecordingSchema>(database.handle.db), dialect);
+      const indexer = new SegmentIndexer(repository, new ManualClock(), { probe: stubProbe });
       const incoming = join(folder, 'incoming');
       await mkdir(incoming, { recursive: true });
       const segments = [];

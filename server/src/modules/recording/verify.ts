@@ -9,7 +9,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { ChainMac } from '../../platform/chain-keys.ts';
 import { checkCheckpointedHead, type CheckpointedHead, type RecordingCheckpoints } from './recording.checkpoints.ts';
-import { checkSegmentChainAcrossPurges, type PurgedRun } from './retention.rules.ts';
+import { checkSegmentChainAcrossPurges, type PurgedRun } from './recording.chain.ts';
 import type { RecordingRepository } from './recording.repository.ts';
 import type { StorageVolume } from './recording.types.ts';
 import { incomingFiles } from './incoming-files.ts';
@@ -39,7 +39,7 @@ export interface RecordingsVerifyOptions {
   /** Only files of segments overlapping [fromMs, toMs) are re-hashed; chains are always checked whole. */
   fromMs?: number;
   toMs?: number;
-  /** The camera's lawfully purged runs (RetentionRepository.purgedRunsOf); none by default. */
+  /** The camera's lawfully purged runs (RecordingRepository.purgedRunsOf); none by default. */
   purgedRuns?: (cameraId: string) => Promise<readonly PurgedRun[]>;
   /** The segment chain's HMAC key: always given by the command line; without it rows are checked as plain SHA-256. */
   chainKey?: ChainMac;

@@ -3,12 +3,15 @@
 // release, scoped listings, register listing and its CSV export.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Principal } from '../access/policy.ts';
+import type { Principal } from '../access/index.ts';
 import { dialectsUnderTest } from '../../testing/databases.ts';
-import { cliActor } from '../audit/audit.types.ts';
+import { cliActor } from '../audit/index.ts';
 import type { TechnicalEvent } from '../technical-events/index.ts';
+import type { RetentionSchema } from '../../platform/db/schema.ts';
+import { tablesOf } from '../../platform/db/tables.ts';
 import { registerCsvColumns } from './register.ts';
-import { createRetentionFixture, DAY, NOW, type RetentionFixture } from './retention.fixtures.ts';
+import { RetentionRepository } from './retention.repository.ts';
+import { createRetentionFixture, DAY, NOW, type RetentionFixture } from '../../testing/retention.fixtures.ts';
 
 const nowMs = Date.parse(NOW);
 const cli = { actor: cliActor(), principal: null };
@@ -112,7 +115,7 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.equal(provisional.confirmedAt, null);
       assert.equal(provisional.lapsesAt, iso(nowMs + 72 * 3_600_000));
       const mine = new Set<string>([provisional.id]);
-      const windows = async () => (await fixture.retentionRepository.activeHoldsOf('cam-2', fixture.clock.now().toISOString())).filter((hold) => mine.has(hold.id));
+      const windows = async () => (await new RetentionRepository(tablesOf<RetentionSchema>(fixture.database.handle.db)).activeHoldsOf('cam-2', fixture.clock.now().toISOString())).filter((hold) => mine.has(hold.id));
       assert.deepEqual((await windows()).map((hold) => [hold.id, hold.procedureReference]), [[provisional.id, null]], 'an operator\'s hold never keeps footage past retention');
       await assert.rejects(fixture.holds.confirm(provisional.id, 'PV 2026/901', operator), { code: 'forbidden' });
 

@@ -13,14 +13,15 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Clock } from '../../platform/clock.ts';
 import { parisDate } from '../../platform/clock.ts';
-import { inTransaction, type Db, type Tx } from '../../platform/db/database.ts';
+import type { Kysely } from 'kysely';
+import type { RetentionSchema } from '../../platform/db/schema.ts';
 import { DomainError, notFound } from '../../platform/errors.ts';
-import { assertAllowed, communeFilter, decide, type Principal } from '../access/policy.ts';
-import type { AuditService } from '../audit/audit.service.ts';
-import type { Actor } from '../audit/audit.types.ts';
+import { assertAllowed, communeFilter, decide, type Principal } from '../access/index.ts';
+import type { Actor, AuditApi } from '../audit/index.ts';
 import type { TechnicalEvent } from '../technical-events/index.ts';
-import type { RecordingInventory } from './recording.inventory.ts';
+import type { RecordingInventory } from './retention.inventory.ts';
 import type { LegalHold, RetentionRepository } from './retention.repository.ts';
+import type { RetentionFootage } from './retention.types.ts';
 
 export type Acting = { actor: Actor; principal: Principal | null };
 
@@ -69,11 +70,11 @@ export function holdStatus(hold: LegalHold, now: Date): 'provisional' | 'confirm
 
 export class LegalHoldsService {
   constructor(
-    private readonly db: Db,
     private readonly repository: RetentionRepository,
-    private readonly audit: AuditService,
+    private readonly footage: Pick<RetentionFootage, 'oldestFootageOf'>,
+    private readonly audit: AuditApi,
     private readonly clock: Clock,
-    private readonly inventory: RecordingInventory,
+    private readonly inventory: Pick<RecordingInventory, 'communesOfCameras'>,
     private readonly bounds: HoldBounds = defaultHoldBounds,
   ) {}
 
@@ -94,7 +95,7 @@ export class LegalHoldsService {
     const now = this.clock.now();
     if (toMs > now.getTime()) throw new DomainError('legal_hold_future', { details: { to: data.to, now: now.toISOString() } });
     const cameraIds = [...new Set(data.cameraIds)].sort();
-    return inTransaction(this.db, async (trx) => {
+    return this.repository.transaction(async (trx) => {
       const communes = await this.inventory.communesOfCameras(cameraIds, trx);
       const principal = acting.principal;
       // A camera outside the actor's scope is reported like an unknown one: its existence is not revealed.
@@ -109,7 +110,7 @@ export class LegalHoldsService {
       }
       const communeInsee = communeSet[0]!;
       if (principal) assertAllowed(principal, 'image.export', communeInsee, this.today());
-      const oldestByCamera = await this.repository.oldestFootageOf(cameraIds, trx);
+      const oldestByCamera = await this.footage.oldestFootageOf(cameraIds, trx);
       // Each camera must have footage: a hold names only cameras it keeps something of.
       const withoutFootage = cameraIds.filter((id) => !oldestByCamera.has(id));
       if (withoutFootage.length > 0) {
@@ -248,14 +249,19 @@ export class LegalHoldsService {
     return this.repository.holds({ communes, activeOnly: filter.activeOnly ?? false, cameraId: filter.cameraId });
   }
 
+  /** The unreleased holds naming the camera (the recording timeline shows them; its caller has checked `recording.read`). */
+  async unreleasedHoldsOf(cameraId: string, communeInsee: string): Promise<LegalHold[]> {
+    return this.repository.holds({ communes: [communeInsee], activeOnly: true, cameraId });
+  }
+
   async get(id: string, principal: Principal | null): Promise<LegalHold> {
     const hold = await this.repository.findHold(id);
     if (!hold || (principal && !this.inScope(principal, hold.communeInsee))) throw holdNotFound();
     return hold;
   }
 
-  private async changeActive(id: string, acting: Acting, change: (trx: Tx, hold: LegalHold) => Promise<LegalHold>): Promise<LegalHold> {
-    return inTransaction(this.db, async (trx) => {
+  private async changeActive(id: string, acting: Acting, change: (trx: Kysely<RetentionSchema>, hold: LegalHold) => Promise<LegalHold>): Promise<LegalHold> {
+    return this.repository.transaction(async (trx) => {
       const hold = await this.repository.findHold(id, trx);
       if (!hold || (acting.principal && !this.inScope(acting.principal, hold.communeInsee))) throw holdNotFound();
       if (acting.principal) assertAllowed(acting.principal, 'image.export', hold.communeInsee, this.today());

@@ -4,8 +4,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { parisMidnightMs } from '../../platform/clock.ts';
 import { dialectsUnderTest } from '../../testing/databases.ts';
+import type { RetentionSchema } from '../../platform/db/schema.ts';
+import { tablesOf } from '../../platform/db/tables.ts';
 import { RecordedDaysJob } from './register.recorded.ts';
-import { createRetentionFixture, type RetentionFixture } from './retention.fixtures.ts';
+import { RetentionRepository } from './retention.repository.ts';
+import { createRetentionFixture, type RetentionFixture } from '../../testing/retention.fixtures.ts';
 
 for (const { dialect, skip } of await dialectsUnderTest()) {
   describe(`register of recordings made [${dialect}]`, { skip }, () => {
@@ -22,7 +25,7 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       const dayStart = parisMidnightMs('2026-11-21'); // 2026-11-20T23:00Z
       await fixture.addSegments('cam-a', '38999', dayStart - 2 * 60_000, 4); // two minutes of the 20th, two of the 21st
       await fixture.addSegments('cam-b', '38999', dayStart + 3_600_000, 3);
-      const job = new RecordedDaysJob(fixture.database.handle.db, fixture.retentionRepository, fixture.audit, fixture.clock);
+      const job = new RecordedDaysJob(new RetentionRepository(tablesOf<RetentionSchema>(fixture.database.handle.db)), fixture.repository, fixture.audit, fixture.clock);
       fixture.clock.set('2026-11-22T08:00:00.000Z');
       assert.equal(await job.run(), 3, 'cam-a on the 20th and the 21st, cam-b on the 21st');
       const rows = await fixture.register.list({ kind: 'recorded' }, null);

@@ -4,18 +4,17 @@
 // registered is never written twice (its rows carry `details.day`); days are looked back over
 // a week, so a server down for a night catches up when it returns.
 import { addDays, parisDate, parisMidnightMs, type Clock } from '../../platform/clock.ts';
-import { inTransaction, type Db } from '../../platform/db/database.ts';
-import type { AuditService } from '../audit/audit.service.ts';
-import { systemActor } from '../audit/audit.types.ts';
+import { systemActor, type AuditApi } from '../audit/index.ts';
 import type { RetentionRepository } from './retention.repository.ts';
+import type { RetentionFootage } from './retention.types.ts';
 
 export const RECORDED_LOOKBACK_DAYS = 7;
 
 export class RecordedDaysJob {
   constructor(
-    private readonly db: Db,
     private readonly repository: RetentionRepository,
-    private readonly audit: AuditService,
+    private readonly footage: Pick<RetentionFootage, 'recordedOn'>,
+    private readonly audit: AuditApi,
     private readonly clock: Clock,
   ) {}
 
@@ -29,9 +28,9 @@ export class RecordedDaysJob {
       if (done.has(day)) continue;
       const fromMs = parisMidnightMs(day);
       const toMs = parisMidnightMs(addDays(day, 1));
-      const cameras = await this.repository.recordedOn(fromMs, toMs);
+      const cameras = await this.footage.recordedOn(fromMs, toMs);
       if (cameras.length === 0) continue;
-      await inTransaction(this.db, async (trx) => {
+      await this.repository.transaction(async (trx) => {
         const at = now.toISOString();
         const ids = await this.repository.insertRegisterEntries(trx, cameras.map((camera) => ({
           at, communeInsee: camera.communeInsee, cameraId: camera.cameraId, kind: 'recorded' as const, fromMs: camera.fromMs, toMs: camera.toMs,

@@ -6,9 +6,9 @@ import { stringify } from 'csv-stringify/sync';
 import { spreadsheetSafeRecord } from '../../platform/csv.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { parisDate } from '../../platform/clock.ts';
-import type { Tx } from '../../platform/db/database.ts';
+import type { AnyHandle } from '../../platform/db/tables.ts';
 import { DomainError } from '../../platform/errors.ts';
-import { communeFilter, decide, type Principal } from '../access/policy.ts';
+import { communeFilter, decide, type Principal } from '../access/index.ts';
 import type { NewRegisterEntry, RegisterEntry, RegisterKind, RetentionRepository } from './retention.repository.ts';
 
 export interface RegisterFilter {
@@ -54,7 +54,7 @@ export class StatutoryRegister {
   constructor(private readonly repository: RetentionRepository, private readonly clock: Clock) {}
 
   /** Writes entries in the caller's transaction (exports: `handed_over`; recording: `recorded`). */
-  record(trx: Tx, entries: readonly NewRegisterEntry[]): Promise<number[]> {
+  record(trx: AnyHandle, entries: readonly NewRegisterEntry[]): Promise<number[]> {
     return this.repository.insertRegisterEntries(trx, entries);
   }
 

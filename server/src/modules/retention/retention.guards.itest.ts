@@ -9,9 +9,9 @@ import { access, mkdir, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { dialectsUnderTest } from '../../testing/databases.ts';
-import type { IndexedSegment } from './recording.types.ts';
-import { createRetentionFixture, DAY, MINUTE, NOW, type RetentionFixture } from './retention.fixtures.ts';
-import { writeVolumeMarker } from './storage.marker.ts';
+import type { IndexedSegment } from '../recording/index.ts';
+import { writeVolumeMarker } from '../storage/index.ts';
+import { createRetentionFixture, DAY, MINUTE, NOW, type RetentionFixture } from '../../testing/retention.fixtures.ts';
 
 const nowMs = Date.parse(NOW);
 const PASS_MS = 30_000;

@@ -11,11 +11,9 @@
 import { readdir, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { SEGMENT_LIST_SUFFIX } from '../../platform/media/ffmpeg-args.ts';
-import { inTransaction, type Db } from '../../platform/db/database.ts';
-import type { AuditService } from '../audit/audit.service.ts';
-import { systemActor } from '../audit/audit.types.ts';
-import { incomingFiles, type IncomingFile } from './incoming-files.ts';
-import type { StorageVolume } from './recording.types.ts';
+import { systemActor, type AuditApi } from '../audit/index.ts';
+import { incomingFiles, type IncomingFile } from '../recording/index.ts';
+import type { StorageVolume } from '../storage/index.ts';
 import type { RetentionRepository } from './retention.repository.ts';
 import { holdKeepsPastRetention, mergeRanges, purgeCutoffMs, type EffectiveRetention } from './retention.rules.ts';
 
@@ -33,9 +31,8 @@ export interface OrphanPurgeResult {
 }
 
 export interface IncomingOrphanDeps {
-  db: Db;
   repository: RetentionRepository;
-  audit: AuditService;
+  audit: AuditApi;
   /** Removes a file; resolves false if it was already gone (nothing is then registered). */
   removeFile?: (absolutePath: string) => Promise<boolean>;
   rescanIntervalMs?: number;
@@ -132,7 +129,7 @@ export class IncomingOrphanPurge {
     const cutoff = new Date(cutoffMs).toISOString();
     const ranges = mergeRanges(destroyed.map((file) => ({ startMs: file.startMs!, endMs: file.endMs, bytes: file.bytes })));
     const details = { cause: 'retention', unindexed: true, volume: volume.name, retentionDays: retention.days, retentionSource: retention.source, cutoff };
-    return inTransaction(this.deps.db, async (trx) => {
+    return this.deps.repository.transaction(async (trx) => {
       const registerIds = await this.deps.repository.insertRegisterEntries(trx, ranges.map((range) => ({
         at, communeInsee, cameraId, kind: 'destroyed', fromMs: range.startMs, toMs: range.endMs, segments: range.segments, bytes: range.bytes, reference: null, details,
       })));

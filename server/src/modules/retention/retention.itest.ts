@@ -7,14 +7,14 @@ import { access, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { dialectsUnderTest } from '../../testing/databases.ts';
-import { cliActor } from '../audit/audit.types.ts';
-import type { Tx } from '../../platform/db/database.ts';
-import type { IndexedSegment } from './recording.types.ts';
-import { createRetentionFixture, DAY, MINUTE, NOW, type RetentionFixture } from './retention.fixtures.ts';
+import { cliActor } from '../audit/index.ts';
+import type { RetentionSchema } from '../../platform/db/schema.ts';
+import { tablesOf, type AnyHandle } from '../../platform/db/tables.ts';
+import { checkSegmentChainAcrossPurges, verifyRecordings, type IndexedSegment } from '../recording/index.ts';
+import { createRetentionFixture, DAY, MINUTE, NOW, type RetentionFixture } from '../../testing/retention.fixtures.ts';
 import { RetentionRepository } from './retention.repository.ts';
-import { checkSegmentChainAcrossPurges } from './retention.rules.ts';
-import { verifyRecordings } from './verify.ts';
-import { nodePurgeFileSystem, type PurgeFileSystem } from './retention.ts';
+import { fileVolumeMarkers } from '../storage/index.ts';
+import { nodePurgeFileSystem, RetentionPurge, type PurgeFileSystem } from './retention.ts';
 
 const nowMs = Date.parse(NOW);
 const cli = { actor: cliActor(), principal: null };
@@ -43,12 +43,12 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
     /** The chain of the camera still verifies across every purge recorded for it. */
     const assertChainVerifies = async (cameraId: string) => {
       const rows = await remaining(cameraId);
-      const runs = await fixture.retentionRepository.purgedRunsOf(cameraId);
+      const runs = await fixture.repository.purgedRunsOf(cameraId);
       const head = await fixture.database.handle.db.selectFrom('recording_heads').select('chain_hash').where('camera_id', '=', cameraId).executeTakeFirstOrThrow();
       assert.equal(checkSegmentChainAcrossPurges(rows, runs, head.chain_hash), undefined);
       if (runs.length > 0) assert.ok(checkSegmentChainAcrossPurges(rows, [], head.chain_hash), 'without the purge records, the purge looks like a deletion');
       // `./vigie recordings verify` sees a lawful purge: no chain break, no stray file left.
-      const report = await verifyRecordings(fixture.repository, { volumes: [fixture.volume], cameraId, purgedRuns: (id) => fixture.retentionRepository.purgedRunsOf(id) });
+      const report = await verifyRecordings(fixture.repository, { volumes: [fixture.volume], cameraId, purgedRuns: (id) => fixture.repository.purgedRunsOf(id) });
       assert.deepEqual(report.problems, []);
     };
 
@@ -170,13 +170,16 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       const segments = await fixture.addSegments('cam-g', '21231', nowMs - 35 * DAY, 2);
       await fixture.addSegments('cam-h', '21231', nowMs - 35 * DAY, 2);
       class FailingRegister extends RetentionRepository {
-        override async insertRegisterEntries(trx: Tx, entries: Parameters<RetentionRepository['insertRegisterEntries']>[1]): Promise<number[]> {
+        override async insertRegisterEntries(trx: AnyHandle, entries: Parameters<RetentionRepository['insertRegisterEntries']>[1]): Promise<number[]> {
           if (entries.some((entry) => entry.cameraId === 'cam-g')) throw new Error('connection terminated unexpectedly');
           return super.insertRegisterEntries(trx, entries);
         }
       }
       fixture.events.length = 0;
-      const report = await fixture.purge(undefined, new FailingRegister(fixture.database.handle.db)).run();
+      const report = await new RetentionPurge({
+        repository: new FailingRegister(tablesOf<RetentionSchema>(fixture.database.handle.db)), footage: fixture.repository, audit: fixture.audit, clock: fixture.clock,
+        inventory: fixture.inventory, volumes: [fixture.volume], markers: fileVolumeMarkers, onTechnicalEvent: (event) => fixture.events.push(event),
+      }).run();
       assert.match(report.cameras.find((camera) => camera.cameraId === 'cam-g')!.error ?? '', /connection terminated/);
       assert.equal(report.cameras.find((camera) => camera.cameraId === 'cam-h')!.destroyedSegments, 2);
       assert.deepEqual(fixture.events.filter((event) => event.severity === 'critical').map((event) => [event.code, event.cameraId]), [['purge_failed', 'cam-g']]);

@@ -2,9 +2,9 @@
 // chain runs of destroyed segments and their verification, merged register ranges, CSV rows.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SEGMENT_GENESIS_HASH, segmentChainHash } from './recording.chain.ts';
+import { checkLinksAcrossPurges, checkSegmentChainAcrossPurges, SEGMENT_GENESIS_HASH, segmentChainHash } from '../recording/index.ts';
 import { parisDateTime, registerCsvRow } from './register.ts';
-import { checkLinksAcrossPurges, checkSegmentChainAcrossPurges, DAY_MS, effectiveRetention, mergeRanges, planPurge, purgeCutoffMs, purgedRuns, type ChainedSpan } from './retention.rules.ts';
+import { DAY_MS, effectiveRetention, mergeRanges, planPurge, purgeCutoffMs, purgedRuns, type ChainedSpan } from './retention.rules.ts';
 
 const MINUTE = 60_000;
 

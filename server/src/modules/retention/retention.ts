@@ -10,21 +10,19 @@
 // (retention.incoming.ts). A failure on one camera is reported (critical technical event +
 // `recording.purge_failed` audit row) and the other cameras go on.
 import { dirname, join } from 'node:path';
-import { inTransaction } from '../../platform/db/database.ts';
 import { silentLog, type ProcessLog } from '../../platform/processes.ts';
-import { systemActor } from '../audit/audit.types.ts';
-import type { CameraRetentionFacts } from './recording.inventory.ts';
-import type { StorageVolume } from './recording.types.ts';
-import type { MarkerCheck } from './storage.marker.ts';
+import { systemActor } from '../audit/index.ts';
+import type { MarkerCheck, StorageVolume } from '../storage/index.ts';
+import type { CameraRetentionFacts } from './retention.inventory.ts';
 import { IncomingOrphanPurge } from './retention.incoming.ts';
-import type { PurgeCandidate, RetentionRepository } from './retention.repository.ts';
+import type { RetentionRepository } from './retention.repository.ts';
 import {
-  describeError, nodePurgeFileSystem, type EarlyDestructionReport, type PurgeFileSystem, type PurgeReport, type RetentionPurgeDeps, type TechnicalEvent,
+  describeError, nodePurgeFileSystem, type EarlyDestructionReport, type PurgeCandidate, type PurgeFileSystem, type PurgeReport, type RetentionPurgeDeps, type TechnicalEvent,
   type CameraPurgeResult,
 } from './retention.types.ts';
 import { effectiveRetention, mergeRanges, planPurge, purgeCutoffMs, purgedRuns } from './retention.rules.ts';
 
-export { nodePurgeFileSystem, type CameraPurgeResult, type EarlyDestructionReport, type PurgeFileSystem, type PurgeReport, type RetentionPurgeDeps, type TechnicalEvent } from './retention.types.ts';
+export { nodePurgeFileSystem, type CameraPurgeResult, type EarlyDestructionReport, type PurgeFileSystem, type PurgeReport, type RetentionFootage, type RetentionPurgeDeps, type TechnicalEvent } from './retention.types.ts';
 
 /** While a volume's marker stays missing (or a camera's purge keeps failing), its event and audit row are repeated at most this often, not at every 30-s pass. */
 export const ALERT_REPEAT_MS = 3_600_000;
@@ -54,7 +52,7 @@ export class RetentionPurge {
     this.fileSystem = deps.fileSystem ?? nodePurgeFileSystem;
     this.log = deps.log ?? silentLog;
     this.maxSegmentsPerCamera = deps.maxSegmentsPerCamera ?? 20_000;
-    this.orphans = new IncomingOrphanPurge({ db: deps.db, repository: deps.repository, audit: deps.audit });
+    this.orphans = new IncomingOrphanPurge({ repository: deps.repository, audit: deps.audit });
   }
 
   /** One pass over every camera with footage; a second call while one runs joins it. */
@@ -73,8 +71,8 @@ export class RetentionPurge {
     try {
       await this.loadVolumes();
       report.unmarkedVolumes = await this.unmarkedVolumes(now);
-      settings = new Map((await this.deps.inventory.retentionSettings(this.deps.db)).map((facts) => [facts.cameraId, facts]));
-      cameraIds = (await this.deps.repository.camerasWithFootage()).map((row) => row.cameraId);
+      settings = new Map((await this.deps.inventory.retentionSettings()).map((facts) => [facts.cameraId, facts]));
+      cameraIds = (await this.deps.footage.camerasWithFootage()).map((row) => row.cameraId);
     } catch (error) {
       report.failures++;
       await this.reportFailure(null, null, error, now);
@@ -166,7 +164,7 @@ export class RetentionPurge {
       });
     }
     try {
-      const candidates = await this.deps.repository.candidates(cameraId, cutoffMs, this.maxSegmentsPerCamera, unmarkedVolumes);
+      const candidates = await this.deps.footage.candidates(cameraId, cutoffMs, this.maxSegmentsPerCamera, unmarkedVolumes);
       if (candidates.length === 0) return result;
       result.communeInsee = candidates[0]!.communeInsee;
       const holds = await this.deps.repository.activeHoldsOf(cameraId, now.toISOString());
@@ -220,12 +218,12 @@ export class RetentionPurge {
     const runs = purgedRuns(destroyed);
     const ranges = mergeRanges(destroyed);
     const bytes = destroyed.reduce((sum, segment) => sum + segment.bytes, 0);
-    return inTransaction(this.deps.db, async (trx) => {
-      const deleted = await this.deps.repository.deleteSegments(trx, destroyed.map((segment) => segment.id));
+    return this.deps.repository.transaction(async (trx) => {
+      const deleted = await this.deps.footage.deleteSegments(trx, destroyed.map((segment) => segment.id));
       // Another purge got there first: roll back rather than register the destruction twice.
       if (deleted !== destroyed.length) throw new Error(`expected to delete ${destroyed.length} index rows, deleted ${deleted}`);
-      if (what.gapsBeforeMs !== null) await this.deps.repository.deleteGapsBefore(trx, cameraId, what.gapsBeforeMs);
-      await this.deps.repository.insertPurgedRuns(trx, cameraId, communeInsee, runs, at);
+      if (what.gapsBeforeMs !== null) await this.deps.footage.deleteGapsBefore(trx, cameraId, what.gapsBeforeMs);
+      await this.deps.footage.insertPurgedRuns(trx, cameraId, communeInsee, runs, at);
       const registerIds = await this.deps.repository.insertRegisterEntries(trx, ranges.map((range) => ({
         at, communeInsee, cameraId, kind: what.kind, fromMs: range.startMs, toMs: range.endMs, segments: range.segments, bytes: range.bytes,
         reference: null, details: what.details,
@@ -278,7 +276,7 @@ export class RetentionPurge {
     let cursorMs = Number.MIN_SAFE_INTEGER;
     const seen = new Set<number>();
     while (report.destroyedBytes < bytesToFree) {
-      const batch = (await this.deps.repository.oldestOnVolume(volume, cursorMs, 500)).filter((segment) => !seen.has(segment.id));
+      const batch = (await this.deps.footage.oldestOnVolume(volume, cursorMs, 500)).filter((segment) => !seen.has(segment.id));
       if (batch.length === 0) break;
       const chosen = new Map<string, PurgeCandidate[]>();
       let planned = report.destroyedBytes;

@@ -2,14 +2,29 @@
 // operations tests can replace, and the technical events it raises.
 import { chmod, rmdir, unlink } from 'node:fs/promises';
 import type { Clock } from '../../platform/clock.ts';
-import type { Db } from '../../platform/db/database.ts';
+import type { AnyHandle } from '../../platform/db/tables.ts';
 import type { ProcessLog } from '../../platform/processes.ts';
-import type { AuditService } from '../audit/audit.service.ts';
-import type { RecordingInventory } from './recording.inventory.ts';
-import type { StorageVolume } from './recording.types.ts';
+import type { AuditApi } from '../audit/index.ts';
+import type { PurgeCandidate, PurgedRun, RecordingRepository } from '../recording/index.ts';
+import type { EarlyDestructionReport, StorageVolume, VolumeMarkers } from '../storage/index.ts';
+import type { RecordingInventory } from './retention.inventory.ts';
 import type { OrphanPurgeResult } from './retention.incoming.ts';
 import type { RetentionRepository } from './retention.repository.ts';
-import type { VolumeMarkers } from './storage.marker.ts';
+
+export type { EarlyDestructionReport } from '../storage/index.ts';
+
+/**
+ * What retention reads and destroys of the footage (the recording module's segment index):
+ * candidates of the purge and of early destruction, what each day recorded, the oldest footage
+ * a hold may cover; deletions in the purge's transaction, with the purged chain runs.
+ */
+export type RetentionFootage = Pick<RecordingRepository, 'camerasWithFootage' | 'candidates' | 'oldestOnVolume' | 'recordedOn' | 'oldestFootageOf'> & {
+  deleteSegments(handle: AnyHandle, ids: readonly number[]): Promise<number>;
+  deleteGapsBefore(handle: AnyHandle, cameraId: string, cutoffMs: number): Promise<void>;
+  insertPurgedRuns(handle: AnyHandle, cameraId: string, communeInsee: string, runs: readonly PurgedRun[], purgedAt: string): Promise<void>;
+};
+
+export type { PurgeCandidate };
 
 /**
  * A technical event for the alarms module; a purge failure is critical (LEGAL 8, L254-1), so
@@ -51,23 +66,12 @@ export const nodePurgeFileSystem: PurgeFileSystem = {
   },
 };
 
-export interface EarlyDestructionReport {
-  volume: string;
-  requestedBytes: number;
-  destroyedBytes: number;
-  destroyedSegments: number;
-  /** Segments skipped because a legal hold covers them. */
-  heldSegments: number;
-  cameras: Array<{ cameraId: string; communeInsee: string; segments: number; bytes: number; fromMs: number; toMs: number; registerIds: number[] }>;
-  errors: string[];
-}
-
 export interface RetentionPurgeDeps {
-  db: Db;
   repository: RetentionRepository;
-  audit: AuditService;
+  footage: RetentionFootage;
+  audit: AuditApi;
   clock: Clock;
-  inventory: RecordingInventory;
+  inventory: Pick<RecordingInventory, 'retentionSettings'>;
   /** The volumes footage may be on, or a function read at the start of each pass. */
   volumes: readonly StorageVolume[] | (() => Promise<readonly StorageVolume[]>);
   /** Each volume's marker is checked before anything on it is destroyed (issue 11: an unmounted disk destroys nothing). */

@@ -4,9 +4,8 @@ import { z } from 'zod';
 import type { Clock } from '../../platform/clock.ts';
 import type { AnyHandle } from '../../platform/db/tables.ts';
 import { DomainError } from '../../platform/errors.ts';
-import type { AuditService } from '../audit/audit.service.ts';
-import type { Principal } from '../access/policy.ts';
-import type { Actor } from '../audit/audit.types.ts';
+import type { Principal } from '../access/index.ts';
+import type { Actor, AuditApi } from '../audit/index.ts';
 import type { SettingsRepository } from './settings.repository.ts';
 
 export const settingDefinitions = {
@@ -22,7 +21,7 @@ export function isSettingKey(key: string): key is SettingKey {
 }
 
 export class SettingsService {
-  constructor(private readonly repository: SettingsRepository, private readonly audit: AuditService, private readonly clock: Clock) {}
+  constructor(private readonly repository: SettingsRepository, private readonly audit: AuditApi, private readonly clock: Clock) {}
 
   async get<K extends SettingKey>(key: K, handle?: AnyHandle): Promise<SettingValue<K>> {
     const value = await this.repository.value(key, handle);

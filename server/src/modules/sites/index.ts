@@ -4,20 +4,20 @@ import type { DatabaseHandle } from '../../platform/db/database.ts';
 import type { SitesSchema } from '../../platform/db/schema.ts';
 import { tablesOf } from '../../platform/db/tables.ts';
 import { routesOf, type VigieModule } from '../../platform/modules.ts';
-import type { AuditService } from '../audit/audit.service.ts';
+import type { AuditApi } from '../audit/index.ts';
 import { SitesRepository } from './sites.repository.ts';
 import { sitesRoutes } from './sites.routes.ts';
 import { SitesService, type SiteCommunes } from './sites.service.ts';
 
 export type SitesApi = SitesService;
 export type { Acting, SiteCommunes } from './sites.service.ts';
-export { latitudeSchema, longitudeSchema, type SiteCreate, type SiteKind, type SiteUpdate, type SiteView } from './sites.schemas.ts';
+export { latitudeSchema, longitudeSchema, type SiteKind } from './sites.schemas.ts';
 export { parseInput, plainText } from './input.ts';
 
 export function createSitesModule(deps: {
   database: DatabaseHandle;
   clock: Clock;
-  audit: AuditService;
+  audit: AuditApi;
   /** A site belongs to an existing commune. */
   communes: SiteCommunes;
 }): VigieModule<SitesApi> {

@@ -1,6 +1,6 @@
 // Zod schemas of sites (points d'implantation): shared by routes, services and the console.
 import { z } from 'zod';
-import { inseeCode } from '../auth/auth.schemas.ts';
+import { inseeCode } from '../auth/index.ts';
 import { plainText } from './input.ts';
 
 export const siteKinds = [

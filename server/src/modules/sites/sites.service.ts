@@ -8,9 +8,8 @@ import { isUniqueViolation } from '../../platform/db/database.ts';
 import type { AnyHandle } from '../../platform/db/tables.ts';
 import type { SiteRow } from '../../platform/db/schema.ts';
 import { DomainError, notFound } from '../../platform/errors.ts';
-import { assertAllowed, communeFilter, inScope, type Principal } from '../access/policy.ts';
-import { diffForAudit, type AuditService } from '../audit/audit.service.ts';
-import type { Actor } from '../audit/audit.types.ts';
+import { assertAllowed, communeFilter, inScope, type Principal } from '../access/index.ts';
+import { diffForAudit, type Actor, type AuditApi } from '../audit/index.ts';
 import { parseInput } from './input.ts';
 import type { CommunesApi } from '../communes/index.ts';
 import type { SitesRepository } from './sites.repository.ts';
@@ -51,7 +50,7 @@ async function assertCommuneExists(communes: SiteCommunes, handle: AnyHandle, co
 export class SitesService {
   constructor(
     private readonly repository: SitesRepository,
-    private readonly audit: AuditService,
+    private readonly audit: AuditApi,
     private readonly clock: Clock,
     private readonly communes: SiteCommunes,
   ) {}

@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import type { StorageSchema } from '../../platform/db/schema.ts';
 import { tablesOf } from '../../platform/db/tables.ts';
 import { dialectsUnderTest } from '../../testing/databases.ts';
-import { systemActor } from '../audit/audit.types.ts';
+import { systemActor } from '../audit/index.ts';
 import type { TechnicalEvent } from '../technical-events/index.ts';
 import { createRetentionFixture, MINUTE, NOW, type RetentionFixture } from '../../testing/retention.fixtures.ts';
 import { checkSegmentChainAcrossPurges } from '../recording/index.ts';

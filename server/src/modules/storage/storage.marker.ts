@@ -8,8 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { access, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock } from '../../platform/clock.ts';
-import type { AuditService } from '../audit/audit.service.ts';
-import { systemActor } from '../audit/audit.types.ts';
+import { systemActor, type AuditApi } from '../audit/index.ts';
 import type { StorageRepository } from './storage.repository.ts';
 import type { StorageFootage, StorageVolume } from './storage.types.ts';
 
@@ -75,7 +74,7 @@ const exists = (path: string) => access(path).then(() => true, () => false);
  * missing marker always means "not mounted": it is never written again automatically.
  */
 export class VolumeMarkerGuard implements VolumeMarkers {
-  constructor(private readonly deps: { repository: StorageRepository; footage: Pick<StorageFootage, 'oldestSegmentPath'>; audit: AuditService; clock: Clock }) {}
+  constructor(private readonly deps: { repository: StorageRepository; footage: Pick<StorageFootage, 'oldestSegmentPath'>; audit: AuditApi; clock: Clock }) {}
 
   async check(volume: StorageVolume): Promise<MarkerCheck> {
     const found = await readVolumeMarker(volume);

@@ -10,10 +10,9 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { parisDate, type Clock } from '../../platform/clock.ts';
 import { DomainError, notFound } from '../../platform/errors.ts';
-import { assertAllowed, type Principal } from '../access/policy.ts';
+import { assertAllowed, type Principal } from '../access/index.ts';
 import { unrestrictedRoots, volumeRootProblem, type VolumeRootPolicy } from './storage.roots.ts';
-import type { AuditService } from '../audit/audit.service.ts';
-import { systemActor, type Actor } from '../audit/audit.types.ts';
+import { systemActor, type Actor, type AuditApi } from '../audit/index.ts';
 import type { StorageCameras, StorageFootage, StorageVolume } from './storage.types.ts';
 import { readVolumeMarker, writeVolumeMarker } from './storage.marker.ts';
 import type { CameraRecordingSettings, StorageRepository, VolumeRow } from './storage.repository.ts';
@@ -76,7 +75,7 @@ export class StorageService {
 
   constructor(
     private readonly repository: StorageRepository,
-    private readonly audit: AuditService,
+    private readonly audit: AuditApi,
     private readonly clock: Clock,
     private readonly inventory: StorageCameras,
     private readonly footage: Pick<StorageFootage, 'indexedBytes'>,

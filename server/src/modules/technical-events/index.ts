@@ -10,7 +10,7 @@ import { technicalEventsRoutes } from './technical-events.routes.ts';
 import { TechnicalEventsService } from './technical-events.ts';
 
 export type TechnicalEventsApi = TechnicalEventsService;
-export type { StoredTechnicalEvent, TechnicalEvent, TechnicalEventCode, TechnicalEventFilter, TechnicalSeverity } from './technical-events.ts';
+export type { TechnicalEvent } from './technical-events.ts';
 
 /** Routes: the listing, GET /api/technical-events (under the recording tag, as before the module had routes). */
 export function createTechnicalEventsModule(deps: { database: DatabaseHandle; clock: Clock; log?: ProcessLog }): VigieModule<TechnicalEventsApi> {

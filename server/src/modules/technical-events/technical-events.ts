@@ -7,7 +7,7 @@
 import type { Clock } from '../../platform/clock.ts';
 import type { AnyHandle } from '../../platform/db/tables.ts';
 import { silentLog, type ProcessLog } from '../../platform/processes.ts';
-import { communeFilter, type Principal } from '../access/policy.ts';
+import { communeFilter, type Principal } from '../access/index.ts';
 import type { TechnicalEventsRepository } from './technical-events.repository.ts';
 
 export type TechnicalSeverity = 'critical' | 'warning' | 'info';
@@ -16,7 +16,7 @@ export const technicalEventCodes = [
   'purge_failed', 'retention_clamped', 'storage_low', 'storage_destroyed_early', 'storage_exhausted', 'storage_unavailable',
   'resolution_below_floor', 'fps_below_floor', 'quality_restored', 'mask_not_in_force', 'mask_check_failed', 'recorder_failed', 'recorder_recovered',
   'recorder_config_unreadable', 'checkpoint_failed', 'checkpoint_push_failed',
-  'volume_marker_missing', 'legal_hold_review_due',
+  'volume_marker_missing', 'legal_hold_review_due', 'job_failed',
 ] as const;
 export type TechnicalEventCode = (typeof technicalEventCodes)[number];
 
@@ -66,6 +66,7 @@ export const technicalEventLabels: Record<TechnicalEventCode, { fr: string; en: 
   recorder_config_unreadable: { fr: 'Configuration illisible (identifiants, masques) : caméra non enregistrée', en: 'Configuration unreadable (credentials, masks): camera not recorded' },
   volume_marker_missing: { fr: 'Marqueur du volume absent (disque non monté ?) : aucune image n’y est détruite', en: 'Volume marker missing (disk not mounted?): no footage destroyed on it' },
   legal_hold_review_due: { fr: 'Gel d’images confirmé à revoir (inchangé depuis 90 jours)', en: 'Confirmed legal hold due for review (unchanged for 90 days)' },
+  job_failed: { fr: 'Tâche périodique en échec (voir /api/health/jobs)', en: 'Periodic job failed (see /api/health/jobs)' },
 };
 
 export class TechnicalEventsService {

@@ -4,7 +4,7 @@ import { useEffect, useState, type ChangeEvent } from 'react';
 import { api } from '../../api/client.ts';
 import type { ImportProgress, ImportResult, Me } from '../../api/types.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
-import type { Translate } from '../../i18n/translate.ts';
+import { serverText, type Translate } from '../../i18n/translate.ts';
 import { ApiError, importLineErrors } from '../../lib/errors.ts';
 import { ErrorNotice, Notice, PageHeader } from '../../ui.tsx';
 
@@ -134,7 +134,7 @@ function ImportCard() {
                     <tr key={`${entry.line}-${entry.column ?? ''}-${index}`}>
                       <td className="numeric">{entry.line}</td>
                       <td className="mono">{entry.column ?? '—'}</td>
-                      <td>{language === 'en' ? entry.message_en : entry.message_fr}</td>
+                      <td>{serverText(language, entry.message_fr, entry.message_en)}</td>
                     </tr>
                   ))}
                 </tbody>

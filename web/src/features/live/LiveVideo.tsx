@@ -4,7 +4,7 @@
 // camera record, the map and the video wall.
 import { useEffect, useRef, useState } from 'react';
 import { useI18n } from '../../i18n/i18n.tsx';
-import type { MessageKey, Translate } from '../../i18n/translate.ts';
+import { serverText, type MessageKey, type Translate } from '../../i18n/translate.ts';
 import { initialLiveStatus, type LiveError, type LiveStatus, type LiveStream } from './live-stream.ts';
 import { LivePlayer } from './mse-player.ts';
 import './live.css';
@@ -112,7 +112,7 @@ function overlayText(status: LiveStatus, t: Translate, language: 'fr' | 'en', no
 
 /** The server's own sentence when it gave one, else ours for the code. */
 export function liveErrorText(error: LiveError, t: Translate, language: 'fr' | 'en'): string {
-  const server = language === 'en' ? error.message_en ?? error.message_fr : error.message_fr ?? error.message_en;
+  const server = serverText(language, error.message_fr, error.message_en);
   if (server) return server;
   switch (error.code) {
     case 'codec_unsupported': return t('live.error.codec');

@@ -3,21 +3,22 @@ import { useEffect, useRef } from 'react';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { MessageKey } from '../../i18n/translate.ts';
 
-const shortcuts: { keys: string[]; what: MessageKey }[] = [
+// A key is shown as written (`Alt+1`, `N`), or by its name in the chosen language (a message).
+const shortcuts: { keys: (string | MessageKey)[]; what: MessageKey }[] = [
   { keys: ['Alt+1', 'Alt+2', 'Alt+3', 'Alt+4', 'Alt+5'], what: 'shortcuts.grids' },
   { keys: ['N', 'P'], what: 'shortcuts.nextPrevious' },
   { keys: ['←', '→', '↑', '↓'], what: 'shortcuts.ptzMove' },
   { keys: ['PgUp', 'PgDn'], what: 'shortcuts.ptzZoom' },
-  { keys: ['Entrée'], what: 'shortcuts.enlarge' },
-  { keys: ['Échap'], what: 'shortcuts.leave' },
+  { keys: ['shortcuts.key.enter'], what: 'shortcuts.enlarge' },
+  { keys: ['shortcuts.key.escape'], what: 'shortcuts.leave' },
   { keys: ['/'], what: 'shortcuts.search' },
   { keys: ['?'], what: 'shortcuts.help' },
 ];
 
-const englishKeys: Record<string, string> = { Entrée: 'Enter', Échap: 'Esc' };
+const keyNames: ReadonlySet<string> = new Set<MessageKey>(['shortcuts.key.enter', 'shortcuts.key.escape']);
 
 export function ShortcutsHelp({ onClose }: { onClose(): void }) {
-  const { t, language } = useI18n();
+  const { t } = useI18n();
   const dialogRef = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const dialog = dialogRef.current;
@@ -31,7 +32,7 @@ export function ShortcutsHelp({ onClose }: { onClose(): void }) {
         <tbody>
           {shortcuts.map((entry) => (
             <tr key={entry.what}>
-              <td className="nowrap">{entry.keys.map((key) => <kbd key={key} className="key">{language === 'en' ? englishKeys[key] ?? key : key}</kbd>)}</td>
+              <td className="nowrap">{entry.keys.map((key) => <kbd key={key} className="key">{keyNames.has(key) ? t(key as MessageKey) : key}</kbd>)}</td>
               <td>{t(entry.what)}</td>
             </tr>
           ))}

@@ -73,7 +73,7 @@ export function PlaybackControls(props: ControlsProps) {
         </button>
         <button
           type="button" className="button-primary icon-button play-button" onClick={props.onPlayPause} disabled={disabled} data-testid="playback-play"
-          aria-label={playing ? t('playback.pause') : t('playback.play')} title={`${playing ? t('playback.pause') : t('playback.play')} (${language === 'fr' ? 'Espace' : 'Space'})`}
+          aria-label={playing ? t('playback.pause') : t('playback.play')} title={`${playing ? t('playback.pause') : t('playback.play')} (${t('playback.key.space')})`}
           data-playing={playing} aria-keyshortcuts="Space"
         >
           {playing ? <Icon path="M7 5h4v14H7zM14 5h4v14h-4z" /> : <Icon path="M7 5l12 7-12 7z" />}

@@ -1,7 +1,7 @@
 // The still image ("image fixe") of a played frame: the caption printed under the picture
 // (camera, commune, Paris date and time to the millisecond), its layout and the file name.
 // Pure; the canvas drawing itself is in stillImage.ts. Tested by still.test.ts.
-import type { Language } from '../../i18n/translate.ts';
+import { translate, type Language } from '../../i18n/translate.ts';
 import { formatParisDateTime, utcIsoToParisLocal } from '../../lib/dates.ts';
 
 export interface StillFacts {
@@ -16,8 +16,7 @@ export function stillCaption(facts: StillFacts): string {
   const iso = new Date(facts.wallMs).toISOString();
   const millis = String(new Date(facts.wallMs).getUTCMilliseconds()).padStart(3, '0');
   const separator = facts.language === 'fr' ? ',' : '.';
-  const zone = facts.language === 'fr' ? 'heure de Paris' : 'Paris time';
-  return [facts.cameraName, facts.communeName, `${formatParisDateTime(iso, facts.language)}${separator}${millis} (${zone})`].filter(Boolean).join(' · ');
+  return [facts.cameraName, facts.communeName, `${formatParisDateTime(iso, facts.language)}${separator}${millis} (${translate(facts.language, 'common.parisTime')})`].filter(Boolean).join(' · ');
 }
 
 export interface CaptionLayout {

@@ -1,7 +1,7 @@
 // PTZ steering without the DOM: the joystick's vector, the mover that turns "held in this
 // direction" into throttled, renewed move requests and a stop, the lock's sentence and the
 // PTZ errors in words. Tested by ptz-control.test.ts.
-import type { Language, Translate } from '../../i18n/translate.ts';
+import { localeOf, type Language, type Translate } from '../../i18n/translate.ts';
 import { ApiError, errorMessage } from '../../lib/errors.ts';
 import { parisTimeZone } from '../../lib/dates.ts';
 import type { PtzLock, PtzVelocity } from '../../api/types.ts';
@@ -156,7 +156,7 @@ function sameVelocity(a: PtzVelocity, b: PtzVelocity): boolean {
 export function parisClock(iso: string | Date, language: Language, withSeconds = false): string {
   const date = typeof iso === 'string' ? new Date(iso) : iso;
   if (Number.isNaN(date.getTime())) return '';
-  return new Intl.DateTimeFormat(language === 'fr' ? 'fr-FR' : 'en-GB', {
+  return new Intl.DateTimeFormat(localeOf(language), {
     timeZone: parisTimeZone, hour: '2-digit', minute: '2-digit', second: withSeconds ? '2-digit' : undefined, hourCycle: 'h23',
   }).format(date);
 }

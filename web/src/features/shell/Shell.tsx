@@ -5,6 +5,7 @@ import { api } from '../../api/client.ts';
 import type { Commune, Me } from '../../api/types.ts';
 import { allowedScreens, screenForPath, type Screen } from '../../app/screens.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
+import { serverText } from '../../i18n/translate.ts';
 import { Loading, useLoad } from '../../ui.tsx';
 import { Logo } from '../auth/SignIn.tsx';
 import { AuditPage } from '../audit/AuditPage.tsx';
@@ -62,7 +63,7 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut(): void }) {
   const scope = me.allCommunes
     ? t('common.allCommunes')
     : me.communes.map((insee) => communeList.find((commune) => commune.insee === insee)?.name ?? insee).join(', ') || t('common.none');
-  const blockReason = language === 'en' ? me.imageAccess.message_en : me.imageAccess.message_fr;
+  const blockReason = serverText(language, me.imageAccess.message_fr, me.imageAccess.message_en);
   // A role that never sees images (auditor, technician) needs no warning; an expired approval
   // or training does.
   const imageBlocked = !me.imageAccess.allowed && me.imageAccess.code !== null && me.imageAccess.code !== 'forbidden';

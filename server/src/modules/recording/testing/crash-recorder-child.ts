@@ -8,6 +8,8 @@
 import type { DatabaseConfig } from '../../../config.ts';
 import { systemClock } from '../../../platform/clock.ts';
 import { openDatabase } from '../../../platform/db/database.ts';
+import type { RecordingSchema } from '../../../platform/db/schema.ts';
+import { tablesOf } from '../../../platform/db/tables.ts';
 import { Recorder, type RecorderCamera } from '../recorder.ts';
 import { RecordingRepository } from '../recording.repository.ts';
 import type { StorageVolume } from '../recording.types.ts';
@@ -26,9 +28,9 @@ if (!settings) throw new Error('VIGIE_CRASH_CHILD is not set');
 
 const print = (line: object) => process.stdout.write(`${JSON.stringify(line)}\n`);
 const handle = openDatabase(settings.database, { poolSize: 2 });
-const repository = new RecordingRepository(handle.db, handle.dialect);
+const repository = new RecordingRepository(tablesOf<RecordingSchema>(handle.db), handle.dialect);
 const recorder = new Recorder({
-  camera: settings.camera, volume: settings.volume, indexer: new SegmentIndexer(handle.db, repository, systemClock),
+  camera: settings.camera, volume: settings.volume, indexer: new SegmentIndexer(repository, systemClock),
   segmentSeconds: settings.segmentSeconds, socketTimeoutSeconds: 3, stallTimeoutMs: 5000, pollIntervalMs: 300,
   backoff: { initialMs: 300, maxMs: 1500, stableAfterMs: 10_000 },
 });

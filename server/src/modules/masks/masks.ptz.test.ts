@@ -9,15 +9,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { TypedEvents } from '../../platform/processes.ts';
 import type { MaskPolygon } from '../../platform/media/mask-image.ts';
-import { databaseMasks } from '../playback/playback.masks.ts';
-import type { MaskMode, PrivacyMask } from './masks.rules.ts';
+import { databaseMasks } from '../playback/index.ts';
+import { PtzPositions } from '../ptz/index.ts';
+import { MASK_CHANGED_GAP_REASON, RecorderFleet, type FleetCamera, type FleetRecorder, type RecorderCamera, type RecorderEvents, type RecorderState } from '../recording/index.ts';
 import { recorderMasking } from './masks.coverage.ts';
+import type { MaskMode, PrivacyMask } from './masks.rules.ts';
 import { polygonsInForce, polygonsOfEveryPosition } from './masks.rules.ts';
 import { MasksService } from './masks.service.ts';
-import { PtzPositions } from './ptz-positions.ts';
-import type { RecorderCamera, RecorderEvents } from './recorder.ts';
-import { MASK_CHANGED_GAP_REASON, RecorderFleet, type FleetCamera, type FleetRecorder } from './recorder-fleet.ts';
-import type { RecorderState } from './recording.types.ts';
 
 const left: MaskPolygon = [[0, 0], [0.25, 0], [0.25, 1], [0, 1]];
 const right: MaskPolygon = [[0.75, 0], [1, 0], [1, 1], [0.75, 1]];
@@ -35,7 +33,7 @@ function masksService(masks: PrivacyMask[], mode: MaskMode = 'server'): MasksSer
     masksOfCamerasByCamera: async (ids: readonly string[]) => ({ masks: new Map(ids.filter((id) => id === 'dome').map((id) => [id, masks])), unreadable: new Map() }),
     modesOf: async (ids: readonly string[]) => new Map(ids.map((id) => [id, mode])),
   };
-  return new MasksService(null as never, repository as never, null as never, null as never, null as never);
+  return new MasksService(repository as never, null as never, null as never, null as never);
 }
 
 describe('PtzPositions', () => {
