@@ -18,11 +18,7 @@ import { registerMetrics } from './platform/http/metrics.ts';
 import { registerSecurity, type RegisteredRoute } from './platform/http/security.ts';
 import { registerWebConsole } from './platform/http/web.ts';
 import { loggerOptions } from './platform/log.ts';
-import { imageActions, type Action } from './modules/access/policy.ts';
-import { registerAuditRoutes } from './modules/audit/audit.routes.ts';
-import { registerAuthRoutes } from './modules/auth/auth.routes.ts';
-import { registerAccountRoutes } from './modules/auth/accounts.routes.ts';
-import { registerTokenRoutes } from './modules/auth/tokens.routes.ts';
+import { imageActions, type Action } from './modules/access/index.ts';
 import { registerPtzRoutes } from './modules/ptz/index.ts';
 import type { Services } from './services.ts';
 import { version } from './version.ts';
@@ -66,12 +62,20 @@ export async function buildApp(deps: AppDependencies): Promise<VigieApp> {
   });
   registerBodyParsers(app);
   registerTextGuard(app);
-  const routes = registerSecurity(app, { resolveSession: (token, options) => services.sessions.resolve(token, options), resolveToken: (token) => services.tokens.resolve(token) }, clock, async (request, error) => {
-    const access = request.routeOptions.config.access as Action;
-    // Refused attempts to see images are traced too (LEGAL 10).
-    if (imageActions.has(access)) {
-      await services.audit.recordAlone(actorOf(request), { action: 'access.denied', details: { route: request.routeOptions.url, access, code: error.code } });
-    }
+  const { decide } = services.accessModule.api;
+  const routes = registerSecurity(app, {
+    resolveSession: (token, options) => services.sessions.resolve(token, options),
+    resolveToken: (token) => services.tokens.resolve(token),
+    // Route actions are centre-wide: a route's commune, if any, is checked by its service.
+    decide: (principal, action, today) => decide(principal, action, null, today),
+    clock,
+    onDenied: async (request, error) => {
+      const access = request.routeOptions.config.access as Action;
+      // Refused attempts to see images are traced too (LEGAL 10).
+      if (imageActions.has(access)) {
+        await services.audit.recordAlone(actorOf(request), { action: 'access.denied', details: { route: request.routeOptions.url, access, code: error.code } });
+      }
+    },
   });
 
   await app.register(swagger, {
@@ -93,11 +97,9 @@ export async function buildApp(deps: AppDependencies): Promise<VigieApp> {
   const metrics = registerMetrics(app);
 
   await services.healthModule.routes?.register(app);
-  registerAuthRoutes(app, services, config, clock);
-  registerAccountRoutes(app, services);
-  registerTokenRoutes(app, services);
+  await services.authModule.routes?.register(app);
   await services.settingsModule.routes?.register(app);
-  registerAuditRoutes(app, services);
+  await services.auditModule.routes?.register(app);
   await services.communesModule.routes?.register(app);
   await services.authorisationsModule.routes?.register(app);
   await services.sitesModule.routes?.register(app);

@@ -3,8 +3,8 @@ import { privateFileCreation } from './platform/file-modes.ts';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from './config.ts';
-import { roles, type Role } from './modules/access/policy.ts';
-import { cliActor } from './modules/audit/audit.types.ts';
+import { roles, type Role } from './modules/access/index.ts';
+import { cliActor } from './modules/audit/index.ts';
 import { DomainError } from './platform/errors.ts';
 import { migrateToLatest } from './platform/db/migrate.ts';
 import { openDatabase } from './platform/db/database.ts';
@@ -12,7 +12,7 @@ import { startServer, stopOnSignals } from './main.ts';
 import { openRuntime } from './runtime.ts';
 import { runDemo } from './demo/demo.ts';
 import { applyRepair, findRepairs } from './modules/authorisations/index.ts';
-import { newestRecordingHeads } from './modules/audit/checkpoints.ts';
+import { newestRecordingHeads } from './modules/audit/index.ts';
 
 const help = `Vigie — plateforme de centre de supervision urbain / urban supervision centre platform
 

@@ -6,7 +6,7 @@ import { foldersOpenToOthers, OpenFolderError } from './platform/file-modes.ts';
 import { startMetricsListener } from './platform/http/metrics.ts';
 import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
-import { systemActor } from './modules/audit/audit.types.ts';
+import { systemActor } from './modules/audit/index.ts';
 import type { RecordingRole, RecordingRoleDeps, RecordingRoleOptions } from './modules/recording/index.ts';
 import { createPatrolRunner, PtzPositionWatcher, type PatrolRunner } from './modules/ptz/index.ts';
 import type { ProcessLog } from './platform/processes.ts';

@@ -3,7 +3,7 @@
 // re-seeding changes nothing, and a demo that lost its recipients gets them back.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { principalOfUser } from '../modules/auth/principal.ts';
+import { principalOfUser } from '../modules/auth/index.ts';
 import { createTestContext, testCli, type TestContext } from '../testing/context.ts';
 import { dialectsUnderTest } from '../testing/databases.ts';
 import { demoFleet } from './demo.ts';

@@ -1,8 +1,8 @@
 // Demo data: two communes, an authorisation each, one user per role (printed credentials),
 // second factor off. Idempotent: what exists is kept, so `./vigie demo` can be re-run.
-import type { Role } from '../modules/access/policy.ts';
+import type { Role } from '../modules/access/index.ts';
 import type { SiteKind } from '../modules/sites/index.ts';
-import { cliActor } from '../modules/audit/audit.types.ts';
+import { cliActor } from '../modules/audit/index.ts';
 import { addDays, addYears, parisDate } from '../platform/clock.ts';
 import { DomainError } from '../platform/errors.ts';
 import type { Services } from '../services.ts';

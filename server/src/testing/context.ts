@@ -8,7 +8,7 @@ import { loadConfig, type Config } from '../config.ts';
 import { ManualClock } from '../platform/clock.ts';
 import type { Dialect } from '../platform/db/database.ts';
 import { createSecretBox, loadOrCreateSecretKey } from '../platform/secrets.ts';
-import { cliActor } from '../modules/audit/audit.types.ts';
+import { cliActor } from '../modules/audit/index.ts';
 import { createServices, loadChainKeys, type Services } from '../services.ts';
 import { createTestDatabase, type TestDatabase } from './databases.ts';
 

@@ -1,8 +1,8 @@
 // Signing in through the real API for tests, and calling it with the session's cookie and
 // CSRF token, as the console does.
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
-import type { Role } from '../modules/access/policy.ts';
-import { totpCode } from '../modules/auth/totp.ts';
+import type { Role } from '../modules/access/index.ts';
+import { totpCode } from '../modules/auth/index.ts';
 import type { TestContext } from './context.ts';
 import { testCli } from './context.ts';
 

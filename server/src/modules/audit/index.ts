@@ -16,7 +16,7 @@ import { systemActor } from './audit.types.ts';
 import { CheckpointJob, CheckpointStore, type CheckpointedRecordingHead, type CheckpointEvent } from './checkpoints.ts';
 
 export { diffForAudit } from './audit.service.ts';
-export { cliActor, systemActor, type Actor, type AuditEntry, type AuditRecord, type ImageAccessKind } from './audit.types.ts';
+export { cliActor, systemActor, type Actor } from './audit.types.ts';
 export { CHECKPOINT_FILE, CheckpointJob, CheckpointStore, newestRecordingHeads, type CheckpointedRecordingHead, type CheckpointEvent } from './checkpoints.ts';
 export type { AuditService };
 

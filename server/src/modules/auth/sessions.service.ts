@@ -34,8 +34,6 @@ export interface NewSession {
   user: { id: string; login: string; role: Role };
 }
 
-export const sessionCookieName = 'vigie_session';
-
 function hashSessionToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }

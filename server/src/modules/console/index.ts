@@ -6,7 +6,7 @@ import type { DatabaseHandle } from '../../platform/db/database.ts';
 import type { ConsoleSchema } from '../../platform/db/schema.ts';
 import { tablesOf } from '../../platform/db/tables.ts';
 import { routesOf, type VigieModule } from '../../platform/modules.ts';
-import type { AuditService } from '../audit/audit.service.ts';
+import type { AuditService } from '../audit/index.ts';
 import { ConsoleRepository } from './console.repository.ts';
 import { consoleRoutes } from './console.routes.ts';
 import { type ConsoleCameras, LayoutsService } from './layouts.service.ts';

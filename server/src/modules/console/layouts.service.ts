@@ -7,9 +7,9 @@
 import { randomUUID } from 'node:crypto';
 import { parisDate, type Clock } from '../../platform/clock.ts';
 import { DomainError, notFound } from '../../platform/errors.ts';
-import { assertAllowed, type Principal, type Role } from '../access/policy.ts';
-import type { AuditService } from '../audit/audit.service.ts';
-import type { Actor } from '../audit/audit.types.ts';
+import { assertAllowed, type Principal, type Role } from '../access/index.ts';
+import type { AuditService } from '../audit/index.ts';
+import type { Actor } from '../audit/index.ts';
 import type { ConsoleRepository, LiveLayout } from './console.repository.ts';
 import { assertCamerasVisible, layoutInputSchema, layoutReplaceSchema, parseConsoleInput, visibleTiles, type Grid, type Tiles } from './console.rules.ts';
 

@@ -7,11 +7,11 @@ import { randomUUID } from 'node:crypto';
 import { parisDate, type Clock } from '../../platform/clock.ts';
 import { isUniqueViolation } from '../../platform/db/database.ts';
 import { DomainError, notFound } from '../../platform/errors.ts';
-import { assertAllowed, type Principal } from '../access/policy.ts';
-import type { AuditService } from '../audit/audit.service.ts';
+import { assertAllowed, type Principal } from '../access/index.ts';
+import type { AuditService } from '../audit/index.ts';
 import type { ConsoleRepository, VideoWall } from './console.repository.ts';
 import { assertCamerasVisible, parseConsoleInput, visibleTiles, visibleTour, wallCreateSchema, wallPushSchema, type Grid, type Tiles, type WallTour } from './console.rules.ts';
-import type { Actor } from '../audit/audit.types.ts';
+import type { Actor } from '../audit/index.ts';
 import type { ConsoleCameras } from './layouts.service.ts';
 import { WallEvents } from './wall-events.ts';
 

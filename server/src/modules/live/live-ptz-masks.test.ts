@@ -4,11 +4,11 @@
 // while a preset without masks of its own changes nothing.
 import { EventBus } from '../../platform/events.ts';
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it, mock } from 'node:test';
 import { ManualClock } from '../../platform/clock.ts';
 import type { MaskPolygon } from '../../platform/media/mask-image.ts';
 import type { SpawnedChild, Spawner } from '../../platform/processes.ts';
-import type { Principal } from '../access/policy.ts';
+import type { Principal } from '../access/index.ts';
 import type { CameraView } from '../cameras/index.ts';
 import type { FleetMask } from '../masks/index.ts';
 import { PtzPositions, type PresetPositions } from '../ptz/index.ts';
@@ -69,19 +69,31 @@ function setup() {
   return { live, positions, runs, written };
 }
 
-/** Lets the chains of promises and immediates under way run to their end: turns of the event loop, no real time waited. */
-async function settle(turns = 50): Promise<void> {
+// Time is node:test's mock clock (setTimeout, setInterval, Date): the fake ffmpeg ignores `q`, so a
+// restart waits the source's quit grace (1 s) before SIGTERM; the test moves the clock instead of waiting.
+
+/** Lets the chains of promises and immediates under way run to their end: turns of the event loop, no time passing. */
+async function settle(turns = 20): Promise<void> {
   for (let turn = 0; turn < turns; turn++) await new Promise((resolve) => setImmediate(resolve));
 }
 
-/** Fails naming `what` unless `condition` holds once what is under way has run (no timer involved: the fake ffmpeg exits at once). */
-async function settled(what: string, condition: () => boolean): Promise<void> {
+/** Moves the mock clock by `stepMs` steps until `condition` holds, at most `limitMs`; returns the time it took. */
+async function advanceUntil(what: string, condition: () => boolean, limitMs = 5000, stepMs = 100): Promise<number> {
+  let elapsed = 0;
   await settle();
-  assert.ok(condition(), what);
+  while (!condition()) {
+    if (elapsed >= limitMs) assert.fail(`${what}: not within ${limitMs} ms of mock time`);
+    mock.timers.tick(stepMs);
+    elapsed += stepMs;
+    await settle();
+  }
+  return elapsed;
 }
 
 describe('live sub-stream masks at a PTZ position', () => {
-  it('starts with the polygons in force where the camera is, and follows a preset reached or left at once', async () => {
+  it('starts with the polygons in force where the camera is, and follows a preset reached or left at once', async (t) => {
+    mock.timers.enable({ apis: ['setTimeout', 'setInterval', 'Date'] });
+    t.after(() => mock.timers.reset());
     const { live, positions, runs, written } = setup();
     positions.set('dome', 'p-balcony');
     const viewing = await live.openViewing({ cameraId: 'dome', stream: 'sub', transport: 'websocket' }, { actor: { type: 'user', id: operator.id, login: operator.login }, principal: operator });
@@ -94,7 +106,7 @@ describe('live sub-stream masks at a PTZ position', () => {
     positions.set('dome', null); // a continuous move away
     await settle();
     assert.deepEqual(written.at(-1), [wide], 'camera-wide only, written at once');
-    await settled('the sub-stream started over with it', () => runs.length === 2);
+    assert.equal(await advanceUntil('the sub-stream started over with it', () => runs.length === 2), 1000, 'after the quit grace, then SIGTERM');
 
     positions.set('dome', 'p-porch'); // a preset without masks of its own
     await settle();
@@ -104,8 +116,11 @@ describe('live sub-stream masks at a PTZ position', () => {
     positions.set('dome', 'p-balcony');
     await settle();
     assert.deepEqual(written.at(-1), [wide, balcony]);
-    await settled('the sub-stream started over again', () => runs.length === 3);
-    await live.stop();
+    assert.equal(await advanceUntil('the sub-stream started over again', () => runs.length === 3), 1000);
+    let stopped = false;
+    void live.stop().then(() => { stopped = true; });
+    await advanceUntil('the live service stopped', () => stopped);
+    assert.equal(runs.length, 3, 'no run after stop');
     positions.set('dome', null);
     await settle();
     assert.equal(written.length, 3, 'a stopped live service no longer follows');

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { DomainError } from '../../platform/errors.ts';
 import { actingOf, requirePrincipal } from '../../platform/http/context.ts';
 import { sessionCookie } from '../../platform/http/security.ts';
-import type { Principal } from '../access/policy.ts';
+import type { Principal } from '../access/index.ts';
 import type { LiveService } from './live.service.ts';
 import { MAX_REASON_LENGTH } from './live.rules.ts';
 import { closeWithError, serveLiveSocket } from './ws-viewer.ts';

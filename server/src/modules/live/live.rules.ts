@@ -2,7 +2,7 @@
 // must name for whom (LEGAL 17), which cameras are never shown (LEGAL 1), which stream a viewer
 // gets.
 import { DomainError } from '../../platform/errors.ts';
-import type { Role } from '../access/policy.ts';
+import type { Role } from '../access/index.ts';
 import type { Recipient } from '../authorisations/index.ts';
 import type { CameraView } from '../cameras/index.ts';
 import type { LiveStream } from './live-source.ts';

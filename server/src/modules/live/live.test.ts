@@ -9,7 +9,7 @@ import { ManualClock } from '../../platform/clock.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { FragmentedMp4Reader } from '../../platform/media/fmp4.ts';
 import { h264Init, pictureFragment } from '../../platform/media/fmp4.fixtures.ts';
-import type { Principal, Role } from '../access/policy.ts';
+import type { Principal, Role } from '../access/index.ts';
 import type { Recipient } from '../authorisations/index.ts';
 import type { CameraView } from '../cameras/index.ts';
 import { LiveHls } from './hls.ts';

@@ -2,7 +2,7 @@
 // Opening it has been authorised and audited (`image.live.start`) by the service; closing it
 // audits `image.live.stop` with what the server measured (duration, bytes sent), once.
 import type { DomainError } from '../../platform/errors.ts';
-import type { Principal } from '../access/policy.ts';
+import type { Principal } from '../access/index.ts';
 import type { InitSegment } from '../../platform/media/fmp4.ts';
 import type { LiveSink, LiveStream } from './live-source.ts';
 import type { SourceHandle } from './live-sources.ts';

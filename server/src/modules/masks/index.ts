@@ -18,11 +18,11 @@ import { MasksRepository } from './masks.repository.ts';
 import { masksRoutes } from './masks.routes.ts';
 import { MasksService, type MaskCameras } from './masks.service.ts';
 
-export type { CameraMasks, CameraRecorderMasking, EffectiveMask, MaskCameras, MaskPositions, MasksService } from './masks.service.ts';
-export type { CheckedSegment, MaskCheck, MaskCheckReport, MaskFootage } from './masks.check.ts';
+export type { CameraRecorderMasking, MaskCameras, MasksService } from './masks.service.ts';
+export type { MaskCheck, MaskFootage } from './masks.check.ts';
 export type { MaskImageStore } from './masks.images.ts';
-export type { FleetMask, MaskRevision, RecordedMasking, RecorderMasking, SegmentMaskPlan } from './masks.coverage.ts';
-export type { MaskMode, PrivacyMask } from './masks.rules.ts';
+export type { FleetMask, RecordedMasking, RecorderMasking, SegmentMaskPlan } from './masks.coverage.ts';
+export type { MaskMode } from './masks.rules.ts';
 // What the recording index and playback decide from the masking a segment was recorded with.
 export { NO_MASK_VERSION, NO_MASKING, UNKNOWN_MASK_VERSION, UNKNOWN_MASKING, segmentMaskPlan } from './masks.coverage.ts';
 

@@ -18,11 +18,6 @@ export type MaskMode = (typeof maskModes)[number];
 /** A camera with masks and no mode chosen is masked by Vigie: the safe default. */
 export const DEFAULT_MASK_MODE: MaskMode = 'server';
 
-export const maskModeLabels: Record<MaskMode, { fr: string; en: string }> = {
-  in_camera: { fr: 'Masquage par la caméra (vérifié par Vigie)', en: 'Masked by the camera (checked by Vigie)' },
-  server: { fr: 'Masquage incrusté par Vigie avant enregistrement et direct', en: 'Burnt in by Vigie before recording and live' },
-};
-
 export interface PrivacyMask {
   id: string;
   cameraId: string;

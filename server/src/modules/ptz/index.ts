@@ -13,8 +13,8 @@ export { decideClaim, priorityOf, IDLE_EXPIRY_MS, TAKEOVER_EXPIRY_MS, PRIORITY, 
 export { parseTourInput, inWindow, isActive, planTick, type PatrolTour, type TourStep } from './ptz.tours.rules.ts';
 export type { LockView, PtzStatusView, TourView } from './ptz.schemas.ts';
 // Where PTZ cameras point (LEGAL 4: a preset's masks are burnt in there): this process's commands and the watcher's readings.
-export { PtzPositions, type FollowedPositions, type PositionChange, type PresetPositions } from './ptz-positions.ts';
-export { PtzPositionWatcher, type PtzWatcherDeps, type PtzWatcherOptions } from './ptz-watcher.ts';
+export { PtzPositions, type FollowedPositions, type PresetPositions } from './ptz-positions.ts';
+export { PtzPositionWatcher } from './ptz-watcher.ts';
 
 /** The patrol runner over the PTZ services (started by the api role, see main.ts). */
 export function createPatrolRunner(ptz: PtzService, tours: PtzToursService, clock: Clock, options: PatrolRunnerOptions = {}): PatrolRunner {

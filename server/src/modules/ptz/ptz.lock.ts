@@ -4,7 +4,7 @@
 // administrator, partner 1 < supervisor 2 < police take-over 3 (a police officer steering
 // without take-over is 1). The pre-empted holder is remembered on the lock, so that their next
 // command is told it was taken over rather than merely locked.
-import type { Role } from '../access/policy.ts';
+import type { Role } from '../access/index.ts';
 
 export const PATROL_ROLE = 'patrol';
 export type HolderRole = Role | typeof PATROL_ROLE;

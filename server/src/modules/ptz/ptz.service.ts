@@ -12,9 +12,9 @@ import { inTransaction, isUniqueViolation, type Db, type Tx } from '../../platfo
 import { DomainError } from '../../platform/errors.ts';
 import { OnvifError, type OnvifCamera, type OnvifPtzClient, type PtzVector } from '../../platform/onvif/index.ts';
 import type { ProcessLog } from '../../platform/processes.ts';
-import { assertAllowed, roleLabels, type Action, type Principal, type Role } from '../access/policy.ts';
-import type { AuditService } from '../audit/audit.service.ts';
-import type { Actor } from '../audit/audit.types.ts';
+import { assertAllowed, roleLabels, type Action, type Principal, type Role } from '../access/index.ts';
+import type { AuditService } from '../audit/index.ts';
+import type { Actor } from '../audit/index.ts';
 import type { CameraView, StreamCredentials } from '../cameras/index.ts';
 import {
   decideClaim, isExpired, lockRefusalDetails, mayRelease, PATROL_ROLE, sessionSeconds,

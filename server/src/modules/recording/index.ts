@@ -15,26 +15,25 @@ import type { AuditApi } from '../audit/index.ts';
 import type { StorageService } from '../storage/index.ts';
 import type { TechnicalEvent } from '../technical-events/index.ts';
 import { RecordingRepository } from './recording.repository.ts';
-import { RecordingRole, type FollowedPositions, type RecordingRoleDeps, type RecordingRoleOptions, type RecordingStorage } from './recording.role.ts';
+import { RecordingRole, type RecordingPositions, type RecordingRoleDeps, type RecordingRoleOptions, type RecordingStorage } from './recording.role.ts';
 import { recordingRoutes } from './recording.routes.ts';
 import { RecordingService, type RecordingCameras, type RecordingHolds } from './recording.service.ts';
 import { verifyRecordings, type RecordingsVerifyOptions, type RecordingsVerifyReport } from './verify.ts';
 import './recording.events.ts';
 
-export type { FollowedPositions as RecordingPositions, RecordingRole, RecordingRoleDeps, RecordingRoleOptions, RecordingStorage } from './recording.role.ts';
-export type { Acting, CameraRecordingStatus, LiveRecordingFacts, RecordingCameras, RecordingHolds, RecordingService, Timeline, TimelineHold } from './recording.service.ts';
-export type { ChainHead, NewSegment, PurgeCandidate } from './recording.repository.ts';
-export type { IndexedSegment, RecorderState, RecorderStateChange, RecordingGap, SegmentSpan, SegmentStatus, StorageVolume, TimeRange } from './recording.types.ts';
-export type { FleetCamera, FleetRecorder, UnreadableConfiguration } from './recorder-fleet.ts';
-export type { RecorderCamera, RecorderEvents, RecorderOptions } from './recorder.ts';
-export type { RecordingProblem, RecordingsVerifyOptions, RecordingsVerifyReport } from './verify.ts';
-export type { ChainAfterPurgeProblem, PurgedRun } from './recording.chain.ts';
+export type { RecordingPositions, RecordingRole, RecordingRoleDeps, RecordingRoleOptions, RecordingStorage } from './recording.role.ts';
+export type { RecordingCameras, RecordingHolds, RecordingService } from './recording.service.ts';
+export type { PurgeCandidate } from './recording.repository.ts';
+export type { IndexedSegment, RecorderState, RecorderStateChange, RecordingGap, SegmentSpan, StorageVolume, TimeRange } from './recording.types.ts';
+export type { FleetCamera, FleetRecorder } from './recorder-fleet.ts';
+export type { RecorderCamera, RecorderEvents } from './recorder.ts';
+export type { RecordingsVerifyOptions, RecordingsVerifyReport } from './verify.ts';
+export type { PurgedRun } from './recording.chain.ts';
 export type { IncomingFile } from './incoming-files.ts';
-export type { CameraQuality } from './quality.monitor.ts';
 // Pure pieces other modules build on: coverage and windows (playback), the MPEG-TS packets of
 // the live hub (live), the segment chain across purges and the `.incoming` files (retention).
-export { coverage, type Coverage } from './recorded-ranges.ts';
-export { MAX_SEGMENT_LISTING_MS, MAX_TIMELINE_MS, parseWindow } from './recording.service.ts';
+export { coverage } from './recorded-ranges.ts';
+export { MAX_SEGMENT_LISTING_MS, parseWindow } from './recording.service.ts';
 export { TS_PACKET, tsPacketInfo } from './live-hub.ts';
 export { MASK_CHANGED_GAP_REASON, RecorderFleet } from './recorder-fleet.ts';
 export { checkLinksAcrossPurges, checkSegmentChain, checkSegmentChainAcrossPurges, SEGMENT_GENESIS_HASH, segmentChainHash } from './recording.chain.ts';
@@ -69,7 +68,7 @@ export interface RecordingModuleDeps {
   masks: NonNullable<RecordingRoleDeps['masks']>;
   maskImages: NonNullable<RecordingRoleDeps['maskImages']>;
   /** Where PTZ cameras point (the ptz module): a preset's masks are burnt in there. */
-  ptzPositions: FollowedPositions;
+  ptzPositions: RecordingPositions;
   /** The legal holds shown on the timeline (the retention module). */
   holds: RecordingHolds;
   raise(event: TechnicalEvent): Promise<unknown>;

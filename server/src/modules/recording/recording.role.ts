@@ -42,7 +42,7 @@ export interface RecordingRoleOptions {
 }
 
 /** Where PTZ cameras point (the ptz module's positions): a preset's masks apply there; a change reconciles that camera at once. */
-export interface FollowedPositions {
+export interface RecordingPositions {
   presetOf(cameraId: string): string | null;
   onChange(listener: (cameraId: string, presetToken: string | null) => void): () => void;
 }
@@ -63,9 +63,9 @@ export interface RecordingRoleDeps {
   siteKinds(): Promise<Map<string, string>>;
   storage: RecordingStorage;
   /** Server-side privacy masks (LEGAL 4): what each camera's recorder burns in, and where its image is written. */
-  masks?: { recorderMasking(cameraIds: readonly string[], positions?: Pick<FollowedPositions, 'presetOf'>): Promise<Map<string, CameraRecorderMasking>> };
+  masks?: { recorderMasking(cameraIds: readonly string[], positions?: Pick<RecordingPositions, 'presetOf'>): Promise<Map<string, CameraRecorderMasking>> };
   /** Where PTZ cameras point (the masks of a preset apply there); a change reconciles that camera at once. */
-  ptzPositions?: FollowedPositions;
+  ptzPositions?: RecordingPositions;
   maskImages?: { write(cameraId: string, mask: Pick<FleetMask, 'polygons'>): Promise<string> };
   raise(event: TechnicalEvent): Promise<unknown>;
   /** Each state change is emitted as `recorder.stateChanged` (live viewers, health). */

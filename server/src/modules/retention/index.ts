@@ -20,12 +20,12 @@ import { RetentionRepository } from './retention.repository.ts';
 import { RetentionPurge, type PurgeFileSystem } from './retention.ts';
 import type { RetentionFootage } from './retention.types.ts';
 
-export type { CameraRetentionFacts, RecordingInventory } from './retention.inventory.ts';
-export type { CameraPurgeResult, EarlyDestructionReport, PurgeFileSystem, PurgeReport, RetentionFootage, RetentionPurge } from './retention.ts';
-export { defaultHoldBounds, type HoldBounds, type LegalHoldFilter, type LegalHoldInput, type LegalHoldsService } from './holds.ts';
-export type { LegalHold, NewRegisterEntry, RegisterEntry, RegisterKind } from './retention.repository.ts';
+export type { RecordingInventory } from './retention.inventory.ts';
+export type { PurgeFileSystem, RetentionPurge } from './retention.ts';
+export type { RetentionFootage } from './retention.types.ts';
+export { defaultHoldBounds, type HoldBounds, type LegalHoldsService } from './holds.ts';
 export type { RecordedDaysJob } from './register.recorded.ts';
-export type { RegisterFilter, StatutoryRegister } from './register.ts';
+export type { StatutoryRegister } from './register.ts';
 
 export interface RetentionModuleDeps {
   database: DatabaseHandle;

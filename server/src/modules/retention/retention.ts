@@ -22,7 +22,7 @@ import {
 } from './retention.types.ts';
 import { effectiveRetention, mergeRanges, planPurge, purgeCutoffMs, purgedRuns } from './retention.rules.ts';
 
-export { nodePurgeFileSystem, type CameraPurgeResult, type EarlyDestructionReport, type PurgeFileSystem, type PurgeReport, type RetentionFootage, type RetentionPurgeDeps, type TechnicalEvent } from './retention.types.ts';
+export { nodePurgeFileSystem, type CameraPurgeResult, type EarlyDestructionReport, type PurgeFileSystem, type PurgeReport, type RetentionPurgeDeps, type TechnicalEvent } from './retention.types.ts';
 
 /** While a volume's marker stays missing (or a camera's purge keeps failing), its event and audit row are repeated at most this often, not at every 30-s pass. */
 export const ALERT_REPEAT_MS = 3_600_000;

@@ -6,7 +6,7 @@ import type { AnyHandle } from '../../platform/db/tables.ts';
 import type { ProcessLog } from '../../platform/processes.ts';
 import type { AuditApi } from '../audit/index.ts';
 import type { PurgeCandidate, PurgedRun, RecordingRepository } from '../recording/index.ts';
-import type { EarlyDestructionReport, StorageVolume, VolumeMarkers } from '../storage/index.ts';
+import type { StorageVolume, VolumeMarkers } from '../storage/index.ts';
 import type { RecordingInventory } from './retention.inventory.ts';
 import type { OrphanPurgeResult } from './retention.incoming.ts';
 import type { RetentionRepository } from './retention.repository.ts';

@@ -18,9 +18,8 @@ import { StorageService } from './storage.service.ts';
 import type { StorageCameras, StorageFootage } from './storage.types.ts';
 
 export type { StorageCameras, StorageFootage, StorageVolume } from './storage.types.ts';
-export type { CameraRecordingSettings, VolumeRow } from './storage.repository.ts';
-export type { StorageService, VolumeUsage, VolumeView } from './storage.service.ts';
-export type { DestroyEarly, EarlyDestructionReport, VolumeCheck } from './storage.monitor.ts';
+export type { StorageService } from './storage.service.ts';
+export type { DestroyEarly, EarlyDestructionReport } from './storage.monitor.ts';
 export type { MarkerCheck, VolumeMarkers } from './storage.marker.ts';
 // The marker file itself: tests give their volumes one, as a volume created here has.
 export { fileVolumeMarkers, writeVolumeMarker } from './storage.marker.ts';

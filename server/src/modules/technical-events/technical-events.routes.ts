@@ -8,11 +8,11 @@ import { requirePrincipal } from '../../platform/http/context.ts';
 import type { TechnicalEventsService } from './technical-events.ts';
 
 const isoInstant = z.iso.datetime({ offset: true });
-export const technicalEventQuerySchema = z.object({
+const technicalEventQuerySchema = z.object({
   communeInsee: z.string().max(5).optional(), cameraId: z.string().max(100).optional(), severity: z.enum(['critical', 'warning', 'info']).optional(),
   code: z.string().max(60).optional(), from: isoInstant.optional(), to: isoInstant.optional(), limit: z.coerce.number().int().min(1).max(1000).optional(),
 });
-export const technicalEventSchema = z.object({
+const technicalEventSchema = z.object({
   id: z.number(), at: z.string(), severity: z.string(), code: z.string(), communeInsee: z.string().nullable(), cameraId: z.string().nullable(),
   volume: z.string().nullable(), message: z.string(), details: z.record(z.string(), z.unknown()),
 });
