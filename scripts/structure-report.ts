@@ -23,7 +23,7 @@ const moduleOf = (path: string): string | null => {
   return rel.startsWith('..') ? null : (rel.split('/')[0] ?? null);
 };
 
-const sources = ['server/src', 'web/src', 'simulator/src', 'bench', 'scripts', 'test'].flatMap((dir) => listFiles(join(root, dir), /\.(ts|tsx)$/));
+const sources = ['server/src', 'web/src', 'simulator/src', 'bench', 'scripts', 'test'].flatMap((dir) => listFiles(join(root, dir), /\.(ts|tsx)$/)).filter((path) => !path.endsWith('.gen.ts'));
 const serverSources = sources.filter((path) => path.startsWith(join(root, 'server/src')));
 const importPattern = /(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s+['"](\.[^'"]+)['"]/g;
 

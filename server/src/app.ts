@@ -19,7 +19,6 @@ import { registerSecurity, type RegisteredRoute } from './platform/http/security
 import { registerWebConsole } from './platform/http/web.ts';
 import { loggerOptions } from './platform/log.ts';
 import { imageActions, type Action } from './modules/access/index.ts';
-import { registerPtzRoutes } from './modules/ptz/index.ts';
 import type { Services } from './services.ts';
 import { version } from './version.ts';
 
@@ -96,24 +95,8 @@ export async function buildApp(deps: AppDependencies): Promise<VigieApp> {
 
   const metrics = registerMetrics(app);
 
-  await services.healthModule.routes?.register(app);
-  await services.authModule.routes?.register(app);
-  await services.settingsModule.routes?.register(app);
-  await services.auditModule.routes?.register(app);
-  await services.communesModule.routes?.register(app);
-  await services.authorisationsModule.routes?.register(app);
-  await services.sitesModule.routes?.register(app);
-  await services.recordingModule.routes?.register(app);
-  await services.storageModule.routes?.register(app);
-  // The technical events module's listing, in the recording routes' place (same OpenAPI order).
-  await services.technicalEventsModule.routes?.register(app);
-  await services.retentionModule.routes?.register(app);
-  await services.masksModule.routes?.register(app);
-  registerPtzRoutes(app, services);
-  await services.playbackModule.routes?.register(app);
-  await services.consoleModule.routes?.register(app);
-  await services.camerasModule.routes?.register(app);
-  await services.liveModule.routes?.register(app);
+  // Every module's routes, each plugin with its own module's services only (services.modules, in their order).
+  for (const module of services.modules) await module.routes?.register(app);
   await registerWebConsole(app, { imageOrigins: config.map.tileOrigin ? [config.map.tileOrigin] : [] });
 
   await app.ready();

@@ -6,9 +6,7 @@ import { foldersOpenToOthers, OpenFolderError } from './platform/file-modes.ts';
 import { startMetricsListener } from './platform/http/metrics.ts';
 import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
-import { systemActor } from './modules/audit/index.ts';
 import type { RecordingRole, RecordingRoleDeps, RecordingRoleOptions } from './modules/recording/index.ts';
-import { createPatrolRunner, PtzPositionWatcher, type PatrolRunner } from './modules/ptz/index.ts';
 import type { ProcessLog } from './platform/processes.ts';
 import { stderrLog } from './platform/log.ts';
 import { openRuntime, type Runtime } from './runtime.ts';
@@ -47,42 +45,19 @@ export async function startServer(config: Config, options: { onListening?: (url:
     await runtime.close();
     throw new OpenFolderError(open);
   }
-  const timers: NodeJS.Timeout[] = [];
-  const every = (intervalMs: number, name: string, task: () => Promise<unknown>) => {
-    const timer = setInterval(() => {
-      task().catch((error: unknown) => log.warn({ error: error instanceof Error ? error.message : String(error) }, `${name} failed`));
-    }, intervalMs);
-    timer.unref();
-    timers.push(timer);
-  };
-
   let app: Awaited<ReturnType<typeof buildApp>> | null = null;
   let recording: RecordingRole | null = null;
   let url: string | null = null;
-  let patrol: PatrolRunner | null = null;
-  let ptzWatcher: PtzPositionWatcher | null = null;
   let metricsListener: { url: string; close(): Promise<void> } | null = null;
   try {
-    // The jobs of this process's roles (issue 10); those run at start are awaited: the recorder role's purge and space check come before any recorder.
+    // The jobs of this process's roles (issue 10, GET /api/health/jobs): those run at start are awaited, so the recorder
+    // role's purge and space check come before any recorder, and the worker's first signed checkpoint is written.
+    // Recorder: purge, space check, reconcile, PTZ position watch. Worker: session and audit purges, signed checkpoints,
+    // idle playback sessions, the register's recordings made, the privacy mask check, the legal hold review. Api: patrol tours.
     await services.jobs.start(config.roles);
     if (config.roles.includes('recorder')) {
       recording = createRecordingRole(runtime, config, log);
       await recording.start();
-      // Where PTZ cameras with preset masks point, read back from them (a restart, another client, a recorder-only process).
-      ptzWatcher = new PtzPositionWatcher({ cameras: services.cameras, masks: services.masks, device: services.onvif, positions: services.ptzPositions, commands: services.ptz, log });
-      ptzWatcher.start();
-    }
-    if (config.roles.includes('worker')) {
-      // Housekeeping: expired sessions hourly; audit rows past their retention (3 years) daily.
-      // (The register's "recordings made", the privacy mask check and the legal hold review are
-      // jobs of the retention and masks modules, started above with the worker role.)
-      every(3_600_000, 'session purge', () => services.sessions.purgeExpiredSessions());
-      every(86_400_000, 'audit purge', () => services.audit.purgeExpired(config.auditRetentionDays, systemActor));
-      // Playback sessions with no fetch for 5 minutes end by themselves, their stop audited.
-      every(60_000, 'idle playback sessions', () => services.playback.closeIdle());
-      // Signed checkpoints of the chain heads, outside the database (issue 11): at start, then every interval (at least daily).
-      every(config.checkpoints.intervalMs, 'signed checkpoint', () => services.checkpoints.run());
-      await services.checkpoints.run().catch((error: unknown) => log.warn({ error: String(error) }, 'signed checkpoint failed'));
     }
     if (config.roles.includes('api')) {
       app = await buildApp({ config, database: runtime.database, clock: runtime.clock, services });
@@ -92,15 +67,9 @@ export async function startServer(config: Config, options: { onListening?: (url:
         metricsListener = await startMetricsListener(app.metrics, config.metrics);
         console.log(`Vigie metrics on ${metricsListener.url}`);
       }
-      // Patrol tours (virtual patrol) move PTZ cameras between presets; the control lock arbitrates between API processes.
-      patrol = createPatrolRunner(services.ptz, services.ptzTours, runtime.clock, { log });
-      patrol.start();
     }
   } catch (error) {
-    for (const timer of timers) clearInterval(timer);
     await services.jobs.stop().catch(() => undefined);
-    await patrol?.stop().catch(() => undefined);
-    await ptzWatcher?.stop().catch(() => undefined);
     await recording?.stop().catch(() => undefined);
     await metricsListener?.close().catch(() => undefined);
     await app?.close().catch(() => undefined);
@@ -111,15 +80,13 @@ export async function startServer(config: Config, options: { onListening?: (url:
   let stopping: Promise<void> | null = null;
   const stop = () => {
     stopping ??= (async () => {
-      for (const timer of timers) clearInterval(timer);
+      // The jobs first (patrol tours give their cameras back, the position watcher ends its pass), then the API, then the recorders.
       await services.jobs.stop();
-      await patrol?.stop();
       await metricsListener?.close();
       await app?.close();
-      await ptzWatcher?.stop();
       await recording?.stop();
       // A last checkpoint: the heads as this process leaves them, so that nothing written since the previous one is unprotected.
-      if (config.roles.includes('worker')) await services.checkpoints.run().catch((error: unknown) => log.warn({ error: String(error) }, 'signed checkpoint failed'));
+      if (config.roles.includes('worker')) await services.jobs.runNow('audit.checkpoint');
       await runtime.close();
     })();
     return stopping;

@@ -20,8 +20,7 @@ import { createRetentionModule } from './modules/retention/index.ts';
 import { createStorageModule } from './modules/storage/index.ts';
 import { EventBus } from './platform/events.ts';
 import { createTechnicalEventsModule } from './modules/technical-events/index.ts';
-import { PtzPositions, PtzRepository, PtzService, PtzToursService } from './modules/ptz/index.ts';
-import { OnvifPtzClient } from './platform/onvif/index.ts';
+import { createPtzModule } from './modules/ptz/index.ts';
 import { createConsoleModule } from './modules/console/index.ts';
 import { createPlaybackModule, databaseMasks } from './modules/playback/index.ts';
 import { createLiveModule } from './modules/live/index.ts';
@@ -52,7 +51,6 @@ export function loadChainKeys(config: Pick<Config, 'chainKeyFile' | 'signingKeyF
 
 export function createServices(deps: ServiceDependencies) {
   const { database, clock, config, secrets, log, chainKeys } = deps;
-  const db = database.db;
   // The recording heads and the technical events are read once their modules exist (below).
   const auditModule = createAuditModule({
     database, clock, log, retentionDays: config.auditRetentionDays,
@@ -69,13 +67,7 @@ export function createServices(deps: ServiceDependencies) {
     database, clock, audit, secrets, config,
     settings: { totpRequiredForImageRoles: () => settings.get('totp_required_for_image_roles') },
     // Read in the account change's transaction (communes exist once their module does, below).
-    communes: {
-      existing: async (handle, codes) => {
-        const found = new Set<string>();
-        for (const code of codes) if ((await communes.retentionOf(handle, code)) !== null) found.add(code);
-        return found;
-      },
-    },
+    communes: { existing: (handle, codes) => communes.existing(handle, codes) },
   });
   // Communes and cameras depend on authorisations, which reads them back through this port (called once both exist).
   const authorisationsModule = createAuthorisationsModule({
@@ -116,13 +108,9 @@ export function createServices(deps: ServiceDependencies) {
     config: { dataDir: config.dataDir, ffmpegPath: config.tools.ffmpegPath },
   });
   const masks = masksModule.api.service;
-  const ptzRepository = new PtzRepository(db, database.dialect);
-  // One ONVIF client per process: the PTZ service and the PTZ position watcher (recorder role) share its discovery cache.
-  const onvif = new OnvifPtzClient();
-  const ptz = new PtzService({ db, repository: ptzRepository, audit, clock, cameras, device: onvif, log });
-  // Where PTZ cameras point (this process's commands, and the position watcher of the recorder role): a preset's masks are burnt in there.
-  const ptzPositions = new PtzPositions((cameraId, error) => log?.warn({ cameraId, error: String(error) }, 'PTZ position follower failed'));
-  ptz.onPositionChanged((cameraId, presetToken) => ptzPositions.set(cameraId, presetToken));
+  // PTZ commands, patrol tours, and where PTZ cameras point (a preset's masks are burnt in there).
+  const ptzModule = createPtzModule({ database, audit, clock, cameras, masks, log });
+  const { ptz, positions: ptzPositions, onvif } = ptzModule.api;
   const recordingModule = createRecordingModule({
     database, clock, audit, events, log, chainKey: chainKeys.segments, cameras, storage, masks, maskImages: masksModule.api.images, ptzPositions,
     siteKinds: async () => new Map((await sites.list(null)).map((site) => [site.id, site.kind])),
@@ -158,8 +146,14 @@ export function createServices(deps: ServiceDependencies) {
     }),
   });
   // The purge first (awaited at start before any recorder, LEGAL 6), then the space check; runAtStart jobs run in the order they were added.
-  for (const module of [retentionModule, storageModule, recordingModule, masksModule]) jobs.add(module.jobs);
   const healthModule = createHealthModule({ database, jobs });
+  // In the order their routes are registered (the OpenAPI document's order).
+  const modules: VigieModule<unknown>[] = [
+    healthModule, authModule, settingsModule, auditModule, accessModule, communesModule, authorisationsModule, sitesModule, recordingModule, storageModule,
+    technicalEventsModule, retentionModule, masksModule, ptzModule, playbackModule, consoleModule, camerasModule, liveModule,
+  ];
+  // The recorder role's purge first (awaited at start before any recorder, LEGAL 6), then the space check; runAtStart jobs run in the order they were added.
+  for (const module of [retentionModule, storageModule, ...modules.filter((module) => module !== retentionModule && module !== storageModule)]) jobs.add(module.jobs);
   return {
     jobs,
     healthModule,
@@ -174,7 +168,8 @@ export function createServices(deps: ServiceDependencies) {
     ptz,
     onvif,
     ptzPositions,
-    ptzTours: new PtzToursService(db, ptzRepository, audit, clock, cameras),
+    ptzModule,
+    ptzTours: ptzModule.api.tours,
     playbackModule,
     playback: playbackModule.api,
     liveModule,
@@ -213,7 +208,7 @@ export function createServices(deps: ServiceDependencies) {
     camerasModule,
     technicalEventsModule,
     // Every module (issue 10): app.ts registers their routes, main.ts starts their jobs.
-    modules: [authModule, settingsModule, auditModule, accessModule, authorisationsModule, communesModule, sitesModule, recordingModule, storageModule, retentionModule, masksModule, camerasModule, technicalEventsModule] as VigieModule<unknown>[],
+    modules,
   };
 }
 

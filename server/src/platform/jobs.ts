@@ -16,6 +16,8 @@ export interface Job {
   /** Also run once when the role starts (after the jobs marked `beforeStart`, before the others' first tick). */
   readonly runAtStart?: boolean;
   run(): Promise<unknown>;
+  /** Called once when the registry starts the job, before any run (e.g. subscribe to what it follows). */
+  start?(): void;
   /** Called once when the registry stops, after the job's last run ended (e.g. give back locks it holds). */
   stop?(): Promise<void>;
 }
@@ -70,11 +72,11 @@ export class JobRegistry {
 
   constructor(private readonly options: JobRegistryOptions) {}
 
-  /** Adds jobs; a second job with the same name, or an interval under 1 s, is refused at start-up. */
+  /** Adds jobs; a second job with the same name, or an interval under 100 ms, is refused at start-up. */
   add(jobs: readonly Job[]): void {
     for (const job of jobs) {
       if (this.entries.has(job.name)) throw new Error(`job ${job.name} is registered twice`);
-      if (!Number.isFinite(job.intervalMs) || job.intervalMs < 1000) throw new Error(`job ${job.name}: interval ${job.intervalMs} ms is under 1 s`);
+      if (!Number.isFinite(job.intervalMs) || job.intervalMs < 100) throw new Error(`job ${job.name}: interval ${job.intervalMs} ms is under 100 ms`);
       this.entries.set(job.name, {
         job,
         current: null,
@@ -93,6 +95,7 @@ export class JobRegistry {
     this.started = true;
     const timers = this.options.timers ?? nodeTimers;
     const mine = [...this.entries.values()].filter((entry) => roles.includes(entry.job.role));
+    for (const entry of mine) entry.job.start?.();
     for (const entry of mine) if (entry.job.runAtStart) await this.runEntry(entry);
     for (const entry of mine) entry.timer = timers.setInterval(() => void this.tick(entry), entry.job.intervalMs);
   }

@@ -16,7 +16,8 @@ import { silentLog } from '../../platform/processes.ts';
 import { createTestContext, testCli, type TestContext } from '../../testing/context.ts';
 import { dialectsUnderTest } from '../../testing/databases.ts';
 import { waitFor } from '../../testing/wait.ts';
-import { PtzPositionWatcher } from './ptz-watcher.ts';
+import { JobRegistry } from '../../platform/jobs.ts';
+import { PtzPositionWatcher, positionWatchJob } from './ptz-watcher.ts';
 import { MASK_CHANGED_GAP_REASON, type RecordingRole } from '../recording/index.ts';
 import { grabGrayFrame } from '../../testing/frames.ts';
 
@@ -48,6 +49,7 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
     let context: TestContext;
     let role: RecordingRole;
     let watcher: PtzPositionWatcher;
+    let watchJobs: JobRegistry;
     let cameraId = '';
     let maskedPreset = '';
     let plainPreset = '';
@@ -80,10 +82,13 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       watcher = new PtzPositionWatcher({
         cameras: services.cameras, masks: services.masks, device: services.onvif, positions: services.ptzPositions, commands: services.ptz, log: silentLog,
       }, { intervalMs: TICK_MS, movingRecheckMs: TICK_MS / 2 });
-      stoppables.push(watcher, role);
+      // Run by a job registry as in serve, with a short interval.
+      watchJobs = new JobRegistry({ clock: context.clock });
+      watchJobs.add([positionWatchJob(watcher, TICK_MS / 2)]);
+      stoppables.push(watchJobs, role);
     });
     after(async () => {
-      await watcher?.stop();
+      await watchJobs?.stop();
       await role?.stop();
       await context?.close();
     });
@@ -131,7 +136,7 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.equal(presetNow(), null, 'nothing known before the watcher reads the camera');
 
       const startedAt = Date.now();
-      watcher.start();
+      await watchJobs.start(['recorder']);
       await waitFor('the preset read back', () => presetNow() === plainPreset, 2 * TICK_MS + 1500, 25);
       assert.deepEqual(watcher.watchedCameras(), [cameraId]);
       assert.ok(Date.now() - startedAt < 2 * TICK_MS + 1500, `read within two ticks: ${Date.now() - startedAt} ms`);

@@ -10,7 +10,9 @@ import { describe, it, mock } from 'node:test';
 import { OnvifError, type OnvifCamera, type PtzPresetPosition, type PtzVector } from '../../platform/onvif/index.ts';
 import { PtzPositions } from './ptz-positions.ts';
 import { observePreset, presetAtPosition } from './ptz-watch.rules.ts';
-import { PtzPositionWatcher, type PtzWatcherDeps } from './ptz-watcher.ts';
+import { PtzPositionWatcher, positionWatchJob, type PtzWatcherDeps } from './ptz-watcher.ts';
+import { ManualClock } from '../../platform/clock.ts';
+import { JobRegistry } from '../../platform/jobs.ts';
 
 const balcon: PtzPresetPosition = { token: 'p1', name: 'Balcon', position: { pan: 0.5, tilt: -0.2, zoom: 0.3 } };
 const parvis: PtzPresetPosition = { token: 'p2', name: 'Parvis', position: { pan: 0.506, tilt: -0.2, zoom: 0.3 } };
@@ -199,29 +201,28 @@ describe('PtzPositionWatcher', () => {
     assert.equal(h.positions.presetOf('c1'), null, 'after the grace, what the camera says');
   });
 
-  it('subscribes to the commands while started, and leaves no timer behind once stopped', async () => {
+  it('runs as the ptz.position-watch job: follows the commands while started, reads due cameras at each pass, nothing after stop', async () => {
     const h = harness([dome('c1')], ['c1']);
-    mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 0 }); // the watcher's schedule and its real-time clock (Date.now)
+    mock.timers.enable({ apis: ['setInterval', 'Date'], now: 0 }); // the registry's timer and the watcher's real-time clock (Date.now)
     try {
-      const fast = new PtzPositionWatcher({ ...watcherDeps(h) }, { intervalMs: 20, movingRecheckMs: 10 });
-      fast.start();
+      const fast = new PtzPositionWatcher({ ...watcherDeps(h) }, { intervalMs: 200, movingRecheckMs: 100 });
+      const registry = new JobRegistry({ clock: new ManualClock() });
+      registry.add([positionWatchJob(fast, 100)]);
+      await registry.start(['recorder']);
       assert.equal(h.commandListeners.size, 1);
       await settle();
-      assert.equal(h.calls.status.length, 0, 'the first pass waits for its timer (0 ms)');
-      mock.timers.tick(0);
-      await settle();
-      assert.equal(h.calls.status.length, 1, 'read at once on start');
-      for (let elapsed = 10; elapsed <= 100; elapsed += 10) {
-        mock.timers.tick(10);
+      assert.equal(h.calls.status.length, 0, 'the first pass comes with the first tick');
+      for (let elapsed = 100; elapsed <= 1000; elapsed += 100) {
+        mock.timers.tick(100);
         await settle();
       }
-      // 100 ms later: a pass every 10 ms (the recheck), each reading the camera once 20 ms (the interval) have passed.
-      assert.deepEqual(h.calls.status, ['c1', 'c1', 'c1', 'c1', 'c1', 'c1']);
-      await fast.stop();
+      // A pass every 100 ms (the recheck), each reading the camera once 200 ms (the interval) have passed.
+      assert.deepEqual(h.calls.status, ['c1', 'c1', 'c1', 'c1', 'c1']);
+      await registry.stop();
       assert.equal(h.commandListeners.size, 0);
       mock.timers.tick(1000);
       await settle();
-      assert.equal(h.calls.status.length, 6, 'nothing read after stop: no timer left behind');
+      assert.equal(h.calls.status.length, 5, 'nothing read after stop: no timer left behind');
     } finally {
       mock.timers.reset();
     }

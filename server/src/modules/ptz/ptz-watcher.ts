@@ -11,6 +11,7 @@
 // PTZ cameras with an ONVIF URL, in `server` mask mode with at least one mask of a preset.
 // Every other camera burns in the same polygons wherever it points, so reading its position
 // would be camera traffic for nothing.
+import type { Job } from '../../platform/jobs.ts';
 import type { OnvifCamera, OnvifPtzClient, PtzPresetPosition } from '../../platform/onvif/index.ts';
 import { silentLog, type ProcessLog } from '../../platform/processes.ts';
 import type { CameraView, StreamCredentials } from '../cameras/index.ts';
@@ -46,7 +47,7 @@ export interface PtzWatcherOptions {
   tolerance?: number;
   /** Cameras read at once (4); each request has the ONVIF client's own 3 s deadline. */
   concurrency?: number;
-  /** Real time for the schedule (the timers are real), not the business clock. */
+  /** Real time for the per-camera schedule, not the business clock. */
   nowMs?: () => number;
 }
 
@@ -76,7 +77,6 @@ export class PtzPositionWatcher {
   private readonly states = new Map<string, CameraWatch>();
   private watched: Watched[] = [];
   private listedAtMs: number | undefined;
-  private timer: NodeJS.Timeout | undefined;
   private passing: Promise<void> | undefined;
   private unfollowCommands: (() => void) | undefined;
   private running = false;
@@ -95,23 +95,20 @@ export class PtzPositionWatcher {
     this.log = deps.log ?? silentLog;
   }
 
-  /** Reads the watched cameras at once (a restart learns the positions), then every interval. */
-  start(): void {
+  /** Follows this process's PTZ commands; the passes are run by the job registry (`ptz.position-watch`). */
+  follow(): void {
     if (this.running) return;
     this.running = true;
     this.stopped = false;
     this.unfollowCommands = this.deps.commands?.onPositionChanged((cameraId) => this.noteCommand(cameraId));
-    this.schedule(0);
   }
 
-  /** Stops the schedule and waits for the pass under way (each of its reads is bounded by the client's deadline). */
+  /** Stops following and waits for the pass under way (each of its reads is bounded by the client's deadline). */
   async stop(): Promise<void> {
     this.running = false;
     this.stopped = true;
     this.unfollowCommands?.();
     this.unfollowCommands = undefined;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
     await this.passing;
   }
 
@@ -129,8 +126,16 @@ export class PtzPositionWatcher {
     state.nextDueMs = Math.max(state.nextDueMs, now + this.commandGraceMs);
   }
 
-  /** One pass: refreshes the watch list when due, then reads every camera that is due. Public for tests. */
-  async pass(): Promise<void> {
+  /** One pass: refreshes the watch list when due, then reads every camera that is due (the job's run; tests call it). */
+  pass(): Promise<void> {
+    const pass = this.runPass().finally(() => {
+      if (this.passing === pass) this.passing = undefined;
+    });
+    this.passing = pass;
+    return pass;
+  }
+
+  private async runPass(): Promise<void> {
     const now = this.nowMs();
     if (this.listedAtMs === undefined || now - this.listedAtMs >= this.intervalMs) await this.refreshOrKeepWatchList(now);
     const due = this.watched.filter((camera) => this.stateOf(camera.id).nextDueMs <= now);
@@ -139,19 +144,6 @@ export class PtzPositionWatcher {
       while (next < due.length && !this.stopped) await this.read(due[next++]!);
     };
     await Promise.all(Array.from({ length: Math.min(this.concurrency, due.length) }, worker));
-  }
-
-  private schedule(delayMs: number): void {
-    if (!this.running) return;
-    this.timer = setTimeout(() => {
-      this.passing = this.pass()
-        .catch((error: unknown) => this.log.warn({ error: error instanceof Error ? error.message : String(error) }, 'PTZ position watch failed'))
-        .finally(() => {
-          this.passing = undefined;
-          this.schedule(this.movingRecheckMs);
-        });
-    }, delayMs);
-    this.timer.unref();
   }
 
   /** The database failing: the cameras already watched stay watched, tried again at the next interval, logged once. */
@@ -244,4 +236,15 @@ export class PtzPositionWatcher {
     }
     return state;
   }
+}
+
+/**
+ * The watcher as a job of the recorder role: a pass every `recheckMs` (1 s: a camera seen
+ * moving is read again that soon); each camera is read when it is due (every `intervalMs`).
+ */
+export function positionWatchJob(watcher: PtzPositionWatcher, recheckMs = 1000): Job {
+  return {
+    name: 'ptz.position-watch', role: 'recorder', intervalMs: recheckMs,
+    start: () => watcher.follow(), run: () => watcher.pass(), stop: () => watcher.stop(),
+  };
 }

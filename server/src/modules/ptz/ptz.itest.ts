@@ -11,7 +11,7 @@ import { createTestContext, testCli, type TestContext } from '../../testing/cont
 import { dialectsUnderTest } from '../../testing/databases.ts';
 import { signIn, type SignedIn } from '../../testing/http.ts';
 import { sleep, waitFor } from '../../testing/wait.ts';
-import { createPatrolRunner, IDLE_EXPIRY_MS, TAKEOVER_EXPIRY_MS } from './index.ts';
+import { IDLE_EXPIRY_MS, TAKEOVER_EXPIRY_MS } from './index.ts';
 
 const COMMUNE_A = '38999';
 const COMMUNE_B = '38998';
@@ -252,7 +252,7 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       const created = await post(operator, '/tours', { name: 'Ronde du parvis', steps: presets.map((preset) => ({ presetToken: preset.token, dwellSeconds: 5 })), enabled: true });
       assert.equal(created.statusCode, 201, created.body);
       const tourId = created.json().id as string;
-      const runner = createPatrolRunner(context.services.ptz, context.services.ptzTours, context.clock);
+      const runner = context.services.ptzModule.api.createPatrolRunner();
       try {
         await runner.tick();
         await waitFor('the patrol at the first preset', async () => near(await position(), presets[0]!.position), 5000);

@@ -2,7 +2,12 @@
 // on PostgreSQL inside the transaction that decides a claim, so that several API processes
 // agree on one holder; on SQLite, transactions are serialised anyway.
 import { PostgresAdapter, type Selectable } from 'kysely';
-import type { Db, DbOrTx, Dialect, Tx } from '../../platform/db/database.ts';
+import type { Kysely, Transaction } from 'kysely';
+import { type Dialect, inTransaction } from '../../platform/db/database.ts';
+import type { PtzSchema } from '../../platform/db/schema.ts';
+
+/** The PTZ module's own tables (control locks, patrol tours), or a transaction on them. */
+export type PtzDb = Kysely<PtzSchema>;
 import type { PtzLocksTable, PtzToursTable } from '../../platform/db/schema.ts';
 import type { HolderRole, PtzLock } from './ptz.lock.ts';
 import type { PatrolTour, TourStep } from './ptz.tours.rules.ts';
@@ -40,13 +45,18 @@ function toTour(row: Selectable<PtzToursTable>): PatrolTour {
 export class PtzRepository {
   private readonly postgres: boolean;
 
-  constructor(private readonly db: Db, dialect?: Dialect) {
+  constructor(private readonly db: PtzDb, dialect?: Dialect) {
     this.postgres = dialect ? dialect === 'postgres' : db.getExecutor().adapter instanceof PostgresAdapter;
+  }
+
+  /** A change and its audit row, together (retried on contention). */
+  transaction<T>(work: (trx: Transaction<PtzSchema>) => Promise<T>): Promise<T> {
+    return inTransaction(this.db, work);
   }
 
   // Locks
 
-  async findLock(cameraId: string, db: DbOrTx = this.db, forUpdate = false): Promise<PtzLock | null> {
+  async findLock(cameraId: string, db: PtzDb = this.db, forUpdate = false): Promise<PtzLock | null> {
     let query = db.selectFrom('ptz_locks').selectAll().where('camera_id', '=', cameraId);
     if (forUpdate && this.postgres) query = query.forUpdate();
     const row = await query.executeTakeFirst();
@@ -54,12 +64,12 @@ export class PtzRepository {
   }
 
   /** Writes the camera's lock, replacing whatever session was there (a concurrent first insert fails as a unique violation). */
-  async putLock(trx: Tx, lock: PtzLock, replacing: boolean): Promise<void> {
+  async putLock(trx: PtzDb, lock: PtzLock, replacing: boolean): Promise<void> {
     if (replacing) await trx.updateTable('ptz_locks').set(lockRow(lock)).where('camera_id', '=', lock.cameraId).execute();
     else await trx.insertInto('ptz_locks').values(lockRow(lock)).execute();
   }
 
-  async deleteLock(trx: Tx, cameraId: string, sessionId: string): Promise<void> {
+  async deleteLock(trx: PtzDb, cameraId: string, sessionId: string): Promise<void> {
     await trx.deleteFrom('ptz_locks').where('camera_id', '=', cameraId).where('session_id', '=', sessionId).execute();
   }
 
@@ -76,7 +86,7 @@ export class PtzRepository {
 
   // Tours
 
-  async toursOfCamera(cameraId: string, db: DbOrTx = this.db): Promise<PatrolTour[]> {
+  async toursOfCamera(cameraId: string, db: PtzDb = this.db): Promise<PatrolTour[]> {
     const rows = await db.selectFrom('ptz_tours').selectAll().where('camera_id', '=', cameraId).orderBy('created_at').orderBy('id').execute();
     return rows.map(toTour);
   }
@@ -87,14 +97,14 @@ export class PtzRepository {
     return rows.map(toTour);
   }
 
-  async findTour(id: string, db: DbOrTx = this.db, forUpdate = false): Promise<PatrolTour | null> {
+  async findTour(id: string, db: PtzDb = this.db, forUpdate = false): Promise<PatrolTour | null> {
     let query = db.selectFrom('ptz_tours').selectAll().where('id', '=', id);
     if (forUpdate && this.postgres) query = query.forUpdate();
     const row = await query.executeTakeFirst();
     return row ? toTour(row) : null;
   }
 
-  async insertTour(trx: Tx, tour: PatrolTour): Promise<void> {
+  async insertTour(trx: PtzDb, tour: PatrolTour): Promise<void> {
     await trx.insertInto('ptz_tours').values({
       id: tour.id, camera_id: tour.cameraId, commune_insee: tour.communeInsee, name: tour.name, steps: JSON.stringify(tour.steps),
       active_from: tour.activeFrom, active_to: tour.activeTo, enabled: tour.enabled ? 1 : 0,
@@ -102,14 +112,14 @@ export class PtzRepository {
     }).execute();
   }
 
-  async updateTour(trx: Tx, tour: PatrolTour): Promise<void> {
+  async updateTour(trx: PtzDb, tour: PatrolTour): Promise<void> {
     await trx.updateTable('ptz_tours').set({
       name: tour.name, steps: JSON.stringify(tour.steps), active_from: tour.activeFrom, active_to: tour.activeTo, enabled: tour.enabled ? 1 : 0,
       updated_at: tour.updatedAt, updated_by: tour.updatedBy,
     }).where('id', '=', tour.id).execute();
   }
 
-  async deleteTour(trx: Tx, id: string): Promise<void> {
+  async deleteTour(trx: PtzDb, id: string): Promise<void> {
     await trx.deleteFrom('ptz_tours').where('id', '=', id).execute();
   }
 }

@@ -2,11 +2,12 @@
 // presets) and patrol tours. Thin: validate, one service call, present; the services check
 // the commune, the lock and audit. Errors: ptz_unsupported, ptz_locked and ptz_taken_over
 // (409, details: holder, takeover, expiresAt), ptz_camera_error (502, details.reason).
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actingOf, requirePrincipal } from '../../platform/http/context.ts';
-import type { Services } from '../../services.ts';
+import type { PtzService } from './ptz.service.ts';
+import type { PtzToursService } from './ptz.tours.service.ts';
 import { lockBodySchema, lockViewSchema, moveBodySchema, presetBodySchema, presetViewSchema, ptzStatusSchema, tourBodyDescription, tourReplaceBodyDescription, tourViewSchema } from './ptz.schemas.ts';
 
 const idParams = z.object({ id: z.string() });
@@ -14,7 +15,7 @@ const presetParams = z.object({ id: z.string(), token: z.string().min(1).max(64)
 const tourBody = z.unknown().describe(tourBodyDescription);
 const tourReplaceBody = z.unknown().describe(tourReplaceBodyDescription);
 
-export function registerPtzRoutes(app: FastifyInstance, services: Services): void {
+export const ptzRoutes: FastifyPluginAsync<{ services: PtzRouteServices }> = async (app, { services }) => {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['PTZ'];
   const control = { access: 'ptz.control' } as const;
@@ -59,9 +60,11 @@ export function registerPtzRoutes(app: FastifyInstance, services: Services): voi
   }, async (request, reply) => reply.status(201).send(await services.ptz.savePreset(request.params.id, request.body.name, actingOf(request))));
 
   registerTourRoutes(app, services);
-}
+};
 
-function registerTourRoutes(app: FastifyInstance, services: Services): void {
+type PtzRouteServices = { ptz: PtzService; ptzTours: PtzToursService };
+
+function registerTourRoutes(app: FastifyInstance, services: PtzRouteServices): void {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['PTZ'];
 

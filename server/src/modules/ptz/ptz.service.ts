@@ -8,7 +8,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../platform/clock.ts';
 import { parisDate } from '../../platform/clock.ts';
-import { inTransaction, isUniqueViolation, type Db, type Tx } from '../../platform/db/database.ts';
+import { isUniqueViolation } from '../../platform/db/database.ts';
+import type { PtzDb } from './ptz.repository.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { OnvifError, type OnvifCamera, type OnvifPtzClient, type PtzVector } from '../../platform/onvif/index.ts';
 import type { ProcessLog } from '../../platform/processes.ts';
@@ -43,7 +44,6 @@ export interface PtzCameras {
 export type PtzDevice = Pick<OnvifPtzClient, 'continuousMove' | 'stop' | 'status' | 'presets' | 'setPreset' | 'gotoPreset'>;
 
 export interface PtzServiceDeps {
-  db: Db;
   repository: PtzRepository;
   audit: AuditService;
   clock: Clock;
@@ -250,7 +250,7 @@ export class PtzService {
   private async claim(claim: PtzClaim, actor: Actor): Promise<ClaimDecision> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await inTransaction(this.deps.db, async (trx) => {
+        return await this.deps.repository.transaction(async (trx) => {
           const current = await this.deps.repository.findLock(claim.cameraId, trx, true);
           const now = this.deps.clock.now();
           const decision = decideClaim(current, claim, now, randomUUID());
@@ -272,7 +272,7 @@ export class PtzService {
 
   /** Ends the camera's session when `causeOf` gives a cause; returns whether one ended. */
   private endSession(cameraId: string, causeOf: (lock: PtzLock, now: Date) => SessionEnd | null, requestActor?: Actor): Promise<boolean> {
-    return inTransaction(this.deps.db, async (trx) => {
+    return this.deps.repository.transaction(async (trx) => {
       const current = await this.deps.repository.findLock(cameraId, trx, true);
       const now = this.deps.clock.now();
       const cause = current && causeOf(current, now);
@@ -283,7 +283,7 @@ export class PtzService {
     });
   }
 
-  private async auditTake(trx: Tx, actor: Actor, lock: PtzLock, ended: { lock: PtzLock; cause: SessionEnd } | null, command: PtzCommand | null): Promise<void> {
+  private async auditTake(trx: PtzDb, actor: Actor, lock: PtzLock, ended: { lock: PtzLock; cause: SessionEnd } | null, command: PtzCommand | null): Promise<void> {
     const preempted = ended?.cause === 'preempted' ? { login: ended.lock.login, role: ended.lock.role, takeover: ended.lock.takeover, sessionId: ended.lock.sessionId } : null;
     await this.deps.audit.recordImageAccess(actor, {
       kind: 'ptz.take', cameraId: lock.cameraId, communeInsee: lock.communeInsee,
@@ -292,7 +292,7 @@ export class PtzService {
   }
 
   /** One row per session, with its counts; the actor is the session's holder (or who released it). */
-  private async auditEnd(trx: Tx, lock: PtzLock, cause: SessionEnd, now: Date, by: PtzLock | null, actor?: Actor): Promise<void> {
+  private async auditEnd(trx: PtzDb, lock: PtzLock, cause: SessionEnd, now: Date, by: PtzLock | null, actor?: Actor): Promise<void> {
     const endedAt = cause === 'expired' ? new Date(Math.min(now.getTime(), Date.parse(lock.expiresAt))) : now;
     await this.deps.audit.recordImageAccess(actor ?? holderActor(lock), {
       kind: 'ptz.release', cameraId: lock.cameraId, communeInsee: lock.communeInsee,

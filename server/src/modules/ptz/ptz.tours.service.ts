@@ -5,7 +5,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../platform/clock.ts';
 import { parisDate } from '../../platform/clock.ts';
-import { inTransaction, type Db } from '../../platform/db/database.ts';
 import { DomainError, notFound } from '../../platform/errors.ts';
 import { assertAllowed, inScope, type Action, type Principal } from '../access/index.ts';
 import type { AuditService } from '../audit/index.ts';
@@ -25,7 +24,6 @@ export class PtzToursService {
   private readonly listeners = new Set<() => void>();
 
   constructor(
-    private readonly db: Db,
     private readonly repository: PtzRepository,
     private readonly audit: AuditService,
     private readonly clock: Clock,
@@ -50,7 +48,7 @@ export class PtzToursService {
     // Cameras are read before the transaction: on SQLite a read outside it would wait for it.
     const camera = await this.authorisedCamera(cameraId, acting.principal, 'ptz.tour.write');
     if (!isSteerable(camera)) throw new DomainError('ptz_unsupported');
-    const created = await inTransaction(this.db, async (trx) => {
+    const created = await this.repository.transaction(async (trx) => {
       const at = this.clock.now().toISOString();
       const tour: PatrolTour = { id: randomUUID(), cameraId, communeInsee: camera.communeInsee, ...data, createdAt: at, createdBy: actorName(acting.actor), updatedAt: at, updatedBy: actorName(acting.actor) };
       await this.repository.insertTour(trx, tour);
@@ -65,7 +63,7 @@ export class PtzToursService {
   async update(id: string, input: unknown, acting: Acting): Promise<TourView> {
     const data = parseTourInput(input, 'replace');
     await this.authorisedTour(id, acting.principal);
-    const updated = await inTransaction(this.db, async (trx) => {
+    const updated = await this.repository.transaction(async (trx) => {
       const before = await this.repository.findTour(id, trx, true);
       if (!before) throw tourNotFound();
       const after: PatrolTour = { ...before, ...data, updatedAt: this.laterThan(before.updatedAt), updatedBy: actorName(acting.actor) };
@@ -79,7 +77,7 @@ export class PtzToursService {
 
   async remove(id: string, acting: Acting): Promise<void> {
     await this.authorisedTour(id, acting.principal);
-    await inTransaction(this.db, async (trx) => {
+    await this.repository.transaction(async (trx) => {
       const before = await this.repository.findTour(id, trx, true);
       if (!before) throw tourNotFound();
       await this.repository.deleteTour(trx, id);

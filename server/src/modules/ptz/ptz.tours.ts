@@ -40,7 +40,6 @@ export class PatrolRunner {
   private toursLoadedAtMs = Number.NEGATIVE_INFINITY;
   private toursStale = true;
   private lastSweepAtMs = Number.NEGATIVE_INFINITY;
-  private timer: NodeJS.Timeout | undefined;
   private current: Promise<void> | null = null;
   private unsubscribe: (() => void) | undefined;
   private readonly options: Required<Omit<PatrolRunnerOptions, 'log'>> & { log: ProcessLog | undefined };
@@ -55,16 +54,8 @@ export class PatrolRunner {
     });
   }
 
-  start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => void this.tick(), this.options.tickMs);
-    this.timer.unref();
-  }
-
-  /** Stops the timer, waits for the tick under way, and gives back the cameras it holds. */
+  /** Waits for the tick under way and gives back the cameras it holds (the `ptz.patrol` job's stop). */
   async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
     this.unsubscribe?.();
     await this.current;
     this.progress.clear();
