@@ -126,13 +126,13 @@ export function createServices(deps: ServiceDependencies) {
   });
   const consoleModule = createConsoleModule({ database, audit, clock, cameras, config });
   const playbackModule = createPlaybackModule({
-    database, audit, clock, cameras, footage: recordingRepository, volumes: () => storage.storageVolumes(), log,
+    database, audit, clock, cameras, ffmpegPath: config.tools.ffmpegPath, footage: recordingRepository, volumes: () => storage.storageVolumes(), log,
     // Each segment's recorded masking against the mask history (LEGAL 4): nothing inferred from when masks changed.
     masks: databaseMasks(masks, recordingRepository, masksModule.api.imageStore(join(config.dataDir, 'playback-masks'))),
   });
   // Live viewing from the recorder role of this process (recording module), with the recorder's mask images.
   const liveModule = createLiveModule({
-    clock, audit, cameras, log, masks, ptzPositions, maskImages: masksModule.api.images, events,
+    clock, audit, cameras, log, ffmpegPath: config.tools.ffmpegPath, masks, ptzPositions, maskImages: masksModule.api.images, events,
     recorder: { current: () => recordingModule.api.current() },
     sessions: { resolve: (token, options) => authModule.api.sessions.resolve(token, options) },
     recipientsOf: async (cameraId) => (await authorisations.coverage([cameraId])).get(cameraId)?.recipients ?? [],

@@ -2763,6 +2763,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/health/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Tâches périodiques de ce processus (dernière exécution, durée, dernière erreur) / periodic jobs of this process (last run, duration, last error) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            jobs: {
+                                failures: number;
+                                intervalMs: number;
+                                lastDurationMs: number | null;
+                                lastError: string | null;
+                                lastErrorAt: string | null;
+                                lastStartedAt: string | null;
+                                name: string;
+                                /** @enum {string} */
+                                role: "api" | "recorder" | "worker";
+                                running: boolean;
+                                runs: number;
+                                /** @description ticks skipped because the previous run had not ended / tours sautés, exécution précédente en cours */
+                                skipped: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/holds": {
         parameters: {
             query?: never;
@@ -4453,7 +4505,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            actions: ("commune.read" | "commune.write" | "site.read" | "site.write" | "camera.read" | "camera.write" | "camera.import" | "camera.export" | "authorisation.read" | "authorisation.write" | "user.read" | "user.write" | "user.confirm" | "token.manage" | "audit.read" | "audit.export" | "audit.verify" | "settings.read" | "settings.write" | "recording.read" | "storage.read" | "storage.write" | "mask.read" | "mask.write" | "hold.read" | "hold.confirm" | "register.read" | "image.live" | "image.playback" | "image.export" | "ptz.control" | "ptz.takeover" | "layout.write" | "wall.write" | "wall.push" | "ptz.tour.write")[] | null;
+                            actions: ("commune.read" | "commune.write" | "site.read" | "site.write" | "camera.read" | "camera.write" | "camera.import" | "camera.export" | "authorisation.read" | "authorisation.write" | "user.read" | "user.write" | "user.confirm" | "token.manage" | "audit.read" | "audit.export" | "audit.verify" | "settings.read" | "settings.write" | "health.read" | "recording.read" | "storage.read" | "storage.write" | "mask.read" | "mask.write" | "hold.read" | "hold.confirm" | "register.read" | "image.live" | "image.playback" | "image.export" | "ptz.control" | "ptz.takeover" | "layout.write" | "wall.write" | "wall.push" | "ptz.tour.write")[] | null;
                             allCommunes: boolean;
                             communes: string[];
                             createdAt: string;
@@ -4483,7 +4535,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @default null */
-                        actions?: ("commune.read" | "commune.write" | "site.read" | "site.write" | "camera.read" | "camera.write" | "camera.import" | "camera.export" | "authorisation.read" | "authorisation.write" | "user.read" | "user.write" | "user.confirm" | "token.manage" | "audit.read" | "audit.export" | "audit.verify" | "settings.read" | "settings.write" | "recording.read" | "storage.read" | "storage.write" | "mask.read" | "mask.write" | "hold.read" | "hold.confirm" | "register.read" | "image.live" | "image.playback" | "image.export" | "ptz.control" | "ptz.takeover" | "layout.write" | "wall.write" | "wall.push" | "ptz.tour.write")[] | null;
+                        actions?: ("commune.read" | "commune.write" | "site.read" | "site.write" | "camera.read" | "camera.write" | "camera.import" | "camera.export" | "authorisation.read" | "authorisation.write" | "user.read" | "user.write" | "user.confirm" | "token.manage" | "audit.read" | "audit.export" | "audit.verify" | "settings.read" | "settings.write" | "health.read" | "recording.read" | "storage.read" | "storage.write" | "mask.read" | "mask.write" | "hold.read" | "hold.confirm" | "register.read" | "image.live" | "image.playback" | "image.export" | "ptz.control" | "ptz.takeover" | "layout.write" | "wall.write" | "wall.push" | "ptz.tour.write")[] | null;
                         /** @default false */
                         allCommunes?: boolean;
                         /** @default [] */
@@ -4509,7 +4561,7 @@ export interface paths {
                         "application/json": {
                             token: string;
                             view: {
-                                actions: ("commune.read" | "commune.write" | "site.read" | "site.write" | "camera.read" | "camera.write" | "camera.import" | "camera.export" | "authorisation.read" | "authorisation.write" | "user.read" | "user.write" | "user.confirm" | "token.manage" | "audit.read" | "audit.export" | "audit.verify" | "settings.read" | "settings.write" | "recording.read" | "storage.read" | "storage.write" | "mask.read" | "mask.write" | "hold.read" | "hold.confirm" | "register.read" | "image.live" | "image.playback" | "image.export" | "ptz.control" | "ptz.takeover" | "layout.write" | "wall.write" | "wall.push" | "ptz.tour.write")[] | null;
+                                actions: ("commune.read" | "commune.write" | "site.read" | "site.write" | "camera.read" | "camera.write" | "camera.import" | "camera.export" | "authorisation.read" | "authorisation.write" | "user.read" | "user.write" | "user.confirm" | "token.manage" | "audit.read" | "audit.export" | "audit.verify" | "settings.read" | "settings.write" | "health.read" | "recording.read" | "storage.read" | "storage.write" | "mask.read" | "mask.write" | "hold.read" | "hold.confirm" | "register.read" | "image.live" | "image.playback" | "image.export" | "ptz.control" | "ptz.takeover" | "layout.write" | "wall.write" | "wall.push" | "ptz.tour.write")[] | null;
                                 allCommunes: boolean;
                                 communes: string[];
                                 createdAt: string;
@@ -4562,7 +4614,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            actions: ("commune.read" | "commune.write" | "site.read" | "site.write" | "camera.read" | "camera.write" | "camera.import" | "camera.export" | "authorisation.read" | "authorisation.write" | "user.read" | "user.write" | "user.confirm" | "token.manage" | "audit.read" | "audit.export" | "audit.verify" | "settings.read" | "settings.write" | "recording.read" | "storage.read" | "storage.write" | "mask.read" | "mask.write" | "hold.read" | "hold.confirm" | "register.read" | "image.live" | "image.playback" | "image.export" | "ptz.control" | "ptz.takeover" | "layout.write" | "wall.write" | "wall.push" | "ptz.tour.write")[] | null;
+                            actions: ("commune.read" | "commune.write" | "site.read" | "site.write" | "camera.read" | "camera.write" | "camera.import" | "camera.export" | "authorisation.read" | "authorisation.write" | "user.read" | "user.write" | "user.confirm" | "token.manage" | "audit.read" | "audit.export" | "audit.verify" | "settings.read" | "settings.write" | "health.read" | "recording.read" | "storage.read" | "storage.write" | "mask.read" | "mask.write" | "hold.read" | "hold.confirm" | "register.read" | "image.live" | "image.playback" | "image.export" | "ptz.control" | "ptz.takeover" | "layout.write" | "wall.write" | "wall.push" | "ptz.tour.write")[] | null;
                             allCommunes: boolean;
                             communes: string[];
                             createdAt: string;
