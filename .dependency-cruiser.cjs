@@ -32,6 +32,13 @@ module.exports = {
       to: { path: '^server/src/(services|app|main|runtime)\\.ts$' },
     },
     {
+      name: 'schemas-pure',
+      comment: 'A *.schemas.ts file is zod only: no Node module, no other package (the schemas drive validation, OpenAPI and the console types).',
+      severity: 'error',
+      from: { path: '\\.schemas\\.ts$' },
+      to: { dependencyTypes: ['core', 'npm', 'npm-dev', 'npm-optional', 'npm-peer'], pathNot: '(^|/)node_modules/zod/' },
+    },
+    {
       name: 'no-circular',
       comment: 'No import cycle, type imports included.',
       severity: 'error',

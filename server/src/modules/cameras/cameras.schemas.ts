@@ -1,10 +1,14 @@
 // Zod schemas of cameras, shared by routes, services, the CSV import and the console. Each
 // field has its own schema so that the CSV import names the faulty column precisely.
-import { isIP } from 'node:net';
 import { z } from 'zod';
 import { inseeCode, isoDate } from '../auth/index.ts';
 import { purposes } from '../authorisations/index.ts';
 import { latitudeSchema, longitudeSchema, plainText } from '../sites/index.ts';
+
+const ipv4 = z.ipv4();
+const ipv6 = z.ipv6();
+/** An IPv4 or IPv6 address (an IPv6 one may carry a zone, `fe80::1%eth0`), as Node's `isIP` reads them, with zod only (schemas stay pure). */
+const isIpAddress = (value: string) => ipv4.safeParse(value).success || ipv6.safeParse(value.replace(/%[\w.~-]+$/, '')).success;
 
 export const cameraKinds = ['fixed', 'ptz', 'panoramic', 'nomadic', 'armoured'] as const;
 export type CameraKind = (typeof cameraKinds)[number];
@@ -57,7 +61,7 @@ export const cameraFieldSchemas = {
   longitude: longitudeSchema,
   headingDeg: z.number().min(0).max(360),
   model: plainText(200),
-  ipAddress: z.string().trim().max(45).refine((value) => isIP(value) !== 0, 'IPv4 or IPv6 address'),
+  ipAddress: z.string().trim().max(45).refine(isIpAddress, 'IPv4 or IPv6 address'),
   macAddress: z.string().trim().regex(macPattern, 'MAC address AA:BB:CC:DD:EE:FF').transform((value) => {
     const hex = value.replace(/[:-]/g, '').toUpperCase();
     return hex.match(/../g)!.join(':');

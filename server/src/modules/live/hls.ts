@@ -7,8 +7,13 @@
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '../../platform/errors.ts';
 import type { InitSegment, MediaFragment } from '../../platform/media/fmp4.ts';
-import type { Acting, LiveService, ViewingRequest } from './live.service.ts';
-import type { Viewing, ViewerSink } from './viewing.ts';
+import type { Acting, Viewing, ViewerSink, ViewingRequest } from './viewing.ts';
+
+/** What the HLS fallback needs of live viewing (the live service). */
+export interface HlsViewings {
+  authorise(cameraId: string, acting: Acting, reason: string | null | undefined): Promise<unknown>;
+  openViewing(request: ViewingRequest, acting: Acting): Promise<Viewing>;
+}
 
 export interface HlsSegment {
   sequence: number;
@@ -112,7 +117,7 @@ export class LiveHls {
   private sweepTimer: NodeJS.Timeout | undefined;
   private readonly now: () => number;
 
-  constructor(private readonly live: Pick<LiveService, 'openViewing' | 'authorise'>, private readonly options: LiveHlsOptions) {
+  constructor(private readonly live: HlsViewings, private readonly options: LiveHlsOptions) {
     this.now = options.now ?? Date.now;
   }
 

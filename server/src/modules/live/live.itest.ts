@@ -16,7 +16,6 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
 import { generateFleet, startSimulator, type Simulator } from '../../../../simulator/src/index.ts';
-import { createRecordingRole } from '../../main.ts';
 import { grabGrayFrameArgs } from '../../platform/media/ffmpeg-args.ts';
 import { FragmentedMp4Reader, parseInitSegment } from '../../platform/media/fmp4.ts';
 import { maskedAreasUniform, type MaskPolygon } from '../../platform/media/mask-image.ts';
@@ -117,10 +116,10 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       // Camera 2 is masked by Vigie (LEGAL 4): the recorder burns the mask in, and so must its live sub-stream.
       await services.masks.setMode(ids[1]!, 'server', testCli);
       await services.masks.create({ cameraId: ids[1]!, name: 'Fenêtres', polygons: [maskPolygon] }, testCli);
-      role = createRecordingRole({ database: context.database.handle, clock: context.clock, services }, context.config, silentLog, {
+      role = services.recordingModule.api.createRole({
         segmentSeconds: 4, reconcileIntervalMs: 3_600_000,
         recorderTuning: { pollIntervalMs: 500, socketTimeoutSeconds: 3, stallTimeoutMs: 5000, backoff: { initialMs: 300, maxMs: 1500, stableAfterMs: 10_000 } },
-      });
+      }, { log: silentLog });
       roles.push(role);
       await role.start();
       url = await context.app.listen({ host: '127.0.0.1', port: 0 });

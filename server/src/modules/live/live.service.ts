@@ -26,7 +26,7 @@ import { LiveSource, type LiveStream } from './live-source.ts';
 import { LiveSources } from './live-sources.ts';
 import { assertShown, chooseStream, normaliseReason, reasonRequiredRoles, recipientsForRole } from './live.rules.ts';
 import { grabStill } from './live-still.ts';
-import { Viewing, type LiveTransport, type ViewingStats } from './viewing.ts';
+import { type Acting, Viewing, type ViewingRequest, type ViewingStats } from './viewing.ts';
 
 /** What live needs of the recorder role running in this process. */
 export interface LiveRecorder {
@@ -76,17 +76,7 @@ const defaultTuning: LiveTuning = {
   idleStopMs: 10_000, checkIntervalMs: 10_000, sourceStallMs: 10_000, socketTimeoutSeconds: 10, stillTimeoutMs: 10_000, hlsIdleMs: 30_000, hlsFirstSegmentTimeoutMs: 8000,
 };
 
-export interface ViewingRequest {
-  cameraId: string;
-  stream: 'auto' | LiveStream;
-  reason?: string | null;
-  transcode?: 'h264' | null;
-  transport: LiveTransport;
-  /** The viewer's principal as its session gives it now (null once it ended): long viewings are re-checked with it. */
-  currentPrincipal?: () => Promise<Principal | null>;
-}
-
-export type Acting = { actor: Actor; principal: Principal };
+export type { Acting, ViewingRequest } from './viewing.ts';
 
 export interface LiveCameraStatus {
   cameraId: string;

@@ -3,6 +3,7 @@
 // audits `image.live.stop` with what the server measured (duration, bytes sent), once.
 import type { DomainError } from '../../platform/errors.ts';
 import type { Principal } from '../access/index.ts';
+import type { Actor } from '../audit/index.ts';
 import type { InitSegment } from '../../platform/media/fmp4.ts';
 import type { LiveSink, LiveStream } from './live-source.ts';
 import type { SourceHandle } from './live-sources.ts';
@@ -108,3 +109,16 @@ export class Viewing {
     return this.closing;
   }
 }
+
+export interface ViewingRequest {
+  cameraId: string;
+  stream: 'auto' | LiveStream;
+  reason?: string | null;
+  transcode?: 'h264' | null;
+  transport: LiveTransport;
+  /** The viewer's principal as its session gives it now (null once it ended): long viewings are re-checked with it. */
+  currentPrincipal?: () => Promise<Principal | null>;
+}
+
+/** Who acts: the audited actor and the principal whose rights apply. */
+export type Acting = { actor: Actor; principal: Principal };

@@ -10,7 +10,6 @@ import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startSimulator, type Simulator } from '../../../../simulator/src/index.ts';
-import { createRecordingRole } from '../../main.ts';
 import { maskedAreasUniform, type MaskPolygon } from '../../platform/media/mask-image.ts';
 import { silentLog } from '../../platform/processes.ts';
 import { createTestContext, testCli, type TestContext } from '../../testing/context.ts';
@@ -69,10 +68,10 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
         reference: 'AP-2026-07', communeInsee: HOME, startOn: '2026-01-01', endOn: '2030-12-31', perimeter: 'Gare', purposes: ['people_property_safety'],
         minRetentionDays: 1, maxRetentionDays: 30, cameraIds: [cameraId],
       }, testCli);
-      const role = createRecordingRole({ database: context.database.handle, clock: context.clock, services }, { ...context.config, segmentSeconds: 2 }, silentLog, {
+      const role = services.recordingModule.api.createRole({
         segmentSeconds: 2, reconcileIntervalMs: 3_600_000,
         recorderTuning: { pollIntervalMs: 200, socketTimeoutSeconds: 3, stallTimeoutMs: 5000, backoff: { initialMs: 300, maxMs: 1500, stableAfterMs: 10_000 } },
-      });
+      }, { log: silentLog });
       roles.push(role);
       await role.start();
       const since = Date.now() - 60_000;
