@@ -2,8 +2,6 @@
 // scenario. Picture faults replace the picture (one at a time); the others combine.
 import { z } from 'zod';
 
-export const LEGAL_FLOORS = { fpsBusyNarrow: 12, fpsOther: 6, narrow: { width: 704, height: 576 }, wide: { width: 352, height: 288 } };
-
 export const faultSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('offline') }),
   z.object({ kind: z.literal('stream_stop') }),

@@ -13,7 +13,7 @@ import { LoopStore } from './loop-store.ts';
 export type { SimCameraInfo } from './camera.ts';
 export type { Fault, FaultKind, ScheduledFault } from './faults.ts';
 export type { SimCameraConfig, VideoProfile } from './config.ts';
-export { generateFleet, readFleetFile } from './config.ts';
+export { generateFleet } from './config.ts';
 
 export interface SimulatorOptions extends Partial<Omit<FleetOptions, 'count'>> {
   /** Explicit cameras; otherwise `count` cameras are generated (default 1). */

@@ -6,7 +6,7 @@ import { liveEncodeArgs, type LoopSpec } from './ffmpeg-args.ts';
 import { AccessUnitAssembler, AnnexBSplitter, findParameterSets, type AccessUnit, type ParameterSets } from './h26x.ts';
 import { startFfmpeg, type LiveProcess } from './processes.ts';
 
-export interface LiveFrame {
+interface LiveFrame {
   unit: AccessUnit;
   parameterSets: ParameterSets | undefined;
 }

@@ -90,11 +90,6 @@ export class DomainError extends Error {
   }
 }
 
-/** Factory for the common case: `fail('not_found')`, optionally with specific wording. */
-export function fail(code: ErrorCode, fr?: string, en?: string, details?: unknown): DomainError {
-  return new DomainError(code, { fr, en, details });
-}
-
 export function notFound(what: { fr: string; en: string }): DomainError {
   return new DomainError('not_found', { fr: `${what.fr} introuvable.`, en: `${what.en} not found.` });
 }

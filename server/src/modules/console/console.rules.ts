@@ -27,7 +27,6 @@ const tilesFillGrid: [(layout: { grid: number; tiles: unknown[] }) => boolean, {
 const layoutFields = { name: nameSchema, grid: gridSchema, tiles: tilesSchema, shared: z.boolean() };
 /** Creation: a layout is private unless said otherwise. */
 export const layoutInputSchema = z.object({ ...layoutFields, shared: layoutFields.shared.default(false) }).refine(...tilesFillGrid);
-export type LayoutInput = z.input<typeof layoutInputSchema>;
 /** PUT replaces the whole layout: every field is required, none has a default, unknown ones are refused. */
 export const layoutReplaceSchema = z.object(layoutFields).strict().refine(...tilesFillGrid);
 
@@ -38,7 +37,6 @@ const tourSchema = z.object({
 });
 /** A push replaces what the wall shows: grid, tiles and tour (null: no tour) are all required. */
 export const wallPushSchema = z.object({ grid: gridSchema, tiles: tilesSchema, tour: tourSchema.nullable() }).strict().refine(...tilesFillGrid);
-export type WallPushInput = z.input<typeof wallPushSchema>;
 
 const labels: Partial<Record<ErrorCode, { fr: string; en: string }>> = {
   layout_invalid: { fr: 'Disposition invalide', en: 'Invalid layout' },

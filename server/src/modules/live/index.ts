@@ -4,7 +4,6 @@ import { routesOf, type VigieModule } from '../../platform/modules.ts';
 import { type LiveSessions, liveRoutes } from './live.routes.ts';
 import { LiveService, type LiveServiceDeps } from './live.service.ts';
 
-export type { LiveRecorder, LiveStatus } from './live.service.ts';
 export type { LiveSessions } from './live.routes.ts';
 
 export type LiveApi = LiveService;

@@ -8,7 +8,7 @@ import { PlaybackRepository } from './playback.repository.ts';
 import { playbackRoutes } from './playback.routes.ts';
 import { PlaybackService, type PlaybackServiceDeps } from './playback.service.ts';
 
-export { databaseMasks, type PlaybackMasks } from './playback.masks.ts';
+export { databaseMasks } from './playback.masks.ts';
 
 export type PlaybackApi = PlaybackService;
 

@@ -38,7 +38,6 @@ export const tourInputSchema = windowRules(z.object({
 /** PUT replaces the whole tour: every field is required (null for no window), none has a default. */
 export const tourReplaceSchema = windowRules(z.object(tourFields).strict());
 
-export type TourInput = z.input<typeof tourInputSchema>;
 export type TourStep = z.output<typeof tourStepSchema>;
 
 export interface PatrolTour {

@@ -47,27 +47,6 @@ export interface TechnicalEventFilter {
   limit?: number;
 }
 
-export const technicalEventLabels: Record<TechnicalEventCode, { fr: string; en: string }> = {
-  purge_failed: { fr: 'Échec de la destruction des images échues (L254-1)', en: 'Expired footage not destroyed (L254-1)' },
-  retention_clamped: { fr: 'Durée de conservation hors bornes ramenée dans 1..30 jours', en: 'Retention outside 1..30 days clamped' },
-  storage_low: { fr: 'Espace de stockage insuffisant', en: 'Storage space low' },
-  storage_destroyed_early: { fr: 'Images détruites avant leur échéance (espace insuffisant)', en: 'Footage destroyed early (space low)' },
-  storage_exhausted: { fr: 'Stockage plein : rien ne peut être libéré (images gelées)', en: 'Storage full: nothing can be freed (held footage)' },
-  storage_unavailable: { fr: 'Volume de stockage inaccessible', en: 'Storage volume unavailable' },
-  resolution_below_floor: { fr: 'Résolution enregistrée sous le minimum légal (arrêté 2007)', en: 'Recorded resolution below the legal floor' },
-  fps_below_floor: { fr: 'Cadence enregistrée sous le minimum légal (arrêté 2007)', en: 'Recorded frame rate below the legal floor' },
-  quality_restored: { fr: 'Qualité d’enregistrement revenue au minimum légal', en: 'Recording quality back above the legal floor' },
-  mask_not_in_force: { fr: 'Masque de vie privée non appliqué', en: 'Privacy mask not in force' },
-  mask_check_failed: { fr: 'Vérification du masque impossible', en: 'Privacy mask check failed' },
-  recorder_failed: { fr: 'Enregistrement en échec', en: 'Recording failed' },
-  recorder_recovered: { fr: 'Enregistrement rétabli', en: 'Recording restored' },
-  checkpoint_failed: { fr: 'Point de contrôle signé des chaînes non écrit', en: 'Signed chain checkpoint not written' },
-  checkpoint_push_failed: { fr: 'Point de contrôle signé non transmis au webhook', en: 'Signed checkpoint not pushed to the webhook' },
-  recorder_config_unreadable: { fr: 'Configuration illisible (identifiants, masques) : caméra non enregistrée', en: 'Configuration unreadable (credentials, masks): camera not recorded' },
-  volume_marker_missing: { fr: 'Marqueur du volume absent (disque non monté ?) : aucune image n’y est détruite', en: 'Volume marker missing (disk not mounted?): no footage destroyed on it' },
-  legal_hold_review_due: { fr: 'Gel d’images confirmé à revoir (inchangé depuis 90 jours)', en: 'Confirmed legal hold due for review (unchanged for 90 days)' },
-  job_failed: { fr: 'Tâche périodique en échec (voir /api/health/jobs)', en: 'Periodic job failed (see /api/health/jobs)' },
-};
 
 export class TechnicalEventsService {
   private readonly listeners = new Set<(event: StoredTechnicalEvent) => void>();

@@ -9,8 +9,6 @@ import type { DatabaseConfig } from '../../config.ts';
 import type { DatabaseSchema } from './schema.ts';
 
 export type Db = Kysely<DatabaseSchema>;
-export type Tx = Transaction<DatabaseSchema>;
-export type DbOrTx = Db | Tx;
 export type Dialect = 'sqlite' | 'postgres';
 
 export interface DatabaseHandle {

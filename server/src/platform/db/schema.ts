@@ -247,5 +247,3 @@ export type CameraRow = Selectable<CamerasTable>;
 export type NewCameraRow = Insertable<CamerasTable>;
 export type CameraUpdate = Updateable<CamerasTable>;
 export type AuthorisationRow = Selectable<AuthorisationsTable>;
-// Generated is re-exported for later tables with database-assigned keys.
-export type { Generated };

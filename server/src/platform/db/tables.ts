@@ -1,7 +1,7 @@
 // A module's view of the database: only its own tables (issue 10). The whole schema's handle
 // is narrowed once, where the module is constructed; from there on, a query on another
 // module's table does not compile in that module's repository.
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { DatabaseSchema } from './schema.ts';
 
 /** A handle (database or open transaction) on some tables, for APIs that join a caller's transaction. */
@@ -12,6 +12,3 @@ export type AnyHandle = Kysely<any>;
 export function tablesOf<Tables extends Partial<DatabaseSchema>>(handle: AnyHandle | Kysely<DatabaseSchema>): Kysely<Tables> {
   return handle as unknown as Kysely<Tables>;
 }
-
-/** Runs `work` in a transaction on a module's tables, retrying a few times on contention (see inTransaction). */
-export type TransactionRunner<Tables> = <T>(work: (trx: Transaction<Tables>) => Promise<T>) => Promise<T>;

@@ -38,8 +38,6 @@ export function contentSecurityPolicy(options: { imageOrigins?: readonly string[
   ].join('; ');
 }
 
-export const consoleContentSecurityPolicy = contentSecurityPolicy();
-
 /** Headers of every console HTML page. `frameable` is for the video wall, later. */
 export function htmlSecurityHeaders(options: { frameable?: boolean; imageOrigins?: readonly string[] } = {}): Record<string, string> {
   const policy = contentSecurityPolicy({ imageOrigins: options.imageOrigins });

@@ -179,13 +179,6 @@ export function estimateFrameDuration(frameTimes: readonly number[], fallback = 
   return steps[Math.floor(steps.length / 2)]!;
 }
 
-/**
- * Reverse play: browsers decode only forwards, so the picture steps back on a timer. Each tick
- * (at most 10 a second: each is a seek from the previous keyframe) moves back by the elapsed
- * time times the speed.
- */
-export const REVERSE_TICK_MS = 100;
-
 /** How far a player may drift from the shared clock before it is put back in place (seconds). */
 export function driftTolerance(rate: number): number {
   return Math.max(0.35, Math.abs(rate) * 0.25);

@@ -23,7 +23,7 @@ export const zoomLevels = [
 export type ZoomKey = (typeof zoomLevels)[number]['key'];
 
 /** The narrowest the wheel zooms: one minute spans the timeline's width. */
-export const MIN_SPAN_MS = MINUTE;
+const MIN_SPAN_MS = MINUTE;
 
 const clamp = (value: number, low: number, high: number) => Math.min(high, Math.max(low, value));
 
