@@ -17,7 +17,7 @@ export const staticChecks: { name: string; command: string; args: string[]; fix:
     name: 'dependency rules (dependency-cruiser)', command: bin('depcruise'),
     args: ['server', 'bench', 'test', 'scripts', 'simulator', 'web/src', '--config', '.dependency-cruiser.cjs', '--output-type', 'err'], fix: 'docs/contributing.md, "Dependency rules"',
   },
-  { name: 'unused exports (knip)', command: bin('knip'), args: ['--no-progress', '--include', 'exports,types,nsExports,nsTypes,enumMembers,duplicates'], fix: 'remove the export, or the code if nothing uses it' },
+  { name: 'unused exports (knip)', command: bin('knip'), args: ['--no-progress', '--include', 'exports,types,nsExports,nsTypes,enumMembers,duplicates,files,dependencies,unlisted'], fix: 'remove the export, or the code if nothing uses it' },
 ];
 
 function run(command: string, args: string[]): Promise<number> {
