@@ -5,7 +5,7 @@ module.exports = {
   forbidden: [
     {
       name: 'module-internals',
-      comment: 'Across modules, only a module\'s index.ts is imported: its public API.',
+      comment: "Across modules, only a module's index.ts is imported: its public API.",
       severity: 'error',
       from: { path: '^server/src/modules/([^/]+)/' },
       to: { path: '^server/src/modules/[^/]+/', pathNot: ['^server/src/modules/$1/', '^server/src/modules/[^/]+/index\\.ts$'] },

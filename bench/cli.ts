@@ -5,7 +5,10 @@ const scenarios: Record<string, { description: string; load: () => Promise<{ run
   index: { description: 'recording index: build 30 days x 1,000 cameras of segments, time range queries', load: () => import('./index.ts') },
   record: { description: 'recording: N simulated cameras recorded end to end, CPU, memory, frames, segment-close latency', load: () => import('./record.ts') },
   fuzz: { description: 'API fuzz: hostile input to every route, method and role; no 5xx, shaped and bounded refusals', load: () => import('./fuzz.ts') },
-  live: { description: 'live: N WebSocket viewers on simulated cameras, first picture, latency, server CPU, camera connections', load: () => import('./live.ts') },
+  live: {
+    description: 'live: N WebSocket viewers on simulated cameras, first picture, latency, server CPU, camera connections',
+    load: () => import('./live.ts'),
+  },
 };
 
 const [name, ...args] = process.argv.slice(2);

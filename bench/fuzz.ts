@@ -10,7 +10,14 @@ import { createTestContext } from '../server/src/testing/context.ts';
 import { printTable } from './lib/table.ts';
 
 export async function run(args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { cases: { type: 'string', default: '40' }, seed: { type: 'string', default: String(Date.now() % 1_000_000) }, dialects: { type: 'string', default: 'sqlite' } } });
+  const { values } = parseArgs({
+    args,
+    options: {
+      cases: { type: 'string', default: '40' },
+      seed: { type: 'string', default: String(Date.now() % 1_000_000) },
+      dialects: { type: 'string', default: 'sqlite' },
+    },
+  });
   const cases = Number(values.cases);
   const seed = Number(values.seed);
   if (!Number.isInteger(cases) || cases < 1 || cases > 10_000) throw new Error('--cases: a whole number from 1 to 10,000');
@@ -23,17 +30,27 @@ export async function run(args: string[]): Promise<void> {
       const started = performance.now();
       const report = await fuzzContext(context, { casesPerRoute: cases, seed });
       const seconds = (performance.now() - started) / 1000;
-      printTable([
-        ['seed', String(seed)],
-        ['operations fuzzed', String(report.operations)],
-        ['cases per route, method and role', String(cases)],
-        ['requests', `${report.requests} in ${seconds.toFixed(1)} s (${(report.requests / seconds).toFixed(0)}/s)`],
-        ['answers by status', [...report.byStatus].sort(([a], [b]) => a - b).map(([status, count]) => `${status}: ${count}`).join(', ')],
-        ['slowest request', `${report.slowestMs.toFixed(0)} ms`],
-        ['largest refusal', `${report.largestErrorBytes} bytes`],
-        ['findings', String(report.findings.length)],
-      ], `API fuzz [${dialect}]`);
-      for (const finding of report.findings.slice(0, 50)) console.log(`  ${finding.role}\t${finding.operation}\t${finding.problem}\t${finding.status}\t${finding.request.slice(0, 200)}`);
+      printTable(
+        [
+          ['seed', String(seed)],
+          ['operations fuzzed', String(report.operations)],
+          ['cases per route, method and role', String(cases)],
+          ['requests', `${report.requests} in ${seconds.toFixed(1)} s (${(report.requests / seconds).toFixed(0)}/s)`],
+          [
+            'answers by status',
+            [...report.byStatus]
+              .sort(([a], [b]) => a - b)
+              .map(([status, count]) => `${status}: ${count}`)
+              .join(', '),
+          ],
+          ['slowest request', `${report.slowestMs.toFixed(0)} ms`],
+          ['largest refusal', `${report.largestErrorBytes} bytes`],
+          ['findings', String(report.findings.length)],
+        ],
+        `API fuzz [${dialect}]`,
+      );
+      for (const finding of report.findings.slice(0, 50))
+        console.log(`  ${finding.role}\t${finding.operation}\t${finding.problem}\t${finding.status}\t${finding.request.slice(0, 200)}`);
       findings += report.findings.length;
     } finally {
       await context.close();

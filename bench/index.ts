@@ -75,7 +75,10 @@ function plannedQueries(size: Size, count: number): Array<{ camera: string; from
   });
 }
 
-async function timeQueries(handle: DatabaseHandle, queries: ReturnType<typeof plannedQueries>): Promise<Pick<DialectResult, 'p50Ms' | 'p99Ms' | 'maxMs' | 'meanRowsPerQuery' | 'byWindow'>> {
+async function timeQueries(
+  handle: DatabaseHandle,
+  queries: ReturnType<typeof plannedQueries>,
+): Promise<Pick<DialectResult, 'p50Ms' | 'p99Ms' | 'maxMs' | 'meanRowsPerQuery' | 'byWindow'>> {
   const repository = new RecordingRepository(tablesOf<RecordingSchema>(handle.db), handle.dialect);
   for (const query of queries.slice(0, 50)) await repository.segmentsOverlapping(query.camera, query.fromMs, query.toMs); // warm-up
   const latencies: number[] = [];
@@ -95,7 +98,13 @@ async function timeQueries(handle: DatabaseHandle, queries: ReturnType<typeof pl
     const list = sort(buckets[index]!);
     return { label: bucket.label, count: list.length, p50Ms: list.length ? percentile(list, 0.5) : 0, p99Ms: list.length ? percentile(list, 0.99) : 0 };
   });
-  return { p50Ms: percentile(latencies, 0.5), p99Ms: percentile(latencies, 0.99), maxMs: latencies[latencies.length - 1]!, meanRowsPerQuery: rows / queries.length, byWindow };
+  return {
+    p50Ms: percentile(latencies, 0.5),
+    p99Ms: percentile(latencies, 0.99),
+    maxMs: latencies[latencies.length - 1]!,
+    meanRowsPerQuery: rows / queries.length,
+    byWindow,
+  };
 }
 
 const dropIndexes = segmentIndexNames.map((name) => `drop index if exists ${name}`);
@@ -137,8 +146,12 @@ async function benchSqlite(size: Size, queries: ReturnType<typeof plannedQueries
     try {
       const timings = await timeQueries(handle, queries);
       return {
-        dialect: 'sqlite', rows, buildSeconds: (done - started) / 1000, indexSeconds: (done - indexStarted) / 1000,
-        storageMiB: statSync(path).size / 2 ** 20, ...timings,
+        dialect: 'sqlite',
+        rows,
+        buildSeconds: (done - started) / 1000,
+        indexSeconds: (done - indexStarted) / 1000,
+        storageMiB: statSync(path).size / 2 ** 20,
+        ...timings,
       };
     } finally {
       await handle.close();
@@ -183,8 +196,12 @@ async function benchPostgres(size: Size, queries: ReturnType<typeof plannedQueri
     const bytes = await sql<{ size: string }>`select pg_database_size(current_database()) as size`.execute(handle.db);
     const timings = await timeQueries(handle, queries);
     return {
-      dialect: 'postgres', rows: Number(counted.rows[0]!.count), buildSeconds: (done - started) / 1000, indexSeconds: (done - indexStarted) / 1000,
-      storageMiB: Number(bytes.rows[0]!.size) / 2 ** 20, ...timings,
+      dialect: 'postgres',
+      rows: Number(counted.rows[0]!.count),
+      buildSeconds: (done - started) / 1000,
+      indexSeconds: (done - indexStarted) / 1000,
+      storageMiB: Number(bytes.rows[0]!.size) / 2 ** 20,
+      ...timings,
     };
   } finally {
     await handle.close();
@@ -198,7 +215,9 @@ export async function run(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
     options: {
-      cameras: { type: 'string', default: '1000' }, days: { type: 'string', default: '30' }, queries: { type: 'string', default: '2000' },
+      cameras: { type: 'string', default: '1000' },
+      days: { type: 'string', default: '30' },
+      queries: { type: 'string', default: '2000' },
       dialects: { type: 'string', default: 'sqlite,postgres' },
       'postgres-url': { type: 'string', default: process.env.VIGIE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test' },
     },
@@ -214,17 +233,32 @@ export async function run(args: string[]): Promise<void> {
   }
   const full = size.cameras * size.days * 1440 >= 43_200_000;
   for (const result of results) {
-    printTable([
-      ['rows (60-s segments)', `${result.rows.toLocaleString('en-US')} = ${size.cameras} cameras x ${size.days} days${full ? '' : ' (reduced size, not the 43.2 M target)'}`],
-      ['build (load + index)', `${result.buildSeconds.toFixed(0)} s (index ${result.indexSeconds.toFixed(0)} s)`],
-      ['storage', `${result.storageMiB.toFixed(0)} MiB`],
-      [`range queries (${queries.length}, 1-24 h window)`, `p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms, max ${result.maxMs.toFixed(1)} ms`],
-      ...result.byWindow.map((bucket): [string, string] => [`  ${bucket.label} (${bucket.count})`, `p50 ${bucket.p50Ms.toFixed(2)} ms, p99 ${bucket.p99Ms.toFixed(2)} ms`]),
-      ['segments returned per query (mean)', result.meanRowsPerQuery.toFixed(0)],
-      ['target p99 < 10 ms', result.p99Ms < 10 ? 'met' : 'NOT met'],
-    ], `vigie bench index [${result.dialect}]`);
+    printTable(
+      [
+        [
+          'rows (60-s segments)',
+          `${result.rows.toLocaleString('en-US')} = ${size.cameras} cameras x ${size.days} days${full ? '' : ' (reduced size, not the 43.2 M target)'}`,
+        ],
+        ['build (load + index)', `${result.buildSeconds.toFixed(0)} s (index ${result.indexSeconds.toFixed(0)} s)`],
+        ['storage', `${result.storageMiB.toFixed(0)} MiB`],
+        [
+          `range queries (${queries.length}, 1-24 h window)`,
+          `p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms, max ${result.maxMs.toFixed(1)} ms`,
+        ],
+        ...result.byWindow.map((bucket): [string, string] => [
+          `  ${bucket.label} (${bucket.count})`,
+          `p50 ${bucket.p50Ms.toFixed(2)} ms, p99 ${bucket.p99Ms.toFixed(2)} ms`,
+        ]),
+        ['segments returned per query (mean)', result.meanRowsPerQuery.toFixed(0)],
+        ['target p99 < 10 ms', result.p99Ms < 10 ? 'met' : 'NOT met'],
+      ],
+      `vigie bench index [${result.dialect}]`,
+    );
   }
   const resultsDir = join(root, 'bench/results');
   mkdirSync(resultsDir, { recursive: true });
-  writeFileSync(join(resultsDir, `index-${new Date().toISOString().replace(/[:.]/g, '-')}.json`), JSON.stringify({ size, queries: queries.length, results }, null, 2));
+  writeFileSync(
+    join(resultsDir, `index-${new Date().toISOString().replace(/[:.]/g, '-')}.json`),
+    JSON.stringify({ size, queries: queries.length, results }, null, 2),
+  );
 }

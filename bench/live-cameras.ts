@@ -31,8 +31,13 @@ const options = JSON.parse(process.argv[2] ?? '{}') as CamerasOptions;
 const configs = generateFleet({ count: options.count, addressMode: 'ephemeral-ports', main: options.main, sub: options.sub });
 let done = 0;
 const simulator = await startSimulator({
-  cameras: configs, loopSeconds: options.loopSeconds, cacheDir: options.cacheDir, controlPort: 0,
-  onEncodeProgress: () => { if (++done % 4 === 0) process.stderr.write(`cameras ready: ${done}/${configs.length}\n`); },
+  cameras: configs,
+  loopSeconds: options.loopSeconds,
+  cacheDir: options.cacheDir,
+  controlPort: 0,
+  onEncodeProgress: () => {
+    if (++done % 4 === 0) process.stderr.write(`cameras ready: ${done}/${configs.length}\n`);
+  },
 });
 const loops = new LoopStore(options.cacheDir);
 const clocks = new FrameClocks();
@@ -41,7 +46,11 @@ for (const [index, info] of simulator.cameras.entries()) {
   // The same loop requests the simulator plays (already encoded: ensureEncoded finds the cached files).
   const camera = new SimCamera({ ...configs[index]! }, { loops, clocks, loopSeconds: options.loopSeconds });
   cameras.push({
-    id: info.id, name: info.name, rtspUrls: info.rtspUrls, credentials: info.credentials, codec: info.codec,
+    id: info.id,
+    name: info.name,
+    rtspUrls: info.rtspUrls,
+    credentials: info.credentials,
+    codec: info.codec,
     fps: { main: info.profiles.main.fps, sub: info.profiles.sub.fps },
     loopFiles: { main: await loops.ensureEncoded(camera.loopRequest('main')), sub: await loops.ensureEncoded(camera.loopRequest('sub')) },
   });

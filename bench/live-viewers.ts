@@ -70,7 +70,7 @@ function loopIndex(camera: BenchCamera, stream: 'main' | 'sub'): Map<string, num
 /** AVCC/HVCC sample (4-byte lengths) into NAL units. */
 function sampleUnits(sample: Buffer): Buffer[] {
   const units: Buffer[] = [];
-  for (let offset = 0; offset + 4 <= sample.length;) {
+  for (let offset = 0; offset + 4 <= sample.length; ) {
     const length = sample.readUInt32BE(offset);
     units.push(sample.subarray(offset + 4, offset + 4 + length));
     offset += 4 + length;
@@ -91,7 +91,15 @@ const wallClock = () => performance.timeOrigin + performance.now();
 let measuring = false;
 const firstOfCamera = new Set(options.viewers.map((viewer) => viewer.simulatorId)).size;
 const results: ViewerResult[] = options.viewers.map((_, position) => ({
-  phase: position < firstOfCamera ? 'start' : 'join', initMs: null, firstPictureMs: null, error: null, stream: null, fragments: 0, recognised: 0, bytes: 0, latenciesMs: [],
+  phase: position < firstOfCamera ? 'start' : 'join',
+  initMs: null,
+  firstPictureMs: null,
+  error: null,
+  stream: null,
+  fragments: 0,
+  recognised: 0,
+  bytes: 0,
+  latenciesMs: [],
 }));
 const sockets: WebSocket[] = [];
 
@@ -104,7 +112,9 @@ function connect(viewer: ViewersOptions['viewers'][number], position: number): v
   const url = `${options.baseUrl.replace(/^http/, 'ws')}/api/cameras/${viewer.cameraId}/live/ws?stream=${viewer.stream}`;
   const socket = new WebSocket(url, { headers: { cookie: options.cookie } });
   sockets.push(socket);
-  socket.on('error', (error) => { result.error ??= error.message; });
+  socket.on('error', (error) => {
+    result.error ??= error.message;
+  });
   socket.on('message', (data, isBinary) => {
     const arrivedAt = wallClock();
     const buffer = data as Buffer;

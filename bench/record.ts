@@ -22,7 +22,14 @@ import type { RecordingSchema } from '../server/src/platform/db/schema.ts';
 import { tablesOf } from '../server/src/platform/db/tables.ts';
 import type { ProcessLog } from '../server/src/platform/processes.ts';
 import {
-  checkSegmentChain, coverage, Recorder, RecordingRepository, SegmentIndexer, type IndexedSegment, type RecorderState, type RecordingGap,
+  checkSegmentChain,
+  coverage,
+  Recorder,
+  RecordingRepository,
+  SegmentIndexer,
+  type IndexedSegment,
+  type RecorderState,
+  type RecordingGap,
 } from '../server/src/modules/recording/index.ts';
 import { createTestDatabase, type TestDatabase } from '../server/src/testing/databases.ts';
 import { cpuPercent, cpuSample, machineCpuSample, memorySample, reapedChildrenCpuSample, type CpuSample } from './lib/proc-stats.ts';
@@ -66,18 +73,31 @@ function settingsFrom(args: string[]): Settings {
   const { values } = parseArgs({
     args,
     options: {
-      cameras: { type: 'string', default: '100' }, seconds: { type: 'string', default: '60' },
-      'segment-seconds': { type: 'string', default: '10' }, main: { type: 'string', default: '1280x720@12' },
-      kbps: { type: 'string', default: '2000' }, gop: { type: 'string', default: '2' }, dialect: { type: 'string', default: 'sqlite' },
-      'loop-seconds': { type: 'string', default: '10' }, 'cache-dir': { type: 'string' }, 'warmup-timeout': { type: 'string', default: '180' },
+      cameras: { type: 'string', default: '100' },
+      seconds: { type: 'string', default: '60' },
+      'segment-seconds': { type: 'string', default: '10' },
+      main: { type: 'string', default: '1280x720@12' },
+      kbps: { type: 'string', default: '2000' },
+      gop: { type: 'string', default: '2' },
+      dialect: { type: 'string', default: 'sqlite' },
+      'loop-seconds': { type: 'string', default: '10' },
+      'cache-dir': { type: 'string' },
+      'warmup-timeout': { type: 'string', default: '180' },
     },
   });
   const main = /^(\d+)x(\d+)@(\d+(?:\.\d+)?)$/.exec(values.main);
   if (!main) throw new Error('--main must be WxH@FPS');
   const settings: Settings = {
-    cameras: Number(values.cameras), seconds: Number(values.seconds), segmentSeconds: Number(values['segment-seconds']),
-    width: Number(main[1]), height: Number(main[2]), fps: Number(main[3]), kbps: Number(values.kbps), gopSeconds: Number(values.gop),
-    dialect: values.dialect === 'postgres' ? 'postgres' : 'sqlite', loopSeconds: Number(values['loop-seconds']),
+    cameras: Number(values.cameras),
+    seconds: Number(values.seconds),
+    segmentSeconds: Number(values['segment-seconds']),
+    width: Number(main[1]),
+    height: Number(main[2]),
+    fps: Number(main[3]),
+    kbps: Number(values.kbps),
+    gopSeconds: Number(values.gop),
+    dialect: values.dialect === 'postgres' ? 'postgres' : 'sqlite',
+    loopSeconds: Number(values['loop-seconds']),
     cacheDir: values['cache-dir'] ?? join(process.env.VIGIE_DATA_DIR ?? join(root, 'data'), 'sim-cache'),
     warmupTimeoutSeconds: Number(values['warmup-timeout']),
   };
@@ -126,22 +146,44 @@ async function startCameras(settings: Settings, interruption: Interruption): Pro
   const cameras: SimulatedCamera[] = [];
   let ready = false;
   // Ephemeral ports on 127.0.0.1: no clash with another simulator on this machine.
-  const child = startNodeScript(join(root, 'simulator/src/cli.ts'), [
-    'start', '--cameras', String(settings.cameras), '--address-mode', 'ephemeral-ports', '--control-port', '0', '--live-ptz', '0',
-    '--loop-seconds', String(settings.loopSeconds), '--cache-dir', settings.cacheDir,
-    '--main', `${settings.width}x${settings.height}@${settings.fps}`, '--main-kbps', String(settings.kbps), '--gop', String(settings.gopSeconds),
-  ], (line, stream) => {
-    if (stream === 'stderr') {
-      process.stderr.write(`  [simulator] ${line}\n`);
-      if (/cameras up/.test(line)) ready = true;
-      return;
-    }
-    const [id, , main, , , userPass] = line.split(' ');
-    const [username = '', password = ''] = (userPass ?? '').split(':');
-    if (id && main?.startsWith('rtsp://127.')) cameras.push({ id, url: main, username, password });
-  });
+  const child = startNodeScript(
+    join(root, 'simulator/src/cli.ts'),
+    [
+      'start',
+      '--cameras',
+      String(settings.cameras),
+      '--address-mode',
+      'ephemeral-ports',
+      '--control-port',
+      '0',
+      '--live-ptz',
+      '0',
+      '--loop-seconds',
+      String(settings.loopSeconds),
+      '--cache-dir',
+      settings.cacheDir,
+      '--main',
+      `${settings.width}x${settings.height}@${settings.fps}`,
+      '--main-kbps',
+      String(settings.kbps),
+      '--gop',
+      String(settings.gopSeconds),
+    ],
+    (line, stream) => {
+      if (stream === 'stderr') {
+        process.stderr.write(`  [simulator] ${line}\n`);
+        if (/cameras up/.test(line)) ready = true;
+        return;
+      }
+      const [id, , main, , , userPass] = line.split(' ');
+      const [username = '', password = ''] = (userPass ?? '').split(':');
+      if (id && main?.startsWith('rtsp://127.')) cameras.push({ id, url: main, username, password });
+    },
+  );
   let exited = false;
-  void child.exited.then(() => { exited = true; });
+  void child.exited.then(() => {
+    exited = true;
+  });
   const deadline = Date.now() + 30 * 60_000; // the first run encodes the loops (about 0.6 s per camera here)
   while (!ready) {
     interruption.check();
@@ -189,8 +231,10 @@ export async function run(args: string[]): Promise<void> {
   const volume = { name: 'bench', root: mkdtempSync(join(tmpdir(), 'vigie-bench-record-')) };
   const runs: CameraRun[] = [];
   try {
-    console.log(`vigie bench record: ${settings.cameras} cameras ${settings.width}x${settings.height} ${settings.fps} fps ${settings.kbps} kbit/s GOP ${settings.gopSeconds} s, `
-      + `${settings.segmentSeconds}-s segments, ${settings.dialect}, ${settings.seconds} s measured`);
+    console.log(
+      `vigie bench record: ${settings.cameras} cameras ${settings.width}x${settings.height} ${settings.fps} fps ${settings.kbps} kbit/s GOP ${settings.gopSeconds} s, ` +
+        `${settings.segmentSeconds}-s segments, ${settings.dialect}, ${settings.seconds} s measured`,
+    );
     const started = await startCameras(settings, interruption);
     simulator = started.child;
     if (started.cameras.length !== settings.cameras) throw new Error(`the simulator listed ${started.cameras.length} cameras, ${settings.cameras} expected`);
@@ -201,7 +245,10 @@ export async function run(args: string[]): Promise<void> {
     for (const camera of started.cameras) {
       const recorder = new Recorder({
         camera: { id: camera.id, communeInsee: COMMUNE, rtspUrl: camera.url, credentials: { username: camera.username, password: camera.password } },
-        volume, indexer, segmentSeconds: settings.segmentSeconds, log,
+        volume,
+        indexer,
+        segmentSeconds: settings.segmentSeconds,
+        log,
       });
       const cameraRun: CameraRun = { camera, recorder, segments: [], states: [], indexErrors: [] };
       recorder.events.on('segment', (segment) => cameraRun.segments.push({ segment, firedAtMs: Date.now() }));
@@ -212,21 +259,26 @@ export async function run(args: string[]): Promise<void> {
     const warmupStartedAt = Date.now();
     await Promise.all(runs.map((cameraRun) => cameraRun.recorder.start()));
     process.stderr.write(`  ${runs.length} recorders started; warming up until each camera has indexed a segment\n`);
-    await waitUntil('every camera to index a first segment', () => runs.every((cameraRun) => cameraRun.segments.length > 0 && cameraRun.recorder.state === 'recording'),
-      settings.warmupTimeoutSeconds * 1000, interruption);
+    await waitUntil(
+      'every camera to index a first segment',
+      () => runs.every((cameraRun) => cameraRun.segments.length > 0 && cameraRun.recorder.state === 'recording'),
+      settings.warmupTimeoutSeconds * 1000,
+      interruption,
+    );
     const warmupSeconds = (Date.now() - warmupStartedAt) / 1000;
 
     // ----- measured window
     phase = 'window';
     const windowStartMs = Date.now();
     const pidsAtStart = runs.map((cameraRun) => cameraRun.recorder.pid);
-    const sampleAll = (pids: Array<number | undefined>) => pids.map((pid) => {
-      try {
-        return pid === undefined ? undefined : cpuSample(pid);
-      } catch {
-        return undefined;
-      }
-    });
+    const sampleAll = (pids: Array<number | undefined>) =>
+      pids.map((pid) => {
+        try {
+          return pid === undefined ? undefined : cpuSample(pid);
+        } catch {
+          return undefined;
+        }
+      });
     const ffmpegStart = sampleAll(pidsAtStart);
     const selfStart = cpuSample(process.pid);
     const reapedStart = reapedChildrenCpuSample(process.pid);
@@ -235,7 +287,7 @@ export async function run(args: string[]): Promise<void> {
     const memory: Array<{ ffmpeg: number[]; self: number; simulator: number }> = [];
     const pss = (pid: number | undefined) => {
       try {
-        return pid === undefined ? 0 : memorySample(pid).pssMiB ?? 0;
+        return pid === undefined ? 0 : (memorySample(pid).pssMiB ?? 0);
       } catch {
         return 0;
       }
@@ -258,48 +310,59 @@ export async function run(args: string[]): Promise<void> {
 
     // ----- drain: the segment straddling the window's end is closed and indexed
     process.stderr.write('  window over; waiting for the segments straddling its end to be indexed\n');
-    await waitUntil('the segments straddling the window end', () => runs.every((cameraRun) => cameraRun.segments.some(({ segment }) => segment.endMs >= windowEndMs)),
-      (settings.segmentSeconds * 2 + 30) * 1000, interruption);
+    await waitUntil(
+      'the segments straddling the window end',
+      () => runs.every((cameraRun) => cameraRun.segments.some(({ segment }) => segment.endMs >= windowEndMs)),
+      (settings.segmentSeconds * 2 + 30) * 1000,
+      interruption,
+    );
     await Promise.all(runs.map((cameraRun) => cameraRun.recorder.stop()));
 
     // ----- figures
-    const perCamera = await Promise.all(runs.map(async (cameraRun, index) => {
-      const rows: IndexedSegment[] = [];
-      for await (const row of repository.iterateCamera(cameraRun.camera.id)) rows.push(row);
-      const whole = rows.filter((row) => row.startMs >= windowStartMs && row.endMs <= windowEndMs);
-      const expected = whole.map((row) => Math.round((row.durationMs * settings.fps) / 1000));
-      const gaps: RecordingGap[] = await repository.gapsOverlapping(cameraRun.camera.id, windowStartMs, windowEndMs);
-      const covered = coverage(rows, { startMs: windowStartMs, endMs: windowEndMs });
-      const samePid = pidsAtStart[index] !== undefined && pidsAtStart[index] === pidsAtEnd[index];
-      const cpu = samePid && ffmpegStart[index] && ffmpegEnd[index] ? cpuPercent(ffmpegStart[index], ffmpegEnd[index]) : Number.NaN;
-      const statesInWindow = cameraRun.states.filter((state) => state.atMs >= windowStartMs && state.atMs <= windowEndMs && state.to !== 'stopped');
-      // ffmpeg's last write to a segment is its close (on the keyframe that starts the next one):
-      // the file's mtime (kept by the move into the layout) is when the segment really ended.
-      const closes = cameraRun.segments
-        .filter(({ segment }) => segment.endMs > windowStartMs && segment.startMs < windowEndMs)
-        .map(({ segment, firedAtMs }) => ({ closedAtMs: statSync(join(volume.root, segment.path)).mtimeMs, firedAtMs, endMs: segment.endMs }));
-      return {
-        id: cameraRun.camera.id,
-        wholeSegments: whole.length,
-        framesExpected: sum(expected),
-        framesRecorded: sum(whole.map((row) => row.frameCount)),
-        framesShort: sum(whole.map((row, position) => Math.max(0, expected[position]! - row.frameCount))),
-        shortSegments: whole.filter((row, position) => row.frameCount < expected[position]!)
-          .map((row) => ({ startS: (row.startMs - windowStartMs) / 1000, endS: (row.endMs - windowStartMs) / 1000, short: Math.round((row.durationMs * settings.fps) / 1000) - row.frameCount })),
-        closedInWindow: closes.filter((close) => close.closedAtMs >= windowStartMs && close.closedAtMs <= windowEndMs).length,
-        indexedInWindow: cameraRun.segments.filter(({ firedAtMs }) => firedAtMs >= windowStartMs && firedAtMs <= windowEndMs).length,
-        edgeSegments: rows.filter((row) => row.endMs > windowStartMs && row.startMs < windowEndMs).length - whole.length,
-        recordedMs: covered.recordedMs,
-        gaps,
-        cpu,
-        recordedThrough: samePid && statesInWindow.length === 0 && gaps.length === 0 && covered.gaps.length === 0,
-        statesInWindow,
-        latencies: closes.map((close) => close.firedAtMs - close.closedAtMs),
-        anchorErrors: closes.map((close) => close.endMs - close.closedAtMs),
-        indexErrors: cameraRun.indexErrors.length,
-        chainProblem: checkSegmentChain(rows),
-      };
-    }));
+    const perCamera = await Promise.all(
+      runs.map(async (cameraRun, index) => {
+        const rows: IndexedSegment[] = [];
+        for await (const row of repository.iterateCamera(cameraRun.camera.id)) rows.push(row);
+        const whole = rows.filter((row) => row.startMs >= windowStartMs && row.endMs <= windowEndMs);
+        const expected = whole.map((row) => Math.round((row.durationMs * settings.fps) / 1000));
+        const gaps: RecordingGap[] = await repository.gapsOverlapping(cameraRun.camera.id, windowStartMs, windowEndMs);
+        const covered = coverage(rows, { startMs: windowStartMs, endMs: windowEndMs });
+        const samePid = pidsAtStart[index] !== undefined && pidsAtStart[index] === pidsAtEnd[index];
+        const cpu = samePid && ffmpegStart[index] && ffmpegEnd[index] ? cpuPercent(ffmpegStart[index], ffmpegEnd[index]) : Number.NaN;
+        const statesInWindow = cameraRun.states.filter((state) => state.atMs >= windowStartMs && state.atMs <= windowEndMs && state.to !== 'stopped');
+        // ffmpeg's last write to a segment is its close (on the keyframe that starts the next one):
+        // the file's mtime (kept by the move into the layout) is when the segment really ended.
+        const closes = cameraRun.segments
+          .filter(({ segment }) => segment.endMs > windowStartMs && segment.startMs < windowEndMs)
+          .map(({ segment, firedAtMs }) => ({ closedAtMs: statSync(join(volume.root, segment.path)).mtimeMs, firedAtMs, endMs: segment.endMs }));
+        return {
+          id: cameraRun.camera.id,
+          wholeSegments: whole.length,
+          framesExpected: sum(expected),
+          framesRecorded: sum(whole.map((row) => row.frameCount)),
+          framesShort: sum(whole.map((row, position) => Math.max(0, expected[position]! - row.frameCount))),
+          shortSegments: whole
+            .filter((row, position) => row.frameCount < expected[position]!)
+            .map((row) => ({
+              startS: (row.startMs - windowStartMs) / 1000,
+              endS: (row.endMs - windowStartMs) / 1000,
+              short: Math.round((row.durationMs * settings.fps) / 1000) - row.frameCount,
+            })),
+          closedInWindow: closes.filter((close) => close.closedAtMs >= windowStartMs && close.closedAtMs <= windowEndMs).length,
+          indexedInWindow: cameraRun.segments.filter(({ firedAtMs }) => firedAtMs >= windowStartMs && firedAtMs <= windowEndMs).length,
+          edgeSegments: rows.filter((row) => row.endMs > windowStartMs && row.startMs < windowEndMs).length - whole.length,
+          recordedMs: covered.recordedMs,
+          gaps,
+          cpu,
+          recordedThrough: samePid && statesInWindow.length === 0 && gaps.length === 0 && covered.gaps.length === 0,
+          statesInWindow,
+          latencies: closes.map((close) => close.firedAtMs - close.closedAtMs),
+          anchorErrors: closes.map((close) => close.endMs - close.closedAtMs),
+          indexErrors: cameraRun.indexErrors.length,
+          chainProblem: checkSegmentChain(rows),
+        };
+      }),
+    );
 
     const cameras = perCamera.length;
     const recordedThrough = perCamera.filter((camera) => camera.recordedThrough).length;
@@ -310,7 +373,10 @@ export async function run(args: string[]): Promise<void> {
     const edgeSegments = sum(perCamera.map((camera) => camera.edgeSegments));
     const gapCount = sum(perCamera.map((camera) => camera.gaps.length));
     const coveredPercent = (sum(perCamera.map((camera) => camera.recordedMs)) / (cameras * (windowEndMs - windowStartMs))) * 100;
-    const cpus = perCamera.map((camera) => camera.cpu).filter(Number.isFinite).sort((a, b) => a - b);
+    const cpus = perCamera
+      .map((camera) => camera.cpu)
+      .filter(Number.isFinite)
+      .sort((a, b) => a - b);
     const ffmpegCpu = sum(cpus);
     const selfCpu = cpuPercent(selfStart, selfEnd);
     const reapedCpu = cpuPercent(reapedStart, reapedEnd);
@@ -335,62 +401,146 @@ export async function run(args: string[]): Promise<void> {
     const keptUp = p99Latency < settings.segmentSeconds * 1000;
 
     const rows: Array<[string, string]> = [
-      ['cameras recorded through the window', judged(`${recordedThrough} / ${cameras}${restarted ? ` (${restarted} ffmpeg restarted)` : ''}`, `${cameras} / ${cameras}`, recordedThrough === cameras)],
-      ['frames recorded / expected (whole segments)', judged(`${thousands(framesRecorded)} / ${thousands(framesExpected)} (${thousands(framesShort)} short)`, '0 short', framesShort === 0 && wholeSegments > 0)],
+      [
+        'cameras recorded through the window',
+        judged(`${recordedThrough} / ${cameras}${restarted ? ` (${restarted} ffmpeg restarted)` : ''}`, `${cameras} / ${cameras}`, recordedThrough === cameras),
+      ],
+      [
+        'frames recorded / expected (whole segments)',
+        judged(
+          `${thousands(framesRecorded)} / ${thousands(framesExpected)} (${thousands(framesShort)} short)`,
+          '0 short',
+          framesShort === 0 && wholeSegments > 0,
+        ),
+      ],
       ['  segments counted / edge segments left out', `${thousands(wholeSegments)} / ${thousands(edgeSegments)}`],
-      ['time recorded in the window / gaps indexed', judged(`${fixed(coveredPercent, 2)} % / ${gapCount} gaps`, '100 % / 0 gaps', gapCount === 0 && coveredPercent > 99.9)],
-      ['CPU recording: ffmpeg + Vigie + ffprobe', judged(`${fixed(recordingCpu)} % of one core (${fixed(recordingCpu / cameras, 2)} %/camera)${keptUp ? '' : ' *'}`, '< 100 % of one core', recordingCpu < 100 && keptUp)],
-      ['  ffmpeg recorders, sum', `${fixed(ffmpegCpu)} % (per camera min ${fixed(cpus[0] ?? Number.NaN, 2)} / avg ${fixed(ffmpegCpu / Math.max(1, cpus.length), 2)} / max ${fixed(cpus[cpus.length - 1] ?? Number.NaN, 2)} %)`],
+      [
+        'time recorded in the window / gaps indexed',
+        judged(`${fixed(coveredPercent, 2)} % / ${gapCount} gaps`, '100 % / 0 gaps', gapCount === 0 && coveredPercent > 99.9),
+      ],
+      [
+        'CPU recording: ffmpeg + Vigie + ffprobe',
+        judged(
+          `${fixed(recordingCpu)} % of one core (${fixed(recordingCpu / cameras, 2)} %/camera)${keptUp ? '' : ' *'}`,
+          '< 100 % of one core',
+          recordingCpu < 100 && keptUp,
+        ),
+      ],
+      [
+        '  ffmpeg recorders, sum',
+        `${fixed(ffmpegCpu)} % (per camera min ${fixed(cpus[0] ?? Number.NaN, 2)} / avg ${fixed(ffmpegCpu / Math.max(1, cpus.length), 2)} / max ${fixed(cpus[cpus.length - 1] ?? Number.NaN, 2)} %)`,
+      ],
       ['  Vigie process (this Node: watch, index, SQL, live pipes)', `${fixed(selfCpu)} %`],
       ['  ffprobe runs (children reaped by Vigie)', `${fixed(reapedCpu)} %`],
       ['simulator (own Node process, not counted above)', `${fixed(simulatorCpu)} % of one core`],
       [`machine busy, every process and user (${availableParallelism()} cores)`, `${fixed(machineCpu)} % of one core`],
-      ['memory PSS recording: ffmpeg + Vigie (mean)', `${fixed(ffmpegPss + selfPss, 0)} MiB (${fixed((ffmpegPss + selfPss) / cameras, 1)} MiB/camera), peak ${fixed(recordingPssPeak, 0)} MiB`],
-      ['  ffmpeg recorders, sum / per camera min avg max', `${fixed(ffmpegPss, 0)} MiB / ${fixed(ffmpegPssPerCamera[0] ?? Number.NaN)} ${fixed(average(ffmpegPssPerCamera))} ${fixed(ffmpegPssPerCamera[ffmpegPssPerCamera.length - 1] ?? Number.NaN)} MiB`],
+      [
+        'memory PSS recording: ffmpeg + Vigie (mean)',
+        `${fixed(ffmpegPss + selfPss, 0)} MiB (${fixed((ffmpegPss + selfPss) / cameras, 1)} MiB/camera), peak ${fixed(recordingPssPeak, 0)} MiB`,
+      ],
+      [
+        '  ffmpeg recorders, sum / per camera min avg max',
+        `${fixed(ffmpegPss, 0)} MiB / ${fixed(ffmpegPssPerCamera[0] ?? Number.NaN)} ${fixed(average(ffmpegPssPerCamera))} ${fixed(ffmpegPssPerCamera[ffmpegPssPerCamera.length - 1] ?? Number.NaN)} MiB`,
+      ],
       ['  Vigie process', `${fixed(selfPss, 0)} MiB`],
       ['simulator PSS (not counted above)', `${fixed(simulatorPss, 0)} MiB`],
-      [`segment-close latency p50 / p99 / max (${latencies.length})`, judged(`${fixed(percentile(latencies, 0.5) / 1000, 2)} / ${fixed(p99Latency / 1000, 2)} / ${fixed((latencies[latencies.length - 1] ?? Number.NaN) / 1000, 2)} s`, `p99 < ${settings.segmentSeconds} s (keeps up)`, keptUp)],
+      [
+        `segment-close latency p50 / p99 / max (${latencies.length})`,
+        judged(
+          `${fixed(percentile(latencies, 0.5) / 1000, 2)} / ${fixed(p99Latency / 1000, 2)} / ${fixed((latencies[latencies.length - 1] ?? Number.NaN) / 1000, 2)} s`,
+          `p99 < ${settings.segmentSeconds} s (keeps up)`,
+          keptUp,
+        ),
+      ],
       ['  segments closed / indexed during the window', `${thousands(closedInWindow)} / ${thousands(indexedInWindow)}`],
-      ['indexed end minus real close, min / p50 / max', `${fixed((anchorErrors[0] ?? Number.NaN) / 1000, 2)} / ${fixed(percentile(anchorErrors, 0.5) / 1000, 2)} / ${fixed((anchorErrors[anchorErrors.length - 1] ?? Number.NaN) / 1000, 2)} s`],
+      [
+        'indexed end minus real close, min / p50 / max',
+        `${fixed((anchorErrors[0] ?? Number.NaN) / 1000, 2)} / ${fixed(percentile(anchorErrors, 0.5) / 1000, 2)} / ${fixed((anchorErrors[anchorErrors.length - 1] ?? Number.NaN) / 1000, 2)} s`,
+      ],
       ['index errors / broken chains', `${indexErrors} / ${brokenChains}`],
       ['measured over / warm-up', `${fixed(windowSeconds)} s / ${fixed(warmupSeconds)} s`],
     ];
-    printTable(rows, `vigie bench record: ${cameras} cameras, ${settings.width}x${settings.height} ${settings.fps} fps ${settings.kbps} kbit/s GOP ${settings.gopSeconds} s, ${settings.segmentSeconds}-s segments, ${settings.dialect}`);
-    console.log([
-      '',
-      'How to read it:',
-      `  - Frames: only segments that started and ended inside the window are counted (edge segments, cut by the window, are left out);`,
-      `    each is expected to hold round(fps x its media duration) frames and "short" sums what a segment holds less than that.`,
-      `    "Time recorded" clips every segment to the window and adds up what is covered, so edge segments count there for their inside part.`,
-      '  - CPU is in percent of one core over the window (/proc/<pid>/stat); a camera whose ffmpeg restarted in the window is left out of the',
-      '    per-camera figures and is not "recorded through". The Vigie process figure includes this benchmark\'s own sampling (small).',
-      '  - Segment-close latency = when the `segment` event fired minus when ffmpeg closed the file (its mtime: the close is its last',
-      '    write): the 1-s poll of the segment list, ffprobe, hashing, the move and the SQL transaction.',
-      '  - "Indexed end minus real close" is the error of the wall-clock times written in the index: a run\'s first segment is anchored',
-      '    on its file name\'s UTC second, and every later one follows by media durations, so the whole run carries that anchor\'s error.',
-    ].join('\n'));
-    if (!keptUp) console.log('  * indexing fell behind (p99 latency over one segment): work was left for after the window, so this CPU figure understates the need.');
+    printTable(
+      rows,
+      `vigie bench record: ${cameras} cameras, ${settings.width}x${settings.height} ${settings.fps} fps ${settings.kbps} kbit/s GOP ${settings.gopSeconds} s, ${settings.segmentSeconds}-s segments, ${settings.dialect}`,
+    );
+    console.log(
+      [
+        '',
+        'How to read it:',
+        `  - Frames: only segments that started and ended inside the window are counted (edge segments, cut by the window, are left out);`,
+        `    each is expected to hold round(fps x its media duration) frames and "short" sums what a segment holds less than that.`,
+        `    "Time recorded" clips every segment to the window and adds up what is covered, so edge segments count there for their inside part.`,
+        '  - CPU is in percent of one core over the window (/proc/<pid>/stat); a camera whose ffmpeg restarted in the window is left out of the',
+        '    per-camera figures and is not "recorded through". The Vigie process figure includes this benchmark\'s own sampling (small).',
+        '  - Segment-close latency = when the `segment` event fired minus when ffmpeg closed the file (its mtime: the close is its last',
+        '    write): the 1-s poll of the segment list, ffprobe, hashing, the move and the SQL transaction.',
+        '  - "Indexed end minus real close" is the error of the wall-clock times written in the index: a run\'s first segment is anchored',
+        "    on its file name's UTC second, and every later one follows by media durations, so the whole run carries that anchor's error.",
+      ].join('\n'),
+    );
+    if (!keptUp)
+      console.log('  * indexing fell behind (p99 latency over one segment): work was left for after the window, so this CPU figure understates the need.');
     const noisy = [...warnings.entries()];
     if (noisy.length > 0) console.log(`\nRecorder log warnings: ${noisy.map(([message, times]) => `${message} x${times}`).join('; ')}`);
-    if (ffmpegLines.size > 0) console.log(`ffmpeg stderr lines (digits as N): ${[...ffmpegLines.entries()].slice(0, 5).map(([line, times]) => `"${line}" x${times}`).join('; ')}`);
+    if (ffmpegLines.size > 0)
+      console.log(
+        `ffmpeg stderr lines (digits as N): ${[...ffmpegLines.entries()]
+          .slice(0, 5)
+          .map(([line, times]) => `"${line}" x${times}`)
+          .join('; ')}`,
+      );
     for (const camera of perCamera.filter((entry) => !entry.recordedThrough || entry.framesShort > 0).slice(0, 10)) {
       const spans = camera.shortSegments.map((segment) => `${segment.short} in [${fixed(segment.startS)}, ${fixed(segment.endS)}] s`).join(', ');
-      console.log(`  ${camera.id}: ${camera.framesShort} frames short (${spans || 'none'}), gaps ${JSON.stringify(camera.gaps.map((gap) => `${gap.reason}: ${fixed((gap.endMs - gap.startMs) / 1000, 2)} s at +${fixed((gap.startMs - windowStartMs) / 1000)} s`))}, states ${JSON.stringify(camera.statesInWindow.map((state) => state.to))}`);
+      console.log(
+        `  ${camera.id}: ${camera.framesShort} frames short (${spans || 'none'}), gaps ${JSON.stringify(camera.gaps.map((gap) => `${gap.reason}: ${fixed((gap.endMs - gap.startMs) / 1000, 2)} s at +${fixed((gap.startMs - windowStartMs) / 1000)} s`))}, states ${JSON.stringify(camera.statesInWindow.map((state) => state.to))}`,
+      );
     }
     const shortCameras = perCamera.filter((camera) => camera.framesShort > 0).length;
     if (shortCameras > 10) console.log(`  ... ${shortCameras} cameras with short segments in all (offsets in seconds from the window's start)`);
 
     const resultsDir = join(root, 'bench/results');
     mkdirSync(resultsDir, { recursive: true });
-    writeFileSync(join(resultsDir, `record-${new Date().toISOString().replace(/[:.]/g, '-')}.json`), JSON.stringify({
-      settings, windowSeconds, warmupSeconds, recordedThrough, framesExpected, framesRecorded, framesShort, wholeSegments, edgeSegments, gapCount,
-      coveredPercent, cpu: { recording: recordingCpu, ffmpeg: ffmpegCpu, vigie: selfCpu, ffprobe: reapedCpu, simulator: simulatorCpu, machine: machineCpu, perCamera: cpus },
-      pssMiB: { ffmpeg: ffmpegPss, vigie: selfPss, recordingPeak: recordingPssPeak, simulator: simulatorPss },
-      latencyMs: { p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), max: latencies[latencies.length - 1], count: latencies.length },
-      anchorErrorMs: { min: anchorErrors[0], p50: percentile(anchorErrors, 0.5), max: anchorErrors[anchorErrors.length - 1] },
-      closedInWindow, indexedInWindow, keptUp, shortSegments: Object.fromEntries(perCamera.filter((camera) => camera.framesShort > 0).map((camera) => [camera.id, camera.shortSegments])),
-      indexErrors, brokenChains, warnings: Object.fromEntries(warnings), ffmpegLines: Object.fromEntries(ffmpegLines),
-    }, null, 2));
+    writeFileSync(
+      join(resultsDir, `record-${new Date().toISOString().replace(/[:.]/g, '-')}.json`),
+      JSON.stringify(
+        {
+          settings,
+          windowSeconds,
+          warmupSeconds,
+          recordedThrough,
+          framesExpected,
+          framesRecorded,
+          framesShort,
+          wholeSegments,
+          edgeSegments,
+          gapCount,
+          coveredPercent,
+          cpu: {
+            recording: recordingCpu,
+            ffmpeg: ffmpegCpu,
+            vigie: selfCpu,
+            ffprobe: reapedCpu,
+            simulator: simulatorCpu,
+            machine: machineCpu,
+            perCamera: cpus,
+          },
+          pssMiB: { ffmpeg: ffmpegPss, vigie: selfPss, recordingPeak: recordingPssPeak, simulator: simulatorPss },
+          latencyMs: { p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), max: latencies[latencies.length - 1], count: latencies.length },
+          anchorErrorMs: { min: anchorErrors[0], p50: percentile(anchorErrors, 0.5), max: anchorErrors[anchorErrors.length - 1] },
+          closedInWindow,
+          indexedInWindow,
+          keptUp,
+          shortSegments: Object.fromEntries(perCamera.filter((camera) => camera.framesShort > 0).map((camera) => [camera.id, camera.shortSegments])),
+          indexErrors,
+          brokenChains,
+          warnings: Object.fromEntries(warnings),
+          ffmpegLines: Object.fromEntries(ffmpegLines),
+        },
+        null,
+        2,
+      ),
+    );
   } finally {
     await Promise.all(runs.map((cameraRun) => cameraRun.recorder.stop().catch(() => undefined)));
     await simulator?.stop();

@@ -25,10 +25,14 @@ export async function run(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
     options: {
-      cameras: { type: 'string', default: '200' }, duration: { type: 'string', default: '60' },
-      profile: { type: 'string', default: 'main' }, 'loop-seconds': { type: 'string', default: '10' },
-      warmup: { type: 'string', default: '5' }, 'rtsp-port': { type: 'string', default: '18554' },
-      'onvif-port': { type: 'string', default: '18080' }, 'cache-dir': { type: 'string' },
+      cameras: { type: 'string', default: '200' },
+      duration: { type: 'string', default: '60' },
+      profile: { type: 'string', default: 'main' },
+      'loop-seconds': { type: 'string', default: '10' },
+      warmup: { type: 'string', default: '5' },
+      'rtsp-port': { type: 'string', default: '18554' },
+      'onvif-port': { type: 'string', default: '18080' },
+      'cache-dir': { type: 'string' },
       'live-ptz': { type: 'string', default: '0' },
     },
   });
@@ -38,19 +42,38 @@ export async function run(args: string[]): Promise<void> {
   const cacheDir = values['cache-dir'] ?? join(process.env.VIGIE_DATA_DIR ?? join(root, 'data'), 'sim-cache');
   const cameras: CameraLine[] = [];
   let ready = false;
-  const simulator = startNodeScript(join(root, 'simulator/src/cli.ts'), [
-    'start', '--cameras', String(count), '--address-mode', 'per-camera-ip', '--rtsp-port', values['rtsp-port'],
-    '--onvif-port', values['onvif-port'], '--control-port', '0', '--live-ptz', values['live-ptz'], '--loop-seconds', values['loop-seconds'], '--cache-dir', cacheDir,
-  ], (line, stream) => {
-    if (stream === 'stderr') {
-      process.stderr.write(`  [simulator] ${line}\n`);
-      if (/cameras up/.test(line)) ready = true;
-      return;
-    }
-    const [id, , main, sub, , userPass] = line.split(' ');
-    const [username = '', password = ''] = (userPass ?? '').split(':');
-    if (id && main && sub) cameras.push({ id, url: profile === 'main' ? main : sub, username, password });
-  });
+  const simulator = startNodeScript(
+    join(root, 'simulator/src/cli.ts'),
+    [
+      'start',
+      '--cameras',
+      String(count),
+      '--address-mode',
+      'per-camera-ip',
+      '--rtsp-port',
+      values['rtsp-port'],
+      '--onvif-port',
+      values['onvif-port'],
+      '--control-port',
+      '0',
+      '--live-ptz',
+      values['live-ptz'],
+      '--loop-seconds',
+      values['loop-seconds'],
+      '--cache-dir',
+      cacheDir,
+    ],
+    (line, stream) => {
+      if (stream === 'stderr') {
+        process.stderr.write(`  [simulator] ${line}\n`);
+        if (/cameras up/.test(line)) ready = true;
+        return;
+      }
+      const [id, , main, sub, , userPass] = line.split(' ');
+      const [username = '', password = ''] = (userPass ?? '').split(':');
+      if (id && main && sub) cameras.push({ id, url: profile === 'main' ? main : sub, username, password });
+    },
+  );
   const clients: RtspClient[] = [];
   try {
     const startDeadline = Date.now() + 30 * 60_000;
@@ -63,16 +86,18 @@ export async function run(args: string[]): Promise<void> {
     const idle = memorySample(pid);
     console.log(`pulling ${cameras.length} ${profile} streams (${values.warmup} s warm-up, then ${durationSeconds} s measured)`);
     for (let index = 0; index < cameras.length; index += 20) {
-      await Promise.all(cameras.slice(index, index + 20).map(async (camera) => {
-        const client = new RtspClient(camera.url, { username: camera.username, password: camera.password });
-        clients.push(client);
-        try {
-          await client.connect();
-          await client.play();
-        } catch (error) {
-          console.error(`  ${camera.id}: ${error instanceof Error ? error.message : String(error)}`);
-        }
-      }));
+      await Promise.all(
+        cameras.slice(index, index + 20).map(async (camera) => {
+          const client = new RtspClient(camera.url, { username: camera.username, password: camera.password });
+          clients.push(client);
+          try {
+            await client.connect();
+            await client.play();
+          } catch (error) {
+            console.error(`  ${camera.id}: ${error instanceof Error ? error.message : String(error)}`);
+          }
+        }),
+      );
     }
     await sleep(Number(values.warmup) * 1000);
     const bytesAtStart = clients.map((client) => client.stats.bytes);
@@ -92,22 +117,39 @@ export async function run(args: string[]): Promise<void> {
     const peak = (key: keyof MemorySample) => Math.max(...memory.map((sample) => sample[key] ?? 0));
     const average = (list: number[]) => list.reduce((sum, value) => sum + value, 0) / Math.max(1, list.length);
     const cpu = cpuPercent(cpuStart, cpuEnd);
-    printTable([
-      ['streams pulled / OK (>= 10.8 fps)', `${clients.length} / ${okStreams}`],
-      ['measured over', `${seconds.toFixed(1)} s`],
-      ['simulator CPU (% of one core)', `${cpu.toFixed(1)} %`],
-      ['simulator RSS idle / peak', `${idle.rssMiB.toFixed(0)} MiB / ${peak('rssMiB').toFixed(0)} MiB`],
-      ['simulator PSS peak', `${peak('pssMiB').toFixed(0)} MiB`],
-      ['pulled bitrate per stream min / avg / max', `${Math.min(...kbps).toFixed(0)} / ${average(kbps).toFixed(0)} / ${Math.max(...kbps).toFixed(0)} kbit/s`],
-      ['pulled frame rate per stream min / avg', `${Math.min(...fps).toFixed(1)} / ${average(fps).toFixed(1)} fps`],
-      ['total pulled', `${((average(kbps) * clients.length) / 1000).toFixed(1)} Mbit/s`],
-    ], `vigie bench sim: ${count} cameras, ${profile} profile, ${values['loop-seconds']} s loops, ${values['live-ptz']} live PTZ`);
+    printTable(
+      [
+        ['streams pulled / OK (>= 10.8 fps)', `${clients.length} / ${okStreams}`],
+        ['measured over', `${seconds.toFixed(1)} s`],
+        ['simulator CPU (% of one core)', `${cpu.toFixed(1)} %`],
+        ['simulator RSS idle / peak', `${idle.rssMiB.toFixed(0)} MiB / ${peak('rssMiB').toFixed(0)} MiB`],
+        ['simulator PSS peak', `${peak('pssMiB').toFixed(0)} MiB`],
+        ['pulled bitrate per stream min / avg / max', `${Math.min(...kbps).toFixed(0)} / ${average(kbps).toFixed(0)} / ${Math.max(...kbps).toFixed(0)} kbit/s`],
+        ['pulled frame rate per stream min / avg', `${Math.min(...fps).toFixed(1)} / ${average(fps).toFixed(1)} fps`],
+        ['total pulled', `${((average(kbps) * clients.length) / 1000).toFixed(1)} Mbit/s`],
+      ],
+      `vigie bench sim: ${count} cameras, ${profile} profile, ${values['loop-seconds']} s loops, ${values['live-ptz']} live PTZ`,
+    );
     const resultsDir = join(root, 'bench/results');
     mkdirSync(resultsDir, { recursive: true });
-    writeFileSync(join(resultsDir, `sim-${new Date().toISOString().replace(/[:.]/g, '-')}.json`), JSON.stringify({
-      cameras: count, profile, durationSeconds: seconds, cpuPercentOfOneCore: cpu, rssPeakMiB: peak('rssMiB'), pssPeakMiB: peak('pssMiB'),
-      kbps: { min: Math.min(...kbps), avg: average(kbps), max: Math.max(...kbps) }, okStreams, streams: clients.length,
-    }, null, 2));
+    writeFileSync(
+      join(resultsDir, `sim-${new Date().toISOString().replace(/[:.]/g, '-')}.json`),
+      JSON.stringify(
+        {
+          cameras: count,
+          profile,
+          durationSeconds: seconds,
+          cpuPercentOfOneCore: cpu,
+          rssPeakMiB: peak('rssMiB'),
+          pssPeakMiB: peak('pssMiB'),
+          kbps: { min: Math.min(...kbps), avg: average(kbps), max: Math.max(...kbps) },
+          okStreams,
+          streams: clients.length,
+        },
+        null,
+        2,
+      ),
+    );
   } finally {
     for (const client of clients) client.close();
     await simulator.stop();

@@ -44,7 +44,13 @@ function run(command: string, args: string[], onLine?: (line: string) => void): 
 }
 
 const files = testDirs
-  .flatMap((dir) => { try { return listTests(join(root, dir)); } catch { return []; } })
+  .flatMap((dir) => {
+    try {
+      return listTests(join(root, dir));
+    } catch {
+      return [];
+    }
+  })
   .map((path) => relative(root, path))
   .filter((path) => filters.length === 0 || filters.some((filter) => path.includes(filter)))
   .sort();
@@ -61,7 +67,7 @@ if (!skipTypecheck) {
   }
   // The console's API types (web/src/api/schema.gen.ts) must match the server's OpenAPI document.
   console.log('# console API types (api-types --check)');
-  if (await run(process.execPath, ['--import', 'tsx', join(root, 'scripts/api-types.ts'), '--check']) !== 0) {
+  if ((await run(process.execPath, ['--import', 'tsx', join(root, 'scripts/api-types.ts'), '--check'])) !== 0) {
     console.log('0 passed, 1 failed');
     console.error('vigie test: the console API types check failed (web/src/api/schema.gen.ts)');
     process.exit(1);

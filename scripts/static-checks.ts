@@ -12,12 +12,24 @@ const root = process.env.VIGIE_ROOT ?? process.cwd();
 const bin = (name: string) => join(root, 'node_modules/.bin', name);
 
 export const staticChecks: { name: string; command: string; args: string[]; fix: string }[] = [
-  { name: 'format and lint (biome)', command: bin('biome'), args: ['ci', '--max-diagnostics=50', '.'], fix: 'npx biome check --write . (then fix what remains by hand)' },
   {
-    name: 'dependency rules (dependency-cruiser)', command: bin('depcruise'),
-    args: ['server', 'bench', 'test', 'scripts', 'simulator', 'web/src', '--config', '.dependency-cruiser.cjs', '--output-type', 'err'], fix: 'docs/contributing.md, "Dependency rules"',
+    name: 'format and lint (biome)',
+    command: bin('biome'),
+    args: ['ci', '--max-diagnostics=50', '.'],
+    fix: 'npx biome check --write . (then fix what remains by hand)',
   },
-  { name: 'unused exports (knip)', command: bin('knip'), args: ['--no-progress', '--include', 'exports,types,nsExports,nsTypes,enumMembers,duplicates,files,dependencies,unlisted'], fix: 'remove the export, or the code if nothing uses it' },
+  {
+    name: 'dependency rules (dependency-cruiser)',
+    command: bin('depcruise'),
+    args: ['server', 'bench', 'test', 'scripts', 'simulator', 'web/src', '--config', '.dependency-cruiser.cjs', '--output-type', 'err'],
+    fix: 'docs/contributing.md, "Dependency rules"',
+  },
+  {
+    name: 'unused exports (knip)',
+    command: bin('knip'),
+    args: ['--no-progress', '--include', 'exports,types,nsExports,nsTypes,enumMembers,duplicates,files,dependencies,unlisted'],
+    fix: 'remove the export, or the code if nothing uses it',
+  },
 ];
 
 function run(command: string, args: string[]): Promise<number> {

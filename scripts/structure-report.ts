@@ -23,7 +23,9 @@ const moduleOf = (path: string): string | null => {
   return rel.startsWith('..') ? null : (rel.split('/')[0] ?? null);
 };
 
-const sources = ['server/src', 'web/src', 'simulator/src', 'bench', 'scripts', 'test'].flatMap((dir) => listFiles(join(root, dir), /\.(ts|tsx)$/)).filter((path) => !path.endsWith('.gen.ts'));
+const sources = ['server/src', 'web/src', 'simulator/src', 'bench', 'scripts', 'test']
+  .flatMap((dir) => listFiles(join(root, dir), /\.(ts|tsx)$/))
+  .filter((path) => !path.endsWith('.gen.ts'));
 const serverSources = sources.filter((path) => path.startsWith(join(root, 'server/src')));
 const importPattern = /(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s+['"](\.[^'"]+)['"]/g;
 
@@ -71,7 +73,7 @@ const rows: [string, string][] = [
   ['modules', String(moduleLines.size)],
   ['modules with an index.ts', String(withIndex.length)],
   ['imports crossing a module boundary (non-test)', String(crossing)],
-  ['  of which into another module\'s internals', String(throughInternals)],
+  ["  of which into another module's internals", String(throughInternals)],
   ['platform/ imports of a module', String(platformToModules)],
   ['route files receiving every service', String(servicesBag)],
   ['largest module (lines)', `${largest[0]} (${largest[1]})`],

@@ -21,7 +21,14 @@ function unbounded(schema: unknown, at: string, found: string[]): void {
   if (Array.isArray(schema)) return schema.forEach((item) => unbounded(item, at, found));
   const node = schema as JsonSchema;
   if (node.type === 'array' && node.maxItems === undefined && node.prefixItems === undefined) found.push(`${at}: array without maxItems`);
-  if (node.type === 'string' && node.maxLength === undefined && node.enum === undefined && node.const === undefined && node.format === undefined && node.pattern === undefined) {
+  if (
+    node.type === 'string' &&
+    node.maxLength === undefined &&
+    node.enum === undefined &&
+    node.const === undefined &&
+    node.format === undefined &&
+    node.pattern === undefined
+  ) {
     found.push(`${at}: string without maxLength`);
   }
   for (const [key, value] of Object.entries(node)) unbounded(value, `${at}/${key}`, found);
@@ -51,13 +58,20 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
     after(async () => context?.close());
 
     it('every string and array of every request schema is bounded', async () => {
-      const document = (await context.app.inject({ method: 'GET', url: '/api/openapi.json' })).json() as { paths: Record<string, Record<string, { parameters?: { in: string; name: string; schema: unknown }[]; requestBody?: { content?: Record<string, { schema: unknown }> } }>> };
+      const document = (await context.app.inject({ method: 'GET', url: '/api/openapi.json' })).json() as {
+        paths: Record<
+          string,
+          Record<string, { parameters?: { in: string; name: string; schema: unknown }[]; requestBody?: { content?: Record<string, { schema: unknown }> } }>
+        >;
+      };
       const found: string[] = [];
       for (const [path, methods] of Object.entries(document.paths)) {
         for (const [method, operation] of Object.entries(methods)) {
-          for (const parameter of operation.parameters ?? []) if (parameter.in !== 'path') unbounded(parameter.schema, `${method.toUpperCase()} ${path} ${parameter.in}:${parameter.name}`, found);
+          for (const parameter of operation.parameters ?? [])
+            if (parameter.in !== 'path') unbounded(parameter.schema, `${method.toUpperCase()} ${path} ${parameter.in}:${parameter.name}`, found);
           // A text body (the CSV import) is bounded by its route's body limit instead.
-          for (const [type, content] of Object.entries(operation.requestBody?.content ?? {})) if (type === 'application/json') unbounded(content.schema, `${method.toUpperCase()} ${path} body`, found);
+          for (const [type, content] of Object.entries(operation.requestBody?.content ?? {}))
+            if (type === 'application/json') unbounded(content.schema, `${method.toUpperCase()} ${path} body`, found);
         }
       }
       assert.deepEqual(found, []);
@@ -65,10 +79,20 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
 
     it('odd strings in a failed sign-in never break the audit chain', async () => {
       for (const login of oddStrings) {
-        const response = await context.app.inject({ method: 'POST', url: '/api/auth/login', headers: { 'content-type': 'application/json' }, payload: `{"login":${JSON.stringify(login)},"password":"wrong"}` });
+        const response = await context.app.inject({
+          method: 'POST',
+          url: '/api/auth/login',
+          headers: { 'content-type': 'application/json' },
+          payload: `{"login":${JSON.stringify(login)},"password":"wrong"}`,
+        });
         assert.ok(response.statusCode < 500, `${JSON.stringify(login).slice(0, 40)}: ${response.statusCode}`);
       }
-      const loneSurrogate = await context.app.inject({ method: 'POST', url: '/api/auth/login', headers: { 'content-type': 'application/json' }, payload: '{"login":"\\ud800x","password":"wrong"}' });
+      const loneSurrogate = await context.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        headers: { 'content-type': 'application/json' },
+        payload: '{"login":"\\ud800x","password":"wrong"}',
+      });
       assert.equal(loneSurrogate.statusCode, 400);
       assert.equal(loneSurrogate.json().code, 'text_invalid');
       const verdict = await context.services.audit.verify();
@@ -86,7 +110,7 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.ok(['uri_too_long', 'not_found'].includes((await context.app.inject({ method: 'GET', url: `/api/cameras/${'x'.repeat(101)}` })).json().code));
     });
 
-    it('Node\'s HTTP parser refusals (headers over 16 KiB, garbage) have the documented shape on a real socket', async () => {
+    it("Node's HTTP parser refusals (headers over 16 KiB, garbage) have the documented shape on a real socket", async () => {
       await context.app.listen({ host: '127.0.0.1', port: 0 });
       const port = (context.app.server.address() as { port: number }).port;
       const large = await rawExchange(port, `GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ${'a'.repeat(20 * 1024)}\r\n\r\n`);

@@ -57,7 +57,10 @@ export async function buildApp(deps: AppDependencies): Promise<VigieApp> {
   // Per-route limits only (sign-in, second factor); refusals go through the error handler (429, `rate_limited`).
   await app.register(rateLimit, {
     global: false,
-    errorResponseBuilder: (_request, context) => ({ statusCode: 429, message: `${context.max} attempts per minute from one address; retry in ${Math.ceil(context.ttl / 1000)} s` }),
+    errorResponseBuilder: (_request, context) => ({
+      statusCode: 429,
+      message: `${context.max} attempts per minute from one address; retry in ${Math.ceil(context.ttl / 1000)} s`,
+    }),
   });
   registerBodyParsers(app);
   registerTextGuard(app);

@@ -13,7 +13,10 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 
 function runCli(args: string[], env: Record<string, string>, stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/cli.ts', ...args], { cwd: root, env: { ...process.env, VIGIE_LOG_LEVEL: 'silent', ...env } });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/cli.ts', ...args], {
+      cwd: root,
+      env: { ...process.env, VIGIE_LOG_LEVEL: 'silent', ...env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -90,14 +93,35 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.equal(communes.length, 2);
       const cameras = await database.handle.db.selectFrom('cameras').select(['name', 'main_stream_url']).execute();
       assert.equal(cameras.length, 8);
-      assert.ok(cameras.every((camera) => /^rtsp:\/\/127\.0\.1\.\d+:8554\/cam\/cam-\d{3}\/main$/.test(camera.main_stream_url)), 'demo cameras point at the loopback simulator');
+      assert.ok(
+        cameras.every((camera) => /^rtsp:\/\/127\.0\.1\.\d+:8554\/cam\/cam-\d{3}\/main$/.test(camera.main_stream_url)),
+        'demo cameras point at the loopback simulator',
+      );
       const covered = await database.handle.db.selectFrom('authorisation_cameras').select('camera_id').execute();
       assert.equal(covered.length, 7, 'one demo camera is left unauthorised on purpose');
       assert.equal(statSync(join(dataDir, 'secret.key')).mode & 0o777, 0o600);
     });
 
     it('adds a user with the password from standard input, lists, resets and disables it', async () => {
-      const add = await runCli(['user', 'add', 'chloe', '--role', 'operator', '--commune', '38999', '--approval', 'AGR-9', '--approval-expires', '2029-01-01', '--training', '2026-02-01'], env, 'Strong-Pass-Vigie-2026\n');
+      const add = await runCli(
+        [
+          'user',
+          'add',
+          'chloe',
+          '--role',
+          'operator',
+          '--commune',
+          '38999',
+          '--approval',
+          'AGR-9',
+          '--approval-expires',
+          '2029-01-01',
+          '--training',
+          '2026-02-01',
+        ],
+        env,
+        'Strong-Pass-Vigie-2026\n',
+      );
       assert.equal(add.code, 0, add.stderr);
       const weak = await runCli(['user', 'add', 'weakling', '--role', 'operator', '--commune', '38999'], env, 'weak\n');
       assert.equal(weak.code, 1);
@@ -112,7 +136,11 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.match((await runCli(['user', 'list'], env)).stdout, /chloe\toperator.*disabled/);
       const verify = await runCli(['audit', 'verify'], env);
       assert.equal(verify.code, 0);
-      const rows = await database.handle.db.selectFrom('audit_log').select(['action', 'actor_login']).where('action', 'in', ['user.created', 'user.password_reset', 'user.disabled']).execute();
+      const rows = await database.handle.db
+        .selectFrom('audit_log')
+        .select(['action', 'actor_login'])
+        .where('action', 'in', ['user.created', 'user.password_reset', 'user.disabled'])
+        .execute();
       assert.ok(rows.some((row) => row.action === 'user.password_reset' && row.actor_login?.startsWith('cli:')));
     });
 
@@ -126,7 +154,10 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
     });
 
     it('serves /api/health and stops gracefully on SIGTERM', async () => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/cli.ts', 'serve'], { cwd: root, env: { ...process.env, ...env, VIGIE_PORT: '0', VIGIE_METRICS_PORT: '0', VIGIE_LOG_LEVEL: 'info' } });
+      const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/cli.ts', 'serve'], {
+        cwd: root,
+        env: { ...process.env, ...env, VIGIE_PORT: '0', VIGIE_METRICS_PORT: '0', VIGIE_LOG_LEVEL: 'info' },
+      });
       try {
         const [url, metricsUrl] = await new Promise<[string, string]>((resolve, reject) => {
           const timer = setTimeout(() => reject(new Error('server did not start within 20 s')), 20_000);
@@ -145,7 +176,11 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
         assert.deepEqual(await health.json(), { status: 'ok', version: '0.1.0', database: { dialect, reachable: true } });
         const openapi = (await (await fetch(`${url}/api/openapi.json`)).json()) as { paths: Record<string, unknown> };
         assert.ok(openapi.paths['/api/cameras'] || openapi.paths['/api/communes']);
-        assert.doesNotMatch(await (await fetch(`${url}/metrics`)).text(), /vigie_http_requests_total/, 'not on the API listener (the console page answers there)');
+        assert.doesNotMatch(
+          await (await fetch(`${url}/metrics`)).text(),
+          /vigie_http_requests_total/,
+          'not on the API listener (the console page answers there)',
+        );
         assert.match(metricsUrl, /^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
         assert.match(await (await fetch(metricsUrl)).text(), /vigie_http_requests_total/);
       } finally {
@@ -154,7 +189,9 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
         assert.equal(await exited, 0);
       }
       // Issue 11: the worker role signed a checkpoint of the chain heads at its start and another on its way out.
-      const checkpoints = readFileSync(join(dataDir, 'checkpoints', 'checkpoints.jsonl'), 'utf8').trim().split('\n');
+      const checkpoints = readFileSync(join(dataDir, 'checkpoints', 'checkpoints.jsonl'), 'utf8')
+        .trim()
+        .split('\n');
       assert.ok(checkpoints.length >= 2, `${checkpoints.length} checkpoint(s)`);
       const verified = await runCli(['audit', 'verify'], env);
       assert.equal(verified.code, 0, verified.stderr);

@@ -91,17 +91,20 @@ async function userCommand(config: Config, args: string[]): Promise<number> {
         if (!login || !values.role) throw new Error('usage: ./vigie user add <login> --role <role> [--commune <insee>...]');
         if (!roles.includes(values.role as Role)) throw new Error(`unknown role ${values.role}; roles: ${roles.join(', ')}`);
         const password = await readPassword('Mot de passe / password: ');
-        const user = await runtime.services.accounts.create({
-          login,
-          role: values.role as Role,
-          password,
-          displayName: values.name,
-          allCommunes: values['all-communes'] ?? false,
-          communes: values.commune ?? [],
-          approvalReference: values.approval ?? null,
-          approvalExpiresOn: values['approval-expires'] ?? null,
-          trainingDate: values.training ?? null,
-        }, acting);
+        const user = await runtime.services.accounts.create(
+          {
+            login,
+            role: values.role as Role,
+            password,
+            displayName: values.name,
+            allCommunes: values['all-communes'] ?? false,
+            communes: values.commune ?? [],
+            approvalReference: values.approval ?? null,
+            approvalExpiresOn: values['approval-expires'] ?? null,
+            trainingDate: values.training ?? null,
+          },
+          acting,
+        );
         console.log(`created ${user.login} (${user.role}) id=${user.id}`);
         return 0;
       }
@@ -110,7 +113,17 @@ async function userCommand(config: Config, args: string[]): Promise<number> {
         console.log(['login', 'role', 'communes', 'approval_expires', 'training', 'totp', 'status'].join('\t'));
         for (const user of users) {
           const status = user.disabled ? 'disabled' : user.lockedUntil && user.lockedUntil > new Date().toISOString() ? 'locked' : 'active';
-          console.log([user.login, user.role, user.allCommunes ? '*' : user.communes.join(','), user.approvalExpiresOn ?? '-', user.trainingDate ?? '-', user.totpEnabled ? 'yes' : 'no', status].join('\t'));
+          console.log(
+            [
+              user.login,
+              user.role,
+              user.allCommunes ? '*' : user.communes.join(','),
+              user.approvalExpiresOn ?? '-',
+              user.trainingDate ?? '-',
+              user.totpEnabled ? 'yes' : 'no',
+              status,
+            ].join('\t'),
+          );
         }
         return 0;
       }
@@ -146,7 +159,9 @@ async function auditCommand(config: Config, args: string[]): Promise<number> {
   try {
     if (args[0] === 'checkpoint') {
       const { checkpoint, pushed } = await runtime.services.checkpoints.run();
-      console.log(`signed checkpoint written to ${runtime.services.checkpointStore.file}: audit row ${checkpoint.audit.seq}, ${checkpoint.recordings.length} camera head(s)${pushed === 'off' ? '' : `, webhook: ${pushed}`}`);
+      console.log(
+        `signed checkpoint written to ${runtime.services.checkpointStore.file}: audit row ${checkpoint.audit.seq}, ${checkpoint.recordings.length} camera head(s)${pushed === 'off' ? '' : `, webhook: ${pushed}`}`,
+      );
       return pushed === 'failed' ? 1 : 0;
     }
     const report = await runtime.services.audit.verify();
@@ -156,9 +171,12 @@ async function auditCommand(config: Config, args: string[]): Promise<number> {
       console.log(`audit chain intact: ${report.rowsChecked} rows checked (seq ${report.firstSeq} to ${report.lastSeq}), ${checkpoints}`);
       return 0;
     }
-    for (const problem of report.problems) console.error(`${problem.kind.startsWith('checkpoint') ? 'checkpoint' : `row ${problem.seq}`}\t${problem.kind}\t${problem.message}`);
+    for (const problem of report.problems)
+      console.error(`${problem.kind.startsWith('checkpoint') ? 'checkpoint' : `row ${problem.seq}`}\t${problem.kind}\t${problem.message}`);
     if (report.problemCount > report.problems.length) console.error(`… and ${report.problemCount - report.problems.length} more`);
-    console.error(`audit chain BROKEN: ${report.problemCount} problem(s), the first at row ${report.problem?.seq} (${report.problem?.kind}): ${report.problem?.message}`);
+    console.error(
+      `audit chain BROKEN: ${report.problemCount} problem(s), the first at row ${report.problem?.seq} (${report.problem?.kind}): ${report.problem?.message}`,
+    );
     console.error(`chaîne d'audit ROMPUE : ${report.problemCount} problème(s), le premier à la ligne ${report.problem?.seq}`);
     return 1;
   } finally {
@@ -216,10 +234,17 @@ async function authorisationsCommand(config: Config, args: string[]): Promise<nu
       return 0;
     }
     for (const repair of repairs) {
-      console.log(`${repair.reference}\t${repair.communeInsee}\taudit row ${repair.auditSeq} (${repair.auditAt}, ${repair.auditActor ?? '?'})\tcameras: ${repair.cameraIds.length}\trecipients: ${repair.recipients.join(',') || '-'}`);
+      console.log(
+        `${repair.reference}\t${repair.communeInsee}\taudit row ${repair.auditSeq} (${repair.auditAt}, ${repair.auditActor ?? '?'})\tcameras: ${repair.cameraIds.length}\trecipients: ${repair.recipients.join(',') || '-'}`,
+      );
       if (!values.apply) continue;
-      const { view, skippedCameraIds } = await applyRepair(repair, runtime.services.authorisations, { actor: cliActor(config.operatingSystemUser), principal: null });
-      console.log(`  restored: ${view.cameraIds.length} camera(s), recipients ${view.recipients.join(',') || '-'}${skippedCameraIds.length > 0 ? `; left out (no longer in the inventory): ${skippedCameraIds.join(', ')}` : ''}`);
+      const { view, skippedCameraIds } = await applyRepair(repair, runtime.services.authorisations, {
+        actor: cliActor(config.operatingSystemUser),
+        principal: null,
+      });
+      console.log(
+        `  restored: ${view.cameraIds.length} camera(s), recipients ${view.recipients.join(',') || '-'}${skippedCameraIds.length > 0 ? `; left out (no longer in the inventory): ${skippedCameraIds.join(', ')}` : ''}`,
+      );
     }
     if (!values.apply) console.log(`${repairs.length} authorisation(s) to repair: run again with --apply`);
     return values.apply ? 0 : 1;
@@ -245,7 +270,9 @@ async function purgeCommand(config: Config): Promise<number> {
     for (const volume of report.unmarkedVolumes) console.error(`volume_marker_missing\t${volume}\tnothing destroyed on it (disk not mounted?)`);
     for (const orphan of report.unindexed.filter((candidate) => candidate.error)) console.error(`purge_failed\t${orphan.cameraId}\t${orphan.error!.message}`);
     const unindexed = report.unindexed.reduce((sum, orphan) => sum + orphan.destroyedFiles, 0);
-    console.log(`purge: ${report.cameras.length} camera(s), ${destroyed} segment(s) destroyed, ${held} kept by legal holds, ${unindexed} unindexed file(s) of .incoming destroyed, ${report.failures} failure(s)`);
+    console.log(
+      `purge: ${report.cameras.length} camera(s), ${destroyed} segment(s) destroyed, ${held} kept by legal holds, ${unindexed} unindexed file(s) of .incoming destroyed, ${report.failures} failure(s)`,
+    );
     return report.failures > 0 ? 1 : 0;
   } finally {
     await runtime.close();
@@ -299,7 +326,8 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     if (error instanceof ConfigError) console.error(error.message);
-    else if (error instanceof DomainError) console.error(`vigie: ${error.code}: ${error.messageFr} / ${error.messageEn}${error.details ? `\n${JSON.stringify(error.details, null, 2)}` : ''}`);
+    else if (error instanceof DomainError)
+      console.error(`vigie: ${error.code}: ${error.messageFr} / ${error.messageEn}${error.details ? `\n${JSON.stringify(error.details, null, 2)}` : ''}`);
     else console.error(`vigie: ${(error as Error).message ?? String(error)}`);
     process.exit(1);
   },

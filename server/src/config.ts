@@ -21,14 +21,33 @@ const environmentSchema = z.object({
   VIGIE_SIGNING_KEY_FILE: z.string().min(1).optional(),
   // Signed checkpoints of the chain heads: a folder outside the database's, at least daily, optionally pushed.
   VIGIE_CHECKPOINT_DIR: z.string().min(1).optional(),
-  VIGIE_CHECKPOINT_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60),
-  VIGIE_CHECKPOINT_WEBHOOK_URL: z.string().trim().optional().transform((value, context) => parseWebhookUrl(value || undefined, context)),
+  VIGIE_CHECKPOINT_INTERVAL_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(60),
+  VIGIE_CHECKPOINT_WEBHOOK_URL: z
+    .string()
+    .trim()
+    .optional()
+    .transform((value, context) => parseWebhookUrl(value || undefined, context)),
   VIGIE_RECORDINGS_DIR: z.string().min(1).optional(),
   VIGIE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  VIGIE_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  VIGIE_SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
   VIGIE_SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24).default(12),
   VIGIE_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
-  VIGIE_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  VIGIE_LOCKOUT_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(15),
   // Sign-in and second-factor attempts per client address and minute, whatever the login (issue 11).
   // Legal holds (issue 11): the window an operator may hold per camera, how long an unconfirmed
   // hold lasts, and after how long without review a confirmed one is reported.
@@ -44,15 +63,28 @@ const environmentSchema = z.object({
   VIGIE_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(365).max(3650).default(1095),
   VIGIE_COOKIE_SECURE: booleanText.optional(),
   VIGIE_TRUST_PROXY: booleanText.default(false),
-  VIGIE_ROLES: z.string().default('api,recorder,worker').transform((value, context) => {
-    const list = [...new Set(value.split(',').map((role) => role.trim()).filter(Boolean))];
-    const unknown = list.filter((role) => !(processRoles as readonly string[]).includes(role));
-    if (list.length === 0 || unknown.length > 0) {
-      context.addIssue({ code: 'custom', message: `comma-separated list of ${processRoles.join(', ')}${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}` });
-      return z.NEVER;
-    }
-    return list as ProcessRole[];
-  }),
+  VIGIE_ROLES: z
+    .string()
+    .default('api,recorder,worker')
+    .transform((value, context) => {
+      const list = [
+        ...new Set(
+          value
+            .split(',')
+            .map((role) => role.trim())
+            .filter(Boolean),
+        ),
+      ];
+      const unknown = list.filter((role) => !(processRoles as readonly string[]).includes(role));
+      if (list.length === 0 || unknown.length > 0) {
+        context.addIssue({
+          code: 'custom',
+          message: `comma-separated list of ${processRoles.join(', ')}${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}`,
+        });
+        return z.NEVER;
+      }
+      return list as ProcessRole[];
+    }),
   VIGIE_SEGMENT_SECONDS: z.coerce.number().int().min(10).max(600).default(60),
   VIGIE_RECONCILE_SECONDS: z.coerce.number().int().min(5).max(3600).default(30),
   // No frame may outlive its retention by more than a minute (LEGAL 6): a pass every 30 s, cheap when nothing is due.
@@ -60,9 +92,22 @@ const environmentSchema = z.object({
   VIGIE_PURGE_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(30).default(30),
   VIGIE_SPACE_CHECK_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
   // The console's map (issue 5): no tiles by default, the map then shows cameras on a blank ground.
-  VIGIE_MAP_TILE_URL: z.string().trim().optional().transform((value, context) => parseTileUrl(value || undefined, context)),
-  VIGIE_MAP_ATTRIBUTION: z.string().trim().max(500).optional().transform((value) => value || null),
-  VIGIE_MAP_CENTER: z.string().trim().optional().transform((value, context) => parseMapCenter(value || undefined, context)),
+  VIGIE_MAP_TILE_URL: z
+    .string()
+    .trim()
+    .optional()
+    .transform((value, context) => parseTileUrl(value || undefined, context)),
+  VIGIE_MAP_ATTRIBUTION: z
+    .string()
+    .trim()
+    .max(500)
+    .optional()
+    .transform((value) => value || null),
+  VIGIE_MAP_CENTER: z
+    .string()
+    .trim()
+    .optional()
+    .transform((value, context) => parseMapCenter(value || undefined, context)),
   // The media tools every child process runs (recorders, live, stills, playback re-encodes, mask checks, the indexer's probe).
   VIGIE_FFMPEG: z.string().min(1).default('ffmpeg'),
   VIGIE_FFPROBE: z.string().min(1).default('ffprobe'),
@@ -109,8 +154,12 @@ function parseWebhookUrl(value: string | undefined, context: z.RefinementCtx): s
     return z.NEVER;
   }
   const loopback = /^(127\.|localhost$|\[::1\]$)/.test(parsed.hostname);
-  const problem = parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && loopback) ? 'https:// required (http:// only on loopback)'
-    : parsed.username || parsed.password ? 'no credentials in the webhook URL' : null;
+  const problem =
+    parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && loopback)
+      ? 'https:// required (http:// only on loopback)'
+      : parsed.username || parsed.password
+        ? 'no credentials in the webhook URL'
+        : null;
   if (problem) {
     context.addIssue({ code: 'custom', message: problem });
     return z.NEVER;
@@ -231,7 +280,11 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     loginMaxFailures: env.VIGIE_LOGIN_MAX_FAILURES,
     lockoutMinutes: env.VIGIE_LOCKOUT_MINUTES,
     signInAttemptsPerMinute: env.VIGIE_SIGNIN_ATTEMPTS_PER_MINUTE,
-    holds: Object.freeze({ windowHours: env.VIGIE_HOLD_WINDOW_HOURS, provisionalHours: env.VIGIE_HOLD_PROVISIONAL_HOURS, reviewDays: env.VIGIE_HOLD_REVIEW_DAYS }),
+    holds: Object.freeze({
+      windowHours: env.VIGIE_HOLD_WINDOW_HOURS,
+      provisionalHours: env.VIGIE_HOLD_PROVISIONAL_HOURS,
+      reviewDays: env.VIGIE_HOLD_REVIEW_DAYS,
+    }),
     storageRoots: Object.freeze((env.VIGIE_STORAGE_ROOTS ? env.VIGIE_STORAGE_ROOTS.split(delimiter).filter(Boolean) : [dataDir]).map((root) => resolve(root))),
     metrics: env.VIGIE_METRICS_PORT === undefined ? null : Object.freeze({ host: env.VIGIE_METRICS_HOST, port: env.VIGIE_METRICS_PORT }),
     auditRetentionDays: env.VIGIE_AUDIT_RETENTION_DAYS,
@@ -245,8 +298,10 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     tools: Object.freeze({ ffmpegPath: env.VIGIE_FFMPEG, ffprobePath: env.VIGIE_FFPROBE }),
     operatingSystemUser: env.SUDO_USER ?? env.USER ?? env.LOGNAME ?? 'unknown',
     map: Object.freeze({
-      tileUrl: env.VIGIE_MAP_TILE_URL?.url ?? null, tileOrigin: env.VIGIE_MAP_TILE_URL?.origin ?? null,
-      attribution: env.VIGIE_MAP_ATTRIBUTION, center: env.VIGIE_MAP_CENTER,
+      tileUrl: env.VIGIE_MAP_TILE_URL?.url ?? null,
+      tileOrigin: env.VIGIE_MAP_TILE_URL?.origin ?? null,
+      attribution: env.VIGIE_MAP_ATTRIBUTION,
+      center: env.VIGIE_MAP_CENTER,
     }),
   });
 }

@@ -33,7 +33,10 @@ export function createRecordingRole(
   overrides: Partial<RecordingRoleOptions> & Pick<RecordingRoleDeps, 'createRecorder'> = {},
 ): RecordingRole {
   const { createRecorder, ...options } = overrides;
-  return runtime.services.recordingModule.api.createRole({ defaultVolumeRoot: config.recordingsDir, segmentSeconds: config.segmentSeconds, ...options }, { log, createRecorder });
+  return runtime.services.recordingModule.api.createRole(
+    { defaultVolumeRoot: config.recordingsDir, segmentSeconds: config.segmentSeconds, ...options },
+    { log, createRecorder },
+  );
 }
 
 export async function startServer(config: Config, options: { onListening?: (url: string) => void } = {}): Promise<RunningServer> {
@@ -101,12 +104,14 @@ export function stopOnSignals(stop: () => Promise<void>): void {
     if (signalled) process.exit(130);
     signalled = true;
     console.error(`vigie: ${signal} received, stopping gracefully`);
-    stop().then(() => process.exit(0), (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    });
+    stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
 }
-

@@ -53,9 +53,14 @@ export function createServices(deps: ServiceDependencies) {
   const { database, clock, config, secrets, log, chainKeys } = deps;
   // The recording heads and the technical events are read once their modules exist (below).
   const auditModule = createAuditModule({
-    database, clock, log, retentionDays: config.auditRetentionDays,
+    database,
+    clock,
+    log,
+    retentionDays: config.auditRetentionDays,
     chain: {
-      keys: chainKeys, checkpoints: config.checkpoints, raise: (event) => technicalEvents.raise(event),
+      keys: chainKeys,
+      checkpoints: config.checkpoints,
+      raise: (event) => technicalEvents.raise(event),
       recordingHeads: async () => (await recordingRepository.allHeads()).map((head) => [head.cameraId, head.segmentId, head.chainHash]),
     },
   });
@@ -64,14 +69,20 @@ export function createServices(deps: ServiceDependencies) {
   const settingsModule = createSettingsModule({ database, clock, audit });
   const settings = settingsModule.api;
   const authModule = createAuthModule({
-    database, clock, audit, secrets, config,
+    database,
+    clock,
+    audit,
+    secrets,
+    config,
     settings: { totpRequiredForImageRoles: () => settings.get('totp_required_for_image_roles') },
     // Read in the account change's transaction (communes exist once their module does, below).
     communes: { existing: (handle, codes) => communes.existing(handle, codes) },
   });
   // Communes and cameras depend on authorisations, which reads them back through this port (called once both exist).
   const authorisationsModule = createAuthorisationsModule({
-    database, clock, audit,
+    database,
+    clock,
+    audit,
     inventory: {
       communeRetention: (handle, insee) => communesModule.api.retentionOf(handle, insee),
       cameras: (handle, cameraIds) => camerasModule.api.inventoryFacts(handle, cameraIds),
@@ -90,19 +101,39 @@ export function createServices(deps: ServiceDependencies) {
   const events = new EventBus(log);
   // Storage, masks, recording, retention (issue 10): each reads the others through ports; those of modules built later are called once they exist.
   const storageModule = createStorageModule({
-    database, clock, audit, log, cameras, raise: (event) => technicalEvents.raise(event),
-    footage: { indexedBytes: (volume) => recordingRepository.indexedBytes(volume), oldestSegmentPath: (volume) => recordingRepository.oldestSegmentPath(volume) },
+    database,
+    clock,
+    audit,
+    log,
+    cameras,
+    raise: (event) => technicalEvents.raise(event),
+    footage: {
+      indexedBytes: (volume) => recordingRepository.indexedBytes(volume),
+      oldestSegmentPath: (volume) => recordingRepository.oldestSegmentPath(volume),
+    },
     destroyEarly: (volume, bytesToFree, now) => retentionModule.api.purge.destroyEarly(volume, bytesToFree, now),
     rootPolicy: {
       allowedParents: config.storageRoots,
-      protectedPaths: [config.dataDir, config.secretKeyFile, config.chainKeyFile, config.signingKeyFile, config.checkpoints.directory, ...(config.database.dialect === 'sqlite' ? [config.database.path] : [])],
+      protectedPaths: [
+        config.dataDir,
+        config.secretKeyFile,
+        config.chainKeyFile,
+        config.signingKeyFile,
+        config.checkpoints.directory,
+        ...(config.database.dialect === 'sqlite' ? [config.database.path] : []),
+      ],
       forbiddenParents: [defaultWebRoot],
     },
     config: { defaultVolumeRoot: config.recordingsDir, spaceCheckIntervalMs: config.spaceCheckIntervalMs },
   });
   const storage = storageModule.api.service;
   const masksModule = createMasksModule({
-    database, clock, audit, log, cameras, raise: (event) => technicalEvents.raise(event),
+    database,
+    clock,
+    audit,
+    log,
+    cameras,
+    raise: (event) => technicalEvents.raise(event),
     footage: { newestSegment: (cameraId) => recordingRepository.newestSegment(cameraId) },
     volumes: () => storage.storageVolumes(),
     config: { dataDir: config.dataDir, ffmpegPath: config.tools.ffmpegPath },
@@ -112,48 +143,108 @@ export function createServices(deps: ServiceDependencies) {
   const ptzModule = createPtzModule({ database, audit, clock, cameras, masks, log });
   const { ptz, positions: ptzPositions, onvif } = ptzModule.api;
   const recordingModule = createRecordingModule({
-    database, clock, audit, events, log, chainKey: chainKeys.segments, cameras, storage, masks, maskImages: masksModule.api.images, ptzPositions,
+    database,
+    clock,
+    audit,
+    events,
+    log,
+    chainKey: chainKeys.segments,
+    cameras,
+    storage,
+    masks,
+    maskImages: masksModule.api.images,
+    ptzPositions,
     siteKinds: async () => new Map((await sites.list(null)).map((site) => [site.id, site.kind])),
     holds: { holdsOf: (cameraId, communeInsee) => retentionModule.api.holds.unreleasedHoldsOf(cameraId, communeInsee) },
     raise: (event) => technicalEvents.raise(event),
-    config: { recordingsDir: config.recordingsDir, segmentSeconds: config.segmentSeconds, reconcileIntervalMs: config.reconcileIntervalMs, tools: config.tools },
+    config: {
+      recordingsDir: config.recordingsDir,
+      segmentSeconds: config.segmentSeconds,
+      reconcileIntervalMs: config.reconcileIntervalMs,
+      tools: config.tools,
+    },
   });
   const recordingRepository = recordingModule.api.repository;
   const retentionModule = createRetentionModule({
-    database, clock, audit, log, footage: recordingRepository, inventory: cameras, storage, markers: storageModule.api.markers,
+    database,
+    clock,
+    audit,
+    log,
+    footage: recordingRepository,
+    inventory: cameras,
+    storage,
+    markers: storageModule.api.markers,
     raise: (event) => technicalEvents.raise(event),
     config: { holds: config.holds, purgeIntervalMs: config.purgeIntervalMs },
   });
   const consoleModule = createConsoleModule({ database, audit, clock, cameras, config });
   const playbackModule = createPlaybackModule({
-    database, audit, clock, cameras, ffmpegPath: config.tools.ffmpegPath, footage: recordingRepository, volumes: () => storage.storageVolumes(), log,
+    database,
+    audit,
+    clock,
+    cameras,
+    ffmpegPath: config.tools.ffmpegPath,
+    footage: recordingRepository,
+    volumes: () => storage.storageVolumes(),
+    log,
     // Each segment's recorded masking against the mask history (LEGAL 4): nothing inferred from when masks changed.
     masks: databaseMasks(masks, recordingRepository, masksModule.api.imageStore(join(config.dataDir, 'playback-masks'))),
   });
   // Live viewing from the recorder role of this process (recording module), with the recorder's mask images.
   const liveModule = createLiveModule({
-    clock, audit, cameras, log, ffmpegPath: config.tools.ffmpegPath, masks, ptzPositions, maskImages: masksModule.api.images, events,
+    clock,
+    audit,
+    cameras,
+    log,
+    ffmpegPath: config.tools.ffmpegPath,
+    masks,
+    ptzPositions,
+    maskImages: masksModule.api.images,
+    events,
     recorder: { current: () => recordingModule.api.current() },
     sessions: { resolve: (token, options) => authModule.api.sessions.resolve(token, options) },
     recipientsOf: async (cameraId) => (await authorisations.coverage([cameraId])).get(cameraId)?.recipients ?? [],
   });
   // Periodic work of every module (issue 10): started with the process's roles by main.ts; a failure is a technical event.
   const jobs = new JobRegistry({
-    clock, log,
-    onError: (job, error) => technicalEvents.raise({
-      severity: 'warning', code: 'job_failed', cameraId: null, communeInsee: null,
-      message: `${job.name}: ${error instanceof Error ? error.message : String(error)}`, details: { job: job.name },
-    }),
+    clock,
+    log,
+    onError: (job, error) =>
+      technicalEvents.raise({
+        severity: 'warning',
+        code: 'job_failed',
+        cameraId: null,
+        communeInsee: null,
+        message: `${job.name}: ${error instanceof Error ? error.message : String(error)}`,
+        details: { job: job.name },
+      }),
   });
   // The purge first (awaited at start before any recorder, LEGAL 6), then the space check; runAtStart jobs run in the order they were added.
   const healthModule = createHealthModule({ database, jobs });
   // In the order their routes are registered (the OpenAPI document's order).
   const modules: VigieModule<unknown>[] = [
-    healthModule, authModule, settingsModule, auditModule, accessModule, communesModule, authorisationsModule, sitesModule, recordingModule, storageModule,
-    technicalEventsModule, retentionModule, masksModule, ptzModule, playbackModule, consoleModule, camerasModule, liveModule,
+    healthModule,
+    authModule,
+    settingsModule,
+    auditModule,
+    accessModule,
+    communesModule,
+    authorisationsModule,
+    sitesModule,
+    recordingModule,
+    storageModule,
+    technicalEventsModule,
+    retentionModule,
+    masksModule,
+    ptzModule,
+    playbackModule,
+    consoleModule,
+    camerasModule,
+    liveModule,
   ];
   // The recorder role's purge first (awaited at start before any recorder, LEGAL 6), then the space check; runAtStart jobs run in the order they were added.
-  for (const module of [retentionModule, storageModule, ...modules.filter((module) => module !== retentionModule && module !== storageModule)]) jobs.add(module.jobs);
+  for (const module of [retentionModule, storageModule, ...modules.filter((module) => module !== retentionModule && module !== storageModule)])
+    jobs.add(module.jobs);
   return {
     jobs,
     healthModule,

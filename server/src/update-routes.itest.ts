@@ -85,43 +85,105 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       context = await createTestContext(dialect, { clockStart: '2026-11-23T10:00:00.000Z' });
       const { siteA } = await createCommunesAndSites(context);
       ids.site = siteA;
-      const camera = await context.services.cameras.create(cameraInput(siteA, 'CAM-PATCH', {
-        subStreamUrl: 'rtsp://10.1.0.10:554/sub', onvifUrl: 'http://127.0.0.1:9/onvif/device_service', credentials: { username: 'viewer', password: 'secret' }, retentionDays: 10,
-      }), testCli);
+      const camera = await context.services.cameras.create(
+        cameraInput(siteA, 'CAM-PATCH', {
+          subStreamUrl: 'rtsp://10.1.0.10:554/sub',
+          onvifUrl: 'http://127.0.0.1:9/onvif/device_service',
+          credentials: { username: 'viewer', password: 'secret' },
+          retentionDays: 10,
+        }),
+        testCli,
+      );
       ids.camera = camera.id;
-      ids.otherCamera = (await context.services.cameras.create(cameraInput(siteA, 'CAM-OTHER', { ipAddress: '10.1.0.11', macAddress: 'ac:cc:8e:00:00:02' }), testCli)).id;
-      ids.authorisation = (await context.services.authorisations.create({
-        reference: 'AP-38-2026-017', communeInsee: communeA, startOn: '2026-01-01', endOn: '2030-12-31', perimeter: 'Centre-ville', purposes: ['people_property_safety', 'public_buildings'],
-        minRetentionDays: 7, maxRetentionDays: 20, recipients: ['national_police', 'gendarmerie', 'municipal_police'], cameraIds: [ids.camera, ids.otherCamera],
-      }, testCli)).id;
+      ids.otherCamera = (
+        await context.services.cameras.create(cameraInput(siteA, 'CAM-OTHER', { ipAddress: '10.1.0.11', macAddress: 'ac:cc:8e:00:00:02' }), testCli)
+      ).id;
+      ids.authorisation = (
+        await context.services.authorisations.create(
+          {
+            reference: 'AP-38-2026-017',
+            communeInsee: communeA,
+            startOn: '2026-01-01',
+            endOn: '2030-12-31',
+            perimeter: 'Centre-ville',
+            purposes: ['people_property_safety', 'public_buildings'],
+            minRetentionDays: 7,
+            maxRetentionDays: 20,
+            recipients: ['national_police', 'gendarmerie', 'municipal_police'],
+            cameraIds: [ids.camera, ids.otherCamera],
+          },
+          testCli,
+        )
+      ).id;
       admin = await signIn(context, 'administrator', 'all');
       operator = await signIn(context, 'operator', [communeA]);
-      ids.user = (await context.services.accounts.create({
-        login: 'agent-patch', displayName: 'Agent Patch', role: 'operator', password: 'Vigie-Test-Password-2026!', communes: [communeA],
-        approvalReference: 'AGR-2026-017', approvalExpiresOn: '2030-01-01', trainingDate: '2026-01-15',
-      }, testCli)).id;
-      await context.services.storage.create({ name: 'second', root: `${context.dataDir}/second-volume`, capacityBytes: 1024 * 1024 * 1024, lowSpacePercent: 15 }, testCli);
+      ids.user = (
+        await context.services.accounts.create(
+          {
+            login: 'agent-patch',
+            displayName: 'Agent Patch',
+            role: 'operator',
+            password: 'Vigie-Test-Password-2026!',
+            communes: [communeA],
+            approvalReference: 'AGR-2026-017',
+            approvalExpiresOn: '2030-01-01',
+            trainingDate: '2026-01-15',
+          },
+          testCli,
+        )
+      ).id;
+      await context.services.storage.create(
+        { name: 'second', root: `${context.dataDir}/second-volume`, capacityBytes: 1024 * 1024 * 1024, lowSpacePercent: 15 },
+        testCli,
+      );
       await context.services.storage.setCameraSettings(ids.camera, { volumeName: 'second', busyPedestrianPlace: true }, testCli);
-      ids.mask = (await context.services.masks.create({ cameraId: ids.camera, presetToken: 'preset-1', name: 'Fenêtres', polygons: [[[0.1, 0.1], [0.3, 0.1], [0.3, 0.3]]] }, testCli)).id;
+      ids.mask = (
+        await context.services.masks.create(
+          {
+            cameraId: ids.camera,
+            presetToken: 'preset-1',
+            name: 'Fenêtres',
+            polygons: [
+              [
+                [0.1, 0.1],
+                [0.3, 0.1],
+                [0.3, 0.3],
+              ],
+            ],
+          },
+          testCli,
+        )
+      ).id;
       const tour = await operator.request({
-        method: 'POST', url: `/api/cameras/${ids.camera}/ptz/tours`,
+        method: 'POST',
+        url: `/api/cameras/${ids.camera}/ptz/tours`,
         payload: { name: 'Ronde', steps: [{ presetToken: 'preset-1', dwellSeconds: 10 }], activeFrom: '22:00', activeTo: '06:00', enabled: false },
       });
       assert.equal(tour.statusCode, 201, tour.body);
       ids.tour = tour.json().id;
-      const layout = await operator.request({ method: 'POST', url: '/api/layouts', payload: { name: 'Gare', grid: 4, tiles: [ids.camera, null, ids.otherCamera, null], shared: true } });
+      const layout = await operator.request({
+        method: 'POST',
+        url: '/api/layouts',
+        payload: { name: 'Gare', grid: 4, tiles: [ids.camera, null, ids.otherCamera, null], shared: true },
+      });
       assert.equal(layout.statusCode, 201, layout.body);
       ids.layout = layout.json().id;
       const wall = await admin.request({ method: 'POST', url: '/api/walls', payload: { name: 'Mur principal' } });
       ids.wall = wall.json().id;
-      const push = await operator.request({ method: 'PUT', url: `/api/walls/${ids.wall}/layout`, payload: { grid: 4, tiles: [ids.camera, null, null, null], tour: { cameraIds: [ids.camera, ids.otherCamera], intervalSeconds: 30 } } });
+      const push = await operator.request({
+        method: 'PUT',
+        url: `/api/walls/${ids.wall}/layout`,
+        payload: { grid: 4, tiles: [ids.camera, null, null, null], tour: { cameraIds: [ids.camera, ids.otherCamera], intervalSeconds: 30 } },
+      });
       assert.equal(push.statusCode, 200, push.body);
     });
     after(async () => context?.close());
 
     const patchCases = (): PatchCase[] => [
       {
-        label: 'authorisation', url: () => `/api/authorisations/${ids.authorisation}`, read: () => get(admin, `/api/authorisations/${ids.authorisation}`),
+        label: 'authorisation',
+        url: () => `/api/authorisations/${ids.authorisation}`,
+        read: () => get(admin, `/api/authorisations/${ids.authorisation}`),
         fields: {
           reference: { value: 'AP-38-2026-017-bis' },
           startOn: { value: '2026-02-01' },
@@ -135,7 +197,9 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
         },
       },
       {
-        label: 'camera', url: () => `/api/cameras/${ids.camera}`, read: () => get(admin, `/api/cameras/${ids.camera}`),
+        label: 'camera',
+        url: () => `/api/cameras/${ids.camera}`,
+        read: () => get(admin, `/api/cameras/${ids.camera}`),
         fields: {
           siteId: { value: ids.site },
           name: { value: 'CAM-PATCH-2' },
@@ -158,7 +222,9 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
         },
       },
       {
-        label: 'user', url: () => `/api/users/${ids.user}`, read: () => get(admin, `/api/users/${ids.user}`),
+        label: 'user',
+        url: () => `/api/users/${ids.user}`,
+        read: () => get(admin, `/api/users/${ids.user}`),
         fields: {
           displayName: { value: 'Agent Patché' },
           role: { value: 'supervisor' },
@@ -171,42 +237,71 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
         },
       },
       {
-        label: 'commune', url: () => `/api/communes/${communeA}`, read: () => get(admin, `/api/communes/${communeA}`),
+        label: 'commune',
+        url: () => `/api/communes/${communeA}`,
+        read: () => get(admin, `/api/communes/${communeA}`),
         fields: { name: { value: 'Grenoble-Centre' }, retentionDays: { value: 15 }, timeZone: { value: 'Europe/Brussels' } },
       },
       {
-        label: 'site', url: () => `/api/sites/${ids.site}`, read: () => get(admin, `/api/sites/${ids.site}`),
+        label: 'site',
+        url: () => `/api/sites/${ids.site}`,
+        read: () => get(admin, `/api/sites/${ids.site}`),
         fields: { name: { value: 'Gare SNCF' }, kind: { value: 'street' }, address: { value: null }, latitude: { value: 45.2 }, longitude: { value: 5.72 } },
       },
       {
-        label: 'storage volume', url: () => '/api/storage/volumes/second', read: () => find(admin, '/api/storage/volumes', 'second', 'name'),
-        fields: { capacityBytes: { value: 2 * 1024 * 1024 * 1024 }, lowSpacePercent: { value: 20 }, enabled: { value: false } }, volatile: ['usage'],
+        label: 'storage volume',
+        url: () => '/api/storage/volumes/second',
+        read: () => find(admin, '/api/storage/volumes', 'second', 'name'),
+        fields: { capacityBytes: { value: 2 * 1024 * 1024 * 1024 }, lowSpacePercent: { value: 20 }, enabled: { value: false } },
+        volatile: ['usage'],
       },
       {
-        label: 'camera recording settings', url: () => `/api/cameras/${ids.camera}/recording/settings`, read: () => get(admin, `/api/cameras/${ids.camera}/recording/settings`),
+        label: 'camera recording settings',
+        url: () => `/api/cameras/${ids.camera}/recording/settings`,
+        read: () => get(admin, `/api/cameras/${ids.camera}/recording/settings`),
         fields: { volumeName: { value: null }, busyPedestrianPlace: { value: false } },
       },
       {
-        label: 'mask', url: () => `/api/masks/${ids.mask}`, read: () => find(admin, `/api/cameras/${ids.camera}/masks`, ids.mask),
-        fields: { name: { value: 'Balcons' }, presetToken: { value: null }, polygons: { value: [[[0.5, 0.5], [0.7, 0.5], [0.7, 0.7]]] } },
+        label: 'mask',
+        url: () => `/api/masks/${ids.mask}`,
+        read: () => find(admin, `/api/cameras/${ids.camera}/masks`, ids.mask),
+        fields: {
+          name: { value: 'Balcons' },
+          presetToken: { value: null },
+          polygons: {
+            value: [
+              [
+                [0.5, 0.5],
+                [0.7, 0.5],
+                [0.7, 0.7],
+              ],
+            ],
+          },
+        },
       },
     ];
 
     const putCases = (): PutCase[] => [
       {
-        label: 'patrol tour', url: () => `/api/ptz/tours/${ids.tour}`, code: 'ptz_tour_invalid',
-        read: async () => (await get(operator, `/api/cameras/${ids.camera}/ptz/tours`) as unknown as Json[]).find((tour) => tour.id === ids.tour)!,
+        label: 'patrol tour',
+        url: () => `/api/ptz/tours/${ids.tour}`,
+        code: 'ptz_tour_invalid',
+        read: async () => ((await get(operator, `/api/cameras/${ids.camera}/ptz/tours`)) as unknown as Json[]).find((tour) => tour.id === ids.tour)!,
         body: (tour) => ({ name: tour.name, steps: tour.steps, activeFrom: tour.activeFrom, activeTo: tour.activeTo, enabled: tour.enabled }),
         change: { field: 'name', value: 'Ronde de nuit' },
       },
       {
-        label: 'layout', url: () => `/api/layouts/${ids.layout}`, code: 'layout_invalid',
+        label: 'layout',
+        url: () => `/api/layouts/${ids.layout}`,
+        code: 'layout_invalid',
         read: () => find(operator, '/api/layouts', ids.layout),
         body: (layout) => ({ name: layout.name, grid: layout.grid, tiles: layout.tiles, shared: layout.shared }),
         change: { field: 'name', value: 'Gare et parvis' },
       },
       {
-        label: 'wall push', url: () => `/api/walls/${ids.wall}/layout`, code: 'wall_invalid',
+        label: 'wall push',
+        url: () => `/api/walls/${ids.wall}/layout`,
+        code: 'wall_invalid',
         read: () => find(operator, '/api/walls', ids.wall),
         body: (wall) => ({ grid: wall.grid, tiles: wall.tiles, tour: wall.tour }),
         change: { field: 'tiles', value: [null, ids.otherCamera, null, null] },
@@ -214,7 +309,9 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
     ];
 
     it('no PATCH or PUT body in the OpenAPI document declares a default, and each is covered here', async () => {
-      const document = (await context.app.inject({ method: 'GET', url: '/api/openapi.json' })).json() as { paths: Record<string, Record<string, { requestBody?: { content?: Record<string, { schema?: unknown }> } }>> };
+      const document = (await context.app.inject({ method: 'GET', url: '/api/openapi.json' })).json() as {
+        paths: Record<string, Record<string, { requestBody?: { content?: Record<string, { schema?: unknown }> } }>>;
+      };
       const problems: string[] = [];
       const updateRoutes: string[] = [];
       for (const [path, methods] of Object.entries(document.paths)) {
@@ -229,11 +326,21 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       }
       assert.deepEqual(problems, [], 'update bodies must not declare defaults');
       const covered = [
-        '/api/authorisations/{id}', '/api/cameras/{id}', '/api/users/{id}', '/api/communes/{insee}', '/api/sites/{id}', '/api/storage/volumes/{id}',
-        '/api/cameras/{id}/recording/settings', '/api/masks/{id}',
-      ].map((path) => `PATCH ${path}`).concat([
-        '/api/ptz/tours/{id}', '/api/layouts/{id}', '/api/walls/{id}/layout', '/api/settings/{key}', '/api/cameras/{id}/masks/mode',
-      ].map((path) => `PUT ${path}`));
+        '/api/authorisations/{id}',
+        '/api/cameras/{id}',
+        '/api/users/{id}',
+        '/api/communes/{insee}',
+        '/api/sites/{id}',
+        '/api/storage/volumes/{id}',
+        '/api/cameras/{id}/recording/settings',
+        '/api/masks/{id}',
+      ]
+        .map((path) => `PATCH ${path}`)
+        .concat(
+          ['/api/ptz/tours/{id}', '/api/layouts/{id}', '/api/walls/{id}/layout', '/api/settings/{key}', '/api/cameras/{id}/masks/mode'].map(
+            (path) => `PUT ${path}`,
+          ),
+        );
       assert.deepEqual(updateRoutes.sort(), covered.sort(), 'every update route of the API is tested in this file');
     });
 
@@ -255,10 +362,21 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
     });
 
     it('the renewal case of issue 17: a PATCH of endOn alone keeps the cameras and the recipients', async () => {
-      const authorisation = await context.services.authorisations.create({
-        reference: 'AP-RENEW', communeInsee: '38421', startOn: '2022-01-02', endOn: '2026-12-31', perimeter: 'Mairie', purposes: ['public_buildings'],
-        minRetentionDays: 1, maxRetentionDays: 30, recipients: ['national_police', 'gendarmerie'], cameraIds: [],
-      }, testCli);
+      const authorisation = await context.services.authorisations.create(
+        {
+          reference: 'AP-RENEW',
+          communeInsee: '38421',
+          startOn: '2022-01-02',
+          endOn: '2026-12-31',
+          perimeter: 'Mairie',
+          purposes: ['public_buildings'],
+          minRetentionDays: 1,
+          maxRetentionDays: 30,
+          recipients: ['national_police', 'gendarmerie'],
+          cameraIds: [],
+        },
+        testCli,
+      );
       const response = await admin.request({ method: 'PATCH', url: `/api/authorisations/${ids.authorisation}`, payload: { endOn: '2030-12-31' } });
       assert.equal(response.statusCode, 200);
       assert.deepEqual(response.json().cameraIds, [ids.camera].sort());
@@ -315,7 +433,10 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       const setting = await admin.request({ method: 'PUT', url: '/api/settings/totp_required_for_image_roles', payload: { value: true } });
       assert.equal(setting.statusCode, 204);
       assertOnlyChanged(settingsBefore, await get(admin, '/api/settings'), ['totp_required_for_image_roles'], 'settings');
-      assert.equal((await admin.request({ method: 'PUT', url: '/api/settings/totp_required_for_image_roles', payload: { value: false, other: 1 } })).statusCode, 400);
+      assert.equal(
+        (await admin.request({ method: 'PUT', url: '/api/settings/totp_required_for_image_roles', payload: { value: false, other: 1 } })).statusCode,
+        400,
+      );
     });
   });
 }

@@ -74,35 +74,55 @@ export class SimCamera {
   private transition = Promise.resolve();
   private readonly live: LivePtzPictures | undefined;
 
-  constructor(readonly config: SimCameraConfig, private readonly deps: CameraDeps) {
+  constructor(
+    readonly config: SimCameraConfig,
+    private readonly deps: CameraDeps,
+  ) {
     this.ptz = config.kind === 'ptz' ? new PtzHead() : undefined;
     this.authenticator = new DigestAuthenticator(`Vigie-Sim ${config.id}`);
-    const makeSource = (profile: ProfileName) => new StreamSource({
-      clocks: deps.clocks, cname: `${config.id}@${config.host}`,
-      isStalled: () => this.faults.get('stream_stop') !== undefined,
-      onLoopDropped: (loop) => deps.loops.release(loop),
-      onIdle: () => this.live?.scheduleIdleStop(profile),
-    });
+    const makeSource = (profile: ProfileName) =>
+      new StreamSource({
+        clocks: deps.clocks,
+        cname: `${config.id}@${config.host}`,
+        isStalled: () => this.faults.get('stream_stop') !== undefined,
+        onLoopDropped: (loop) => deps.loops.release(loop),
+        onIdle: () => this.live?.scheduleIdleStop(profile),
+      });
     this.sources = { main: makeSource('main'), sub: makeSource('sub') };
     if (this.ptz && config.livePtz) {
       const head = this.ptz;
       this.live = new LivePtzPictures(this.sources, (profile) => deps.loops.liveSpec(this.loopRequest(profile), head.trajectoryExpressions()));
       head.onChange = () => this.live?.restartAll();
     }
-    this.rtsp = new RtspServer({
-      id: config.id, name: config.name, credentials: config.credentials, authenticator: this.authenticator,
-      openStream: (profile) => this.openStream(profile),
-      bandwidthCapKbps: () => this.faults.get('slow_network')?.kbps,
-    }, config.host, config.rtspPort);
+    this.rtsp = new RtspServer(
+      {
+        id: config.id,
+        name: config.name,
+        credentials: config.credentials,
+        authenticator: this.authenticator,
+        openStream: (profile) => this.openStream(profile),
+        bandwidthCapKbps: () => this.faults.get('slow_network')?.kbps,
+      },
+      config.host,
+      config.rtspPort,
+    );
     this.onvif = new OnvifServer(this.onvifView(), this.authenticator, config.host, config.onvifPort);
   }
 
   loopRequest(profile: ProfileName, variant: PictureVariant = variantFor(this.faults.picture())): LoopRequest {
     const settings = this.config.profiles[profile];
     return {
-      codec: this.config.codec, width: settings.width, height: settings.height, fps: settings.fps,
-      bitrateKbps: settings.bitrateKbps, gopSeconds: settings.gopSeconds, loopSeconds: this.deps.loopSeconds,
-      scene: this.config.scene, motion: this.config.motion, variant, label: this.config.name,
+      codec: this.config.codec,
+      width: settings.width,
+      height: settings.height,
+      fps: settings.fps,
+      bitrateKbps: settings.bitrateKbps,
+      gopSeconds: settings.gopSeconds,
+      loopSeconds: this.deps.loopSeconds,
+      scene: this.config.scene,
+      motion: this.config.motion,
+      variant,
+      label: this.config.name,
     };
   }
 
@@ -190,10 +210,13 @@ export class SimCamera {
     this.flapTimer = undefined;
     this.flappedDown = false;
     if (flapping) {
-      this.flapTimer = setInterval(() => {
-        this.flappedDown = !this.flappedDown;
-        void this.reconcileOnline();
-      }, (flapping.periodSeconds * 1000) / 2);
+      this.flapTimer = setInterval(
+        () => {
+          this.flappedDown = !this.flappedDown;
+          void this.reconcileOnline();
+        },
+        (flapping.periodSeconds * 1000) / 2,
+      );
       this.flapTimer.unref();
     }
   }
@@ -230,9 +253,18 @@ export class SimCamera {
   private onvifView(): OnvifCameraView {
     const config = this.config;
     return {
-      id: config.id, name: config.name, host: config.host, manufacturer: config.manufacturer, model: config.model,
-      serialNumber: config.serialNumber, firmwareVersion: config.firmwareVersion, macAddress: config.macAddress,
-      codec: config.codec, credentials: config.credentials, hasPtz: this.ptz !== undefined, ptz: this.ptz,
+      id: config.id,
+      name: config.name,
+      host: config.host,
+      manufacturer: config.manufacturer,
+      model: config.model,
+      serialNumber: config.serialNumber,
+      firmwareVersion: config.firmwareVersion,
+      macAddress: config.macAddress,
+      codec: config.codec,
+      credentials: config.credentials,
+      hasPtz: this.ptz !== undefined,
+      ptz: this.ptz,
       profiles: config.profiles,
       cameraTimeMs: () => this.cameraTimeMs(),
       serviceUrl: (service) => this.url(service),
@@ -249,16 +281,28 @@ export class SimCamera {
   info(): SimCameraInfo {
     const config = this.config;
     return {
-      id: config.id, name: config.name, kind: config.kind, fieldClass: config.fieldClass, host: config.host,
-      rtspPort: config.rtspPort, onvifPort: config.onvifPort,
+      id: config.id,
+      name: config.name,
+      kind: config.kind,
+      fieldClass: config.fieldClass,
+      host: config.host,
+      rtspPort: config.rtspPort,
+      onvifPort: config.onvifPort,
       rtspUrls: { main: this.rtspUrl('main'), sub: this.rtspUrl('sub') },
       onvifUrl: this.url('device'),
       snapshotUrls: { main: this.url('snapshot', 'main'), sub: this.url('snapshot', 'sub') },
-      credentials: { ...config.credentials }, manufacturer: config.manufacturer, model: config.model,
-      serialNumber: config.serialNumber, firmwareVersion: config.firmwareVersion, macAddress: config.macAddress,
-      codec: config.codec, profiles: config.profiles, loopSeconds: this.deps.loopSeconds,
+      credentials: { ...config.credentials },
+      manufacturer: config.manufacturer,
+      model: config.model,
+      serialNumber: config.serialNumber,
+      firmwareVersion: config.firmwareVersion,
+      macAddress: config.macAddress,
+      codec: config.codec,
+      profiles: config.profiles,
+      loopSeconds: this.deps.loopSeconds,
       motionWindow: config.motion && !this.live ? motionWindow(this.deps.loopSeconds) : undefined,
-      online: this.listening, faults: this.faults.list(),
+      online: this.listening,
+      faults: this.faults.list(),
       viewers: { main: this.sources.main.viewerCount, sub: this.sources.sub.viewerCount },
     };
   }

@@ -34,13 +34,34 @@ Options of the run:
 Fault kinds: ${FAULT_KINDS.join(', ')}`;
 
 const options = {
-  cameras: { type: 'string' }, fleet: { type: 'string' }, out: { type: 'string' }, commune: { type: 'string' },
-  'address-mode': { type: 'string' }, 'rtsp-port': { type: 'string' }, 'onvif-port': { type: 'string' },
-  'control-port': { type: 'string' }, 'loop-seconds': { type: 'string' }, main: { type: 'string' }, sub: { type: 'string' },
-  'main-kbps': { type: 'string' }, 'sub-kbps': { type: 'string' }, gop: { type: 'string' }, codec: { type: 'string' },
-  'cache-dir': { type: 'string' }, control: { type: 'string' }, fps: { type: 'string' }, width: { type: 'string' },
-  height: { type: 'string' }, seconds: { type: 'string' }, kbps: { type: 'string' }, period: { type: 'string' },
-  at: { type: 'string' }, 'live-ptz': { type: 'string' }, duration: { type: 'string' }, help: { type: 'boolean', short: 'h' }, quiet: { type: 'boolean' },
+  cameras: { type: 'string' },
+  fleet: { type: 'string' },
+  out: { type: 'string' },
+  commune: { type: 'string' },
+  'address-mode': { type: 'string' },
+  'rtsp-port': { type: 'string' },
+  'onvif-port': { type: 'string' },
+  'control-port': { type: 'string' },
+  'loop-seconds': { type: 'string' },
+  main: { type: 'string' },
+  sub: { type: 'string' },
+  'main-kbps': { type: 'string' },
+  'sub-kbps': { type: 'string' },
+  gop: { type: 'string' },
+  codec: { type: 'string' },
+  'cache-dir': { type: 'string' },
+  control: { type: 'string' },
+  fps: { type: 'string' },
+  width: { type: 'string' },
+  height: { type: 'string' },
+  seconds: { type: 'string' },
+  kbps: { type: 'string' },
+  period: { type: 'string' },
+  at: { type: 'string' },
+  'live-ptz': { type: 'string' },
+  duration: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  quiet: { type: 'boolean' },
 } as const;
 
 /** Above this many cameras, loops default to 10 s: 60-second loops of 200 cameras take half an hour to encode on 2 cores. */
@@ -82,20 +103,38 @@ async function run(values: Values): Promise<void> {
   const startedAt = Date.now();
   process.stderr.write(`vigie sim: preparing ${cameras.length} cameras (first run encodes their loops; cached in ${cacheDir})\n`);
   const sim = await startSimulator({
-    cameras, cacheDir, loopSeconds: Number(values['loop-seconds'] ?? (cameras.length > LARGE_FLEET ? 10 : 60)),
+    cameras,
+    cacheDir,
+    loopSeconds: Number(values['loop-seconds'] ?? (cameras.length > LARGE_FLEET ? 10 : 60)),
     controlPort: Number(values['control-port'] ?? 8090),
-    onEncodeProgress: (done, total) => { if (done % 10 === 0 || done === total) process.stderr.write(`vigie sim: ${done}/${total} cameras ready\n`); },
+    onEncodeProgress: (done, total) => {
+      if (done % 10 === 0 || done === total) process.stderr.write(`vigie sim: ${done}/${total} cameras ready\n`);
+    },
   });
   for (const camera of sim.cameras) {
-    console.log([camera.id, camera.kind, camera.rtspUrls.main, camera.rtspUrls.sub, camera.onvifUrl, `${camera.credentials.username}:${camera.credentials.password}`].join(' '));
+    console.log(
+      [
+        camera.id,
+        camera.kind,
+        camera.rtspUrls.main,
+        camera.rtspUrls.sub,
+        camera.onvifUrl,
+        `${camera.credentials.username}:${camera.credentials.password}`,
+      ].join(' '),
+    );
   }
-  process.stderr.write(`vigie sim: ${sim.cameras.length} cameras up in ${((Date.now() - startedAt) / 1000).toFixed(1)} s; control API ${sim.controlUrl}; Ctrl-C stops\n`);
+  process.stderr.write(
+    `vigie sim: ${sim.cameras.length} cameras up in ${((Date.now() - startedAt) / 1000).toFixed(1)} s; control API ${sim.controlUrl}; Ctrl-C stops\n`,
+  );
   let stopping = false;
   const stop = () => {
     if (stopping) return;
     stopping = true;
     sim.stop().finally(() => process.exit(0));
-    setTimeout(() => { killAllStarted(); process.exit(1); }, 5000).unref();
+    setTimeout(() => {
+      killAllStarted();
+      process.exit(1);
+    }, 5000).unref();
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
@@ -104,7 +143,8 @@ async function run(values: Values): Promise<void> {
 async function control(values: Values, method: string, path: string, body?: unknown): Promise<unknown> {
   const base = values.control ?? 'http://127.0.0.1:8090';
   const response = await fetch(`${base}${path}`, {
-    method, ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } } : {}),
+    method,
+    ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } } : {}),
   });
   const text = await response.text();
   if (!response.ok) throw new Error(`control API answered ${response.status}: ${text}`);
@@ -113,7 +153,15 @@ async function control(values: Values, method: string, path: string, body?: unkn
 
 function faultFrom(kind: string, values: Values): Fault {
   const number = (value: string | undefined) => (value === undefined ? undefined : Number(value));
-  const raw = { kind, fps: number(values.fps), width: number(values.width), height: number(values.height), seconds: number(values.seconds), kbps: number(values.kbps), periodSeconds: number(values.period) };
+  const raw = {
+    kind,
+    fps: number(values.fps),
+    width: number(values.width),
+    height: number(values.height),
+    seconds: number(values.seconds),
+    kbps: number(values.kbps),
+    periodSeconds: number(values.period),
+  };
   return faultSchema.parse(Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== undefined)));
 }
 
@@ -122,7 +170,8 @@ async function main(): Promise<void> {
   const [command = 'start', ...rest] = positionals;
   if (values.help) return void console.log(USAGE);
   switch (command) {
-    case 'start': return run(values);
+    case 'start':
+      return run(values);
     case 'inventory': {
       const csv = inventoryCsv(fleetFrom(values), { communes: values.commune?.split(',').map((code) => code.trim()) });
       if (values.out) writeFileSync(values.out, csv);
@@ -131,7 +180,8 @@ async function main(): Promise<void> {
     }
     case 'list': {
       const cameras = (await control(values, 'GET', '/cameras')) as Array<{ id: string; online: boolean; faults: Fault[]; rtspUrls: { main: string } }>;
-      for (const camera of cameras) console.log(`${camera.id} ${camera.online ? 'online' : 'OFFLINE'} ${camera.rtspUrls.main} ${camera.faults.map((fault) => fault.kind).join(',')}`);
+      for (const camera of cameras)
+        console.log(`${camera.id} ${camera.online ? 'online' : 'OFFLINE'} ${camera.rtspUrls.main} ${camera.faults.map((fault) => fault.kind).join(',')}`);
       return;
     }
     case 'fault': {
@@ -139,7 +189,9 @@ async function main(): Promise<void> {
       if (!id || !kind) throw new Error('usage: sim fault <camera-id> <kind>');
       const fault = faultFrom(kind, values);
       if (values.at !== undefined || values.duration !== undefined) {
-        await control(values, 'POST', `/cameras/${encodeURIComponent(id)}/schedule`, [{ atSeconds: Number(values.at ?? 0), ...(values.duration ? { durationSeconds: Number(values.duration) } : {}), fault }]);
+        await control(values, 'POST', `/cameras/${encodeURIComponent(id)}/schedule`, [
+          { atSeconds: Number(values.at ?? 0), ...(values.duration ? { durationSeconds: Number(values.duration) } : {}), fault },
+        ]);
       } else {
         await control(values, 'POST', `/cameras/${encodeURIComponent(id)}/faults`, fault);
       }

@@ -51,8 +51,11 @@ export const DEFAULT_SUB_PROFILE: VideoProfile = { width: 640, height: 360, fps:
 export type AddressMode = 'per-camera-ip' | 'ephemeral-ports';
 
 const MODELS: Record<CameraKind, string> = {
-  fixed: 'VS-F2130 Bullet', ptz: 'VS-P4232 Dome PTZ', panoramic: 'VS-M3180 Panoramic',
-  nomadic: 'VS-N1120 Nomad', armoured: 'VS-A2140 Armoured',
+  fixed: 'VS-F2130 Bullet',
+  ptz: 'VS-P4232 Dome PTZ',
+  panoramic: 'VS-M3180 Panoramic',
+  nomadic: 'VS-N1120 Nomad',
+  armoured: 'VS-A2140 Armoured',
 };
 
 /** 127.0.1.1, 127.0.1.2, ... 127.0.1.254, 127.0.2.1, ...: all routed to loopback on Linux. */
@@ -133,13 +136,15 @@ export function generateFleet(options: FleetOptions): SimCameraConfig[] {
   });
 }
 
-const profileSchema = z.object({
-  width: z.number().int().min(16).max(3840),
-  height: z.number().int().min(16).max(2160),
-  fps: z.number().positive().max(60),
-  bitrateKbps: z.number().int().min(16).max(20000),
-  gopSeconds: z.number().positive().max(10),
-}).partial();
+const profileSchema = z
+  .object({
+    width: z.number().int().min(16).max(3840),
+    height: z.number().int().min(16).max(2160),
+    fps: z.number().positive().max(60),
+    bitrateKbps: z.number().int().min(16).max(20000),
+    gopSeconds: z.number().positive().max(10),
+  })
+  .partial();
 
 const cameraEntrySchema = z.object({
   id: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/),
@@ -152,7 +157,10 @@ const cameraEntrySchema = z.object({
   livePtz: z.boolean().optional(),
   profiles: z.object({ main: profileSchema.optional(), sub: profileSchema.optional() }).optional(),
   credentials: z.object({ username: z.string().min(1), password: z.string().min(1) }).optional(),
-  host: z.string().regex(/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/, 'loopback addresses only').optional(),
+  host: z
+    .string()
+    .regex(/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/, 'loopback addresses only')
+    .optional(),
   rtspPort: z.number().int().min(0).max(65535).optional(),
   onvifPort: z.number().int().min(0).max(65535).optional(),
   model: z.string().optional(),

@@ -28,10 +28,11 @@ export function startControlApi(target: ControlTarget, host: string, port: numbe
       const address = server.address() as { port: number };
       resolve({
         url: `http://${host}:${address.port}`,
-        close: () => new Promise<void>((done) => {
-          server.closeAllConnections();
-          server.close(() => done());
-        }),
+        close: () =>
+          new Promise<void>((done) => {
+            server.closeAllConnections();
+            server.close(() => done());
+          }),
       });
     });
   });

@@ -24,7 +24,17 @@ test('qop=auth responses (RFC 2617 3.2.2.1) are accepted too', () => {
 });
 
 test('the RFC 2617 example digest is reproduced', () => {
-  const response = digestResponse({ username: 'Mufasa', password: 'Circle Of Life', realm: 'testrealm@host.com', method: 'GET', uri: '/dir/index.html', nonce: 'dcd98b7102dd2f0e8b11d0f600bfb0c093', qop: 'auth', nc: '00000001', cnonce: '0a4f113b' });
+  const response = digestResponse({
+    username: 'Mufasa',
+    password: 'Circle Of Life',
+    realm: 'testrealm@host.com',
+    method: 'GET',
+    uri: '/dir/index.html',
+    nonce: 'dcd98b7102dd2f0e8b11d0f600bfb0c093',
+    qop: 'auth',
+    nc: '00000001',
+    cnonce: '0a4f113b',
+  });
   assert.equal(response, '6629fae49393a05397450978507c4ef1');
 });
 

@@ -18,7 +18,11 @@ export function md5(text: string): string {
 export class DigestAuthenticator {
   private readonly secret: Buffer;
 
-  constructor(readonly realm: string, secret: Buffer = randomBytes(16), private readonly now: () => number = Date.now) {
+  constructor(
+    readonly realm: string,
+    secret: Buffer = randomBytes(16),
+    private readonly now: () => number = Date.now,
+  ) {
     this.secret = secret;
   }
 
@@ -57,7 +61,10 @@ export class DigestAuthenticator {
     const fields = parseAuthorizationFields(authorization);
     if (!fields || fields.username !== credentials.username || fields.realm !== this.realm) return false;
     if (!fields.nonce || !fields.uri || !fields.response || !this.isNonceValid(fields.nonce)) return false;
-    return fields.response.toLowerCase() === digestResponse({ ...credentials, realm: this.realm, method, uri: fields.uri, nonce: fields.nonce, qop: fields.qop, nc: fields.nc, cnonce: fields.cnonce });
+    return (
+      fields.response.toLowerCase() ===
+      digestResponse({ ...credentials, realm: this.realm, method, uri: fields.uri, nonce: fields.nonce, qop: fields.qop, nc: fields.nc, cnonce: fields.cnonce })
+    );
   }
 }
 
@@ -94,7 +101,12 @@ export function parseAuthorizationFields(header: string): Record<string, string>
 export function authorizationFor(challenge: string, credentials: Credentials, method: string, uri: string): string {
   const fields = parseAuthorizationFields(challenge);
   if (!fields?.nonce || fields.realm === undefined) throw new Error('not a Digest challenge');
-  const qop = fields.qop?.split(',').map((value) => value.trim()).includes('auth') ? 'auth' : undefined;
+  const qop = fields.qop
+    ?.split(',')
+    .map((value) => value.trim())
+    .includes('auth')
+    ? 'auth'
+    : undefined;
   const nc = '00000001';
   const cnonce = randomBytes(8).toString('hex');
   const response = digestResponse({ ...credentials, realm: fields.realm, method, uri, nonce: fields.nonce, qop, nc, cnonce });

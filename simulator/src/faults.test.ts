@@ -7,7 +7,13 @@ test('picture faults replace one another, the others combine', () => {
   state.set({ kind: 'black' });
   state.set({ kind: 'clock_skew', seconds: 60 });
   state.set({ kind: 'low_fps', fps: 4 });
-  assert.deepEqual(state.list().map((fault) => fault.kind).sort(), ['clock_skew', 'low_fps']);
+  assert.deepEqual(
+    state
+      .list()
+      .map((fault) => fault.kind)
+      .sort(),
+    ['clock_skew', 'low_fps'],
+  );
   assert.deepEqual(state.picture(), { kind: 'low_fps', fps: 4 });
   state.clear('low_fps');
   assert.equal(state.picture(), undefined);
@@ -26,8 +32,15 @@ test('the scheduler applies then clears faults at their times, and can be cancel
   const pending: Array<{ at: number; run: () => void; handle: number }> = [];
   let nextHandle = 1;
   const timers: Timers = {
-    setTimeout: (run, ms) => { const handle = nextHandle++; pending.push({ at: now + ms, run, handle }); return handle; },
-    clearTimeout: (handle) => { const index = pending.findIndex((entry) => entry.handle === handle); if (index >= 0) pending.splice(index, 1); },
+    setTimeout: (run, ms) => {
+      const handle = nextHandle++;
+      pending.push({ at: now + ms, run, handle });
+      return handle;
+    },
+    clearTimeout: (handle) => {
+      const index = pending.findIndex((entry) => entry.handle === handle);
+      if (index >= 0) pending.splice(index, 1);
+    },
   };
   const advanceTo = (time: number) => {
     for (;;) {
@@ -41,7 +54,15 @@ test('the scheduler applies then clears faults at their times, and can be cancel
     now = time;
   };
   const log: string[] = [];
-  const scheduler = new FaultScheduler((fault: Fault) => { log.push(`+${fault.kind}@${now}`); }, (kind) => { log.push(`-${kind}@${now}`); }, timers);
+  const scheduler = new FaultScheduler(
+    (fault: Fault) => {
+      log.push(`+${fault.kind}@${now}`);
+    },
+    (kind) => {
+      log.push(`-${kind}@${now}`);
+    },
+    timers,
+  );
   scheduler.schedule([
     { atSeconds: 2, durationSeconds: 3, fault: { kind: 'offline' } },
     { atSeconds: 1, fault: { kind: 'black' } },

@@ -3,8 +3,17 @@ import assert from 'node:assert/strict';
 import { loopEncodeArgs, motionWindow, pictureGraph, snapshotArgs, type LoopSpec } from './ffmpeg-args.ts';
 
 const spec: LoopSpec = {
-  codec: 'h264', width: 1280, height: 720, fps: 12, bitrateKbps: 2000, gopSeconds: 2, loopSeconds: 60,
-  scene: 1, motion: true, variant: { kind: 'normal' }, labelFile: '/tmp/cache/abc.txt',
+  codec: 'h264',
+  width: 1280,
+  height: 720,
+  fps: 12,
+  bitrateKbps: 2000,
+  gopSeconds: 2,
+  loopSeconds: 60,
+  scene: 1,
+  motion: true,
+  variant: { kind: 'normal' },
+  labelFile: '/tmp/cache/abc.txt',
 };
 
 test('a loop is encoded with fixed GOPs, no B-frames and parameter sets on every keyframe', () => {

@@ -79,9 +79,11 @@ export function ptzViewSource(scene: number, width: number, height: number, fps:
   const cropHeight = even((panoramaHeight * 0.6) / zoomFactor);
   const x = `(${panoramaWidth - cropWidth})*((${view.pan})+1)/2`;
   const y = `(${panoramaHeight - cropHeight})*(1-((${view.tilt})+1)/2)`;
-  return `testsrc2=s=${panoramaWidth}x${panoramaHeight}:r=${fps},hue=h=${(scene * 47) % 360},` +
+  return (
+    `testsrc2=s=${panoramaWidth}x${panoramaHeight}:r=${fps},hue=h=${(scene * 47) % 360},` +
     `drawgrid=w=${even(panoramaWidth / 8)}:h=${even(panoramaHeight / 6)}:t=2:c=white@0.6,` +
-    `crop=w=${cropWidth}:h=${cropHeight}:x='${x}':y='${y}',scale=${width}:${height},format=yuv420p`;
+    `crop=w=${cropWidth}:h=${cropHeight}:x='${x}':y='${y}',scale=${width}:${height},format=yuv420p`
+  );
 }
 
 /** The view a camera "turned away" shows: a sky-like gradient instead of its scene. */
@@ -105,8 +107,8 @@ export function overlayFilters(spec: LoopSpec, fontSize: number): string {
   const clock = spec.live
     ? `%{localtime\\:%H\\\\\\:%M\\\\\\:%S}`
     : spec.loopSeconds % 60 === 0
-    ? `--\\:--\\:%{eif\\:mod(floor(t)\\,60)\\:d\\:2}`
-    : `loop +%{eif\\:floor(t)\\:d\\:2}s/${spec.loopSeconds}s`;
+      ? `--\\:--\\:%{eif\\:mod(floor(t)\\,60)\\:d\\:2}`
+      : `loop +%{eif\\:floor(t)\\:d\\:2}s/${spec.loopSeconds}s`;
   return [
     `drawtext=${font}textfile='${escapeFilterValue(spec.labelFile)}':x=${fontSize / 2}:y=${fontSize / 2}:fontsize=${fontSize}:${box}`,
     `drawtext=${font}text='${clock}':x=${fontSize / 2}:y=${fontSize * 2}:fontsize=${fontSize}:${box}`,
@@ -120,15 +122,19 @@ export function pictureGraph(spec: LoopSpec): { graph: string; width: number; he
   const fps = spec.variant.kind === 'low_fps' ? spec.variant.fps : spec.fps;
   const fontSize = Math.max(10, Math.round(height / 22));
   if (spec.variant.kind === 'black') return { graph: `color=c=black:s=${width}x${height}:r=${fps},format=yuv420p`, width, height, fps };
-  let graph = spec.variant.kind === 'turned_away' ? turnedAwaySource(width, height, fps)
-    : spec.live ? ptzViewSource(spec.scene, width, height, fps, spec.live)
-    : sceneSource(spec.scene, width, height, fps);
+  let graph =
+    spec.variant.kind === 'turned_away'
+      ? turnedAwaySource(width, height, fps)
+      : spec.live
+        ? ptzViewSource(spec.scene, width, height, fps, spec.live)
+        : sceneSource(spec.scene, width, height, fps);
   if (spec.motion && !spec.live && spec.variant.kind !== 'turned_away') {
     const { startSeconds, endSeconds } = motionWindow(spec.loopSeconds);
     const objectWidth = even(width / 8);
     const objectHeight = even(height / 5);
     const speed = (width + objectWidth) / (endSeconds - startSeconds);
-    graph = `${graph}[scene];color=c=0xff7f00:s=${objectWidth}x${objectHeight}:r=${fps}[object];` +
+    graph =
+      `${graph}[scene];color=c=0xff7f00:s=${objectWidth}x${objectHeight}:r=${fps}[object];` +
       `[scene][object]overlay=x='-${objectWidth}+(t-${startSeconds})*${speed.toFixed(3)}':y=${even(height * 0.55)}:enable='between(t,${startSeconds},${endSeconds})':shortest=1`;
   }
   graph = `${graph},${overlayFilters(spec, fontSize)}`;
@@ -146,15 +152,53 @@ export function loopEncodeArgs(spec: LoopSpec, outputFile: string): string[] {
   const { graph, fps } = pictureGraph(spec);
   const gop = gopFrames(fps, spec.gopSeconds);
   const rate = [`-b:v`, `${spec.bitrateKbps}k`, `-maxrate`, `${spec.bitrateKbps}k`, `-bufsize`, `${spec.bitrateKbps}k`];
-  const codecArgs = spec.codec === 'h264'
-    ? ['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-bf', '0', '-g', String(gop),
-        '-x264-params', `keyint=${gop}:min-keyint=${gop}:scenecut=0:repeat-headers=1`, '-f', 'h264']
-    : ['-c:v', 'libx265', '-preset', 'ultrafast', '-g', String(gop),
-        '-x265-params', `keyint=${gop}:min-keyint=${gop}:scenecut=0:bframes=0:repeat-headers=1:log-level=error`, '-f', 'hevc'];
+  const codecArgs =
+    spec.codec === 'h264'
+      ? [
+          '-c:v',
+          'libx264',
+          '-preset',
+          'ultrafast',
+          '-tune',
+          'zerolatency',
+          '-bf',
+          '0',
+          '-g',
+          String(gop),
+          '-x264-params',
+          `keyint=${gop}:min-keyint=${gop}:scenecut=0:repeat-headers=1`,
+          '-f',
+          'h264',
+        ]
+      : [
+          '-c:v',
+          'libx265',
+          '-preset',
+          'ultrafast',
+          '-g',
+          String(gop),
+          '-x265-params',
+          `keyint=${gop}:min-keyint=${gop}:scenecut=0:bframes=0:repeat-headers=1:log-level=error`,
+          '-f',
+          'hevc',
+        ];
   return [
-    '-hide_banner', '-loglevel', 'error', '-nostdin', '-y',
-    '-f', 'lavfi', '-i', graph,
-    '-t', String(spec.loopSeconds), '-pix_fmt', 'yuv420p', ...rate, ...codecArgs, outputFile,
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-nostdin',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    graph,
+    '-t',
+    String(spec.loopSeconds),
+    '-pix_fmt',
+    'yuv420p',
+    ...rate,
+    ...codecArgs,
+    outputFile,
   ];
 }
 
@@ -170,6 +214,23 @@ export function liveEncodeArgs(spec: LoopSpec): string[] {
 
 /** Decodes the Annex-B picture(s) fed on stdin and writes the first as a JPEG on stdout. */
 export function snapshotArgs(codec: VideoCodec): string[] {
-  return ['-hide_banner', '-loglevel', 'error', '-nostdin', '-f', codec === 'h264' ? 'h264' : 'hevc', '-i', 'pipe:0',
-    '-frames:v', '1', '-q:v', '4', '-f', 'image2pipe', '-c:v', 'mjpeg', 'pipe:1'];
+  return [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-nostdin',
+    '-f',
+    codec === 'h264' ? 'h264' : 'hevc',
+    '-i',
+    'pipe:0',
+    '-frames:v',
+    '1',
+    '-q:v',
+    '4',
+    '-f',
+    'image2pipe',
+    '-c:v',
+    'mjpeg',
+    'pipe:1',
+  ];
 }

@@ -25,7 +25,10 @@ export class FrameClock implements TickSource {
   private timer: NodeJS.Timeout | undefined;
   private lastTick = 0;
 
-  constructor(readonly fps: number, private readonly now: () => number = Date.now) {
+  constructor(
+    readonly fps: number,
+    private readonly now: () => number = Date.now,
+  ) {
     this.periodMs = 1000 / fps;
   }
 

@@ -41,7 +41,10 @@ describe('Annex-B parsing', () => {
     const idr = Buffer.from([0x26, 0x01, 0xaf]); // IDR_W_RADL, first slice
     const trail = Buffer.from([0x02, 0x01, 0xd0]); // TRAIL_R, first slice
     const frames = parseAccessUnits('h265', annexB([vps, sps, pps, idr, trail]));
-    assert.deepEqual(frames.map((frame) => frame.keyframe), [true, false]);
+    assert.deepEqual(
+      frames.map((frame) => frame.keyframe),
+      [true, false],
+    );
     assert.deepEqual(findParameterSets('h265', frames), { vps, sps, pps });
   });
 });

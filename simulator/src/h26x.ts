@@ -123,7 +123,8 @@ export class AnnexBSplitter {
     this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
     const starts: number[] = [];
     for (let index = 0; index + 2 < this.buffer.length; index += 1) {
-      if (this.buffer[index + 2]! > 1) index += 2; // no start code can begin before index + 3
+      if (this.buffer[index + 2]! > 1)
+        index += 2; // no start code can begin before index + 3
       else if (this.buffer[index] === 0 && this.buffer[index + 1] === 0 && this.buffer[index + 2] === 1) {
         starts.push(index + 3);
         index += 2;

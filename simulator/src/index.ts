@@ -63,10 +63,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
   try {
     let done = 0;
-    await Promise.all([...cameras.values()].map(async (camera) => {
-      await camera.prepare();
-      options.onEncodeProgress?.(++done, cameras.size);
-    }));
+    await Promise.all(
+      [...cameras.values()].map(async (camera) => {
+        await camera.prepare();
+        options.onEncodeProgress?.(++done, cameras.size);
+      }),
+    );
     for (const camera of cameras.values()) {
       await camera.start();
       started.push(camera);
@@ -85,7 +87,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     let scheduler = schedulers.get(id);
     if (!scheduler) {
       const camera = find(id);
-      scheduler = new FaultScheduler((fault) => camera.setFault(fault).catch(() => undefined), (kind) => camera.clearFault(kind));
+      scheduler = new FaultScheduler(
+        (fault) => camera.setFault(fault).catch(() => undefined),
+        (kind) => camera.clearFault(kind),
+      );
       schedulers.set(id, scheduler);
     }
     return scheduler;

@@ -4,12 +4,16 @@ import { parse } from 'csv-parse/sync';
 import { fleetFileSchema, fleetFromFile, generateFleet } from './config.ts';
 import { INVENTORY_COLUMNS, inventoryCsv } from './inventory.ts';
 
-const HEADER = 'commune_insee,site,name,kind,field_class,latitude,longitude,heading_deg,model,ip_address,mac_address,main_stream_url,sub_stream_url,onvif_url,username,password,purposes,commissioning_date,enabled';
+const HEADER =
+  'commune_insee,site,name,kind,field_class,latitude,longitude,heading_deg,model,ip_address,mac_address,main_stream_url,sub_stream_url,onvif_url,username,password,purposes,commissioning_date,enabled';
 
 test('the generated fleet gives each camera its loopback address and each site a PTZ', () => {
   const fleet = generateFleet({ count: 7, addressMode: 'per-camera-ip' });
   assert.deepEqual(fleet.map((camera) => camera.host).slice(0, 3), ['127.0.1.1', '127.0.1.2', '127.0.1.3']);
-  assert.deepEqual(fleet.filter((_, index) => index % 3 === 0).map((camera) => camera.kind), ['ptz', 'ptz', 'ptz']);
+  assert.deepEqual(
+    fleet.filter((_, index) => index % 3 === 0).map((camera) => camera.kind),
+    ['ptz', 'ptz', 'ptz'],
+  );
   assert.equal(new Set(fleet.map((camera) => camera.macAddress)).size, 7);
   assert.equal(generateFleet({ count: 300, addressMode: 'per-camera-ip' })[254]!.host, '127.0.2.1');
 });
@@ -23,7 +27,10 @@ test('the inventory CSV has the import header and one valid row per camera', () 
   const rows = parse(csv, { columns: true }) as Array<Record<string, string>>;
   assert.equal(rows.length, 5);
   assert.equal(rows[1]!['name'], 'Place "du Marché", nord');
-  assert.deepEqual(rows.map((row) => row['commune_insee']), ['38999', '38999', '38999', '38185', '38185']);
+  assert.deepEqual(
+    rows.map((row) => row['commune_insee']),
+    ['38999', '38999', '38999', '38185', '38185'],
+  );
   for (const row of rows) {
     assert.match(row['main_stream_url']!, /^rtsp:\/\/127\.0\.1\.\d+:8554\/cam\/cam-\d{3}\/main$/);
     assert.doesNotMatch(row['main_stream_url']!, /@/);
@@ -41,7 +48,13 @@ test('an inventory needs known ports', () => {
 test('a fleet file fills what it leaves out and schedules its faults', () => {
   const file = fleetFileSchema.parse({
     cameras: [
-      { id: 'mairie-1', name: 'Mairie parvis', kind: 'ptz', credentials: { username: 'op', password: 'x' }, faults: [{ atSeconds: 30, durationSeconds: 10, fault: { kind: 'black' } }] },
+      {
+        id: 'mairie-1',
+        name: 'Mairie parvis',
+        kind: 'ptz',
+        credentials: { username: 'op', password: 'x' },
+        faults: [{ atSeconds: 30, durationSeconds: 10, fault: { kind: 'black' } }],
+      },
       { id: 'gare-2', profiles: { main: { fps: 6 } }, faults: [{ kind: 'clock_skew', seconds: 90 }] },
     ],
   });

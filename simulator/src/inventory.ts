@@ -3,9 +3,25 @@ import { stringify } from 'csv-stringify/sync';
 import type { CameraKind, SimCameraConfig } from './config.ts';
 
 export const INVENTORY_COLUMNS = [
-  'commune_insee', 'site', 'name', 'kind', 'field_class', 'latitude', 'longitude', 'heading_deg', 'model',
-  'ip_address', 'mac_address', 'main_stream_url', 'sub_stream_url', 'onvif_url', 'username', 'password',
-  'purposes', 'commissioning_date', 'enabled',
+  'commune_insee',
+  'site',
+  'name',
+  'kind',
+  'field_class',
+  'latitude',
+  'longitude',
+  'heading_deg',
+  'model',
+  'ip_address',
+  'mac_address',
+  'main_stream_url',
+  'sub_stream_url',
+  'onvif_url',
+  'username',
+  'password',
+  'purposes',
+  'commissioning_date',
+  'enabled',
 ] as const;
 
 const PURPOSES: Record<CameraKind, string[]> = {

@@ -37,20 +37,28 @@ export class LiveEncoder {
     const assembler = new AccessUnitAssembler(spec.codec);
     let resolveFirst: () => void = () => undefined;
     let rejectFirst: (error: Error) => void = () => undefined;
-    const first = new Promise<void>((resolve, reject) => { resolveFirst = resolve; rejectFirst = reject; });
+    const first = new Promise<void>((resolve, reject) => {
+      resolveFirst = resolve;
+      rejectFirst = reject;
+    });
     const fps = spec.variant.kind === 'low_fps' ? spec.variant.fps : spec.fps;
     const run: Run = {
-      spec, started: false,
-      process: startFfmpeg(liveEncodeArgs(spec), (chunk) => {
-        for (const unit of splitter.push(chunk)) {
-          const frame = assembler.push(unit);
-          if (frame) this.accept(run, frame, fps, resolveFirst);
-        }
-      }, () => {
-        if (!run.started) rejectFirst(new Error('live encoder exited before its first picture'));
-        if (this.active === run) this.active = undefined;
-        if (this.starting === run) this.starting = undefined;
-      }),
+      spec,
+      started: false,
+      process: startFfmpeg(
+        liveEncodeArgs(spec),
+        (chunk) => {
+          for (const unit of splitter.push(chunk)) {
+            const frame = assembler.push(unit);
+            if (frame) this.accept(run, frame, fps, resolveFirst);
+          }
+        },
+        () => {
+          if (!run.started) rejectFirst(new Error('live encoder exited before its first picture'));
+          if (this.active === run) this.active = undefined;
+          if (this.starting === run) this.starting = undefined;
+        },
+      ),
     };
     const previousStarting = this.starting;
     this.starting = run;

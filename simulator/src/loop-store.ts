@@ -34,7 +34,10 @@ interface Resident {
 }
 
 export function loopKey(request: LoopRequest): string {
-  return createHash('sha256').update(JSON.stringify({ CACHE_VERSION, ...request })).digest('hex').slice(0, 20);
+  return createHash('sha256')
+    .update(JSON.stringify({ CACHE_VERSION, ...request }))
+    .digest('hex')
+    .slice(0, 20);
 }
 
 export class LoopStore {
@@ -89,10 +92,12 @@ export class LoopStore {
     return new Promise<T>((resolve, reject) => {
       const run = () => {
         this.activeEncodes += 1;
-        task().then(resolve, reject).finally(() => {
-          this.activeEncodes -= 1;
-          this.queue.shift()?.();
-        });
+        task()
+          .then(resolve, reject)
+          .finally(() => {
+            this.activeEncodes -= 1;
+            this.queue.shift()?.();
+          });
       };
       if (this.activeEncodes < this.concurrency) run();
       else this.queue.push(run);
@@ -110,7 +115,9 @@ export class LoopStore {
     }
     let loading = this.loading.get(key);
     if (!loading) {
-      loading = this.ensureEncoded(request).then((file) => readLoop(key, request, file)).finally(() => this.loading.delete(key));
+      loading = this.ensureEncoded(request)
+        .then((file) => readLoop(key, request, file))
+        .finally(() => this.loading.delete(key));
       this.loading.set(key, loading);
     }
     const loop = await loading;
@@ -151,7 +158,13 @@ function readLoop(key: string, request: LoopRequest, file: string): EncodedLoop 
   const { width, height, fps } = pictureGraph({ ...request, labelFile: '' });
   const frames = units.map((unit) => prepareFrame(request.codec, unit));
   return {
-    key, codec: request.codec, width, height, fps, gopFrames: gopFrames(fps, request.gopSeconds), frames,
+    key,
+    codec: request.codec,
+    width,
+    height,
+    fps,
+    gopFrames: gopFrames(fps, request.gopSeconds),
+    frames,
     parameterSets: copyParameterSets(findParameterSets(request.codec, units.slice(0, 1))),
     bytes: frames.reduce((sum, frame) => sum + frame.data.length, 0),
   };

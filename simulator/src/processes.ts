@@ -42,8 +42,14 @@ function runTool(command: string, args: string[], options: RunOptions): Promise<
       reject(new Error(`${command} timed out after ${options.timeoutMs} ms`));
     }, options.timeoutMs ?? 120_000);
     child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk));
-    child.stderr?.on('data', (chunk: Buffer) => { if (stderr.length < 64_000) stderr += chunk.toString('utf8'); });
-    child.on('error', (error) => { clearTimeout(timer); running.delete(child); reject(error); });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      if (stderr.length < 64_000) stderr += chunk.toString('utf8');
+    });
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      running.delete(child);
+      reject(error);
+    });
     child.on('close', (code) => {
       clearTimeout(timer);
       running.delete(child);
@@ -68,11 +74,13 @@ export function startFfmpeg(args: string[], onData: (chunk: Buffer) => void, onE
   running.add(child);
   child.stdout?.on('data', onData);
   child.stdin?.on('error', () => undefined);
-  const exited = new Promise<void>((resolve) => child.on('close', (code) => {
-    running.delete(child);
-    onExit(code);
-    resolve();
-  }));
+  const exited = new Promise<void>((resolve) =>
+    child.on('close', (code) => {
+      running.delete(child);
+      onExit(code);
+      resolve();
+    }),
+  );
   child.on('error', () => undefined);
   return { pid: child.pid, stop: () => stopGracefully(child, exited) };
 }
@@ -116,10 +124,12 @@ export function startNodeScript(script: string, args: string[], onLine: (line: s
       for (const line of lines) onLine(line, name);
     });
   }
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => {
-    running.delete(child);
-    resolve(code);
-  }));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('close', (code) => {
+      running.delete(child);
+      resolve(code);
+    }),
+  );
   child.on('error', () => undefined);
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;

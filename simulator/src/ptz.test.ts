@@ -4,7 +4,12 @@ import { PtzHead } from './ptz.ts';
 
 function head() {
   let now = 0;
-  return { ptz: new PtzHead(() => now), advance: (ms: number) => { now += ms; } };
+  return {
+    ptz: new PtzHead(() => now),
+    advance: (ms: number) => {
+      now += ms;
+    },
+  };
 }
 
 test('a continuous move integrates its velocity until stopped or timed out, within the range', () => {
@@ -47,7 +52,10 @@ test('presets are set at the current position, listed, reached and removed', () 
   assert.equal(ptz.gotoPreset(preset.token), true);
   advance(2000);
   assert.deepEqual(ptz.position(), { pan: -0.4, tilt: 0.2, zoom: 0 });
-  assert.deepEqual(ptz.listPresets().map((entry) => entry.name), ['Parvis']);
+  assert.deepEqual(
+    ptz.listPresets().map((entry) => entry.name),
+    ['Parvis'],
+  );
   assert.equal(ptz.removePreset(preset.token), true);
   assert.equal(ptz.gotoPreset(preset.token), false);
 });

@@ -72,7 +72,9 @@ export class PtzHead {
     const from = this.position();
     const at = this.now();
     this.motion = {
-      kind: 'continuous', from, startedAt: at,
+      kind: 'continuous',
+      from,
+      startedAt: at,
       velocity: { pan: velocity.pan ?? 0, tilt: velocity.tilt ?? 0, zoom: velocity.zoom ?? 0 },
       ...(timeoutMs !== undefined ? { until: at + timeoutMs } : {}),
     };

@@ -4,7 +4,9 @@ import { buildSenderReport, buildWirePicture, depacketize, framePayloads, payloa
 
 function nal(header: number[], length: number): Buffer {
   const unit = Buffer.alloc(length);
-  header.forEach((byte, index) => { unit[index] = byte; });
+  header.forEach((byte, index) => {
+    unit[index] = byte;
+  });
   for (let index = header.length; index < length; index += 1) unit[index] = index % 251;
   return unit;
 }
@@ -20,15 +22,21 @@ describe('RTP packetisation', () => {
     const payloads = payloadsForNalUnit('h264', unit, 1400);
     assert.equal(payloads.length, 3);
     assert.ok(payloads.every((payload) => payload.length <= 1400));
-    assert.deepEqual(payloads.map((payload) => payload[0]), [0x7c, 0x7c, 0x7c]); // NRI 3, type 28
-    assert.deepEqual(payloads.map((payload) => payload[1]), [0x85, 0x05, 0x45]); // S, -, E with type 5
+    assert.deepEqual(
+      payloads.map((payload) => payload[0]),
+      [0x7c, 0x7c, 0x7c],
+    ); // NRI 3, type 28
+    assert.deepEqual(
+      payloads.map((payload) => payload[1]),
+      [0x85, 0x05, 0x45],
+    ); // S, -, E with type 5
     assert.deepEqual(depacketize('h264', payloads), [unit]);
   });
 
   test('a large H.265 NAL unit is split into FUs (RFC 7798 4.4.3) and reassembled', () => {
     const unit = nal([0x26, 0x01], 5000);
     const payloads = payloadsForNalUnit('h265', unit, 1400);
-    assert.equal(payloads[0]![0], (49 << 1));
+    assert.equal(payloads[0]![0], 49 << 1);
     assert.equal(payloads[0]![2], 0x80 | 19);
     assert.deepEqual(depacketize('h265', payloads), [unit]);
   });
@@ -49,7 +57,10 @@ describe('RTP packetisation', () => {
     assert.equal(interleaved.readUInt32BE(picture.packetOffsets[0]! + 8), 0xcafebabe);
     assert.deepEqual(depacketize('h264', framePayloads(frame)), [nal([0x67], 10), nal([0x65], 2000)]);
     const onChannel4 = withChannel(picture, 4);
-    assert.deepEqual(picture.packetOffsets.map((offset) => onChannel4[offset - 3]), [4, 4, 4]);
+    assert.deepEqual(
+      picture.packetOffsets.map((offset) => onChannel4[offset - 3]),
+      [4, 4, 4],
+    );
     assert.equal(interleaved[1], 0, 'the shared buffer is left untouched');
   });
 

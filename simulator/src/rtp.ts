@@ -130,7 +130,14 @@ export function withChannel(picture: WirePicture, channel: number): Buffer {
 const NTP_UNIX_OFFSET_SECONDS = 2_208_988_800;
 
 /** RTCP sender report with no report blocks, followed by an SDES CNAME (a compound packet). */
-export function buildSenderReport(fields: { ssrc: number; wallClockMs: number; rtpTimestamp: number; packetCount: number; octetCount: number; cname: string }): Buffer {
+export function buildSenderReport(fields: {
+  ssrc: number;
+  wallClockMs: number;
+  rtpTimestamp: number;
+  packetCount: number;
+  octetCount: number;
+  cname: string;
+}): Buffer {
   const report = Buffer.alloc(28);
   report[0] = 0x80;
   report[1] = 200;
@@ -177,9 +184,10 @@ export function depacketize(codec: VideoCodec, payloads: Buffer[]): Buffer[] {
     const headerLength = codec === 'h264' ? 2 : 3;
     const fuHeader = payload[headerLength - 1] ?? 0;
     if (fuHeader & 0x80) {
-      const header = codec === 'h264'
-        ? Buffer.from([((payload[0] ?? 0) & 0xe0) | (fuHeader & 0x1f)])
-        : Buffer.from([((payload[0] ?? 0) & 0x81) | ((fuHeader & 0x3f) << 1), payload[1] ?? 1]);
+      const header =
+        codec === 'h264'
+          ? Buffer.from([((payload[0] ?? 0) & 0xe0) | (fuHeader & 0x1f)])
+          : Buffer.from([((payload[0] ?? 0) & 0x81) | ((fuHeader & 0x3f) << 1), payload[1] ?? 1]);
       fragments = [header];
     }
     fragments.push(payload.subarray(headerLength));

@@ -31,10 +31,24 @@ export class RtspClient {
   private authorization: string | undefined;
   private challenge: string | undefined;
   private session: string | undefined;
-  readonly stats: PullStats = { bytes: 0, rtpPackets: 0, pictures: 0, keyframes: 0, senderReports: 0, firstTimestamp: undefined, lastTimestamp: undefined, lastPacketAtMs: undefined, payloads: undefined };
+  readonly stats: PullStats = {
+    bytes: 0,
+    rtpPackets: 0,
+    pictures: 0,
+    keyframes: 0,
+    senderReports: 0,
+    firstTimestamp: undefined,
+    lastTimestamp: undefined,
+    lastPacketAtMs: undefined,
+    payloads: undefined,
+  };
   closed = false;
 
-  constructor(readonly url: string, private readonly credentials?: Credentials, options: { keepPayloads?: boolean } = {}) {
+  constructor(
+    readonly url: string,
+    private readonly credentials?: Credentials,
+    options: { keepPayloads?: boolean } = {},
+  ) {
     if (options.keepPayloads) this.stats.payloads = [];
   }
 
@@ -42,11 +56,22 @@ export class RtspClient {
     const target = new URL(this.url);
     return new Promise((resolve, reject) => {
       const socket = connect({ host: target.hostname, port: Number(target.port || 554) });
-      const timer = setTimeout(() => { socket.destroy(); reject(new Error('RTSP connect timeout')); }, timeoutMs);
-      socket.once('connect', () => { clearTimeout(timer); resolve(); });
-      socket.once('error', (error) => { clearTimeout(timer); reject(error); });
+      const timer = setTimeout(() => {
+        socket.destroy();
+        reject(new Error('RTSP connect timeout'));
+      }, timeoutMs);
+      socket.once('connect', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      socket.once('error', (error) => {
+        clearTimeout(timer);
+        reject(error);
+      });
       socket.on('data', (data: Buffer) => this.onData(data));
-      socket.on('close', () => { this.closed = true; });
+      socket.on('close', () => {
+        this.closed = true;
+      });
       this.socket = socket;
     });
   }
@@ -79,7 +104,7 @@ export class RtspClient {
     const payload = packet.subarray(12);
     const nalType = (payload[0] ?? 0) & 0x1f;
     const fuType = nalType === 28 ? (payload[1] ?? 0) & 0x1f : nalType;
-    if (fuType === 5 && (nalType !== 28 || ((payload[1] ?? 0) & 0x80))) this.stats.keyframes += 1;
+    if (fuType === 5 && (nalType !== 28 || (payload[1] ?? 0) & 0x80)) this.stats.keyframes += 1;
     if ((packet[1] ?? 0) & 0x80) this.stats.pictures += 1;
     this.stats.payloads?.push(Buffer.from(payload));
   }
@@ -102,8 +127,14 @@ export class RtspClient {
     if (this.challenge && this.credentials) all['Authorization'] = authorizationFor(this.challenge, this.credentials, method, url);
     if (this.session) all['Session'] = this.session;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => { this.waiting = undefined; reject(new Error(`RTSP ${method} timed out`)); }, timeoutMs);
-      this.waiting = (response) => { clearTimeout(timer); resolve(response); };
+      const timer = setTimeout(() => {
+        this.waiting = undefined;
+        reject(new Error(`RTSP ${method} timed out`));
+      }, timeoutMs);
+      this.waiting = (response) => {
+        clearTimeout(timer);
+        resolve(response);
+      };
       socket.write(formatRequest(method, url, ++this.cseq, all));
     });
   }
@@ -128,7 +159,10 @@ export class RtspClient {
 }
 
 export class RtspStatusError extends Error {
-  constructor(readonly method: string, readonly status: number) {
+  constructor(
+    readonly method: string,
+    readonly status: number,
+  ) {
     super(`RTSP ${method} answered ${status}`);
   }
 }

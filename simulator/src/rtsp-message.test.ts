@@ -8,7 +8,10 @@ test('requests are taken whole, interleaved frames in between, partial data kept
   const partial = 'GET_PARAMETER rtsp://127.0.0.1/cam/a/main RTSP/1.0\r\nCSeq: 3\r\nContent-Length: 4\r\n\r\nab';
   const { chunks, rest } = takeMessages(Buffer.concat([Buffer.from(describe), rtcp, Buffer.from(partial)]));
   assert.equal(chunks.length, 2);
-  assert.deepEqual(chunks[0], { kind: 'request', request: { method: 'DESCRIBE', url: 'rtsp://127.0.0.1/cam/a/main', headers: { cseq: '2', accept: 'application/sdp' }, body: '' } });
+  assert.deepEqual(chunks[0], {
+    kind: 'request',
+    request: { method: 'DESCRIBE', url: 'rtsp://127.0.0.1/cam/a/main', headers: { cseq: '2', accept: 'application/sdp' }, body: '' },
+  });
   assert.equal(chunks[1]!.kind, 'interleaved');
   const next = takeMessages(Buffer.concat([rest, Buffer.from('cd')]));
   assert.equal(next.chunks.length, 1);

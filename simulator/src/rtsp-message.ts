@@ -59,9 +59,16 @@ export function takeMessages(buffer: Buffer): { chunks: RtspChunk[]; rest: Buffe
 }
 
 const REASONS: Record<number, string> = {
-  200: 'OK', 400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found', 405: 'Method Not Allowed',
-  454: 'Session Not Found', 455: 'Method Not Valid in This State', 461: 'Unsupported Transport',
-  500: 'Internal Server Error', 503: 'Service Unavailable',
+  200: 'OK',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  454: 'Session Not Found',
+  455: 'Method Not Valid in This State',
+  461: 'Unsupported Transport',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
 };
 
 export function formatResponse(status: number, cseq: string | undefined, headers: Record<string, string | number> = {}, body = ''): Buffer {
@@ -94,7 +101,10 @@ export function parseTransport(header: string | undefined): TransportRequest | u
     const pair = (name: string): [number, number] | undefined => {
       const found = parts.find((part) => part.startsWith(`${name}=`));
       if (!found) return undefined;
-      const [low, high] = found.slice(name.length + 1).split('-').map(Number);
+      const [low, high] = found
+        .slice(name.length + 1)
+        .split('-')
+        .map(Number);
       if (low === undefined || !Number.isInteger(low)) return undefined;
       return [low, high !== undefined && Number.isInteger(high) ? high : low + 1];
     };

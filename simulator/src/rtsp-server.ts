@@ -38,7 +38,11 @@ export class RtspServer {
   private sweepTimer: NodeJS.Timeout | undefined;
   port: number;
 
-  constructor(private readonly endpoint: RtspCameraEndpoint, readonly host: string, port: number) {
+  constructor(
+    private readonly endpoint: RtspCameraEndpoint,
+    readonly host: string,
+    port: number,
+  ) {
     this.port = port;
   }
 
@@ -96,7 +100,11 @@ export class RtspServer {
           for (const session of owned) session.lastSeenMs = Date.now(); // RTCP receiver reports
           continue;
         }
-        queue = queue.then(() => this.handle(chunk.request, socket, owned)).catch(() => { socket.destroy(); });
+        queue = queue
+          .then(() => this.handle(chunk.request, socket, owned))
+          .catch(() => {
+            socket.destroy();
+          });
       }
     });
     const cleanup = () => {
@@ -125,9 +133,12 @@ export class RtspServer {
     const session = sessionId ? this.sessions.get(sessionId) : undefined;
     if (session) session.lastSeenMs = Date.now();
     switch (request.method) {
-      case 'DESCRIBE': return this.describe(request);
-      case 'SETUP': return this.setup(request, socket, owned, sessionId);
-      case 'PLAY': return session ? this.play(session) : { status: 454 };
+      case 'DESCRIBE':
+        return this.describe(request);
+      case 'SETUP':
+        return this.setup(request, socket, owned, sessionId);
+      case 'PLAY':
+        return session ? this.play(session) : { status: 454 };
       case 'PAUSE':
         if (!session) return { status: 454 };
         session.pause();
@@ -189,14 +200,19 @@ export class RtspServer {
       const [rtp, rtcp] = await Promise.all([this.bindDatagram(), this.bindDatagram()]);
       const clientHost = socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1';
       session = new RtspSession(source, profile, request.url, { kind: 'udp', rtp, rtcp, clientHost, clientRtpPort, clientRtcpPort }, capKbps);
-      rtcp.on('message', () => { session.lastSeenMs = Date.now(); });
+      rtcp.on('message', () => {
+        session.lastSeenMs = Date.now();
+      });
       transportReply = `RTP/AVP;unicast;client_port=${clientRtpPort}-${clientRtcpPort};server_port=${rtp.address().port}-${rtcp.address().port}`;
     }
     this.sessions.set(session.id, session);
     owned.add(session);
     return {
       status: 200,
-      headers: { Transport: `${transportReply};ssrc=${source.ssrc.toString(16).toUpperCase().padStart(8, '0')}`, Session: `${session.id};timeout=${SESSION_TIMEOUT_SECONDS}` },
+      headers: {
+        Transport: `${transportReply};ssrc=${source.ssrc.toString(16).toUpperCase().padStart(8, '0')}`,
+        Session: `${session.id};timeout=${SESSION_TIMEOUT_SECONDS}`,
+      },
     };
   }
 

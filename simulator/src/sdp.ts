@@ -20,13 +20,16 @@ export function h264ProfileLevelId(sps: Buffer): string {
 
 export function buildSdp(input: SdpInput): string {
   const { codec, parameterSets } = input;
-  const fmtp = codec === 'h264'
-    ? `packetization-mode=1;profile-level-id=${h264ProfileLevelId(parameterSets.sps)};sprop-parameter-sets=${parameterSets.sps.toString('base64')},${parameterSets.pps.toString('base64')}`
-    : [
-        parameterSets.vps ? `sprop-vps=${parameterSets.vps.toString('base64')}` : undefined,
-        `sprop-sps=${parameterSets.sps.toString('base64')}`,
-        `sprop-pps=${parameterSets.pps.toString('base64')}`,
-      ].filter(Boolean).join(';');
+  const fmtp =
+    codec === 'h264'
+      ? `packetization-mode=1;profile-level-id=${h264ProfileLevelId(parameterSets.sps)};sprop-parameter-sets=${parameterSets.sps.toString('base64')},${parameterSets.pps.toString('base64')}`
+      : [
+          parameterSets.vps ? `sprop-vps=${parameterSets.vps.toString('base64')}` : undefined,
+          `sprop-sps=${parameterSets.sps.toString('base64')}`,
+          `sprop-pps=${parameterSets.pps.toString('base64')}`,
+        ]
+          .filter(Boolean)
+          .join(';');
   const lines = [
     'v=0',
     `o=- ${input.sessionId} 1 IN IP4 ${input.serverAddress}`,

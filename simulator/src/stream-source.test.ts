@@ -7,10 +7,19 @@ import { StreamSource, type StreamSink } from './stream-source.ts';
 
 class FakeClock implements TickSource {
   readonly listeners = new Set<TickListener>();
-  constructor(readonly fps: number, public tick: number) {}
-  currentTick(): number { return this.tick; }
-  subscribe(listener: TickListener): void { this.listeners.add(listener); }
-  unsubscribe(listener: TickListener): void { this.listeners.delete(listener); }
+  constructor(
+    readonly fps: number,
+    public tick: number,
+  ) {}
+  currentTick(): number {
+    return this.tick;
+  }
+  subscribe(listener: TickListener): void {
+    this.listeners.add(listener);
+  }
+  unsubscribe(listener: TickListener): void {
+    this.listeners.delete(listener);
+  }
   advance(): void {
     this.tick += 1;
     for (const listener of [...this.listeners]) listener(this.tick);
@@ -19,10 +28,18 @@ class FakeClock implements TickSource {
 
 function fakeLoop(key: string, fps: number, frames: number, gop: number): EncodedLoop {
   return {
-    key, codec: 'h264', width: 320, height: 180, fps, gopFrames: gop, bytes: 0,
+    key,
+    codec: 'h264',
+    width: 320,
+    height: 180,
+    fps,
+    gopFrames: gop,
+    bytes: 0,
     parameterSets: { sps: Buffer.from([0x67]), pps: Buffer.from([0x68]) },
     frames: Array.from({ length: frames }, (_, index) => ({
-      data: Buffer.from([index % gop === 0 ? 0x65 : 0x41, index]), payloadEnds: [2], keyframe: index % gop === 0,
+      data: Buffer.from([index % gop === 0 ? 0x65 : 0x41, index]),
+      payloadEnds: [2],
+      keyframe: index % gop === 0,
     })),
   };
 }
@@ -36,7 +53,9 @@ class RecordingSink implements StreamSink {
     this.needsKeyframe = false;
     this.pictures.push(picture);
   }
-  sendControl(): void { this.reports += 1; }
+  sendControl(): void {
+    this.reports += 1;
+  }
   frameIndexes(): number[] {
     return this.pictures.map((picture) => picture.interleaved[17]!);
   }
@@ -48,7 +67,14 @@ function setup(startTick: number) {
   let stalled = false;
   const dropped: string[] = [];
   const source = new StreamSource({ clocks: sources, cname: 'test', isStalled: () => stalled, onLoopDropped: (loop) => dropped.push(loop.key) });
-  return { source, clock: (fps: number) => sources.forRate(fps) as FakeClock, stall: (value: boolean) => { stalled = value; }, dropped };
+  return {
+    source,
+    clock: (fps: number) => sources.forRate(fps) as FakeClock,
+    stall: (value: boolean) => {
+      stalled = value;
+    },
+    dropped,
+  };
 }
 
 describe('stream source', () => {
@@ -60,7 +86,10 @@ describe('stream source', () => {
     assert.deepEqual(sink.frameIndexes(), [6, 7]);
     assert.equal(sink.pictures[0]!.keyframe, true);
     for (let step = 0; step < 20; step += 1) clock(12).advance();
-    assert.deepEqual(sink.frameIndexes().slice(-4), [16, 17, 18, 19].map((index) => (index + 8) % 24));
+    assert.deepEqual(
+      sink.frameIndexes().slice(-4),
+      [16, 17, 18, 19].map((index) => (index + 8) % 24),
+    );
     const timestamps = sink.pictures.map((picture) => picture.timestamp);
     for (let index = 1; index < timestamps.length; index += 1) assert.equal((timestamps[index]! - timestamps[index - 1]!) >>> 0, 7500);
   });
@@ -95,7 +124,7 @@ describe('stream source', () => {
     for (let index = 1; index < timestamps.length; index += 1) assert.equal((timestamps[index]! - timestamps[index - 1]!) >>> 0, 7500);
   });
 
-  test('a lower frame rate moves the stream to that rate\'s clock at a keyframe', () => {
+  test("a lower frame rate moves the stream to that rate's clock at a keyframe", () => {
     const { source, clock } = setup(2400 + 3);
     source.setLoop(fakeLoop('normal', 12, 24, 6));
     const sink = new RecordingSink();

@@ -246,8 +246,12 @@ export class StreamSource {
     if (wallClockMs - this.lastSenderReportMs < SENDER_REPORT_INTERVAL_MS) return;
     this.lastSenderReportMs = wallClockMs;
     const report = buildSenderReport({
-      ssrc: this.ssrc, wallClockMs, rtpTimestamp: this.timestampAt(tick, fps),
-      packetCount: this.packetCount, octetCount: this.octetCount, cname: this.options.cname,
+      ssrc: this.ssrc,
+      wallClockMs,
+      rtpTimestamp: this.timestampAt(tick, fps),
+      packetCount: this.packetCount,
+      octetCount: this.octetCount,
+      cname: this.options.cname,
     });
     for (const sink of this.sinks) sink.sendControl(report);
   }

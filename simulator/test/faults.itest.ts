@@ -9,7 +9,10 @@ import { decode, pictureStats, probe, sleep, startSmallSimulator, withCredential
 function canConnect(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host, port });
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
     socket.once('error', () => resolve(false));
   });
 }
@@ -61,7 +64,8 @@ describe('faults of simulated cameras', () => {
 
   test('a fault scheduled through the control API starts and ends on time', async () => {
     const response = await fetch(`${sim.controlUrl}/cameras/${network.id}/schedule`, {
-      method: 'POST', headers: { 'Content-Type': 'application/json' },
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify([{ atSeconds: 0.5, durationSeconds: 1.5, fault: { kind: 'offline' } }]),
     });
     assert.equal(response.status, 202);
@@ -74,7 +78,10 @@ describe('faults of simulated cameras', () => {
 
   test('the control API lists the cameras and rejects an unknown fault', async () => {
     const listed = (await (await fetch(`${sim.controlUrl}/cameras`)).json()) as Array<{ id: string; online: boolean }>;
-    assert.deepEqual(listed.map((camera) => camera.id), sim.cameras.map((camera) => camera.id));
+    assert.deepEqual(
+      listed.map((camera) => camera.id),
+      sim.cameras.map((camera) => camera.id),
+    );
     assert.equal((await fetch(`${sim.controlUrl}/cameras/nope`)).status, 404);
     const response = await fetch(`${sim.controlUrl}/cameras/${network.id}/faults`, { method: 'POST', body: JSON.stringify({ kind: 'melted' }) });
     assert.equal(response.status, 400);
@@ -108,7 +115,8 @@ describe('faults of simulated cameras', () => {
 
   test('clock skew shifts the ONVIF system time', async () => {
     await sim.setFault(stream.id, { kind: 'clock_skew', seconds: -3600 });
-    const body = '<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body><GetSystemDateAndTime xmlns="http://www.onvif.org/ver10/device/wsdl"/></s:Body></s:Envelope>';
+    const body =
+      '<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body><GetSystemDateAndTime xmlns="http://www.onvif.org/ver10/device/wsdl"/></s:Body></s:Envelope>';
     const xml = await (await fetch(stream.onvifUrl, { method: 'POST', body, headers: { 'Content-Type': 'application/soap+xml' } })).text();
     await sim.clearFault(stream.id, 'clock_skew');
     const field = (name: string) => Number(new RegExp(`<tt:${name}>(\\d+)</tt:${name}>`).exec(xml)?.[1]);

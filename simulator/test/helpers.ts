@@ -26,7 +26,10 @@ export interface ProbedStream {
 }
 
 export async function probe(url: string): Promise<{ result: RunResult; stream: ProbedStream | undefined }> {
-  const result = await runFfprobe(['-v', 'error', '-analyzeduration', '1000000', '-rtsp_transport', 'tcp', '-timeout', '5000000', '-print_format', 'json', '-show_streams', url], { timeoutMs: 20_000, allowFailure: true });
+  const result = await runFfprobe(
+    ['-v', 'error', '-analyzeduration', '1000000', '-rtsp_transport', 'tcp', '-timeout', '5000000', '-print_format', 'json', '-show_streams', url],
+    { timeoutMs: 20_000, allowFailure: true },
+  );
   let stream: ProbedStream | undefined;
   try {
     stream = (JSON.parse(result.stdout.toString('utf8')) as { streams?: ProbedStream[] }).streams?.[0];
@@ -38,10 +41,27 @@ export async function probe(url: string): Promise<{ result: RunResult; stream: P
 
 /** Decodes `seconds` of a stream with ffmpeg and returns its log (filters may print there). */
 export function decode(url: string, seconds: number, filters?: string, transport: 'tcp' | 'udp' = 'tcp'): Promise<RunResult> {
-  return runFfmpeg([
-    '-hide_banner', '-nostdin', '-loglevel', 'info', '-rtsp_transport', transport, '-timeout', '5000000', '-i', url, '-t', String(seconds),
-    ...(filters ? ['-vf', filters] : []), '-f', 'null', '-',
-  ], { timeoutMs: (seconds + 15) * 1000, allowFailure: true });
+  return runFfmpeg(
+    [
+      '-hide_banner',
+      '-nostdin',
+      '-loglevel',
+      'info',
+      '-rtsp_transport',
+      transport,
+      '-timeout',
+      '5000000',
+      '-i',
+      url,
+      '-t',
+      String(seconds),
+      ...(filters ? ['-vf', filters] : []),
+      '-f',
+      'null',
+      '-',
+    ],
+    { timeoutMs: (seconds + 15) * 1000, allowFailure: true },
+  );
 }
 
 export function sleep(ms: number): Promise<void> {
@@ -63,10 +83,28 @@ export interface PictureStats {
 
 /** Mean brightness and colour of `seconds` of a stream, as ffmpeg's signalstats measures them. */
 export async function pictureStats(url: string, seconds = 1.5): Promise<PictureStats> {
-  const { stderr } = await runFfmpeg([
-    '-hide_banner', '-nostdin', '-loglevel', 'info', '-rtsp_transport', 'tcp', '-timeout', '5000000', '-i', url, '-t', String(seconds),
-    '-vf', 'signalstats,metadata=print', '-f', 'null', '-',
-  ], { timeoutMs: (seconds + 15) * 1000, allowFailure: true });
+  const { stderr } = await runFfmpeg(
+    [
+      '-hide_banner',
+      '-nostdin',
+      '-loglevel',
+      'info',
+      '-rtsp_transport',
+      'tcp',
+      '-timeout',
+      '5000000',
+      '-i',
+      url,
+      '-t',
+      String(seconds),
+      '-vf',
+      'signalstats,metadata=print',
+      '-f',
+      'null',
+      '-',
+    ],
+    { timeoutMs: (seconds + 15) * 1000, allowFailure: true },
+  );
   const mean = (key: string) => {
     const values = [...stderr.matchAll(new RegExp(`lavfi\\.signalstats\\.${key}=([\\d.]+)`, 'g'))].map((match) => Number(match[1]));
     return values.length ? values.reduce((sum, value) => sum + value, 0) / values.length : Number.NaN;

@@ -6,7 +6,8 @@ import { pictureStats, probe, sleep, startSmallSimulator, withCredentials } from
 
 async function absoluteMove(camera: SimCameraInfo, pan: number, tilt: number): Promise<void> {
   // HTTP Digest is the other way in: the test answers the camera's challenge like a client.
-  const body = '<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body>' +
+  const body =
+    '<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body>' +
     '<AbsoluteMove xmlns="http://www.onvif.org/ver20/ptz/wsdl"><ProfileToken>main</ProfileToken>' +
     `<Position><PanTilt xmlns="http://www.onvif.org/ver10/schema" x="${pan}" y="${tilt}"/></Position></AbsoluteMove></s:Body></s:Envelope>`;
   const url = camera.onvifUrl.replace('device_service', 'ptz_service');

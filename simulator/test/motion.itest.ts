@@ -13,15 +13,31 @@ test('frames differ from the still scene only while the object crosses', async (
   try {
     const store = new LoopStore(cacheDir, 2);
     const request: LoopRequest = {
-      codec: 'h264', width: 320, height: 180, fps: 12, bitrateKbps: 400, gopSeconds: 1, loopSeconds: 4,
-      scene: 4, motion: true, variant: { kind: 'normal' }, label: 'motion test',
+      codec: 'h264',
+      width: 320,
+      height: 180,
+      fps: 12,
+      bitrateKbps: 400,
+      gopSeconds: 1,
+      loopSeconds: 4,
+      scene: 4,
+      motion: true,
+      variant: { kind: 'normal' },
+      label: 'motion test',
     };
     const [moving, still] = await Promise.all([store.ensureEncoded(request), store.ensureEncoded({ ...request, motion: false })]);
-    const { stdout } = await runFfmpeg(['-hide_banner', '-nostdin', '-loglevel', 'error', '-i', moving, '-i', still, '-lavfi', 'psnr=stats_file=-', '-f', 'null', '-'], { timeoutMs: 20_000 });
-    const frames = stdout.toString('utf8').trim().split('\n').map((line) => ({
-      index: Number(/n:(\d+)/.exec(line)?.[1]) - 1,
-      psnr: /psnr_avg:inf/.test(line) ? Infinity : Number(/psnr_avg:([\d.]+)/.exec(line)?.[1]),
-    }));
+    const { stdout } = await runFfmpeg(
+      ['-hide_banner', '-nostdin', '-loglevel', 'error', '-i', moving, '-i', still, '-lavfi', 'psnr=stats_file=-', '-f', 'null', '-'],
+      { timeoutMs: 20_000 },
+    );
+    const frames = stdout
+      .toString('utf8')
+      .trim()
+      .split('\n')
+      .map((line) => ({
+        index: Number(/n:(\d+)/.exec(line)?.[1]) - 1,
+        psnr: /psnr_avg:inf/.test(line) ? Infinity : Number(/psnr_avg:([\d.]+)/.exec(line)?.[1]),
+      }));
     assert.equal(frames.length, 48);
     const { startSeconds, endSeconds } = motionWindow(4);
     const differing = frames.filter((frame) => frame.psnr < 30).map((frame) => frame.index / 12);

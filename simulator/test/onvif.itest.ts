@@ -10,10 +10,13 @@ type CamInstance = Record<string, unknown>;
 
 function connectCam(camera: SimCameraInfo, password = camera.credentials.password): Promise<CamInstance> {
   return new Promise((resolve, reject) => {
-    const cam = new onvif.Cam({ hostname: camera.host, port: camera.onvifPort, username: camera.credentials.username, password, timeout: 5000 }, (error: Error | null) => {
-      if (error) reject(error);
-      else resolve(cam as unknown as CamInstance);
-    });
+    const cam = new onvif.Cam(
+      { hostname: camera.host, port: camera.onvifPort, username: camera.credentials.username, password, timeout: 5000 },
+      (error: Error | null) => {
+        if (error) reject(error);
+        else resolve(cam as unknown as CamInstance);
+      },
+    );
   });
 }
 
@@ -43,7 +46,10 @@ describe('ONVIF services of simulated cameras', () => {
     assert.equal(info['model'], fixedCamera.model);
     assert.equal(info['serialNumber'], fixedCamera.serialNumber);
     const profiles = await call<Array<{ $: { token: string }; videoEncoderConfiguration: { resolution: { width: number } } }>>(cam, 'getProfiles');
-    assert.deepEqual(profiles.map((profile) => profile.$.token), ['main', 'sub']);
+    assert.deepEqual(
+      profiles.map((profile) => profile.$.token),
+      ['main', 'sub'],
+    );
     assert.equal(profiles[0]!.videoEncoderConfiguration.resolution.width, 320);
     const stream = await call<{ uri: string }>(cam, 'getStreamUri', { protocol: 'RTSP', profileToken: 'sub' });
     assert.equal(stream.uri, fixedCamera.rtspUrls.sub);
@@ -79,7 +85,10 @@ describe('ONVIF services of simulated cameras', () => {
     await call(cam, 'absoluteMove', { profileToken: 'main', x: 0.5, y: -0.2, zoom: 0.3 });
     await sleep(700);
     let status = await call<{ position: { x: number; y: number; zoom: number }; moveStatus: unknown }>(cam, 'getStatus', { profileToken: 'main' });
-    assert.ok(Math.abs(status.position.x - 0.5) < 1e-3 && Math.abs(status.position.y + 0.2) < 1e-3 && Math.abs(status.position.zoom - 0.3) < 1e-3, JSON.stringify(status));
+    assert.ok(
+      Math.abs(status.position.x - 0.5) < 1e-3 && Math.abs(status.position.y + 0.2) < 1e-3 && Math.abs(status.position.zoom - 0.3) < 1e-3,
+      JSON.stringify(status),
+    );
     await call(cam, 'relativeMove', { profileToken: 'main', x: -0.25, y: 0, zoom: 0 });
     await sleep(400);
     status = await call(cam, 'getStatus', { profileToken: 'main' });

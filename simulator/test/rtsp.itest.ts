@@ -16,7 +16,10 @@ describe('RTSP server of simulated cameras', () => {
 
   test('ffprobe reads the main and sub streams of every camera with the right credentials', async () => {
     for (const camera of sim.cameras) {
-      for (const [profile, width] of [['main', 320], ['sub', 160]] as const) {
+      for (const [profile, width] of [
+        ['main', 320],
+        ['sub', 160],
+      ] as const) {
         const { stream, result } = await probe(withCredentials(camera.rtspUrls[profile], camera));
         assert.equal(result.code, 0, result.stderr);
         assert.equal(stream?.codec_name, 'h264');
@@ -55,10 +58,12 @@ describe('RTSP server of simulated cameras', () => {
   test('several clients pull one camera at once and get the same continuous timeline', async () => {
     const camera = sim.cameras[0]!;
     const clients = [1, 2, 3].map(() => new RtspClient(camera.rtspUrls.sub, camera.credentials));
-    await Promise.all(clients.map(async (client) => {
-      await client.connect();
-      await client.play();
-    }));
+    await Promise.all(
+      clients.map(async (client) => {
+        await client.connect();
+        await client.play();
+      }),
+    );
     await sleep(2000);
     for (const client of clients) client.close();
     for (const client of clients) {

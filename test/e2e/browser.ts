@@ -14,8 +14,13 @@ export const chromiumPath = '/usr/bin/chromium';
  * at import, so the test file fails) where the run requires it (VIGIE_TEST_POSTGRES_REQUIRED=1 or CI),
  * the same rule as PostgreSQL's.
  */
-export const noBrowser = skipUnlessRequired('Chromium', browserRequirement(),
-  existsSync(chromiumPath) ? null : { problem: `there is no browser at ${chromiumPath}`, skipReason: `no browser at ${chromiumPath} (./vigie installs Debian's chromium)` });
+export const noBrowser = skipUnlessRequired(
+  'Chromium',
+  browserRequirement(),
+  existsSync(chromiumPath)
+    ? null
+    : { problem: `there is no browser at ${chromiumPath}`, skipReason: `no browser at ${chromiumPath} (./vigie installs Debian's chromium)` },
+);
 
 export interface Browsing {
   context: BrowserContext;
@@ -25,13 +30,29 @@ export interface Browsing {
 export function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: chromiumPath,
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--lang=fr-FR', ...extraArgs],
+    args: [
+      '--headless=new',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--lang=fr-FR',
+      ...extraArgs,
+    ],
   });
 }
 
 /** A new browsing context in French, in another time zone than Paris (to prove the console shows Paris time whatever the workstation). */
 export async function openBrowsing(browser: Browser, problems: string[], options: { timeoutMs: number; acceptDownloads: boolean }): Promise<Browsing> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'fr-FR', timezoneId: 'America/Montreal', acceptDownloads: options.acceptDownloads });
+  const context = await browser.newContext({
+    viewport: { width: 1440, height: 900 },
+    locale: 'fr-FR',
+    timezoneId: 'America/Montreal',
+    acceptDownloads: options.acceptDownloads,
+  });
   await context.route('**/*', (route) => {
     const url = new URL(route.request().url());
     if (url.hostname === '127.0.0.1') return route.continue();

@@ -37,13 +37,34 @@ async function seed(context: TestContext): Promise<{ adminSecret: string }> {
   const marche = await site(communeB, 'Marché couvert', 'market');
 
   let octet = 10;
-  const camera = async (siteId: string, name: string, kind: 'fixed' | 'ptz' | 'panoramic', fieldClass: 'narrow' | 'wide', model: string, state: OperationalState, heading: number) => {
+  const camera = async (
+    siteId: string,
+    name: string,
+    kind: 'fixed' | 'ptz' | 'panoramic',
+    fieldClass: 'narrow' | 'wide',
+    model: string,
+    state: OperationalState,
+    heading: number,
+  ) => {
     octet++;
-    const created = await services.cameras.create({
-      siteId, name, kind, fieldClass, model, ipAddress: `10.1.0.${octet}`, macAddress: `AC:CC:8E:00:00:${octet.toString(16).toUpperCase().padStart(2, '0')}`,
-      mainStreamUrl: `rtsp://10.1.0.${octet}:554/main`, latitude: 45.1885 + octet / 10_000, longitude: 5.7245 + octet / 10_000, headingDeg: heading,
-      purposes: ['people_property_safety', 'traffic_regulation'], commissioningDate: '2024-05-02',
-    }, testCli);
+    const created = await services.cameras.create(
+      {
+        siteId,
+        name,
+        kind,
+        fieldClass,
+        model,
+        ipAddress: `10.1.0.${octet}`,
+        macAddress: `AC:CC:8E:00:00:${octet.toString(16).toUpperCase().padStart(2, '0')}`,
+        mainStreamUrl: `rtsp://10.1.0.${octet}:554/main`,
+        latitude: 45.1885 + octet / 10_000,
+        longitude: 5.7245 + octet / 10_000,
+        headingDeg: heading,
+        purposes: ['people_property_safety', 'traffic_regulation'],
+        commissioningDate: '2024-05-02',
+      },
+      testCli,
+    );
     await services.cameras.setOperationalState(created.id, state);
     return created.id;
   };
@@ -61,24 +82,55 @@ async function seed(context: TestContext): Promise<{ adminSecret: string }> {
   const halle = await camera(marche, foreignCamera, 'ptz', 'wide', 'Axis Q6135-LE', 'recording', 0);
 
   const authorisation = (reference: string, communeInsee: string, startOffset: number, endOffset: number, cameraIds: string[]) =>
-    services.authorisations.create({
-      reference, communeInsee, startOn: addDays(today, startOffset), endOn: addDays(today, endOffset), perimeter: 'Voie publique et abords des bâtiments communaux',
-      purposes: ['people_property_safety', 'traffic_regulation', 'public_buildings'], minRetentionDays: 1, maxRetentionDays: 30,
-      recipients: ['national_police', 'municipal_police'], cameraIds,
-    }, testCli);
+    services.authorisations.create(
+      {
+        reference,
+        communeInsee,
+        startOn: addDays(today, startOffset),
+        endOn: addDays(today, endOffset),
+        perimeter: 'Voie publique et abords des bâtiments communaux',
+        purposes: ['people_property_safety', 'traffic_regulation', 'public_buildings'],
+        minRetentionDays: 1,
+        maxRetentionDays: 30,
+        recipients: ['national_police', 'municipal_police'],
+        cameraIds,
+      },
+      testCli,
+    );
   await authorisation(expiringReference, communeA, -1700, 90, gareIds);
   await authorisation('AP-38-2025-031', communeA, -300, 1400, otherIds);
   await authorisation('AP-38-2024-007', communeB, -500, 1200, [halle]);
 
-  await services.accounts.create({
-    login: operatorLogin, displayName: 'Camille Martin', role: 'operator', password: testPassword, communes: [communeA],
-    approvalReference: 'AGR-38-2024-112', approvalExpiresOn: addDays(today, 900), trainingDate: addDays(today, -200),
-  }, testCli);
-  await services.accounts.create({
-    login: adminLogin, displayName: 'Alex Durand', role: 'administrator', password: testPassword, allCommunes: true,
-    approvalReference: 'AGR-38-2023-045', approvalExpiresOn: addDays(today, 700), trainingDate: addDays(today, -400),
-  }, testCli);
-  await services.accounts.create({ login: auditorLogin, displayName: 'Dominique Roux', role: 'auditor', password: testPassword, communes: [communeA, communeB] }, testCli);
+  await services.accounts.create(
+    {
+      login: operatorLogin,
+      displayName: 'Camille Martin',
+      role: 'operator',
+      password: testPassword,
+      communes: [communeA],
+      approvalReference: 'AGR-38-2024-112',
+      approvalExpiresOn: addDays(today, 900),
+      trainingDate: addDays(today, -200),
+    },
+    testCli,
+  );
+  await services.accounts.create(
+    {
+      login: adminLogin,
+      displayName: 'Alex Durand',
+      role: 'administrator',
+      password: testPassword,
+      allCommunes: true,
+      approvalReference: 'AGR-38-2023-045',
+      approvalExpiresOn: addDays(today, 700),
+      trainingDate: addDays(today, -400),
+    },
+    testCli,
+  );
+  await services.accounts.create(
+    { login: auditorLogin, displayName: 'Dominique Roux', role: 'auditor', password: testPassword, communes: [communeA, communeB] },
+    testCli,
+  );
 
   // The administrator's second factor is enrolled through the API; the operator's through the page.
   const login = await context.app.inject({ method: 'POST', url: '/api/auth/login', payload: { login: adminLogin, password: testPassword } });
@@ -86,7 +138,12 @@ async function seed(context: TestContext): Promise<{ adminSecret: string }> {
   const headers = { cookie, 'x-csrf-token': (login.json() as { csrfToken: string }).csrfToken };
   const enrol = await context.app.inject({ method: 'POST', url: '/api/auth/totp/enrol', headers });
   const adminSecret = (enrol.json() as { secret: string }).secret;
-  const confirmed = await context.app.inject({ method: 'POST', url: '/api/auth/totp/confirm', headers, payload: { code: totpCode(adminSecret, new Date(context.clock.now().getTime() - 30_000)) } });
+  const confirmed = await context.app.inject({
+    method: 'POST',
+    url: '/api/auth/totp/confirm',
+    headers,
+    payload: { code: totpCode(adminSecret, new Date(context.clock.now().getTime() - 30_000)) },
+  });
   assert.equal(confirmed.statusCode, 200, confirmed.body);
   await context.app.inject({ method: 'POST', url: '/api/auth/logout', headers });
   return { adminSecret };
@@ -99,9 +156,23 @@ function csvOf(rows: Record<string, string>[]): string {
 
 function importRow(name: string, ip: string): Record<string, string> {
   return {
-    commune_insee: communeA, site: 'Gare', name, kind: 'fixed', field_class: 'wide', latitude: '45.1901', longitude: '5.7262', heading_deg: '15',
-    model: 'Axis M3106-L', ip_address: ip, mac_address: '', main_stream_url: `rtsp://${ip.includes('300') ? '10.2.0.9' : ip}:554/main`, sub_stream_url: '',
-    onvif_url: '', purposes: 'people_property_safety', commissioning_date: '15/06/2025', enabled: 'oui',
+    commune_insee: communeA,
+    site: 'Gare',
+    name,
+    kind: 'fixed',
+    field_class: 'wide',
+    latitude: '45.1901',
+    longitude: '5.7262',
+    heading_deg: '15',
+    model: 'Axis M3106-L',
+    ip_address: ip,
+    mac_address: '',
+    main_stream_url: `rtsp://${ip.includes('300') ? '10.2.0.9' : ip}:554/main`,
+    sub_stream_url: '',
+    onvif_url: '',
+    purposes: 'people_property_safety',
+    commissioning_date: '15/06/2025',
+    enabled: 'oui',
   };
 }
 
@@ -307,7 +378,10 @@ describe('operator console in Chromium', { skip: noBrowser }, () => {
     await page.getByLabel('Formation protection des données').fill('2019-01-15');
     await page.getByRole('button', { name: 'Enregistrer' }).click();
     await page.getByText(`Compte ${operatorLogin} enregistré.`).waitFor();
-    await page.getByRole('row', { name: new RegExp(operatorLogin) }).getByText('15/01/2019').waitFor();
+    await page
+      .getByRole('row', { name: new RegExp(operatorLogin) })
+      .getByText('15/01/2019')
+      .waitFor();
     const locked = page.getByRole('row', { name: new RegExp(auditorLogin) });
     await locked.getByText(/^Verrouillé jusqu’au /).waitFor();
     await locked.getByRole('button', { name: 'Déverrouiller' }).click();
@@ -328,7 +402,16 @@ describe('operator console in Chromium', { skip: noBrowser }, () => {
     assert.match(text, /auth\.login\.failed|auth\.totp/);
     // The clock stood still during enrolment: those rows carry its start, shown in Paris time
     // although the browser runs in Montreal's time zone.
-    const parisStart = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(new Date(clockStart));
+    const parisStart = new Intl.DateTimeFormat('fr-FR', {
+      timeZone: 'Europe/Paris',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    }).format(new Date(clockStart));
     assert.ok(text.includes(parisStart), `no row at ${parisStart} (Paris)`);
     await page.getByRole('button', { name: 'Vérifier la chaîne' }).click();
     await page.getByText(/^Chaîne intacte : \d+ ligne\(s\) vérifiée\(s\)/).waitFor();
@@ -343,11 +426,25 @@ describe('operator console in Chromium', { skip: noBrowser }, () => {
     await page.reload();
     await page.getByRole('link', { name: 'Cameras' }).click();
     await page.getByRole('heading', { name: 'Cameras' }).waitFor();
-    assert.deepEqual(await page.getByRole('navigation').getByRole('link').allTextContents(), ['Live', 'Video wall', 'Cameras', 'Map', 'Masks', 'Authorisations', 'Inventory', 'Users', 'Audit log']);
+    assert.deepEqual(await page.getByRole('navigation').getByRole('link').allTextContents(), [
+      'Live',
+      'Video wall',
+      'Cameras',
+      'Map',
+      'Masks',
+      'Authorisations',
+      'Inventory',
+      'Users',
+      'Audit log',
+    ]);
     await page.getByRole('treeitem', { name: /Hôtel de Ville – Esplanade/ }).click();
     await page.locator('.detail-panel').getByText('Security of people and property').first().waitFor();
     // No recorder in this test: the live picture says why, in English too.
-    await page.locator('.detail-panel').getByText(/Live picture unavailable/).first().waitFor();
+    await page
+      .locator('.detail-panel')
+      .getByText(/Live picture unavailable/)
+      .first()
+      .waitFor();
     await shot(page, '09-cameras-english');
     await page.getByRole('button', { name: 'FR', exact: true }).click();
     await page.getByRole('button', { name: 'Sign out' }).waitFor({ state: 'detached' });

@@ -41,7 +41,12 @@ async function enrolTotp(context: TestContext, login: string): Promise<string> {
   const response = await context.app.inject({ method: 'POST', url: '/api/auth/login', payload: { login, password: testPassword } });
   const headers = { cookie: cookieFrom(response), 'x-csrf-token': (response.json() as { csrfToken: string }).csrfToken };
   const secret = ((await context.app.inject({ method: 'POST', url: '/api/auth/totp/enrol', headers })).json() as { secret: string }).secret;
-  const confirmed = await context.app.inject({ method: 'POST', url: '/api/auth/totp/confirm', headers, payload: { code: totpCode(secret, new Date(context.clock.now().getTime() - 30_000)) } });
+  const confirmed = await context.app.inject({
+    method: 'POST',
+    url: '/api/auth/totp/confirm',
+    headers,
+    payload: { code: totpCode(secret, new Date(context.clock.now().getTime() - 30_000)) },
+  });
   assert.equal(confirmed.statusCode, 200, confirmed.body);
   await context.app.inject({ method: 'POST', url: '/api/auth/logout', headers });
   return secret;
@@ -56,31 +61,86 @@ async function seed(context: TestContext, simulator: Simulator): Promise<Seeded>
   const gare = (await services.sites.create({ communeInsee: communeA, name: 'Gare', kind: 'station' }, testCli)).id;
   const mairie = (await services.sites.create({ communeInsee: communeA, name: 'Hôtel de Ville', kind: 'public_building' }, testCli)).id;
   const marche = (await services.sites.create({ communeInsee: communeB, name: 'Marché couvert', kind: 'market' }, testCli)).id;
-  const names = ['Gare – Parvis PTZ', 'Gare – Quai 1', 'Gare – Parking vélos', 'Hôtel de Ville – Entrée', 'Halle – Allée centrale', 'Gare – Souterrain (H.265)'];
+  const names = [
+    'Gare – Parvis PTZ',
+    'Gare – Quai 1',
+    'Gare – Parking vélos',
+    'Hôtel de Ville – Entrée',
+    'Halle – Allée centrale',
+    'Gare – Souterrain (H.265)',
+  ];
   const sites = [gare, gare, gare, mairie, marche, gare];
   const ids: string[] = [];
   for (const [index, camera] of simulator.cameras.entries()) {
-    const created = await services.cameras.create({
-      siteId: sites[index]!, name: names[index]!, kind: index === 0 ? 'ptz' : 'fixed', fieldClass: 'wide',
-      mainStreamUrl: camera.rtspUrls.main, subStreamUrl: camera.rtspUrls.sub, onvifUrl: camera.onvifUrl, credentials: camera.credentials,
-      latitude: 45.1885 + index / 2000, longitude: 5.7245 + index / 2000, headingDeg: (index * 70) % 360,
-      purposes: ['people_property_safety'], commissioningDate: '2025-05-02',
-    }, testCli);
+    const created = await services.cameras.create(
+      {
+        siteId: sites[index]!,
+        name: names[index]!,
+        kind: index === 0 ? 'ptz' : 'fixed',
+        fieldClass: 'wide',
+        mainStreamUrl: camera.rtspUrls.main,
+        subStreamUrl: camera.rtspUrls.sub,
+        onvifUrl: camera.onvifUrl,
+        credentials: camera.credentials,
+        latitude: 45.1885 + index / 2000,
+        longitude: 5.7245 + index / 2000,
+        headingDeg: (index * 70) % 360,
+        purposes: ['people_property_safety'],
+        commissioningDate: '2025-05-02',
+      },
+      testCli,
+    );
     ids.push(created.id);
   }
-  const authorise = (reference: string, communeInsee: string, cameraIds: string[]) => services.authorisations.create({
-    reference, communeInsee, startOn: addDays(today, -100), endOn: addDays(today, 1000), perimeter: 'Voie publique', purposes: ['people_property_safety'],
-    minRetentionDays: 1, maxRetentionDays: 30, recipients: ['national_police', 'municipal_police'], cameraIds,
-  }, testCli);
+  const authorise = (reference: string, communeInsee: string, cameraIds: string[]) =>
+    services.authorisations.create(
+      {
+        reference,
+        communeInsee,
+        startOn: addDays(today, -100),
+        endOn: addDays(today, 1000),
+        perimeter: 'Voie publique',
+        purposes: ['people_property_safety'],
+        minRetentionDays: 1,
+        maxRetentionDays: 30,
+        recipients: ['national_police', 'municipal_police'],
+        cameraIds,
+      },
+      testCli,
+    );
   await authorise('AP-38-2026-001', communeA, [...ids.slice(0, 4), ids[5]!]);
   await authorise('AP-38-2026-002', communeB, [ids[4]!]);
   const { x0, y0, x1, y1 } = maskBox;
-  await services.masks.create({ cameraId: ids[3]!, name: 'Fenêtres du logement', polygons: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1]]] }, testCli);
+  await services.masks.create(
+    {
+      cameraId: ids[3]!,
+      name: 'Fenêtres du logement',
+      polygons: [
+        [
+          [x0, y0],
+          [x1, y0],
+          [x1, y1],
+          [x0, y1],
+        ],
+      ],
+    },
+    testCli,
+  );
 
-  const account = (login: string, role: 'operator' | 'police' | 'administrator', communes: string[]) => services.accounts.create({
-    login, role, password: testPassword, communes, allCommunes: false,
-    approvalReference: role === 'police' ? null : 'AGR-38-2026-010', approvalExpiresOn: role === 'police' ? null : addDays(today, 900), trainingDate: addDays(today, -100),
-  }, testCli);
+  const account = (login: string, role: 'operator' | 'police' | 'administrator', communes: string[]) =>
+    services.accounts.create(
+      {
+        login,
+        role,
+        password: testPassword,
+        communes,
+        allCommunes: false,
+        approvalReference: role === 'police' ? null : 'AGR-38-2026-010',
+        approvalExpiresOn: role === 'police' ? null : addDays(today, 900),
+        trainingDate: addDays(today, -100),
+      },
+      testCli,
+    );
   await account(operatorLogin, 'operator', [communeA]);
   await account(policeLogin, 'police', [communeA]);
   await account(adminLogin, 'administrator', [communeA, communeB]);
@@ -91,32 +151,40 @@ async function seed(context: TestContext, simulator: Simulator): Promise<Seeded>
 
 /** Statistics of the picture a <video> shows now: size, time, and the luma inside a box. */
 async function pictureOf(page: Page, selector: string, box = { x0: 0, y0: 0, x1: 1, y1: 1 }) {
-  return page.locator(selector).first().evaluate((video: HTMLVideoElement, area) => {
-    const canvas = document.createElement('canvas');
-    canvas.width = video.videoWidth;
-    canvas.height = video.videoHeight;
-    const context2d = canvas.getContext('2d', { willReadFrequently: true });
-    if (!context2d || canvas.width === 0) return { width: 0, height: 0, currentTime: video.currentTime, mean: 0, spread: 0, signature: [] as number[] };
-    context2d.drawImage(video, 0, 0);
-    const x = Math.floor(area.x0 * canvas.width), y = Math.floor(area.y0 * canvas.height);
-    const w = Math.max(1, Math.floor((area.x1 - area.x0) * canvas.width)), h = Math.max(1, Math.floor((area.y1 - area.y0) * canvas.height));
-    const data = context2d.getImageData(x, y, w, h).data;
-    let sum = 0, min = 255, max = 0;
-    const lumas: number[] = [];
-    for (let index = 0; index < data.length; index += 4) {
-      const luma = 0.299 * data[index]! + 0.587 * data[index + 1]! + 0.114 * data[index + 2]!;
-      lumas.push(luma);
-      sum += luma;
-      if (luma < min) min = luma;
-      if (luma > max) max = luma;
-    }
-    // A coarse 8x8 signature of the picture, to tell two pictures apart.
-    const signature: number[] = [];
-    for (let row = 0; row < 8; row++) for (let column = 0; column < 8; column++) {
-      signature.push(lumas[Math.floor(((row + 0.5) * h) / 8) * w + Math.floor(((column + 0.5) * w) / 8)] ?? 0);
-    }
-    return { width: video.videoWidth, height: video.videoHeight, currentTime: video.currentTime, mean: sum / lumas.length, spread: max - min, signature };
-  }, box);
+  return page
+    .locator(selector)
+    .first()
+    .evaluate((video: HTMLVideoElement, area) => {
+      const canvas = document.createElement('canvas');
+      canvas.width = video.videoWidth;
+      canvas.height = video.videoHeight;
+      const context2d = canvas.getContext('2d', { willReadFrequently: true });
+      if (!context2d || canvas.width === 0) return { width: 0, height: 0, currentTime: video.currentTime, mean: 0, spread: 0, signature: [] as number[] };
+      context2d.drawImage(video, 0, 0);
+      const x = Math.floor(area.x0 * canvas.width),
+        y = Math.floor(area.y0 * canvas.height);
+      const w = Math.max(1, Math.floor((area.x1 - area.x0) * canvas.width)),
+        h = Math.max(1, Math.floor((area.y1 - area.y0) * canvas.height));
+      const data = context2d.getImageData(x, y, w, h).data;
+      let sum = 0,
+        min = 255,
+        max = 0;
+      const lumas: number[] = [];
+      for (let index = 0; index < data.length; index += 4) {
+        const luma = 0.299 * data[index]! + 0.587 * data[index + 1]! + 0.114 * data[index + 2]!;
+        lumas.push(luma);
+        sum += luma;
+        if (luma < min) min = luma;
+        if (luma > max) max = luma;
+      }
+      // A coarse 8x8 signature of the picture, to tell two pictures apart.
+      const signature: number[] = [];
+      for (let row = 0; row < 8; row++)
+        for (let column = 0; column < 8; column++) {
+          signature.push(lumas[Math.floor(((row + 0.5) * h) / 8) * w + Math.floor(((column + 0.5) * w) / 8)] ?? 0);
+        }
+      return { width: video.videoWidth, height: video.videoHeight, currentTime: video.currentTime, mean: sum / lumas.length, spread: max - min, signature };
+    }, box);
 }
 
 const distance = (a: number[], b: number[]) => a.reduce((sum, value, index) => sum + Math.abs(value - (b[index] ?? 0)), 0) / Math.max(1, a.length);
@@ -155,23 +223,35 @@ describe('console images in Chromium (live, playback, PTZ, masks, walls)', { ski
     await buildWebIfStale({ quiet: true });
     // Five H.264 cameras (the first a PTZ whose picture follows its head) and one H.265 camera.
     const fleet = generateFleet({
-      count: 6, camerasPerSite: 5, livePtzCameras: 1,
+      count: 6,
+      camerasPerSite: 5,
+      livePtzCameras: 1,
       main: { width: 640, height: 360, fps: 12, bitrateKbps: 600, gopSeconds: 1 },
       sub: { width: 320, height: 180, fps: 12, bitrateKbps: 200, gopSeconds: 1 },
     }).map((camera, index) => (index === 5 ? { ...camera, codec: 'h265' as const } : camera));
     simulator = await startSimulator({ cameras: fleet, loopSeconds: 8, controlPort: false });
     context = await createTestContext('sqlite', { clockStart: new Date().toISOString(), clockRunning: true });
     seeded = await seed(context, simulator);
-    role = createRecordingRole({ database: context.database.handle, clock: context.clock, services: context.services }, { ...context.config, segmentSeconds: 2 }, silentLog, {
-      segmentSeconds: 2, reconcileIntervalMs: 3_600_000,
-    });
+    role = createRecordingRole(
+      { database: context.database.handle, clock: context.clock, services: context.services },
+      { ...context.config, segmentSeconds: 2 },
+      silentLog,
+      {
+        segmentSeconds: 2,
+        reconcileIntervalMs: 3_600_000,
+      },
+    );
     recordingStartMs = Date.now();
     await role.start();
     server = await startConsoleServer(context);
     browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
     operator = await open();
     police = await open();
-    await waitFor('the cameras recording', async () => (await context.services.cameras.list(null)).filter((camera) => camera.state === 'recording').length === 6, 30_000);
+    await waitFor(
+      'the cameras recording',
+      async () => (await context.services.cameras.list(null)).filter((camera) => camera.state === 'recording').length === 6,
+      30_000,
+    );
   });
 
   after(async () => {
@@ -202,14 +282,21 @@ describe('console images in Chromium (live, playback, PTZ, masks, walls)', { ski
       const first = await pictureOf(page, video);
       await waitFor(`${cameraId} playing on`, async () => (await pictureOf(page, video)).currentTime > first.currentTime + 0.5, 10_000);
     }
-    const delays = await page.locator('[data-testid="live-tile"] [data-testid="live-video"]').evaluateAll((nodes) => nodes.map((node) => Number((node as HTMLElement).dataset.firstPictureMs)));
+    const delays = await page
+      .locator('[data-testid="live-tile"] [data-testid="live-video"]')
+      .evaluateAll((nodes) => nodes.map((node) => Number((node as HTMLElement).dataset.firstPictureMs)));
     assert.equal(delays.filter((delay) => Number.isFinite(delay) && delay > 0).length, 4, `first-picture times: ${delays}`);
     figures.coldFirstPictureMsMax = Math.max(...delays);
     // Cold: each camera's live source starts now (sub-stream pull or remux, four at once on this machine).
     assert.ok(figures.coldFirstPictureMsMax < 3000, `first picture in ${figures.coldFirstPictureMsMax} ms`);
     // What the browser itself adds to the latency: how far behind the newest received picture it plays.
-    const lags = await page.locator('[data-testid="live-tile"] video').evaluateAll((videos) => (videos as HTMLVideoElement[])
-      .filter((video) => video.buffered.length > 0).map((video) => video.buffered.end(video.buffered.length - 1) - video.currentTime));
+    const lags = await page
+      .locator('[data-testid="live-tile"] video')
+      .evaluateAll((videos) =>
+        (videos as HTMLVideoElement[])
+          .filter((video) => video.buffered.length > 0)
+          .map((video) => video.buffered.end(video.buffered.length - 1) - video.currentTime),
+      );
     figures.browserBufferLagMsMax = Math.round(Math.max(...lags) * 1000);
     assert.ok(figures.browserBufferLagMsMax < 1000, `the players run ${figures.browserBufferLagMsMax} ms behind what they received`);
     await shot(page, '11-live');
@@ -253,7 +340,9 @@ describe('console images in Chromium (live, playback, PTZ, masks, walls)', { ski
       const list = (await (await fetch('/api/cameras')).json()) as Array<{ id: string }>;
       const socket = await new Promise<string>((done) => {
         const ws = new WebSocket(`ws://${location.host}/api/cameras/${id}/live/ws`);
-        ws.onmessage = (event) => { if (typeof event.data === 'string') done(event.data); };
+        ws.onmessage = (event) => {
+          if (typeof event.data === 'string') done(event.data);
+        };
         ws.onclose = (event) => done(`closed ${event.code}`);
       });
       return { record: record.status, listed: list.some((camera) => camera.id === id), socket };
@@ -291,18 +380,30 @@ describe('console images in Chromium (live, playback, PTZ, masks, walls)', { ski
     await dialog.getByTestId('live-reason').fill('Réquisition PV 2026/1234');
     await dialog.getByTestId('live-reason-submit').click();
     await dialog.waitFor({ state: 'hidden' });
-    assert.match((await page.getByTestId('live-reason-change').textContent()) ?? '', /^Motif\s*:\s*Réquisition PV 2026\/1234$/, 'the reason given is the one shown');
+    assert.match(
+      (await page.getByTestId('live-reason-change').textContent()) ?? '',
+      /^Motif\s*:\s*Réquisition PV 2026\/1234$/,
+      'the reason given is the one shown',
+    );
     await page.getByTestId('live-tile').first().click();
     await page.getByTestId('ptz-takeover').click();
     await waitFor('the police lock', async () => /opj\.police/.test((await page.getByTestId('ptz-lock').textContent()) ?? ''), 10_000);
     const refused = await operator.page.evaluate(async (id) => {
       const me = (await (await fetch('/api/auth/me')).json()) as { csrfToken: string };
-      const response = await fetch(`/api/cameras/${id}/ptz/move`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken }, body: JSON.stringify({ pan: 0.5, tilt: 0, zoom: 0 }) });
+      const response = await fetch(`/api/cameras/${id}/ptz/move`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken },
+        body: JSON.stringify({ pan: 0.5, tilt: 0, zoom: 0 }),
+      });
       return { status: response.status, body: (await response.json()) as { code: string } };
     }, seeded.ptz);
     assert.equal(refused.status, 409);
     assert.match(refused.body.code, /ptz_taken_over|ptz_locked/);
-    await waitFor('the operator sees the police lock', async () => /opj\.police/.test((await operator.page.getByTestId('ptz-lock').textContent()) ?? ''), 10_000);
+    await waitFor(
+      'the operator sees the police lock',
+      async () => /opj\.police/.test((await operator.page.getByTestId('ptz-lock').textContent()) ?? ''),
+      10_000,
+    );
     await shot(operator.page, '12-ptz');
   });
 
@@ -318,11 +419,21 @@ describe('console images in Chromium (live, playback, PTZ, masks, walls)', { ski
     await shot(page, '13-walls');
     const shown = await kiosk.page.getByTestId('wall-tile').evaluateAll((nodes) => nodes.map((node) => (node as HTMLElement).dataset.cameraId));
     assert.ok(shown.includes(seeded.ptz) && shown.includes(seeded.masked), `wall tiles: ${shown}`);
-    await waitFor('a picture on the wall', async () => (await pictureOf(kiosk.page, `[data-testid="wall-tile"][data-camera-id="${seeded.ptz}"] video`)).width > 0, 15_000);
+    await waitFor(
+      'a picture on the wall',
+      async () => (await pictureOf(kiosk.page, `[data-testid="wall-tile"][data-camera-id="${seeded.ptz}"] video`)).width > 0,
+      15_000,
+    );
     // The wall's cameras are already watched by the operator: their live sources run, and a new
     // viewer starts from the server's keyframe cache.
-    await waitFor('first-picture times on the wall', async () => (await kiosk.page.locator('[data-testid="wall-tile"] [data-testid="live-video"][data-first-picture-ms]').count()) >= 4, 15_000);
-    const wallDelays = await kiosk.page.locator('[data-testid="wall-tile"] [data-testid="live-video"]').evaluateAll((nodes) => nodes.map((node) => Number((node as HTMLElement).dataset.firstPictureMs)).filter((delay) => delay > 0));
+    await waitFor(
+      'first-picture times on the wall',
+      async () => (await kiosk.page.locator('[data-testid="wall-tile"] [data-testid="live-video"][data-first-picture-ms]').count()) >= 4,
+      15_000,
+    );
+    const wallDelays = await kiosk.page
+      .locator('[data-testid="wall-tile"] [data-testid="live-video"]')
+      .evaluateAll((nodes) => nodes.map((node) => Number((node as HTMLElement).dataset.firstPictureMs)).filter((delay) => delay > 0));
     figures.warmFirstPictureMsMax = Math.max(...wallDelays);
     assert.ok(figures.warmFirstPictureMsMax < 1000, `first picture from running sources in ${figures.warmFirstPictureMsMax} ms`);
     await shot(kiosk.page, '14-kiosk');
@@ -348,10 +459,24 @@ describe('console images in Chromium (live, playback, PTZ, masks, walls)', { ski
     assert.ok(inside.spread < 24, `inside the mask the played luma spreads over ${inside.spread}`);
     // Seek: jump to a Paris time a few seconds after the recording began.
     const target = recordingStartMs + 6_000;
-    const paris = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(new Date(target)).replace(' ', 'T');
+    const paris = new Intl.DateTimeFormat('sv-SE', {
+      timeZone: 'Europe/Paris',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    })
+      .format(new Date(target))
+      .replace(' ', 'T');
     await page.getByTestId('playback-jump').fill(paris);
     await page.getByTestId('playback-jump').press('Enter');
-    await waitFor('the playhead at the jump target', async () => Math.abs(Number(await page.getByTestId('playback-time').getAttribute('data-ms')) - target) < 3_000, 15_000);
+    await waitFor(
+      'the playhead at the jump target',
+      async () => Math.abs(Number(await page.getByTestId('playback-time').getAttribute('data-ms')) - target) < 3_000,
+      15_000,
+    );
     await waitFor('a picture after the seek', async () => (await pictureOf(page, video)).width > 0, 10_000);
     await shot(page, '15-playback');
   });
@@ -377,9 +502,23 @@ describe('console images in Chromium (live, playback, PTZ, masks, walls)', { ski
     await page.locator(`[data-testid="mask-camera"][data-camera-id="${seeded.fixed[0]}"]`).click();
     const editor = page.getByTestId('mask-editor');
     await editor.waitFor();
-    await waitFor('the still', () => page.locator('img.mask-still').evaluate((image: HTMLImageElement) => image.complete && image.naturalWidth > 0).catch(() => false), 15_000);
+    await waitFor(
+      'the still',
+      () =>
+        page
+          .locator('img.mask-still')
+          .evaluate((image: HTMLImageElement) => image.complete && image.naturalWidth > 0)
+          .catch(() => false),
+      15_000,
+    );
     const box = (await editor.boundingBox())!;
-    for (const [x, y] of [[0.6, 0.2], [0.9, 0.2], [0.9, 0.5], [0.6, 0.5]] as const) await page.mouse.click(box.x + x * box.width, box.y + y * box.height);
+    for (const [x, y] of [
+      [0.6, 0.2],
+      [0.9, 0.2],
+      [0.9, 0.5],
+      [0.6, 0.5],
+    ] as const)
+      await page.mouse.click(box.x + x * box.width, box.y + y * box.height);
     await page.keyboard.press('Enter');
     await shot(page, '17-masks');
     await page.getByTestId('mask-save').click();

@@ -6,7 +6,12 @@ import { errorMessage } from './lib/errors.ts';
 
 export function Loading() {
   const { t } = useI18n();
-  return <p className="loading" role="status" aria-live="polite"><span className="spinner" aria-hidden="true" />{t('common.loading')}</p>;
+  return (
+    <p className="loading" role="status" aria-live="polite">
+      <span className="spinner" aria-hidden="true" />
+      {t('common.loading')}
+    </p>
+  );
 }
 
 export function ErrorNotice({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
@@ -14,18 +19,31 @@ export function ErrorNotice({ error, onRetry }: { error: unknown; onRetry?: () =
   return (
     <div className="notice notice-error" role="alert">
       <span>{errorMessage(error, language)}</span>
-      {onRetry && <button type="button" className="button-secondary" onClick={onRetry}>{t('common.retry')}</button>}
+      {onRetry && (
+        <button type="button" className="button-secondary" onClick={onRetry}>
+          {t('common.retry')}
+        </button>
+      )}
     </div>
   );
 }
 
 export function Notice({ kind, children }: { kind: 'info' | 'success' | 'warning' | 'error'; children: ReactNode }) {
-  return <div className={`notice notice-${kind}`} role={kind === 'error' ? 'alert' : 'status'}>{children}</div>;
+  return (
+    <div className={`notice notice-${kind}`} role={kind === 'error' ? 'alert' : 'status'}>
+      {children}
+    </div>
+  );
 }
 
 export function StateBadge({ state }: { state: CameraState }) {
   const { t } = useI18n();
-  return <span className={`badge state-${state}`}><span className="dot" aria-hidden="true" />{t(`state.${state}`)}</span>;
+  return (
+    <span className={`badge state-${state}`}>
+      <span className="dot" aria-hidden="true" />
+      {t(`state.${state}`)}
+    </span>
+  );
 }
 
 export function VmsBadge({ status }: { status: VmsStatus }) {
@@ -52,10 +70,23 @@ export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): Lo
     let current = true;
     setLoading(true);
     loadRef.current().then(
-      (value) => { if (current) { setData(value); setError(null); setLoading(false); } },
-      (failure: unknown) => { if (current) { setError(failure); setLoading(false); } },
+      (value) => {
+        if (current) {
+          setData(value);
+          setError(null);
+          setLoading(false);
+        }
+      },
+      (failure: unknown) => {
+        if (current) {
+          setError(failure);
+          setLoading(false);
+        }
+      },
     );
-    return () => { current = false; };
+    return () => {
+      current = false;
+    };
   }, [...deps, generation]);
   const reload = useCallback(() => setGeneration((value) => value + 1), []);
   return { data, error, loading, reload };
@@ -64,7 +95,9 @@ export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): Lo
 export function PageHeader({ title, children }: { title: string; children?: ReactNode }) {
   return (
     <header className="page-header">
-      <h1 id="page-title" tabIndex={-1}>{title}</h1>
+      <h1 id="page-title" tabIndex={-1}>
+        {title}
+      </h1>
       {children && <div className="page-actions">{children}</div>}
     </header>
   );

@@ -15,9 +15,13 @@ const kindNames = { ptz: 'dôme PTZ', fixed: 'fixe', panoramic: 'panoramique', n
 export function demoFleet(count: number): { fleet: SimCameraConfig[]; inventory: DemoInventory } {
   // Per-camera loopback addresses, as real cameras have their own IP; ONVIF on 8000 so that
   // the cameras never collide with Vigie's own port.
-  const siteNames = Array.from({ length: Math.ceil(count / camerasPerSite) }, (_, index) => demoSites[index % demoSites.length]!.name + (index >= demoSites.length ? ` ${Math.floor(index / demoSites.length) + 1}` : ''));
-  const fleet = generateFleet({ count, addressMode: 'per-camera-ip', rtspPort: 8554, onvifPort: 8000, camerasPerSite, livePtzCameras: 1 })
-    .map((camera, index) => ({ ...camera, name: `${siteNames[Math.floor(index / camerasPerSite)]} – ${kindNames[camera.kind]} ${camera.id}` }));
+  const siteNames = Array.from(
+    { length: Math.ceil(count / camerasPerSite) },
+    (_, index) => demoSites[index % demoSites.length]!.name + (index >= demoSites.length ? ` ${Math.floor(index / demoSites.length) + 1}` : ''),
+  );
+  const fleet = generateFleet({ count, addressMode: 'per-camera-ip', rtspPort: 8554, onvifPort: 8000, camerasPerSite, livePtzCameras: 1 }).map(
+    (camera, index) => ({ ...camera, name: `${siteNames[Math.floor(index / camerasPerSite)]} – ${kindNames[camera.kind]} ${camera.id}` }),
+  );
   const inventory: DemoInventory = {
     csv: inventoryCsv(fleet, { communes: demoCommunes.map((commune) => commune.insee), camerasPerSite, siteNames }),
     unauthorisedNames: [fleet[fleet.length - 1]!.name],
@@ -47,7 +51,11 @@ export async function runDemo(config: Config, args: string[]): Promise<number> {
   let simulator: Awaited<ReturnType<typeof startSimulator>> | null = null;
   if (!values['no-simulator']) {
     console.log(`Démarrage de ${count} caméras simulées (premier lancement : encodage des boucles vidéo, une à deux minutes)…`);
-    simulator = await startSimulator({ cameras: fleet, controlPort: 0, onEncodeProgress: (done, total) => process.stdout.write(`\r  encodage ${done}/${total}`) });
+    simulator = await startSimulator({
+      cameras: fleet,
+      controlPort: 0,
+      onEncodeProgress: (done, total) => process.stdout.write(`\r  encodage ${done}/${total}`),
+    });
     process.stdout.write('\n');
   }
   const server = await startServer(config);

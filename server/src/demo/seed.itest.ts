@@ -36,7 +36,7 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       }
       const cameras = await context.services.cameras.list(null);
       const watched = cameras.find((camera) => camera.communeInsee === '38999' && camera.state !== 'unauthorised' && camera.state !== 'disabled');
-      assert.ok(watched, 'an authorised camera of the police user\'s commune');
+      assert.ok(watched, "an authorised camera of the police user's commune");
       const allowed = await context.services.live.authorise(watched.id, await policeActing(), 'Réquisition PV 2026/123');
       assert.equal(allowed.camera.id, watched.id);
       const audit = await context.services.audit.search({ action: 'authorisation.updated' }, { allCommunes: true, communes: [] });

@@ -72,33 +72,41 @@ export async function seedDemo(services: Services, now: Date = new Date(), inven
   for (const [index, commune] of demoCommunes.entries()) {
     const reference = `AP-38-${2025 + index}-00${index + 1}`;
     if (existing.has(reference)) continue;
-    await services.authorisations.create({
-      reference,
-      communeInsee: commune.insee,
-      startOn: index === 0 ? '2025-01-15' : addDays(addYears(today, -5), 91),
-      // The second one expires within 120 days, so the renewal alert shows in the demo.
-      endOn: index === 0 ? addYears('2025-01-15', 5) : addDays(today, 90),
-      perimeter: `Voie publique et bâtiments communaux de ${commune.name}`,
-      purposes: ['people_property_safety', 'public_buildings', 'traffic_regulation'],
-      minRetentionDays: 7,
-      maxRetentionDays: 30,
-      recipients: [...demoRecipients],
-      cameraIds: [],
-    }, acting);
+    await services.authorisations.create(
+      {
+        reference,
+        communeInsee: commune.insee,
+        startOn: index === 0 ? '2025-01-15' : addDays(addYears(today, -5), 91),
+        // The second one expires within 120 days, so the renewal alert shows in the demo.
+        endOn: index === 0 ? addYears('2025-01-15', 5) : addDays(today, 90),
+        perimeter: `Voie publique et bâtiments communaux de ${commune.name}`,
+        purposes: ['people_property_safety', 'public_buildings', 'traffic_regulation'],
+        minRetentionDays: 7,
+        maxRetentionDays: 30,
+        recipients: [...demoRecipients],
+        cameraIds: [],
+      },
+      acting,
+    );
   }
   const trainingDate = addYears(today, -1);
   for (const user of demoUsers) {
-    await ignoreConflict(() => services.accounts.create({
-      login: user.login,
-      displayName: user.name,
-      role: user.role,
-      password: demoPassword,
-      allCommunes: user.communes === 'all',
-      communes: user.communes === 'all' ? [] : user.communes,
-      approvalReference: user.role === 'police' ? null : `AGR-DEMO-${user.login.toUpperCase()}`,
-      approvalExpiresOn: user.role === 'police' ? null : addYears(today, 4),
-      trainingDate,
-    }, acting));
+    await ignoreConflict(() =>
+      services.accounts.create(
+        {
+          login: user.login,
+          displayName: user.name,
+          role: user.role,
+          password: demoPassword,
+          allCommunes: user.communes === 'all',
+          communes: user.communes === 'all' ? [] : user.communes,
+          approvalReference: user.role === 'police' ? null : `AGR-DEMO-${user.login.toUpperCase()}`,
+          approvalExpiresOn: user.role === 'police' ? null : addYears(today, 4),
+          trainingDate,
+        },
+        acting,
+      ),
+    );
   }
   if (inventory) await seedCameras(services, inventory, osUser);
   // Two video walls for the big screens (/kiosk/wall/<id>): operators push layouts to them.

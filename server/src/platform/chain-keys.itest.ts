@@ -27,7 +27,11 @@ describe('chain key files', () => {
     assert.notEqual(first.audit.mac('x'), first.segments.mac('x'), 'a subkey per chain');
     assert.equal(again.signer.verify('m', first.signer.sign('m')), true);
     for (const file of Object.values(paths('a'))) assert.equal(statSync(file).mode & 0o777, 0o600);
-    assert.equal(JSON.parse(readFileSync(paths('a').chainKeyFile, 'utf8')).legacy.auditThroughSeq, 41, 'the boundary lives in the key file, not in the database');
+    assert.equal(
+      JSON.parse(readFileSync(paths('a').chainKeyFile, 'utf8')).legacy.auditThroughSeq,
+      41,
+      'the boundary lives in the key file, not in the database',
+    );
   });
 
   it('two starts racing (both find no key) end with one key', async () => {
@@ -42,9 +46,15 @@ describe('chain key files', () => {
   it('refuses a damaged key file, naming the variable', async () => {
     await loadOrCreateChainKeys(paths('c'), async () => ({ auditThroughSeq: 0, segmentsThroughId: 0 }));
     writeFileSync(paths('c').chainKeyFile, '{"version":1,"key":"c2hvcnQ="}');
-    await assert.rejects(loadOrCreateChainKeys(paths('c'), async () => ({ auditThroughSeq: 0, segmentsThroughId: 0 })), /VIGIE_CHAIN_KEY_FILE/);
+    await assert.rejects(
+      loadOrCreateChainKeys(paths('c'), async () => ({ auditThroughSeq: 0, segmentsThroughId: 0 })),
+      /VIGIE_CHAIN_KEY_FILE/,
+    );
     writeFileSync(paths('c').signingKeyFile, 'not a key');
     rmSync(paths('c').chainKeyFile);
-    await assert.rejects(loadOrCreateChainKeys(paths('c'), async () => ({ auditThroughSeq: 0, segmentsThroughId: 0 })), /VIGIE_SIGNING_KEY_FILE/);
+    await assert.rejects(
+      loadOrCreateChainKeys(paths('c'), async () => ({ auditThroughSeq: 0, segmentsThroughId: 0 })),
+      /VIGIE_SIGNING_KEY_FILE/,
+    );
   });
 });

@@ -111,7 +111,13 @@ function parseChainKeyFile(path: string, text: string): ChainKeyFile {
   }
   const key = Buffer.from(parsed.key ?? '', 'base64');
   const legacy = parsed.legacy;
-  if (parsed.version !== 1 || key.length !== 32 || !legacy || !Number.isSafeInteger(legacy.auditThroughSeq) || !Number.isSafeInteger(legacy.segmentsThroughId)) {
+  if (
+    parsed.version !== 1 ||
+    key.length !== 32 ||
+    !legacy ||
+    !Number.isSafeInteger(legacy.auditThroughSeq) ||
+    !Number.isSafeInteger(legacy.segmentsThroughId)
+  ) {
     throw new Error(`VIGIE_CHAIN_KEY_FILE: ${path} must hold version 1, a 32-byte key in base64 and the legacy boundary`);
   }
   return parsed as ChainKeyFile;

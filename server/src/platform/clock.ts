@@ -12,7 +12,10 @@ export const systemClock: Clock = { now: () => new Date() };
 export class ManualClock implements Clock {
   private current: Date;
   private setAtMs = Date.now();
-  constructor(start: Date | string = '2026-11-23T10:00:00.000Z', private readonly options: { running?: boolean } = {}) {
+  constructor(
+    start: Date | string = '2026-11-23T10:00:00.000Z',
+    private readonly options: { running?: boolean } = {},
+  ) {
     this.current = new Date(start);
   }
   now(): Date {

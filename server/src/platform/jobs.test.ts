@@ -44,15 +44,19 @@ describe('JobRegistry', () => {
     let running = 0;
     let maxRunning = 0;
     const registry = new JobRegistry({ clock: new ManualClock() });
-    registry.add([{
-      name: 'slow.job', role: 'worker', intervalMs: 1000,
-      run: async () => {
-        running += 1;
-        maxRunning = Math.max(maxRunning, running);
-        await gate.promise;
-        running -= 1;
+    registry.add([
+      {
+        name: 'slow.job',
+        role: 'worker',
+        intervalMs: 1000,
+        run: async () => {
+          running += 1;
+          maxRunning = Math.max(maxRunning, running);
+          await gate.promise;
+          running -= 1;
+        },
       },
-    }]);
+    ]);
     await registry.start(['worker']);
     t.mock.timers.tick(1000);
     t.mock.timers.tick(1000);
@@ -78,12 +82,16 @@ describe('JobRegistry', () => {
       log: { info: () => undefined, warn: (_fields, message) => void warnings.push(message) },
       onError: (job, error) => void raised.push(`${job.name}: ${(error as Error).message}`),
     });
-    registry.add([{
-      name: 'flaky.job', role: 'worker', intervalMs: 60_000,
-      run: async () => {
-        if (fail) throw new Error('disk unreachable');
+    registry.add([
+      {
+        name: 'flaky.job',
+        role: 'worker',
+        intervalMs: 60_000,
+        run: async () => {
+          if (fail) throw new Error('disk unreachable');
+        },
       },
-    }]);
+    ]);
     await registry.start(['worker']);
     t.mock.timers.tick(60_000);
     await flush();
@@ -111,7 +119,7 @@ describe('JobRegistry', () => {
     assert.throws(() => registry.add([{ ...job, name: 'x.fast', intervalMs: 10 }]), /under 100 ms/);
   });
 
-  it('runNow waits for a run in progress instead of starting a second one; stop calls the jobs\' stop once', async () => {
+  it("runNow waits for a run in progress instead of starting a second one; stop calls the jobs' stop once", async () => {
     const gate = deferred();
     const run = mock.fn(async () => gate.promise);
     const stop = mock.fn(async () => undefined);

@@ -82,8 +82,17 @@ export class JobRegistry {
         current: null,
         timer: null,
         status: {
-          name: job.name, role: job.role, intervalMs: job.intervalMs, running: false, runs: 0, failures: 0, skipped: 0,
-          lastStartedAt: null, lastDurationMs: null, lastError: null, lastErrorAt: null,
+          name: job.name,
+          role: job.role,
+          intervalMs: job.intervalMs,
+          running: false,
+          runs: 0,
+          failures: 0,
+          skipped: 0,
+          lastStartedAt: null,
+          lastDurationMs: null,
+          lastError: null,
+          lastErrorAt: null,
         },
       });
     }
@@ -111,7 +120,9 @@ export class JobRegistry {
     this.started = false;
     await Promise.all([...this.entries.values()].map((entry) => entry.current));
     for (const entry of started) {
-      await entry.job.stop?.().catch((error: unknown) => this.options.log?.warn({ job: entry.job.name, error: String(error) }, `job ${entry.job.name} did not stop cleanly`));
+      await entry.job
+        .stop?.()
+        .catch((error: unknown) => this.options.log?.warn({ job: entry.job.name, error: String(error) }, `job ${entry.job.name} did not stop cleanly`));
     }
   }
 

@@ -24,7 +24,11 @@ export function stderrLog(level: string): { info(fields: object, message: string
   };
   const quiet = level === 'silent' || level === 'fatal' || level === 'error';
   return {
-    info: (fields, message) => { if (!quiet && level !== 'warn') write('info', fields, message); },
-    warn: (fields, message) => { if (!quiet) write('warn', fields, message); },
+    info: (fields, message) => {
+      if (!quiet && level !== 'warn') write('info', fields, message);
+    },
+    warn: (fields, message) => {
+      if (!quiet) write('warn', fields, message);
+    },
   };
 }

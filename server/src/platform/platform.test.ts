@@ -10,16 +10,35 @@ describe('platform helpers', () => {
   it('redacts credentials from URLs and command lines', () => {
     assert.equal(redactUrl('ffmpeg -i rtsp://admin:S3cret!@10.0.0.5:554/main -c copy'), 'ffmpeg -i rtsp://***:***@10.0.0.5:554/main -c copy');
     assert.equal(redactText('http://x/?password=abc&user=1'), 'http://x/?password=***&user=1');
-    assert.equal(redactUrl('a rtsp://u:p?w#d@h/x then http://v@h2 and ftp://h3/@x, s3://:nouser@h'), 'a rtsp://***:***@h/x then http://***:***@h2 and ftp://h3/@x, s3://:nouser@h');
+    assert.equal(
+      redactUrl('a rtsp://u:p?w#d@h/x then http://v@h2 and ftp://h3/@x, s3://:nouser@h'),
+      'a rtsp://***:***@h/x then http://***:***@h2 and ftp://h3/@x, s3://:nouser@h',
+    );
     assert.equal(redactUrl('no url at all, not even ://@ one'), 'no url at all, not even ://@ one');
     const long = `${'a'.repeat(200_000)}://${'b'.repeat(100)}@host`;
     assert.equal(redactUrl(long), `${'a'.repeat(200_000)}://***:***@host`);
     assert.equal(redactUrl('x'.repeat(100_000)), 'x'.repeat(100_000));
-    assert.deepEqual(stripCredentialsFromUrl('rtsp://op%40x:p%3Ass@127.0.0.1:8554/cam/1/main'), { url: 'rtsp://127.0.0.1:8554/cam/1/main', username: 'op@x', password: 'p:ss' });
+    assert.deepEqual(stripCredentialsFromUrl('rtsp://op%40x:p%3Ass@127.0.0.1:8554/cam/1/main'), {
+      url: 'rtsp://127.0.0.1:8554/cam/1/main',
+      username: 'op@x',
+      password: 'p:ss',
+    });
   });
 
   it('writes spreadsheet formulas as text in CSV cells, and the importer takes the guard off', () => {
-    assert.deepEqual(['=1+1', '+33 6', '-x', '@SUM(A1)', '\tx', '\rx', '-1.5', '+3', 'Gare', 12, null].map(spreadsheetSafe), ["'=1+1", "'+33 6", "'-x", "'@SUM(A1)", "'\tx", "'\rx", '-1.5', '+3', 'Gare', 12, null]);
+    assert.deepEqual(['=1+1', '+33 6', '-x', '@SUM(A1)', '\tx', '\rx', '-1.5', '+3', 'Gare', 12, null].map(spreadsheetSafe), [
+      "'=1+1",
+      "'+33 6",
+      "'-x",
+      "'@SUM(A1)",
+      "'\tx",
+      "'\rx",
+      '-1.5',
+      '+3',
+      'Gare',
+      12,
+      null,
+    ]);
     assert.equal(withoutSpreadsheetGuard("'=1+1"), '=1+1');
     assert.equal(withoutSpreadsheetGuard("l'=église"), "l'=église");
     assert.equal(withoutSpreadsheetGuard("'quoted"), "'quoted");

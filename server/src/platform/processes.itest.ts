@@ -13,8 +13,16 @@ const started: SupervisedProcess[] = [];
 
 function supervise(script: string, overrides: Partial<SupervisedProcessOptions> = {}): SupervisedProcess {
   const supervised = new SupervisedProcess({
-    name: 'itest', command: process.execPath, buildArgs: () => ['-e', script], activity: 'stdout', stallTimeoutMs: 0,
-    backoff: { initialMs: 100, maxMs: 1000, stableAfterMs: 10_000 }, quitCommand: 'q', quitGraceMs: 300, termGraceMs: 300, ...overrides,
+    name: 'itest',
+    command: process.execPath,
+    buildArgs: () => ['-e', script],
+    activity: 'stdout',
+    stallTimeoutMs: 0,
+    backoff: { initialMs: 100, maxMs: 1000, stableAfterMs: 10_000 },
+    quitCommand: 'q',
+    quitGraceMs: 300,
+    termGraceMs: 300,
+    ...overrides,
   });
   started.push(supervised);
   return supervised;
@@ -22,8 +30,15 @@ function supervise(script: string, overrides: Partial<SupervisedProcessOptions> 
 
 function next<K extends keyof SupervisedEvents>(supervised: SupervisedProcess, name: K, timeoutMs = 10_000): Promise<SupervisedEvents[K]> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { off(); reject(new Error(`no ${String(name)} event within ${timeoutMs} ms`)); }, timeoutMs);
-    const off = supervised.events.on(name, (event) => { clearTimeout(timer); off(); resolve(event); });
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`no ${String(name)} event within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const off = supervised.events.on(name, (event) => {
+      clearTimeout(timer);
+      off();
+      resolve(event);
+    });
   });
 }
 
@@ -102,7 +117,11 @@ describe('SupervisedProcess with real processes', () => {
 /** The operating system's answer, not our bookkeeping: ESRCH once the child has exited and been reaped. */
 function assertGone(pid: number | undefined): void {
   assert.ok(pid !== undefined && pid > 0, 'the child had a PID');
-  assert.throws(() => process.kill(pid, 0), (error: NodeJS.ErrnoException) => error.code === 'ESRCH', `process ${pid} still exists`);
+  assert.throws(
+    () => process.kill(pid, 0),
+    (error: NodeJS.ErrnoException) => error.code === 'ESRCH',
+    `process ${pid} still exists`,
+  );
 }
 
 const FFMPEG = '/usr/bin/ffmpeg';
@@ -124,15 +143,32 @@ async function readAll(run: StreamingProcess): Promise<Buffer> {
 }
 
 describe('runStreaming with real processes', { timeout: 60_000 }, () => {
-  it('streams a tool\'s stdout to its end after exit code 0', async () => {
+  it("streams a tool's stdout to its end after exit code 0", async () => {
     const run = hasFfmpeg
-      ? stream(FFMPEG, ['-hide_banner', '-loglevel', 'error', '-nostdin', '-f', 'lavfi', '-i', 'testsrc=size=64x48:rate=10', '-t', '1', '-f', 'mpegts', 'pipe:1'])
-      : stream(process.execPath, ['-e', "for (let i = 0; i < 100; i++) process.stdout.write(Buffer.alloc(188, 0x47))"]);
+      ? stream(FFMPEG, [
+          '-hide_banner',
+          '-loglevel',
+          'error',
+          '-nostdin',
+          '-f',
+          'lavfi',
+          '-i',
+          'testsrc=size=64x48:rate=10',
+          '-t',
+          '1',
+          '-f',
+          'mpegts',
+          'pipe:1',
+        ])
+      : stream(process.execPath, ['-e', 'for (let i = 0; i < 100; i++) process.stdout.write(Buffer.alloc(188, 0x47))']);
     const output = await readAll(run);
     assert.ok(output.length > 0 && output.length % 188 === 0, `whole MPEG-TS packets (${output.length} bytes)`);
     assert.equal(output[0], 0x47, 'starts with a sync byte');
     const result = await run.done;
-    assert.deepEqual({ ok: result.ok, reason: result.reason, exitCode: result.exitCode, signal: result.signal }, { ok: true, reason: 'exited', exitCode: 0, signal: null });
+    assert.deepEqual(
+      { ok: result.ok, reason: result.reason, exitCode: result.exitCode, signal: result.signal },
+      { ok: true, reason: 'exited', exitCode: 0, signal: null },
+    );
     assertGone(run.pid);
   });
 
@@ -161,10 +197,17 @@ describe('runStreaming with real processes', { timeout: 60_000 }, () => {
   it('an abort ends the child with q when it honours it', async () => {
     const controller = new AbortController();
     const run = hasFfmpeg
-      ? stream(FFMPEG, ['-hide_banner', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', 'testsrc=size=64x48:rate=10', '-f', 'mpegts', 'pipe:1'],
-        { signal: controller.signal, quitCommand: 'q', quitGraceMs: 5000, termGraceMs: 5000 })
-      : stream(process.execPath, ['-e', "process.stdin.on('data', (d) => { if (String(d).includes('q')) process.exit(0); }); setInterval(() => process.stdout.write('x'), 20)"],
-        { signal: controller.signal, quitCommand: 'q', quitGraceMs: 5000, termGraceMs: 5000 });
+      ? stream(FFMPEG, ['-hide_banner', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', 'testsrc=size=64x48:rate=10', '-f', 'mpegts', 'pipe:1'], {
+          signal: controller.signal,
+          quitCommand: 'q',
+          quitGraceMs: 5000,
+          termGraceMs: 5000,
+        })
+      : stream(
+          process.execPath,
+          ['-e', "process.stdin.on('data', (d) => { if (String(d).includes('q')) process.exit(0); }); setInterval(() => process.stdout.write('x'), 20)"],
+          { signal: controller.signal, quitCommand: 'q', quitGraceMs: 5000, termGraceMs: 5000 },
+        );
     run.stdout.resume();
     await run.firstOutput;
     assert.doesNotThrow(() => process.kill(run.pid!, 0), 'the child runs while it streams');
@@ -177,8 +220,11 @@ describe('runStreaming with real processes', { timeout: 60_000 }, () => {
   });
 
   it('escalates to SIGKILL when the child ignores q and SIGTERM', async () => {
-    const run = stream(process.execPath, ['-e', "process.on('SIGTERM', () => {}); process.stdout.write('ready'); setInterval(() => {}, 1000)"],
-      { quitCommand: 'q', quitGraceMs: 200, termGraceMs: 200 });
+    const run = stream(process.execPath, ['-e', "process.on('SIGTERM', () => {}); process.stdout.write('ready'); setInterval(() => {}, 1000)"], {
+      quitCommand: 'q',
+      quitGraceMs: 200,
+      termGraceMs: 200,
+    });
     run.stdout.resume();
     await run.firstOutput;
     const begun = Date.now();
@@ -200,7 +246,10 @@ describe('runStreaming with real processes', { timeout: 60_000 }, () => {
 
   it('reports a command that does not exist', async () => {
     const run = stream('/nonexistent/ffmpeg', ['-version']);
-    await assert.rejects(run.firstOutput, (error: unknown) => error instanceof ProcessRunError && error.reason === 'spawn_failed' && /ENOENT/.test(error.message));
+    await assert.rejects(
+      run.firstOutput,
+      (error: unknown) => error instanceof ProcessRunError && error.reason === 'spawn_failed' && /ENOENT/.test(error.message),
+    );
     assert.equal((await run.done).reason, 'spawn_failed');
   });
 });

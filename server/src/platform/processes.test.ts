@@ -4,21 +4,34 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  backoffDelay, ProcessRunError, redactedCommandLine, runStreaming, runToCompletion, SupervisedProcess,
-  type SpawnedChild, type Spawner, type StreamingRunOptions, type SupervisedProcessOptions, type Timers,
+  backoffDelay,
+  ProcessRunError,
+  redactedCommandLine,
+  runStreaming,
+  runToCompletion,
+  SupervisedProcess,
+  type SpawnedChild,
+  type Spawner,
+  type StreamingRunOptions,
+  type SupervisedProcessOptions,
+  type Timers,
 } from './processes.ts';
 
 class FakeTimers implements Timers {
   private current = 0;
   private nextId = 1;
   private readonly pending = new Map<number, { at: number; callback: () => void }>();
-  now(): number { return this.current; }
+  now(): number {
+    return this.current;
+  }
   setTimeout(callback: () => void, ms: number): number {
     const id = this.nextId++;
     this.pending.set(id, { at: this.current + ms, callback });
     return id;
   }
-  clearTimeout(handle: unknown): void { this.pending.delete(handle as number); }
+  clearTimeout(handle: unknown): void {
+    this.pending.delete(handle as number);
+  }
   /** Moves time forward, firing due timers in order (bounded, so a bug cannot hang the test). */
   advance(ms: number): void {
     const target = this.current + ms;
@@ -40,10 +53,20 @@ class FakeChild implements SpawnedChild {
   private stderrListener: (chunk: Buffer) => void = () => undefined;
   private exitListener: (code: number | null, signal: NodeJS.Signals | null, error?: Error) => void = () => undefined;
   exited = false;
-  constructor(readonly pid: number, readonly args: readonly string[], private readonly obeys: { quit: boolean; term: boolean }) {}
-  onStdout(listener: (chunk: Buffer) => void): void { this.stdoutListener = listener; }
-  onStderr(listener: (chunk: Buffer) => void): void { this.stderrListener = listener; }
-  onExit(listener: (code: number | null, signal: NodeJS.Signals | null, error?: Error) => void): void { this.exitListener = listener; }
+  constructor(
+    readonly pid: number,
+    readonly args: readonly string[],
+    private readonly obeys: { quit: boolean; term: boolean },
+  ) {}
+  onStdout(listener: (chunk: Buffer) => void): void {
+    this.stdoutListener = listener;
+  }
+  onStderr(listener: (chunk: Buffer) => void): void {
+    this.stderrListener = listener;
+  }
+  onExit(listener: (code: number | null, signal: NodeJS.Signals | null, error?: Error) => void): void {
+    this.exitListener = listener;
+  }
   writeStdin(text: string): void {
     this.stdin.push(text);
     if (text === 'q' && this.obeys.quit) this.exit(0, null);
@@ -52,8 +75,12 @@ class FakeChild implements SpawnedChild {
     this.signals.push(signal);
     if (signal === 'SIGKILL' || (signal === 'SIGTERM' && this.obeys.term)) this.exit(null, signal);
   }
-  stdout(text: string): void { this.stdoutListener(Buffer.from(text)); }
-  stderr(text: string): void { this.stderrListener(Buffer.from(text)); }
+  stdout(text: string): void {
+    this.stdoutListener(Buffer.from(text));
+  }
+  stderr(text: string): void {
+    this.stderrListener(Buffer.from(text));
+  }
   exit(code: number | null, signal: NodeJS.Signals | null): void {
     if (this.exited) return;
     this.exited = true;
@@ -73,9 +100,19 @@ function harness(overrides: Partial<SupervisedProcessOptions> = {}, obeys = { qu
   const log = { info: (fields: object) => logged.push(JSON.stringify(fields)), warn: (fields: object) => logged.push(JSON.stringify(fields)) };
   let runs = 0;
   const process = new SupervisedProcess({
-    name: 'test', command: 'ffmpeg', buildArgs: () => ['-i', 'rtsp://admin:S3cret@127.0.0.1/main', `run-${++runs}`],
-    activity: 'stdout', stallTimeoutMs: 10_000, backoff: { initialMs: 1000, maxMs: 30_000, stableAfterMs: 60_000 },
-    quitCommand: 'q', quitGraceMs: 2000, termGraceMs: 3000, spawner, timers, log, ...overrides,
+    name: 'test',
+    command: 'ffmpeg',
+    buildArgs: () => ['-i', 'rtsp://admin:S3cret@127.0.0.1/main', `run-${++runs}`],
+    activity: 'stdout',
+    stallTimeoutMs: 10_000,
+    backoff: { initialMs: 1000, maxMs: 30_000, stableAfterMs: 60_000 },
+    quitCommand: 'q',
+    quitGraceMs: 2000,
+    termGraceMs: 3000,
+    spawner,
+    timers,
+    log,
+    ...overrides,
   });
   const states: string[] = [];
   process.events.on('state', ({ to }) => states.push(to));
@@ -87,7 +124,10 @@ function harness(overrides: Partial<SupervisedProcessOptions> = {}, obeys = { qu
 describe('backoffDelay', () => {
   it('doubles from the initial delay and stops at the cap', () => {
     const policy = { initialMs: 1000, maxMs: 30_000, stableAfterMs: 60_000 };
-    assert.deepEqual([1, 2, 3, 4, 5, 6, 7, 50].map((failures) => backoffDelay(failures, policy)), [1000, 2000, 4000, 8000, 16_000, 30_000, 30_000, 30_000]);
+    assert.deepEqual(
+      [1, 2, 3, 4, 5, 6, 7, 50].map((failures) => backoffDelay(failures, policy)),
+      [1000, 2000, 4000, 8000, 16_000, 30_000, 30_000, 30_000],
+    );
   });
 });
 
@@ -169,7 +209,9 @@ describe('SupervisedProcess', () => {
     const h = harness({}, { quit: false, term: false });
     h.process.start();
     let stopped = false;
-    const stopping = h.process.stop().then(() => { stopped = true; });
+    const stopping = h.process.stop().then(() => {
+      stopped = true;
+    });
     assert.deepEqual(h.children[0]!.stdin, ['q']);
     h.timers.advance(1999);
     assert.deepEqual(h.children[0]!.signals, []);
@@ -216,7 +258,12 @@ describe('SupervisedProcess', () => {
     const spawner: Spawner = () => {
       attempts += 1;
       const child = new FakeChild(0, [], { quit: true, term: true });
-      return Object.assign(child, { pid: undefined as unknown as number, onExit(listener: (code: number | null, signal: NodeJS.Signals | null, error?: Error) => void) { listener(null, null, new Error('spawn ffmpeg ENOENT')); } });
+      return Object.assign(child, {
+        pid: undefined as unknown as number,
+        onExit(listener: (code: number | null, signal: NodeJS.Signals | null, error?: Error) => void) {
+          listener(null, null, new Error('spawn ffmpeg ENOENT'));
+        },
+      });
     };
     const reasons: string[] = [];
     const process = new SupervisedProcess({ name: 't', command: 'ffmpeg', buildArgs: () => [], activity: 'stdout', stallTimeoutMs: 0, spawner, timers });
@@ -259,7 +306,10 @@ describe('runStreaming (one-shot tool whose output is streamed)', () => {
       return child;
     };
     const logged: string[] = [];
-    const log = { info: (fields: object, message: string) => logged.push(`${message} ${JSON.stringify(fields)}`), warn: (fields: object, message: string) => logged.push(`${message} ${JSON.stringify(fields)}`) };
+    const log = {
+      info: (fields: object, message: string) => logged.push(`${message} ${JSON.stringify(fields)}`),
+      warn: (fields: object, message: string) => logged.push(`${message} ${JSON.stringify(fields)}`),
+    };
     const run = runStreaming('ffmpeg', ['-i', 'rtsp://admin:S3cret@127.0.0.1/main', 'pipe:1'], { name: 'test tool', spawner, timers, log, ...overrides });
     return { run, timers, child: children[0], children, logged };
   }
@@ -278,7 +328,10 @@ describe('runStreaming (one-shot tool whose output is streamed)', () => {
     child!.exit(0, null);
     assert.equal(await read(run.stdout), 'ftypmoof');
     const result = await run.done;
-    assert.deepEqual({ ok: result.ok, reason: result.reason, exitCode: result.exitCode, pid: result.pid }, { ok: true, reason: 'exited', exitCode: 0, pid: 2000 });
+    assert.deepEqual(
+      { ok: result.ok, reason: result.reason, exitCode: result.exitCode, pid: result.pid },
+      { ok: true, reason: 'exited', exitCode: 0, pid: 2000 },
+    );
     assert.deepEqual(child!.signals, []);
     assert.ok(logged[0]!.includes('rtsp://***:***@127.0.0.1/main'), logged[0]);
     assert.ok(!logged.join('\n').includes('S3cret'));
@@ -312,7 +365,10 @@ describe('runStreaming (one-shot tool whose output is streamed)', () => {
 
   it('an abort asks the child to quit, then SIGTERM, then SIGKILL, each after its grace', async () => {
     const controller = new AbortController();
-    const { run, child, timers } = streaming({ signal: controller.signal, quitCommand: 'q', quitGraceMs: 1000, termGraceMs: 2000 }, { quit: false, term: false });
+    const { run, child, timers } = streaming(
+      { signal: controller.signal, quitCommand: 'q', quitGraceMs: 1000, termGraceMs: 2000 },
+      { quit: false, term: false },
+    );
     child!.stdout('ftyp');
     await run.firstOutput;
     controller.abort();
@@ -386,13 +442,19 @@ describe('runStreaming (one-shot tool whose output is streamed)', () => {
   });
 
   it('reports a child that could not start', async () => {
-    const spawner: Spawner = (_command, args) => Object.assign(new FakeChild(0, args, { quit: true, term: true }), {
-      pid: undefined as unknown as number,
-      onExit(listener: (code: number | null, signal: NodeJS.Signals | null, error?: Error) => void) { listener(null, null, new Error('spawn ffmpeg ENOENT')); },
-    });
+    const spawner: Spawner = (_command, args) =>
+      Object.assign(new FakeChild(0, args, { quit: true, term: true }), {
+        pid: undefined as unknown as number,
+        onExit(listener: (code: number | null, signal: NodeJS.Signals | null, error?: Error) => void) {
+          listener(null, null, new Error('spawn ffmpeg ENOENT'));
+        },
+      });
     const timers = new FakeTimers();
     const run = runStreaming('ffmpeg', [], { spawner, timers, timeoutMs: 1000, stallTimeoutMs: 1000 });
-    await assert.rejects(run.firstOutput, (error: unknown) => error instanceof ProcessRunError && error.reason === 'spawn_failed' && /ENOENT/.test(error.message));
+    await assert.rejects(
+      run.firstOutput,
+      (error: unknown) => error instanceof ProcessRunError && error.reason === 'spawn_failed' && /ENOENT/.test(error.message),
+    );
     assert.equal((await run.done).reason, 'spawn_failed');
     timers.advance(5000); // no timer left behind by a run that never started
   });

@@ -62,12 +62,20 @@ export const nodeSpawner: Spawner = (command, args, options) => {
     pid: child.pid,
     onStdout: (listener) => child.stdout.on('data', listener),
     onStderr: (listener) => child.stderr.on('data', listener),
-    onExit: (listener) => { exitListener = listener; },
-    writeStdin: (data) => { if (child.stdin.writable) child.stdin.write(data); },
+    onExit: (listener) => {
+      exitListener = listener;
+    },
+    writeStdin: (data) => {
+      if (child.stdin.writable) child.stdin.write(data);
+    },
     stdinBufferedBytes: () => child.stdin.writableLength,
-    endStdin: () => { if (child.stdin.writable) child.stdin.end(); },
+    endStdin: () => {
+      if (child.stdin.writable) child.stdin.end();
+    },
     // Signals go to this child's own PID only (ChildProcess.kill), never to a name or a group.
-    kill: (signal) => { if (child.exitCode === null && child.signalCode === null) child.kill(signal); },
+    kill: (signal) => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    },
   };
 };
 
@@ -156,7 +164,16 @@ export interface SupervisedEvents {
   /** stderr, line by line, credentials redacted. */
   stderrLine: string;
   stalled: { pid: number | undefined; silentMs: number };
-  exited: { pid: number | undefined; run: number; code: number | null; signal: NodeJS.Signals | null; runMs: number; reason: ExitReason; hadActivity: boolean; error?: string };
+  exited: {
+    pid: number | undefined;
+    run: number;
+    code: number | null;
+    signal: NodeJS.Signals | null;
+    runMs: number;
+    reason: ExitReason;
+    hadActivity: boolean;
+    error?: string;
+  };
   restartScheduled: { delayMs: number; consecutiveFailures: number };
 }
 
@@ -519,7 +536,10 @@ export function runStreaming(command: string, args: readonly string[], options: 
   const termGrace = options.termGraceMs ?? 3000;
   const pendingTimers = new Set<TimerHandle>();
   const schedule = (callback: () => void, ms: number) => {
-    const handle = timers.setTimeout(() => { pendingTimers.delete(handle); callback(); }, ms);
+    const handle = timers.setTimeout(() => {
+      pendingTimers.delete(handle);
+      callback();
+    }, ms);
     pendingTimers.add(handle);
     return handle;
   };
@@ -535,10 +555,15 @@ export function runStreaming(command: string, args: readonly string[], options: 
 
   let resolveFirst: () => void = () => undefined;
   let rejectFirst: (error: ProcessRunError) => void = () => undefined;
-  const firstOutput = new Promise<void>((resolve, reject) => { resolveFirst = resolve; rejectFirst = reject; });
+  const firstOutput = new Promise<void>((resolve, reject) => {
+    resolveFirst = resolve;
+    rejectFirst = reject;
+  });
   firstOutput.catch(() => undefined); // also in `done` and on the stream: not unhandled when nobody awaits it
   let resolveDone: (result: StreamingResult) => void = () => undefined;
-  const done = new Promise<StreamingResult>((resolve) => { resolveDone = resolve; });
+  const done = new Promise<StreamingResult>((resolve) => {
+    resolveDone = resolve;
+  });
 
   const stdout = new Readable({
     read: () => undefined,
@@ -551,12 +576,18 @@ export function runStreaming(command: string, args: readonly string[], options: 
   stdout.on('error', () => undefined);
 
   const failure = (reason: StreamingEndReason, exitCode: number | null, signal: NodeJS.Signals | null, detail?: string) => {
-    const how = reason === 'exited' ? `exit ${exitCode ?? signal}`
-      : reason === 'spawn_failed' ? `did not start${detail ? ` (${detail})` : ''}`
-      : reason === 'timeout' ? `past its deadline of ${options.timeoutMs} ms`
-      : reason === 'stalled' ? `no output for ${options.stallTimeoutMs} ms`
-      : reason === 'overflow' ? `more than ${options.maxBufferedBytes} bytes of output unread`
-      : 'aborted';
+    const how =
+      reason === 'exited'
+        ? `exit ${exitCode ?? signal}`
+        : reason === 'spawn_failed'
+          ? `did not start${detail ? ` (${detail})` : ''}`
+          : reason === 'timeout'
+            ? `past its deadline of ${options.timeoutMs} ms`
+            : reason === 'stalled'
+              ? `no output for ${options.stallTimeoutMs} ms`
+              : reason === 'overflow'
+                ? `more than ${options.maxBufferedBytes} bytes of output unread`
+                : 'aborted';
     const stderrTail = tail();
     return new ProcessRunError(`${name} ${how}${stderrTail ? `: ${stderrTail.slice(-500)}` : ''}`, reason, exitCode, signal, stderrTail);
   };

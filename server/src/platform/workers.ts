@@ -18,7 +18,10 @@ export interface WorkerTaskOptions<Progress> {
 }
 
 export class WorkerTaskError extends Error {
-  constructor(message: string, readonly reason: 'timeout' | 'failed' | 'memory') {
+  constructor(
+    message: string,
+    readonly reason: 'timeout' | 'failed' | 'memory',
+  ) {
     super(message);
     this.name = 'WorkerTaskError';
   }
@@ -55,12 +58,18 @@ export function runWorkerTask<Input, Progress, Result>(moduleUrl: string, input:
 }
 
 /** In a task module: when loaded as the worker of `moduleUrl`, runs `handler` on its input. */
-export function serveWorkerTask<Input, Progress, Result>(moduleUrl: string, handler: (input: Input, progress: (progress: Progress) => void) => Result | Promise<Result>): void {
+export function serveWorkerTask<Input, Progress, Result>(
+  moduleUrl: string,
+  handler: (input: Input, progress: (progress: Progress) => void) => Result | Promise<Result>,
+): void {
   const data = workerData as { vigieTask?: string; input?: Input } | null;
   if (isMainThread || !parentPort || data?.vigieTask !== moduleUrl) return;
   const port = parentPort;
   const post = (message: Message<Progress, Result>) => port.postMessage(message);
   Promise.resolve()
     .then(() => handler(data.input as Input, (progress) => post({ type: 'progress', progress })))
-    .then((result) => post({ type: 'result', result }), (error: Error) => post({ type: 'error', name: error.name, message: error.message }));
+    .then(
+      (result) => post({ type: 'result', result }),
+      (error: Error) => post({ type: 'error', name: error.name, message: error.message }),
+    );
 }

@@ -16,12 +16,46 @@ export async function fuzzContext(context: TestContext, options: { casesPerRoute
   const { siteA } = await createCommunesAndSites(context);
   ids['/api/sites'] = siteA;
   // No authorisation covers it and it has no ONVIF address: live and PTZ answer at once, nothing is dialled.
-  ids['/api/cameras'] = (await context.services.cameras.create(cameraInput(siteA, 'CAM-FUZZ', { kind: 'fixed', mainStreamUrl: 'rtsp://127.0.0.1:9/main', ipAddress: '127.0.0.1' }), testCli)).id;
-  ids['/api/authorisations'] = (await context.services.authorisations.create({
-    reference: 'AP-FUZZ', communeInsee: communeA, startOn: '2026-01-01', endOn: '2030-12-31', perimeter: 'Centre', purposes: ['people_property_safety'], minRetentionDays: 7, maxRetentionDays: 30,
-  }, testCli)).id;
-  ids['/api/users'] = (await context.services.accounts.create({ login: 'fuzz-target', role: 'operator', password: 'Vigie-Test-Password-2026!', communes: [communeA] }, testCli)).id;
-  ids['/api/masks'] = (await context.services.masks.create({ cameraId: ids['/api/cameras'], name: 'Fenêtres', polygons: [[[0.1, 0.1], [0.3, 0.1], [0.3, 0.3]]] }, testCli)).id;
+  ids['/api/cameras'] = (
+    await context.services.cameras.create(
+      cameraInput(siteA, 'CAM-FUZZ', { kind: 'fixed', mainStreamUrl: 'rtsp://127.0.0.1:9/main', ipAddress: '127.0.0.1' }),
+      testCli,
+    )
+  ).id;
+  ids['/api/authorisations'] = (
+    await context.services.authorisations.create(
+      {
+        reference: 'AP-FUZZ',
+        communeInsee: communeA,
+        startOn: '2026-01-01',
+        endOn: '2030-12-31',
+        perimeter: 'Centre',
+        purposes: ['people_property_safety'],
+        minRetentionDays: 7,
+        maxRetentionDays: 30,
+      },
+      testCli,
+    )
+  ).id;
+  ids['/api/users'] = (
+    await context.services.accounts.create({ login: 'fuzz-target', role: 'operator', password: 'Vigie-Test-Password-2026!', communes: [communeA] }, testCli)
+  ).id;
+  ids['/api/masks'] = (
+    await context.services.masks.create(
+      {
+        cameraId: ids['/api/cameras'],
+        name: 'Fenêtres',
+        polygons: [
+          [
+            [0.1, 0.1],
+            [0.3, 0.1],
+            [0.3, 0.3],
+          ],
+        ],
+      },
+      testCli,
+    )
+  ).id;
   ids['/api/walls'] = (await context.services.walls.create({ name: 'Mur fuzz' }, testCli)).id;
   ids['/api/tokens'] = (await context.services.tokens.create({ name: 'fuzz', role: 'auditor', allCommunes: true }, testCli)).view.id;
   await context.services.storage.create({ name: 'fuzz', root: `${context.dataDir}/fuzz-volume` }, testCli);

@@ -34,7 +34,9 @@ describe('the API fuzzer finds what it is meant to find', () => {
     const body = { body: z.object({ name: z.string().max(50) }) };
     routes.get('/api/openapi.json', () => app.swagger());
     routes.post('/api/sound', { schema: body }, () => ({ ok: true }));
-    routes.post('/api/crashes', { schema: { body: z.object({ name: z.unknown() }) } }, (request) => ({ length: (request.body.name as string).length.toFixed() }));
+    routes.post('/api/crashes', { schema: { body: z.object({ name: z.unknown() }) } }, (request) => ({
+      length: (request.body.name as string).length.toFixed(),
+    }));
     routes.post('/api/unshaped', { schema: body }, (_request, reply) => reply.status(400).send({ error: 'bad' }));
     routes.post('/api/amplifies', { schema: body }, () => {
       throw new DomainError('validation_failed', { details: 'x'.repeat(100_000) });
@@ -53,9 +55,17 @@ describe('the API fuzzer finds what it is meant to find', () => {
 
   it('reports each defect on its route, and nothing on the sound one', async () => {
     const report = await fuzzApi({ app, db: database.db }, [{ role: 'anonymous', request: (options) => app.inject(options) }], {
-      casesPerRoute: 30, seed: 1, skip: { 'GET /api/openapi.json': 'the document itself' }, maxErrorBytes: 16 * 1024, maxRequestMs: 5000, pathValue: () => 'x',
+      casesPerRoute: 30,
+      seed: 1,
+      skip: { 'GET /api/openapi.json': 'the document itself' },
+      maxErrorBytes: 16 * 1024,
+      maxRequestMs: 5000,
+      pathValue: () => 'x',
     });
-    const problems = (operation: string) => new Set(report.findings.filter((finding) => finding.operation === operation).map((finding) => finding.problem.replace(/:.*$/, '').replace(/ of \d+ bytes/, '')));
+    const problems = (operation: string) =>
+      new Set(
+        report.findings.filter((finding) => finding.operation === operation).map((finding) => finding.problem.replace(/:.*$/, '').replace(/ of \d+ bytes/, '')),
+      );
     assert.deepEqual([...problems('POST /api/sound')], []);
     assert.ok(problems('POST /api/crashes').has('5xx answer'));
     assert.ok(problems('POST /api/unshaped').has('refusal lacks code'));

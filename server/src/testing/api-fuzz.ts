@@ -66,13 +66,46 @@ interface Operation {
   body: { type: 'json' | 'text'; schema: JsonSchema } | null;
 }
 
-type JsonSchema = { type?: string | string[]; properties?: Record<string, JsonSchema>; required?: string[]; items?: JsonSchema; anyOf?: JsonSchema[]; enum?: unknown[] } & Record<string, unknown>;
+type JsonSchema = {
+  type?: string | string[];
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  items?: JsonSchema;
+  anyOf?: JsonSchema[];
+  enum?: unknown[];
+} & Record<string, unknown>;
 
 /** Strings no route should store as they are, or at all. */
 export const oddStrings = [
-  '\ud800x', 'x\udc00', '\udbff', 'a\u0000b', '\u0000', '\u202eevil\u202c', 'e\u0301', '\u00e9', 'ｆｕｌｌ', '\u200b\u200d\ufeff',
-  '🎥📹', '\uffff\ufffe', '../../../etc/passwd', '..\\..\\windows', '%2e%2e%2f', '<script>alert(1)</script>', '=HYPERLINK("http://x")',
-  "'; drop table users; --", ' ', '', '\t\r\n', 'x'.repeat(10_000), 'é'.repeat(70_000), '2026-02-30', '2026-13-01T25:61:00Z', '-1', '1e309', 'null', 'true',
+  '\ud800x',
+  'x\udc00',
+  '\udbff',
+  'a\u0000b',
+  '\u0000',
+  '\u202eevil\u202c',
+  'e\u0301',
+  '\u00e9',
+  'ｆｕｌｌ',
+  '\u200b\u200d\ufeff',
+  '🎥📹',
+  '\uffff\ufffe',
+  '../../../etc/passwd',
+  '..\\..\\windows',
+  '%2e%2e%2f',
+  '<script>alert(1)</script>',
+  '=HYPERLINK("http://x")',
+  "'; drop table users; --",
+  ' ',
+  '',
+  '\t\r\n',
+  'x'.repeat(10_000),
+  'é'.repeat(70_000),
+  '2026-02-30',
+  '2026-13-01T25:61:00Z',
+  '-1',
+  '1e309',
+  'null',
+  'true',
 ] as const;
 
 const hostileNumber = fc.constantFrom(-1, 0, 1.5, -0.000001, 1e308, -1e308, 2 ** 53 + 1, 31, 366, 100_000);
@@ -90,16 +123,40 @@ export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 2, arbitrary: hostileNumber },
   fc.constantFrom(null, true, false, {}, [], [null], { __proto__: { admin: true } }),
   fc.constantFrom(deep(40), deep(2000)),
-  fc.constantFrom(Array.from({ length: 20_000 }, (_, index) => index), Array.from({ length: 5000 }, () => 'x')),
+  fc.constantFrom(
+    Array.from({ length: 20_000 }, (_, index) => index),
+    Array.from({ length: 5000 }, () => 'x'),
+  ),
   fc.dictionary(hostileString, fc.constantFrom(1, 'x', null), { maxKeys: 4 }),
 );
 
 const hostileId = fc.constantFrom(
-  '../../etc/passwd', '%2e%2e', 'x'.repeat(101), 'x'.repeat(100), '%ED%A0%80', '%00', '%E9', '%', '%zz', '🎥', 'null', '0', '-1',
-  '00000000-0000-0000-0000-000000000000', "1' or '1'='1", '..%2F..%2F', '%F0%9F%8E%A5', 'a b',
+  '../../etc/passwd',
+  '%2e%2e',
+  'x'.repeat(101),
+  'x'.repeat(100),
+  '%ED%A0%80',
+  '%00',
+  '%E9',
+  '%',
+  '%zz',
+  '🎥',
+  'null',
+  '0',
+  '-1',
+  '00000000-0000-0000-0000-000000000000',
+  "1' or '1'='1",
+  '..%2F..%2F',
+  '%F0%9F%8E%A5',
+  'a b',
 );
 
-function operationsOf(document: { paths: Record<string, Record<string, { parameters?: { in: string; name: string; schema: JsonSchema }[]; requestBody?: { content?: Record<string, { schema: JsonSchema }> } }>> }): Operation[] {
+function operationsOf(document: {
+  paths: Record<
+    string,
+    Record<string, { parameters?: { in: string; name: string; schema: JsonSchema }[]; requestBody?: { content?: Record<string, { schema: JsonSchema }> } }>
+  >;
+}): Operation[] {
   const operations: Operation[] = [];
   for (const [path, methods] of Object.entries(document.paths)) {
     for (const [method, operation] of Object.entries(methods)) {
@@ -126,12 +183,23 @@ function plausible(schema: JsonSchema | undefined, depth = 0): unknown {
   if (schema.anyOf) return plausible(schema.anyOf.find((option) => option.type !== 'null') ?? schema.anyOf[0], depth + 1);
   const type = Array.isArray(schema.type) ? schema.type.find((candidate) => candidate !== 'null') : schema.type;
   switch (type) {
-    case 'object': return Object.fromEntries((schema.required ?? []).map((key) => [key, plausible(schema.properties?.[key], depth + 1)]));
-    case 'array': return [];
-    case 'string': return typeof schema.format === 'string' && schema.format === 'date' ? '2026-01-01' : typeof schema.format === 'string' && schema.format === 'date-time' ? '2026-01-01T00:00:00Z' : 'x';
-    case 'integer': case 'number': return typeof schema.minimum === 'number' ? schema.minimum : 1;
-    case 'boolean': return false;
-    default: return null;
+    case 'object':
+      return Object.fromEntries((schema.required ?? []).map((key) => [key, plausible(schema.properties?.[key], depth + 1)]));
+    case 'array':
+      return [];
+    case 'string':
+      return typeof schema.format === 'string' && schema.format === 'date'
+        ? '2026-01-01'
+        : typeof schema.format === 'string' && schema.format === 'date-time'
+          ? '2026-01-01T00:00:00Z'
+          : 'x';
+    case 'integer':
+    case 'number':
+      return typeof schema.minimum === 'number' ? schema.minimum : 1;
+    case 'boolean':
+      return false;
+    default:
+      return null;
   }
 }
 
@@ -173,7 +241,8 @@ function caseArbitrary(operation: Operation): fc.Arbitrary<Case> {
   if (operation.body) options.push(fc.constantFrom(...rawBodies).map((raw) => ({ kind: 'raw' as const, ...raw })));
   const queryNames = Object.keys(operation.query);
   if (queryNames.length > 0) options.push(fc.record({ kind: fc.constant('query' as const), name: fc.constantFrom(...queryNames), value: hostileString }));
-  if (operation.pathParams.length > 0) options.push(fc.record({ kind: fc.constant('path' as const), name: fc.constantFrom(...operation.pathParams), value: hostileId }));
+  if (operation.pathParams.length > 0)
+    options.push(fc.record({ kind: fc.constant('path' as const), name: fc.constantFrom(...operation.pathParams), value: hostileId }));
   if (options.length === 0) options.push(fc.constant({ kind: 'extra' as const, value: 'x' }));
   return fc.oneof(...options);
 }
@@ -190,19 +259,29 @@ function requestOf(operation: Operation, testCase: Case, options: FuzzOptions): 
     const value = hostile ? testCase.value : options.pathValue(operation.path, name);
     url = url.replace(`{${name}}`, encodePathValue(value, hostile));
   }
-  const query = testCase.kind === 'query' ? `?${encodeURIComponent(testCase.name)}=${encodeURIComponent(testCase.value.isWellFormed() ? testCase.value : testCase.value.toWellFormed())}` : '';
+  const query =
+    testCase.kind === 'query'
+      ? `?${encodeURIComponent(testCase.name)}=${encodeURIComponent(testCase.value.isWellFormed() ? testCase.value : testCase.value.toWellFormed())}`
+      : '';
   const request: InjectOptions = { method: operation.method as InjectOptions['method'], url: url + query };
   const base = plausible(operation.body?.schema) as Record<string, unknown> | null;
   switch (testCase.kind) {
-    case 'field': return { ...request, payload: JSON.stringify({ ...(base ?? {}), [testCase.field]: testCase.value }), headers: { 'content-type': 'application/json' } };
+    case 'field':
+      return { ...request, payload: JSON.stringify({ ...(base ?? {}), [testCase.field]: testCase.value }), headers: { 'content-type': 'application/json' } };
     case 'missing': {
       const { [testCase.field]: _missing, ...rest } = base ?? {};
       return { ...request, payload: JSON.stringify(rest), headers: { 'content-type': 'application/json' } };
     }
-    case 'extra': return operation.body?.type === 'json' ? { ...request, payload: JSON.stringify({ ...(base ?? {}), unexpectedField: testCase.value }), headers: { 'content-type': 'application/json' } } : request;
-    case 'whole': return { ...request, payload: JSON.stringify(testCase.value) ?? 'null', headers: { 'content-type': 'application/json' } };
-    case 'raw': return { ...request, payload: testCase.payload, headers: { 'content-type': testCase.contentType } };
-    default: return operation.body?.type === 'json' && base ? { ...request, payload: JSON.stringify(base), headers: { 'content-type': 'application/json' } } : request;
+    case 'extra':
+      return operation.body?.type === 'json'
+        ? { ...request, payload: JSON.stringify({ ...(base ?? {}), unexpectedField: testCase.value }), headers: { 'content-type': 'application/json' } }
+        : request;
+    case 'whole':
+      return { ...request, payload: JSON.stringify(testCase.value) ?? 'null', headers: { 'content-type': 'application/json' } };
+    case 'raw':
+      return { ...request, payload: testCase.payload, headers: { 'content-type': testCase.contentType } };
+    default:
+      return operation.body?.type === 'json' && base ? { ...request, payload: JSON.stringify(base), headers: { 'content-type': 'application/json' } } : request;
   }
 }
 
@@ -226,7 +305,9 @@ async function fingerprint(target: FuzzTarget, tables: readonly { name: string; 
   const parts: string[] = [];
   for (const table of tables) {
     const changed = table.changedColumn ? sql`, max(${sql.ref(table.changedColumn)}) as changed` : sql``;
-    const row = await sql<{ count: number | string; changed?: string | null }>`select count(*) as count${changed} from ${sql.table(table.name)}`.execute(target.db);
+    const row = await sql<{ count: number | string; changed?: string | null }>`select count(*) as count${changed} from ${sql.table(table.name)}`.execute(
+      target.db,
+    );
     parts.push(`${table.name}:${row.rows[0]?.count}:${row.rows[0]?.changed ?? ''}`);
   }
   return parts.join('|');
@@ -242,7 +323,7 @@ async function tablesOf(target: FuzzTarget): Promise<{ name: string; changedColu
     .map((table) => {
       const columns = new Set(table.columns.map((column) => column.name));
       // Failed sign-ins count attempts on the user row: its count, not its last change, is compared.
-      const changedColumn = table.name === 'users' ? null : ['updated_at', 'created_at', 'at'].find((column) => columns.has(column)) ?? null;
+      const changedColumn = table.name === 'users' ? null : (['updated_at', 'created_at', 'at'].find((column) => columns.has(column)) ?? null);
       return { name: table.name, changedColumn };
     });
 }
@@ -256,7 +337,15 @@ export async function fuzzApi(target: FuzzTarget, clients: FuzzClient[], options
   const document = (await target.app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
   const operations = operationsOf(document).filter((operation) => !(`${operation.method} ${operation.path}` in options.skip));
   const tables = await tablesOf(target);
-  const report: FuzzReport = { requests: 0, operations: operations.length, byStatus: new Map(), slowestMs: 0, largestErrorBytes: 0, findings: [], perOperation: new Map() };
+  const report: FuzzReport = {
+    requests: 0,
+    operations: operations.length,
+    byStatus: new Map(),
+    slowestMs: 0,
+    largestErrorBytes: 0,
+    findings: [],
+    perOperation: new Map(),
+  };
   for (const [index, operation] of operations.entries()) {
     const name = `${operation.method} ${operation.path}`;
     for (const client of clients) {
@@ -271,7 +360,15 @@ export async function fuzzApi(target: FuzzTarget, clients: FuzzClient[], options
         report.perOperation.set(name, (report.perOperation.get(name) ?? 0) + 1);
         report.byStatus.set(response.statusCode, (report.byStatus.get(response.statusCode) ?? 0) + 1);
         report.slowestMs = Math.max(report.slowestMs, elapsed);
-        const finding = (problem: string) => report.findings.push({ operation: name, role: client.role, problem, request: describeRequest(request), status: response.statusCode, body: response.body.slice(0, 500) });
+        const finding = (problem: string) =>
+          report.findings.push({
+            operation: name,
+            role: client.role,
+            problem,
+            request: describeRequest(request),
+            status: response.statusCode,
+            body: response.body.slice(0, 500),
+          });
         if (response.statusCode >= 500) finding('5xx answer');
         if (elapsed > options.maxRequestMs) finding(`slow: ${Math.round(elapsed)} ms`);
         if (response.statusCode >= 400) {
@@ -290,5 +387,8 @@ export async function fuzzApi(target: FuzzTarget, clients: FuzzClient[], options
 
 function diffFingerprints(before: string, after: string): string {
   const was = new Map(before.split('|').map((part) => [part.split(':')[0], part]));
-  return after.split('|').filter((part) => was.get(part.split(':')[0]) !== part).join(', ');
+  return after
+    .split('|')
+    .filter((part) => was.get(part.split(':')[0]) !== part)
+    .join(', ');
 }

@@ -23,7 +23,10 @@ export interface TestContext {
   close(): Promise<void>;
 }
 
-export async function createTestContext(dialect: Dialect, options: { clockStart?: string; env?: Record<string, string>; clockRunning?: boolean } = {}): Promise<TestContext> {
+export async function createTestContext(
+  dialect: Dialect,
+  options: { clockStart?: string; env?: Record<string, string>; clockRunning?: boolean } = {},
+): Promise<TestContext> {
   const dataDir = mkdtempSync(join(tmpdir(), 'vigie-test-'));
   // Tests sign in many accounts from one address: the per-address limit is raised unless a test sets it.
   const config = loadConfig({ VIGIE_DATA_DIR: dataDir, VIGIE_LOG_LEVEL: 'silent', VIGIE_SIGNIN_ATTEMPTS_PER_MINUTE: '100000', ...options.env });
@@ -33,7 +36,13 @@ export async function createTestContext(dialect: Dialect, options: { clockStart?
   const services = createServices({ config, database: database.handle, clock, secrets, chainKeys: await loadChainKeys(config, database.handle) });
   const app = await buildApp({ config, database: database.handle, clock, services });
   return {
-    dialect, config, clock, database, services, app, dataDir,
+    dialect,
+    config,
+    clock,
+    database,
+    services,
+    app,
+    dataDir,
     async close() {
       await app.close();
       await database.drop();

@@ -40,7 +40,11 @@ export interface DialectUnderTest {
 /** The dialects every itest runs against. Throws in CI when PostgreSQL is unreachable. */
 export async function dialectsUnderTest(): Promise<DialectUnderTest[]> {
   const problem = await probePostgres();
-  const skip = skipUnlessRequired('PostgreSQL', postgresRequirement(), problem === null ? null : { problem: `unreachable at ${postgresAdminUrl}: ${problem}`, skipReason: `PostgreSQL unreachable (${problem})` });
+  const skip = skipUnlessRequired(
+    'PostgreSQL',
+    postgresRequirement(),
+    problem === null ? null : { problem: `unreachable at ${postgresAdminUrl}: ${problem}`, skipReason: `PostgreSQL unreachable (${problem})` },
+  );
   return [
     { dialect: 'sqlite', skip: false },
     { dialect: 'postgres', skip },

@@ -26,16 +26,19 @@ export async function signIn(
   options: { login?: string; approvalExpiresOn?: string | null; trainingDate?: string | null } = {},
 ): Promise<SignedIn> {
   const login = options.login ?? `${role}-${++counter}`;
-  const user = await context.services.accounts.create({
-    login,
-    role,
-    password: testPassword,
-    allCommunes: communes === 'all',
-    communes: communes === 'all' ? [] : communes,
-    approvalReference: role === 'police' ? null : 'AGR-2026-001',
-    approvalExpiresOn: options.approvalExpiresOn === undefined ? (role === 'police' ? null : '2030-01-01') : options.approvalExpiresOn,
-    trainingDate: options.trainingDate === undefined ? '2026-01-15' : options.trainingDate,
-  }, testCli);
+  const user = await context.services.accounts.create(
+    {
+      login,
+      role,
+      password: testPassword,
+      allCommunes: communes === 'all',
+      communes: communes === 'all' ? [] : communes,
+      approvalReference: role === 'police' ? null : 'AGR-2026-001',
+      approvalExpiresOn: options.approvalExpiresOn === undefined ? (role === 'police' ? null : '2030-01-01') : options.approvalExpiresOn,
+      trainingDate: options.trainingDate === undefined ? '2026-01-15' : options.trainingDate,
+    },
+    testCli,
+  );
   await context.services.settings.set('totp_required_for_image_roles', false, testCli.actor);
   return signInExisting(context, login, testPassword, user.id);
 }

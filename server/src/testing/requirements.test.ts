@@ -9,17 +9,39 @@ describe('test requirements', () => {
   it('runs when present, skips with the reason locally, fails when required', () => {
     assert.equal(skipUnlessRequired('Chromium', browserRequirement({}), null), false);
     assert.equal(skipUnlessRequired('Chromium', browserRequirement({}), missing), 'no browser at /usr/bin/chromium');
-    assert.throws(() => skipUnlessRequired('Chromium', browserRequirement({ CI: 'true' }), missing),
-      { message: 'Chromium is required (CI=true) but there is no browser at /usr/bin/chromium' });
-    assert.throws(() => skipUnlessRequired('Chromium', browserRequirement({ VIGIE_TEST_POSTGRES_REQUIRED: '1' }), missing),
-      { message: 'Chromium is required (VIGIE_TEST_POSTGRES_REQUIRED=1) but there is no browser at /usr/bin/chromium' });
+    assert.throws(() => skipUnlessRequired('Chromium', browserRequirement({ CI: 'true' }), missing), {
+      message: 'Chromium is required (CI=true) but there is no browser at /usr/bin/chromium',
+    });
+    assert.throws(() => skipUnlessRequired('Chromium', browserRequirement({ VIGIE_TEST_POSTGRES_REQUIRED: '1' }), missing), {
+      message: 'Chromium is required (VIGIE_TEST_POSTGRES_REQUIRED=1) but there is no browser at /usr/bin/chromium',
+    });
   });
 
   it('the browser is required in CI or with VIGIE_TEST_POSTGRES_REQUIRED=1; PostgreSQL with the latter only, as before', () => {
-    assert.deepEqual([{}, { CI: '' }, { CI: 'false' }, { CI: '0' }, { CI: '1' }, { CI: 'true' }, { VIGIE_TEST_POSTGRES_REQUIRED: '1' }, { VIGIE_TEST_POSTGRES_REQUIRED: '0' }]
-      .map((environment) => browserRequirement(environment).required), [false, false, false, false, true, true, true, false]);
-    assert.deepEqual([{}, { CI: 'true' }, { VIGIE_TEST_POSTGRES_REQUIRED: '1' }].map((environment) => postgresRequirement(environment).required), [false, false, true]);
-    assert.throws(() => skipUnlessRequired('PostgreSQL', postgresRequirement({ VIGIE_TEST_POSTGRES_REQUIRED: '1' }), { problem: 'unreachable at postgres://x: ECONNREFUSED', skipReason: 'x' }),
-      { message: 'PostgreSQL is required (VIGIE_TEST_POSTGRES_REQUIRED=1) but unreachable at postgres://x: ECONNREFUSED' });
+    assert.deepEqual(
+      [
+        {},
+        { CI: '' },
+        { CI: 'false' },
+        { CI: '0' },
+        { CI: '1' },
+        { CI: 'true' },
+        { VIGIE_TEST_POSTGRES_REQUIRED: '1' },
+        { VIGIE_TEST_POSTGRES_REQUIRED: '0' },
+      ].map((environment) => browserRequirement(environment).required),
+      [false, false, false, false, true, true, true, false],
+    );
+    assert.deepEqual(
+      [{}, { CI: 'true' }, { VIGIE_TEST_POSTGRES_REQUIRED: '1' }].map((environment) => postgresRequirement(environment).required),
+      [false, false, true],
+    );
+    assert.throws(
+      () =>
+        skipUnlessRequired('PostgreSQL', postgresRequirement({ VIGIE_TEST_POSTGRES_REQUIRED: '1' }), {
+          problem: 'unreachable at postgres://x: ECONNREFUSED',
+          skipReason: 'x',
+        }),
+      { message: 'PostgreSQL is required (VIGIE_TEST_POSTGRES_REQUIRED=1) but unreachable at postgres://x: ECONNREFUSED' },
+    );
   });
 });

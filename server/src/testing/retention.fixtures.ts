@@ -16,7 +16,13 @@ import { createTestDatabase, type TestDatabase } from './databases.ts';
 import { createAuditModule, type AuditApi } from '../modules/audit/index.ts';
 import { RecordingRepository, SegmentIndexer, type IndexedSegment, type StorageVolume } from '../modules/recording/index.ts';
 import {
-  createRetentionModule, defaultHoldBounds, type LegalHoldsService, type PurgeFileSystem, type RecordingInventory, type RetentionPurge, type StatutoryRegister,
+  createRetentionModule,
+  defaultHoldBounds,
+  type LegalHoldsService,
+  type PurgeFileSystem,
+  type RecordingInventory,
+  type RetentionPurge,
+  type StatutoryRegister,
 } from '../modules/retention/index.ts';
 import { fileVolumeMarkers, writeVolumeMarker } from '../modules/storage/index.ts';
 import type { TechnicalEvent } from '../modules/technical-events/index.ts';
@@ -59,29 +65,83 @@ export async function createRetentionFixture(dialect: Dialect): Promise<Retentio
   const indexer = new SegmentIndexer(repository, clock, { probe });
   const events: TechnicalEvent[] = [];
   // The retention module as services.ts builds it, over the fixture's tables, volume (with its marker) and events.
-  const retention = (fileSystem?: PurgeFileSystem) => createRetentionModule({
-    database: database.handle, clock, audit, footage: repository, inventory, fileSystem,
-    storage: { storageVolumes: async () => [volume], forgetUsage: () => undefined }, markers: fileVolumeMarkers,
-    raise: async (event) => events.push(event), config: { holds: defaultHoldBounds, purgeIntervalMs: 30_000 },
-  }).api;
+  const retention = (fileSystem?: PurgeFileSystem) =>
+    createRetentionModule({
+      database: database.handle,
+      clock,
+      audit,
+      footage: repository,
+      inventory,
+      fileSystem,
+      storage: { storageVolumes: async () => [volume], forgetUsage: () => undefined },
+      markers: fileVolumeMarkers,
+      raise: async (event) => events.push(event),
+      config: { holds: defaultHoldBounds, purgeIntervalMs: 30_000 },
+    }).api;
   const { holds, register } = retention();
   const stamp = '2026-01-01T00:00:00.000Z';
   let siteCount = 0;
 
   return {
-    database, clock, audit, volume, repository, inventory, events, holds, register,
+    database,
+    clock,
+    audit,
+    volume,
+    repository,
+    inventory,
+    events,
+    holds,
+    register,
     purge: (fileSystem) => retention(fileSystem).purge,
     async addCommune(insee, retentionDays) {
-      await db.insertInto('communes').values({ insee, name: `Commune ${insee}`, retention_days: retentionDays, time_zone: 'Europe/Paris', created_at: stamp, updated_at: stamp }).execute();
-      await db.insertInto('sites').values({ id: `site-${insee}`, commune_insee: insee, name: `Site ${++siteCount}`, kind: 'public_building', address: null, latitude: null, longitude: null, created_at: stamp, updated_at: stamp }).execute();
+      await db
+        .insertInto('communes')
+        .values({ insee, name: `Commune ${insee}`, retention_days: retentionDays, time_zone: 'Europe/Paris', created_at: stamp, updated_at: stamp })
+        .execute();
+      await db
+        .insertInto('sites')
+        .values({
+          id: `site-${insee}`,
+          commune_insee: insee,
+          name: `Site ${++siteCount}`,
+          kind: 'public_building',
+          address: null,
+          latitude: null,
+          longitude: null,
+          created_at: stamp,
+          updated_at: stamp,
+        })
+        .execute();
     },
     async addCamera(id, communeInsee, retentionDays = null) {
-      await db.insertInto('cameras').values({
-        id, commune_insee: communeInsee, site_id: `site-${communeInsee}`, name: id.toUpperCase(), kind: 'fixed', field_class: 'wide', latitude: null, longitude: null,
-        heading_deg: null, model: null, ip_address: null, mac_address: null, main_stream_url: `rtsp://10.0.0.1/${id}`, sub_stream_url: null, onvif_url: null,
-        credentials_sealed: null, purposes: '["people_property_safety"]', commissioning_date: null, enabled: 1, operational_state: 'unknown', retention_days: retentionDays,
-        created_at: stamp, updated_at: stamp,
-      }).execute();
+      await db
+        .insertInto('cameras')
+        .values({
+          id,
+          commune_insee: communeInsee,
+          site_id: `site-${communeInsee}`,
+          name: id.toUpperCase(),
+          kind: 'fixed',
+          field_class: 'wide',
+          latitude: null,
+          longitude: null,
+          heading_deg: null,
+          model: null,
+          ip_address: null,
+          mac_address: null,
+          main_stream_url: `rtsp://10.0.0.1/${id}`,
+          sub_stream_url: null,
+          onvif_url: null,
+          credentials_sealed: null,
+          purposes: '["people_property_safety"]',
+          commissioning_date: null,
+          enabled: 1,
+          operational_state: 'unknown',
+          retention_days: retentionDays,
+          created_at: stamp,
+          updated_at: stamp,
+        })
+        .execute();
     },
     async addSegments(cameraId, communeInsee, startMs, count, bytes) {
       const incoming = join(volume.root, communeInsee, cameraId, '.incoming');
@@ -114,13 +174,19 @@ function fixtureInventory(defaultDb: Db): RecordingInventory {
         .select(['cameras.id', 'cameras.commune_insee', 'cameras.retention_days as camera_days', 'communes.retention_days as commune_days'])
         .execute();
       return rows.map((row) => ({
-        cameraId: row.id, communeInsee: row.commune_insee,
-        cameraRetentionDays: row.camera_days === null ? null : Number(row.camera_days), communeRetentionDays: row.commune_days === null ? null : Number(row.commune_days),
+        cameraId: row.id,
+        communeInsee: row.commune_insee,
+        cameraRetentionDays: row.camera_days === null ? null : Number(row.camera_days),
+        communeRetentionDays: row.commune_days === null ? null : Number(row.commune_days),
       }));
     },
     async communesOfCameras(cameraIds, handle) {
       if (cameraIds.length === 0) return new Map();
-      const rows = await tables(handle).selectFrom('cameras').select(['id', 'commune_insee']).where('id', 'in', [...cameraIds]).execute();
+      const rows = await tables(handle)
+        .selectFrom('cameras')
+        .select(['id', 'commune_insee'])
+        .where('id', 'in', [...cameraIds])
+        .execute();
       return new Map(rows.map((row) => [row.id, row.commune_insee]));
     },
   };

@@ -18,7 +18,11 @@ const OPEN_ACTIONS = new Set(['GetSystemDateAndTime']);
 type Handler = (request: SoapRequest, camera: OnvifCameraView) => string | Promise<string>;
 
 class SoapError extends Error {
-  constructor(readonly httpStatus: number, readonly subcode: string, message: string) {
+  constructor(
+    readonly httpStatus: number,
+    readonly subcode: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -91,7 +95,12 @@ export class OnvifServer {
   private readonly sockets = new Set<Socket>();
   port: number;
 
-  constructor(private readonly camera: OnvifCameraView, private readonly authenticator: DigestAuthenticator, readonly host: string, port: number) {
+  constructor(
+    private readonly camera: OnvifCameraView,
+    private readonly authenticator: DigestAuthenticator,
+    readonly host: string,
+    port: number,
+  ) {
     this.port = port;
   }
 
@@ -162,7 +171,9 @@ export class OnvifServer {
           return reply(400, soapFault('Sender', 'ter:NotAuthorized', 'Sender not authorized'));
         }
       } else if (!this.httpDigestValid(request)) {
-        return reply(401, soapFault('Sender', 'ter:NotAuthorized', 'Sender not authorized'), { 'WWW-Authenticate': this.authenticator.challenge(request.headers.authorization) });
+        return reply(401, soapFault('Sender', 'ter:NotAuthorized', 'Sender not authorized'), {
+          'WWW-Authenticate': this.authenticator.challenge(request.headers.authorization),
+        });
       }
     }
     try {

@@ -9,14 +9,18 @@ function request(body: string, security = ''): string {
 
 function usernameToken(username: string, password: string, created: string): string {
   const nonce = randomBytes(16).toString('base64');
-  return `<Security xmlns="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"><UsernameToken><Username>${username}</Username>` +
+  return (
+    `<Security xmlns="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"><UsernameToken><Username>${username}</Username>` +
     `<Password Type="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0#PasswordDigest">${passwordDigest(nonce, created, password)}</Password>` +
     `<Nonce EncodingType="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-soap-message-security-1.0#Base64Binary">${nonce}</Nonce>` +
-    `<Created xmlns="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd">${created}</Created></UsernameToken></Security>`;
+    `<Created xmlns="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd">${created}</Created></UsernameToken></Security>`
+  );
 }
 
 test('the action is the first element of the body, whatever its namespace prefix', () => {
-  const parsed = parseSoapRequest(request('<tds:GetStreamUri xmlns:tds="http://www.onvif.org/ver10/media/wsdl"><tds:ProfileToken>sub</tds:ProfileToken></tds:GetStreamUri>'));
+  const parsed = parseSoapRequest(
+    request('<tds:GetStreamUri xmlns:tds="http://www.onvif.org/ver10/media/wsdl"><tds:ProfileToken>sub</tds:ProfileToken></tds:GetStreamUri>'),
+  );
   assert.equal(parsed?.action, 'GetStreamUri');
   assert.equal(parsed?.body['ProfileToken'], 'sub');
   assert.equal(parseSoapRequest('not xml <'), undefined);
@@ -34,7 +38,9 @@ test('a WS-Security UsernameToken digest is checked against the camera clock', (
 });
 
 test('PTZ vectors and durations are read from their attributes and xs:duration', () => {
-  const parsed = parseSoapRequest(request('<ContinuousMove><Velocity><PanTilt x="0.5" y="-0.25"/><Zoom x="0.1"/></Velocity><Timeout>PT1.5S</Timeout></ContinuousMove>'))!;
+  const parsed = parseSoapRequest(
+    request('<ContinuousMove><Velocity><PanTilt x="0.5" y="-0.25"/><Zoom x="0.1"/></Velocity><Timeout>PT1.5S</Timeout></ContinuousMove>'),
+  )!;
   assert.deepEqual(readVector(parsed.body['Velocity']), { pan: 0.5, tilt: -0.25, zoom: 0.1 });
   assert.equal(parseDurationMs('PT1.5S'), 1500);
   assert.equal(parseDurationMs('PT1M'), 60_000);

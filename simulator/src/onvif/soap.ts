@@ -64,7 +64,9 @@ export function parseSoapRequest(xml: string): SoapRequest | undefined {
 }
 
 export function passwordDigest(nonceBase64: string, created: string, password: string): string {
-  return createHash('sha1').update(Buffer.concat([Buffer.from(nonceBase64, 'base64'), Buffer.from(created + password, 'utf8')])).digest('base64');
+  return createHash('sha1')
+    .update(Buffer.concat([Buffer.from(nonceBase64, 'base64'), Buffer.from(created + password, 'utf8')]))
+    .digest('base64');
 }
 
 /** How far a token's Created may be from the camera's own clock (replay protection). */
@@ -89,13 +91,17 @@ export const NAMESPACES = {
 };
 
 export function envelope(bodyXml: string): string {
-  const declarations = Object.entries(NAMESPACES).map(([prefix, uri]) => `xmlns:${prefix}="${uri}"`).join(' ');
+  const declarations = Object.entries(NAMESPACES)
+    .map(([prefix, uri]) => `xmlns:${prefix}="${uri}"`)
+    .join(' ');
   return `<?xml version="1.0" encoding="UTF-8"?>\n<s:Envelope ${declarations}><s:Body>${bodyXml}</s:Body></s:Envelope>`;
 }
 
 export function soapFault(code: 'Sender' | 'Receiver', subcode: string, reason: string): string {
-  return envelope(`<s:Fault><s:Code><s:Value>s:${code}</s:Value><s:Subcode><s:Value>${subcode}</s:Value></s:Subcode></s:Code>` +
-    `<s:Reason><s:Text xml:lang="en">${escapeXml(reason)}</s:Text></s:Reason></s:Fault>`);
+  return envelope(
+    `<s:Fault><s:Code><s:Value>s:${code}</s:Value><s:Subcode><s:Value>${subcode}</s:Value></s:Subcode></s:Code>` +
+      `<s:Reason><s:Text xml:lang="en">${escapeXml(reason)}</s:Text></s:Reason></s:Fault>`,
+  );
 }
 
 export function escapeXml(value: string): string {

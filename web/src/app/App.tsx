@@ -68,9 +68,25 @@ export function App() {
 
   switch (state.phase) {
     case 'loading':
-      return <main className="auth-screen"><Loading /></main>;
+      return (
+        <main className="auth-screen">
+          <Loading />
+        </main>
+      );
     case 'unreachable':
-      return <main className="auth-screen"><div className="auth-card"><ErrorNotice error={state.error} onRetry={() => { setState({ phase: 'loading' }); void refresh(); }} /></div></main>;
+      return (
+        <main className="auth-screen">
+          <div className="auth-card">
+            <ErrorNotice
+              error={state.error}
+              onRetry={() => {
+                setState({ phase: 'loading' });
+                void refresh();
+              }}
+            />
+          </div>
+        </main>
+      );
     case 'signedOut':
       return <SignInScreen notice={state.notice ? t(state.notice) : null} onStage={onStage} />;
     case 'secondFactor':

@@ -5,11 +5,20 @@ import { allowedScreens, screenForPath } from './screens.ts';
 describe('console screens by role', () => {
   it('shows only what the actions allow', () => {
     const operator = allowedScreens(['commune.read', 'site.read', 'camera.read', 'image.live']);
-    assert.deepEqual(operator.map((entry) => entry.screen), ['live', 'walls', 'cameras', 'map']);
+    assert.deepEqual(
+      operator.map((entry) => entry.screen),
+      ['live', 'walls', 'cameras', 'map'],
+    );
     const auditor = allowedScreens(['camera.read', 'authorisation.read', 'user.read', 'audit.read', 'audit.export', 'audit.verify']);
-    assert.deepEqual(auditor.map((entry) => entry.screen), ['cameras', 'map', 'authorisations', 'users', 'audit']);
+    assert.deepEqual(
+      auditor.map((entry) => entry.screen),
+      ['cameras', 'map', 'authorisations', 'users', 'audit'],
+    );
     const technician = allowedScreens(['camera.read', 'camera.export']);
-    assert.deepEqual(technician.map((entry) => entry.screen), ['cameras', 'map', 'inventory']);
+    assert.deepEqual(
+      technician.map((entry) => entry.screen),
+      ['cameras', 'map', 'inventory'],
+    );
     assert.deepEqual(allowedScreens([]), []);
   });
 

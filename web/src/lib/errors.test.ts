@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ApiError, errorMessage, importLineErrors, isSessionLost, networkError, parseErrorBody } from './errors.ts';
 
-const wrongPassword = { code: 'invalid_credentials', message: 'Identifiant ou mot de passe incorrect.', message_fr: 'Identifiant ou mot de passe incorrect.', message_en: 'Wrong login or password.' };
+const wrongPassword = {
+  code: 'invalid_credentials',
+  message: 'Identifiant ou mot de passe incorrect.',
+  message_fr: 'Identifiant ou mot de passe incorrect.',
+  message_en: 'Wrong login or password.',
+};
 
 describe('error messages', () => {
   it('shows the API message in the chosen language', () => {
@@ -22,7 +27,9 @@ describe('error messages', () => {
 
   it('gives the end of a lockout in Paris time', () => {
     const locked = new ApiError(423, {
-      code: 'account_locked', message_fr: 'Compte verrouillé jusqu’à 2026-11-23T10:15:00.000Z après trop d’échecs.', message_en: 'Account locked until 2026-11-23T10:15:00.000Z.',
+      code: 'account_locked',
+      message_fr: 'Compte verrouillé jusqu’à 2026-11-23T10:15:00.000Z après trop d’échecs.',
+      message_en: 'Account locked until 2026-11-23T10:15:00.000Z.',
       details: { lockedUntil: '2026-11-23T10:15:00.000Z' },
     });
     assert.match(errorMessage(locked, 'fr'), /jusqu’au 23\/11\/2026 11:15 \(heure de Paris\)/);
@@ -41,10 +48,19 @@ describe('error messages', () => {
   it('parses error bodies and the line errors of a refused import', () => {
     assert.equal(parseErrorBody('<html>Bad gateway</html>'), null);
     assert.equal(parseErrorBody('{"nope":1}'), null);
-    const body = parseErrorBody(JSON.stringify({
-      code: 'import_failed', message_fr: 'Import refusé', message_en: 'Import refused',
-      details: { errors: [{ line: 3, column: 'ip_address', code: 'invalid_value', message_fr: 'Colonne ip_address', message_en: 'Column ip_address' }, { bogus: true }] },
-    }));
+    const body = parseErrorBody(
+      JSON.stringify({
+        code: 'import_failed',
+        message_fr: 'Import refusé',
+        message_en: 'Import refused',
+        details: {
+          errors: [
+            { line: 3, column: 'ip_address', code: 'invalid_value', message_fr: 'Colonne ip_address', message_en: 'Column ip_address' },
+            { bogus: true },
+          ],
+        },
+      }),
+    );
     const errors = importLineErrors(new ApiError(400, body));
     assert.equal(errors.length, 1);
     assert.equal(errors[0]!.line, 3);

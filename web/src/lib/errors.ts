@@ -73,6 +73,8 @@ export function importLineErrors(error: unknown): { line: number; column?: strin
   if (!(error instanceof ApiError) || error.code !== 'import_failed') return [];
   const details = error.body?.details as { errors?: unknown } | undefined;
   if (!details || !Array.isArray(details.errors)) return [];
-  return details.errors.filter((entry): entry is { line: number; column?: string; code: string; message_fr: string; message_en: string } =>
-    Boolean(entry) && typeof entry === 'object' && typeof (entry as { line?: unknown }).line === 'number');
+  return details.errors.filter(
+    (entry): entry is { line: number; column?: string; code: string; message_fr: string; message_en: string } =>
+      Boolean(entry) && typeof entry === 'object' && typeof (entry as { line?: unknown }).line === 'number',
+  );
 }

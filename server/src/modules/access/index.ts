@@ -5,8 +5,21 @@ import type { VigieModule } from '../../platform/modules.ts';
 import { decide } from './policy.ts';
 
 export {
-  actions, assertAllowed, communeFilter, decide, imageAccessBlocker, imageActions, imageRoles, inScope, roleActions, roleGrants, roleLabels, roles,
-  type Action, type Principal, type Role,
+  actions,
+  assertAllowed,
+  communeFilter,
+  decide,
+  imageAccessBlocker,
+  imageActions,
+  imageRoles,
+  inScope,
+  roleActions,
+  roleGrants,
+  roleLabels,
+  roles,
+  type Action,
+  type Principal,
+  type Role,
 } from './policy.ts';
 
 export interface AccessApi {

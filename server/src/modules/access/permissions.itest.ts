@@ -40,7 +40,16 @@ function foreignBody(method: string, url: string, fixtures: ForeignFixtures): un
   const bodies: Record<string, unknown> = {
     'POST /api/communes': { insee: '38990', name: 'Nouvelle', retentionDays: 10 },
     'PATCH /api/communes/:insee': { name: 'Renamed' },
-    'POST /api/authorisations': { reference: 'AP-FOREIGN', communeInsee: foreign, startOn: '2026-01-01', endOn: '2027-01-01', perimeter: 'x', purposes: ['public_buildings'], minRetentionDays: 1, maxRetentionDays: 30 },
+    'POST /api/authorisations': {
+      reference: 'AP-FOREIGN',
+      communeInsee: foreign,
+      startOn: '2026-01-01',
+      endOn: '2027-01-01',
+      perimeter: 'x',
+      purposes: ['public_buildings'],
+      minRetentionDays: 1,
+      maxRetentionDays: 30,
+    },
     'PATCH /api/authorisations/:id': { perimeter: 'changed' },
     'POST /api/authorisations/:id/revoke': { reason: 'no reason at all' },
     'POST /api/users': { login: 'foreign-new', role: 'operator', password: testPassword, communes: [foreign] },
@@ -53,7 +62,15 @@ function foreignBody(method: string, url: string, fixtures: ForeignFixtures): un
   };
   if (key in bodies) return bodies[key];
   if (key === 'POST /api/cameras' && fixtures.siteId) {
-    return { communeInsee: foreign, siteId: fixtures.siteId, name: 'Caméra étrangère', kind: 'fixed', fieldClass: 'wide', mainStreamUrl: 'rtsp://127.0.0.1:8554/cam/x/main', purposes: ['public_buildings'] };
+    return {
+      communeInsee: foreign,
+      siteId: fixtures.siteId,
+      name: 'Caméra étrangère',
+      kind: 'fixed',
+      fieldClass: 'wide',
+      mainStreamUrl: 'rtsp://127.0.0.1:8554/cam/x/main',
+      purposes: ['public_buildings'],
+    };
   }
   return method === 'GET' || method === 'DELETE' ? undefined : {};
 }
@@ -68,12 +85,33 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       context = await createTestContext(dialect);
       await context.services.communes.create({ insee: home, name: 'Vigie-les-Bains', retentionDays: 14 }, testCli);
       await context.services.communes.create({ insee: foreign, name: 'Saint-Guet', retentionDays: 14 }, testCli);
-      const authorisation = await context.services.authorisations.create({
-        reference: 'AP-B-1', communeInsee: foreign, startOn: '2026-01-01', endOn: '2030-01-01', perimeter: 'B', purposes: ['public_buildings'], minRetentionDays: 1, maxRetentionDays: 30,
-      }, testCli);
-      const foreignUser = await context.services.accounts.create({ login: 'only-foreign', role: 'operator', password: testPassword, communes: [foreign] }, testCli);
+      const authorisation = await context.services.authorisations.create(
+        {
+          reference: 'AP-B-1',
+          communeInsee: foreign,
+          startOn: '2026-01-01',
+          endOn: '2030-01-01',
+          perimeter: 'B',
+          purposes: ['public_buildings'],
+          minRetentionDays: 1,
+          maxRetentionDays: 30,
+        },
+        testCli,
+      );
+      const foreignUser = await context.services.accounts.create(
+        { login: 'only-foreign', role: 'operator', password: testPassword, communes: [foreign] },
+        testCli,
+      );
       const token = await context.services.tokens.create({ name: 'foreign-sync-token', role: 'technician', communes: [foreign] }, testCli);
-      fixtures = { authorisationId: authorisation.id, userId: foreignUser.id, userLogin: foreignUser.login, siteId: null, cameraId: null, tokenId: token.view.id, tokenName: token.view.name };
+      fixtures = {
+        authorisationId: authorisation.id,
+        userId: foreignUser.id,
+        userLogin: foreignUser.login,
+        siteId: null,
+        cameraId: null,
+        tokenId: token.view.id,
+        tokenName: token.view.name,
+      };
       const centreAdmin = await signIn(context, 'administrator', 'all');
       const site = await centreAdmin.request({ method: 'POST', url: '/api/sites', payload: { communeInsee: foreign, name: 'Site B', kind: 'street' } });
       if (site.statusCode === 201) {
@@ -92,7 +130,11 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
 
     it('every non-public route refuses a request without a session (401)', async () => {
       for (const route of context.app.vigieRoutes.filter((candidate) => candidate.access !== 'public')) {
-        const response = await context.app.inject({ method: route.method as 'GET', url: fillPath(route.url, { insee: home, id: 'x' }), payload: route.method === 'GET' ? undefined : {} });
+        const response = await context.app.inject({
+          method: route.method as 'GET',
+          url: fillPath(route.url, { insee: home, id: 'x' }),
+          payload: route.method === 'GET' ? undefined : {},
+        });
         assert.equal(response.statusCode, 401, `${route.method} ${route.url}`);
       }
     });
@@ -102,7 +144,11 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       for (const route of context.app.vigieRoutes.filter((candidate) => !['public', 'pending', 'signed-in'].includes(candidate.access))) {
         for (const role of roles) {
           const user = users.get(role)!;
-          const response = await user.request({ method: route.method as 'GET', url: fillPath(route.url, { insee: home, id: 'does-not-exist' }), payload: route.method === 'GET' || route.method === 'DELETE' ? undefined : {} });
+          const response = await user.request({
+            method: route.method as 'GET',
+            url: fillPath(route.url, { insee: home, id: 'does-not-exist' }),
+            payload: route.method === 'GET' || route.method === 'DELETE' ? undefined : {},
+          });
           const label = `${role} ${route.method} ${route.url} -> ${response.statusCode} ${response.body.slice(0, 120)}`;
           if (roleGrants(role, route.access as Action)) {
             assert.ok(response.statusCode !== 401 && !(response.statusCode === 403 && response.json().code === 'forbidden'), label);
@@ -117,7 +163,9 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
     });
 
     it('a user of commune A never reads nor changes commune B', async () => {
-      const markers = [foreign, fixtures.authorisationId, fixtures.userLogin, fixtures.siteId, fixtures.cameraId, fixtures.tokenName].filter((marker): marker is string => Boolean(marker));
+      const markers = [foreign, fixtures.authorisationId, fixtures.userLogin, fixtures.siteId, fixtures.cameraId, fixtures.tokenName].filter(
+        (marker): marker is string => Boolean(marker),
+      );
       for (const route of context.app.vigieRoutes.filter((candidate) => !['public', 'pending', 'signed-in'].includes(candidate.access))) {
         for (const role of roles.filter((candidate) => roleGrants(candidate, route.access as Action))) {
           const user = users.get(role)!;
@@ -126,7 +174,11 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
           if (hasId && !foreignId) continue; // fixtures not built yet
           const url = fillPath(route.url, { insee: foreign, id: foreignId ?? '' });
           const withQuery = route.method === 'GET' && !hasId && !route.url.includes(':insee') ? `${url}?commune=${foreign}&communeInsee=${foreign}` : url;
-          const response = await user.request({ method: route.method as 'GET', url: withQuery, payload: foreignBody(route.method, route.url, fixtures) as object | undefined });
+          const response = await user.request({
+            method: route.method as 'GET',
+            url: withQuery,
+            payload: foreignBody(route.method, route.url, fixtures) as object | undefined,
+          });
           const label = `${role} ${route.method} ${withQuery} -> ${response.statusCode} ${response.body.slice(0, 160)}`;
           const targetsForeign = hasId || route.url.includes(':insee') || route.method !== 'GET';
           if (targetsForeign) {

@@ -6,8 +6,18 @@ const today = '2026-11-23';
 
 function principal(role: Role, overrides: Partial<Principal> = {}): Principal {
   return {
-    kind: 'user', id: 'u', login: 'u', role, allCommunes: false, communes: ['38999'], actionSubset: null,
-    approvalReference: 'AGR-1', approvalExpiresOn: '2028-01-01', trainingDate: '2025-06-01', imageAccessConfirmed: true, ...overrides,
+    kind: 'user',
+    id: 'u',
+    login: 'u',
+    role,
+    allCommunes: false,
+    communes: ['38999'],
+    actionSubset: null,
+    approvalReference: 'AGR-1',
+    approvalExpiresOn: '2028-01-01',
+    trainingDate: '2025-06-01',
+    imageAccessConfirmed: true,
+    ...overrides,
   };
 }
 

@@ -17,20 +17,45 @@ export const roleLabels: Record<Role, { fr: string; en: string }> = {
 };
 
 export const actions = [
-  'commune.read', 'commune.write',
-  'site.read', 'site.write',
-  'camera.read', 'camera.write', 'camera.import', 'camera.export',
-  'authorisation.read', 'authorisation.write',
-  'user.read', 'user.write', 'user.confirm',
+  'commune.read',
+  'commune.write',
+  'site.read',
+  'site.write',
+  'camera.read',
+  'camera.write',
+  'camera.import',
+  'camera.export',
+  'authorisation.read',
+  'authorisation.write',
+  'user.read',
+  'user.write',
+  'user.confirm',
   'token.manage',
-  'audit.read', 'audit.export', 'audit.verify',
-  'settings.read', 'settings.write',
+  'audit.read',
+  'audit.export',
+  'audit.verify',
+  'settings.read',
+  'settings.write',
   // The job registry's state (issue 10): names, last runs, last errors.
   'health.read',
-  'recording.read', 'storage.read', 'storage.write', 'mask.read', 'mask.write', 'hold.read', 'hold.confirm', 'register.read',
-  'image.live', 'image.playback', 'image.export', 'ptz.control', 'ptz.takeover',
+  'recording.read',
+  'storage.read',
+  'storage.write',
+  'mask.read',
+  'mask.write',
+  'hold.read',
+  'hold.confirm',
+  'register.read',
+  'image.live',
+  'image.playback',
+  'image.export',
+  'ptz.control',
+  'ptz.takeover',
   // Console (issue 5): saved live layouts, video walls (configure, push), patrol tours.
-  'layout.write', 'wall.write', 'wall.push', 'ptz.tour.write',
+  'layout.write',
+  'wall.write',
+  'wall.push',
+  'ptz.tour.write',
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -39,35 +64,110 @@ export const imageActions: ReadonlySet<Action> = new Set(['image.live', 'image.p
 
 const grants: Record<Role, readonly Action[]> = {
   administrator: [
-    'commune.read', 'commune.write', 'site.read', 'site.write', 'camera.read', 'camera.write', 'camera.import', 'camera.export',
-    'authorisation.read', 'authorisation.write', 'user.read', 'user.write', 'user.confirm', 'token.manage', 'audit.read', 'audit.export', 'audit.verify',
-    'settings.read', 'settings.write', 'health.read',
+    'commune.read',
+    'commune.write',
+    'site.read',
+    'site.write',
+    'camera.read',
+    'camera.write',
+    'camera.import',
+    'camera.export',
+    'authorisation.read',
+    'authorisation.write',
+    'user.read',
+    'user.write',
+    'user.confirm',
+    'token.manage',
+    'audit.read',
+    'audit.export',
+    'audit.verify',
+    'settings.read',
+    'settings.write',
+    'health.read',
     // Recording metadata (states, ranges, gaps: no image), storage, privacy masks (the
     // integrator draws them on the live picture, LEGAL 4), the statutory register.
-    'recording.read', 'storage.read', 'storage.write', 'mask.read', 'mask.write', 'register.read',
+    'recording.read',
+    'storage.read',
+    'storage.write',
+    'mask.read',
+    'mask.write',
+    'register.read',
     // Administrators see live images only to configure cameras (LEGAL 1), never recordings.
-    'image.live', 'ptz.control', 'layout.write', 'wall.write', 'wall.push', 'ptz.tour.write',
+    'image.live',
+    'ptz.control',
+    'layout.write',
+    'wall.write',
+    'wall.push',
+    'ptz.tour.write',
   ],
   supervisor: [
     // A supervisor confirms the image access an administrator gave (four eyes), without managing accounts.
-    'commune.read', 'site.read', 'camera.read', 'camera.export', 'authorisation.read', 'user.read', 'user.confirm', 'audit.read', 'audit.export', 'audit.verify',
+    'commune.read',
+    'site.read',
+    'camera.read',
+    'camera.export',
+    'authorisation.read',
+    'user.read',
+    'user.confirm',
+    'audit.read',
+    'audit.export',
+    'audit.verify',
     // The chief confirms and reviews legal holds (an operator's hold is provisional, issue 11).
-    'settings.read', 'recording.read', 'storage.read', 'mask.read', 'hold.read', 'hold.confirm', 'register.read',
-    'image.live', 'image.playback', 'image.export', 'ptz.control', 'layout.write', 'wall.write', 'wall.push', 'ptz.tour.write',
+    'settings.read',
+    'recording.read',
+    'storage.read',
+    'mask.read',
+    'hold.read',
+    'hold.confirm',
+    'register.read',
+    'image.live',
+    'image.playback',
+    'image.export',
+    'ptz.control',
+    'layout.write',
+    'wall.write',
+    'wall.push',
+    'ptz.tour.write',
   ],
-  operator: ['commune.read', 'site.read', 'camera.read', 'recording.read', 'hold.read', 'image.live', 'image.playback', 'image.export', 'ptz.control', 'layout.write', 'wall.push', 'ptz.tour.write'],
+  operator: [
+    'commune.read',
+    'site.read',
+    'camera.read',
+    'recording.read',
+    'hold.read',
+    'image.live',
+    'image.playback',
+    'image.export',
+    'ptz.control',
+    'layout.write',
+    'wall.push',
+    'ptz.tour.write',
+  ],
   police: ['commune.read', 'site.read', 'camera.read', 'image.live', 'ptz.control', 'ptz.takeover', 'layout.write'],
   partner: ['commune.read', 'site.read', 'camera.read', 'image.live', 'layout.write'],
   auditor: [
-    'commune.read', 'site.read', 'camera.read', 'authorisation.read', 'user.read', 'audit.read', 'audit.export', 'audit.verify', 'settings.read',
-    'recording.read', 'storage.read', 'mask.read', 'hold.read', 'register.read',
+    'commune.read',
+    'site.read',
+    'camera.read',
+    'authorisation.read',
+    'user.read',
+    'audit.read',
+    'audit.export',
+    'audit.verify',
+    'settings.read',
+    'recording.read',
+    'storage.read',
+    'mask.read',
+    'hold.read',
+    'register.read',
   ],
   technician: ['commune.read', 'site.read', 'camera.read', 'camera.export', 'recording.read', 'storage.read'],
 };
 
-const grantSets: Record<Role, ReadonlySet<Action>> = Object.fromEntries(
-  roles.map((role) => [role, new Set(grants[role])]),
-) as unknown as Record<Role, ReadonlySet<Action>>;
+const grantSets: Record<Role, ReadonlySet<Action>> = Object.fromEntries(roles.map((role) => [role, new Set(grants[role])])) as unknown as Record<
+  Role,
+  ReadonlySet<Action>
+>;
 
 /** Roles whose holders see images and therefore need a second factor (unless turned off). */
 export const imageRoles: ReadonlySet<Role> = new Set(roles.filter((role) => grants[role].some((action) => imageActions.has(action))));
@@ -141,10 +241,12 @@ export function decide(principal: Principal, action: Action, communeInsee: strin
   if (!roleGrants(principal.role, action)) return deny(new DomainError('forbidden'));
   if (principal.actionSubset && !principal.actionSubset.includes(action)) return deny(new DomainError('forbidden'));
   if (communeInsee !== null && !inScope(principal, communeInsee)) {
-    return deny(new DomainError('commune_out_of_scope', {
-      fr: `La commune ${communeInsee} est hors de votre périmètre.`,
-      en: `Commune ${communeInsee} is outside your scope.`,
-    }));
+    return deny(
+      new DomainError('commune_out_of_scope', {
+        fr: `La commune ${communeInsee} est hors de votre périmètre.`,
+        en: `Commune ${communeInsee} is outside your scope.`,
+      }),
+    );
   }
   if (imageActions.has(action)) {
     // Only individually designated agents see images (LEGAL 9): never a machine token.

@@ -8,8 +8,18 @@ function buildChain(count: number): ChainedRow[] {
   let prev = GENESIS_HASH;
   for (let seq = 1; seq <= count; seq++) {
     const fields = {
-      seq, at: `2026-11-23T10:00:0${seq % 10}.000Z`, actor_type: 'user', actor_id: 'u1', actor_login: 'alice', commune_insee: '38999',
-      action: 'camera.updated', target_type: 'camera', target_id: `c${seq}`, reason: null, details: canonicalJson({ n: seq }), ip: '127.0.0.1',
+      seq,
+      at: `2026-11-23T10:00:0${seq % 10}.000Z`,
+      actor_type: 'user',
+      actor_id: 'u1',
+      actor_login: 'alice',
+      commune_insee: '38999',
+      action: 'camera.updated',
+      target_type: 'camera',
+      target_id: `c${seq}`,
+      reason: null,
+      details: canonicalJson({ n: seq }),
+      ip: '127.0.0.1',
     };
     const hash = chainHash(prev, fields);
     rows.push({ ...fields, prev_hash: prev, hash });
@@ -50,11 +60,17 @@ describe('audit chain verifier', () => {
     const rows = buildChain(5);
     rows[1] = { ...rows[1]!, actor_login: 'mallory' };
     rows[3] = { ...rows[3]!, reason: 'rewritten' };
-    assert.deepEqual(allProblems(rows), [['edited', 2], ['edited', 4]]);
+    assert.deepEqual(allProblems(rows), [
+      ['edited', 2],
+      ['edited', 4],
+    ]);
     const gap = buildChain(5);
     gap.splice(1, 1);
     gap[2] = { ...gap[2]!, action: 'forged' };
-    assert.deepEqual(allProblems(gap), [['deleted', 2], ['edited', 4]]);
+    assert.deepEqual(allProblems(gap), [
+      ['deleted', 2],
+      ['edited', 4],
+    ]);
   });
 
   it('a lone surrogate or a NUL in any field is stored and hashed as a database returns it', () => {
@@ -65,13 +81,30 @@ describe('audit chain verifier', () => {
   });
 
   it('the scrubber drops secret keys by name and keeps preset tokens and chain hashes', () => {
-    assert.deepEqual(scrubSecrets({
-      password: 'x', new_password: 'y', credentials: { username: 'u' }, presetToken: 'p-1', prevHash: 'ab', lastChainHash: 'cd', hash: 'ef',
-      nested: [{ totpSecret: 's', tokenHash: 't', name: 'n' }], streamLogin: 'set',
-    }), {
-      password: '[redacted]', new_password: '[redacted]', credentials: '[redacted]', presetToken: 'p-1', prevHash: 'ab', lastChainHash: 'cd', hash: 'ef',
-      nested: [{ totpSecret: '[redacted]', tokenHash: '[redacted]', name: 'n' }], streamLogin: 'set',
-    });
+    assert.deepEqual(
+      scrubSecrets({
+        password: 'x',
+        new_password: 'y',
+        credentials: { username: 'u' },
+        presetToken: 'p-1',
+        prevHash: 'ab',
+        lastChainHash: 'cd',
+        hash: 'ef',
+        nested: [{ totpSecret: 's', tokenHash: 't', name: 'n' }],
+        streamLogin: 'set',
+      }),
+      {
+        password: '[redacted]',
+        new_password: '[redacted]',
+        credentials: '[redacted]',
+        presetToken: 'p-1',
+        prevHash: 'ab',
+        lastChainHash: 'cd',
+        hash: 'ef',
+        nested: [{ totpSecret: '[redacted]', tokenHash: '[redacted]', name: 'n' }],
+        streamLogin: 'set',
+      },
+    );
   });
 
   it('names a deleted row', () => {

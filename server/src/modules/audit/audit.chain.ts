@@ -19,7 +19,11 @@ export interface ChainedRow extends ChainedFields {
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.keys(value as object).sort().map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]));
+    return Object.fromEntries(
+      Object.keys(value as object)
+        .sort()
+        .map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]),
+    );
   }
   return value;
 }
@@ -54,8 +58,18 @@ export function canonicalJson(value: unknown): string {
 
 export function canonicalEncoding(row: ChainedFields): string {
   return JSON.stringify([
-    row.seq, row.at, row.actor_type, row.actor_id, row.actor_login, row.commune_insee,
-    row.action, row.target_type, row.target_id, row.reason, row.details, row.ip,
+    row.seq,
+    row.at,
+    row.actor_type,
+    row.actor_id,
+    row.actor_login,
+    row.commune_insee,
+    row.action,
+    row.target_type,
+    row.target_id,
+    row.reason,
+    row.details,
+    row.ip,
   ]);
 }
 
@@ -104,7 +118,11 @@ export class ChainVerifier {
   private checked = 0;
 
   /** Without `key`, every row is checked as plain SHA-256 (tests of the structure alone). */
-  constructor(anchorSeq = 1, anchorPrevHash = GENESIS_HASH, private readonly key?: ChainMac) {
+  constructor(
+    anchorSeq = 1,
+    anchorPrevHash = GENESIS_HASH,
+    private readonly key?: ChainMac,
+  ) {
     this.expectedSeq = anchorSeq;
     this.previousHash = anchorPrevHash;
   }
@@ -152,9 +170,11 @@ export class ChainVerifier {
     }
     if (row.seq < expected) return this.report({ kind: 'reordered', seq: row.seq, message: `row ${row.seq} appears where row ${expected} was expected` });
     if (!linked) {
-      return this.report(selfConsistent
-        ? { kind: 'reordered', seq: row.seq, message: `row ${row.seq} does not chain to the row before it (moved, reordered or re-sequenced)` }
-        : { kind: 'edited', seq: row.seq, message: `row ${row.seq} was altered (its chain link does not match)` });
+      return this.report(
+        selfConsistent
+          ? { kind: 'reordered', seq: row.seq, message: `row ${row.seq} does not chain to the row before it (moved, reordered or re-sequenced)` }
+          : { kind: 'edited', seq: row.seq, message: `row ${row.seq} was altered (its chain link does not match)` },
+      );
     }
     if (!selfConsistent) return this.report({ kind: 'edited', seq: row.seq, message: `row ${row.seq} was edited (its hash does not match its content)` });
     return true;
@@ -164,9 +184,11 @@ export class ChainVerifier {
   finish(head: { seq: number; hash: string } | null): ChainProblem | null {
     const lastSeq = this.expectedSeq - 1;
     if (head && (head.seq !== lastSeq || head.hash !== this.previousHash)) {
-      this.report(head.seq > lastSeq
-        ? { kind: 'tail_removed', seq: lastSeq + 1, message: `rows ${lastSeq + 1} to ${head.seq} were removed from the end of the log` }
-        : { kind: 'edited', seq: head.seq, message: `the chain head does not match row ${head.seq}` });
+      this.report(
+        head.seq > lastSeq
+          ? { kind: 'tail_removed', seq: lastSeq + 1, message: `rows ${lastSeq + 1} to ${head.seq} were removed from the end of the log` }
+          : { kind: 'edited', seq: head.seq, message: `the chain head does not match row ${head.seq}` },
+      );
     }
     return this.firstProblem;
   }

@@ -22,7 +22,13 @@ const actor = { type: 'user' as const, id: 'u1', login: 'alice', ip: '127.0.0.1'
 
 async function fill(audit: AuditService, count: number): Promise<void> {
   for (let index = 0; index < count; index++) {
-    await audit.recordAlone(actor, { action: 'camera.updated', communeInsee: index % 2 ? '38999' : '38998', targetType: 'camera', targetId: `c${index}`, details: { index, password: 'never-stored' } });
+    await audit.recordAlone(actor, {
+      action: 'camera.updated',
+      communeInsee: index % 2 ? '38999' : '38998',
+      targetType: 'camera',
+      targetId: `c${index}`,
+      details: { index, password: 'never-stored' },
+    });
   }
 }
 
@@ -31,7 +37,8 @@ async function cliVerify(database: TestDatabase, dataDir: string): Promise<{ cod
   const url = database.config.dialect === 'sqlite' ? database.config.path : database.config.url;
   try {
     const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'server/src/cli.ts', 'audit', 'verify'], {
-      cwd: root, env: { ...process.env, DATABASE_URL: url, VIGIE_DATA_DIR: dataDir, VIGIE_LOG_LEVEL: 'silent' },
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: url, VIGIE_DATA_DIR: dataDir, VIGIE_LOG_LEVEL: 'silent' },
     });
     return { code: 0, output: stdout + stderr };
   } catch (error) {
@@ -50,8 +57,14 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
     before(async () => {
       database = await createTestDatabase(dialect);
       dataDir = mkdtempSync(join(tmpdir(), 'vigie-audit-'));
-      const keys = await loadOrCreateChainKeys({ chainKeyFile: join(dataDir, 'chain.key'), signingKeyFile: join(dataDir, 'signing.key') }, async () => ({ auditThroughSeq: 0, segmentsThroughId: 0 }));
-      audit = auditServiceOn(database.handle.db, dialect, clock, { key: keys.audit, checkpoints: new CheckpointStore({ directory: join(dataDir, 'checkpoints'), signer: keys.signer }) });
+      const keys = await loadOrCreateChainKeys({ chainKeyFile: join(dataDir, 'chain.key'), signingKeyFile: join(dataDir, 'signing.key') }, async () => ({
+        auditThroughSeq: 0,
+        segmentsThroughId: 0,
+      }));
+      audit = auditServiceOn(database.handle.db, dialect, clock, {
+        key: keys.audit,
+        checkpoints: new CheckpointStore({ directory: join(dataDir, 'checkpoints'), signer: keys.signer }),
+      });
     });
     after(async () => {
       await database?.drop();
@@ -60,7 +73,10 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
 
     const reset = async () => {
       await database.handle.db.deleteFrom('audit_log').execute();
-      await database.handle.db.updateTable('audit_head').set({ seq: 0, hash: '0'.repeat(64), anchor_seq: 1, anchor_prev_hash: '0'.repeat(64) }).execute();
+      await database.handle.db
+        .updateTable('audit_head')
+        .set({ seq: 0, hash: '0'.repeat(64), anchor_seq: 1, anchor_prev_hash: '0'.repeat(64) })
+        .execute();
     };
 
     it('verifies an intact chain, and never stores secrets', async () => {
@@ -127,7 +143,10 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       const report = await audit.verify();
       assert.deepEqual([report.ok, report.rowsChecked], [true, 100]);
       const seqs = (await database.handle.db.selectFrom('audit_log').select('seq').orderBy('seq').execute()).map((row) => Number(row.seq));
-      assert.deepEqual(seqs, Array.from({ length: 100 }, (_, index) => index + 1));
+      assert.deepEqual(
+        seqs,
+        Array.from({ length: 100 }, (_, index) => index + 1),
+      );
     });
 
     it('purges rows past retention and still verifies from the new anchor', async () => {
@@ -147,7 +166,7 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.deepEqual([details.anchorSeq, /^[0-9a-f]{64}$/.test(details.anchorPrevHash)], [6, true]);
     });
 
-    it('searches within the caller\'s communes only', async () => {
+    it("searches within the caller's communes only", async () => {
       await reset();
       await fill(audit, 6);
       const scoped = await audit.search({}, { allCommunes: false, communes: ['38999'] });
@@ -162,21 +181,32 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
     it('records image accesses for later modules, with camera, commune and reason', async () => {
       await reset();
       await audit.recordImageAccess(actor, { kind: 'live.start', cameraId: 'cam-1', communeInsee: '38999', reason: 'Rixe signalée place du marché' });
-      await audit.recordImageAccess(actor, { kind: 'export', cameraId: 'cam-1', communeInsee: '38999', reason: 'Réquisition PV 2026/123', details: { from: '2026-11-23T09:00:00Z' } });
+      await audit.recordImageAccess(actor, {
+        kind: 'export',
+        cameraId: 'cam-1',
+        communeInsee: '38999',
+        reason: 'Réquisition PV 2026/123',
+        details: { from: '2026-11-23T09:00:00Z' },
+      });
       const found = await audit.search({ action: 'image.', targetId: 'cam-1' }, { allCommunes: false, communes: ['38999'] });
-      assert.deepEqual(found.records.map((record) => [record.action, record.reason]), [
-        ['image.export', 'Réquisition PV 2026/123'],
-        ['image.live.start', 'Rixe signalée place du marché'],
-      ]);
+      assert.deepEqual(
+        found.records.map((record) => [record.action, record.reason]),
+        [
+          ['image.export', 'Réquisition PV 2026/123'],
+          ['image.live.start', 'Rixe signalée place du marché'],
+        ],
+      );
       assert.equal((await audit.verify()).ok, true);
     });
 
     it('a row written inside a failed transaction disappears with it', async () => {
       await reset();
-      await assert.rejects(database.handle.db.transaction().execute(async (trx) => {
-        await audit.record(trx, actor, { action: 'camera.updated' });
-        await sql`select * from no_such_table`.execute(trx);
-      }));
+      await assert.rejects(
+        database.handle.db.transaction().execute(async (trx) => {
+          await audit.record(trx, actor, { action: 'camera.updated' });
+          await sql`select * from no_such_table`.execute(trx);
+        }),
+      );
       const report = await audit.verify();
       assert.deepEqual([report.ok, report.rowsChecked], [true, 0]);
     });

@@ -39,7 +39,10 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
     before(async () => {
       database = await createTestDatabase(dialect);
       dataDir = mkdtempSync(join(tmpdir(), 'vigie-keyed-'));
-      keys = await loadOrCreateChainKeys({ chainKeyFile: join(dataDir, 'chain.key'), signingKeyFile: join(dataDir, 'signing.key') }, async () => ({ auditThroughSeq: 0, segmentsThroughId: 0 }));
+      keys = await loadOrCreateChainKeys({ chainKeyFile: join(dataDir, 'chain.key'), signingKeyFile: join(dataDir, 'signing.key') }, async () => ({
+        auditThroughSeq: 0,
+        segmentsThroughId: 0,
+      }));
       store = new CheckpointStore({ directory: join(dataDir, 'checkpoints'), signer: keys.signer });
       audit = auditServiceOn(database.handle.db, dialect, clock, { key: keys.audit, checkpoints: store });
     });
@@ -55,14 +58,16 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       rmSync(join(dataDir, 'checkpoints'), { recursive: true, force: true });
     };
     const fill = async (writer: AuditService, count: number) => {
-      for (let index = 0; index < count; index++) await writer.recordAlone(actor, { action: 'camera.updated', targetType: 'camera', targetId: `c${index}`, details: { index } });
+      for (let index = 0; index < count; index++)
+        await writer.recordAlone(actor, { action: 'camera.updated', targetType: 'camera', targetId: `c${index}`, details: { index } });
     };
     const checkpoint = () => new CheckpointJob({ store, keys, clock, heads: { audit: () => audit.chainHead(), recordings: async () => [] } }).run();
     const cli = async (...args: string[]) => {
       const url = database.config.dialect === 'sqlite' ? database.config.path : database.config.url;
       try {
         const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'server/src/cli.ts', ...args], {
-          cwd: root, env: { ...process.env, DATABASE_URL: url, VIGIE_DATA_DIR: dataDir, VIGIE_LOG_LEVEL: 'silent' },
+          cwd: root,
+          env: { ...process.env, DATABASE_URL: url, VIGIE_DATA_DIR: dataDir, VIGIE_LOG_LEVEL: 'silent' },
         });
         return { code: 0, output: stdout + stderr };
       } catch (error) {
@@ -78,13 +83,20 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       for (const row of rows.filter((candidate) => Number(candidate.seq) >= seq)) {
         const fields = { ...row, seq: Number(row.seq), ...(Number(row.seq) === seq ? edit : {}) };
         const hash = chainHash(previous, fields, hashWith);
-        await db().updateTable('audit_log').set({ ...(Number(row.seq) === seq ? edit : {}), prev_hash: previous, hash }).where('seq', '=', fields.seq).execute();
+        await db()
+          .updateTable('audit_log')
+          .set({ ...(Number(row.seq) === seq ? edit : {}), prev_hash: previous, hash })
+          .where('seq', '=', fields.seq)
+          .execute();
         previous = hash;
       }
       await db().updateTable('audit_head').set({ hash: previous }).execute();
     };
 
-    for (const [name, hashWith] of [['plain SHA-256', undefined], ['a key of their own', chainMac(randomBytes(32), 'audit', 0)]] as const) {
+    for (const [name, hashWith] of [
+      ['plain SHA-256', undefined],
+      ['a key of their own', chainMac(randomBytes(32), 'audit', 0)],
+    ] as const) {
       it(`a row rewritten with every later hash and the head recomputed (${name}) is detected, and the command line names it`, async () => {
         await reset();
         await fill(audit, 10);
@@ -93,14 +105,18 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
         const report = await audit.verify();
         assert.equal(report.ok, false);
         assert.deepEqual([report.problem?.kind, report.problem?.seq], ['edited', 4]);
-        assert.deepEqual(report.problems.map((problem) => problem.seq), [4, 5, 6, 7, 8, 9, 10], 'every recomputed row is reported');
+        assert.deepEqual(
+          report.problems.map((problem) => problem.seq),
+          [4, 5, 6, 7, 8, 9, 10],
+          'every recomputed row is reported',
+        );
         const verified = await cli('audit', 'verify');
         assert.equal(verified.code, 1);
         assert.match(verified.output, /row 4\tedited/);
       });
     }
 
-    it('the chain\'s end cut and the head rewound to a genuine row is caught by the signed checkpoint', async () => {
+    it("the chain's end cut and the head rewound to a genuine row is caught by the signed checkpoint", async () => {
       await reset();
       await fill(audit, 10);
       await checkpoint();
@@ -138,10 +154,21 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.match(edited.output, /checkpoint_invalid\tcheckpoint file line 1/);
 
       // Signed with another Ed25519 key (someone who has the file but not the installation's key).
-      const other = await loadOrCreateChainKeys({ chainKeyFile: join(dataDir, 'other', 'chain.key'), signingKeyFile: join(dataDir, 'other', 'signing.key') }, async () => ({ auditThroughSeq: 0, segmentsThroughId: 0 }));
-      await new CheckpointJob({ store: new CheckpointStore({ directory: join(dataDir, 'checkpoints'), signer: other.signer }), keys, clock, heads: { audit: () => audit.chainHead(), recordings: async () => [] } }).run();
+      const other = await loadOrCreateChainKeys(
+        { chainKeyFile: join(dataDir, 'other', 'chain.key'), signingKeyFile: join(dataDir, 'other', 'signing.key') },
+        async () => ({ auditThroughSeq: 0, segmentsThroughId: 0 }),
+      );
+      await new CheckpointJob({
+        store: new CheckpointStore({ directory: join(dataDir, 'checkpoints'), signer: other.signer }),
+        keys,
+        clock,
+        heads: { audit: () => audit.chainHead(), recordings: async () => [] },
+      }).run();
       const forged = await audit.verify();
-      assert.deepEqual(forged.problems.map((problem) => problem.kind), ['checkpoint_invalid', 'checkpoint_invalid']);
+      assert.deepEqual(
+        forged.problems.map((problem) => problem.kind),
+        ['checkpoint_invalid', 'checkpoint_invalid'],
+      );
       assert.match(forged.problems[1]!.message, /line 2: .*signed with another key/);
     });
 
@@ -194,7 +221,13 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
         const webhookUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/checkpoints`;
         const events: CheckpointEvent[] = [];
         const pushing = new CheckpointStore({ directory: join(dataDir, 'checkpoints'), signer: keys.signer, webhookUrl });
-        const job = new CheckpointJob({ store: pushing, keys, clock, raise: (event) => events.push(event), heads: { audit: () => audit.chainHead(), recordings: async () => [['cam-1', 7, 'a'.repeat(64)]] } });
+        const job = new CheckpointJob({
+          store: pushing,
+          keys,
+          clock,
+          raise: (event) => events.push(event),
+          heads: { audit: () => audit.chainHead(), recordings: async () => [['cam-1', 7, 'a'.repeat(64)]] },
+        });
         const { checkpoint, pushed } = await job.run();
         assert.equal(pushed, 'sent');
         assert.equal(received.length, 1);
@@ -202,13 +235,19 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
         const { signature, ...body } = JSON.parse(received[0]!) as typeof checkpoint;
         const publicKey = createPublicKey(readFileSync(join(dataDir, 'checkpoints', PUBLIC_KEY_FILE), 'utf8'));
         const signed = JSON.stringify({ audit: body.audit, at: body.at, keys: body.keys, recordings: body.recordings, v: body.v }, (_key, value: unknown) =>
-          value && typeof value === 'object' && !Array.isArray(value) ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b))) : value);
+          value && typeof value === 'object' && !Array.isArray(value)
+            ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)))
+            : value,
+        );
         assert.ok(verifySignature(null, Buffer.from(signed), publicKey, Buffer.from(signature, 'base64')));
         assert.deepEqual([body.audit.seq, body.recordings], [2, [['cam-1', 7, 'a'.repeat(64)]]]);
 
         status = 503;
         assert.equal((await job.run()).pushed, 'failed');
-        assert.deepEqual(events.map((event) => [event.severity, event.code]), [['warning', 'checkpoint_push_failed']]);
+        assert.deepEqual(
+          events.map((event) => [event.severity, event.code]),
+          [['warning', 'checkpoint_push_failed']],
+        );
         assert.equal((await audit.verify()).checkpointsChecked, 2, 'written to the file all the same');
       } finally {
         await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -220,22 +259,51 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       const blocked = join(dataDir, 'not-a-folder');
       writeFileSync(blocked, '');
       const events: CheckpointEvent[] = [];
-      const job = new CheckpointJob({ store: new CheckpointStore({ directory: blocked, signer: keys.signer }), keys, clock, raise: (event) => events.push(event), heads: { audit: () => audit.chainHead(), recordings: async () => [] } });
+      const job = new CheckpointJob({
+        store: new CheckpointStore({ directory: blocked, signer: keys.signer }),
+        keys,
+        clock,
+        raise: (event) => events.push(event),
+        heads: { audit: () => audit.chainHead(), recordings: async () => [] },
+      });
       await assert.rejects(job.run());
-      assert.deepEqual(events.map((event) => [event.severity, event.code]), [['critical', 'checkpoint_failed']]);
+      assert.deepEqual(
+        events.map((event) => [event.severity, event.code]),
+        [['critical', 'checkpoint_failed']],
+      );
     });
 
-    it('item 15: a mask\'s preset token and a purge\'s chain hashes are stored, a password is not', async () => {
+    it("item 15: a mask's preset token and a purge's chain hashes are stored, a password is not", async () => {
       await reset();
       const chainLink = 'b'.repeat(64);
       await audit.recordAlone(actor, {
-        action: 'mask.updated', targetType: 'camera', targetId: 'cam-1',
-        details: { before: { presetToken: 'preset-1', polygons: [] }, after: { presetToken: 'preset-2', polygons: [] }, password: 'hunter2', credentials: { password: 'x' } },
+        action: 'mask.updated',
+        targetType: 'camera',
+        targetId: 'cam-1',
+        details: {
+          before: { presetToken: 'preset-1', polygons: [] },
+          after: { presetToken: 'preset-2', polygons: [] },
+          password: 'hunter2',
+          credentials: { password: 'x' },
+        },
       });
-      await audit.recordAlone(actor, { action: 'recording.purged', targetType: 'camera', targetId: 'cam-1', details: { runs: [{ prevHash: chainLink, lastChainHash: chainLink }], anchorPrevHash: chainLink } });
+      await audit.recordAlone(actor, {
+        action: 'recording.purged',
+        targetType: 'camera',
+        targetId: 'cam-1',
+        details: { runs: [{ prevHash: chainLink, lastChainHash: chainLink }], anchorPrevHash: chainLink },
+      });
       const [mask, purge] = await db().selectFrom('audit_log').select('details').orderBy('seq').execute();
-      const maskDetails = JSON.parse(mask!.details) as { before: { presetToken: string }; after: { presetToken: string }; password: string; credentials: string };
-      assert.deepEqual([maskDetails.before.presetToken, maskDetails.after.presetToken, maskDetails.password, maskDetails.credentials], ['preset-1', 'preset-2', '[redacted]', '[redacted]']);
+      const maskDetails = JSON.parse(mask!.details) as {
+        before: { presetToken: string };
+        after: { presetToken: string };
+        password: string;
+        credentials: string;
+      };
+      assert.deepEqual(
+        [maskDetails.before.presetToken, maskDetails.after.presetToken, maskDetails.password, maskDetails.credentials],
+        ['preset-1', 'preset-2', '[redacted]', '[redacted]'],
+      );
       assert.ok(!mask!.details.includes('hunter2'));
       assert.deepEqual(JSON.parse(purge!.details), { anchorPrevHash: chainLink, runs: [{ lastChainHash: chainLink, prevHash: chainLink }] });
       assert.equal((await audit.verify()).ok, true);

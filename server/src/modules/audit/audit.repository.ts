@@ -11,7 +11,11 @@ import type { AuditSearch } from './audit.types.ts';
 
 export class AuditRepository {
   /** `key`: the chain's HMAC key; absent only where plain SHA-256 rows are wanted (tests). */
-  constructor(private readonly db: Kysely<AuditSchema>, private readonly dialect: Dialect, private readonly key?: ChainMac) {}
+  constructor(
+    private readonly db: Kysely<AuditSchema>,
+    private readonly dialect: Dialect,
+    private readonly key?: ChainMac,
+  ) {}
 
   /** A transaction on the audit tables (retried on contention). */
   transaction<T>(work: (trx: Transaction<AuditSchema>) => Promise<T>): Promise<T> {
@@ -39,7 +43,10 @@ export class AuditRepository {
       return chained;
     });
     for (let start = 0; start < rows.length; start += 200) {
-      await trx.insertInto('audit_log').values(rows.slice(start, start + 200)).execute();
+      await trx
+        .insertInto('audit_log')
+        .values(rows.slice(start, start + 200))
+        .execute();
     }
     if (rows.length > 0) await trx.updateTable('audit_head').set({ seq, hash: previous }).where('id', '=', 1).execute();
     return { seq, hash: previous };
@@ -89,7 +96,11 @@ export class AuditRepository {
     if (!last) return 0;
     const lastSeq = Number(last.seq);
     const deleted = await trx.deleteFrom('audit_log').where('seq', '<=', lastSeq).executeTakeFirst();
-    await trx.updateTable('audit_head').set({ anchor_seq: lastSeq + 1, anchor_prev_hash: last.hash }).where('id', '=', 1).execute();
+    await trx
+      .updateTable('audit_head')
+      .set({ anchor_seq: lastSeq + 1, anchor_prev_hash: last.hash })
+      .where('id', '=', 1)
+      .execute();
     return Number(deleted.numDeletedRows);
   }
 }

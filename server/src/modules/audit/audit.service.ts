@@ -17,9 +17,29 @@ import type { Actor, AuditEntry, AuditRecord, AuditSearch, ImageAccessKind, Veri
  * chain hashes, which the log must keep.
  */
 export const secretDetailKeys: ReadonlySet<string> = new Set([
-  'password', 'newpassword', 'currentpassword', 'passwordhash', 'passwd', 'pwd', 'secret', 'secretkey', 'totpsecret', 'totpsecretsealed',
-  'credentials', 'credentialssealed', 'token', 'apitoken', 'tokenhash', 'sessiontoken', 'csrftoken', 'idhash', 'recoverycode', 'recoverycodes',
-  'codehash', 'apikey', 'privatekey',
+  'password',
+  'newpassword',
+  'currentpassword',
+  'passwordhash',
+  'passwd',
+  'pwd',
+  'secret',
+  'secretkey',
+  'totpsecret',
+  'totpsecretsealed',
+  'credentials',
+  'credentialssealed',
+  'token',
+  'apitoken',
+  'tokenhash',
+  'sessiontoken',
+  'csrftoken',
+  'idhash',
+  'recoverycode',
+  'recoverycodes',
+  'codehash',
+  'apikey',
+  'privatekey',
 ]);
 
 const isSecretKey = (key: string) => secretDetailKeys.has(key.toLowerCase().replaceAll('_', '').replaceAll('-', ''));
@@ -99,7 +119,11 @@ export class AuditService {
    * repository hashes with the same one); without it rows are plain SHA-256 (tests of the log
    * alone). `chain.checkpoints`: the signed checkpoints that `verify` checks the chain against.
    */
-  constructor(private readonly repository: AuditRepository, private readonly clock: Clock, private readonly chain: { key?: ChainMac; checkpoints?: CheckpointStore } = {}) {}
+  constructor(
+    private readonly repository: AuditRepository,
+    private readonly clock: Clock,
+    private readonly chain: { key?: ChainMac; checkpoints?: CheckpointStore } = {},
+  ) {}
 
   /** The chain's head and start, for the signed checkpoints. */
   async chainHead(): Promise<{ seq: number; hash: string; anchorSeq: number }> {
@@ -132,7 +156,10 @@ export class AuditService {
   /** Appends several rows at once (bulk changes such as an inventory import), in order. */
   async recordMany(trx: AnyHandle, actor: Actor, entries: readonly AuditEntry[]): Promise<void> {
     const at = this.clock.now().toISOString();
-    await this.repository.appendMany(trx, entries.map((entry) => this.fields(actor, entry, at)));
+    await this.repository.appendMany(
+      trx,
+      entries.map((entry) => this.fields(actor, entry, at)),
+    );
   }
 
   /** Appends one row in a transaction of its own (events with no other change: failed login, view). */
@@ -183,8 +210,16 @@ export class AuditService {
     }
     const problem = verifier.firstProblem;
     return {
-      ok: problem === null, rowsChecked: verifier.rowsChecked, firstSeq: head.anchorSeq, lastSeq: head.seq, problem, problems: [...verifier.problems], problemCount: verifier.problemCount,
-      checkpointsChecked: reading?.checkpoints.length ?? 0, newestCheckpointAt: reading?.checkpoints.at(-1)?.at ?? null, warnings,
+      ok: problem === null,
+      rowsChecked: verifier.rowsChecked,
+      firstSeq: head.anchorSeq,
+      lastSeq: head.seq,
+      problem,
+      problems: [...verifier.problems],
+      problemCount: verifier.problemCount,
+      checkpointsChecked: reading?.checkpoints.length ?? 0,
+      newestCheckpointAt: reading?.checkpoints.at(-1)?.at ?? null,
+      warnings,
     };
   }
 
@@ -197,7 +232,22 @@ export class AuditService {
     const { rows } = await this.repository.search({ ...filter, limit: Math.min(filter.limit ?? 100_000, 100_000) }, scope);
     const header = ['seq', 'at', 'actor_type', 'actor_login', 'commune_insee', 'action', 'target_type', 'target_id', 'reason', 'details', 'ip', 'hash'];
     return stringify(
-      rows.map((row) => spreadsheetSafeRecord([row.seq, row.at, row.actor_type, row.actor_login, row.commune_insee, row.action, row.target_type, row.target_id, row.reason, row.details, row.ip, row.hash])),
+      rows.map((row) =>
+        spreadsheetSafeRecord([
+          row.seq,
+          row.at,
+          row.actor_type,
+          row.actor_login,
+          row.commune_insee,
+          row.action,
+          row.target_type,
+          row.target_id,
+          row.reason,
+          row.details,
+          row.ip,
+          row.hash,
+        ]),
+      ),
       { header: true, columns: header },
     );
   }

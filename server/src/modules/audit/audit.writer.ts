@@ -10,7 +10,10 @@ const [configJson, countText, label, keysFolder] = process.argv.slice(2);
 const database = openDatabase(JSON.parse(configJson!), { poolSize: 4 });
 // The same keys as the test's own writer: the rows of every process form one keyed chain.
 const keys = keysFolder
-  ? await loadOrCreateChainKeys({ chainKeyFile: join(keysFolder, 'chain.key'), signingKeyFile: join(keysFolder, 'signing.key') }, async () => ({ auditThroughSeq: 0, segmentsThroughId: 0 }))
+  ? await loadOrCreateChainKeys({ chainKeyFile: join(keysFolder, 'chain.key'), signingKeyFile: join(keysFolder, 'signing.key') }, async () => ({
+      auditThroughSeq: 0,
+      segmentsThroughId: 0,
+    }))
   : null;
 const audit = auditServiceOn(database.db, database.dialect, systemClock, { key: keys?.audit });
 const count = Number(countText);

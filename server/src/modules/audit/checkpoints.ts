@@ -53,11 +53,22 @@ const isCount = (value: unknown) => Number.isSafeInteger(value) && (value as num
 
 function wellFormed(value: unknown): value is Checkpoint {
   const candidate = value as Partial<Checkpoint> | null;
-  return !!candidate && candidate.v === 1 && typeof candidate.at === 'string' && typeof candidate.signature === 'string'
-    && !!candidate.keys && typeof candidate.keys.signing === 'string' && typeof candidate.keys.audit === 'string' && typeof candidate.keys.segments === 'string'
-    && !!candidate.audit && isCount(candidate.audit.seq) && isHex64(candidate.audit.hash) && isCount(candidate.audit.anchorSeq)
-    && Array.isArray(candidate.recordings)
-    && candidate.recordings.every((head) => Array.isArray(head) && head.length === 3 && typeof head[0] === 'string' && isCount(head[1]) && isHex64(head[2]));
+  return (
+    !!candidate &&
+    candidate.v === 1 &&
+    typeof candidate.at === 'string' &&
+    typeof candidate.signature === 'string' &&
+    !!candidate.keys &&
+    typeof candidate.keys.signing === 'string' &&
+    typeof candidate.keys.audit === 'string' &&
+    typeof candidate.keys.segments === 'string' &&
+    !!candidate.audit &&
+    isCount(candidate.audit.seq) &&
+    isHex64(candidate.audit.hash) &&
+    isCount(candidate.audit.anchorSeq) &&
+    Array.isArray(candidate.recordings) &&
+    candidate.recordings.every((head) => Array.isArray(head) && head.length === 3 && typeof head[0] === 'string' && isCount(head[1]) && isHex64(head[2]))
+  );
 }
 
 /** What is signed: the canonical JSON of every field but the signature. */
@@ -76,7 +87,8 @@ export function readCheckpointLine(text: string, signer: CheckpointSigner): Chec
   }
   if (!wellFormed(parsed)) return 'not a checkpoint (fields missing or malformed): the file was edited';
   const at = parsed.at;
-  if (parsed.keys.signing !== signer.keyId) return `checkpoint of ${at} is signed with another key (${parsed.keys.signing}, this installation's is ${signer.keyId})`;
+  if (parsed.keys.signing !== signer.keyId)
+    return `checkpoint of ${at} is signed with another key (${parsed.keys.signing}, this installation's is ${signer.keyId})`;
   if (!signer.verify(signedText(parsed), parsed.signature)) return `checkpoint of ${at}: its signature does not match its content (edited by hand or forged)`;
   return parsed;
 }
@@ -109,8 +121,16 @@ export class CheckpointStore {
   }
 
   /** Signs and appends one checkpoint; then pushes it to the webhook if one is set. */
-  async append(body: Omit<CheckpointBody, 'v' | 'keys'> & { keys: Omit<CheckpointBody['keys'], 'signing'> }): Promise<{ checkpoint: Checkpoint; pushed: 'sent' | 'failed' | 'off' }> {
-    const unsigned: CheckpointBody = { v: 1, at: body.at, keys: { signing: this.options.signer.keyId, ...body.keys }, audit: body.audit, recordings: body.recordings };
+  async append(
+    body: Omit<CheckpointBody, 'v' | 'keys'> & { keys: Omit<CheckpointBody['keys'], 'signing'> },
+  ): Promise<{ checkpoint: Checkpoint; pushed: 'sent' | 'failed' | 'off' }> {
+    const unsigned: CheckpointBody = {
+      v: 1,
+      at: body.at,
+      keys: { signing: this.options.signer.keyId, ...body.keys },
+      audit: body.audit,
+      recordings: body.recordings,
+    };
     const checkpoint: Checkpoint = { ...unsigned, signature: this.options.signer.sign(signedText(unsigned)) };
     const line = JSON.stringify(checkpoint);
     await mkdir(this.options.directory, { recursive: true, mode: 0o700 });
@@ -130,7 +150,11 @@ export class CheckpointStore {
     const log = this.options.log ?? silentLog;
     try {
       const response = await (this.options.fetch ?? fetch)(url, {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: line, signal: AbortSignal.timeout(10_000), redirect: 'error',
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: line,
+        signal: AbortSignal.timeout(10_000),
+        redirect: 'error',
       });
       await response.body?.cancel().catch(() => undefined);
       if (response.ok) return 'sent';
@@ -167,7 +191,10 @@ export class CheckpointStore {
  * For `recordings verify`: the camera heads of the newest genuine checkpoint (older ones name
  * older segments of the same chains, which that one covers), and every line that is not genuine.
  */
-export async function newestRecordingHeads(store: CheckpointStore, segmentsKeyId: string): Promise<{
+export async function newestRecordingHeads(
+  store: CheckpointStore,
+  segmentsKeyId: string,
+): Promise<{
   heads: { cameraId: string; segmentId: number; chainHash: string; at: string }[];
   problems: string[];
 }> {
@@ -176,7 +203,9 @@ export async function newestRecordingHeads(store: CheckpointStore, segmentsKeyId
   const newest = reading.checkpoints.at(-1);
   if (!newest) return { heads: [], problems };
   if (newest.keys.segments !== segmentsKeyId) {
-    problems.push(`checkpoint of ${newest.at} (file line ${newest.line}) was written under another segment chain key (${newest.keys.segments}, now ${segmentsKeyId}): the chain key file was replaced`);
+    problems.push(
+      `checkpoint of ${newest.at} (file line ${newest.line}) was written under another segment chain key (${newest.keys.segments}, now ${segmentsKeyId}): the chain key file was replaced`,
+    );
     return { heads: [], problems };
   }
   return { heads: newest.recordings.map(([cameraId, segmentId, chainHash]) => ({ cameraId, segmentId, chainHash, at: newest.at })), problems };
@@ -199,9 +228,15 @@ export interface CheckpointEvent {
 
 /** The periodic job of the worker role (and once at its start): one signed checkpoint of every head. */
 export class CheckpointJob {
-  constructor(private readonly deps: {
-    store: CheckpointStore; keys: Pick<ChainKeys, 'audit' | 'segments'>; heads: ChainHeads; clock: Clock; raise?: (event: CheckpointEvent) => unknown;
-  }) {}
+  constructor(
+    private readonly deps: {
+      store: CheckpointStore;
+      keys: Pick<ChainKeys, 'audit' | 'segments'>;
+      heads: ChainHeads;
+      clock: Clock;
+      raise?: (event: CheckpointEvent) => unknown;
+    },
+  ) {}
 
   async run(): Promise<{ checkpoint: Checkpoint; pushed: 'sent' | 'failed' | 'off' }> {
     const at = this.deps.clock.now().toISOString();
@@ -212,7 +247,11 @@ export class CheckpointJob {
       const [audit, recordings] = await Promise.all([this.deps.heads.audit(), this.deps.heads.recordings()]);
       written = await this.deps.store.append({ at, keys: { audit: this.deps.keys.audit.keyId, segments: this.deps.keys.segments.keyId }, audit, recordings });
     } catch (error) {
-      await raise('critical', 'checkpoint_failed', `signed checkpoint not written to ${this.deps.store.file}: ${error instanceof Error ? error.message : String(error)}`);
+      await raise(
+        'critical',
+        'checkpoint_failed',
+        `signed checkpoint not written to ${this.deps.store.file}: ${error instanceof Error ? error.message : String(error)}`,
+      );
       throw error;
     }
     if (written.pushed === 'failed') await raise('warning', 'checkpoint_push_failed', 'signed checkpoint written, but not accepted by the checkpoint webhook');

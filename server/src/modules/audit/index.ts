@@ -59,16 +59,29 @@ export function createAuditModule(deps: AuditModuleDeps): AuditModule;
 export function createAuditModule(deps: AuditModuleDeps): AuditModule {
   const { database, clock, chain, log, retentionDays } = deps;
   const store = chain
-    ? new CheckpointStore({ directory: chain.checkpoints.directory, signer: chain.keys.signer, webhookUrl: chain.checkpoints.webhookUrl, intervalMs: chain.checkpoints.intervalMs, log })
+    ? new CheckpointStore({
+        directory: chain.checkpoints.directory,
+        signer: chain.keys.signer,
+        webhookUrl: chain.checkpoints.webhookUrl,
+        intervalMs: chain.checkpoints.intervalMs,
+        log,
+      })
     : undefined;
   const repository = new AuditRepository(tablesOf<AuditSchema>(database.db), database.dialect, chain?.keys.audit);
   const audit = new AuditService(repository, clock, { key: chain?.keys.audit, checkpoints: store });
   const jobs: Job[] = [];
   // Audit rows past their retention (3 years by default), daily.
-  if (retentionDays !== undefined) jobs.push({ name: 'audit.purge', role: 'worker', intervalMs: 86_400_000, run: () => audit.purgeExpired(retentionDays, systemActor) });
+  if (retentionDays !== undefined)
+    jobs.push({ name: 'audit.purge', role: 'worker', intervalMs: 86_400_000, run: () => audit.purgeExpired(retentionDays, systemActor) });
   let checkpoints: AuditCheckpoints | null = null;
   if (chain && store) {
-    const job = new CheckpointJob({ store, keys: chain.keys, clock, raise: chain.raise, heads: { audit: () => audit.chainHead(), recordings: chain.recordingHeads } });
+    const job = new CheckpointJob({
+      store,
+      keys: chain.keys,
+      clock,
+      raise: chain.raise,
+      heads: { audit: () => audit.chainHead(), recordings: chain.recordingHeads },
+    });
     checkpoints = { store, job };
     // Signed checkpoints of the chain heads, outside the database (issue 11): at start, then every interval (at least daily).
     jobs.push({ name: 'audit.checkpoint', role: 'worker', intervalMs: chain.checkpoints.intervalMs, runAtStart: true, run: () => job.run() });

@@ -51,8 +51,12 @@ export function userView(user: UserRow, communes: readonly string[]): UserView {
  * with an image role, moved to one, or whose password or second factor an administrator
  * reset) waits for a second person's confirmation; the machine's command line is trusted.
  */
-function confirmationFields(acting: Acting, at: string): Pick<UserRow, 'image_access_requested_by' | 'image_access_confirmed_by' | 'image_access_confirmed_at'> {
-  if (!acting.principal) return { image_access_requested_by: acting.actor.login, image_access_confirmed_by: acting.actor.login ?? 'cli', image_access_confirmed_at: at };
+function confirmationFields(
+  acting: Acting,
+  at: string,
+): Pick<UserRow, 'image_access_requested_by' | 'image_access_confirmed_by' | 'image_access_confirmed_at'> {
+  if (!acting.principal)
+    return { image_access_requested_by: acting.actor.login, image_access_confirmed_by: acting.actor.login ?? 'cli', image_access_confirmed_at: at };
   return { image_access_requested_by: acting.principal.id, image_access_confirmed_by: null, image_access_confirmed_at: null };
 }
 
@@ -81,7 +85,10 @@ export class AccountsService {
     const principal = acting.principal;
     if (!principal) return;
     if (allCommunes && !principal.allCommunes) {
-      throw new DomainError('commune_out_of_scope', { fr: 'Seul un administrateur de tout le centre peut donner accès à toutes les communes.', en: 'Only a centre-wide administrator can grant access to every commune.' });
+      throw new DomainError('commune_out_of_scope', {
+        fr: 'Seul un administrateur de tout le centre peut donner accès à toutes les communes.',
+        en: 'Only a centre-wide administrator can grant access to every commune.',
+      });
     }
     for (const commune of communes) assertAllowed(principal, 'user.write', commune, this.today());
   }
@@ -90,7 +97,11 @@ export class AccountsService {
     const existing = communes.length === 0 ? new Set<string>() : await this.communes.existing(trx, communes);
     const unknown = communes.filter((code) => !existing.has(code));
     if (unknown.length > 0) {
-      throw new DomainError('validation_failed', { fr: `Commune(s) inconnue(s) : ${unknown.join(', ')}.`, en: `Unknown commune(s): ${unknown.join(', ')}.`, details: unknown });
+      throw new DomainError('validation_failed', {
+        fr: `Commune(s) inconnue(s) : ${unknown.join(', ')}.`,
+        en: `Unknown commune(s): ${unknown.join(', ')}.`,
+        details: unknown,
+      });
     }
   }
 
@@ -103,7 +114,10 @@ export class AccountsService {
       });
     }
     if (input.trainingDate && input.trainingDate > today) {
-      throw new DomainError('validation_failed', { fr: 'La date de formation ne peut pas être dans le futur.', en: 'The training date cannot be in the future.' });
+      throw new DomainError('validation_failed', {
+        fr: 'La date de formation ne peut pas être dans le futur.',
+        en: 'The training date cannot be in the future.',
+      });
     }
   }
 
@@ -114,7 +128,10 @@ export class AccountsService {
     const communes = [...new Set(data.communes)].sort();
     this.assertScope(acting, data.allCommunes, communes);
     if (!data.allCommunes && communes.length === 0) {
-      throw new DomainError('validation_failed', { fr: 'Un compte doit avoir au moins une commune, ou toutes.', en: 'An account needs at least one commune, or all of them.' });
+      throw new DomainError('validation_failed', {
+        fr: 'Un compte doit avoir au moins une commune, ou toutes.',
+        en: 'An account needs at least one commune, or all of them.',
+      });
     }
     const passwordHash = await hashPassword(data.password);
     const now = this.clock.now().toISOString();
@@ -136,7 +153,9 @@ export class AccountsService {
       disabled: 0,
       last_login_at: null,
       totp_last_step: null,
-      ...(imageRoles.has(data.role) ? confirmationFields(acting, now) : { image_access_requested_by: null, image_access_confirmed_by: 'not_needed', image_access_confirmed_at: now }),
+      ...(imageRoles.has(data.role)
+        ? confirmationFields(acting, now)
+        : { image_access_requested_by: null, image_access_confirmed_by: 'not_needed', image_access_confirmed_at: now }),
       created_at: now,
       updated_at: now,
     };
@@ -149,7 +168,8 @@ export class AccountsService {
         return view;
       });
     } catch (error) {
-      if (isUniqueViolation(error)) throw new DomainError('conflict', { fr: `L’identifiant ${data.login} existe déjà.`, en: `Login ${data.login} already exists.` });
+      if (isUniqueViolation(error))
+        throw new DomainError('conflict', { fr: `L’identifiant ${data.login} existe déjà.`, en: `Login ${data.login} already exists.` });
       throw error;
     }
   }
@@ -193,13 +213,17 @@ export class AccountsService {
       const communes = data.communes ? [...new Set(data.communes)].sort() : before.communes;
       this.assertScope(acting, allCommunes, communes);
       if (!allCommunes && communes.length === 0) {
-        throw new DomainError('validation_failed', { fr: 'Un compte doit avoir au moins une commune, ou toutes.', en: 'An account needs at least one commune, or all of them.' });
+        throw new DomainError('validation_failed', {
+          fr: 'Un compte doit avoir au moins une commune, ou toutes.',
+          en: 'An account needs at least one commune, or all of them.',
+        });
       }
       if (acting.principal?.id === id && data.role && data.role !== before.role) {
         throw new DomainError('forbidden', { fr: 'On ne peut pas changer son propre rôle.', en: 'You cannot change your own role.' });
       }
       // An administrator whose approval or training lapsed cannot restore their own image access.
-      if (acting.principal?.id === id && approvalFields.some((field) => data[field] !== undefined && data[field] !== before[field])) throw new DomainError('self_edit_forbidden');
+      if (acting.principal?.id === id && approvalFields.some((field) => data[field] !== undefined && data[field] !== before[field]))
+        throw new DomainError('self_edit_forbidden');
       await this.assertCommunesExist(trx, communes);
       const changes = {
         display_name: data.displayName ?? user.display_name,
@@ -222,7 +246,12 @@ export class AccountsService {
         await this.repository.deleteSessionsOfUser(trx, id);
       }
       const after = userView({ ...user, ...changes }, communes);
-      const action = changes.role !== user.role || data.communes || data.allCommunes !== undefined ? 'user.permissions_changed' : data.disabled ? 'user.disabled' : 'user.updated';
+      const action =
+        changes.role !== user.role || data.communes || data.allCommunes !== undefined
+          ? 'user.permissions_changed'
+          : data.disabled
+            ? 'user.disabled'
+            : 'user.updated';
       await this.audit.record(trx, acting.actor, { action, targetType: 'user', targetId: id, details: diffForAudit(auditShape(before), auditShape(after)) });
       return after;
     });
@@ -243,7 +272,14 @@ export class AccountsService {
       const now = this.clock.now().toISOString();
       // Whoever sets another's password could sign in as them: their image access waits for a second person.
       const confirmation = imageRoles.has(user.role as Role) ? confirmationFields(acting, now) : {};
-      await this.repository.updateUser(trx, id, { password_hash: passwordHash, password_changed_at: now, failed_logins: 0, locked_until: null, ...confirmation, updated_at: now });
+      await this.repository.updateUser(trx, id, {
+        password_hash: passwordHash,
+        password_changed_at: now,
+        failed_logins: 0,
+        locked_until: null,
+        ...confirmation,
+        updated_at: now,
+      });
       await this.repository.deleteSessionsOfUser(trx, id);
       await this.audit.record(trx, acting.actor, { action: 'user.password_reset', targetType: 'user', targetId: id });
     });
@@ -268,7 +304,13 @@ export class AccountsService {
       const communes = (await this.repository.communesOf([id], trx)).get(id) ?? [];
       this.assertScope(acting, user.all_communes === 1, communes);
       const confirmation = imageRoles.has(user.role as Role) ? confirmationFields(acting, this.clock.now().toISOString()) : {};
-      await this.repository.updateUser(trx, id, { totp_secret_sealed: null, totp_enabled: 0, totp_last_step: null, ...confirmation, updated_at: this.clock.now().toISOString() });
+      await this.repository.updateUser(trx, id, {
+        totp_secret_sealed: null,
+        totp_enabled: 0,
+        totp_last_step: null,
+        ...confirmation,
+        updated_at: this.clock.now().toISOString(),
+      });
       await this.repository.replaceRecoveryCodes(trx, id, []);
       await this.repository.deleteSessionsOfUser(trx, id);
       await this.audit.record(trx, acting.actor, { action: 'user.totp_reset', targetType: 'user', targetId: id });
@@ -294,7 +336,12 @@ export class AccountsService {
       const now = this.clock.now().toISOString();
       const confirmedBy = principal?.id ?? acting.actor.login ?? 'cli';
       await this.repository.updateUser(trx, id, { image_access_confirmed_by: confirmedBy, image_access_confirmed_at: now, updated_at: now });
-      await this.audit.record(trx, acting.actor, { action: 'user.image_access_confirmed', targetType: 'user', targetId: id, details: { requestedBy: user.image_access_requested_by } });
+      await this.audit.record(trx, acting.actor, {
+        action: 'user.image_access_confirmed',
+        targetType: 'user',
+        targetId: id,
+        details: { requestedBy: user.image_access_requested_by },
+      });
       return userView({ ...user, image_access_confirmed_by: confirmedBy, image_access_confirmed_at: now }, communes);
     });
   }

@@ -67,9 +67,18 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
 
     it('enrols TOTP, then requires it, and accepts each recovery code once', async () => {
       await context.services.settings.set('totp_required_for_image_roles', true, testCli.actor);
-      await context.services.accounts.create({
-        login: 'totp-op', role: 'operator', password: testPassword, communes: ['38999'], approvalReference: 'A1', approvalExpiresOn: '2028-01-01', trainingDate: '2026-01-01',
-      }, testCli);
+      await context.services.accounts.create(
+        {
+          login: 'totp-op',
+          role: 'operator',
+          password: testPassword,
+          communes: ['38999'],
+          approvalReference: 'A1',
+          approvalExpiresOn: '2028-01-01',
+          trainingDate: '2026-01-01',
+        },
+        testCli,
+      );
       const first = await login(context, 'totp-op');
       assert.equal(first.json().stage, 'enrol');
       const cookie = cookieFrom(first);
@@ -83,7 +92,12 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.match(enrol.json().uri, /^otpauth:\/\/totp\/Vigie:totp-op\?/);
       const wrong = await context.app.inject({ method: 'POST', url: '/api/auth/totp/confirm', headers, payload: { code: '000000' } });
       assert.equal(wrong.json().code, 'totp_invalid');
-      const confirm = await context.app.inject({ method: 'POST', url: '/api/auth/totp/confirm', headers, payload: { code: totpCode(secret, context.clock.now()) } });
+      const confirm = await context.app.inject({
+        method: 'POST',
+        url: '/api/auth/totp/confirm',
+        headers,
+        payload: { code: totpCode(secret, context.clock.now()) },
+      });
       const recoveryCodes = confirm.json().recoveryCodes as string[];
       assert.equal(recoveryCodes.length, 10);
       assert.equal((await context.app.inject({ method: 'GET', url: '/api/communes', headers })).statusCode, 200);
@@ -95,19 +109,37 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.equal(second.json().stage, 'password');
       const pending = { cookie: cookieFrom(second), 'x-csrf-token': second.json().csrfToken as string };
       assert.equal((await context.app.inject({ method: 'GET', url: '/api/communes', headers: pending })).json().code, 'totp_required');
-      const replayed = await context.app.inject({ method: 'POST', url: '/api/auth/totp', headers: pending, payload: { code: totpCode(secret, context.clock.now()) } });
+      const replayed = await context.app.inject({
+        method: 'POST',
+        url: '/api/auth/totp',
+        headers: pending,
+        payload: { code: totpCode(secret, context.clock.now()) },
+      });
       assert.equal(replayed.json().code, 'totp_invalid', 'a code is accepted once');
       context.clock.advance(30_000);
-      const ok = await context.app.inject({ method: 'POST', url: '/api/auth/totp', headers: pending, payload: { code: totpCode(secret, context.clock.now()) } });
+      const ok = await context.app.inject({
+        method: 'POST',
+        url: '/api/auth/totp',
+        headers: pending,
+        payload: { code: totpCode(secret, context.clock.now()) },
+      });
       assert.equal(ok.statusCode, 200);
       const third = await login(context, 'totp-op');
       const again3 = { cookie: cookieFrom(third), 'x-csrf-token': third.json().csrfToken as string };
-      const sameCode = await context.app.inject({ method: 'POST', url: '/api/auth/totp', headers: again3, payload: { code: totpCode(secret, context.clock.now()) } });
+      const sameCode = await context.app.inject({
+        method: 'POST',
+        url: '/api/auth/totp',
+        headers: again3,
+        payload: { code: totpCode(secret, context.clock.now()) },
+      });
       assert.equal(sameCode.json().code, 'totp_invalid', 'the same code in another session is refused too');
       assert.match(recoveryCodes[0]!, /^[0-9a-hjkmnp-tv-z]{4}(-[0-9a-hjkmnp-tv-z]{4}){3}$/, '80-bit recovery codes');
       const stored = await context.database.handle.db.selectFrom('recovery_codes').select('code_hash').execute();
       const { createHash } = await import('node:crypto');
-      assert.ok(stored.every((row) => row.code_hash !== createHash('sha256').update(recoveryCodes[0]!).digest('hex')), 'not an unkeyed hash');
+      assert.ok(
+        stored.every((row) => row.code_hash !== createHash('sha256').update(recoveryCodes[0]!).digest('hex')),
+        'not an unkeyed hash',
+      );
       assert.equal((await context.app.inject({ method: 'GET', url: '/api/communes', headers: pending })).statusCode, 200);
 
       // A recovery code works once.
@@ -131,7 +163,10 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       const polled = await signIn(context, 'auditor', ['38999']);
       for (let step = 0; step < 2; step++) {
         context.clock.advance(20 * 60_000);
-        assert.equal((await polled.request({ method: 'GET', url: '/api/communes', headers: { 'x-vigie-background': '1' } })).statusCode, step === 0 ? 200 : 401);
+        assert.equal(
+          (await polled.request({ method: 'GET', url: '/api/communes', headers: { 'x-vigie-background': '1' } })).statusCode,
+          step === 0 ? 200 : 401,
+        );
       }
 
       const busy = await signIn(context, 'auditor', ['38999']);
@@ -173,7 +208,7 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.equal((await fine.request({ method: 'GET', url: '/api/auth/me' })).json().imageAccess.allowed, true);
     });
 
-    it('changing a user\'s role ends their sessions and is audited as a permission change', async () => {
+    it("changing a user's role ends their sessions and is audited as a permission change", async () => {
       const user = await signIn(context, 'operator', ['38999']);
       const admin = await signIn(context, 'administrator', 'all');
       const update = await admin.request({ method: 'PATCH', url: `/api/users/${user.userId}`, payload: { role: 'auditor' } });
@@ -185,15 +220,27 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
 
     it('a scoped administrator cannot create users outside their communes', async () => {
       const scopedAdmin = await signIn(context, 'administrator', ['38999']);
-      const response = await scopedAdmin.request({ method: 'POST', url: '/api/users', payload: { login: 'outsider', role: 'operator', password: testPassword, communes: ['38998'] } });
+      const response = await scopedAdmin.request({
+        method: 'POST',
+        url: '/api/users',
+        payload: { login: 'outsider', role: 'operator', password: testPassword, communes: ['38998'] },
+      });
       assert.equal(response.json().code, 'commune_out_of_scope');
     });
 
     it('API tokens: scoped, shown once, revocable, never for images', async () => {
       const admin = await signIn(context, 'administrator', 'all');
-      const refused = await admin.request({ method: 'POST', url: '/api/tokens', payload: { name: 'wall', role: 'operator', communes: ['38999'], actions: ['image.live'] } });
+      const refused = await admin.request({
+        method: 'POST',
+        url: '/api/tokens',
+        payload: { name: 'wall', role: 'operator', communes: ['38999'], actions: ['image.live'] },
+      });
       assert.equal(refused.json().code, 'validation_failed');
-      const created = await admin.request({ method: 'POST', url: '/api/tokens', payload: { name: 'inventory-sync', role: 'technician', communes: ['38999'], actions: ['camera.read'] } });
+      const created = await admin.request({
+        method: 'POST',
+        url: '/api/tokens',
+        payload: { name: 'inventory-sync', role: 'technician', communes: ['38999'], actions: ['camera.read'] },
+      });
       assert.equal(created.statusCode, 201);
       const token = created.json().token as string;
       assert.match(token, /^vgt_/);

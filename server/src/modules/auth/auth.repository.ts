@@ -54,7 +54,12 @@ export class AuthRepository {
 
   /** Gives back one reserved attempt (the password was right, a second factor is still due). */
   async releaseAttempt(trx: AuthHandle, id: string): Promise<void> {
-    await trx.updateTable('users').set((eb) => ({ failed_logins: eb('failed_logins', '-', 1) })).where('id', '=', id).where('failed_logins', '>', 0).execute();
+    await trx
+      .updateTable('users')
+      .set((eb) => ({ failed_logins: eb('failed_logins', '-', 1) }))
+      .where('id', '=', id)
+      .where('failed_logins', '>', 0)
+      .execute();
   }
 
   /** Accepts a TOTP time step once: false when this step (or a later one) was already used. */
@@ -74,7 +79,15 @@ export class AuthRepository {
     for (let pending = [creator], depth = 0; pending.length > 0 && depth < 10; depth++) {
       const rows = await trx.selectFrom('api_tokens').select('id').where('creator', 'in', pending).where('revoked_at', 'is', null).execute();
       if (rows.length === 0) break;
-      await trx.updateTable('api_tokens').set({ revoked_at: at }).where('id', 'in', rows.map((row) => row.id)).execute();
+      await trx
+        .updateTable('api_tokens')
+        .set({ revoked_at: at })
+        .where(
+          'id',
+          'in',
+          rows.map((row) => row.id),
+        )
+        .execute();
       revoked += rows.length;
       pending = rows.map((row) => `token:${row.id}`);
     }
@@ -88,7 +101,12 @@ export class AuthRepository {
   async communesOf(userIds: readonly string[], db: AuthHandle = this.db): Promise<Map<string, string[]>> {
     const byUser = new Map<string, string[]>(userIds.map((id) => [id, []]));
     if (userIds.length === 0) return byUser;
-    const rows = await db.selectFrom('user_communes').selectAll().where('user_id', 'in', [...userIds]).orderBy('commune_insee').execute();
+    const rows = await db
+      .selectFrom('user_communes')
+      .selectAll()
+      .where('user_id', 'in', [...userIds])
+      .orderBy('commune_insee')
+      .execute();
     for (const row of rows) byUser.get(row.user_id)?.push(row.commune_insee);
     return byUser;
   }
@@ -105,7 +123,10 @@ export class AuthRepository {
   async replaceCommunes(trx: AuthHandle, userId: string, communes: readonly string[]): Promise<void> {
     await trx.deleteFrom('user_communes').where('user_id', '=', userId).execute();
     if (communes.length > 0) {
-      await trx.insertInto('user_communes').values(communes.map((commune_insee) => ({ user_id: userId, commune_insee }))).execute();
+      await trx
+        .insertInto('user_communes')
+        .values(communes.map((commune_insee) => ({ user_id: userId, commune_insee })))
+        .execute();
     }
   }
 
@@ -140,7 +161,10 @@ export class AuthRepository {
   async replaceRecoveryCodes(trx: AuthHandle, userId: string, codes: readonly { id: string; code_hash: string }[]): Promise<void> {
     await trx.deleteFrom('recovery_codes').where('user_id', '=', userId).execute();
     if (codes.length > 0) {
-      await trx.insertInto('recovery_codes').values(codes.map((code) => ({ ...code, user_id: userId, used_at: null }))).execute();
+      await trx
+        .insertInto('recovery_codes')
+        .values(codes.map((code) => ({ ...code, user_id: userId, used_at: null })))
+        .execute();
     }
   }
 

@@ -5,7 +5,11 @@ import { actions, roles } from '../access/index.ts';
 export const inseeCode = z.string().regex(/^(\d{5}|2[AB]\d{3})$/, 'INSEE code: 5 characters, e.g. 38185 or 2A004');
 /** A real calendar day, YYYY-MM-DD (2026-02-30 is refused). */
 export const isoDate = z.iso.date('a real calendar date YYYY-MM-DD');
-export const loginSchema = z.string().min(2).max(64).regex(/^[a-z0-9][a-z0-9._-]*$/, 'lower-case letters, digits, dot, dash, underscore');
+export const loginSchema = z
+  .string()
+  .min(2)
+  .max(64)
+  .regex(/^[a-z0-9][a-z0-9._-]*$/, 'lower-case letters, digits, dot, dash, underscore');
 export const roleSchema = z.enum(roles);
 
 export const userCreateSchema = z.object({
@@ -21,16 +25,18 @@ export const userCreateSchema = z.object({
 });
 export type UserCreate = z.input<typeof userCreateSchema>;
 
-export const userUpdateSchema = z.object({
-  displayName: z.string().min(1).max(200).optional(),
-  role: roleSchema.optional(),
-  allCommunes: z.boolean().optional(),
-  communes: z.array(inseeCode).max(500).optional(),
-  approvalReference: z.string().min(1).max(200).nullable().optional(),
-  approvalExpiresOn: isoDate.nullable().optional(),
-  trainingDate: isoDate.nullable().optional(),
-  disabled: z.boolean().optional(),
-}).strict();
+export const userUpdateSchema = z
+  .object({
+    displayName: z.string().min(1).max(200).optional(),
+    role: roleSchema.optional(),
+    allCommunes: z.boolean().optional(),
+    communes: z.array(inseeCode).max(500).optional(),
+    approvalReference: z.string().min(1).max(200).nullable().optional(),
+    approvalExpiresOn: isoDate.nullable().optional(),
+    trainingDate: isoDate.nullable().optional(),
+    disabled: z.boolean().optional(),
+  })
+  .strict();
 export type UserUpdate = z.infer<typeof userUpdateSchema>;
 
 export const userViewSchema = z.object({

@@ -11,7 +11,8 @@ import { signIn, signInExisting, testPassword, type SignedIn } from '../../testi
 
 const home = '38999';
 const other = '38998';
-const login = (context: TestContext, name: string, password: string) => context.app.inject({ method: 'POST', url: '/api/auth/login', payload: { login: name, password } });
+const login = (context: TestContext, name: string, password: string) =>
+  context.app.inject({ method: 'POST', url: '/api/auth/login', payload: { login: name, password } });
 
 for (const { dialect, skip } of await dialectsUnderTest()) {
   describe(`hardening of sign-in, tokens and accounts [${dialect}]`, { skip }, () => {
@@ -30,7 +31,10 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       await context.services.accounts.create({ login: 'burst', role: 'auditor', password: testPassword, communes: [home] }, testCli);
       const attempts = [...Array.from({ length: 30 }, () => login(context, 'burst', 'Wrong-Password-2026!')), login(context, 'burst', testPassword)];
       const answers = await Promise.all(attempts);
-      assert.ok(answers.every((answer) => answer.statusCode === 401 || answer.statusCode === 423), JSON.stringify(answers.map((answer) => answer.statusCode)));
+      assert.ok(
+        answers.every((answer) => answer.statusCode === 401 || answer.statusCode === 423),
+        JSON.stringify(answers.map((answer) => answer.statusCode)),
+      );
       assert.equal(answers.at(-1)!.statusCode === 200, false, 'the right password in the burst is refused');
       const failed = await context.services.audit.search({ action: 'auth.login.failed', actorLogin: 'burst' }, { allCommunes: true, communes: [] });
       const evaluated = failed.records.filter((record) => record.details.reason === 'password').length;
@@ -73,15 +77,34 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
 
     it('a token never holds more than its creator, and dies with it', async () => {
       const boss = await signIn(context, 'administrator', 'all', { login: 'token-boss' });
-      const narrow = await boss.request({ method: 'POST', url: '/api/tokens', payload: { name: 'only-tokens', role: 'administrator', allCommunes: true, actions: ['token.manage'] } });
+      const narrow = await boss.request({
+        method: 'POST',
+        url: '/api/tokens',
+        payload: { name: 'only-tokens', role: 'administrator', allCommunes: true, actions: ['token.manage'] },
+      });
       assert.equal(narrow.statusCode, 201, narrow.body);
       const bearer = { authorization: `Bearer ${narrow.json().token}` };
-      const escalate = await context.app.inject({ method: 'POST', url: '/api/tokens', headers: bearer, payload: { name: 'everything', role: 'administrator', allCommunes: true } });
+      const escalate = await context.app.inject({
+        method: 'POST',
+        url: '/api/tokens',
+        headers: bearer,
+        payload: { name: 'everything', role: 'administrator', allCommunes: true },
+      });
       assert.equal(escalate.statusCode, 403);
       assert.equal(escalate.json().code, 'forbidden');
-      const userWrite = await context.app.inject({ method: 'POST', url: '/api/tokens', headers: bearer, payload: { name: 'users', role: 'administrator', allCommunes: true, actions: ['user.write'] } });
+      const userWrite = await context.app.inject({
+        method: 'POST',
+        url: '/api/tokens',
+        headers: bearer,
+        payload: { name: 'users', role: 'administrator', allCommunes: true, actions: ['user.write'] },
+      });
       assert.equal(userWrite.statusCode, 403);
-      const child = await context.app.inject({ method: 'POST', url: '/api/tokens', headers: bearer, payload: { name: 'child', role: 'administrator', allCommunes: true, actions: ['token.manage'] } });
+      const child = await context.app.inject({
+        method: 'POST',
+        url: '/api/tokens',
+        headers: bearer,
+        payload: { name: 'child', role: 'administrator', allCommunes: true, actions: ['token.manage'] },
+      });
       assert.equal(child.statusCode, 201, child.body);
       const childBearer = { authorization: `Bearer ${child.json().token}` };
       assert.equal((await context.app.inject({ method: 'GET', url: '/api/tokens', headers: childBearer })).statusCode, 200);
@@ -113,8 +136,17 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       const restore = await self.request({ method: 'PATCH', url: `/api/users/${self.userId}`, payload: { trainingDate: '2026-11-01' } });
       assert.equal(restore.json().code, 'self_edit_forbidden');
       const created = await admin.request({
-        method: 'POST', url: '/api/users',
-        payload: { login: 'new-operator', role: 'operator', password: testPassword, communes: [home], approvalReference: 'AGR-7', approvalExpiresOn: '2029-01-01', trainingDate: '2026-01-10' },
+        method: 'POST',
+        url: '/api/users',
+        payload: {
+          login: 'new-operator',
+          role: 'operator',
+          password: testPassword,
+          communes: [home],
+          approvalReference: 'AGR-7',
+          approvalExpiresOn: '2029-01-01',
+          trainingDate: '2026-01-10',
+        },
       });
       assert.equal(created.statusCode, 201, created.body);
       assert.equal(created.json().imageAccess.confirmed, false);

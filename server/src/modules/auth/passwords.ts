@@ -24,7 +24,14 @@ export async function burnPasswordCheck(password: string): Promise<void> {
 }
 
 const commonPasswords = new Set([
-  'motdepasse123', 'azertyuiop123', 'password1234', 'administrateur', 'videoprotection', '123456789012', 'qwertyuiop123', 'bienvenue2026',
+  'motdepasse123',
+  'azertyuiop123',
+  'password1234',
+  'administrateur',
+  'videoprotection',
+  '123456789012',
+  'qwertyuiop123',
+  'bienvenue2026',
 ]);
 
 export const minimumPasswordLength = 12;
@@ -32,11 +39,17 @@ export const minimumPasswordLength = 12;
 /** The CNIL's recommendation: at least 12 characters mixing at least three kinds of characters. */
 export function passwordProblems(password: string, login: string): { fr: string; en: string }[] {
   const problems: { fr: string; en: string }[] = [];
-  if (password.length < minimumPasswordLength) problems.push({ fr: `au moins ${minimumPasswordLength} caractères`, en: `at least ${minimumPasswordLength} characters` });
+  if (password.length < minimumPasswordLength)
+    problems.push({ fr: `au moins ${minimumPasswordLength} caractères`, en: `at least ${minimumPasswordLength} characters` });
   if (password.length > 256) problems.push({ fr: '256 caractères au plus', en: 'at most 256 characters' });
   const kinds = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^a-zA-Z0-9]/].filter((kind) => kind.test(password)).length;
-  if (kinds < 3) problems.push({ fr: 'au moins trois types parmi minuscules, majuscules, chiffres, symboles', en: 'at least three of: lower case, upper case, digits, symbols' });
-  if (login.length >= 3 && password.toLowerCase().includes(login.toLowerCase())) problems.push({ fr: 'ne doit pas contenir l’identifiant', en: 'must not contain the login' });
+  if (kinds < 3)
+    problems.push({
+      fr: 'au moins trois types parmi minuscules, majuscules, chiffres, symboles',
+      en: 'at least three of: lower case, upper case, digits, symbols',
+    });
+  if (login.length >= 3 && password.toLowerCase().includes(login.toLowerCase()))
+    problems.push({ fr: 'ne doit pas contenir l’identifiant', en: 'must not contain the login' });
   if (commonPasswords.has(password.toLowerCase())) problems.push({ fr: 'trop courant', en: 'too common' });
   return problems;
 }

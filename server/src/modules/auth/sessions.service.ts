@@ -12,7 +12,16 @@ import type { Actor, AuditApi } from '../audit/index.ts';
 import type { AuthRepository } from './auth.repository.ts';
 import { assertStrongPassword, burnPasswordCheck, hashPassword, verifyPassword } from './passwords.ts';
 import { principalOfUser } from './principal.ts';
-import { isLegacyRecoveryCode, legacyRecoveryCodeHash, looksLikeRecoveryCode, newRecoveryCodes, newTotpSecret, normaliseRecoveryCode, totpStep, totpUri } from './totp.ts';
+import {
+  isLegacyRecoveryCode,
+  legacyRecoveryCodeHash,
+  looksLikeRecoveryCode,
+  newRecoveryCodes,
+  newTotpSecret,
+  normaliseRecoveryCode,
+  totpStep,
+  totpUri,
+} from './totp.ts';
 
 /** Port to the settings module: whether image roles must use a second factor (a setting the administrator changes). */
 export interface SessionSettings {
@@ -67,7 +76,12 @@ export class SessionsService {
       if (count !== null) return count;
       // At the threshold and not locked yet: this attempt locks it (once, whatever runs in parallel).
       await this.lock(trx, who, now);
-      await this.audit.record(trx, who, { action: 'auth.login.refused', targetType: 'user', targetId: user.id, details: { reason: 'account_locked', stage: reason } });
+      await this.audit.record(trx, who, {
+        action: 'auth.login.refused',
+        targetType: 'user',
+        targetId: user.id,
+        details: { reason: 'account_locked', stage: reason },
+      });
       return null;
     });
     if (reserved === null) {
@@ -78,7 +92,12 @@ export class SessionsService {
       await this.repository.transaction(async (trx) => {
         const locked = reserved >= this.policy.maxFailures;
         if (locked) await this.lock(trx, who, this.clock.now());
-        await this.audit.record(trx, who, { action: 'auth.login.failed', targetType: 'user', targetId: user.id, details: { reason, failures: reserved, locked } });
+        await this.audit.record(trx, who, {
+          action: 'auth.login.failed',
+          targetType: 'user',
+          targetId: user.id,
+          details: { reason, failures: reserved, locked },
+        });
       });
       throw new DomainError(wrong);
     }
@@ -113,7 +132,10 @@ export class SessionsService {
     // The password is right: only now may the account's state be told (no login enumeration).
     const refusal = user.disabled === 1 ? new DomainError('account_disabled') : outcome === 'locked_meanwhile' ? this.lockedError(user) : null;
     if (refusal) {
-      await this.audit.recordAlone({ ...actor, id: user.id }, { action: 'auth.login.refused', targetType: 'user', targetId: user.id, details: { reason: refusal.code } });
+      await this.audit.recordAlone(
+        { ...actor, id: user.id },
+        { action: 'auth.login.refused', targetType: 'user', targetId: user.id, details: { reason: refusal.code } },
+      );
       throw refusal;
     }
     const stage: SessionInfo['stage'] = user.totp_enabled === 1 ? 'password' : (await this.totpRequired(user)) ? 'enrol' : 'full';
@@ -140,9 +162,16 @@ export class SessionsService {
       // attempt's reservation is given back, so that failed codes keep counting.
       if (stage === 'full') await this.repository.updateUser(trx, user.id, { failed_logins: 0, last_login_at: now.toISOString() });
       else await this.repository.releaseAttempt(trx, user.id);
-      await this.audit.record(trx, { type: 'user', id: user.id, login: user.login, ip: meta.ip }, {
-        action: stage === 'full' ? 'auth.login' : 'auth.login.password_ok', targetType: 'user', targetId: user.id, details: { stage },
-      });
+      await this.audit.record(
+        trx,
+        { type: 'user', id: user.id, login: user.login, ip: meta.ip },
+        {
+          action: stage === 'full' ? 'auth.login' : 'auth.login.password_ok',
+          targetType: 'user',
+          targetId: user.id,
+          details: { stage },
+        },
+      );
     });
     return { token, stage, csrfToken, user: { id: user.id, login: user.login, role: user.role as Role } };
   }
@@ -185,7 +214,11 @@ export class SessionsService {
   /** Second step of sign-in: a TOTP code (each time step once) or an unused recovery code. */
   async verifySecondFactor(session: SessionInfo, code: string, actor: Actor): Promise<void> {
     const { user } = await this.userOfSession(session);
-    if (session.stage !== 'password') throw new DomainError('validation_failed', { fr: 'Aucun second facteur n’est attendu pour cette session.', en: 'No second factor is expected for this session.' });
+    if (session.stage !== 'password')
+      throw new DomainError('validation_failed', {
+        fr: 'Aucun second facteur n’est attendu pour cette session.',
+        en: 'No second factor is expected for this session.',
+      });
     if (user.disabled === 1) throw new DomainError('account_disabled');
     const now = this.clock.now();
     let secondFactor: 'totp' | 'recovery_code' = 'totp';
@@ -201,9 +234,16 @@ export class SessionsService {
     await this.repository.transaction(async (trx) => {
       await this.repository.updateSession(session.idHash, { stage: 'full', last_seen_at: now.toISOString() }, trx);
       await this.repository.updateUser(trx, user.id, { failed_logins: 0, last_login_at: now.toISOString() });
-      await this.audit.record(trx, { ...actor, id: user.id, login: user.login }, {
-        action: 'auth.login', targetType: 'user', targetId: user.id, details: { secondFactor },
-      });
+      await this.audit.record(
+        trx,
+        { ...actor, id: user.id, login: user.login },
+        {
+          action: 'auth.login',
+          targetType: 'user',
+          targetId: user.id,
+          details: { secondFactor },
+        },
+      );
     });
   }
 
@@ -221,7 +261,11 @@ export class SessionsService {
     }
     const secret = newTotpSecret();
     await this.repository.transaction(async (trx) => {
-      await this.repository.updateUser(trx, user.id, { totp_secret_sealed: this.secrets.encrypt(secret), totp_enabled: 0, updated_at: this.clock.now().toISOString() });
+      await this.repository.updateUser(trx, user.id, {
+        totp_secret_sealed: this.secrets.encrypt(secret),
+        totp_enabled: 0,
+        updated_at: this.clock.now().toISOString(),
+      });
       await this.audit.record(trx, actor, { action: 'auth.totp.enrolment_started', targetType: 'user', targetId: user.id });
     });
     return { secret, uri: totpUri(secret, user.login) };
@@ -240,7 +284,11 @@ export class SessionsService {
     await this.repository.transaction(async (trx) => {
       // The confirming code is spent: it cannot sign in a second time.
       await this.repository.updateUser(trx, user.id, { totp_enabled: 1, totp_last_step: step, updated_at: this.clock.now().toISOString() });
-      await this.repository.replaceRecoveryCodes(trx, user.id, recoveryCodes.map((recoveryCode) => ({ id: randomUUID(), code_hash: this.recoveryCodeHash(recoveryCode) })));
+      await this.repository.replaceRecoveryCodes(
+        trx,
+        user.id,
+        recoveryCodes.map((recoveryCode) => ({ id: randomUUID(), code_hash: this.recoveryCodeHash(recoveryCode) })),
+      );
       if (session.stage === 'enrol') await this.repository.updateSession(session.idHash, { stage: 'full' }, trx);
       await this.audit.record(trx, actor, { action: 'auth.totp.enrolled', targetType: 'user', targetId: user.id });
     });
@@ -249,7 +297,8 @@ export class SessionsService {
 
   async changeOwnPassword(session: SessionInfo, currentPassword: string, newPassword: string, actor: Actor): Promise<void> {
     const { user } = await this.userOfSession(session);
-    if ((await this.attempt(user, actor, 'password', () => verifyPassword(user.password_hash, currentPassword))) === 'locked_meanwhile') throw this.lockedError(user);
+    if ((await this.attempt(user, actor, 'password', () => verifyPassword(user.password_hash, currentPassword))) === 'locked_meanwhile')
+      throw this.lockedError(user);
     await this.repository.transaction((trx) => this.repository.releaseAttempt(trx, user.id));
     assertStrongPassword(newPassword, user.login);
     const passwordHash = await hashPassword(newPassword);

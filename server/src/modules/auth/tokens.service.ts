@@ -34,7 +34,11 @@ function tokenView(row: ApiTokenRow): TokenView {
 }
 
 export class TokensService {
-  constructor(private readonly repository: AuthRepository, private readonly audit: AuditApi, private readonly clock: Clock) {}
+  constructor(
+    private readonly repository: AuthRepository,
+    private readonly audit: AuditApi,
+    private readonly clock: Clock,
+  ) {}
 
   async create(input: TokenCreate, acting: Acting): Promise<{ token: string; view: TokenView }> {
     const data = tokenCreateSchema.parse(input);
@@ -53,7 +57,9 @@ export class TokensService {
     // A token never holds more than its creator: every action it could perform, its creator may.
     if (principal) {
       const wanted = granted ?? roleActions(data.role).filter((action) => !imageActions.has(action));
-      const beyond = wanted.filter((action) => !roleGrants(principal.role, action) || (principal.actionSubset !== null && !principal.actionSubset.includes(action)));
+      const beyond = wanted.filter(
+        (action) => !roleGrants(principal.role, action) || (principal.actionSubset !== null && !principal.actionSubset.includes(action)),
+      );
       if (beyond.length > 0) {
         throw new DomainError('forbidden', {
           fr: `Un jeton ne peut pas avoir plus de droits que son créateur : ${beyond.join(', ')}.`,
@@ -63,7 +69,10 @@ export class TokensService {
       }
     }
     if (!data.allCommunes && data.communes.length === 0) {
-      throw new DomainError('validation_failed', { fr: 'Un jeton doit avoir au moins une commune, ou toutes.', en: 'A token needs at least one commune, or all of them.' });
+      throw new DomainError('validation_failed', {
+        fr: 'Un jeton doit avoir au moins une commune, ou toutes.',
+        en: 'A token needs at least one commune, or all of them.',
+      });
     }
     const token = tokenPrefix + randomBytes(32).toString('base64url');
     const row: ApiTokenRow = {

@@ -13,7 +13,11 @@ const root = fileURLToPath(new URL('../../../../', import.meta.url));
 
 function runCli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/cli.ts', ...args], { cwd: root, env: { ...process.env, VIGIE_LOG_LEVEL: 'silent', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/cli.ts', ...args], {
+      cwd: root,
+      env: { ...process.env, VIGIE_LOG_LEVEL: 'silent', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -38,14 +42,35 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       const { siteA } = await createCommunesAndSites(context);
       const first = await context.services.cameras.create(cameraInput(siteA, 'CAM-1'), testCli);
       const second = await context.services.cameras.create(cameraInput(siteA, 'CAM-2', { ipAddress: '10.1.0.11', macAddress: 'ac:cc:8e:00:00:02' }), testCli);
-      const authorisation = await context.services.authorisations.create({
-        reference: 'AP-WIPED', communeInsee: communeA, startOn: '2026-01-01', endOn: '2030-12-31', perimeter: 'Centre', purposes: ['people_property_safety'],
-        minRetentionDays: 7, maxRetentionDays: 30, recipients: ['gendarmerie', 'national_police'], cameraIds: [first.id, second.id],
-      }, testCli);
-      const untouched = await context.services.authorisations.create({
-        reference: 'AP-INTACT', communeInsee: '38421', startOn: '2026-01-01', endOn: '2030-12-31', perimeter: 'Mairie', purposes: ['public_buildings'],
-        minRetentionDays: 7, maxRetentionDays: 30, recipients: ['municipal_police'],
-      }, testCli);
+      const authorisation = await context.services.authorisations.create(
+        {
+          reference: 'AP-WIPED',
+          communeInsee: communeA,
+          startOn: '2026-01-01',
+          endOn: '2030-12-31',
+          perimeter: 'Centre',
+          purposes: ['people_property_safety'],
+          minRetentionDays: 7,
+          maxRetentionDays: 30,
+          recipients: ['gendarmerie', 'national_police'],
+          cameraIds: [first.id, second.id],
+        },
+        testCli,
+      );
+      const untouched = await context.services.authorisations.create(
+        {
+          reference: 'AP-INTACT',
+          communeInsee: '38421',
+          startOn: '2026-01-01',
+          endOn: '2030-12-31',
+          perimeter: 'Mairie',
+          purposes: ['public_buildings'],
+          minRetentionDays: 7,
+          maxRetentionDays: 30,
+          recipients: ['municipal_police'],
+        },
+        testCli,
+      );
       // What the defect did: one update that left both lists empty (its audit row keeps them in `before`).
       await context.services.authorisations.update(authorisation.id, { endOn: '2030-12-30', cameraIds: [], recipients: [] }, testCli);
       const listed = await runCli(['authorisations', 'repair'], env);

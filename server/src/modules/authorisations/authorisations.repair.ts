@@ -51,8 +51,12 @@ async function repairOf(view: AuthorisationView, audit: AuditApi): Promise<Autho
   if (!cameras && !recipients) return null;
   const source = [cameras?.record, recipients?.record].filter((record) => record !== undefined).sort((a, b) => b.seq - a.seq)[0]!;
   return {
-    id: view.id, reference: view.reference, communeInsee: view.communeInsee,
-    auditSeq: source.seq, auditAt: source.at, auditActor: source.actorLogin,
+    id: view.id,
+    reference: view.reference,
+    communeInsee: view.communeInsee,
+    auditSeq: source.seq,
+    auditAt: source.at,
+    auditActor: source.actorLogin,
     cameraIds: cameras?.lost ?? [],
     recipients: (recipients?.lost ?? []).filter((recipient): recipient is Recipient => (knownRecipients as readonly string[]).includes(recipient)),
   };
@@ -63,7 +67,11 @@ async function repairOf(view: AuthorisationView, audit: AuditApi): Promise<Autho
  * audited like any change, with the audit row it restores from as the reason). Cameras since
  * no longer in the inventory are left out, and named.
  */
-export async function applyRepair(repair: AuthorisationRepair, authorisations: AuthorisationsService, acting: Acting): Promise<{ view: AuthorisationView; skippedCameraIds: string[] }> {
+export async function applyRepair(
+  repair: AuthorisationRepair,
+  authorisations: AuthorisationsService,
+  acting: Acting,
+): Promise<{ view: AuthorisationView; skippedCameraIds: string[] }> {
   const existing = repair.cameraIds.length > 0 ? await authorisations.camerasOfCommune(repair.communeInsee, repair.cameraIds) : [];
   const skippedCameraIds = repair.cameraIds.filter((id) => !existing.includes(id));
   const changes = {

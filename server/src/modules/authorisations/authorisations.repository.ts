@@ -23,7 +23,12 @@ export class AuthorisationsRepository {
 
   /** Authorisations in force on `today` (not revoked, started, not ended). */
   validOn(today: string, filter: { communeInsee?: string } = {}, handle: AnyHandle = this.db): Promise<AuthorisationRow[]> {
-    let query = tablesOf<AuthorisationsSchema>(handle).selectFrom('authorisations').selectAll().where('revoked_at', 'is', null).where('start_on', '<=', today).where('end_on', '>=', today);
+    let query = tablesOf<AuthorisationsSchema>(handle)
+      .selectFrom('authorisations')
+      .selectAll()
+      .where('revoked_at', 'is', null)
+      .where('start_on', '<=', today)
+      .where('end_on', '>=', today);
     if (filter.communeInsee) query = query.where('commune_insee', '=', filter.communeInsee);
     return query.execute();
   }
@@ -32,7 +37,11 @@ export class AuthorisationsRepository {
     const byAuthorisation = new Map<string, string[]>(ids.map((id) => [id, []]));
     if (ids.length === 0) return byAuthorisation;
     for (let start = 0; start < ids.length; start += 500) {
-      const rows = await tablesOf<AuthorisationsSchema>(handle).selectFrom('authorisation_cameras').selectAll().where('authorisation_id', 'in', ids.slice(start, start + 500)).execute();
+      const rows = await tablesOf<AuthorisationsSchema>(handle)
+        .selectFrom('authorisation_cameras')
+        .selectAll()
+        .where('authorisation_id', 'in', ids.slice(start, start + 500))
+        .execute();
       for (const row of rows) byAuthorisation.get(row.authorisation_id)?.push(row.camera_id);
     }
     return byAuthorisation;
@@ -51,7 +60,11 @@ export class AuthorisationsRepository {
       return byCamera;
     }
     for (let start = 0; start < cameraIds.length; start += 500) {
-      const rows = await tablesOf<AuthorisationsSchema>(handle).selectFrom('authorisation_cameras').selectAll().where('camera_id', 'in', cameraIds.slice(start, start + 500)).execute();
+      const rows = await tablesOf<AuthorisationsSchema>(handle)
+        .selectFrom('authorisation_cameras')
+        .selectAll()
+        .where('camera_id', 'in', cameraIds.slice(start, start + 500))
+        .execute();
       for (const row of rows) add(row);
     }
     return byCamera;
@@ -70,7 +83,10 @@ export class AuthorisationsRepository {
     await trx.deleteFrom('authorisation_cameras').where('authorisation_id', '=', id).execute();
     for (let start = 0; start < cameraIds.length; start += 500) {
       const chunk = cameraIds.slice(start, start + 500);
-      await trx.insertInto('authorisation_cameras').values(chunk.map((camera_id) => ({ authorisation_id: id, camera_id }))).execute();
+      await trx
+        .insertInto('authorisation_cameras')
+        .values(chunk.map((camera_id) => ({ authorisation_id: id, camera_id })))
+        .execute();
     }
   }
 }

@@ -10,7 +10,10 @@ const authorisationFields = {
   startOn: isoDate,
   endOn: isoDate,
   perimeter: z.string().trim().min(1).max(2000),
-  purposes: z.array(z.enum(purposes)).min(1).max(purposes.length * 2),
+  purposes: z
+    .array(z.enum(purposes))
+    .min(1)
+    .max(purposes.length * 2),
   minRetentionDays: retention,
   maxRetentionDays: retention,
   recipients: z.array(z.enum(recipients)).max(recipients.length * 2),

@@ -12,7 +12,13 @@ import { DomainError, notFound } from '../../platform/errors.ts';
 import { assertAllowed, communeFilter, type Principal } from '../access/index.ts';
 import { diffForAudit, type Actor, type AuditApi } from '../audit/index.ts';
 import type { AuthorisationsRepository } from './authorisations.repository.ts';
-import { authorisationInputSchema, authorisationUpdateSchema, type AuthorisationInput, type AuthorisationUpdate, type AuthorisationView } from './authorisations.schemas.ts';
+import {
+  authorisationInputSchema,
+  authorisationUpdateSchema,
+  type AuthorisationInput,
+  type AuthorisationUpdate,
+  type AuthorisationView,
+} from './authorisations.schemas.ts';
 import { maxAuthorisationYears, maxRetentionDays, renewalNoticeDays, type Purpose, type Recipient } from './legal-lists.ts';
 
 export type Acting = { actor: Actor; principal: Principal | null };
@@ -24,7 +30,10 @@ export type Acting = { actor: Actor; principal: Principal | null };
  */
 export interface AuthorisationInventory {
   communeRetention(handle: AnyHandle, communeInsee: string): Promise<number | null>;
-  cameras(handle: AnyHandle | undefined, cameraIds: readonly string[]): Promise<Map<string, { communeInsee: string; retentionDays: number | null; name: string }>>;
+  cameras(
+    handle: AnyHandle | undefined,
+    cameraIds: readonly string[],
+  ): Promise<Map<string, { communeInsee: string; retentionDays: number | null; name: string }>>;
 }
 
 export interface CameraCoverage {
@@ -85,14 +94,20 @@ export class AuthorisationsService {
   }
 
   private async viewsOf(rows: AuthorisationRow[], handle?: AnyHandle): Promise<AuthorisationView[]> {
-    const cameras = await this.repository.camerasOf(rows.map((row) => row.id), handle);
+    const cameras = await this.repository.camerasOf(
+      rows.map((row) => row.id),
+      handle,
+    );
     const today = this.today();
     return rows.map((row) => this.view(row, cameras.get(row.id) ?? [], today));
   }
 
   private checkShape(data: { startOn: string; endOn: string; minRetentionDays: number; maxRetentionDays: number }): void {
     if (data.endOn <= data.startOn) {
-      throw new DomainError('authorisation_invalid', { fr: 'La fin de l’autorisation doit suivre son début.', en: 'The authorisation must end after it starts.' });
+      throw new DomainError('authorisation_invalid', {
+        fr: 'La fin de l’autorisation doit suivre son début.',
+        en: 'The authorisation must end after it starts.',
+      });
     }
     if (data.endOn > addYears(data.startOn, maxAuthorisationYears)) {
       throw new DomainError('authorisation_invalid', {
@@ -101,14 +116,18 @@ export class AuthorisationsService {
       });
     }
     if (data.minRetentionDays > data.maxRetentionDays) {
-      throw new DomainError('retention_out_of_bounds', { fr: 'La durée minimale de conservation dépasse la maximale.', en: 'The minimum retention exceeds the maximum.' });
+      throw new DomainError('retention_out_of_bounds', {
+        fr: 'La durée minimale de conservation dépasse la maximale.',
+        en: 'The minimum retention exceeds the maximum.',
+      });
     }
   }
 
   /** Checks cameras belong to the commune, and that current retention settings fit the new bounds. */
   private async checkAgainstInventory(trx: AnyHandle, row: AuthorisationRow, cameraIds: readonly string[]): Promise<void> {
     const communeRetention = await this.inventory.communeRetention(trx, row.commune_insee);
-    if (communeRetention === null) throw new DomainError('validation_failed', { fr: `Commune inconnue : ${row.commune_insee}.`, en: `Unknown commune: ${row.commune_insee}.` });
+    if (communeRetention === null)
+      throw new DomainError('validation_failed', { fr: `Commune inconnue : ${row.commune_insee}.`, en: `Unknown commune: ${row.commune_insee}.` });
     const cameras = await this.inventory.cameras(trx, cameraIds);
     const foreign = cameraIds.filter((id) => cameras.get(id)?.communeInsee !== row.commune_insee);
     if (foreign.length > 0) {
@@ -164,11 +183,21 @@ export class AuthorisationsService {
         await this.repository.insert(trx, row);
         await this.repository.replaceCameras(trx, row.id, cameraIds);
         const view = this.view(row, cameraIds);
-        await this.audit.record(trx, acting.actor, { action: 'authorisation.created', communeInsee: row.commune_insee, targetType: 'authorisation', targetId: row.id, details: { after: view } });
+        await this.audit.record(trx, acting.actor, {
+          action: 'authorisation.created',
+          communeInsee: row.commune_insee,
+          targetType: 'authorisation',
+          targetId: row.id,
+          details: { after: view },
+        });
         return view;
       });
     } catch (error) {
-      if (isUniqueViolation(error)) throw new DomainError('conflict', { fr: `La référence ${data.reference} existe déjà pour cette commune.`, en: `Reference ${data.reference} already exists for this commune.` });
+      if (isUniqueViolation(error))
+        throw new DomainError('conflict', {
+          fr: `La référence ${data.reference} existe déjà pour cette commune.`,
+          en: `Reference ${data.reference} already exists for this commune.`,
+        });
       throw error;
     }
   }
@@ -179,7 +208,11 @@ export class AuthorisationsService {
     try {
       return await this.applyUpdate(id, data, acting, options);
     } catch (error) {
-      if (isUniqueViolation(error)) throw new DomainError('conflict', { fr: `La référence ${data.reference} existe déjà pour cette commune.`, en: `Reference ${data.reference} already exists for this commune.` });
+      if (isUniqueViolation(error))
+        throw new DomainError('conflict', {
+          fr: `La référence ${data.reference} existe déjà pour cette commune.`,
+          en: `Reference ${data.reference} already exists for this commune.`,
+        });
       throw error;
     }
   }
@@ -211,7 +244,12 @@ export class AuthorisationsService {
       if (data.cameraIds) await this.repository.replaceCameras(trx, id, cameraIds);
       const after = this.view(next, cameraIds);
       await this.audit.record(trx, acting.actor, {
-        action: 'authorisation.updated', communeInsee: current.commune_insee, targetType: 'authorisation', targetId: id, reason: options.reason ?? null, details: diffForAudit(before, after),
+        action: 'authorisation.updated',
+        communeInsee: current.commune_insee,
+        targetType: 'authorisation',
+        targetId: id,
+        reason: options.reason ?? null,
+        details: diffForAudit(before, after),
       });
       return after;
     });
@@ -225,7 +263,13 @@ export class AuthorisationsService {
       if (acting.principal) assertAllowed(acting.principal, 'authorisation.write', current.commune_insee, this.today());
       const revokedAt = current.revoked_at ?? this.clock.now().toISOString();
       await this.repository.update(trx, id, { revoked_at: revokedAt, updated_at: this.clock.now().toISOString() });
-      await this.audit.record(trx, acting.actor, { action: 'authorisation.revoked', communeInsee: current.commune_insee, targetType: 'authorisation', targetId: id, reason });
+      await this.audit.record(trx, acting.actor, {
+        action: 'authorisation.revoked',
+        communeInsee: current.commune_insee,
+        targetType: 'authorisation',
+        targetId: id,
+        reason,
+      });
       const cameras = (await this.repository.camerasOf([id], trx)).get(id) ?? [];
       return this.view({ ...current, revoked_at: revokedAt }, cameras);
     });
@@ -243,7 +287,8 @@ export class AuthorisationsService {
 
   async get(id: string, principal: Principal | null): Promise<AuthorisationView> {
     const row = await this.repository.find(id);
-    if (!row || (principal && !principal.allCommunes && !principal.communes.includes(row.commune_insee))) throw notFound({ fr: 'Autorisation', en: 'Authorisation' });
+    if (!row || (principal && !principal.allCommunes && !principal.communes.includes(row.commune_insee)))
+      throw notFound({ fr: 'Autorisation', en: 'Authorisation' });
     return (await this.viewsOf([row]))[0]!;
   }
 

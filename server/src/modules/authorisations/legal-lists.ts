@@ -30,15 +30,7 @@ export const purposeLabels: Record<Purpose, { fr: string; en: string }> = {
   illegal_dumping: { fr: 'Prévention et constatation des dépôts sauvages de déchets', en: 'Illegal dumping' },
 };
 
-export const recipients = [
-  'national_police',
-  'gendarmerie',
-  'municipal_police',
-  'fire_rescue',
-  'customs',
-  'transport_security',
-  'partner',
-] as const;
+export const recipients = ['national_police', 'gendarmerie', 'municipal_police', 'fire_rescue', 'customs', 'transport_security', 'partner'] as const;
 export type Recipient = (typeof recipients)[number];
 
 export const recipientLabels: Record<Recipient, { fr: string; en: string }> = {

@@ -9,10 +9,27 @@ import type { CameraRow } from '../../platform/db/schema.ts';
 const header = [...requiredImportColumns, 'username', 'password', 'retention_days'].join(',');
 const good = (name: string, overrides: Partial<Record<string, string>> = {}) => {
   const values: Record<string, string> = {
-    commune_insee: '38185', site: 'Gare', name, kind: 'ptz', field_class: 'narrow', latitude: '45.188529', longitude: '5.724524',
-    heading_deg: '90', model: 'Axis Q6135', ip_address: '10.0.0.1', mac_address: 'ac:cc:8e:01:02:03', main_stream_url: 'rtsp://10.0.0.1/main',
-    sub_stream_url: '', onvif_url: 'http://10.0.0.1/onvif/device_service', purposes: 'people_property_safety|public_buildings',
-    commissioning_date: '2024-05-02', enabled: 'true', username: '', password: '', retention_days: '', ...overrides,
+    commune_insee: '38185',
+    site: 'Gare',
+    name,
+    kind: 'ptz',
+    field_class: 'narrow',
+    latitude: '45.188529',
+    longitude: '5.724524',
+    heading_deg: '90',
+    model: 'Axis Q6135',
+    ip_address: '10.0.0.1',
+    mac_address: 'ac:cc:8e:01:02:03',
+    main_stream_url: 'rtsp://10.0.0.1/main',
+    sub_stream_url: '',
+    onvif_url: 'http://10.0.0.1/onvif/device_service',
+    purposes: 'people_property_safety|public_buildings',
+    commissioning_date: '2024-05-02',
+    enabled: 'true',
+    username: '',
+    password: '',
+    retention_days: '',
+    ...overrides,
   };
   return [...requiredImportColumns, 'username', 'password', 'retention_days'].map((column) => values[column] ?? '').join(',');
 };
@@ -90,7 +107,10 @@ describe('camera CSV import parsing', () => {
     const text = file(good('multi').replace('Axis Q6135', '"Axis\nQ6135"'), good('after', { ip_address: 'nope' }));
     const { errors } = parseCameraCsv(text);
     // The model refuses the line break (control character) on line 2; the next record starts on line 4.
-    assert.deepEqual(errors.map((error) => `${error.line}:${error.column}`), ['2:model', '4:ip_address']);
+    assert.deepEqual(
+      errors.map((error) => `${error.line}:${error.column}`),
+      ['2:model', '4:ip_address'],
+    );
   });
 
   it('refuses unknown, missing and duplicated header columns on line 1', () => {
@@ -110,11 +130,14 @@ describe('camera CSV import parsing', () => {
     assert.equal(broken.errors[0]?.line, 3);
   });
 
-  it('refuses a file that is not UTF-8 (Excel\'s Windows-1252 CSV), naming the line', () => {
+  it("refuses a file that is not UTF-8 (Excel's Windows-1252 CSV), naming the line", () => {
     const latin1 = Buffer.from(file(good('a'), good('b', { site: 'Marché' })), 'latin1');
     const { rows, errors } = parseCameraCsv(latin1.toString('utf8'));
     assert.equal(rows.length, 0);
-    assert.deepEqual(errors.map((error) => `${error.line}:${error.code}`), ['3:not_utf8']);
+    assert.deepEqual(
+      errors.map((error) => `${error.line}:${error.code}`),
+      ['3:not_utf8'],
+    );
   });
 
   it('ignores unnamed columns left by trailing separators', () => {
@@ -125,9 +148,23 @@ describe('camera CSV import parsing', () => {
   it('accepts a BOM, the ; separator, French decimals and dates, and columns in any order', () => {
     const columns = [...requiredImportColumns].reverse();
     const values: Record<string, string> = {
-      commune_insee: '38185', site: 'Marché', name: 'Marché 1', kind: 'FIXED', field_class: 'wide', latitude: '45,1885', longitude: '5,7245',
-      heading_deg: '', model: '', ip_address: 'fe80::1', mac_address: 'AC-CC-8E-01-02-03', main_stream_url: 'rtsp://10.0.0.2/main',
-      sub_stream_url: '', onvif_url: '', purposes: '', commissioning_date: '02/05/2024', enabled: 'non',
+      commune_insee: '38185',
+      site: 'Marché',
+      name: 'Marché 1',
+      kind: 'FIXED',
+      field_class: 'wide',
+      latitude: '45,1885',
+      longitude: '5,7245',
+      heading_deg: '',
+      model: '',
+      ip_address: 'fe80::1',
+      mac_address: 'AC-CC-8E-01-02-03',
+      main_stream_url: 'rtsp://10.0.0.2/main',
+      sub_stream_url: '',
+      onvif_url: '',
+      purposes: '',
+      commissioning_date: '02/05/2024',
+      enabled: 'non',
     };
     const text = '\uFEFF' + columns.join(';') + '\r\n' + columns.map((column) => values[column]).join(';') + '\r\n';
     assert.equal(detectDelimiter(text), ';');
@@ -156,8 +193,17 @@ describe('camera CSV import parsing', () => {
   it('accepts the export-only columns and ignores them', () => {
     const columns = [...exportColumns];
     const values: Record<string, string> = {
-      status: 'OK', state: 'recording', authorisations: 'AP-1', id: 'whatever', commune_insee: '38185', site: 'Gare', name: 'C', kind: 'ptz',
-      field_class: 'wide', main_stream_url: 'rtsp://h/x', enabled: 'true',
+      status: 'OK',
+      state: 'recording',
+      authorisations: 'AP-1',
+      id: 'whatever',
+      commune_insee: '38185',
+      site: 'Gare',
+      name: 'C',
+      kind: 'ptz',
+      field_class: 'wide',
+      main_stream_url: 'rtsp://h/x',
+      enabled: 'true',
     };
     const { rows, errors } = parseCameraCsv(columns.join(',') + '\n' + columns.map((column) => values[column] ?? '').join(',') + '\n');
     assert.deepEqual(errors, []);
@@ -167,10 +213,29 @@ describe('camera CSV import parsing', () => {
 
 describe('camera CSV export', () => {
   const row: CameraRow = {
-    id: 'cam-1', commune_insee: '38185', site_id: 's1', name: 'Gare, quai "A"', kind: 'ptz', field_class: 'narrow', latitude: 45.188529, longitude: -1.553621,
-    heading_deg: 12.5, model: 'Axis', ip_address: '10.0.0.1', mac_address: 'AC:CC:8E:01:02:03', main_stream_url: 'rtsp://10.0.0.1/main', sub_stream_url: null,
-    onvif_url: null, credentials_sealed: 'v1:sealed', purposes: JSON.stringify(['public_buildings', 'traffic_regulation']), commissioning_date: '2024-05-02',
-    enabled: 1, operational_state: 'failed', retention_days: 14, created_at: '2026-01-01T00:00:00.000Z', updated_at: '2026-01-01T00:00:00.000Z',
+    id: 'cam-1',
+    commune_insee: '38185',
+    site_id: 's1',
+    name: 'Gare, quai "A"',
+    kind: 'ptz',
+    field_class: 'narrow',
+    latitude: 45.188529,
+    longitude: -1.553621,
+    heading_deg: 12.5,
+    model: 'Axis',
+    ip_address: '10.0.0.1',
+    mac_address: 'AC:CC:8E:01:02:03',
+    main_stream_url: 'rtsp://10.0.0.1/main',
+    sub_stream_url: null,
+    onvif_url: null,
+    credentials_sealed: 'v1:sealed',
+    purposes: JSON.stringify(['public_buildings', 'traffic_regulation']),
+    commissioning_date: '2024-05-02',
+    enabled: 1,
+    operational_state: 'failed',
+    retention_days: 14,
+    created_at: '2026-01-01T00:00:00.000Z',
+    updated_at: '2026-01-01T00:00:00.000Z',
   };
   const coverage = { authorised: true, authorisationIds: ['a'], references: ['AP-1', 'AP-2'], purposes: [], recipients: [] };
 

@@ -15,17 +15,51 @@ import { stripUrlCredentials } from './cameras.rows.ts';
 import { cameraFieldSchemas, type CameraKind, type CameraView, type FieldClass, type StreamCredentials } from './cameras.schemas.ts';
 
 export const requiredImportColumns = [
-  'commune_insee', 'site', 'name', 'kind', 'field_class', 'latitude', 'longitude', 'heading_deg', 'model', 'ip_address',
-  'mac_address', 'main_stream_url', 'sub_stream_url', 'onvif_url', 'purposes', 'commissioning_date', 'enabled',
+  'commune_insee',
+  'site',
+  'name',
+  'kind',
+  'field_class',
+  'latitude',
+  'longitude',
+  'heading_deg',
+  'model',
+  'ip_address',
+  'mac_address',
+  'main_stream_url',
+  'sub_stream_url',
+  'onvif_url',
+  'purposes',
+  'commissioning_date',
+  'enabled',
 ] as const;
 export const optionalImportColumns = ['username', 'password', 'retention_days'] as const;
 /** Columns of our own export that an import accepts and ignores, so that an export re-imports as is. */
 export const exportOnlyColumns = ['status', 'state', 'authorisations', 'id'] as const;
 /** The VMS status-list columns first (status, model, IP, MAC), then ours; never credentials. */
 export const exportColumns = [
-  'status', 'model', 'ip_address', 'mac_address', 'commune_insee', 'site', 'name', 'kind', 'field_class', 'latitude', 'longitude',
-  'heading_deg', 'main_stream_url', 'sub_stream_url', 'onvif_url', 'purposes', 'commissioning_date', 'enabled', 'retention_days',
-  'state', 'authorisations', 'id',
+  'status',
+  'model',
+  'ip_address',
+  'mac_address',
+  'commune_insee',
+  'site',
+  'name',
+  'kind',
+  'field_class',
+  'latitude',
+  'longitude',
+  'heading_deg',
+  'main_stream_url',
+  'sub_stream_url',
+  'onvif_url',
+  'purposes',
+  'commissioning_date',
+  'enabled',
+  'retention_days',
+  'state',
+  'authorisations',
+  'id',
 ] as const;
 
 type ImportColumn = (typeof requiredImportColumns)[number] | (typeof optionalImportColumns)[number];
@@ -119,7 +153,14 @@ const cellParsers: Record<ImportColumn, (raw: string) => Cell<unknown>> = {
   main_stream_url: (raw) => viaSchema(cameraFieldSchemas.streamUrl, raw),
   sub_stream_url: (raw) => viaSchema(cameraFieldSchemas.streamUrl, raw),
   onvif_url: (raw) => viaSchema(cameraFieldSchemas.onvifUrl, raw),
-  purposes: (raw) => viaSchema(cameraFieldSchemas.purposes, raw.split('|').map((item) => item.trim()).filter((item) => item.length > 0)),
+  purposes: (raw) =>
+    viaSchema(
+      cameraFieldSchemas.purposes,
+      raw
+        .split('|')
+        .map((item) => item.trim())
+        .filter((item) => item.length > 0),
+    ),
   commissioning_date: (raw) => {
     const date = calendarDate(raw);
     return date === null ? invalid : cellOk(date);
@@ -242,7 +283,12 @@ export function parseCameraCsv(text: string, onProgress?: (linesDone: number, li
   let records: { record: string[]; info: { lines: number } }[];
   try {
     records = parse(text, {
-      delimiter, bom: true, info: true, relax_column_count: true, skip_empty_lines: true, skip_records_with_empty_values: true,
+      delimiter,
+      bom: true,
+      info: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      skip_records_with_empty_values: true,
     }) as unknown as { record: string[]; info: { lines: number } }[];
   } catch (error) {
     const line = (error as { lines?: number }).lines ?? 1;
@@ -309,5 +355,8 @@ function exportRecord(camera: CameraView): Record<(typeof exportColumns)[number]
 
 /** UTF-8 with a BOM so that Excel shows accents; `;` for French spreadsheets on request. */
 export function camerasToCsv(cameras: readonly CameraView[], delimiter: ',' | ';' = ','): string {
-  return stringify(cameras.map((camera) => spreadsheetSafeRecord(exportRecord(camera))), { header: true, columns: [...exportColumns], delimiter, bom: true, record_delimiter: 'unix' });
+  return stringify(
+    cameras.map((camera) => spreadsheetSafeRecord(exportRecord(camera))),
+    { header: true, columns: [...exportColumns], delimiter, bom: true, record_delimiter: 'unix' },
+  );
 }

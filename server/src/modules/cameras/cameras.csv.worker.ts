@@ -6,4 +6,6 @@ import { parseCameraCsv, type ParsedImport } from './cameras.csv.ts';
 export const csvWorkerUrl = import.meta.url;
 export type CsvProgress = { linesDone: number; linesTotal: number };
 
-serveWorkerTask<string, CsvProgress, ParsedImport>(csvWorkerUrl, (text, progress) => parseCameraCsv(text, (linesDone, linesTotal) => progress({ linesDone, linesTotal })));
+serveWorkerTask<string, CsvProgress, ParsedImport>(csvWorkerUrl, (text, progress) =>
+  parseCameraCsv(text, (linesDone, linesTotal) => progress({ linesDone, linesTotal })),
+);

@@ -27,13 +27,25 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
     after(async () => context?.close());
 
     it('creates a camera over HTTP: credentials from the URL are kept sealed, never returned', async () => {
-      const response = await adminA.request({ method: 'POST', url: '/api/cameras', payload: cameraInput(siteA, 'Gare A1', { mainStreamUrl: 'rtsp://admin:Secr3t-Pass@10.1.0.20/main', subStreamUrl: 'rtsp://10.1.0.20/sub', onvifUrl: 'http://10.1.0.20/onvif/device_service' }) });
+      const response = await adminA.request({
+        method: 'POST',
+        url: '/api/cameras',
+        payload: cameraInput(siteA, 'Gare A1', {
+          mainStreamUrl: 'rtsp://admin:Secr3t-Pass@10.1.0.20/main',
+          subStreamUrl: 'rtsp://10.1.0.20/sub',
+          onvifUrl: 'http://10.1.0.20/onvif/device_service',
+        }),
+      });
       assert.equal(response.statusCode, 201, response.body);
       const body = response.json();
       assert.equal(body.mainStreamUrl, 'rtsp://10.1.0.20/main');
       assert.equal(body.hasCredentials, true);
       assert.equal(body.state, 'unauthorised');
-      for (const text of [response.body, (await operatorA.request({ method: 'GET', url: `/api/cameras/${body.id}` })).body, (await adminA.request({ method: 'GET', url: '/api/cameras' })).body]) {
+      for (const text of [
+        response.body,
+        (await operatorA.request({ method: 'GET', url: `/api/cameras/${body.id}` })).body,
+        (await adminA.request({ method: 'GET', url: '/api/cameras' })).body,
+      ]) {
         assert.ok(!text.includes('Secr3t') && !text.includes('credentials_sealed') && !text.includes('"password"'), text.slice(0, 200));
       }
       const audit = await adminA.request({ method: 'GET', url: `/api/audit?targetId=${body.id}` });
@@ -43,7 +55,11 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
     });
 
     it('answers validation errors with validation_failed and the faulty field', async () => {
-      const response = await adminA.request({ method: 'POST', url: '/api/cameras', payload: cameraInput(siteA, 'Bad', { macAddress: 'not-a-mac', headingDeg: 400 }) });
+      const response = await adminA.request({
+        method: 'POST',
+        url: '/api/cameras',
+        payload: cameraInput(siteA, 'Bad', { macAddress: 'not-a-mac', headingDeg: 400 }),
+      });
       assert.equal(response.statusCode, 400);
       const body = response.json();
       assert.equal(body.code, 'validation_failed');
@@ -51,7 +67,7 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.match(body.message_en, /headingDeg/);
     });
 
-    it('a user of commune A never lists commune B\'s cameras, gets 404 reading them and 403 changing them', async () => {
+    it("a user of commune A never lists commune B's cameras, gets 404 reading them and 403 changing them", async () => {
       const list = await operatorA.request({ method: 'GET', url: '/api/cameras' });
       assert.equal(list.statusCode, 200);
       assert.ok(list.json().length >= 1);
@@ -88,8 +104,14 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       context.clock.advance(1000);
       const moved = await adminA.request({ method: 'PATCH', url: `/api/cameras/${camera!.id}`, payload: { headingDeg: 180 } });
       assert.equal(moved.statusCode, 200, moved.body);
-      const history = (await operatorA.request({ method: 'GET', url: `/api/cameras/${camera!.id}/positions` })).json() as { headingDeg: number; changedBy: string }[];
-      assert.deepEqual(history.map((entry) => entry.headingDeg), [180, 90]);
+      const history = (await operatorA.request({ method: 'GET', url: `/api/cameras/${camera!.id}/positions` })).json() as {
+        headingDeg: number;
+        changedBy: string;
+      }[];
+      assert.deepEqual(
+        history.map((entry) => entry.headingDeg),
+        [180, 90],
+      );
       assert.equal(history[0]?.changedBy, adminA.login);
       const removed = await adminA.request({ method: 'DELETE', url: `/api/cameras/${camera!.id}` });
       assert.equal(removed.statusCode, 200);
@@ -102,7 +124,10 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
     it('publishes the reference lists and a valid OpenAPI document', async () => {
       const lists = await operatorA.request({ method: 'GET', url: '/api/cameras/reference-lists' });
       assert.equal(lists.statusCode, 200);
-      assert.deepEqual(lists.json().kinds.map((kind: { code: string }) => kind.code), ['fixed', 'ptz', 'panoramic', 'nomadic', 'armoured']);
+      assert.deepEqual(
+        lists.json().kinds.map((kind: { code: string }) => kind.code),
+        ['fixed', 'ptz', 'panoramic', 'nomadic', 'armoured'],
+      );
       const openapi = context.app.swagger() as { paths: Record<string, unknown> };
       assert.ok(openapi.paths['/api/cameras/import'] && openapi.paths['/api/sites/{id}']);
     });

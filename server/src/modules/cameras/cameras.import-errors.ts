@@ -4,9 +4,22 @@ import { maxRetentionDays, purposes } from '../authorisations/index.ts';
 import { cameraKinds, fieldClasses } from './cameras.schemas.ts';
 
 export const importErrorCodes = [
-  'empty_file', 'not_utf8', 'csv_syntax', 'missing_column', 'unknown_column', 'duplicate_column', 'column_count',
-  'missing_value', 'invalid_value', 'credentials_incomplete', 'position_incomplete', 'duplicate_name',
-  'retention_out_of_bounds', 'unknown_commune', 'commune_out_of_scope', 'unknown_site',
+  'empty_file',
+  'not_utf8',
+  'csv_syntax',
+  'missing_column',
+  'unknown_column',
+  'duplicate_column',
+  'column_count',
+  'missing_value',
+  'invalid_value',
+  'credentials_incomplete',
+  'position_incomplete',
+  'duplicate_name',
+  'retention_out_of_bounds',
+  'unknown_commune',
+  'commune_out_of_scope',
+  'unknown_site',
 ] as const;
 export type ImportErrorCode = (typeof importErrorCodes)[number];
 
@@ -59,31 +72,53 @@ function messages(code: ImportErrorCode, p: ImportErrorParams): { fr: string; en
   const valueEn = p.value === undefined || p.value === null ? '' : ` "${p.value}"`;
   const expected = expectations[column] ?? { fr: 'valeur valide', en: 'a valid value' };
   switch (code) {
-    case 'empty_file': return { fr: 'Le fichier ne contient aucune caméra.', en: 'The file holds no camera.' };
-    case 'not_utf8': return {
-      fr: 'Le fichier n’est pas encodé en UTF-8 (caractère illisible) : dans Excel, enregistrez-le au format « CSV UTF-8 ».',
-      en: 'The file is not UTF-8 encoded (unreadable character): in Excel, save it as "CSV UTF-8".',
-    };
-    case 'csv_syntax': return { fr: `Syntaxe CSV invalide : ${p.detail ?? ''}`, en: `Invalid CSV syntax: ${p.detail ?? ''}` };
-    case 'missing_column': return { fr: `Colonne obligatoire absente de l’en-tête : ${column}.`, en: `Required column missing from the header: ${column}.` };
-    case 'unknown_column': return { fr: `Colonne inconnue : ${column}.`, en: `Unknown column: ${column}.` };
-    case 'duplicate_column': return { fr: `Colonne présente deux fois : ${column}.`, en: `Column given twice: ${column}.` };
-    case 'column_count': return { fr: `La ligne a ${p.found} champs, l’en-tête en a ${p.expected}.`, en: `The line has ${p.found} fields, the header has ${p.expected}.` };
-    case 'missing_value': return { fr: `Colonne ${column} : valeur obligatoire.`, en: `Column ${column}: a value is required.` };
-    case 'invalid_value': return { fr: `Colonne ${column} : valeur${value} invalide (attendu : ${expected.fr}).`, en: `Column ${column}: invalid value${valueEn} (expected: ${expected.en}).` };
-    case 'credentials_incomplete': return { fr: 'Mot de passe donné sans identifiant.', en: 'Password given without a username.' };
-    case 'position_incomplete': return { fr: 'Latitude et longitude vont ensemble : renseignez les deux ou aucune.', en: 'Latitude and longitude go together: give both or neither.' };
-    case 'duplicate_name': return { fr: `La caméra${value} figure déjà ligne ${p.firstLine} pour la même commune.`, en: `Camera${valueEn} already appears on line ${p.firstLine} for the same commune.` };
-    case 'retention_out_of_bounds': return {
-      fr: `Colonne retention_days : conservation${value} refusée${p.detail ? ` : ${p.detail}` : ` (1 à ${maxRetentionDays} jours selon la loi)`}.`,
-      en: `Column retention_days: retention${valueEn} refused${p.detail ? `: ${p.detail}` : ` (1 to ${maxRetentionDays} days by law)`}.`,
-    };
-    case 'unknown_commune': return { fr: `Commune inconnue : ${p.communeInsee}.`, en: `Unknown commune: ${p.communeInsee}.` };
-    case 'commune_out_of_scope': return { fr: `La commune ${p.communeInsee} est hors de votre périmètre.`, en: `Commune ${p.communeInsee} is outside your scope.` };
-    case 'unknown_site': return {
-      fr: `Site inconnu dans la commune ${p.communeInsee} : « ${p.site} » (créez-le, ou importez avec createSites=true).`,
-      en: `Unknown site in commune ${p.communeInsee}: "${p.site}" (create it, or import with createSites=true).`,
-    };
+    case 'empty_file':
+      return { fr: 'Le fichier ne contient aucune caméra.', en: 'The file holds no camera.' };
+    case 'not_utf8':
+      return {
+        fr: 'Le fichier n’est pas encodé en UTF-8 (caractère illisible) : dans Excel, enregistrez-le au format « CSV UTF-8 ».',
+        en: 'The file is not UTF-8 encoded (unreadable character): in Excel, save it as "CSV UTF-8".',
+      };
+    case 'csv_syntax':
+      return { fr: `Syntaxe CSV invalide : ${p.detail ?? ''}`, en: `Invalid CSV syntax: ${p.detail ?? ''}` };
+    case 'missing_column':
+      return { fr: `Colonne obligatoire absente de l’en-tête : ${column}.`, en: `Required column missing from the header: ${column}.` };
+    case 'unknown_column':
+      return { fr: `Colonne inconnue : ${column}.`, en: `Unknown column: ${column}.` };
+    case 'duplicate_column':
+      return { fr: `Colonne présente deux fois : ${column}.`, en: `Column given twice: ${column}.` };
+    case 'column_count':
+      return { fr: `La ligne a ${p.found} champs, l’en-tête en a ${p.expected}.`, en: `The line has ${p.found} fields, the header has ${p.expected}.` };
+    case 'missing_value':
+      return { fr: `Colonne ${column} : valeur obligatoire.`, en: `Column ${column}: a value is required.` };
+    case 'invalid_value':
+      return {
+        fr: `Colonne ${column} : valeur${value} invalide (attendu : ${expected.fr}).`,
+        en: `Column ${column}: invalid value${valueEn} (expected: ${expected.en}).`,
+      };
+    case 'credentials_incomplete':
+      return { fr: 'Mot de passe donné sans identifiant.', en: 'Password given without a username.' };
+    case 'position_incomplete':
+      return { fr: 'Latitude et longitude vont ensemble : renseignez les deux ou aucune.', en: 'Latitude and longitude go together: give both or neither.' };
+    case 'duplicate_name':
+      return {
+        fr: `La caméra${value} figure déjà ligne ${p.firstLine} pour la même commune.`,
+        en: `Camera${valueEn} already appears on line ${p.firstLine} for the same commune.`,
+      };
+    case 'retention_out_of_bounds':
+      return {
+        fr: `Colonne retention_days : conservation${value} refusée${p.detail ? ` : ${p.detail}` : ` (1 à ${maxRetentionDays} jours selon la loi)`}.`,
+        en: `Column retention_days: retention${valueEn} refused${p.detail ? `: ${p.detail}` : ` (1 to ${maxRetentionDays} days by law)`}.`,
+      };
+    case 'unknown_commune':
+      return { fr: `Commune inconnue : ${p.communeInsee}.`, en: `Unknown commune: ${p.communeInsee}.` };
+    case 'commune_out_of_scope':
+      return { fr: `La commune ${p.communeInsee} est hors de votre périmètre.`, en: `Commune ${p.communeInsee} is outside your scope.` };
+    case 'unknown_site':
+      return {
+        fr: `Site inconnu dans la commune ${p.communeInsee} : « ${p.site} » (créez-le, ou importez avec createSites=true).`,
+        en: `Unknown site in commune ${p.communeInsee}: "${p.site}" (create it, or import with createSites=true).`,
+      };
   }
 }
 

@@ -27,7 +27,8 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
     after(async () => context?.close());
 
     const cameraCount = async () => (await context.services.cameras.list(null)).length;
-    const importCsv = (payload: string | Buffer, query = 'dryRun=true') => admin.request({ method: 'POST', url: `/api/cameras/import?${query}`, headers: csvHeaders, payload });
+    const importCsv = (payload: string | Buffer, query = 'dryRun=true') =>
+      admin.request({ method: 'POST', url: `/api/cameras/import?${query}`, headers: csvHeaders, payload });
 
     it('checks 25,000 lines off the event loop: health, progress answer meanwhile; a second import is refused', async () => {
       const csv = generatedCsv(25_000);
@@ -61,7 +62,10 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.equal(response.statusCode, 200, response.body);
       assert.equal(response.json().created, 25_000);
       assert.ok(healthWhileRunning > 0, 'health answered while the file was checked');
-      assert.ok(seen.some((entry) => entry.phase === 'checking' && entry.linesDone > 0 && entry.linesDone < 25_000 && entry.linesTotal === 25_000), JSON.stringify(seen.slice(0, 5)));
+      assert.ok(
+        seen.some((entry) => entry.phase === 'checking' && entry.linesDone > 0 && entry.linesDone < 25_000 && entry.linesTotal === 25_000),
+        JSON.stringify(seen.slice(0, 5)),
+      );
       assert.deepEqual(busy, { statusCode: 409, code: 'import_busy' });
       assert.equal((await admin.request({ method: 'GET', url: '/api/cameras/import/progress' })).json().running, false);
       assert.equal(await cameraCount(), 0, 'a dry run writes nothing');
@@ -76,7 +80,11 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       const json = await admin.request({ method: 'POST', url: '/api/sites', payload: { name: 'x'.repeat(requestLimits.defaultBodyBytes) } });
       assert.equal(json.statusCode, 413);
       assert.equal(json.json().code, 'body_too_large');
-      const login = await context.app.inject({ method: 'POST', url: '/api/auth/login', payload: { login: 'a', password: 'p'.repeat(requestLimits.authBodyBytes) } });
+      const login = await context.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { login: 'a', password: 'p'.repeat(requestLimits.authBodyBytes) },
+      });
       assert.equal(login.statusCode, 413);
     });
 
@@ -86,7 +94,10 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.equal(response.statusCode, 400);
       const body = response.json() as { code: string; details: { errors: { line: number; column: string; message_en: string }[] } };
       assert.equal(body.code, 'import_failed');
-      assert.deepEqual(body.details.errors.map((error) => [error.line, error.column]), [[3, 'model']]);
+      assert.deepEqual(
+        body.details.errors.map((error) => [error.line, error.column]),
+        [[3, 'model']],
+      );
       assert.ok(response.body.length < 2000, `answer of ${response.body.length} bytes`);
       assert.doesNotMatch(response.body, /secret/);
       assert.equal(await cameraCount(), 0);
@@ -97,7 +108,12 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(generatedCsv(2), 'utf16le')]);
       const utf16NoBom = Buffer.from(generatedCsv(2), 'utf16le');
       const binary = Buffer.from(Array.from({ length: 4096 }, (_, index) => (index * 7919) % 256));
-      for (const [label, payload] of [['latin1', latin1], ['utf16', utf16], ['utf16 without BOM', utf16NoBom], ['binary', binary]] as const) {
+      for (const [label, payload] of [
+        ['latin1', latin1],
+        ['utf16', utf16],
+        ['utf16 without BOM', utf16NoBom],
+        ['binary', binary],
+      ] as const) {
         const response = await importCsv(payload, 'dryRun=false');
         assert.equal(response.statusCode, 400, `${label}: ${response.body.slice(0, 300)}`);
         const body = response.json() as { code: string; details: { errors: { code: string }[] } };

@@ -30,6 +30,8 @@ export class ImportProgressTracker {
   }
 
   view(): ImportProgressView {
-    return this.current ? { running: true, ...this.current } : { running: false, by: null, dryRun: null, bytes: null, phase: null, linesDone: 0, linesTotal: null, startedAt: null };
+    return this.current
+      ? { running: true, ...this.current }
+      : { running: false, by: null, dryRun: null, bytes: null, phase: null, linesDone: 0, linesTotal: null, startedAt: null };
   }
 }

@@ -29,7 +29,10 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       const csv = generatedCsv(2000, { 1500: { ip_address: '10.2.300.1' } });
       await assert.rejects(context.services.cameras.importCsv(csv, {}, testCli), (error: ImportFailure) => {
         assert.equal(error.code, 'import_failed');
-        assert.deepEqual(error.details.errors.map((item) => [item.line, item.column, item.code]), [[1500, 'ip_address', 'invalid_value']]);
+        assert.deepEqual(
+          error.details.errors.map((item) => [item.line, item.column, item.code]),
+          [[1500, 'ip_address', 'invalid_value']],
+        );
         return true;
       });
       assert.equal(await cameraCount(), 0);
@@ -77,7 +80,10 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       const moved = await context.services.cameras.importCsv(generatedCsv(2000, { 2: { heading_deg: '180' }, 3: { password: 'rotated' } }), {}, testCli);
       assert.deepEqual(moved, { dryRun: false, created: 0, updated: 2, unchanged: 1998, sitesCreated: 0 });
       const [first] = await context.services.cameras.list(null, { q: 'CAM-0001' });
-      assert.deepEqual((await context.services.cameras.positions(first!.id, null)).map((position) => position.headingDeg), [180, 0]);
+      assert.deepEqual(
+        (await context.services.cameras.positions(first!.id, null)).map((position) => position.headingDeg),
+        [180, 0],
+      );
       const audit = await context.services.audit.search({ action: 'camera.imported' }, allCommunes);
       assert.deepEqual(audit.records[0]?.details.updated, [
         { id: first!.id, name: 'CAM-0001', before: { headingDeg: 0 }, after: { headingDeg: 180 } },
@@ -100,7 +106,12 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.equal(reimported.statusCode, 200, reimported.body);
       assert.deepEqual(reimported.json(), { dryRun: false, created: 0, updated: 0, unchanged: 2000, sitesCreated: 0 });
       const semicolon = await admin.request({ method: 'GET', url: `/api/cameras/export.csv?separator=semicolon&commune=${communeA}&q=CAM-000` });
-      const again = await admin.request({ method: 'POST', url: '/api/cameras/import?dryRun=true', headers: { 'content-type': 'text/csv' }, payload: semicolon.body });
+      const again = await admin.request({
+        method: 'POST',
+        url: '/api/cameras/import?dryRun=true',
+        headers: { 'content-type': 'text/csv' },
+        payload: semicolon.body,
+      });
       assert.deepEqual(again.json(), { dryRun: true, created: 0, updated: 0, unchanged: 9, sitesCreated: 0 });
     });
 
@@ -111,23 +122,34 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.equal(refused.statusCode, 400);
       const body = refused.json();
       assert.equal(body.code, 'import_failed');
-      assert.deepEqual(body.details.errors.map((item: ImportLineError) => `${item.line}:${item.column}:${item.code}`), ['2:site:unknown_site', '3:commune_insee:unknown_commune', '4:name:duplicate_name']);
+      assert.deepEqual(
+        body.details.errors.map((item: ImportLineError) => `${item.line}:${item.column}:${item.code}`),
+        ['2:site:unknown_site', '3:commune_insee:unknown_commune', '4:name:duplicate_name'],
+      );
       assert.match(body.details.errors[0].message_fr, /Parvis/);
 
       const fixed = generatedCsv(3, { 2: { name: 'NEW-1', site: 'Parvis' }, 3: { name: 'NEW-2', site: 'Parvis' } });
-      const created = await admin.request({ method: 'POST', url: '/api/cameras/import?createSites=true', headers: { 'content-type': 'text/csv' }, payload: fixed });
+      const created = await admin.request({
+        method: 'POST',
+        url: '/api/cameras/import?createSites=true',
+        headers: { 'content-type': 'text/csv' },
+        payload: fixed,
+      });
       assert.equal(created.statusCode, 200, created.body);
       assert.deepEqual(created.json(), { dryRun: false, created: 2, updated: 0, unchanged: 1, sitesCreated: 1 });
       const sites = await context.services.sites.list(null, { commune: communeA });
       assert.equal(sites.find((site) => site.name === 'Parvis')?.kind, 'other');
     });
 
-    it('refuses lines of a commune outside the importer\'s scope', async () => {
+    it("refuses lines of a commune outside the importer's scope", async () => {
       const adminA = await signIn(context, 'administrator', [communeA]);
       const csv = generatedCsv(2, { 3: { commune_insee: communeB, site: 'Mairie', name: 'B-1' } });
       const response = await adminA.request({ method: 'POST', url: '/api/cameras/import', headers: { 'content-type': 'text/csv' }, payload: csv });
       assert.equal(response.statusCode, 400);
-      assert.deepEqual(response.json().details.errors.map((item: ImportLineError) => `${item.line}:${item.code}`), ['3:commune_out_of_scope']);
+      assert.deepEqual(
+        response.json().details.errors.map((item: ImportLineError) => `${item.line}:${item.code}`),
+        ['3:commune_out_of_scope'],
+      );
       assert.equal((await context.services.cameras.list(null, { commune: communeB })).length, 0);
     });
 

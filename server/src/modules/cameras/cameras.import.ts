@@ -84,7 +84,9 @@ export class CameraImporter {
     if (text.length <= importLimits.inlineParseChars) return parseCameraCsv(text, report);
     try {
       return await runWorkerTask<string, CsvProgress, ParsedImport>(csvWorkerUrl, text, {
-        timeoutMs: importLimits.parseTimeoutMs, maxHeapMb: importLimits.parseHeapMb, onProgress: (progress) => report(progress.linesDone, progress.linesTotal),
+        timeoutMs: importLimits.parseTimeoutMs,
+        maxHeapMb: importLimits.parseHeapMb,
+        onProgress: (progress) => report(progress.linesDone, progress.linesTotal),
       });
     } catch (error) {
       if (!(error instanceof WorkerTaskError) || error.reason === 'failed') throw error;
@@ -105,7 +107,11 @@ export class CameraImporter {
         const plan = await this.plan(trx, parsed.rows, options, acting.principal, errors);
         if (errors.length > 0) throw importFailed(errors.sort((a, b) => a.line - b.line));
         const result: ImportResult = {
-          dryRun: options.dryRun === true, created: plan.creates.length, updated: plan.updates.length, unchanged: plan.unchanged, sitesCreated: plan.sitesToCreate.length,
+          dryRun: options.dryRun === true,
+          created: plan.creates.length,
+          updated: plan.updates.length,
+          unchanged: plan.unchanged,
+          sitesCreated: plan.sitesToCreate.length,
         };
         if (options.dryRun) return result;
         await this.apply(trx, plan, acting.actor, parsed.rows.length);
@@ -113,19 +119,30 @@ export class CameraImporter {
       });
     } catch (error) {
       if (isUniqueViolation(error)) {
-        throw new DomainError('conflict', { fr: 'Import refusé : l’inventaire a changé pendant l’import, relancez-le.', en: 'Import refused: the inventory changed during the import; run it again.' });
+        throw new DomainError('conflict', {
+          fr: 'Import refusé : l’inventaire a changé pendant l’import, relancez-le.',
+          en: 'Import refused: the inventory changed during the import; run it again.',
+        });
       }
       throw error;
     }
   }
 
-  private async plan(trx: AnyHandle, rows: readonly CameraImportRow[], options: ImportOptions, principal: Principal | null, errors: ImportLineError[]): Promise<ImportPlan> {
+  private async plan(
+    trx: AnyHandle,
+    rows: readonly CameraImportRow[],
+    options: ImportOptions,
+    principal: Principal | null,
+    errors: ImportLineError[],
+  ): Promise<ImportPlan> {
     const today = parisDate(this.clock.now());
     const may = (action: Action, communeInsee: string) => principal === null || decide(principal, action, communeInsee, today).allowed;
     const communes = [...new Set(rows.map((row) => row.communeInsee))];
     const existing = await this.sites.existingCommunes(trx, communes);
     const allowed = communes.filter((insee) => existing.has(insee) && may('camera.import', insee));
-    const sites = new Map<string, SiteRow | { id: string }>((await this.sites.sitesOf(trx, allowed)).map((site) => [keyOf(site.commune_insee, site.name), site]));
+    const sites = new Map<string, SiteRow | { id: string }>(
+      (await this.sites.sitesOf(trx, allowed)).map((site) => [keyOf(site.commune_insee, site.name), site]),
+    );
     const cameras = new Map((await this.repository.list({ communes: allowed }, trx)).map((camera) => [keyOf(camera.commune_insee, camera.name), camera]));
     const now = this.clock.now().toISOString();
     const plan: ImportPlan = { sitesToCreate: [], creates: [], updates: [], unchanged: 0 };
@@ -159,15 +176,33 @@ export class CameraImporter {
         }
       }
       const configuration = {
-        site_id: site.id, name: row.name, kind: row.kind, field_class: row.fieldClass, latitude: row.latitude, longitude: row.longitude,
-        heading_deg: row.headingDeg, model: row.model, ip_address: row.ipAddress, mac_address: row.macAddress, main_stream_url: row.mainStreamUrl,
-        sub_stream_url: row.subStreamUrl, onvif_url: row.onvifUrl, purposes: JSON.stringify(row.purposes), commissioning_date: row.commissioningDate,
+        site_id: site.id,
+        name: row.name,
+        kind: row.kind,
+        field_class: row.fieldClass,
+        latitude: row.latitude,
+        longitude: row.longitude,
+        heading_deg: row.headingDeg,
+        model: row.model,
+        ip_address: row.ipAddress,
+        mac_address: row.macAddress,
+        main_stream_url: row.mainStreamUrl,
+        sub_stream_url: row.subStreamUrl,
+        onvif_url: row.onvifUrl,
+        purposes: JSON.stringify(row.purposes),
+        commissioning_date: row.commissioningDate,
         enabled: row.enabled ? 1 : 0,
       };
       if (!current) {
         plan.creates.push({
-          id: randomUUID(), commune_insee: communeInsee, ...configuration, credentials_sealed: this.cameras.sealCredentials(row.credentials),
-          operational_state: 'unknown', retention_days: row.retentionDays ?? null, created_at: now, updated_at: now,
+          id: randomUUID(),
+          commune_insee: communeInsee,
+          ...configuration,
+          credentials_sealed: this.cameras.sealCredentials(row.credentials),
+          operational_state: 'unknown',
+          retention_days: row.retentionDays ?? null,
+          created_at: now,
+          updated_at: now,
         });
         continue;
       }
@@ -190,7 +225,13 @@ export class CameraImporter {
       return null;
     } catch (error) {
       if (!(error instanceof DomainError) || error.code !== 'retention_out_of_bounds') throw error;
-      return { line, column: 'retention_days', code: 'retention_out_of_bounds', message_fr: `Colonne retention_days : ${error.messageFr}`, message_en: `Column retention_days: ${error.messageEn}` };
+      return {
+        line,
+        column: 'retention_days',
+        code: 'retention_out_of_bounds',
+        message_fr: `Colonne retention_days : ${error.messageFr}`,
+        message_en: `Column retention_days: ${error.messageEn}`,
+      };
     }
   }
 
@@ -209,16 +250,34 @@ export class CameraImporter {
       if (position) positions.push(position);
     }
     await this.repository.insertPositions(trx, positions);
-    await this.audit.recordMany(trx, actor, plan.creates.map((row) => ({
-      action: 'camera.created', communeInsee: row.commune_insee, targetType: 'camera', targetId: row.id, reason: importReason,
-      details: { after: auditSnapshot(row), streamLogin: row.credentials_sealed === null ? 'none' : 'set' },
-    })));
+    await this.audit.recordMany(
+      trx,
+      actor,
+      plan.creates.map((row) => ({
+        action: 'camera.created',
+        communeInsee: row.commune_insee,
+        targetType: 'camera',
+        targetId: row.id,
+        reason: importReason,
+        details: { after: auditSnapshot(row), streamLogin: row.credentials_sealed === null ? 'none' : 'set' },
+      })),
+    );
     for (const [communeInsee, details] of this.auditDetails(plan, lines)) {
-      await this.audit.record(trx, actor, { action: 'camera.imported', communeInsee, targetType: 'commune', targetId: communeInsee, reason: importReason, details });
+      await this.audit.record(trx, actor, {
+        action: 'camera.imported',
+        communeInsee,
+        targetType: 'commune',
+        targetId: communeInsee,
+        reason: importReason,
+        details,
+      });
     }
   }
 
-  private auditDetails(plan: ImportPlan, lines: number): Map<string, Record<string, unknown> & { created: unknown[]; updated: unknown[]; sitesCreated: unknown[] }> {
+  private auditDetails(
+    plan: ImportPlan,
+    lines: number,
+  ): Map<string, Record<string, unknown> & { created: unknown[]; updated: unknown[]; sitesCreated: unknown[] }> {
     const byCommune = new Map<string, Record<string, unknown> & { created: unknown[]; updated: unknown[]; sitesCreated: unknown[] }>();
     const of = (communeInsee: string) => {
       let entry = byCommune.get(communeInsee);
@@ -226,7 +285,8 @@ export class CameraImporter {
       return entry;
     };
     for (const site of plan.sitesToCreate) of(site.communeInsee).sitesCreated.push({ id: site.id, name: site.name });
-    for (const row of plan.creates) of(row.commune_insee).created.push({ ...auditSnapshot(row), streamLogin: row.credentials_sealed === null ? 'none' : 'set' });
+    for (const row of plan.creates)
+      of(row.commune_insee).created.push({ ...auditSnapshot(row), streamLogin: row.credentials_sealed === null ? 'none' : 'set' });
     for (const { current, next, credentialsChanged } of plan.updates) {
       const change: Record<string, unknown> = { id: current.id, name: current.name };
       if (configurationChanged(current, next)) Object.assign(change, diffForAudit(auditSnapshot(current), auditSnapshot(next)));

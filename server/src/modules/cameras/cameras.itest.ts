@@ -35,17 +35,29 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
     });
 
     it('refuses invalid fields with validation_failed naming them, and duplicate names with conflict', async () => {
-      await assert.rejects(context.services.cameras.create(cameraInput(siteA, 'Bad', { ipAddress: '300.0.0.1' }), testCli), (error: { code: string; details: { field: string }[] }) =>
-        error.code === 'validation_failed' && error.details.some((detail) => detail.field === 'ipAddress'));
-      await assert.rejects(context.services.cameras.create(cameraInput(siteA, 'Bad', { mainStreamUrl: 'http://10.0.0.1/x' }), testCli), withCode('validation_failed'));
-      await assert.rejects(context.services.cameras.create(cameraInput(siteA, 'Bad', { latitude: 45.1, longitude: null }), testCli), withCode('validation_failed'));
+      await assert.rejects(
+        context.services.cameras.create(cameraInput(siteA, 'Bad', { ipAddress: '300.0.0.1' }), testCli),
+        (error: { code: string; details: { field: string }[] }) =>
+          error.code === 'validation_failed' && error.details.some((detail) => detail.field === 'ipAddress'),
+      );
+      await assert.rejects(
+        context.services.cameras.create(cameraInput(siteA, 'Bad', { mainStreamUrl: 'http://10.0.0.1/x' }), testCli),
+        withCode('validation_failed'),
+      );
+      await assert.rejects(
+        context.services.cameras.create(cameraInput(siteA, 'Bad', { latitude: 45.1, longitude: null }), testCli),
+        withCode('validation_failed'),
+      );
       await assert.rejects(context.services.cameras.create(cameraInput('no-such-site', 'Bad'), testCli), withCode('validation_failed'));
       await assert.rejects(context.services.cameras.create(cameraInput(siteA, 'Bad', { communeInsee: '38421' }), testCli), withCode('validation_failed'));
       await assert.rejects(context.services.cameras.create(cameraInput(siteA, 'Gare PTZ 1'), testCli), withCode('conflict'));
     });
 
     it('moves user-info out of the stream URL into sealed credentials, never returned nor audited', async () => {
-      const camera = await context.services.cameras.create(cameraInput(siteA, 'Gare fixe 2', { mainStreamUrl: 'rtsp://admin:Tr%40mway-2026@10.1.0.11:554/main' }), testCli);
+      const camera = await context.services.cameras.create(
+        cameraInput(siteA, 'Gare fixe 2', { mainStreamUrl: 'rtsp://admin:Tr%40mway-2026@10.1.0.11:554/main' }),
+        testCli,
+      );
       assert.equal(camera.mainStreamUrl, 'rtsp://10.1.0.11:554/main');
       assert.equal(camera.hasCredentials, true);
       assert.ok(!JSON.stringify(camera).includes('Tr@mway'));
@@ -60,7 +72,12 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.equal(cleared.hasCredentials, false);
 
       const audit = await context.services.audit.search({ targetId: camera.id }, { allCommunes: true, communes: [] });
-      assert.deepEqual(audit.records.map((record) => record.action).sort(), ['camera.created', 'camera.credentials_changed', 'camera.credentials_changed', 'camera.credentials_changed']);
+      assert.deepEqual(audit.records.map((record) => record.action).sort(), [
+        'camera.created',
+        'camera.credentials_changed',
+        'camera.credentials_changed',
+        'camera.credentials_changed',
+      ]);
       const text = JSON.stringify(audit.records);
       for (const secret of ['Tr@mway', 'Tr%40mway', 'N0uveau', 'admin:']) assert.ok(!text.includes(secret), `audit holds ${secret}`);
     });
@@ -70,11 +87,22 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       context.clock.advance(60_000);
       await context.services.cameras.update(camera.id, { model: 'Other model' }, testCli);
       context.clock.advance(60_000);
-      await context.services.cameras.update(camera.id, { latitude: 45.2, longitude: 5.73 }, { actor: { type: 'user', id: 'u1', login: 'jdupont' }, principal: null });
+      await context.services.cameras.update(
+        camera.id,
+        { latitude: 45.2, longitude: 5.73 },
+        { actor: { type: 'user', id: 'u1', login: 'jdupont' }, principal: null },
+      );
       context.clock.advance(60_000);
       await context.services.cameras.update(camera.id, { headingDeg: 270 }, testCli);
       const positions = await context.services.cameras.positions(camera.id, null);
-      assert.deepEqual(positions.map((position) => [position.latitude, position.longitude, position.headingDeg]), [[45.2, 5.73, 270], [45.2, 5.73, 90], [45.188529, 5.724524, 90]]);
+      assert.deepEqual(
+        positions.map((position) => [position.latitude, position.longitude, position.headingDeg]),
+        [
+          [45.2, 5.73, 270],
+          [45.2, 5.73, 90],
+          [45.188529, 5.724524, 90],
+        ],
+      );
       assert.equal(positions[1]?.changedBy, 'jdupont');
     });
 
@@ -82,10 +110,21 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       const camera = await context.services.cameras.create(cameraInput(siteA, 'Marché 1', { purposes: ['public_buildings', 'traffic_regulation'] }), testCli);
       assert.ok((await context.services.cameras.unauthorised(null)).some((view) => view.id === camera.id));
       await assert.rejects(context.services.cameras.requireOperable(camera.id, null), withCode('camera_unauthorised'));
-      await context.services.authorisations.create({
-        reference: 'AP-38-2026-010', communeInsee: communeA, startOn: '2026-01-01', endOn: '2030-12-31', perimeter: 'Centre', purposes: ['public_buildings'],
-        minRetentionDays: 7, maxRetentionDays: 20, recipients: ['national_police'], cameraIds: [camera.id],
-      }, testCli);
+      await context.services.authorisations.create(
+        {
+          reference: 'AP-38-2026-010',
+          communeInsee: communeA,
+          startOn: '2026-01-01',
+          endOn: '2030-12-31',
+          perimeter: 'Centre',
+          purposes: ['public_buildings'],
+          minRetentionDays: 7,
+          maxRetentionDays: 20,
+          recipients: ['national_police'],
+          cameraIds: [camera.id],
+        },
+        testCli,
+      );
       const covered = await context.services.cameras.requireOperable(camera.id, null);
       assert.equal(covered.state, 'unknown');
       assert.equal(covered.vmsStatus, 'OK');
@@ -96,7 +135,10 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
 
       await context.services.cameras.setOperationalState(camera.id, 'failed');
       assert.equal((await context.services.cameras.get(camera.id, null)).vmsStatus, 'fault');
-      assert.deepEqual((await context.services.cameras.list(null, { state: 'failed' })).map((view) => view.id), [camera.id]);
+      assert.deepEqual(
+        (await context.services.cameras.list(null, { state: 'failed' })).map((view) => view.id),
+        [camera.id],
+      );
 
       const decommissioned = await context.services.cameras.decommission(camera.id, testCli);
       assert.equal(decommissioned.state, 'disabled');
@@ -110,10 +152,15 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       const [camera] = await context.services.cameras.list(null, { q: 'marché 1' });
       assert.ok(camera);
       await assert.rejects(context.services.cameras.update(camera.id, { retentionDays: 31 }, testCli), withCode('retention_out_of_bounds'));
-      await assert.rejects(context.services.cameras.update(camera.id, { retentionDays: 25 }, testCli), (error: { code: string; messageFr: string }) =>
-        error.code === 'retention_out_of_bounds' && /AP-38-2026-010/.test(error.messageFr));
+      await assert.rejects(
+        context.services.cameras.update(camera.id, { retentionDays: 25 }, testCli),
+        (error: { code: string; messageFr: string }) => error.code === 'retention_out_of_bounds' && /AP-38-2026-010/.test(error.messageFr),
+      );
       assert.equal((await context.services.cameras.update(camera.id, { retentionDays: 10 }, testCli)).retentionDays, 10);
-      await assert.rejects(context.services.cameras.create(cameraInput(siteA, 'Trop longue', { retentionDays: 31 }), testCli), withCode('retention_out_of_bounds'));
+      await assert.rejects(
+        context.services.cameras.create(cameraInput(siteA, 'Trop longue', { retentionDays: 31 }), testCli),
+        withCode('retention_out_of_bounds'),
+      );
       assert.equal((await context.services.cameras.list(null, { q: 'Trop longue' })).length, 0, 'nothing stored');
     });
 
@@ -127,7 +174,7 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
     it('filters the listing by site, state and text, and an unchanged update writes no audit row', async () => {
       const all = await context.services.cameras.list(null);
       assert.ok(all.length >= 4);
-      assert.deepEqual((await context.services.cameras.list(null, { site: siteB })), []);
+      assert.deepEqual(await context.services.cameras.list(null, { site: siteB }), []);
       assert.ok((await context.services.cameras.list(null, { q: '10.1.0.11' })).every((view) => view.ipAddress === '10.1.0.11'));
       const [camera] = await context.services.cameras.list(null, { q: 'Gare PTZ 1' });
       const before = (await context.services.audit.search({}, { allCommunes: true, communes: [] })).total;

@@ -24,7 +24,13 @@ export class CamerasRepository {
   async findMany(ids: readonly string[], handle: AnyHandle = this.db): Promise<CameraRow[]> {
     const rows: CameraRow[] = [];
     for (let start = 0; start < ids.length; start += selectChunk) {
-      rows.push(...(await tablesOf<CamerasSchema>(handle).selectFrom('cameras').selectAll().where('id', 'in', ids.slice(start, start + selectChunk)).execute()));
+      rows.push(
+        ...(await tablesOf<CamerasSchema>(handle)
+          .selectFrom('cameras')
+          .selectAll()
+          .where('id', 'in', ids.slice(start, start + selectChunk))
+          .execute()),
+      );
     }
     return rows;
   }
@@ -40,7 +46,10 @@ export class CamerasRepository {
 
   async insert(trx: AnyHandle, rows: readonly NewCameraRow[]): Promise<void> {
     for (let start = 0; start < rows.length; start += insertChunk) {
-      await tablesOf<CamerasSchema>(trx).insertInto('cameras').values(rows.slice(start, start + insertChunk)).execute();
+      await tablesOf<CamerasSchema>(trx)
+        .insertInto('cameras')
+        .values(rows.slice(start, start + insertChunk))
+        .execute();
     }
   }
 
@@ -57,7 +66,11 @@ export class CamerasRepository {
   async communesOf(ids: readonly string[], handle: AnyHandle = this.db): Promise<Map<string, string>> {
     const communes = new Map<string, string>();
     for (let start = 0; start < ids.length; start += selectChunk) {
-      const rows = await tablesOf<CamerasSchema>(handle).selectFrom('cameras').select(['id', 'commune_insee']).where('id', 'in', ids.slice(start, start + selectChunk)).execute();
+      const rows = await tablesOf<CamerasSchema>(handle)
+        .selectFrom('cameras')
+        .select(['id', 'commune_insee'])
+        .where('id', 'in', ids.slice(start, start + selectChunk))
+        .execute();
       for (const row of rows) communes.set(row.id, row.commune_insee);
     }
     return communes;
@@ -65,13 +78,21 @@ export class CamerasRepository {
 
   /** Runtime state from the recorder: not a configuration change, so `updated_at` stays. */
   async setOperationalState(id: string, state: string): Promise<boolean> {
-    const result = await this.db.updateTable('cameras').set({ operational_state: state }).where('id', '=', id).where('operational_state', '!=', state).executeTakeFirst();
+    const result = await this.db
+      .updateTable('cameras')
+      .set({ operational_state: state })
+      .where('id', '=', id)
+      .where('operational_state', '!=', state)
+      .executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
   }
 
   async insertPositions(trx: AnyHandle, rows: readonly CameraPositionRow[]): Promise<void> {
     for (let start = 0; start < rows.length; start += insertChunk) {
-      await tablesOf<CamerasSchema>(trx).insertInto('camera_positions').values(rows.slice(start, start + insertChunk)).execute();
+      await tablesOf<CamerasSchema>(trx)
+        .insertInto('camera_positions')
+        .values(rows.slice(start, start + insertChunk))
+        .execute();
     }
   }
 

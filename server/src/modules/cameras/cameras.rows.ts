@@ -71,8 +71,23 @@ export function auditSnapshot(row: CameraRow): Record<string, unknown> {
 
 /** Fields whose change is a configuration change (what import compares to count `unchanged`). */
 const configurationFields = [
-  'site_id', 'name', 'kind', 'field_class', 'latitude', 'longitude', 'heading_deg', 'model', 'ip_address', 'mac_address',
-  'main_stream_url', 'sub_stream_url', 'onvif_url', 'purposes', 'commissioning_date', 'enabled', 'retention_days',
+  'site_id',
+  'name',
+  'kind',
+  'field_class',
+  'latitude',
+  'longitude',
+  'heading_deg',
+  'model',
+  'ip_address',
+  'mac_address',
+  'main_stream_url',
+  'sub_stream_url',
+  'onvif_url',
+  'purposes',
+  'commissioning_date',
+  'enabled',
+  'retention_days',
 ] as const satisfies readonly (keyof CameraRow)[];
 
 export function configurationChanged(before: CameraRow, after: CameraRow): boolean {

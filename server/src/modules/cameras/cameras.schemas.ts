@@ -41,14 +41,19 @@ export const vmsStatuses = ['OK', 'fault', 'disabled', 'unauthorised'] as const;
 export type VmsStatus = (typeof vmsStatuses)[number];
 
 function urlWithProtocol(protocols: readonly string[], description: string) {
-  return z.string().trim().min(1).max(2000).refine((value) => {
-    try {
-      const url = new URL(value);
-      return protocols.includes(url.protocol) && url.hostname.length > 0;
-    } catch {
-      return false;
-    }
-  }, description);
+  return z
+    .string()
+    .trim()
+    .min(1)
+    .max(2000)
+    .refine((value) => {
+      try {
+        const url = new URL(value);
+        return protocols.includes(url.protocol) && url.hostname.length > 0;
+      } catch {
+        return false;
+      }
+    }, description);
 }
 
 const macPattern = /^[0-9A-F]{2}([:-]?)[0-9A-F]{2}(?:\1[0-9A-F]{2}){4}$/i;
@@ -62,13 +67,20 @@ export const cameraFieldSchemas = {
   headingDeg: z.number().min(0).max(360),
   model: plainText(200),
   ipAddress: z.string().trim().max(45).refine(isIpAddress, 'IPv4 or IPv6 address'),
-  macAddress: z.string().trim().regex(macPattern, 'MAC address AA:BB:CC:DD:EE:FF').transform((value) => {
-    const hex = value.replace(/[:-]/g, '').toUpperCase();
-    return hex.match(/../g)!.join(':');
-  }),
+  macAddress: z
+    .string()
+    .trim()
+    .regex(macPattern, 'MAC address AA:BB:CC:DD:EE:FF')
+    .transform((value) => {
+      const hex = value.replace(/[:-]/g, '').toUpperCase();
+      return hex.match(/../g)!.join(':');
+    }),
   streamUrl: urlWithProtocol(['rtsp:', 'rtsps:'], 'rtsp:// or rtsps:// URL'),
   onvifUrl: urlWithProtocol(['http:', 'https:'], 'http:// or https:// URL'),
-  purposes: z.array(z.enum(purposes)).max(purposes.length * 2).transform((list) => [...new Set(list)].sort()),
+  purposes: z
+    .array(z.enum(purposes))
+    .max(purposes.length * 2)
+    .transform((list) => [...new Set(list)].sort()),
   commissioningDate: isoDate,
   // Bounds (LEGAL 6 and the authorisations') are checked by the service for a clear error of its own.
   retentionDays: z.number().int(),
@@ -108,26 +120,28 @@ export const cameraCreateSchema = z.object({
 export type CameraCreate = z.input<typeof cameraCreateSchema>;
 
 /** Partial update: an absent field is kept, `null` clears it (credentials: null removes them). */
-export const cameraUpdateSchema = z.object({
-  siteId: z.string().min(1).max(100).optional(),
-  name: f.name.optional(),
-  kind: f.kind.optional(),
-  fieldClass: f.fieldClass.optional(),
-  latitude: f.latitude.nullable().optional(),
-  longitude: f.longitude.nullable().optional(),
-  headingDeg: f.headingDeg.nullable().optional(),
-  model: f.model.nullable().optional(),
-  ipAddress: f.ipAddress.nullable().optional(),
-  macAddress: f.macAddress.nullable().optional(),
-  mainStreamUrl: f.streamUrl.optional(),
-  subStreamUrl: f.streamUrl.nullable().optional(),
-  onvifUrl: f.onvifUrl.nullable().optional(),
-  credentials: credentialsSchema.nullable().optional(),
-  purposes: f.purposes.optional(),
-  commissioningDate: f.commissioningDate.nullable().optional(),
-  enabled: z.boolean().optional(),
-  retentionDays: f.retentionDays.nullable().optional(),
-}).strict();
+export const cameraUpdateSchema = z
+  .object({
+    siteId: z.string().min(1).max(100).optional(),
+    name: f.name.optional(),
+    kind: f.kind.optional(),
+    fieldClass: f.fieldClass.optional(),
+    latitude: f.latitude.nullable().optional(),
+    longitude: f.longitude.nullable().optional(),
+    headingDeg: f.headingDeg.nullable().optional(),
+    model: f.model.nullable().optional(),
+    ipAddress: f.ipAddress.nullable().optional(),
+    macAddress: f.macAddress.nullable().optional(),
+    mainStreamUrl: f.streamUrl.optional(),
+    subStreamUrl: f.streamUrl.nullable().optional(),
+    onvifUrl: f.onvifUrl.nullable().optional(),
+    credentials: credentialsSchema.nullable().optional(),
+    purposes: f.purposes.optional(),
+    commissioningDate: f.commissioningDate.nullable().optional(),
+    enabled: z.boolean().optional(),
+    retentionDays: f.retentionDays.nullable().optional(),
+  })
+  .strict();
 export type CameraUpdate = z.input<typeof cameraUpdateSchema>;
 
 export const cameraViewSchema = z.object({
@@ -180,8 +194,14 @@ export const cameraPositionViewSchema = z.object({
 export type CameraPositionView = z.infer<typeof cameraPositionViewSchema>;
 
 export const importQuerySchema = z.object({
-  dryRun: z.enum(['true', 'false', '1', '0']).optional().transform((value) => value === 'true' || value === '1'),
-  createSites: z.enum(['true', 'false', '1', '0']).optional().transform((value) => value === 'true' || value === '1'),
+  dryRun: z
+    .enum(['true', 'false', '1', '0'])
+    .optional()
+    .transform((value) => value === 'true' || value === '1'),
+  createSites: z
+    .enum(['true', 'false', '1', '0'])
+    .optional()
+    .transform((value) => value === 'true' || value === '1'),
 });
 
 export const importResultSchema = z.object({

@@ -20,8 +20,18 @@ import type { CameraAuthorisations, CameraCommunes, CameraSites } from './camera
 import type { CameraPositionRow, CamerasRepository } from './cameras.repository.ts';
 import { auditSnapshot, cameraView, configurationChanged, credentialsChange, positionChanged, stripUrlCredentials } from './cameras.rows.ts';
 import {
-  cameraCreateSchema, cameraUpdateSchema, credentialsSchema,
-  type CameraCreate, type CameraListFilter, type CameraPositionView, type CameraUpdate, type CameraView, type ImportProgressView, type ImportResult, type OperationalState, type StreamCredentials,
+  cameraCreateSchema,
+  cameraUpdateSchema,
+  credentialsSchema,
+  type CameraCreate,
+  type CameraListFilter,
+  type CameraPositionView,
+  type CameraUpdate,
+  type CameraView,
+  type ImportProgressView,
+  type ImportResult,
+  type OperationalState,
+  type StreamCredentials,
 } from './cameras.schemas.ts';
 
 export type { Acting };
@@ -47,7 +57,10 @@ export function assertPositionComplete(row: { latitude: number | null; longitude
 }
 
 function duplicateName(name: string, communeInsee: string): DomainError {
-  return new DomainError('conflict', { fr: `La caméra « ${name} » existe déjà dans la commune ${communeInsee}.`, en: `Camera "${name}" already exists in commune ${communeInsee}.` });
+  return new DomainError('conflict', {
+    fr: `La caméra « ${name} » existe déjà dans la commune ${communeInsee}.`,
+    en: `Camera "${name}" already exists in commune ${communeInsee}.`,
+  });
 }
 
 export class CamerasService {
@@ -88,7 +101,13 @@ export class CamerasService {
 
   async views(rows: readonly CameraRow[], handle?: AnyHandle): Promise<CameraView[]> {
     const ids = rows.map((row) => row.id);
-    const [siteNames, coverage] = await Promise.all([this.sites.namesById(handle, rows.map((row) => row.site_id)), this.authorisations.coverage(ids, handle)]);
+    const [siteNames, coverage] = await Promise.all([
+      this.sites.namesById(
+        handle,
+        rows.map((row) => row.site_id),
+      ),
+      this.authorisations.coverage(ids, handle),
+    ]);
     return rows.map((row) => cameraView(row, siteNames.get(row.site_id) ?? '', coverage.get(row.id)));
   }
 
@@ -101,7 +120,8 @@ export class CamerasService {
     try {
       return await this.repository.transaction(async (trx) => {
         const site = await this.sites.findById(trx, data.siteId);
-        if (!site) throw new DomainError('validation_failed', { fr: 'Site inconnu.', en: 'Unknown site.', details: [{ field: 'siteId', problem: 'unknown site' }] });
+        if (!site)
+          throw new DomainError('validation_failed', { fr: 'Site inconnu.', en: 'Unknown site.', details: [{ field: 'siteId', problem: 'unknown site' }] });
         communeInsee = site.commune_insee;
         if (data.communeInsee !== undefined && data.communeInsee !== site.commune_insee) {
           throw new DomainError('validation_failed', {
@@ -115,11 +135,29 @@ export class CamerasService {
         if (data.retentionDays !== null) await this.authorisations.assertRetentionAllowed(site.commune_insee, id, data.retentionDays, trx);
         const now = this.clock.now().toISOString();
         const row: CameraRow = {
-          id, commune_insee: site.commune_insee, site_id: site.id, name: data.name, kind: data.kind, field_class: data.fieldClass,
-          latitude: data.latitude, longitude: data.longitude, heading_deg: data.headingDeg, model: data.model, ip_address: data.ipAddress,
-          mac_address: data.macAddress, main_stream_url: urls.mainStreamUrl, sub_stream_url: urls.subStreamUrl, onvif_url: urls.onvifUrl,
-          credentials_sealed: this.sealCredentials(credentials), purposes: JSON.stringify(data.purposes), commissioning_date: data.commissioningDate,
-          enabled: data.enabled ? 1 : 0, operational_state: 'unknown', retention_days: data.retentionDays, created_at: now, updated_at: now,
+          id,
+          commune_insee: site.commune_insee,
+          site_id: site.id,
+          name: data.name,
+          kind: data.kind,
+          field_class: data.fieldClass,
+          latitude: data.latitude,
+          longitude: data.longitude,
+          heading_deg: data.headingDeg,
+          model: data.model,
+          ip_address: data.ipAddress,
+          mac_address: data.macAddress,
+          main_stream_url: urls.mainStreamUrl,
+          sub_stream_url: urls.subStreamUrl,
+          onvif_url: urls.onvifUrl,
+          credentials_sealed: this.sealCredentials(credentials),
+          purposes: JSON.stringify(data.purposes),
+          commissioning_date: data.commissioningDate,
+          enabled: data.enabled ? 1 : 0,
+          operational_state: 'unknown',
+          retention_days: data.retentionDays,
+          created_at: now,
+          updated_at: now,
         };
         await this.repository.insert(trx, [row]);
         await this.repository.insertPositions(trx, [this.positionRow(row, acting.actor, now)]);
@@ -176,7 +214,7 @@ export class CamerasService {
         if (next.retention_days !== null && next.retention_days !== current.retention_days) {
           await this.authorisations.assertRetentionAllowed(current.commune_insee, id, next.retention_days, trx);
         }
-        const credentials = data.credentials !== undefined ? data.credentials : found ?? undefined;
+        const credentials = data.credentials !== undefined ? data.credentials : (found ?? undefined);
         const credentialsChanged = credentials !== undefined && this.credentialsDiffer(current.credentials_sealed, credentials);
         if (credentialsChanged) next.credentials_sealed = this.sealCredentials(credentials);
         if (!configurationChanged(current, next) && !credentialsChanged) return (await this.views([current], trx))[0]!;
@@ -207,20 +245,30 @@ export class CamerasService {
     if (filter.commune) communes = scope === null || scope.includes(filter.commune) ? [filter.commune] : [];
     const views = await this.views(await this.repository.list({ communes, siteId: filter.site }));
     const needle = filter.q?.toLowerCase();
-    return views.filter((view) =>
-      (!filter.state || view.state === filter.state) &&
-      (!needle || [view.name, view.model ?? '', view.ipAddress ?? ''].some((text) => text.toLowerCase().includes(needle))));
+    return views.filter(
+      (view) =>
+        (!filter.state || view.state === filter.state) &&
+        (!needle || [view.name, view.model ?? '', view.ipAddress ?? ''].some((text) => text.toLowerCase().includes(needle))),
+    );
   }
 
   /** Cameras no valid authorisation covers today (LEGAL 1), enabled or not. */
   async unauthorised(principal: Principal | null, filter: CameraListFilter = {}): Promise<CameraView[]> {
-    return (await this.list(principal, { ...filter, state: undefined })).filter((view) => !view.authorisation.authorised && (!filter.state || view.state === filter.state));
+    return (await this.list(principal, { ...filter, state: undefined })).filter(
+      (view) => !view.authorisation.authorised && (!filter.state || view.state === filter.state),
+    );
   }
 
   async positions(id: string, principal: Principal | null): Promise<CameraPositionView[]> {
     await this.get(id, principal);
     const rows = await this.repository.positions(id);
-    return rows.map((row) => ({ changedAt: row.changed_at, latitude: row.latitude, longitude: row.longitude, headingDeg: row.heading_deg, changedBy: row.changed_by }));
+    return rows.map((row) => ({
+      changedAt: row.changed_at,
+      latitude: row.latitude,
+      longitude: row.longitude,
+      headingDeg: row.heading_deg,
+      changedBy: row.changed_by,
+    }));
   }
 
   /** The inventory as CSV (no credentials); the export itself is audited, since it lists addresses. */
@@ -251,7 +299,8 @@ export class CamerasService {
    */
   async requireOperable(cameraId: string, principal: Principal | null): Promise<CameraView> {
     const camera = await this.get(cameraId, principal);
-    if (camera.state === 'disabled') throw new DomainError('camera_disabled', { fr: `Caméra ${camera.name} hors service.`, en: `Camera ${camera.name} is decommissioned.` });
+    if (camera.state === 'disabled')
+      throw new DomainError('camera_disabled', { fr: `Caméra ${camera.name} hors service.`, en: `Camera ${camera.name} is decommissioned.` });
     if (camera.state === 'unauthorised') {
       throw new DomainError('camera_unauthorised', {
         fr: `La caméra ${camera.name} n’est couverte par aucune autorisation préfectorale valide : elle n’est ni enregistrée ni affichée.`,
@@ -274,7 +323,10 @@ export class CamerasService {
   }
 
   /** For the authorisations module: commune, retention override and name of each camera. */
-  async inventoryFacts(handle: AnyHandle | undefined, cameraIds: readonly string[]): Promise<Map<string, { communeInsee: string; retentionDays: number | null; name: string }>> {
+  async inventoryFacts(
+    handle: AnyHandle | undefined,
+    cameraIds: readonly string[],
+  ): Promise<Map<string, { communeInsee: string; retentionDays: number | null; name: string }>> {
     const rows = await this.repository.findMany(cameraIds, handle);
     return new Map(rows.map((row) => [row.id, { communeInsee: row.commune_insee, retentionDays: row.retention_days, name: row.name }]));
   }
@@ -283,10 +335,14 @@ export class CamerasService {
   async retentionSettings(handle?: AnyHandle): Promise<CameraRetentionSettings[]> {
     const rows = await this.repository.retentionRows(handle);
     const communes = await this.communes.retentions(handle);
-    return rows.filter((row) => communes.has(row.commune_insee)).map((row) => ({
-      cameraId: row.id, communeInsee: row.commune_insee,
-      cameraRetentionDays: row.retention_days === null ? null : Number(row.retention_days), communeRetentionDays: communes.get(row.commune_insee) ?? null,
-    }));
+    return rows
+      .filter((row) => communes.has(row.commune_insee))
+      .map((row) => ({
+        cameraId: row.id,
+        communeInsee: row.commune_insee,
+        cameraRetentionDays: row.retention_days === null ? null : Number(row.retention_days),
+        communeRetentionDays: communes.get(row.commune_insee) ?? null,
+      }));
   }
 
   /** Commune of each camera id that exists; unknown ids are absent. */
@@ -297,13 +353,33 @@ export class CamerasService {
   // Shared with the importer, so that a camera created or changed by CSV leaves the same history.
 
   positionRow(row: CameraRow, actor: Actor, at: string): CameraPositionRow {
-    return { id: randomUUID(), camera_id: row.id, changed_at: at, latitude: row.latitude, longitude: row.longitude, heading_deg: row.heading_deg, changed_by: actor.login };
+    return {
+      id: randomUUID(),
+      camera_id: row.id,
+      changed_at: at,
+      latitude: row.latitude,
+      longitude: row.longitude,
+      heading_deg: row.heading_deg,
+      changed_by: actor.login,
+    };
   }
 
   private async recordCreated(trx: AnyHandle, actor: Actor, row: CameraRow): Promise<void> {
-    await this.audit.record(trx, actor, { action: 'camera.created', communeInsee: row.commune_insee, targetType: 'camera', targetId: row.id, details: { after: auditSnapshot(row) } });
+    await this.audit.record(trx, actor, {
+      action: 'camera.created',
+      communeInsee: row.commune_insee,
+      targetType: 'camera',
+      targetId: row.id,
+      details: { after: auditSnapshot(row) },
+    });
     if (row.credentials_sealed !== null) {
-      await this.audit.record(trx, actor, { action: 'camera.credentials_changed', communeInsee: row.commune_insee, targetType: 'camera', targetId: row.id, details: { change: 'set' } });
+      await this.audit.record(trx, actor, {
+        action: 'camera.credentials_changed',
+        communeInsee: row.commune_insee,
+        targetType: 'camera',
+        targetId: row.id,
+        details: { change: 'set' },
+      });
     }
   }
 

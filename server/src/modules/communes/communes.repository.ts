@@ -44,7 +44,11 @@ export class CommunesRepository {
   /** Which of these communes exist. */
   async existing(insees: readonly string[], handle: AnyHandle = this.db): Promise<Set<string>> {
     if (insees.length === 0) return new Set();
-    const rows = await tablesOf<CommunesSchema>(handle).selectFrom('communes').select('insee').where('insee', 'in', [...insees]).execute();
+    const rows = await tablesOf<CommunesSchema>(handle)
+      .selectFrom('communes')
+      .select('insee')
+      .where('insee', 'in', [...insees])
+      .execute();
     return new Set(rows.map((row) => row.insee));
   }
 }

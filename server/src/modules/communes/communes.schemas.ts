@@ -1,14 +1,17 @@
 import { z } from 'zod';
 import { inseeCode } from '../auth/index.ts';
 
-const timeZone = z.string().max(64).refine((value) => {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: value });
-    return true;
-  } catch {
-    return false;
-  }
-}, 'unknown time zone');
+const timeZone = z
+  .string()
+  .max(64)
+  .refine((value) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: value });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'unknown time zone');
 
 export const communeCreateSchema = z.object({
   insee: inseeCode,
@@ -19,12 +22,14 @@ export const communeCreateSchema = z.object({
 });
 export type CommuneCreate = z.input<typeof communeCreateSchema>;
 
-export const communeUpdateSchema = z.object({
-  name: z.string().trim().min(1).max(200).optional(),
-  // The legal bound is checked in the service, so that 31+ gets its own clear error.
-  retentionDays: z.number().int().optional(),
-  timeZone: timeZone.optional(),
-}).strict();
+export const communeUpdateSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200).optional(),
+    // The legal bound is checked in the service, so that 31+ gets its own clear error.
+    retentionDays: z.number().int().optional(),
+    timeZone: timeZone.optional(),
+  })
+  .strict();
 export type CommuneUpdate = z.input<typeof communeUpdateSchema>;
 
 export const communeViewSchema = z.object({

@@ -35,20 +35,37 @@ export class CommunesService {
 
   async create(input: CommuneCreate, acting: Acting): Promise<CommuneView> {
     if (acting.principal && !acting.principal.allCommunes) {
-      throw new DomainError('commune_out_of_scope', { fr: 'Seul un administrateur de tout le centre peut créer une commune.', en: 'Only a centre-wide administrator can create a commune.' });
+      throw new DomainError('commune_out_of_scope', {
+        fr: 'Seul un administrateur de tout le centre peut créer une commune.',
+        en: 'Only a centre-wide administrator can create a commune.',
+      });
     }
     const data = communeCreateSchema.parse(input);
     const now = this.clock.now().toISOString();
-    const row: CommuneRow = { insee: data.insee, name: data.name, retention_days: data.retentionDays, time_zone: data.timeZone, created_at: now, updated_at: now };
+    const row: CommuneRow = {
+      insee: data.insee,
+      name: data.name,
+      retention_days: data.retentionDays,
+      time_zone: data.timeZone,
+      created_at: now,
+      updated_at: now,
+    };
     try {
       return await this.repository.transaction(async (trx) => {
         await this.authorisations.assertRetentionAllowed(row.insee, null, row.retention_days, trx);
         await this.repository.insert(trx, row);
-        await this.audit.record(trx, acting.actor, { action: 'commune.created', communeInsee: row.insee, targetType: 'commune', targetId: row.insee, details: { after: view(row) } });
+        await this.audit.record(trx, acting.actor, {
+          action: 'commune.created',
+          communeInsee: row.insee,
+          targetType: 'commune',
+          targetId: row.insee,
+          details: { after: view(row) },
+        });
         return view(row);
       });
     } catch (error) {
-      if (isUniqueViolation(error)) throw new DomainError('conflict', { fr: `La commune ${data.insee} existe déjà.`, en: `Commune ${data.insee} already exists.` });
+      if (isUniqueViolation(error))
+        throw new DomainError('conflict', { fr: `La commune ${data.insee} existe déjà.`, en: `Commune ${data.insee} already exists.` });
       throw error;
     }
   }
@@ -69,9 +86,20 @@ export class CommunesService {
         time_zone: data.timeZone ?? current.time_zone,
         updated_at: this.clock.now().toISOString(),
       };
-      await this.repository.update(trx, insee, { name: next.name, retention_days: next.retention_days, time_zone: next.time_zone, updated_at: next.updated_at });
+      await this.repository.update(trx, insee, {
+        name: next.name,
+        retention_days: next.retention_days,
+        time_zone: next.time_zone,
+        updated_at: next.updated_at,
+      });
       const action = next.retention_days !== current.retention_days ? 'commune.retention_changed' : 'commune.updated';
-      await this.audit.record(trx, acting.actor, { action, communeInsee: insee, targetType: 'commune', targetId: insee, details: diffForAudit(view(current), view(next)) });
+      await this.audit.record(trx, acting.actor, {
+        action,
+        communeInsee: insee,
+        targetType: 'commune',
+        targetId: insee,
+        details: diffForAudit(view(current), view(next)),
+      });
       return view(next);
     });
   }
@@ -82,7 +110,8 @@ export class CommunesService {
 
   async get(insee: string, principal: Principal | null): Promise<CommuneView> {
     const row = await this.repository.find(insee);
-    if (!row || (principal && !principal.allCommunes && !principal.communes.includes(insee))) throw notFound({ fr: `Commune ${insee}`, en: `Commune ${insee}` });
+    if (!row || (principal && !principal.allCommunes && !principal.communes.includes(insee)))
+      throw notFound({ fr: `Commune ${insee}`, en: `Commune ${insee}` });
     return view(row);
   }
 

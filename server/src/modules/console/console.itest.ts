@@ -19,7 +19,11 @@ import { wallStreamTiming } from './console.routes.ts';
 
 const HOME = '38999';
 const FOREIGN = '38998';
-const mapEnv = { VIGIE_MAP_TILE_URL: 'https://{s}.tiles.example.org/{z}/{x}/{y}.png', VIGIE_MAP_ATTRIBUTION: '© contributeurs OpenStreetMap', VIGIE_MAP_CENTER: '45.19,5.72' };
+const mapEnv = {
+  VIGIE_MAP_TILE_URL: 'https://{s}.tiles.example.org/{z}/{x}/{y}.png',
+  VIGIE_MAP_ATTRIBUTION: '© contributeurs OpenStreetMap',
+  VIGIE_MAP_CENTER: '45.19,5.72',
+};
 
 /** Reads a text/event-stream response event by event. */
 function eventReader(response: Response) {
@@ -43,7 +47,9 @@ function eventReader(response: Response) {
   })();
   return {
     blocks,
-    get done() { return done; },
+    get done() {
+      return done;
+    },
     /** The next block matching, waiting up to `timeoutMs`; consumed. */
     async next(match: (block: string) => boolean, what: string, timeoutMs = 5000): Promise<string> {
       await waitFor(what, () => blocks.some(match) || done, timeoutMs, 20);
@@ -51,11 +57,21 @@ function eventReader(response: Response) {
       if (index === -1) throw new Error(`stream ended before ${what}`);
       return blocks.splice(0, index + 1).at(-1)!;
     },
-    cancel: () => reader.cancel().catch(() => undefined).then(() => pump),
+    cancel: () =>
+      reader
+        .cancel()
+        .catch(() => undefined)
+        .then(() => pump),
     finished: pump,
   };
 }
-const wallData = (block: string) => JSON.parse(block.split('\n').find((line) => line.startsWith('data: '))!.slice(6)) as { id: string; grid: number; tiles: Array<string | null>; tour: unknown };
+const wallData = (block: string) =>
+  JSON.parse(
+    block
+      .split('\n')
+      .find((line) => line.startsWith('data: '))!
+      .slice(6),
+  ) as { id: string; grid: number; tiles: Array<string | null>; tour: unknown };
 const isEvent = (name: string) => (block: string) => block.startsWith(`event: ${name}\n`);
 
 for (const { dialect, skip } of await dialectsUnderTest()) {
@@ -76,10 +92,22 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       await services.communes.create({ insee: FOREIGN, name: 'Saint-Guet', retentionDays: 14 }, testCli);
       const homeSite = await services.sites.create({ communeInsee: HOME, name: 'Gare', kind: 'station' }, testCli);
       const foreignSite = await services.sites.create({ communeInsee: FOREIGN, name: 'Mairie de Saint-Guet', kind: 'street' }, testCli);
-      for (const [key, site, name] of [['a1', homeSite.id, 'Parvis de la gare'], ['a2', homeSite.id, 'Quai 1'], ['b1', foreignSite.id, 'Place secrète de Saint-Guet']] as const) {
-        const created = await services.cameras.create({
-          siteId: site, name, kind: 'fixed', fieldClass: 'wide', mainStreamUrl: `rtsp://127.0.0.1:8554/cam/${key}/main`, purposes: ['people_property_safety'],
-        }, testCli);
+      for (const [key, site, name] of [
+        ['a1', homeSite.id, 'Parvis de la gare'],
+        ['a2', homeSite.id, 'Quai 1'],
+        ['b1', foreignSite.id, 'Place secrète de Saint-Guet'],
+      ] as const) {
+        const created = await services.cameras.create(
+          {
+            siteId: site,
+            name,
+            kind: 'fixed',
+            fieldClass: 'wide',
+            mainStreamUrl: `rtsp://127.0.0.1:8554/cam/${key}/main`,
+            purposes: ['people_property_safety'],
+          },
+          testCli,
+        );
         camera[key] = created.id;
         names[key] = name;
       }
@@ -91,34 +119,69 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
     });
     after(async () => context?.close());
 
-    const audits = (action: string) => context.database.handle.db.selectFrom('audit_log').select(['actor_login', 'target_id', 'details']).where('action', '=', action).orderBy('seq').execute();
+    const audits = (action: string) =>
+      context.database.handle.db.selectFrom('audit_log').select(['actor_login', 'target_id', 'details']).where('action', '=', action).orderBy('seq').execute();
     const layoutRows = async () => (await context.database.handle.db.selectFrom('live_layouts').select('id').execute()).length;
 
     it('saves layouts, lists own and shared ones, shows cameras out of scope as empty tiles without naming them', async () => {
-      const shared = await operator.request({ method: 'POST', url: '/api/layouts', payload: { name: 'Gare', grid: 4, tiles: [camera.a1, null, camera.a2, null], shared: true } });
+      const shared = await operator.request({
+        method: 'POST',
+        url: '/api/layouts',
+        payload: { name: 'Gare', grid: 4, tiles: [camera.a1, null, camera.a2, null], shared: true },
+      });
       assert.equal(shared.statusCode, 201, shared.body);
-      assert.deepEqual({ ...(shared.json() as object), id: undefined, updatedAt: undefined }, { id: undefined, updatedAt: undefined, name: 'Gare', grid: 4, tiles: [camera.a1, null, camera.a2, null], shared: true, ownerLogin: operator.login, mine: true });
+      assert.deepEqual(
+        { ...(shared.json() as object), id: undefined, updatedAt: undefined },
+        {
+          id: undefined,
+          updatedAt: undefined,
+          name: 'Gare',
+          grid: 4,
+          tiles: [camera.a1, null, camera.a2, null],
+          shared: true,
+          ownerLogin: operator.login,
+          mine: true,
+        },
+      );
       const own = await operator.request({ method: 'POST', url: '/api/layouts', payload: { name: 'Mes quais', grid: 1, tiles: [camera.a2] } });
       assert.equal(own.statusCode, 201, own.body);
       assert.equal(own.json().shared, false);
-      const mixed = await centreAdmin.request({ method: 'POST', url: '/api/layouts', payload: { name: 'Tout le CSU', grid: 4, tiles: [camera.b1, camera.a1, null, null], shared: true } });
+      const mixed = await centreAdmin.request({
+        method: 'POST',
+        url: '/api/layouts',
+        payload: { name: 'Tout le CSU', grid: 4, tiles: [camera.b1, camera.a1, null, null], shared: true },
+      });
       assert.equal(mixed.statusCode, 201, mixed.body);
 
       const mine = await operator.request({ method: 'GET', url: '/api/layouts' });
       assert.equal(mine.statusCode, 200);
       const listed = mine.json() as Array<{ name: string; tiles: Array<string | null>; mine: boolean }>;
-      assert.deepEqual(listed.map((layout) => [layout.name, layout.mine]), [['Gare', true], ['Mes quais', true], ['Tout le CSU', false]]);
+      assert.deepEqual(
+        listed.map((layout) => [layout.name, layout.mine]),
+        [
+          ['Gare', true],
+          ['Mes quais', true],
+          ['Tout le CSU', false],
+        ],
+      );
       assert.deepEqual(listed[2]!.tiles, [null, camera.a1, null, null], 'the foreign camera is an empty tile');
       assert.ok(!mine.body.includes(camera.b1) && !mine.body.includes(names.b1!), 'never named');
 
       const foreign = await foreignOperator.request({ method: 'GET', url: '/api/layouts' });
       const foreignListed = foreign.json() as Array<{ name: string; tiles: Array<string | null> }>;
-      assert.deepEqual(foreignListed.map((layout) => layout.name), ['Gare', 'Tout le CSU'], 'shared ones only, not the private one');
+      assert.deepEqual(
+        foreignListed.map((layout) => layout.name),
+        ['Gare', 'Tout le CSU'],
+        'shared ones only, not the private one',
+      );
       assert.deepEqual(foreignListed[0]!.tiles, [null, null, null, null]);
       assert.deepEqual(foreignListed[1]!.tiles, [camera.b1, null, null, null]);
       assert.ok(!foreign.body.includes(camera.a1) && !foreign.body.includes(camera.a2));
       const [created] = await audits('layout.created');
-      assert.deepEqual([created!.actor_login, created!.target_id, JSON.parse(created!.details).after.tiles], [operator.login, shared.json().id, [camera.a1, null, camera.a2, null]]);
+      assert.deepEqual(
+        [created!.actor_login, created!.target_id, JSON.parse(created!.details).after.tiles],
+        [operator.login, shared.json().id, [camera.a1, null, camera.a2, null]],
+      );
     });
 
     it('refuses invalid layouts with layout_invalid, storing and auditing nothing', async () => {
@@ -149,7 +212,11 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.deepEqual([byColleague.statusCode, byColleague.json().code], [403, 'forbidden']);
       assert.equal((await colleague.request({ method: 'PUT', url: `/api/layouts/${own.id}`, payload: change })).statusCode, 404);
       assert.equal((await colleague.request({ method: 'DELETE', url: `/api/layouts/${own.id}` })).statusCode, 404);
-      const byOwner = await operator.request({ method: 'PUT', url: `/api/layouts/${own.id}`, payload: { name: 'Mes quais', grid: 4, tiles: [camera.a2, camera.a1, null, null], shared: false } });
+      const byOwner = await operator.request({
+        method: 'PUT',
+        url: `/api/layouts/${own.id}`,
+        payload: { name: 'Mes quais', grid: 4, tiles: [camera.a2, camera.a1, null, null], shared: false },
+      });
       assert.equal(byOwner.statusCode, 200, byOwner.body);
       const bySupervisor = await supervisor.request({ method: 'PUT', url: `/api/layouts/${shared.id}`, payload: change });
       assert.equal(bySupervisor.statusCode, 200, bySupervisor.body);
@@ -161,11 +228,18 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.equal((await supervisor.request({ method: 'DELETE', url: `/api/layouts/${shared.id}` })).statusCode, 204);
       assert.equal((await operator.request({ method: 'DELETE', url: `/api/layouts/${own.id}` })).statusCode, 204);
       assert.deepEqual((await audits('layout.deleted')).map((row) => row.target_id).sort(), [own.id, shared.id].sort());
-      assert.deepEqual(((await operator.request({ method: 'GET', url: '/api/layouts' })).json() as Array<{ name: string }>).map((layout) => layout.name), ['Tout le CSU']);
+      assert.deepEqual(
+        ((await operator.request({ method: 'GET', url: '/api/layouts' })).json() as Array<{ name: string }>).map((layout) => layout.name),
+        ['Tout le CSU'],
+      );
     });
 
     it('configures walls (wall.write), pushes layouts and tours (wall.push, audited), refuses invalid pushes, scopes what a viewer sees', async () => {
-      assert.equal((await operator.request({ method: 'POST', url: '/api/walls', payload: { name: 'Mur' } })).statusCode, 403, 'operators push, they do not configure');
+      assert.equal(
+        (await operator.request({ method: 'POST', url: '/api/walls', payload: { name: 'Mur' } })).statusCode,
+        403,
+        'operators push, they do not configure',
+      );
       const created = await supervisor.request({ method: 'POST', url: '/api/walls', payload: { name: 'Mur principal' } });
       assert.equal(created.statusCode, 201, created.body);
       assert.deepEqual([created.json().grid, created.json().tiles, created.json().tour], [1, [null], null]);
@@ -177,7 +251,12 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       const pushed = await operator.request({ method: 'PUT', url: `/api/walls/${wallId}/layout`, payload: push });
       assert.equal(pushed.statusCode, 200, pushed.body);
       assert.deepEqual([pushed.json().tiles, pushed.json().tour, pushed.json().updatedBy], [push.tiles, push.tour, operator.login]);
-      for (const payload of [{ ...push, tour: { cameraIds: [camera.a1], intervalSeconds: 3 } }, { ...push, tiles: [camera.b1, null, null, null] }, { ...push, tour: { cameraIds: [camera.b1], intervalSeconds: 10 } }, { grid: 9, tiles: [null], tour: null }]) {
+      for (const payload of [
+        { ...push, tour: { cameraIds: [camera.a1], intervalSeconds: 3 } },
+        { ...push, tiles: [camera.b1, null, null, null] },
+        { ...push, tour: { cameraIds: [camera.b1], intervalSeconds: 10 } },
+        { grid: 9, tiles: [null], tour: null },
+      ]) {
         const response = await operator.request({ method: 'PUT', url: `/api/walls/${wallId}/layout`, payload });
         assert.deepEqual([response.statusCode, response.json().code], [400, 'wall_invalid'], JSON.stringify(payload));
       }
@@ -186,7 +265,10 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.equal((await audits('wall.pushed')).length, 1, 'refused pushes are not stored');
 
       const seenAbroad = await foreignOperator.request({ method: 'GET', url: '/api/walls' });
-      assert.deepEqual(seenAbroad.json().map((wall: { tiles: unknown; tour: unknown }) => [wall.tiles, wall.tour]), [[[null, null, null, null], null]]);
+      assert.deepEqual(
+        seenAbroad.json().map((wall: { tiles: unknown; tour: unknown }) => [wall.tiles, wall.tour]),
+        [[[null, null, null, null], null]],
+      );
       assert.ok(!seenAbroad.body.includes(camera.a1));
       assert.equal((await operator.request({ method: 'PUT', url: '/api/walls/nope/layout', payload: push })).statusCode, 404);
 
@@ -240,13 +322,17 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       const technician = await signIn(context, 'technician', [HOME]);
       const response = await technician.request({ method: 'GET', url: '/api/map/config' });
       assert.equal(response.statusCode, 200, response.body);
-      assert.deepEqual(response.json(), { tileUrl: mapEnv.VIGIE_MAP_TILE_URL, attribution: mapEnv.VIGIE_MAP_ATTRIBUTION, center: { latitude: 45.19, longitude: 5.72 } });
+      assert.deepEqual(response.json(), {
+        tileUrl: mapEnv.VIGIE_MAP_TILE_URL,
+        attribution: mapEnv.VIGIE_MAP_ATTRIBUTION,
+        center: { latitude: 45.19, longitude: 5.72 },
+      });
       assert.equal(context.config.map.tileOrigin, 'https://*.tiles.example.org');
     });
 
     it('ends open wall streams when the server closes, instead of waiting for them', async () => {
       const created = await supervisor.request({ method: 'POST', url: '/api/walls', payload: { name: 'Mur de nuit' } });
-      const address = context.app.server.listening ? context.app.server.address() as { address: string; port: number } : null;
+      const address = context.app.server.listening ? (context.app.server.address() as { address: string; port: number }) : null;
       const url = address ? `http://${address.address}:${address.port}` : await context.app.listen({ host: '127.0.0.1', port: 0 });
       const stream = eventReader(await fetch(`${url}/api/walls/${created.json().id}/events`, { headers: { cookie: operator.cookie } }));
       await stream.next(isEvent('wall'), 'the wall at once');

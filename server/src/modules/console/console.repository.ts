@@ -36,15 +36,30 @@ export interface VideoWall {
 
 function toLayout(row: Selectable<LiveLayoutsTable>): LiveLayout {
   return {
-    id: row.id, ownerId: row.owner_id, ownerLogin: row.owner_login, name: row.name, grid: Number(row.grid) as Grid, tiles: JSON.parse(row.tiles) as Tiles,
-    shared: Number(row.shared) === 1, createdAt: row.created_at, updatedAt: row.updated_at, updatedBy: row.updated_by,
+    id: row.id,
+    ownerId: row.owner_id,
+    ownerLogin: row.owner_login,
+    name: row.name,
+    grid: Number(row.grid) as Grid,
+    tiles: JSON.parse(row.tiles) as Tiles,
+    shared: Number(row.shared) === 1,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    updatedBy: row.updated_by,
   };
 }
 
 function toWall(row: Selectable<VideoWallsTable>): VideoWall {
   return {
-    id: row.id, name: row.name, grid: Number(row.grid) as Grid, tiles: JSON.parse(row.tiles) as Tiles, tour: row.tour ? JSON.parse(row.tour) as WallTour : null,
-    createdAt: row.created_at, createdBy: row.created_by, updatedAt: row.updated_at, updatedBy: row.updated_by,
+    id: row.id,
+    name: row.name,
+    grid: Number(row.grid) as Grid,
+    tiles: JSON.parse(row.tiles) as Tiles,
+    tour: row.tour ? (JSON.parse(row.tour) as WallTour) : null,
+    createdAt: row.created_at,
+    createdBy: row.created_by,
+    updatedAt: row.updated_at,
+    updatedBy: row.updated_by,
   };
 }
 
@@ -62,9 +77,13 @@ export class ConsoleRepository {
 
   /** The user's own layouts and every shared one, by name. */
   async layoutsVisibleTo(userId: string, db: ConsoleDb = this.db): Promise<LiveLayout[]> {
-    const rows = await db.selectFrom('live_layouts').selectAll()
+    const rows = await db
+      .selectFrom('live_layouts')
+      .selectAll()
       .where((eb) => eb.or([eb('owner_id', '=', userId), eb('shared', '=', 1)]))
-      .orderBy('name').orderBy('id').execute();
+      .orderBy('name')
+      .orderBy('id')
+      .execute();
     return rows.map(toLayout);
   }
 
@@ -76,16 +95,36 @@ export class ConsoleRepository {
   }
 
   async insertLayout(trx: ConsoleDb, layout: LiveLayout): Promise<void> {
-    await trx.insertInto('live_layouts').values({
-      id: layout.id, owner_id: layout.ownerId, owner_login: layout.ownerLogin, name: layout.name, grid: layout.grid, tiles: JSON.stringify(layout.tiles),
-      shared: layout.shared ? 1 : 0, created_at: layout.createdAt, updated_at: layout.updatedAt, updated_by: layout.updatedBy,
-    }).execute();
+    await trx
+      .insertInto('live_layouts')
+      .values({
+        id: layout.id,
+        owner_id: layout.ownerId,
+        owner_login: layout.ownerLogin,
+        name: layout.name,
+        grid: layout.grid,
+        tiles: JSON.stringify(layout.tiles),
+        shared: layout.shared ? 1 : 0,
+        created_at: layout.createdAt,
+        updated_at: layout.updatedAt,
+        updated_by: layout.updatedBy,
+      })
+      .execute();
   }
 
   async updateLayout(trx: ConsoleDb, layout: LiveLayout): Promise<void> {
-    await trx.updateTable('live_layouts').set({
-      name: layout.name, grid: layout.grid, tiles: JSON.stringify(layout.tiles), shared: layout.shared ? 1 : 0, updated_at: layout.updatedAt, updated_by: layout.updatedBy,
-    }).where('id', '=', layout.id).execute();
+    await trx
+      .updateTable('live_layouts')
+      .set({
+        name: layout.name,
+        grid: layout.grid,
+        tiles: JSON.stringify(layout.tiles),
+        shared: layout.shared ? 1 : 0,
+        updated_at: layout.updatedAt,
+        updated_by: layout.updatedBy,
+      })
+      .where('id', '=', layout.id)
+      .execute();
   }
 
   async deleteLayout(trx: ConsoleDb, id: string): Promise<void> {
@@ -110,16 +149,34 @@ export class ConsoleRepository {
   }
 
   async insertWall(trx: ConsoleDb, wall: VideoWall): Promise<void> {
-    await trx.insertInto('video_walls').values({
-      id: wall.id, name: wall.name, grid: wall.grid, tiles: JSON.stringify(wall.tiles), tour: wall.tour ? JSON.stringify(wall.tour) : null,
-      created_at: wall.createdAt, created_by: wall.createdBy, updated_at: wall.updatedAt, updated_by: wall.updatedBy,
-    }).execute();
+    await trx
+      .insertInto('video_walls')
+      .values({
+        id: wall.id,
+        name: wall.name,
+        grid: wall.grid,
+        tiles: JSON.stringify(wall.tiles),
+        tour: wall.tour ? JSON.stringify(wall.tour) : null,
+        created_at: wall.createdAt,
+        created_by: wall.createdBy,
+        updated_at: wall.updatedAt,
+        updated_by: wall.updatedBy,
+      })
+      .execute();
   }
 
   async updateWallLayout(trx: ConsoleDb, wall: VideoWall): Promise<void> {
-    await trx.updateTable('video_walls').set({
-      grid: wall.grid, tiles: JSON.stringify(wall.tiles), tour: wall.tour ? JSON.stringify(wall.tour) : null, updated_at: wall.updatedAt, updated_by: wall.updatedBy,
-    }).where('id', '=', wall.id).execute();
+    await trx
+      .updateTable('video_walls')
+      .set({
+        grid: wall.grid,
+        tiles: JSON.stringify(wall.tiles),
+        tour: wall.tour ? JSON.stringify(wall.tour) : null,
+        updated_at: wall.updatedAt,
+        updated_by: wall.updatedBy,
+      })
+      .where('id', '=', wall.id)
+      .execute();
   }
 
   async deleteWall(trx: ConsoleDb, id: string): Promise<void> {

@@ -17,18 +17,25 @@ export const TOUR_MAX_SECONDS = 3600;
 export const TOUR_MAX_CAMERAS = 200;
 
 const cameraId = z.string().trim().min(1).max(100);
-const gridSchema = z.number().int().refine((grid) => (GRIDS as readonly number[]).includes(grid), { message: `grid must be one of ${GRIDS.join(', ')}` });
+const gridSchema = z
+  .number()
+  .int()
+  .refine((grid) => (GRIDS as readonly number[]).includes(grid), { message: `grid must be one of ${GRIDS.join(', ')}` });
 const tilesSchema = z.array(cameraId.nullable()).max(25);
 const nameSchema = z.string().trim().min(1).max(100);
 
 const tilesFillGrid: [(layout: { grid: number; tiles: unknown[] }) => boolean, { message: string; path: string[] }] = [
-  (layout) => layout.tiles.length === layout.grid, { message: 'tiles must have exactly grid entries', path: ['tiles'] },
+  (layout) => layout.tiles.length === layout.grid,
+  { message: 'tiles must have exactly grid entries', path: ['tiles'] },
 ];
 const layoutFields = { name: nameSchema, grid: gridSchema, tiles: tilesSchema, shared: z.boolean() };
 /** Creation: a layout is private unless said otherwise. */
 export const layoutInputSchema = z.object({ ...layoutFields, shared: layoutFields.shared.default(false) }).refine(...tilesFillGrid);
 /** PUT replaces the whole layout: every field is required, none has a default, unknown ones are refused. */
-export const layoutReplaceSchema = z.object(layoutFields).strict().refine(...tilesFillGrid);
+export const layoutReplaceSchema = z
+  .object(layoutFields)
+  .strict()
+  .refine(...tilesFillGrid);
 
 export const wallCreateSchema = z.object({ name: nameSchema });
 const tourSchema = z.object({
@@ -36,7 +43,10 @@ const tourSchema = z.object({
   intervalSeconds: z.number().int().min(TOUR_MIN_SECONDS).max(TOUR_MAX_SECONDS),
 });
 /** A push replaces what the wall shows: grid, tiles and tour (null: no tour) are all required. */
-export const wallPushSchema = z.object({ grid: gridSchema, tiles: tilesSchema, tour: tourSchema.nullable() }).strict().refine(...tilesFillGrid);
+export const wallPushSchema = z
+  .object({ grid: gridSchema, tiles: tilesSchema, tour: tourSchema.nullable() })
+  .strict()
+  .refine(...tilesFillGrid);
 
 const labels: Partial<Record<ErrorCode, { fr: string; en: string }>> = {
   layout_invalid: { fr: 'Disposition invalide', en: 'Invalid layout' },

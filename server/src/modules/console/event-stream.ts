@@ -28,7 +28,9 @@ export const SSE_HEADERS: Readonly<Record<string, string>> = Object.freeze({
 /** One event in the text/event-stream format; data lines split so that a newline cannot forge a field. */
 export function formatEvent(event: string, data: unknown): string {
   if (!/^[A-Za-z0-9_.-]+$/.test(event)) throw new Error(`invalid event name ${event}`);
-  const lines = JSON.stringify(data).split(/\r\n|\r|\n/).map((line) => `data: ${line}`);
+  const lines = JSON.stringify(data)
+    .split(/\r\n|\r|\n/)
+    .map((line) => `data: ${line}`);
   return `event: ${event}\n${lines.join('\n')}\n\n`;
 }
 
@@ -36,7 +38,10 @@ export class EventStream {
   private closed = false;
   private readonly cleanups: Array<() => void> = [];
 
-  constructor(private readonly response: Pick<ServerResponse, 'writeHead' | 'write' | 'end' | 'on' | 'writableEnded'>, options: EventStreamOptions) {
+  constructor(
+    private readonly response: Pick<ServerResponse, 'writeHead' | 'write' | 'end' | 'on' | 'writableEnded'>,
+    options: EventStreamOptions,
+  ) {
     const every = options.setInterval ?? ((callback, ms) => setInterval(callback, ms));
     const stopEvery = options.clearInterval ?? ((handle) => clearInterval(handle as NodeJS.Timeout));
     const after = options.setTimeout ?? ((callback, ms) => setTimeout(callback, ms));
@@ -45,7 +50,10 @@ export class EventStream {
     response.write(`retry: ${options.retryMs ?? 3000}\n\n`);
     const heartbeat = every(() => this.write(': heartbeat\n\n'), options.heartbeatMs);
     const lifetime = after(() => this.close(), options.maxDurationMs);
-    this.cleanups.push(() => stopEvery(heartbeat), () => stopAfter(lifetime));
+    this.cleanups.push(
+      () => stopEvery(heartbeat),
+      () => stopAfter(lifetime),
+    );
     response.on('close', () => this.close());
     response.on('error', () => this.close());
   }

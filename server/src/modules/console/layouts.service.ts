@@ -58,12 +58,25 @@ export class LayoutsService {
     assertCamerasVisible(data.tiles, visible, 'layout_invalid');
     const at = this.clock.now().toISOString();
     const layout: LiveLayout = {
-      id: randomUUID(), ownerId: acting.principal.id, ownerLogin: acting.principal.login, name: data.name, grid: data.grid as Grid, tiles: data.tiles,
-      shared: data.shared, createdAt: at, updatedAt: at, updatedBy: acting.principal.login,
+      id: randomUUID(),
+      ownerId: acting.principal.id,
+      ownerLogin: acting.principal.login,
+      name: data.name,
+      grid: data.grid as Grid,
+      tiles: data.tiles,
+      shared: data.shared,
+      createdAt: at,
+      updatedAt: at,
+      updatedBy: acting.principal.login,
     };
     await this.repository.transaction(async (trx) => {
       await this.repository.insertLayout(trx, layout);
-      await this.audit.record(trx, acting.actor, { action: 'layout.created', targetType: 'live_layout', targetId: layout.id, details: { before: null, after: auditView(layout) } });
+      await this.audit.record(trx, acting.actor, {
+        action: 'layout.created',
+        targetType: 'live_layout',
+        targetId: layout.id,
+        details: { before: null, after: auditView(layout) },
+      });
     });
     return this.view(layout, acting.principal, visible);
   }
@@ -78,10 +91,21 @@ export class LayoutsService {
       const before = await this.repository.findLayout(id, trx, true);
       this.assertMayChange(before, acting.principal);
       const changed: LiveLayout = {
-        ...before!, name: data.name, grid: data.grid as Grid, tiles: data.tiles, shared: data.shared, updatedAt: this.clock.now().toISOString(), updatedBy: acting.principal.login,
+        ...before!,
+        name: data.name,
+        grid: data.grid as Grid,
+        tiles: data.tiles,
+        shared: data.shared,
+        updatedAt: this.clock.now().toISOString(),
+        updatedBy: acting.principal.login,
       };
       await this.repository.updateLayout(trx, changed);
-      await this.audit.record(trx, acting.actor, { action: 'layout.updated', targetType: 'live_layout', targetId: id, details: { before: auditView(before!), after: auditView(changed) } });
+      await this.audit.record(trx, acting.actor, {
+        action: 'layout.updated',
+        targetType: 'live_layout',
+        targetId: id,
+        details: { before: auditView(before!), after: auditView(changed) },
+      });
       return changed;
     });
     return this.view(after, acting.principal, visible);
@@ -93,7 +117,12 @@ export class LayoutsService {
       const before = await this.repository.findLayout(id, trx, true);
       this.assertMayChange(before, acting.principal);
       await this.repository.deleteLayout(trx, id);
-      await this.audit.record(trx, acting.actor, { action: 'layout.deleted', targetType: 'live_layout', targetId: id, details: { before: auditView(before!), after: null } });
+      await this.audit.record(trx, acting.actor, {
+        action: 'layout.deleted',
+        targetType: 'live_layout',
+        targetId: id,
+        details: { before: auditView(before!), after: null },
+      });
     });
   }
 
@@ -110,8 +139,14 @@ export class LayoutsService {
 
   private view(layout: LiveLayout, principal: Principal, visible: ReadonlySet<string>): LayoutView {
     return {
-      id: layout.id, name: layout.name, grid: layout.grid, tiles: visibleTiles(layout.tiles, visible), shared: layout.shared,
-      ownerLogin: layout.ownerLogin, mine: layout.ownerId === principal.id, updatedAt: layout.updatedAt,
+      id: layout.id,
+      name: layout.name,
+      grid: layout.grid,
+      tiles: visibleTiles(layout.tiles, visible),
+      shared: layout.shared,
+      ownerLogin: layout.ownerLogin,
+      mine: layout.ownerId === principal.id,
+      updatedAt: layout.updatedAt,
     };
   }
 

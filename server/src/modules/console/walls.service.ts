@@ -10,7 +10,17 @@ import { DomainError, notFound } from '../../platform/errors.ts';
 import { assertAllowed, type Principal } from '../access/index.ts';
 import type { AuditService } from '../audit/index.ts';
 import type { ConsoleRepository, VideoWall } from './console.repository.ts';
-import { assertCamerasVisible, parseConsoleInput, visibleTiles, visibleTour, wallCreateSchema, wallPushSchema, type Grid, type Tiles, type WallTour } from './console.rules.ts';
+import {
+  assertCamerasVisible,
+  parseConsoleInput,
+  visibleTiles,
+  visibleTour,
+  wallCreateSchema,
+  wallPushSchema,
+  type Grid,
+  type Tiles,
+  type WallTour,
+} from './console.rules.ts';
 import type { Actor } from '../audit/index.ts';
 import type { ConsoleCameras } from './layouts.service.ts';
 import { WallEvents } from './wall-events.ts';
@@ -29,7 +39,8 @@ export interface WallView {
 export type WallActing = { actor: Actor; principal: Principal | null };
 
 const wallNotFound = () => notFound({ fr: 'Mur d’images', en: 'Video wall' });
-const duplicateName = (name: string) => new DomainError('conflict', { fr: `Un mur d’images s’appelle déjà « ${name} ».`, en: `A video wall named "${name}" already exists.` });
+const duplicateName = (name: string) =>
+  new DomainError('conflict', { fr: `Un mur d’images s’appelle déjà « ${name} ».`, en: `A video wall named "${name}" already exists.` });
 const auditView = (wall: VideoWall) => ({ name: wall.name, grid: wall.grid, tiles: wall.tiles, tour: wall.tour });
 const authorName = (acting: WallActing) => acting.principal?.login ?? acting.actor.login ?? acting.actor.type;
 
@@ -60,12 +71,27 @@ export class WallsService {
     if (acting.principal) assertAllowed(acting.principal, 'wall.write', null, this.today());
     const { name } = parseConsoleInput(wallCreateSchema, input, 'wall_invalid');
     const at = this.clock.now().toISOString();
-    const wall: VideoWall = { id: randomUUID(), name, grid: 1, tiles: [null], tour: null, createdAt: at, createdBy: authorName(acting), updatedAt: at, updatedBy: authorName(acting) };
+    const wall: VideoWall = {
+      id: randomUUID(),
+      name,
+      grid: 1,
+      tiles: [null],
+      tour: null,
+      createdAt: at,
+      createdBy: authorName(acting),
+      updatedAt: at,
+      updatedBy: authorName(acting),
+    };
     try {
       await this.repository.transaction(async (trx) => {
         if (await this.repository.wallNamed(name, trx)) throw duplicateName(name);
         await this.repository.insertWall(trx, wall);
-        await this.audit.record(trx, acting.actor, { action: 'wall.created', targetType: 'video_wall', targetId: wall.id, details: { before: null, after: auditView(wall) } });
+        await this.audit.record(trx, acting.actor, {
+          action: 'wall.created',
+          targetType: 'video_wall',
+          targetId: wall.id,
+          details: { before: null, after: auditView(wall) },
+        });
       });
     } catch (error) {
       throw isUniqueViolation(error) ? duplicateName(name) : error;
@@ -79,7 +105,12 @@ export class WallsService {
       const before = await this.repository.findWall(id, trx, true);
       if (!before) throw wallNotFound();
       await this.repository.deleteWall(trx, id);
-      await this.audit.record(trx, acting.actor, { action: 'wall.deleted', targetType: 'video_wall', targetId: id, details: { before: auditView(before), after: null } });
+      await this.audit.record(trx, acting.actor, {
+        action: 'wall.deleted',
+        targetType: 'video_wall',
+        targetId: id,
+        details: { before: auditView(before), after: null },
+      });
     });
     this.events.publish({ type: 'deleted', wallId: id });
   }
@@ -93,9 +124,21 @@ export class WallsService {
     const after = await this.repository.transaction(async (trx) => {
       const before = await this.repository.findWall(id, trx, true);
       if (!before) throw wallNotFound();
-      const changed: VideoWall = { ...before, grid: data.grid as Grid, tiles: data.tiles, tour: data.tour, updatedAt: this.clock.now().toISOString(), updatedBy: authorName(acting) };
+      const changed: VideoWall = {
+        ...before,
+        grid: data.grid as Grid,
+        tiles: data.tiles,
+        tour: data.tour,
+        updatedAt: this.clock.now().toISOString(),
+        updatedBy: authorName(acting),
+      };
       await this.repository.updateWallLayout(trx, changed);
-      await this.audit.record(trx, acting.actor, { action: 'wall.pushed', targetType: 'video_wall', targetId: id, details: { before: auditView(before), after: auditView(changed) } });
+      await this.audit.record(trx, acting.actor, {
+        action: 'wall.pushed',
+        targetType: 'video_wall',
+        targetId: id,
+        details: { before: auditView(before), after: auditView(changed) },
+      });
       return changed;
     });
     this.events.publish({ type: 'wall', wall: after });
@@ -109,12 +152,14 @@ export class WallsService {
   follow(id: string, principal: Principal, handlers: { onWall(view: WallView): void; onDeleted(): void; onError(error: unknown): void }): () => void {
     let chain: Promise<void> = Promise.resolve();
     return this.events.subscribe(id, (event) => {
-      chain = chain.then(async () => {
-        if (event.type === 'deleted') return handlers.onDeleted();
-        // Approval and training are checked again at each push; the stream's bounded life makes the viewer sign in again.
-        assertAllowed(principal, 'image.live', null, this.today());
-        handlers.onWall(viewOf(event.wall, await this.visibleCameras(principal)));
-      }).catch(handlers.onError);
+      chain = chain
+        .then(async () => {
+          if (event.type === 'deleted') return handlers.onDeleted();
+          // Approval and training are checked again at each push; the stream's bounded life makes the viewer sign in again.
+          assertAllowed(principal, 'image.live', null, this.today());
+          handlers.onWall(viewOf(event.wall, await this.visibleCameras(principal)));
+        })
+        .catch(handlers.onError);
     });
   }
 
@@ -128,5 +173,13 @@ export class WallsService {
 }
 
 function viewOf(wall: VideoWall, visible: ReadonlySet<string>): WallView {
-  return { id: wall.id, name: wall.name, grid: wall.grid, tiles: visibleTiles(wall.tiles, visible), tour: visibleTour(wall.tour, visible), updatedAt: wall.updatedAt, updatedBy: wall.updatedBy };
+  return {
+    id: wall.id,
+    name: wall.name,
+    grid: wall.grid,
+    tiles: visibleTiles(wall.tiles, visible),
+    tour: visibleTour(wall.tour, visible),
+    updatedAt: wall.updatedAt,
+    updatedBy: wall.updatedBy,
+  };
 }

@@ -4,7 +4,10 @@ import type { Dialect } from '../../platform/db/database.ts';
 
 export class HealthRepository {
   // biome-ignore lint/suspicious/noExplicitAny: `select 1` touches no table.
-  constructor(private readonly db: Kysely<any>, readonly dialect: Dialect) {}
+  constructor(
+    private readonly db: Kysely<any>,
+    readonly dialect: Dialect,
+  ) {}
 
   async reachable(): Promise<boolean> {
     try {

@@ -35,20 +35,29 @@ export interface HealthRoutesOptions extends Record<string, unknown> {
 
 export const healthRoutes: FastifyPluginAsync<HealthRoutesOptions> = async (app, { repository, jobs }) => {
   const routes = app.withTypeProvider<ZodTypeProvider>();
-  routes.get('/api/health', {
-    config: { access: 'public' },
-    schema: { tags: ['health'], summary: 'Health / état du service', response: { 200: healthSchema, 503: healthSchema } },
-  }, async (_request, reply) => {
-    const reachable = await repository.reachable();
-    return reply.status(reachable ? 200 : 503).send({ status: reachable ? 'ok' : 'degraded', version, database: { dialect: repository.dialect, reachable } });
-  });
-
-  routes.get('/api/health/jobs', {
-    config: { access: 'health.read' },
-    schema: {
-      tags: ['health'],
-      summary: 'Tâches périodiques de ce processus (dernière exécution, durée, dernière erreur) / periodic jobs of this process (last run, duration, last error)',
-      response: { 200: z.object({ jobs: z.array(jobSchema) }) },
+  routes.get(
+    '/api/health',
+    {
+      config: { access: 'public' },
+      schema: { tags: ['health'], summary: 'Health / état du service', response: { 200: healthSchema, 503: healthSchema } },
     },
-  }, () => ({ jobs: jobs.status() }));
+    async (_request, reply) => {
+      const reachable = await repository.reachable();
+      return reply.status(reachable ? 200 : 503).send({ status: reachable ? 'ok' : 'degraded', version, database: { dialect: repository.dialect, reachable } });
+    },
+  );
+
+  routes.get(
+    '/api/health/jobs',
+    {
+      config: { access: 'health.read' },
+      schema: {
+        tags: ['health'],
+        summary:
+          'Tâches périodiques de ce processus (dernière exécution, durée, dernière erreur) / periodic jobs of this process (last run, duration, last error)',
+        response: { 200: z.object({ jobs: z.array(jobSchema) }) },
+      },
+    },
+    () => ({ jobs: jobs.status() }),
+  );
 };

@@ -82,8 +82,12 @@ export class HlsWindow implements ViewerSink {
     if (this.segments.length === 0) return null;
     const target = Math.max(1, Math.ceil(Math.max(...this.segments.map((segment) => segment.durationSeconds))));
     const lines = [
-      '#EXTM3U', '#EXT-X-VERSION:7', `#EXT-X-TARGETDURATION:${target}`, `#EXT-X-MEDIA-SEQUENCE:${this.segments[0]!.sequence}`,
-      '#EXT-X-INDEPENDENT-SEGMENTS', `#EXT-X-MAP:URI="init.mp4?${query}"`,
+      '#EXTM3U',
+      '#EXT-X-VERSION:7',
+      `#EXT-X-TARGETDURATION:${target}`,
+      `#EXT-X-MEDIA-SEQUENCE:${this.segments[0]!.sequence}`,
+      '#EXT-X-INDEPENDENT-SEGMENTS',
+      `#EXT-X-MAP:URI="init.mp4?${query}"`,
     ];
     for (const segment of this.segments) lines.push(`#EXTINF:${segment.durationSeconds.toFixed(3)},`, `${segment.sequence}.m4s?${query}`);
     return `${lines.join('\n')}\n`;
@@ -108,7 +112,11 @@ export interface LiveHlsOptions {
   now?: () => number;
 }
 
-const sessionGone = () => new DomainError('not_found', { fr: 'Session HLS inconnue ou terminée ; rechargez la liste de lecture.', en: 'Unknown or ended HLS session; reload the playlist.' });
+const sessionGone = () =>
+  new DomainError('not_found', {
+    fr: 'Session HLS inconnue ou terminée ; rechargez la liste de lecture.',
+    en: 'Unknown or ended HLS session; reload the playlist.',
+  });
 
 export class LiveHls {
   private readonly sessions = new Map<string, HlsSession>();
@@ -117,7 +125,10 @@ export class LiveHls {
   private sweepTimer: NodeJS.Timeout | undefined;
   private readonly now: () => number;
 
-  constructor(private readonly live: HlsViewings, private readonly options: LiveHlsOptions) {
+  constructor(
+    private readonly live: HlsViewings,
+    private readonly options: LiveHlsOptions,
+  ) {
     this.now = options.now ?? Date.now;
   }
 

@@ -29,10 +29,19 @@ describe('GOP cache', () => {
     cache.add(fragments[0]!);
     assert.equal(cache.fragments.length, 0, 'a cache starts on a keyframe');
     for (const fragment of fragments.slice(1, 4)) cache.add(fragment);
-    assert.deepEqual(cache.fragments.map((fragment) => fragment.sequence), [2, 3, 4]);
+    assert.deepEqual(
+      cache.fragments.map((fragment) => fragment.sequence),
+      [2, 3, 4],
+    );
     cache.add(fragments[4]!);
     cache.add(fragments[5]!);
-    assert.deepEqual(cache.fragments.map((fragment) => [fragment.sequence, fragment.keyframe]), [[5, true], [6, false]]);
+    assert.deepEqual(
+      cache.fragments.map((fragment) => [fragment.sequence, fragment.keyframe]),
+      [
+        [5, true],
+        [6, false],
+      ],
+    );
   });
 
   it('gives up a GOP larger than its bound until the next keyframe', () => {
@@ -41,7 +50,10 @@ describe('GOP cache', () => {
     for (const fragment of fragments.slice(0, 3)) cache.add(fragment);
     assert.deepEqual([cache.fragments.length, cache.byteLength], [0, 0], 'overflowed: emptied');
     cache.add(fragments[3]!);
-    assert.deepEqual(cache.fragments.map((fragment) => fragment.sequence), [4]);
+    assert.deepEqual(
+      cache.fragments.map((fragment) => fragment.sequence),
+      [4],
+    );
   });
 });
 
@@ -55,7 +67,10 @@ describe('HLS window', () => {
     // 8 GOPs of 3 pictures: 7 are complete (the last is still being built), the first dropped.
     assert.equal(window.segmentCount, 6);
     const playlist = window.playlist('h=abc')!;
-    assert.equal(playlist.split('\n').slice(0, 6).join('\n'), '#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-TARGETDURATION:1\n#EXT-X-MEDIA-SEQUENCE:1\n#EXT-X-INDEPENDENT-SEGMENTS\n#EXT-X-MAP:URI="init.mp4?h=abc"');
+    assert.equal(
+      playlist.split('\n').slice(0, 6).join('\n'),
+      '#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-TARGETDURATION:1\n#EXT-X-MEDIA-SEQUENCE:1\n#EXT-X-INDEPENDENT-SEGMENTS\n#EXT-X-MAP:URI="init.mp4?h=abc"',
+    );
     assert.deepEqual(playlist.match(/^#EXTINF:.*$/gm), Array(6).fill('#EXTINF:0.250,'), '3 x 7500 / 90000 s');
     assert.deepEqual(playlist.match(/^\d+\.m4s\?h=abc$/gm), ['1.m4s?h=abc', '2.m4s?h=abc', '3.m4s?h=abc', '4.m4s?h=abc', '5.m4s?h=abc', '6.m4s?h=abc']);
     assert.deepEqual(window.segment(1)!.data, Buffer.concat(fragments.slice(3, 6).map((fragment) => fragment.data)));
@@ -80,9 +95,16 @@ class FakeSocket implements LiveSocket {
   bufferedAmount = 0;
   readonly sent: Array<string | Buffer> = [];
   closedWith: [number | undefined, string | undefined] | null = null;
-  send(data: string | Buffer): void { this.sent.push(data); }
-  close(code?: number, reason?: string): void { this.closedWith = [code, reason]; this.readyState = 3; }
-  on(): this { return this; }
+  send(data: string | Buffer): void {
+    this.sent.push(data);
+  }
+  close(code?: number, reason?: string): void {
+    this.closedWith = [code, reason];
+    this.readyState = 3;
+  }
+  on(): this {
+    return this;
+  }
 }
 
 describe('WebSocket viewer', () => {
@@ -95,10 +117,22 @@ describe('WebSocket viewer', () => {
     viewer.onInit(init);
     for (const fragment of fragments) viewer.onFragment(fragment);
     viewer.onState('reconnecting');
-    assert.deepEqual(JSON.parse(socket.sent[0] as string), { type: 'init', viewingId: 'v-1', mime: 'video/mp4; codecs="avc1.64001f"', codec: 'h264', stream: 'sub', width: 320, height: 180, transcoded: false });
+    assert.deepEqual(JSON.parse(socket.sent[0] as string), {
+      type: 'init',
+      viewingId: 'v-1',
+      mime: 'video/mp4; codecs="avc1.64001f"',
+      codec: 'h264',
+      stream: 'sub',
+      width: 320,
+      height: 180,
+      transcoded: false,
+    });
     assert.deepEqual(socket.sent.slice(1, 4), [init.data, fragments[0]!.data, fragments[1]!.data]);
     assert.deepEqual(JSON.parse(socket.sent[4] as string), { type: 'state', state: 'reconnecting' });
-    assert.equal(viewer.stats.bytesSent, socket.sent.reduce((total, item) => total + Buffer.byteLength(item), 0));
+    assert.equal(
+      viewer.stats.bytesSent,
+      socket.sent.reduce((total, item) => total + Buffer.byteLength(item), 0),
+    );
   });
 
   it('a slow viewer skips to the next keyframe instead of queuing, and resumes once drained', () => {
@@ -129,7 +163,13 @@ describe('WebSocket viewer', () => {
     assert.equal(JSON.parse(socket.sent[0] as string).code, 'camera_unauthorised');
     assert.deepEqual(socket.closedWith, [4403, 'camera_unauthorised']);
     assert.deepEqual(
-      [new DomainError('not_found'), new DomainError('live_unavailable'), new DomainError('reason_required'), new DomainError('forbidden'), new Error('boom')].map(closeCodeOf),
+      [
+        new DomainError('not_found'),
+        new DomainError('live_unavailable'),
+        new DomainError('reason_required'),
+        new DomainError('forbidden'),
+        new Error('boom'),
+      ].map(closeCodeOf),
       [4404, 4503, 4403, 4403, 4500],
     );
   });
@@ -137,18 +177,33 @@ describe('WebSocket viewer', () => {
 
 /** A fake ffmpeg: records stdin, lets the test write its stdout and end it. */
 function fakeFfmpeg() {
-  const runs: Array<{ stdin: Buffer[]; stdout?: (chunk: Buffer) => void; exit?: (code: number | null, signal: NodeJS.Signals | null) => void; ended: boolean; buffered: number }> = [];
+  const runs: Array<{
+    stdin: Buffer[];
+    stdout?: (chunk: Buffer) => void;
+    exit?: (code: number | null, signal: NodeJS.Signals | null) => void;
+    ended: boolean;
+    buffered: number;
+  }> = [];
   const spawner: Spawner = () => {
     const run: (typeof runs)[number] = { stdin: [], ended: false, buffered: 0 };
     runs.push(run);
     const child: SpawnedChild = {
       pid: 1000 + runs.length,
-      onStdout: (listener) => { run.stdout = listener; },
+      onStdout: (listener) => {
+        run.stdout = listener;
+      },
       onStderr: () => undefined,
-      onExit: (listener) => { run.exit = listener; },
-      writeStdin: (data) => { run.stdin.push(Buffer.from(data)); },
+      onExit: (listener) => {
+        run.exit = listener;
+      },
+      writeStdin: (data) => {
+        run.stdin.push(Buffer.from(data));
+      },
       stdinBufferedBytes: () => run.buffered,
-      endStdin: () => { run.ended = true; setImmediate(() => run.exit?.(0, null)); },
+      endStdin: () => {
+        run.ended = true;
+        setImmediate(() => run.exit?.(0, null));
+      },
       kill: () => setImmediate(() => run.exit?.(null, 'SIGTERM')),
     };
     return child;
@@ -163,7 +218,10 @@ function tsPacket(randomAccess: boolean): Buffer {
   packet[1] = 0x01;
   packet[2] = 0x00;
   packet[3] = randomAccess ? 0x30 : 0x10;
-  if (randomAccess) { packet[4] = 7; packet[5] = 0x40; }
+  if (randomAccess) {
+    packet[4] = 7;
+    packet[5] = 0x40;
+  }
   return packet;
 }
 
@@ -173,8 +231,23 @@ describe('live source', () => {
     let feedListener: ((packets: Buffer) => void) | undefined;
     let feeds = 0;
     const source = new LiveSource({
-      key: 'c-1/main/copy', cameraId: 'c-1', stream: 'main', reencodes: false, transcodeToH264: false, spawner,
-      input: { cameraConnection: false, args: () => ['-i', 'pipe:0'], feed: (write) => { feeds += 1; feedListener = write; return () => { feedListener = undefined; }; } },
+      key: 'c-1/main/copy',
+      cameraId: 'c-1',
+      stream: 'main',
+      reencodes: false,
+      transcodeToH264: false,
+      spawner,
+      input: {
+        cameraConnection: false,
+        args: () => ['-i', 'pipe:0'],
+        feed: (write) => {
+          feeds += 1;
+          feedListener = write;
+          return () => {
+            feedListener = undefined;
+          };
+        },
+      },
     });
     source.start();
     assert.equal(runs.length, 1);
@@ -185,7 +258,10 @@ describe('live source', () => {
     runs[0]!.stdout!(stream.subarray(50));
     assert.equal(source.init?.info.codec, 'h264');
     const received: string[] = [];
-    const sink: LiveSink = { onInit: () => received.push('init'), onFragment: (fragment) => received.push(`${fragment.sequence}${fragment.keyframe ? 'k' : ''}`) };
+    const sink: LiveSink = {
+      onInit: () => received.push('init'),
+      onFragment: (fragment) => received.push(`${fragment.sequence}${fragment.keyframe ? 'k' : ''}`),
+    };
     source.subscribe(sink);
     assert.deepEqual(received, ['init', '1k', '2'], 'init and the cached GOP at once');
     runs[0]!.stdout!(pictureFragment(3, false));
@@ -201,12 +277,25 @@ describe('live source', () => {
     await source.stop();
   });
 
-  it('when ffmpeg does not keep up, drops the recorder\'s bytes and resumes on a keyframe', () => {
+  it("when ffmpeg does not keep up, drops the recorder's bytes and resumes on a keyframe", () => {
     const { runs, spawner } = fakeFfmpeg();
     let write: ((packets: Buffer) => void) | undefined;
     const source = new LiveSource({
-      key: 'k', cameraId: 'c', stream: 'main', reencodes: false, transcodeToH264: false, spawner, maxStdinBufferedBytes: 1000,
-      input: { cameraConnection: false, args: () => [], feed: (feedWrite) => { write = feedWrite; return () => undefined; } },
+      key: 'k',
+      cameraId: 'c',
+      stream: 'main',
+      reencodes: false,
+      transcodeToH264: false,
+      spawner,
+      maxStdinBufferedBytes: 1000,
+      input: {
+        cameraConnection: false,
+        args: () => [],
+        feed: (feedWrite) => {
+          write = feedWrite;
+          return () => undefined;
+        },
+      },
     });
     source.start();
     runs[0]!.buffered = 5000;

@@ -15,13 +15,40 @@ import { PtzPositions, type PresetPositions } from '../ptz/index.ts';
 import { LiveService } from './live.service.ts';
 
 const HOME = '38999';
-const wide: MaskPolygon = [[0, 0], [0.5, 0], [0.5, 0.5], [0, 0.5]];
-const balcony: MaskPolygon = [[0.5, 0], [1, 0], [1, 0.5], [0.5, 0.5]];
+const wide: MaskPolygon = [
+  [0, 0],
+  [0.5, 0],
+  [0.5, 0.5],
+  [0, 0.5],
+];
+const balcony: MaskPolygon = [
+  [0.5, 0],
+  [1, 0],
+  [1, 0.5],
+  [0.5, 0.5],
+];
 const operator: Principal = {
-  kind: 'user', id: 'u-op', login: 'operator-1', role: 'operator', allCommunes: false, communes: [HOME], actionSubset: null,
-  approvalReference: 'AGR-1', approvalExpiresOn: '2030-01-01', trainingDate: '2026-01-15', imageAccessConfirmed: true,
+  kind: 'user',
+  id: 'u-op',
+  login: 'operator-1',
+  role: 'operator',
+  allCommunes: false,
+  communes: [HOME],
+  actionSubset: null,
+  approvalReference: 'AGR-1',
+  approvalExpiresOn: '2030-01-01',
+  trainingDate: '2026-01-15',
+  imageAccessConfirmed: true,
 };
-const dome = { id: 'dome', communeInsee: HOME, name: 'Dôme', kind: 'ptz', state: 'recording', subStreamUrl: 'rtsp://127.0.0.1/sub', mainStreamUrl: 'rtsp://127.0.0.1/main' } as CameraView;
+const dome = {
+  id: 'dome',
+  communeInsee: HOME,
+  name: 'Dôme',
+  kind: 'ptz',
+  state: 'recording',
+  subStreamUrl: 'rtsp://127.0.0.1/sub',
+  mainStreamUrl: 'rtsp://127.0.0.1/main',
+} as CameraView;
 
 function fakeFfmpeg() {
   const runs: string[][] = [];
@@ -32,10 +59,14 @@ function fakeFfmpeg() {
       pid: 2000 + runs.length,
       onStdout: () => undefined,
       onStderr: () => undefined,
-      onExit: (listener) => { exit = listener; },
+      onExit: (listener) => {
+        exit = listener;
+      },
       writeStdin: () => undefined,
       stdinBufferedBytes: () => 0,
-      endStdin: () => { setImmediate(() => exit?.(0, null)); },
+      endStdin: () => {
+        setImmediate(() => exit?.(0, null));
+      },
       kill: () => setImmediate(() => exit?.(null, 'SIGTERM')),
     };
     return child;
@@ -60,7 +91,12 @@ function setup() {
       },
     },
     ptzPositions: positions,
-    maskImages: { write: async (_cameraId, mask) => { written.push([...mask.polygons]); return '/data/masks/dome.mask.png'; } },
+    maskImages: {
+      write: async (_cameraId, mask) => {
+        written.push([...mask.polygons]);
+        return '/data/masks/dome.mask.png';
+      },
+    },
     spawner,
     tuning: { checkIntervalMs: 3_600_000 },
     events: new EventBus(),
@@ -96,7 +132,10 @@ describe('live sub-stream masks at a PTZ position', () => {
     t.after(() => mock.timers.reset());
     const { live, positions, runs, written } = setup();
     positions.set('dome', 'p-balcony');
-    const viewing = await live.openViewing({ cameraId: 'dome', stream: 'sub', transport: 'websocket' }, { actor: { type: 'user', id: operator.id, login: operator.login }, principal: operator });
+    const viewing = await live.openViewing(
+      { cameraId: 'dome', stream: 'sub', transport: 'websocket' },
+      { actor: { type: 'user', id: operator.id, login: operator.login }, principal: operator },
+    );
     assert.equal(viewing.description.transcoded, true, 'masked: re-encoded');
     assert.deepEqual(written, [[wide, balcony]], 'built at the balcony preset: its mask too');
     await settle();
@@ -118,7 +157,9 @@ describe('live sub-stream masks at a PTZ position', () => {
     assert.deepEqual(written.at(-1), [wide, balcony]);
     assert.equal(await advanceUntil('the sub-stream started over again', () => runs.length === 3), 1000);
     let stopped = false;
-    void live.stop().then(() => { stopped = true; });
+    void live.stop().then(() => {
+      stopped = true;
+    });
     await advanceUntil('the live service stopped', () => stopped);
     assert.equal(runs.length, 3, 'no run after stop');
     positions.set('dome', null);

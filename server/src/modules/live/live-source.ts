@@ -99,7 +99,9 @@ export class LiveSource {
     this.process.events.on('spawned', () => this.onRunStart());
     this.process.events.on('stdout', (chunk) => this.onStdout(chunk));
     this.process.events.on('exited', () => this.detachFeed());
-    this.process.events.on('stderrLine', (line) => { if (!isStartupNotice(line)) this.log.info({ live: options.key, ffmpeg: line }, 'ffmpeg'); });
+    this.process.events.on('stderrLine', (line) => {
+      if (!isStartupNotice(line)) this.log.info({ live: options.key, ffmpeg: line }, 'ffmpeg');
+    });
   }
 
   get cameraConnection(): boolean {

@@ -31,13 +31,15 @@ export class LiveSources {
     if (!entry) {
       let pending = this.creating.get(key);
       if (!pending) {
-        pending = create().then(({ source, maskVersion }) => {
-          if (this.closed) throw new Error('live sources are stopped');
-          const created: Entry = { source, holders: 0, idleTimer: undefined, maskVersion };
-          this.entries.set(key, created);
-          source.start();
-          return created;
-        }).finally(() => this.creating.delete(key));
+        pending = create()
+          .then(({ source, maskVersion }) => {
+            if (this.closed) throw new Error('live sources are stopped');
+            const created: Entry = { source, holders: 0, idleTimer: undefined, maskVersion };
+            this.entries.set(key, created);
+            source.start();
+            return created;
+          })
+          .finally(() => this.creating.delete(key));
         this.creating.set(key, pending);
       }
       entry = await pending;

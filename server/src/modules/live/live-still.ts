@@ -16,12 +16,18 @@ export interface StillOptions {
 }
 
 /** The hub's cached GOP, waiting for one to exist (a recorder just started) up to `timeoutMs`. */
-export async function cachedGop(hub: { subscribe(cameraId: string, listener: (packets: Buffer) => void): () => void }, cameraId: string, timeoutMs: number): Promise<Buffer | null> {
+export async function cachedGop(
+  hub: { subscribe(cameraId: string, listener: (packets: Buffer) => void): () => void },
+  cameraId: string,
+  timeoutMs: number,
+): Promise<Buffer | null> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     let gop: Buffer | null = null;
     // The hub hands its cache over synchronously, inside subscribe(), when it has one.
-    const unsubscribe = hub.subscribe(cameraId, (packets) => { gop ??= packets; });
+    const unsubscribe = hub.subscribe(cameraId, (packets) => {
+      gop ??= packets;
+    });
     unsubscribe();
     if (gop) return gop;
     if (Date.now() >= deadline) return null;
@@ -39,7 +45,9 @@ export async function grabStill(hub: Parameters<typeof cachedGop>[0], cameraId: 
     const output = join(directory, 'still.jpg');
     await writeFile(input, gop);
     const result = await runToCompletion(options.ffmpegPath ?? FFMPEG_PATH, stillJpegArgs(input, output), {
-      timeoutMs: Math.max(1000, options.timeoutMs - (Date.now() - startedAt)), spawner: options.spawner, log: options.log,
+      timeoutMs: Math.max(1000, options.timeoutMs - (Date.now() - startedAt)),
+      spawner: options.spawner,
+      log: options.log,
     });
     if (result.code !== 0) throw new Error(`ffmpeg could not decode the live picture: ${result.stderr.trim().split('\n').slice(-2).join(' | ')}`);
     return await readFile(output);

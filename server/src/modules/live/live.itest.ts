@@ -29,7 +29,12 @@ import type { RecordingRole } from '../recording/index.ts';
 const HOME = '38999';
 const OTHER = '38998';
 const SUB = { width: 160, height: 90 };
-const maskPolygon: MaskPolygon = [[0, 0], [0.5, 0], [0.5, 0.5], [0, 0.5]];
+const maskPolygon: MaskPolygon = [
+  [0, 0],
+  [0.5, 0],
+  [0.5, 0.5],
+  [0, 0.5],
+];
 
 interface Viewer {
   socket: WebSocket;
@@ -42,9 +47,14 @@ interface Viewer {
 
 function connect(baseUrl: string, user: SignedIn, cameraId: string, query = ''): Viewer {
   const openedAt = performance.now();
-  const socket = new WebSocket(`${baseUrl.replace('http', 'ws')}/api/cameras/${cameraId}/live/ws${query ? `?${query}` : ''}`, { headers: { cookie: user.cookie } });
+  const socket = new WebSocket(`${baseUrl.replace('http', 'ws')}/api/cameras/${cameraId}/live/ws${query ? `?${query}` : ''}`, {
+    headers: { cookie: user.cookie },
+  });
   const viewer: Viewer = {
-    socket, openedAt, texts: [], binaries: [],
+    socket,
+    openedAt,
+    texts: [],
+    binaries: [],
     closed: new Promise((resolve) => socket.on('close', (code) => resolve({ code }))),
     close: async () => {
       if (socket.readyState === WebSocket.OPEN || socket.readyState === WebSocket.CONNECTING) socket.close();
@@ -75,7 +85,8 @@ const roles: RecordingRole[] = [];
 
 before(async () => {
   const cameras = generateFleet({
-    count: 3, addressMode: 'ephemeral-ports',
+    count: 3,
+    addressMode: 'ephemeral-ports',
     main: { width: 320, height: 180, fps: 12, bitrateKbps: 300, gopSeconds: 1 },
     sub: { ...SUB, fps: 12, bitrateKbps: 100, gopSeconds: 1 },
   });
@@ -103,23 +114,54 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       await services.communes.create({ insee: OTHER, name: 'Saint-Guet', retentionDays: 14 }, testCli);
       const site = await services.sites.create({ communeInsee: HOME, name: 'Gare', kind: 'station' }, testCli);
       for (const camera of simulator!.cameras) {
-        const created = await services.cameras.create({
-          siteId: site.id, name: camera.name, kind: 'fixed', fieldClass: 'wide', mainStreamUrl: camera.rtspUrls.main, subStreamUrl: camera.id === 'cam-003' ? null : camera.rtspUrls.sub,
-          credentials: camera.credentials, purposes: ['people_property_safety'],
-        }, testCli);
+        const created = await services.cameras.create(
+          {
+            siteId: site.id,
+            name: camera.name,
+            kind: 'fixed',
+            fieldClass: 'wide',
+            mainStreamUrl: camera.rtspUrls.main,
+            subStreamUrl: camera.id === 'cam-003' ? null : camera.rtspUrls.sub,
+            credentials: camera.credentials,
+            purposes: ['people_property_safety'],
+          },
+          testCli,
+        );
         ids.push(created.id);
       }
-      authorisationId = (await services.authorisations.create({
-        reference: 'AP-2026-07', communeInsee: HOME, startOn: '2026-01-01', endOn: '2030-12-31', perimeter: 'Gare', purposes: ['people_property_safety'],
-        minRetentionDays: 1, maxRetentionDays: 30, cameraIds: ids, recipients: ['national_police'],
-      }, testCli)).id;
+      authorisationId = (
+        await services.authorisations.create(
+          {
+            reference: 'AP-2026-07',
+            communeInsee: HOME,
+            startOn: '2026-01-01',
+            endOn: '2030-12-31',
+            perimeter: 'Gare',
+            purposes: ['people_property_safety'],
+            minRetentionDays: 1,
+            maxRetentionDays: 30,
+            cameraIds: ids,
+            recipients: ['national_police'],
+          },
+          testCli,
+        )
+      ).id;
       // Camera 2 is masked by Vigie (LEGAL 4): the recorder burns the mask in, and so must its live sub-stream.
       await services.masks.setMode(ids[1]!, 'server', testCli);
       await services.masks.create({ cameraId: ids[1]!, name: 'Fenêtres', polygons: [maskPolygon] }, testCli);
-      role = services.recordingModule.api.createRole({
-        segmentSeconds: 4, reconcileIntervalMs: 3_600_000,
-        recorderTuning: { pollIntervalMs: 500, socketTimeoutSeconds: 3, stallTimeoutMs: 5000, backoff: { initialMs: 300, maxMs: 1500, stableAfterMs: 10_000 } },
-      }, { log: silentLog });
+      role = services.recordingModule.api.createRole(
+        {
+          segmentSeconds: 4,
+          reconcileIntervalMs: 3_600_000,
+          recorderTuning: {
+            pollIntervalMs: 500,
+            socketTimeoutSeconds: 3,
+            stallTimeoutMs: 5000,
+            backoff: { initialMs: 300, maxMs: 1500, stableAfterMs: 10_000 },
+          },
+        },
+        { log: silentLog },
+      );
       roles.push(role);
       await role.start();
       url = await context.app.listen({ host: '127.0.0.1', port: 0 });
@@ -146,16 +188,20 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.ok(first.binaries[1]!.at < 1000, `first viewer's keyframe after ${first.binaries[1]!.at.toFixed(0)} ms`);
 
       const second = connect(url, operator, ids[0]!, 'stream=main');
-      await waitFor('the second viewer\'s keyframe', () => second.binaries.length >= 2, 3000, 20);
+      await waitFor("the second viewer's keyframe", () => second.binaries.length >= 2, 3000, 20);
       assert.ok(second.binaries[1]!.at < 1000, `second viewer's keyframe after ${second.binaries[1]!.at.toFixed(0)} ms`);
       assert.equal(role.fleet.pidOf(ids[0]!), recorderPid, 'the same recorder ffmpeg');
       await assertRunning(recorderPid!, 'ffmpeg'); // and it really runs, for the operating system
-      assert.equal(simulator!.camera('cam-001').viewers.main, 1, 'one session on the camera, the recorder\'s');
+      assert.equal(simulator!.camera('cam-001').viewers.main, 1, "one session on the camera, the recorder's");
       const status = (await operator.request({ method: 'GET', url: '/api/live/status' })).json();
       const row = status.cameras.find((camera: { cameraId: string }) => camera.cameraId === ids[0]);
       assert.deepEqual(row, { cameraId: ids[0], viewers: 2, sources: 1, cameraConnections: 1 });
       await Promise.all([first.close(), second.close()]);
-      await waitFor('both stops audited', async () => (await context.services.audit.search({ action: 'image.live.stop', targetId: ids[0]! }, { allCommunes: true, communes: [] })).total === 2, 5000);
+      await waitFor(
+        'both stops audited',
+        async () => (await context.services.audit.search({ action: 'image.live.stop', targetId: ids[0]! }, { allCommunes: true, communes: [] })).total === 2,
+        5000,
+      );
       const starts = await context.services.audit.search({ action: 'image.live.start', targetId: ids[0]! }, { allCommunes: true, communes: [] });
       assert.equal(starts.total, 2);
       const withReason = starts.records.find((record) => record.reason === 'ronde')!;
@@ -183,13 +229,24 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       const silentPolice = connect(url, police, ids[0]!, 'stream=main');
       const partner = connect(url, await signIn(context, 'partner', [HOME]), ids[0]!, 'stream=main&reason=convention');
       const refused = await Promise.all([foreign, silentPolice, partner].map((viewer) => viewer.closed));
-      assert.deepEqual(refused.map((close) => close.code), [4403, 4403, 4403]);
-      assert.deepEqual([foreign, silentPolice, partner].map((viewer) => errorOf(viewer)?.code), ['commune_out_of_scope', 'reason_required', 'recipient_not_authorised']);
-      assert.ok([foreign, silentPolice, partner].every((viewer) => viewer.binaries.length === 0), 'no image sent');
+      assert.deepEqual(
+        refused.map((close) => close.code),
+        [4403, 4403, 4403],
+      );
+      assert.deepEqual(
+        [foreign, silentPolice, partner].map((viewer) => errorOf(viewer)?.code),
+        ['commune_out_of_scope', 'reason_required', 'recipient_not_authorised'],
+      );
+      assert.ok(
+        [foreign, silentPolice, partner].every((viewer) => viewer.binaries.length === 0),
+        'no image sent',
+      );
       assert.match(String(errorOf(foreign)!.message_fr), /hors de votre périmètre/);
       const denied = await context.services.audit.search({ action: 'access.denied', targetId: ids[0]! }, { allCommunes: true, communes: [] });
       assert.deepEqual(denied.records.map((record) => record.details.code).sort(), ['commune_out_of_scope', 'reason_required', 'recipient_not_authorised']);
-      const hijacked = new WebSocket(`${url.replace('http', 'ws')}/api/cameras/${ids[0]}/live/ws`, { headers: { cookie: operator.cookie, origin: 'http://evil.example' } });
+      const hijacked = new WebSocket(`${url.replace('http', 'ws')}/api/cameras/${ids[0]}/live/ws`, {
+        headers: { cookie: operator.cookie, origin: 'http://evil.example' },
+      });
       const refusedStatus = await new Promise<number>((resolve) => {
         hijacked.on('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
         hijacked.on('open', () => resolve(101));
@@ -208,7 +265,7 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.equal(errorOf(untrained)?.code, 'training_expired');
       assert.ok(anonymous.binaries.length === 0 && untrained.binaries.length === 0, 'no image sent');
       const reasoned = connect(url, police, ids[0]!, 'stream=main&reason=' + encodeURIComponent('PV 2026/118'));
-      await waitFor('the police viewer\'s keyframe', () => reasoned.binaries.length >= 2, 5000, 20);
+      await waitFor("the police viewer's keyframe", () => reasoned.binaries.length >= 2, 5000, 20);
       await reasoned.close();
     });
 
@@ -254,9 +311,11 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
 
     it('plays the HLS fallback with ffprobe over loopback, audited once per session', async () => {
       const playlist = `${url}/api/cameras/${ids[0]}/live/hls/index.m3u8?stream=main`;
-      const probe = await runToCompletion(FFPROBE_PATH, [
-        '-v', 'error', '-headers', `Cookie: ${operator.cookie}\r\n`, '-show_entries', 'stream=codec_name,width,height', '-of', 'json', playlist,
-      ], { timeoutMs: 30_000 });
+      const probe = await runToCompletion(
+        FFPROBE_PATH,
+        ['-v', 'error', '-headers', `Cookie: ${operator.cookie}\r\n`, '-show_entries', 'stream=codec_name,width,height', '-of', 'json', playlist],
+        { timeoutMs: 30_000 },
+      );
       assert.equal(probe.code, 0, probe.stderr);
       assert.deepEqual(JSON.parse(probe.stdout.toString()).streams[0], { codec_name: 'h264', width: 320, height: 180 });
       const again = await operator.request({ method: 'GET', url: `/api/cameras/${ids[0]}/live/hls/index.m3u8?stream=main` });
@@ -266,7 +325,11 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.equal(starts.records.filter((record) => record.details.transport === 'hls').length, 1, 'one start for the session');
       const stranger = await signIn(context, 'operator', [HOME]);
       const segmentUrl = /\n(\d+\.m4s\?h=[^\n]+)/.exec(again.body)![1]!;
-      assert.equal((await stranger.request({ method: 'GET', url: `/api/cameras/${ids[0]}/live/hls/${segmentUrl}` })).statusCode, 404, 'another session cannot use the segment URLs');
+      assert.equal(
+        (await stranger.request({ method: 'GET', url: `/api/cameras/${ids[0]}/live/hls/${segmentUrl}` })).statusCode,
+        404,
+        'another session cannot use the segment URLs',
+      );
       assert.equal((await operator.request({ method: 'GET', url: `/api/cameras/${ids[0]}/live/hls/${segmentUrl}` })).statusCode, 200);
       await context.services.live.hls.sweep(true);
       const stops = await context.services.audit.search({ action: 'image.live.stop', targetId: ids[0]! }, { allCommunes: true, communes: [] });
@@ -291,18 +354,35 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       await waitFor('its live ffmpeg gone (ESRCH)', () => pids.every(processGone), 5000);
       assert.equal((await staying.closed).code, 4403);
       assert.equal(errorOf(staying)!.code, 'camera_unauthorised');
-      await waitFor('the stops audited', async () => (await context.services.audit.search({ action: 'image.live.stop', targetId: ids[0]! }, { allCommunes: true, communes: [] })).records
-        .filter((record) => [initOf(staying)!.viewingId, initOf(signedOut)!.viewingId].includes(record.details.viewingId)).length === 2, 5000);
+      await waitFor(
+        'the stops audited',
+        async () =>
+          (await context.services.audit.search({ action: 'image.live.stop', targetId: ids[0]! }, { allCommunes: true, communes: [] })).records.filter(
+            (record) => [initOf(staying)!.viewingId, initOf(signedOut)!.viewingId].includes(record.details.viewingId),
+          ).length === 2,
+        5000,
+      );
       const refused = connect(url, operator, ids[0]!, 'stream=main');
       assert.equal(errorOf(await refused.closed.then(() => refused))?.code, 'camera_unauthorised');
     });
 
     it('stops cleanly: no live ffmpeg left', async () => {
       // A fresh authorisation (the previous test revoked the first), so that a live ffmpeg runs when the service stops.
-      await context.services.authorisations.create({
-        reference: 'AP-2026-08', communeInsee: HOME, startOn: '2026-01-01', endOn: '2030-12-31', perimeter: 'Gare', purposes: ['people_property_safety'],
-        minRetentionDays: 1, maxRetentionDays: 30, cameraIds: ids, recipients: ['national_police'],
-      }, testCli);
+      await context.services.authorisations.create(
+        {
+          reference: 'AP-2026-08',
+          communeInsee: HOME,
+          startOn: '2026-01-01',
+          endOn: '2030-12-31',
+          perimeter: 'Gare',
+          purposes: ['people_property_safety'],
+          minRetentionDays: 1,
+          maxRetentionDays: 30,
+          cameraIds: ids,
+          recipients: ['national_police'],
+        },
+        testCli,
+      );
       await role.reconcile();
       await waitFor('the camera recording again', () => role.recorderState(ids[0]!) === 'recording', 20_000);
       const viewer = connect(url, operator, ids[0]!, 'stream=main');

@@ -50,7 +50,7 @@ export function sameOrigin(request: Pick<FastifyRequest, 'headers' | 'host'>): b
  */
 function sessionPrincipal(services: LiveRoutesOptions['services'], request: FastifyRequest): () => Promise<Principal | null> {
   const token = request.cookies?.[sessionCookie];
-  return async () => (token ? (await services.sessions.resolve(token, { touch: true }).catch(() => null))?.principal ?? null : null);
+  return async () => (token ? ((await services.sessions.resolve(token, { touch: true }).catch(() => null))?.principal ?? null) : null);
 }
 
 function userSessionOf(request: FastifyRequest): string {
@@ -74,48 +74,100 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (app, { s
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['live'];
 
-  routes.get('/api/cameras/:id/live/ws', {
-    websocket: true,
-    config: { access: 'image.live', refuseInBand: true },
-    schema: { tags, summary: 'Direct en MP4 fragmenté par WebSocket / live fragmented MP4 over WebSocket', params: idParams, querystring: viewingQuery },
-    onRequest: async (request) => {
-      if (!sameOrigin(request)) throw new DomainError('forbidden', { fr: 'Origine de la page refusée pour le direct.', en: 'Page origin refused for live viewing.' });
+  routes.get(
+    '/api/cameras/:id/live/ws',
+    {
+      websocket: true,
+      config: { access: 'image.live', refuseInBand: true },
+      schema: { tags, summary: 'Direct en MP4 fragmenté par WebSocket / live fragmented MP4 over WebSocket', params: idParams, querystring: viewingQuery },
+      onRequest: async (request) => {
+        if (!sameOrigin(request))
+          throw new DomainError('forbidden', { fr: 'Origine de la page refusée pour le direct.', en: 'Page origin refused for live viewing.' });
+      },
     },
-  }, (socket, request) => request.refusal ? closeWithError(socket, request.refusal) : serveLiveSocket(socket, services.live, {
-    cameraId: request.params.id, ...request.query, transport: 'websocket', currentPrincipal: sessionPrincipal(services, request),
-  }, actingOf(request)));
+    (socket, request) =>
+      request.refusal
+        ? closeWithError(socket, request.refusal)
+        : serveLiveSocket(
+            socket,
+            services.live,
+            {
+              cameraId: request.params.id,
+              ...request.query,
+              transport: 'websocket',
+              currentPrincipal: sessionPrincipal(services, request),
+            },
+            actingOf(request),
+          ),
+  );
 
-  routes.get('/api/cameras/:id/live/hls/index.m3u8', {
-    config: { access: 'image.live' },
-    schema: { tags, summary: 'Direct HLS de secours (liste de lecture) / live HLS fallback playlist', params: idParams, querystring: viewingQuery },
-  }, async (request, reply) => {
-    const playlist = await services.live.hls.playlist({ cameraId: request.params.id, ...request.query }, userSessionOf(request), actingOf(request));
-    return reply.type('application/vnd.apple.mpegurl').header('cache-control', 'no-store').send(playlist);
-  });
+  routes.get(
+    '/api/cameras/:id/live/hls/index.m3u8',
+    {
+      config: { access: 'image.live' },
+      schema: { tags, summary: 'Direct HLS de secours (liste de lecture) / live HLS fallback playlist', params: idParams, querystring: viewingQuery },
+    },
+    async (request, reply) => {
+      const playlist = await services.live.hls.playlist({ cameraId: request.params.id, ...request.query }, userSessionOf(request), actingOf(request));
+      return reply.type('application/vnd.apple.mpegurl').header('cache-control', 'no-store').send(playlist);
+    },
+  );
 
-  routes.get('/api/cameras/:id/live/hls/init.mp4', {
-    config: { access: 'image.live' },
-    schema: { tags, summary: 'Segment d’initialisation HLS / HLS init segment', params: idParams, querystring: hlsFileQuery },
-  }, (request, reply) => reply.type('video/mp4').header('cache-control', 'no-store').send(services.live.hls.init(request.params.id, request.query.h, userSessionOf(request))));
+  routes.get(
+    '/api/cameras/:id/live/hls/init.mp4',
+    {
+      config: { access: 'image.live' },
+      schema: { tags, summary: 'Segment d’initialisation HLS / HLS init segment', params: idParams, querystring: hlsFileQuery },
+    },
+    (request, reply) =>
+      reply
+        .type('video/mp4')
+        .header('cache-control', 'no-store')
+        .send(services.live.hls.init(request.params.id, request.query.h, userSessionOf(request))),
+  );
 
-  routes.get('/api/cameras/:id/live/hls/:segment', {
-    config: { access: 'image.live' },
-    schema: { tags, summary: 'Segment HLS du direct / live HLS segment', params: segmentParams, querystring: hlsFileQuery },
-  }, (request, reply) => {
-    const sequence = Number.parseInt(request.params.segment, 10);
-    return reply.type('video/iso.segment').header('cache-control', 'no-store').send(services.live.hls.segment(request.params.id, request.query.h, userSessionOf(request), sequence));
-  });
+  routes.get(
+    '/api/cameras/:id/live/hls/:segment',
+    {
+      config: { access: 'image.live' },
+      schema: { tags, summary: 'Segment HLS du direct / live HLS segment', params: segmentParams, querystring: hlsFileQuery },
+    },
+    (request, reply) => {
+      const sequence = Number.parseInt(request.params.segment, 10);
+      return reply
+        .type('video/iso.segment')
+        .header('cache-control', 'no-store')
+        .send(services.live.hls.segment(request.params.id, request.query.h, userSessionOf(request), sequence));
+    },
+  );
 
-  routes.get('/api/cameras/:id/still.jpg', {
-    config: { access: 'image.live' },
-    schema: { tags, summary: 'Image actuelle (JPEG, masques appliqués, journalisée) / current picture', params: idParams, querystring: viewingQuery.pick({ reason: true }) },
-  }, async (request, reply) => {
-    const jpeg = await services.live.still(request.params.id, request.query.reason, actingOf(request));
-    return reply.type('image/jpeg').header('cache-control', 'no-store').send(jpeg);
-  });
+  routes.get(
+    '/api/cameras/:id/still.jpg',
+    {
+      config: { access: 'image.live' },
+      schema: {
+        tags,
+        summary: 'Image actuelle (JPEG, masques appliqués, journalisée) / current picture',
+        params: idParams,
+        querystring: viewingQuery.pick({ reason: true }),
+      },
+    },
+    async (request, reply) => {
+      const jpeg = await services.live.still(request.params.id, request.query.reason, actingOf(request));
+      return reply.type('image/jpeg').header('cache-control', 'no-store').send(jpeg);
+    },
+  );
 
-  routes.get('/api/live/status', {
-    config: { access: 'image.live' },
-    schema: { tags, summary: 'Spectateurs, sources et connexions caméra du direct / live viewers and camera connections', response: { 200: liveStatusSchema } },
-  }, (request) => services.live.status(requirePrincipal(request)));
+  routes.get(
+    '/api/live/status',
+    {
+      config: { access: 'image.live' },
+      schema: {
+        tags,
+        summary: 'Spectateurs, sources et connexions caméra du direct / live viewers and camera connections',
+        response: { 200: liveStatusSchema },
+      },
+    },
+    (request) => services.live.status(requirePrincipal(request)),
+  );
 };

@@ -28,7 +28,8 @@ export function chooseStream(requested: 'auto' | LiveStream, camera: Pick<Camera
 
 /** LEGAL 1: a decommissioned camera, or one no valid authorisation covers, is never shown. */
 export function assertShown(camera: CameraView): CameraView {
-  if (camera.state === 'disabled') throw new DomainError('camera_disabled', { fr: `Caméra ${camera.name} hors service.`, en: `Camera ${camera.name} is decommissioned.` });
+  if (camera.state === 'disabled')
+    throw new DomainError('camera_disabled', { fr: `Caméra ${camera.name} hors service.`, en: `Camera ${camera.name} is decommissioned.` });
   if (camera.state === 'unauthorised') {
     throw new DomainError('camera_unauthorised', {
       fr: `La caméra ${camera.name} n’est couverte par aucune autorisation préfectorale valide : elle n’est ni enregistrée ni affichée.`,

@@ -73,7 +73,13 @@ export interface LiveTuning {
 }
 
 const defaultTuning: LiveTuning = {
-  idleStopMs: 10_000, checkIntervalMs: 10_000, sourceStallMs: 10_000, socketTimeoutSeconds: 10, stillTimeoutMs: 10_000, hlsIdleMs: 30_000, hlsFirstSegmentTimeoutMs: 8000,
+  idleStopMs: 10_000,
+  checkIntervalMs: 10_000,
+  sourceStallMs: 10_000,
+  socketTimeoutSeconds: 10,
+  stillTimeoutMs: 10_000,
+  hlsIdleMs: 30_000,
+  hlsFirstSegmentTimeoutMs: 8000,
 };
 
 export type { Acting, ViewingRequest } from './viewing.ts';
@@ -145,7 +151,10 @@ export class LiveService {
       const found = await this.deps.cameras.get(cameraId, null);
       communeInsee = found.communeInsee;
       if (!inScope(principal, found.communeInsee)) {
-        throw new DomainError('commune_out_of_scope', { fr: `La caméra est dans la commune ${found.communeInsee}, hors de votre périmètre.`, en: `The camera is in commune ${found.communeInsee}, outside your scope.` });
+        throw new DomainError('commune_out_of_scope', {
+          fr: `La caméra est dans la commune ${found.communeInsee}, hors de votre périmètre.`,
+          en: `The camera is in commune ${found.communeInsee}, outside your scope.`,
+        });
       }
       assertAllowed(principal, 'image.live', found.communeInsee, parisDate(this.deps.clock.now()));
       const camera = assertShown(found);
@@ -159,9 +168,15 @@ export class LiveService {
       return { camera, reason: cleanReason };
     } catch (error) {
       if (error instanceof DomainError) {
-        await this.deps.audit.recordAlone(acting.actor, {
-          action: 'access.denied', communeInsee, targetType: 'camera', targetId: cameraId, details: { access: 'image.live', code: error.code },
-        }).catch((auditError: unknown) => this.log.warn({ error: String(auditError) }, 'refusal not audited'));
+        await this.deps.audit
+          .recordAlone(acting.actor, {
+            action: 'access.denied',
+            communeInsee,
+            targetType: 'camera',
+            targetId: cameraId,
+            details: { access: 'image.live', code: error.code },
+          })
+          .catch((auditError: unknown) => this.log.warn({ error: String(auditError) }, 'refusal not audited'));
       }
       throw error;
     }
@@ -175,18 +190,32 @@ export class LiveService {
     const transcode = request.transcode === 'h264';
     const handle = await this.sources.acquire(`${camera.id}/${stream}/${transcode ? 'h264' : 'copy'}`, () => this.createSource(camera, stream, transcode));
     const description = {
-      viewingId: randomUUID(), cameraId: camera.id, communeInsee: camera.communeInsee, stream, transport: request.transport, transcoded: handle.source.reencodes,
+      viewingId: randomUUID(),
+      cameraId: camera.id,
+      communeInsee: camera.communeInsee,
+      stream,
+      transport: request.transport,
+      transcoded: handle.source.reencodes,
     };
     try {
       await this.deps.audit.recordImageAccess(acting.actor, {
-        kind: 'live.start', cameraId: camera.id, communeInsee: camera.communeInsee, reason,
+        kind: 'live.start',
+        cameraId: camera.id,
+        communeInsee: camera.communeInsee,
+        reason,
         details: { viewingId: description.viewingId, stream, transport: request.transport, transcode: transcode ? 'h264' : null },
       });
     } catch (error) {
       handle.release(); // no image without its audit row
       throw error;
     }
-    const viewing = new Viewing(description, request.currentPrincipal, handle, (closed, stats, durationSeconds) => this.onViewingClosed(closed, acting.actor, reason, stats, durationSeconds), this.monotonicNow);
+    const viewing = new Viewing(
+      description,
+      request.currentPrincipal,
+      handle,
+      (closed, stats, durationSeconds) => this.onViewingClosed(closed, acting.actor, reason, stats, durationSeconds),
+      this.monotonicNow,
+    );
     this.viewings.set(viewing.id, viewing);
     this.ensureCheckTimer();
     return viewing;
@@ -201,10 +230,19 @@ export class LiveService {
   async still(cameraId: string, reason: string | null | undefined, acting: Acting): Promise<Buffer> {
     const authorised = await this.authorise(cameraId, acting, reason);
     const recorder = this.requireRecorderFor(cameraId);
-    const jpeg = await grabStill(recorder.live, cameraId, { timeoutMs: this.tuning.stillTimeoutMs, spawner: this.deps.spawner, ffmpegPath: this.deps.ffmpegPath, log: this.log });
+    const jpeg = await grabStill(recorder.live, cameraId, {
+      timeoutMs: this.tuning.stillTimeoutMs,
+      spawner: this.deps.spawner,
+      ffmpegPath: this.deps.ffmpegPath,
+      log: this.log,
+    });
     if (!jpeg) throw unavailable('Aucune image reçue de la caméra pour l’instant.', 'No picture received from the camera yet.');
     await this.deps.audit.recordImageAccess(acting.actor, {
-      kind: 'snapshot', cameraId, communeInsee: authorised.camera.communeInsee, reason: authorised.reason, details: { stream: 'main', purpose: 'live still', bytes: jpeg.length },
+      kind: 'snapshot',
+      cameraId,
+      communeInsee: authorised.camera.communeInsee,
+      reason: authorised.reason,
+      details: { stream: 'main', purpose: 'live still', bytes: jpeg.length },
     });
     return jpeg;
   }
@@ -219,15 +257,26 @@ export class LiveService {
       const sources = this.sources.ofCamera(camera.id);
       if (!recorded.has(camera.id) && sources.length === 0) continue;
       const pulls = sources.filter((source) => source.cameraConnection && source.running).length;
-      cameras.push({ cameraId: camera.id, viewers: viewersByCamera.get(camera.id) ?? 0, sources: sources.length, cameraConnections: (recorded.has(camera.id) ? 1 : 0) + pulls });
+      cameras.push({
+        cameraId: camera.id,
+        viewers: viewersByCamera.get(camera.id) ?? 0,
+        sources: sources.length,
+        cameraConnections: (recorded.has(camera.id) ? 1 : 0) + pulls,
+      });
     }
     const sum = (pick: (row: LiveCameraStatus) => number) => cameras.reduce((total, row) => total + pick(row), 0);
-    return { cameras, totals: { cameraConnections: sum((row) => row.cameraConnections), viewers: sum((row) => row.viewers), sources: sum((row) => row.sources) } };
+    return {
+      cameras,
+      totals: { cameraConnections: sum((row) => row.cameraConnections), viewers: sum((row) => row.viewers), sources: sum((row) => row.sources) },
+    };
   }
 
   /** PIDs of the running live ffmpeg processes (benchmarks read their CPU). */
   sourcePids(): number[] {
-    return this.sources.all().map((source) => source.pid).filter((pid): pid is number => pid !== undefined);
+    return this.sources
+      .all()
+      .map((source) => source.pid)
+      .filter((pid): pid is number => pid !== undefined);
   }
 
   /** Ends every viewing and stops every source (server shutdown). */
@@ -244,9 +293,13 @@ export class LiveService {
   }
 
   private requireRecorderFor(cameraId: string): LiveRecorder {
-    if (!this.recorder) throw unavailable('Image en direct indisponible : aucun enregistreur dans ce serveur.', 'Live picture unavailable: no recorder in this server.');
+    if (!this.recorder)
+      throw unavailable('Image en direct indisponible : aucun enregistreur dans ce serveur.', 'Live picture unavailable: no recorder in this server.');
     if (this.recorder.recorderState(cameraId) === undefined) {
-      throw unavailable('Image en direct indisponible : la caméra n’est pas reçue par l’enregistreur.', 'Live picture unavailable: the camera is not received by the recorder.');
+      throw unavailable(
+        'Image en direct indisponible : la caméra n’est pas reçue par l’enregistreur.',
+        'Live picture unavailable: the camera is not received by the recorder.',
+      );
     }
     return this.recorder;
   }
@@ -254,12 +307,22 @@ export class LiveService {
   private async createSource(camera: CameraView, stream: LiveStream, transcodeToH264: boolean): Promise<{ source: LiveSource; maskVersion: string | null }> {
     const recorder = this.requireRecorderFor(camera.id);
     const common = {
-      key: `${camera.id}/${stream}/${transcodeToH264 ? 'h264' : 'copy'}`, cameraId: camera.id, stream, transcodeToH264,
-      stallTimeoutMs: this.tuning.sourceStallMs, spawner: this.deps.spawner, ffmpegPath: this.deps.ffmpegPath, log: this.log,
+      key: `${camera.id}/${stream}/${transcodeToH264 ? 'h264' : 'copy'}`,
+      cameraId: camera.id,
+      stream,
+      transcodeToH264,
+      stallTimeoutMs: this.tuning.sourceStallMs,
+      spawner: this.deps.spawner,
+      ffmpegPath: this.deps.ffmpegPath,
+      log: this.log,
     };
     if (stream === 'main') {
       // The recorder's one camera connection, its masks already burnt in: no connection here.
-      const input = { cameraConnection: false, args: () => liveRemuxArgs({ transcodeToH264 }), feed: (write: (packets: Buffer) => void) => recorder.live.subscribe(camera.id, write) };
+      const input = {
+        cameraConnection: false,
+        args: () => liveRemuxArgs({ transcodeToH264 }),
+        feed: (write: (packets: Buffer) => void) => recorder.live.subscribe(camera.id, write),
+      };
       return { source: new LiveSource({ ...common, reencodes: transcodeToH264, input }), maskVersion: null };
     }
     const subStreamUrl = camera.subStreamUrl;
@@ -269,7 +332,14 @@ export class LiveService {
     const state = { maskImagePath: mask?.imagePath };
     const input = {
       cameraConnection: true,
-      args: () => liveRtspArgs({ rtspUrl: subStreamUrl, credentials: credentials ?? undefined, maskImagePath: state.maskImagePath, transcodeToH264, socketTimeoutSeconds: this.tuning.socketTimeoutSeconds }),
+      args: () =>
+        liveRtspArgs({
+          rtspUrl: subStreamUrl,
+          credentials: credentials ?? undefined,
+          maskImagePath: state.maskImagePath,
+          transcodeToH264,
+          socketTimeoutSeconds: this.tuning.socketTimeoutSeconds,
+        }),
     };
     const source = new LiveSource({ ...common, reencodes: mask !== null || transcodeToH264, input });
     this.maskStates.set(source, state);
@@ -284,17 +354,32 @@ export class LiveService {
       return { version: mask.version, imagePath: await this.deps.maskImages.write(cameraId, mask) };
     } catch (error) {
       this.log.warn({ camera: cameraId, error: error instanceof Error ? error.message : String(error) }, 'privacy mask unknown: sub-stream refused');
-      throw unavailable('Sous-flux indisponible : le masque de vie privée de la caméra n’a pas pu être appliqué.', 'Sub-stream unavailable: the camera’s privacy mask could not be applied.');
+      throw unavailable(
+        'Sous-flux indisponible : le masque de vie privée de la caméra n’a pas pu être appliqué.',
+        'Sub-stream unavailable: the camera’s privacy mask could not be applied.',
+      );
     }
   }
 
   private async onViewingClosed(viewing: Viewing, actor: Actor, reason: string | null, stats: ViewingStats, durationSeconds: number): Promise<void> {
     this.viewings.delete(viewing.id);
     const { description } = viewing;
-    await this.deps.audit.recordImageAccess(actor, {
-      kind: 'live.stop', cameraId: description.cameraId, communeInsee: description.communeInsee, reason,
-      details: { viewingId: description.viewingId, stream: description.stream, transport: description.transport, durationSeconds, bytesSent: stats.bytesSent, fragmentsSkipped: stats.fragmentsSkipped ?? 0 },
-    }).catch((error: unknown) => this.log.warn({ viewing: description.viewingId, error: String(error) }, 'live stop not audited'));
+    await this.deps.audit
+      .recordImageAccess(actor, {
+        kind: 'live.stop',
+        cameraId: description.cameraId,
+        communeInsee: description.communeInsee,
+        reason,
+        details: {
+          viewingId: description.viewingId,
+          stream: description.stream,
+          transport: description.transport,
+          durationSeconds,
+          bytesSent: stats.bytesSent,
+          fragmentsSkipped: stats.fragmentsSkipped ?? 0,
+        },
+      })
+      .catch((error: unknown) => this.log.warn({ viewing: description.viewingId, error: String(error) }, 'live stop not audited'));
   }
 
   private viewingsOf(cameraId: string): Viewing[] {
@@ -330,7 +415,10 @@ export class LiveService {
           await this.endCamera(cameraId, camera?.state === 'disabled' ? new DomainError('camera_disabled') : new DomainError('camera_unauthorised'));
         } else if (this.recorder?.recorderState(cameraId) === undefined) {
           // No recorder for it any more (storage lost, mask image unwritable): the main stream has no source of pictures.
-          const gone = unavailable('Image en direct interrompue : la caméra n’est plus reçue par l’enregistreur.', 'Live picture interrupted: the camera is no longer received by the recorder.');
+          const gone = unavailable(
+            'Image en direct interrompue : la caméra n’est plus reçue par l’enregistreur.',
+            'Live picture interrupted: the camera is no longer received by the recorder.',
+          );
           for (const viewing of this.viewingsOf(cameraId)) if (viewing.description.stream === 'main') viewing.end(gone);
         }
       }
@@ -367,10 +455,12 @@ export class LiveService {
   /** Sub-stream masks re-read now (after the pass under way, if any); a pass already waiting to start is shared. */
   private refreshMasksNow(): Promise<void> {
     if (this.queuedMaskPass) return this.queuedMaskPass;
-    const pass = this.maskPasses.then(() => {
-      this.queuedMaskPass = undefined;
-      return this.refreshSubStreamMasks();
-    }).catch((error: unknown) => this.log.warn({ error: error instanceof Error ? error.message : String(error) }, 'sub-stream masks not refreshed'));
+    const pass = this.maskPasses
+      .then(() => {
+        this.queuedMaskPass = undefined;
+        return this.refreshSubStreamMasks();
+      })
+      .catch((error: unknown) => this.log.warn({ error: error instanceof Error ? error.message : String(error) }, 'sub-stream masks not refreshed'));
     this.queuedMaskPass = pass;
     this.maskPasses = pass;
     return pass;
@@ -390,7 +480,10 @@ export class LiveService {
         state.maskImagePath = mask ? await this.deps.maskImages.write(source.cameraId, mask) : undefined;
       } catch (error) {
         this.log.warn({ camera: source.cameraId, error: String(error) }, 'new privacy mask not written: sub-stream stopped');
-        const refused = unavailable('Sous-flux arrêté : le nouveau masque de vie privée n’a pas pu être appliqué.', 'Sub-stream stopped: the new privacy mask could not be applied.');
+        const refused = unavailable(
+          'Sous-flux arrêté : le nouveau masque de vie privée n’a pas pu être appliqué.',
+          'Sub-stream stopped: the new privacy mask could not be applied.',
+        );
         for (const viewing of this.viewings.values()) if (viewing.sourceKey === source.key) viewing.end(refused);
         await this.sources.stopSource(source);
         continue;

@@ -23,14 +23,32 @@ const HOME = '38999';
 
 function principal(role: Role, overrides: Partial<Principal> = {}): Principal {
   return {
-    kind: 'user', id: `u-${role}`, login: `${role}-1`, role, allCommunes: false, communes: [HOME], actionSubset: null,
-    approvalReference: role === 'police' ? null : 'AGR-1', approvalExpiresOn: role === 'police' ? null : '2030-01-01', trainingDate: '2026-01-15', imageAccessConfirmed: true, ...overrides,
+    kind: 'user',
+    id: `u-${role}`,
+    login: `${role}-1`,
+    role,
+    allCommunes: false,
+    communes: [HOME],
+    actionSubset: null,
+    approvalReference: role === 'police' ? null : 'AGR-1',
+    approvalExpiresOn: role === 'police' ? null : '2030-01-01',
+    trainingDate: '2026-01-15',
+    imageAccessConfirmed: true,
+    ...overrides,
   };
 }
 const acting = (who: Principal): Acting => ({ actor: { type: 'user', id: who.id, login: who.login }, principal: who });
 
 function camera(overrides: Partial<CameraView> = {}): CameraView {
-  return { id: 'c-1', communeInsee: HOME, name: 'Gare', state: 'recording', subStreamUrl: 'rtsp://127.0.0.1/sub', mainStreamUrl: 'rtsp://127.0.0.1/main', ...overrides } as CameraView;
+  return {
+    id: 'c-1',
+    communeInsee: HOME,
+    name: 'Gare',
+    state: 'recording',
+    subStreamUrl: 'rtsp://127.0.0.1/sub',
+    mainStreamUrl: 'rtsp://127.0.0.1/main',
+    ...overrides,
+  } as CameraView;
 }
 
 function service(options: { camera?: CameraView; recipients?: Recipient[] } = {}) {
@@ -39,11 +57,20 @@ function service(options: { camera?: CameraView; recipients?: Recipient[] } = {}
   const live = new LiveService({
     clock: new ManualClock('2026-11-23T10:00:00.000Z'),
     audit: {
-      recordAlone: async (_actor, entry) => { audited.push({ action: entry.action, details: entry.details }); return audited.length; },
-      recordImageAccess: async (_actor, access) => { audited.push({ action: `image.${access.kind}`, details: access.details }); return audited.length; },
+      recordAlone: async (_actor, entry) => {
+        audited.push({ action: entry.action, details: entry.details });
+        return audited.length;
+      },
+      recordImageAccess: async (_actor, access) => {
+        audited.push({ action: `image.${access.kind}`, details: access.details });
+        return audited.length;
+      },
     },
     cameras: {
-      get: async (id) => { if (id !== found.id) throw new DomainError('not_found'); return found; },
+      get: async (id) => {
+        if (id !== found.id) throw new DomainError('not_found');
+        return found;
+      },
       list: async () => [found],
       streamCredentials: async () => null,
     },
@@ -78,11 +105,20 @@ describe('who may see a camera live', () => {
     assert.equal(await refusal(live.authorise('c-1', acting(principal('operator', { communes: ['38998'] })), null)), 'commune_out_of_scope');
     assert.equal(await refusal(live.authorise('other', acting(principal('operator')), null)), 'not_found');
     assert.equal(await refusal(live.authorise('c-1', acting(principal('operator', { approvalExpiresOn: '2026-01-01' })), null)), 'approval_expired');
-    assert.equal(await refusal(service({ camera: camera({ state: 'unauthorised' }) }).live.authorise('c-1', acting(principal('operator')), null)), 'camera_unauthorised');
+    assert.equal(
+      await refusal(service({ camera: camera({ state: 'unauthorised' }) }).live.authorise('c-1', acting(principal('operator')), null)),
+      'camera_unauthorised',
+    );
     assert.equal(await refusal(live.authorise('c-1', acting(principal('auditor')), null)), 'forbidden', 'the policy still applies');
-    assert.deepEqual(audited.map((entry) => [entry.action, entry.details?.code]), [
-      ['access.denied', 'commune_out_of_scope'], ['access.denied', 'not_found'], ['access.denied', 'approval_expired'], ['access.denied', 'forbidden'],
-    ]);
+    assert.deepEqual(
+      audited.map((entry) => [entry.action, entry.details?.code]),
+      [
+        ['access.denied', 'commune_out_of_scope'],
+        ['access.denied', 'not_found'],
+        ['access.denied', 'approval_expired'],
+        ['access.denied', 'forbidden'],
+      ],
+    );
   });
 
   it('police and partners give a reason, and the authorisation must name their service (LEGAL 17)', async () => {
@@ -100,7 +136,10 @@ describe('who may see a camera live', () => {
 
   it('no recorder in this process: live is unavailable, and nothing is audited as started', async () => {
     const { live, audited } = service();
-    assert.equal(await refusal(live.openViewing({ cameraId: 'c-1', stream: 'auto', transport: 'websocket' }, acting(principal('operator')))), 'live_unavailable');
+    assert.equal(
+      await refusal(live.openViewing({ cameraId: 'c-1', stream: 'auto', transport: 'websocket' }, acting(principal('operator')))),
+      'live_unavailable',
+    );
     assert.deepEqual(audited, []);
     await live.stop();
   });
@@ -115,7 +154,7 @@ describe('stream choice and origin', () => {
     assert.equal(chooseStream('sub', { subStreamUrl: null }), 'main');
   });
 
-  it('a browser page of another origin cannot open the WebSocket with the user\'s cookie', () => {
+  it("a browser page of another origin cannot open the WebSocket with the user's cookie", () => {
     const request = (origin: string | undefined, host = 'csu.example:8080') => ({ headers: { origin, host }, host });
     assert.equal(sameOrigin(request('http://csu.example:8080')), true);
     assert.equal(sameOrigin(request('https://CSU.example:8080')), true);
@@ -128,7 +167,14 @@ describe('stream choice and origin', () => {
 
 function fakeSource(key: string, cameraId = 'c-1') {
   const calls: string[] = [];
-  const source = { key, cameraId, start: () => calls.push('start'), stop: async () => { calls.push('stop'); } } as unknown as LiveSource;
+  const source = {
+    key,
+    cameraId,
+    start: () => calls.push('start'),
+    stop: async () => {
+      calls.push('stop');
+    },
+  } as unknown as LiveSource;
   return { source, calls };
 }
 
@@ -139,7 +185,10 @@ describe('shared sources', () => {
       const sources = new LiveSources(50);
       const { source, calls } = fakeSource('c-1/main/copy');
       let created = 0;
-      const create = async () => { created += 1; return { source, maskVersion: null }; };
+      const create = async () => {
+        created += 1;
+        return { source, maskVersion: null };
+      };
       const [first, second] = await Promise.all([sources.acquire('c-1/main/copy', create), sources.acquire('c-1/main/copy', create)]);
       assert.equal(created, 1);
       assert.equal(first.source, second.source);
@@ -174,7 +223,10 @@ describe('HLS sessions', () => {
     const closed: number[] = [];
     const rechecked: string[] = [];
     const fakeLive = {
-      authorise: async (cameraId: string) => { rechecked.push(cameraId); return { camera: camera(), reason: null }; },
+      authorise: async (cameraId: string) => {
+        rechecked.push(cameraId);
+        return { camera: camera(), reason: null };
+      },
       openViewing: async (request: { cameraId: string }) => {
         opened.push(request.cameraId);
         return {
@@ -184,7 +236,9 @@ describe('HLS sessions', () => {
             sink.onInit(init);
             for (const fragment of fragments) sink.onFragment(fragment);
           },
-          close: async (stats: { bytesSent: number }) => { closed.push(stats.bytesSent); },
+          close: async (stats: { bytesSent: number }) => {
+            closed.push(stats.bytesSent);
+          },
         };
       },
     } as unknown as ConstructorParameters<typeof LiveHls>[0];
@@ -208,14 +262,26 @@ describe('HLS sessions', () => {
     now = 51_000;
     await hls.sweep();
     assert.equal(closed.length, 2);
-    assert.ok(closed.some((bytes) => bytes > 0), 'bytes served are reported');
+    assert.ok(
+      closed.some((bytes) => bytes > 0),
+      'bytes served are reported',
+    );
     await hls.stop();
   });
 });
 
 /** Two whole GOPs and the start of a third, for the HLS window. */
 function hlsMedia() {
-  const events = new FragmentedMp4Reader().push(Buffer.concat([h264Init, pictureFragment(1, true), pictureFragment(2, false), pictureFragment(3, true), pictureFragment(4, false), pictureFragment(5, true)]));
+  const events = new FragmentedMp4Reader().push(
+    Buffer.concat([
+      h264Init,
+      pictureFragment(1, true),
+      pictureFragment(2, false),
+      pictureFragment(3, true),
+      pictureFragment(4, false),
+      pictureFragment(5, true),
+    ]),
+  );
   const init = events.find((event) => event.kind === 'init');
   return { init: init?.kind === 'init' ? init.init : null, fragments: events.flatMap((event) => (event.kind === 'fragment' ? [event.fragment] : [])) };
 }

@@ -44,7 +44,10 @@ export class WebSocketViewer implements ViewerSink {
   private skipped = 0;
   private waitingForKeyframe = true;
 
-  constructor(private readonly socket: LiveSocket, private readonly viewing: Pick<Viewing, 'description'>) {}
+  constructor(
+    private readonly socket: LiveSocket,
+    private readonly viewing: Pick<Viewing, 'description'>,
+  ) {}
 
   get stats(): ViewingStats {
     return { bytesSent: this.bytes, fragmentsSkipped: this.skipped };

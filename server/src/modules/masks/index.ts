@@ -60,13 +60,25 @@ export function createMasksModule(deps: MasksModuleDeps): VigieModule<MasksApi> 
   const repository = new MasksRepository(tablesOf<MasksSchema>(deps.database.db), deps.database.dialect);
   const service = new MasksService(repository, deps.audit, deps.clock, deps.cameras);
   const check = new MaskCheck({
-    repository, masks: service, footage: deps.footage, volumes: deps.volumes, audit: deps.audit, clock: deps.clock, log: deps.log,
-    ffmpegPath: deps.config.ffmpegPath, onTechnicalEvent: (event) => deps.raise(event),
+    repository,
+    masks: service,
+    footage: deps.footage,
+    volumes: deps.volumes,
+    audit: deps.audit,
+    clock: deps.clock,
+    log: deps.log,
+    ffmpegPath: deps.config.ffmpegPath,
+    onTechnicalEvent: (event) => deps.raise(event),
   });
   const jobs: Job[] = [
     // LEGAL 4: masks checked in force on recorded frames (in-camera masks especially).
     { name: 'masks.check', role: 'worker', intervalMs: 3_600_000, run: () => check.run() },
   ];
-  const api: MasksApi = { service, check, images: new MaskImageStore(join(deps.config.dataDir, 'masks')), imageStore: (directory) => new MaskImageStore(directory) };
+  const api: MasksApi = {
+    service,
+    check,
+    images: new MaskImageStore(join(deps.config.dataDir, 'masks')),
+    imageStore: (directory) => new MaskImageStore(directory),
+  };
   return { name: 'masks', api, routes: routesOf(masksRoutes, { masks: service }), jobs };
 }

@@ -23,8 +23,18 @@ import { createRetentionFixture, MINUTE, NOW, type RetentionFixture } from '../.
 
 const COMMUNE = '21038';
 const cli = { actor: cliActor(), principal: null };
-const left: MaskPolygon = [[0, 0], [0.5, 0], [0.5, 0.5], [0, 0.5]];
-const right: MaskPolygon = [[0.5, 0], [1, 0], [1, 0.5], [0.5, 0.5]];
+const left: MaskPolygon = [
+  [0, 0],
+  [0.5, 0],
+  [0.5, 0.5],
+  [0, 0.5],
+];
+const right: MaskPolygon = [
+  [0.5, 0],
+  [1, 0],
+  [1, 0.5],
+  [0.5, 0.5],
+];
 const probe = async () => ({ codec: 'h264', width: 704, height: 576, frameCount: 600, durationMs: MINUTE, measuredFps: 10 });
 
 for (const { dialect, skip } of await dialectsUnderTest()) {
@@ -61,12 +71,20 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       await service.remove(created.id, cli);
 
       const history = await repository.historySince('cam-history', 0);
-      assert.deepEqual(history.map((entry) => [entry.revision, entry.presetToken, entry.polygons, entry.validFromMs, entry.validToMs]), [
-        [created.revision, null, [left], Date.parse(at(0)), Date.parse(at(2))],
-        [redrawn.revision, null, [right], Date.parse(at(2)), Date.parse(at(3))],
-        [moved.revision, 'balcon', [right], Date.parse(at(3)), Date.parse(at(4))],
-      ], 'deleted and edited revisions stay');
-      assert.deepEqual((await repository.historySince('cam-history', Date.parse(at(2)) + 1)).map((entry) => entry.revision), [redrawn.revision, moved.revision], 'those in force since');
+      assert.deepEqual(
+        history.map((entry) => [entry.revision, entry.presetToken, entry.polygons, entry.validFromMs, entry.validToMs]),
+        [
+          [created.revision, null, [left], Date.parse(at(0)), Date.parse(at(2))],
+          [redrawn.revision, null, [right], Date.parse(at(2)), Date.parse(at(3))],
+          [moved.revision, 'balcon', [right], Date.parse(at(3)), Date.parse(at(4))],
+        ],
+        'deleted and edited revisions stay',
+      );
+      assert.deepEqual(
+        (await repository.historySince('cam-history', Date.parse(at(2)) + 1)).map((entry) => entry.revision),
+        [redrawn.revision, moved.revision],
+        'those in force since',
+      );
       assert.deepEqual(await repository.historySince('cam-history', Date.parse(at(4))), [], 'none in force after the deletion');
       assert.equal((await fixture.audit.verify()).ok, true);
     });
@@ -83,12 +101,22 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
         const file = join(incoming, `run-${index}.mp4`);
         await writeFile(file, Buffer.alloc(2048, index));
         const indexed = await indexer.index({
-          cameraId: 'cam-indexed', communeInsee: COMMUNE, volume: fixture.volume, file, startMs: Date.parse(NOW) + index * MINUTE, durationMs: MINUTE, status: 'closed', masking,
+          cameraId: 'cam-indexed',
+          communeInsee: COMMUNE,
+          volume: fixture.volume,
+          file,
+          startMs: Date.parse(NOW) + index * MINUTE,
+          durationMs: MINUTE,
+          status: 'closed',
+          masking,
         });
         ids.push(indexed!.id);
       }
       const versions = await fixture.repository.segmentMaskVersions(ids);
-      assert.deepEqual(ids.map((id) => versions.get(id)), [entry.masking.version, entry.masking.version, UNKNOWN_MASK_VERSION]);
+      assert.deepEqual(
+        ids.map((id) => versions.get(id)),
+        [entry.masking.version, entry.masking.version, UNKNOWN_MASK_VERSION],
+      );
       const rows = await fixture.database.handle.db.selectFrom('recording_mask_versions').selectAll().where('camera_id', '=', 'cam-indexed').execute();
       assert.equal(rows.length, 1, 'one row per masking');
       assert.deepEqual([rows[0]!.mode, JSON.parse(rows[0]!.revisions), JSON.parse(rows[0]!.polygons)], ['server', [mask.revision], [left]]);
@@ -104,21 +132,43 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       const legacyDb = db as unknown as Kysely<unknown>;
       const [segment] = await fixture.addSegments('cam-legacy', COMMUNE, Date.parse(NOW), 1);
       await migrationDown(legacyDb);
-      await legacyDb.insertInto('privacy_masks' as never).values({
-        id: 'legacy-mask', camera_id: 'cam-legacy', commune_insee: COMMUNE, preset_token: null, name: 'Ancien', polygons: JSON.stringify([left]),
-        created_at: NOW, created_by: 'admin', updated_at: NOW, updated_by: 'admin',
-      } as never).execute();
+      await legacyDb
+        .insertInto('privacy_masks' as never)
+        .values({
+          id: 'legacy-mask',
+          camera_id: 'cam-legacy',
+          commune_insee: COMMUNE,
+          preset_token: null,
+          name: 'Ancien',
+          polygons: JSON.stringify([left]),
+          created_at: NOW,
+          created_by: 'admin',
+          updated_at: NOW,
+          updated_by: 'admin',
+        } as never)
+        .execute();
       await migrationUp(legacyDb);
 
       const versions = await fixture.repository.segmentMaskVersions([segment!.id]);
       assert.equal(versions.get(segment!.id), UNKNOWN_MASK_VERSION);
       const legacy = await repository.findMask('legacy-mask');
       const history = await repository.historySince('cam-legacy', 0);
-      assert.deepEqual(history.map((entry) => [entry.revision, entry.maskId, entry.validFromMs, entry.validToMs]), [[legacy!.revision, 'legacy-mask', Date.parse(NOW), null]]);
+      assert.deepEqual(
+        history.map((entry) => [entry.revision, entry.maskId, entry.validFromMs, entry.validToMs]),
+        [[legacy!.revision, 'legacy-mask', Date.parse(NOW), null]],
+      );
       assert.ok(legacy!.revision.length > 0);
       const indexed = await repository.historySince('cam-indexed', 0);
-      assert.deepEqual(indexed.map((entry) => [entry.revision, entry.validToMs]), [[(await repository.masksOfCamera('cam-indexed'))[0]!.revision, null]], 'every mask of the time: one open revision');
-      const plan = segmentMaskPlan({ startMs: segment!.startMs, maskVersion: UNKNOWN_MASK_VERSION }, history, await fixture.repository.recordedMaskings('cam-legacy', [UNKNOWN_MASK_VERSION]));
+      assert.deepEqual(
+        indexed.map((entry) => [entry.revision, entry.validToMs]),
+        [[(await repository.masksOfCamera('cam-indexed'))[0]!.revision, null]],
+        'every mask of the time: one open revision',
+      );
+      const plan = segmentMaskPlan(
+        { startMs: segment!.startMs, maskVersion: UNKNOWN_MASK_VERSION },
+        history,
+        await fixture.repository.recordedMaskings('cam-legacy', [UNKNOWN_MASK_VERSION]),
+      );
       assert.deepEqual(plan.masking === 'reencoded' && plan.polygons, [left]);
     });
   });

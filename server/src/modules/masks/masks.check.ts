@@ -107,7 +107,9 @@ export class MaskCheck {
 
   /** One pass over every masked camera, one at a time; a second call while one runs joins it. */
   run(now: Date = this.deps.clock.now()): Promise<MaskCheckReport> {
-    this.running ??= this.runOnce(now).finally(() => { this.running = null; });
+    this.running ??= this.runOnce(now).finally(() => {
+      this.running = null;
+    });
     return this.running;
   }
 
@@ -143,9 +145,15 @@ export class MaskCheck {
       result.polygons = uniformity.polygons;
       if (uniformity.uniform) {
         const blank = uniformity.outsidePixels > 0 && uniformity.outsideStandardDeviation <= tolerance;
-        return { ...result, outcome: blank ? 'inconclusive' : 'passed', detail: blank ? 'the whole picture is uniform: nothing to compare with' : 'masked areas uniform' };
+        return {
+          ...result,
+          outcome: blank ? 'inconclusive' : 'passed',
+          detail: blank ? 'the whole picture is uniform: nothing to compare with' : 'masked areas uniform',
+        };
       }
-      const worst = uniformity.polygons.filter((area) => area.pixels === 0 || area.standardDeviation > tolerance).sort((a, b) => b.standardDeviation - a.standardDeviation)[0]!;
+      const worst = uniformity.polygons
+        .filter((area) => area.pixels === 0 || area.standardDeviation > tolerance)
+        .sort((a, b) => b.standardDeviation - a.standardDeviation)[0]!;
       result.outcome = 'failed';
       result.detail = `masked areas not uniform in segment ${segment.id} (polygon ${worst.polygon + 1}: standard deviation ${worst.standardDeviation} over ${worst.pixels} pixels, tolerance ${tolerance}; mode ${mask.mode})`;
       await this.reportFailure(result, segment, tolerance, now);
@@ -153,7 +161,14 @@ export class MaskCheck {
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       this.log.warn({ camera: cameraId, error: message }, 'privacy mask check failed');
-      await this.emit({ severity: 'warning', code: 'mask_check_failed', cameraId, communeInsee, message: `privacy mask of camera ${cameraId} not checked: ${message}`, at: now.toISOString() });
+      await this.emit({
+        severity: 'warning',
+        code: 'mask_check_failed',
+        cameraId,
+        communeInsee,
+        message: `privacy mask of camera ${cameraId} not checked: ${message}`,
+        at: now.toISOString(),
+      });
       return { ...result, outcome: 'error', detail: message };
     }
   }
@@ -162,7 +177,10 @@ export class MaskCheck {
     let auditNote = '';
     try {
       await this.deps.audit.recordAlone(systemActor, {
-        action: 'recording.mask_check_failed', communeInsee: result.communeInsee, targetType: 'camera', targetId: result.cameraId,
+        action: 'recording.mask_check_failed',
+        communeInsee: result.communeInsee,
+        targetType: 'camera',
+        targetId: result.cameraId,
         details: { mode: result.mode, segmentId: segment.id, segmentStart: new Date(segment.startMs).toISOString(), tolerance, polygons: result.polygons },
       });
     } catch (error) {
@@ -170,8 +188,12 @@ export class MaskCheck {
     }
     this.log.warn({ camera: result.cameraId, detail: result.detail }, 'privacy mask not in force');
     await this.emit({
-      severity: 'critical', code: 'mask_not_in_force', cameraId: result.cameraId, communeInsee: result.communeInsee,
-      message: `privacy mask of camera ${result.cameraId} not in force: ${result.detail}${auditNote}`, at: now.toISOString(),
+      severity: 'critical',
+      code: 'mask_not_in_force',
+      cameraId: result.cameraId,
+      communeInsee: result.communeInsee,
+      message: `privacy mask of camera ${result.cameraId} not in force: ${result.detail}${auditNote}`,
+      at: now.toISOString(),
     });
   }
 

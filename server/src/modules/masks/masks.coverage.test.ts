@@ -7,15 +7,49 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { MaskPolygon } from '../../platform/media/mask-image.ts';
-import { NO_MASK_VERSION, recorderMasking, revisionsRequired, segmentMaskPlan, UNKNOWN_MASK_VERSION, type MaskRevision, type RecordedMasking } from './masks.coverage.ts';
+import {
+  NO_MASK_VERSION,
+  recorderMasking,
+  revisionsRequired,
+  segmentMaskPlan,
+  UNKNOWN_MASK_VERSION,
+  type MaskRevision,
+  type RecordedMasking,
+} from './masks.coverage.ts';
 
-const topLeft: MaskPolygon = [[0, 0], [0.5, 0], [0.5, 0.5], [0, 0.5]];
-const topRight: MaskPolygon = [[0.5, 0], [1, 0], [1, 0.5], [0.5, 0.5]];
-const bottomLeft: MaskPolygon = [[0, 0.5], [0.5, 0.5], [0.5, 1], [0, 1]];
+const topLeft: MaskPolygon = [
+  [0, 0],
+  [0.5, 0],
+  [0.5, 0.5],
+  [0, 0.5],
+];
+const topRight: MaskPolygon = [
+  [0.5, 0],
+  [1, 0],
+  [1, 0.5],
+  [0.5, 0.5],
+];
+const bottomLeft: MaskPolygon = [
+  [0, 0.5],
+  [0.5, 0.5],
+  [0.5, 1],
+  [0, 1],
+];
 const T = (minutes: number) => Date.parse('2026-12-02T10:00:00.000Z') + minutes * 60_000;
 
-const revision = (id: string, polygons: MaskPolygon[], validFromMs: number, validToMs: number | null = null, presetToken: string | null = null): MaskRevision => ({
-  revision: id, maskId: id.split('.')[0]!, presetToken, polygons, validFromMs, validToMs,
+const revision = (
+  id: string,
+  polygons: MaskPolygon[],
+  validFromMs: number,
+  validToMs: number | null = null,
+  presetToken: string | null = null,
+): MaskRevision => ({
+  revision: id,
+  maskId: id.split('.')[0]!,
+  presetToken,
+  polygons,
+  validFromMs,
+  validToMs,
 });
 /** The masking a recorder started with these revisions in force stores, as playback reads it back. */
 const recordedWith = (mode: 'server' | 'in_camera', revisions: MaskRevision[], burnt: MaskPolygon[]) => {

@@ -61,7 +61,10 @@ export function recorderMasking(mode: MaskMode, masks: readonly Pick<PrivacyMask
   if (masks.length === 0) return NO_MASKING;
   const revisions = masks.map((mask) => mask.revision).sort();
   const polygons = mode === 'server' ? burnt : [];
-  const version = createHash('sha256').update(JSON.stringify([mode, revisions, polygons])).digest('hex').slice(0, 16);
+  const version = createHash('sha256')
+    .update(JSON.stringify([mode, revisions, polygons]))
+    .digest('hex')
+    .slice(0, 16);
   return { version, mode, revisions, polygons };
 }
 
@@ -88,9 +91,7 @@ export function revisionsRequired(history: readonly MaskRevision[], startMs: num
  *     of every required revision, whatever the mode now (a camera switched to `in_camera`
  *     did not mask the footage it recorded before).
  */
-export type SegmentMaskPlan =
-  | { masking: 'none' | 'recorded' }
-  | { masking: 'reencoded'; version: string; polygons: MaskPolygon[] };
+export type SegmentMaskPlan = { masking: 'none' | 'recorded' } | { masking: 'reencoded'; version: string; polygons: MaskPolygon[] };
 
 export function segmentMaskPlan(
   segment: { startMs: number; maskVersion: string },

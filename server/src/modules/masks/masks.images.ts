@@ -12,7 +12,10 @@ import type { FleetMask } from './masks.coverage.ts';
 export const MASK_IMAGE_SIZE = { width: 1920, height: 1080 } as const;
 
 export class MaskImageStore {
-  constructor(private readonly directory: string, private readonly size: { width: number; height: number } = MASK_IMAGE_SIZE) {}
+  constructor(
+    private readonly directory: string,
+    private readonly size: { width: number; height: number } = MASK_IMAGE_SIZE,
+  ) {}
 
   /** A camera id becomes a file name only if it is a plain one; otherwise its hash does. */
   pathOf(cameraId: string): string {

@@ -36,8 +36,18 @@ const COMMUNE = '21038';
 const OTHER_COMMUNE = '21231';
 const WIDTH = 320;
 const HEIGHT = 180;
-const topLeftQuarter: MaskPolygon = [[0, 0], [0.5, 0], [0.5, 0.5], [0, 0.5]];
-const topRightQuarter: MaskPolygon = [[0.5, 0], [1, 0], [1, 0.5], [0.5, 0.5]];
+const topLeftQuarter: MaskPolygon = [
+  [0, 0],
+  [0.5, 0],
+  [0.5, 0.5],
+  [0, 0.5],
+];
+const topRightQuarter: MaskPolygon = [
+  [0.5, 0],
+  [1, 0],
+  [1, 0.5],
+  [0.5, 0.5],
+];
 const TOLERANCE = 3;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -51,8 +61,18 @@ async function waitFor(what: string, condition: () => boolean, timeoutMs: number
 
 function principal(overrides: Partial<Principal> = {}): Principal {
   return {
-    kind: 'user', id: 'u-admin', login: 'integrateur', role: 'administrator', allCommunes: false, communes: [COMMUNE], actionSubset: null,
-    approvalReference: 'AP-2025-3', approvalExpiresOn: '2029-12-31', trainingDate: '2026-03-01', imageAccessConfirmed: true, ...overrides,
+    kind: 'user',
+    id: 'u-admin',
+    login: 'integrateur',
+    role: 'administrator',
+    allCommunes: false,
+    communes: [COMMUNE],
+    actionSubset: null,
+    approvalReference: 'AP-2025-3',
+    approvalExpiresOn: '2029-12-31',
+    trainingDate: '2026-03-01',
+    imageAccessConfirmed: true,
+    ...overrides,
   };
 }
 const as = (who: Principal) => ({ actor: { type: 'user' as const, id: who.id, login: who.login }, principal: who });
@@ -63,7 +83,9 @@ const recorders: Recorder[] = [];
 
 before(async () => {
   simulator = await startSimulator({
-    count: 1, loopSeconds: 8, controlPort: false,
+    count: 1,
+    loopSeconds: 8,
+    controlPort: false,
     main: { width: WIDTH, height: HEIGHT, fps: 12, bitrateKbps: 300, gopSeconds: 1 },
     sub: { width: 160, height: 90, fps: 6, bitrateKbps: 100, gopSeconds: 1 },
   });
@@ -104,16 +126,28 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       await rm(volume.root, { recursive: true, force: true }).catch(() => undefined);
     });
 
-    const audits = (action: string) => fixture.database.handle.db.selectFrom('audit_log')
-      .select(['actor_login', 'commune_insee', 'target_id', 'details']).where('action', '=', action).orderBy('seq').execute();
+    const audits = (action: string) =>
+      fixture.database.handle.db
+        .selectFrom('audit_log')
+        .select(['actor_login', 'commune_insee', 'target_id', 'details'])
+        .where('action', '=', action)
+        .orderBy('seq')
+        .execute();
     const maskRows = () => fixture.database.handle.db.selectFrom('privacy_masks').select(['id']).execute();
 
     /** Records the simulator's camera under `cameraId` until `segments` segments are indexed; returns them and the live bytes. */
     async function record(cameraId: string, mask: { imagePath: string } | undefined, segments: number): Promise<{ indexed: IndexedSegment[]; live: Buffer }> {
       const camera = simulator!.cameras[0]!;
       const recorder = new Recorder({
-        camera: { id: cameraId, communeInsee: COMMUNE, rtspUrl: camera.rtspUrls.main, credentials: camera.credentials, mask }, volume, indexer,
-        segmentSeconds: 4, failAfterRuns: 3, socketTimeoutSeconds: 3, stallTimeoutMs: 8000, backoff: { initialMs: 300, maxMs: 1500, stableAfterMs: 10_000 }, pollIntervalMs: 300,
+        camera: { id: cameraId, communeInsee: COMMUNE, rtspUrl: camera.rtspUrls.main, credentials: camera.credentials, mask },
+        volume,
+        indexer,
+        segmentSeconds: 4,
+        failAfterRuns: 3,
+        socketTimeoutSeconds: 3,
+        stallTimeoutMs: 8000,
+        backoff: { initialMs: 300, maxMs: 1500, stableAfterMs: 10_000 },
+        pollIntervalMs: 300,
       });
       recorders.push(recorder);
       const indexed: IndexedSegment[] = [];
@@ -164,13 +198,22 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       await service.setMode('cam-ptz', 'server', as(admin));
       assert.equal(await service.maskVersion('cam-ptz'), serverVersion);
       const modeRows = await audits('recording.mask_mode_set');
-      assert.deepEqual(modeRows.map((row) => JSON.parse(row.details).before), [null, 'in_camera']);
+      assert.deepEqual(
+        modeRows.map((row) => JSON.parse(row.details).before),
+        [null, 'in_camera'],
+      );
       assert.deepEqual(JSON.parse(modeRows[1]!.details).after, 'server');
 
       await service.remove(preset.id, as(admin));
       const [deletedRow] = await audits('recording.mask_deleted');
-      assert.deepEqual([deletedRow!.target_id, JSON.parse(deletedRow!.details).before.name, JSON.parse(deletedRow!.details).after], [preset.id, 'Balcon', null]);
-      assert.deepEqual((await service.list('cam-ptz', null)).masks.map((mask) => mask.id), [created.id]);
+      assert.deepEqual(
+        [deletedRow!.target_id, JSON.parse(deletedRow!.details).before.name, JSON.parse(deletedRow!.details).after],
+        [preset.id, 'Balcon', null],
+      );
+      assert.deepEqual(
+        (await service.list('cam-ptz', null)).masks.map((mask) => mask.id),
+        [created.id],
+      );
       await assert.rejects(service.remove(preset.id, as(admin)), { code: 'not_found' });
     });
 
@@ -178,13 +221,87 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       const admin = principal();
       const rowsBefore = (await maskRows()).length;
       const auditsBefore = (await audits('recording.mask_created')).length + (await audits('recording.mask_updated')).length;
-      const code = (work: Promise<unknown>) => work.then(() => 'stored', (error: { code?: string; messageFr?: string }) => error.code);
-      assert.equal(await code(service.create({ cameraId: 'cam-masked', name: 'Hors cadre', polygons: [[[0, 0], [1.5, 0], [0, 1]]] }, as(admin))), 'mask_invalid');
-      assert.equal(await code(service.create({ cameraId: 'cam-masked', name: 'Plat', polygons: [[[0, 0], [0.5, 0.5], [1, 1]]] }, as(admin))), 'mask_invalid');
-      assert.equal(await code(service.create({ cameraId: 'cam-masked', name: 'Deux points', polygons: [[[0, 0], [1, 1]]] }, as(admin))), 'mask_invalid');
+      const code = (work: Promise<unknown>) =>
+        work.then(
+          () => 'stored',
+          (error: { code?: string; messageFr?: string }) => error.code,
+        );
+      assert.equal(
+        await code(
+          service.create(
+            {
+              cameraId: 'cam-masked',
+              name: 'Hors cadre',
+              polygons: [
+                [
+                  [0, 0],
+                  [1.5, 0],
+                  [0, 1],
+                ],
+              ],
+            },
+            as(admin),
+          ),
+        ),
+        'mask_invalid',
+      );
+      assert.equal(
+        await code(
+          service.create(
+            {
+              cameraId: 'cam-masked',
+              name: 'Plat',
+              polygons: [
+                [
+                  [0, 0],
+                  [0.5, 0.5],
+                  [1, 1],
+                ],
+              ],
+            },
+            as(admin),
+          ),
+        ),
+        'mask_invalid',
+      );
+      assert.equal(
+        await code(
+          service.create(
+            {
+              cameraId: 'cam-masked',
+              name: 'Deux points',
+              polygons: [
+                [
+                  [0, 0],
+                  [1, 1],
+                ],
+              ],
+            },
+            as(admin),
+          ),
+        ),
+        'mask_invalid',
+      );
       assert.equal(await code(service.create({ cameraId: 'cam-masked', name: '', polygons: [topLeftQuarter] }, as(admin))), 'mask_invalid');
       const existing = (await service.list('cam-ptz', null)).masks[0]!;
-      assert.equal(await code(service.update(existing.id, { polygons: [[[0, 0], [0.2, 0], [0.2, 2]]] }, as(admin))), 'mask_invalid');
+      assert.equal(
+        await code(
+          service.update(
+            existing.id,
+            {
+              polygons: [
+                [
+                  [0, 0],
+                  [0.2, 0],
+                  [0.2, 2],
+                ],
+              ],
+            },
+            as(admin),
+          ),
+        ),
+        'mask_invalid',
+      );
       assert.equal(await code(service.setMode('cam-masked', 'blur' as 'server', as(admin))), 'mask_invalid');
       assert.equal((await maskRows()).length, rowsBefore, 'nothing stored');
       assert.deepEqual((await service.list('cam-ptz', null)).masks[0]!.polygons, existing.polygons, 'the refused update changed nothing');
@@ -194,8 +311,14 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.equal(await code(service.create({ cameraId: 'cam-404', name: 'Inconnue', polygons: [topLeftQuarter] }, as(admin))), 'not_found');
       assert.equal(await code(service.list('cam-other', principal({ role: 'auditor' }))), 'not_found');
       assert.equal(await code(service.setMode('cam-other', 'in_camera', as(admin))), 'not_found');
-      assert.equal(await code(service.create({ cameraId: 'cam-masked', name: 'Opérateur', polygons: [topLeftQuarter] }, as(principal({ role: 'operator' })))), 'forbidden');
-      assert.equal(await code(service.create({ cameraId: 'cam-masked', name: 'Chef de CSU', polygons: [topLeftQuarter] }, as(principal({ role: 'supervisor' })))), 'forbidden');
+      assert.equal(
+        await code(service.create({ cameraId: 'cam-masked', name: 'Opérateur', polygons: [topLeftQuarter] }, as(principal({ role: 'operator' })))),
+        'forbidden',
+      );
+      assert.equal(
+        await code(service.create({ cameraId: 'cam-masked', name: 'Chef de CSU', polygons: [topLeftQuarter] }, as(principal({ role: 'supervisor' })))),
+        'forbidden',
+      );
       assert.equal(await code(service.list('cam-masked', principal({ role: 'operator' }))), 'forbidden');
       assert.equal(await code(service.remove(existing.id, as(principal({ communes: [OTHER_COMMUNE] })))), 'not_found');
       assert.equal((await maskRows()).length, rowsBefore);
@@ -217,7 +340,11 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.ok(Math.abs(second.startMs - first.endMs) < 3000, `segments follow each other: ${second.startMs - first.endMs} ms`);
       assert.ok(second.durationMs >= 3000 && second.durationMs <= 6000, `duration ${second.durationMs}`);
 
-      for (const [file, seek] of [[join(volume.root, first.path), 0], [join(volume.root, second.path), 0], [join(volume.root, second.path), 2.5]] as const) {
+      for (const [file, seek] of [
+        [join(volume.root, first.path), 0],
+        [join(volume.root, second.path), 0],
+        [join(volume.root, second.path), 2.5],
+      ] as const) {
         const pixels = await grabGrayFrame(file, WIDTH, HEIGHT, seek);
         const masked = maskedAreasUniform(pixels, WIDTH, HEIGHT, [topLeftQuarter], TOLERANCE);
         assert.equal(masked.uniform, true, `masked area of ${file} at ${seek} s: ${JSON.stringify(masked.polygons)}`);
@@ -245,8 +372,15 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       await record('cam-plain', undefined, 1); // the camera does not actually mask
 
       const check = new MaskCheck({
-        repository, masks: service, footage: recordings, volumes: async () => [volume], audit: fixture.audit,
-        clock: fixture.clock, onTechnicalEvent: (event) => events.push(event), grabFrame: ffmpegGrabFrame, tolerance: TOLERANCE,
+        repository,
+        masks: service,
+        footage: recordings,
+        volumes: async () => [volume],
+        audit: fixture.audit,
+        clock: fixture.clock,
+        onTechnicalEvent: (event) => events.push(event),
+        grabFrame: ffmpegGrabFrame,
+        tolerance: TOLERANCE,
       });
       const report = await check.run(new Date());
       const outcome = (cameraId: string) => report.cameras.find((camera) => camera.cameraId === cameraId)?.outcome;
@@ -256,7 +390,10 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.equal(outcome('cam-other'), 'skipped', 'only a preset mask: the position is unknown');
       assert.deepEqual([report.passed, report.failed, report.skipped, report.errors], [1, 1, 2, 0]);
 
-      assert.deepEqual(events.map((event) => [event.severity, event.code, event.cameraId, event.communeInsee]), [['critical', 'mask_not_in_force', 'cam-plain', COMMUNE]]);
+      assert.deepEqual(
+        events.map((event) => [event.severity, event.code, event.cameraId, event.communeInsee]),
+        [['critical', 'mask_not_in_force', 'cam-plain', COMMUNE]],
+      );
       assert.match(events[0]!.message, /not in force: masked areas not uniform .* mode in_camera/);
       const [row] = await audits('recording.mask_check_failed');
       assert.deepEqual([row!.actor_login, row!.commune_insee, row!.target_id], ['system', COMMUNE, 'cam-plain']);
@@ -265,6 +402,5 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       const stale = await check.run(new Date(Date.now() + 2 * 3600_000));
       assert.deepEqual([stale.passed, stale.failed, stale.skipped], [0, 0, 4], 'footage older than an hour proves nothing about today');
     });
-
   });
 }

@@ -11,18 +11,53 @@ import { TypedEvents } from '../../platform/processes.ts';
 import type { MaskPolygon } from '../../platform/media/mask-image.ts';
 import { databaseMasks } from '../playback/index.ts';
 import { PtzPositions } from '../ptz/index.ts';
-import { MASK_CHANGED_GAP_REASON, RecorderFleet, type FleetCamera, type FleetRecorder, type RecorderCamera, type RecorderEvents, type RecorderState } from '../recording/index.ts';
+import {
+  MASK_CHANGED_GAP_REASON,
+  RecorderFleet,
+  type FleetCamera,
+  type FleetRecorder,
+  type RecorderCamera,
+  type RecorderEvents,
+  type RecorderState,
+} from '../recording/index.ts';
 import { recorderMasking } from './masks.coverage.ts';
 import type { MaskMode, PrivacyMask } from './masks.rules.ts';
 import { polygonsInForce, polygonsOfEveryPosition } from './masks.rules.ts';
 import { MasksService } from './masks.service.ts';
 
-const left: MaskPolygon = [[0, 0], [0.25, 0], [0.25, 1], [0, 1]];
-const right: MaskPolygon = [[0.75, 0], [1, 0], [1, 1], [0.75, 1]];
-const middle: MaskPolygon = [[0.4, 0.4], [0.6, 0.4], [0.6, 0.6], [0.4, 0.6]];
+const left: MaskPolygon = [
+  [0, 0],
+  [0.25, 0],
+  [0.25, 1],
+  [0, 1],
+];
+const right: MaskPolygon = [
+  [0.75, 0],
+  [1, 0],
+  [1, 1],
+  [0.75, 1],
+];
+const middle: MaskPolygon = [
+  [0.4, 0.4],
+  [0.6, 0.4],
+  [0.6, 0.6],
+  [0.4, 0.6],
+];
 
 function mask(id: string, presetToken: string | null, polygons: MaskPolygon[], updatedAt = '2026-12-01T10:00:00.000Z'): PrivacyMask {
-  return { id, cameraId: 'dome', communeInsee: '21038', presetToken, name: id, polygons, createdAt: updatedAt, createdBy: 'admin', updatedAt, updatedBy: 'admin', revision: `${id}-r1` };
+  return {
+    id,
+    cameraId: 'dome',
+    communeInsee: '21038',
+    presetToken,
+    name: id,
+    polygons,
+    createdAt: updatedAt,
+    createdBy: 'admin',
+    updatedAt,
+    updatedBy: 'admin',
+    revision: `${id}-r1`,
+  };
 }
 
 const domeMasks = [mask('m1', null, [left]), mask('m2', 'balcony', [right]), mask('m3', 'garden', [middle], '2026-12-01T11:00:00.000Z')];
@@ -30,7 +65,10 @@ const domeMasks = [mask('m1', null, [left]), mask('m2', 'balcony', [right]), mas
 function masksService(masks: PrivacyMask[], mode: MaskMode = 'server'): MasksService {
   const repository = {
     masksOfCameras: async (ids: readonly string[]) => new Map(ids.filter((id) => id === 'dome').map((id) => [id, masks])),
-    masksOfCamerasByCamera: async (ids: readonly string[]) => ({ masks: new Map(ids.filter((id) => id === 'dome').map((id) => [id, masks])), unreadable: new Map() }),
+    masksOfCamerasByCamera: async (ids: readonly string[]) => ({
+      masks: new Map(ids.filter((id) => id === 'dome').map((id) => [id, masks])),
+      unreadable: new Map(),
+    }),
     modesOf: async (ids: readonly string[]) => new Map(ids.map((id) => [id, mode])),
   };
   return new MasksService(repository as never, null as never, null as never, null as never);
@@ -48,7 +86,10 @@ describe('PtzPositions', () => {
     assert.equal(positions.presetOf('dome'), 'balcony');
     positions.set('dome', null);
     positions.set('dome', null); // a held joystick: a move every 500 ms
-    assert.deepEqual(heard, [['dome', 'balcony'], ['dome', null]]);
+    assert.deepEqual(heard, [
+      ['dome', 'balcony'],
+      ['dome', null],
+    ]);
     unfollow();
     positions.set('dome', 'garden');
     assert.equal(heard.length, 2);
@@ -58,8 +99,12 @@ describe('PtzPositions', () => {
     const errors: string[] = [];
     const positions = new PtzPositions((cameraId, error) => errors.push(`${cameraId}: ${(error as Error).message}`));
     let heard = 0;
-    positions.onChange(() => { throw new Error('boom'); });
-    positions.onChange(() => { heard++; });
+    positions.onChange(() => {
+      throw new Error('boom');
+    });
+    positions.onChange(() => {
+      heard++;
+    });
     positions.set('dome', 'balcony');
     assert.equal(heard, 1);
     assert.deepEqual(errors, ['dome: boom']);
@@ -109,8 +154,12 @@ class FakeRecorder implements FleetRecorder {
   readonly events = new TypedEvents<RecorderEvents>();
   state: RecorderState = 'stopped';
   constructor(readonly camera: RecorderCamera) {}
-  async start(): Promise<void> { this.state = 'starting'; }
-  async stop(): Promise<void> { this.state = 'stopped'; }
+  async start(): Promise<void> {
+    this.state = 'starting';
+  }
+  async stop(): Promise<void> {
+    this.state = 'stopped';
+  }
 }
 
 describe('RecorderFleet and mask changes', () => {
@@ -121,7 +170,11 @@ describe('RecorderFleet and mask changes', () => {
     const fleet = new RecorderFleet({
       listCameras: async () => cameras,
       credentials: async () => null,
-      createRecorder: (camera) => { const recorder = new FakeRecorder(camera); created.push(recorder); return recorder; },
+      createRecorder: (camera) => {
+        const recorder = new FakeRecorder(camera);
+        created.push(recorder);
+        return recorder;
+      },
       writeMaskImage: async (camera) => `/data/masks/${camera.id}.mask.png`,
     });
     await fleet.reconcile();
@@ -146,15 +199,22 @@ describe('RecorderFleet and mask changes', () => {
 
   it('passOver waits for the pass under way', async () => {
     let release: () => void = () => undefined;
-    const gate = new Promise<void>((resolve) => { release = resolve; });
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
     const fleet = new RecorderFleet({
-      listCameras: async () => { await gate; return []; },
+      listCameras: async () => {
+        await gate;
+        return [];
+      },
       credentials: async () => null,
       createRecorder: (camera) => new FakeRecorder(camera),
     });
     const pass = fleet.reconcile();
     let over = false;
-    const waiting = fleet.passOver().then(() => { over = true; });
+    const waiting = fleet.passOver().then(() => {
+      over = true;
+    });
     await new Promise((resolve) => setImmediate(resolve));
     assert.equal(over, false);
     release();
@@ -164,12 +224,20 @@ describe('RecorderFleet and mask changes', () => {
 });
 
 describe('playback re-encode of footage whose PTZ position is unknown', () => {
-  const history = domeMasks.map((entry) => ({ revision: entry.revision, maskId: entry.id, presetToken: entry.presetToken, polygons: entry.polygons, validFromMs: Date.parse(entry.updatedAt), validToMs: null }));
-  const playbackMasks = (recorded: Map<string, { mode: MaskMode; revisions: Set<string>; burnt: boolean }>, versions: Map<number, string>) => databaseMasks(
-    { historySince: async () => history },
-    { segmentMaskVersions: async () => versions, recordedMaskings: async () => recorded },
-    { write: async () => '', pathOf: (key) => `/data/playback-masks/${key}.mask.png` },
-  );
+  const history = domeMasks.map((entry) => ({
+    revision: entry.revision,
+    maskId: entry.id,
+    presetToken: entry.presetToken,
+    polygons: entry.polygons,
+    validFromMs: Date.parse(entry.updatedAt),
+    validToMs: null,
+  }));
+  const playbackMasks = (recorded: Map<string, { mode: MaskMode; revisions: Set<string>; burnt: boolean }>, versions: Map<number, string>) =>
+    databaseMasks(
+      { historySince: async () => history },
+      { segmentMaskVersions: async () => versions, recordedMaskings: async () => recorded },
+      { write: async () => '', pathOf: (key) => `/data/playback-masks/${key}.mask.png` },
+    );
 
   it('serves as recorded a segment whose recorder accounted for every mask, presets included, wherever the camera pointed', async () => {
     const atBalcony = recorderMasking('server', domeMasks, polygonsInForce(domeMasks, 'balcony'));
@@ -179,7 +247,10 @@ describe('playback re-encode of footage whose PTZ position is unknown', () => {
   });
 
   it('re-encodes footage of unknown masking with every polygon, camera-wide and of every preset', async () => {
-    const plans = await playbackMasks(new Map(), new Map([[1, 'unknown']])).plans('dome', [{ id: 1, startMs: Date.parse('2026-12-01T09:00:00.000Z') }, { id: 2, startMs: 0 }]);
+    const plans = await playbackMasks(new Map(), new Map([[1, 'unknown']])).plans('dome', [
+      { id: 1, startMs: Date.parse('2026-12-01T09:00:00.000Z') },
+      { id: 2, startMs: 0 },
+    ]);
     const first = plans.get(1);
     assert.equal(first?.masking, 'reencoded');
     assert.deepEqual(first?.masking === 'reencoded' && first.polygons, [left, right, middle], 'oldest revision first');

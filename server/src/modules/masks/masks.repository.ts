@@ -17,16 +17,28 @@ export interface CameraMaskMode {
 
 function toMask(row: Selectable<PrivacyMasksTable>): PrivacyMask {
   return {
-    id: row.id, cameraId: row.camera_id, communeInsee: row.commune_insee, presetToken: row.preset_token, name: row.name,
+    id: row.id,
+    cameraId: row.camera_id,
+    communeInsee: row.commune_insee,
+    presetToken: row.preset_token,
+    name: row.name,
     polygons: JSON.parse(row.polygons) as MaskPolygon[],
-    createdAt: row.created_at, createdBy: row.created_by, updatedAt: row.updated_at, updatedBy: row.updated_by, revision: row.revision,
+    createdAt: row.created_at,
+    createdBy: row.created_by,
+    updatedAt: row.updated_at,
+    updatedBy: row.updated_by,
+    revision: row.revision,
   };
 }
 
 function toRevision(row: Selectable<PrivacyMaskHistoryTable>): MaskRevision {
   return {
-    revision: row.revision, maskId: row.mask_id, presetToken: row.preset_token, polygons: JSON.parse(row.polygons) as MaskPolygon[],
-    validFromMs: Date.parse(row.valid_from), validToMs: row.valid_to === null ? null : Date.parse(row.valid_to),
+    revision: row.revision,
+    maskId: row.mask_id,
+    presetToken: row.preset_token,
+    polygons: JSON.parse(row.polygons) as MaskPolygon[],
+    validFromMs: Date.parse(row.valid_from),
+    validToMs: row.valid_to === null ? null : Date.parse(row.valid_to),
   };
 }
 
@@ -42,7 +54,10 @@ export class MasksRepository {
   private readonly postgres: boolean;
 
   /** The dialect, when not given, is read from the Kysely adapter. */
-  constructor(private readonly db: Handle, dialect?: Dialect) {
+  constructor(
+    private readonly db: Handle,
+    dialect?: Dialect,
+  ) {
     this.postgres = dialect ? dialect === 'postgres' : db.getExecutor().adapter instanceof PostgresAdapter;
   }
 
@@ -60,7 +75,13 @@ export class MasksRepository {
   async masksOfCameras(cameraIds: readonly string[], db: Handle = this.db): Promise<Map<string, PrivacyMask[]>> {
     const result = new Map<string, PrivacyMask[]>();
     for (let start = 0; start < cameraIds.length; start += 500) {
-      const rows = await db.selectFrom('privacy_masks').selectAll().where('camera_id', 'in', cameraIds.slice(start, start + 500)).orderBy('created_at').orderBy('id').execute();
+      const rows = await db
+        .selectFrom('privacy_masks')
+        .selectAll()
+        .where('camera_id', 'in', cameraIds.slice(start, start + 500))
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
       for (const row of rows) result.set(row.camera_id, [...(result.get(row.camera_id) ?? []), toMask(row)]);
     }
     return result;
@@ -70,7 +91,13 @@ export class MasksRepository {
   async masksOfCamerasByCamera(cameraIds: readonly string[], db: Handle = this.db): Promise<MasksByCamera> {
     const result: MasksByCamera = { masks: new Map(), unreadable: new Map() };
     for (let start = 0; start < cameraIds.length; start += 500) {
-      const rows = await db.selectFrom('privacy_masks').selectAll().where('camera_id', 'in', cameraIds.slice(start, start + 500)).orderBy('created_at').orderBy('id').execute();
+      const rows = await db
+        .selectFrom('privacy_masks')
+        .selectAll()
+        .where('camera_id', 'in', cameraIds.slice(start, start + 500))
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
       for (const row of rows) {
         if (result.unreadable.has(row.camera_id)) continue;
         try {
@@ -95,26 +122,56 @@ export class MasksRepository {
   }
 
   async insertMask(trx: Handle, mask: PrivacyMask): Promise<void> {
-    await trx.insertInto('privacy_masks').values({
-      id: mask.id, camera_id: mask.cameraId, commune_insee: mask.communeInsee, preset_token: mask.presetToken, name: mask.name,
-      polygons: JSON.stringify(mask.polygons), created_at: mask.createdAt, created_by: mask.createdBy, updated_at: mask.updatedAt, updated_by: mask.updatedBy,
-      revision: mask.revision,
-    }).execute();
+    await trx
+      .insertInto('privacy_masks')
+      .values({
+        id: mask.id,
+        camera_id: mask.cameraId,
+        commune_insee: mask.communeInsee,
+        preset_token: mask.presetToken,
+        name: mask.name,
+        polygons: JSON.stringify(mask.polygons),
+        created_at: mask.createdAt,
+        created_by: mask.createdBy,
+        updated_at: mask.updatedAt,
+        updated_by: mask.updatedBy,
+        revision: mask.revision,
+      })
+      .execute();
   }
 
   async updateMask(trx: Handle, mask: PrivacyMask): Promise<void> {
-    await trx.updateTable('privacy_masks').set({
-      preset_token: mask.presetToken, name: mask.name, polygons: JSON.stringify(mask.polygons), updated_at: mask.updatedAt, updated_by: mask.updatedBy,
-      revision: mask.revision,
-    }).where('id', '=', mask.id).execute();
+    await trx
+      .updateTable('privacy_masks')
+      .set({
+        preset_token: mask.presetToken,
+        name: mask.name,
+        polygons: JSON.stringify(mask.polygons),
+        updated_at: mask.updatedAt,
+        updated_by: mask.updatedBy,
+        revision: mask.revision,
+      })
+      .where('id', '=', mask.id)
+      .execute();
   }
 
   /** Starts the mask's current revision in the history (its polygons and preset from `at`). */
   async openRevision(trx: Handle, mask: PrivacyMask, at: string, by: string): Promise<void> {
-    await trx.insertInto('privacy_mask_history').values({
-      revision: mask.revision, mask_id: mask.id, camera_id: mask.cameraId, commune_insee: mask.communeInsee, preset_token: mask.presetToken,
-      polygons: JSON.stringify(mask.polygons), valid_from: at, valid_to: null, opened_by: by, closed_by: null,
-    }).execute();
+    await trx
+      .insertInto('privacy_mask_history')
+      .values({
+        revision: mask.revision,
+        mask_id: mask.id,
+        camera_id: mask.cameraId,
+        commune_insee: mask.communeInsee,
+        preset_token: mask.presetToken,
+        polygons: JSON.stringify(mask.polygons),
+        valid_from: at,
+        valid_to: null,
+        opened_by: by,
+        closed_by: null,
+      })
+      .execute();
   }
 
   /** Ends a revision (the mask edited or deleted); it stays in the history. */
@@ -125,9 +182,14 @@ export class MasksRepository {
   /** Every revision of the camera's masks in force at `sinceMs` or later (deleted and edited ones included), oldest first. */
   async historySince(cameraId: string, sinceMs: number, db: Handle = this.db): Promise<MaskRevision[]> {
     const since = new Date(sinceMs).toISOString();
-    const rows = await db.selectFrom('privacy_mask_history').selectAll().where('camera_id', '=', cameraId)
+    const rows = await db
+      .selectFrom('privacy_mask_history')
+      .selectAll()
+      .where('camera_id', '=', cameraId)
       .where((eb) => eb.or([eb('valid_to', 'is', null), eb('valid_to', '>', since)]))
-      .orderBy('valid_from').orderBy('revision').execute();
+      .orderBy('valid_from')
+      .orderBy('revision')
+      .execute();
     return rows.map(toRevision);
   }
 
@@ -138,22 +200,31 @@ export class MasksRepository {
   /** The camera's chosen mode, or undefined when none was chosen. */
   async modeOf(cameraId: string, db: Handle = this.db): Promise<CameraMaskMode | undefined> {
     const row = await db.selectFrom('camera_mask_modes').selectAll().where('camera_id', '=', cameraId).executeTakeFirst();
-    return row ? { cameraId: row.camera_id, communeInsee: row.commune_insee, mode: row.mode as MaskMode, updatedAt: row.updated_at, updatedBy: row.updated_by } : undefined;
+    return row
+      ? { cameraId: row.camera_id, communeInsee: row.commune_insee, mode: row.mode as MaskMode, updatedAt: row.updated_at, updatedBy: row.updated_by }
+      : undefined;
   }
 
   async modesOf(cameraIds: readonly string[], db: Handle = this.db): Promise<Map<string, MaskMode>> {
     const result = new Map<string, MaskMode>();
     for (let start = 0; start < cameraIds.length; start += 500) {
-      const rows = await db.selectFrom('camera_mask_modes').select(['camera_id', 'mode']).where('camera_id', 'in', cameraIds.slice(start, start + 500)).execute();
+      const rows = await db
+        .selectFrom('camera_mask_modes')
+        .select(['camera_id', 'mode'])
+        .where('camera_id', 'in', cameraIds.slice(start, start + 500))
+        .execute();
       for (const row of rows) result.set(row.camera_id, row.mode as MaskMode);
     }
     return result;
   }
 
   async setMode(trx: Handle, mode: CameraMaskMode & { updatedAt: string; updatedBy: string }): Promise<void> {
-    await trx.insertInto('camera_mask_modes')
+    await trx
+      .insertInto('camera_mask_modes')
       .values({ camera_id: mode.cameraId, commune_insee: mode.communeInsee, mode: mode.mode, updated_at: mode.updatedAt, updated_by: mode.updatedBy })
-      .onConflict((conflict) => conflict.column('camera_id').doUpdateSet({ commune_insee: mode.communeInsee, mode: mode.mode, updated_at: mode.updatedAt, updated_by: mode.updatedBy }))
+      .onConflict((conflict) =>
+        conflict.column('camera_id').doUpdateSet({ commune_insee: mode.communeInsee, mode: mode.mode, updated_at: mode.updatedAt, updated_by: mode.updatedBy }),
+      )
       .execute();
   }
 

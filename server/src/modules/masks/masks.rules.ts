@@ -38,7 +38,10 @@ const nameSchema = z.string().trim().min(1).max(100);
 const presetSchema = z.string().trim().min(1).max(64).nullish();
 const pointSchema = z.tuple([z.number(), z.number()]);
 // Point counts are checked by validatePolygons for a clear message; the bound here keeps a hostile body small.
-const polygonsSchema = z.array(z.array(pointSchema).max(MASK_MAX_POINTS * 4)).min(1).max(MASK_MAX_POLYGONS);
+const polygonsSchema = z
+  .array(z.array(pointSchema).max(MASK_MAX_POINTS * 4))
+  .min(1)
+  .max(MASK_MAX_POLYGONS);
 
 export const maskCreateSchema = z.object({
   cameraId: z.string().min(1).max(100),
@@ -46,17 +49,20 @@ export const maskCreateSchema = z.object({
   name: nameSchema,
   polygons: polygonsSchema,
 });
-export const maskUpdateSchema = z.object({
-  presetToken: presetSchema,
-  name: nameSchema.optional(),
-  polygons: polygonsSchema.optional(),
-}).strict();
+export const maskUpdateSchema = z
+  .object({
+    presetToken: presetSchema,
+    name: nameSchema.optional(),
+    polygons: polygonsSchema.optional(),
+  })
+  .strict();
 /** Polygons as callers give them (read-only tuples accepted; checked again at run time). */
 export type MaskPolygonsInput = ReadonlyArray<ReadonlyArray<readonly [number, number]>>;
 export type MaskCreateInput = Omit<z.input<typeof maskCreateSchema>, 'polygons'> & { polygons: MaskPolygonsInput };
 export type MaskUpdateInput = Omit<z.input<typeof maskUpdateSchema>, 'polygons'> & { polygons?: MaskPolygonsInput };
 
-const invalid = (fr: string, en: string, details?: unknown) => new DomainError('mask_invalid', { fr: `Masque invalide : ${fr}`, en: `Invalid mask: ${en}`, details });
+const invalid = (fr: string, en: string, details?: unknown) =>
+  new DomainError('mask_invalid', { fr: `Masque invalide : ${fr}`, en: `Invalid mask: ${en}`, details });
 
 /** Signed area (shoelace), in picture units (1 = the whole picture). */
 export function polygonArea(polygon: MaskPolygon): number {
@@ -77,19 +83,27 @@ export function validatePolygons(polygons: readonly (readonly (readonly number[]
   return polygons.map((polygon, index) => {
     const number = index + 1;
     if (polygon.length < MASK_MIN_POINTS || polygon.length > MASK_MAX_POINTS) {
-      throw invalid(`le polygone ${number} doit avoir de ${MASK_MIN_POINTS} à ${MASK_MAX_POINTS} points (reçu ${polygon.length}).`,
-        `polygon ${number} must have ${MASK_MIN_POINTS} to ${MASK_MAX_POINTS} points (got ${polygon.length}).`, { polygon: index });
+      throw invalid(
+        `le polygone ${number} doit avoir de ${MASK_MIN_POINTS} à ${MASK_MAX_POINTS} points (reçu ${polygon.length}).`,
+        `polygon ${number} must have ${MASK_MIN_POINTS} to ${MASK_MAX_POINTS} points (got ${polygon.length}).`,
+        { polygon: index },
+      );
     }
     const points = polygon.map((point, pointIndex) => {
       const [x, y] = point;
       if (point.length !== 2 || !Number.isFinite(x) || !Number.isFinite(y) || x! < 0 || x! > 1 || y! < 0 || y! > 1) {
-        throw invalid(`le point ${pointIndex + 1} du polygone ${number} est hors de l’image (coordonnées de 0 à 1).`,
-          `point ${pointIndex + 1} of polygon ${number} is outside the picture (coordinates 0 to 1).`, { polygon: index, point: pointIndex });
+        throw invalid(
+          `le point ${pointIndex + 1} du polygone ${number} est hors de l’image (coordonnées de 0 à 1).`,
+          `point ${pointIndex + 1} of polygon ${number} is outside the picture (coordinates 0 to 1).`,
+          { polygon: index, point: pointIndex },
+        );
       }
       return [x!, y!] as const;
     });
     if (Math.abs(polygonArea(points)) < MASK_MIN_AREA) {
-      throw invalid(`le polygone ${number} n’a pas de surface (points alignés ou confondus).`, `polygon ${number} has no area (points aligned or repeated).`, { polygon: index });
+      throw invalid(`le polygone ${number} n’a pas de surface (points alignés ou confondus).`, `polygon ${number} has no area (points aligned or repeated).`, {
+        polygon: index,
+      });
     }
     return points;
   });
@@ -101,7 +115,11 @@ export function parseMaskInput<Schema extends z.ZodType>(schema: Schema, input: 
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue?.path.join('.') || 'masque';
-    throw invalid(`champ « ${where} » incorrect (${issue?.message ?? 'format'}).`, `field "${where}" is wrong (${issue?.message ?? 'format'}).`, parsed.error.issues);
+    throw invalid(
+      `champ « ${where} » incorrect (${issue?.message ?? 'format'}).`,
+      `field "${where}" is wrong (${issue?.message ?? 'format'}).`,
+      parsed.error.issues,
+    );
   }
   return parsed.data;
 }

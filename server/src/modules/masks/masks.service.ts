@@ -16,8 +16,18 @@ import type { Actor, AuditApi } from '../audit/index.ts';
 import { recorderMasking, type FleetMask, type MaskRevision, type RecorderMasking } from './masks.coverage.ts';
 import type { CameraMaskMode, MasksRepository } from './masks.repository.ts';
 import {
-  DEFAULT_MASK_MODE, maskCreateSchema, maskUpdateSchema, maskVersion, parseMaskInput, parseMaskMode, polygonsInForce, validatePolygons,
-  type MaskCreateInput, type MaskMode, type MaskUpdateInput, type PrivacyMask,
+  DEFAULT_MASK_MODE,
+  maskCreateSchema,
+  maskUpdateSchema,
+  maskVersion,
+  parseMaskInput,
+  parseMaskMode,
+  polygonsInForce,
+  validatePolygons,
+  type MaskCreateInput,
+  type MaskMode,
+  type MaskUpdateInput,
+  type PrivacyMask,
 } from './masks.rules.ts';
 
 export type Acting = { actor: Actor; principal: Principal | null };
@@ -82,13 +92,26 @@ export class MasksService {
       const at = this.clock.now().toISOString();
       const by = actorName(acting.actor);
       const mask: PrivacyMask = {
-        id: randomUUID(), cameraId: data.cameraId, communeInsee, presetToken: data.presetToken ?? null, name: data.name, polygons,
-        createdAt: at, createdBy: by, updatedAt: at, updatedBy: by, revision: randomUUID(),
+        id: randomUUID(),
+        cameraId: data.cameraId,
+        communeInsee,
+        presetToken: data.presetToken ?? null,
+        name: data.name,
+        polygons,
+        createdAt: at,
+        createdBy: by,
+        updatedAt: at,
+        updatedBy: by,
+        revision: randomUUID(),
       };
       await this.repository.insertMask(trx, mask);
       await this.repository.openRevision(trx, mask, at, by);
       await this.audit.record(trx, acting.actor, {
-        action: 'recording.mask_created', communeInsee, targetType: 'privacy_mask', targetId: mask.id, details: { before: null, after: auditView(mask) },
+        action: 'recording.mask_created',
+        communeInsee,
+        targetType: 'privacy_mask',
+        targetId: mask.id,
+        details: { before: null, after: auditView(mask) },
       });
       return mask;
     });
@@ -118,7 +141,10 @@ export class MasksService {
       }
       await this.repository.updateMask(trx, after);
       await this.audit.record(trx, acting.actor, {
-        action: 'recording.mask_updated', communeInsee: before.communeInsee, targetType: 'privacy_mask', targetId: id,
+        action: 'recording.mask_updated',
+        communeInsee: before.communeInsee,
+        targetType: 'privacy_mask',
+        targetId: id,
         details: { before: auditView(before), after: auditView(after) },
       });
       return after;
@@ -133,7 +159,11 @@ export class MasksService {
       await this.repository.deleteMask(trx, id);
       await this.repository.closeRevision(trx, before.revision, this.clock.now().toISOString(), actorName(acting.actor));
       await this.audit.record(trx, acting.actor, {
-        action: 'recording.mask_deleted', communeInsee: before.communeInsee, targetType: 'privacy_mask', targetId: id, details: { before: auditView(before), after: null },
+        action: 'recording.mask_deleted',
+        communeInsee: before.communeInsee,
+        targetType: 'privacy_mask',
+        targetId: id,
+        details: { before: auditView(before), after: null },
       });
     });
   }
@@ -147,7 +177,10 @@ export class MasksService {
       const row = { cameraId, communeInsee, mode: chosen, updatedAt: this.clock.now().toISOString(), updatedBy: actorName(acting.actor) };
       await this.repository.setMode(trx, row);
       await this.audit.record(trx, acting.actor, {
-        action: 'recording.mask_mode_set', communeInsee, targetType: 'camera', targetId: cameraId,
+        action: 'recording.mask_mode_set',
+        communeInsee,
+        targetType: 'camera',
+        targetId: cameraId,
         details: { before: previous?.mode ?? null, after: chosen, defaultBefore: previous === undefined ? DEFAULT_MASK_MODE : null },
       });
       return row;
@@ -233,7 +266,13 @@ export class MasksService {
   }
 
   /** The camera's commune, after checking the principal may do `action` there; unknown or out of scope: not found. */
-  private async authorisedCommune(cameraId: string, principal: Principal | null, action: Action, handle?: AnyHandle, missing = cameraNotFound): Promise<string> {
+  private async authorisedCommune(
+    cameraId: string,
+    principal: Principal | null,
+    action: Action,
+    handle?: AnyHandle,
+    missing = cameraNotFound,
+  ): Promise<string> {
     const communeInsee = (await this.inventory.communesOfCameras([cameraId], handle)).get(cameraId);
     if (communeInsee === undefined || (principal !== null && !inScope(principal, communeInsee))) throw missing();
     if (principal) assertAllowed(principal, action, communeInsee, parisDate(this.clock.now()));

@@ -27,9 +27,24 @@ import type { PlaybackView } from './playback.service.ts';
 const HOME = '38997';
 const WIDTH = 320;
 const HEIGHT = 180;
-const quarterA: MaskPolygon = [[0, 0], [0.5, 0], [0.5, 0.5], [0, 0.5]];
-const quarterB: MaskPolygon = [[0.5, 0], [1, 0], [1, 0.5], [0.5, 0.5]];
-const quarterC: MaskPolygon = [[0, 0.5], [0.5, 0.5], [0.5, 1], [0, 1]];
+const quarterA: MaskPolygon = [
+  [0, 0],
+  [0.5, 0],
+  [0.5, 0.5],
+  [0, 0.5],
+];
+const quarterB: MaskPolygon = [
+  [0.5, 0],
+  [1, 0],
+  [1, 0.5],
+  [0.5, 0.5],
+];
+const quarterC: MaskPolygon = [
+  [0, 0.5],
+  [0.5, 0.5],
+  [0.5, 1],
+  [0, 1],
+];
 const reason = 'Réquisition OPJ n° 2026/204';
 
 let simulator: Simulator | undefined;
@@ -37,7 +52,9 @@ const roles: RecordingRole[] = [];
 
 before(async () => {
   simulator = await startSimulator({
-    count: 2, loopSeconds: 8, controlPort: false,
+    count: 2,
+    loopSeconds: 8,
+    controlPort: false,
     main: { width: WIDTH, height: HEIGHT, fps: 12, bitrateKbps: 300, gopSeconds: 1 },
     sub: { width: 160, height: 90, fps: 6, bitrateKbps: 100, gopSeconds: 1 },
   });
@@ -67,35 +84,79 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       await services.communes.create({ insee: HOME, name: 'Vigie-sur-Isère', retentionDays: 14 }, testCli);
       const site = await services.sites.create({ communeInsee: HOME, name: 'Mairie', kind: 'station' }, testCli);
       const [parvis, cour] = simulator!.cameras;
-      const create = (name: string, simulated: typeof parvis) => services.cameras.create({
-        siteId: site.id, name, kind: 'fixed', fieldClass: 'wide', mainStreamUrl: simulated!.rtspUrls.main, credentials: simulated!.credentials, purposes: ['people_property_safety'],
-      }, testCli);
+      const create = (name: string, simulated: typeof parvis) =>
+        services.cameras.create(
+          {
+            siteId: site.id,
+            name,
+            kind: 'fixed',
+            fieldClass: 'wide',
+            mainStreamUrl: simulated!.rtspUrls.main,
+            credentials: simulated!.credentials,
+            purposes: ['people_property_safety'],
+          },
+          testCli,
+        );
       cameraId = (await create('Parvis', parvis)).id;
       brokenId = (await create('Cour', cour)).id;
-      await services.authorisations.create({
-        reference: 'AP-2026-11', communeInsee: HOME, startOn: '2026-01-01', endOn: '2030-12-31', perimeter: 'Mairie', purposes: ['people_property_safety'],
-        minRetentionDays: 1, maxRetentionDays: 30, cameraIds: [cameraId, brokenId],
-      }, testCli);
-      role = services.recordingModule.api.createRole({
-        segmentSeconds: 2, reconcileIntervalMs: 500,
-        recorderTuning: { pollIntervalMs: 200, socketTimeoutSeconds: 3, stallTimeoutMs: 5000, backoff: { initialMs: 300, maxMs: 1500, stableAfterMs: 10_000 } },
-      }, { log: silentLog });
+      await services.authorisations.create(
+        {
+          reference: 'AP-2026-11',
+          communeInsee: HOME,
+          startOn: '2026-01-01',
+          endOn: '2030-12-31',
+          perimeter: 'Mairie',
+          purposes: ['people_property_safety'],
+          minRetentionDays: 1,
+          maxRetentionDays: 30,
+          cameraIds: [cameraId, brokenId],
+        },
+        testCli,
+      );
+      role = services.recordingModule.api.createRole(
+        {
+          segmentSeconds: 2,
+          reconcileIntervalMs: 500,
+          recorderTuning: {
+            pollIntervalMs: 200,
+            socketTimeoutSeconds: 3,
+            stallTimeoutMs: 5000,
+            backoff: { initialMs: 300, maxMs: 1500, stableAfterMs: 10_000 },
+          },
+        },
+        { log: silentLog },
+      );
       roles.push(role);
       await role.start();
-      await waitFor('2 unmasked segments of each camera', async () => (await segmentsOf(cameraId)).length >= 2 && (await segmentsOf(brokenId)).length >= 1, 40_000);
+      await waitFor(
+        '2 unmasked segments of each camera',
+        async () => (await segmentsOf(cameraId)).length >= 2 && (await segmentsOf(brokenId)).length >= 1,
+        40_000,
+      );
 
       maskA = await services.masks.create({ cameraId, name: 'Fenêtres', polygons: [quarterA] }, testCli);
-      const gapsAfter = async (since: number) => (await services.recordingRepository.gapsOverlapping(cameraId, since - 10_000, Date.now() + 60_000)).filter((gap) => gap.reason === 'mask_changed' && gap.endMs > since);
+      const gapsAfter = async (since: number) =>
+        (await services.recordingRepository.gapsOverlapping(cameraId, since - 10_000, Date.now() + 60_000)).filter(
+          (gap) => gap.reason === 'mask_changed' && gap.endMs > since,
+        );
       const aAt = Date.now();
       await waitFor('the recorder restarted with the first mask', async () => (await gapsAfter(aAt)).length >= 1, 20_000);
       const restartedAt = Date.now();
-      await waitFor('2 segments burnt with it', async () => (await segmentsOf(cameraId)).filter((segment) => segment.startMs > restartedAt).length >= 2, 20_000);
+      await waitFor(
+        '2 segments burnt with it',
+        async () => (await segmentsOf(cameraId)).filter((segment) => segment.startMs > restartedAt).length >= 2,
+        20_000,
+      );
 
       // One camera's sealed credentials become unreadable (a restored backup, a changed key): formerly every pass threw.
       await context.database.handle.db.updateTable('cameras').set({ credentials_sealed: 'not-a-sealed-value' }).where('id', '=', brokenId).execute();
       maskB = await services.masks.create({ cameraId, name: 'Jardin', polygons: [quarterB] }, testCli);
       bCreatedAt = Date.now();
-      await waitFor('a segment recorded more than 21 s after the second mask', async () => (await segmentsOf(cameraId)).some((segment) => segment.startMs > bCreatedAt + 21_000), 60_000);
+      await waitFor(
+        'a segment recorded more than 21 s after the second mask',
+        async () => (await segmentsOf(cameraId)).some((segment) => segment.startMs > bCreatedAt + 21_000),
+        60_000,
+      );
       await role.stop();
       operator = await signIn(context, 'operator', [HOME]);
     });
@@ -114,17 +175,30 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.equal(response.statusCode, 200, response.body.slice(0, 200));
       const file = join(context.dataDir, `frame-${segment.id}-${Date.now()}.mp4`);
       await writeFile(file, response.rawPayload);
-      return { masked: response.headers['x-vigie-masked'], pixels: await grabGrayFrame(file, WIDTH, HEIGHT, Math.min(1, segment.durationSeconds / 2)), segment };
+      return {
+        masked: response.headers['x-vigie-masked'],
+        pixels: await grabGrayFrame(file, WIDTH, HEIGHT, Math.min(1, segment.durationSeconds / 2)),
+        segment,
+      };
     };
     const uniform = (pixels: Uint8Array, polygon: MaskPolygon) => maskedAreasUniform(pixels, WIDTH, HEIGHT, [polygon], 3).uniform;
 
     it('stops the camera whose credentials cannot be read, raises one critical event, and still reconciles the masked camera', async () => {
       const events = await context.services.technicalEvents.list({ code: 'recorder_config_unreadable' }, null);
-      assert.deepEqual(events.map((event) => [event.cameraId, event.severity, event.details.stage]), [[brokenId, 'critical', 'credentials']], 'once, for that camera');
+      assert.deepEqual(
+        events.map((event) => [event.cameraId, event.severity, event.details.stage]),
+        [[brokenId, 'critical', 'credentials']],
+        'once, for that camera',
+      );
       assert.ok(!events[0]!.message.includes(simulator!.cameras[1]!.credentials.password), 'no secret in the event');
       const brokenSegments = await segmentsOf(brokenId);
-      assert.ok(brokenSegments.every((segment) => segment.endMs < bCreatedAt + 5_000), 'no footage of the unreadable camera after it became unreadable');
-      const gaps = (await context.services.recordingRepository.gapsOverlapping(cameraId, bCreatedAt, Date.now())).filter((gap) => gap.reason === 'mask_changed');
+      assert.ok(
+        brokenSegments.every((segment) => segment.endMs < bCreatedAt + 5_000),
+        'no footage of the unreadable camera after it became unreadable',
+      );
+      const gaps = (await context.services.recordingRepository.gapsOverlapping(cameraId, bCreatedAt, Date.now())).filter(
+        (gap) => gap.reason === 'mask_changed',
+      );
       assert.equal(gaps.length, 1, 'the masked camera restarted with the second mask despite the other camera');
       assert.ok(gaps[0]!.startMs < bCreatedAt + 5_000, 'within a few reconciles');
     });
@@ -154,14 +228,21 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.deepEqual([...recorded.get(lastVersion)!.revisions].sort(), [maskA.revision, maskB.revision].sort());
       assert.equal(recorded.get(lastVersion)!.burnt, true);
       const withA = [...recorded.values()].filter((masking) => masking.revisions.size === 1);
-      assert.deepEqual(withA.map((masking) => [...masking.revisions]), [[maskA.revision]], 'the recorder that had the first mask only');
+      assert.deepEqual(
+        withA.map((masking) => [...masking.revisions]),
+        [[maskA.revision]],
+        'the recorder that had the first mask only',
+      );
     });
 
     it('never serves older footage raw after a mask is deleted and another drawn', async () => {
       await context.services.masks.remove(maskB.id, testCli);
       await context.services.masks.create({ cameraId, name: 'Jardin (redessiné)', polygons: [quarterC] }, testCli);
       const session = await open();
-      assert.ok(session.segments.every((segment) => segment.reencoded), 'no segment carries the redrawn mask');
+      assert.ok(
+        session.segments.every((segment) => segment.reencoded),
+        'no segment carries the redrawn mask',
+      );
       for (const index of [0, -1]) {
         const { masked, pixels } = await fetchFrame(session, index);
         assert.equal(masked, 'reencoded');
@@ -173,7 +254,10 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
     it('never serves older footage raw after the camera switches to in-camera masks', async () => {
       await context.services.masks.setMode(cameraId, 'in_camera', testCli);
       const session = await open();
-      assert.ok(session.segments.every((segment) => segment.reencoded), 'the camera masking itself from now on says nothing of what it recorded before');
+      assert.ok(
+        session.segments.every((segment) => segment.reencoded),
+        'the camera masking itself from now on says nothing of what it recorded before',
+      );
       const { masked, pixels } = await fetchFrame(session, 0);
       assert.equal(masked, 'reencoded');
       assert.ok(uniform(pixels, quarterA) && uniform(pixels, quarterB) && uniform(pixels, quarterC));

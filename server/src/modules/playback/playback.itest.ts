@@ -24,8 +24,18 @@ const HOME = '38999';
 const FOREIGN = '38998';
 const WIDTH = 320;
 const HEIGHT = 180;
-const topLeftQuarter: MaskPolygon = [[0, 0], [0.5, 0], [0.5, 0.5], [0, 0.5]];
-const topRightQuarter: MaskPolygon = [[0.5, 0], [1, 0], [1, 0.5], [0.5, 0.5]];
+const topLeftQuarter: MaskPolygon = [
+  [0, 0],
+  [0.5, 0],
+  [0.5, 0.5],
+  [0, 0.5],
+];
+const topRightQuarter: MaskPolygon = [
+  [0.5, 0],
+  [1, 0],
+  [1, 0.5],
+  [0.5, 0.5],
+];
 const reason = 'Réquisition OPJ n° 2026/118';
 
 let simulator: Simulator | undefined;
@@ -33,7 +43,9 @@ const roles: RecordingRole[] = [];
 
 before(async () => {
   simulator = await startSimulator({
-    count: 1, loopSeconds: 8, controlPort: false,
+    count: 1,
+    loopSeconds: 8,
+    controlPort: false,
     main: { width: WIDTH, height: HEIGHT, fps: 12, bitrateKbps: 300, gopSeconds: 1 },
     sub: { width: 160, height: 90, fps: 6, bitrateKbps: 100, gopSeconds: 1 },
   });
@@ -61,21 +73,55 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       await services.communes.create({ insee: FOREIGN, name: 'Saint-Guet', retentionDays: 14 }, testCli);
       const site = await services.sites.create({ communeInsee: HOME, name: 'Gare', kind: 'station' }, testCli);
       const simulated = simulator!.cameras[0]!;
-      cameraId = (await services.cameras.create({
-        siteId: site.id, name: 'Parvis', kind: 'fixed', fieldClass: 'wide', mainStreamUrl: simulated.rtspUrls.main, credentials: simulated.credentials, purposes: ['people_property_safety'],
-      }, testCli)).id;
-      await services.authorisations.create({
-        reference: 'AP-2026-07', communeInsee: HOME, startOn: '2026-01-01', endOn: '2030-12-31', perimeter: 'Gare', purposes: ['people_property_safety'],
-        minRetentionDays: 1, maxRetentionDays: 30, cameraIds: [cameraId],
-      }, testCli);
-      const role = services.recordingModule.api.createRole({
-        segmentSeconds: 2, reconcileIntervalMs: 3_600_000,
-        recorderTuning: { pollIntervalMs: 200, socketTimeoutSeconds: 3, stallTimeoutMs: 5000, backoff: { initialMs: 300, maxMs: 1500, stableAfterMs: 10_000 } },
-      }, { log: silentLog });
+      cameraId = (
+        await services.cameras.create(
+          {
+            siteId: site.id,
+            name: 'Parvis',
+            kind: 'fixed',
+            fieldClass: 'wide',
+            mainStreamUrl: simulated.rtspUrls.main,
+            credentials: simulated.credentials,
+            purposes: ['people_property_safety'],
+          },
+          testCli,
+        )
+      ).id;
+      await services.authorisations.create(
+        {
+          reference: 'AP-2026-07',
+          communeInsee: HOME,
+          startOn: '2026-01-01',
+          endOn: '2030-12-31',
+          perimeter: 'Gare',
+          purposes: ['people_property_safety'],
+          minRetentionDays: 1,
+          maxRetentionDays: 30,
+          cameraIds: [cameraId],
+        },
+        testCli,
+      );
+      const role = services.recordingModule.api.createRole(
+        {
+          segmentSeconds: 2,
+          reconcileIntervalMs: 3_600_000,
+          recorderTuning: {
+            pollIntervalMs: 200,
+            socketTimeoutSeconds: 3,
+            stallTimeoutMs: 5000,
+            backoff: { initialMs: 300, maxMs: 1500, stableAfterMs: 10_000 },
+          },
+        },
+        { log: silentLog },
+      );
       roles.push(role);
       await role.start();
       const since = Date.now() - 60_000;
-      await waitFor('4 indexed segments', async () => (await services.recordingRepository.segmentsOverlapping(cameraId, since, Date.now() + 60_000)).length >= 4, 40_000);
+      await waitFor(
+        '4 indexed segments',
+        async () => (await services.recordingRepository.segmentsOverlapping(cameraId, since, Date.now() + 60_000)).length >= 4,
+        40_000,
+      );
       await role.stop();
       context.clock.set(new Date()); // the test's clock stands still from here; the footage was recorded just before
       window = { from: new Date(Date.now() - 10 * 60_000).toISOString(), to: new Date(Date.now() + 60_000).toISOString() };
@@ -85,9 +131,11 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
     });
     after(async () => context?.close());
 
-    const open = (who: SignedIn, body: Record<string, unknown>, camera = cameraId) => who.request({ method: 'POST', url: `/api/cameras/${camera}/playback`, payload: body });
+    const open = (who: SignedIn, body: Record<string, unknown>, camera = cameraId) =>
+      who.request({ method: 'POST', url: `/api/cameras/${camera}/playback`, payload: body });
     const get = (who: SignedIn, url: string, headers: Record<string, string> = {}) => who.request({ method: 'GET', url, headers });
-    const stops = async () => (await context.services.audit.search({ action: 'image.playback.stop', targetId: cameraId }, { allCommunes: true, communes: [] })).records;
+    const stops = async () =>
+      (await context.services.audit.search({ action: 'image.playback.stop', targetId: cameraId }, { allCommunes: true, communes: [] })).records;
     const grab = async (bytes: Buffer, seekSeconds: number) => {
       const file = join(context.dataDir, `frame-${Date.now()}-${seekSeconds}.mp4`);
       await writeFile(file, bytes);
@@ -95,7 +143,8 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
     };
 
     it('refuses without a reason, over more than 24 h, to another commune, and where nothing was recorded', async () => {
-      const expect = async (response: Awaited<ReturnType<typeof open>>, status: number, code: string) => assert.deepEqual([response.statusCode, response.json().code], [status, code], response.body);
+      const expect = async (response: Awaited<ReturnType<typeof open>>, status: number, code: string) =>
+        assert.deepEqual([response.statusCode, response.json().code], [status, code], response.body);
       await expect(await open(operator, window), 400, 'reason_required');
       await expect(await open(operator, { ...window, reason: ' ok ' }), 400, 'reason_required');
       await expect(await open(operator, { from: '2026-11-01T00:00:00Z', to: '2026-11-02T00:00:01Z', reason }), 400, 'recording_range_invalid');
@@ -103,7 +152,11 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       await expect(await open(foreignOperator, { ...window, reason }), 403, 'commune_out_of_scope');
       await expect(await open(operator, { from: '2026-01-01T00:00:00Z', to: '2026-01-01T01:00:00Z', reason }), 404, 'footage_unavailable');
       await expect(await open(operator, { ...window, reason }, 'cam-404'), 404, 'not_found');
-      assert.equal((await context.services.audit.search({ action: 'image.playback', targetId: cameraId }, { allCommunes: true, communes: [] })).total, 0, 'nothing was shown');
+      assert.equal(
+        (await context.services.audit.search({ action: 'image.playback', targetId: cameraId }, { allCommunes: true, communes: [] })).total,
+        0,
+        'nothing was shown',
+      );
     });
 
     it('opens a session listing the segments and gaps, audited with its reason', async () => {
@@ -119,14 +172,23 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
         assert.ok(segment.bytes > 1000 && segment.durationSeconds > 0 && segment.durationSeconds < 5 && !segment.reencoded, JSON.stringify(segment));
         assert.equal(segment.durationSeconds, (Date.parse(segment.end) - Date.parse(segment.start)) / 1000);
       }
-      assert.ok(session.segments.slice(1, -1).every((segment) => segment.durationSeconds >= 1.5), 'whole 2-s segments in the middle');
+      assert.ok(
+        session.segments.slice(1, -1).every((segment) => segment.durationSeconds >= 1.5),
+        'whole 2-s segments in the middle',
+      );
       assert.equal(session.gaps[0]!.from, window.from, 'nothing recorded before the recorder started');
-      assert.ok(session.gaps.every((gap) => Date.parse(gap.to) <= context.clock.now().getTime()), 'the future is not a gap');
+      assert.ok(
+        session.gaps.every((gap) => Date.parse(gap.to) <= context.clock.now().getTime()),
+        'the future is not a gap',
+      );
       const audited = await context.services.audit.search({ action: 'image.playback', targetId: cameraId }, { allCommunes: true, communes: [] });
       assert.equal(audited.total, 1);
       assert.equal(audited.records[0]!.reason, reason);
       assert.equal(audited.records[0]!.actorLogin, operator.login);
-      assert.deepEqual([audited.records[0]!.details.playbackId, audited.records[0]!.details.from, audited.records[0]!.details.to], [session.playbackId, window.from, window.to]);
+      assert.deepEqual(
+        [audited.records[0]!.details.playbackId, audited.records[0]!.details.from, audited.records[0]!.details.to],
+        [session.playbackId, window.from, window.to],
+      );
     });
 
     it('serves a segment to its owner: whole, by byte ranges, with validators; raw footage here, the area later masked is not uniform', async () => {
@@ -134,7 +196,10 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       const whole = await get(operator, segment.url);
       assert.equal(whole.statusCode, 200, whole.body.slice(0, 200));
       fetched.add(segment.id);
-      assert.deepEqual([whole.headers['content-type'], Number(whole.headers['content-length']), whole.headers['accept-ranges'], whole.headers['x-vigie-masked']], ['video/mp4', segment.bytes, 'bytes', 'none']);
+      assert.deepEqual(
+        [whole.headers['content-type'], Number(whole.headers['content-length']), whole.headers['accept-ranges'], whole.headers['x-vigie-masked']],
+        ['video/mp4', segment.bytes, 'bytes', 'none'],
+      );
       assert.equal(whole.rawPayload.subarray(4, 8).toString('latin1'), 'ftyp', 'a self-contained MP4');
       const etag = whole.headers.etag as string;
       assert.match(etag, /^"\d+-[0-9a-f]+-[0-9a-f]+"$/);
@@ -164,13 +229,19 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       const narrow = await open(operator, { from: first.start, to: new Date(Date.parse(first.end) - 500).toISOString(), reason });
       assert.equal(narrow.statusCode, 201, narrow.body);
       const last = session.segments.at(-1)!;
-      assert.equal((await get(operator, `/api/playback/${narrow.json().playbackId}/segments/${last.id}`)).json().code, 'not_found', 'outside the session’s window');
+      assert.equal(
+        (await get(operator, `/api/playback/${narrow.json().playbackId}/segments/${last.id}`)).json().code,
+        'not_found',
+        'outside the session’s window',
+      );
       assert.equal((await operator.request({ method: 'DELETE', url: `/api/playback/${narrow.json().playbackId}` })).statusCode, 204);
     });
 
     it('answers footage_unavailable for a segment purged meanwhile, and goes on serving the others', async () => {
       const last = session.segments.at(-1)!;
-      const row = (await context.services.recordingRepository.segmentsOverlapping(cameraId, Date.parse(last.start), Date.parse(last.end))).find((candidate) => candidate.id === last.id)!;
+      const row = (await context.services.recordingRepository.segmentsOverlapping(cameraId, Date.parse(last.start), Date.parse(last.end))).find(
+        (candidate) => candidate.id === last.id,
+      )!;
       await rm(join(context.config.recordingsDir, row.path));
       const purged = await get(operator, last.url);
       assert.deepEqual([purged.statusCode, purged.json().code], [404, 'footage_unavailable']);
@@ -195,7 +266,10 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
         assert.equal(maskedAreasUniform(pixels, WIDTH, HEIGHT, [topRightQuarter], 3).uniform, false);
       }
       const reopened = await open(operator, { ...window, reason });
-      assert.ok((reopened.json() as PlaybackView).segments.every((entry) => entry.reencoded), 'every stored segment predates the mask');
+      assert.ok(
+        (reopened.json() as PlaybackView).segments.every((entry) => entry.reencoded),
+        'every stored segment predates the mask',
+      );
       await operator.request({ method: 'DELETE', url: `/api/playback/${reopened.json().playbackId}` });
     });
 
@@ -204,7 +278,10 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       const closed = await operator.request({ method: 'DELETE', url: `/api/playback/${session.playbackId}` });
       assert.equal(closed.statusCode, 204, closed.body);
       const stop = (await stops()).find((record) => record.details.playbackId === session.playbackId)!;
-      assert.deepEqual([stop.actorLogin, stop.reason, stop.details.endedBy, stop.details.durationSeconds, stop.details.segmentsServed], [operator.login, reason, 'viewer', 42, fetched.size]);
+      assert.deepEqual(
+        [stop.actorLogin, stop.reason, stop.details.endedBy, stop.details.durationSeconds, stop.details.segmentsServed],
+        [operator.login, reason, 'viewer', 42, fetched.size],
+      );
       assert.ok(Number(stop.details.requests) >= 8);
       assert.equal((await get(operator, session.segments[1]!.url)).json().code, 'playback_session_invalid');
       assert.equal((await operator.request({ method: 'DELETE', url: `/api/playback/${session.playbackId}` })).json().code, 'playback_session_invalid');
@@ -221,7 +298,10 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       context.clock.advance(1);
       assert.equal(await context.services.playback.closeIdle(), 1, 'the one used 5 minutes ago');
       const sweptStop = (await stops()).find((record) => record.details.playbackId === swept.playbackId)!;
-      assert.deepEqual([sweptStop.actorLogin, sweptStop.details.endedBy, sweptStop.details.durationSeconds, sweptStop.details.segmentsServed], [operator.login, 'idle', 10, 1]);
+      assert.deepEqual(
+        [sweptStop.actorLogin, sweptStop.details.endedBy, sweptStop.details.durationSeconds, sweptStop.details.segmentsServed],
+        [operator.login, 'idle', 10, 1],
+      );
       assert.equal((await get(operator, swept.segments[0]!.url)).json().code, 'playback_session_invalid');
 
       context.clock.advance(60_000);

@@ -12,10 +12,23 @@ const cameraParams = z.object({ id: z.string() });
 const sessionParams = z.object({ playbackId: z.string() });
 const segmentParams = sessionParams.extend({ segmentId: z.string() });
 // Dates and reason are checked by the service, for its own codes (recording_range_invalid, reason_required).
-const openBody = z.object({ from: z.string().max(64), to: z.string().max(64), reason: z.string().max(REASON_MAX_LENGTH * 2).nullish() });
+const openBody = z.object({
+  from: z.string().max(64),
+  to: z.string().max(64),
+  reason: z
+    .string()
+    .max(REASON_MAX_LENGTH * 2)
+    .nullish(),
+});
 const playbackViewSchema = z.object({
-  playbackId: z.string(), cameraId: z.string(), from: z.string(), to: z.string(), expiresAt: z.string(),
-  segments: z.array(z.object({ id: z.number(), start: z.string(), end: z.string(), durationSeconds: z.number(), bytes: z.number(), url: z.string(), reencoded: z.boolean() })),
+  playbackId: z.string(),
+  cameraId: z.string(),
+  from: z.string(),
+  to: z.string(),
+  expiresAt: z.string(),
+  segments: z.array(
+    z.object({ id: z.number(), start: z.string(), end: z.string(), durationSeconds: z.number(), bytes: z.number(), url: z.string(), reencoded: z.boolean() }),
+  ),
   gaps: z.array(z.object({ from: z.string(), to: z.string(), reason: z.string().nullable() })),
 });
 
@@ -23,23 +36,42 @@ export const playbackRoutes: FastifyPluginAsync<{ services: { playback: Playback
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['playback'];
 
-  routes.post('/api/cameras/:id/playback', {
-    config: { access: 'image.playback' },
-    schema: { tags, summary: 'Ouvrir une relecture (motif, 24 h au plus, journalisée) / open a playback session (reason, 24 h, audited)', params: cameraParams, body: openBody, response: { 201: playbackViewSchema } },
-  }, async (request, reply) => reply.status(201).send(await services.playback.open(request.params.id, request.body, actingOf(request))));
+  routes.post(
+    '/api/cameras/:id/playback',
+    {
+      config: { access: 'image.playback' },
+      schema: {
+        tags,
+        summary: 'Ouvrir une relecture (motif, 24 h au plus, journalisée) / open a playback session (reason, 24 h, audited)',
+        params: cameraParams,
+        body: openBody,
+        response: { 201: playbackViewSchema },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await services.playback.open(request.params.id, request.body, actingOf(request))),
+  );
 
-  routes.get('/api/playback/:playbackId/segments/:segmentId', {
-    config: { access: 'image.playback' },
-    schema: { tags, summary: 'Segment MP4 fragmenté d’une relecture (Range) / a playback segment (fragmented MP4, Range)', params: segmentParams },
-  }, async (request, reply) => sendSegment(request, reply, await services.playback.segment(request.params.playbackId, request.params.segmentId, actingOf(request))));
+  routes.get(
+    '/api/playback/:playbackId/segments/:segmentId',
+    {
+      config: { access: 'image.playback' },
+      schema: { tags, summary: 'Segment MP4 fragmenté d’une relecture (Range) / a playback segment (fragmented MP4, Range)', params: segmentParams },
+    },
+    async (request, reply) =>
+      sendSegment(request, reply, await services.playback.segment(request.params.playbackId, request.params.segmentId, actingOf(request))),
+  );
 
-  routes.delete('/api/playback/:playbackId', {
-    config: { access: 'image.playback' },
-    schema: { tags, summary: 'Terminer une relecture (journalisé) / end a playback session (audited)', params: sessionParams },
-  }, async (request, reply) => {
-    await services.playback.close(request.params.playbackId, actingOf(request));
-    return reply.status(204).send();
-  });
+  routes.delete(
+    '/api/playback/:playbackId',
+    {
+      config: { access: 'image.playback' },
+      schema: { tags, summary: 'Terminer une relecture (journalisé) / end a playback session (audited)', params: sessionParams },
+    },
+    async (request, reply) => {
+      await services.playback.close(request.params.playbackId, actingOf(request));
+      return reply.status(204).send();
+    },
+  );
 };
 
 /** The HTTP side of a segment: validators, Range (stored files only), the masking header. */

@@ -21,7 +21,10 @@ export function parsePlaybackRequest(input: { from: string; to: string; reason?:
     });
   }
   if (reason.length > REASON_MAX_LENGTH) {
-    throw new DomainError('validation_failed', { fr: `Motif de ${REASON_MAX_LENGTH} caractères au plus.`, en: `A reason of at most ${REASON_MAX_LENGTH} characters.` });
+    throw new DomainError('validation_failed', {
+      fr: `Motif de ${REASON_MAX_LENGTH} caractères au plus.`,
+      en: `A reason of at most ${REASON_MAX_LENGTH} characters.`,
+    });
   }
   return { window: parseWindow(input.from, input.to, PLAYBACK_MAX_WINDOW_MS), reason };
 }
@@ -56,10 +59,7 @@ export type SegmentMasking = 'none' | 'recorded' | 'reencoded';
 // ---------------------------------------------------------------------------------------------
 // HTTP Range (RFC 9110, one range; several ranges are answered with the whole file).
 
-export type ByteRange =
-  | { kind: 'full' }
-  | { kind: 'partial'; start: number; end: number }
-  | { kind: 'unsatisfiable' };
+export type ByteRange = { kind: 'full' } | { kind: 'partial'; start: number; end: number } | { kind: 'unsatisfiable' };
 
 export function parseByteRange(header: string | undefined, size: number): ByteRange {
   if (!header) return { kind: 'full' };

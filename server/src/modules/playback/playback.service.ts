@@ -22,7 +22,15 @@ import type { PlaybackMasks, ServerMask } from './playback.masks.ts';
 import { ffmpegReencoder, maskedSegmentArgs, type Reencoder } from './playback.reencode.ts';
 import type { PlaybackEndedBy, PlaybackRepository, PlaybackSession } from './playback.repository.ts';
 import {
-  expiresAtMs, fileEtag, isIdle, overlaps, parsePlaybackRequest, PLAYBACK_IDLE_MS, reencodedEtag, segmentUrl, type SegmentMasking,
+  expiresAtMs,
+  fileEtag,
+  isIdle,
+  overlaps,
+  parsePlaybackRequest,
+  PLAYBACK_IDLE_MS,
+  reencodedEtag,
+  segmentUrl,
+  type SegmentMasking,
 } from './playback.rules.ts';
 
 export type Acting = { actor: Actor; principal: Principal };
@@ -97,29 +105,64 @@ export class PlaybackService {
     const present = await this.withFileSizes(indexed);
     if (present.length === 0) throw footageUnavailable();
     const [plans, gapRows] = await Promise.all([
-      this.deps.masks.plans(cameraId, present.map((entry) => entry.segment)), this.deps.footage.gapsOverlapping(cameraId, window.startMs, window.endMs),
+      this.deps.masks.plans(
+        cameraId,
+        present.map((entry) => entry.segment),
+      ),
+      this.deps.footage.gapsOverlapping(cameraId, window.startMs, window.endMs),
     ]);
     // The future is neither recorded nor a gap.
-    const computed = coverage(present.map((entry) => entry.segment), { startMs: window.startMs, endMs: Math.max(window.startMs, Math.min(window.endMs, now.getTime())) });
+    const computed = coverage(
+      present.map((entry) => entry.segment),
+      { startMs: window.startMs, endMs: Math.max(window.startMs, Math.min(window.endMs, now.getTime())) },
+    );
     const session: PlaybackSession = {
-      id: randomUUID(), userId: acting.principal.id, userLogin: acting.principal.login, cameraId, communeInsee: camera.communeInsee,
-      from: iso(window.startMs), to: iso(window.endMs), reason, openedAt: now.toISOString(), lastUsedAt: now.toISOString(), closedAt: null, endedBy: null, requests: 0,
+      id: randomUUID(),
+      userId: acting.principal.id,
+      userLogin: acting.principal.login,
+      cameraId,
+      communeInsee: camera.communeInsee,
+      from: iso(window.startMs),
+      to: iso(window.endMs),
+      reason,
+      openedAt: now.toISOString(),
+      lastUsedAt: now.toISOString(),
+      closedAt: null,
+      endedBy: null,
+      requests: 0,
     };
     await this.deps.repository.transaction(async (trx) => {
       await this.deps.repository.insert(trx, session);
-      await this.deps.audit.recordImageAccess(acting.actor, {
-        kind: 'playback', cameraId, communeInsee: camera.communeInsee, reason,
-        details: { playbackId: session.id, from: session.from, to: session.to, segments: present.length },
-      }, trx);
+      await this.deps.audit.recordImageAccess(
+        acting.actor,
+        {
+          kind: 'playback',
+          cameraId,
+          communeInsee: camera.communeInsee,
+          reason,
+          details: { playbackId: session.id, from: session.from, to: session.to, segments: present.length },
+        },
+        trx,
+      );
     });
     return {
-      playbackId: session.id, cameraId, from: session.from, to: session.to, expiresAt: iso(expiresAtMs(now.getTime(), this.idleMs)),
+      playbackId: session.id,
+      cameraId,
+      from: session.from,
+      to: session.to,
+      expiresAt: iso(expiresAtMs(now.getTime(), this.idleMs)),
       segments: present.map(({ segment, bytes }) => ({
-        id: segment.id, start: iso(segment.startMs), end: iso(segment.endMs), durationSeconds: (segment.endMs - segment.startMs) / 1000, bytes,
-        url: segmentUrl(session.id, segment.id), reencoded: (plans.get(segment.id)?.masking ?? 'reencoded') === 'reencoded',
+        id: segment.id,
+        start: iso(segment.startMs),
+        end: iso(segment.endMs),
+        durationSeconds: (segment.endMs - segment.startMs) / 1000,
+        bytes,
+        url: segmentUrl(session.id, segment.id),
+        reencoded: (plans.get(segment.id)?.masking ?? 'reencoded') === 'reencoded',
       })),
       gaps: computed.gaps.map((gap) => ({
-        from: iso(gap.startMs), to: iso(gap.endMs),
+        from: iso(gap.startMs),
+        to: iso(gap.endMs),
         reason: gapRows.find((row) => row.startMs < gap.endMs && row.endMs > gap.startMs)?.reason ?? null,
       })),
     };
@@ -143,9 +186,21 @@ export class PlaybackService {
     if (!(await this.deps.repository.touch(session.id, segment.id, now.toISOString()))) throw sessionInvalid();
     if (plan.masking === 'reencoded') {
       const mask: ServerMask = { version: plan.version, polygons: plan.polygons };
-      return { kind: 'reencoded', masking: 'reencoded', etag: reencodedEtag(segment.id, mask.version), open: () => this.reencode(file.path, session.cameraId, mask, segment) };
+      return {
+        kind: 'reencoded',
+        masking: 'reencoded',
+        etag: reencodedEtag(segment.id, mask.version),
+        open: () => this.reencode(file.path, session.cameraId, mask, segment),
+      };
     }
-    return { kind: 'file', masking: plan.masking, path: file.path, size: file.size, lastModified: new Date(file.mtimeMs), etag: fileEtag(segment.id, file.size, file.mtimeMs) };
+    return {
+      kind: 'file',
+      masking: plan.masking,
+      path: file.path,
+      size: file.size,
+      lastModified: new Date(file.mtimeMs),
+      etag: fileEtag(segment.id, file.size, file.mtimeMs),
+    };
   }
 
   /** Ends the session at its owner's request (stop audited). */
@@ -183,20 +238,38 @@ export class PlaybackService {
       const segmentsServed = await this.deps.repository.segmentsServed(session.id, trx);
       // An idle session's viewing ended with its last fetch, not when the sweep noticed.
       const endMs = endedBy === 'idle' ? Date.parse(session.lastUsedAt) : at.getTime();
-      await this.deps.audit.recordImageAccess(actor, {
-        kind: 'playback.stop', cameraId: session.cameraId, communeInsee: session.communeInsee, reason: session.reason,
-        details: {
-          playbackId: session.id, from: session.from, to: session.to, openedAt: session.openedAt, lastUsedAt: session.lastUsedAt, closedAt: at.toISOString(), endedBy,
-          durationSeconds: Math.max(0, Math.round((endMs - Date.parse(session.openedAt)) / 1000)), segmentsServed, requests: session.requests,
+      await this.deps.audit.recordImageAccess(
+        actor,
+        {
+          kind: 'playback.stop',
+          cameraId: session.cameraId,
+          communeInsee: session.communeInsee,
+          reason: session.reason,
+          details: {
+            playbackId: session.id,
+            from: session.from,
+            to: session.to,
+            openedAt: session.openedAt,
+            lastUsedAt: session.lastUsedAt,
+            closedAt: at.toISOString(),
+            endedBy,
+            durationSeconds: Math.max(0, Math.round((endMs - Date.parse(session.openedAt)) / 1000)),
+            segmentsServed,
+            requests: session.requests,
+          },
         },
-      }, trx);
+        trx,
+      );
       return true;
     });
   }
 
   private async reencode(path: string, cameraId: string, mask: ServerMask, segment: SegmentSpan): Promise<Readable> {
     if (this.reencodesRunning >= (this.deps.maxConcurrentReencodes ?? 4)) {
-      throw new DomainError('rate_limited', { fr: 'Trop de relectures masquées en cours ; réessayez dans un instant.', en: 'Too many masked playbacks running; try again shortly.' });
+      throw new DomainError('rate_limited', {
+        fr: 'Trop de relectures masquées en cours ; réessayez dans un instant.',
+        en: 'Too many masked playbacks running; try again shortly.',
+      });
     }
     this.reencodesRunning += 1;
     let released = false;
@@ -237,10 +310,14 @@ export class PlaybackService {
     const result: Array<{ segment: SegmentSpan; bytes: number } | null> = [];
     for (let start = 0; start < segments.length; start += 32) {
       const batch = segments.slice(start, start + 32);
-      result.push(...await Promise.all(batch.map(async (segment) => {
-        const file = await this.locate(segment, volumes);
-        return file ? { segment, bytes: file.size } : null;
-      })));
+      result.push(
+        ...(await Promise.all(
+          batch.map(async (segment) => {
+            const file = await this.locate(segment, volumes);
+            return file ? { segment, bytes: file.size } : null;
+          }),
+        )),
+      );
     }
     return result.filter((entry): entry is { segment: SegmentSpan; bytes: number } => entry !== null);
   }

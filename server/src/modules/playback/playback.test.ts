@@ -8,7 +8,15 @@ import { MASK_FILTER_GRAPH } from '../../platform/media/ffmpeg-args.ts';
 import type { SpawnedChild, Spawner } from '../../platform/processes.ts';
 import { ffmpegReencoder, maskedSegmentArgs } from './playback.reencode.ts';
 import {
-  etagMatches, fileEtag, ifRangeHolds, isIdle, parseByteRange, parsePlaybackRequest, PLAYBACK_IDLE_MS, reencodedEtag, segmentUrl,
+  etagMatches,
+  fileEtag,
+  ifRangeHolds,
+  isIdle,
+  parseByteRange,
+  parsePlaybackRequest,
+  PLAYBACK_IDLE_MS,
+  reencodedEtag,
+  segmentUrl,
 } from './playback.rules.ts';
 
 const code = (work: () => unknown) => {
@@ -23,20 +31,45 @@ const code = (work: () => unknown) => {
 describe('playback request', () => {
   const from = '2026-11-23T08:00:00.000Z';
   it('requires a reason of at least 3 characters once trimmed', () => {
-    assert.equal(code(() => parsePlaybackRequest({ from, to: '2026-11-23T09:00:00Z' })), 'reason_required');
-    assert.equal(code(() => parsePlaybackRequest({ from, to: '2026-11-23T09:00:00Z', reason: '  ab ' })), 'reason_required');
-    assert.equal(code(() => parsePlaybackRequest({ from, to: '2026-11-23T09:00:00Z', reason: null })), 'reason_required');
+    assert.equal(
+      code(() => parsePlaybackRequest({ from, to: '2026-11-23T09:00:00Z' })),
+      'reason_required',
+    );
+    assert.equal(
+      code(() => parsePlaybackRequest({ from, to: '2026-11-23T09:00:00Z', reason: '  ab ' })),
+      'reason_required',
+    );
+    assert.equal(
+      code(() => parsePlaybackRequest({ from, to: '2026-11-23T09:00:00Z', reason: null })),
+      'reason_required',
+    );
     const parsed = parsePlaybackRequest({ from, to: '2026-11-23T09:00:00Z', reason: '  vol à l’étalage ' });
     assert.deepEqual(parsed, { reason: 'vol à l’étalage', window: { startMs: Date.parse(from), endMs: Date.parse('2026-11-23T09:00:00Z') } });
   });
 
   it('refuses a window of more than 24 h, an empty or reversed one, and dates that are not dates', () => {
     const reason = 'réquisition';
-    assert.equal(code(() => parsePlaybackRequest({ from, to: '2026-11-24T08:00:00.000Z', reason })), 'ok', 'exactly 24 h');
-    assert.equal(code(() => parsePlaybackRequest({ from, to: '2026-11-24T08:00:00.001Z', reason })), 'recording_range_invalid');
-    assert.equal(code(() => parsePlaybackRequest({ from, to: from, reason })), 'recording_range_invalid');
-    assert.equal(code(() => parsePlaybackRequest({ from: '2026-11-23T09:00:00Z', to: from, reason })), 'recording_range_invalid');
-    assert.equal(code(() => parsePlaybackRequest({ from: 'hier', to: from, reason })), 'recording_range_invalid');
+    assert.equal(
+      code(() => parsePlaybackRequest({ from, to: '2026-11-24T08:00:00.000Z', reason })),
+      'ok',
+      'exactly 24 h',
+    );
+    assert.equal(
+      code(() => parsePlaybackRequest({ from, to: '2026-11-24T08:00:00.001Z', reason })),
+      'recording_range_invalid',
+    );
+    assert.equal(
+      code(() => parsePlaybackRequest({ from, to: from, reason })),
+      'recording_range_invalid',
+    );
+    assert.equal(
+      code(() => parsePlaybackRequest({ from: '2026-11-23T09:00:00Z', to: from, reason })),
+      'recording_range_invalid',
+    );
+    assert.equal(
+      code(() => parsePlaybackRequest({ from: 'hier', to: from, reason })),
+      'recording_range_invalid',
+    );
   });
 
   it('expires a session 5 minutes after its last use, not before', () => {
@@ -52,7 +85,10 @@ describe('masks in playback (LEGAL 4)', () => {
   it('builds one ffmpeg: the segment and the looped mask, the recorder’s overlay, x264 with keyframes every second, fragmented MP4 on stdout', () => {
     const args = maskedSegmentArgs('/v/21038/cam/2026-11-23/a.mp4', '/data/playback-masks/cam.mask.png');
     const after = (flag: string) => args[args.indexOf(flag) + 1];
-    assert.deepEqual(args.filter((_, index) => args[index - 1] === '-i'), ['/v/21038/cam/2026-11-23/a.mp4', '/data/playback-masks/cam.mask.png']);
+    assert.deepEqual(
+      args.filter((_, index) => args[index - 1] === '-i'),
+      ['/v/21038/cam/2026-11-23/a.mp4', '/data/playback-masks/cam.mask.png'],
+    );
     assert.equal(after('-filter_complex'), MASK_FILTER_GRAPH);
     assert.equal(after('-map'), '[masked]');
     assert.equal(after('-c:v'), 'libx264');
@@ -102,11 +138,18 @@ function fakeChild() {
   const signals: string[] = [];
   const child: SpawnedChild = {
     pid: 4242,
-    onStdout: (listener) => { stdout = listener; },
+    onStdout: (listener) => {
+      stdout = listener;
+    },
     onStderr: () => undefined,
-    onExit: (listener) => { exit = listener; },
+    onExit: (listener) => {
+      exit = listener;
+    },
     writeStdin: () => undefined,
-    kill: (signal) => { signals.push(signal); exit(null, signal); },
+    kill: (signal) => {
+      signals.push(signal);
+      exit(null, signal);
+    },
   };
   const spawner: Spawner = () => child;
   return { spawner, signals, write: (text: string) => stdout(Buffer.from(text)), exit: (value: number) => exit(value, null) };

@@ -54,14 +54,19 @@ export function createPtzModule(deps: PtzModuleDeps): VigieModule<PtzApi> {
   const tours = new PtzToursService(repository, deps.audit, deps.clock, deps.cameras);
   const positions = new PtzPositions((cameraId, error) => deps.log?.warn({ cameraId, error: String(error) }, 'PTZ position follower failed'));
   ptz.onPositionChanged((cameraId, presetToken) => positions.set(cameraId, presetToken));
-  const createPatrolRunner = (options: PatrolRunnerOptions = {}) => new PatrolRunner({
-    enabledTours: (limit) => tours.enabledTours(limit),
-    onToursChanged: (listener) => tours.onToursChanged(listener),
-    patrolStep: (tour, stepIndex, patrolId) => ptz.patrolStep(tour, stepIndex, patrolId),
-    endPatrol: (cameraId, patrolId) => ptz.endPatrol(cameraId, patrolId),
-    endPatrols: (patrolId) => ptz.endPatrols(patrolId),
-    sweepExpiredLocks: (limit) => ptz.sweepExpiredLocks(limit),
-  }, deps.clock, { log: deps.log, ...options });
+  const createPatrolRunner = (options: PatrolRunnerOptions = {}) =>
+    new PatrolRunner(
+      {
+        enabledTours: (limit) => tours.enabledTours(limit),
+        onToursChanged: (listener) => tours.onToursChanged(listener),
+        patrolStep: (tour, stepIndex, patrolId) => ptz.patrolStep(tour, stepIndex, patrolId),
+        endPatrol: (cameraId, patrolId) => ptz.endPatrol(cameraId, patrolId),
+        endPatrols: (patrolId) => ptz.endPatrols(patrolId),
+        sweepExpiredLocks: (limit) => ptz.sweepExpiredLocks(limit),
+      },
+      deps.clock,
+      { log: deps.log, ...options },
+    );
   const patrol = createPatrolRunner(deps.patrol);
   const watcher = new PtzPositionWatcher({ cameras: deps.cameras, masks: deps.masks, device: onvif, positions, commands: ptz, log: deps.log }, deps.watcher);
   const jobs: Job[] = [

@@ -37,7 +37,11 @@ export type PositionObservation =
  * it is at no preset (passing over one is not being at it: its masks are drawn for its still
  * picture), so a camera on its way somewhere burns in the camera-wide masks only.
  */
-export function observePreset(status: { position: PtzVector | null; moving: boolean }, presets: readonly PtzPresetPosition[], tolerance = PRESET_POSITION_TOLERANCE): PositionObservation {
+export function observePreset(
+  status: { position: PtzVector | null; moving: boolean },
+  presets: readonly PtzPresetPosition[],
+  tolerance = PRESET_POSITION_TOLERANCE,
+): PositionObservation {
   if (status.moving) return { kind: 'at', presetToken: null };
   if (!status.position) return { kind: 'unknown' };
   return { kind: 'at', presetToken: presetAtPosition(status.position, presets, tolerance) };

@@ -26,15 +26,28 @@ const WIDTH = 320;
 const HEIGHT = 180;
 const TOLERANCE = 3;
 const TICK_MS = 400;
-const topLeftQuarter: MaskPolygon = [[0, 0], [0.5, 0], [0.5, 0.5], [0, 0.5]];
-const topRightQuarter: MaskPolygon = [[0.5, 0], [1, 0], [1, 0.5], [0.5, 0.5]];
+const topLeftQuarter: MaskPolygon = [
+  [0, 0],
+  [0.5, 0],
+  [0.5, 0.5],
+  [0, 0.5],
+];
+const topRightQuarter: MaskPolygon = [
+  [0.5, 0],
+  [1, 0],
+  [1, 0.5],
+  [0.5, 0.5],
+];
 
 let simulator: Simulator | undefined;
 const stoppables: Array<{ stop(): Promise<void> }> = [];
 
 before(async () => {
   simulator = await startSimulator({
-    count: 1, camerasPerSite: 1, loopSeconds: 6, controlPort: false,
+    count: 1,
+    camerasPerSite: 1,
+    loopSeconds: 6,
+    controlPort: false,
     main: { width: WIDTH, height: HEIGHT, fps: 8, bitrateKbps: 250, gopSeconds: 1 },
     sub: { width: 160, height: 90, fps: 6, bitrateKbps: 80, gopSeconds: 1 },
   });
@@ -64,24 +77,61 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       const site = await services.sites.create({ communeInsee: COMMUNE, name: 'Halle', kind: 'public_building' }, testCli);
       const dome = simulator!.cameras[0]!;
       assert.equal(dome.kind, 'ptz');
-      cameraId = (await services.cameras.create({
-        siteId: site.id, name: dome.name, kind: 'ptz', fieldClass: 'narrow', mainStreamUrl: dome.rtspUrls.main, onvifUrl: dome.onvifUrl,
-        credentials: dome.credentials, purposes: ['people_property_safety'],
-      }, testCli)).id;
-      await services.authorisations.create({
-        reference: 'AP-PTZ-WATCH', communeInsee: COMMUNE, startOn: '2026-01-01', endOn: '2030-12-31', perimeter: 'Halle', purposes: ['people_property_safety'],
-        minRetentionDays: 1, maxRetentionDays: 30, cameraIds: [cameraId],
-      }, testCli);
+      cameraId = (
+        await services.cameras.create(
+          {
+            siteId: site.id,
+            name: dome.name,
+            kind: 'ptz',
+            fieldClass: 'narrow',
+            mainStreamUrl: dome.rtspUrls.main,
+            onvifUrl: dome.onvifUrl,
+            credentials: dome.credentials,
+            purposes: ['people_property_safety'],
+          },
+          testCli,
+        )
+      ).id;
+      await services.authorisations.create(
+        {
+          reference: 'AP-PTZ-WATCH',
+          communeInsee: COMMUNE,
+          startOn: '2026-01-01',
+          endOn: '2030-12-31',
+          perimeter: 'Halle',
+          purposes: ['people_property_safety'],
+          minRetentionDays: 1,
+          maxRetentionDays: 30,
+          cameraIds: [cameraId],
+        },
+        testCli,
+      );
       direct = { cameraId: `other-${cameraId}`, deviceUrl: dome.onvifUrl, credentials: dome.credentials };
       // The periodic reconcile is out of the way (1 h): only a position change can restart the recorder.
-      role = services.recordingModule.api.createRole({
-        segmentSeconds: 2,
-        recorderTuning: { pollIntervalMs: 250, socketTimeoutSeconds: 3, stallTimeoutMs: 5000, backoff: { initialMs: 300, maxMs: 1500, stableAfterMs: 10_000 } },
-      }, { log: silentLog });
+      role = services.recordingModule.api.createRole(
+        {
+          segmentSeconds: 2,
+          recorderTuning: {
+            pollIntervalMs: 250,
+            socketTimeoutSeconds: 3,
+            stallTimeoutMs: 5000,
+            backoff: { initialMs: 300, maxMs: 1500, stableAfterMs: 10_000 },
+          },
+        },
+        { log: silentLog },
+      );
       // Wired as main.ts wires it, with a short interval.
-      watcher = new PtzPositionWatcher({
-        cameras: services.cameras, masks: services.masks, device: services.onvif, positions: services.ptzPositions, commands: services.ptz, log: silentLog,
-      }, { intervalMs: TICK_MS, movingRecheckMs: TICK_MS / 2 });
+      watcher = new PtzPositionWatcher(
+        {
+          cameras: services.cameras,
+          masks: services.masks,
+          device: services.onvif,
+          positions: services.ptzPositions,
+          commands: services.ptz,
+          log: silentLog,
+        },
+        { intervalMs: TICK_MS, movingRecheckMs: TICK_MS / 2 },
+      );
       // Run by a job registry as in serve, with a short interval.
       watchJobs = new JobRegistry({ clock: context.clock });
       watchJobs.add([positionWatchJob(watcher, TICK_MS / 2)]);
@@ -112,17 +162,22 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       const restartedAt = Date.now();
       const repository = context.services.recordingRepository;
       let segment: Awaited<ReturnType<typeof repository.segmentsOverlapping>>[number] | undefined;
-      await waitFor('a second segment after the restart', async () => {
-        segment = (await repository.segmentsOverlapping(cameraId, restartedAt - 60_000, Date.now() + 60_000)).filter((row) => row.startMs >= restartedAt)[1];
-        return segment !== undefined;
-      }, 20_000, 250);
+      await waitFor(
+        'a second segment after the restart',
+        async () => {
+          segment = (await repository.segmentsOverlapping(cameraId, restartedAt - 60_000, Date.now() + 60_000)).filter((row) => row.startMs >= restartedAt)[1];
+          return segment !== undefined;
+        },
+        20_000,
+        250,
+      );
       const file = join(context.config.recordingsDir, segment!.path);
       return [await grabGrayFrame(file, WIDTH, HEIGHT, 0), await grabGrayFrame(file, WIDTH, HEIGHT, 0.5)];
     }
 
     const uniform = (frame: Uint8Array, polygon: MaskPolygon) => maskedAreasUniform(frame, WIDTH, HEIGHT, [polygon], TOLERANCE).uniform;
-    const maskChangedGaps = async () => (await context.services.recordingRepository.gapsOverlapping(cameraId, 0, Date.now() + 60_000))
-      .filter((gap) => gap.reason === MASK_CHANGED_GAP_REASON);
+    const maskChangedGaps = async () =>
+      (await context.services.recordingRepository.gapsOverlapping(cameraId, 0, Date.now() + 60_000)).filter((gap) => gap.reason === MASK_CHANGED_GAP_REASON);
 
     it('learns at start which preset the camera is at, restarting nothing when the polygons stay the same', async () => {
       maskedPreset = await otherClient.setPreset(direct, `Balcon ${dialect}`);
@@ -180,4 +235,3 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
     });
   });
 }
-

@@ -78,20 +78,40 @@ function harness(cameras: Camera[], presetMasked: string[]) {
   };
   const watcher = new PtzPositionWatcher(deps, { intervalMs: 10_000, movingRecheckMs: 1000, presetCacheMs: 60_000, commandGraceMs: 5000, nowMs: () => now });
   return {
-    watcher, heads, calls, logs, positions, changes, commandListeners,
+    watcher,
+    heads,
+    calls,
+    logs,
+    positions,
+    changes,
+    commandListeners,
     advance: (ms: number) => (now += ms),
     holdStatusUntil: (until: Promise<void> | undefined) => (holdStatus = until),
     /** Resolves when the next status read has begun (and is held, if holdStatusUntil said so). */
-    nextStatusRead: () => new Promise<void>((resolve) => (statusEntered = () => { statusEntered = undefined; resolve(); })),
+    nextStatusRead: () =>
+      new Promise<void>(
+        (resolve) =>
+          (statusEntered = () => {
+            statusEntered = undefined;
+            resolve();
+          }),
+      ),
   };
 }
 
 describe('PtzPositionWatcher', () => {
   it('watches only enabled, authorised PTZ cameras with an ONVIF URL and a preset mask in server mode', async () => {
-    const h = harness([
-      dome('watched'), dome('no-preset-mask'), dome('fixed', { kind: 'fixed' }), dome('no-onvif', { onvifUrl: null }),
-      dome('disabled', { state: 'disabled' }), dome('unauthorised', { state: 'unauthorised' }),
-    ], ['watched', 'fixed', 'no-onvif', 'disabled', 'unauthorised']);
+    const h = harness(
+      [
+        dome('watched'),
+        dome('no-preset-mask'),
+        dome('fixed', { kind: 'fixed' }),
+        dome('no-onvif', { onvifUrl: null }),
+        dome('disabled', { state: 'disabled' }),
+        dome('unauthorised', { state: 'unauthorised' }),
+      ],
+      ['watched', 'fixed', 'no-onvif', 'disabled', 'unauthorised'],
+    );
     await h.watcher.pass();
     assert.deepEqual(h.watcher.watchedCameras(), ['watched']);
     assert.deepEqual(h.calls.status, ['watched']);
@@ -121,7 +141,15 @@ describe('PtzPositionWatcher', () => {
     h.heads.get('c1')!.moving = false;
     await h.watcher.pass();
     assert.equal(h.calls.status.length, reads + 1, 'a moving camera is read again after 1 s, not 10');
-    assert.deepEqual(h.changes, [['c1', 'p1'], ['c1', null], ['c1', 'p1']], 'back at the preset');
+    assert.deepEqual(
+      h.changes,
+      [
+        ['c1', 'p1'],
+        ['c1', null],
+        ['c1', 'p1'],
+      ],
+      'back at the preset',
+    );
   });
 
   it('asks for the presets once a minute, not at every read', async () => {
@@ -148,7 +176,10 @@ describe('PtzPositionWatcher', () => {
     }
     assert.equal(h.calls.status.length, 5, 'still tried at each interval');
     assert.equal(h.positions.presetOf('c1'), 'p1', 'the last known preset stays');
-    assert.deepEqual(h.logs.filter((entry) => entry.level === 'warn').map((entry) => entry.message), ['PTZ position not read: the last known one is kept']);
+    assert.deepEqual(
+      h.logs.filter((entry) => entry.level === 'warn').map((entry) => entry.message),
+      ['PTZ position not read: the last known one is kept'],
+    );
     h.heads.get('c1')!.reachable = true;
     h.heads.get('c1')!.position = { pan: -0.9, tilt: 0, zoom: 0 };
     h.advance(10_000);

@@ -84,7 +84,10 @@ export class PtzPositionWatcher {
   private stopped = false;
   private listFailing = false;
 
-  constructor(private readonly deps: PtzWatcherDeps, options: PtzWatcherOptions = {}) {
+  constructor(
+    private readonly deps: PtzWatcherDeps,
+    options: PtzWatcherOptions = {},
+  ) {
     this.intervalMs = options.intervalMs ?? 10_000;
     this.movingRecheckMs = Math.min(options.movingRecheckMs ?? 1000, this.intervalMs);
     this.presetCacheMs = options.presetCacheMs ?? 60_000;
@@ -153,20 +156,28 @@ export class PtzPositionWatcher {
       this.listFailing = false;
     } catch (error) {
       this.listedAtMs = now;
-      if (!this.listFailing) this.log.warn({ error: error instanceof Error ? error.message : String(error), watched: this.watched.length }, 'PTZ cameras to watch not listed: the previous list is kept');
+      if (!this.listFailing)
+        this.log.warn(
+          { error: error instanceof Error ? error.message : String(error), watched: this.watched.length },
+          'PTZ cameras to watch not listed: the previous list is kept',
+        );
       this.listFailing = true;
     }
   }
 
   private async refreshWatchList(now: number): Promise<void> {
-    const steerable = (await this.deps.cameras.list(null))
-      .filter((camera) => camera.kind === 'ptz' && camera.onvifUrl !== null && camera.state !== 'disabled' && camera.state !== 'unauthorised');
+    const steerable = (await this.deps.cameras.list(null)).filter(
+      (camera) => camera.kind === 'ptz' && camera.onvifUrl !== null && camera.state !== 'disabled' && camera.state !== 'unauthorised',
+    );
     const followed = await this.deps.masks.presetMaskedCameras(steerable.map((camera) => camera.id));
     const watched: Watched[] = [];
     for (const camera of steerable) {
       if (!followed.has(camera.id)) continue;
       try {
-        watched.push({ id: camera.id, target: { cameraId: camera.id, deviceUrl: camera.onvifUrl!, credentials: await this.deps.cameras.streamCredentials(camera.id) } });
+        watched.push({
+          id: camera.id,
+          target: { cameraId: camera.id, deviceUrl: camera.onvifUrl!, credentials: await this.deps.cameras.streamCredentials(camera.id) },
+        });
       } catch (error) {
         this.failed(camera.id, this.stateOf(camera.id), error, now);
       }
@@ -193,13 +204,17 @@ export class PtzPositionWatcher {
       state.nextDueMs = done + (status.moving ? this.movingRecheckMs : this.intervalMs);
       const observation = observePreset(status, presets, this.tolerance);
       if (observation.kind === 'unknown') {
-        if (!state.noPositionLogged) this.log.warn({ camera: camera.id }, 'PTZ camera reports no position: the preset it is at is known from Vigie’s commands only');
+        if (!state.noPositionLogged)
+          this.log.warn({ camera: camera.id }, 'PTZ camera reports no position: the preset it is at is known from Vigie’s commands only');
         state.noPositionLogged = true;
         return;
       }
       const before = this.deps.positions.presetOf(camera.id);
       if (this.deps.positions.set(camera.id, observation.presetToken)) {
-        this.log.info({ camera: camera.id, from: before, preset: observation.presetToken, moving: status.moving }, 'PTZ position read back from the camera changed');
+        this.log.info(
+          { camera: camera.id, from: before, preset: observation.presetToken, moving: status.moving },
+          'PTZ position read back from the camera changed',
+        );
       }
     } catch (error) {
       this.failed(camera.id, state, error, this.nowMs());
@@ -244,7 +259,11 @@ export class PtzPositionWatcher {
  */
 export function positionWatchJob(watcher: PtzPositionWatcher, recheckMs = 1000): Job {
   return {
-    name: 'ptz.position-watch', role: 'recorder', intervalMs: recheckMs,
-    start: () => watcher.follow(), run: () => watcher.pass(), stop: () => watcher.stop(),
+    name: 'ptz.position-watch',
+    role: 'recorder',
+    intervalMs: recheckMs,
+    start: () => watcher.follow(),
+    run: () => watcher.pass(),
+    stop: () => watcher.stop(),
   };
 }

@@ -21,7 +21,9 @@ let simulator: Simulator | undefined;
 
 before(async () => {
   simulator = await startSimulator({
-    count: 2, loopSeconds: 4, controlPort: false,
+    count: 2,
+    loopSeconds: 4,
+    controlPort: false,
     main: { width: 320, height: 180, fps: 6, bitrateKbps: 200, gopSeconds: 1 },
     sub: { width: 160, height: 90, fps: 6, bitrateKbps: 80, gopSeconds: 1 },
   });
@@ -42,7 +44,14 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
     const status = async (user: SignedIn = operator) => {
       const response = await user.request({ method: 'GET', url: `/api/cameras/${ptzCamera}/ptz` });
       assert.equal(response.statusCode, 200, response.body);
-      return response.json() as { supported: boolean; lock: { holderLogin: string; holderRole: string; takeover: boolean; mine: boolean } | null; presets: { token: string; name: string }[]; position: Position | null; tours: { id: string; running: boolean }[]; cameraError: string | null };
+      return response.json() as {
+        supported: boolean;
+        lock: { holderLogin: string; holderRole: string; takeover: boolean; mine: boolean } | null;
+        presets: { token: string; name: string }[];
+        position: Position | null;
+        tours: { id: string; running: boolean }[];
+        cameraError: string | null;
+      };
     };
     const position = async () => {
       const current = (await status()).position;
@@ -51,7 +60,8 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
     };
     const post = (user: SignedIn, path: string, payload: object = {}) => user.request({ method: 'POST', url: `/api/cameras/${ptzCamera}/ptz${path}`, payload });
     const near = (a: Position, b: Position) => Math.abs(a.pan - b.pan) < 0.01 && Math.abs(a.tilt - b.tilt) < 0.01 && Math.abs(a.zoom - b.zoom) < 0.01;
-    const ptzAudit = async () => (await context.services.audit.search({ action: 'image.ptz', targetId: ptzCamera, limit: 500 }, { allCommunes: true, communes: [] })).records.reverse();
+    const ptzAudit = async () =>
+      (await context.services.audit.search({ action: 'image.ptz', targetId: ptzCamera, limit: 500 }, { allCommunes: true, communes: [] })).records.reverse();
     /** Moves for `ms`, then stops; the direction keeps the head away from its limits. */
     const nudge = async (user: SignedIn, ms: number) => {
       const from = await position();
@@ -70,16 +80,36 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       const site = await services.sites.create({ communeInsee: COMMUNE_A, name: 'Mairie', kind: 'public_building' }, testCli);
       const [dome, fixed] = simulator!.cameras;
       assert.equal(dome!.kind, 'ptz');
-      const create = (camera: typeof dome, kind: 'ptz' | 'fixed') => services.cameras.create({
-        siteId: site.id, name: `${camera!.name} ${kind}`, kind, fieldClass: 'narrow', mainStreamUrl: camera!.rtspUrls.main, onvifUrl: camera!.onvifUrl,
-        credentials: camera!.credentials, purposes: ['people_property_safety'],
-      }, testCli);
+      const create = (camera: typeof dome, kind: 'ptz' | 'fixed') =>
+        services.cameras.create(
+          {
+            siteId: site.id,
+            name: `${camera!.name} ${kind}`,
+            kind,
+            fieldClass: 'narrow',
+            mainStreamUrl: camera!.rtspUrls.main,
+            onvifUrl: camera!.onvifUrl,
+            credentials: camera!.credentials,
+            purposes: ['people_property_safety'],
+          },
+          testCli,
+        );
       ptzCamera = (await create(dome, 'ptz')).id;
       fixedCamera = (await create(fixed, 'fixed')).id;
-      await services.authorisations.create({
-        reference: 'AP-PTZ-1', communeInsee: COMMUNE_A, startOn: '2026-01-01', endOn: '2030-12-31', perimeter: 'Mairie', purposes: ['people_property_safety'],
-        minRetentionDays: 1, maxRetentionDays: 30, cameraIds: [ptzCamera, fixedCamera],
-      }, testCli);
+      await services.authorisations.create(
+        {
+          reference: 'AP-PTZ-1',
+          communeInsee: COMMUNE_A,
+          startOn: '2026-01-01',
+          endOn: '2030-12-31',
+          perimeter: 'Mairie',
+          purposes: ['people_property_safety'],
+          minRetentionDays: 1,
+          maxRetentionDays: 30,
+          cameraIds: [ptzCamera, fixedCamera],
+        },
+        testCli,
+      );
       operator = await signIn(context, 'operator', [COMMUNE_A]);
       police = await signIn(context, 'police', [COMMUNE_A]);
       supervisor = await signIn(context, 'supervisor', [COMMUNE_A]);
@@ -95,7 +125,10 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.equal(view.cameraError, null);
       const fixed = await operator.request({ method: 'GET', url: `/api/cameras/${fixedCamera}/ptz` });
       assert.deepEqual(fixed.json(), { supported: false, lock: null, presets: [], position: null, tours: [], cameraError: null });
-      assert.equal((await operator.request({ method: 'POST', url: `/api/cameras/${fixedCamera}/ptz/move`, payload: { pan: 1 } })).json().code, 'ptz_unsupported');
+      assert.equal(
+        (await operator.request({ method: 'POST', url: `/api/cameras/${fixedCamera}/ptz/move`, payload: { pan: 1 } })).json().code,
+        'ptz_unsupported',
+      );
     });
 
     it('moves the camera (a move takes the lock), and the camera stops by itself after the move timeout', async () => {
@@ -196,9 +229,15 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.equal(typeof first.details['durationSeconds'], 'number');
       const takeover = takes.find((row) => row.details['takeover'] === true)!;
       assert.equal(takeover.actorLogin, police.login);
-      assert.deepEqual({ ...(takeover.details['preempted'] as object), sessionId: undefined }, { login: operator.login, role: 'operator', takeover: false, sessionId: undefined });
+      assert.deepEqual(
+        { ...(takeover.details['preempted'] as object), sessionId: undefined },
+        { login: operator.login, role: 'operator', takeover: false, sessionId: undefined },
+      );
       assert.equal(releases.find((row) => sessionOf(row) === sessionOf(takeover))!.details['cause'], 'expired');
-      assert.deepEqual(releases.map((row) => row.details['cause']), ['preempted', 'expired', 'preempted', 'expired', 'released']);
+      assert.deepEqual(
+        releases.map((row) => row.details['cause']),
+        ['preempted', 'expired', 'preempted', 'expired', 'released'],
+      );
       assert.ok(rows.length < 15, `coalesced, not one row per nudge (${rows.length} rows)`);
       assert.equal((await context.services.audit.verify()).ok, true);
     });
@@ -249,7 +288,11 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.equal(invalid.json().code, 'ptz_tour_invalid');
       assert.equal((await context.services.ptzTours.list(ptzCamera, null)).length, 0, 'nothing stored');
       assert.equal((await post(police, '/tours', { name: 'x', steps: [] })).json().code, 'forbidden');
-      const created = await post(operator, '/tours', { name: 'Ronde du parvis', steps: presets.map((preset) => ({ presetToken: preset.token, dwellSeconds: 5 })), enabled: true });
+      const created = await post(operator, '/tours', {
+        name: 'Ronde du parvis',
+        steps: presets.map((preset) => ({ presetToken: preset.token, dwellSeconds: 5 })),
+        enabled: true,
+      });
       assert.equal(created.statusCode, 201, created.body);
       const tourId = created.json().id as string;
       const runner = context.services.ptzModule.api.createPatrolRunner();
@@ -278,16 +321,34 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       }
       assert.equal((await status()).lock, null, 'the stopped runner gave the camera back');
       const patrolRows = (await ptzAudit()).slice(before).filter((row) => row.actorLogin === 'patrol');
-      assert.deepEqual(patrolRows.map((row) => [row.action, row.details['cause'] ?? null]), [
-        ['image.ptz.take', null], ['image.ptz.release', 'preempted'], ['image.ptz.take', null], ['image.ptz.release', 'tour_stopped'],
-      ]);
+      assert.deepEqual(
+        patrolRows.map((row) => [row.action, row.details['cause'] ?? null]),
+        [
+          ['image.ptz.take', null],
+          ['image.ptz.release', 'preempted'],
+          ['image.ptz.take', null],
+          ['image.ptz.release', 'tour_stopped'],
+        ],
+      );
       assert.equal(patrolRows[1]!.details['presetCalls'], 2);
-      const replaced = await operator.request({ method: 'PUT', url: `/api/ptz/tours/${tourId}`, payload: { name: 'Ronde de nuit', steps: presets.map((preset) => ({ presetToken: preset.token, dwellSeconds: 30 })), activeFrom: '22:00', activeTo: '06:00', enabled: true } });
+      const replaced = await operator.request({
+        method: 'PUT',
+        url: `/api/ptz/tours/${tourId}`,
+        payload: {
+          name: 'Ronde de nuit',
+          steps: presets.map((preset) => ({ presetToken: preset.token, dwellSeconds: 30 })),
+          activeFrom: '22:00',
+          activeTo: '06:00',
+          enabled: true,
+        },
+      });
       assert.equal(replaced.statusCode, 200, replaced.body);
       assert.equal(replaced.json().activeFrom, '22:00');
       assert.equal((await foreignOperator.request({ method: 'DELETE', url: `/api/ptz/tours/${tourId}` })).statusCode, 404);
       assert.equal((await operator.request({ method: 'DELETE', url: `/api/ptz/tours/${tourId}` })).statusCode, 204);
-      const tourAudit = (await context.services.audit.search({ action: 'ptz.tour', targetId: tourId }, { allCommunes: true, communes: [] })).records.map((row) => row.action);
+      const tourAudit = (await context.services.audit.search({ action: 'ptz.tour', targetId: tourId }, { allCommunes: true, communes: [] })).records.map(
+        (row) => row.action,
+      );
       assert.deepEqual(tourAudit.reverse(), ['ptz.tour_created', 'ptz.tour_updated', 'ptz.tour_deleted']);
     });
   });

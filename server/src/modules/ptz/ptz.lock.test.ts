@@ -3,8 +3,18 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  countCommand, decideClaim, IDLE_EXPIRY_MS, isExpired, lockRefusalDetails, mayRelease, priorityOf, sessionSeconds, TAKEOVER_EXPIRY_MS,
-  type ClaimDecision, type PtzClaim, type PtzLock,
+  countCommand,
+  decideClaim,
+  IDLE_EXPIRY_MS,
+  isExpired,
+  lockRefusalDetails,
+  mayRelease,
+  priorityOf,
+  sessionSeconds,
+  TAKEOVER_EXPIRY_MS,
+  type ClaimDecision,
+  type PtzClaim,
+  type PtzLock,
 } from './ptz.lock.ts';
 
 const t0 = new Date('2026-12-01T10:00:00.000Z');
@@ -24,7 +34,15 @@ function granted(decision: ClaimDecision): PtzLock {
 describe('PTZ lock priorities', () => {
   it('orders patrol < operator, administrator, partner < supervisor < police take-over', () => {
     assert.deepEqual(
-      [priorityOf('patrol', false), priorityOf('operator', false), priorityOf('administrator', false), priorityOf('partner', false), priorityOf('supervisor', false), priorityOf('police', false), priorityOf('police', true)],
+      [
+        priorityOf('patrol', false),
+        priorityOf('operator', false),
+        priorityOf('administrator', false),
+        priorityOf('partner', false),
+        priorityOf('supervisor', false),
+        priorityOf('police', false),
+        priorityOf('police', true),
+      ],
       [0, 1, 1, 1, 2, 1, 3],
     );
   });
@@ -90,7 +108,11 @@ describe('PTZ lock claims', () => {
     assert.equal(renewed.kind, 'renewed');
     assert.equal(renewed.lock.takeover, true);
     assert.equal(renewed.lock.expiresAt, at(5000 + TAKEOVER_EXPIRY_MS).toISOString());
-    assert.equal(decideClaim(lock, { ...police, holderId: 'u-pol2', takeover: true }, at(6000), 's4').kind, 'refused', 'a second take-over does not pre-empt the first');
+    assert.equal(
+      decideClaim(lock, { ...police, holderId: 'u-pol2', takeover: true }, at(6000), 's4').kind,
+      'refused',
+      'a second take-over does not pre-empt the first',
+    );
   });
 
   it('starts a take-over session of its own when the holder asks for one', () => {

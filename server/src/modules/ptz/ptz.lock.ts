@@ -94,11 +94,23 @@ export function decideClaim(current: PtzLock | null, claim: PtzClaim, now: Date,
   const at = now.toISOString();
   const priority = priorityOf(claim.role, claim.takeover);
   const grant = (ended: { lock: PtzLock; cause: SessionEnd } | null, preempted: PtzHolder | null): ClaimDecision => ({
-    kind: 'granted', ended,
+    kind: 'granted',
+    ended,
     lock: {
-      cameraId: claim.cameraId, communeInsee: claim.communeInsee, sessionId: newSessionId, holderId: claim.holderId, login: claim.login, role: claim.role,
-      priority, takeover: claim.takeover, acquiredAt: at, renewedAt: at, expiresAt: new Date(now.getTime() + idleMsOf(claim, claim.takeover)).toISOString(),
-      preempted, tourId: claim.tourId ?? null, counts: countCommand(noCounts, claim.command),
+      cameraId: claim.cameraId,
+      communeInsee: claim.communeInsee,
+      sessionId: newSessionId,
+      holderId: claim.holderId,
+      login: claim.login,
+      role: claim.role,
+      priority,
+      takeover: claim.takeover,
+      acquiredAt: at,
+      renewedAt: at,
+      expiresAt: new Date(now.getTime() + idleMsOf(claim, claim.takeover)).toISOString(),
+      preempted,
+      tourId: claim.tourId ?? null,
+      counts: countCommand(noCounts, claim.command),
     },
   });
   if (current === null) return grant(null, null);
@@ -109,8 +121,11 @@ export function decideClaim(current: PtzLock | null, claim: PtzClaim, now: Date,
     return {
       kind: 'renewed',
       lock: {
-        ...current, renewedAt: at, expiresAt: new Date(now.getTime() + idleMsOf(claim, current.takeover)).toISOString(),
-        tourId: claim.tourId ?? current.tourId, counts: countCommand(current.counts, claim.command),
+        ...current,
+        renewedAt: at,
+        expiresAt: new Date(now.getTime() + idleMsOf(claim, current.takeover)).toISOString(),
+        tourId: claim.tourId ?? current.tourId,
+        counts: countCommand(current.counts, claim.command),
       },
     };
   }

@@ -14,11 +14,21 @@ import type { PatrolTour, TourStep } from './ptz.tours.rules.ts';
 
 function toLock(row: Selectable<PtzLocksTable>): PtzLock {
   return {
-    cameraId: row.camera_id, communeInsee: row.commune_insee, sessionId: row.session_id,
-    holderId: row.holder_id, login: row.holder_login, role: row.holder_role as HolderRole,
-    priority: Number(row.priority), takeover: Number(row.takeover) === 1,
-    acquiredAt: row.acquired_at, renewedAt: row.renewed_at, expiresAt: row.expires_at,
-    preempted: row.preempted_holder_id === null ? null : { holderId: row.preempted_holder_id, login: row.preempted_login ?? '', role: (row.preempted_role ?? 'operator') as HolderRole },
+    cameraId: row.camera_id,
+    communeInsee: row.commune_insee,
+    sessionId: row.session_id,
+    holderId: row.holder_id,
+    login: row.holder_login,
+    role: row.holder_role as HolderRole,
+    priority: Number(row.priority),
+    takeover: Number(row.takeover) === 1,
+    acquiredAt: row.acquired_at,
+    renewedAt: row.renewed_at,
+    expiresAt: row.expires_at,
+    preempted:
+      row.preempted_holder_id === null
+        ? null
+        : { holderId: row.preempted_holder_id, login: row.preempted_login ?? '', role: (row.preempted_role ?? 'operator') as HolderRole },
     tourId: row.tour_id,
     counts: { moves: Number(row.moves), presetCalls: Number(row.preset_calls), presetsSaved: Number(row.presets_saved) },
   };
@@ -26,26 +36,51 @@ function toLock(row: Selectable<PtzLocksTable>): PtzLock {
 
 function lockRow(lock: PtzLock): PtzLocksTable {
   return {
-    camera_id: lock.cameraId, commune_insee: lock.communeInsee, session_id: lock.sessionId,
-    holder_id: lock.holderId, holder_login: lock.login, holder_role: lock.role, priority: lock.priority, takeover: lock.takeover ? 1 : 0,
-    acquired_at: lock.acquiredAt, renewed_at: lock.renewedAt, expires_at: lock.expiresAt,
-    preempted_holder_id: lock.preempted?.holderId ?? null, preempted_login: lock.preempted?.login ?? null, preempted_role: lock.preempted?.role ?? null,
-    tour_id: lock.tourId, moves: lock.counts.moves, preset_calls: lock.counts.presetCalls, presets_saved: lock.counts.presetsSaved,
+    camera_id: lock.cameraId,
+    commune_insee: lock.communeInsee,
+    session_id: lock.sessionId,
+    holder_id: lock.holderId,
+    holder_login: lock.login,
+    holder_role: lock.role,
+    priority: lock.priority,
+    takeover: lock.takeover ? 1 : 0,
+    acquired_at: lock.acquiredAt,
+    renewed_at: lock.renewedAt,
+    expires_at: lock.expiresAt,
+    preempted_holder_id: lock.preempted?.holderId ?? null,
+    preempted_login: lock.preempted?.login ?? null,
+    preempted_role: lock.preempted?.role ?? null,
+    tour_id: lock.tourId,
+    moves: lock.counts.moves,
+    preset_calls: lock.counts.presetCalls,
+    presets_saved: lock.counts.presetsSaved,
   };
 }
 
 function toTour(row: Selectable<PtzToursTable>): PatrolTour {
   return {
-    id: row.id, cameraId: row.camera_id, communeInsee: row.commune_insee, name: row.name, steps: JSON.parse(row.steps) as TourStep[],
-    activeFrom: row.active_from, activeTo: row.active_to, enabled: Number(row.enabled) === 1,
-    createdAt: row.created_at, createdBy: row.created_by, updatedAt: row.updated_at, updatedBy: row.updated_by,
+    id: row.id,
+    cameraId: row.camera_id,
+    communeInsee: row.commune_insee,
+    name: row.name,
+    steps: JSON.parse(row.steps) as TourStep[],
+    activeFrom: row.active_from,
+    activeTo: row.active_to,
+    enabled: Number(row.enabled) === 1,
+    createdAt: row.created_at,
+    createdBy: row.created_by,
+    updatedAt: row.updated_at,
+    updatedBy: row.updated_by,
   };
 }
 
 export class PtzRepository {
   private readonly postgres: boolean;
 
-  constructor(private readonly db: PtzDb, dialect?: Dialect) {
+  constructor(
+    private readonly db: PtzDb,
+    dialect?: Dialect,
+  ) {
     this.postgres = dialect ? dialect === 'postgres' : db.getExecutor().adapter instanceof PostgresAdapter;
   }
 
@@ -105,18 +140,39 @@ export class PtzRepository {
   }
 
   async insertTour(trx: PtzDb, tour: PatrolTour): Promise<void> {
-    await trx.insertInto('ptz_tours').values({
-      id: tour.id, camera_id: tour.cameraId, commune_insee: tour.communeInsee, name: tour.name, steps: JSON.stringify(tour.steps),
-      active_from: tour.activeFrom, active_to: tour.activeTo, enabled: tour.enabled ? 1 : 0,
-      created_at: tour.createdAt, created_by: tour.createdBy, updated_at: tour.updatedAt, updated_by: tour.updatedBy,
-    }).execute();
+    await trx
+      .insertInto('ptz_tours')
+      .values({
+        id: tour.id,
+        camera_id: tour.cameraId,
+        commune_insee: tour.communeInsee,
+        name: tour.name,
+        steps: JSON.stringify(tour.steps),
+        active_from: tour.activeFrom,
+        active_to: tour.activeTo,
+        enabled: tour.enabled ? 1 : 0,
+        created_at: tour.createdAt,
+        created_by: tour.createdBy,
+        updated_at: tour.updatedAt,
+        updated_by: tour.updatedBy,
+      })
+      .execute();
   }
 
   async updateTour(trx: PtzDb, tour: PatrolTour): Promise<void> {
-    await trx.updateTable('ptz_tours').set({
-      name: tour.name, steps: JSON.stringify(tour.steps), active_from: tour.activeFrom, active_to: tour.activeTo, enabled: tour.enabled ? 1 : 0,
-      updated_at: tour.updatedAt, updated_by: tour.updatedBy,
-    }).where('id', '=', tour.id).execute();
+    await trx
+      .updateTable('ptz_tours')
+      .set({
+        name: tour.name,
+        steps: JSON.stringify(tour.steps),
+        active_from: tour.activeFrom,
+        active_to: tour.activeTo,
+        enabled: tour.enabled ? 1 : 0,
+        updated_at: tour.updatedAt,
+        updated_by: tour.updatedBy,
+      })
+      .where('id', '=', tour.id)
+      .execute();
   }
 
   async deleteTour(trx: PtzDb, id: string): Promise<void> {

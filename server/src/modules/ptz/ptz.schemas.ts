@@ -52,11 +52,16 @@ export type PtzStatusView = z.infer<typeof ptzStatusSchema>;
 const velocity = z.number().min(-1).max(1).default(0);
 export const moveBodySchema = z.object({ pan: velocity, tilt: velocity, zoom: velocity });
 export const lockBodySchema = z.object({ takeover: z.boolean().default(false) }).default({ takeover: false });
-export const presetBodySchema = z.object({ name: z.string().trim().min(1).max(64).refine((value) => !/[\u0000-\u001f\u007f]/.test(value), 'no control characters') });
+export const presetBodySchema = z.object({
+  name: z
+    .string()
+    .trim()
+    .min(1)
+    .max(64)
+    .refine((value) => !/[\u0000-\u001f\u007f]/.test(value), 'no control characters'),
+});
 
 /** Documentation only: the service validates tours itself so that errors say `ptz_tour_invalid`. */
-export const tourBodyDescription =
-  `{name, steps: [{presetToken, dwellSeconds (${DWELL_MIN_SECONDS}..${DWELL_MAX_SECONDS})}], activeFrom?: 'HH:MM', activeTo?: 'HH:MM' (Europe/Paris; may cross midnight), enabled?: boolean (true)}`;
+export const tourBodyDescription = `{name, steps: [{presetToken, dwellSeconds (${DWELL_MIN_SECONDS}..${DWELL_MAX_SECONDS})}], activeFrom?: 'HH:MM', activeTo?: 'HH:MM' (Europe/Paris; may cross midnight), enabled?: boolean (true)}`;
 /** PUT replaces the whole tour: nothing is optional, so that nothing is reset by omission. */
-export const tourReplaceBodyDescription =
-  `{name, steps: [{presetToken, dwellSeconds (${DWELL_MIN_SECONDS}..${DWELL_MAX_SECONDS})}], activeFrom: 'HH:MM' | null, activeTo: 'HH:MM' | null (Europe/Paris; may cross midnight), enabled: boolean}, every field required`;
+export const tourReplaceBodyDescription = `{name, steps: [{presetToken, dwellSeconds (${DWELL_MIN_SECONDS}..${DWELL_MAX_SECONDS})}], activeFrom: 'HH:MM' | null, activeTo: 'HH:MM' | null (Europe/Paris; may cross midnight), enabled: boolean}, every field required`;

@@ -18,8 +18,17 @@ import type { AuditService } from '../audit/index.ts';
 import type { Actor } from '../audit/index.ts';
 import type { CameraView, StreamCredentials } from '../cameras/index.ts';
 import {
-  decideClaim, isExpired, lockRefusalDetails, mayRelease, PATROL_ROLE, sessionSeconds,
-  type ClaimDecision, type PtzClaim, type PtzCommand, type PtzLock, type SessionEnd,
+  decideClaim,
+  isExpired,
+  lockRefusalDetails,
+  mayRelease,
+  PATROL_ROLE,
+  sessionSeconds,
+  type ClaimDecision,
+  type PtzClaim,
+  type PtzCommand,
+  type PtzLock,
+  type SessionEnd,
 } from './ptz.lock.ts';
 import type { PtzRepository } from './ptz.repository.ts';
 import type { LockView, PtzStatusView } from './ptz.schemas.ts';
@@ -60,9 +69,13 @@ const holderName = (lock: PtzLock, language: 'fr' | 'en') =>
   `${lock.login} (${lock.role === PATROL_ROLE ? (language === 'fr' ? 'ronde virtuelle' : 'patrol tour') : roleLabels[lock.role as Role][language]})`;
 
 function refusal(code: 'ptz_locked' | 'ptz_taken_over', lock: PtzLock): DomainError {
-  const [fr, en] = code === 'ptz_taken_over'
-    ? [`Le pilotage de la caméra a été repris par ${holderName(lock, 'fr')}${lock.takeover ? ' (prise de main)' : ''}.`, `Control of the camera was taken over by ${holderName(lock, 'en')}.`]
-    : [`La caméra est pilotée par ${holderName(lock, 'fr')}.`, `The camera is controlled by ${holderName(lock, 'en')}.`];
+  const [fr, en] =
+    code === 'ptz_taken_over'
+      ? [
+          `Le pilotage de la caméra a été repris par ${holderName(lock, 'fr')}${lock.takeover ? ' (prise de main)' : ''}.`,
+          `Control of the camera was taken over by ${holderName(lock, 'en')}.`,
+        ]
+      : [`La caméra est pilotée par ${holderName(lock, 'fr')}.`, `The camera is controlled by ${holderName(lock, 'en')}.`];
   return new DomainError(code, { fr, en, details: lockRefusalDetails(lock) });
 }
 
@@ -70,7 +83,8 @@ function cameraFailure(error: unknown): unknown {
   if (!(error instanceof OnvifError)) return error;
   if (error.kind === 'unsupported') return new DomainError('ptz_unsupported', { details: { reason: error.reason } });
   return new DomainError('ptz_camera_error', {
-    fr: `La caméra n’a pas exécuté la commande PTZ : ${error.reason}`, en: `The camera did not carry out the PTZ command: ${error.reason}`,
+    fr: `La caméra n’a pas exécuté la commande PTZ : ${error.reason}`,
+    en: `The camera did not carry out the PTZ command: ${error.reason}`,
     details: { reason: error.reason, kind: error.kind, subcode: error.subcode },
   });
 }
@@ -123,7 +137,11 @@ export class PtzService {
   /** Gives the lock back (nothing happens when someone else holds it). */
   async release(cameraId: string, acting: Acting): Promise<void> {
     await this.authorise(cameraId, acting.principal, 'ptz.control');
-    await this.endSession(cameraId, (lock, now) => (isExpired(lock, now) ? 'expired' : mayRelease(lock, acting.principal.id) ? 'released' : null), acting.actor);
+    await this.endSession(
+      cameraId,
+      (lock, now) => (isExpired(lock, now) ? 'expired' : mayRelease(lock, acting.principal.id) ? 'released' : null),
+      acting.actor,
+    );
   }
 
   async move(cameraId: string, velocity: PtzVector, acting: Acting): Promise<LockView> {
@@ -162,10 +180,20 @@ export class PtzService {
     const step = tour.steps[stepIndex];
     const camera = await this.deps.cameras.get(tour.cameraId, null).catch(() => null);
     if (!step || !camera || camera.state === 'disabled' || camera.state === 'unauthorised' || !isSteerable(camera)) return 'failed';
-    const decision = await this.claim({
-      cameraId: camera.id, communeInsee: camera.communeInsee, holderId: patrolId, login: 'patrol', role: PATROL_ROLE, takeover: false,
-      tourId: tour.id, idleMs: step.dwellSeconds * 1000 + PATROL_LOCK_MARGIN_MS, command: 'preset_call',
-    }, patrolActor);
+    const decision = await this.claim(
+      {
+        cameraId: camera.id,
+        communeInsee: camera.communeInsee,
+        holderId: patrolId,
+        login: 'patrol',
+        role: PATROL_ROLE,
+        takeover: false,
+        tourId: tour.id,
+        idleMs: step.dwellSeconds * 1000 + PATROL_LOCK_MARGIN_MS,
+        command: 'preset_call',
+      },
+      patrolActor,
+    );
     if (decision.kind === 'refused') return 'paused';
     try {
       await this.deps.device.gotoPreset(await this.target(camera), step.presetToken);
@@ -283,31 +311,61 @@ export class PtzService {
     });
   }
 
-  private async auditTake(trx: PtzDb, actor: Actor, lock: PtzLock, ended: { lock: PtzLock; cause: SessionEnd } | null, command: PtzCommand | null): Promise<void> {
-    const preempted = ended?.cause === 'preempted' ? { login: ended.lock.login, role: ended.lock.role, takeover: ended.lock.takeover, sessionId: ended.lock.sessionId } : null;
-    await this.deps.audit.recordImageAccess(actor, {
-      kind: 'ptz.take', cameraId: lock.cameraId, communeInsee: lock.communeInsee,
-      details: { sessionId: lock.sessionId, takeover: lock.takeover, priority: lock.priority, command, preempted, tourId: lock.tourId },
-    }, trx);
+  private async auditTake(
+    trx: PtzDb,
+    actor: Actor,
+    lock: PtzLock,
+    ended: { lock: PtzLock; cause: SessionEnd } | null,
+    command: PtzCommand | null,
+  ): Promise<void> {
+    const preempted =
+      ended?.cause === 'preempted' ? { login: ended.lock.login, role: ended.lock.role, takeover: ended.lock.takeover, sessionId: ended.lock.sessionId } : null;
+    await this.deps.audit.recordImageAccess(
+      actor,
+      {
+        kind: 'ptz.take',
+        cameraId: lock.cameraId,
+        communeInsee: lock.communeInsee,
+        details: { sessionId: lock.sessionId, takeover: lock.takeover, priority: lock.priority, command, preempted, tourId: lock.tourId },
+      },
+      trx,
+    );
   }
 
   /** One row per session, with its counts; the actor is the session's holder (or who released it). */
   private async auditEnd(trx: PtzDb, lock: PtzLock, cause: SessionEnd, now: Date, by: PtzLock | null, actor?: Actor): Promise<void> {
     const endedAt = cause === 'expired' ? new Date(Math.min(now.getTime(), Date.parse(lock.expiresAt))) : now;
-    await this.deps.audit.recordImageAccess(actor ?? holderActor(lock), {
-      kind: 'ptz.release', cameraId: lock.cameraId, communeInsee: lock.communeInsee,
-      details: {
-        sessionId: lock.sessionId, cause, ...lock.counts, durationSeconds: sessionSeconds(lock, endedAt), endedAt: endedAt.toISOString(),
-        takeover: lock.takeover, priority: lock.priority, endedBy: by && by.holderId !== lock.holderId ? { login: by.login, role: by.role, takeover: by.takeover } : null,
-        tourId: lock.tourId,
+    await this.deps.audit.recordImageAccess(
+      actor ?? holderActor(lock),
+      {
+        kind: 'ptz.release',
+        cameraId: lock.cameraId,
+        communeInsee: lock.communeInsee,
+        details: {
+          sessionId: lock.sessionId,
+          cause,
+          ...lock.counts,
+          durationSeconds: sessionSeconds(lock, endedAt),
+          endedAt: endedAt.toISOString(),
+          takeover: lock.takeover,
+          priority: lock.priority,
+          endedBy: by && by.holderId !== lock.holderId ? { login: by.login, role: by.role, takeover: by.takeover } : null,
+          tourId: lock.tourId,
+        },
       },
-    }, trx);
+      trx,
+    );
   }
 
   private lockView(lock: PtzLock, principal: Principal | null): LockView {
     return {
-      holderLogin: lock.login, holderRole: lock.role, takeover: lock.takeover, priority: lock.priority,
-      acquiredAt: lock.acquiredAt, expiresAt: lock.expiresAt, mine: principal !== null && principal.id === lock.holderId,
+      holderLogin: lock.login,
+      holderRole: lock.role,
+      takeover: lock.takeover,
+      priority: lock.priority,
+      acquiredAt: lock.acquiredAt,
+      expiresAt: lock.expiresAt,
+      mine: principal !== null && principal.id === lock.holderId,
     };
   }
 

@@ -20,21 +20,37 @@ export const tourStepSchema = z.object({
 });
 
 const tourFields = {
-  name: z.string().trim().min(1).max(100).refine((value) => !/[\u0000-\u001f\u007f]/.test(value), 'no control characters'),
+  name: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .refine((value) => !/[\u0000-\u001f\u007f]/.test(value), 'no control characters'),
   steps: z.array(tourStepSchema).min(1).max(TOUR_MAX_STEPS),
   activeFrom: hhmm.nullable(),
   activeTo: hhmm.nullable(),
   enabled: z.boolean(),
 };
 type WindowFields = { activeFrom?: string | null; activeTo?: string | null };
-const windowRules = <Schema extends z.ZodType<WindowFields>>(schema: Schema) => schema
-  .refine((tour) => (tour.activeFrom ?? null) === null ? (tour.activeTo ?? null) === null : (tour.activeTo ?? null) !== null, { message: 'activeFrom and activeTo go together', path: ['activeTo'] })
-  .refine((tour) => tour.activeFrom == null || tour.activeFrom !== tour.activeTo, { message: 'an empty window (activeFrom = activeTo)', path: ['activeTo'] });
+const windowRules = <Schema extends z.ZodType<WindowFields>>(schema: Schema) =>
+  schema
+    .refine((tour) => ((tour.activeFrom ?? null) === null ? (tour.activeTo ?? null) === null : (tour.activeTo ?? null) !== null), {
+      message: 'activeFrom and activeTo go together',
+      path: ['activeTo'],
+    })
+    .refine((tour) => tour.activeFrom == null || tour.activeFrom !== tour.activeTo, { message: 'an empty window (activeFrom = activeTo)', path: ['activeTo'] });
 
 /** Creation: no window means all day, and a new tour is enabled unless said otherwise. */
-export const tourInputSchema = windowRules(z.object({
-  ...tourFields, activeFrom: tourFields.activeFrom.optional(), activeTo: tourFields.activeTo.optional(), enabled: tourFields.enabled.default(true),
-}).strict());
+export const tourInputSchema = windowRules(
+  z
+    .object({
+      ...tourFields,
+      activeFrom: tourFields.activeFrom.optional(),
+      activeTo: tourFields.activeTo.optional(),
+      enabled: tourFields.enabled.default(true),
+    })
+    .strict(),
+);
 /** PUT replaces the whole tour: every field is required (null for no window), none has a default. */
 export const tourReplaceSchema = windowRules(z.object(tourFields).strict());
 
@@ -159,9 +175,19 @@ export function progressAfter(tour: PatrolTour, stepIndex: number, outcome: Step
 /** What the API shows of a tour: its definition, whether it should run now and whether the patrol holds the camera for it. */
 export function tourView(tour: PatrolTour, lock: { role: string; tourId: string | null } | null, now: Date) {
   return {
-    id: tour.id, cameraId: tour.cameraId, communeInsee: tour.communeInsee, name: tour.name, steps: tour.steps.map((step) => ({ ...step })),
-    activeFrom: tour.activeFrom, activeTo: tour.activeTo, enabled: tour.enabled, activeNow: isActive(tour, now),
+    id: tour.id,
+    cameraId: tour.cameraId,
+    communeInsee: tour.communeInsee,
+    name: tour.name,
+    steps: tour.steps.map((step) => ({ ...step })),
+    activeFrom: tour.activeFrom,
+    activeTo: tour.activeTo,
+    enabled: tour.enabled,
+    activeNow: isActive(tour, now),
     running: lock !== null && lock.role === 'patrol' && lock.tourId === tour.id,
-    createdAt: tour.createdAt, createdBy: tour.createdBy, updatedAt: tour.updatedAt, updatedBy: tour.updatedBy,
+    createdAt: tour.createdAt,
+    createdBy: tour.createdBy,
+    updatedAt: tour.updatedAt,
+    updatedBy: tour.updatedBy,
   };
 }

@@ -17,7 +17,14 @@ import { isSteerable, type Acting, type PtzCameras } from './ptz.service.ts';
 import { parseTourInput, tourView, type PatrolTour } from './ptz.tours.rules.ts';
 
 const tourNotFound = () => notFound({ fr: 'Ronde virtuelle', en: 'Patrol tour' });
-const auditView = (tour: PatrolTour) => ({ cameraId: tour.cameraId, name: tour.name, steps: tour.steps, activeFrom: tour.activeFrom, activeTo: tour.activeTo, enabled: tour.enabled });
+const auditView = (tour: PatrolTour) => ({
+  cameraId: tour.cameraId,
+  name: tour.name,
+  steps: tour.steps,
+  activeFrom: tour.activeFrom,
+  activeTo: tour.activeTo,
+  enabled: tour.enabled,
+});
 const actorName = (actor: Actor) => actor.login ?? actor.type;
 
 export class PtzToursService {
@@ -50,9 +57,24 @@ export class PtzToursService {
     if (!isSteerable(camera)) throw new DomainError('ptz_unsupported');
     const created = await this.repository.transaction(async (trx) => {
       const at = this.clock.now().toISOString();
-      const tour: PatrolTour = { id: randomUUID(), cameraId, communeInsee: camera.communeInsee, ...data, createdAt: at, createdBy: actorName(acting.actor), updatedAt: at, updatedBy: actorName(acting.actor) };
+      const tour: PatrolTour = {
+        id: randomUUID(),
+        cameraId,
+        communeInsee: camera.communeInsee,
+        ...data,
+        createdAt: at,
+        createdBy: actorName(acting.actor),
+        updatedAt: at,
+        updatedBy: actorName(acting.actor),
+      };
       await this.repository.insertTour(trx, tour);
-      await this.audit.record(trx, acting.actor, { action: 'ptz.tour_created', communeInsee: tour.communeInsee, targetType: 'ptz_tour', targetId: tour.id, details: { before: null, after: auditView(tour) } });
+      await this.audit.record(trx, acting.actor, {
+        action: 'ptz.tour_created',
+        communeInsee: tour.communeInsee,
+        targetType: 'ptz_tour',
+        targetId: tour.id,
+        details: { before: null, after: auditView(tour) },
+      });
       return tour;
     });
     this.changed();
@@ -68,7 +90,13 @@ export class PtzToursService {
       if (!before) throw tourNotFound();
       const after: PatrolTour = { ...before, ...data, updatedAt: this.laterThan(before.updatedAt), updatedBy: actorName(acting.actor) };
       await this.repository.updateTour(trx, after);
-      await this.audit.record(trx, acting.actor, { action: 'ptz.tour_updated', communeInsee: before.communeInsee, targetType: 'ptz_tour', targetId: id, details: { before: auditView(before), after: auditView(after) } });
+      await this.audit.record(trx, acting.actor, {
+        action: 'ptz.tour_updated',
+        communeInsee: before.communeInsee,
+        targetType: 'ptz_tour',
+        targetId: id,
+        details: { before: auditView(before), after: auditView(after) },
+      });
       return after;
     });
     this.changed();
@@ -81,7 +109,13 @@ export class PtzToursService {
       const before = await this.repository.findTour(id, trx, true);
       if (!before) throw tourNotFound();
       await this.repository.deleteTour(trx, id);
-      await this.audit.record(trx, acting.actor, { action: 'ptz.tour_deleted', communeInsee: before.communeInsee, targetType: 'ptz_tour', targetId: id, details: { before: auditView(before), after: null } });
+      await this.audit.record(trx, acting.actor, {
+        action: 'ptz.tour_deleted',
+        communeInsee: before.communeInsee,
+        targetType: 'ptz_tour',
+        targetId: id,
+        details: { before: auditView(before), after: null },
+      });
     });
     this.changed();
   }

@@ -6,13 +6,37 @@ import { describe, it } from 'node:test';
 import { ManualClock } from '../../platform/clock.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { PatrolRunner, type PatrolPort } from './ptz.tours.ts';
-import { FAILED_RETRY_MS, inWindow, parisMinuteOfDay, parseTourInput, PAUSED_RETRY_MS, planTick, progressAfter, type PatrolTour, type StepOutcome, type TourProgress } from './ptz.tours.rules.ts';
+import {
+  FAILED_RETRY_MS,
+  inWindow,
+  parisMinuteOfDay,
+  parseTourInput,
+  PAUSED_RETRY_MS,
+  planTick,
+  progressAfter,
+  type PatrolTour,
+  type StepOutcome,
+  type TourProgress,
+} from './ptz.tours.rules.ts';
 
 function tour(overrides: Partial<PatrolTour> = {}): PatrolTour {
   return {
-    id: 'tour-1', cameraId: 'cam-1', communeInsee: '38999', name: 'Ronde', enabled: true, activeFrom: null, activeTo: null,
-    steps: [{ presetToken: 'p1', dwellSeconds: 10 }, { presetToken: 'p2', dwellSeconds: 20 }],
-    createdAt: '2026-12-01T00:00:00.000Z', createdBy: 'op', updatedAt: '2026-12-01T00:00:00.000Z', updatedBy: 'op', ...overrides,
+    id: 'tour-1',
+    cameraId: 'cam-1',
+    communeInsee: '38999',
+    name: 'Ronde',
+    enabled: true,
+    activeFrom: null,
+    activeTo: null,
+    steps: [
+      { presetToken: 'p1', dwellSeconds: 10 },
+      { presetToken: 'p2', dwellSeconds: 20 },
+    ],
+    createdAt: '2026-12-01T00:00:00.000Z',
+    createdBy: 'op',
+    updatedAt: '2026-12-01T00:00:00.000Z',
+    updatedBy: 'op',
+    ...overrides,
   };
 }
 
@@ -28,7 +52,10 @@ function invalid(input: unknown): DomainError {
 }
 
 describe('patrol tour validation', () => {
-  const steps = [{ presetToken: 'p1', dwellSeconds: 5 }, { presetToken: 'p2', dwellSeconds: 3600 }];
+  const steps = [
+    { presetToken: 'p1', dwellSeconds: 5 },
+    { presetToken: 'p2', dwellSeconds: 3600 },
+  ];
 
   it('accepts a tour, with or without a window, enabled by default', () => {
     assert.deepEqual(parseTourInput({ name: ' Parvis ', steps }), { name: 'Parvis', steps, activeFrom: null, activeTo: null, enabled: true });
@@ -80,21 +107,37 @@ describe('patrol tick plan', () => {
 
   it('starts a new tour at its first step, then waits its dwell before the next', () => {
     const first = planTick([tour()], new Map(), now, 10);
-    assert.deepEqual(first.due.map((step) => step.stepIndex), [0]);
+    assert.deepEqual(
+      first.due.map((step) => step.stepIndex),
+      [0],
+    );
     const progress = new Map([['tour-1', progressAfter(tour(), 0, 'moved', now)]]);
     assert.equal(planTick([tour()], progress, new Date(now.getTime() + 9_999), 10).due.length, 0);
-    assert.deepEqual(planTick([tour()], progress, new Date(now.getTime() + 10_000), 10).due.map((step) => step.stepIndex), [1]);
+    assert.deepEqual(
+      planTick([tour()], progress, new Date(now.getTime() + 10_000), 10).due.map((step) => step.stepIndex),
+      [1],
+    );
     const wrapped = new Map([['tour-1', progressAfter(tour(), 1, 'moved', now)]]);
-    assert.deepEqual(planTick([tour()], wrapped, new Date(now.getTime() + 20_000), 10).due.map((step) => step.stepIndex), [0], 'back to the first preset');
+    assert.deepEqual(
+      planTick([tour()], wrapped, new Date(now.getTime() + 20_000), 10).due.map((step) => step.stepIndex),
+      [0],
+      'back to the first preset',
+    );
   });
 
   it('retries a paused step, skips a failed one later', () => {
     const paused = progressAfter(tour(), 1, 'paused', now);
     assert.equal(paused.nextAtMs, now.getTime() + PAUSED_RETRY_MS);
-    assert.deepEqual(planTick([tour()], new Map([['tour-1', paused]]), new Date(paused.nextAtMs), 10).due.map((step) => step.stepIndex), [1]);
+    assert.deepEqual(
+      planTick([tour()], new Map([['tour-1', paused]]), new Date(paused.nextAtMs), 10).due.map((step) => step.stepIndex),
+      [1],
+    );
     const failed = progressAfter(tour(), 1, 'failed', now);
     assert.equal(failed.nextAtMs, now.getTime() + FAILED_RETRY_MS);
-    assert.deepEqual(planTick([tour()], new Map([['tour-1', failed]]), new Date(failed.nextAtMs), 10).due.map((step) => step.stepIndex), [0]);
+    assert.deepEqual(
+      planTick([tour()], new Map([['tour-1', failed]]), new Date(failed.nextAtMs), 10).due.map((step) => step.stepIndex),
+      [0],
+    );
   });
 
   it('runs one tour per camera, stops tours that left their window or were edited, and is bounded', () => {
@@ -102,10 +145,26 @@ describe('patrol tick plan', () => {
     const second = tour({ id: 'second' });
     const running: TourProgress = { ...progressAfter(night, 0, 'moved', now), nextAtMs: 0 };
     const plan = planTick([night, tour(), second], new Map([['night', running]]), now, 10);
-    assert.deepEqual(plan.due.map((step) => step.tour.id), ['tour-1'], '13:00 Paris: the day tour runs, not the second of the camera');
-    assert.deepEqual(plan.stopped.map((entry) => entry.tourId), ['night']);
-    const edited = planTick([tour({ updatedAt: '2026-12-01T11:00:00.000Z' })], new Map([['tour-1', { ...progressAfter(tour(), 1, 'moved', now), nextAtMs: 0 }]]), now, 10);
-    assert.deepEqual(edited.due.map((step) => step.stepIndex), [0], 'an edited tour starts again');
+    assert.deepEqual(
+      plan.due.map((step) => step.tour.id),
+      ['tour-1'],
+      '13:00 Paris: the day tour runs, not the second of the camera',
+    );
+    assert.deepEqual(
+      plan.stopped.map((entry) => entry.tourId),
+      ['night'],
+    );
+    const edited = planTick(
+      [tour({ updatedAt: '2026-12-01T11:00:00.000Z' })],
+      new Map([['tour-1', { ...progressAfter(tour(), 1, 'moved', now), nextAtMs: 0 }]]),
+      now,
+      10,
+    );
+    assert.deepEqual(
+      edited.due.map((step) => step.stepIndex),
+      [0],
+      'an edited tour starts again',
+    );
     const many = Array.from({ length: 30 }, (_, index) => tour({ id: `t${index}`, cameraId: `cam-${index}` }));
     assert.equal(planTick(many, new Map(), now, 8).due.length, 8);
   });

@@ -44,10 +44,18 @@ export class PatrolRunner {
   private unsubscribe: (() => void) | undefined;
   private readonly options: Required<Omit<PatrolRunnerOptions, 'log'>> & { log: ProcessLog | undefined };
 
-  constructor(private readonly port: PatrolPort, private readonly clock: Clock, options: PatrolRunnerOptions = {}) {
+  constructor(
+    private readonly port: PatrolPort,
+    private readonly clock: Clock,
+    options: PatrolRunnerOptions = {},
+  ) {
     this.options = {
-      tickMs: options.tickMs ?? 1000, maxStepsPerTick: options.maxStepsPerTick ?? 8, reloadMs: options.reloadMs ?? 15_000,
-      sweepMs: options.sweepMs ?? 10_000, maxTours: options.maxTours ?? 2000, log: options.log,
+      tickMs: options.tickMs ?? 1000,
+      maxStepsPerTick: options.maxStepsPerTick ?? 8,
+      reloadMs: options.reloadMs ?? 15_000,
+      sweepMs: options.sweepMs ?? 10_000,
+      maxTours: options.maxTours ?? 2000,
+      log: options.log,
     };
     this.unsubscribe = port.onToursChanged?.(() => {
       this.toursStale = true;
@@ -94,12 +102,14 @@ export class PatrolRunner {
       // Another tour of the same camera may start in this tick: it renews the patrol's lock.
       if (!plan.due.some((step) => step.tour.cameraId === stopped.cameraId)) await this.port.endPatrol(stopped.cameraId, this.patrolId);
     }
-    await Promise.all(plan.due.map(async ({ tour, stepIndex }) => {
-      const outcome = await this.port.patrolStep(tour, stepIndex, this.patrolId).catch((error: unknown): StepOutcome => {
-        this.options.log?.warn({ tourId: tour.id, error: errorText(error) }, 'patrol step failed');
-        return 'failed';
-      });
-      this.progress.set(tour.id, progressAfter(tour, stepIndex, outcome, this.clock.now()));
-    }));
+    await Promise.all(
+      plan.due.map(async ({ tour, stepIndex }) => {
+        const outcome = await this.port.patrolStep(tour, stepIndex, this.patrolId).catch((error: unknown): StepOutcome => {
+          this.options.log?.warn({ tourId: tour.id, error: errorText(error) }, 'patrol step failed');
+          return 'failed';
+        });
+        this.progress.set(tour.id, progressAfter(tour, stepIndex, outcome, this.clock.now()));
+      }),
+    );
   }
 }

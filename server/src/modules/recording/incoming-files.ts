@@ -59,8 +59,15 @@ export async function* incomingFiles(volume: StorageVolume): AsyncGenerator<Inco
         const parsed = parseSegmentFileName(name);
         const startMs = parsed?.openedAtMs ?? null;
         yield {
-          volume: volume.name, path: `${communeInsee}/${cameraId}/${INCOMING_FOLDER}/${name}`, communeInsee, cameraId, name,
-          runTag: parsed?.runTag ?? null, startMs, endMs: startMs === null ? Math.round(info.mtimeMs) : Math.min(Math.max(startMs, Math.round(info.mtimeMs)), startMs + MAX_SEGMENT_MS), bytes: info.size,
+          volume: volume.name,
+          path: `${communeInsee}/${cameraId}/${INCOMING_FOLDER}/${name}`,
+          communeInsee,
+          cameraId,
+          name,
+          runTag: parsed?.runTag ?? null,
+          startMs,
+          endMs: startMs === null ? Math.round(info.mtimeMs) : Math.min(Math.max(startMs, Math.round(info.mtimeMs)), startMs + MAX_SEGMENT_MS),
+          bytes: info.size,
         };
       }
     }

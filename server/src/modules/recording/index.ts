@@ -106,11 +106,25 @@ export function createRecordingModule(deps: RecordingModuleDeps): VigieModule<Re
     service,
     repository,
     createRole(options = {}, extra = {}) {
-      current = new RecordingRole({
-        clock: deps.clock, repository, chainKey: deps.chainKey, cameras: deps.cameras, siteKinds: deps.siteKinds, storage: deps.storage,
-        masks: deps.masks, maskImages: deps.maskImages, ptzPositions: deps.ptzPositions, raise: deps.raise, events: deps.events,
-        tools: deps.config.tools, log: extra.log ?? deps.log, createRecorder: extra.createRecorder,
-      }, { defaultVolumeRoot: deps.config.recordingsDir, segmentSeconds: deps.config.segmentSeconds, ...options });
+      current = new RecordingRole(
+        {
+          clock: deps.clock,
+          repository,
+          chainKey: deps.chainKey,
+          cameras: deps.cameras,
+          siteKinds: deps.siteKinds,
+          storage: deps.storage,
+          masks: deps.masks,
+          maskImages: deps.maskImages,
+          ptzPositions: deps.ptzPositions,
+          raise: deps.raise,
+          events: deps.events,
+          tools: deps.config.tools,
+          log: extra.log ?? deps.log,
+          createRecorder: extra.createRecorder,
+        },
+        { defaultVolumeRoot: deps.config.recordingsDir, segmentSeconds: deps.config.segmentSeconds, ...options },
+      );
       return current;
     },
     current: () => current,

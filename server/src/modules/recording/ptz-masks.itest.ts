@@ -23,15 +23,28 @@ const COMMUNE = '38999';
 const WIDTH = 320;
 const HEIGHT = 180;
 const TOLERANCE = 3;
-const topLeftQuarter: MaskPolygon = [[0, 0], [0.5, 0], [0.5, 0.5], [0, 0.5]];
-const topRightQuarter: MaskPolygon = [[0.5, 0], [1, 0], [1, 0.5], [0.5, 0.5]];
+const topLeftQuarter: MaskPolygon = [
+  [0, 0],
+  [0.5, 0],
+  [0.5, 0.5],
+  [0, 0.5],
+];
+const topRightQuarter: MaskPolygon = [
+  [0.5, 0],
+  [1, 0],
+  [1, 0.5],
+  [0.5, 0.5],
+];
 
 let simulator: Simulator | undefined;
 const roles: RecordingRole[] = [];
 
 before(async () => {
   simulator = await startSimulator({
-    count: 1, camerasPerSite: 1, loopSeconds: 6, controlPort: false,
+    count: 1,
+    camerasPerSite: 1,
+    loopSeconds: 6,
+    controlPort: false,
     main: { width: WIDTH, height: HEIGHT, fps: 8, bitrateKbps: 250, gopSeconds: 1 },
     sub: { width: 160, height: 90, fps: 6, bitrateKbps: 80, gopSeconds: 1 },
   });
@@ -57,20 +70,49 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       const site = await services.sites.create({ communeInsee: COMMUNE, name: 'Mairie', kind: 'public_building' }, testCli);
       const dome = simulator!.cameras[0]!;
       assert.equal(dome.kind, 'ptz');
-      cameraId = (await services.cameras.create({
-        siteId: site.id, name: dome.name, kind: 'ptz', fieldClass: 'narrow', mainStreamUrl: dome.rtspUrls.main, onvifUrl: dome.onvifUrl,
-        credentials: dome.credentials, purposes: ['people_property_safety'],
-      }, testCli)).id;
-      await services.authorisations.create({
-        reference: 'AP-PTZ-MASKS', communeInsee: COMMUNE, startOn: '2026-01-01', endOn: '2030-12-31', perimeter: 'Mairie', purposes: ['people_property_safety'],
-        minRetentionDays: 1, maxRetentionDays: 30, cameraIds: [cameraId],
-      }, testCli);
+      cameraId = (
+        await services.cameras.create(
+          {
+            siteId: site.id,
+            name: dome.name,
+            kind: 'ptz',
+            fieldClass: 'narrow',
+            mainStreamUrl: dome.rtspUrls.main,
+            onvifUrl: dome.onvifUrl,
+            credentials: dome.credentials,
+            purposes: ['people_property_safety'],
+          },
+          testCli,
+        )
+      ).id;
+      await services.authorisations.create(
+        {
+          reference: 'AP-PTZ-MASKS',
+          communeInsee: COMMUNE,
+          startOn: '2026-01-01',
+          endOn: '2030-12-31',
+          perimeter: 'Mairie',
+          purposes: ['people_property_safety'],
+          minRetentionDays: 1,
+          maxRetentionDays: 30,
+          cameraIds: [cameraId],
+        },
+        testCli,
+      );
       operator = await signIn(context, 'operator', [COMMUNE]);
       // The periodic reconcile is out of the way (1 h): only the PTZ position change can restart the recorder.
-      role = services.recordingModule.api.createRole({
-        segmentSeconds: 2,
-        recorderTuning: { pollIntervalMs: 250, socketTimeoutSeconds: 3, stallTimeoutMs: 5000, backoff: { initialMs: 300, maxMs: 1500, stableAfterMs: 10_000 } },
-      }, { log: silentLog });
+      role = services.recordingModule.api.createRole(
+        {
+          segmentSeconds: 2,
+          recorderTuning: {
+            pollIntervalMs: 250,
+            socketTimeoutSeconds: 3,
+            stallTimeoutMs: 5000,
+            backoff: { initialMs: 300, maxMs: 1500, stableAfterMs: 10_000 },
+          },
+        },
+        { log: silentLog },
+      );
       roles.push(role);
     });
     after(async () => {
@@ -93,17 +135,22 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       let segment: Awaited<ReturnType<typeof repository.segmentsOverlapping>>[number] | undefined;
       // The first segment indexed after the restart may be the old run's last, short piece
       // (its start anchored late): the second one is surely the new run's.
-      await waitFor('a second segment after the restart', async () => {
-        segment = (await repository.segmentsOverlapping(cameraId, restartedAt - 60_000, Date.now() + 60_000)).filter((row) => row.startMs >= restartedAt)[1];
-        return segment !== undefined;
-      }, 20_000, 250);
+      await waitFor(
+        'a second segment after the restart',
+        async () => {
+          segment = (await repository.segmentsOverlapping(cameraId, restartedAt - 60_000, Date.now() + 60_000)).filter((row) => row.startMs >= restartedAt)[1];
+          return segment !== undefined;
+        },
+        20_000,
+        250,
+      );
       const file = join(context.config.recordingsDir, segment!.path);
       return { pid: pid()!, frames: [await grabGrayFrame(file, WIDTH, HEIGHT, 0), await grabGrayFrame(file, WIDTH, HEIGHT, 0.5)] };
     }
 
     const uniform = (frame: Uint8Array, polygon: MaskPolygon) => maskedAreasUniform(frame, WIDTH, HEIGHT, [polygon], TOLERANCE).uniform;
-    const maskChangedGaps = async () => (await context.services.recordingRepository.gapsOverlapping(cameraId, 0, Date.now() + 60_000))
-      .filter((gap) => gap.reason === MASK_CHANGED_GAP_REASON);
+    const maskChangedGaps = async () =>
+      (await context.services.recordingRepository.gapsOverlapping(cameraId, 0, Date.now() + 60_000)).filter((gap) => gap.reason === MASK_CHANGED_GAP_REASON);
 
     it('saves two presets, a mask for one of them, and records with the camera-wide mask only', async () => {
       maskedPreset = (await ptz('/presets', { name: 'Balcon' })).token;
@@ -133,7 +180,11 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       for (const frame of frames) {
         assert.equal(uniform(frame, topRightQuarter), true, 'the preset’s mask is burnt in');
         assert.equal(uniform(frame, topLeftQuarter), true, 'with the camera-wide one');
-        assert.equal(maskedAreasUniform(frame, WIDTH, HEIGHT, [topLeftQuarter, topRightQuarter], TOLERANCE).outsideStandardDeviation > 20, true, 'the rest has detail');
+        assert.equal(
+          maskedAreasUniform(frame, WIDTH, HEIGHT, [topLeftQuarter, topRightQuarter], TOLERANCE).outsideStandardDeviation > 20,
+          true,
+          'the rest has detail',
+        );
       }
       const gaps = await maskChangedGaps();
       assert.equal(gaps.length, 1, 'the restart is an explicit gap');
@@ -164,4 +215,3 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
     });
   });
 }
-

@@ -48,13 +48,20 @@ export class QualityMonitor {
     const base = { cameraId: segment.cameraId, communeInsee: segment.communeInsee, at: new Date(segment.endMs).toISOString() };
     const details = { segmentId: segment.id, measured, floor, fieldClass: facts.fieldClass, busyPedestrianPlace: facts.busyPedestrianPlace };
     for (const problem of problems.filter((code) => !previous.includes(code))) {
-      const message = problem === 'resolution_below_floor'
-        ? `recorded ${measured.width}x${measured.height}, below the ${floor.minWidth}x${floor.minHeight} floor of a ${facts.fieldClass}-field camera`
-        : `recorded ${measured.fps} frames/s, below the ${floor.minFps} frames/s floor`;
+      const message =
+        problem === 'resolution_below_floor'
+          ? `recorded ${measured.width}x${measured.height}, below the ${floor.minWidth}x${floor.minHeight} floor of a ${facts.fieldClass}-field camera`
+          : `recorded ${measured.fps} frames/s, below the ${floor.minFps} frames/s floor`;
       await this.deps.raise({ ...base, severity: 'warning', code: problem, message, details });
     }
     if (previous.length > 0 && problems.length === 0) {
-      await this.deps.raise({ ...base, severity: 'info', code: 'quality_restored', message: `recorded ${measured.width}x${measured.height} at ${measured.fps} frames/s: floors hold again`, details });
+      await this.deps.raise({
+        ...base,
+        severity: 'info',
+        code: 'quality_restored',
+        message: `recorded ${measured.width}x${measured.height} at ${measured.fps} frames/s: floors hold again`,
+        details,
+      });
     }
   }
 }

@@ -23,7 +23,10 @@ export function qualityFloor(fieldClass: FieldClass, busyPedestrianPlace: boolea
 }
 
 /** The floors a measured segment misses: each dimension separately (1280x540 is below 704x576), and the measured rate. */
-export function qualityProblems(measured: { width: number; height: number; fps: number }, floor: QualityFloor): Array<'resolution_below_floor' | 'fps_below_floor'> {
+export function qualityProblems(
+  measured: { width: number; height: number; fps: number },
+  floor: QualityFloor,
+): Array<'resolution_below_floor' | 'fps_below_floor'> {
   const problems: Array<'resolution_below_floor' | 'fps_below_floor'> = [];
   if (measured.width < floor.minWidth || measured.height < floor.minHeight) problems.push('resolution_below_floor');
   if (measured.fps + FPS_TOLERANCE < floor.minFps) problems.push('fps_below_floor');

@@ -25,28 +25,59 @@ describe('quality floors', () => {
 
 describe('quality monitor', () => {
   const segment = (id: number, width: number, height: number, fps: number, durationMs = 10_000): IndexedSegment => ({
-    id, cameraId: 'cam-1', communeInsee: '38999', volume: 'local', path: `p${id}`, startMs: id * 10_000, endMs: id * 10_000 + durationMs, durationMs,
-    bytes: 1, codec: 'h264', width, height, fps, frameCount: Math.round((fps * durationMs) / 1000), sha256: '', prevHash: '', chainHash: '', status: 'closed',
+    id,
+    cameraId: 'cam-1',
+    communeInsee: '38999',
+    volume: 'local',
+    path: `p${id}`,
+    startMs: id * 10_000,
+    endMs: id * 10_000 + durationMs,
+    durationMs,
+    bytes: 1,
+    codec: 'h264',
+    width,
+    height,
+    fps,
+    frameCount: Math.round((fps * durationMs) / 1000),
+    sha256: '',
+    prevHash: '',
+    chainHash: '',
+    status: 'closed',
   });
 
   it('raises one event when a camera goes below a floor, none while it stays, one when it is restored', async () => {
     const events: TechnicalEvent[] = [];
-    const monitor = new QualityMonitor({ facts: async () => ({ fieldClass: 'narrow', busyPedestrianPlace: true }), raise: async (event) => { events.push(event); } });
+    const monitor = new QualityMonitor({
+      facts: async () => ({ fieldClass: 'narrow', busyPedestrianPlace: true }),
+      raise: async (event) => {
+        events.push(event);
+      },
+    });
     await monitor.onSegment(segment(1, 1280, 720, 12));
     await monitor.onSegment(segment(2, 1280, 720, 4));
     await monitor.onSegment(segment(3, 1280, 720, 4));
     await monitor.onSegment(segment(4, 320, 240, 4));
     await monitor.onSegment(segment(5, 1280, 720, 1, 500)); // too short to judge
     await monitor.onSegment(segment(6, 1280, 720, 12));
-    assert.deepEqual(events.map((event) => [event.code, event.severity]), [
-      ['fps_below_floor', 'warning'], ['resolution_below_floor', 'warning'], ['quality_restored', 'info'],
-    ]);
+    assert.deepEqual(
+      events.map((event) => [event.code, event.severity]),
+      [
+        ['fps_below_floor', 'warning'],
+        ['resolution_below_floor', 'warning'],
+        ['quality_restored', 'info'],
+      ],
+    );
     assert.deepEqual(monitor.of('cam-1')?.problems, []);
   });
 
   it('does not judge a camera it knows nothing of', async () => {
     const events: TechnicalEvent[] = [];
-    const monitor = new QualityMonitor({ facts: async () => undefined, raise: async (event) => { events.push(event); } });
+    const monitor = new QualityMonitor({
+      facts: async () => undefined,
+      raise: async (event) => {
+        events.push(event);
+      },
+    });
     await monitor.onSegment(segment(1, 100, 100, 1));
     assert.deepEqual(events, []);
   });

@@ -61,10 +61,13 @@ interface ChildRecorder {
 
 function spawnChildRecorder(settings: CrashChildSettings): ChildRecorder {
   const child = spawn(process.execPath, ['--import', 'tsx', CHILD_SCRIPT], {
-    stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, VIGIE_CRASH_CHILD: JSON.stringify(settings) },
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: { ...process.env, VIGIE_CRASH_CHILD: JSON.stringify(settings) },
   });
   const recorder: ChildRecorder = {
-    process: child, ffmpegPids: [], segments: [],
+    process: child,
+    ffmpegPids: [],
+    segments: [],
     exited: new Promise((resolve) => child.on('exit', () => resolve())),
   };
   let pending = '';
@@ -88,7 +91,9 @@ const recorders: Recorder[] = [];
 
 before(async () => {
   simulator = await startSimulator({
-    count: 1, loopSeconds: 8, controlPort: false,
+    count: 1,
+    loopSeconds: 8,
+    controlPort: false,
     main: { width: 320, height: 180, fps: 12, bitrateKbps: 300, gopSeconds: GOP_SECONDS },
     sub: { width: 160, height: 90, fps: 6, bitrateKbps: 100, gopSeconds: GOP_SECONDS },
   });
@@ -152,8 +157,14 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       await sleep(RESTART_AFTER_MS);
 
       const recorder = new Recorder({
-        camera: cameraSettings, volume, indexer: new SegmentIndexer(repository, systemClock), segmentSeconds: SEGMENT_SECONDS,
-        socketTimeoutSeconds: 3, stallTimeoutMs: 5000, backoff: { initialMs: 300, maxMs: 1500, stableAfterMs: 10_000 }, pollIntervalMs: 300,
+        camera: cameraSettings,
+        volume,
+        indexer: new SegmentIndexer(repository, systemClock),
+        segmentSeconds: SEGMENT_SECONDS,
+        socketTimeoutSeconds: 3,
+        stallTimeoutMs: 5000,
+        backoff: { initialMs: 300, maxMs: 1500, stableAfterMs: 10_000 },
+        pollIntervalMs: 300,
       });
       recorders.push(recorder);
       const segments: IndexedSegment[] = [];
@@ -185,11 +196,17 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.equal(resumed.status, 'closed');
       assert.equal(resumed.prevHash, recovered.chainHash);
       const gaps = await repository.gapsOverlapping(CAMERA, last.startMs, resumed.endMs);
-      assert.deepEqual(gaps.map((gap) => [gap.startMs, gap.endMs, gap.reason]), [[recovered.endMs, resumed.startMs, 'recorder_crashed']]);
+      assert.deepEqual(
+        gaps.map((gap) => [gap.startMs, gap.endMs, gap.reason]),
+        [[recovered.endMs, resumed.startMs, 'recorder_crashed']],
+      );
 
       const chained: IndexedSegment[] = [];
       for await (const row of repository.iterateCamera(CAMERA)) chained.push(row);
-      assert.deepEqual(chained.map((row) => row.id), [last.id, recovered.id, ...segments.slice(1).map((segment) => segment.id)]);
+      assert.deepEqual(
+        chained.map((row) => row.id),
+        [last.id, recovered.id, ...segments.slice(1).map((segment) => segment.id)],
+      );
       assert.equal(checkSegmentChain(chained, SEGMENT_GENESIS_HASH), undefined);
     });
   });

@@ -14,8 +14,12 @@ class FakeRecorder implements FleetRecorder {
   readonly events = new TypedEvents<RecorderEvents>();
   state: RecorderState = 'stopped';
   constructor(readonly camera: RecorderCamera) {}
-  async start(): Promise<void> { this.move('starting'); }
-  async stop(): Promise<void> { this.move('stopped'); }
+  async start(): Promise<void> {
+    this.move('starting');
+  }
+  async stop(): Promise<void> {
+    this.move('stopped');
+  }
   move(to: RecorderState): void {
     const from = this.state;
     this.state = to;
@@ -31,10 +35,22 @@ function setup(initial: FleetCamera[]) {
   const fleet = new RecorderFleet({
     listCameras: async () => cameras,
     credentials: async (id) => (passwords.has(id) ? { username: 'admin', password: passwords.get(id)! } : null),
-    createRecorder: (camera) => { const recorder = new FakeRecorder(camera); created.push(recorder); return recorder; },
+    createRecorder: (camera) => {
+      const recorder = new FakeRecorder(camera);
+      created.push(recorder);
+      return recorder;
+    },
     onState: (change) => changes.push(change),
   });
-  return { fleet, created, changes, passwords, setCameras: (next: FleetCamera[]) => { cameras = next; } };
+  return {
+    fleet,
+    created,
+    changes,
+    passwords,
+    setCameras: (next: FleetCamera[]) => {
+      cameras = next;
+    },
+  };
 }
 
 const camera = (id: string, state: string, url = `rtsp://10.0.0.1/${id}`): FleetCamera => ({ id, communeInsee: '21038', mainStreamUrl: url, state });
@@ -46,7 +62,10 @@ describe('RecorderFleet', () => {
     assert.deepEqual(h.fleet.cameraIds, ['c1', 'c4']);
     assert.deepEqual(h.created[0]!.camera.credentials, { username: 'admin', password: 'one' });
     assert.equal(h.created[1]!.camera.credentials, undefined);
-    assert.deepEqual(h.changes.map((change) => `${change.cameraId}:${change.to}`), ['c1:starting', 'c4:starting']);
+    assert.deepEqual(
+      h.changes.map((change) => `${change.cameraId}:${change.to}`),
+      ['c1:starting', 'c4:starting'],
+    );
   });
 
   it('stops a camera that lost its authorisation, and restarts one whose URL or password changed', async () => {
@@ -74,7 +93,12 @@ describe('RecorderFleet', () => {
   });
 
   it('burns in the privacy mask, restarts only the camera whose mask changed, and never records a masked camera without its image', async () => {
-    const square = [[0, 0], [0.5, 0], [0.5, 0.5], [0, 0.5]] as const;
+    const square = [
+      [0, 0],
+      [0.5, 0],
+      [0.5, 0.5],
+      [0, 0.5],
+    ] as const;
     let cameras: FleetCamera[] = [{ ...camera('c1', 'recording'), mask: { version: 'v1', polygons: [square] } }, camera('c2', 'recording')];
     const written: string[] = [];
     let failWrites = false;
@@ -82,7 +106,11 @@ describe('RecorderFleet', () => {
     const fleet = new RecorderFleet({
       listCameras: async () => cameras,
       credentials: async () => null,
-      createRecorder: (recorderCamera) => { const recorder = new FakeRecorder(recorderCamera); created.push(recorder); return recorder; },
+      createRecorder: (recorderCamera) => {
+        const recorder = new FakeRecorder(recorderCamera);
+        created.push(recorder);
+        return recorder;
+      },
       writeMaskImage: async (fleetCamera, mask) => {
         if (failWrites) throw new Error('disk full');
         written.push(`${fleetCamera.id}:${mask.version}`);
@@ -90,7 +118,10 @@ describe('RecorderFleet', () => {
       },
     });
     assert.deepEqual(await fleet.reconcile(), { started: ['c1', 'c2'], stopped: [] });
-    assert.deepEqual(created.map((recorder) => recorder.camera.mask), [{ imagePath: '/data/masks/c1.mask.png' }, undefined]);
+    assert.deepEqual(
+      created.map((recorder) => recorder.camera.mask),
+      [{ imagePath: '/data/masks/c1.mask.png' }, undefined],
+    );
     assert.deepEqual(written, ['c1:v1']);
     assert.deepEqual(await fleet.reconcile(), { started: [], stopped: [] }, 'same version: nothing restarts');
 
@@ -101,20 +132,33 @@ describe('RecorderFleet', () => {
     cameras = [camera('c1', 'recording'), { ...camera('c2', 'recording'), mask: { version: 'v3', polygons: [square] } }];
     failWrites = true;
     const changed = await fleet.reconcile();
-    assert.deepEqual({ started: changed.started, stopped: changed.stopped.sort() }, { started: ['c1'], stopped: ['c1', 'c2'] }, 'c1 unmasked restarts; c2 cannot get its mask image');
+    assert.deepEqual(
+      { started: changed.started, stopped: changed.stopped.sort() },
+      { started: ['c1'], stopped: ['c1', 'c2'] },
+      'c1 unmasked restarts; c2 cannot get its mask image',
+    );
     assert.deepEqual(fleet.cameraIds, ['c1']);
     assert.equal(created.at(-1)!.camera.mask, undefined);
     failWrites = false;
     assert.deepEqual(await fleet.reconcile(), { started: ['c2'], stopped: [] }, 'retried at the next reconcile');
     assert.deepEqual(created.at(-1)!.camera.mask, { imagePath: '/data/masks/c2.mask.png' });
 
-    const withoutWriter = new RecorderFleet({ listCameras: async () => cameras, credentials: async () => null, createRecorder: (recorderCamera) => new FakeRecorder(recorderCamera) });
+    const withoutWriter = new RecorderFleet({
+      listCameras: async () => cameras,
+      credentials: async () => null,
+      createRecorder: (recorderCamera) => new FakeRecorder(recorderCamera),
+    });
     assert.deepEqual(await withoutWriter.reconcile(), { started: ['c1'], stopped: [] }, 'no writer configured: the masked camera is not recorded');
     await Promise.all([fleet.stopAll(), withoutWriter.stopAll()]);
   });
 
   it('stops a camera whose credentials cannot be read, reports it once, and still reconciles the others (a new mask reaches them)', async () => {
-    const square = [[0, 0], [0.5, 0], [0.5, 0.5], [0, 0.5]] as const;
+    const square = [
+      [0, 0],
+      [0.5, 0],
+      [0.5, 0.5],
+      [0, 0.5],
+    ] as const;
     let cameras: FleetCamera[] = [camera('c1', 'recording'), camera('c2', 'recording')];
     const broken = new Set<string>();
     const reports: UnreadableConfiguration[] = [];
@@ -125,20 +169,34 @@ describe('RecorderFleet', () => {
         if (broken.has(id)) throw new SyntaxError('Unexpected token, "admin:s3cret" is not valid JSON');
         return null;
       },
-      createRecorder: (recorderCamera) => { const recorder = new FakeRecorder(recorderCamera); created.push(recorder); return recorder; },
+      createRecorder: (recorderCamera) => {
+        const recorder = new FakeRecorder(recorderCamera);
+        created.push(recorder);
+        return recorder;
+      },
       writeMaskImage: async (fleetCamera) => `/data/masks/${fleetCamera.id}.mask.png`,
-      onUnreadable: (report) => { reports.push(report); },
+      onUnreadable: (report) => {
+        reports.push(report);
+      },
     });
     assert.deepEqual(await fleet.reconcile(), { started: ['c1', 'c2'], stopped: [] });
     broken.add('c2');
     const masking = { version: '0123456789abcdef', mode: 'server' as const, revisions: ['r1'], polygons: [square] };
     cameras = [{ ...camera('c1', 'recording'), mask: { version: 'v1', polygons: [square] }, masking }, camera('c2', 'recording')];
     const result = await fleet.reconcile();
-    assert.deepEqual({ started: result.started, stopped: result.stopped.sort() }, { started: ['c1'], stopped: ['c1', 'c2'] }, 'c2 stopped, c1 restarted with its new mask');
+    assert.deepEqual(
+      { started: result.started, stopped: result.stopped.sort() },
+      { started: ['c1'], stopped: ['c1', 'c2'] },
+      'c2 stopped, c1 restarted with its new mask',
+    );
     assert.equal(created[1]!.state, 'stopped', 'no stale recorder for the unreadable camera');
     assert.deepEqual(fleet.cameraIds, ['c1']);
     assert.deepEqual(created.at(-1)!.camera.masking, masking, 'the recorder is told the masking its segments carry');
-    assert.deepEqual(reports, [{ cameraId: 'c2', communeInsee: '21038', stage: 'credentials', error: 'credentials not readable (SyntaxError)' }], 'the secret in the parse error is not repeated');
+    assert.deepEqual(
+      reports,
+      [{ cameraId: 'c2', communeInsee: '21038', stage: 'credentials', error: 'credentials not readable (SyntaxError)' }],
+      'the secret in the parse error is not repeated',
+    );
     await fleet.reconcile();
     assert.equal(reports.length, 1, 'reported once while it stays unreadable');
     broken.delete('c2');
@@ -154,15 +212,28 @@ describe('RecorderFleet', () => {
     const reports: UnreadableConfiguration[] = [];
     const created: FakeRecorder[] = [];
     const fleet = new RecorderFleet({
-      listCameras: async () => { if (cameras instanceof Error) throw cameras; return cameras; },
+      listCameras: async () => {
+        if (cameras instanceof Error) throw cameras;
+        return cameras;
+      },
       credentials: async () => null,
-      createRecorder: (recorderCamera) => { const recorder = new FakeRecorder(recorderCamera); created.push(recorder); return recorder; },
-      onUnreadable: (report) => { reports.push(report); throw new Error('listener down'); },
+      createRecorder: (recorderCamera) => {
+        const recorder = new FakeRecorder(recorderCamera);
+        created.push(recorder);
+        return recorder;
+      },
+      onUnreadable: (report) => {
+        reports.push(report);
+        throw new Error('listener down');
+      },
     });
     await fleet.reconcile();
     cameras = [camera('c1', 'recording'), { ...camera('c2', 'recording'), configError: 'privacy mask m9 unreadable' }];
     assert.deepEqual(await fleet.reconcile(), { started: [], stopped: ['c2'] });
-    assert.deepEqual(reports.map((report) => [report.cameraId, report.stage]), [['c2', 'masks']]);
+    assert.deepEqual(
+      reports.map((report) => [report.cameraId, report.stage]),
+      [['c2', 'masks']],
+    );
     cameras = new Error('database unreachable');
     const blind = await fleet.reconcile();
     assert.deepEqual(blind, { started: [], stopped: ['c1'] }, 'what each camera must burn in is not known: nothing keeps recording');

@@ -101,7 +101,9 @@ export class RecorderFleet {
 
   /** Starts and stops recorders to match the inventory; concurrent calls share one pass. */
   reconcile(): Promise<{ started: string[]; stopped: string[] }> {
-    this.reconciling ??= this.reconcileOnce().finally(() => { this.reconciling = undefined; });
+    this.reconciling ??= this.reconcileOnce().finally(() => {
+      this.reconciling = undefined;
+    });
     return this.reconciling;
   }
 
@@ -127,7 +129,8 @@ export class RecorderFleet {
     } catch (error) {
       // Nothing says what each camera must burn in now: no recorder keeps running on what it last knew.
       const stopped = this.cameraIds;
-      for (const id of stopped) await this.stopOne(id).catch((stopError: unknown) => log.warn({ camera: id, error: messageOf(stopError) }, 'recorder did not stop'));
+      for (const id of stopped)
+        await this.stopOne(id).catch((stopError: unknown) => log.warn({ camera: id, error: messageOf(stopError) }, 'recorder did not stop'));
       await this.report('*', { cameraId: null, communeInsee: null, stage: 'inventory', error: messageOf(error) });
       return { started: [], stopped };
     }
@@ -144,12 +147,22 @@ export class RecorderFleet {
         credentials = await this.deps.credentials(camera.id);
       } catch (error) {
         // Not the message: a parse error of decrypted text may quote it (the password).
-        unreadable.set(camera.id, { cameraId: camera.id, communeInsee: camera.communeInsee, stage: 'credentials', error: `credentials not readable (${error instanceof Error ? error.name : typeof error})` });
+        unreadable.set(camera.id, {
+          cameraId: camera.id,
+          communeInsee: camera.communeInsee,
+          stage: 'credentials',
+          error: `credentials not readable (${error instanceof Error ? error.name : typeof error})`,
+        });
         continue;
       }
       // The fingerprint is compared, never logged: it holds the credentials.
       const fingerprint = JSON.stringify([camera.communeInsee, camera.mainStreamUrl, credentials, camera.volume ?? null]);
-      wanted.set(camera.id, { camera, credentials, fingerprint, maskKey: JSON.stringify([camera.masking?.version ?? NO_MASK_VERSION, camera.mask?.version ?? null]) });
+      wanted.set(camera.id, {
+        camera,
+        credentials,
+        fingerprint,
+        maskKey: JSON.stringify([camera.masking?.version ?? NO_MASK_VERSION, camera.mask?.version ?? null]),
+      });
     }
     const stopped: string[] = [];
     /** Why the successor of a stopped recorder starts, when that is only its mask (the gap's reason). */
@@ -186,10 +199,18 @@ export class RecorderFleet {
       }
       this.reported.delete(id);
       const gapReason = gapReasons.get(id);
-      const recorder = this.deps.createRecorder({
-        id, communeInsee: camera.communeInsee, rtspUrl: camera.mainStreamUrl, credentials: credentials ?? undefined, ...(mask ? { mask } : {}), ...(gapReason ? { gapReason } : {}),
-        ...(camera.masking ? { masking: camera.masking } : {}),
-      }, camera);
+      const recorder = this.deps.createRecorder(
+        {
+          id,
+          communeInsee: camera.communeInsee,
+          rtspUrl: camera.mainStreamUrl,
+          credentials: credentials ?? undefined,
+          ...(mask ? { mask } : {}),
+          ...(gapReason ? { gapReason } : {}),
+          ...(camera.masking ? { masking: camera.masking } : {}),
+        },
+        camera,
+      );
       const unsubscribe = recorder.events.on('state', (change) => this.deps.onState?.(change));
       this.running.set(id, { recorder, fingerprint, maskKey, unsubscribe });
       try {

@@ -48,7 +48,9 @@ const recorders: Recorder[] = [];
 
 before(async () => {
   simulator = await startSimulator({
-    count: 1, loopSeconds: 8, controlPort: false,
+    count: 1,
+    loopSeconds: 8,
+    controlPort: false,
     main: { width: 320, height: 180, fps: 12, bitrateKbps: 300, gopSeconds: 1 },
     sub: { width: 160, height: 90, fps: 6, bitrateKbps: 100, gopSeconds: 1 },
   });
@@ -78,8 +80,15 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
 
     const newRecorder = (rtspUrl: string, credentials?: { username: string; password: string }) => {
       const recorder = new Recorder({
-        camera: { id: CAMERA, communeInsee: COMMUNE, rtspUrl, credentials }, volume, indexer, segmentSeconds: 4, failAfterRuns: 3,
-        socketTimeoutSeconds: 3, stallTimeoutMs: 5000, backoff: { initialMs: 300, maxMs: 1500, stableAfterMs: 10_000 }, pollIntervalMs: 300,
+        camera: { id: CAMERA, communeInsee: COMMUNE, rtspUrl, credentials },
+        volume,
+        indexer,
+        segmentSeconds: 4,
+        failAfterRuns: 3,
+        socketTimeoutSeconds: 3,
+        stallTimeoutMs: 5000,
+        backoff: { initialMs: 300, maxMs: 1500, stableAfterMs: 10_000 },
+        pollIntervalMs: 300,
       });
       recorders.push(recorder);
       return recorder;
@@ -93,7 +102,9 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       recorder.events.on('state', ({ to }) => states.push(to));
       recorder.events.on('segment', (segment) => segments.push(segment));
       let liveBytes = 0;
-      recorder.events.on('live', (chunk) => { liveBytes += chunk.length; });
+      recorder.events.on('live', (chunk) => {
+        liveBytes += chunk.length;
+      });
       const startedAt = Date.now();
       await recorder.start();
       await waitFor('two indexed segments', () => segments.length >= 2, 25_000);
@@ -125,7 +136,10 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
 
       const window = { startMs: first.startMs, endMs: Date.now() };
       const rows = await repository.segmentsOverlapping(CAMERA, window.startMs, window.endMs);
-      assert.deepEqual(rows.map((row) => row.id), segments.map((segment) => segment.id));
+      assert.deepEqual(
+        rows.map((row) => row.id),
+        segments.map((segment) => segment.id),
+      );
       const chained: IndexedSegment[] = [];
       for await (const row of repository.iterateCamera(CAMERA)) chained.push(row);
       assert.equal(chained.length, segments.length);
@@ -171,7 +185,10 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       await waitFor('a segment after the stall', () => segments.length > before, 20_000);
       await recorder.stop();
       const gaps = await repository.gapsOverlapping(CAMERA, stoppedAt - 10_000, Date.now());
-      assert.ok(gaps.some((gap) => /^stream_(stalled|lost)/.test(gap.reason)), JSON.stringify(gaps));
+      assert.ok(
+        gaps.some((gap) => /^stream_(stalled|lost)/.test(gap.reason)),
+        JSON.stringify(gaps),
+      );
       const chained: IndexedSegment[] = [];
       for await (const row of repository.iterateCamera(CAMERA)) chained.push(row);
       assert.equal(checkSegmentChain(chained, SEGMENT_GENESIS_HASH), undefined);
@@ -214,7 +231,10 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.ok(segment.durationMs > 0 && segment.durationMs < full.durationMs);
       assert.equal(segment.prevHash, last.chainHash, 'the chain goes on across the crash');
       const gaps = await repository.gapsOverlapping(CAMERA, last.endMs, segment.endMs);
-      assert.deepEqual(gaps.map((gap) => gap.reason), ['recorder_crashed']);
+      assert.deepEqual(
+        gaps.map((gap) => gap.reason),
+        ['recorder_crashed'],
+      );
     });
   });
 }

@@ -5,10 +5,26 @@
 import { mkdir, readdir, readFile, unlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { systemClock, type Clock } from '../../platform/clock.ts';
-import { parseSegmentFileName, parseSegmentList, RECORDING_ENV, recordingCommand, SEGMENT_LIST_SUFFIX, segmentListPath, type RecordingMask, type StreamCredentials } from '../../platform/media/ffmpeg-args.ts';
+import {
+  parseSegmentFileName,
+  parseSegmentList,
+  RECORDING_ENV,
+  recordingCommand,
+  SEGMENT_LIST_SUFFIX,
+  segmentListPath,
+  type RecordingMask,
+  type StreamCredentials,
+} from '../../platform/media/ffmpeg-args.ts';
 import { isStartupNotice } from '../../platform/media/ffmpeg-log.ts';
 import {
-  FFMPEG_PATH, silentLog, SupervisedProcess, TypedEvents, type BackoffPolicy, type ProcessLog, type Spawner, type SupervisedEvents,
+  FFMPEG_PATH,
+  silentLog,
+  SupervisedProcess,
+  TypedEvents,
+  type BackoffPolicy,
+  type ProcessLog,
+  type Spawner,
+  type SupervisedEvents,
 } from '../../platform/processes.ts';
 import { NO_MASKING, UNKNOWN_MASKING, type RecorderMasking } from '../masks/index.ts';
 import { segmentStartMs } from './recorded-ranges.ts';
@@ -109,7 +125,9 @@ export class Recorder {
       this.setState('recording');
     });
     this.process.events.on('exited', (exit) => this.onRunExit(exit));
-    this.process.events.on('stderrLine', (line) => { if (!isStartupNotice(line)) this.log.info({ camera: camera.id, ffmpeg: line }, 'ffmpeg'); });
+    this.process.events.on('stderrLine', (line) => {
+      if (!isStartupNotice(line)) this.log.info({ camera: camera.id, ffmpeg: line }, 'ffmpeg');
+    });
   }
 
   get state(): RecorderState {
@@ -157,14 +175,20 @@ export class Recorder {
     const { camera } = this.options;
     this.runs.set(runTag, { runTag, ended: false, handled: new Set(), gapReason: this.lastExitDetail, masking: camera.masking ?? NO_MASKING });
     return recordingCommand({
-      rtspUrl: camera.rtspUrl, credentials: camera.credentials, segmentSeconds: this.options.segmentSeconds ?? 60,
-      incomingDir: this.incomingDir, runTag, socketTimeoutSeconds: this.options.socketTimeoutSeconds ?? 10, mask: camera.mask,
+      rtspUrl: camera.rtspUrl,
+      credentials: camera.credentials,
+      segmentSeconds: this.options.segmentSeconds ?? 60,
+      incomingDir: this.incomingDir,
+      runTag,
+      socketTimeoutSeconds: this.options.socketTimeoutSeconds ?? 10,
+      mask: camera.mask,
     }).args;
   }
 
   private onRunExit(exit: SupervisedEvents['exited']): void {
     for (const run of this.runs.values()) run.ended = true; // one run at a time: the one that ended
-    const detail = exit.reason === 'stalled' ? 'stream_stalled' : exit.reason === 'stopped' ? 'recorder_stopped' : `stream_lost (code ${exit.code ?? exit.signal})`;
+    const detail =
+      exit.reason === 'stalled' ? 'stream_stalled' : exit.reason === 'stopped' ? 'recorder_stopped' : `stream_lost (code ${exit.code ?? exit.signal})`;
     this.lastExitDetail = detail;
     this.enqueue(() => this.sweepEndedRuns());
     if (exit.reason === 'stopped') return;
@@ -226,8 +250,15 @@ export class Recorder {
     const file = join(this.incomingDir, name);
     try {
       const indexed = await indexer.index({
-        cameraId: camera.id, communeInsee: camera.communeInsee, volume, file, startMs, durationMs, status,
-        gapReason: run.lastEndMs === undefined ? run.gapReason : 'no_data', masking: run.masking,
+        cameraId: camera.id,
+        communeInsee: camera.communeInsee,
+        volume,
+        file,
+        startMs,
+        durationMs,
+        status,
+        gapReason: run.lastEndMs === undefined ? run.gapReason : 'no_data',
+        masking: run.masking,
       });
       if (!indexed) return;
       run.lastEndMs = indexed.endMs;
@@ -249,7 +280,8 @@ export class Recorder {
       if (parsed) tags.add(parsed.runTag);
     }
     // What a crashed process burnt in is not known: its files account for no mask (playback masks them with every one).
-    for (const runTag of [...tags].sort()) this.runs.set(runTag, { runTag, ended: true, handled: new Set(), gapReason: 'recorder_crashed', masking: UNKNOWN_MASKING });
+    for (const runTag of [...tags].sort())
+      this.runs.set(runTag, { runTag, ended: true, handled: new Set(), gapReason: 'recorder_crashed', masking: UNKNOWN_MASKING });
     // A clean stop leaves nothing behind: leftovers mean the time until this start was lost to a crash.
     if (tags.size > 0) this.lastExitDetail = 'recorder_crashed';
     if (tags.size > 0) await this.enqueue(() => this.sweepEndedRuns());

@@ -16,7 +16,14 @@ export type ChainedSegmentFields = Pick<IndexedSegment, 'cameraId' | 'communeIns
 /** Keyed when a key is given (what the recorder writes); plain SHA-256 without (before issue 11, and tests of the chain alone). */
 export function segmentChainHash(prevHash: string, segment: ChainedSegmentFields, key?: ChainMac): string {
   const encoding = JSON.stringify([
-    segment.cameraId, segment.communeInsee, segment.volume, segment.path, segment.startMs, segment.endMs, segment.bytes, segment.sha256,
+    segment.cameraId,
+    segment.communeInsee,
+    segment.volume,
+    segment.path,
+    segment.startMs,
+    segment.endMs,
+    segment.bytes,
+    segment.sha256,
   ]);
   const message = `${prevHash}\n${encoding}`;
   return key ? key.mac(message) : createHash('sha256').update(message).digest('hex');

@@ -30,7 +30,8 @@ export function checkCheckpointedHead(
   const { segmentId, chainHash, at } = checkpointed;
   const row = rows.find((candidate) => candidate.id === segmentId);
   if (row) {
-    return row.chainHash === chainHash ? null
+    return row.chainHash === chainHash
+      ? null
       : `segment ${segmentId} had chain hash ${chainHash} in the checkpoint of ${at}, it now has ${row.chainHash}: the chain was rewritten`;
   }
   const run = runs.find((candidate) => candidate.firstSegmentId <= segmentId && segmentId <= candidate.lastSegmentId);

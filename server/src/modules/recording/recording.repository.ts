@@ -27,28 +27,57 @@ export interface ChainHead {
 }
 
 /** What the purge reads of a segment: its place in time, storage and chain. */
-export type PurgeCandidate = Pick<IndexedSegment, 'id' | 'cameraId' | 'communeInsee' | 'volume' | 'path' | 'startMs' | 'endMs' | 'bytes' | 'prevHash' | 'chainHash'>;
+export type PurgeCandidate = Pick<
+  IndexedSegment,
+  'id' | 'cameraId' | 'communeInsee' | 'volume' | 'path' | 'startMs' | 'endMs' | 'bytes' | 'prevHash' | 'chainHash'
+>;
 
 const candidateColumns = ['id', 'camera_id', 'commune_insee', 'volume', 'path', 'start_ms', 'end_ms', 'bytes', 'prev_hash', 'chain_hash'] as const;
 
 function toCandidate(row: Pick<Selectable<RecordingSegmentsTable>, (typeof candidateColumns)[number]>): PurgeCandidate {
   return {
-    id: Number(row.id), cameraId: row.camera_id, communeInsee: row.commune_insee, volume: row.volume, path: row.path, startMs: Number(row.start_ms),
-    endMs: Number(row.end_ms), bytes: Number(row.bytes), prevHash: row.prev_hash, chainHash: row.chain_hash,
+    id: Number(row.id),
+    cameraId: row.camera_id,
+    communeInsee: row.commune_insee,
+    volume: row.volume,
+    path: row.path,
+    startMs: Number(row.start_ms),
+    endMs: Number(row.end_ms),
+    bytes: Number(row.bytes),
+    prevHash: row.prev_hash,
+    chainHash: row.chain_hash,
   };
 }
 
 function toSegment(row: Selectable<RecordingSegmentsTable>): IndexedSegment {
   return {
-    id: Number(row.id), cameraId: row.camera_id, communeInsee: row.commune_insee, volume: row.volume, path: row.path,
-    startMs: Number(row.start_ms), endMs: Number(row.end_ms), durationMs: Number(row.duration_ms), bytes: Number(row.bytes),
-    codec: row.codec, width: Number(row.width), height: Number(row.height), fps: Number(row.fps), frameCount: Number(row.frame_count),
-    sha256: row.sha256, prevHash: row.prev_hash, chainHash: row.chain_hash, status: row.status as SegmentStatus, maskVersion: row.mask_version,
+    id: Number(row.id),
+    cameraId: row.camera_id,
+    communeInsee: row.commune_insee,
+    volume: row.volume,
+    path: row.path,
+    startMs: Number(row.start_ms),
+    endMs: Number(row.end_ms),
+    durationMs: Number(row.duration_ms),
+    bytes: Number(row.bytes),
+    codec: row.codec,
+    width: Number(row.width),
+    height: Number(row.height),
+    fps: Number(row.fps),
+    frameCount: Number(row.frame_count),
+    sha256: row.sha256,
+    prevHash: row.prev_hash,
+    chainHash: row.chain_hash,
+    status: row.status as SegmentStatus,
+    maskVersion: row.mask_version,
   };
 }
 
 export class RecordingRepository {
-  constructor(private readonly db: Handle, private readonly dialect: Dialect) {}
+  constructor(
+    private readonly db: Handle,
+    private readonly dialect: Dialect,
+  ) {}
 
   /** Runs `work` in one transaction on the recording tables (retried on contention): the indexer's segment, gap, head and masking rows. */
   transaction<T>(work: (trx: Transaction<RecordingSchema>) => Promise<T>): Promise<T> {
@@ -67,10 +96,24 @@ export class RecordingRepository {
     const inserted = await trx
       .insertInto('recording_segments')
       .values({
-        camera_id: segment.cameraId, commune_insee: segment.communeInsee, volume: segment.volume, path: segment.path,
-        start_ms: segment.startMs, end_ms: segment.endMs, duration_ms: segment.durationMs, bytes: segment.bytes, codec: segment.codec,
-        width: segment.width, height: segment.height, fps: segment.fps, frame_count: segment.frameCount, sha256: segment.sha256,
-        prev_hash: segment.prevHash, chain_hash: segment.chainHash, status: segment.status, created_at: createdAt,
+        camera_id: segment.cameraId,
+        commune_insee: segment.communeInsee,
+        volume: segment.volume,
+        path: segment.path,
+        start_ms: segment.startMs,
+        end_ms: segment.endMs,
+        duration_ms: segment.durationMs,
+        bytes: segment.bytes,
+        codec: segment.codec,
+        width: segment.width,
+        height: segment.height,
+        fps: segment.fps,
+        frame_count: segment.frameCount,
+        sha256: segment.sha256,
+        prev_hash: segment.prevHash,
+        chain_hash: segment.chainHash,
+        status: segment.status,
+        created_at: createdAt,
         mask_version: segment.maskVersion ?? UNKNOWN_MASK_VERSION,
       })
       .returning('id')
@@ -79,7 +122,9 @@ export class RecordingRepository {
     await trx
       .insertInto('recording_heads')
       .values({ camera_id: segment.cameraId, segment_id: id, chain_hash: segment.chainHash, end_ms: segment.endMs, updated_at: createdAt })
-      .onConflict((conflict) => conflict.column('camera_id').doUpdateSet({ segment_id: id, chain_hash: segment.chainHash, end_ms: segment.endMs, updated_at: createdAt }))
+      .onConflict((conflict) =>
+        conflict.column('camera_id').doUpdateSet({ segment_id: id, chain_hash: segment.chainHash, end_ms: segment.endMs, updated_at: createdAt }),
+      )
       .execute();
     return id;
   }
@@ -87,16 +132,29 @@ export class RecordingRepository {
   /** Stores a masking a recorder of the camera ran with, once (the indexer, in the segment's transaction). */
   async ensureMaskVersion(trx: Handle, cameraId: string, masking: RecorderMasking, at: string): Promise<void> {
     if (masking.mode === null) return; // 'none' and 'unknown' account for nothing: no row
-    await trx.insertInto('recording_mask_versions').values({
-      camera_id: cameraId, version: masking.version, mode: masking.mode, revisions: JSON.stringify(masking.revisions), polygons: JSON.stringify(masking.polygons), first_indexed_at: at,
-    }).onConflict((conflict) => conflict.columns(['camera_id', 'version']).doNothing()).execute();
+    await trx
+      .insertInto('recording_mask_versions')
+      .values({
+        camera_id: cameraId,
+        version: masking.version,
+        mode: masking.mode,
+        revisions: JSON.stringify(masking.revisions),
+        polygons: JSON.stringify(masking.polygons),
+        first_indexed_at: at,
+      })
+      .onConflict((conflict) => conflict.columns(['camera_id', 'version']).doNothing())
+      .execute();
   }
 
   /** The masking version of each segment (by id); one that is not found is absent. */
   async segmentMaskVersions(segmentIds: readonly number[], db: Handle = this.db): Promise<Map<number, string>> {
     const result = new Map<number, string>();
     for (let start = 0; start < segmentIds.length; start += 500) {
-      const rows = await db.selectFrom('recording_segments').select(['id', 'mask_version']).where('id', 'in', segmentIds.slice(start, start + 500)).execute();
+      const rows = await db
+        .selectFrom('recording_segments')
+        .select(['id', 'mask_version'])
+        .where('id', 'in', segmentIds.slice(start, start + 500))
+        .execute();
       for (const row of rows) result.set(Number(row.id), row.mask_version);
     }
     return result;
@@ -107,7 +165,12 @@ export class RecordingRepository {
     const result = new Map<string, RecordedMasking>();
     const wanted = [...new Set(versions)];
     for (let start = 0; start < wanted.length; start += 500) {
-      const rows = await db.selectFrom('recording_mask_versions').selectAll().where('camera_id', '=', cameraId).where('version', 'in', wanted.slice(start, start + 500)).execute();
+      const rows = await db
+        .selectFrom('recording_mask_versions')
+        .selectAll()
+        .where('camera_id', '=', cameraId)
+        .where('version', 'in', wanted.slice(start, start + 500))
+        .execute();
       for (const row of rows) {
         try {
           const revisions = JSON.parse(row.revisions) as unknown;
@@ -144,7 +207,12 @@ export class RecordingRepository {
       .orderBy('start_ms')
       .execute();
     return rows.map((row) => ({
-      id: Number(row.id), volume: row.volume, path: row.path, startMs: Number(row.start_ms), endMs: Number(row.end_ms), status: row.status as SegmentStatus,
+      id: Number(row.id),
+      volume: row.volume,
+      path: row.path,
+      startMs: Number(row.start_ms),
+      endMs: Number(row.end_ms),
+      status: row.status as SegmentStatus,
     }));
   }
 
@@ -165,7 +233,14 @@ export class RecordingRepository {
   async *iterateCamera(cameraId: string, batchSize = 2000): AsyncGenerator<IndexedSegment> {
     let afterId = -1;
     for (let page = 0; page < 1_000_000; page++) {
-      const rows = await this.db.selectFrom('recording_segments').selectAll().where('camera_id', '=', cameraId).where('id', '>', afterId).orderBy('id').limit(batchSize).execute();
+      const rows = await this.db
+        .selectFrom('recording_segments')
+        .selectAll()
+        .where('camera_id', '=', cameraId)
+        .where('id', '>', afterId)
+        .orderBy('id')
+        .limit(batchSize)
+        .execute();
       for (const row of rows) yield toSegment(row);
       if (rows.length < batchSize) return;
       afterId = Number(rows[rows.length - 1]!.id);
@@ -182,7 +257,11 @@ export class RecordingRepository {
   async heads(cameraIds: readonly string[]): Promise<Map<string, number>> {
     const result = new Map<string, number>();
     for (let start = 0; start < cameraIds.length; start += 500) {
-      const rows = await this.db.selectFrom('recording_heads').select(['camera_id', 'end_ms']).where('camera_id', 'in', cameraIds.slice(start, start + 500)).execute();
+      const rows = await this.db
+        .selectFrom('recording_heads')
+        .select(['camera_id', 'end_ms'])
+        .where('camera_id', 'in', cameraIds.slice(start, start + 500))
+        .execute();
       for (const row of rows) result.set(row.camera_id, Number(row.end_ms));
     }
     return result;
@@ -190,8 +269,12 @@ export class RecordingRepository {
 
   /** The camera's newest indexed segment (its chain head's), for checks on recent footage. */
   async newestSegment(cameraId: string, db: Handle = this.db): Promise<IndexedSegment | undefined> {
-    const row = await db.selectFrom('recording_heads').innerJoin('recording_segments', 'recording_segments.id', 'recording_heads.segment_id')
-      .selectAll('recording_segments').where('recording_heads.camera_id', '=', cameraId).executeTakeFirst();
+    const row = await db
+      .selectFrom('recording_heads')
+      .innerJoin('recording_segments', 'recording_segments.id', 'recording_heads.segment_id')
+      .selectAll('recording_segments')
+      .where('recording_heads.camera_id', '=', cameraId)
+      .executeTakeFirst();
     return row ? toSegment(row) : undefined;
   }
 
@@ -203,8 +286,14 @@ export class RecordingRepository {
 
   /** The largest segment id ever given that is still known (a head keeps it after a purge); 0 if none. */
   async maxSegmentId(): Promise<number> {
-    const segments = await this.db.selectFrom('recording_segments').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
-    const heads = await this.db.selectFrom('recording_heads').select((eb) => eb.fn.max('segment_id').as('id')).executeTakeFirst();
+    const segments = await this.db
+      .selectFrom('recording_segments')
+      .select((eb) => eb.fn.max('id').as('id'))
+      .executeTakeFirst();
+    const heads = await this.db
+      .selectFrom('recording_heads')
+      .select((eb) => eb.fn.max('segment_id').as('id'))
+      .executeTakeFirst();
     return Math.max(Number(segments?.id ?? 0), Number(heads?.id ?? 0));
   }
 
@@ -223,18 +312,17 @@ export class RecordingRepository {
   }
 
   /** The camera's oldest segments starting at or before `cutoffMs` (first frame at retention), in chain order, at most `limit`, none on `excludedVolumes`. */
-  async candidates(cameraId: string, cutoffMs: number, limit: number, excludedVolumes: readonly string[] = [], db: Handle = this.db): Promise<PurgeCandidate[]> {
-    let query = db
-      .selectFrom('recording_segments')
-      .select(candidateColumns)
-      .where('camera_id', '=', cameraId)
-      .where('start_ms', '<=', cutoffMs);
+  async candidates(
+    cameraId: string,
+    cutoffMs: number,
+    limit: number,
+    excludedVolumes: readonly string[] = [],
+    db: Handle = this.db,
+  ): Promise<PurgeCandidate[]> {
+    let query = db.selectFrom('recording_segments').select(candidateColumns).where('camera_id', '=', cameraId).where('start_ms', '<=', cutoffMs);
     // A volume whose marker is missing keeps its rows (its files are not reachable): it must not fill the batch either.
     if (excludedVolumes.length > 0) query = query.where('volume', 'not in', [...excludedVolumes]);
-    const rows = await query
-      .orderBy('id')
-      .limit(limit)
-      .execute();
+    const rows = await query.orderBy('id').limit(limit).execute();
     return rows.map(toCandidate);
   }
 
@@ -253,12 +341,20 @@ export class RecordingRepository {
   }
 
   /** Per camera: what was recorded in [fromMs, toMs) by segment start (the register's `recorded` rows). */
-  async recordedOn(fromMs: number, toMs: number, db: Handle = this.db): Promise<Array<{ cameraId: string; communeInsee: string; fromMs: number; toMs: number; segments: number; bytes: number }>> {
+  async recordedOn(
+    fromMs: number,
+    toMs: number,
+    db: Handle = this.db,
+  ): Promise<Array<{ cameraId: string; communeInsee: string; fromMs: number; toMs: number; segments: number; bytes: number }>> {
     const rows = await db
       .selectFrom('recording_segments')
       .select((eb) => [
-        'camera_id', 'commune_insee', eb.fn.min('start_ms').as('from_ms'), eb.fn.max('end_ms').as('to_ms'),
-        eb.fn.countAll<number | string>().as('segments'), eb.fn.sum<number | string>('bytes').as('bytes'),
+        'camera_id',
+        'commune_insee',
+        eb.fn.min('start_ms').as('from_ms'),
+        eb.fn.max('end_ms').as('to_ms'),
+        eb.fn.countAll<number | string>().as('segments'),
+        eb.fn.sum<number | string>('bytes').as('bytes'),
       ])
       .where('start_ms', '>=', fromMs)
       .where('start_ms', '<', toMs)
@@ -266,7 +362,12 @@ export class RecordingRepository {
       .orderBy('camera_id')
       .execute();
     return rows.map((row) => ({
-      cameraId: row.camera_id, communeInsee: row.commune_insee, fromMs: Number(row.from_ms), toMs: Number(row.to_ms), segments: Number(row.segments), bytes: Number(row.bytes),
+      cameraId: row.camera_id,
+      communeInsee: row.commune_insee,
+      fromMs: Number(row.from_ms),
+      toMs: Number(row.to_ms),
+      segments: Number(row.segments),
+      bytes: Number(row.bytes),
     }));
   }
 
@@ -275,7 +376,10 @@ export class RecordingRepository {
     const trx = tablesOf<RecordingSchema>(handle);
     let deleted = 0;
     for (let start = 0; start < ids.length; start += 500) {
-      const result = await trx.deleteFrom('recording_segments').where('id', 'in', ids.slice(start, start + 500)).executeTakeFirst();
+      const result = await trx
+        .deleteFrom('recording_segments')
+        .where('id', 'in', ids.slice(start, start + 500))
+        .executeTakeFirst();
       deleted += Number(result.numDeletedRows);
     }
     return deleted;
@@ -292,10 +396,20 @@ export class RecordingRepository {
     if (runs.length === 0) return;
     await tablesOf<RecordingSchema>(handle)
       .insertInto('recording_purged_runs')
-      .values(runs.map((run) => ({
-        camera_id: cameraId, commune_insee: communeInsee, first_segment_id: run.firstSegmentId, last_segment_id: run.lastSegmentId, from_ms: run.fromMs,
-        to_ms: run.toMs, segments: run.segments, prev_hash: run.prevHash, last_chain_hash: run.lastChainHash, purged_at: purgedAt,
-      })))
+      .values(
+        runs.map((run) => ({
+          camera_id: cameraId,
+          commune_insee: communeInsee,
+          first_segment_id: run.firstSegmentId,
+          last_segment_id: run.lastSegmentId,
+          from_ms: run.fromMs,
+          to_ms: run.toMs,
+          segments: run.segments,
+          prev_hash: run.prevHash,
+          last_chain_hash: run.lastChainHash,
+          purged_at: purgedAt,
+        })),
+      )
       .execute();
   }
 
@@ -303,8 +417,13 @@ export class RecordingRepository {
   async purgedRunsOf(cameraId: string, db: Handle = this.db): Promise<PurgedRun[]> {
     const rows = await db.selectFrom('recording_purged_runs').selectAll().where('camera_id', '=', cameraId).orderBy('first_segment_id').execute();
     return rows.map((row) => ({
-      firstSegmentId: Number(row.first_segment_id), lastSegmentId: Number(row.last_segment_id), fromMs: Number(row.from_ms), toMs: Number(row.to_ms),
-      segments: Number(row.segments), prevHash: row.prev_hash, lastChainHash: row.last_chain_hash,
+      firstSegmentId: Number(row.first_segment_id),
+      lastSegmentId: Number(row.last_segment_id),
+      fromMs: Number(row.from_ms),
+      toMs: Number(row.to_ms),
+      segments: Number(row.segments),
+      prevHash: row.prev_hash,
+      lastChainHash: row.last_chain_hash,
     }));
   }
 
@@ -312,7 +431,12 @@ export class RecordingRepository {
   async oldestFootageOf(cameraIds: readonly string[], handle?: AnyHandle): Promise<Map<string, number>> {
     if (cameraIds.length === 0) return new Map();
     const db = handle ? tablesOf<RecordingSchema>(handle) : this.db;
-    const rows = await db.selectFrom('recording_segments').select((eb) => ['camera_id', eb.fn.min('start_ms').as('oldest')]).where('camera_id', 'in', [...cameraIds]).groupBy('camera_id').execute();
+    const rows = await db
+      .selectFrom('recording_segments')
+      .select((eb) => ['camera_id', eb.fn.min('start_ms').as('oldest')])
+      .where('camera_id', 'in', [...cameraIds])
+      .groupBy('camera_id')
+      .execute();
     return new Map(rows.filter((row) => row.oldest !== null).map((row) => [row.camera_id, Number(row.oldest)]));
   }
 
@@ -324,7 +448,11 @@ export class RecordingRepository {
 
   /** Bytes of indexed segments on a volume (one aggregate; the monitor keeps it up to date between calls). */
   async indexedBytes(volume: string, db: Handle = this.db): Promise<number> {
-    const row = await db.selectFrom('recording_segments').select((eb) => eb.fn.sum<number | string | null>('bytes').as('total')).where('volume', '=', volume).executeTakeFirst();
+    const row = await db
+      .selectFrom('recording_segments')
+      .select((eb) => eb.fn.sum<number | string | null>('bytes').as('total'))
+      .where('volume', '=', volume)
+      .executeTakeFirst();
     return Number(row?.total ?? 0);
   }
 }

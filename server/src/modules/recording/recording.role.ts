@@ -93,7 +93,10 @@ export class RecordingRole implements LiveRecordingFacts {
   private unfollowPositions: (() => void) | undefined;
   private readonly stateListeners = new Set<(change: RecorderStateChange) => void>();
 
-  constructor(private readonly deps: RecordingRoleDeps, private readonly options: RecordingRoleOptions) {
+  constructor(
+    private readonly deps: RecordingRoleDeps,
+    private readonly options: RecordingRoleOptions,
+  ) {
     this.log = deps.log ?? silentLog;
     this.indexer = new SegmentIndexer(deps.repository, deps.clock, { log: this.log, chainKey: deps.chainKey, ffprobePath: deps.tools?.ffprobePath });
     this.qualityMonitor = new QualityMonitor({ facts: (cameraId) => this.qualityFacts(cameraId), raise: deps.raise });
@@ -147,7 +150,9 @@ export class RecordingRole implements LiveRecordingFacts {
     await this.reconcile();
     // Only now: a position change must not start recorders before the purge has run.
     this.unfollowPositions = this.deps.ptzPositions?.onChange((cameraId) => {
-      this.refreshMasks(cameraId).catch((error: unknown) => this.log.warn({ camera: cameraId, error: error instanceof Error ? error.message : String(error) }, 'masks not refreshed after a PTZ move'));
+      this.refreshMasks(cameraId).catch((error: unknown) =>
+        this.log.warn({ camera: cameraId, error: error instanceof Error ? error.message : String(error) }, 'masks not refreshed after a PTZ move'),
+      );
     });
     if (this.options.reconcileIntervalMs !== undefined) this.every(this.options.reconcileIntervalMs, () => this.reconcile());
   }
@@ -163,7 +168,8 @@ export class RecordingRole implements LiveRecordingFacts {
   async reconcile(): Promise<void> {
     if (!this.started || this.stopped) return;
     const result = await this.fleet.reconcile();
-    if (result.started.length + result.stopped.length > 0) this.log.info({ started: result.started.length, stopped: result.stopped.length }, 'recorders reconciled');
+    if (result.started.length + result.stopped.length > 0)
+      this.log.info({ started: result.started.length, stopped: result.stopped.length }, 'recorders reconciled');
   }
 
   /**
@@ -176,7 +182,8 @@ export class RecordingRole implements LiveRecordingFacts {
     await this.fleet.passOver();
     if (!this.started || this.stopped) return;
     const result = await this.fleet.reconcile();
-    if (result.stopped.includes(cameraId)) this.log.info({ camera: cameraId, preset: this.deps.ptzPositions?.presetOf(cameraId) ?? null }, 'recorder restarted for the masks of its PTZ position');
+    if (result.stopped.includes(cameraId))
+      this.log.info({ camera: cameraId, preset: this.deps.ptzPositions?.presetOf(cameraId) ?? null }, 'recorder restarted for the masks of its PTZ position');
   }
 
   private every(intervalMs: number, task: () => Promise<void>): void {
@@ -198,7 +205,11 @@ export class RecordingRole implements LiveRecordingFacts {
     let masks = new Map<string, CameraRecorderMasking>();
     let masksError: string | undefined;
     try {
-      if (this.deps.masks) masks = await this.deps.masks.recorderMasking(cameras.map((camera) => camera.id), this.deps.ptzPositions);
+      if (this.deps.masks)
+        masks = await this.deps.masks.recorderMasking(
+          cameras.map((camera) => camera.id),
+          this.deps.ptzPositions,
+        );
     } catch (error) {
       masksError = `privacy masks unreadable: ${error instanceof Error ? error.message : String(error)}`;
     }
@@ -213,7 +224,13 @@ export class RecordingRole implements LiveRecordingFacts {
         try {
           entry.volume = await this.deps.storage.volumeForCamera(camera.id);
         } catch (error) {
-          await this.deps.raise({ severity: 'critical', code: 'storage_unavailable', cameraId: camera.id, communeInsee: camera.communeInsee, message: `camera ${camera.id} not recorded: ${(error as Error).message}` });
+          await this.deps.raise({
+            severity: 'critical',
+            code: 'storage_unavailable',
+            cameraId: camera.id,
+            communeInsee: camera.communeInsee,
+            message: `camera ${camera.id} not recorded: ${(error as Error).message}`,
+          });
           continue;
         }
       }
@@ -223,17 +240,33 @@ export class RecordingRole implements LiveRecordingFacts {
   }
 
   private async onUnreadable(report: UnreadableConfiguration): Promise<void> {
-    const what = report.cameraId === null ? 'no camera recorded: the inventory' : `camera ${report.cameraId} not recorded: its ${report.stage === 'mask_image' ? 'privacy mask image' : report.stage}`;
+    const what =
+      report.cameraId === null
+        ? 'no camera recorded: the inventory'
+        : `camera ${report.cameraId} not recorded: its ${report.stage === 'mask_image' ? 'privacy mask image' : report.stage}`;
     await this.deps.raise({
-      severity: 'critical', code: 'recorder_config_unreadable', cameraId: report.cameraId, communeInsee: report.communeInsee,
-      message: `${what} could not be ${report.stage === 'mask_image' ? 'written' : 'read'} (${report.error.slice(0, 300)})`, details: { stage: report.stage },
+      severity: 'critical',
+      code: 'recorder_config_unreadable',
+      cameraId: report.cameraId,
+      communeInsee: report.communeInsee,
+      message: `${what} could not be ${report.stage === 'mask_image' ? 'written' : 'read'} (${report.error.slice(0, 300)})`,
+      details: { stage: report.stage },
     });
   }
 
   private createRecorder(camera: ConstructorParameters<typeof Recorder>[0]['camera'], inventory: FleetCamera): Recorder {
     const volume = inventory.volume;
     if (!volume) throw new Error(`no volume for camera ${camera.id}`);
-    const options: RecorderOptions = { ...this.options.recorderTuning, camera, volume, indexer: this.indexer, segmentSeconds: this.options.segmentSeconds, clock: this.deps.clock, log: this.log, ffmpegPath: this.deps.tools?.ffmpegPath };
+    const options: RecorderOptions = {
+      ...this.options.recorderTuning,
+      camera,
+      volume,
+      indexer: this.indexer,
+      segmentSeconds: this.options.segmentSeconds,
+      clock: this.deps.clock,
+      log: this.log,
+      ffmpegPath: this.deps.tools?.ffmpegPath,
+    };
     const recorder = this.deps.createRecorder ? this.deps.createRecorder(options) : new Recorder(options);
     recorder.events.on('live', (chunk) => this.live.publish(camera.id, chunk));
     recorder.events.on('segment', (segment) => {
@@ -247,9 +280,19 @@ export class RecordingRole implements LiveRecordingFacts {
     try {
       await this.deps.cameras.setOperationalState(change.cameraId, operationalStateOf(change.to));
       if (change.to === 'stopped') this.live.reset(change.cameraId);
-      const base = { cameraId: change.cameraId, communeInsee: change.communeInsee, at: change.at.toISOString(), details: { from: change.from, to: change.to, detail: change.detail ?? null } };
+      const base = {
+        cameraId: change.cameraId,
+        communeInsee: change.communeInsee,
+        at: change.at.toISOString(),
+        details: { from: change.from, to: change.to, detail: change.detail ?? null },
+      };
       if (change.to === 'failed') {
-        await this.deps.raise({ ...base, severity: 'critical', code: 'recorder_failed', message: `camera ${change.cameraId} not recorded: ${change.detail ?? 'no video'}` });
+        await this.deps.raise({
+          ...base,
+          severity: 'critical',
+          code: 'recorder_failed',
+          message: `camera ${change.cameraId} not recorded: ${change.detail ?? 'no video'}`,
+        });
       } else if (change.from === 'failed' && change.to === 'recording') {
         await this.deps.raise({ ...base, severity: 'info', code: 'recorder_recovered', message: `camera ${change.cameraId} recorded again` });
       }

@@ -15,18 +15,47 @@ export const recordingRoutes: FastifyPluginAsync<{ recording: RecordingService }
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['recording'];
 
-  routes.get('/api/recording/status', {
-    config: { access: 'recording.read' },
-    schema: { tags, summary: 'État d’enregistrement des caméras / recording status per camera', querystring: statusQuerySchema, response: { 200: z.array(recordingStatusSchema) } },
-  }, (request) => recording.status(requirePrincipal(request), request.query));
+  routes.get(
+    '/api/recording/status',
+    {
+      config: { access: 'recording.read' },
+      schema: {
+        tags,
+        summary: 'État d’enregistrement des caméras / recording status per camera',
+        querystring: statusQuerySchema,
+        response: { 200: z.array(recordingStatusSchema) },
+      },
+    },
+    (request) => recording.status(requirePrincipal(request), request.query),
+  );
 
-  routes.get('/api/cameras/:id/recording/timeline', {
-    config: { access: 'recording.read' },
-    schema: { tags, summary: 'Plages enregistrées, trous et gels (31 j au plus) / recorded ranges, gaps, holds', params: idParams, querystring: windowQuerySchema, response: { 200: timelineSchema } },
-  }, (request) => recording.timeline(request.params.id, request.query.from, request.query.to, requirePrincipal(request)));
+  routes.get(
+    '/api/cameras/:id/recording/timeline',
+    {
+      config: { access: 'recording.read' },
+      schema: {
+        tags,
+        summary: 'Plages enregistrées, trous et gels (31 j au plus) / recorded ranges, gaps, holds',
+        params: idParams,
+        querystring: windowQuerySchema,
+        response: { 200: timelineSchema },
+      },
+    },
+    (request) => recording.timeline(request.params.id, request.query.from, request.query.to, requirePrincipal(request)),
+  );
 
-  routes.get('/api/cameras/:id/recording/segments', {
-    config: { access: 'image.playback' },
-    schema: { tags, summary: 'Segments pour relecture ou export (24 h au plus, journalisé) / segments for playback (audited)', params: idParams, querystring: segmentsQuerySchema, response: { 200: segmentListSchema } },
-  }, (request) => recording.segments(request.params.id, request.query.from, request.query.to, request.query.reason ?? null, actingOf(request)));
+  routes.get(
+    '/api/cameras/:id/recording/segments',
+    {
+      config: { access: 'image.playback' },
+      schema: {
+        tags,
+        summary: 'Segments pour relecture ou export (24 h au plus, journalisé) / segments for playback (audited)',
+        params: idParams,
+        querystring: segmentsQuerySchema,
+        response: { 200: segmentListSchema },
+      },
+    },
+    (request) => recording.segments(request.params.id, request.query.from, request.query.to, request.query.reason ?? null, actingOf(request)),
+  );
 };

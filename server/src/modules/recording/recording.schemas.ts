@@ -14,13 +14,23 @@ const qualitySchema = z.object({
 });
 
 export const recordingStatusSchema = z.object({
-  cameraId: z.string(), name: z.string(), communeInsee: z.string(), state: z.string(), recorder: z.string().nullable(),
-  lastSegmentEnd: z.string().nullable(), volume: z.string().nullable(), quality: qualitySchema.nullable(), liveViewers: z.number(),
+  cameraId: z.string(),
+  name: z.string(),
+  communeInsee: z.string(),
+  state: z.string(),
+  recorder: z.string().nullable(),
+  lastSegmentEnd: z.string().nullable(),
+  volume: z.string().nullable(),
+  quality: qualitySchema.nullable(),
+  liveViewers: z.number(),
 });
 
 const range = z.object({ from: z.string(), to: z.string() });
 export const timelineSchema = z.object({
-  cameraId: z.string(), from: z.string(), to: z.string(), recordedSeconds: z.number(),
+  cameraId: z.string(),
+  from: z.string(),
+  to: z.string(),
+  recordedSeconds: z.number(),
   recorded: z.array(range),
   gaps: z.array(range.extend({ reason: z.string().nullable() })),
   holds: z.array(range.extend({ id: z.string(), procedureReference: z.string().nullable() })),

@@ -105,7 +105,10 @@ export class RecordingService {
     const settings = await this.storage.allCameraSettings();
     const heads = await this.repository.heads(cameras.map((camera) => camera.id));
     return cameras.map((camera) => ({
-      cameraId: camera.id, name: camera.name, communeInsee: camera.communeInsee, state: camera.state,
+      cameraId: camera.id,
+      name: camera.name,
+      communeInsee: camera.communeInsee,
+      state: camera.state,
       recorder: this.live?.recorderState(camera.id) ?? null,
       lastSegmentEnd: heads.has(camera.id) ? iso(heads.get(camera.id)!) : null,
       volume: settings.get(camera.id)?.volumeName ?? null,
@@ -125,11 +128,14 @@ export class RecordingService {
     const reasons = (range: TimeRange) => gaps.find((gap) => gap.startMs < range.endMs && gap.endMs > range.startMs)?.reason ?? null;
     const holds = await this.holds.holdsOf(cameraId, camera.communeInsee);
     return {
-      cameraId, from: iso(window.startMs), to: iso(window.endMs),
+      cameraId,
+      from: iso(window.startMs),
+      to: iso(window.endMs),
       recorded: computed.ranges.map((range) => ({ from: iso(range.startMs), to: iso(range.endMs) })),
       recordedSeconds: Math.round(computed.recordedMs / 1000),
       gaps: computed.gaps.map((range) => ({ from: iso(range.startMs), to: iso(range.endMs), reason: reasons(range) })),
-      holds: holds.filter((hold) => hold.fromMs < window.endMs && hold.toMs > window.startMs)
+      holds: holds
+        .filter((hold) => hold.fromMs < window.endMs && hold.toMs > window.startMs)
         .map((hold) => ({ id: hold.id, from: iso(hold.fromMs), to: iso(hold.toMs), procedureReference: hold.procedureReference })),
     };
   }
@@ -141,7 +147,10 @@ export class RecordingService {
     const window = parseWindow(from, to, MAX_SEGMENT_LISTING_MS);
     const segments = await this.repository.segmentsOverlapping(cameraId, window.startMs, window.endMs);
     await this.audit.recordImageAccess(acting.actor, {
-      kind: 'playback', cameraId, communeInsee: camera.communeInsee, reason,
+      kind: 'playback',
+      cameraId,
+      communeInsee: camera.communeInsee,
+      reason,
       details: { step: 'segments_listed', from: iso(window.startMs), to: iso(window.endMs), segments: segments.length },
     });
     return { cameraId, segments };

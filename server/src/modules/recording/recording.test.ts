@@ -10,18 +10,34 @@ describe('coverage', () => {
 
   it('merges contiguous segments and lists the gaps, clipped to the window', () => {
     const segments = [
-      { startMs: -5000, endMs: 10_000 }, { startMs: 10_000, endMs: 20_000 }, { startMs: 20_400, endMs: 30_000 },
-      { startMs: 50_000, endMs: 60_000 }, { startMs: 90_000, endMs: 130_000 },
+      { startMs: -5000, endMs: 10_000 },
+      { startMs: 10_000, endMs: 20_000 },
+      { startMs: 20_400, endMs: 30_000 },
+      { startMs: 50_000, endMs: 60_000 },
+      { startMs: 90_000, endMs: 130_000 },
     ];
     const result = coverage(segments, window);
-    assert.deepEqual(result.ranges, [{ startMs: 0, endMs: 30_000 }, { startMs: 50_000, endMs: 60_000 }, { startMs: 90_000, endMs: 100_000 }]);
-    assert.deepEqual(result.gaps, [{ startMs: 30_000, endMs: 50_000 }, { startMs: 60_000, endMs: 90_000 }]);
+    assert.deepEqual(result.ranges, [
+      { startMs: 0, endMs: 30_000 },
+      { startMs: 50_000, endMs: 60_000 },
+      { startMs: 90_000, endMs: 100_000 },
+    ]);
+    assert.deepEqual(result.gaps, [
+      { startMs: 30_000, endMs: 50_000 },
+      { startMs: 60_000, endMs: 90_000 },
+    ]);
     assert.equal(result.recordedMs, 50_000);
   });
 
   it('reports the whole window as a gap when nothing was recorded, and handles overlaps', () => {
     assert.deepEqual(coverage([], window).gaps, [window]);
-    const overlapping = coverage([{ startMs: 10_000, endMs: 40_000 }, { startMs: 0, endMs: 20_000 }], window);
+    const overlapping = coverage(
+      [
+        { startMs: 10_000, endMs: 40_000 },
+        { startMs: 0, endMs: 20_000 },
+      ],
+      window,
+    );
     assert.deepEqual(overlapping.ranges, [{ startMs: 0, endMs: 40_000 }]);
     assert.deepEqual(overlapping.gaps, [{ startMs: 40_000, endMs: 100_000 }]);
   });
@@ -45,7 +61,16 @@ describe('segment chain', () => {
   const chain = () => {
     let prevHash = SEGMENT_GENESIS_HASH;
     return [0, 1, 2].map((index) => {
-      const fields = { cameraId: 'cam-1', communeInsee: '21038', volume: 'v1', path: `p${index}`, startMs: index * 60_000, endMs: (index + 1) * 60_000, bytes: 1000 + index, sha256: 'ab'.repeat(32) };
+      const fields = {
+        cameraId: 'cam-1',
+        communeInsee: '21038',
+        volume: 'v1',
+        path: `p${index}`,
+        startMs: index * 60_000,
+        endMs: (index + 1) * 60_000,
+        bytes: 1000 + index,
+        sha256: 'ab'.repeat(32),
+      };
       const row = { ...fields, id: index + 1, prevHash, chainHash: segmentChainHash(prevHash, fields) };
       prevHash = row.chainHash;
       return row;

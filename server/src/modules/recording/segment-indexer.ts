@@ -84,7 +84,11 @@ export class SegmentIndexer {
   private readonly log: ProcessLog;
   private readonly chainKey: ChainMac | undefined;
 
-  constructor(private readonly repository: RecordingRepository, private readonly clock: Clock, options: SegmentIndexerOptions = {}) {
+  constructor(
+    private readonly repository: RecordingRepository,
+    private readonly clock: Clock,
+    options: SegmentIndexerOptions = {},
+  ) {
     this.probe = options.probe ?? ((path) => probeSegment(path, options.ffprobePath));
     this.gapToleranceMs = options.gapToleranceMs ?? 1000;
     this.overlapToleranceMs = options.overlapToleranceMs ?? 2000;
@@ -115,13 +119,26 @@ export class SegmentIndexer {
       const prevHash = head?.chainHash ?? SEGMENT_GENESIS_HASH;
       const fields = { cameraId: segment.cameraId, communeInsee: segment.communeInsee, volume: segment.volume.name, path, startMs, endMs, bytes, sha256 };
       const row = {
-        ...fields, durationMs, codec: probe.codec, width: probe.width, height: probe.height, fps: probe.measuredFps,
-        frameCount: probe.frameCount, prevHash, chainHash: segmentChainHash(prevHash, fields, this.chainKey), status: segment.status, maskVersion: masking.version,
+        ...fields,
+        durationMs,
+        codec: probe.codec,
+        width: probe.width,
+        height: probe.height,
+        fps: probe.measuredFps,
+        frameCount: probe.frameCount,
+        prevHash,
+        chainHash: segmentChainHash(prevHash, fields, this.chainKey),
+        status: segment.status,
+        maskVersion: masking.version,
       };
       const now = this.clock.now().toISOString();
       await this.repository.ensureMaskVersion(trx, segment.cameraId, masking, now);
       if (head && startMs - head.endMs > this.gapToleranceMs) {
-        await this.repository.insertGap(trx, { cameraId: segment.cameraId, communeInsee: segment.communeInsee, startMs: head.endMs, endMs: startMs, reason: segment.gapReason ?? 'no_data' }, now);
+        await this.repository.insertGap(
+          trx,
+          { cameraId: segment.cameraId, communeInsee: segment.communeInsee, startMs: head.endMs, endMs: startMs, reason: segment.gapReason ?? 'no_data' },
+          now,
+        );
       }
       try {
         const id = await this.repository.insertSegment(trx, row, now);
@@ -137,7 +154,10 @@ export class SegmentIndexer {
   private async moveIntoPlace(segment: SegmentToIndex, startMs: number): Promise<string> {
     const path = segmentRelativePath(segment.communeInsee, segment.cameraId, startMs);
     const target = join(segment.volume.root, path);
-    const alreadyMoved = await stat(target).then(() => true, () => false);
+    const alreadyMoved = await stat(target).then(
+      () => true,
+      () => false,
+    );
     if (!alreadyMoved) {
       await mkdir(dirname(target), { recursive: true });
       await rename(segment.file, target);

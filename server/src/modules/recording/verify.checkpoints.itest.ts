@@ -45,7 +45,10 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
     before(async () => {
       database = await createTestDatabase(dialect);
       dataDir = await mkdtemp(join(tmpdir(), 'vigie-segments-keyed-'));
-      keys = await loadOrCreateChainKeys({ chainKeyFile: join(dataDir, 'chain.key'), signingKeyFile: join(dataDir, 'signing.key') }, async () => ({ auditThroughSeq: 0, segmentsThroughId: 0 }));
+      keys = await loadOrCreateChainKeys({ chainKeyFile: join(dataDir, 'chain.key'), signingKeyFile: join(dataDir, 'signing.key') }, async () => ({
+        auditThroughSeq: 0,
+        segmentsThroughId: 0,
+      }));
       store = new CheckpointStore({ directory: join(dataDir, 'checkpoints'), signer: keys.signer });
       // The command line's default volume: `local` under the data folder.
       volume = { name: 'local', root: join(dataDir, 'recordings') };
@@ -74,25 +77,43 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       for (let index = 0; index < count; index++) {
         const file = join(incoming, `segment-${offset + index}.mp4`);
         await writeFile(file, randomBytes(2048));
-        const segment = await indexer.index({ cameraId, communeInsee: '38999', volume, file, startMs: offset + index * segmentMs, durationMs: segmentMs, status: 'closed' });
+        const segment = await indexer.index({
+          cameraId,
+          communeInsee: '38999',
+          volume,
+          file,
+          startMs: offset + index * segmentMs,
+          durationMs: segmentMs,
+          status: 'closed',
+        });
         assert.ok(segment);
         segments.push(segment);
       }
       return segments;
     };
-    const checkpoint = () => new CheckpointJob({
-      store, keys, clock,
-      heads: { audit: async () => ({ seq: 0, hash: '0'.repeat(64), anchorSeq: 1 }), recordings: async () => (await repository.allHeads()).map((head) => [head.cameraId, head.segmentId, head.chainHash]) },
-    }).run();
-    const verify = (options: { key?: ChainMac } = {}) => verifyRecordings(repository, {
-      volumes: [volume], chainKey: options.key ?? keys.segments, checkpoints: () => newestRecordingHeads(store, keys.segments.keyId),
-    });
+    const checkpoint = () =>
+      new CheckpointJob({
+        store,
+        keys,
+        clock,
+        heads: {
+          audit: async () => ({ seq: 0, hash: '0'.repeat(64), anchorSeq: 1 }),
+          recordings: async () => (await repository.allHeads()).map((head) => [head.cameraId, head.segmentId, head.chainHash]),
+        },
+      }).run();
+    const verify = (options: { key?: ChainMac } = {}) =>
+      verifyRecordings(repository, {
+        volumes: [volume],
+        chainKey: options.key ?? keys.segments,
+        checkpoints: () => newestRecordingHeads(store, keys.segments.keyId),
+      });
     const kinds = (report: Awaited<ReturnType<typeof verify>>) => report.problems.map((problem) => [problem.kind, problem.segmentId]);
     const cli = async (...args: string[]) => {
       const url = database.config.dialect === 'sqlite' ? database.config.path : database.config.url;
       try {
         const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'server/src/cli.ts', ...args], {
-          cwd: root, env: { ...process.env, DATABASE_URL: url, VIGIE_DATA_DIR: dataDir, VIGIE_LOG_LEVEL: 'silent' },
+          cwd: root,
+          env: { ...process.env, DATABASE_URL: url, VIGIE_DATA_DIR: dataDir, VIGIE_LOG_LEVEL: 'silent' },
         });
         return { code: 0, output: stdout + stderr };
       } catch (error) {
@@ -113,7 +134,11 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       for (const segment of segments.slice(1)) {
         const fields = { ...segment, sha256: segment === segments[1] ? await sha256File(swapped) : segment.sha256 };
         const chainHash = segmentChainHash(previous, fields);
-        await db().updateTable('recording_segments').set({ sha256: fields.sha256, prev_hash: previous, chain_hash: chainHash }).where('id', '=', segment.id).execute();
+        await db()
+          .updateTable('recording_segments')
+          .set({ sha256: fields.sha256, prev_hash: previous, chain_hash: chainHash })
+          .where('id', '=', segment.id)
+          .execute();
         previous = chainHash;
       }
       await db().updateTable('recording_heads').set({ chain_hash: previous }).where('camera_id', '=', 'cam-001').execute();
@@ -123,7 +148,7 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.match(verified.output, /chain_edited\tcam-001/);
     });
 
-    it('the chain\'s end cut and the head rewound to a genuine segment, or a camera\'s whole index deleted, is caught by the signed checkpoint', async () => {
+    it("the chain's end cut and the head rewound to a genuine segment, or a camera's whole index deleted, is caught by the signed checkpoint", async () => {
       await reset();
       const segments = await record('cam-001', 4);
       await record('cam-002', 2);
@@ -133,7 +158,11 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.equal((await cli('recordings', 'verify')).code, 0);
 
       await db().deleteFrom('recording_segments').where('id', '>', segments[1]!.id).where('camera_id', '=', 'cam-001').execute();
-      await db().updateTable('recording_heads').set({ segment_id: segments[1]!.id, chain_hash: segments[1]!.chainHash, end_ms: segments[1]!.endMs }).where('camera_id', '=', 'cam-001').execute();
+      await db()
+        .updateTable('recording_heads')
+        .set({ segment_id: segments[1]!.id, chain_hash: segments[1]!.chainHash, end_ms: segments[1]!.endMs })
+        .where('camera_id', '=', 'cam-001')
+        .execute();
       await db().deleteFrom('recording_segments').where('camera_id', '=', 'cam-002').execute();
       await db().deleteFrom('recording_heads').where('camera_id', '=', 'cam-002').execute();
       const report = await verify();
@@ -141,10 +170,16 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.equal(signed.length, 2);
       assert.deepEqual(signed[0], ['cam-001', segments[3]!.id]);
       assert.equal(signed[1]![0], 'cam-002');
-      assert.ok(report.problems.every((problem) => ['checkpoint_mismatch', 'unindexed'].includes(problem.kind)), 'the chains alone look sound');
+      assert.ok(
+        report.problems.every((problem) => ['checkpoint_mismatch', 'unindexed'].includes(problem.kind)),
+        'the chains alone look sound',
+      );
       const verified = await cli('recordings', 'verify');
       assert.equal(verified.code, 1);
-      assert.match(verified.output, /checkpoint_mismatch\tcam-001\t-\tsegment \d+, the camera's newest in the checkpoint of .* is gone from the index outside a lawful purge/);
+      assert.match(
+        verified.output,
+        /checkpoint_mismatch\tcam-001\t-\tsegment \d+, the camera's newest in the checkpoint of .* is gone from the index outside a lawful purge/,
+      );
       assert.match(verified.output, /checkpoint_mismatch\tcam-002\t-\tcamera cam-002 had segment \d+ in the checkpoint/);
     });
 
@@ -167,8 +202,21 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       await db().deleteFrom('recording_segments').where('camera_id', '=', 'cam-001').execute();
       await writableTree(volume.root);
       await rm(volume.root, { recursive: true, force: true });
-      const run = { firstSegmentId: segments[0]!.id, lastSegmentId: segments[2]!.id, fromMs: segments[0]!.startMs, toMs: segments[2]!.endMs, segments: 3, prevHash: segments[0]!.prevHash, lastChainHash: segments[2]!.chainHash };
-      const report = await verifyRecordings(repository, { volumes: [volume], chainKey: keys.segments, purgedRuns: async () => [run], checkpoints: () => newestRecordingHeads(store, keys.segments.keyId) });
+      const run = {
+        firstSegmentId: segments[0]!.id,
+        lastSegmentId: segments[2]!.id,
+        fromMs: segments[0]!.startMs,
+        toMs: segments[2]!.endMs,
+        segments: 3,
+        prevHash: segments[0]!.prevHash,
+        lastChainHash: segments[2]!.chainHash,
+      };
+      const report = await verifyRecordings(repository, {
+        volumes: [volume],
+        chainKey: keys.segments,
+        purgedRuns: async () => [run],
+        checkpoints: () => newestRecordingHeads(store, keys.segments.keyId),
+      });
       assert.deepEqual(report.problems, []);
       const replaced = await newestRecordingHeads(store, chainMac(randomBytes(32), 'segments', 0).keyId);
       assert.match(replaced.problems.join('\n'), /another segment chain key/);

@@ -53,7 +53,15 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       for (let index = 0; index < count; index++) {
         const file = join(incoming, `segment-${index}.mp4`);
         await writeFile(file, randomBytes(4096));
-        const segment = await indexer.index({ cameraId, communeInsee: '38999', volume, file, startMs: start + index * segmentMs, durationMs: segmentMs, status: 'closed' });
+        const segment = await indexer.index({
+          cameraId,
+          communeInsee: '38999',
+          volume,
+          file,
+          startMs: start + index * segmentMs,
+          durationMs: segmentMs,
+          status: 'closed',
+        });
         assert.ok(segment);
         segments.push(segment);
       }
@@ -73,7 +81,13 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       await writeFile(altered, randomBytes(4096));
       await unlink(join(volume.root, segments[2]!.path));
       const report = await verifyRecordings(repository, { volumes: [volume] });
-      assert.deepEqual(report.problems.map((problem) => [problem.kind, problem.segmentId]), [['modified', segments[1]!.id], ['missing', segments[2]!.id]]);
+      assert.deepEqual(
+        report.problems.map((problem) => [problem.kind, problem.segmentId]),
+        [
+          ['modified', segments[1]!.id],
+          ['missing', segments[2]!.id],
+        ],
+      );
     });
 
     it('reports a file on disk that no row indexes', async () => {
@@ -81,19 +95,32 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       const stray = segments[0]!.path.replace(/[^/]+\.mp4$/, 'stray.mp4');
       await writeFile(join(volume.root, stray), randomBytes(100));
       const report = await verifyRecordings(repository, { volumes: [volume], cameraId: 'cam-001' });
-      assert.deepEqual(report.problems.map((problem) => [problem.kind, problem.path]), [['unindexed', stray]]);
+      assert.deepEqual(
+        report.problems.map((problem) => [problem.kind, problem.path]),
+        [['unindexed', stray]],
+      );
     });
 
     it('reports an edited row, a row removed from the middle, and the newest row removed', async () => {
       let segments = await record('cam-001', 4);
-      await database.handle.db.updateTable('recording_segments').set({ end_ms: start + 999 }).where('id', '=', segments[1]!.id).execute();
-      assert.deepEqual((await verifyRecordings(repository, { volumes: [volume] })).problems.map((problem) => problem.kind), ['chain_edited']);
+      await database.handle.db
+        .updateTable('recording_segments')
+        .set({ end_ms: start + 999 })
+        .where('id', '=', segments[1]!.id)
+        .execute();
+      assert.deepEqual(
+        (await verifyRecordings(repository, { volumes: [volume] })).problems.map((problem) => problem.kind),
+        ['chain_edited'],
+      );
 
       segments = await record('cam-001', 4);
       await database.handle.db.deleteFrom('recording_segments').where('id', '=', segments[1]!.id).execute();
       const middle = await verifyRecordings(repository, { volumes: [volume] });
       assert.ok(middle.problems.some((problem) => problem.kind === 'chain_broken' && problem.segmentId === segments[2]!.id));
-      assert.ok(middle.problems.some((problem) => problem.kind === 'unindexed'), 'its file is now unindexed');
+      assert.ok(
+        middle.problems.some((problem) => problem.kind === 'unindexed'),
+        'its file is now unindexed',
+      );
 
       segments = await record('cam-001', 4);
       await database.handle.db.deleteFrom('recording_segments').where('id', '=', segments[3]!.id).execute();
@@ -110,22 +137,44 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       const beingWritten = `r2def-${new Date(nowMs - 30_000).toISOString().replace(/[-:]/g, '').slice(0, 15)}Z.mp4`;
       for (const name of [orphan, beingWritten, 'copied-by-hand.mp4']) await writeFile(join(incoming, name), randomBytes(100));
       const report = await verifyRecordings(repository, { volumes: [volume], nowMs });
-      assert.deepEqual(report.problems.map((problem) => [problem.kind, problem.cameraId, problem.path]), [
-        ['unindexed', 'cam-removed', '38999/cam-removed/.incoming/copied-by-hand.mp4'],
-        ['orphaned', 'cam-removed', `38999/cam-removed/.incoming/${orphan}`],
-      ]);
-      assert.deepEqual((await verifyRecordings(repository, { volumes: [volume], nowMs, cameraId: 'cam-001' })).problems, [], 'another camera\'s folder is not this camera\'s');
+      assert.deepEqual(
+        report.problems.map((problem) => [problem.kind, problem.cameraId, problem.path]),
+        [
+          ['unindexed', 'cam-removed', '38999/cam-removed/.incoming/copied-by-hand.mp4'],
+          ['orphaned', 'cam-removed', `38999/cam-removed/.incoming/${orphan}`],
+        ],
+      );
+      assert.deepEqual(
+        (await verifyRecordings(repository, { volumes: [volume], nowMs, cameraId: 'cam-001' })).problems,
+        [],
+        "another camera's folder is not this camera's",
+      );
     });
 
     it('accepts a chain that continues after a lawful purge run, and re-hashes only the window', async () => {
       const segments = await record('cam-001', 4);
       await database.handle.db.deleteFrom('recording_segments').where('id', '=', segments[0]!.id).execute();
       const unrecorded = await verifyRecordings(repository, { volumes: [volume] });
-      assert.ok(unrecorded.problems.some((problem) => problem.kind === 'chain_broken'), 'without the purge record, a missing first segment is a break');
-      const run = { firstSegmentId: segments[0]!.id, lastSegmentId: segments[0]!.id, fromMs: segments[0]!.startMs, toMs: segments[0]!.endMs, segments: 1, prevHash: segments[0]!.prevHash, lastChainHash: segments[0]!.chainHash };
+      assert.ok(
+        unrecorded.problems.some((problem) => problem.kind === 'chain_broken'),
+        'without the purge record, a missing first segment is a break',
+      );
+      const run = {
+        firstSegmentId: segments[0]!.id,
+        lastSegmentId: segments[0]!.id,
+        fromMs: segments[0]!.startMs,
+        toMs: segments[0]!.endMs,
+        segments: 1,
+        prevHash: segments[0]!.prevHash,
+        lastChainHash: segments[0]!.chainHash,
+      };
       const purgedRuns = async () => [run];
       const lawful = await verifyRecordings(repository, { volumes: [volume], purgedRuns });
-      assert.deepEqual(lawful.problems.map((problem) => problem.kind), ['unindexed'], 'only the purged file left behind on disk');
+      assert.deepEqual(
+        lawful.problems.map((problem) => problem.kind),
+        ['unindexed'],
+        'only the purged file left behind on disk',
+      );
       const windowed = await verifyRecordings(repository, { volumes: [volume], purgedRuns, fromMs: start + 3 * segmentMs, toMs: start + 4 * segmentMs });
       assert.equal(windowed.filesHashed, 1);
     });

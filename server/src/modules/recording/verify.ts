@@ -16,7 +16,16 @@ import { incomingFiles } from './incoming-files.ts';
 import { INCOMING_FOLDER } from './recorder.ts';
 import { sha256File } from './segment-indexer.ts';
 
-export type RecordingProblemKind = 'modified' | 'missing' | 'unindexed' | 'orphaned' | 'chain_broken' | 'chain_edited' | 'tail_removed' | 'checkpoint_invalid' | 'checkpoint_mismatch';
+export type RecordingProblemKind =
+  | 'modified'
+  | 'missing'
+  | 'unindexed'
+  | 'orphaned'
+  | 'chain_broken'
+  | 'chain_edited'
+  | 'tail_removed'
+  | 'checkpoint_invalid'
+  | 'checkpoint_mismatch';
 
 /**
  * A file in `.incoming` older than this was not being written (a segment lasts 10 minutes at
@@ -85,7 +94,8 @@ export async function verifyRecordings(repository: RecordingRepository, options:
   const checkpoints = options.checkpoints ? await options.checkpoints() : { heads: [], problems: [] };
   for (const message of checkpoints.problems) problems.push({ kind: 'checkpoint_invalid', cameraId: null, segmentId: null, volume: '', path: null, message });
   const checkpointed = new Map<string, CheckpointedHead>(checkpoints.heads.map((head) => [head.cameraId, head]));
-  const inWindow = (startMs: number, endMs: number) => (options.fromMs === undefined || endMs > options.fromMs) && (options.toMs === undefined || startMs < options.toMs);
+  const inWindow = (startMs: number, endMs: number) =>
+    (options.fromMs === undefined || endMs > options.fromMs) && (options.toMs === undefined || startMs < options.toMs);
 
   for (const cameraId of cameraIds) {
     const rows = [];
@@ -97,17 +107,36 @@ export async function verifyRecordings(repository: RecordingRepository, options:
     const signedHead = checkpointed.get(cameraId);
     checkpointed.delete(cameraId);
     const checkpointProblem = signedHead ? checkCheckpointedHead(signedHead, rows, runs) : null;
-    if (checkpointProblem) problems.push({ kind: 'checkpoint_mismatch', cameraId, segmentId: signedHead!.segmentId, volume: rows.at(-1)?.volume ?? '', path: null, message: checkpointProblem });
+    if (checkpointProblem)
+      problems.push({
+        kind: 'checkpoint_mismatch',
+        cameraId,
+        segmentId: signedHead!.segmentId,
+        volume: rows.at(-1)?.volume ?? '',
+        path: null,
+        message: checkpointProblem,
+      });
     if (chainProblem?.kind === 'tail_removed') {
-      problems.push({ kind: 'tail_removed', cameraId, segmentId: head?.segmentId ?? null, volume: rows.at(-1)?.volume ?? '', path: null, message: `the newest indexed segment (${head?.segmentId}) is gone from the index, outside a lawful purge` });
+      problems.push({
+        kind: 'tail_removed',
+        cameraId,
+        segmentId: head?.segmentId ?? null,
+        volume: rows.at(-1)?.volume ?? '',
+        path: null,
+        message: `the newest indexed segment (${head?.segmentId}) is gone from the index, outside a lawful purge`,
+      });
     } else if (chainProblem) {
       const row = rows.find((candidate) => candidate.id === chainProblem.segmentId);
       problems.push({
         kind: chainProblem.kind === 'broken' ? 'chain_broken' : 'chain_edited',
-        cameraId, segmentId: chainProblem.segmentId, volume: row?.volume ?? '', path: row?.path ?? null,
-        message: chainProblem.kind === 'broken'
-          ? `segment ${chainProblem.segmentId} does not chain to the one before it: a segment was removed or reordered outside a lawful purge`
-          : `segment ${chainProblem.segmentId}'s index row was edited (its chain hash does not match)`,
+        cameraId,
+        segmentId: chainProblem.segmentId,
+        volume: row?.volume ?? '',
+        path: row?.path ?? null,
+        message:
+          chainProblem.kind === 'broken'
+            ? `segment ${chainProblem.segmentId} does not chain to the one before it: a segment was removed or reordered outside a lawful purge`
+            : `segment ${chainProblem.segmentId}'s index row was edited (its chain hash does not match)`,
       });
     }
     for (const row of rows) {
@@ -125,7 +154,8 @@ export async function verifyRecordings(repository: RecordingRepository, options:
         const info = await stat(file);
         filesHashed++;
         const sha256 = await sha256File(file);
-        if (sha256 !== row.sha256 || info.size !== row.bytes) problems.push({ ...base, kind: 'modified', message: `${row.path} differs from what was recorded (SHA-256 or size)` });
+        if (sha256 !== row.sha256 || info.size !== row.bytes)
+          problems.push({ ...base, kind: 'modified', message: `${row.path} differs from what was recorded (SHA-256 or size)` });
       } catch {
         problems.push({ ...base, kind: 'missing', message: `${row.path} is indexed but missing on disk` });
       }
@@ -136,7 +166,11 @@ export async function verifyRecordings(repository: RecordingRepository, options:
   for (const head of checkpointed.values()) {
     if (options.cameraId && head.cameraId !== options.cameraId) continue;
     problems.push({
-      kind: 'checkpoint_mismatch', cameraId: head.cameraId, segmentId: head.segmentId, volume: '', path: null,
+      kind: 'checkpoint_mismatch',
+      cameraId: head.cameraId,
+      segmentId: head.segmentId,
+      volume: '',
+      path: null,
       message: `camera ${head.cameraId} had segment ${head.segmentId} in the checkpoint of ${head.at}, and has no index now: its segments and chain head were deleted`,
     });
   }
@@ -158,7 +192,11 @@ export async function verifyRecordings(repository: RecordingRepository, options:
       if (file.startMs === null) {
         problems.push({ ...base, kind: 'unindexed', message: `${file.path} is in .incoming under a name the recorder never writes` });
       } else if (file.startMs < nowMs - INCOMING_ORPHAN_AFTER_MS) {
-        problems.push({ ...base, kind: 'orphaned', message: `${file.path} (opened ${new Date(file.startMs).toISOString()}) was left in .incoming and never indexed; the purge destroys it at its retention` });
+        problems.push({
+          ...base,
+          kind: 'orphaned',
+          message: `${file.path} (opened ${new Date(file.startMs).toISOString()}) was left in .incoming and never indexed; the purge destroys it at its retention`,
+        });
       }
     }
   }

@@ -18,60 +18,134 @@ const holdViewAt = (now: Date) => (hold: LegalHold) => {
 };
 const entryView = ({ fromMs, toMs, ...entry }: RegisterEntry) => ({ ...entry, from: iso(fromMs), to: iso(toMs) });
 
-export const holdsRoutes: FastifyPluginAsync<{ holds: LegalHoldsService; register: StatutoryRegister; audit: Pick<AuditApi, 'recordAlone'>; clock: Clock }> = async (app, { holds, register, audit, clock }) => {
+export const holdsRoutes: FastifyPluginAsync<{
+  holds: LegalHoldsService;
+  register: StatutoryRegister;
+  audit: Pick<AuditApi, 'recordAlone'>;
+  clock: Clock;
+}> = async (app, { holds, register, audit, clock }) => {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const holdView = (hold: LegalHold) => holdViewAt(clock.now())(hold);
   const tags = ['legal holds'];
 
-  routes.get('/api/holds', {
-    config: { access: 'hold.read' },
-    schema: { tags, summary: 'Gels d’images / legal holds', querystring: holdListQuerySchema, response: { 200: z.array(holdViewSchema) } },
-  }, async (request) => (await holds.list(request.query, requirePrincipal(request))).map(holdViewAt(clock.now())));
+  routes.get(
+    '/api/holds',
+    {
+      config: { access: 'hold.read' },
+      schema: { tags, summary: 'Gels d’images / legal holds', querystring: holdListQuerySchema, response: { 200: z.array(holdViewSchema) } },
+    },
+    async (request) => (await holds.list(request.query, requirePrincipal(request))).map(holdViewAt(clock.now())),
+  );
 
-  routes.get('/api/holds/:id', {
-    config: { access: 'hold.read' },
-    schema: { tags, params: idParams, response: { 200: holdViewSchema } },
-  }, async (request) => holdView(await holds.get(request.params.id, requirePrincipal(request))));
+  routes.get(
+    '/api/holds/:id',
+    {
+      config: { access: 'hold.read' },
+      schema: { tags, params: idParams, response: { 200: holdViewSchema } },
+    },
+    async (request) => holdView(await holds.get(request.params.id, requirePrincipal(request))),
+  );
 
-  routes.post('/api/holds', {
-    config: { access: 'image.export' },
-    schema: { tags, summary: 'Geler des images (réquisition) / hold footage', body: legalHoldInputSchema, response: { 201: holdViewSchema } },
-  }, async (request, reply) => reply.status(201).send(holdView(await holds.create(request.body, actingOf(request)))));
+  routes.post(
+    '/api/holds',
+    {
+      config: { access: 'image.export' },
+      schema: { tags, summary: 'Geler des images (réquisition) / hold footage', body: legalHoldInputSchema, response: { 201: holdViewSchema } },
+    },
+    async (request, reply) => reply.status(201).send(holdView(await holds.create(request.body, actingOf(request)))),
+  );
 
-  routes.post('/api/holds/:id/procedure-reference', {
-    config: { access: 'image.export' },
-    schema: { tags, summary: 'Numéro de procédure (le gel survit alors à la conservation) / procedure reference', params: idParams, body: z.object({ procedureReference: procedureReferenceSchema }).strict(), response: { 200: holdViewSchema } },
-  }, async (request) => holdView(await holds.setProcedureReference(request.params.id, request.body.procedureReference, actingOf(request))));
+  routes.post(
+    '/api/holds/:id/procedure-reference',
+    {
+      config: { access: 'image.export' },
+      schema: {
+        tags,
+        summary: 'Numéro de procédure (le gel survit alors à la conservation) / procedure reference',
+        params: idParams,
+        body: z.object({ procedureReference: procedureReferenceSchema }).strict(),
+        response: { 200: holdViewSchema },
+      },
+    },
+    async (request) => holdView(await holds.setProcedureReference(request.params.id, request.body.procedureReference, actingOf(request))),
+  );
 
-  routes.post('/api/holds/:id/confirm', {
-    config: { access: 'hold.confirm' },
-    schema: { tags, summary: 'Confirmer un gel avec son numéro de procédure (chef de CSU) / confirm a hold (supervisor)', params: idParams, body: z.object({ procedureReference: procedureReferenceSchema }).strict(), response: { 200: holdViewSchema } },
-  }, async (request) => holdView(await holds.confirm(request.params.id, request.body.procedureReference, actingOf(request))));
+  routes.post(
+    '/api/holds/:id/confirm',
+    {
+      config: { access: 'hold.confirm' },
+      schema: {
+        tags,
+        summary: 'Confirmer un gel avec son numéro de procédure (chef de CSU) / confirm a hold (supervisor)',
+        params: idParams,
+        body: z.object({ procedureReference: procedureReferenceSchema }).strict(),
+        response: { 200: holdViewSchema },
+      },
+    },
+    async (request) => holdView(await holds.confirm(request.params.id, request.body.procedureReference, actingOf(request))),
+  );
 
-  routes.post('/api/holds/:id/review', {
-    config: { access: 'hold.confirm' },
-    schema: { tags, summary: 'Revue périodique d’un gel confirmé / periodic review of a confirmed hold', params: idParams, body: z.object({ note: holdReasonSchema }).strict(), response: { 200: holdViewSchema } },
-  }, async (request) => holdView(await holds.review(request.params.id, request.body.note, actingOf(request))));
+  routes.post(
+    '/api/holds/:id/review',
+    {
+      config: { access: 'hold.confirm' },
+      schema: {
+        tags,
+        summary: 'Revue périodique d’un gel confirmé / periodic review of a confirmed hold',
+        params: idParams,
+        body: z.object({ note: holdReasonSchema }).strict(),
+        response: { 200: holdViewSchema },
+      },
+    },
+    async (request) => holdView(await holds.review(request.params.id, request.body.note, actingOf(request))),
+  );
 
-  routes.post('/api/holds/:id/release', {
-    config: { access: 'image.export' },
-    schema: { tags, summary: 'Lever un gel / release a hold', params: idParams, body: z.object({ reason: holdReasonSchema }).strict(), response: { 200: holdViewSchema } },
-  }, async (request) => holdView(await holds.release(request.params.id, request.body.reason, actingOf(request))));
+  routes.post(
+    '/api/holds/:id/release',
+    {
+      config: { access: 'image.export' },
+      schema: {
+        tags,
+        summary: 'Lever un gel / release a hold',
+        params: idParams,
+        body: z.object({ reason: holdReasonSchema }).strict(),
+        response: { 200: holdViewSchema },
+      },
+    },
+    async (request) => holdView(await holds.release(request.params.id, request.body.reason, actingOf(request))),
+  );
 
   const registerTags = ['statutory register'];
   const filterOf = (query: z.infer<typeof registerQuerySchema>) => ({ ...query, kind: query.kind as RegisterKind | undefined });
 
-  routes.get('/api/register', {
-    config: { access: 'register.read' },
-    schema: { tags: registerTags, summary: 'Registre des enregistrements (R252-11) / statutory register', querystring: registerQuerySchema, response: { 200: z.array(registerEntrySchema) } },
-  }, async (request) => (await register.list(filterOf(request.query), requirePrincipal(request))).map(entryView));
+  routes.get(
+    '/api/register',
+    {
+      config: { access: 'register.read' },
+      schema: {
+        tags: registerTags,
+        summary: 'Registre des enregistrements (R252-11) / statutory register',
+        querystring: registerQuerySchema,
+        response: { 200: z.array(registerEntrySchema) },
+      },
+    },
+    async (request) => (await register.list(filterOf(request.query), requirePrincipal(request))).map(entryView),
+  );
 
-  routes.get('/api/register/export.csv', {
-    config: { access: 'register.read' },
-    schema: { tags: registerTags, summary: 'Registre en CSV (tableur français) / register as CSV', querystring: registerQuerySchema },
-  }, async (request, reply) => {
-    const csv = await register.exportCsv(filterOf(request.query), requirePrincipal(request));
-    await audit.recordAlone(actingOf(request).actor, { action: 'register.exported', communeInsee: request.query.communeInsee ?? null, details: { filter: request.query } });
-    return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="registre-videoprotection.csv"').send(csv);
-  });
+  routes.get(
+    '/api/register/export.csv',
+    {
+      config: { access: 'register.read' },
+      schema: { tags: registerTags, summary: 'Registre en CSV (tableur français) / register as CSV', querystring: registerQuerySchema },
+    },
+    async (request, reply) => {
+      const csv = await register.exportCsv(filterOf(request.query), requirePrincipal(request));
+      await audit.recordAlone(actingOf(request).actor, {
+        action: 'register.exported',
+        communeInsee: request.query.communeInsee ?? null,
+        details: { filter: request.query },
+      });
+      return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="registre-videoprotection.csv"').send(csv);
+    },
+  );
 };

@@ -106,7 +106,11 @@ export class LegalHoldsService {
       if (unknown.length > 0) throw invalid(`Caméra(s) inconnue(s) : ${unknown.join(', ')}.`, `Unknown camera(s): ${unknown.join(', ')}.`, unknown);
       const communeSet = [...new Set(communes.values())];
       if (communeSet.length !== 1) {
-        throw invalid('Un gel ne porte que sur les caméras d’une seule commune : créez-en un par commune.', 'A hold covers the cameras of one commune only: create one per commune.', communeSet);
+        throw invalid(
+          'Un gel ne porte que sur les caméras d’une seule commune : créez-en un par commune.',
+          'A hold covers the cameras of one commune only: create one per commune.',
+          communeSet,
+        );
       }
       const communeInsee = communeSet[0]!;
       if (principal) assertAllowed(principal, 'image.export', communeInsee, this.today());
@@ -115,7 +119,9 @@ export class LegalHoldsService {
       const withoutFootage = cameraIds.filter((id) => !oldestByCamera.has(id));
       if (withoutFootage.length > 0) {
         throw new DomainError('legal_hold_no_footage', {
-          fr: `Aucune image enregistrée pour : ${withoutFootage.join(', ')}.`, en: `No footage recorded for: ${withoutFootage.join(', ')}.`, details: withoutFootage,
+          fr: `Aucune image enregistrée pour : ${withoutFootage.join(', ')}.`,
+          en: `No footage recorded for: ${withoutFootage.join(', ')}.`,
+          details: withoutFootage,
         });
       }
       const oldest = Math.min(...oldestByCamera.values());
@@ -124,7 +130,8 @@ export class LegalHoldsService {
       if (fromMs >= toMs) {
         throw new DomainError('legal_hold_before_footage', {
           fr: `Le gel se termine avant les plus anciennes images conservées (${new Date(oldest).toISOString()}).`,
-          en: `The hold ends before the oldest footage kept (${new Date(oldest).toISOString()}).`, details: { oldest: new Date(oldest).toISOString() },
+          en: `The hold ends before the oldest footage kept (${new Date(oldest).toISOString()}).`,
+          details: { oldest: new Date(oldest).toISOString() },
         });
       }
       const chief = this.confirms(acting, communeInsee);
@@ -140,15 +147,38 @@ export class LegalHoldsService {
       const confirmed = chief && data.procedureReference != null;
       const at = now.toISOString();
       const hold: LegalHold = {
-        id: randomUUID(), communeInsee, cameraIds, fromMs, toMs, reason: data.reason, procedureReference: data.procedureReference ?? null,
-        createdBy: acting.actor.login ?? acting.actor.type, createdAt: at, releasedAt: null, releasedBy: null, releaseReason: null,
-        confirmedAt: confirmed ? at : null, confirmedBy: confirmed ? (acting.actor.login ?? acting.actor.type) : null,
-        lapsesAt: confirmed ? null : new Date(now.getTime() + this.bounds.provisionalHours * 3_600_000).toISOString(), reviewedAt: confirmed ? at : null,
+        id: randomUUID(),
+        communeInsee,
+        cameraIds,
+        fromMs,
+        toMs,
+        reason: data.reason,
+        procedureReference: data.procedureReference ?? null,
+        createdBy: acting.actor.login ?? acting.actor.type,
+        createdAt: at,
+        releasedAt: null,
+        releasedBy: null,
+        releaseReason: null,
+        confirmedAt: confirmed ? at : null,
+        confirmedBy: confirmed ? (acting.actor.login ?? acting.actor.type) : null,
+        lapsesAt: confirmed ? null : new Date(now.getTime() + this.bounds.provisionalHours * 3_600_000).toISOString(),
+        reviewedAt: confirmed ? at : null,
       };
       await this.repository.insertHold(trx, hold);
       await this.audit.record(trx, acting.actor, {
-        action: 'recording.hold_created', communeInsee, targetType: 'legal_hold', targetId: hold.id, reason: hold.reason,
-        details: { cameraIds, from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), procedureReference: hold.procedureReference, status: holdStatus(hold, now), lapsesAt: hold.lapsesAt },
+        action: 'recording.hold_created',
+        communeInsee,
+        targetType: 'legal_hold',
+        targetId: hold.id,
+        reason: hold.reason,
+        details: {
+          cameraIds,
+          from: new Date(fromMs).toISOString(),
+          to: new Date(toMs).toISOString(),
+          procedureReference: hold.procedureReference,
+          status: holdStatus(hold, now),
+          lapsesAt: hold.lapsesAt,
+        },
       });
       return hold;
     });
@@ -161,14 +191,24 @@ export class LegalHoldsService {
   async confirm(id: string, reference: string, acting: Acting): Promise<LegalHold> {
     const procedureReference = referenceSchema.parse(reference);
     return this.changeActive(id, acting, async (trx, hold) => {
-      if (!this.confirms(acting, hold.communeInsee)) throw new DomainError('forbidden', { fr: 'Seul un chef de CSU confirme un gel.', en: 'Only a CSU supervisor confirms a hold.' });
+      if (!this.confirms(acting, hold.communeInsee))
+        throw new DomainError('forbidden', { fr: 'Seul un chef de CSU confirme un gel.', en: 'Only a CSU supervisor confirms a hold.' });
       const now = this.clock.now();
       if (holdStatus(hold, now) === 'lapsed') throw new DomainError('legal_hold_lapsed');
       const at = now.toISOString();
       const confirmedBy = acting.actor.login ?? acting.actor.type;
-      await this.repository.updateHold(trx, id, { procedure_reference: procedureReference, confirmed_at: at, confirmed_by: confirmedBy, lapses_at: null, reviewed_at: at });
+      await this.repository.updateHold(trx, id, {
+        procedure_reference: procedureReference,
+        confirmed_at: at,
+        confirmed_by: confirmedBy,
+        lapses_at: null,
+        reviewed_at: at,
+      });
       await this.audit.record(trx, acting.actor, {
-        action: 'recording.hold_confirmed', communeInsee: hold.communeInsee, targetType: 'legal_hold', targetId: id,
+        action: 'recording.hold_confirmed',
+        communeInsee: hold.communeInsee,
+        targetType: 'legal_hold',
+        targetId: id,
         details: { procedureReference, before: hold.procedureReference, createdBy: hold.createdBy },
       });
       return { ...hold, procedureReference, confirmedAt: at, confirmedBy, lapsesAt: null, reviewedAt: at };
@@ -179,11 +219,18 @@ export class LegalHoldsService {
   async review(id: string, note: string, acting: Acting): Promise<LegalHold> {
     const reviewNote = reasonSchema.parse(note);
     return this.changeActive(id, acting, async (trx, hold) => {
-      if (!this.confirms(acting, hold.communeInsee)) throw new DomainError('forbidden', { fr: 'Seul un chef de CSU revoit un gel.', en: 'Only a CSU supervisor reviews a hold.' });
+      if (!this.confirms(acting, hold.communeInsee))
+        throw new DomainError('forbidden', { fr: 'Seul un chef de CSU revoit un gel.', en: 'Only a CSU supervisor reviews a hold.' });
       if (!hold.confirmedAt) throw invalid('Seul un gel confirmé se revoit.', 'Only a confirmed hold is reviewed.');
       const at = this.clock.now().toISOString();
       await this.repository.updateHold(trx, id, { reviewed_at: at });
-      await this.audit.record(trx, acting.actor, { action: 'recording.hold_reviewed', communeInsee: hold.communeInsee, targetType: 'legal_hold', targetId: id, reason: reviewNote });
+      await this.audit.record(trx, acting.actor, {
+        action: 'recording.hold_reviewed',
+        communeInsee: hold.communeInsee,
+        targetType: 'legal_hold',
+        targetId: id,
+        reason: reviewNote,
+      });
       return { ...hold, reviewedAt: at };
     });
   }
@@ -198,7 +245,10 @@ export class LegalHoldsService {
     const due = await this.holdsDueForReview();
     for (const hold of due) {
       await raise({
-        severity: 'warning', code: 'legal_hold_review_due', cameraId: null, communeInsee: hold.communeInsee,
+        severity: 'warning',
+        code: 'legal_hold_review_due',
+        cameraId: null,
+        communeInsee: hold.communeInsee,
         message: `legal hold ${hold.id} (${hold.procedureReference ?? 'no reference'}) not reviewed since ${hold.reviewedAt ?? hold.confirmedAt}`,
         details: { holdId: hold.id, procedureReference: hold.procedureReference, reviewedAt: hold.reviewedAt, cameraIds: hold.cameraIds },
       });
@@ -209,7 +259,10 @@ export class LegalHoldsService {
   /** A confirmed hold keeps footage past retention: only a supervisor changes its reference or releases it. */
   private assertMayChangeConfirmed(hold: LegalHold, acting: Acting): void {
     if (hold.confirmedAt !== null && !this.confirms(acting, hold.communeInsee)) {
-      throw new DomainError('forbidden', { fr: 'Un gel confirmé ne se modifie ou ne se lève que par un chef de CSU.', en: 'Only a CSU supervisor changes or releases a confirmed hold.' });
+      throw new DomainError('forbidden', {
+        fr: 'Un gel confirmé ne se modifie ou ne se lève que par un chef de CSU.',
+        en: 'Only a CSU supervisor changes or releases a confirmed hold.',
+      });
     }
   }
 
@@ -220,7 +273,10 @@ export class LegalHoldsService {
       this.assertMayChangeConfirmed(hold, acting);
       await this.repository.updateHold(trx, id, { procedure_reference: procedureReference });
       await this.audit.record(trx, acting.actor, {
-        action: 'recording.hold_reference_set', communeInsee: hold.communeInsee, targetType: 'legal_hold', targetId: id,
+        action: 'recording.hold_reference_set',
+        communeInsee: hold.communeInsee,
+        targetType: 'legal_hold',
+        targetId: id,
         details: { before: hold.procedureReference, after: procedureReference },
       });
       return { ...hold, procedureReference };
@@ -236,8 +292,17 @@ export class LegalHoldsService {
       const releasedBy = acting.actor.login ?? acting.actor.type;
       await this.repository.updateHold(trx, id, { released_at: releasedAt, released_by: releasedBy, release_reason: releaseReason });
       await this.audit.record(trx, acting.actor, {
-        action: 'recording.hold_released', communeInsee: hold.communeInsee, targetType: 'legal_hold', targetId: id, reason: releaseReason,
-        details: { cameraIds: hold.cameraIds, from: new Date(hold.fromMs).toISOString(), to: new Date(hold.toMs).toISOString(), procedureReference: hold.procedureReference },
+        action: 'recording.hold_released',
+        communeInsee: hold.communeInsee,
+        targetType: 'legal_hold',
+        targetId: id,
+        reason: releaseReason,
+        details: {
+          cameraIds: hold.cameraIds,
+          from: new Date(hold.fromMs).toISOString(),
+          to: new Date(hold.toMs).toISOString(),
+          procedureReference: hold.procedureReference,
+        },
       });
       return { ...hold, releasedAt, releasedBy, releaseReason };
     });

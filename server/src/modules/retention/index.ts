@@ -60,8 +60,16 @@ export interface RetentionApi {
 export function createRetentionModule(deps: RetentionModuleDeps): VigieModule<RetentionApi> {
   const repository = new RetentionRepository(tablesOf<RetentionSchema>(deps.database.db));
   const purge = new RetentionPurge({
-    repository, footage: deps.footage, audit: deps.audit, clock: deps.clock, inventory: deps.inventory, log: deps.log, fileSystem: deps.fileSystem,
-    volumes: () => deps.storage.storageVolumes(), markers: deps.markers, onTechnicalEvent: (event) => void deps.raise(event),
+    repository,
+    footage: deps.footage,
+    audit: deps.audit,
+    clock: deps.clock,
+    inventory: deps.inventory,
+    log: deps.log,
+    fileSystem: deps.fileSystem,
+    volumes: () => deps.storage.storageVolumes(),
+    markers: deps.markers,
+    onTechnicalEvent: (event) => void deps.raise(event),
   });
   const holds = new LegalHoldsService(repository, deps.footage, deps.audit, deps.clock, deps.inventory, deps.config.holds);
   const register = new StatutoryRegister(repository, deps.clock);
@@ -69,7 +77,10 @@ export function createRetentionModule(deps: RetentionModuleDeps): VigieModule<Re
   const jobs: Job[] = [
     {
       // The recorder role purges first (awaited at start, before any recorder runs): footage never outlives its legal limit.
-      name: 'retention.purge', role: 'recorder', intervalMs: deps.config.purgeIntervalMs, runAtStart: true,
+      name: 'retention.purge',
+      role: 'recorder',
+      intervalMs: deps.config.purgeIntervalMs,
+      runAtStart: true,
       run: async () => {
         const report = await purge.run();
         if (report.cameras.some((camera) => camera.destroyedBytes > 0)) deps.storage.forgetUsage();

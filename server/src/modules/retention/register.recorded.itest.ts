@@ -25,11 +25,20 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       const dayStart = parisMidnightMs('2026-11-21'); // 2026-11-20T23:00Z
       await fixture.addSegments('cam-a', '38999', dayStart - 2 * 60_000, 4); // two minutes of the 20th, two of the 21st
       await fixture.addSegments('cam-b', '38999', dayStart + 3_600_000, 3);
-      const job = new RecordedDaysJob(new RetentionRepository(tablesOf<RetentionSchema>(fixture.database.handle.db)), fixture.repository, fixture.audit, fixture.clock);
+      const job = new RecordedDaysJob(
+        new RetentionRepository(tablesOf<RetentionSchema>(fixture.database.handle.db)),
+        fixture.repository,
+        fixture.audit,
+        fixture.clock,
+      );
       fixture.clock.set('2026-11-22T08:00:00.000Z');
       assert.equal(await job.run(), 3, 'cam-a on the 20th and the 21st, cam-b on the 21st');
       const rows = await fixture.register.list({ kind: 'recorded' }, null);
-      assert.deepEqual(rows.map((row) => [row.cameraId, row.details.day, row.segments]).sort(), [['cam-a', '2026-11-20', 2], ['cam-a', '2026-11-21', 2], ['cam-b', '2026-11-21', 3]]);
+      assert.deepEqual(rows.map((row) => [row.cameraId, row.details.day, row.segments]).sort(), [
+        ['cam-a', '2026-11-20', 2],
+        ['cam-a', '2026-11-21', 2],
+        ['cam-b', '2026-11-21', 3],
+      ]);
       const the21st = rows.find((row) => row.cameraId === 'cam-a' && row.details.day === '2026-11-21')!;
       assert.equal(the21st.fromMs, dayStart);
       assert.equal(await job.run(), 0, 'never twice');

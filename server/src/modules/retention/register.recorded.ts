@@ -32,11 +32,25 @@ export class RecordedDaysJob {
       if (cameras.length === 0) continue;
       await this.repository.transaction(async (trx) => {
         const at = now.toISOString();
-        const ids = await this.repository.insertRegisterEntries(trx, cameras.map((camera) => ({
-          at, communeInsee: camera.communeInsee, cameraId: camera.cameraId, kind: 'recorded' as const, fromMs: camera.fromMs, toMs: camera.toMs,
-          segments: camera.segments, bytes: camera.bytes, reference: null, details: { day },
-        })));
-        await this.audit.record(trx, systemActor, { action: 'recording.register_recorded', details: { day, cameras: cameras.length, registerIds: [ids[0], ids.at(-1)] } });
+        const ids = await this.repository.insertRegisterEntries(
+          trx,
+          cameras.map((camera) => ({
+            at,
+            communeInsee: camera.communeInsee,
+            cameraId: camera.cameraId,
+            kind: 'recorded' as const,
+            fromMs: camera.fromMs,
+            toMs: camera.toMs,
+            segments: camera.segments,
+            bytes: camera.bytes,
+            reference: null,
+            details: { day },
+          })),
+        );
+        await this.audit.record(trx, systemActor, {
+          action: 'recording.register_recorded',
+          details: { day, cameras: cameras.length, registerIds: [ids[0], ids.at(-1)] },
+        });
       });
       written += cameras.length;
     }

@@ -30,12 +30,28 @@ export const registerKindLabels: Record<RegisterKind, string> = {
 
 /** Column headings of the CSV export, in French (the register is a French legal document). */
 export const registerCsvColumns = [
-  'N°', 'Date de l’inscription (heure de Paris)', 'Date de l’inscription (UTC)', 'Commune (INSEE)', 'Caméra', 'Nature',
-  'Début des images (heure de Paris)', 'Fin des images (heure de Paris)', 'Nombre de segments', 'Volume (octets)', 'Référence de procédure', 'Détails',
+  'N°',
+  'Date de l’inscription (heure de Paris)',
+  'Date de l’inscription (UTC)',
+  'Commune (INSEE)',
+  'Caméra',
+  'Nature',
+  'Début des images (heure de Paris)',
+  'Fin des images (heure de Paris)',
+  'Nombre de segments',
+  'Volume (octets)',
+  'Référence de procédure',
+  'Détails',
 ] as const;
 
 const parisFormat = new Intl.DateTimeFormat('sv-SE', {
-  timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+  timeZone: 'Europe/Paris',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
 });
 
 /** "2026-11-23 11:00:00": Europe/Paris wall time, sortable, read by spreadsheets as a date. */
@@ -45,13 +61,26 @@ export function parisDateTime(at: Date | number | string): string {
 
 export function registerCsvRow(entry: RegisterEntry): Array<string | number> {
   return [
-    entry.id, parisDateTime(entry.at), entry.at, entry.communeInsee, entry.cameraId, registerKindLabels[entry.kind],
-    parisDateTime(entry.fromMs), parisDateTime(entry.toMs), entry.segments, entry.bytes, entry.reference ?? '', JSON.stringify(entry.details),
+    entry.id,
+    parisDateTime(entry.at),
+    entry.at,
+    entry.communeInsee,
+    entry.cameraId,
+    registerKindLabels[entry.kind],
+    parisDateTime(entry.fromMs),
+    parisDateTime(entry.toMs),
+    entry.segments,
+    entry.bytes,
+    entry.reference ?? '',
+    JSON.stringify(entry.details),
   ];
 }
 
 export class StatutoryRegister {
-  constructor(private readonly repository: RetentionRepository, private readonly clock: Clock) {}
+  constructor(
+    private readonly repository: RetentionRepository,
+    private readonly clock: Clock,
+  ) {}
 
   /** Writes entries in the caller's transaction (exports: `handed_over`; recording: `recorded`). */
   record(trx: AnyHandle, entries: readonly NewRegisterEntry[]): Promise<number[]> {
@@ -71,7 +100,12 @@ export class StatutoryRegister {
       throw new DomainError('validation_failed', { fr: 'La période demandée est vide.', en: 'The requested period is empty.' });
     }
     return this.repository.registerEntries({
-      communes, from: filter.from, to: filter.to, cameraId: filter.cameraId, kind: filter.kind, limit: Math.min(filter.limit ?? 100_000, 100_000),
+      communes,
+      from: filter.from,
+      to: filter.to,
+      cameraId: filter.cameraId,
+      kind: filter.kind,
+      limit: Math.min(filter.limit ?? 100_000, 100_000),
     });
   }
 
@@ -82,6 +116,12 @@ export class StatutoryRegister {
    */
   async exportCsv(filter: RegisterFilter, principal: Principal | null): Promise<string> {
     const entries = await this.list(filter, principal);
-    return '\uFEFF' + stringify(entries.map((entry) => spreadsheetSafeRecord(registerCsvRow(entry))), { header: true, columns: [...registerCsvColumns], delimiter: ';' });
+    return (
+      '\uFEFF' +
+      stringify(
+        entries.map((entry) => spreadsheetSafeRecord(registerCsvRow(entry))),
+        { header: true, columns: [...registerCsvColumns], delimiter: ';' },
+      )
+    );
   }
 }

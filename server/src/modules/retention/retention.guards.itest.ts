@@ -15,7 +15,11 @@ import { createRetentionFixture, DAY, MINUTE, NOW, type RetentionFixture } from 
 
 const nowMs = Date.parse(NOW);
 const PASS_MS = 30_000;
-const exists = (path: string) => access(path).then(() => true, () => false);
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
 /** A recorder's segment file name: `<run>-<UTC second it was opened>.mp4`. */
 const segmentName = (runTag: string, openedAtMs: number) => `${runTag}-${new Date(openedAtMs).toISOString().replace(/[-:]/g, '').slice(0, 15)}Z.mp4`;
 
@@ -35,7 +39,8 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       for await (const row of fixture.repository.iterateCamera(cameraId)) ids.push(row.id);
       return ids;
     };
-    const audits = (action: string) => fixture.database.handle.db.selectFrom('audit_log').select(['target_type', 'target_id', 'details']).where('action', '=', action).orderBy('seq').execute();
+    const audits = (action: string) =>
+      fixture.database.handle.db.selectFrom('audit_log').select(['target_type', 'target_id', 'details']).where('action', '=', action).orderBy('seq').execute();
 
     it('destroys each segment within one 30-s pass of its first frame reaching retention, never more than a minute late', async () => {
       await fixture.addCamera('cam-t', '21038');
@@ -50,13 +55,17 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
           await purge.run();
           const left = new Set(await remainingIds('cam-t'));
           for (const segment of segments) if (!left.has(segment.id) && !destroyedAt.has(segment.id)) destroyedAt.set(segment.id, atMs);
-          for (const segment of segments) assert.ok(left.has(segment.id) || atMs >= dueMs(segment), `segment ${segment.id} destroyed before its first frame's retention`);
+          for (const segment of segments)
+            assert.ok(left.has(segment.id) || atMs >= dueMs(segment), `segment ${segment.id} destroyed before its first frame's retention`);
         }
       } finally {
         fixture.clock.set(NOW);
       }
       const lateness = segments.map((segment) => destroyedAt.get(segment.id)! - dueMs(segment));
-      assert.ok(lateness.every((late) => late >= 0 && late < PASS_MS), `late by ${lateness.join(', ')} ms: a segment goes at its first frame, within one pass`);
+      assert.ok(
+        lateness.every((late) => late >= 0 && late < PASS_MS),
+        `late by ${lateness.join(', ')} ms: a segment goes at its first frame, within one pass`,
+      );
       assert.ok(Math.max(...lateness) < MINUTE, 'no frame is kept more than a minute past its retention');
     });
 
@@ -72,10 +81,17 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       try {
         const report = await purge.run();
         assert.deepEqual(await fixture.register.list({ cameraId: 'cam-m' }, null), [], 'nothing registered as destroyed');
-        assert.deepEqual(await remainingIds('cam-m'), expired.map((segment) => segment.id), 'files not found there are not counted as destroyed');
+        assert.deepEqual(
+          await remainingIds('cam-m'),
+          expired.map((segment) => segment.id),
+          'files not found there are not counted as destroyed',
+        );
         assert.equal(report.cameras.find((camera) => camera.cameraId === 'cam-m')!.destroyedSegments, 0);
         assert.deepEqual(report.unmarkedVolumes, [fixture.volume.name]);
-        assert.deepEqual(fixture.events.map((event) => [event.severity, event.code, event.volume]), [['critical', 'volume_marker_missing', fixture.volume.name]]);
+        assert.deepEqual(
+          fixture.events.map((event) => [event.severity, event.code, event.volume]),
+          [['critical', 'volume_marker_missing', fixture.volume.name]],
+        );
         const [failure] = await audits('recording.purge_failed');
         assert.deepEqual([failure!.target_type, failure!.target_id, JSON.parse(failure!.details).reason], ['storage_volume', fixture.volume.name, 'missing']);
 
@@ -117,13 +133,23 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       const strange = await write('21231', 'cam-gone', 'not-a-recorder-name.mp4');
 
       const report = await fixture.purge().run();
-      assert.deepEqual(report.unindexed.map((result) => [result.cameraId, result.communeInsee, result.destroyedFiles, result.error]).sort(), [['cam-gone', '21231', 1, null], ['cam-o', '21038', 1, null]]);
+      assert.deepEqual(report.unindexed.map((result) => [result.cameraId, result.communeInsee, result.destroyedFiles, result.error]).sort(), [
+        ['cam-gone', '21231', 1, null],
+        ['cam-o', '21038', 1, null],
+      ]);
       assert.deepEqual(await Promise.all([expiredOwn, expiredGone].map(exists)), [false, false]);
-      assert.deepEqual(await Promise.all([youngOwn, youngGone, strange].map(exists)), [true, true, true], 'footage within retention, and files of unknown time, stay');
-      assert.equal(await exists(join(incoming('21038', 'cam-o'), 'r1a.segments.csv')), false, 'the crashed run\'s segment list goes with its last file');
+      assert.deepEqual(
+        await Promise.all([youngOwn, youngGone, strange].map(exists)),
+        [true, true, true],
+        'footage within retention, and files of unknown time, stay',
+      );
+      assert.equal(await exists(join(incoming('21038', 'cam-o'), 'r1a.segments.csv')), false, "the crashed run's segment list goes with its last file");
 
       const [own] = await fixture.register.list({ cameraId: 'cam-o' }, null);
-      assert.deepEqual([own!.kind, own!.fromMs, own!.segments, own!.details.unindexed, own!.details.retentionDays], ['destroyed', Math.floor((nowMs - 14 * DAY - 30_000) / 1000) * 1000, 1, true, 14]);
+      assert.deepEqual(
+        [own!.kind, own!.fromMs, own!.segments, own!.details.unindexed, own!.details.retentionDays],
+        ['destroyed', Math.floor((nowMs - 14 * DAY - 30_000) / 1000) * 1000, 1, true, 14],
+      );
       const [gone] = await fixture.register.list({ cameraId: 'cam-gone' }, null);
       assert.deepEqual([gone!.communeInsee, gone!.details.retentionDays, gone!.details.retentionSource], ['21231', 30, 'legal_maximum']);
       const rows = await audits('recording.purged_unindexed');

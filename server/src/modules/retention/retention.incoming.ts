@@ -64,7 +64,10 @@ export class IncomingOrphanPurge {
   /** Destroys the due `.incoming` files of these (marked) volumes; one result per camera that had any. */
   async run(now: Date, volumes: readonly StorageVolume[], retentionOf: (cameraId: string) => EffectiveRetention): Promise<OrphanPurgeResult[]> {
     const nowMs = now.getTime();
-    const volumesKey = volumes.map((volume) => `${volume.name}\u0000${volume.root}`).sort().join('\n');
+    const volumesKey = volumes
+      .map((volume) => `${volume.name}\u0000${volume.root}`)
+      .sort()
+      .join('\n');
     if (nowMs - this.scannedAtMs >= this.rescanIntervalMs || nowMs < this.scannedAtMs || volumesKey !== this.scannedVolumes) {
       const seen: IncomingFile[] = [];
       for (const volume of volumes) for await (const file of incomingFiles(volume)) if (file.startMs !== null) seen.push(file);
@@ -90,9 +93,24 @@ export class IncomingOrphanPurge {
     return results;
   }
 
-  private async purgeCamera(volume: StorageVolume, files: IncomingFile[], retention: EffectiveRetention, cutoffMs: number, now: Date): Promise<OrphanPurgeResult> {
+  private async purgeCamera(
+    volume: StorageVolume,
+    files: IncomingFile[],
+    retention: EffectiveRetention,
+    cutoffMs: number,
+    now: Date,
+  ): Promise<OrphanPurgeResult> {
     const { cameraId, communeInsee } = files[0]!;
-    const result: OrphanPurgeResult = { volume: volume.name, cameraId, communeInsee, destroyedFiles: 0, destroyedBytes: 0, heldFiles: 0, registerIds: [], error: null };
+    const result: OrphanPurgeResult = {
+      volume: volume.name,
+      cameraId,
+      communeInsee,
+      destroyedFiles: 0,
+      destroyedBytes: 0,
+      heldFiles: 0,
+      registerIds: [],
+      error: null,
+    };
     const destroyed: IncomingFile[] = [];
     const gone = new Set<IncomingFile>();
     try {
@@ -106,7 +124,9 @@ export class IncomingOrphanPurge {
         gone.add(file);
       }
     } catch (error) {
-      result.error = new Error(`unindexed file of camera ${cameraId} on ${volume.name} not destroyed: ${error instanceof Error ? error.message : String(error)}`);
+      result.error = new Error(
+        `unindexed file of camera ${cameraId} on ${volume.name} not destroyed: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
     this.known = this.known.filter((file) => !gone.has(file));
     if (destroyed.length === 0) return result;
@@ -117,27 +137,55 @@ export class IncomingOrphanPurge {
     } catch (error) {
       // The files are gone: the failure (critical event, audit row) names them, since no row will.
       const names = destroyed.map((file) => file.path);
-      result.error = new Error(`${destroyed.length} unindexed file(s) destroyed but not registered (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', ...' : ''}): ${error instanceof Error ? error.message : String(error)}`);
+      result.error = new Error(
+        `${destroyed.length} unindexed file(s) destroyed but not registered (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', ...' : ''}): ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
     await this.removeSegmentLists(volume, destroyed);
     return result;
   }
 
-  private register(volume: StorageVolume, destroyed: readonly IncomingFile[], retention: EffectiveRetention, cutoffMs: number, heldFiles: number, now: Date): Promise<number[]> {
+  private register(
+    volume: StorageVolume,
+    destroyed: readonly IncomingFile[],
+    retention: EffectiveRetention,
+    cutoffMs: number,
+    heldFiles: number,
+    now: Date,
+  ): Promise<number[]> {
     const { cameraId, communeInsee } = destroyed[0]!;
     const at = now.toISOString();
     const cutoff = new Date(cutoffMs).toISOString();
     const ranges = mergeRanges(destroyed.map((file) => ({ startMs: file.startMs!, endMs: file.endMs, bytes: file.bytes })));
     const details = { cause: 'retention', unindexed: true, volume: volume.name, retentionDays: retention.days, retentionSource: retention.source, cutoff };
     return this.deps.repository.transaction(async (trx) => {
-      const registerIds = await this.deps.repository.insertRegisterEntries(trx, ranges.map((range) => ({
-        at, communeInsee, cameraId, kind: 'destroyed', fromMs: range.startMs, toMs: range.endMs, segments: range.segments, bytes: range.bytes, reference: null, details,
-      })));
+      const registerIds = await this.deps.repository.insertRegisterEntries(
+        trx,
+        ranges.map((range) => ({
+          at,
+          communeInsee,
+          cameraId,
+          kind: 'destroyed',
+          fromMs: range.startMs,
+          toMs: range.endMs,
+          segments: range.segments,
+          bytes: range.bytes,
+          reference: null,
+          details,
+        })),
+      );
       await this.deps.audit.record(trx, systemActor, {
-        action: 'recording.purged_unindexed', communeInsee, targetType: 'camera', targetId: cameraId,
+        action: 'recording.purged_unindexed',
+        communeInsee,
+        targetType: 'camera',
+        targetId: cameraId,
         details: {
-          ...details, heldFiles, files: destroyed.map((file) => file.path), bytes: destroyed.reduce((sum, file) => sum + file.bytes, 0),
-          ranges: ranges.map((range) => ({ from: new Date(range.startMs).toISOString(), to: new Date(range.endMs).toISOString(), files: range.segments })), registerIds,
+          ...details,
+          heldFiles,
+          files: destroyed.map((file) => file.path),
+          bytes: destroyed.reduce((sum, file) => sum + file.bytes, 0),
+          ranges: ranges.map((range) => ({ from: new Date(range.startMs).toISOString(), to: new Date(range.endMs).toISOString(), files: range.segments })),
+          registerIds,
         },
       });
       return registerIds;

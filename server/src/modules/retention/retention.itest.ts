@@ -18,7 +18,11 @@ import { nodePurgeFileSystem, RetentionPurge, type PurgeFileSystem } from './ret
 
 const nowMs = Date.parse(NOW);
 const cli = { actor: cliActor(), principal: null };
-const exists = (path: string) => access(path).then(() => true, () => false);
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
 
 for (const { dialect, skip } of await dialectsUnderTest()) {
   describe(`retention purge [${dialect}]`, { skip }, () => {
@@ -38,17 +42,30 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       return rows;
     };
     const auditActions = async (cameraId: string) =>
-      (await fixture.database.handle.db.selectFrom('audit_log').select(['action', 'details', 'actor_type']).where('target_id', '=', cameraId).orderBy('seq').execute());
+      await fixture.database.handle.db
+        .selectFrom('audit_log')
+        .select(['action', 'details', 'actor_type'])
+        .where('target_id', '=', cameraId)
+        .orderBy('seq')
+        .execute();
 
     /** The chain of the camera still verifies across every purge recorded for it. */
     const assertChainVerifies = async (cameraId: string) => {
       const rows = await remaining(cameraId);
       const runs = await fixture.repository.purgedRunsOf(cameraId);
-      const head = await fixture.database.handle.db.selectFrom('recording_heads').select('chain_hash').where('camera_id', '=', cameraId).executeTakeFirstOrThrow();
+      const head = await fixture.database.handle.db
+        .selectFrom('recording_heads')
+        .select('chain_hash')
+        .where('camera_id', '=', cameraId)
+        .executeTakeFirstOrThrow();
       assert.equal(checkSegmentChainAcrossPurges(rows, runs, head.chain_hash), undefined);
       if (runs.length > 0) assert.ok(checkSegmentChainAcrossPurges(rows, [], head.chain_hash), 'without the purge records, the purge looks like a deletion');
       // `./vigie recordings verify` sees a lawful purge: no chain break, no stray file left.
-      const report = await verifyRecordings(fixture.repository, { volumes: [fixture.volume], cameraId, purgedRuns: (id) => fixture.repository.purgedRunsOf(id) });
+      const report = await verifyRecordings(fixture.repository, {
+        volumes: [fixture.volume],
+        cameraId,
+        purgedRuns: (id) => fixture.repository.purgedRunsOf(id),
+      });
       assert.deepEqual(report.problems, []);
     };
 
@@ -65,16 +82,28 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       for (const segment of [...old, ...older]) assert.equal(await exists(fileOf(segment)), false, segment.path);
       assert.equal(await exists(dirname(fileOf(old[0]!))), false, 'the emptied date folder is removed');
       for (const segment of recent) assert.equal((await stat(fileOf(segment))).mode & 0o777, 0o440);
-      assert.deepEqual((await remaining('cam-a')).map((row) => row.id), recent.map((segment) => segment.id));
+      assert.deepEqual(
+        (await remaining('cam-a')).map((row) => row.id),
+        recent.map((segment) => segment.id),
+      );
 
       const entries = await fixture.register.list({ cameraId: 'cam-a' }, null);
-      assert.deepEqual(entries.map((entry) => [entry.kind, entry.fromMs, entry.toMs, entry.segments, entry.at]), [
-        ['destroyed', nowMs - 20 * DAY, nowMs - 20 * DAY + 5 * MINUTE, 5, NOW],
-        ['destroyed', nowMs - 19 * DAY, nowMs - 19 * DAY + 2 * MINUTE, 2, NOW],
-      ]);
-      assert.equal(entries[0]!.bytes, old.reduce((sum, segment) => sum + segment.bytes, 0));
+      assert.deepEqual(
+        entries.map((entry) => [entry.kind, entry.fromMs, entry.toMs, entry.segments, entry.at]),
+        [
+          ['destroyed', nowMs - 20 * DAY, nowMs - 20 * DAY + 5 * MINUTE, 5, NOW],
+          ['destroyed', nowMs - 19 * DAY, nowMs - 19 * DAY + 2 * MINUTE, 2, NOW],
+        ],
+      );
+      assert.equal(
+        entries[0]!.bytes,
+        old.reduce((sum, segment) => sum + segment.bytes, 0),
+      );
       const audits = await auditActions('cam-a');
-      assert.deepEqual(audits.map((row) => [row.action, row.actor_type]), [['recording.purged', 'system']]);
+      assert.deepEqual(
+        audits.map((row) => [row.action, row.actor_type]),
+        [['recording.purged', 'system']],
+      );
       assert.equal((JSON.parse(audits[0]!.details) as { segments: number }).segments, 7);
 
       await assertChainVerifies('cam-a');
@@ -85,14 +114,23 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
     it('keeps footage under a hold with a procedure reference past retention, until released', async () => {
       await fixture.addCamera('cam-b', '21038');
       const segments = await fixture.addSegments('cam-b', '21038', nowMs - 20 * DAY, 4);
-      const hold = await fixture.holds.create({
-        cameraIds: ['cam-b'], from: new Date(segments[1]!.startMs + 1000).toISOString(), to: new Date(segments[2]!.endMs - 1000).toISOString(),
-        reason: 'Réquisition OPJ, vol à l’arraché', procedureReference: 'PV 2026/01234',
-      }, cli);
+      const hold = await fixture.holds.create(
+        {
+          cameraIds: ['cam-b'],
+          from: new Date(segments[1]!.startMs + 1000).toISOString(),
+          to: new Date(segments[2]!.endMs - 1000).toISOString(),
+          reason: 'Réquisition OPJ, vol à l’arraché',
+          procedureReference: 'PV 2026/01234',
+        },
+        cli,
+      );
 
       const first = (await fixture.purge().run()).cameras.find((camera) => camera.cameraId === 'cam-b')!;
       assert.deepEqual([first.destroyedSegments, first.heldSegments], [2, 2]);
-      assert.deepEqual((await remaining('cam-b')).map((row) => row.id), [segments[1]!.id, segments[2]!.id]);
+      assert.deepEqual(
+        (await remaining('cam-b')).map((row) => row.id),
+        [segments[1]!.id, segments[2]!.id],
+      );
       assert.equal(await exists(fileOf(segments[1]!)), true);
       assert.equal((await fixture.register.list({ cameraId: 'cam-b' }, null)).length, 2, 'two ranges around the held footage');
       await assertChainVerifies('cam-b');
@@ -103,19 +141,31 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.deepEqual(await remaining('cam-b'), []);
       assert.equal(await exists(fileOf(segments[2]!)), false);
       await assertChainVerifies('cam-b');
-      assert.deepEqual((await auditActions('cam-b')).map((row) => row.action), ['recording.purged', 'recording.purged']);
+      assert.deepEqual(
+        (await auditActions('cam-b')).map((row) => row.action),
+        ['recording.purged', 'recording.purged'],
+      );
     });
 
     it('lets a hold without procedure reference lapse when its footage reaches retention', async () => {
       await fixture.addCamera('cam-c', '21038');
       const expired = await fixture.addSegments('cam-c', '21038', nowMs - 15 * DAY, 2);
       const young = await fixture.addSegments('cam-c', '21038', nowMs - 10 * DAY, 2);
-      await fixture.holds.create({
-        cameraIds: ['cam-c'], from: new Date(nowMs - 15 * DAY).toISOString(), to: new Date(nowMs - 9 * DAY).toISOString(), reason: 'Référence de procédure attendue',
-      }, cli);
+      await fixture.holds.create(
+        {
+          cameraIds: ['cam-c'],
+          from: new Date(nowMs - 15 * DAY).toISOString(),
+          to: new Date(nowMs - 9 * DAY).toISOString(),
+          reason: 'Référence de procédure attendue',
+        },
+        cli,
+      );
       const result = (await fixture.purge().run()).cameras.find((camera) => camera.cameraId === 'cam-c')!;
       assert.deepEqual([result.destroyedSegments, result.heldSegments, result.lapsedHoldSegments], [2, 0, 2]);
-      assert.deepEqual((await remaining('cam-c')).map((row) => row.id), young.map((segment) => segment.id));
+      assert.deepEqual(
+        (await remaining('cam-c')).map((row) => row.id),
+        young.map((segment) => segment.id),
+      );
       assert.equal(await exists(fileOf(expired[0]!)), false);
     });
 
@@ -125,7 +175,10 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       const kept = await fixture.addSegments('cam-d', '21231', nowMs - 29 * DAY, 1);
       const result = (await fixture.purge().run()).cameras.find((camera) => camera.cameraId === 'cam-d')!;
       assert.deepEqual([result.retentionDays, result.destroyedSegments], [30, 3]);
-      assert.deepEqual((await remaining('cam-d')).map((row) => row.id), [kept[0]!.id]);
+      assert.deepEqual(
+        (await remaining('cam-d')).map((row) => row.id),
+        [kept[0]!.id],
+      );
       assert.ok(fixture.events.some((event) => event.code === 'retention_clamped' && event.cameraId === 'cam-d' && event.severity === 'warning'));
       const [entry] = await fixture.register.list({ cameraId: 'cam-d' }, null);
       assert.equal(entry!.details.retentionClampedFrom, 45);
@@ -139,7 +192,8 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       // Running as root, a read-only folder would not stop unlink: an injected file system fails instead.
       const failing: PurgeFileSystem = {
         remove: async (path) => {
-          if (path.includes('/cam-e/') && !path.endsWith(stuck[0]!.path)) throw Object.assign(new Error(`EACCES: permission denied, unlink '${path}'`), { code: 'EACCES' });
+          if (path.includes('/cam-e/') && !path.endsWith(stuck[0]!.path))
+            throw Object.assign(new Error(`EACCES: permission denied, unlink '${path}'`), { code: 'EACCES' });
           return nodePurgeFileSystem.remove(path);
         },
         removeEmptyDirectory: nodePurgeFileSystem.removeEmptyDirectory,
@@ -152,9 +206,19 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.match(e.error ?? '', /EACCES/);
       assert.equal(e.destroyedSegments, 1, 'files removed before the failure are committed');
       assert.equal(f.destroyedSegments, 3);
-      assert.deepEqual(fixture.events.filter((event) => event.severity === 'critical').map((event) => [event.code, event.cameraId, event.communeInsee]), [['purge_failed', 'cam-e', '21231']]);
-      assert.deepEqual((await auditActions('cam-e')).map((row) => row.action), ['recording.purged', 'recording.purge_failed']);
-      assert.deepEqual((await remaining('cam-e')).map((row) => row.id), stuck.slice(1).map((segment) => segment.id), 'rows of files still on disk are kept');
+      assert.deepEqual(
+        fixture.events.filter((event) => event.severity === 'critical').map((event) => [event.code, event.cameraId, event.communeInsee]),
+        [['purge_failed', 'cam-e', '21231']],
+      );
+      assert.deepEqual(
+        (await auditActions('cam-e')).map((row) => row.action),
+        ['recording.purged', 'recording.purge_failed'],
+      );
+      assert.deepEqual(
+        (await remaining('cam-e')).map((row) => row.id),
+        stuck.slice(1).map((segment) => segment.id),
+        'rows of files still on disk are kept',
+      );
       assert.equal(await exists(fileOf(stuck[1]!)), true);
       await assertChainVerifies('cam-e');
 
@@ -177,12 +241,21 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       }
       fixture.events.length = 0;
       const report = await new RetentionPurge({
-        repository: new FailingRegister(tablesOf<RetentionSchema>(fixture.database.handle.db)), footage: fixture.repository, audit: fixture.audit, clock: fixture.clock,
-        inventory: fixture.inventory, volumes: [fixture.volume], markers: fileVolumeMarkers, onTechnicalEvent: (event) => fixture.events.push(event),
+        repository: new FailingRegister(tablesOf<RetentionSchema>(fixture.database.handle.db)),
+        footage: fixture.repository,
+        audit: fixture.audit,
+        clock: fixture.clock,
+        inventory: fixture.inventory,
+        volumes: [fixture.volume],
+        markers: fileVolumeMarkers,
+        onTechnicalEvent: (event) => fixture.events.push(event),
       }).run();
       assert.match(report.cameras.find((camera) => camera.cameraId === 'cam-g')!.error ?? '', /connection terminated/);
       assert.equal(report.cameras.find((camera) => camera.cameraId === 'cam-h')!.destroyedSegments, 2);
-      assert.deepEqual(fixture.events.filter((event) => event.severity === 'critical').map((event) => [event.code, event.cameraId]), [['purge_failed', 'cam-g']]);
+      assert.deepEqual(
+        fixture.events.filter((event) => event.severity === 'critical').map((event) => [event.code, event.cameraId]),
+        [['purge_failed', 'cam-g']],
+      );
       assert.equal(await exists(fileOf(segments[0]!)), false, 'files went first');
       assert.equal((await remaining('cam-g')).length, 2, 'the rolled-back transaction kept the rows: nothing registered, nothing half-done');
       assert.deepEqual(await fixture.register.list({ cameraId: 'cam-g' }, null), []);

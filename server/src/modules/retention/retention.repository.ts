@@ -50,18 +50,38 @@ export interface LegalHold {
 
 function toRegisterEntry(row: Selectable<StatutoryRegisterTable>): RegisterEntry {
   return {
-    id: Number(row.id), at: row.at, communeInsee: row.commune_insee, cameraId: row.camera_id, kind: row.kind as RegisterKind,
-    fromMs: Number(row.from_ms), toMs: Number(row.to_ms), segments: Number(row.segments), bytes: Number(row.bytes), reference: row.reference,
+    id: Number(row.id),
+    at: row.at,
+    communeInsee: row.commune_insee,
+    cameraId: row.camera_id,
+    kind: row.kind as RegisterKind,
+    fromMs: Number(row.from_ms),
+    toMs: Number(row.to_ms),
+    segments: Number(row.segments),
+    bytes: Number(row.bytes),
+    reference: row.reference,
     details: JSON.parse(row.details) as Record<string, unknown>,
   };
 }
 
 function toHold(row: Selectable<LegalHoldsTable>, cameraIds: string[]): LegalHold {
   return {
-    id: row.id, communeInsee: row.commune_insee, cameraIds, fromMs: Number(row.from_ms), toMs: Number(row.to_ms), reason: row.reason,
-    procedureReference: row.procedure_reference, createdBy: row.created_by, createdAt: row.created_at, releasedAt: row.released_at,
-    releasedBy: row.released_by, releaseReason: row.release_reason, confirmedAt: row.confirmed_at, confirmedBy: row.confirmed_by,
-    lapsesAt: row.lapses_at, reviewedAt: row.reviewed_at,
+    id: row.id,
+    communeInsee: row.commune_insee,
+    cameraIds,
+    fromMs: Number(row.from_ms),
+    toMs: Number(row.to_ms),
+    reason: row.reason,
+    procedureReference: row.procedure_reference,
+    createdBy: row.created_by,
+    createdAt: row.created_at,
+    releasedAt: row.released_at,
+    releasedBy: row.released_by,
+    releaseReason: row.release_reason,
+    confirmedAt: row.confirmed_at,
+    confirmedBy: row.confirmed_by,
+    lapsesAt: row.lapses_at,
+    reviewedAt: row.reviewed_at,
   };
 }
 
@@ -72,10 +92,6 @@ export class RetentionRepository {
   transaction<T>(work: (trx: Transaction<RetentionSchema>) => Promise<T>): Promise<T> {
     return inTransaction(this.db, work);
   }
-
-
-
-
 
   /** Paris days whose `recorded` rows exist, among rows whose images start at or after `sinceMs`. */
   async registeredRecordedDays(sinceMs: number, db: Handle = this.db): Promise<Set<string>> {
@@ -88,25 +104,34 @@ export class RetentionRepository {
     return days;
   }
 
-
-
-
-
   /** Register rows written in the caller's transaction (a purge, an export's hand-over). */
   async insertRegisterEntries(handle: AnyHandle, entries: readonly NewRegisterEntry[]): Promise<number[]> {
     if (entries.length === 0) return [];
     const rows = await tablesOf<RetentionSchema>(handle)
       .insertInto('statutory_register')
-      .values(entries.map((entry) => ({
-        at: entry.at, commune_insee: entry.communeInsee, camera_id: entry.cameraId, kind: entry.kind, from_ms: entry.fromMs, to_ms: entry.toMs,
-        segments: entry.segments, bytes: entry.bytes, reference: entry.reference, details: JSON.stringify(entry.details),
-      })))
+      .values(
+        entries.map((entry) => ({
+          at: entry.at,
+          commune_insee: entry.communeInsee,
+          camera_id: entry.cameraId,
+          kind: entry.kind,
+          from_ms: entry.fromMs,
+          to_ms: entry.toMs,
+          segments: entry.segments,
+          bytes: entry.bytes,
+          reference: entry.reference,
+          details: JSON.stringify(entry.details),
+        })),
+      )
       .returning('id')
       .execute();
     return rows.map((row) => Number(row.id));
   }
 
-  async registerEntries(filter: { communes: readonly string[] | null; from?: string; to?: string; cameraId?: string; kind?: RegisterKind; limit: number }, db: Handle = this.db): Promise<RegisterEntry[]> {
+  async registerEntries(
+    filter: { communes: readonly string[] | null; from?: string; to?: string; cameraId?: string; kind?: RegisterKind; limit: number },
+    db: Handle = this.db,
+  ): Promise<RegisterEntry[]> {
     let query = db.selectFrom('statutory_register').selectAll();
     if (filter.communes !== null) query = filter.communes.length > 0 ? query.where('commune_insee', 'in', [...filter.communes]) : query.where('id', '<', 0);
     if (filter.from) query = query.where('at', '>=', filter.from);
@@ -131,13 +156,23 @@ export class RetentionRepository {
       .where('legal_holds.released_at', 'is', null)
       .where((eb) => eb.or([eb('legal_holds.confirmed_at', 'is not', null), eb('legal_holds.lapses_at', '>', now)]))
       .execute();
-    return rows.map((row) => ({ id: row.id, fromMs: Number(row.from_ms), toMs: Number(row.to_ms), procedureReference: row.confirmed_at ? row.procedure_reference : null }));
+    return rows.map((row) => ({
+      id: row.id,
+      fromMs: Number(row.from_ms),
+      toMs: Number(row.to_ms),
+      procedureReference: row.confirmed_at ? row.procedure_reference : null,
+    }));
   }
-
 
   /** Confirmed, unreleased holds last reviewed (or confirmed) before `before`. */
   async holdsToReview(before: string, db: Handle = this.db): Promise<LegalHold[]> {
-    const rows = await db.selectFrom('legal_holds').select('id').where('released_at', 'is', null).where('confirmed_at', 'is not', null).where('reviewed_at', '<', before).execute();
+    const rows = await db
+      .selectFrom('legal_holds')
+      .select('id')
+      .where('released_at', 'is', null)
+      .where('confirmed_at', 'is not', null)
+      .where('reviewed_at', '<', before)
+      .execute();
     return rows.length === 0 ? [] : this.holds({ ids: rows.map((row) => row.id), communes: null, activeOnly: true }, db);
   }
 
@@ -145,15 +180,39 @@ export class RetentionRepository {
     await trx
       .insertInto('legal_holds')
       .values({
-        id: hold.id, commune_insee: hold.communeInsee, from_ms: hold.fromMs, to_ms: hold.toMs, reason: hold.reason, procedure_reference: hold.procedureReference,
-        created_by: hold.createdBy, created_at: hold.createdAt, released_at: null, released_by: null, release_reason: null,
-        confirmed_at: hold.confirmedAt, confirmed_by: hold.confirmedBy, lapses_at: hold.lapsesAt, reviewed_at: hold.reviewedAt,
+        id: hold.id,
+        commune_insee: hold.communeInsee,
+        from_ms: hold.fromMs,
+        to_ms: hold.toMs,
+        reason: hold.reason,
+        procedure_reference: hold.procedureReference,
+        created_by: hold.createdBy,
+        created_at: hold.createdAt,
+        released_at: null,
+        released_by: null,
+        release_reason: null,
+        confirmed_at: hold.confirmedAt,
+        confirmed_by: hold.confirmedBy,
+        lapses_at: hold.lapsesAt,
+        reviewed_at: hold.reviewedAt,
       })
       .execute();
-    await trx.insertInto('legal_hold_cameras').values(hold.cameraIds.map((cameraId) => ({ hold_id: hold.id, camera_id: cameraId }))).execute();
+    await trx
+      .insertInto('legal_hold_cameras')
+      .values(hold.cameraIds.map((cameraId) => ({ hold_id: hold.id, camera_id: cameraId })))
+      .execute();
   }
 
-  async updateHold(trx: Handle, id: string, changes: Partial<Pick<Selectable<LegalHoldsTable>, 'procedure_reference' | 'released_at' | 'released_by' | 'release_reason' | 'confirmed_at' | 'confirmed_by' | 'lapses_at' | 'reviewed_at'>>): Promise<void> {
+  async updateHold(
+    trx: Handle,
+    id: string,
+    changes: Partial<
+      Pick<
+        Selectable<LegalHoldsTable>,
+        'procedure_reference' | 'released_at' | 'released_by' | 'release_reason' | 'confirmed_at' | 'confirmed_by' | 'lapses_at' | 'reviewed_at'
+      >
+    >,
+  ): Promise<void> {
     await trx.updateTable('legal_holds').set(changes).where('id', '=', id).execute();
   }
 
@@ -161,7 +220,10 @@ export class RetentionRepository {
     return (await this.holds({ ids: [id], communes: null, activeOnly: false }, db))[0];
   }
 
-  async holds(filter: { ids?: readonly string[]; communes: readonly string[] | null; activeOnly: boolean; cameraId?: string }, db: Handle = this.db): Promise<LegalHold[]> {
+  async holds(
+    filter: { ids?: readonly string[]; communes: readonly string[] | null; activeOnly: boolean; cameraId?: string },
+    db: Handle = this.db,
+  ): Promise<LegalHold[]> {
     let query = db.selectFrom('legal_holds').selectAll();
     if (filter.ids) query = query.where('id', 'in', [...filter.ids]);
     if (filter.communes !== null) query = filter.communes.length > 0 ? query.where('commune_insee', 'in', [...filter.communes]) : query.where('id', '=', '');
@@ -172,7 +234,16 @@ export class RetentionRepository {
     }
     const rows = await query.orderBy('created_at', 'desc').orderBy('id').execute();
     if (rows.length === 0) return [];
-    const links = await db.selectFrom('legal_hold_cameras').select(['hold_id', 'camera_id']).where('hold_id', 'in', rows.map((row) => row.id)).orderBy('camera_id').execute();
+    const links = await db
+      .selectFrom('legal_hold_cameras')
+      .select(['hold_id', 'camera_id'])
+      .where(
+        'hold_id',
+        'in',
+        rows.map((row) => row.id),
+      )
+      .orderBy('camera_id')
+      .execute();
     const camerasByHold = new Map<string, string[]>();
     for (const link of links) camerasByHold.set(link.hold_id, [...(camerasByHold.get(link.hold_id) ?? []), link.camera_id]);
     return rows.map((row) => toHold(row, camerasByHold.get(row.id) ?? []));

@@ -93,7 +93,15 @@ export function purgedRuns(destroyed: readonly ChainedSpan[]): PurgedRun[] {
       current.toMs = Math.max(current.toMs, segment.endMs);
       current.segments++;
     } else {
-      runs.push({ firstSegmentId: segment.id, lastSegmentId: segment.id, fromMs: segment.startMs, toMs: segment.endMs, segments: 1, prevHash: segment.prevHash, lastChainHash: segment.chainHash });
+      runs.push({
+        firstSegmentId: segment.id,
+        lastSegmentId: segment.id,
+        fromMs: segment.startMs,
+        toMs: segment.endMs,
+        segments: 1,
+        prevHash: segment.prevHash,
+        lastChainHash: segment.chainHash,
+      });
     }
   }
   return runs;

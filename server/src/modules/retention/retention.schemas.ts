@@ -5,23 +5,52 @@ import { registerKinds } from './retention.repository.ts';
 const isoInstant = z.iso.datetime({ offset: true });
 
 export const holdViewSchema = z.object({
-  id: z.string(), communeInsee: z.string(), cameraIds: z.array(z.string()), from: z.string(), to: z.string(), reason: z.string(),
-  procedureReference: z.string().nullable(), createdBy: z.string(), createdAt: z.string(), releasedAt: z.string().nullable(),
-  releasedBy: z.string().nullable(), releaseReason: z.string().nullable(),
+  id: z.string(),
+  communeInsee: z.string(),
+  cameraIds: z.array(z.string()),
+  from: z.string(),
+  to: z.string(),
+  reason: z.string(),
+  procedureReference: z.string().nullable(),
+  createdBy: z.string(),
+  createdAt: z.string(),
+  releasedAt: z.string().nullable(),
+  releasedBy: z.string().nullable(),
+  releaseReason: z.string().nullable(),
   /** provisional (an operator's, until `lapsesAt`), confirmed (by a chief, with a procedure reference), lapsed, released. */
   status: z.enum(['provisional', 'confirmed', 'lapsed', 'released']),
-  confirmedAt: z.string().nullable(), confirmedBy: z.string().nullable(), lapsesAt: z.string().nullable(), reviewedAt: z.string().nullable(),
+  confirmedAt: z.string().nullable(),
+  confirmedBy: z.string().nullable(),
+  lapsesAt: z.string().nullable(),
+  reviewedAt: z.string().nullable(),
 });
 export const holdListQuerySchema = z.object({
-  communeInsee: z.string().max(5).optional(), cameraId: z.string().max(100).optional(),
-  activeOnly: z.enum(['true', 'false']).optional().transform((value) => value === 'true'),
+  communeInsee: z.string().max(5).optional(),
+  cameraId: z.string().max(100).optional(),
+  activeOnly: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((value) => value === 'true'),
 });
 
 export const registerQuerySchema = z.object({
-  communeInsee: z.string().max(5).optional(), cameraId: z.string().max(100).optional(), kind: z.enum(registerKinds as [string, ...string[]]).optional(),
-  from: isoInstant.optional(), to: isoInstant.optional(), limit: z.coerce.number().int().min(1).max(100_000).optional(),
+  communeInsee: z.string().max(5).optional(),
+  cameraId: z.string().max(100).optional(),
+  kind: z.enum(registerKinds as [string, ...string[]]).optional(),
+  from: isoInstant.optional(),
+  to: isoInstant.optional(),
+  limit: z.coerce.number().int().min(1).max(100_000).optional(),
 });
 export const registerEntrySchema = z.object({
-  id: z.number(), at: z.string(), communeInsee: z.string(), cameraId: z.string(), kind: z.string(), from: z.string(), to: z.string(),
-  segments: z.number(), bytes: z.number(), reference: z.string().nullable(), details: z.record(z.string(), z.unknown()),
+  id: z.number(),
+  at: z.string(),
+  communeInsee: z.string(),
+  cameraId: z.string(),
+  kind: z.string(),
+  from: z.string(),
+  to: z.string(),
+  segments: z.number(),
+  bytes: z.number(),
+  reference: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()),
 });

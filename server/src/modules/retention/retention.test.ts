@@ -12,7 +12,16 @@ const MINUTE = 60_000;
 function chain(count: number, startMs = 0): ChainedSpan[] {
   let prevHash = SEGMENT_GENESIS_HASH;
   return Array.from({ length: count }, (_, index) => {
-    const fields = { cameraId: 'cam-1', communeInsee: '21038', volume: 'v1', path: `p${index}`, startMs: startMs + index * MINUTE, endMs: startMs + (index + 1) * MINUTE, bytes: 100, sha256: 'ab'.repeat(32) };
+    const fields = {
+      cameraId: 'cam-1',
+      communeInsee: '21038',
+      volume: 'v1',
+      path: `p${index}`,
+      startMs: startMs + index * MINUTE,
+      endMs: startMs + (index + 1) * MINUTE,
+      bytes: 100,
+      sha256: 'ab'.repeat(32),
+    };
     const span = { id: index + 1, startMs: fields.startMs, endMs: fields.endMs, bytes: 100, prevHash, chainHash: segmentChainHash(prevHash, fields) };
     prevHash = span.chainHash;
     return span;
@@ -39,15 +48,28 @@ describe('purge plan', () => {
 
   it('destroys a segment once its first frame reaches retention, not its last', () => {
     const plan = planPurge(segments, cutoff, []);
-    assert.deepEqual(plan.purgeable.map((segment) => segment.id), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
-    assert.deepEqual(planPurge(segments, cutoff - 1, []).purgeable.map((segment) => segment.id), [1, 2, 3, 4, 5, 6, 7, 8], 'the next one waits for its first frame');
+    assert.deepEqual(
+      plan.purgeable.map((segment) => segment.id),
+      [1, 2, 3, 4, 5, 6, 7, 8, 9],
+    );
+    assert.deepEqual(
+      planPurge(segments, cutoff - 1, []).purgeable.map((segment) => segment.id),
+      [1, 2, 3, 4, 5, 6, 7, 8],
+      'the next one waits for its first frame',
+    );
     assert.deepEqual([plan.held.length, plan.lapsedHoldSegments], [0, 0]);
   });
 
   it('keeps segments overlapping a hold with a procedure reference, even partly', () => {
     const plan = planPurge(segments, cutoff, [{ id: 'h', fromMs: 2.5 * MINUTE, toMs: 4 * MINUTE, procedureReference: 'PV 2026/123' }]);
-    assert.deepEqual(plan.held.map((segment) => segment.id), [3, 4]);
-    assert.deepEqual(plan.purgeable.map((segment) => segment.id), [1, 2, 5, 6, 7, 8, 9]);
+    assert.deepEqual(
+      plan.held.map((segment) => segment.id),
+      [3, 4],
+    );
+    assert.deepEqual(
+      plan.purgeable.map((segment) => segment.id),
+      [1, 2, 5, 6, 7, 8, 9],
+    );
   });
 
   it('lets a hold without procedure reference lapse at retention, and counts what it covered', () => {
@@ -55,7 +77,11 @@ describe('purge plan', () => {
     assert.equal(plan.purgeable.length, 9);
     assert.equal(plan.lapsedHoldSegments, 3);
     const touching = planPurge(segments, cutoff, [{ id: 'h', fromMs: 3 * MINUTE, toMs: 3 * MINUTE + 1, procedureReference: 'X' }]);
-    assert.deepEqual(touching.held.map((segment) => segment.id), [4], 'a hold ending at a boundary keeps only the segment it overlaps');
+    assert.deepEqual(
+      touching.held.map((segment) => segment.id),
+      [4],
+      'a hold ending at a boundary keeps only the segment it overlaps',
+    );
   });
 });
 
@@ -64,7 +90,13 @@ describe('chain runs and register ranges', () => {
     const segments = chain(6);
     const runs = purgedRuns([segments[0]!, segments[1]!, segments[3]!, segments[4]!]);
     assert.equal(runs.length, 2);
-    assert.deepEqual(runs.map((run) => [run.firstSegmentId, run.lastSegmentId, run.segments]), [[1, 2, 2], [4, 5, 2]]);
+    assert.deepEqual(
+      runs.map((run) => [run.firstSegmentId, run.lastSegmentId, run.segments]),
+      [
+        [1, 2, 2],
+        [4, 5, 2],
+      ],
+    );
     assert.equal(runs[0]!.prevHash, SEGMENT_GENESIS_HASH);
     assert.equal(runs[1]!.prevHash, segments[2]!.chainHash);
     assert.equal(runs[1]!.lastChainHash, segments[4]!.chainHash);
@@ -92,7 +124,16 @@ describe('chain runs and register ranges', () => {
   it('checks full rows across purges: an edited row is found, an intact one passes', () => {
     let prevHash = SEGMENT_GENESIS_HASH;
     const rows = [0, 1, 2].map((index) => {
-      const fields = { cameraId: 'cam-1', communeInsee: '21038', volume: 'v1', path: `p${index}`, startMs: index * MINUTE, endMs: (index + 1) * MINUTE, bytes: 100, sha256: 'ab'.repeat(32) };
+      const fields = {
+        cameraId: 'cam-1',
+        communeInsee: '21038',
+        volume: 'v1',
+        path: `p${index}`,
+        startMs: index * MINUTE,
+        endMs: (index + 1) * MINUTE,
+        bytes: 100,
+        sha256: 'ab'.repeat(32),
+      };
       const row = { ...fields, id: index + 1, prevHash, chainHash: segmentChainHash(prevHash, fields) };
       prevHash = row.chainHash;
       return row;
@@ -107,10 +148,15 @@ describe('chain runs and register ranges', () => {
 
   it('merges contiguous destroyed footage into one register range, split at a real gap', () => {
     const ranges = mergeRanges([
-      { startMs: 60_000, endMs: 120_000, bytes: 10 }, { startMs: 0, endMs: 60_000, bytes: 10 }, { startMs: 120_400, endMs: 180_000, bytes: 5 },
+      { startMs: 60_000, endMs: 120_000, bytes: 10 },
+      { startMs: 0, endMs: 60_000, bytes: 10 },
+      { startMs: 120_400, endMs: 180_000, bytes: 5 },
       { startMs: 600_000, endMs: 660_000, bytes: 1 },
     ]);
-    assert.deepEqual(ranges, [{ startMs: 0, endMs: 180_000, segments: 3, bytes: 25 }, { startMs: 600_000, endMs: 660_000, segments: 1, bytes: 1 }]);
+    assert.deepEqual(ranges, [
+      { startMs: 0, endMs: 180_000, segments: 3, bytes: 25 },
+      { startMs: 600_000, endMs: 660_000, segments: 1, bytes: 1 },
+    ]);
     assert.deepEqual(mergeRanges([]), []);
   });
 });
@@ -120,10 +166,28 @@ describe('register CSV', () => {
     assert.equal(parisDateTime('2026-11-23T10:00:00.000Z'), '2026-11-23 11:00:00');
     assert.equal(parisDateTime(Date.parse('2026-07-01T10:00:00.000Z')), '2026-07-01 12:00:00');
     const row = registerCsvRow({
-      id: 7, at: '2026-11-23T10:00:00.000Z', communeInsee: '21038', cameraId: 'cam-1', kind: 'destroyed', fromMs: Date.parse('2026-10-01T00:00:00Z'),
-      toMs: Date.parse('2026-10-01T01:00:00Z'), segments: 60, bytes: 1234, reference: null, details: { retentionDays: 30 },
+      id: 7,
+      at: '2026-11-23T10:00:00.000Z',
+      communeInsee: '21038',
+      cameraId: 'cam-1',
+      kind: 'destroyed',
+      fromMs: Date.parse('2026-10-01T00:00:00Z'),
+      toMs: Date.parse('2026-10-01T01:00:00Z'),
+      segments: 60,
+      bytes: 1234,
+      reference: null,
+      details: { retentionDays: 30 },
     });
-    assert.deepEqual(row.slice(0, 8), [7, '2026-11-23 11:00:00', '2026-11-23T10:00:00.000Z', '21038', 'cam-1', 'Destruction (durée de conservation échue)', '2026-10-01 02:00:00', '2026-10-01 03:00:00']);
+    assert.deepEqual(row.slice(0, 8), [
+      7,
+      '2026-11-23 11:00:00',
+      '2026-11-23T10:00:00.000Z',
+      '21038',
+      'cam-1',
+      'Destruction (durée de conservation échue)',
+      '2026-10-01 02:00:00',
+      '2026-10-01 03:00:00',
+    ]);
     assert.equal(row[10], '');
   });
 });

@@ -17,12 +17,27 @@ import type { CameraRetentionFacts } from './retention.inventory.ts';
 import { IncomingOrphanPurge } from './retention.incoming.ts';
 import type { RetentionRepository } from './retention.repository.ts';
 import {
-  describeError, nodePurgeFileSystem, type EarlyDestructionReport, type PurgeCandidate, type PurgeFileSystem, type PurgeReport, type RetentionPurgeDeps, type TechnicalEvent,
+  describeError,
+  nodePurgeFileSystem,
+  type EarlyDestructionReport,
+  type PurgeCandidate,
+  type PurgeFileSystem,
+  type PurgeReport,
+  type RetentionPurgeDeps,
+  type TechnicalEvent,
   type CameraPurgeResult,
 } from './retention.types.ts';
 import { effectiveRetention, mergeRanges, planPurge, purgeCutoffMs, purgedRuns } from './retention.rules.ts';
 
-export { nodePurgeFileSystem, type CameraPurgeResult, type EarlyDestructionReport, type PurgeFileSystem, type PurgeReport, type RetentionPurgeDeps, type TechnicalEvent } from './retention.types.ts';
+export {
+  nodePurgeFileSystem,
+  type CameraPurgeResult,
+  type EarlyDestructionReport,
+  type PurgeFileSystem,
+  type PurgeReport,
+  type RetentionPurgeDeps,
+  type TechnicalEvent,
+} from './retention.types.ts';
 
 /** While a volume's marker stays missing (or a camera's purge keeps failing), its event and audit row are repeated at most this often, not at every 30-s pass. */
 export const ALERT_REPEAT_MS = 3_600_000;
@@ -58,9 +73,11 @@ export class RetentionPurge {
   /** One pass over every camera with footage; a second call while one runs joins it. */
   run(now: Date = this.deps.clock.now()): Promise<PurgeReport> {
     // An early destruction in progress finishes first: two passes must not destroy the same segment.
-    this.running ??= (this.earlyQueue ?? Promise.resolve()).then(() => this.runOnce(now)).finally(() => {
-      this.running = null;
-    });
+    this.running ??= (this.earlyQueue ?? Promise.resolve())
+      .then(() => this.runOnce(now))
+      .finally(() => {
+        this.running = null;
+      });
     return this.running;
   }
 
@@ -115,18 +132,36 @@ export class RetentionPurge {
   }
 
   private async markerInPlace(volume: StorageVolume, now: Date): Promise<boolean> {
-    const check: MarkerCheck = await this.deps.markers.check(volume).catch((error: unknown) => ({ present: false, reason: 'unreadable', message: `marker of volume ${volume.name} not checked: ${describeError(error)}` }) as const);
+    const check: MarkerCheck = await this.deps.markers
+      .check(volume)
+      .catch(
+        (error: unknown) =>
+          ({ present: false, reason: 'unreadable', message: `marker of volume ${volume.name} not checked: ${describeError(error)}` }) as const,
+      );
     if (check.present) {
       this.alerts.delete(`marker:${volume.name}`);
       return true;
     }
     if (this.alertDue(`marker:${volume.name}`, now)) {
       const message = `volume ${volume.name} (${volume.root}): no footage destroyed on it: ${check.message}`;
-      const event: TechnicalEvent = { severity: 'critical', code: 'volume_marker_missing', cameraId: null, communeInsee: null, volume: volume.name, message, at: now.toISOString(), details: { root: volume.root, reason: check.reason } };
+      const event: TechnicalEvent = {
+        severity: 'critical',
+        code: 'volume_marker_missing',
+        cameraId: null,
+        communeInsee: null,
+        volume: volume.name,
+        message,
+        at: now.toISOString(),
+        details: { root: volume.root, reason: check.reason },
+      };
       this.log.warn({ volume: volume.name, reason: check.reason }, 'volume marker missing: nothing destroyed on it');
       try {
         await this.deps.audit.recordAlone(systemActor, {
-          action: 'recording.purge_failed', communeInsee: null, targetType: 'storage_volume', targetId: volume.name, details: { message, reason: check.reason, root: volume.root },
+          action: 'recording.purge_failed',
+          communeInsee: null,
+          targetType: 'storage_volume',
+          targetId: volume.name,
+          details: { message, reason: check.reason, root: volume.root },
         });
       } catch (auditError) {
         event.message += ` (audit row not written: ${describeError(auditError)})`;
@@ -147,19 +182,36 @@ export class RetentionPurge {
     return true;
   }
 
-  private async purgeCamera(cameraId: string, facts: CameraRetentionFacts | undefined, now: Date, unmarkedVolumes: readonly string[]): Promise<CameraPurgeResult> {
+  private async purgeCamera(
+    cameraId: string,
+    facts: CameraRetentionFacts | undefined,
+    now: Date,
+    unmarkedVolumes: readonly string[],
+  ): Promise<CameraPurgeResult> {
     const retention = effectiveRetention(facts ?? { cameraRetentionDays: null, communeRetentionDays: null });
     const cutoffMs = purgeCutoffMs(now.getTime(), retention.days);
     const result: CameraPurgeResult = {
-      cameraId, communeInsee: facts?.communeInsee ?? null, retentionDays: retention.days, cutoff: new Date(cutoffMs).toISOString(),
-      destroyedSegments: 0, destroyedBytes: 0, heldSegments: 0, lapsedHoldSegments: 0, registerIds: [], error: null,
+      cameraId,
+      communeInsee: facts?.communeInsee ?? null,
+      retentionDays: retention.days,
+      cutoff: new Date(cutoffMs).toISOString(),
+      destroyedSegments: 0,
+      destroyedBytes: 0,
+      heldSegments: 0,
+      lapsedHoldSegments: 0,
+      registerIds: [],
+      error: null,
     };
     if (retention.clampedFrom === null) this.alerts.delete(`clamped:${cameraId}`);
     else if (this.alertDue(`clamped:${cameraId}`, now)) {
       // LEGAL 6: 30 days at most whatever the data says; settings are checked on save, so this is a data problem.
       this.log.warn({ cameraId, stored: retention.clampedFrom, applied: retention.days, source: retention.source }, 'retention outside 1..30 days clamped');
       this.emit({
-        severity: 'warning', code: 'retention_clamped', cameraId, communeInsee: result.communeInsee, at: now.toISOString(),
+        severity: 'warning',
+        code: 'retention_clamped',
+        cameraId,
+        communeInsee: result.communeInsee,
+        at: now.toISOString(),
         message: `stored ${retention.source} retention ${retention.clampedFrom} d applied as ${retention.days} d`,
       });
     }
@@ -173,12 +225,24 @@ export class RetentionPurge {
       result.lapsedHoldSegments = plan.lapsedHoldSegments;
       const { destroyed, failure } = await this.removeFiles(plan.purgeable);
       if (destroyed.length > 0) {
-        const retentionFacts = { retentionDays: retention.days, retentionSource: retention.source, retentionClampedFrom: retention.clampedFrom, cutoff: result.cutoff };
-        result.registerIds = await this.commit(cameraId, destroyed, {
-          kind: 'destroyed', action: 'recording.purged', details: { ...retentionFacts, cause: 'retention' },
-          auditDetails: { ...retentionFacts, heldSegments: result.heldSegments, lapsedHoldSegments: result.lapsedHoldSegments },
-          gapsBeforeMs: cutoffMs,
-        }, now);
+        const retentionFacts = {
+          retentionDays: retention.days,
+          retentionSource: retention.source,
+          retentionClampedFrom: retention.clampedFrom,
+          cutoff: result.cutoff,
+        };
+        result.registerIds = await this.commit(
+          cameraId,
+          destroyed,
+          {
+            kind: 'destroyed',
+            action: 'recording.purged',
+            details: { ...retentionFacts, cause: 'retention' },
+            auditDetails: { ...retentionFacts, heldSegments: result.heldSegments, lapsedHoldSegments: result.lapsedHoldSegments },
+            gapsBeforeMs: cutoffMs,
+          },
+          now,
+        );
         result.destroyedSegments = destroyed.length;
         result.destroyedBytes = destroyed.reduce((sum, segment) => sum + segment.bytes, 0);
         await this.removeEmptyFolders(destroyed);
@@ -219,21 +283,45 @@ export class RetentionPurge {
     const ranges = mergeRanges(destroyed);
     const bytes = destroyed.reduce((sum, segment) => sum + segment.bytes, 0);
     return this.deps.repository.transaction(async (trx) => {
-      const deleted = await this.deps.footage.deleteSegments(trx, destroyed.map((segment) => segment.id));
+      const deleted = await this.deps.footage.deleteSegments(
+        trx,
+        destroyed.map((segment) => segment.id),
+      );
       // Another purge got there first: roll back rather than register the destruction twice.
       if (deleted !== destroyed.length) throw new Error(`expected to delete ${destroyed.length} index rows, deleted ${deleted}`);
       if (what.gapsBeforeMs !== null) await this.deps.footage.deleteGapsBefore(trx, cameraId, what.gapsBeforeMs);
       await this.deps.footage.insertPurgedRuns(trx, cameraId, communeInsee, runs, at);
-      const registerIds = await this.deps.repository.insertRegisterEntries(trx, ranges.map((range) => ({
-        at, communeInsee, cameraId, kind: what.kind, fromMs: range.startMs, toMs: range.endMs, segments: range.segments, bytes: range.bytes,
-        reference: null, details: what.details,
-      })));
+      const registerIds = await this.deps.repository.insertRegisterEntries(
+        trx,
+        ranges.map((range) => ({
+          at,
+          communeInsee,
+          cameraId,
+          kind: what.kind,
+          fromMs: range.startMs,
+          toMs: range.endMs,
+          segments: range.segments,
+          bytes: range.bytes,
+          reference: null,
+          details: what.details,
+        })),
+      );
       await this.deps.audit.record(trx, systemActor, {
-        action: what.action, communeInsee, targetType: 'camera', targetId: cameraId,
+        action: what.action,
+        communeInsee,
+        targetType: 'camera',
+        targetId: cameraId,
         details: {
-          ...what.auditDetails, segments: destroyed.length, bytes,
+          ...what.auditDetails,
+          segments: destroyed.length,
+          bytes,
           ranges: ranges.map((range) => ({ from: new Date(range.startMs).toISOString(), to: new Date(range.endMs).toISOString(), segments: range.segments })),
-          chainRuns: runs.map((run) => ({ firstSegmentId: run.firstSegmentId, lastSegmentId: run.lastSegmentId, prevHash: run.prevHash, lastChainHash: run.lastChainHash })),
+          chainRuns: runs.map((run) => ({
+            firstSegmentId: run.firstSegmentId,
+            lastSegmentId: run.lastSegmentId,
+            prevHash: run.prevHash,
+            lastChainHash: run.lastChainHash,
+          })),
           registerIds,
         },
       });
@@ -265,7 +353,15 @@ export class RetentionPurge {
 
   private async destroyEarlyOnce(volume: string, bytesToFree: number, now: Date): Promise<EarlyDestructionReport> {
     await this.loadVolumes();
-    const report: EarlyDestructionReport = { volume, requestedBytes: bytesToFree, destroyedBytes: 0, destroyedSegments: 0, heldSegments: 0, cameras: [], errors: [] };
+    const report: EarlyDestructionReport = {
+      volume,
+      requestedBytes: bytesToFree,
+      destroyedBytes: 0,
+      destroyedSegments: 0,
+      heldSegments: 0,
+      cameras: [],
+      errors: [],
+    };
     // An unmounted disk looks empty and small: nothing on it is destroyed early either.
     const storage = this.volumes.find((candidate) => candidate.name === volume);
     if (storage && !(await this.markerInPlace(storage, now))) {
@@ -284,7 +380,8 @@ export class RetentionPurge {
         seen.add(segment.id);
         cursorMs = segment.startMs;
         if (planned >= bytesToFree) break;
-        if (!holdsByCamera.has(segment.cameraId)) holdsByCamera.set(segment.cameraId, await this.deps.repository.activeHoldsOf(segment.cameraId, now.toISOString()));
+        if (!holdsByCamera.has(segment.cameraId))
+          holdsByCamera.set(segment.cameraId, await this.deps.repository.activeHoldsOf(segment.cameraId, now.toISOString()));
         if (holdsByCamera.get(segment.cameraId)!.some((hold) => segment.startMs < hold.toMs && segment.endMs > hold.fromMs)) {
           report.heldSegments++;
           continue;
@@ -299,11 +396,24 @@ export class RetentionPurge {
           if (destroyed.length > 0) {
             const bytes = destroyed.reduce((sum, segment) => sum + segment.bytes, 0);
             const details = { cause: 'storage_low', volume, requestedBytes: bytesToFree };
-            const registerIds = await this.commit(cameraId, destroyed, { kind: 'destroyed_early', action: 'recording.destroyed_early', details, auditDetails: details, gapsBeforeMs: null }, now);
+            const registerIds = await this.commit(
+              cameraId,
+              destroyed,
+              { kind: 'destroyed_early', action: 'recording.destroyed_early', details, auditDetails: details, gapsBeforeMs: null },
+              now,
+            );
             await this.removeEmptyFolders(destroyed);
             report.destroyedBytes += bytes;
             report.destroyedSegments += destroyed.length;
-            report.cameras.push({ cameraId, communeInsee: destroyed[0]!.communeInsee, segments: destroyed.length, bytes, fromMs: destroyed[0]!.startMs, toMs: destroyed.at(-1)!.endMs, registerIds });
+            report.cameras.push({
+              cameraId,
+              communeInsee: destroyed[0]!.communeInsee,
+              segments: destroyed.length,
+              bytes,
+              fromMs: destroyed[0]!.startMs,
+              toMs: destroyed.at(-1)!.endMs,
+              registerIds,
+            });
           }
           if (failure) throw failure;
         } catch (error) {
@@ -327,7 +437,11 @@ export class RetentionPurge {
     if (!this.alertDue(`failed:${cameraId ?? '*'}`, now)) return;
     try {
       await this.deps.audit.recordAlone(systemActor, {
-        action: 'recording.purge_failed', communeInsee, targetType: cameraId ? 'camera' : null, targetId: cameraId, details: { message: event.message },
+        action: 'recording.purge_failed',
+        communeInsee,
+        targetType: cameraId ? 'camera' : null,
+        targetId: cameraId,
+        details: { message: event.message },
       });
     } catch (auditError) {
       event.message += ` (audit row not written: ${describeError(auditError)})`;

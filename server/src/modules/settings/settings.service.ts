@@ -21,7 +21,11 @@ export function isSettingKey(key: string): key is SettingKey {
 }
 
 export class SettingsService {
-  constructor(private readonly repository: SettingsRepository, private readonly audit: AuditApi, private readonly clock: Clock) {}
+  constructor(
+    private readonly repository: SettingsRepository,
+    private readonly audit: AuditApi,
+    private readonly clock: Clock,
+  ) {}
 
   async get<K extends SettingKey>(key: K, handle?: AnyHandle): Promise<SettingValue<K>> {
     const value = await this.repository.value(key, handle);
@@ -37,7 +41,10 @@ export class SettingsService {
   /** `principal`: who asks through the API (null: the command line); settings are the whole centre's. */
   async set(key: string, value: unknown, actor: Actor, principal: Principal | null = null): Promise<void> {
     if (principal && !principal.allCommunes) {
-      throw new DomainError('commune_out_of_scope', { fr: 'Les paramètres du centre sont réservés à un administrateur de tout le centre.', en: 'Centre settings are for a centre-wide administrator only.' });
+      throw new DomainError('commune_out_of_scope', {
+        fr: 'Les paramètres du centre sont réservés à un administrateur de tout le centre.',
+        en: 'Centre settings are for a centre-wide administrator only.',
+      });
     }
     if (!isSettingKey(key)) throw new DomainError('not_found', { fr: `Paramètre inconnu : ${key}.`, en: `Unknown setting: ${key}.` });
     const parsed = settingDefinitions[key].schema.safeParse(value);

@@ -25,7 +25,11 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
     after(async () => context?.close());
 
     it('creates, reads, updates and deletes a site, each change audited', async () => {
-      const created = await adminA.request({ method: 'POST', url: '/api/sites', payload: { communeInsee: communeA, name: 'École Jean Jaurès', kind: 'school', address: '3 rue Jean Jaurès', latitude: 45.18, longitude: 5.72 } });
+      const created = await adminA.request({
+        method: 'POST',
+        url: '/api/sites',
+        payload: { communeInsee: communeA, name: 'École Jean Jaurès', kind: 'school', address: '3 rue Jean Jaurès', latitude: 45.18, longitude: 5.72 },
+      });
       assert.equal(created.statusCode, 201, created.body);
       const site = created.json();
       assert.equal(site.kind, 'school');
@@ -37,7 +41,10 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.equal(removed.statusCode, 204);
       assert.equal((await adminA.request({ method: 'GET', url: `/api/sites/${site.id}` })).statusCode, 404);
       const audit = await context.services.audit.search({ targetId: site.id }, { allCommunes: true, communes: [] });
-      assert.deepEqual(audit.records.map((record) => record.action), ['site.deleted', 'site.updated', 'site.created']);
+      assert.deepEqual(
+        audit.records.map((record) => record.action),
+        ['site.deleted', 'site.updated', 'site.created'],
+      );
       assert.deepEqual(audit.records[1]?.details, { before: { kind: 'school', address: '3 rue Jean Jaurès' }, after: { kind: 'nursery', address: null } });
     });
 
@@ -51,12 +58,18 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       const duplicate = await adminA.request({ method: 'POST', url: '/api/sites', payload: { communeInsee: communeA, name: 'Marché', kind: 'market' } });
       assert.equal(duplicate.statusCode, 409);
       assert.equal(duplicate.json().code, 'conflict');
-      await assert.rejects(context.services.sites.create({ communeInsee: '99999', name: 'Nulle part', kind: 'other' }, testCli), (error: { code: string }) => error.code === 'validation_failed');
+      await assert.rejects(
+        context.services.sites.create({ communeInsee: '99999', name: 'Nulle part', kind: 'other' }, testCli),
+        (error: { code: string }) => error.code === 'validation_failed',
+      );
     });
 
     it('refuses to delete a site while cameras remain on it', async () => {
       const site = await context.services.sites.create({ communeInsee: communeA, name: 'Gare', kind: 'station' }, testCli);
-      await context.services.cameras.create({ siteId: site.id, name: 'Gare 1', kind: 'fixed', fieldClass: 'wide', mainStreamUrl: 'rtsp://10.0.0.1/main' }, testCli);
+      await context.services.cameras.create(
+        { siteId: site.id, name: 'Gare 1', kind: 'fixed', fieldClass: 'wide', mainStreamUrl: 'rtsp://10.0.0.1/main' },
+        testCli,
+      );
       const response = await adminA.request({ method: 'DELETE', url: `/api/sites/${site.id}` });
       assert.equal(response.statusCode, 409);
       assert.equal(response.json().code, 'conflict');
@@ -64,7 +77,7 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.equal((await context.services.sites.get(site.id, null)).name, 'Gare');
     });
 
-    it('a user of commune A never lists nor reads B\'s sites, and cannot change them', async () => {
+    it("a user of commune A never lists nor reads B's sites, and cannot change them", async () => {
       const list = await adminA.request({ method: 'GET', url: '/api/sites' });
       assert.ok(list.json().length >= 2);
       assert.ok(!list.body.includes(siteB) && !list.body.includes(communeB));

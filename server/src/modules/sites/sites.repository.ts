@@ -33,14 +33,23 @@ export class SitesRepository {
   async findMany(ids: readonly string[], handle: AnyHandle = this.db): Promise<SiteRow[]> {
     const rows: SiteRow[] = [];
     for (let start = 0; start < ids.length; start += selectChunk) {
-      rows.push(...(await tablesOf<SitesSchema>(handle).selectFrom('sites').selectAll().where('id', 'in', ids.slice(start, start + selectChunk)).execute()));
+      rows.push(
+        ...(await tablesOf<SitesSchema>(handle)
+          .selectFrom('sites')
+          .selectAll()
+          .where('id', 'in', ids.slice(start, start + selectChunk))
+          .execute()),
+      );
     }
     return rows;
   }
 
   async insert(trx: AnyHandle, rows: readonly Insertable<SitesTable>[]): Promise<void> {
     for (let start = 0; start < rows.length; start += insertChunk) {
-      await tablesOf<SitesSchema>(trx).insertInto('sites').values(rows.slice(start, start + insertChunk)).execute();
+      await tablesOf<SitesSchema>(trx)
+        .insertInto('sites')
+        .values(rows.slice(start, start + insertChunk))
+        .execute();
     }
   }
 

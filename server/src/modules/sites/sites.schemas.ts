@@ -4,8 +4,18 @@ import { inseeCode } from '../auth/index.ts';
 import { plainText } from './input.ts';
 
 export const siteKinds = [
-  'school', 'nursery', 'station', 'town_entrance', 'market', 'public_building',
-  'park', 'car_park', 'sports_facility', 'street', 'event', 'other',
+  'school',
+  'nursery',
+  'station',
+  'town_entrance',
+  'market',
+  'public_building',
+  'park',
+  'car_park',
+  'sports_facility',
+  'street',
+  'event',
+  'other',
 ] as const;
 export type SiteKind = (typeof siteKinds)[number];
 
@@ -37,13 +47,15 @@ export const siteCreateSchema = z.object({
 });
 export type SiteCreate = z.input<typeof siteCreateSchema>;
 
-export const siteUpdateSchema = z.object({
-  name: plainText(200).optional(),
-  kind: z.enum(siteKinds).optional(),
-  address: plainText(500).nullable().optional(),
-  latitude: latitudeSchema.nullable().optional(),
-  longitude: longitudeSchema.nullable().optional(),
-}).strict();
+export const siteUpdateSchema = z
+  .object({
+    name: plainText(200).optional(),
+    kind: z.enum(siteKinds).optional(),
+    address: plainText(500).nullable().optional(),
+    latitude: latitudeSchema.nullable().optional(),
+    longitude: longitudeSchema.nullable().optional(),
+  })
+  .strict();
 export type SiteUpdate = z.input<typeof siteUpdateSchema>;
 
 export const siteViewSchema = z.object({

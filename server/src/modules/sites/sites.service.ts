@@ -37,14 +37,18 @@ function isForeignKeyViolation(error: unknown): boolean {
 }
 
 function duplicateName(communeInsee: string, name: string): DomainError {
-  return new DomainError('conflict', { fr: `Le site « ${name} » existe déjà dans la commune ${communeInsee}.`, en: `Site "${name}" already exists in commune ${communeInsee}.` });
+  return new DomainError('conflict', {
+    fr: `Le site « ${name} » existe déjà dans la commune ${communeInsee}.`,
+    en: `Site "${name}" already exists in commune ${communeInsee}.`,
+  });
 }
 
 /** What sites need of the communes module: which communes exist (a site belongs to one). */
 export type SiteCommunes = Pick<CommunesApi, 'existing'>;
 
 async function assertCommuneExists(communes: SiteCommunes, handle: AnyHandle, communeInsee: string): Promise<void> {
-  if (!(await communes.existing(handle, [communeInsee])).has(communeInsee)) throw new DomainError('validation_failed', { fr: `Commune inconnue : ${communeInsee}.`, en: `Unknown commune: ${communeInsee}.` });
+  if (!(await communes.existing(handle, [communeInsee])).has(communeInsee))
+    throw new DomainError('validation_failed', { fr: `Commune inconnue : ${communeInsee}.`, en: `Unknown commune: ${communeInsee}.` });
 }
 
 export class SitesService {
@@ -63,12 +67,28 @@ export class SitesService {
     const data = parseInput(siteCreateSchema, input);
     if (acting.principal) assertAllowed(acting.principal, 'site.write', data.communeInsee, this.today());
     const now = this.clock.now().toISOString();
-    const row: SiteRow = { id: randomUUID(), commune_insee: data.communeInsee, name: data.name, kind: data.kind, address: data.address, latitude: data.latitude, longitude: data.longitude, created_at: now, updated_at: now };
+    const row: SiteRow = {
+      id: randomUUID(),
+      commune_insee: data.communeInsee,
+      name: data.name,
+      kind: data.kind,
+      address: data.address,
+      latitude: data.latitude,
+      longitude: data.longitude,
+      created_at: now,
+      updated_at: now,
+    };
     try {
       return await this.repository.transaction(async (trx) => {
         await assertCommuneExists(this.communes, trx, row.commune_insee);
         await this.repository.insert(trx, [row]);
-        await this.audit.record(trx, acting.actor, { action: 'site.created', communeInsee: row.commune_insee, targetType: 'site', targetId: row.id, details: { after: siteView(row) } });
+        await this.audit.record(trx, acting.actor, {
+          action: 'site.created',
+          communeInsee: row.commune_insee,
+          targetType: 'site',
+          targetId: row.id,
+          details: { after: siteView(row) },
+        });
         return siteView(row);
       });
     } catch (error) {
@@ -99,7 +119,13 @@ export class SitesService {
         const changed = Object.entries(changes).some(([key, value]) => current[key as keyof SiteRow] !== value);
         if (!changed) return siteView(current);
         await this.repository.update(trx, id, { ...changes, updated_at: next.updated_at });
-        await this.audit.record(trx, acting.actor, { action: 'site.updated', communeInsee: current.commune_insee, targetType: 'site', targetId: id, details: diffForAudit(siteView(current), siteView(next)) });
+        await this.audit.record(trx, acting.actor, {
+          action: 'site.updated',
+          communeInsee: current.commune_insee,
+          targetType: 'site',
+          targetId: id,
+          details: diffForAudit(siteView(current), siteView(next)),
+        });
         return siteView(next);
       });
     } catch (error) {
@@ -118,7 +144,13 @@ export class SitesService {
         if (acting.principal) assertAllowed(acting.principal, 'site.write', site.commune_insee, this.today());
         // The cameras' foreign key refuses the delete while cameras remain: no race with a camera being added.
         await this.repository.delete(trx, id);
-        await this.audit.record(trx, acting.actor, { action: 'site.deleted', communeInsee: site.commune_insee, targetType: 'site', targetId: id, details: { before: siteView(site) } });
+        await this.audit.record(trx, acting.actor, {
+          action: 'site.deleted',
+          communeInsee: site.commune_insee,
+          targetType: 'site',
+          targetId: id,
+          details: { before: siteView(site) },
+        });
       });
     } catch (error) {
       if (isForeignKeyViolation(error)) {
@@ -172,11 +204,26 @@ export class SitesService {
   async createForImport(trx: AnyHandle, actor: Actor, sites: readonly { id: string; communeInsee: string; name: string }[]): Promise<SiteRow[]> {
     const now = this.clock.now().toISOString();
     const rows: SiteRow[] = sites.map((site) => ({
-      id: site.id, commune_insee: site.communeInsee, name: site.name, kind: 'other', address: null, latitude: null, longitude: null, created_at: now, updated_at: now,
+      id: site.id,
+      commune_insee: site.communeInsee,
+      name: site.name,
+      kind: 'other',
+      address: null,
+      latitude: null,
+      longitude: null,
+      created_at: now,
+      updated_at: now,
     }));
     await this.repository.insert(trx, rows);
     for (const row of rows) {
-      await this.audit.record(trx, actor, { action: 'site.created', communeInsee: row.commune_insee, targetType: 'site', targetId: row.id, reason: 'camera import', details: { after: siteView(row) } });
+      await this.audit.record(trx, actor, {
+        action: 'site.created',
+        communeInsee: row.commune_insee,
+        targetType: 'site',
+        targetId: row.id,
+        reason: 'camera import',
+        details: { after: siteView(row) },
+      });
     }
     return rows;
   }

@@ -59,13 +59,18 @@ export function createStorageModule(deps: StorageModuleDeps): VigieModule<Storag
   const service = new StorageService(repository, deps.audit, deps.clock, deps.cameras, deps.footage, deps.rootPolicy);
   const markers = new VolumeMarkerGuard({ repository, footage: deps.footage, audit: deps.audit, clock: deps.clock });
   const space = new SpaceMonitor({ storage: service, destroyEarly: deps.destroyEarly, raise: deps.raise, clock: deps.clock, log: deps.log });
-  const jobs: Job[] = [{
-    // The recorder role: the default volume when none exists, then each enabled volume's free space (early destruction below its threshold).
-    name: 'storage.space-check', role: 'recorder', intervalMs: deps.config.spaceCheckIntervalMs, runAtStart: true,
-    run: async () => {
-      await service.ensureDefaultVolume(deps.config.defaultVolumeRoot);
-      return space.run();
+  const jobs: Job[] = [
+    {
+      // The recorder role: the default volume when none exists, then each enabled volume's free space (early destruction below its threshold).
+      name: 'storage.space-check',
+      role: 'recorder',
+      intervalMs: deps.config.spaceCheckIntervalMs,
+      runAtStart: true,
+      run: async () => {
+        await service.ensureDefaultVolume(deps.config.defaultVolumeRoot);
+        return space.run();
+      },
     },
-  }];
+  ];
   return { name: 'storage', api: { service, markers, space }, routes: routesOf(storageRoutes, { storage: service }), jobs };
 }

@@ -38,7 +38,14 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       storage = new StorageService(new StorageRepository(tablesOf<StorageSchema>(db)), fixture.audit, fixture.clock, fixture.inventory, fixture.repository);
       events = [];
       const purge = fixture.purge();
-      monitor = new SpaceMonitor({ storage, destroyEarly: (volume, bytes, now) => purge.destroyEarly(volume, bytes, now), raise: async (event) => { events.push(event); }, clock: fixture.clock });
+      monitor = new SpaceMonitor({
+        storage,
+        destroyEarly: (volume, bytes, now) => purge.destroyEarly(volume, bytes, now),
+        raise: async (event) => {
+          events.push(event);
+        },
+        clock: fixture.clock,
+      });
       await fixture.addCommune(COMMUNE, 14);
       await fixture.addCamera('cam-a', COMMUNE);
       await fixture.addCamera('cam-b', COMMUNE);
@@ -50,8 +57,14 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       await assert.rejects(storage.create({ name: 'rel', root: 'relative/path' }, system), { code: 'storage_volume_invalid' });
       await assert.rejects(storage.create({ name: 'inner', root: join(fixture.volume.root, 'inner') }, system), { code: 'storage_volume_invalid' });
       await assert.rejects(storage.create({ name: fixture.volume.name, root: '/tmp/elsewhere-vigie' }, system), { code: 'storage_volume_invalid' });
-      await assert.rejects(storage.create({ name: 'big', root: '/tmp/vigie-x', lowSpacePercent: 80 }, system), (error: Error) => error.name === 'ZodError' && /lowSpacePercent/.test(error.message));
-      assert.deepEqual((await storage.volumes()).map((volume) => volume.name), [fixture.volume.name]);
+      await assert.rejects(
+        storage.create({ name: 'big', root: '/tmp/vigie-x', lowSpacePercent: 80 }, system),
+        (error: Error) => error.name === 'ZodError' && /lowSpacePercent/.test(error.message),
+      );
+      assert.deepEqual(
+        (await storage.volumes()).map((volume) => volume.name),
+        [fixture.volume.name],
+      );
       const audited = await fixture.audit.search({ action: 'storage.volume_created' }, { allCommunes: true, communes: [] });
       assert.equal(audited.total, 1);
     });
@@ -76,7 +89,16 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       const a = await fixture.addSegments('cam-a', COMMUNE, start, 5, 100_000);
       const b = await fixture.addSegments('cam-b', COMMUNE, start + 30_000, 5, 100_000);
       storage.forgetUsage(); // the recorder role moves the figures with each segment; here they were indexed directly
-      const hold = await fixture.holds.create({ cameraIds: ['cam-a'], from: new Date(a[0]!.startMs).toISOString(), to: new Date(a[1]!.endMs - 1).toISOString(), reason: 'réquisition', procedureReference: 'PV 2026/123' }, system);
+      const hold = await fixture.holds.create(
+        {
+          cameraIds: ['cam-a'],
+          from: new Date(a[0]!.startMs).toISOString(),
+          to: new Date(a[1]!.endMs - 1).toISOString(),
+          reason: 'réquisition',
+          procedureReference: 'PV 2026/123',
+        },
+        system,
+      );
       const [check] = await monitor.run(fixture.clock.now());
       assert.ok(check && check.usage.low, JSON.stringify(check?.usage));
       assert.equal(check.destroyed?.heldSegments, 2, 'the two held segments are skipped');
@@ -89,10 +111,19 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       // Oldest unheld first across cameras, by start: a0 (held), b0, a1 (held), b1, a2...
       assert.deepEqual([keptB.has(b[0]!.id), keptB.has(b[1]!.id), kept.has(a[2]!.id)], [false, false, true]);
       assert.equal(existsSync(join(fixture.volume.root, b[0]!.path)), false, 'the file is gone');
-      assert.deepEqual(events.map((event) => [event.code, event.cameraId]), [['storage_low', null], ['storage_destroyed_early', 'cam-b']]);
+      assert.deepEqual(
+        events.map((event) => [event.code, event.cameraId]),
+        [
+          ['storage_low', null],
+          ['storage_destroyed_early', 'cam-b'],
+        ],
+      );
       assert.ok(events.every((event) => event.severity === 'critical'));
       const register = await fixture.register.list({ kind: 'destroyed_early' }, null);
-      assert.equal(register.reduce((sum, entry) => sum + entry.segments, 0), 2);
+      assert.equal(
+        register.reduce((sum, entry) => sum + entry.segments, 0),
+        2,
+      );
       assert.ok(register.every((entry) => entry.details.cause === 'storage_low'));
       const audited = await fixture.audit.search({ action: 'recording.destroyed_early' }, { allCommunes: true, communes: [] });
       assert.equal(audited.total, 1);
@@ -111,13 +142,34 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
     });
 
     it('says when nothing can be freed: every segment is under a hold', async () => {
-      await fixture.holds.create({ cameraIds: ['cam-a'], from: new Date(start).toISOString(), to: new Date(start + 60 * MINUTE).toISOString(), reason: 'réquisition', procedureReference: 'PV 2026/124' }, system);
-      await fixture.holds.create({ cameraIds: ['cam-b'], from: new Date(start).toISOString(), to: new Date(start + 60 * MINUTE).toISOString(), reason: 'réquisition', procedureReference: 'PV 2026/125' }, system);
+      await fixture.holds.create(
+        {
+          cameraIds: ['cam-a'],
+          from: new Date(start).toISOString(),
+          to: new Date(start + 60 * MINUTE).toISOString(),
+          reason: 'réquisition',
+          procedureReference: 'PV 2026/124',
+        },
+        system,
+      );
+      await fixture.holds.create(
+        {
+          cameraIds: ['cam-b'],
+          from: new Date(start).toISOString(),
+          to: new Date(start + 60 * MINUTE).toISOString(),
+          reason: 'réquisition',
+          procedureReference: 'PV 2026/125',
+        },
+        system,
+      );
       await storage.update(fixture.volume.name, { lowSpacePercent: 50 }, system);
       events.length = 0;
       const [check] = await monitor.run(fixture.clock.now());
       assert.equal(check?.destroyed?.destroyedSegments, 0, JSON.stringify(check));
-      assert.deepEqual(events.map((event) => event.code), ['storage_low', 'storage_exhausted']);
+      assert.deepEqual(
+        events.map((event) => event.code),
+        ['storage_low', 'storage_exhausted'],
+      );
     });
 
     it('marks a volume at creation; a volume from before markers is marked only with its footage present, and only once (issue 11)', async () => {
@@ -127,7 +179,12 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.equal((await stat(markerFile)).mode & 0o777, 0o600);
       assert.equal(JSON.parse(await readFile(markerFile, 'utf8')).volume, volume.name);
       assert.ok((await storage.volumes()).find((candidate) => candidate.name === volume.name)!.markedAt, 'created with its marker');
-      const guard = new VolumeMarkerGuard({ repository: new StorageRepository(tablesOf<StorageSchema>(db)), footage: fixture.repository, audit: fixture.audit, clock: fixture.clock });
+      const guard = new VolumeMarkerGuard({
+        repository: new StorageRepository(tablesOf<StorageSchema>(db)),
+        footage: fixture.repository,
+        audit: fixture.audit,
+        clock: fixture.clock,
+      });
 
       // A volume of an older installation: no marker, never marked; its oldest file has gone with an unmounted disk.
       await db.updateTable('storage_volumes').set({ marked_at: null }).where('name', '=', volume.name).execute();
@@ -151,7 +208,10 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       try {
         await writeVolumeMarker({ name: 'elsewhere', root: foreignDisk }, NOW);
         await assert.rejects(storage.create({ name: 'fourth', root: foreignDisk }, system), { code: 'storage_volume_invalid' });
-        assert.equal((await storage.volumes()).some((candidate) => candidate.name === 'fourth'), false);
+        assert.equal(
+          (await storage.volumes()).some((candidate) => candidate.name === 'fourth'),
+          false,
+        );
       } finally {
         await rm(foreignDisk, { recursive: true, force: true });
       }

@@ -47,7 +47,8 @@ export async function readVolumeMarker(volume: StorageVolume): Promise<MarkerChe
     text = await readFile(file, 'utf8');
   } catch (error) {
     const code = (error as { code?: string }).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return { present: false, reason: 'missing', message: `marker ${file} missing: is the disk of volume ${volume.name} mounted?` };
+    if (code === 'ENOENT' || code === 'ENOTDIR')
+      return { present: false, reason: 'missing', message: `marker ${file} missing: is the disk of volume ${volume.name} mounted?` };
     return { present: false, reason: 'unreadable', message: `marker ${file} unreadable: ${(error as Error).message}` };
   }
   let marker: { kind?: unknown; volume?: unknown };
@@ -57,14 +58,23 @@ export async function readVolumeMarker(volume: StorageVolume): Promise<MarkerChe
     return { present: false, reason: 'unreadable', message: `marker ${file} is not a Vigie volume marker` };
   }
   if (marker.kind !== MARKER_KIND) return { present: false, reason: 'unreadable', message: `marker ${file} is not a Vigie volume marker` };
-  if (marker.volume !== volume.name) return { present: false, reason: 'other_volume', message: `marker ${file} names volume ${String(marker.volume)}, not ${volume.name}: another disk is mounted there` };
+  if (marker.volume !== volume.name)
+    return {
+      present: false,
+      reason: 'other_volume',
+      message: `marker ${file} names volume ${String(marker.volume)}, not ${volume.name}: another disk is mounted there`,
+    };
   return { present: true };
 }
 
 /** The plain check (tests, tools): the marker must be there; nothing is ever written. */
 export const fileVolumeMarkers: VolumeMarkers = { check: readVolumeMarker };
 
-const exists = (path: string) => access(path).then(() => true, () => false);
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
 
 /**
  * The check the purge uses in a running centre. A volume created before markers existed
@@ -90,7 +100,9 @@ export class VolumeMarkerGuard implements VolumeMarkers {
     await this.deps.repository.transaction(async (trx) => {
       await this.deps.repository.setMarkedAt(trx, volume.name, at);
       await this.deps.audit.record(trx, systemActor, {
-        action: 'storage.volume_marked', targetType: 'storage_volume', targetId: volume.name,
+        action: 'storage.volume_marked',
+        targetType: 'storage_volume',
+        targetId: volume.name,
         details: { root: volume.root, proof: oldest === null ? 'no footage indexed on the volume' : `oldest indexed segment present: ${oldest}` },
       });
     });

@@ -56,7 +56,9 @@ export class SpaceMonitor {
   constructor(private readonly deps: SpaceMonitorDeps) {}
 
   run(now: Date = this.deps.clock.now()): Promise<VolumeCheck[]> {
-    this.running ??= this.runOnce(now).finally(() => { this.running = null; });
+    this.running ??= this.runOnce(now).finally(() => {
+      this.running = null;
+    });
     return this.running;
   }
 
@@ -74,7 +76,13 @@ export class SpaceMonitor {
       const base = { cameraId: null, communeInsee: null, volume: volume.name, at: now.toISOString() };
       if (!usage.available) {
         if (this.episodes.get(volume.name) !== 'unavailable') {
-          await this.deps.raise({ ...base, severity: 'critical', code: 'storage_unavailable', message: `volume ${volume.name} (${volume.root}) unreadable: ${usage.error}`, details: { root: volume.root } });
+          await this.deps.raise({
+            ...base,
+            severity: 'critical',
+            code: 'storage_unavailable',
+            message: `volume ${volume.name} (${volume.root}) unreadable: ${usage.error}`,
+            details: { root: volume.root },
+          });
         }
         this.episodes.set(volume.name, 'unavailable');
         continue;
@@ -85,7 +93,9 @@ export class SpaceMonitor {
       }
       if (this.episodes.get(volume.name) !== 'low') {
         await this.deps.raise({
-          ...base, severity: 'critical', code: 'storage_low',
+          ...base,
+          severity: 'critical',
+          code: 'storage_low',
           message: `volume ${volume.name}: ${usage.freePercent}% free, below its ${volume.lowSpacePercent}% threshold`,
           details: { freeBytes: usage.freeBytes, totalBytes: usage.totalBytes, lowSpacePercent: volume.lowSpacePercent },
         });
@@ -97,15 +107,27 @@ export class SpaceMonitor {
       this.deps.storage.noteBytes(volume.name, -report.destroyedBytes);
       for (const camera of report.cameras) {
         await this.deps.raise({
-          ...base, severity: 'critical', code: 'storage_destroyed_early', cameraId: camera.cameraId, communeInsee: camera.communeInsee,
+          ...base,
+          severity: 'critical',
+          code: 'storage_destroyed_early',
+          cameraId: camera.cameraId,
+          communeInsee: camera.communeInsee,
           message: `${camera.segments} segment(s), ${camera.bytes} bytes of camera ${camera.cameraId} destroyed before their retention to free volume ${volume.name}`,
-          details: { from: new Date(camera.fromMs).toISOString(), to: new Date(camera.toMs).toISOString(), segments: camera.segments, bytes: camera.bytes, registerIds: camera.registerIds },
+          details: {
+            from: new Date(camera.fromMs).toISOString(),
+            to: new Date(camera.toMs).toISOString(),
+            segments: camera.segments,
+            bytes: camera.bytes,
+            registerIds: camera.registerIds,
+          },
         });
       }
       check.after = await this.deps.storage.usage(volume);
       if (report.destroyedBytes < need && report.errors.length === 0) {
         await this.deps.raise({
-          ...base, severity: 'critical', code: 'storage_exhausted',
+          ...base,
+          severity: 'critical',
+          code: 'storage_exhausted',
           message: `volume ${volume.name}: only ${report.destroyedBytes} of ${need} bytes could be freed (${report.heldSegments} segment(s) under legal hold)`,
           details: { neededBytes: need, destroyedBytes: report.destroyedBytes, heldSegments: report.heldSegments },
         });

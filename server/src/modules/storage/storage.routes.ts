@@ -14,28 +14,65 @@ export const storageRoutes: FastifyPluginAsync<{ storage: StorageService }> = as
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['recording'];
 
-  routes.get('/api/cameras/:id/recording/settings', {
-    config: { access: 'storage.read' },
-    schema: { tags, summary: 'Volume et lieu très fréquenté d’une caméra / a camera’s volume and busy-place flag', params: idParams, response: { 200: cameraSettingsViewSchema } },
-  }, (request) => storage.cameraSettingsFor(request.params.id, requirePrincipal(request)));
+  routes.get(
+    '/api/cameras/:id/recording/settings',
+    {
+      config: { access: 'storage.read' },
+      schema: {
+        tags,
+        summary: 'Volume et lieu très fréquenté d’une caméra / a camera’s volume and busy-place flag',
+        params: idParams,
+        response: { 200: cameraSettingsViewSchema },
+      },
+    },
+    (request) => storage.cameraSettingsFor(request.params.id, requirePrincipal(request)),
+  );
 
-  routes.patch('/api/cameras/:id/recording/settings', {
-    config: { access: 'storage.write' },
-    schema: { tags, summary: 'Volume et lieu très fréquenté (12 im/s) / volume and busy-place flag', params: idParams, body: cameraSettingsSchema, response: { 200: cameraSettingsViewSchema } },
-  }, (request) => storage.setCameraSettings(request.params.id, request.body, actingOf(request)));
+  routes.patch(
+    '/api/cameras/:id/recording/settings',
+    {
+      config: { access: 'storage.write' },
+      schema: {
+        tags,
+        summary: 'Volume et lieu très fréquenté (12 im/s) / volume and busy-place flag',
+        params: idParams,
+        body: cameraSettingsSchema,
+        response: { 200: cameraSettingsViewSchema },
+      },
+    },
+    (request) => storage.setCameraSettings(request.params.id, request.body, actingOf(request)),
+  );
 
-  routes.get('/api/storage/volumes', {
-    config: { access: 'storage.read' },
-    schema: { tags, summary: 'Volumes de stockage et espace libre / storage volumes and free space', response: { 200: z.array(volumeViewSchema) } },
-  }, (request) => storage.list(requirePrincipal(request)));
+  routes.get(
+    '/api/storage/volumes',
+    {
+      config: { access: 'storage.read' },
+      schema: { tags, summary: 'Volumes de stockage et espace libre / storage volumes and free space', response: { 200: z.array(volumeViewSchema) } },
+    },
+    (request) => storage.list(requirePrincipal(request)),
+  );
 
-  routes.post('/api/storage/volumes', {
-    config: { access: 'storage.write' },
-    schema: { tags, summary: 'Déclarer un volume / declare a volume', body: volumeCreateSchema, response: { 201: volumeViewSchema } },
-  }, async (request, reply) => reply.status(201).send(await storage.create(request.body, actingOf(request))));
+  routes.post(
+    '/api/storage/volumes',
+    {
+      config: { access: 'storage.write' },
+      schema: { tags, summary: 'Déclarer un volume / declare a volume', body: volumeCreateSchema, response: { 201: volumeViewSchema } },
+    },
+    async (request, reply) => reply.status(201).send(await storage.create(request.body, actingOf(request))),
+  );
 
-  routes.patch('/api/storage/volumes/:id', {
-    config: { access: 'storage.write' },
-    schema: { tags, summary: 'Capacité, seuil, activation / capacity, threshold, enabled', params: idParams, body: volumeUpdateSchema, response: { 200: volumeViewSchema } },
-  }, (request) => storage.update(request.params.id, request.body, actingOf(request)));
+  routes.patch(
+    '/api/storage/volumes/:id',
+    {
+      config: { access: 'storage.write' },
+      schema: {
+        tags,
+        summary: 'Capacité, seuil, activation / capacity, threshold, enabled',
+        params: idParams,
+        body: volumeUpdateSchema,
+        response: { 200: volumeViewSchema },
+      },
+    },
+    (request) => storage.update(request.params.id, request.body, actingOf(request)),
+  );
 };

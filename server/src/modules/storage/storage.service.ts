@@ -22,7 +22,10 @@ export type Acting = { actor: Actor; principal: Principal | null };
 export const MIN_CAPACITY_BYTES = 1024 * 1024;
 export const DEFAULT_LOW_SPACE_PERCENT = 10;
 
-const volumeName = z.string().trim().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'lowercase letters, digits, - and _ (1-40)');
+const volumeName = z
+  .string()
+  .trim()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'lowercase letters, digits, - and _ (1-40)');
 export const volumeCreateSchema = z.object({
   name: volumeName,
   root: z.string().trim().min(1).max(1000),
@@ -30,15 +33,19 @@ export const volumeCreateSchema = z.object({
   lowSpacePercent: z.number().int().min(1).max(50).default(DEFAULT_LOW_SPACE_PERCENT),
   enabled: z.boolean().default(true),
 });
-export const volumeUpdateSchema = z.object({
-  capacityBytes: z.number().int().min(MIN_CAPACITY_BYTES).nullable().optional(),
-  lowSpacePercent: z.number().int().min(1).max(50).optional(),
-  enabled: z.boolean().optional(),
-}).strict();
-export const cameraSettingsSchema = z.object({
-  volumeName: volumeName.nullable().optional(),
-  busyPedestrianPlace: z.boolean().nullable().optional(),
-}).strict();
+export const volumeUpdateSchema = z
+  .object({
+    capacityBytes: z.number().int().min(MIN_CAPACITY_BYTES).nullable().optional(),
+    lowSpacePercent: z.number().int().min(1).max(50).optional(),
+    enabled: z.boolean().optional(),
+  })
+  .strict();
+export const cameraSettingsSchema = z
+  .object({
+    volumeName: volumeName.nullable().optional(),
+    busyPedestrianPlace: z.boolean().nullable().optional(),
+  })
+  .strict();
 export type VolumeCreate = z.input<typeof volumeCreateSchema>;
 export type VolumeUpdate = z.input<typeof volumeUpdateSchema>;
 export type CameraSettingsUpdate = z.input<typeof cameraSettingsSchema>;
@@ -61,7 +68,11 @@ const invalid = (fr: string, en: string, details?: unknown) => new DomainError('
 const volumeNotFound = () => notFound({ fr: 'Volume de stockage', en: 'Storage volume' });
 
 /** Free space as the monitor and the API see it: the filesystem's, capped by the configured capacity. */
-export function computeUsage(volume: Pick<VolumeRow, 'capacityBytes' | 'lowSpacePercent'>, fs: { totalBytes: number; freeBytes: number }, recordingsBytes: number): Omit<VolumeUsage, 'available' | 'error'> {
+export function computeUsage(
+  volume: Pick<VolumeRow, 'capacityBytes' | 'lowSpacePercent'>,
+  fs: { totalBytes: number; freeBytes: number },
+  recordingsBytes: number,
+): Omit<VolumeUsage, 'available' | 'error'> {
   const totalBytes = volume.capacityBytes === null ? fs.totalBytes : Math.min(volume.capacityBytes, fs.totalBytes);
   const freeBytes = Math.max(0, volume.capacityBytes === null ? fs.freeBytes : Math.min(fs.freeBytes, volume.capacityBytes - recordingsBytes));
   const freePercent = totalBytes > 0 ? Math.round((freeBytes / totalBytes) * 10_000) / 100 : 0;
@@ -86,7 +97,10 @@ export class StorageService {
   private assertCentreWide(acting: Acting): void {
     if (acting.principal) assertAllowed(acting.principal, 'storage.write', null, this.today());
     if (acting.principal && !acting.principal.allCommunes) {
-      throw new DomainError('commune_out_of_scope', { fr: 'Les volumes de stockage sont réservés à un administrateur de tout le centre.', en: 'Storage volumes are for a centre-wide administrator only.' });
+      throw new DomainError('commune_out_of_scope', {
+        fr: 'Les volumes de stockage sont réservés à un administrateur de tout le centre.',
+        en: 'Storage volumes are for a centre-wide administrator only.',
+      });
     }
   }
 
@@ -121,7 +135,15 @@ export class StorageService {
       const fs = await statfs(volume.root);
       return { available: true, error: null, ...computeUsage(volume, { totalBytes: fs.blocks * fs.bsize, freeBytes: fs.bavail * fs.bsize }, recordingsBytes) };
     } catch (error) {
-      return { available: false, error: error instanceof Error ? error.message : String(error), totalBytes: 0, freeBytes: 0, freePercent: 0, recordingsBytes, low: true };
+      return {
+        available: false,
+        error: error instanceof Error ? error.message : String(error),
+        totalBytes: 0,
+        freeBytes: 0,
+        freePercent: 0,
+        recordingsBytes,
+        low: true,
+      };
     }
   }
 
@@ -148,14 +170,19 @@ export class StorageService {
   async create(input: VolumeCreate, acting: Acting): Promise<VolumeView> {
     this.assertCentreWide(acting);
     const data = volumeCreateSchema.parse(input);
-    if (!isAbsolute(data.root)) throw invalid('Le dossier d’un volume doit être un chemin absolu.', 'A volume root must be an absolute path.', { root: data.root });
+    if (!isAbsolute(data.root))
+      throw invalid('Le dossier d’un volume doit être un chemin absolu.', 'A volume root must be an absolute path.', { root: data.root });
     const rootProblem = volumeRootProblem(data.root, this.rootPolicy);
     if (rootProblem) throw invalid(`Dossier refusé : ${rootProblem.fr}`, `Folder refused: ${rootProblem.en}`, { root: data.root });
     const root = resolve(data.root);
     const existing = await this.repository.volumes();
     if (existing.some((volume) => volume.name === data.name)) throw invalid(`Le volume ${data.name} existe déjà.`, `Volume ${data.name} already exists.`);
     const nested = existing.find((volume) => !relative(volume.root, root).startsWith('..') || !relative(root, volume.root).startsWith('..'));
-    if (nested) throw invalid(`Le dossier ${root} chevauche celui du volume ${nested.name} (${nested.root}).`, `Folder ${root} overlaps volume ${nested.name} (${nested.root}).`);
+    if (nested)
+      throw invalid(
+        `Le dossier ${root} chevauche celui du volume ${nested.name} (${nested.root}).`,
+        `Folder ${root} overlaps volume ${nested.name} (${nested.root}).`,
+      );
     const at = this.clock.now().toISOString();
     try {
       await mkdir(root, { recursive: true });
@@ -165,16 +192,25 @@ export class StorageService {
     }
     // The marker proves, before any purge, that this disk is the one mounted here (issue 11): a folder holding another volume's marker is that volume's disk.
     const marker = await readVolumeMarker({ name: data.name, root });
-    if (!marker.present && marker.reason !== 'missing') throw invalid(`Dossier ${root} refusé : ${marker.message}.`, `Folder ${root} refused: ${marker.message}.`);
+    if (!marker.present && marker.reason !== 'missing')
+      throw invalid(`Dossier ${root} refusé : ${marker.message}.`, `Folder ${root} refused: ${marker.message}.`);
     try {
       await writeVolumeMarker({ name: data.name, root }, at);
     } catch (error) {
-      throw invalid(`Marqueur du volume non écrit dans ${root} : ${(error as Error).message}.`, `Volume marker not written in ${root}: ${(error as Error).message}.`);
+      throw invalid(
+        `Marqueur du volume non écrit dans ${root} : ${(error as Error).message}.`,
+        `Volume marker not written in ${root}: ${(error as Error).message}.`,
+      );
     }
     const row: VolumeRow = { ...data, root, createdAt: at, updatedAt: at, updatedBy: acting.actor.login ?? acting.actor.type, markedAt: at };
     await this.repository.transaction(async (trx) => {
       await this.repository.insertVolume(trx, row);
-      await this.audit.record(trx, acting.actor, { action: 'storage.volume_created', targetType: 'storage_volume', targetId: row.name, details: { after: { ...data, root } } });
+      await this.audit.record(trx, acting.actor, {
+        action: 'storage.volume_created',
+        targetType: 'storage_volume',
+        targetId: row.name,
+        details: { after: { ...data, root } },
+      });
     });
     return { ...row, usage: await this.usage(row) };
   }
@@ -185,14 +221,22 @@ export class StorageService {
     const current = (await this.repository.volumes()).find((volume) => volume.name === name);
     if (!current) throw volumeNotFound();
     const next: VolumeRow = {
-      ...current, capacityBytes: data.capacityBytes === undefined ? current.capacityBytes : data.capacityBytes,
-      lowSpacePercent: data.lowSpacePercent ?? current.lowSpacePercent, enabled: data.enabled ?? current.enabled,
-      updatedAt: this.clock.now().toISOString(), updatedBy: acting.actor.login ?? acting.actor.type,
+      ...current,
+      capacityBytes: data.capacityBytes === undefined ? current.capacityBytes : data.capacityBytes,
+      lowSpacePercent: data.lowSpacePercent ?? current.lowSpacePercent,
+      enabled: data.enabled ?? current.enabled,
+      updatedAt: this.clock.now().toISOString(),
+      updatedBy: acting.actor.login ?? acting.actor.type,
     };
     await this.repository.transaction(async (trx) => {
       await this.repository.updateVolume(trx, next);
       const pick = (volume: VolumeRow) => ({ capacityBytes: volume.capacityBytes, lowSpacePercent: volume.lowSpacePercent, enabled: volume.enabled });
-      await this.audit.record(trx, acting.actor, { action: 'storage.volume_updated', targetType: 'storage_volume', targetId: name, details: { before: pick(current), after: pick(next) } });
+      await this.audit.record(trx, acting.actor, {
+        action: 'storage.volume_updated',
+        targetType: 'storage_volume',
+        targetId: name,
+        details: { before: pick(current), after: pick(next) },
+      });
     });
     return { ...next, usage: await this.usage(next) };
   }
@@ -211,9 +255,17 @@ export class StorageService {
     const best = usages.filter((entry) => entry.usage.available).sort((a, b) => b.usage.freeBytes - a.usage.freeBytes)[0] ?? usages[0]!;
     const at = this.clock.now().toISOString();
     await this.repository.transaction(async (trx) => {
-      await this.repository.upsertCameraSettings(trx, { cameraId, volumeName: best.volume.name, busyPedestrianPlace: settings?.busyPedestrianPlace ?? null }, at, 'system');
+      await this.repository.upsertCameraSettings(
+        trx,
+        { cameraId, volumeName: best.volume.name, busyPedestrianPlace: settings?.busyPedestrianPlace ?? null },
+        at,
+        'system',
+      );
       await this.audit.record(trx, systemActor, {
-        action: 'recording.volume_assigned', targetType: 'camera', targetId: cameraId, details: { before: settings?.volumeName ?? null, after: best.volume.name, freeBytes: best.usage.freeBytes },
+        action: 'recording.volume_assigned',
+        targetType: 'camera',
+        targetId: cameraId,
+        details: { before: settings?.volumeName ?? null, after: best.volume.name, freeBytes: best.usage.freeBytes },
       });
     });
     return { name: best.volume.name, root: best.volume.root };
@@ -251,14 +303,21 @@ export class StorageService {
     }
     const current = await this.cameraSettings(cameraId);
     const next: CameraRecordingSettings = {
-      cameraId, volumeName: data.volumeName === undefined ? current.volumeName : data.volumeName,
+      cameraId,
+      volumeName: data.volumeName === undefined ? current.volumeName : data.volumeName,
       busyPedestrianPlace: data.busyPedestrianPlace === undefined ? current.busyPedestrianPlace : data.busyPedestrianPlace,
     };
     await this.repository.transaction(async (trx) => {
       await this.repository.upsertCameraSettings(trx, next, this.clock.now().toISOString(), acting.actor.login ?? acting.actor.type);
       await this.audit.record(trx, acting.actor, {
-        action: 'recording.camera_settings_updated', communeInsee: commune, targetType: 'camera', targetId: cameraId,
-        details: { before: { volumeName: current.volumeName, busyPedestrianPlace: current.busyPedestrianPlace }, after: { volumeName: next.volumeName, busyPedestrianPlace: next.busyPedestrianPlace } },
+        action: 'recording.camera_settings_updated',
+        communeInsee: commune,
+        targetType: 'camera',
+        targetId: cameraId,
+        details: {
+          before: { volumeName: current.volumeName, busyPedestrianPlace: current.busyPedestrianPlace },
+          after: { volumeName: next.volumeName, busyPedestrianPlace: next.busyPedestrianPlace },
+        },
       });
     });
     return next;

@@ -7,10 +7,24 @@ import { computeUsage } from './storage.service.ts';
 
 describe('volume usage', () => {
   it('uses the filesystem without a capacity, and the tighter of the two with one', () => {
-    assert.deepEqual(computeUsage({ capacityBytes: null, lowSpacePercent: 10 }, { totalBytes: 1000, freeBytes: 50 }, 900), { totalBytes: 1000, freeBytes: 50, freePercent: 5, recordingsBytes: 900, low: true });
+    assert.deepEqual(computeUsage({ capacityBytes: null, lowSpacePercent: 10 }, { totalBytes: 1000, freeBytes: 50 }, 900), {
+      totalBytes: 1000,
+      freeBytes: 50,
+      freePercent: 5,
+      recordingsBytes: 900,
+      low: true,
+    });
     assert.equal(computeUsage({ capacityBytes: 500, lowSpacePercent: 10 }, { totalBytes: 1000, freeBytes: 800 }, 100).freeBytes, 400);
-    assert.equal(computeUsage({ capacityBytes: 500, lowSpacePercent: 10 }, { totalBytes: 1000, freeBytes: 50 }, 100).freeBytes, 50, 'the disk is fuller than the quota');
-    assert.equal(computeUsage({ capacityBytes: 500, lowSpacePercent: 10 }, { totalBytes: 1000, freeBytes: 800 }, 700).freeBytes, 0, 'over quota is zero, not negative');
+    assert.equal(
+      computeUsage({ capacityBytes: 500, lowSpacePercent: 10 }, { totalBytes: 1000, freeBytes: 50 }, 100).freeBytes,
+      50,
+      'the disk is fuller than the quota',
+    );
+    assert.equal(
+      computeUsage({ capacityBytes: 500, lowSpacePercent: 10 }, { totalBytes: 1000, freeBytes: 800 }, 700).freeBytes,
+      0,
+      'over quota is zero, not negative',
+    );
   });
 
   it('frees up to the threshold plus the margin', () => {

@@ -13,10 +13,25 @@ import type { TechnicalEventsRepository } from './technical-events.repository.ts
 export type TechnicalSeverity = 'critical' | 'warning' | 'info';
 
 export const technicalEventCodes = [
-  'purge_failed', 'retention_clamped', 'storage_low', 'storage_destroyed_early', 'storage_exhausted', 'storage_unavailable',
-  'resolution_below_floor', 'fps_below_floor', 'quality_restored', 'mask_not_in_force', 'mask_check_failed', 'recorder_failed', 'recorder_recovered',
-  'recorder_config_unreadable', 'checkpoint_failed', 'checkpoint_push_failed',
-  'volume_marker_missing', 'legal_hold_review_due', 'job_failed',
+  'purge_failed',
+  'retention_clamped',
+  'storage_low',
+  'storage_destroyed_early',
+  'storage_exhausted',
+  'storage_unavailable',
+  'resolution_below_floor',
+  'fps_below_floor',
+  'quality_restored',
+  'mask_not_in_force',
+  'mask_check_failed',
+  'recorder_failed',
+  'recorder_recovered',
+  'recorder_config_unreadable',
+  'checkpoint_failed',
+  'checkpoint_push_failed',
+  'volume_marker_missing',
+  'legal_hold_review_due',
+  'job_failed',
 ] as const;
 export type TechnicalEventCode = (typeof technicalEventCodes)[number];
 
@@ -47,11 +62,14 @@ export interface TechnicalEventFilter {
   limit?: number;
 }
 
-
 export class TechnicalEventsService {
   private readonly listeners = new Set<(event: StoredTechnicalEvent) => void>();
 
-  constructor(private readonly repository: TechnicalEventsRepository, private readonly clock: Clock, private readonly log: ProcessLog = silentLog) {}
+  constructor(
+    private readonly repository: TechnicalEventsRepository,
+    private readonly clock: Clock,
+    private readonly log: ProcessLog = silentLog,
+  ) {}
 
   /** Subscribes to every recorded event (alarms, the console's live feed). */
   subscribe(listener: (event: StoredTechnicalEvent) => void): () => void {
@@ -65,14 +83,30 @@ export class TechnicalEventsService {
    */
   async raise(event: TechnicalEvent, handle?: AnyHandle): Promise<StoredTechnicalEvent> {
     const stored: StoredTechnicalEvent = {
-      id: 0, severity: event.severity, code: event.code, cameraId: event.cameraId, communeInsee: event.communeInsee, message: event.message,
-      at: event.at ?? this.clock.now().toISOString(), volume: event.volume ?? null, details: event.details ?? {},
+      id: 0,
+      severity: event.severity,
+      code: event.code,
+      cameraId: event.cameraId,
+      communeInsee: event.communeInsee,
+      message: event.message,
+      at: event.at ?? this.clock.now().toISOString(),
+      volume: event.volume ?? null,
+      details: event.details ?? {},
     };
     try {
-      stored.id = await this.repository.insert({
-        at: stored.at, severity: stored.severity, code: stored.code, commune_insee: stored.communeInsee, camera_id: stored.cameraId,
-        volume: stored.volume, message: stored.message, details: JSON.stringify(stored.details),
-      }, handle);
+      stored.id = await this.repository.insert(
+        {
+          at: stored.at,
+          severity: stored.severity,
+          code: stored.code,
+          commune_insee: stored.communeInsee,
+          camera_id: stored.cameraId,
+          volume: stored.volume,
+          message: stored.message,
+          details: JSON.stringify(stored.details),
+        },
+        handle,
+      );
     } catch (error) {
       this.log.warn({ event: stored, error: error instanceof Error ? error.message : String(error) }, 'technical event NOT STORED');
     }
@@ -92,8 +126,15 @@ export class TechnicalEventsService {
     const communes = principal ? communeFilter(principal) : null;
     const rows = await this.repository.list({ ...filter, communes, limit: Math.min(filter.limit ?? 200, 1000) });
     return rows.map((row) => ({
-      id: Number(row.id), at: row.at, severity: row.severity as TechnicalSeverity, code: row.code, communeInsee: row.commune_insee,
-      cameraId: row.camera_id, volume: row.volume, message: row.message, details: JSON.parse(row.details) as Record<string, unknown>,
+      id: Number(row.id),
+      at: row.at,
+      severity: row.severity as TechnicalSeverity,
+      code: row.code,
+      communeInsee: row.commune_insee,
+      cameraId: row.camera_id,
+      volume: row.volume,
+      message: row.message,
+      details: JSON.parse(row.details) as Record<string, unknown>,
     }));
   }
 }

@@ -190,7 +190,15 @@ export interface AuthorisationCamerasTable {
   camera_id: string;
 }
 
-export interface DatabaseSchema extends RecordingSchema, RetentionSchema, StorageSchema, MasksSchema, TechnicalEventsSchema, ConsoleSchema, PlaybackSchema, PtzSchema {
+export interface DatabaseSchema
+  extends RecordingSchema,
+    RetentionSchema,
+    StorageSchema,
+    MasksSchema,
+    TechnicalEventsSchema,
+    ConsoleSchema,
+    PlaybackSchema,
+    PtzSchema {
   communes: CommunesTable;
   users: UsersTable;
   user_communes: UserCommunesTable;

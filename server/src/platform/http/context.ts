@@ -78,7 +78,9 @@ export function actorOf(request: FastifyRequest): RequestActor {
 }
 
 export function preferredLanguage(request: FastifyRequest): 'fr' | 'en' {
-  const header = String(request.headers['accept-language'] ?? '').trim().toLowerCase();
+  const header = String(request.headers['accept-language'] ?? '')
+    .trim()
+    .toLowerCase();
   return header.startsWith('en') ? 'en' : 'fr';
 }
 

@@ -18,7 +18,10 @@ export interface ErrorBody {
 
 function send(request: FastifyRequest, reply: FastifyReply, status: number, body: Omit<ErrorBody, 'message'>): FastifyReply {
   const message = preferredLanguage(request) === 'en' ? body.message_en : body.message_fr;
-  return reply.status(status).type('application/json; charset=utf-8').send({ code: body.code, message, message_fr: body.message_fr, message_en: body.message_en, details: body.details });
+  return reply
+    .status(status)
+    .type('application/json; charset=utf-8')
+    .send({ code: body.code, message, message_fr: body.message_fr, message_en: body.message_en, details: body.details });
 }
 
 /** At most this many problems are listed in a refusal; the rest are counted (a 100,000-item body gets a small answer). */
@@ -35,9 +38,17 @@ interface ValidationIssue {
 export function validationBody(issues: readonly ValidationIssue[], context: string): Omit<ErrorBody, 'message'> {
   const details = issues.slice(0, MAX_VALIDATION_DETAILS).map((issue) => {
     const path = issue.instancePath.replace(/^\//, '').replaceAll('/', '.');
-    const keys = Array.isArray(issue.params?.keys) ? (issue.params.keys as unknown[]).map(String).slice(0, 5).map((key) => key.slice(0, 64)) : [];
+    const keys = Array.isArray(issue.params?.keys)
+      ? (issue.params.keys as unknown[])
+          .map(String)
+          .slice(0, 5)
+          .map((key) => key.slice(0, 64))
+      : [];
     const field = keys.length > 0 ? keys.map((key) => (path ? `${path}.${key}` : key)).join(', ') : path || context;
-    return { field: field.slice(0, MAX_PROBLEM_LENGTH), problem: (keys.length > 0 ? 'unknown field' : (issue.message ?? 'invalid')).slice(0, MAX_PROBLEM_LENGTH) };
+    return {
+      field: field.slice(0, MAX_PROBLEM_LENGTH),
+      problem: (keys.length > 0 ? 'unknown field' : (issue.message ?? 'invalid')).slice(0, MAX_PROBLEM_LENGTH),
+    };
   });
   const more = issues.length - details.length;
   const listed = details.map((detail) => `${detail.field}: ${detail.problem}`).join('; ');
@@ -51,7 +62,14 @@ export function validationBody(issues: readonly ValidationIssue[], context: stri
 }
 
 const codeOfStatus: Partial<Record<number, ErrorCode>> = {
-  404: 'not_found', 408: 'request_timeout', 405: 'method_not_allowed', 413: 'body_too_large', 414: 'uri_too_long', 415: 'unsupported_media_type', 429: 'rate_limited', 431: 'headers_too_large',
+  404: 'not_found',
+  408: 'request_timeout',
+  405: 'method_not_allowed',
+  413: 'body_too_large',
+  414: 'uri_too_long',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+  431: 'headers_too_large',
 };
 
 /** A refusal of the framework itself (bad JSON, wrong type, too large): the documented shape, its own code. */
@@ -76,13 +94,21 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (hasZodFastifySchemaValidationErrors(error)) return send(request, reply, 400, validationBody(error.validation, error.validationContext ?? 'body'));
     // A service that re-parses its input (for callers other than HTTP) refuses it the same way.
     if (error instanceof ZodError) {
-      const issues = error.issues.map((issue) => ({ instancePath: `/${issue.path.join('/')}`, message: issue.message, params: issue as unknown as Record<string, unknown> }));
+      const issues = error.issues.map((issue) => ({
+        instancePath: `/${issue.path.join('/')}`,
+        message: issue.message,
+        params: issue as unknown as Record<string, unknown>,
+      }));
       return send(request, reply, 400, validationBody(issues, 'body'));
     }
     // A constraint no service checked first is still a conflict of the caller's data, not a crash.
     if (isConstraintViolation(error)) {
       request.log.warn({ err: error }, 'constraint violation reached the error handler');
-      return send(request, reply, 409, { code: 'conflict', message_fr: `${errorCatalogue.conflict.fr} Rien n’a été modifié.`, message_en: `${errorCatalogue.conflict.en} Nothing was changed.` });
+      return send(request, reply, 409, {
+        code: 'conflict',
+        message_fr: `${errorCatalogue.conflict.fr} Rien n’a été modifié.`,
+        message_en: `${errorCatalogue.conflict.en} Nothing was changed.`,
+      });
     }
     const status = (error as FastifyError).statusCode ?? 500;
     if (status < 500) return send(request, reply, status, frameworkRefusal(status, error.message));
@@ -90,7 +116,5 @@ export function registerErrorHandling(app: FastifyInstance): void {
     const entry = errorCatalogue.internal_error;
     return send(request, reply, 500, { code: 'internal_error', message_fr: entry.fr, message_en: entry.en });
   });
-  app.setNotFoundHandler((request, reply) =>
-    send(request, reply, 404, { code: 'not_found', message_fr: 'Adresse inconnue.', message_en: 'Unknown address.' }),
-  );
+  app.setNotFoundHandler((request, reply) => send(request, reply, 404, { code: 'not_found', message_fr: 'Adresse inconnue.', message_en: 'Unknown address.' }));
 }

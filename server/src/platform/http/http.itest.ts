@@ -31,7 +31,12 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.equal(response.json().code, 'validation_failed');
       assert.match(response.json().message_en, /login/);
       assert.match(response.json().message_en, /password/);
-      const malformed = await context.app.inject({ method: 'POST', url: '/api/auth/login', headers: { 'content-type': 'application/json' }, payload: '{"login":' });
+      const malformed = await context.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        headers: { 'content-type': 'application/json' },
+        payload: '{"login":',
+      });
       assert.equal(malformed.statusCode, 400);
       assert.equal(malformed.json().code, 'malformed_request');
       assert.ok(malformed.json().message_fr && malformed.json().message_en);
@@ -43,7 +48,9 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.match(openapi.openapi, /^3\./);
       // WebSocket routes have no OpenAPI form (@fastify/websocket hides them): docs/live.md describes the live socket.
       const webSockets = new Set(['/api/cameras/:id/live/ws']);
-      for (const route of context.app.vigieRoutes.filter((candidate) => candidate.url.startsWith('/api/') && candidate.url !== '/api/openapi.json' && !webSockets.has(candidate.url))) {
+      for (const route of context.app.vigieRoutes.filter(
+        (candidate) => candidate.url.startsWith('/api/') && candidate.url !== '/api/openapi.json' && !webSockets.has(candidate.url),
+      )) {
         const path = route.url.replace(/:([a-zA-Z]+)/g, '{$1}');
         assert.ok(openapi.paths[path], `OpenAPI lacks ${path}`);
       }
@@ -65,7 +72,10 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       const failed = await admin.request({ method: 'GET', url: '/api/communes' });
       assert.equal(failed.statusCode, 500);
       assert.deepEqual(failed.json(), {
-        code: 'internal_error', message: 'Erreur interne ; l’incident est journalisé.', message_fr: 'Erreur interne ; l’incident est journalisé.', message_en: 'Internal error; the incident is logged.',
+        code: 'internal_error',
+        message: 'Erreur interne ; l’incident est journalisé.',
+        message_fr: 'Erreur interne ; l’incident est journalisé.',
+        message_en: 'Internal error; the incident is logged.',
       });
       const health = await context.app.inject({ method: 'GET', url: '/api/health' });
       assert.equal(health.statusCode, 503);

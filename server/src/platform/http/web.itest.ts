@@ -19,7 +19,9 @@ async function appServing(root: string): Promise<FastifyInstance> {
   registerErrorHandling(app);
   registerSecurity(app, {
     resolveSession: async () => null,
-    resolveToken: async () => { throw new DomainError('token_invalid'); },
+    resolveToken: async () => {
+      throw new DomainError('token_invalid');
+    },
     decide: () => ({ allowed: false, error: new DomainError('forbidden') }),
     clock: new ManualClock(),
   });

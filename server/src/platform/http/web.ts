@@ -81,10 +81,17 @@ export async function registerWebConsole(app: FastifyInstance, options: { root?:
 
   const sendIndex = (reply: FastifyReply) => {
     if (!existsSync(indexFile)) {
-      return reply.status(503).headers({
-        'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'",
-        'x-frame-options': 'DENY', 'referrer-policy': 'no-referrer', 'x-content-type-options': 'nosniff', 'cache-control': 'no-cache',
-      }).type('text/html; charset=utf-8').send(notBuiltPage);
+      return reply
+        .status(503)
+        .headers({
+          'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'",
+          'x-frame-options': 'DENY',
+          'referrer-policy': 'no-referrer',
+          'x-content-type-options': 'nosniff',
+          'cache-control': 'no-cache',
+        })
+        .type('text/html; charset=utf-8')
+        .send(notBuiltPage);
     }
     return reply.headers(headers).sendFile('index.html', root, { maxAge: 0, immutable: false, dotfiles: 'deny' });
   };

@@ -90,7 +90,12 @@ export function parseSegmentFileName(name: string): { runTag: string; openedAtMs
  * as its PES is complete instead of at the start of the next one (one frame period less, 83 ms
  * at 12 frames/s; keyframes above 64 KiB keep an open length, as the format requires).
  */
-export const LIVE_TS_OPTIONS: ReadonlyArray<readonly [string, string]> = [['f', 'mpegts'], ['mpegts_flags', '+resend_headers'], ['omit_video_pes_length', '0'], ['flush_packets', '1']];
+export const LIVE_TS_OPTIONS: ReadonlyArray<readonly [string, string]> = [
+  ['f', 'mpegts'],
+  ['mpegts_flags', '+resend_headers'],
+  ['omit_video_pes_length', '0'],
+  ['flush_packets', '1'],
+];
 
 export function recordingCommand(input: RecordingCommandInput): FfmpegCommand {
   if (!/^[a-z0-9]+$/.test(input.runTag)) throw new Error(`invalid run tag ${input.runTag}`);
@@ -98,21 +103,39 @@ export function recordingCommand(input: RecordingCommandInput): FfmpegCommand {
   const socketTimeoutMicros = Math.round((input.socketTimeoutSeconds ?? 10) * 1_000_000);
   if (input.mask) return maskedRecordingCommand(input, input.mask, socketTimeoutMicros);
   const args = [
-    '-hide_banner', '-loglevel', 'warning', '-nostats',
-    '-rtsp_transport', 'tcp',
-    '-timeout', String(socketTimeoutMicros), // ffmpeg >= 5: socket I/O timeout in µs (4.x named it -stimeout)
-    '-i', withCredentials(input.rtspUrl, input.credentials),
-    '-map', '0:v:0', '-c', 'copy', '-an',
-    '-f', 'segment',
-    '-segment_time', String(input.segmentSeconds),
-    '-segment_format', 'mp4',
+    '-hide_banner',
+    '-loglevel',
+    'warning',
+    '-nostats',
+    '-rtsp_transport',
+    'tcp',
+    '-timeout',
+    String(socketTimeoutMicros), // ffmpeg >= 5: socket I/O timeout in µs (4.x named it -stimeout)
+    '-i',
+    withCredentials(input.rtspUrl, input.credentials),
+    '-map',
+    '0:v:0',
+    '-c',
+    'copy',
+    '-an',
+    '-f',
+    'segment',
+    '-segment_time',
+    String(input.segmentSeconds),
+    '-segment_format',
+    'mp4',
     // flush_packets: without it the muxer's output buffer holds the segment in progress (seen: whole 6-s segments),
     // so a crash lost the whole segment instead of at most the fragment in progress (recorder-crash.itest.ts).
-    '-segment_format_options', 'movflags=+frag_keyframe+empty_moov+default_base_moof:flush_packets=1',
-    '-reset_timestamps', '1',
-    '-strftime', '1',
-    '-segment_list', segmentListPath(input.incomingDir, input.runTag),
-    '-segment_list_type', 'csv',
+    '-segment_format_options',
+    'movflags=+frag_keyframe+empty_moov+default_base_moof:flush_packets=1',
+    '-reset_timestamps',
+    '1',
+    '-strftime',
+    '1',
+    '-segment_list',
+    segmentListPath(input.incomingDir, input.runTag),
+    '-segment_list_type',
+    'csv',
     segmentFilePattern(input.incomingDir, input.runTag),
   ];
   if (input.liveOutput !== false) {
@@ -146,7 +169,8 @@ export function teeSlave(options: ReadonlyArray<readonly [string, string]>, targ
 }
 
 /** The mask filter graph: picture in `0:v:0`, mask in `1:v:0`, masked picture out as `[masked]`. */
-export const MASK_FILTER_GRAPH = '[1:v:0][0:v:0]scale2ref=w=iw:h=ih:flags=neighbor[mask][picture];[picture][mask]overlay=format=auto:shortest=1,format=yuv420p[masked]';
+export const MASK_FILTER_GRAPH =
+  '[1:v:0][0:v:0]scale2ref=w=iw:h=ih:flags=neighbor[mask][picture];[picture][mask]overlay=format=auto:shortest=1,format=yuv420p[masked]';
 
 /** The copy path's archive muxer and its options (`-f segment -segment_time 60 ...`), as tee options: both paths cut alike by construction. */
 function archiveMuxerOptions(input: RecordingCommandInput): Array<[string, string]> {
@@ -169,35 +193,80 @@ function maskedRecordingCommand(input: RecordingCommandInput, mask: RecordingMas
   const outputs = [archive];
   if (input.liveOutput !== false) outputs.push(teeSlave(LIVE_TS_OPTIONS, 'pipe:1'));
   const args = [
-    '-hide_banner', '-loglevel', 'warning', '-nostats',
-    '-rtsp_transport', 'tcp',
-    '-timeout', String(socketTimeoutMicros),
+    '-hide_banner',
+    '-loglevel',
+    'warning',
+    '-nostats',
+    '-rtsp_transport',
+    'tcp',
+    '-timeout',
+    String(socketTimeoutMicros),
     // Two inputs: each is read by its own thread; the camera's queue must absorb the encoder's start-up.
-    '-thread_queue_size', '1024',
-    '-i', withCredentials(input.rtspUrl, input.credentials),
-    '-f', 'image2', '-pattern_type', 'none', '-loop', '1', '-framerate', '1', '-i', mask.imagePath, // the path as is, never a %d sequence
-    '-filter_complex', MASK_FILTER_GRAPH,
-    '-map', '[masked]', '-an',
-    '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p',
-    '-force_key_frames', `expr:gte(t,n_forced*${gopSeconds})`,
-    '-fps_mode', 'passthrough',
-    '-enc_time_base', '1/90000', // the camera's RTP clock: a 1/fps time base rounds jittered frame times onto each other
-    '-flags', '+global_header',
-    '-f', 'tee', outputs.join('|'),
+    '-thread_queue_size',
+    '1024',
+    '-i',
+    withCredentials(input.rtspUrl, input.credentials),
+    '-f',
+    'image2',
+    '-pattern_type',
+    'none',
+    '-loop',
+    '1',
+    '-framerate',
+    '1',
+    '-i',
+    mask.imagePath, // the path as is, never a %d sequence
+    '-filter_complex',
+    MASK_FILTER_GRAPH,
+    '-map',
+    '[masked]',
+    '-an',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'veryfast',
+    '-tune',
+    'zerolatency',
+    '-pix_fmt',
+    'yuv420p',
+    '-force_key_frames',
+    `expr:gte(t,n_forced*${gopSeconds})`,
+    '-fps_mode',
+    'passthrough',
+    '-enc_time_base',
+    '1/90000', // the camera's RTP clock: a 1/fps time base rounds jittered frame times onto each other
+    '-flags',
+    '+global_header',
+    '-f',
+    'tee',
+    outputs.join('|'),
   ];
   return { args, env: { ...RECORDING_ENV } };
 }
 
 /** One decoded frame of a recorded file as 8-bit gray pixels on stdout, scaled to exactly width x height. */
 export function grabGrayFrameArgs(path: string, width: number, height: number, seekSeconds = 0): string[] {
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 2 || height < 2 || width > 7680 || height > 4320) throw new Error(`invalid frame size ${width}x${height}`);
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 2 || height < 2 || width > 7680 || height > 4320)
+    throw new Error(`invalid frame size ${width}x${height}`);
   return [
-    '-hide_banner', '-loglevel', 'error', '-nostdin',
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-nostdin',
     ...(seekSeconds > 0 ? ['-ss', String(seekSeconds)] : []),
-    '-i', path,
-    '-map', '0:v:0', '-frames:v', '1',
-    '-vf', `scale=${width}:${height}:flags=area`,
-    '-pix_fmt', 'gray', '-f', 'rawvideo', 'pipe:1',
+    '-i',
+    path,
+    '-map',
+    '0:v:0',
+    '-frames:v',
+    '1',
+    '-vf',
+    `scale=${width}:${height}:flags=area`,
+    '-pix_fmt',
+    'gray',
+    '-f',
+    'rawvideo',
+    'pipe:1',
   ];
 }
 
@@ -225,9 +294,16 @@ export function parseSegmentList(text: string): SegmentListEntry[] {
 /** ffprobe reading a closed segment: codec, size, frame count (by counting packets) and duration. */
 export function probeSegmentArgs(path: string): string[] {
   return [
-    '-v', 'error', '-select_streams', 'v:0', '-count_packets',
-    '-show_entries', 'stream=codec_name,width,height,nb_read_packets,avg_frame_rate:format=duration',
-    '-of', 'json', path,
+    '-v',
+    'error',
+    '-select_streams',
+    'v:0',
+    '-count_packets',
+    '-show_entries',
+    'stream=codec_name,width,height,nb_read_packets,avg_frame_rate:format=duration',
+    '-of',
+    'json',
+    path,
   ];
 }
 

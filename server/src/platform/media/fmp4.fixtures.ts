@@ -1,7 +1,15 @@
 // Fragmented MP4 built byte by byte for tests (no IO), laid out as ffmpeg writes live
 // fragments (empty_moov + default_base_moof + frag_keyframe + frag_every_frame).
-export const u32 = (value: number) => { const buffer = Buffer.alloc(4); buffer.writeUInt32BE(value >>> 0); return buffer; };
-export const u16 = (value: number) => { const buffer = Buffer.alloc(2); buffer.writeUInt16BE(value); return buffer; };
+export const u32 = (value: number) => {
+  const buffer = Buffer.alloc(4);
+  buffer.writeUInt32BE(value >>> 0);
+  return buffer;
+};
+export const u16 = (value: number) => {
+  const buffer = Buffer.alloc(2);
+  buffer.writeUInt16BE(value);
+  return buffer;
+};
 export function box(type: string, ...content: Buffer[]): Buffer {
   const body = Buffer.concat(content);
   return Buffer.concat([u32(body.length + 8), Buffer.from(type, 'latin1'), body]);
@@ -13,7 +21,20 @@ export const SYNC = 0x02000000;
 export const NON_SYNC = 0x01010000;
 
 export function visualEntry(type: string, width: number, height: number, configuration: Buffer): Buffer {
-  const fixed = Buffer.concat([Buffer.alloc(6), u16(1), Buffer.alloc(16), u16(width), u16(height), u32(0x00480000), u32(0x00480000), u32(0), u16(1), Buffer.alloc(32), u16(0x18), u16(0xffff)]);
+  const fixed = Buffer.concat([
+    Buffer.alloc(6),
+    u16(1),
+    Buffer.alloc(16),
+    u16(width),
+    u16(height),
+    u32(0x00480000),
+    u32(0x00480000),
+    u32(0),
+    u16(1),
+    Buffer.alloc(32),
+    u16(0x18),
+    u16(0xffff),
+  ]);
   return box(type, fixed, configuration);
 }
 
@@ -42,8 +63,14 @@ export interface FragmentSpec {
 export function fragment(spec: FragmentSpec): { moof: Buffer; mdat: Buffer } {
   let tfhdFlags = 0x020000;
   const tfhdFields: Buffer[] = [];
-  if (spec.tfhd?.duration !== undefined) { tfhdFlags |= 0x08; tfhdFields.push(u32(spec.tfhd.duration)); }
-  if (spec.tfhd?.flags !== undefined) { tfhdFlags |= 0x20; tfhdFields.push(u32(spec.tfhd.flags)); }
+  if (spec.tfhd?.duration !== undefined) {
+    tfhdFlags |= 0x08;
+    tfhdFields.push(u32(spec.tfhd.duration));
+  }
+  if (spec.tfhd?.flags !== undefined) {
+    tfhdFlags |= 0x20;
+    tfhdFields.push(u32(spec.tfhd.flags));
+  }
   const perDuration = spec.samples.some((sample) => sample.duration !== undefined);
   const perFlags = spec.samples.some((sample) => sample.flags !== undefined);
   let trunFlags = 0x001 | 0x200;
@@ -51,9 +78,19 @@ export function fragment(spec: FragmentSpec): { moof: Buffer; mdat: Buffer } {
   if (perDuration) trunFlags |= 0x100;
   if (perFlags) trunFlags |= 0x400;
   const sampleFields = spec.samples.flatMap((sample) => [
-    ...(perDuration ? [u32(sample.duration ?? 0)] : []), u32(sample.size), ...(perFlags ? [u32(sample.flags ?? 0)] : []),
+    ...(perDuration ? [u32(sample.duration ?? 0)] : []),
+    u32(sample.size),
+    ...(perFlags ? [u32(sample.flags ?? 0)] : []),
   ]);
-  const trun = full('trun', 0, trunFlags, u32(spec.samples.length), u32(0), ...(spec.firstSampleFlags !== undefined ? [u32(spec.firstSampleFlags)] : []), ...sampleFields);
+  const trun = full(
+    'trun',
+    0,
+    trunFlags,
+    u32(spec.samples.length),
+    u32(0),
+    ...(spec.firstSampleFlags !== undefined ? [u32(spec.firstSampleFlags)] : []),
+    ...sampleFields,
+  );
   const traf = box('traf', full('tfhd', 0, tfhdFlags, u32(7), ...tfhdFields), full('tfdt', 1, 0, Buffer.from([0, 0, 0, 0, ...u32(spec.decodeTime)])), trun);
   const moof = box('moof', full('mfhd', 0, 0, u32(spec.sequence)), traf);
   const mdat = box('mdat', ...spec.samples.map((sample, index) => Buffer.alloc(sample.size, index + 1)));
@@ -65,7 +102,11 @@ export const h264Init = initSegment(visualEntry('avc1', 320, 180, box('avcC', AV
 /** A whole fragment (moof + mdat) of one picture, keyframe or not, in ffmpeg's layout. */
 export function pictureFragment(sequence: number, keyframe: boolean, size = 16): Buffer {
   const { moof, mdat } = fragment({
-    sequence, decodeTime: (sequence - 1) * 7500, samples: [{ size }], tfhd: { duration: 7500, flags: NON_SYNC }, ...(keyframe ? { firstSampleFlags: SYNC } : {}),
+    sequence,
+    decodeTime: (sequence - 1) * 7500,
+    samples: [{ size }],
+    tfhd: { duration: 7500, flags: NON_SYNC },
+    ...(keyframe ? { firstSampleFlags: SYNC } : {}),
   });
   return Buffer.concat([moof, mdat]);
 }

@@ -4,7 +4,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  avcCodecString, FragmentedMp4Reader, hevcCodecString, isSyncSample, mdatSamples, mimeOf, Mp4BoxSplitter, parseInitSegment, parseMoof,
+  avcCodecString,
+  FragmentedMp4Reader,
+  hevcCodecString,
+  isSyncSample,
+  mdatSamples,
+  mimeOf,
+  Mp4BoxSplitter,
+  parseInitSegment,
+  parseMoof,
 } from './fmp4.ts';
 import { AVCC, box, fragment, h264Init, HVCC, initSegment, NON_SYNC, SYNC, u32, visualEntry } from './fmp4.fixtures.ts';
 
@@ -16,7 +24,15 @@ describe('MP4 box splitter', () => {
       const splitter = new Mp4BoxSplitter();
       const boxes = [];
       for (let offset = 0; offset < stream.length; offset += chunk) boxes.push(...splitter.push(stream.subarray(offset, offset + chunk)));
-      assert.deepEqual(boxes.map((entry) => [entry.type, entry.data.length]), [['ftyp', 16], ['free', 20], ['mdat', 308]], `chunks of ${chunk}`);
+      assert.deepEqual(
+        boxes.map((entry) => [entry.type, entry.data.length]),
+        [
+          ['ftyp', 16],
+          ['free', 20],
+          ['mdat', 308],
+        ],
+        `chunks of ${chunk}`,
+      );
       assert.equal(splitter.bufferedBytes, 0);
     }
   });
@@ -32,7 +48,13 @@ describe('init segment', () => {
   it('reads an H.264 track: codec string, size, timescale, track, trex defaults', () => {
     const info = parseInitSegment(initSegment(visualEntry('avc1', 320, 180, box('avcC', AVCC)), { trexDuration: 7500, trexFlags: NON_SYNC }));
     assert.deepEqual(info, {
-      trackId: 7, timescale: 90_000, sampleEntry: 'avc1', codec: 'h264', codecString: 'avc1.64001f', width: 320, height: 180,
+      trackId: 7,
+      timescale: 90_000,
+      sampleEntry: 'avc1',
+      codec: 'h264',
+      codecString: 'avc1.64001f',
+      width: 320,
+      height: 180,
       defaults: { sampleDuration: 7500, sampleSize: 0, sampleFlags: NON_SYNC },
     });
     assert.equal(mimeOf(info.codecString), 'video/mp4; codecs="avc1.64001f"');
@@ -79,7 +101,7 @@ describe('fragments and keyframes', () => {
     assert.equal(isSyncSample(0x01000000), false, 'depends on others');
   });
 
-  it('ffmpeg\'s layout: tfhd default flags non-sync, first_sample_flags sync on keyframes', () => {
+  it("ffmpeg's layout: tfhd default flags non-sync, first_sample_flags sync on keyframes", () => {
     const defaults = { sampleDuration: 0, sampleSize: 0, sampleFlags: 0 };
     const key = fragment({ sequence: 1, decodeTime: 0, samples: [{ size: 10 }], tfhd: { duration: 7500, flags: NON_SYNC }, firstSampleFlags: SYNC });
     const delta = fragment({ sequence: 2, decodeTime: 7500, samples: [{ size: 4 }], tfhd: { duration: 7500, flags: NON_SYNC } });
@@ -88,11 +110,36 @@ describe('fragments and keyframes', () => {
   });
 
   it('per-sample durations and flags, and the trex defaults when the fragment gives none', () => {
-    const perSample = fragment({ sequence: 3, decodeTime: 90_000, samples: [{ size: 5, duration: 3000, flags: NON_SYNC }, { size: 6, duration: 3003, flags: SYNC }] });
-    assert.deepEqual(parseMoof(perSample.moof, { sampleDuration: 0, sampleSize: 0, sampleFlags: 0 }), { sequence: 3, decodeTime: 90_000, duration: 6003, sampleSizes: [5, 6], keyframe: false });
+    const perSample = fragment({
+      sequence: 3,
+      decodeTime: 90_000,
+      samples: [
+        { size: 5, duration: 3000, flags: NON_SYNC },
+        { size: 6, duration: 3003, flags: SYNC },
+      ],
+    });
+    assert.deepEqual(parseMoof(perSample.moof, { sampleDuration: 0, sampleSize: 0, sampleFlags: 0 }), {
+      sequence: 3,
+      decodeTime: 90_000,
+      duration: 6003,
+      sampleSizes: [5, 6],
+      keyframe: false,
+    });
     const bare = fragment({ sequence: 4, decodeTime: 1, samples: [{ size: 5 }, { size: 5 }] });
-    assert.deepEqual(parseMoof(bare.moof, { sampleDuration: 3600, sampleSize: 0, sampleFlags: SYNC }), { sequence: 4, decodeTime: 1, duration: 7200, sampleSizes: [5, 5], keyframe: true });
-    assert.deepEqual(mdatSamples(perSample.mdat, [5, 6]).map((sample) => [...sample]), [[1, 1, 1, 1, 1], [2, 2, 2, 2, 2, 2]]);
+    assert.deepEqual(parseMoof(bare.moof, { sampleDuration: 3600, sampleSize: 0, sampleFlags: SYNC }), {
+      sequence: 4,
+      decodeTime: 1,
+      duration: 7200,
+      sampleSizes: [5, 5],
+      keyframe: true,
+    });
+    assert.deepEqual(
+      mdatSamples(perSample.mdat, [5, 6]).map((sample) => [...sample]),
+      [
+        [1, 1, 1, 1, 1],
+        [2, 2, 2, 2, 2, 2],
+      ],
+    );
   });
 
   it('the reader pairs moof and mdat, announces the init once, ignores other boxes', () => {
@@ -102,7 +149,10 @@ describe('fragments and keyframes', () => {
     const reader = new FragmentedMp4Reader();
     const events = [];
     for (let offset = 0; offset < stream.length; offset += 13) events.push(...reader.push(stream.subarray(offset, offset + 13)));
-    assert.deepEqual(events.map((event) => event.kind), ['init', 'fragment', 'fragment']);
+    assert.deepEqual(
+      events.map((event) => event.kind),
+      ['init', 'fragment', 'fragment'],
+    );
     const [init, first, second] = events;
     assert.ok(init?.kind === 'init' && first?.kind === 'fragment' && second?.kind === 'fragment');
     assert.deepEqual(init.init.data, h264Init, 'ftyp + moov, as a SourceBuffer takes it');

@@ -179,7 +179,8 @@ export function parseInitSegment(init: Buffer): InitSegmentInfo {
   } else {
     throw new Error(`unsupported sample entry ${entry.type}`);
   }
-  const trex = childBoxes(init, moov.body, moov.end).filter((box) => box.type === 'mvex')
+  const trex = childBoxes(init, moov.body, moov.end)
+    .filter((box) => box.type === 'mvex')
     .flatMap((mvex) => childBoxes(init, mvex.body, mvex.end))
     .find((box) => box.type === 'trex' && init.readUInt32BE(box.body + 4) === trackId);
   const defaults: TrackDefaults = trex
@@ -227,9 +228,18 @@ export function parseMoof(moof: Buffer, defaults: TrackDefaults): FragmentInfo {
   let defaultDuration = defaults.sampleDuration;
   let defaultSize = defaults.sampleSize;
   let defaultFlags = defaults.sampleFlags;
-  if (tfhdFlags & 0x08) { defaultDuration = moof.readUInt32BE(cursor); cursor += 4; }
-  if (tfhdFlags & 0x10) { defaultSize = moof.readUInt32BE(cursor); cursor += 4; }
-  if (tfhdFlags & 0x20) { defaultFlags = moof.readUInt32BE(cursor); cursor += 4; }
+  if (tfhdFlags & 0x08) {
+    defaultDuration = moof.readUInt32BE(cursor);
+    cursor += 4;
+  }
+  if (tfhdFlags & 0x10) {
+    defaultSize = moof.readUInt32BE(cursor);
+    cursor += 4;
+  }
+  if (tfhdFlags & 0x20) {
+    defaultFlags = moof.readUInt32BE(cursor);
+    cursor += 4;
+  }
   const tfdt = find(moof, traf, ['tfdt']);
   let decodeTime = 0;
   if (tfdt) decodeTime = moof[tfdt.body] === 1 ? Number(moof.readBigUInt64BE(tfdt.body + 4)) : moof.readUInt32BE(tfdt.body + 4);
@@ -242,14 +252,20 @@ export function parseMoof(moof: Buffer, defaults: TrackDefaults): FragmentInfo {
     let at = trun.body + 8;
     if (flags & 0x001) at += 4; // data_offset
     let firstSampleFlags: number | undefined;
-    if (flags & 0x004) { firstSampleFlags = moof.readUInt32BE(at); at += 4; }
+    if (flags & 0x004) {
+      firstSampleFlags = moof.readUInt32BE(at);
+      at += 4;
+    }
     for (let sample = 0; sample < count; sample++) {
       const sampleDuration = flags & 0x100 ? moof.readUInt32BE(at) : defaultDuration;
       if (flags & 0x100) at += 4;
       const sampleSize = flags & 0x200 ? moof.readUInt32BE(at) : defaultSize;
       if (flags & 0x200) at += 4;
       let sampleFlags = defaultFlags;
-      if (flags & 0x400) { sampleFlags = moof.readUInt32BE(at); at += 4; }
+      if (flags & 0x400) {
+        sampleFlags = moof.readUInt32BE(at);
+        at += 4;
+      }
       if (flags & 0x800) at += 4; // composition time offset
       if (sample === 0 && firstSampleFlags !== undefined) sampleFlags = firstSampleFlags;
       if (firstFlags === undefined) firstFlags = sampleFlags;
@@ -259,7 +275,9 @@ export function parseMoof(moof: Buffer, defaults: TrackDefaults): FragmentInfo {
   }
   return {
     sequence: mfhd ? moof.readUInt32BE(mfhd.body + 4) : 0,
-    decodeTime, duration, sampleSizes,
+    decodeTime,
+    duration,
+    sampleSizes,
     keyframe: firstFlags !== undefined && isSyncSample(firstFlags),
   };
 }

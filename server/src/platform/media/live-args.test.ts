@@ -7,22 +7,68 @@ import { MASK_FILTER_GRAPH } from './ffmpeg-args.ts';
 import { LIVE_MOVFLAGS, liveRemuxArgs, liveRtspArgs, stillJpegArgs } from './live-args.ts';
 
 const output = ['-f', 'mp4', '-movflags', 'empty_moov+default_base_moof+frag_keyframe+frag_every_frame', '-flush_packets', '1', 'pipe:1'];
-const x264 = ['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p', '-force_key_frames', 'expr:gte(t,n_forced*1)', '-fps_mode', 'passthrough'];
+const x264 = [
+  '-c:v',
+  'libx264',
+  '-preset',
+  'ultrafast',
+  '-tune',
+  'zerolatency',
+  '-pix_fmt',
+  'yuv420p',
+  '-force_key_frames',
+  'expr:gte(t,n_forced*1)',
+  '-fps_mode',
+  'passthrough',
+];
 
 describe('live ffmpeg arguments', () => {
-  it('main stream: the recorder\'s MPEG-TS on stdin, no probing (the cached GOP starts at once), copied to one fragment per picture', () => {
+  it("main stream: the recorder's MPEG-TS on stdin, no probing (the cached GOP starts at once), copied to one fragment per picture", () => {
     assert.equal(LIVE_MOVFLAGS, 'empty_moov+default_base_moof+frag_keyframe+frag_every_frame');
     assert.deepEqual(liveRemuxArgs(), [
-      '-hide_banner', '-loglevel', 'warning', '-nostats', '-probesize', '32', '-analyzeduration', '0',
-      '-f', 'mpegts', '-i', 'pipe:0', '-map', '0:v:0', '-an', '-c:v', 'copy', ...output,
+      '-hide_banner',
+      '-loglevel',
+      'warning',
+      '-nostats',
+      '-probesize',
+      '32',
+      '-analyzeduration',
+      '0',
+      '-f',
+      'mpegts',
+      '-i',
+      'pipe:0',
+      '-map',
+      '0:v:0',
+      '-an',
+      '-c:v',
+      'copy',
+      ...output,
     ]);
     assert.ok(!liveRemuxArgs().includes('nobuffer'), 'nobuffer would drop the cached keyframe');
   });
 
   it('transcode: slice-threaded decoding (no frame held) and x264 ultrafast zerolatency, keyframe every second, no frame invented', () => {
     assert.deepEqual(liveRemuxArgs({ transcodeToH264: true }), [
-      '-hide_banner', '-loglevel', 'warning', '-nostats', '-probesize', '32', '-analyzeduration', '0', '-thread_type', 'slice',
-      '-f', 'mpegts', '-i', 'pipe:0', '-map', '0:v:0', '-an', ...x264, ...output,
+      '-hide_banner',
+      '-loglevel',
+      'warning',
+      '-nostats',
+      '-probesize',
+      '32',
+      '-analyzeduration',
+      '0',
+      '-thread_type',
+      'slice',
+      '-f',
+      'mpegts',
+      '-i',
+      'pipe:0',
+      '-map',
+      '0:v:0',
+      '-an',
+      ...x264,
+      ...output,
     ]);
     assert.ok(liveRemuxArgs({ transcodeToH264: true, gopSeconds: 2 }).includes('expr:gte(t,n_forced*2)'));
     assert.throws(() => liveRemuxArgs({ transcodeToH264: true, gopSeconds: 0.1 }), /outside 0.5-10 s/);
@@ -31,20 +77,69 @@ describe('live ffmpeg arguments', () => {
   it('sub-stream: one RTSP pull over TCP with the credentials in the URL only, copied', () => {
     const args = liveRtspArgs({ rtspUrl: 'rtsp://127.0.0.1:8554/cam/x/sub', credentials: { username: 'admin', password: 'p@ss:w/rd' } });
     assert.deepEqual(args, [
-      '-hide_banner', '-loglevel', 'warning', '-nostats', '-probesize', '32', '-analyzeduration', '0', '-rtsp_transport', 'tcp', '-timeout', '10000000',
-      '-i', 'rtsp://admin:p%40ss%3Aw%2Frd@127.0.0.1:8554/cam/x/sub', '-map', '0:v:0', '-an', '-c:v', 'copy', ...output,
+      '-hide_banner',
+      '-loglevel',
+      'warning',
+      '-nostats',
+      '-probesize',
+      '32',
+      '-analyzeduration',
+      '0',
+      '-rtsp_transport',
+      'tcp',
+      '-timeout',
+      '10000000',
+      '-i',
+      'rtsp://admin:p%40ss%3Aw%2Frd@127.0.0.1:8554/cam/x/sub',
+      '-map',
+      '0:v:0',
+      '-an',
+      '-c:v',
+      'copy',
+      ...output,
     ]);
     const logged = redactedCommandLine('ffmpeg', args);
     assert.ok(!logged.includes('p%40ss') && !logged.includes('admin:'), logged);
   });
 
-  it('masked sub-stream (LEGAL 4): the mask image looped as a second input, the recorder\'s overlay, re-encoded', () => {
+  it("masked sub-stream (LEGAL 4): the mask image looped as a second input, the recorder's overlay, re-encoded", () => {
     const args = liveRtspArgs({ rtspUrl: 'rtsp://127.0.0.1:8554/cam/x/sub', maskImagePath: '/data/masks/cam x.mask.png', socketTimeoutSeconds: 3 });
     assert.deepEqual(args, [
-      '-hide_banner', '-loglevel', 'warning', '-nostats', '-probesize', '32', '-analyzeduration', '0', '-rtsp_transport', 'tcp', '-timeout', '3000000',
-      '-thread_type', 'slice', '-thread_queue_size', '1024', '-i', 'rtsp://127.0.0.1:8554/cam/x/sub',
-      '-f', 'image2', '-pattern_type', 'none', '-loop', '1', '-framerate', '1', '-i', '/data/masks/cam x.mask.png',
-      '-filter_complex', MASK_FILTER_GRAPH, '-map', '[masked]', '-an', ...x264, ...output,
+      '-hide_banner',
+      '-loglevel',
+      'warning',
+      '-nostats',
+      '-probesize',
+      '32',
+      '-analyzeduration',
+      '0',
+      '-rtsp_transport',
+      'tcp',
+      '-timeout',
+      '3000000',
+      '-thread_type',
+      'slice',
+      '-thread_queue_size',
+      '1024',
+      '-i',
+      'rtsp://127.0.0.1:8554/cam/x/sub',
+      '-f',
+      'image2',
+      '-pattern_type',
+      'none',
+      '-loop',
+      '1',
+      '-framerate',
+      '1',
+      '-i',
+      '/data/masks/cam x.mask.png',
+      '-filter_complex',
+      MASK_FILTER_GRAPH,
+      '-map',
+      '[masked]',
+      '-an',
+      ...x264,
+      ...output,
     ]);
     assert.ok(!args.includes('0:v:0'), 'the unmasked picture is never mapped');
     assert.throws(() => liveRtspArgs({ rtspUrl: 'rtsp://127.0.0.1/sub', maskImagePath: '' }), /mask image path missing/);
@@ -58,8 +153,25 @@ describe('live ffmpeg arguments', () => {
 
   it('still: the last decoded picture of the cached GOP, overwritten into one JPEG file', () => {
     assert.deepEqual(stillJpegArgs('/tmp/gop.ts', '/tmp/still.jpg'), [
-      '-hide_banner', '-loglevel', 'error', '-nostdin', '-f', 'mpegts', '-i', '/tmp/gop.ts', '-map', '0:v:0', '-an',
-      '-update', '1', '-q:v', '3', '-f', 'image2', '-y', '/tmp/still.jpg',
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-nostdin',
+      '-f',
+      'mpegts',
+      '-i',
+      '/tmp/gop.ts',
+      '-map',
+      '0:v:0',
+      '-an',
+      '-update',
+      '1',
+      '-q:v',
+      '3',
+      '-f',
+      'image2',
+      '-y',
+      '/tmp/still.jpg',
     ]);
   });
 });

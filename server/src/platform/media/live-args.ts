@@ -32,9 +32,18 @@ const fragmentedMp4Output = ['-f', 'mp4', '-movflags', LIVE_MOVFLAGS, '-flush_pa
 function h264Encode(gopSeconds: number): string[] {
   if (!(gopSeconds >= 0.5 && gopSeconds <= 10)) throw new Error(`live keyframe interval ${gopSeconds} s outside 0.5-10 s`);
   return [
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p',
-    '-force_key_frames', `expr:gte(t,n_forced*${gopSeconds})`,
-    '-fps_mode', 'passthrough', // no frame invented nor dropped (LEGAL 14)
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-tune',
+    'zerolatency',
+    '-pix_fmt',
+    'yuv420p',
+    '-force_key_frames',
+    `expr:gte(t,n_forced*${gopSeconds})`,
+    '-fps_mode',
+    'passthrough', // no frame invented nor dropped (LEGAL 14)
   ];
 }
 
@@ -48,10 +57,18 @@ export interface LiveRemuxInput {
 export function liveRemuxArgs(input: LiveRemuxInput = {}): string[] {
   return [
     ...common,
-    '-probesize', '32', '-analyzeduration', '0',
+    '-probesize',
+    '32',
+    '-analyzeduration',
+    '0',
     ...(input.transcodeToH264 ? ['-thread_type', 'slice'] : []),
-    '-f', 'mpegts', '-i', 'pipe:0',
-    '-map', '0:v:0', '-an',
+    '-f',
+    'mpegts',
+    '-i',
+    'pipe:0',
+    '-map',
+    '0:v:0',
+    '-an',
     ...(input.transcodeToH264 ? h264Encode(input.gopSeconds ?? LIVE_GOP_SECONDS) : ['-c:v', 'copy']),
     ...fragmentedMp4Output,
   ];
@@ -76,17 +93,35 @@ export function liveRtspArgs(input: LiveRtspInput): string[] {
   const args = [
     ...common,
     // The SDP carries the parameter sets: no probing needed (it held the first picture ~1.7 s back).
-    '-probesize', '32', '-analyzeduration', '0',
-    '-rtsp_transport', 'tcp',
-    '-timeout', String(socketTimeoutMicros),
+    '-probesize',
+    '32',
+    '-analyzeduration',
+    '0',
+    '-rtsp_transport',
+    'tcp',
+    '-timeout',
+    String(socketTimeoutMicros),
     ...(reencode ? ['-thread_type', 'slice'] : []),
     ...(input.maskImagePath ? ['-thread_queue_size', '1024'] : []),
-    '-i', withCredentials(input.rtspUrl, input.credentials),
+    '-i',
+    withCredentials(input.rtspUrl, input.credentials),
   ];
   if (input.maskImagePath) {
     args.push(
-      '-f', 'image2', '-pattern_type', 'none', '-loop', '1', '-framerate', '1', '-i', input.maskImagePath,
-      '-filter_complex', MASK_FILTER_GRAPH, '-map', '[masked]',
+      '-f',
+      'image2',
+      '-pattern_type',
+      'none',
+      '-loop',
+      '1',
+      '-framerate',
+      '1',
+      '-i',
+      input.maskImagePath,
+      '-filter_complex',
+      MASK_FILTER_GRAPH,
+      '-map',
+      '[masked]',
     );
   } else {
     args.push('-map', '0:v:0');
@@ -98,10 +133,25 @@ export function liveRtspArgs(input: LiveRtspInput): string[] {
 /** The last picture of an MPEG-TS file (the recorder's cached GOP) as a JPEG file. */
 export function stillJpegArgs(inputPath: string, outputPath: string): string[] {
   return [
-    '-hide_banner', '-loglevel', 'error', '-nostdin',
-    '-f', 'mpegts', '-i', inputPath,
-    '-map', '0:v:0', '-an',
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-nostdin',
+    '-f',
+    'mpegts',
+    '-i',
+    inputPath,
+    '-map',
+    '0:v:0',
+    '-an',
     // Every decoded picture overwrites the file: the last one of the GOP stays, the newest.
-    '-update', '1', '-q:v', '3', '-f', 'image2', '-y', outputPath,
+    '-update',
+    '1',
+    '-q:v',
+    '3',
+    '-f',
+    'image2',
+    '-y',
+    outputPath,
   ];
 }

@@ -5,7 +5,12 @@ import { describe, it } from 'node:test';
 import { crc32, inflateSync } from 'node:zlib';
 import { encodePng, maskCoverage, maskedAreasUniform, maskPng, rasteriseMask, type MaskPolygon } from './mask-image.ts';
 
-const topLeftQuarter: MaskPolygon = [[0, 0], [0.5, 0], [0.5, 0.5], [0, 0.5]];
+const topLeftQuarter: MaskPolygon = [
+  [0, 0],
+  [0.5, 0],
+  [0.5, 0.5],
+  [0, 0.5],
+];
 const count = (coverage: Uint8Array) => coverage.reduce((sum, value) => sum + value, 0);
 
 /** Reads back an 8-bit RGBA PNG with no filtering, checking every chunk's CRC. */
@@ -49,19 +54,61 @@ describe('mask rasterisation', () => {
     assert.equal(coverage[89 * 320], 1);
     assert.equal(coverage[90 * 320], 0);
     // A strip from x = 0.1 to 0.2 on 10 columns: centres 0.05, 0.15, 0.25, ...: only column 1.
-    const strip = maskCoverage([[[0.1, 0], [0.2, 0], [0.2, 1], [0.1, 1]]], 10, 4);
+    const strip = maskCoverage(
+      [
+        [
+          [0.1, 0],
+          [0.2, 0],
+          [0.2, 1],
+          [0.1, 1],
+        ],
+      ],
+      10,
+      4,
+    );
     assert.deepEqual([...strip.subarray(0, 10)], [0, 1, 0, 0, 0, 0, 0, 0, 0, 0]);
   });
 
   it('fills a triangle, the union of overlapping polygons, and a self-overlapping polygon by the even-odd rule', () => {
-    const triangle = maskCoverage([[[0, 0], [1, 0], [0, 1]]], 100, 100);
+    const triangle = maskCoverage(
+      [
+        [
+          [0, 0],
+          [1, 0],
+          [0, 1],
+        ],
+      ],
+      100,
+      100,
+    );
     assert.ok(Math.abs(count(triangle) - 5000) <= 100, `triangle covers ${count(triangle)} pixels`);
     assert.equal(triangle[0], 1);
     assert.equal(triangle[99 * 100 + 99], 0);
-    const overlapping = maskCoverage([topLeftQuarter, [[0.25, 0.25], [0.75, 0.25], [0.75, 0.75], [0.25, 0.75]]], 100, 100);
+    const overlapping = maskCoverage(
+      [
+        topLeftQuarter,
+        [
+          [0.25, 0.25],
+          [0.75, 0.25],
+          [0.75, 0.75],
+          [0.25, 0.75],
+        ],
+      ],
+      100,
+      100,
+    );
     assert.equal(count(overlapping), 2500 + 2500 - 625, 'the overlap is counted once and stays masked');
     // The same square traced twice: every crossing is doubled, the even-odd rule leaves it empty.
-    const twice: MaskPolygon = [[0, 0], [0.5, 0], [0.5, 0.5], [0, 0.5], [0, 0], [0.5, 0], [0.5, 0.5], [0, 0.5]];
+    const twice: MaskPolygon = [
+      [0, 0],
+      [0.5, 0],
+      [0.5, 0.5],
+      [0, 0.5],
+      [0, 0],
+      [0.5, 0],
+      [0.5, 0.5],
+      [0, 0.5],
+    ];
     assert.equal(count(maskCoverage([twice], 100, 100)), 0);
   });
 
@@ -74,7 +121,14 @@ describe('mask rasterisation', () => {
 
 describe('PNG encoding', () => {
   it('writes a valid RGBA PNG that decodes to the same pixels', () => {
-    const polygons = [topLeftQuarter, [[0.6, 0.6], [0.9, 0.7], [0.7, 0.95]] as MaskPolygon];
+    const polygons = [
+      topLeftQuarter,
+      [
+        [0.6, 0.6],
+        [0.9, 0.7],
+        [0.7, 0.95],
+      ] as MaskPolygon,
+    ];
     const png = maskPng(polygons, 64, 36);
     const decoded = decodePng(png);
     assert.deepEqual([decoded.width, decoded.height], [64, 36]);
@@ -125,7 +179,12 @@ describe('uniformity of masked areas', () => {
   });
 
   it('proves nothing with a polygon too small to keep a pixel after the margin', () => {
-    const tiny: MaskPolygon = [[0.5, 0.5], [0.52, 0.5], [0.52, 0.53], [0.5, 0.53]];
+    const tiny: MaskPolygon = [
+      [0.5, 0.5],
+      [0.52, 0.5],
+      [0.52, 0.53],
+      [0.5, 0.53],
+    ];
     const result = maskedAreasUniform(picture(true), width, height, [topLeftQuarter, tiny], 3);
     assert.equal(result.polygons[1]!.pixels, 0);
     assert.equal(result.uniform, false);

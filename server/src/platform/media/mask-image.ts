@@ -102,7 +102,12 @@ export interface UniformityResult {
  * proves the mask).
  */
 export function maskedAreasUniform(
-  pixels: Uint8Array, width: number, height: number, polygons: readonly MaskPolygon[], tolerance: number, marginPixels = 2,
+  pixels: Uint8Array,
+  width: number,
+  height: number,
+  polygons: readonly MaskPolygon[],
+  tolerance: number,
+  marginPixels = 2,
 ): UniformityResult {
   if (pixels.length < width * height) throw new Error(`expected ${width * height} gray pixels, got ${pixels.length}`);
   const union = maskCoverage(polygons, width, height);

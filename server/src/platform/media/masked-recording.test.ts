@@ -23,7 +23,10 @@ function avGetToken(text: string, start: number, terminators: string): { token: 
       kept = out.length;
     } else if (character === "'") {
       while (index < text.length && text[index] !== "'") out += text[index++]!;
-      if (index < text.length) { index++; kept = out.length; }
+      if (index < text.length) {
+        index++;
+        kept = out.length;
+      }
     } else {
       out += character;
       if (!whitespace.includes(character)) kept = out.length;
@@ -73,20 +76,56 @@ describe('recording command with a server-side privacy mask', () => {
     assert.deepEqual(env, { TZ: 'UTC' });
     const teeSpec = args.at(-1)!;
     assert.deepEqual(args.slice(0, -1), [
-      '-hide_banner', '-loglevel', 'warning', '-nostats',
-      '-rtsp_transport', 'tcp', '-timeout', '10000000', '-thread_queue_size', '1024',
-      '-i', 'rtsp://admin:secret@127.0.1.1:8554/cam-001/main',
-      '-f', 'image2', '-pattern_type', 'none', '-loop', '1', '-framerate', '1', '-i', mask.imagePath,
-      '-filter_complex', MASK_FILTER_GRAPH,
-      '-map', '[masked]', '-an',
-      '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p',
-      '-force_key_frames', 'expr:gte(t,n_forced*1)',
-      '-fps_mode', 'passthrough',
-      '-enc_time_base', '1/90000',
-      '-flags', '+global_header',
-      '-f', 'tee',
+      '-hide_banner',
+      '-loglevel',
+      'warning',
+      '-nostats',
+      '-rtsp_transport',
+      'tcp',
+      '-timeout',
+      '10000000',
+      '-thread_queue_size',
+      '1024',
+      '-i',
+      'rtsp://admin:secret@127.0.1.1:8554/cam-001/main',
+      '-f',
+      'image2',
+      '-pattern_type',
+      'none',
+      '-loop',
+      '1',
+      '-framerate',
+      '1',
+      '-i',
+      mask.imagePath,
+      '-filter_complex',
+      MASK_FILTER_GRAPH,
+      '-map',
+      '[masked]',
+      '-an',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'veryfast',
+      '-tune',
+      'zerolatency',
+      '-pix_fmt',
+      'yuv420p',
+      '-force_key_frames',
+      'expr:gte(t,n_forced*1)',
+      '-fps_mode',
+      'passthrough',
+      '-enc_time_base',
+      '1/90000',
+      '-flags',
+      '+global_header',
+      '-f',
+      'tee',
     ]);
-    assert.equal(MASK_FILTER_GRAPH, '[1:v:0][0:v:0]scale2ref=w=iw:h=ih:flags=neighbor[mask][picture];[picture][mask]overlay=format=auto:shortest=1,format=yuv420p[masked]');
+    assert.equal(
+      MASK_FILTER_GRAPH,
+      '[1:v:0][0:v:0]scale2ref=w=iw:h=ih:flags=neighbor[mask][picture];[picture][mask]overlay=format=auto:shortest=1,format=yuv420p[masked]',
+    );
     assert.equal(args.filter((arg) => arg === '-c:v').length, 1, 'one encoder for both outputs');
     assert.ok(!args.includes('copy'), 'the unmasked stream is never copied anywhere');
 
@@ -94,7 +133,10 @@ describe('recording command with a server-side privacy mask', () => {
     assert.equal(outputs.length, 2);
     assert.deepEqual(outputs[0]!.options, copyPathSegmentOptions(), 'the archive is cut exactly as in the copy path');
     assert.equal(outputs[0]!.target, '/srv/vol1/21038/cam-001/.incoming/r1a2b-%Y%m%dT%H%M%SZ.mp4');
-    assert.deepEqual(outputs[1], { options: { f: 'mpegts', mpegts_flags: '+resend_headers', omit_video_pes_length: '0', flush_packets: '1' }, target: 'pipe:1' });
+    assert.deepEqual(outputs[1], {
+      options: { f: 'mpegts', mpegts_flags: '+resend_headers', omit_video_pes_length: '0', flush_packets: '1' },
+      target: 'pipe:1',
+    });
   });
 
   it('takes the keyframe interval, leaves out the live output on request, and refuses nonsense', () => {
@@ -126,8 +168,23 @@ describe('recording command with a server-side privacy mask', () => {
 describe('gray frame grab', () => {
   it('decodes one frame, scaled to the size asked, as raw gray on stdout', () => {
     assert.deepEqual(grabGrayFrameArgs('/v/a b.mp4', 320, 180), [
-      '-hide_banner', '-loglevel', 'error', '-nostdin', '-i', '/v/a b.mp4', '-map', '0:v:0', '-frames:v', '1',
-      '-vf', 'scale=320:180:flags=area', '-pix_fmt', 'gray', '-f', 'rawvideo', 'pipe:1',
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-nostdin',
+      '-i',
+      '/v/a b.mp4',
+      '-map',
+      '0:v:0',
+      '-frames:v',
+      '1',
+      '-vf',
+      'scale=320:180:flags=area',
+      '-pix_fmt',
+      'gray',
+      '-f',
+      'rawvideo',
+      'pipe:1',
     ]);
     assert.deepEqual(grabGrayFrameArgs('/v/a.mp4', 640, 360, 1.5).slice(4, 6), ['-ss', '1.5']);
     assert.throws(() => grabGrayFrameArgs('/v/a.mp4', 0, 360));

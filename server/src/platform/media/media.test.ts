@@ -4,7 +4,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { redactedCommandLine } from '../processes.ts';
 import {
-  parseSegmentFileName, parseSegmentList, parseSegmentProbe, probeSegmentArgs, recordingCommand, segmentFilePattern, withCredentials,
+  parseSegmentFileName,
+  parseSegmentList,
+  parseSegmentProbe,
+  probeSegmentArgs,
+  recordingCommand,
+  segmentFilePattern,
+  withCredentials,
 } from './ffmpeg-args.ts';
 import { scanFragments, type TopLevelBox } from './fragmented-mp4.ts';
 
@@ -15,14 +21,52 @@ describe('recording command', () => {
     const { args, env } = recordingCommand({ ...base, credentials: { username: 'admin', password: 'p@ss:w/rd' } });
     assert.deepEqual(env, { TZ: 'UTC' });
     assert.deepEqual(args, [
-      '-hide_banner', '-loglevel', 'warning', '-nostats',
-      '-rtsp_transport', 'tcp', '-timeout', '10000000',
-      '-i', 'rtsp://admin:p%40ss%3Aw%2Frd@127.0.1.1:8554/cam-001/main',
-      '-map', '0:v:0', '-c', 'copy', '-an', '-f', 'segment', '-segment_time', '60', '-segment_format', 'mp4',
-      '-segment_format_options', 'movflags=+frag_keyframe+empty_moov+default_base_moof:flush_packets=1', '-reset_timestamps', '1', '-strftime', '1',
-      '-segment_list', '/srv/vol1/21038/cam-001/.incoming/r1a2b.segments.csv', '-segment_list_type', 'csv',
+      '-hide_banner',
+      '-loglevel',
+      'warning',
+      '-nostats',
+      '-rtsp_transport',
+      'tcp',
+      '-timeout',
+      '10000000',
+      '-i',
+      'rtsp://admin:p%40ss%3Aw%2Frd@127.0.1.1:8554/cam-001/main',
+      '-map',
+      '0:v:0',
+      '-c',
+      'copy',
+      '-an',
+      '-f',
+      'segment',
+      '-segment_time',
+      '60',
+      '-segment_format',
+      'mp4',
+      '-segment_format_options',
+      'movflags=+frag_keyframe+empty_moov+default_base_moof:flush_packets=1',
+      '-reset_timestamps',
+      '1',
+      '-strftime',
+      '1',
+      '-segment_list',
+      '/srv/vol1/21038/cam-001/.incoming/r1a2b.segments.csv',
+      '-segment_list_type',
+      'csv',
       '/srv/vol1/21038/cam-001/.incoming/r1a2b-%Y%m%dT%H%M%SZ.mp4',
-      '-map', '0:v:0', '-c', 'copy', '-an', '-f', 'mpegts', '-mpegts_flags', '+resend_headers', '-omit_video_pes_length', '0', '-flush_packets', '1', 'pipe:1',
+      '-map',
+      '0:v:0',
+      '-c',
+      'copy',
+      '-an',
+      '-f',
+      'mpegts',
+      '-mpegts_flags',
+      '+resend_headers',
+      '-omit_video_pes_length',
+      '0',
+      '-flush_packets',
+      '1',
+      'pipe:1',
     ]);
     assert.equal(args.filter((arg) => arg === '-c').length, 2);
     assert.ok(!args.includes('libx264') && !args.includes('-vf'), 'never re-encodes');
@@ -45,7 +89,10 @@ describe('recording command', () => {
   it('keeps credentials out of the logged command line', () => {
     const { args } = recordingCommand({ ...base, credentials: { username: 'op', password: 'Tr0ub4dor' } });
     const logged = redactedCommandLine('ffmpeg', args);
-    assert.ok(args.some((arg) => arg.includes('Tr0ub4dor')), 'ffmpeg itself gets them');
+    assert.ok(
+      args.some((arg) => arg.includes('Tr0ub4dor')),
+      'ffmpeg itself gets them',
+    );
     assert.ok(!logged.includes('Tr0ub4dor') && !logged.includes('op:'));
     assert.match(logged, /rtsp:\/\/\*\*\*:\*\*\*@127\.0\.1\.1:8554\/cam-001\/main/);
   });
@@ -76,13 +123,24 @@ describe('segment names and lists', () => {
 describe('ffprobe', () => {
   it('counts packets of the video stream and reads the duration', () => {
     assert.deepEqual(probeSegmentArgs('/x/a.mp4'), [
-      '-v', 'error', '-select_streams', 'v:0', '-count_packets',
-      '-show_entries', 'stream=codec_name,width,height,nb_read_packets,avg_frame_rate:format=duration', '-of', 'json', '/x/a.mp4',
+      '-v',
+      'error',
+      '-select_streams',
+      'v:0',
+      '-count_packets',
+      '-show_entries',
+      'stream=codec_name,width,height,nb_read_packets,avg_frame_rate:format=duration',
+      '-of',
+      'json',
+      '/x/a.mp4',
     ]);
   });
 
   it('measures fps from stored frames, not the declared rate', () => {
-    const json = JSON.stringify({ streams: [{ codec_name: 'h264', width: 320, height: 180, avg_frame_rate: '25/1', nb_read_packets: '48' }], format: { duration: '4.000000' } });
+    const json = JSON.stringify({
+      streams: [{ codec_name: 'h264', width: 320, height: 180, avg_frame_rate: '25/1', nb_read_packets: '48' }],
+      format: { duration: '4.000000' },
+    });
     assert.deepEqual(parseSegmentProbe(json), { codec: 'h264', width: 320, height: 180, frameCount: 48, durationMs: 4000, measuredFps: 12 });
     assert.throws(() => parseSegmentProbe('{"streams":[]}'));
   });
@@ -92,9 +150,21 @@ describe('fragmented MP4 recovery', () => {
   // The layout ffmpeg writes: ftyp, empty moov, then moof+mdat per keyframe, mfra at close.
   const layout = (sizes: Array<[string, number]>): TopLevelBox[] => {
     let start = 0;
-    return sizes.map(([type, size]) => { const box = { type, start, size }; start += size; return box; });
+    return sizes.map(([type, size]) => {
+      const box = { type, start, size };
+      start += size;
+      return box;
+    });
   };
-  const closed = layout([['ftyp', 28], ['moov', 763], ['moof', 200], ['mdat', 92450], ['moof', 200], ['mdat', 103533], ['mfra', 86]]);
+  const closed = layout([
+    ['ftyp', 28],
+    ['moov', 763],
+    ['moof', 200],
+    ['mdat', 92450],
+    ['moof', 200],
+    ['mdat', 103533],
+    ['mfra', 86],
+  ]);
   const total = 28 + 763 + 200 + 92450 + 200 + 103533 + 86;
 
   it('keeps a cleanly closed file whole', () => {

@@ -55,7 +55,11 @@ describe('ONVIF HTTP transport', () => {
     await new Promise<void>((resolve) => closed.close(() => resolve()));
     await rejectsWith(fetchTransport(request(`http://127.0.0.1:${port}/onvif/device_service`)), 'unreachable', /ECONNREFUSED/);
     const client = new OnvifPtzClient({ timeoutMs: 300 });
-    await rejectsWith(client.status({ cameraId: 'c', deviceUrl: `http://127.0.0.1:${port}/onvif/device_service`, credentials: null }), 'unreachable', /^camera unreachable \(ECONNREFUSED\)$/);
+    await rejectsWith(
+      client.status({ cameraId: 'c', deviceUrl: `http://127.0.0.1:${port}/onvif/device_service`, credentials: null }),
+      'unreachable',
+      /^camera unreachable \(ECONNREFUSED\)$/,
+    );
   });
 
   it('refuses an oversized answer and does not follow redirects', async () => {

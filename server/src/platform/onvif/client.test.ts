@@ -24,9 +24,15 @@ describe('ONVIF PTZ client', () => {
     assert.deepEqual(await client.presets(target), [{ token, name: 'Parvis' }]);
     await client.gotoPreset(target, token);
     assert.ok((await client.status(target)).position);
-    assert.deepEqual(camera.requests.slice(0, 3).map((request) => request.action), ['GetSystemDateAndTime', 'GetCapabilities', 'GetProfiles']);
+    assert.deepEqual(
+      camera.requests.slice(0, 3).map((request) => request.action),
+      ['GetSystemDateAndTime', 'GetCapabilities', 'GetProfiles'],
+    );
     assert.equal(camera.requests.filter((request) => request.action === 'GetProfiles').length, 1, 'discovery is cached');
-    assert.ok(camera.requests.every((request) => request.url.startsWith('http://127.0.0.1:18080/')), 'never the private address the camera reports');
+    assert.ok(
+      camera.requests.every((request) => request.url.startsWith('http://127.0.0.1:18080/')),
+      'never the private address the camera reports',
+    );
     assert.ok(camera.requests.some((request) => request.url === 'http://127.0.0.1:18080/onvif/ptz_service'));
   });
 

@@ -5,15 +5,32 @@
 // request has a bounded time and answer size; errors are OnvifError with a reason for people.
 import { randomBytes } from 'node:crypto';
 import {
-  ptzProfileToken, readCapabilities, readPresetPositions, readPresets, readProfiles, readServices, readSetPreset, readStatus, readSystemDateAndTime, requests, soapAction,
-  type PtzPresetInfo, type PtzPresetPosition, type PtzVector, type ServiceAddresses,
+  ptzProfileToken,
+  readCapabilities,
+  readPresetPositions,
+  readPresets,
+  readProfiles,
+  readServices,
+  readSetPreset,
+  readStatus,
+  readSystemDateAndTime,
+  requests,
+  soapAction,
+  type PtzPresetInfo,
+  type PtzPresetPosition,
+  type PtzVector,
+  type ServiceAddresses,
 } from './ptz-messages.ts';
 import { buildEnvelope, parseSoapResponse, usernameTokenHeader, wsseCreated, type OnvifCredentials, type XmlNode } from './soap.ts';
 
 export type OnvifErrorKind = 'unreachable' | 'fault' | 'protocol' | 'unsupported';
 
 export class OnvifError extends Error {
-  constructor(readonly kind: OnvifErrorKind, readonly reason: string, readonly subcode: string | null = null) {
+  constructor(
+    readonly kind: OnvifErrorKind,
+    readonly reason: string,
+    readonly subcode: string | null = null,
+  ) {
     super(reason);
     this.name = 'OnvifError';
   }
@@ -164,7 +181,10 @@ export class OnvifPtzClient {
   private async call(url: string, bodyXml: string, credentials: OnvifCredentials | null, clockOffsetMs: number): Promise<XmlNode> {
     const header = credentials ? usernameTokenHeader(credentials, randomBytes(16), wsseCreated(this.nowMs() + clockOffsetMs)) : undefined;
     const answer = await this.transport({
-      url, body: buildEnvelope(bodyXml, header), timeoutMs: this.timeoutMs, maxBytes: MAX_ANSWER_BYTES,
+      url,
+      body: buildEnvelope(bodyXml, header),
+      timeoutMs: this.timeoutMs,
+      maxBytes: MAX_ANSWER_BYTES,
       contentType: `application/soap+xml; charset=utf-8; action="${soapAction(bodyXml)}"`,
     });
     const parsed = parseSoapResponse(answer.body);
@@ -204,7 +224,11 @@ export const fetchTransport: OnvifTransport = async (request) => {
   let response: Response;
   try {
     response = await fetch(request.url, {
-      method: 'POST', body: request.body, headers: { 'content-type': request.contentType }, redirect: 'manual', signal: AbortSignal.timeout(request.timeoutMs),
+      method: 'POST',
+      body: request.body,
+      headers: { 'content-type': request.contentType },
+      redirect: 'manual',
+      signal: AbortSignal.timeout(request.timeoutMs),
     });
   } catch (error) {
     throw new OnvifError('unreachable', unreachableReason(error, request.timeoutMs));

@@ -12,11 +12,25 @@ import { OnvifError, type OnvifTransport, type TransportRequest } from './client
 export function fakeCameraView(head: PtzHead | undefined, cameraTimeMs = () => Date.parse('2026-12-01T10:00:00Z')): OnvifCameraView {
   const profile = { width: 320, height: 180, fps: 12, bitrateKbps: 300, gopSeconds: 1 };
   return {
-    id: 'cam-001', name: 'PTZ', host: '10.1.2.3', manufacturer: 'Sim', model: 'Dome', serialNumber: 'S1', firmwareVersion: '1', macAddress: '00:11:22:33:44:55',
-    codec: 'h264', credentials: { username: 'admin', password: 'pw' }, hasPtz: head !== undefined, ptz: head, profiles: { main: profile, sub: profile },
+    id: 'cam-001',
+    name: 'PTZ',
+    host: '10.1.2.3',
+    manufacturer: 'Sim',
+    model: 'Dome',
+    serialNumber: 'S1',
+    firmwareVersion: '1',
+    macAddress: '00:11:22:33:44:55',
+    codec: 'h264',
+    credentials: { username: 'admin', password: 'pw' },
+    hasPtz: head !== undefined,
+    ptz: head,
+    profiles: { main: profile, sub: profile },
     // Reports private addresses, as a camera behind NAT does: the client must keep to the configured origin.
-    cameraTimeMs, serviceUrl: (service) => `http://10.1.2.3:8080/onvif/${service}_service`,
-    streamUrl: () => 'rtsp://10.1.2.3/main', snapshotUrl: () => 'http://10.1.2.3/snap.jpg', snapshot: async () => Buffer.alloc(0),
+    cameraTimeMs,
+    serviceUrl: (service) => `http://10.1.2.3:8080/onvif/${service}_service`,
+    streamUrl: () => 'rtsp://10.1.2.3/main',
+    snapshotUrl: () => 'http://10.1.2.3/snap.jpg',
+    snapshot: async () => Buffer.alloc(0),
   };
 }
 
@@ -52,9 +66,12 @@ export function inMemoryCamera(options: { ptz?: boolean; cameraTimeMs?: () => nu
       GetProfiles: () => media.profiles(view),
       GetStatus: () => ptzService.status(ptz(), view.cameraTimeMs()),
       GetPresets: () => ptzService.presets(ptz()),
-      ContinuousMove: () => (ptz().continuousMove(readVector(parsed.body['Velocity']), parseDurationMs(text(parsed.body['Timeout']))), '<tptz:ContinuousMoveResponse/>'),
+      ContinuousMove: () => (
+        ptz().continuousMove(readVector(parsed.body['Velocity']), parseDurationMs(text(parsed.body['Timeout']))), '<tptz:ContinuousMoveResponse/>'
+      ),
       Stop: () => (ptz().stop(), '<tptz:StopResponse/>'),
-      SetPreset: () => `<tptz:SetPresetResponse><tptz:PresetToken>${ptz().setPreset(text(parsed.body['PresetName'])).token}</tptz:PresetToken></tptz:SetPresetResponse>`,
+      SetPreset: () =>
+        `<tptz:SetPresetResponse><tptz:PresetToken>${ptz().setPreset(text(parsed.body['PresetName'])).token}</tptz:PresetToken></tptz:SetPresetResponse>`,
       GotoPreset: () => {
         if (!ptz().gotoPreset(text(parsed.body['PresetToken']) ?? '')) throw new Error('ter:NoToken');
         return '<tptz:GotoPresetResponse/>';

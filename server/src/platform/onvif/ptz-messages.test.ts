@@ -8,7 +8,17 @@ import * as ptzService from '../../../../simulator/src/onvif/ptz-service.ts';
 import { envelope, parseDurationMs, parseSoapRequest, readVector, text } from '../../../../simulator/src/onvif/soap.ts';
 import { PtzHead } from '../../../../simulator/src/ptz.ts';
 import {
-  ptzProfileToken, readCapabilities, readPresetPositions, readPresets, readProfiles, readServices, readSetPreset, readStatus, readSystemDateAndTime, requests, soapAction,
+  ptzProfileToken,
+  readCapabilities,
+  readPresetPositions,
+  readPresets,
+  readProfiles,
+  readServices,
+  readSetPreset,
+  readStatus,
+  readSystemDateAndTime,
+  requests,
+  soapAction,
 } from './ptz-messages.ts';
 import { fakeCameraView } from './onvif.fixtures.ts';
 import { buildEnvelope, parseSoapResponse, type XmlNode } from './soap.ts';
@@ -62,15 +72,27 @@ describe('ONVIF answers', () => {
 
   it('finds the PTZ and media services by capabilities and by services; none on a fixed camera', () => {
     const view = fakeCameraView(head);
-    assert.deepEqual(readCapabilities(answer(device.capabilities(view))), { ptzUrl: 'http://10.1.2.3:8080/onvif/ptz_service', mediaUrl: 'http://10.1.2.3:8080/onvif/media_service' });
-    assert.deepEqual(readServices(answer(device.services(view, false))), { ptzUrl: 'http://10.1.2.3:8080/onvif/ptz_service', mediaUrl: 'http://10.1.2.3:8080/onvif/media_service' });
+    assert.deepEqual(readCapabilities(answer(device.capabilities(view))), {
+      ptzUrl: 'http://10.1.2.3:8080/onvif/ptz_service',
+      mediaUrl: 'http://10.1.2.3:8080/onvif/media_service',
+    });
+    assert.deepEqual(readServices(answer(device.services(view, false))), {
+      ptzUrl: 'http://10.1.2.3:8080/onvif/ptz_service',
+      mediaUrl: 'http://10.1.2.3:8080/onvif/media_service',
+    });
     assert.equal(readCapabilities(answer(device.capabilities(fakeCameraView(undefined)))).ptzUrl, null);
     assert.equal(readServices(answer(device.services(fakeCameraView(undefined), true))).ptzUrl, null);
   });
 
   it('picks the first profile bound to a PTZ configuration', () => {
     const profiles = readProfiles(answer(media.profiles(fakeCameraView(head))));
-    assert.deepEqual(profiles.map((profile) => [profile.token, profile.hasPtz]), [['main', true], ['sub', true]]);
+    assert.deepEqual(
+      profiles.map((profile) => [profile.token, profile.hasPtz]),
+      [
+        ['main', true],
+        ['sub', true],
+      ],
+    );
     assert.equal(ptzProfileToken(profiles), 'main');
     assert.equal(ptzProfileToken(readProfiles(answer(media.profiles(fakeCameraView(undefined))))), null);
   });
@@ -85,7 +107,10 @@ describe('ONVIF answers', () => {
     assert.deepEqual(readStatus(answer(ptzService.status(moving, 0))), { position: { pan: 0.5, tilt: -0.25, zoom: 0.4 }, moving: false });
     const saved = moving.setPreset('Parvis');
     moving.setPreset('Fontaine');
-    assert.deepEqual(readPresets(answer(ptzService.presets(moving))), [{ token: saved.token, name: 'Parvis' }, { token: 'preset-2', name: 'Fontaine' }]);
+    assert.deepEqual(readPresets(answer(ptzService.presets(moving))), [
+      { token: saved.token, name: 'Parvis' },
+      { token: 'preset-2', name: 'Fontaine' },
+    ]);
     assert.deepEqual(readPresets(answer(ptzService.presets(new PtzHead()))), []);
     assert.equal(readSetPreset(answer(`<tptz:SetPresetResponse><tptz:PresetToken>${saved.token}</tptz:PresetToken></tptz:SetPresetResponse>`)), saved.token);
     assert.deepEqual(readStatus({}), { position: null, moving: false });
@@ -102,12 +127,21 @@ describe('ONVIF answers', () => {
       { token: home.token, name: 'Accueil', position: { pan: 0, tilt: 0, zoom: 0 } },
       { token: far.token, name: 'Parvis', position: { pan: -0.3, tilt: 0.125, zoom: 0.5 } },
     ]);
-    const bare = answer('<tptz:GetPresetsResponse><tptz:Preset token="p9"><tt:Name>Sans position</tt:Name></tptz:Preset>' +
-      '<tptz:Preset token="p10"><tt:PTZPosition><tt:PanTilt x="0.5" y="-0.5"/></tt:PTZPosition></tptz:Preset></tptz:GetPresetsResponse>');
+    const bare = answer(
+      '<tptz:GetPresetsResponse><tptz:Preset token="p9"><tt:Name>Sans position</tt:Name></tptz:Preset>' +
+        '<tptz:Preset token="p10"><tt:PTZPosition><tt:PanTilt x="0.5" y="-0.5"/></tt:PTZPosition></tptz:Preset></tptz:GetPresetsResponse>',
+    );
     assert.deepEqual(readPresetPositions(bare), [
       { token: 'p9', name: 'Sans position', position: null },
       { token: 'p10', name: 'p10', position: { pan: 0.5, tilt: -0.5, zoom: 0 } },
     ]);
-    assert.deepEqual(readPresets(bare), [{ token: 'p9', name: 'Sans position' }, { token: 'p10', name: 'p10' }], 'the plain list keeps its shape');
+    assert.deepEqual(
+      readPresets(bare),
+      [
+        { token: 'p9', name: 'Sans position' },
+        { token: 'p10', name: 'p10' },
+      ],
+      'the plain list keeps its shape',
+    );
   });
 });

@@ -51,7 +51,8 @@ export const requests = {
   stop: (profileToken: string) => `<tptz:Stop>${profileElement(profileToken)}<tptz:PanTilt>true</tptz:PanTilt><tptz:Zoom>true</tptz:Zoom></tptz:Stop>`,
   getStatus: (profileToken: string) => `<tptz:GetStatus>${profileElement(profileToken)}</tptz:GetStatus>`,
   getPresets: (profileToken: string) => `<tptz:GetPresets>${profileElement(profileToken)}</tptz:GetPresets>`,
-  setPreset: (profileToken: string, name: string) => `<tptz:SetPreset>${profileElement(profileToken)}<tptz:PresetName>${escapeXml(name)}</tptz:PresetName></tptz:SetPreset>`,
+  setPreset: (profileToken: string, name: string) =>
+    `<tptz:SetPreset>${profileElement(profileToken)}<tptz:PresetName>${escapeXml(name)}</tptz:PresetName></tptz:SetPreset>`,
   gotoPreset: (profileToken: string, presetToken: string) =>
     `<tptz:GotoPreset>${profileElement(profileToken)}<tptz:PresetToken>${escapeXml(presetToken)}</tptz:PresetToken></tptz:GotoPreset>`,
 };
@@ -70,7 +71,14 @@ export function readSystemDateAndTime(body: XmlNode): number | undefined {
   const utc = child(child(body, 'SystemDateAndTime'), 'UTCDateTime');
   const date = child(utc, 'Date');
   const time = child(utc, 'Time');
-  const parts = [integer(child(date, 'Year')), integer(child(date, 'Month')), integer(child(date, 'Day')), integer(child(time, 'Hour')), integer(child(time, 'Minute')), integer(child(time, 'Second'))];
+  const parts = [
+    integer(child(date, 'Year')),
+    integer(child(date, 'Month')),
+    integer(child(date, 'Day')),
+    integer(child(time, 'Hour')),
+    integer(child(time, 'Minute')),
+    integer(child(time, 'Second')),
+  ];
   if (parts.some((part) => !Number.isInteger(part))) return undefined;
   const [year, month, day, hour, minute, second] = parts as [number, number, number, number, number, number];
   return Date.UTC(year, month - 1, day, hour, minute, second);

@@ -12,7 +12,9 @@ const nonce = Buffer.from('0123456789abcdef');
 describe('ONVIF SOAP envelopes', () => {
   it('computes PasswordDigest = Base64(SHA-1(nonce + created + password))', () => {
     const created = '2026-12-01T10:00:00Z';
-    const expected = createHash('sha1').update(Buffer.concat([nonce, Buffer.from(`${created}pass-cam-001`)])).digest('base64');
+    const expected = createHash('sha1')
+      .update(Buffer.concat([nonce, Buffer.from(`${created}pass-cam-001`)]))
+      .digest('base64');
     assert.equal(passwordDigest(nonce, created, 'pass-cam-001'), expected);
   });
 
@@ -49,7 +51,8 @@ describe('ONVIF SOAP envelopes', () => {
 });
 
 describe('ONVIF SOAP answers', () => {
-  const wrap = (body: string) => `<?xml version="1.0"?><env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope" xmlns:tptz="http://www.onvif.org/ver20/ptz/wsdl"><env:Body>${body}</env:Body></env:Envelope>`;
+  const wrap = (body: string) =>
+    `<?xml version="1.0"?><env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope" xmlns:tptz="http://www.onvif.org/ver20/ptz/wsdl"><env:Body>${body}</env:Body></env:Envelope>`;
 
   it('returns the first body element whatever its prefix', () => {
     const parsed = parseSoapResponse(wrap('<tptz:SetPresetResponse><tptz:PresetToken>preset-3</tptz:PresetToken></tptz:SetPresetResponse>'));
@@ -60,8 +63,12 @@ describe('ONVIF SOAP answers', () => {
   });
 
   it('reads a SOAP 1.2 fault: code, ONVIF subcode and reason', () => {
-    const parsed = parseSoapResponse(wrap('<env:Fault><env:Code><env:Value>env:Sender</env:Value><env:Subcode><env:Value>ter:NoToken</env:Value></env:Subcode></env:Code>' +
-      '<env:Reason><env:Text xml:lang="en">no such preset</env:Text></env:Reason></env:Fault>'));
+    const parsed = parseSoapResponse(
+      wrap(
+        '<env:Fault><env:Code><env:Value>env:Sender</env:Value><env:Subcode><env:Value>ter:NoToken</env:Value></env:Subcode></env:Code>' +
+          '<env:Reason><env:Text xml:lang="en">no such preset</env:Text></env:Reason></env:Fault>',
+      ),
+    );
     assert.deepEqual(parsed, { kind: 'fault', fault: { code: 'Sender', subcode: 'ter:NoToken', reason: 'no such preset' } });
   });
 

@@ -30,7 +30,9 @@ export function escapeXml(value: string): string {
 }
 
 export function passwordDigest(nonce: Buffer, created: string, password: string): string {
-  return createHash('sha1').update(Buffer.concat([nonce, Buffer.from(created + password, 'utf8')])).digest('base64');
+  return createHash('sha1')
+    .update(Buffer.concat([nonce, Buffer.from(created + password, 'utf8')]))
+    .digest('base64');
 }
 
 /** `Created` as cameras expect it: UTC, second precision. */
@@ -40,16 +42,20 @@ export function wsseCreated(atMs: number): string {
 
 /** The WS-Security header: nonce and creation time given, so the output is testable. */
 export function usernameTokenHeader(credentials: OnvifCredentials, nonce: Buffer, created: string): string {
-  return `<wsse:Security s:mustUnderstand="true" xmlns:wsse="${WSSE}" xmlns:wsu="${WSU}"><wsse:UsernameToken>` +
+  return (
+    `<wsse:Security s:mustUnderstand="true" xmlns:wsse="${WSSE}" xmlns:wsu="${WSU}"><wsse:UsernameToken>` +
     `<wsse:Username>${escapeXml(credentials.username)}</wsse:Username>` +
     `<wsse:Password Type="${DIGEST_TYPE}">${passwordDigest(nonce, created, credentials.password)}</wsse:Password>` +
     `<wsse:Nonce EncodingType="${NONCE_ENCODING}">${nonce.toString('base64')}</wsse:Nonce>` +
-    `<wsu:Created>${created}</wsu:Created></wsse:UsernameToken></wsse:Security>`;
+    `<wsu:Created>${created}</wsu:Created></wsse:UsernameToken></wsse:Security>`
+  );
 }
 
 /** A SOAP 1.2 envelope around one request body, with an optional security header. */
 export function buildEnvelope(bodyXml: string, securityHeader?: string): string {
-  const declarations = Object.entries(NAMESPACES).map(([prefix, uri]) => `xmlns:${prefix}="${uri}"`).join(' ');
+  const declarations = Object.entries(NAMESPACES)
+    .map(([prefix, uri]) => `xmlns:${prefix}="${uri}"`)
+    .join(' ');
   const header = securityHeader ? `<s:Header>${securityHeader}</s:Header>` : '';
   return `<?xml version="1.0" encoding="UTF-8"?><s:Envelope ${declarations}>${header}<s:Body>${bodyXml}</s:Body></s:Envelope>`;
 }
@@ -67,7 +73,12 @@ export type SoapResponse = { kind: 'body'; action: string; body: XmlNode } | { k
 // Lists that may hold one element are always arrays, so parsers never branch on the count.
 const ALWAYS_LISTS = new Set(['Profiles', 'Preset', 'Service', 'Text', 'Subcode']);
 const parser = new XMLParser({
-  ignoreAttributes: false, removeNSPrefix: true, attributeNamePrefix: '@', parseTagValue: false, parseAttributeValue: false, trimValues: true,
+  ignoreAttributes: false,
+  removeNSPrefix: true,
+  attributeNamePrefix: '@',
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: true,
   isArray: (name) => ALWAYS_LISTS.has(name),
 });
 

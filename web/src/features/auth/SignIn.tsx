@@ -69,13 +69,31 @@ export function SignInScreen({ notice, onStage }: { notice: string | null; onSta
       <form onSubmit={submit} className="form-stack">
         <label>
           <span>{t('signin.login')}</span>
-          <input ref={loginRef} name="login" autoComplete="username" autoCapitalize="none" spellCheck={false} required value={login} onChange={(event) => setLogin(event.target.value)} />
+          <input
+            ref={loginRef}
+            name="login"
+            autoComplete="username"
+            autoCapitalize="none"
+            spellCheck={false}
+            required
+            value={login}
+            onChange={(event) => setLogin(event.target.value)}
+          />
         </label>
         <label>
           <span>{t('signin.password')}</span>
-          <input name="password" type="password" autoComplete="current-password" required value={password} onChange={(event) => setPassword(event.target.value)} />
+          <input
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(event) => setPassword(event.target.value)}
+          />
         </label>
-        <button type="submit" className="button-primary" disabled={busy}>{busy ? t('signin.submitting') : t('signin.submit')}</button>
+        <button type="submit" className="button-primary" disabled={busy}>
+          {busy ? t('signin.submitting') : t('signin.submit')}
+        </button>
       </form>
       <p className="muted small">{t('signin.notice')}</p>
     </AuthCard>
@@ -109,10 +127,24 @@ export function SecondFactorScreen({ onDone, onCancel }: { onDone(): void; onCan
       <form onSubmit={submit} className="form-stack">
         <label>
           <span>{t('totp.code')}</span>
-          <input name="code" className="code-input" autoComplete="one-time-code" inputMode="text" autoFocus required maxLength={20} value={code} onChange={(event) => setCode(event.target.value)} />
+          <input
+            name="code"
+            className="code-input"
+            autoComplete="one-time-code"
+            inputMode="text"
+            autoFocus
+            required
+            maxLength={20}
+            value={code}
+            onChange={(event) => setCode(event.target.value)}
+          />
         </label>
-        <button type="submit" className="button-primary" disabled={busy}>{t('totp.submit')}</button>
-        <button type="button" className="button-link" onClick={onCancel}>{t('totp.back')}</button>
+        <button type="submit" className="button-primary" disabled={busy}>
+          {t('totp.submit')}
+        </button>
+        <button type="button" className="button-link" onClick={onCancel}>
+          {t('totp.back')}
+        </button>
       </form>
     </AuthCard>
   );
@@ -164,14 +196,20 @@ export function EnrolScreen({ onCodes, onCancel }: { onCodes(codes: string[]): v
       {Boolean(error) && <ErrorNotice error={error} />}
       {!enrolment ? (
         <div className="form-stack">
-          <button type="button" className="button-primary" autoFocus disabled={busy} onClick={start}>{t('enrol.start')}</button>
-          <button type="button" className="button-link" onClick={onCancel}>{t('totp.back')}</button>
+          <button type="button" className="button-primary" autoFocus disabled={busy} onClick={start}>
+            {t('enrol.start')}
+          </button>
+          <button type="button" className="button-link" onClick={onCancel}>
+            {t('totp.back')}
+          </button>
         </div>
       ) : (
         <form onSubmit={confirm} className="form-stack">
           <div>
             <div className="field-label">{t('enrol.secret')}</div>
-            <output className="secret" id="totp-secret" data-secret={enrolment.secret}>{groupSecret(enrolment.secret)}</output>
+            <output className="secret" id="totp-secret" data-secret={enrolment.secret}>
+              {groupSecret(enrolment.secret)}
+            </output>
           </div>
           <div>
             <div className="field-label">{t('enrol.uri')}</div>
@@ -180,9 +218,22 @@ export function EnrolScreen({ onCodes, onCancel }: { onCodes(codes: string[]): v
           <p>{t('enrol.confirmHelp')}</p>
           <label>
             <span>{t('totp.code')}</span>
-            <input ref={codeRef} name="code" className="code-input" autoComplete="one-time-code" inputMode="numeric" pattern="[0-9 ]{6,7}" required maxLength={7} value={code} onChange={(event) => setCode(event.target.value)} />
+            <input
+              ref={codeRef}
+              name="code"
+              className="code-input"
+              autoComplete="one-time-code"
+              inputMode="numeric"
+              pattern="[0-9 ]{6,7}"
+              required
+              maxLength={7}
+              value={code}
+              onChange={(event) => setCode(event.target.value)}
+            />
           </label>
-          <button type="submit" className="button-primary" disabled={busy}>{t('enrol.confirm')}</button>
+          <button type="submit" className="button-primary" disabled={busy}>
+            {t('enrol.confirm')}
+          </button>
         </form>
       )}
     </AuthCard>
@@ -195,9 +246,15 @@ export function RecoveryCodesScreen({ codes, onSaved }: { codes: string[]; onSav
     <AuthCard title={t('enrol.codesTitle')}>
       <Notice kind="warning">{t('enrol.codesHelp')}</Notice>
       <ol className="recovery-codes" aria-label={t('enrol.codesTitle')}>
-        {codes.map((code) => <li key={code}><code>{code}</code></li>)}
+        {codes.map((code) => (
+          <li key={code}>
+            <code>{code}</code>
+          </li>
+        ))}
       </ol>
-      <button type="button" className="button-primary" autoFocus onClick={onSaved}>{t('enrol.saved')}</button>
+      <button type="button" className="button-primary" autoFocus onClick={onSaved}>
+        {t('enrol.saved')}
+      </button>
     </AuthCard>
   );
 }

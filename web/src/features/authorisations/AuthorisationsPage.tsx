@@ -23,7 +23,12 @@ export function AuthorisationsPage() {
         <p className="muted">{t('auth.renewHelp')}</p>
         {expiring.loading && !expiring.data && <Loading />}
         {Boolean(expiring.error) && <ErrorNotice error={expiring.error} onRetry={expiring.reload} />}
-        {expiring.data && (expiring.data.length === 0 ? <p>{t('auth.renewNone')}</p> : <AuthorisationTable rows={[...expiring.data].sort((a, b) => a.daysToExpiry - b.daysToExpiry)} purposes={purposes} highlight />)}
+        {expiring.data &&
+          (expiring.data.length === 0 ? (
+            <p>{t('auth.renewNone')}</p>
+          ) : (
+            <AuthorisationTable rows={[...expiring.data].sort((a, b) => a.daysToExpiry - b.daysToExpiry)} purposes={purposes} highlight />
+          ))}
       </section>
       <section className="panel" aria-labelledby="all-title">
         <h2 id="all-title">{t('auth.all')}</h2>
@@ -52,8 +57,14 @@ function AuthorisationTable({ rows, purposes, highlight = false }: { rows: Autho
       <table className="table">
         <thead>
           <tr>
-            <th>{t('auth.reference')}</th><th>{t('auth.commune')}</th><th>{t('auth.status')}</th><th>{t('auth.start')}</th><th>{t('auth.end')}</th>
-            <th className="numeric">{t('auth.daysLeft')}</th><th>{t('auth.renewalDue')}</th><th className="numeric">{t('auth.cameras')}</th>
+            <th>{t('auth.reference')}</th>
+            <th>{t('auth.commune')}</th>
+            <th>{t('auth.status')}</th>
+            <th>{t('auth.start')}</th>
+            <th>{t('auth.end')}</th>
+            <th className="numeric">{t('auth.daysLeft')}</th>
+            <th>{t('auth.renewalDue')}</th>
+            <th className="numeric">{t('auth.cameras')}</th>
           </tr>
         </thead>
         <tbody>
@@ -61,11 +72,15 @@ function AuthorisationTable({ rows, purposes, highlight = false }: { rows: Autho
             <tr key={row.id} className={`row-main${highlight && row.daysToExpiry <= 30 ? ' row-urgent' : ''}`}>
               <td className="mono nowrap">{row.reference}</td>
               <td>{communeName(row.communeInsee)}</td>
-              <td><span className={`badge auth-${row.status}`}>{t(`auth.status.${row.status}`)}</span></td>
+              <td>
+                <span className={`badge auth-${row.status}`}>{t(`auth.status.${row.status}`)}</span>
+              </td>
               <td>{formatCalendarDate(row.startOn, language)}</td>
               <td>{formatCalendarDate(row.endOn, language)}</td>
               <td className="numeric">{row.status === 'expired' || row.status === 'revoked' ? '—' : row.daysToExpiry}</td>
-              <td className={row.status === 'valid' && row.renewalDueOn < today ? 'danger-text' : undefined}>{formatCalendarDate(row.renewalDueOn, language)}</td>
+              <td className={row.status === 'valid' && row.renewalDueOn < today ? 'danger-text' : undefined}>
+                {formatCalendarDate(row.renewalDueOn, language)}
+              </td>
               <td className="numeric">{row.cameraIds.length}</td>
             </tr>,
             <tr key={`${row.id}-purposes`} className="row-sub">
@@ -84,14 +99,23 @@ function UnauthorisedTable({ cameras }: { cameras: Camera[] }) {
   return (
     <div className="table-wrap">
       <table className="table">
-        <thead><tr><th>{t('cameras.commune')}</th><th>{t('cameras.site')}</th><th>{t('cameras.title')}</th><th>{t('cameras.state')}</th></tr></thead>
+        <thead>
+          <tr>
+            <th>{t('cameras.commune')}</th>
+            <th>{t('cameras.site')}</th>
+            <th>{t('cameras.title')}</th>
+            <th>{t('cameras.state')}</th>
+          </tr>
+        </thead>
         <tbody>
           {cameras.map((camera) => (
             <tr key={camera.id}>
               <td>{communeName(camera.communeInsee)}</td>
               <td>{camera.siteName}</td>
               <td>{camera.name}</td>
-              <td><StateBadge state={camera.state} /></td>
+              <td>
+                <StateBadge state={camera.state} />
+              </td>
             </tr>
           ))}
         </tbody>

@@ -30,7 +30,19 @@ export interface CameraTreeProps {
   hint?: string;
 }
 
-export function CameraTree({ cameras, loading, error, onRetry, query, onQuery, selectedId, onActivate, followFocus = false, draggable = false, hint }: CameraTreeProps) {
+export function CameraTree({
+  cameras,
+  loading,
+  error,
+  onRetry,
+  query,
+  onQuery,
+  selectedId,
+  onActivate,
+  followFocus = false,
+  draggable = false,
+  hint,
+}: CameraTreeProps) {
   const { t } = useI18n();
   const communes = useCommunes();
   const [expanded, setExpanded] = useState<Set<string> | null>(null);
@@ -56,9 +68,14 @@ export function CameraTree({ cameras, loading, error, onRetry, query, onQuery, s
   const all = cameras ?? [];
   const tree = useMemo(() => buildTree(all, communes, query), [all, communes, query]);
   // Small centres open fully; large ones show their communes first.
-  const openKeys = useMemo(() => expanded ?? new Set(all.length <= 300 ? tree.flatMap((commune) => [commune.key, ...commune.sites.map((site) => site.key)]) : tree.map((commune) => commune.key)), [expanded, all.length, tree]);
+  const openKeys = useMemo(
+    () =>
+      expanded ??
+      new Set(all.length <= 300 ? tree.flatMap((commune) => [commune.key, ...commune.sites.map((site) => site.key)]) : tree.map((commune) => commune.key)),
+    [expanded, all.length, tree],
+  );
   const rows = useMemo(() => visibleRows(tree, openKeys, query.trim().length > 0), [tree, openKeys, query]);
-  const focusKey = rows.some((row) => row.key === focused) ? focused : rows[0]?.key ?? null;
+  const focusKey = rows.some((row) => row.key === focused) ? focused : (rows[0]?.key ?? null);
 
   // Focus moves at once when the row is on screen (the next key press must land on it, however
   // loaded the workstation is), after the render for a row that an opening just revealed.
@@ -122,10 +139,19 @@ export function CameraTree({ cameras, loading, error, onRetry, query, onQuery, s
     <>
       <div className="search">
         <input
-          ref={searchRef} type="search" className="search-input" placeholder={t('cameras.search')} aria-label={t('cameras.search')}
-          aria-keyshortcuts="/" value={query} onChange={(event) => onQuery(event.target.value)} onKeyDown={onSearchKey}
+          ref={searchRef}
+          type="search"
+          className="search-input"
+          placeholder={t('cameras.search')}
+          aria-label={t('cameras.search')}
+          aria-keyshortcuts="/"
+          value={query}
+          onChange={(event) => onQuery(event.target.value)}
+          onKeyDown={onSearchKey}
         />
-        <kbd className="search-key" aria-hidden="true">/</kbd>
+        <kbd className="search-key" aria-hidden="true">
+          /
+        </kbd>
       </div>
       <p className="hint">{hint ?? t('cameras.searchHint')}</p>
       {loading && !cameras && <Loading />}
@@ -136,8 +162,13 @@ export function CameraTree({ cameras, loading, error, onRetry, query, onQuery, s
         <div className="tree" role="tree" aria-label={t('cameras.tree')} ref={treeRef} onKeyDown={onTreeKey}>
           {rows.map((row) => (
             <TreeRow
-              key={row.key} row={row} focusable={row.key === focusKey} selected={row.kind === 'camera' && row.camera.id === selectedId}
-              draggable={draggable} onActivate={() => activate(row)} onFocus={() => setFocused(row.key)}
+              key={row.key}
+              row={row}
+              focusable={row.key === focusKey}
+              selected={row.kind === 'camera' && row.camera.id === selectedId}
+              draggable={draggable}
+              onActivate={() => activate(row)}
+              onFocus={() => setFocused(row.key)}
             />
           ))}
         </div>
@@ -146,12 +177,23 @@ export function CameraTree({ cameras, loading, error, onRetry, query, onQuery, s
   );
 }
 
-interface TreeRowProps { row: VisibleRow; focusable: boolean; selected: boolean; draggable: boolean; onActivate(): void; onFocus(): void }
+interface TreeRowProps {
+  row: VisibleRow;
+  focusable: boolean;
+  selected: boolean;
+  draggable: boolean;
+  onActivate(): void;
+  onFocus(): void;
+}
 
 function TreeRow({ row, focusable, selected, draggable, onActivate, onFocus }: TreeRowProps) {
   const common = {
-    role: 'treeitem', 'aria-level': row.level, tabIndex: focusable ? 0 : -1, 'data-key': row.key,
-    onClick: onActivate, onFocus,
+    role: 'treeitem',
+    'aria-level': row.level,
+    tabIndex: focusable ? 0 : -1,
+    'data-key': row.key,
+    onClick: onActivate,
+    onFocus,
   } as const;
   if (row.kind === 'camera') {
     const onDragStart = (event: DragEvent<HTMLDivElement>) => {
@@ -161,8 +203,14 @@ function TreeRow({ row, focusable, selected, draggable, onActivate, onFocus }: T
     };
     return (
       <div
-        {...common} aria-selected={selected} className={`tree-row level-3${selected ? ' selected' : ''}`} data-state={row.camera.state}
-        data-testid="camera-item" data-camera-id={row.camera.id} draggable={draggable || undefined} onDragStart={draggable ? onDragStart : undefined}
+        {...common}
+        aria-selected={selected}
+        className={`tree-row level-3${selected ? ' selected' : ''}`}
+        data-state={row.camera.state}
+        data-testid="camera-item"
+        data-camera-id={row.camera.id}
+        draggable={draggable || undefined}
+        onDragStart={draggable ? onDragStart : undefined}
       >
         <span className={`dot state-${row.camera.state}`} aria-hidden="true" />
         <span className="tree-label">{row.camera.name}</span>
@@ -173,7 +221,9 @@ function TreeRow({ row, focusable, selected, draggable, onActivate, onFocus }: T
   const count = row.kind === 'commune' ? row.node.cameraCount : row.node.cameras.length;
   return (
     <div {...common} aria-expanded={row.expanded} className={`tree-row level-${row.level} branch`}>
-      <span className={`chevron${row.expanded ? ' open' : ''}`} aria-hidden="true">▸</span>
+      <span className={`chevron${row.expanded ? ' open' : ''}`} aria-hidden="true">
+        ▸
+      </span>
       <span className="tree-label">{row.node.name}</span>
       <span className="count">{count}</span>
     </div>

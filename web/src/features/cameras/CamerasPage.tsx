@@ -27,17 +27,34 @@ export function CamerasPage({ me }: { me: Me }) {
   return (
     <div className="cameras-page">
       <PageHeader title={t('cameras.title')}>
-        {cameras.data && <span className="muted" aria-live="polite">{t('cameras.count', { shown, total: all.length })}</span>}
+        {cameras.data && (
+          <span className="muted" aria-live="polite">
+            {t('cameras.count', { shown, total: all.length })}
+          </span>
+        )}
       </PageHeader>
       <div className="split">
         <section className="panel tree-panel" aria-label={t('cameras.tree')}>
           <CameraTree
-            cameras={cameras.data} loading={cameras.loading} error={cameras.error} onRetry={cameras.reload} query={query} onQuery={setQuery}
-            selectedId={selectedId} onActivate={(camera) => setSelectedId(camera.id)} followFocus
+            cameras={cameras.data}
+            loading={cameras.loading}
+            error={cameras.error}
+            onRetry={cameras.reload}
+            query={query}
+            onQuery={setQuery}
+            selectedId={selectedId}
+            onActivate={(camera) => setSelectedId(camera.id)}
+            followFocus
           />
         </section>
         <section className="detail-panel" aria-label={t('cameras.details')}>
-          {selected ? <CameraDetail camera={selected} lists={lists.data} me={me} /> : <div className="panel empty-detail"><p className="muted">{t('cameras.selectOne')}</p></div>}
+          {selected ? (
+            <CameraDetail camera={selected} lists={lists.data} me={me} />
+          ) : (
+            <div className="panel empty-detail">
+              <p className="muted">{t('cameras.selectOne')}</p>
+            </div>
+          )}
         </section>
       </div>
     </div>
@@ -65,7 +82,9 @@ function CameraDetail({ camera, lists, me }: { camera: Camera; lists: CameraRefe
           <CameraLive camera={camera} me={me} />
         ) : (
           <div className="live-placeholder" role="note" aria-label={t('cameras.live')}>
-            <svg viewBox="0 0 24 24" aria-hidden="true" className="live-icon"><path d="M3 7h12l4-3v14l-4-3H3z" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinejoin="round" /></svg>
+            <svg viewBox="0 0 24 24" aria-hidden="true" className="live-icon">
+              <path d="M3 7h12l4-3v14l-4-3H3z" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinejoin="round" />
+            </svg>
             <p>{me.imageAccess.code !== 'forbidden' ? t('cameras.liveBlocked') : t('live.notForRole')}</p>
           </div>
         )}
@@ -73,27 +92,68 @@ function CameraDetail({ camera, lists, me }: { camera: Camera; lists: CameraRefe
       <div className="panel">
         <h2>{t('cameras.details')}</h2>
         <dl className="facts">
-          <dt>{t('cameras.commune')}</dt><dd>{communeName(camera.communeInsee)}</dd>
-          <dt>{t('cameras.site')}</dt><dd>{camera.siteName}</dd>
-          <dt>{t('cameras.state')}</dt><dd><StateBadge state={camera.state} /></dd>
-          <dt>{t('cameras.vmsStatus')}</dt><dd><VmsBadge status={camera.vmsStatus} /></dd>
-          <dt>{t('cameras.kind')}</dt><dd>{labelOf(lists?.kinds, camera.kind, language)}</dd>
-          <dt>{t('cameras.fieldClass')}</dt><dd>{labelOf(lists?.fieldClasses, camera.fieldClass, language)}</dd>
-          <dt>{t('cameras.model')}</dt><dd>{camera.model ?? '—'}</dd>
-          <dt>{t('cameras.ip')}</dt><dd className="mono">{camera.ipAddress ?? '—'}</dd>
-          <dt>{t('cameras.mac')}</dt><dd className="mono">{camera.macAddress ?? '—'}</dd>
-          <dt>{t('cameras.commissioning')}</dt><dd>{camera.commissioningDate ? formatCalendarDate(camera.commissioningDate, language) : '—'}</dd>
-          <dt>{t('cameras.retention')}</dt><dd>{camera.retentionDays !== null ? t('common.days', { n: camera.retentionDays }) : t('cameras.retentionCommune')}</dd>
+          <dt>{t('cameras.commune')}</dt>
+          <dd>{communeName(camera.communeInsee)}</dd>
+          <dt>{t('cameras.site')}</dt>
+          <dd>{camera.siteName}</dd>
+          <dt>{t('cameras.state')}</dt>
+          <dd>
+            <StateBadge state={camera.state} />
+          </dd>
+          <dt>{t('cameras.vmsStatus')}</dt>
+          <dd>
+            <VmsBadge status={camera.vmsStatus} />
+          </dd>
+          <dt>{t('cameras.kind')}</dt>
+          <dd>{labelOf(lists?.kinds, camera.kind, language)}</dd>
+          <dt>{t('cameras.fieldClass')}</dt>
+          <dd>{labelOf(lists?.fieldClasses, camera.fieldClass, language)}</dd>
+          <dt>{t('cameras.model')}</dt>
+          <dd>{camera.model ?? '—'}</dd>
+          <dt>{t('cameras.ip')}</dt>
+          <dd className="mono">{camera.ipAddress ?? '—'}</dd>
+          <dt>{t('cameras.mac')}</dt>
+          <dd className="mono">{camera.macAddress ?? '—'}</dd>
+          <dt>{t('cameras.commissioning')}</dt>
+          <dd>{camera.commissioningDate ? formatCalendarDate(camera.commissioningDate, language) : '—'}</dd>
+          <dt>{t('cameras.retention')}</dt>
+          <dd>{camera.retentionDays !== null ? t('common.days', { n: camera.retentionDays }) : t('cameras.retentionCommune')}</dd>
           <dt>{t('cameras.authorisations')}</dt>
           <dd>
-            {camera.authorisation.authorised
-              ? camera.authorisation.references.map((reference) => <span key={reference} className="tag mono">{reference}</span>)
-              : <span className="warning-text">{t('cameras.notAuthorised')}</span>}
+            {camera.authorisation.authorised ? (
+              camera.authorisation.references.map((reference) => (
+                <span key={reference} className="tag mono">
+                  {reference}
+                </span>
+              ))
+            ) : (
+              <span className="warning-text">{t('cameras.notAuthorised')}</span>
+            )}
           </dd>
           <dt>{t('cameras.purposes')}</dt>
-          <dd>{camera.purposes.length === 0 ? '—' : <ul className="plain-list">{camera.purposes.map((code) => <li key={code}>{labelOf(lists?.purposes, code, language)}</li>)}</ul>}</dd>
+          <dd>
+            {camera.purposes.length === 0 ? (
+              '—'
+            ) : (
+              <ul className="plain-list">
+                {camera.purposes.map((code) => (
+                  <li key={code}>{labelOf(lists?.purposes, code, language)}</li>
+                ))}
+              </ul>
+            )}
+          </dd>
           <dt>{t('cameras.authorisedPurposes')}</dt>
-          <dd>{camera.authorisedPurposes.length === 0 ? '—' : <ul className="plain-list">{camera.authorisedPurposes.map((code) => <li key={code}>{labelOf(lists?.purposes, code, language)}</li>)}</ul>}</dd>
+          <dd>
+            {camera.authorisedPurposes.length === 0 ? (
+              '—'
+            ) : (
+              <ul className="plain-list">
+                {camera.authorisedPurposes.map((code) => (
+                  <li key={code}>{labelOf(lists?.purposes, code, language)}</li>
+                ))}
+              </ul>
+            )}
+          </dd>
         </dl>
       </div>
       <div className="panel">
@@ -103,12 +163,21 @@ function CameraDetail({ camera, lists, me }: { camera: Camera; lists: CameraRefe
         {positions.data && positions.data.length === 0 && <p className="muted">{t('cameras.noPosition')}</p>}
         {positions.data && positions.data.length > 0 && (
           <table className="table compact">
-            <thead><tr><th>{t('cameras.positionAt')}</th><th>{t('cameras.position')}</th><th>{t('cameras.heading')}</th><th>{t('cameras.changedBy')}</th></tr></thead>
+            <thead>
+              <tr>
+                <th>{t('cameras.positionAt')}</th>
+                <th>{t('cameras.position')}</th>
+                <th>{t('cameras.heading')}</th>
+                <th>{t('cameras.changedBy')}</th>
+              </tr>
+            </thead>
             <tbody>
               {positions.data.map((position) => (
                 <tr key={`${position.changedAt}-${position.latitude}-${position.headingDeg}`}>
                   <td>{formatParisDateTime(position.changedAt, language)}</td>
-                  <td className="mono">{position.latitude !== null && position.longitude !== null ? `${position.latitude.toFixed(5)}, ${position.longitude.toFixed(5)}` : '—'}</td>
+                  <td className="mono">
+                    {position.latitude !== null && position.longitude !== null ? `${position.latitude.toFixed(5)}, ${position.longitude.toFixed(5)}` : '—'}
+                  </td>
                   <td>{position.headingDeg !== null ? `${position.headingDeg}°` : '—'}</td>
                   <td>{position.changedBy ?? '—'}</td>
                 </tr>
@@ -129,7 +198,9 @@ function CameraLive({ camera, me }: { camera: Camera; me: Me }) {
     return (
       <div className="live-placeholder" role="note" aria-label={t('cameras.live')}>
         <p>{t('live.reason.needed')}</p>
-        <button type="button" className="button-primary" onClick={reason.ask}>{t('live.reason.give')}</button>
+        <button type="button" className="button-primary" onClick={reason.ask}>
+          {t('live.reason.give')}
+        </button>
         {reason.dialog}
       </div>
     );

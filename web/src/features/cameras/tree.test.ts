@@ -6,14 +6,42 @@ import { buildTree, cameraMatches, moveInTree, visibleRows } from './tree.ts';
 let counter = 0;
 function camera(communeInsee: string, siteId: string, siteName: string, name: string, extra: Partial<Camera> = {}): Camera {
   return {
-    id: `cam-${++counter}`, communeInsee, siteId, siteName, name, kind: 'fixed', fieldClass: 'wide', latitude: null, longitude: null, headingDeg: null,
-    model: null, ipAddress: null, macAddress: null, purposes: [], authorisedPurposes: [], authorisation: { authorised: true, references: [] },
-    commissioningDate: null, enabled: true, operationalState: 'unknown', state: 'unknown', vmsStatus: 'OK', retentionDays: null,
-    createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z', hasCredentials: false, mainStreamUrl: 'rtsp://camera/main', subStreamUrl: null, onvifUrl: null, ...extra,
+    id: `cam-${++counter}`,
+    communeInsee,
+    siteId,
+    siteName,
+    name,
+    kind: 'fixed',
+    fieldClass: 'wide',
+    latitude: null,
+    longitude: null,
+    headingDeg: null,
+    model: null,
+    ipAddress: null,
+    macAddress: null,
+    purposes: [],
+    authorisedPurposes: [],
+    authorisation: { authorised: true, references: [] },
+    commissioningDate: null,
+    enabled: true,
+    operationalState: 'unknown',
+    state: 'unknown',
+    vmsStatus: 'OK',
+    retentionDays: null,
+    createdAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-01T00:00:00.000Z',
+    hasCredentials: false,
+    mainStreamUrl: 'rtsp://camera/main',
+    subStreamUrl: null,
+    onvifUrl: null,
+    ...extra,
   };
 }
 
-const communes = [{ insee: '38999', name: 'Vigie-les-Bains' }, { insee: '38998', name: 'Saint-Guet' }];
+const communes = [
+  { insee: '38999', name: 'Vigie-les-Bains' },
+  { insee: '38998', name: 'Saint-Guet' },
+];
 const cameras = [
   camera('38999', 's1', 'Place de l’Église', 'Église 2'),
   camera('38999', 's1', 'Place de l’Église', 'Église 10'),
@@ -24,11 +52,20 @@ const cameras = [
 describe('camera tree', () => {
   it('groups by commune then site, sorted by name (numbers in order)', () => {
     const tree = buildTree(cameras, communes);
-    assert.deepEqual(tree.map((commune) => commune.name), ['Saint-Guet', 'Vigie-les-Bains']);
+    assert.deepEqual(
+      tree.map((commune) => commune.name),
+      ['Saint-Guet', 'Vigie-les-Bains'],
+    );
     const vigie = tree[1]!;
     assert.equal(vigie.cameraCount, 3);
-    assert.deepEqual(vigie.sites.map((site) => site.name), ['Gare', 'Place de l’Église']);
-    assert.deepEqual(vigie.sites[1]!.cameras.map((entry) => entry.name), ['Église 2', 'Église 10']);
+    assert.deepEqual(
+      vigie.sites.map((site) => site.name),
+      ['Gare', 'Place de l’Église'],
+    );
+    assert.deepEqual(
+      vigie.sites[1]!.cameras.map((entry) => entry.name),
+      ['Église 2', 'Église 10'],
+    );
   });
 
   it('uses the INSEE code when the commune name is unknown', () => {
@@ -48,9 +85,15 @@ describe('camera tree', () => {
 
   it('shows only open branches, every branch while searching', () => {
     const tree = buildTree(cameras, communes);
-    assert.deepEqual(visibleRows(tree, new Set(), false).map((row) => row.kind), ['commune', 'commune']);
+    assert.deepEqual(
+      visibleRows(tree, new Set(), false).map((row) => row.kind),
+      ['commune', 'commune'],
+    );
     const open = visibleRows(tree, new Set(['commune:38999', 'site:s2']), false);
-    assert.deepEqual(open.map((row) => row.key), ['commune:38998', 'commune:38999', 'site:s2', `camera:${cameras[2]!.id}`, 'site:s1']);
+    assert.deepEqual(
+      open.map((row) => row.key),
+      ['commune:38998', 'commune:38999', 'site:s2', `camera:${cameras[2]!.id}`, 'site:s1'],
+    );
     assert.equal(visibleRows(tree, new Set(), true).length, 2 + 3 + 4);
   });
 

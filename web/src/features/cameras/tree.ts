@@ -2,8 +2,19 @@
 // that the arrow keys walk. Pure, tested by tree.test.ts.
 import type { Camera, Commune } from '../../api/types.ts';
 
-export interface SiteNode { key: string; id: string; name: string; cameras: Camera[] }
-export interface CommuneNode { key: string; insee: string; name: string; sites: SiteNode[]; cameraCount: number }
+export interface SiteNode {
+  key: string;
+  id: string;
+  name: string;
+  cameras: Camera[];
+}
+export interface CommuneNode {
+  key: string;
+  insee: string;
+  name: string;
+  sites: SiteNode[];
+  cameraCount: number;
+}
 
 export type VisibleRow =
   | { kind: 'commune'; key: string; level: 1; parent: null; node: CommuneNode; expanded: boolean }
@@ -12,7 +23,11 @@ export type VisibleRow =
 
 /** Lower case without accents, for searching "Église" with "eglise". */
 export function normalise(text: string): string {
-  return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().trim();
+  return text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .trim();
 }
 
 export function cameraMatches(camera: Camera, query: string): boolean {
@@ -40,14 +55,19 @@ export function buildTree(cameras: readonly Camera[], communes: readonly Pick<Co
     sites.set(camera.siteId, site);
     site.cameras.push(camera);
   }
-  return [...grouped.entries()].map(([insee, sites]) => {
-    const siteNodes = [...sites.values()].sort(byName);
-    for (const site of siteNodes) site.cameras.sort(byName);
-    return {
-      key: communeKey(insee), insee, name: communeNames.get(insee) ?? insee, sites: siteNodes,
-      cameraCount: siteNodes.reduce((count, site) => count + site.cameras.length, 0),
-    };
-  }).sort(byName);
+  return [...grouped.entries()]
+    .map(([insee, sites]) => {
+      const siteNodes = [...sites.values()].sort(byName);
+      for (const site of siteNodes) site.cameras.sort(byName);
+      return {
+        key: communeKey(insee),
+        insee,
+        name: communeNames.get(insee) ?? insee,
+        sites: siteNodes,
+        cameraCount: siteNodes.reduce((count, site) => count + site.cameras.length, 0),
+      };
+    })
+    .sort(byName);
 }
 
 /**
@@ -79,13 +99,20 @@ export type TreeKey = 'ArrowDown' | 'ArrowUp' | 'ArrowRight' | 'ArrowLeft' | 'Ho
  */
 export function moveInTree(rows: readonly VisibleRow[], currentKey: string | null, key: TreeKey): { focus: string | null; open?: string; close?: string } {
   if (rows.length === 0) return { focus: null };
-  const index = Math.max(0, rows.findIndex((row) => row.key === currentKey));
+  const index = Math.max(
+    0,
+    rows.findIndex((row) => row.key === currentKey),
+  );
   const current = rows[index]!;
   switch (key) {
-    case 'ArrowDown': return { focus: rows[Math.min(rows.length - 1, index + 1)]!.key };
-    case 'ArrowUp': return { focus: rows[Math.max(0, index - 1)]!.key };
-    case 'Home': return { focus: rows[0]!.key };
-    case 'End': return { focus: rows[rows.length - 1]!.key };
+    case 'ArrowDown':
+      return { focus: rows[Math.min(rows.length - 1, index + 1)]!.key };
+    case 'ArrowUp':
+      return { focus: rows[Math.max(0, index - 1)]!.key };
+    case 'Home':
+      return { focus: rows[0]!.key };
+    case 'End':
+      return { focus: rows[rows.length - 1]!.key };
     case 'ArrowRight':
       if (current.kind === 'camera') return { focus: current.key };
       if (!current.expanded) return { focus: current.key, open: current.key };

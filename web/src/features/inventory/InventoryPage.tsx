@@ -29,8 +29,12 @@ export function InventoryPage({ me }: { me: Me }) {
             <h2 id="export-title">{t('inventory.export')}</h2>
             <p className="muted">{t('inventory.exportHelp')}</p>
             <div className="button-row">
-              <a className="button-secondary" href="/api/cameras/export.csv" download="cameras.csv">{t('inventory.exportComma')}</a>
-              <a className="button-secondary" href="/api/cameras/export.csv?separator=semicolon" download="cameras.csv">{t('inventory.exportSemicolon')}</a>
+              <a className="button-secondary" href="/api/cameras/export.csv" download="cameras.csv">
+                {t('inventory.exportComma')}
+              </a>
+              <a className="button-secondary" href="/api/cameras/export.csv?separator=semicolon" download="cameras.csv">
+                {t('inventory.exportSemicolon')}
+              </a>
             </div>
           </section>
         )}
@@ -57,8 +61,10 @@ function useImportProgress(active: boolean): ImportProgress | null {
 
 function progressText(progress: ImportProgress | null, t: Translate, language: string): string {
   const number = new Intl.NumberFormat(language);
-  if (progress?.running && progress.phase === 'checking' && progress.linesTotal) return t('inventory.progressChecking', { done: number.format(progress.linesDone), total: number.format(progress.linesTotal) });
-  if (progress?.running && progress.phase === 'writing' && progress.linesTotal) return t('inventory.progressWriting', { total: number.format(progress.linesTotal) });
+  if (progress?.running && progress.phase === 'checking' && progress.linesTotal)
+    return t('inventory.progressChecking', { done: number.format(progress.linesDone), total: number.format(progress.linesTotal) });
+  if (progress?.running && progress.phase === 'writing' && progress.linesTotal)
+    return t('inventory.progressWriting', { total: number.format(progress.linesTotal) });
   return t('inventory.checking');
 }
 
@@ -82,7 +88,11 @@ function ImportCard() {
     if (!file) return;
     setCheck({ status: 'busy' });
     try {
-      const result = await api('POST', '/api/cameras/import', { query: { dryRun: dryRun ? 'true' : 'false', createSites: createSites ? 'true' : 'false' }, text: file.text, contentType: 'text/csv; charset=utf-8' });
+      const result = await api('POST', '/api/cameras/import', {
+        query: { dryRun: dryRun ? 'true' : 'false', createSites: createSites ? 'true' : 'false' },
+        text: file.text,
+        contentType: 'text/csv; charset=utf-8',
+      });
       setCheck(dryRun ? { status: 'clean', result } : { status: 'imported', result });
     } catch (error) {
       setCheck({ status: 'failed', error });
@@ -97,16 +107,27 @@ function ImportCard() {
       <p className="muted">{t('inventory.importHelp')}</p>
       <div className="form-grid">
         <div>
-          <div className="field-label" id="csv-file-label">{t('inventory.file')}</div>
+          <div className="field-label" id="csv-file-label">
+            {t('inventory.file')}
+          </div>
           {/* Our own button: the browser's says "Choose File" in its own language. */}
           <label className="file-picker">
             <input type="file" name="csv" accept=".csv,text/csv" aria-labelledby="csv-file-label" onChange={(event) => void choose(event)} />
-            <span className="button-secondary" aria-hidden="true">{t('inventory.chooseFile')}</span>
+            <span className="button-secondary" aria-hidden="true">
+              {t('inventory.chooseFile')}
+            </span>
             <span className={file ? 'file-name' : 'file-name muted'}>{file?.name ?? t('inventory.noFile')}</span>
           </label>
         </div>
         <label className="checkbox">
-          <input type="checkbox" checked={createSites} onChange={(event) => { setCreateSites(event.target.checked); setCheck({ status: 'idle' }); }} />
+          <input
+            type="checkbox"
+            checked={createSites}
+            onChange={(event) => {
+              setCreateSites(event.target.checked);
+              setCheck({ status: 'idle' });
+            }}
+          />
           <span>{t('inventory.createSites')}</span>
         </label>
       </div>
@@ -118,7 +139,12 @@ function ImportCard() {
           {t('inventory.doImport')}
         </button>
       </div>
-      {check.status === 'busy' && <p className="loading" role="status"><span className="spinner" aria-hidden="true" />{progressText(progress, t, language)}</p>}
+      {check.status === 'busy' && (
+        <p className="loading" role="status">
+          <span className="spinner" aria-hidden="true" />
+          {progressText(progress, t, language)}
+        </p>
+      )}
       {check.status === 'clean' && <Notice kind="success">{t('inventory.clean', counts(check.result))}</Notice>}
       {check.status === 'imported' && <Notice kind="success">{t('inventory.done', counts(check.result))}</Notice>}
       {check.status === 'failed' && (
@@ -128,7 +154,13 @@ function ImportCard() {
             <div className="table-wrap">
               <table className="table import-errors" aria-label={t('inventory.errors', { count: lineErrors.length })}>
                 <caption>{t('inventory.errors', { count: lineErrors.length })}</caption>
-                <thead><tr><th className="numeric">{t('inventory.line')}</th><th>{t('inventory.column')}</th><th>{t('inventory.message')}</th></tr></thead>
+                <thead>
+                  <tr>
+                    <th className="numeric">{t('inventory.line')}</th>
+                    <th>{t('inventory.column')}</th>
+                    <th>{t('inventory.message')}</th>
+                  </tr>
+                </thead>
                 <tbody>
                   {lineErrors.map((entry, index) => (
                     <tr key={`${entry.line}-${entry.column ?? ''}-${index}`}>

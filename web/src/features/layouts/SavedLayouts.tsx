@@ -71,28 +71,91 @@ export function SavedLayouts({ me, grid, tiles, onLoad }: SavedLayoutsProps) {
       {layouts.data && (
         <label>
           <span>{t('layouts.choose')}</span>
-          <select value={chosenId} data-testid="layout-select" onChange={(event) => { setChosenId(event.target.value); setDone(null); }}>
+          <select
+            value={chosenId}
+            data-testid="layout-select"
+            onChange={(event) => {
+              setChosenId(event.target.value);
+              setDone(null);
+            }}
+          >
             <option value="">{list.length === 0 ? t('layouts.none') : '—'}</option>
-            {own.length > 0 && <optgroup label={t('layouts.mine')}>{own.map((layout) => <option key={layout.id} value={layout.id}>{label(layout)}{layout.shared ? ` (${t('layouts.shared')})` : ''}</option>)}</optgroup>}
-            {others.length > 0 && <optgroup label={t('layouts.others')}>{others.map((layout) => <option key={layout.id} value={layout.id}>{label(layout)}</option>)}</optgroup>}
+            {own.length > 0 && (
+              <optgroup label={t('layouts.mine')}>
+                {own.map((layout) => (
+                  <option key={layout.id} value={layout.id}>
+                    {label(layout)}
+                    {layout.shared ? ` (${t('layouts.shared')})` : ''}
+                  </option>
+                ))}
+              </optgroup>
+            )}
+            {others.length > 0 && (
+              <optgroup label={t('layouts.others')}>
+                {others.map((layout) => (
+                  <option key={layout.id} value={layout.id}>
+                    {label(layout)}
+                  </option>
+                ))}
+              </optgroup>
+            )}
           </select>
         </label>
       )}
       <div className="button-row saved-layouts-actions">
-        <button type="button" className="button-small" data-testid="layout-load" disabled={!chosen || busy} onClick={() => { if (chosen) { onLoad(chosen); setDone(t('layouts.loaded', { name: chosen.name })); } }}>
+        <button
+          type="button"
+          className="button-small"
+          data-testid="layout-load"
+          disabled={!chosen || busy}
+          onClick={() => {
+            if (chosen) {
+              onLoad(chosen);
+              setDone(t('layouts.loaded', { name: chosen.name }));
+            }
+          }}
+        >
           {t('layouts.load')}
         </button>
         {canWrite && chosen?.mine && (
-          <button type="button" className="button-small" data-testid="layout-save" disabled={busy} onClick={() => void run(async () => { await layoutsApi.update(chosen.id, { name: chosen.name, grid, tiles, shared: chosen.shared }); return t('layouts.saved', { name: chosen.name }); })}>
+          <button
+            type="button"
+            className="button-small"
+            data-testid="layout-save"
+            disabled={busy}
+            onClick={() =>
+              void run(async () => {
+                await layoutsApi.update(chosen.id, { name: chosen.name, grid, tiles, shared: chosen.shared });
+                return t('layouts.saved', { name: chosen.name });
+              })
+            }
+          >
             {t('layouts.overwrite')}
           </button>
         )}
         {canWrite && chosen?.mine && (
-          <button type="button" className="button-small danger" data-testid="layout-delete" disabled={busy} onClick={() => { if (window.confirm(t('layouts.confirmDelete', { name: chosen.name }))) void run(async () => { await layoutsApi.remove(chosen.id); setChosenId(''); return t('layouts.deleted', { name: chosen.name }); }); }}>
+          <button
+            type="button"
+            className="button-small danger"
+            data-testid="layout-delete"
+            disabled={busy}
+            onClick={() => {
+              if (window.confirm(t('layouts.confirmDelete', { name: chosen.name })))
+                void run(async () => {
+                  await layoutsApi.remove(chosen.id);
+                  setChosenId('');
+                  return t('layouts.deleted', { name: chosen.name });
+                });
+            }}
+          >
             {t('layouts.delete')}
           </button>
         )}
-        {canWrite && !naming && <button type="button" className="button-small" data-testid="layout-save-as" onClick={() => setNaming(true)}>{t('layouts.saveAs')}</button>}
+        {canWrite && !naming && (
+          <button type="button" className="button-small" data-testid="layout-save-as" onClick={() => setNaming(true)}>
+            {t('layouts.saveAs')}
+          </button>
+        )}
       </div>
       {canWrite && naming && (
         <form className="form-stack compact-form" onSubmit={saveAs}>
@@ -105,8 +168,12 @@ export function SavedLayouts({ me, grid, tiles, onLoad }: SavedLayoutsProps) {
             <span>{t('layouts.shareWithTeam')}</span>
           </label>
           <div className="button-row">
-            <button type="submit" className="button-primary" data-testid="layout-create" disabled={busy || name.trim() === ''}>{t('common.save')}</button>
-            <button type="button" className="button-secondary" onClick={() => setNaming(false)}>{t('common.cancel')}</button>
+            <button type="submit" className="button-primary" data-testid="layout-create" disabled={busy || name.trim() === ''}>
+              {t('common.save')}
+            </button>
+            <button type="button" className="button-secondary" onClick={() => setNaming(false)}>
+              {t('common.cancel')}
+            </button>
           </div>
         </form>
       )}

@@ -10,7 +10,18 @@ import { buildTree } from '../cameras/tree.ts';
 import { useCameraList } from '../cameras/useCameraList.ts';
 import { useCommunes } from '../shell/communes.tsx';
 import {
-  columnsOf, grids, isGrid, normaliseTiles, placeCamera, shortcutOf, stepCamera, swapTiles, targetTileFor, visibleTiles, type Grid, type StoredLayout,
+  columnsOf,
+  grids,
+  isGrid,
+  normaliseTiles,
+  placeCamera,
+  shortcutOf,
+  stepCamera,
+  swapTiles,
+  targetTileFor,
+  visibleTiles,
+  type Grid,
+  type StoredLayout,
 } from './live-grid.ts';
 import { loadCurrentLayout, saveCurrentLayout } from '../layouts/live-layout-store.ts';
 import { LiveTile, type TileDrop } from './LiveTile.tsx';
@@ -38,7 +49,10 @@ export function LivePage({ me }: { me: Me }) {
 
   const all = cameras.data ?? [];
   const byId = useMemo(() => new Map(all.map((camera) => [camera.id, camera])), [all]);
-  const order = useMemo(() => buildTree(all, communes).flatMap((commune) => commune.sites.flatMap((site) => site.cameras.map((camera) => camera.id))), [all, communes]);
+  const order = useMemo(
+    () => buildTree(all, communes).flatMap((commune) => commune.sites.flatMap((site) => site.cameras.map((camera) => camera.id))),
+    [all, communes],
+  );
   const shown = visibleTiles(layout.tiles, layout.grid);
   const selectedCamera = selected !== null ? byId.get(shown[selected] ?? '') : undefined;
   const ptzAllowed = selectedCamera?.kind === 'ptz' && me.actions.includes('ptz.control');
@@ -97,18 +111,33 @@ export function LivePage({ me }: { me: Me }) {
     if (!shortcut) return;
     if (shortcut.kind === 'enlarge' && target?.closest('button, a, summary')) return;
     switch (shortcut.kind) {
-      case 'grid': event.preventDefault(); setGrid(shortcut.grid); break;
-      case 'camera': event.preventDefault(); step(shortcut.direction); break;
-      case 'help': event.preventDefault(); setHelp(true); break;
+      case 'grid':
+        event.preventDefault();
+        setGrid(shortcut.grid);
+        break;
+      case 'camera':
+        event.preventDefault();
+        step(shortcut.direction);
+        break;
+      case 'help':
+        event.preventDefault();
+        setHelp(true);
+        break;
       case 'enlarge':
-        if (selected !== null && shown[selected]) { event.preventDefault(); setEnlarged((current) => (current === selected ? null : selected)); }
+        if (selected !== null && shown[selected]) {
+          event.preventDefault();
+          setEnlarged((current) => (current === selected ? null : selected));
+        }
         break;
       case 'leave':
         if (enlarged !== null) setEnlarged(null);
         else setSelected(null);
         break;
       case 'ptz':
-        if (ptz) { event.preventDefault(); ptzKeys.down(event.key, shortcut); }
+        if (ptz) {
+          event.preventDefault();
+          ptzKeys.down(event.key, shortcut);
+        }
         break;
     }
   };
@@ -118,7 +147,10 @@ export function LivePage({ me }: { me: Me }) {
     return () => window.removeEventListener('keydown', onKeyDown);
   }, []);
 
-  const wallPayload = useMemo<WallPush | null>(() => (shown.some((cameraId) => cameraId !== null) ? { grid: layout.grid, tiles: shown, tour: null } : null), [layout.grid, shown.join('|')]);
+  const wallPayload = useMemo<WallPush | null>(
+    () => (shown.some((cameraId) => cameraId !== null) ? { grid: layout.grid, tiles: shown, tour: null } : null),
+    [layout.grid, shown.join('|')],
+  );
   const columns = enlarged !== null ? 1 : columnsOf(layout.grid);
   const tileIndexes = enlarged !== null ? [enlarged] : shown.map((_, index) => index);
 
@@ -128,8 +160,14 @@ export function LivePage({ me }: { me: Me }) {
         <div className="layout-buttons" role="group" aria-label={t('live.grid')}>
           {grids.map((grid, position) => (
             <button
-              key={grid} type="button" className="button-small layout-button" data-testid={`layout-${grid}`} aria-pressed={layout.grid === grid && enlarged === null}
-              aria-keyshortcuts={`Alt+${position + 1}`} title={t('live.gridTitle', { n: grid, key: position + 1 })} onClick={() => setGrid(grid)}
+              key={grid}
+              type="button"
+              className="button-small layout-button"
+              data-testid={`layout-${grid}`}
+              aria-pressed={layout.grid === grid && enlarged === null}
+              aria-keyshortcuts={`Alt+${position + 1}`}
+              title={t('live.gridTitle', { n: grid, key: position + 1 })}
+              onClick={() => setGrid(grid)}
             >
               <GridIcon grid={grid} />
               <span>{grid}</span>
@@ -141,22 +179,45 @@ export function LivePage({ me }: { me: Me }) {
             {reason.value ? t('live.reason.current', { reason: reason.value }) : t('live.reason.give')}
           </button>
         )}
-        <button type="button" className="button-small" aria-keyshortcuts="?" data-testid="live-help" onClick={() => setHelp(true)} title={t('shortcuts.title')}>?</button>
+        <button type="button" className="button-small" aria-keyshortcuts="?" data-testid="live-help" onClick={() => setHelp(true)} title={t('shortcuts.title')}>
+          ?
+        </button>
       </PageHeader>
       <div className="live-layout">
         <section className="panel tree-panel live-tree" aria-label={t('cameras.tree')}>
           <CameraTree
-            cameras={cameras.data} loading={cameras.loading} error={cameras.error} onRetry={cameras.reload} query={query} onQuery={setQuery}
-            selectedId={selectedCamera?.id ?? null} onActivate={place} draggable hint={t('live.treeHint')}
+            cameras={cameras.data}
+            loading={cameras.loading}
+            error={cameras.error}
+            onRetry={cameras.reload}
+            query={query}
+            onQuery={setQuery}
+            selectedId={selectedCamera?.id ?? null}
+            onActivate={place}
+            draggable
+            hint={t('live.treeHint')}
           />
         </section>
         <section className="live-main" aria-label={t('live.wall')}>
-          <div className={`live-grid${enlarged !== null ? ' is-enlarged' : ''}`} data-grid={layout.grid} style={{ gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))`, gridTemplateRows: `repeat(${columns}, minmax(0, 1fr))` }}>
+          <div
+            className={`live-grid${enlarged !== null ? ' is-enlarged' : ''}`}
+            data-grid={layout.grid}
+            style={{ gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))`, gridTemplateRows: `repeat(${columns}, minmax(0, 1fr))` }}
+          >
             {tileIndexes.map((index) => (
               <LiveTile
-                key={index} index={index} cameraId={shown[index] ?? null} camera={byId.get(shown[index] ?? '')} selected={selected === index} enlarged={enlarged === index}
-                reason={tileReason} onSelect={() => setSelected(index)} onToggleEnlarge={() => setEnlarged((current) => (current === index ? null : index))}
-                onDrop={(dropped) => drop(index, dropped)} onClear={() => setLayout({ ...layout, tiles: placeCamera(layout.tiles, index, null) })} onAskReason={reason.ask}
+                key={index}
+                index={index}
+                cameraId={shown[index] ?? null}
+                camera={byId.get(shown[index] ?? '')}
+                selected={selected === index}
+                enlarged={enlarged === index}
+                reason={tileReason}
+                onSelect={() => setSelected(index)}
+                onToggleEnlarge={() => setEnlarged((current) => (current === index ? null : index))}
+                onDrop={(dropped) => drop(index, dropped)}
+                onClear={() => setLayout({ ...layout, tiles: placeCamera(layout.tiles, index, null) })}
+                onAskReason={reason.ask}
               />
             ))}
           </div>
@@ -165,7 +226,10 @@ export function LivePage({ me }: { me: Me }) {
         <aside className="live-side" aria-label={t('live.side')}>
           {selectedCamera && ptz && <PtzPanel camera={selectedCamera} me={me} control={ptz} speed={speed} onSpeed={setSpeed} />}
           {selectedCamera && !ptz && (
-            <section className="panel"><h2>{selectedCamera.name}</h2><p className="muted small">{selectedCamera.kind === 'ptz' ? t('ptz.notAllowed') : t('live.fixedCamera')}</p></section>
+            <section className="panel">
+              <h2>{selectedCamera.name}</h2>
+              <p className="muted small">{selectedCamera.kind === 'ptz' ? t('ptz.notAllowed') : t('live.fixedCamera')}</p>
+            </section>
           )}
           <SavedLayouts me={me} grid={layout.grid} tiles={shown} onLoad={loadSaved} />
           {me.actions.includes('wall.push') && <LiveWallPush me={me} payload={wallPayload} />}
@@ -183,7 +247,9 @@ function GridIcon({ grid }: { grid: Grid }) {
   const cells = Array.from({ length: grid }, (_, index) => ({ x: (index % columns) * size, y: Math.floor(index / columns) * size }));
   return (
     <svg className="grid-icon" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
-      {cells.map((cell) => <rect key={`${cell.x}-${cell.y}`} x={cell.x + 0.6} y={cell.y + 0.6} width={size - 1.2} height={size - 1.2} rx={0.6} />)}
+      {cells.map((cell) => (
+        <rect key={`${cell.x}-${cell.y}`} x={cell.x + 0.6} y={cell.y + 0.6} width={size - 1.2} height={size - 1.2} rx={0.6} />
+      ))}
     </svg>
   );
 }

@@ -49,33 +49,76 @@ export function LiveTile({ index, cameraId, camera, selected, enlarged, reason, 
   return (
     <div
       className={`live-tile${selected ? ' selected' : ''}${enlarged ? ' enlarged' : ''}${dropping ? ' dropping' : ''}${cameraId ? '' : ' empty'}`}
-      data-testid="live-tile" data-camera-id={cameraId ?? undefined} data-index={index} data-selected={selected ? 'true' : undefined}
-      tabIndex={0} role="group" aria-label={t('tile.label', { n: index + 1, name })} aria-current={selected ? 'true' : undefined}
-      onClick={onSelect} onFocus={onSelect} onDoubleClick={onToggleEnlarge}
-      draggable={cameraId !== null} onDragStart={cameraId !== null ? onDragStart : undefined}
-      onDragOver={(event) => { if (accepts(event)) { event.preventDefault(); setDropping(true); } }}
+      data-testid="live-tile"
+      data-camera-id={cameraId ?? undefined}
+      data-index={index}
+      data-selected={selected ? 'true' : undefined}
+      tabIndex={0}
+      role="group"
+      aria-label={t('tile.label', { n: index + 1, name })}
+      aria-current={selected ? 'true' : undefined}
+      onClick={onSelect}
+      onFocus={onSelect}
+      onDoubleClick={onToggleEnlarge}
+      draggable={cameraId !== null}
+      onDragStart={cameraId !== null ? onDragStart : undefined}
+      onDragOver={(event) => {
+        if (accepts(event)) {
+          event.preventDefault();
+          setDropping(true);
+        }
+      }}
       onDragLeave={() => setDropping(false)}
-      onDrop={(event) => { event.preventDefault(); setDropping(false); const drop = dropOf(event); if (drop) onDrop(drop); }}
+      onDrop={(event) => {
+        event.preventDefault();
+        setDropping(false);
+        const drop = dropOf(event);
+        if (drop) onDrop(drop);
+      }}
     >
       <div className="tile-bar">
-        <span className="tile-name" title={name}>{name}</span>
+        <span className="tile-name" title={name}>
+          {name}
+        </span>
         {camera && <StateBadge state={camera.state} />}
         {cameraId && (
-          <button type="button" className="tile-close" aria-label={t('tile.clear', { name })} title={t('tile.clear', { name })} onClick={(event) => { event.stopPropagation(); onClear(); }}>×</button>
+          <button
+            type="button"
+            className="tile-close"
+            aria-label={t('tile.clear', { name })}
+            title={t('tile.clear', { name })}
+            onClick={(event) => {
+              event.stopPropagation();
+              onClear();
+            }}
+          >
+            ×
+          </button>
         )}
       </div>
       <div className="tile-body">
-        {!cameraId && <p className="tile-hint" title={t('tile.dropHelp')}>{t('tile.dropHere')}</p>}
+        {!cameraId && (
+          <p className="tile-hint" title={t('tile.dropHelp')}>
+            {t('tile.dropHere')}
+          </p>
+        )}
         {cameraId && !camera && <p className="tile-hint warning-text">{t('tile.outOfScope')}</p>}
         {camera && reason === null && (
           <div className="tile-hint">
             <p>{t('live.reason.needed')}</p>
-            <button type="button" className="button-small" onClick={(event) => { event.stopPropagation(); onAskReason(); }}>{t('live.reason.give')}</button>
+            <button
+              type="button"
+              className="button-small"
+              onClick={(event) => {
+                event.stopPropagation();
+                onAskReason();
+              }}
+            >
+              {t('live.reason.give')}
+            </button>
           </div>
         )}
-        {camera && reason !== null && (
-          <LiveVideo cameraId={camera.id} stream={enlarged ? 'main' : 'auto'} reason={reason} label={camera.name} />
-        )}
+        {camera && reason !== null && <LiveVideo cameraId={camera.id} stream={enlarged ? 'main' : 'auto'} reason={reason} label={camera.name} />}
       </div>
     </div>
   );

@@ -48,9 +48,16 @@ export function LiveVideo({ cameraId, stream = 'auto', reason, className, onStat
 
   return (
     <div
-      className={`live-video${className ? ` ${className}` : ''}`} data-testid="live-video" data-camera-id={cameraId} data-state={status.phase}
-      data-camera-state={status.cameraState ?? undefined} data-first-picture-ms={status.firstPictureMs ?? undefined} data-milestones={milestoneText(status) || undefined}
-      data-transport={status.transport ?? undefined} data-codec={status.init?.codec} data-transcoded={status.transcodedFromH265 ? 'true' : undefined}
+      className={`live-video${className ? ` ${className}` : ''}`}
+      data-testid="live-video"
+      data-camera-id={cameraId}
+      data-state={status.phase}
+      data-camera-state={status.cameraState ?? undefined}
+      data-first-picture-ms={status.firstPictureMs ?? undefined}
+      data-milestones={milestoneText(status) || undefined}
+      data-transport={status.transport ?? undefined}
+      data-codec={status.init?.codec}
+      data-transcoded={status.transcodedFromH265 ? 'true' : undefined}
     >
       <video ref={videoRef} muted playsInline autoPlay disablePictureInPicture aria-label={label} />
       {overlay && (
@@ -60,8 +67,14 @@ export function LiveVideo({ cameraId, stream = 'auto', reason, className, onStat
         </div>
       )}
       <div className="live-notes">
-        {cameraDown && status.phase === 'playing' && <span className={`badge state-${status.cameraState}`}>{t('live.cameraState', { state: stateLabel(status.cameraState!, t) })}</span>}
-        {status.transcodedFromH265 && <span className="badge live-note" title={t('live.transcodedHelp')}>{t('live.transcoded')}</span>}
+        {cameraDown && status.phase === 'playing' && (
+          <span className={`badge state-${status.cameraState}`}>{t('live.cameraState', { state: stateLabel(status.cameraState!, t) })}</span>
+        )}
+        {status.transcodedFromH265 && (
+          <span className="badge live-note" title={t('live.transcodedHelp')}>
+            {t('live.transcoded')}
+          </span>
+        )}
         {status.transport === 'hls' && <span className="badge live-note">{t('live.hls')}</span>}
       </div>
     </div>
@@ -70,7 +83,10 @@ export function LiveVideo({ cameraId, stream = 'auto', reason, className, onStat
 
 /** "open:35 init:610 fragment:640 picture:720": where the first-picture time went (ms). */
 function milestoneText(status: LiveStatus): string {
-  return (['open', 'init', 'fragment', 'picture'] as const).filter((name) => status.milestones[name] !== undefined).map((name) => `${name}:${status.milestones[name]}`).join(' ');
+  return (['open', 'init', 'fragment', 'picture'] as const)
+    .filter((name) => status.milestones[name] !== undefined)
+    .map((name) => `${name}:${status.milestones[name]}`)
+    .join(' ');
 }
 
 /** A re-render each second while `active` (the reconnection countdown). */
@@ -99,7 +115,11 @@ function overlayText(status: LiveStatus, t: Translate, language: 'fr' | 'en', no
       return t('live.buffering');
     case 'reconnecting': {
       const seconds = Math.max(0, Math.ceil(((status.retryAt ?? now) - now) / 1000));
-      const reason = status.error ? liveErrorText(status.error, t, language) : status.cameraState && status.cameraState !== 'recording' ? t('live.cameraState', { state: stateLabel(status.cameraState, t) }) : t('live.lost');
+      const reason = status.error
+        ? liveErrorText(status.error, t, language)
+        : status.cameraState && status.cameraState !== 'recording'
+          ? t('live.cameraState', { state: stateLabel(status.cameraState, t) })
+          : t('live.lost');
       return `${reason} ${t('live.retryIn', { seconds })}`;
     }
     case 'failed':
@@ -115,11 +135,17 @@ export function liveErrorText(error: LiveError, t: Translate, language: 'fr' | '
   const server = serverText(language, error.message_fr, error.message_en);
   if (server) return server;
   switch (error.code) {
-    case 'codec_unsupported': return t('live.error.codec');
-    case 'mse_unsupported': return t('live.error.mse');
-    case 'forbidden': return t('live.error.forbidden');
-    case 'not_found': return t('live.error.notFound');
-    case 'reason_required': return t('live.error.reason');
-    default: return t('live.error.generic', { code: error.code });
+    case 'codec_unsupported':
+      return t('live.error.codec');
+    case 'mse_unsupported':
+      return t('live.error.mse');
+    case 'forbidden':
+      return t('live.error.forbidden');
+    case 'not_found':
+      return t('live.error.notFound');
+    case 'reason_required':
+      return t('live.error.reason');
+    default:
+      return t('live.error.generic', { code: error.code });
   }
 }

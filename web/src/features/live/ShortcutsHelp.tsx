@@ -26,13 +26,28 @@ export function ShortcutsHelp({ onClose }: { onClose(): void }) {
     return () => dialog?.close();
   }, []);
   return (
-    <dialog ref={dialogRef} className="live-dialog shortcuts-dialog" aria-labelledby="shortcuts-title" data-testid="live-shortcuts" onCancel={(event) => { event.preventDefault(); onClose(); }}>
+    <dialog
+      ref={dialogRef}
+      className="live-dialog shortcuts-dialog"
+      aria-labelledby="shortcuts-title"
+      data-testid="live-shortcuts"
+      onCancel={(event) => {
+        event.preventDefault();
+        onClose();
+      }}
+    >
       <h2 id="shortcuts-title">{t('shortcuts.title')}</h2>
       <table className="table compact">
         <tbody>
           {shortcuts.map((entry) => (
             <tr key={entry.what}>
-              <td className="nowrap">{entry.keys.map((key) => <kbd key={key} className="key">{keyNames.has(key) ? t(key as MessageKey) : key}</kbd>)}</td>
+              <td className="nowrap">
+                {entry.keys.map((key) => (
+                  <kbd key={key} className="key">
+                    {keyNames.has(key) ? t(key as MessageKey) : key}
+                  </kbd>
+                ))}
+              </td>
               <td>{t(entry.what)}</td>
             </tr>
           ))}
@@ -40,7 +55,9 @@ export function ShortcutsHelp({ onClose }: { onClose(): void }) {
       </table>
       <p className="hint">{t('shortcuts.note')}</p>
       <div className="button-row">
-        <button type="button" className="button-primary" autoFocus onClick={onClose}>{t('common.close')}</button>
+        <button type="button" className="button-primary" autoFocus onClick={onClose}>
+          {t('common.close')}
+        </button>
       </div>
     </dialog>
   );

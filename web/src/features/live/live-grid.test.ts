@@ -1,14 +1,27 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  columnsOf, gridFor, normaliseTiles, parseStoredLayout, placeCamera, shortcutOf, stepCamera, swapTiles, targetTileFor, visibleTiles, type KeyInput,
+  columnsOf,
+  gridFor,
+  normaliseTiles,
+  parseStoredLayout,
+  placeCamera,
+  shortcutOf,
+  stepCamera,
+  swapTiles,
+  targetTileFor,
+  visibleTiles,
+  type KeyInput,
 } from './live-grid.ts';
 
 const key = (init: Partial<KeyInput>): KeyInput => ({ key: '', code: '', altKey: false, ctrlKey: false, metaKey: false, shiftKey: false, ...init });
 
 describe('live grid', () => {
   it('has square grids and keeps 25 tiles whatever the grid shows', () => {
-    assert.deepEqual([1, 4, 9, 16, 25].map((grid) => columnsOf(grid as 1)), [1, 2, 3, 4, 5]);
+    assert.deepEqual(
+      [1, 4, 9, 16, 25].map((grid) => columnsOf(grid as 1)),
+      [1, 2, 3, 4, 5],
+    );
     const tiles = normaliseTiles(['a', '', 7, 'b']);
     assert.equal(tiles.length, 25);
     assert.deepEqual(tiles.slice(0, 4), ['a', null, null, 'b']);

@@ -79,7 +79,14 @@ export type LiveShortcut =
   | { kind: 'leave' }
   | { kind: 'help' };
 
-export interface KeyInput { key: string; code: string; altKey: boolean; ctrlKey: boolean; metaKey: boolean; shiftKey: boolean }
+export interface KeyInput {
+  key: string;
+  code: string;
+  altKey: boolean;
+  ctrlKey: boolean;
+  metaKey: boolean;
+  shiftKey: boolean;
+}
 
 const ptzKeys: Record<string, { pan: number; tilt: number; zoom: number }> = {
   ArrowLeft: { pan: -1, tilt: 0, zoom: 0 },
@@ -106,16 +113,26 @@ export function shortcutOf(event: KeyInput): LiveShortcut | null {
   const ptz = ptzKeys[event.key];
   if (ptz) return { kind: 'ptz', ...ptz };
   switch (event.key) {
-    case 'n': case 'N': return { kind: 'camera', direction: 1 };
-    case 'p': case 'P': return { kind: 'camera', direction: -1 };
-    case 'Enter': return { kind: 'enlarge' };
-    case 'Escape': return { kind: 'leave' };
-    default: return null;
+    case 'n':
+    case 'N':
+      return { kind: 'camera', direction: 1 };
+    case 'p':
+    case 'P':
+      return { kind: 'camera', direction: -1 };
+    case 'Enter':
+      return { kind: 'enlarge' };
+    case 'Escape':
+      return { kind: 'leave' };
+    default:
+      return null;
   }
 }
 
 /** A layout as stored locally (the live page comes back as it was left). */
-export interface StoredLayout { grid: Grid; tiles: (string | null)[] }
+export interface StoredLayout {
+  grid: Grid;
+  tiles: (string | null)[];
+}
 
 export function parseStoredLayout(raw: string | null): StoredLayout | null {
   if (!raw) return null;

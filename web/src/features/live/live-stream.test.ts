@@ -1,8 +1,19 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  codecOfMime, codecPlan, initialLiveStatus, isFatal, liveEdgeAction, liveHlsUrl, liveSocketUrl, nextLiveStatus, parseServerMessage,
-  rangeAround, reconnectDelayMs, type LiveInit, type LiveStatus,
+  codecOfMime,
+  codecPlan,
+  initialLiveStatus,
+  isFatal,
+  liveEdgeAction,
+  liveHlsUrl,
+  liveSocketUrl,
+  nextLiveStatus,
+  parseServerMessage,
+  rangeAround,
+  reconnectDelayMs,
+  type LiveInit,
+  type LiveStatus,
 } from './live-stream.ts';
 
 const h264 = 'video/mp4; codecs="avc1.64001e"';
@@ -25,10 +36,17 @@ describe('live addresses', () => {
 
 describe('live server messages', () => {
   it('reads init, state and error; ignores the rest', () => {
-    const init = parseServerMessage(JSON.stringify({ type: 'init', viewingId: 'v1', mime: h264, codec: 'h264', stream: 'sub', width: 160, height: 90, transcoded: false }));
+    const init = parseServerMessage(
+      JSON.stringify({ type: 'init', viewingId: 'v1', mime: h264, codec: 'h264', stream: 'sub', width: 160, height: 90, transcoded: false }),
+    );
     assert.deepEqual(init, { type: 'init', viewingId: 'v1', mime: h264, codec: 'h264', stream: 'sub', width: 160, height: 90, transcoded: false });
     assert.deepEqual(parseServerMessage('{"type":"state","state":"reconnecting"}'), { type: 'state', state: 'reconnecting' });
-    assert.deepEqual(parseServerMessage('{"type":"error","code":"forbidden","message_fr":"Refusé","message_en":"Refused"}'), { type: 'error', code: 'forbidden', message_fr: 'Refusé', message_en: 'Refused' });
+    assert.deepEqual(parseServerMessage('{"type":"error","code":"forbidden","message_fr":"Refusé","message_en":"Refused"}'), {
+      type: 'error',
+      code: 'forbidden',
+      message_fr: 'Refusé',
+      message_en: 'Refused',
+    });
     assert.equal(parseServerMessage('not json'), null);
     assert.equal(parseServerMessage('{"type":"init"}'), null);
     assert.equal(parseServerMessage('{"type":"ping"}'), null);
@@ -94,7 +112,10 @@ describe('live edge', () => {
     assert.deepEqual(liveEdgeAction({ start: 5, end: 5, currentTime: 5, fragmentSeconds: 0 }), { seekTo: null, removeBefore: null });
   });
   it('picks the buffered range holding the play position, else the last', () => {
-    const ranges = [{ start: 0, end: 2 }, { start: 5, end: 9 }];
+    const ranges = [
+      { start: 0, end: 2 },
+      { start: 5, end: 9 },
+    ];
     assert.deepEqual(rangeAround(ranges, 1), { start: 0, end: 2 });
     assert.deepEqual(rangeAround(ranges, 3), { start: 5, end: 9 });
     assert.equal(rangeAround([], 3), null);
@@ -110,7 +131,13 @@ describe('viewer state machine', () => {
     assert.equal(playing.phase, 'playing');
     assert.equal(playing.firstPictureMs, 412);
     assert.equal(playing.attempt, 0);
-    const again = run({ type: 'connect', transport: 'mse' }, { type: 'picture', elapsedMs: 400 }, { type: 'closed', closeCode: 1006, now: 0 }, { type: 'connect', transport: 'mse' }, { type: 'picture', elapsedMs: 9000 });
+    const again = run(
+      { type: 'connect', transport: 'mse' },
+      { type: 'picture', elapsedMs: 400 },
+      { type: 'closed', closeCode: 1006, now: 0 },
+      { type: 'connect', transport: 'mse' },
+      { type: 'picture', elapsedMs: 9000 },
+    );
     assert.equal(again.firstPictureMs, 400);
   });
 
@@ -119,12 +146,19 @@ describe('viewer state machine', () => {
     assert.equal(failOnce.phase, 'reconnecting');
     assert.equal(failOnce.retryAt, 2000);
     const failThrice = run(
-      { type: 'connect', transport: 'mse' }, { type: 'closed', closeCode: 1006, now: 0 },
-      { type: 'connect', transport: 'mse' }, { type: 'closed', closeCode: 1006, now: 0 },
-      { type: 'connect', transport: 'mse' }, { type: 'closed', closeCode: 4503, now: 0 },
+      { type: 'connect', transport: 'mse' },
+      { type: 'closed', closeCode: 1006, now: 0 },
+      { type: 'connect', transport: 'mse' },
+      { type: 'closed', closeCode: 1006, now: 0 },
+      { type: 'connect', transport: 'mse' },
+      { type: 'closed', closeCode: 4503, now: 0 },
     );
     assert.equal(failThrice.retryAt, 4000);
-    const recovered = nextLiveStatus(nextLiveStatus(nextLiveStatus(failThrice, { type: 'connect', transport: 'mse' }), { type: 'picture', elapsedMs: 1 }), { type: 'closed', closeCode: 1006, now: 0 });
+    const recovered = nextLiveStatus(nextLiveStatus(nextLiveStatus(failThrice, { type: 'connect', transport: 'mse' }), { type: 'picture', elapsedMs: 1 }), {
+      type: 'closed',
+      closeCode: 1006,
+      now: 0,
+    });
     assert.equal(recovered.retryAt, 1000);
   });
 

@@ -44,7 +44,12 @@ export interface LiveInit {
   transcoded: boolean;
 }
 
-export interface LiveServerError { type: 'error'; code: string; message_fr: string | null; message_en: string | null }
+export interface LiveServerError {
+  type: 'error';
+  code: string;
+  message_fr: string | null;
+  message_en: string | null;
+}
 
 export type LiveServerMessage = LiveInit | { type: 'state'; state: string } | LiveServerError;
 
@@ -66,8 +71,13 @@ export function parseServerMessage(raw: string): LiveServerMessage | null {
       const mime = text(message.mime);
       if (!mime) return null;
       return {
-        type: 'init', viewingId: text(message.viewingId) ?? '', mime, codec: text(message.codec) ?? codecOfMime(mime),
-        stream: message.stream === 'main' ? 'main' : 'sub', width: count(message.width), height: count(message.height),
+        type: 'init',
+        viewingId: text(message.viewingId) ?? '',
+        mime,
+        codec: text(message.codec) ?? codecOfMime(mime),
+        stream: message.stream === 'main' ? 'main' : 'sub',
+        width: count(message.width),
+        height: count(message.height),
         transcoded: message.transcoded === true,
       };
     }
@@ -96,14 +106,27 @@ export type CodecPlan = 'mse' | 'transcode' | 'hls' | 'unsupported';
  * H.264 transcode (H.265 the browser cannot decode, not yet transcoded), fall back to the
  * browser's own HLS, or give up with a clear message.
  */
-export function codecPlan(init: Pick<LiveInit, 'mime' | 'codec' | 'transcoded'>, browser: { mseSupports(mime: string): boolean; hlsPlayable: boolean }): CodecPlan {
+export function codecPlan(
+  init: Pick<LiveInit, 'mime' | 'codec' | 'transcoded'>,
+  browser: { mseSupports(mime: string): boolean; hlsPlayable: boolean },
+): CodecPlan {
   if (browser.mseSupports(init.mime)) return 'mse';
   if (init.codec === 'h265' && !init.transcoded) return 'transcode';
   return browser.hlsPlayable ? 'hls' : 'unsupported';
 }
 
 /** Errors a new attempt cannot fix: the operator has to act (reason, rights, another camera). */
-const fatalCodes = new Set(['forbidden', 'not_found', 'reason_required', 'recipient_not_authorised', 'image_access_refused', 'out_of_scope', 'unauthenticated', 'session_expired', 'codec_unsupported']);
+const fatalCodes = new Set([
+  'forbidden',
+  'not_found',
+  'reason_required',
+  'recipient_not_authorised',
+  'image_access_refused',
+  'out_of_scope',
+  'unauthenticated',
+  'session_expired',
+  'codec_unsupported',
+]);
 const fatalCloseCodes = new Set([4401, 4403, 4404]);
 
 export function isFatal(closeCode: number, lastErrorCode: string | null): boolean {
@@ -168,7 +191,11 @@ export function rangeAround(ranges: readonly { start: number; end: number }[], t
 // The viewer's state machine. data-state of a LiveVideo is its `phase`.
 export type LivePhase = 'connecting' | 'buffering' | 'playing' | 'reconnecting' | 'failed' | 'stopped';
 
-export interface LiveError { code: string; message_fr: string | null; message_en: string | null }
+export interface LiveError {
+  code: string;
+  message_fr: string | null;
+  message_en: string | null;
+}
 
 export interface LiveStatus {
   phase: LivePhase;
@@ -189,7 +216,18 @@ export interface LiveStatus {
   milestones: Partial<Record<'open' | 'init' | 'fragment' | 'picture', number>>;
 }
 
-export const initialLiveStatus: LiveStatus = { phase: 'connecting', attempt: 0, retryAt: null, cameraState: null, error: null, init: null, transport: null, firstPictureMs: null, transcodedFromH265: false, milestones: {} };
+export const initialLiveStatus: LiveStatus = {
+  phase: 'connecting',
+  attempt: 0,
+  retryAt: null,
+  cameraState: null,
+  error: null,
+  init: null,
+  transport: null,
+  firstPictureMs: null,
+  transcodedFromH265: false,
+  milestones: {},
+};
 
 export type LiveEvent =
   | { type: 'connect'; transport: 'mse' | 'hls' }
@@ -217,7 +255,15 @@ export function nextLiveStatus(status: LiveStatus, event: LiveEvent): LiveStatus
     case 'picture':
       // A connection that shows a picture is a success: the next failure starts again at 1 s.
       if (status.firstPictureMs !== null) return { ...status, phase: 'playing', attempt: 0, retryAt: null, error: null };
-      return { ...status, phase: 'playing', attempt: 0, retryAt: null, error: null, firstPictureMs: Math.round(event.elapsedMs), milestones: { ...status.milestones, picture: Math.round(event.elapsedMs) } };
+      return {
+        ...status,
+        phase: 'playing',
+        attempt: 0,
+        retryAt: null,
+        error: null,
+        firstPictureMs: Math.round(event.elapsedMs),
+        milestones: { ...status.milestones, picture: Math.round(event.elapsedMs) },
+      };
     case 'cameraState':
       return { ...status, cameraState: event.state };
     case 'serverError':
@@ -225,7 +271,12 @@ export function nextLiveStatus(status: LiveStatus, event: LiveEvent): LiveStatus
     case 'closed': {
       if (status.phase === 'failed') return status;
       if (isFatal(event.closeCode, status.error?.code ?? null)) {
-        return { ...status, phase: 'failed', retryAt: null, error: status.error ?? { code: event.closeCode === 4404 ? 'not_found' : 'forbidden', message_fr: null, message_en: null } };
+        return {
+          ...status,
+          phase: 'failed',
+          retryAt: null,
+          error: status.error ?? { code: event.closeCode === 4404 ? 'not_found' : 'forbidden', message_fr: null, message_en: null },
+        };
       }
       return { ...status, phase: 'reconnecting', retryAt: event.now + reconnectDelayMs(Math.max(1, status.attempt)) };
     }

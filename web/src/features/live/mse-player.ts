@@ -2,8 +2,18 @@
 // Source Extensions (ManagedMediaSource on Safari), else the browser's own HLS. Reconnects with
 // a bounded backoff until stopped. The rules it applies are in live-stream.ts (tested).
 import {
-  codecPlan, initialLiveStatus, liveEdgeAction, liveHlsUrl, liveSocketUrl, nextLiveStatus, parseServerMessage, rangeAround,
-  type LiveEvent, type LiveInit, type LiveStatus, type LiveStream,
+  codecPlan,
+  initialLiveStatus,
+  liveEdgeAction,
+  liveHlsUrl,
+  liveSocketUrl,
+  nextLiveStatus,
+  parseServerMessage,
+  rangeAround,
+  type LiveEvent,
+  type LiveInit,
+  type LiveStatus,
+  type LiveStream,
 } from './live-stream.ts';
 
 export interface LivePlayerOptions {
@@ -46,7 +56,10 @@ export class LivePlayer {
   private stopped = false;
   private readonly detachVideo: () => void;
 
-  constructor(private readonly video: HTMLVideoElement, private readonly options: LivePlayerOptions) {
+  constructor(
+    private readonly video: HTMLVideoElement,
+    private readonly options: LivePlayerOptions,
+  ) {
     const onPlaying = () => this.picture();
     video.addEventListener('playing', onPlaying);
     this.detachVideo = () => video.removeEventListener('playing', onPlaying);
@@ -147,18 +160,22 @@ export class LivePlayer {
     this.video.disableRemotePlayback = true;
     this.objectUrl = URL.createObjectURL(mediaSource);
     this.video.src = this.objectUrl;
-    mediaSource.addEventListener('sourceopen', () => {
-      if (this.mediaSource !== mediaSource) return;
-      try {
-        const buffer = mediaSource.addSourceBuffer(mime);
-        buffer.addEventListener('updateend', () => this.afterAppend(buffer));
-        this.sourceBuffer = buffer;
-        this.pump();
-      } catch {
-        this.closeSocket();
-        this.emit({ type: 'fail', error: { code: 'codec_unsupported', message_fr: null, message_en: null } });
-      }
-    }, { once: true });
+    mediaSource.addEventListener(
+      'sourceopen',
+      () => {
+        if (this.mediaSource !== mediaSource) return;
+        try {
+          const buffer = mediaSource.addSourceBuffer(mime);
+          buffer.addEventListener('updateend', () => this.afterAppend(buffer));
+          this.sourceBuffer = buffer;
+          this.pump();
+        } catch {
+          this.closeSocket();
+          this.emit({ type: 'fail', error: { code: 'codec_unsupported', message_fr: null, message_en: null } });
+        }
+      },
+      { once: true },
+    );
   }
 
   private detachMedia(): void {
@@ -319,12 +336,23 @@ export class LivePlayer {
     this.pictureSeen = false;
     const request = { stream: this.options.stream, reason: this.options.reason, transcode: this.transcode };
     this.video.src = liveHlsUrl(this.options.cameraId, request);
-    this.video.addEventListener('error', () => {
-      if (this.stopped) return;
-      this.video.removeAttribute('src');
-      this.emit({ type: 'closed', closeCode: 1006, now: Date.now() });
-      if (this.retryTimer === null) this.retryTimer = window.setTimeout(() => { this.retryTimer = null; this.playHls(); }, Math.max(0, (this.status.retryAt ?? Date.now()) - Date.now()));
-    }, { once: true });
+    this.video.addEventListener(
+      'error',
+      () => {
+        if (this.stopped) return;
+        this.video.removeAttribute('src');
+        this.emit({ type: 'closed', closeCode: 1006, now: Date.now() });
+        if (this.retryTimer === null)
+          this.retryTimer = window.setTimeout(
+            () => {
+              this.retryTimer = null;
+              this.playHls();
+            },
+            Math.max(0, (this.status.retryAt ?? Date.now()) - Date.now()),
+          );
+      },
+      { once: true },
+    );
     void this.video.play().catch(() => undefined);
   }
 }

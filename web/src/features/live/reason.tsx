@@ -45,7 +45,10 @@ export function useLiveReason(me: Me, autoAsk = false): LiveReason {
   const dialog = open ? (
     <ReasonDialog
       initial={value ?? ''}
-      onSubmit={(reason) => { setLiveReason(me.id, reason); setOpen(false); }}
+      onSubmit={(reason) => {
+        setLiveReason(me.id, reason);
+        setOpen(false);
+      }}
       onCancel={() => setOpen(false)}
     />
   ) : null;
@@ -72,23 +75,43 @@ function ReasonDialog({ initial, onSubmit, onCancel }: { initial: string; onSubm
   };
 
   return (
-    <dialog ref={dialogRef} className="live-dialog" aria-label={t('live.reason.dialog')} onCancel={(event) => { event.preventDefault(); onCancel(); }}>
+    <dialog
+      ref={dialogRef}
+      className="live-dialog"
+      aria-label={t('live.reason.dialog')}
+      onCancel={(event) => {
+        event.preventDefault();
+        onCancel();
+      }}
+    >
       <form onSubmit={submit} className="form-stack">
         <h2>{t('live.reason.title')}</h2>
         <p className="muted">{t('live.reason.help')}</p>
         <label>
           <span>{t('live.reason.label')}</span>
           <input
-            data-testid="live-reason" autoFocus value={reason} maxLength={500} list="live-reason-suggestions" required minLength={3}
+            data-testid="live-reason"
+            autoFocus
+            value={reason}
+            maxLength={500}
+            list="live-reason-suggestions"
+            required
+            minLength={3}
             onChange={(event) => setReason(event.target.value)}
           />
           <datalist id="live-reason-suggestions">
-            {suggestions.map((key) => <option key={key} value={t(key)} />)}
+            {suggestions.map((key) => (
+              <option key={key} value={t(key)} />
+            ))}
           </datalist>
         </label>
         <div className="button-row">
-          <button type="submit" className="button-primary" data-testid="live-reason-submit" disabled={trimmed.length < 3}>{t('live.reason.submit')}</button>
-          <button type="button" className="button-secondary" onClick={onCancel}>{t('common.cancel')}</button>
+          <button type="submit" className="button-primary" data-testid="live-reason-submit" disabled={trimmed.length < 3}>
+            {t('live.reason.submit')}
+          </button>
+          <button type="button" className="button-secondary" onClick={onCancel}>
+            {t('common.cancel')}
+          </button>
         </div>
       </form>
     </dialog>

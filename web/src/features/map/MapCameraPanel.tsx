@@ -34,13 +34,18 @@ export function MapCameraPanel({ camera, me, communeName, kindLabel, onClose }: 
     <div className="map-camera-panel" data-testid="map-camera-panel" data-camera-id={camera.id}>
       <div className="map-camera-header">
         <h2>{camera.name}</h2>
-        <button type="button" className="button-small" onClick={onClose} aria-label={t('map.close')}>×</button>
+        <button type="button" className="button-small" onClick={onClose} aria-label={t('map.close')}>
+          ×
+        </button>
       </div>
       <StateBadge state={camera.state} />
       <dl className="facts compact-facts">
-        <dt>{t('cameras.commune')}</dt><dd>{communeName}</dd>
-        <dt>{t('cameras.site')}</dt><dd>{camera.siteName}</dd>
-        <dt>{t('map.kind')}</dt><dd>{kindLabel}</dd>
+        <dt>{t('cameras.commune')}</dt>
+        <dd>{communeName}</dd>
+        <dt>{t('cameras.site')}</dt>
+        <dd>{camera.siteName}</dd>
+        <dt>{t('map.kind')}</dt>
+        <dd>{kindLabel}</dd>
         <dt>{t('map.heading')}</dt>
         <dd>{camera.headingDeg !== null ? t('map.headingValue', { deg: camera.headingDeg, angle: fovAngleDeg(camera.kind) }) : t('map.noHeading')}</dd>
       </dl>
@@ -48,7 +53,9 @@ export function MapCameraPanel({ camera, me, communeName, kindLabel, onClose }: 
       {!canLive && <p className="muted">{t('map.noLive')}</p>}
       {canLive && blocked && <p className="warning-text">{t('map.liveBlocked')}</p>}
       {canLive && !blocked && reason.needed && !reason.value && (
-        <button type="button" className="button-primary" onClick={reason.ask}>{t('live.reason.give')}</button>
+        <button type="button" className="button-primary" onClick={reason.ask}>
+          {t('live.reason.give')}
+        </button>
       )}
       {canLive && !blocked && (!reason.needed || reason.value) && (
         <LiveVideo cameraId={camera.id} stream="auto" reason={reason.value ?? undefined} className="map-live" label={camera.name} />
@@ -56,7 +63,15 @@ export function MapCameraPanel({ camera, me, communeName, kindLabel, onClose }: 
       {reason.dialog}
       {canPlayBack && (
         <p>
-          <a href={playbackPath} onClick={(event) => { event.preventDefault(); openInConsole(playbackPath); }}>{t('map.playback')}</a>
+          <a
+            href={playbackPath}
+            onClick={(event) => {
+              event.preventDefault();
+              openInConsole(playbackPath);
+            }}
+          >
+            {t('map.playback')}
+          </a>
         </p>
       )}
     </div>

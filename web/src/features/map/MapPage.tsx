@@ -21,7 +21,11 @@ const noConfig: MapConfig = { tileUrl: null, attribution: null, center: null };
 /** Metropolitan France, when neither a camera nor the configuration says where to look. */
 const franceCentre: L.LatLngTuple = [46.6, 2.4];
 
-interface Drawn { marker: L.Marker; cone: L.Polygon | null; key: string }
+interface Drawn {
+  marker: L.Marker;
+  cone: L.Polygon | null;
+  key: string;
+}
 
 function cameraIcon(camera: Camera, t: Translate): L.DivIcon {
   const root = document.createElement('span');
@@ -166,7 +170,9 @@ export function MapPage({ me }: { me: Me }) {
   return (
     <div className="map-page">
       <PageHeader title={t('map.title')}>
-        <button type="button" className="button-secondary" onClick={fit} disabled={placed.length === 0} data-testid="map-fit">{t('map.fit')}</button>
+        <button type="button" className="button-secondary" onClick={fit} disabled={placed.length === 0} data-testid="map-fit">
+          {t('map.fit')}
+        </button>
       </PageHeader>
       {config.data && !config.data.tileUrl && <Notice kind="info">{t('map.noTiles')}</Notice>}
       {cameras.loading && !cameras.data && <Loading />}
@@ -174,13 +180,25 @@ export function MapPage({ me }: { me: Me }) {
       {cameras.data && placed.length === 0 && <Notice kind="warning">{t('map.nonePlaced')}</Notice>}
       <div className="map-layout">
         <div className="map-frame">
-          <div ref={containerRef} className={`map-canvas${config.data?.tileUrl ? '' : ' no-tiles'}`} data-testid="map" role="region" aria-label={t('map.region')} />
+          <div
+            ref={containerRef}
+            className={`map-canvas${config.data?.tileUrl ? '' : ' no-tiles'}`}
+            data-testid="map"
+            role="region"
+            aria-label={t('map.region')}
+          />
           <MapLegend />
         </div>
         <aside className="panel map-side" aria-label={t('map.title')}>
           {selected ? (
-            <MapCameraPanel key={selected.id} camera={selected} me={me} communeName={communeName(selected.communeInsee)}
-              kindLabel={lists.data?.kinds.find((kind) => kind.code === selected.kind)?.[language] ?? selected.kind} onClose={() => setSelectedId(null)} />
+            <MapCameraPanel
+              key={selected.id}
+              camera={selected}
+              me={me}
+              communeName={communeName(selected.communeInsee)}
+              kindLabel={lists.data?.kinds.find((kind) => kind.code === selected.kind)?.[language] ?? selected.kind}
+              onClose={() => setSelectedId(null)}
+            />
           ) : (
             <p className="muted">{t('map.select')}</p>
           )}
@@ -191,7 +209,9 @@ export function MapPage({ me }: { me: Me }) {
               <ul className="plain-list">
                 {unplaced.map((camera) => (
                   <li key={camera.id}>
-                    <button type="button" className="button-link" onClick={() => setSelectedId(camera.id)}>{camera.name}</button>
+                    <button type="button" className="button-link" onClick={() => setSelectedId(camera.id)}>
+                      {camera.name}
+                    </button>
                   </li>
                 ))}
               </ul>
@@ -210,10 +230,21 @@ function MapLegend() {
     <div className="map-legend" aria-label={t('map.legend')}>
       <ul>
         {states.map((state) => (
-          <li key={state}><span className={`map-pin-glyph state-${state}`} aria-hidden="true">{stateGlyph(state)}</span>{t(`state.${state}`)}</li>
+          <li key={state}>
+            <span className={`map-pin-glyph state-${state}`} aria-hidden="true">
+              {stateGlyph(state)}
+            </span>
+            {t(`state.${state}`)}
+          </li>
         ))}
-        <li><span className="map-site-square" aria-hidden="true" />{t('map.site')}</li>
-        <li><span className="map-fov-swatch" aria-hidden="true" />{t('map.fov')}</li>
+        <li>
+          <span className="map-site-square" aria-hidden="true" />
+          {t('map.site')}
+        </li>
+        <li>
+          <span className="map-fov-swatch" aria-hidden="true" />
+          {t('map.fov')}
+        </li>
       </ul>
     </div>
   );

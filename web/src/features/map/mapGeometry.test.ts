@@ -38,7 +38,17 @@ describe('map geometry', () => {
   });
 
   it('fits the placed cameras', () => {
-    assert.deepEqual(boundsOf([{ latitude: 45.1, longitude: 5.2 }, { latitude: 45.3, longitude: 5.1 }, { latitude: null, longitude: null }]), [[45.1, 5.1], [45.3, 5.2]]);
+    assert.deepEqual(
+      boundsOf([
+        { latitude: 45.1, longitude: 5.2 },
+        { latitude: 45.3, longitude: 5.1 },
+        { latitude: null, longitude: null },
+      ]),
+      [
+        [45.1, 5.1],
+        [45.3, 5.2],
+      ],
+    );
     assert.equal(boundsOf([{ latitude: null, longitude: 3 }]), null);
   });
 

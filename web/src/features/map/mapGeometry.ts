@@ -56,18 +56,28 @@ export function boundsOf(points: readonly { latitude: number | null; longitude: 
   if (placed.length === 0) return null;
   const latitudes = placed.map((point) => point.latitude);
   const longitudes = placed.map((point) => point.longitude);
-  return [[Math.min(...latitudes), Math.min(...longitudes)], [Math.max(...latitudes), Math.max(...longitudes)]];
+  return [
+    [Math.min(...latitudes), Math.min(...longitudes)],
+    [Math.max(...latitudes), Math.max(...longitudes)],
+  ];
 }
 
 /** A shape per state, so that the marker reads without its colour. */
 export function stateGlyph(state: CameraState): string {
   switch (state) {
-    case 'recording': return '●';
-    case 'starting': return '◐';
-    case 'reconnecting': return '◌';
-    case 'failed': return '✕';
-    case 'unauthorised': return '⊘';
-    case 'disabled': return '–';
-    default: return '?';
+    case 'recording':
+      return '●';
+    case 'starting':
+      return '◐';
+    case 'reconnecting':
+      return '◌';
+    case 'failed':
+      return '✕';
+    case 'unauthorised':
+      return '⊘';
+    case 'disabled':
+      return '–';
+    default:
+      return '?';
   }
 }

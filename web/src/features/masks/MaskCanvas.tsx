@@ -5,8 +5,19 @@
 import { useEffect, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import { useI18n } from '../../i18n/i18n.tsx';
 import {
-  closesPolygon, hitPolygon, hitVertex, insertOnEdge, moveVertex, normalisePoint, removePolygon, removeVertex, toPixels,
-  type Point, type Polygon, type Size, type VertexHit,
+  closesPolygon,
+  hitPolygon,
+  hitVertex,
+  insertOnEdge,
+  moveVertex,
+  normalisePoint,
+  removePolygon,
+  removeVertex,
+  toPixels,
+  type Point,
+  type Polygon,
+  type Size,
+  type VertexHit,
 } from './maskGeometry.ts';
 
 export type Selection = { kind: 'vertex'; hit: VertexHit } | { kind: 'polygon'; polygon: number } | null;
@@ -138,29 +149,77 @@ export function MaskCanvas({ stillUrl, draft, onDraft, others, preview }: Canvas
 
   return (
     <div ref={frameRef} className="mask-editor" data-testid="mask-editor" style={{ aspectRatio: String(aspect) }}>
-      {stillUrl
-        ? <img className="mask-still" src={stillUrl} alt={t('masks.still')} onLoad={(event) => { const image = event.currentTarget; if (image.naturalWidth) setAspect(image.naturalWidth / image.naturalHeight); }} />
-        : <div className="mask-still mask-still-empty"><span className="muted">{t('masks.noStill')}</span></div>}
+      {stillUrl ? (
+        <img
+          className="mask-still"
+          src={stillUrl}
+          alt={t('masks.still')}
+          onLoad={(event) => {
+            const image = event.currentTarget;
+            if (image.naturalWidth) setAspect(image.naturalWidth / image.naturalHeight);
+          }}
+        />
+      ) : (
+        <div className="mask-still mask-still-empty">
+          <span className="muted">{t('masks.noStill')}</span>
+        </div>
+      )}
       <svg
-        className={`mask-svg${preview ? ' preview' : ''}`} width={size.width} height={size.height} tabIndex={0} role="application" aria-label={t('masks.editorLabel')}
-        aria-describedby="mask-help" data-polygons={draft.polygons.length} data-open-points={draft.open.length}
-        onPointerDown={onPointerDown} onPointerMove={onPointerMove} onPointerUp={() => { dragging.current = null; }} onPointerLeave={() => setHover(null)}
-        onPointerCancel={() => { dragging.current = null; }} onDoubleClick={onDoubleClick} onKeyDown={onKeyDown}
+        className={`mask-svg${preview ? ' preview' : ''}`}
+        width={size.width}
+        height={size.height}
+        tabIndex={0}
+        role="application"
+        aria-label={t('masks.editorLabel')}
+        aria-describedby="mask-help"
+        data-polygons={draft.polygons.length}
+        data-open-points={draft.open.length}
+        onPointerDown={onPointerDown}
+        onPointerMove={onPointerMove}
+        onPointerUp={() => {
+          dragging.current = null;
+        }}
+        onPointerLeave={() => setHover(null)}
+        onPointerCancel={() => {
+          dragging.current = null;
+        }}
+        onDoubleClick={onDoubleClick}
+        onKeyDown={onKeyDown}
       >
-        {others.map((polygon, index) => <polygon key={`o${index}`} className={preview ? 'mask-fill-preview' : 'mask-other'} points={pixels(polygon)} />)}
+        {others.map((polygon, index) => (
+          <polygon key={`o${index}`} className={preview ? 'mask-fill-preview' : 'mask-other'} points={pixels(polygon)} />
+        ))}
         {draft.polygons.map((polygon, index) => {
           const chosen = selection?.kind === 'polygon' && selection.polygon === index;
-          return <polygon key={`p${index}`} className={preview ? 'mask-fill-preview' : `mask-polygon${chosen ? ' selected' : ''}`} points={pixels(polygon)} data-testid="mask-polygon" />;
+          return (
+            <polygon
+              key={`p${index}`}
+              className={preview ? 'mask-fill-preview' : `mask-polygon${chosen ? ' selected' : ''}`}
+              points={pixels(polygon)}
+              data-testid="mask-polygon"
+            />
+          );
         })}
-        {!preview && draft.polygons.map((polygon, polygonIndex) => polygon.map((point, vertexIndex) => {
-          const [x, y] = toPixels(point, size);
-          const chosen = selection?.kind === 'vertex' && selection.hit.polygon === polygonIndex && selection.hit.vertex === vertexIndex;
-          return <circle key={`v${polygonIndex}-${vertexIndex}`} className={`mask-vertex${chosen ? ' selected' : ''}`} cx={x} cy={y} r={chosen ? 7 : 5} />;
-        }))}
+        {!preview &&
+          draft.polygons.map((polygon, polygonIndex) =>
+            polygon.map((point, vertexIndex) => {
+              const [x, y] = toPixels(point, size);
+              const chosen = selection?.kind === 'vertex' && selection.hit.polygon === polygonIndex && selection.hit.vertex === vertexIndex;
+              return <circle key={`v${polygonIndex}-${vertexIndex}`} className={`mask-vertex${chosen ? ' selected' : ''}`} cx={x} cy={y} r={chosen ? 7 : 5} />;
+            }),
+          )}
         {!preview && draft.open.length > 0 && (
           <g className="mask-open">
             <polyline points={pixels(draft.open)} />
-            {hover && last && <line className="mask-rubber" x1={toPixels(last, size)[0]} y1={toPixels(last, size)[1]} x2={toPixels(hover, size)[0]} y2={toPixels(hover, size)[1]} />}
+            {hover && last && (
+              <line
+                className="mask-rubber"
+                x1={toPixels(last, size)[0]}
+                y1={toPixels(last, size)[1]}
+                x2={toPixels(hover, size)[0]}
+                y2={toPixels(hover, size)[1]}
+              />
+            )}
             {draft.open.map((point, index) => {
               const [x, y] = toPixels(point, size);
               return <circle key={`d${index}`} className={index === 0 ? 'mask-vertex first' : 'mask-vertex'} cx={x} cy={y} r={index === 0 ? 8 : 5} />;

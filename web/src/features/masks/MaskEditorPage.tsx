@@ -47,10 +47,18 @@ export function MaskEditorPage({ me }: { me: Me }) {
         <aside className="panel masks-cameras" aria-label={t('masks.camera')}>
           {cameras.loading && !cameras.data && <Loading />}
           {Boolean(cameras.error) && <ErrorNotice error={cameras.error} onRetry={cameras.reload} />}
-          {cameras.data && <CameraPicker cameras={cameras.data} selectedIds={cameraId ? [cameraId] : []} onPick={(picked) => setCameraId(picked.id)} testId="mask-camera" />}
+          {cameras.data && (
+            <CameraPicker cameras={cameras.data} selectedIds={cameraId ? [cameraId] : []} onPick={(picked) => setCameraId(picked.id)} testId="mask-camera" />
+          )}
         </aside>
         <section className="masks-main" aria-label={t('masks.still')}>
-          {camera ? <CameraMaskEditor key={camera.id} camera={camera} me={me} /> : <div className="panel"><p className="muted">{t('masks.pickCamera')}</p></div>}
+          {camera ? (
+            <CameraMaskEditor key={camera.id} camera={camera} me={me} />
+          ) : (
+            <div className="panel">
+              <p className="muted">{t('masks.pickCamera')}</p>
+            </div>
+          )}
         </section>
       </div>
     </div>
@@ -79,7 +87,8 @@ function CameraMaskEditor({ camera, me }: { camera: Camera; me: Me }) {
   }, [presetToken, masks.data]);
 
   const others = atPosition.filter((mask) => mask.id !== editing.maskId).flatMap((mask) => fromApiPolygons(mask.polygons));
-  const context = presetToken === null ? [] : (masks.data?.masks ?? []).filter((mask) => mask.presetToken === null).flatMap((mask) => fromApiPolygons(mask.polygons));
+  const context =
+    presetToken === null ? [] : (masks.data?.masks ?? []).filter((mask) => mask.presetToken === null).flatMap((mask) => fromApiPolygons(mask.polygons));
   const closed = closeOpen(editing.draft);
   const problems: MaskProblem[] = maskProblems(closed.polygons);
   const nameMissing = editing.name.trim().length === 0;
@@ -99,17 +108,18 @@ function CameraMaskEditor({ camera, me }: { camera: Camera; me: Me }) {
     }
   };
 
-  const save = () => run(async () => {
-    const body = { name: editing.name.trim(), polygons: toApiPolygons(closed.polygons), presetToken };
-    const saved = editing.maskId
-      ? await api('PATCH', '/api/masks/{id}', { path: { id: editing.maskId }, json: body })
-      : await api('POST', '/api/masks', { json: { ...body, cameraId: camera.id } });
-    setEditing(editingOf(saved));
-    masks.reload();
-    // The recorder restarts with the mask: a fresh still shows it burnt in a few seconds later.
-    still.refreshSoon(5000);
-    return mode === 'server' ? `${t('masks.saved', { name: saved.name })} ${t('masks.restartShort')}` : t('masks.saved', { name: saved.name });
-  });
+  const save = () =>
+    run(async () => {
+      const body = { name: editing.name.trim(), polygons: toApiPolygons(closed.polygons), presetToken };
+      const saved = editing.maskId
+        ? await api('PATCH', '/api/masks/{id}', { path: { id: editing.maskId }, json: body })
+        : await api('POST', '/api/masks', { json: { ...body, cameraId: camera.id } });
+      setEditing(editingOf(saved));
+      masks.reload();
+      // The recorder restarts with the mask: a fresh still shows it burnt in a few seconds later.
+      still.refreshSoon(5000);
+      return mode === 'server' ? `${t('masks.saved', { name: saved.name })} ${t('masks.restartShort')}` : t('masks.saved', { name: saved.name });
+    });
 
   const remove = (mask: PrivacyMask) => {
     if (!window.confirm(t('masks.confirmDelete', { name: mask.name }))) return;
@@ -122,17 +132,19 @@ function CameraMaskEditor({ camera, me }: { camera: Camera; me: Me }) {
     });
   };
 
-  const setMode = (next: MaskMode) => run(async () => {
-    await api('PUT', '/api/cameras/{id}/masks/mode', { path: { id: camera.id }, json: { mode: next } });
-    masks.reload();
-    return t('masks.modeSaved');
-  });
+  const setMode = (next: MaskMode) =>
+    run(async () => {
+      await api('PUT', '/api/cameras/{id}/masks/mode', { path: { id: camera.id }, json: { mode: next } });
+      masks.reload();
+      return t('masks.modeSaved');
+    });
 
-  const gotoPreset = (token: string) => run(async () => {
-    await api('POST', '/api/cameras/{id}/ptz/presets/{token}/goto', { path: { id: camera.id, token } });
-    still.refreshSoon(3000);
-    return t('masks.preset', { name: ptz.data?.presets.find((preset) => preset.token === token)?.name ?? token });
-  });
+  const gotoPreset = (token: string) =>
+    run(async () => {
+      await api('POST', '/api/cameras/{id}/ptz/presets/{token}/goto', { path: { id: camera.id, token } });
+      still.refreshSoon(3000);
+      return t('masks.preset', { name: ptz.data?.presets.find((preset) => preset.token === token)?.name ?? token });
+    });
 
   return (
     <div className="mask-camera" data-camera-id={camera.id}>
@@ -147,28 +159,89 @@ function CameraMaskEditor({ camera, me }: { camera: Camera; me: Me }) {
                 <input type="checkbox" checked={preview} onChange={(event) => setPreview(event.target.checked)} data-testid="mask-preview" />
                 <span>{t('masks.preview')}</span>
               </label>
-              <button type="button" className="button-secondary" onClick={still.refresh} disabled={still.loading} data-testid="mask-refresh">{t('masks.refresh')}</button>
+              <button type="button" className="button-secondary" onClick={still.refresh} disabled={still.loading} data-testid="mask-refresh">
+                {t('masks.refresh')}
+              </button>
             </div>
           </div>
           {still.loading && <Loading />}
           {still.error !== null && <ErrorNotice error={still.error} onRetry={still.refresh} />}
-          <MaskCanvas stillUrl={still.url} draft={editing.draft} onDraft={(draft) => setEditing((current) => ({ ...current, draft }))} others={[...context, ...others]} preview={preview} />
-          <p className="hint" id="mask-help">{t('masks.help')}</p>
-          {editing.draft.open.length > 0 && <p className="muted small" role="status">{t('masks.drawing', { count: editing.draft.open.length })}</p>}
+          <MaskCanvas
+            stillUrl={still.url}
+            draft={editing.draft}
+            onDraft={(draft) => setEditing((current) => ({ ...current, draft }))}
+            others={[...context, ...others]}
+            preview={preview}
+          />
+          <p className="hint" id="mask-help">
+            {t('masks.help')}
+          </p>
+          {editing.draft.open.length > 0 && (
+            <p className="muted small" role="status">
+              {t('masks.drawing', { count: editing.draft.open.length })}
+            </p>
+          )}
           <div className="button-row">
-            <button type="button" className="button-small" onClick={() => setEditing({ ...editing, draft: closeOpen(editing.draft) })} disabled={editing.draft.open.length < 3}>{t('masks.closePolygon')}</button>
-            <button type="button" className="button-small" onClick={() => setEditing({ ...editing, draft: { ...editing.draft, open: [] } })} disabled={editing.draft.open.length === 0}>{t('masks.cancelDrawing')}</button>
-            <button type="button" className="button-small" onClick={() => setEditing({ ...editing, draft: deleteSelection(editing.draft) })} disabled={editing.draft.selection === null && editing.draft.open.length === 0}>{t('masks.deleteSelection')}</button>
-            <button type="button" className="button-small danger" onClick={() => setEditing({ ...editing, draft: emptyDraft })} disabled={editing.draft.polygons.length === 0 && editing.draft.open.length === 0}>{t('masks.clear')}</button>
+            <button
+              type="button"
+              className="button-small"
+              onClick={() => setEditing({ ...editing, draft: closeOpen(editing.draft) })}
+              disabled={editing.draft.open.length < 3}
+            >
+              {t('masks.closePolygon')}
+            </button>
+            <button
+              type="button"
+              className="button-small"
+              onClick={() => setEditing({ ...editing, draft: { ...editing.draft, open: [] } })}
+              disabled={editing.draft.open.length === 0}
+            >
+              {t('masks.cancelDrawing')}
+            </button>
+            <button
+              type="button"
+              className="button-small"
+              onClick={() => setEditing({ ...editing, draft: deleteSelection(editing.draft) })}
+              disabled={editing.draft.selection === null && editing.draft.open.length === 0}
+            >
+              {t('masks.deleteSelection')}
+            </button>
+            <button
+              type="button"
+              className="button-small danger"
+              onClick={() => setEditing({ ...editing, draft: emptyDraft })}
+              disabled={editing.draft.polygons.length === 0 && editing.draft.open.length === 0}
+            >
+              {t('masks.clear')}
+            </button>
           </div>
           {mode === 'server' && <p className="muted small">{t('masks.stillNote')}</p>}
         </div>
         <MaskSidePanel
-          camera={camera} me={me} isPtz={isPtz} ptz={ptz} presetToken={presetToken} onPreset={setPresetToken} onGotoPreset={(token) => void gotoPreset(token)}
-          masks={masks} atPosition={atPosition} editingId={editing.maskId} onEdit={(mask) => setEditing(editingOf(mask))}
-          onNew={() => setEditing(newEditing(defaultName()))} onDelete={remove} name={editing.name} onName={(name) => setEditing({ ...editing, name })}
-          problems={problems} nameMissing={nameMissing} dirty={dirty} busy={busy} canSave={!blocksSaving(problems) && !nameMissing && dirty && (editing.draft.open.length === 0 || editing.draft.open.length >= 3)}
-          onSave={() => void save()} mode={mode} modeChosen={masks.data?.modeChosen ?? false} onMode={(next) => void setMode(next)}
+          camera={camera}
+          me={me}
+          isPtz={isPtz}
+          ptz={ptz}
+          presetToken={presetToken}
+          onPreset={setPresetToken}
+          onGotoPreset={(token) => void gotoPreset(token)}
+          masks={masks}
+          atPosition={atPosition}
+          editingId={editing.maskId}
+          onEdit={(mask) => setEditing(editingOf(mask))}
+          onNew={() => setEditing(newEditing(defaultName()))}
+          onDelete={remove}
+          name={editing.name}
+          onName={(name) => setEditing({ ...editing, name })}
+          problems={problems}
+          nameMissing={nameMissing}
+          dirty={dirty}
+          busy={busy}
+          canSave={!blocksSaving(problems) && !nameMissing && dirty && (editing.draft.open.length === 0 || editing.draft.open.length >= 3)}
+          onSave={() => void save()}
+          mode={mode}
+          modeChosen={masks.data?.modeChosen ?? false}
+          onMode={(next) => void setMode(next)}
         />
       </div>
     </div>

@@ -32,7 +32,11 @@ export function useStill(cameraId: string): Still {
     (async () => {
       let response: Response;
       try {
-        response = await fetch(`/api/cameras/${encodeURIComponent(cameraId)}/still.jpg`, { credentials: 'same-origin', cache: 'no-store', signal: controller.signal });
+        response = await fetch(`/api/cameras/${encodeURIComponent(cameraId)}/still.jpg`, {
+          credentials: 'same-origin',
+          cache: 'no-store',
+          signal: controller.signal,
+        });
       } catch {
         throw networkError();
       }
@@ -45,34 +49,48 @@ export function useStill(cameraId: string): Still {
       // The previous picture stays on screen until this one replaces it (then it is revoked below).
       setUrl(created);
       setError(null);
-    })().catch((failure: unknown) => {
-      if (!controller.signal.aborted) setError(failure);
-    }).finally(() => {
-      if (!controller.signal.aborted) setLoading(false);
-    });
+    })()
+      .catch((failure: unknown) => {
+        if (!controller.signal.aborted) setError(failure);
+      })
+      .finally(() => {
+        if (!controller.signal.aborted) setLoading(false);
+      });
     return () => controller.abort();
   }, [cameraId, generation]);
 
   useEffect(() => () => window.clearTimeout(timer.current), []);
-  useEffect(() => () => {
-    if (url) URL.revokeObjectURL(url);
-  }, [url]);
+  useEffect(
+    () => () => {
+      if (url) URL.revokeObjectURL(url);
+    },
+    [url],
+  );
   const refresh = useCallback(() => setGeneration((value) => value + 1), []);
-  const refreshSoon = useCallback((delayMs: number) => {
-    window.clearTimeout(timer.current);
-    timer.current = window.setTimeout(refresh, delayMs);
-  }, [refresh]);
+  const refreshSoon = useCallback(
+    (delayMs: number) => {
+      window.clearTimeout(timer.current);
+      timer.current = window.setTimeout(refresh, delayMs);
+    },
+    [refresh],
+  );
   return { url, loading, error, refresh, refreshSoon };
 }
 
 function problemText(problem: MaskProblem, t: Translate): string {
   switch (problem.code) {
-    case 'none': return t('masks.problem.none');
-    case 'tooMany': return t('masks.problem.tooMany', { max: problem.max });
-    case 'points': return t('masks.problem.points', { polygon: problem.polygon, min: problem.min, max: problem.max });
-    case 'outside': return t('masks.problem.outside', { polygon: problem.polygon, point: problem.point });
-    case 'area': return t('masks.problem.area', { polygon: problem.polygon });
-    case 'crossing': return t('masks.problem.crossing', { polygon: problem.polygon });
+    case 'none':
+      return t('masks.problem.none');
+    case 'tooMany':
+      return t('masks.problem.tooMany', { max: problem.max });
+    case 'points':
+      return t('masks.problem.points', { polygon: problem.polygon, min: problem.min, max: problem.max });
+    case 'outside':
+      return t('masks.problem.outside', { polygon: problem.polygon, point: problem.point });
+    case 'area':
+      return t('masks.problem.area', { polygon: problem.polygon });
+    case 'crossing':
+      return t('masks.problem.crossing', { polygon: problem.polygon });
   }
 }
 
@@ -119,13 +137,19 @@ export function MaskSidePanel(props: SidePanelProps) {
               <span>{t('masks.position')}</span>
               <select value={presetToken ?? ''} onChange={(event) => props.onPreset(event.target.value || null)} data-testid="mask-position">
                 <option value="">{t('masks.wholeCamera')}</option>
-                {presets.map((preset) => <option key={preset.token} value={preset.token}>{t('masks.preset', { name: preset.name })}</option>)}
+                {presets.map((preset) => (
+                  <option key={preset.token} value={preset.token}>
+                    {t('masks.preset', { name: preset.name })}
+                  </option>
+                ))}
               </select>
             </label>
             {ptz.loading && <Loading />}
             {Boolean(ptz.error) && <p className="warning-text small">{t('masks.presetsUnavailable')}</p>}
             {presetToken && canMove && (
-              <button type="button" className="button-small mask-goto" onClick={() => props.onGotoPreset(presetToken)}>{t('masks.gotoPreset')}</button>
+              <button type="button" className="button-small mask-goto" onClick={() => props.onGotoPreset(presetToken)}>
+                {t('masks.gotoPreset')}
+              </button>
             )}
           </>
         )}
@@ -139,27 +163,44 @@ export function MaskSidePanel(props: SidePanelProps) {
               <div className="mask-list-text">
                 <span className="mask-list-name">{mask.name}</span>
                 <span className="muted small">
-                  {t('masks.polygons', { count: mask.polygons.length })} · {mask.presetToken ? t('masks.scopePreset', { name: presetName(mask.presetToken) }) : t('masks.scopeAll')}
+                  {t('masks.polygons', { count: mask.polygons.length })} ·{' '}
+                  {mask.presetToken ? t('masks.scopePreset', { name: presetName(mask.presetToken) }) : t('masks.scopeAll')}
                 </span>
               </div>
-              {mask.id === editingId
-                ? <span className="badge neutral">{t('masks.editing')}</span>
-                : <button type="button" className="button-small" onClick={() => props.onEdit(mask)}>{t('masks.edit')}</button>}
-              <button type="button" className="button-small danger" onClick={() => props.onDelete(mask)} disabled={props.busy} data-testid="mask-delete">{t('masks.delete')}</button>
+              {mask.id === editingId ? (
+                <span className="badge neutral">{t('masks.editing')}</span>
+              ) : (
+                <button type="button" className="button-small" onClick={() => props.onEdit(mask)}>
+                  {t('masks.edit')}
+                </button>
+              )}
+              <button type="button" className="button-small danger" onClick={() => props.onDelete(mask)} disabled={props.busy} data-testid="mask-delete">
+                {t('masks.delete')}
+              </button>
             </li>
           ))}
         </ul>
-        <button type="button" className="button-secondary" onClick={props.onNew} disabled={editingId === null && !props.dirty} data-testid="mask-new">{t('masks.new')}</button>
+        <button type="button" className="button-secondary" onClick={props.onNew} disabled={editingId === null && !props.dirty} data-testid="mask-new">
+          {t('masks.new')}
+        </button>
       </div>
       <div className="panel">
         <label>
           <span>{t('masks.name')}</span>
-          <input value={props.name} maxLength={100} onChange={(event) => props.onName(event.target.value)} data-testid="mask-name" aria-invalid={props.nameMissing} />
+          <input
+            value={props.name}
+            maxLength={100}
+            onChange={(event) => props.onName(event.target.value)}
+            data-testid="mask-name"
+            aria-invalid={props.nameMissing}
+          />
         </label>
         {props.problems.length > 0 && (
           <ul className="mask-problems" aria-live="polite">
             {props.problems.map((problem, index) => (
-              <li key={index} className={problem.code === 'crossing' ? 'warning-text' : 'danger-text'}>{problemText(problem, t)}</li>
+              <li key={index} className={problem.code === 'crossing' ? 'warning-text' : 'danger-text'}>
+                {problemText(problem, t)}
+              </li>
             ))}
           </ul>
         )}
@@ -175,7 +216,15 @@ export function MaskSidePanel(props: SidePanelProps) {
           <legend>{t('masks.mode')}</legend>
           {(['server', 'in_camera'] as const).map((mode) => (
             <label key={mode} className="checkbox">
-              <input type="radio" name={`mask-mode-${props.camera.id}`} value={mode} checked={props.mode === mode} onChange={() => props.onMode(mode)} disabled={props.busy || !masks.data} data-testid={`mask-mode-${mode}`} />
+              <input
+                type="radio"
+                name={`mask-mode-${props.camera.id}`}
+                value={mode}
+                checked={props.mode === mode}
+                onChange={() => props.onMode(mode)}
+                disabled={props.busy || !masks.data}
+                data-testid={`mask-mode-${mode}`}
+              />
               <span>{t(`masks.mode.${mode}`)}</span>
             </label>
           ))}

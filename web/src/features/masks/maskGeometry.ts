@@ -49,7 +49,7 @@ export function pointInPolygon(point: Point, polygon: Polygon): boolean {
   for (let index = 0, previous = polygon.length - 1; index < polygon.length; previous = index++) {
     const [xi, yi] = polygon[index]!;
     const [xj, yj] = polygon[previous]!;
-    if ((yi > y) !== (yj > y) && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
   }
   return inside;
 }
@@ -63,11 +63,13 @@ export interface VertexHit {
 export function hitVertex(polygons: readonly Polygon[], point: Point, size: Size, radiusPx = 9): VertexHit | null {
   const [px, py] = toPixels(point, size);
   let best: (VertexHit & { distance: number }) | null = null;
-  polygons.forEach((polygon, polygonIndex) => polygon.forEach((vertex, vertexIndex) => {
-    const [vx, vy] = toPixels(vertex, size);
-    const distance = Math.hypot(vx - px, vy - py);
-    if (distance <= radiusPx && (!best || distance < best.distance)) best = { polygon: polygonIndex, vertex: vertexIndex, distance };
-  }));
+  polygons.forEach((polygon, polygonIndex) =>
+    polygon.forEach((vertex, vertexIndex) => {
+      const [vx, vy] = toPixels(vertex, size);
+      const distance = Math.hypot(vx - px, vy - py);
+      if (distance <= radiusPx && (!best || distance < best.distance)) best = { polygon: polygonIndex, vertex: vertexIndex, distance };
+    }),
+  );
   if (!best) return null;
   const { polygon, vertex } = best;
   return { polygon, vertex };
@@ -142,7 +144,9 @@ export function blocksSaving(problems: readonly MaskProblem[]): boolean {
 
 export function moveVertex(polygons: readonly Polygon[], hit: VertexHit, to: Point): Polygon[] {
   const point: Point = [round(clamp01(to[0])), round(clamp01(to[1]))];
-  return polygons.map((polygon, index) => (index === hit.polygon ? polygon.map((vertex, vertexIndex) => (vertexIndex === hit.vertex ? point : vertex)) : polygon));
+  return polygons.map((polygon, index) =>
+    index === hit.polygon ? polygon.map((vertex, vertexIndex) => (vertexIndex === hit.vertex ? point : vertex)) : polygon,
+  );
 }
 
 /** Removes a vertex; a polygon left with fewer than 3 points is removed with it. */

@@ -16,7 +16,9 @@ interface CameraPickerProps {
 }
 
 const byPlace = (a: Camera, b: Camera) =>
-  a.communeInsee.localeCompare(b.communeInsee) || a.siteName.localeCompare(b.siteName, 'fr', { numeric: true }) || a.name.localeCompare(b.name, 'fr', { numeric: true });
+  a.communeInsee.localeCompare(b.communeInsee) ||
+  a.siteName.localeCompare(b.siteName, 'fr', { numeric: true }) ||
+  a.name.localeCompare(b.name, 'fr', { numeric: true });
 
 export function CameraPicker({ cameras, selectedIds, onPick, testId }: CameraPickerProps) {
   const { t } = useI18n();
@@ -44,11 +46,21 @@ export function CameraPicker({ cameras, selectedIds, onPick, testId }: CameraPic
   return (
     <div className="camera-picker">
       <input
-        type="search" className="search-input" placeholder={t('playback.searchCamera')} aria-label={t('playback.searchCamera')} value={query}
+        type="search"
+        className="search-input"
+        placeholder={t('playback.searchCamera')}
+        aria-label={t('playback.searchCamera')}
+        value={query}
         onChange={(event) => setQuery(event.target.value)}
         onKeyDown={(event) => {
-          if (event.key === 'ArrowDown') { event.preventDefault(); focusItem(0); }
-          if (event.key === 'Enter' && shown[0]) { event.preventDefault(); onPick(shown[0]); }
+          if (event.key === 'ArrowDown') {
+            event.preventDefault();
+            focusItem(0);
+          }
+          if (event.key === 'Enter' && shown[0]) {
+            event.preventDefault();
+            onPick(shown[0]);
+          }
           if (event.key === 'Escape') setQuery('');
         }}
       />
@@ -60,13 +72,19 @@ export function CameraPicker({ cameras, selectedIds, onPick, testId }: CameraPic
           return (
             <li key={camera.id}>
               <button
-                type="button" className={`camera-picker-item${selected ? ' selected' : ''}`} data-testid={testId} data-camera-id={camera.id}
-                aria-pressed={selected} onClick={() => onPick(camera)}
+                type="button"
+                className={`camera-picker-item${selected ? ' selected' : ''}`}
+                data-testid={testId}
+                data-camera-id={camera.id}
+                aria-pressed={selected}
+                onClick={() => onPick(camera)}
               >
                 <span className={`dot state-${camera.state}`} aria-hidden="true" />
                 <span className="camera-picker-text">
                   <span className="camera-picker-name">{camera.name}</span>
-                  <span className="camera-picker-place">{camera.siteName} · {communeName(camera.communeInsee)}</span>
+                  <span className="camera-picker-place">
+                    {camera.siteName} · {communeName(camera.communeInsee)}
+                  </span>
                 </span>
                 <StateBadge state={camera.state} />
               </button>

@@ -62,29 +62,62 @@ export function PlaybackControls(props: ControlsProps) {
   return (
     <div className="playback-controls" role="toolbar" aria-label={t('playback.title')}>
       <div className="button-row">
-        <button type="button" className="button-secondary icon-button" onClick={() => props.onStep(-1)} disabled={disabled} title={t('playback.stepBack')} aria-label={t('playback.stepBack')} aria-keyshortcuts=",">
+        <button
+          type="button"
+          className="button-secondary icon-button"
+          onClick={() => props.onStep(-1)}
+          disabled={disabled}
+          title={t('playback.stepBack')}
+          aria-label={t('playback.stepBack')}
+          aria-keyshortcuts=","
+        >
           <Icon path="M6 5v14M19 5 9 12l10 7z" />
         </button>
         <button
-          type="button" className="button-secondary icon-button" onClick={props.onReverse} disabled={disabled} aria-pressed={reverse && playing}
-          title={`${t('playback.reverse')} (R). ${t('playback.reverseHelp')}`} aria-label={t('playback.reverse')} data-testid="playback-reverse" aria-keyshortcuts="r"
+          type="button"
+          className="button-secondary icon-button"
+          onClick={props.onReverse}
+          disabled={disabled}
+          aria-pressed={reverse && playing}
+          title={`${t('playback.reverse')} (R). ${t('playback.reverseHelp')}`}
+          aria-label={t('playback.reverse')}
+          data-testid="playback-reverse"
+          aria-keyshortcuts="r"
         >
           <Icon path="M18 5 6 12l12 7z" />
         </button>
         <button
-          type="button" className="button-primary icon-button play-button" onClick={props.onPlayPause} disabled={disabled} data-testid="playback-play"
-          aria-label={playing ? t('playback.pause') : t('playback.play')} title={`${playing ? t('playback.pause') : t('playback.play')} (${t('playback.key.space')})`}
-          data-playing={playing} aria-keyshortcuts="Space"
+          type="button"
+          className="button-primary icon-button play-button"
+          onClick={props.onPlayPause}
+          disabled={disabled}
+          data-testid="playback-play"
+          aria-label={playing ? t('playback.pause') : t('playback.play')}
+          title={`${playing ? t('playback.pause') : t('playback.play')} (${t('playback.key.space')})`}
+          data-playing={playing}
+          aria-keyshortcuts="Space"
         >
           {playing ? <Icon path="M7 5h4v14H7zM14 5h4v14h-4z" /> : <Icon path="M7 5l12 7-12 7z" />}
         </button>
-        <button type="button" className="button-secondary icon-button" onClick={() => props.onStep(1)} disabled={disabled} title={t('playback.stepForward')} aria-label={t('playback.stepForward')} aria-keyshortcuts=".">
+        <button
+          type="button"
+          className="button-secondary icon-button"
+          onClick={() => props.onStep(1)}
+          disabled={disabled}
+          title={t('playback.stepForward')}
+          aria-label={t('playback.stepForward')}
+          aria-keyshortcuts="."
+        >
           <Icon path="M18 5v14M5 5l10 7-10 7z" />
         </button>
         <label className="inline-field">
           <span>{t('playback.speed')}</span>
           <select data-testid="playback-speed" value={String(magnitude)} onChange={(event) => props.onSpeed(Number(event.target.value))} disabled={disabled}>
-            {playbackSpeeds.map((speed) => <option key={speed} value={String(speed)}>{speedLabel(speed)}</option>)}
+            {playbackSpeeds.map((speed) => (
+              <option key={speed} value={String(speed)}>
+                {speedLabel(speed)}
+              </option>
+            ))}
           </select>
         </label>
       </div>
@@ -99,14 +132,33 @@ export function PlaybackControls(props: ControlsProps) {
         <label className="inline-field">
           <span>{t('playback.jump')}</span>
           <input
-            ref={jumpRef} type="datetime-local" step={1} data-testid="playback-jump" value={jumpValue} onChange={(event) => onJumpChange(event.target.value)}
-            aria-invalid={jumpError} disabled={disabled}
+            ref={jumpRef}
+            type="datetime-local"
+            step={1}
+            data-testid="playback-jump"
+            value={jumpValue}
+            onChange={(event) => onJumpChange(event.target.value)}
+            aria-invalid={jumpError}
+            disabled={disabled}
           />
         </label>
-        <button type="submit" className="button-secondary" disabled={disabled}>{t('playback.jumpGo')}</button>
-        {jumpError && <span className="warning-text small" role="alert">{t('playback.jumpInvalid')}</span>}
+        <button type="submit" className="button-secondary" disabled={disabled}>
+          {t('playback.jumpGo')}
+        </button>
+        {jumpError && (
+          <span className="warning-text small" role="alert">
+            {t('playback.jumpInvalid')}
+          </span>
+        )}
       </form>
-      <button type="button" className="button-secondary" onClick={props.onStill} disabled={disabled} data-testid="playback-still" title={t('playback.stillHelp')}>
+      <button
+        type="button"
+        className="button-secondary"
+        onClick={props.onStill}
+        disabled={disabled}
+        data-testid="playback-still"
+        title={t('playback.stillHelp')}
+      >
         <Icon path="M4 7h3l2-2h6l2 2h3v12H4zM12 10a3 3 0 1 0 0 6 3 3 0 0 0 0-6z" />
         {t('playback.still')}
       </button>

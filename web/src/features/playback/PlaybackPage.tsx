@@ -119,11 +119,14 @@ export function PlaybackPage({ me }: { me: Me }) {
     return () => window.clearInterval(timer);
   }, [clock, t]);
 
-  const seek = useCallback((ms: number) => {
-    setNotice(null);
-    clock.seek(ms);
-    setDisplayMs(ms);
-  }, [clock]);
+  const seek = useCallback(
+    (ms: number) => {
+      setNotice(null);
+      clock.seek(ms);
+      setDisplayMs(ms);
+    },
+    [clock],
+  );
 
   const jump = (ms: number) => {
     const target = parisDayOf(ms);
@@ -167,8 +170,20 @@ export function PlaybackPage({ me }: { me: Me }) {
   };
 
   // Keyboard: Space, `,` `.`, R, `[` `]` anywhere on the page except while typing.
-  const keyActions = useRef<Record<'playPause' | 'reverse' | 'faster' | 'slower', () => void> & { step(direction: 1 | -1): void }>({ playPause, reverse, step, faster: playPause, slower: playPause });
-  keyActions.current = { playPause, reverse, step, faster: () => setSpeed(Math.abs(stepSpeed(clockState.rate, 1))), slower: () => setSpeed(Math.abs(stepSpeed(clockState.rate, -1))) };
+  const keyActions = useRef<Record<'playPause' | 'reverse' | 'faster' | 'slower', () => void> & { step(direction: 1 | -1): void }>({
+    playPause,
+    reverse,
+    step,
+    faster: playPause,
+    slower: playPause,
+  });
+  keyActions.current = {
+    playPause,
+    reverse,
+    step,
+    faster: () => setSpeed(Math.abs(stepSpeed(clockState.rate, 1))),
+    slower: () => setSpeed(Math.abs(stepSpeed(clockState.rate, -1))),
+  };
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       const target = event.target as HTMLElement | null;
@@ -226,15 +241,32 @@ export function PlaybackPage({ me }: { me: Me }) {
     setDay(next);
   };
 
-  const onHandle = useMemo(() => [0, 1, 2, 3].map((index) => (handle: TileHandle | null) => {
-    if (handle) handles.current.set(index, handle);
-    else handles.current.delete(index);
-  }), []);
+  const onHandle = useMemo(
+    () =>
+      [0, 1, 2, 3].map((index) => (handle: TileHandle | null) => {
+        if (handle) handles.current.set(index, handle);
+        else handles.current.delete(index);
+      }),
+    [],
+  );
 
   const rowsKey = slotCameras.map((camera) => (camera ? `${camera.id}:${camera.name}` : '')).join('|');
-  const rows: TimelineRow[] = useMemo(() => slotCameras.flatMap((camera) => (camera ? [{
-    cameraId: camera.id, label: camera.name, timeline: timelines[camera.id]?.timeline, events: timelines[camera.id]?.events ?? [],
-  }] : [])), [rowsKey, timelines]);
+  const rows: TimelineRow[] = useMemo(
+    () =>
+      slotCameras.flatMap((camera) =>
+        camera
+          ? [
+              {
+                cameraId: camera.id,
+                label: camera.name,
+                timeline: timelines[camera.id]?.timeline,
+                events: timelines[camera.id]?.events ?? [],
+              },
+            ]
+          : [],
+      ),
+    [rowsKey, timelines],
+  );
   const timelineErrors = slotCameras.flatMap((camera) => (camera && timelines[camera.id]?.error ? [{ camera, error: timelines[camera.id]!.error }] : []));
   const zoomKey = zoomKeyOf(view);
   const noCamera = chosenIds.length === 0;
@@ -243,15 +275,27 @@ export function PlaybackPage({ me }: { me: Me }) {
     <div className="playback-page">
       <PageHeader title={t('playback.title')}>
         <div className="segmented" role="group" aria-label={t('playback.mode')}>
-          <button type="button" aria-pressed={mode === 'single'} onClick={() => chooseMode('single')} data-testid="playback-mode-single">{t('playback.mode.single')}</button>
-          <button type="button" aria-pressed={mode === 'grid'} onClick={() => chooseMode('grid')} data-testid="playback-mode-grid">{t('playback.mode.grid')}</button>
+          <button type="button" aria-pressed={mode === 'single'} onClick={() => chooseMode('single')} data-testid="playback-mode-single">
+            {t('playback.mode.single')}
+          </button>
+          <button type="button" aria-pressed={mode === 'grid'} onClick={() => chooseMode('grid')} data-testid="playback-mode-grid">
+            {t('playback.mode.grid')}
+          </button>
         </div>
       </PageHeader>
       {!me.imageAccess.allowed && me.imageAccess.code !== 'forbidden' && <Notice kind="warning">{t('playback.noImages')}</Notice>}
       <div className="playback-layout">
         <PlaybackSidePanel
-          mode={mode} day={day} onDay={changeDay} reason={reason} onReason={setReason} slots={slotCameras} activeSlot={activeSlot}
-          onActiveSlot={setActiveSlot} onClearSlot={(index) => setSlots(slots.map((id, at) => (at === index ? null : id)))} onLayout={applyLayout}
+          mode={mode}
+          day={day}
+          onDay={changeDay}
+          reason={reason}
+          onReason={setReason}
+          slots={slotCameras}
+          activeSlot={activeSlot}
+          onActiveSlot={setActiveSlot}
+          onClearSlot={(index) => setSlots(slots.map((id, at) => (at === index ? null : id)))}
+          onLayout={applyLayout}
         >
           {cameras.loading && !cameras.data && <Loading />}
           {Boolean(cameras.error) && <ErrorNotice error={cameras.error} onRetry={cameras.reload} />}
@@ -261,24 +305,44 @@ export function PlaybackPage({ me }: { me: Me }) {
           {notice && <Notice kind={notice.kind}>{notice.text}</Notice>}
           {!reason && <Notice kind="info">{t('playback.reasonNeeded')}</Notice>}
           <div className={`playback-grid ${mode === 'grid' ? 'grid-4' : 'grid-1'}`}>
-            {slotCameras.map((camera, index) => (camera ? (
-              <PlaybackTile
-                key={`${index}:${camera.id}`} camera={camera} communeName={communeName(camera.communeInsee)} clock={clock} reason={reason}
-                active={positioned} visibleWindow={visibleWindow} selected={mode === 'grid' && index === activeSlot} onSelect={() => setActiveSlot(index)}
-                onHandle={onHandle[index]!}
-              />
-            ) : (
-              <button
-                key={`${index}:empty`} type="button" className={`playback-tile empty${mode === 'grid' && index === activeSlot ? ' selected' : ''}`}
-                onClick={() => setActiveSlot(index)} aria-pressed={index === activeSlot}
-              >
-                <span className="muted">{mode === 'grid' ? t('playback.slotEmpty') : t('playback.pickCamera')}</span>
-              </button>
-            )))}
+            {slotCameras.map((camera, index) =>
+              camera ? (
+                <PlaybackTile
+                  key={`${index}:${camera.id}`}
+                  camera={camera}
+                  communeName={communeName(camera.communeInsee)}
+                  clock={clock}
+                  reason={reason}
+                  active={positioned}
+                  visibleWindow={visibleWindow}
+                  selected={mode === 'grid' && index === activeSlot}
+                  onSelect={() => setActiveSlot(index)}
+                  onHandle={onHandle[index]!}
+                />
+              ) : (
+                <button
+                  key={`${index}:empty`}
+                  type="button"
+                  className={`playback-tile empty${mode === 'grid' && index === activeSlot ? ' selected' : ''}`}
+                  onClick={() => setActiveSlot(index)}
+                  aria-pressed={index === activeSlot}
+                >
+                  <span className="muted">{mode === 'grid' ? t('playback.slotEmpty') : t('playback.pickCamera')}</span>
+                </button>
+              ),
+            )}
           </div>
           <PlaybackControls
-            playing={clockState.playing} rate={clockState.rate} displayMs={displayMs} disabled={noCamera} onPlayPause={playPause} onReverse={reverse}
-            onStep={step} onSpeed={setSpeed} onJump={jump} onStill={() => void saveStill()}
+            playing={clockState.playing}
+            rate={clockState.rate}
+            displayMs={displayMs}
+            disabled={noCamera}
+            onPlayPause={playPause}
+            onReverse={reverse}
+            onStep={step}
+            onSpeed={setSpeed}
+            onJump={jump}
+            onStill={() => void saveStill()}
           />
           <p className="hint">{t('playback.keys')}</p>
           <div className="panel timeline-panel">
@@ -287,7 +351,10 @@ export function PlaybackPage({ me }: { me: Me }) {
               <div className="segmented" role="group" aria-label={t('playback.zoom')}>
                 {zoomLevels.map((level) => (
                   <button
-                    key={level.key} type="button" aria-pressed={zoomKey === level.key} data-testid={`timeline-zoom-${level.key}`}
+                    key={level.key}
+                    type="button"
+                    aria-pressed={zoomKey === level.key}
+                    data-testid={`timeline-zoom-${level.key}`}
                     onClick={() => setView(zoomTo(view, level.spanMs, clock.time(), bounds))}
                   >
                     {t(`playback.zoom.${level.key}`)}
@@ -296,15 +363,40 @@ export function PlaybackPage({ me }: { me: Me }) {
               </div>
             </div>
             {timelineErrors.map(({ camera, error }) => (
-              <div key={camera.id}><p className="muted small">{t('playback.timelineFailed', { name: camera.name })}</p><ErrorNotice error={error} /></div>
+              <div key={camera.id}>
+                <p className="muted small">{t('playback.timelineFailed', { name: camera.name })}</p>
+                <ErrorNotice error={error} />
+              </div>
             ))}
-            <Timeline view={view} bounds={bounds} rows={rows} playheadMs={displayMs} onSeek={(ms) => { setPositioned(true); seek(ms); }} onView={setView} />
+            <Timeline
+              view={view}
+              bounds={bounds}
+              rows={rows}
+              playheadMs={displayMs}
+              onSeek={(ms) => {
+                setPositioned(true);
+                seek(ms);
+              }}
+              onView={setView}
+            />
             <p className="hint">{t('playback.timelineHelp')}</p>
             <ul className="timeline-legend">
-              <li><span className="legend-swatch tl-recorded" aria-hidden="true" />{t('playback.legend.recorded')}</li>
-              <li><span className="legend-swatch tl-gap" aria-hidden="true" />{t('playback.legend.gap')}</li>
-              <li><span className="legend-swatch tl-hold" aria-hidden="true" />{t('playback.legend.hold')}</li>
-              <li><span className="legend-swatch tl-event" aria-hidden="true" />{t('playback.legend.event')}</li>
+              <li>
+                <span className="legend-swatch tl-recorded" aria-hidden="true" />
+                {t('playback.legend.recorded')}
+              </li>
+              <li>
+                <span className="legend-swatch tl-gap" aria-hidden="true" />
+                {t('playback.legend.gap')}
+              </li>
+              <li>
+                <span className="legend-swatch tl-hold" aria-hidden="true" />
+                {t('playback.legend.hold')}
+              </li>
+              <li>
+                <span className="legend-swatch tl-event" aria-hidden="true" />
+                {t('playback.legend.event')}
+              </li>
             </ul>
           </div>
         </section>

@@ -46,23 +46,45 @@ export function PlaybackSidePanel(props: SidePanelProps) {
           <input type="date" data-testid="playback-day" value={day} max={today} onChange={(event) => props.onDay(event.target.value)} />
         </label>
         <div className="button-row">
-          <button type="button" className="button-small" onClick={() => props.onDay(shiftDay(day, -1))}>{t('playback.previousDay')}</button>
-          <button type="button" className="button-small" onClick={() => props.onDay(shiftDay(day, 1))} disabled={day >= today}>{t('playback.nextDay')}</button>
+          <button type="button" className="button-small" onClick={() => props.onDay(shiftDay(day, -1))}>
+            {t('playback.previousDay')}
+          </button>
+          <button type="button" className="button-small" onClick={() => props.onDay(shiftDay(day, 1))} disabled={day >= today}>
+            {t('playback.nextDay')}
+          </button>
         </div>
       </div>
       {reason ? (
         <div className="reason-set">
-          <p className="reason-text" data-testid="playback-reason-current">{t('playback.reasonCurrent', { reason })}</p>
-          <button type="button" className="button-small" onClick={() => { setDraft(reason); props.onReason(null); }}>{t('playback.reasonChange')}</button>
+          <p className="reason-text" data-testid="playback-reason-current">
+            {t('playback.reasonCurrent', { reason })}
+          </p>
+          <button
+            type="button"
+            className="button-small"
+            onClick={() => {
+              setDraft(reason);
+              props.onReason(null);
+            }}
+          >
+            {t('playback.reasonChange')}
+          </button>
         </div>
       ) : (
         <form className="reason-form" onSubmit={confirm}>
           <label>
             <span>{t('playback.reason')}</span>
             <textarea
-              data-testid="playback-reason" rows={2} maxLength={500} value={draft} placeholder={t('playback.reasonPlaceholder')} required
+              data-testid="playback-reason"
+              rows={2}
+              maxLength={500}
+              value={draft}
+              placeholder={t('playback.reasonPlaceholder')}
+              required
               onChange={(event) => setDraft(event.target.value)}
-              onKeyDown={(event) => { if (event.key === 'Enter' && !event.shiftKey) confirm(event); }}
+              onKeyDown={(event) => {
+                if (event.key === 'Enter' && !event.shiftKey) confirm(event);
+              }}
             />
           </label>
           <p className="hint">{t('playback.reasonHelp')}</p>
@@ -93,7 +115,9 @@ function SlotList({ slots, activeSlot, onActiveSlot, onClearSlot, onLayout }: Si
               <span className="slot-name">{camera?.name ?? t('playback.slot', { n: index + 1 })}</span>
             </button>
             {camera && (
-              <button type="button" className="button-small" onClick={() => onClearSlot(index)} aria-label={t('playback.slotRemove', { name: camera.name })}>×</button>
+              <button type="button" className="button-small" onClick={() => onClearSlot(index)} aria-label={t('playback.slotRemove', { name: camera.name })}>
+                ×
+              </button>
             )}
           </li>
         ))}
@@ -101,12 +125,19 @@ function SlotList({ slots, activeSlot, onActiveSlot, onClearSlot, onLayout }: Si
       {usable.length > 0 && (
         <label>
           <span>{t('playback.layout')}</span>
-          <select value="" onChange={(event) => {
-            const layout = usable.find((candidate) => candidate.id === event.target.value);
-            if (layout) onLayout(layout.tiles.filter((tile): tile is string => tile !== null).slice(0, 4));
-          }}>
+          <select
+            value=""
+            onChange={(event) => {
+              const layout = usable.find((candidate) => candidate.id === event.target.value);
+              if (layout) onLayout(layout.tiles.filter((tile): tile is string => tile !== null).slice(0, 4));
+            }}
+          >
             <option value="">{t('playback.layoutPick')}</option>
-            {usable.map((layout) => <option key={layout.id} value={layout.id}>{layout.name}</option>)}
+            {usable.map((layout) => (
+              <option key={layout.id} value={layout.id}>
+                {layout.name}
+              </option>
+            ))}
           </select>
         </label>
       )}

@@ -11,7 +11,16 @@ import { ErrorNotice } from '../../ui.tsx';
 import type { PlaybackClock } from './clock.ts';
 import { SegmentPlayer } from './segmentPlayer.ts';
 import { ApiError } from '../../lib/errors.ts';
-import { driftTolerance, estimateFrameDuration, gapReasonCode, mediaTimeOf, sessionCovers, sessionWindowFor, wallTimeOf, type GapReasonCode } from './session.ts';
+import {
+  driftTolerance,
+  estimateFrameDuration,
+  gapReasonCode,
+  mediaTimeOf,
+  sessionCovers,
+  sessionWindowFor,
+  wallTimeOf,
+  type GapReasonCode,
+} from './session.ts';
 import { stillCaption, stillFileName } from './still.ts';
 import { saveStillPng } from './stillImage.ts';
 import { rangeAt, type TimeWindow } from './timeline.ts';
@@ -57,7 +66,16 @@ export function PlaybackTile({ camera, communeName, clock, reason, active, visib
   const [error, setError] = useState<unknown>(null);
   const [unsupported, setUnsupported] = useState<string | null>(null);
   const [gapWord, setGapWord] = useState<GapReasonCode | 'none'>('none');
-  const live = useRef({ status: 'loading' as TileStatus, waitingSince: null as number | null, frameTimes: [] as number[], reason, active, visibleWindow, communeName, language });
+  const live = useRef({
+    status: 'loading' as TileStatus,
+    waitingSince: null as number | null,
+    frameTimes: [] as number[],
+    reason,
+    active,
+    visibleWindow,
+    communeName,
+    language,
+  });
   live.current.reason = reason;
   live.current.communeName = communeName;
   live.current.language = language;
@@ -216,7 +234,9 @@ export function PlaybackTile({ camera, communeName, clock, reason, active, visib
       frameRequest = video.requestVideoFrameCallback(onFrame);
     };
     if (canWatchFrames) frameRequest = video.requestVideoFrameCallback(onFrame);
-    const onSeeked = () => { live.current.frameTimes = []; };
+    const onSeeked = () => {
+      live.current.frameTimes = [];
+    };
     video.addEventListener('seeking', onSeeked);
 
     onHandle({
@@ -254,19 +274,29 @@ export function PlaybackTile({ camera, communeName, clock, reason, active, visib
 
   const message = (() => {
     switch (status) {
-      case 'reason': return t('playback.status.reason');
-      case 'loading': return t('playback.status.loading');
-      case 'buffering': return t('playback.status.buffering');
-      case 'gap': return t('playback.status.gap', { reason: t(`playback.gap.${gapWord}`) });
-      case 'future': return t('playback.status.future');
-      case 'unsupported': return t('playback.status.unsupported', { codec: unsupported ?? '?' });
-      default: return null;
+      case 'reason':
+        return t('playback.status.reason');
+      case 'loading':
+        return t('playback.status.loading');
+      case 'buffering':
+        return t('playback.status.buffering');
+      case 'gap':
+        return t('playback.status.gap', { reason: t(`playback.gap.${gapWord}`) });
+      case 'future':
+        return t('playback.status.future');
+      case 'unsupported':
+        return t('playback.status.unsupported', { codec: unsupported ?? '?' });
+      default:
+        return null;
     }
   })();
 
   return (
     <div
-      className={`playback-tile${selected ? ' selected' : ''}`} data-testid="playback-tile" data-camera-id={camera.id} data-status={status}
+      className={`playback-tile${selected ? ' selected' : ''}`}
+      data-testid="playback-tile"
+      data-camera-id={camera.id}
+      data-status={status}
       onClick={onSelect}
     >
       <video ref={videoRef} className="playback-video" data-testid="playback-video" data-camera-id={camera.id} muted playsInline disablePictureInPicture />
@@ -280,7 +310,11 @@ export function PlaybackTile({ camera, communeName, clock, reason, active, visib
           <span>{message}</span>
         </div>
       )}
-      {Boolean(error) && <div className="playback-tile-error"><ErrorNotice error={error} /></div>}
+      {Boolean(error) && (
+        <div className="playback-tile-error">
+          <ErrorNotice error={error} />
+        </div>
+      )}
     </div>
   );
 }

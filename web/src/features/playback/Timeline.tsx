@@ -51,7 +51,7 @@ export function Timeline({ view, bounds, rows, playheadMs, onSeek, onView }: Tim
       const x = event.clientX - svg.getBoundingClientRect().left;
       const horizontal = event.shiftKey || Math.abs(event.deltaX) > Math.abs(event.deltaY);
       if (horizontal) {
-        const delta = (event.shiftKey ? event.deltaY : event.deltaX) / current.width * spanOf(current.view);
+        const delta = ((event.shiftKey ? event.deltaY : event.deltaX) / current.width) * spanOf(current.view);
         current.onView(panBy(current.view, delta, current.bounds));
       } else if (event.deltaY !== 0) {
         current.onView(zoomBy(current.view, event.deltaY > 0 ? 1.25 : 0.8, msAt(current.view, current.width, x), current.bounds));
@@ -114,12 +114,28 @@ export function Timeline({ view, bounds, rows, playheadMs, onSeek, onView }: Tim
 
   return (
     <svg
-      ref={svgRef} className="timeline" data-testid="timeline" width="100%" height={height} role="slider" tabIndex={0}
-      aria-label={t('playback.timeline')} aria-valuemin={bounds.from} aria-valuemax={bounds.to} aria-valuenow={Math.round(playheadMs)}
-      aria-valuetext={formatParisDateTime(new Date(playheadMs).toISOString(), language)} data-view-from={new Date(view.from).toISOString()}
+      ref={svgRef}
+      className="timeline"
+      data-testid="timeline"
+      width="100%"
+      height={height}
+      role="slider"
+      tabIndex={0}
+      aria-label={t('playback.timeline')}
+      aria-valuemin={bounds.from}
+      aria-valuemax={bounds.to}
+      aria-valuenow={Math.round(playheadMs)}
+      aria-valuetext={formatParisDateTime(new Date(playheadMs).toISOString(), language)}
+      data-view-from={new Date(view.from).toISOString()}
       data-view-to={new Date(view.to).toISOString()}
-      onPointerDown={onPointerDown} onPointerMove={onPointerMove} onPointerUp={onPointerUp} onPointerLeave={() => setHoverX(null)}
-      onPointerCancel={() => { drag.current = null; }} onKeyDown={onKeyDown}
+      onPointerDown={onPointerDown}
+      onPointerMove={onPointerMove}
+      onPointerUp={onPointerUp}
+      onPointerLeave={() => setHoverX(null)}
+      onPointerCancel={() => {
+        drag.current = null;
+      }}
+      onKeyDown={onKeyDown}
     >
       <rect className="tl-axis-bg" x={0} y={0} width={width} height={axisHeight} />
       {ticks.map((tick) => {
@@ -127,17 +143,30 @@ export function Timeline({ view, bounds, rows, playheadMs, onSeek, onView }: Tim
         return (
           <g key={tick.ms} className={tick.major ? 'tl-tick major' : 'tl-tick'}>
             <line x1={x} x2={x} y1={axisHeight - 6} y2={height} />
-            <text x={x + 3} y={15}>{tick.label}</text>
+            <text x={x + 3} y={15}>
+              {tick.label}
+            </text>
           </g>
         );
       })}
       {rows.map((row, index) => (
-        <TimelineRowView key={row.cameraId} row={row} top={axisHeight + index * rowHeight} view={view} width={width} language={language} showLabel={rows.length > 1} t={t} />
+        <TimelineRowView
+          key={row.cameraId}
+          row={row}
+          top={axisHeight + index * rowHeight}
+          view={view}
+          width={width}
+          language={language}
+          showLabel={rows.length > 1}
+          t={t}
+        />
       ))}
       {hoverMs !== null && hoverX !== null && (
         <g className="tl-hover" pointerEvents="none">
           <line x1={hoverX} x2={hoverX} y1={axisHeight} y2={height} />
-          <text x={Math.min(hoverX + 4, width - 70)} y={height - 6}>{formatParisDateTime(new Date(hoverMs).toISOString(), language).slice(-8)}</text>
+          <text x={Math.min(hoverX + 4, width - 70)} y={height - 6}>
+            {formatParisDateTime(new Date(hoverMs).toISOString(), language).slice(-8)}
+          </text>
         </g>
       )}
       {playheadX >= 0 && playheadX <= width && (
@@ -166,31 +195,46 @@ const TimelineRowView = memo(function TimelineRowView({ row, top, view, width, s
   const timeline = row.timeline;
   const barTop = top + 8;
   const barHeight = rowHeight - 12;
-  const events = row.events
-    .map((event) => ({ event, x: xOf(view, width, Date.parse(event.at)) }))
-    .filter(({ x }) => x >= 0 && x <= width);
+  const events = row.events.map((event) => ({ event, x: xOf(view, width, Date.parse(event.at)) })).filter(({ x }) => x >= 0 && x <= width);
   return (
     <g className="tl-row" data-camera-id={row.cameraId}>
-      <rect className="tl-row-bg" x={0} y={barTop} width={width} height={barHeight}><title>{t('playback.gap.none')}</title></rect>
-      {timeline && layoutRanges(timeline.recorded, view, width).map((span) => (
-        <rect key={`r${span.item.from}`} className="tl-recorded" x={span.x} y={barTop} width={span.width} height={barHeight} />
-      ))}
-      {timeline && layoutRanges(timeline.gaps, view, width, 2).map((span) => (
-        <rect key={`g${span.item.from}`} className="tl-gap" x={span.x} y={barTop} width={span.width} height={barHeight}>
-          <title>{t('playback.gapTitle', { from: when(span.item.from), to: when(span.item.to), reason: t(`playback.gap.${gapReasonCode(span.item.reason)}`) })}</title>
-        </rect>
-      ))}
-      {timeline && layoutRanges(timeline.holds, view, width, 2).map((span) => (
-        <rect key={`h${span.item.id}`} className="tl-hold" x={span.x} y={barTop} width={span.width} height={5}>
-          <title>{t('playback.holdTitle', { from: when(span.item.from), to: when(span.item.to), reference: span.item.procedureReference ?? t('playback.holdNoReference') })}</title>
-        </rect>
-      ))}
+      <rect className="tl-row-bg" x={0} y={barTop} width={width} height={barHeight}>
+        <title>{t('playback.gap.none')}</title>
+      </rect>
+      {timeline &&
+        layoutRanges(timeline.recorded, view, width).map((span) => (
+          <rect key={`r${span.item.from}`} className="tl-recorded" x={span.x} y={barTop} width={span.width} height={barHeight} />
+        ))}
+      {timeline &&
+        layoutRanges(timeline.gaps, view, width, 2).map((span) => (
+          <rect key={`g${span.item.from}`} className="tl-gap" x={span.x} y={barTop} width={span.width} height={barHeight}>
+            <title>
+              {t('playback.gapTitle', { from: when(span.item.from), to: when(span.item.to), reason: t(`playback.gap.${gapReasonCode(span.item.reason)}`) })}
+            </title>
+          </rect>
+        ))}
+      {timeline &&
+        layoutRanges(timeline.holds, view, width, 2).map((span) => (
+          <rect key={`h${span.item.id}`} className="tl-hold" x={span.x} y={barTop} width={span.width} height={5}>
+            <title>
+              {t('playback.holdTitle', {
+                from: when(span.item.from),
+                to: when(span.item.to),
+                reference: span.item.procedureReference ?? t('playback.holdNoReference'),
+              })}
+            </title>
+          </rect>
+        ))}
       {events.map(({ event, x }) => (
         <path key={event.id} className={`tl-event severity-${event.severity}`} d={`M${x - 5},${top} l10,0 l-5,8 Z`}>
           <title>{t('playback.eventTitle', { time: when(event.at), message: event.message })}</title>
         </path>
       ))}
-      {showLabel && <text className="tl-row-label" x={4} y={barTop + barHeight - 5}>{row.label}</text>}
+      {showLabel && (
+        <text className="tl-row-label" x={4} y={barTop + barHeight - 5}>
+          {row.label}
+        </text>
+      )}
     </g>
   );
 });

@@ -18,7 +18,10 @@ export class PlaybackClock {
   private held = false;
   private readonly listeners = new Set<() => void>();
 
-  constructor(startWallMs: number, private readonly now: () => number = () => performance.now()) {
+  constructor(
+    startWallMs: number,
+    private readonly now: () => number = () => performance.now(),
+  ) {
     this.anchorWallMs = startWallMs;
     this.anchorAtMs = now();
   }

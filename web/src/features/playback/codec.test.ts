@@ -6,7 +6,10 @@ function box(type: string, ...parts: Uint8Array[]): Uint8Array {
   const size = 8 + parts.reduce((total, part) => total + part.byteLength, 0);
   const out = new Uint8Array(size);
   new DataView(out.buffer).setUint32(0, size);
-  out.set([...type].map((char) => char.charCodeAt(0)), 4);
+  out.set(
+    [...type].map((char) => char.charCodeAt(0)),
+    4,
+  );
   let offset = 8;
   for (const part of parts) {
     out.set(part, offset);
@@ -56,16 +59,34 @@ describe('codec of a recorded segment', () => {
   });
 });
 
-const u32 = (value: number) => { const out = new Uint8Array(4); new DataView(out.buffer).setUint32(0, value); return out; };
-const concat = (...parts: Uint8Array[]) => { const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0)); let at = 0; for (const p of parts) { out.set(p, at); at += p.byteLength; } return out; };
+const u32 = (value: number) => {
+  const out = new Uint8Array(4);
+  new DataView(out.buffer).setUint32(0, value);
+  return out;
+};
+const concat = (...parts: Uint8Array[]) => {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
+};
 
 /** moov (mdhd with a timescale, trex) then one moof whose tfhd or trun carries the sample duration. */
 function fragmented(timescale: number, options: { tfhd?: number; trun?: number; trex?: number }): Uint8Array {
   const mdhd = box('mdhd', zeros(4), zeros(8), u32(timescale), zeros(8));
   const trex = box('trex', zeros(4), u32(1), u32(1), u32(options.trex ?? 0), zeros(8));
   const moov = box('moov', box('trak', box('mdia', mdhd)), box('mvex', trex));
-  const tfhd = options.tfhd === undefined ? box('tfhd', bytes(0, 0x02, 0, 0), u32(1)) : box('tfhd', bytes(0, 0x02, 0, 0x38), u32(1), u32(options.tfhd), u32(100), zeros(4));
-  const trun = options.trun === undefined ? box('trun', bytes(0, 0, 0x02, 0x01), u32(1), u32(8), u32(100)) : box('trun', bytes(0, 0, 0x03, 0x05), u32(1), u32(8), zeros(4), u32(options.trun), u32(100));
+  const tfhd =
+    options.tfhd === undefined
+      ? box('tfhd', bytes(0, 0x02, 0, 0), u32(1))
+      : box('tfhd', bytes(0, 0x02, 0, 0x38), u32(1), u32(options.tfhd), u32(100), zeros(4));
+  const trun =
+    options.trun === undefined
+      ? box('trun', bytes(0, 0, 0x02, 0x01), u32(1), u32(8), u32(100))
+      : box('trun', bytes(0, 0, 0x03, 0x05), u32(1), u32(8), zeros(4), u32(options.trun), u32(100));
   return concat(box('ftyp', zeros(8)), moov, box('moof', box('mfhd', zeros(8)), box('traf', tfhd, trun)));
 }
 

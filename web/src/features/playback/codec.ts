@@ -77,7 +77,13 @@ function hevcCodec(type: string, bytes: Uint8Array, config: Box): string | null 
   const constraints = Array.from(bytes.subarray(at + 6, at + 12));
   while (constraints.length > 0 && constraints[constraints.length - 1] === 0) constraints.pop();
   const level = bytes[at + 12]!;
-  const parts = [type, `${space}${profile}`, reversed.toString(16).toUpperCase(), `${tier}${level}`, ...constraints.map((value) => value.toString(16).toUpperCase())];
+  const parts = [
+    type,
+    `${space}${profile}`,
+    reversed.toString(16).toUpperCase(),
+    `${tier}${level}`,
+    ...constraints.map((value) => value.toString(16).toUpperCase()),
+  ];
   return parts.join('.');
 }
 

@@ -38,7 +38,10 @@ export class SegmentPlayer {
   private unsupported = false;
   private frameSeconds: number | null = null;
 
-  constructor(private readonly video: HTMLVideoElement, private readonly events: SegmentPlayerEvents) {}
+  constructor(
+    private readonly video: HTMLVideoElement,
+    private readonly events: SegmentPlayerEvents,
+  ) {}
 
   get origin(): number {
     return this.originMs;
@@ -103,7 +106,9 @@ export class SegmentPlayer {
   private async run(fetchSegment: TimedSegment | null, evict: TimedSegment[], generation: number): Promise<void> {
     try {
       for (const segment of evict) {
-        await this.bufferOperation(generation, (buffer) => buffer.remove(mediaTimeOf(this.originMs, segment.startMs), mediaTimeOf(this.originMs, segment.endMs)));
+        await this.bufferOperation(generation, (buffer) =>
+          buffer.remove(mediaTimeOf(this.originMs, segment.startMs), mediaTimeOf(this.originMs, segment.endMs)),
+        );
         this.appended.delete(segment.id);
       }
       if (fetchSegment) await this.fetchAndAppend(fetchSegment, generation);
@@ -146,7 +151,8 @@ export class SegmentPlayer {
       // The browser's buffer is full: drop everything but what is appended now, then try once more.
       for (const id of [...this.appended]) {
         const old = this.segmentList.find((candidate) => candidate.id === id);
-        if (old) await this.bufferOperation(generation, (buffer) => buffer.remove(mediaTimeOf(this.originMs, old.startMs), mediaTimeOf(this.originMs, old.endMs)));
+        if (old)
+          await this.bufferOperation(generation, (buffer) => buffer.remove(mediaTimeOf(this.originMs, old.startMs), mediaTimeOf(this.originMs, old.endMs)));
         this.appended.delete(id);
       }
       await this.bufferOperation(generation, (buffer) => {

@@ -2,8 +2,23 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { PlaybackSession } from '../../api/types.ts';
 import {
-  defaultPlayhead, driftTolerance, gapReasonCode, gapStep, estimateFrameDuration, mediaTimeOf, nextRecordedStart, planSegments, previousRecordedEnd, segmentIndexAt, sessionCovers, sessionOrigin,
-  sessionWindowFor, speedLabel, stepSpeed, timedSegments, wallTimeOf,
+  defaultPlayhead,
+  driftTolerance,
+  gapReasonCode,
+  gapStep,
+  estimateFrameDuration,
+  mediaTimeOf,
+  nextRecordedStart,
+  planSegments,
+  previousRecordedEnd,
+  segmentIndexAt,
+  sessionCovers,
+  sessionOrigin,
+  sessionWindowFor,
+  speedLabel,
+  stepSpeed,
+  timedSegments,
+  wallTimeOf,
 } from './session.ts';
 import { HOUR, MINUTE } from './timeline.ts';
 
@@ -12,15 +27,32 @@ const iso = (ms: number) => new Date(ms).toISOString();
 // Three one-minute segments, a two-minute gap, then two more.
 const starts = [0, 1, 2, 5, 6].map((minute) => t0 + minute * MINUTE);
 const session: PlaybackSession = {
-  playbackId: 'p1', cameraId: 'c1', from: iso(t0 + 20_000), to: iso(t0 + HOUR), expiresAt: iso(t0 + 2 * HOUR),
-  segments: starts.reverse().map((start, index) => ({ id: 10 + index, start: iso(start), end: iso(start + MINUTE), durationSeconds: 60, bytes: 1000, url: `/api/playback/p1/segments/${10 + index}`, reencoded: false })),
+  playbackId: 'p1',
+  cameraId: 'c1',
+  from: iso(t0 + 20_000),
+  to: iso(t0 + HOUR),
+  expiresAt: iso(t0 + 2 * HOUR),
+  segments: starts
+    .reverse()
+    .map((start, index) => ({
+      id: 10 + index,
+      start: iso(start),
+      end: iso(start + MINUTE),
+      durationSeconds: 60,
+      bytes: 1000,
+      url: `/api/playback/p1/segments/${10 + index}`,
+      reencoded: false,
+    })),
   gaps: [{ from: iso(t0 + 3 * MINUTE), to: iso(t0 + 5 * MINUTE), reason: 'camera_unreachable' }],
 };
 const segments = timedSegments(session);
 
 describe('playback session', () => {
   it('sorts segments on the wall clock and starts the video at the earliest instant', () => {
-    assert.deepEqual(segments.map((segment) => segment.startMs - t0), [0, 1, 2, 5, 6].map((minute) => minute * MINUTE));
+    assert.deepEqual(
+      segments.map((segment) => segment.startMs - t0),
+      [0, 1, 2, 5, 6].map((minute) => minute * MINUTE),
+    );
     assert.equal(segments[0]!.id, '14');
     const origin = sessionOrigin(session, segments);
     assert.equal(origin, t0, 'the first segment began before the session: no negative timestamp');
@@ -45,12 +77,19 @@ describe('playback session', () => {
     assert.equal(planSegments({ segments, playheadMs: t0 + 30_000, appended: new Set(['14']), busy: true, forward: true }).fetch, null);
     const later = planSegments({ segments, playheadMs: t0 + 2 * MINUTE + 20_000, appended: new Set(['14', '13', '12']), busy: false, forward: true });
     assert.equal(later.fetch?.id, '11', 'across the gap');
-    assert.deepEqual(later.evict.map((segment) => segment.id), ['14'], 'the second one is kept for steps back');
+    assert.deepEqual(
+      later.evict.map((segment) => segment.id),
+      ['14'],
+      'the second one is kept for steps back',
+    );
     const inGap = planSegments({ segments, playheadMs: t0 + 4 * MINUTE, appended: new Set(), busy: false, forward: true });
     assert.equal(inGap.fetch?.id, '11');
     const reverse = planSegments({ segments, playheadMs: t0 + 5 * MINUTE + 10_000, appended: new Set(['11', '10']), busy: false, forward: false });
     assert.equal(reverse.fetch?.id, '12');
-    assert.deepEqual(reverse.evict.map((segment) => segment.id), ['10']);
+    assert.deepEqual(
+      reverse.evict.map((segment) => segment.id),
+      ['10'],
+    );
     assert.deepEqual(planSegments({ segments: [], playheadMs: t0, appended: new Set(), busy: false, forward: true }), { fetch: null, evict: [] });
   });
 
@@ -71,7 +110,9 @@ describe('playback session', () => {
   });
 
   it('finds where recording resumes after a gap, among several cameras', () => {
-    const other = timedSegments({ segments: [{ id: 99, start: iso(t0 + 4 * MINUTE), end: iso(t0 + 4 * MINUTE + 30_000), durationSeconds: 30, bytes: 1, url: '/x', reencoded: false }] });
+    const other = timedSegments({
+      segments: [{ id: 99, start: iso(t0 + 4 * MINUTE), end: iso(t0 + 4 * MINUTE + 30_000), durationSeconds: 30, bytes: 1, url: '/x', reencoded: false }],
+    });
     assert.equal(nextRecordedStart([segments], t0 + 3 * MINUTE), t0 + 5 * MINUTE);
     assert.equal(nextRecordedStart([segments, other], t0 + 3 * MINUTE), t0 + 4 * MINUTE);
     assert.equal(nextRecordedStart([segments], t0 + 7 * MINUTE), null);
@@ -98,7 +139,13 @@ describe('playback session', () => {
 });
 
 describe('gaps while playing', () => {
-  const ranges = [[{ from: iso(t0), to: iso(t0 + MINUTE) }, { from: iso(t0 + 5 * MINUTE), to: iso(t0 + 6 * MINUTE) }], [{ from: iso(t0 + 3 * MINUTE), to: iso(t0 + 4 * MINUTE) }]];
+  const ranges = [
+    [
+      { from: iso(t0), to: iso(t0 + MINUTE) },
+      { from: iso(t0 + 5 * MINUTE), to: iso(t0 + 6 * MINUTE) },
+    ],
+    [{ from: iso(t0 + 3 * MINUTE), to: iso(t0 + 4 * MINUTE) }],
+  ];
 
   it('goes on inside a recording, jumps over a gap, stops at the end', () => {
     assert.deepEqual(gapStep(ranges, t0 + 30_000, true), { kind: 'inside' });

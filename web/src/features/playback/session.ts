@@ -102,7 +102,7 @@ export function planSegments(input: PlanInput): SegmentPlan {
     if (ahead) wanted.push(ahead);
   }
   const wantedIds = new Set(wanted.map((segment) => segment.id));
-  const fetch = input.busy ? null : wanted.find((segment) => !appended.has(segment.id)) ?? null;
+  const fetch = input.busy ? null : (wanted.find((segment) => !appended.has(segment.id)) ?? null);
   const low = Math.min(playheadMs - keepBehindMs, ...wanted.map((segment) => segment.startMs));
   const high = Math.max(playheadMs + (forward ? 0 : keepBehindMs), ...wanted.map((segment) => segment.endMs));
   const evict = segments.filter((segment) => appended.has(segment.id) && !wantedIds.has(segment.id) && (segment.endMs <= low || segment.startMs >= high));

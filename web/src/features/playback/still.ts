@@ -16,7 +16,13 @@ export function stillCaption(facts: StillFacts): string {
   const iso = new Date(facts.wallMs).toISOString();
   const millis = String(new Date(facts.wallMs).getUTCMilliseconds()).padStart(3, '0');
   const separator = facts.language === 'fr' ? ',' : '.';
-  return [facts.cameraName, facts.communeName, `${formatParisDateTime(iso, facts.language)}${separator}${millis} (${translate(facts.language, 'common.parisTime')})`].filter(Boolean).join(' · ');
+  return [
+    facts.cameraName,
+    facts.communeName,
+    `${formatParisDateTime(iso, facts.language)}${separator}${millis} (${translate(facts.language, 'common.parisTime')})`,
+  ]
+    .filter(Boolean)
+    .join(' · ');
 }
 
 export interface CaptionLayout {
@@ -34,7 +40,13 @@ export function captionLayout(pictureWidth: number): CaptionLayout {
 
 /** "vigie_parvis-est_20261123-110509.png": Paris time, camera name without accents or spaces. */
 export function stillFileName(cameraName: string, wallMs: number): string {
-  const slug = cameraName.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'camera';
+  const slug =
+    cameraName
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'camera';
   const local = utcIsoToParisLocal(new Date(wallMs).toISOString());
   const seconds = String(new Date(wallMs).getUTCSeconds()).padStart(2, '0');
   return `vigie_${slug}_${local.slice(0, 10).replace(/-/g, '')}-${local.slice(11, 16).replace(':', '')}${seconds}.png`;

@@ -1,7 +1,22 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  DAY, HOUR, MINUTE, clampWindow, follow, layoutRanges, msAt, panBy, parisDayBounds, parisDayOf, rangeAt, shiftDay, timelineTicks, xOf, zoomKeyOf, zoomTo,
+  DAY,
+  HOUR,
+  MINUTE,
+  clampWindow,
+  follow,
+  layoutRanges,
+  msAt,
+  panBy,
+  parisDayBounds,
+  parisDayOf,
+  rangeAt,
+  shiftDay,
+  timelineTicks,
+  xOf,
+  zoomKeyOf,
+  zoomTo,
 } from './timeline.ts';
 
 const day = parisDayBounds('2026-11-23');
@@ -66,7 +81,10 @@ describe('playback timeline', () => {
     assert.deepEqual(labels.slice(0, 4), ['00:00', '02:00', '02:00', '04:00'], 'the repeated 02:00 hour is shown twice');
     const tenMinutes = { from: day.from + 8 * HOUR + 3 * MINUTE, to: day.from + 8 * HOUR + 13 * MINUTE };
     const fine = timelineTicks(tenMinutes, 1000);
-    assert.deepEqual(fine.map((tick) => tick.label), ['08:03', '08:04', '08:05', '08:06', '08:07', '08:08', '08:09', '08:10', '08:11', '08:12', '08:13']);
+    assert.deepEqual(
+      fine.map((tick) => tick.label),
+      ['08:03', '08:04', '08:05', '08:06', '08:07', '08:08', '08:09', '08:10', '08:11', '08:12', '08:13'],
+    );
     assert.deepEqual(timelineTicks(day, 0), []);
   });
 

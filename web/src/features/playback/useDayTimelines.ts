@@ -24,24 +24,30 @@ export function useDayTimelines(cameraIds: readonly string[], day: TimeWindow): 
     const from = new Date(day.from).toISOString();
     const to = new Date(day.to).toISOString();
     const load = async (background: boolean) => {
-      const entries = await Promise.all(cameraIds.map(async (cameraId) => {
-        const [timeline, events] = await Promise.allSettled([
-          api('GET', '/api/cameras/{id}/recording/timeline', { path: { id: cameraId }, query: { from, to }, background }),
-          api('GET', '/api/technical-events', { query: { cameraId, from, to, limit: 500 }, background }),
-        ]);
-        const entry: DayTimeline = {
-          dayFrom: day.from,
-          timeline: timeline.status === 'fulfilled' ? timeline.value : undefined,
-          events: events.status === 'fulfilled' ? events.value : [],
-          error: timeline.status === 'rejected' ? timeline.reason : null,
-        };
-        return [cameraId, entry] as const;
-      }));
+      const entries = await Promise.all(
+        cameraIds.map(async (cameraId) => {
+          const [timeline, events] = await Promise.allSettled([
+            api('GET', '/api/cameras/{id}/recording/timeline', { path: { id: cameraId }, query: { from, to }, background }),
+            api('GET', '/api/technical-events', { query: { cameraId, from, to, limit: 500 }, background }),
+          ]);
+          const entry: DayTimeline = {
+            dayFrom: day.from,
+            timeline: timeline.status === 'fulfilled' ? timeline.value : undefined,
+            events: events.status === 'fulfilled' ? events.value : [],
+            error: timeline.status === 'rejected' ? timeline.reason : null,
+          };
+          return [cameraId, entry] as const;
+        }),
+      );
       if (current) setData(Object.fromEntries(entries));
     };
     void load(false);
     const today = Date.now() >= day.from && Date.now() < day.to;
-    const timer = today ? window.setInterval(() => { if (document.visibilityState === 'visible') void load(true); }, refreshMs) : 0;
+    const timer = today
+      ? window.setInterval(() => {
+          if (document.visibilityState === 'visible') void load(true);
+        }, refreshMs)
+      : 0;
     return () => {
       current = false;
       if (timer) window.clearInterval(timer);

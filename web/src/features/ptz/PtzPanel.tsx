@@ -27,15 +27,24 @@ export function usePtzControl(cameraId: string | null): PtzControl | null {
   const [error, setError] = useState<unknown>(null);
   const [refreshToken, setRefreshToken] = useState(0);
   const refresh = useCallback(() => setRefreshToken((value) => value + 1), []);
-  const mover = useMemo(() => (cameraId ? new PtzMover({
-    move: (velocity) => ptzApi.move(cameraId, velocity),
-    stop: () => ptzApi.stop(cameraId),
-    onError: (failure) => { setError(failure); setRefreshToken((value) => value + 1); },
-    onStarted: () => setRefreshToken((value) => value + 1),
-    now: () => performance.now(),
-    setTimer: (callback, ms) => window.setTimeout(callback, ms),
-    clearTimer: (timer) => window.clearTimeout(timer as number),
-  }) : null), [cameraId]);
+  const mover = useMemo(
+    () =>
+      cameraId
+        ? new PtzMover({
+            move: (velocity) => ptzApi.move(cameraId, velocity),
+            stop: () => ptzApi.stop(cameraId),
+            onError: (failure) => {
+              setError(failure);
+              setRefreshToken((value) => value + 1);
+            },
+            onStarted: () => setRefreshToken((value) => value + 1),
+            now: () => performance.now(),
+            setTimer: (callback, ms) => window.setTimeout(callback, ms),
+            clearTimer: (timer) => window.clearTimeout(timer as number),
+          })
+        : null,
+    [cameraId],
+  );
   useEffect(() => {
     setError(null);
     return () => mover?.dispose();
@@ -44,7 +53,19 @@ export function usePtzControl(cameraId: string | null): PtzControl | null {
   return mover ? { mover, error, clearError, refreshToken, refresh } : null;
 }
 
-export function PtzPanel({ camera, me, control, speed, onSpeed }: { camera: Camera; me: Me; control: PtzControl; speed: number; onSpeed(speed: number): void }) {
+export function PtzPanel({
+  camera,
+  me,
+  control,
+  speed,
+  onSpeed,
+}: {
+  camera: Camera;
+  me: Me;
+  control: PtzControl;
+  speed: number;
+  onSpeed(speed: number): void;
+}) {
   const { t, language } = useI18n();
   const [state, setState] = useState<PtzState | null>(null);
   const [loadError, setLoadError] = useState<unknown>(null);
@@ -56,13 +77,23 @@ export function PtzPanel({ camera, me, control, speed, onSpeed }: { camera: Came
     const load = () => {
       if (document.visibilityState !== 'visible') return;
       ptzApi.state(camera.id).then(
-        (value) => { if (current) { setState(value); setLoadError(null); } },
-        (failure: unknown) => { if (current) setLoadError(failure); },
+        (value) => {
+          if (current) {
+            setState(value);
+            setLoadError(null);
+          }
+        },
+        (failure: unknown) => {
+          if (current) setLoadError(failure);
+        },
       );
     };
     load();
     const timer = window.setInterval(load, pollMs);
-    return () => { current = false; window.clearInterval(timer); };
+    return () => {
+      current = false;
+      window.clearInterval(timer);
+    };
   }, [camera.id, control.refreshToken]);
 
   useEffect(() => setState(null), [camera.id]);
@@ -74,8 +105,14 @@ export function PtzPanel({ camera, me, control, speed, onSpeed }: { camera: Came
     setActionError(null);
     control.clearError();
     action()
-      .catch((failure: unknown) => { control.mover.release(); setActionError(failure); })
-      .finally(() => { setBusy(false); control.refresh(); });
+      .catch((failure: unknown) => {
+        control.mover.release();
+        setActionError(failure);
+      })
+      .finally(() => {
+        setBusy(false);
+        control.refresh();
+      });
   };
   const shownError = control.error ?? actionError;
 
@@ -84,24 +121,53 @@ export function PtzPanel({ camera, me, control, speed, onSpeed }: { camera: Came
     <section className="panel ptz-panel" data-testid="ptz-panel" aria-label={t('ptz.title', { name: camera.name })}>
       <h2>{t('ptz.title', { name: camera.name })}</h2>
       {!state && !loadError && <Loading />}
-      {Boolean(loadError) && !state && <p className="danger-text" role="alert">{ptzErrorText(loadError, t, language)}</p>}
+      {Boolean(loadError) && !state && (
+        <p className="danger-text" role="alert">
+          {ptzErrorText(loadError, t, language)}
+        </p>
+      )}
       {state && !state.supported && <p className="muted">{t('ptz.unsupported')}</p>}
       {state?.supported && (
         <>
           <p className={`ptz-lock${lock && !lock.mine ? ' held' : ''}${lock?.mine ? ' mine' : ''}`} data-testid="ptz-lock" role="status" aria-live="polite">
             {lockSentence(lock, t, language)}
           </p>
-          {state.cameraError && <p className="warning-text small" role="status">{t('ptz.cameraError', { reason: state.cameraError })}</p>}
+          {state.cameraError && (
+            <p className="warning-text small" role="status">
+              {t('ptz.cameraError', { reason: state.cameraError })}
+            </p>
+          )}
           <div className="button-row">
             {canTakeOver && !lock?.mine && (
-              <button type="button" className="button-primary" data-testid="ptz-takeover" disabled={busy} onClick={() => run(() => ptzApi.lock(camera.id, true))}>{t('ptz.takeover')}</button>
+              <button
+                type="button"
+                className="button-primary"
+                data-testid="ptz-takeover"
+                disabled={busy}
+                onClick={() => run(() => ptzApi.lock(camera.id, true))}
+              >
+                {t('ptz.takeover')}
+              </button>
             )}
-            {lock?.mine && <button type="button" className="button-small" data-testid="ptz-release" disabled={busy} onClick={() => run(() => ptzApi.release(camera.id))}>{t('ptz.release')}</button>}
+            {lock?.mine && (
+              <button type="button" className="button-small" data-testid="ptz-release" disabled={busy} onClick={() => run(() => ptzApi.release(camera.id))}>
+                {t('ptz.release')}
+              </button>
+            )}
           </div>
           {Boolean(shownError) && (
             <div className="notice notice-error ptz-error" role="alert">
               <span>{ptzErrorText(shownError, t, language)}</span>
-              <button type="button" className="button-small" onClick={() => { control.clearError(); setActionError(null); }}>{t('common.close')}</button>
+              <button
+                type="button"
+                className="button-small"
+                onClick={() => {
+                  control.clearError();
+                  setActionError(null);
+                }}
+              >
+                {t('common.close')}
+              </button>
             </div>
           )}
           <PtzPad control={control} speed={speed} />
@@ -129,7 +195,12 @@ const directionVectors: Record<Direction, PtzVelocity> = {
 };
 
 const directionLabels: Record<Direction, MessageKey> = {
-  up: 'ptz.up', down: 'ptz.down', left: 'ptz.left', right: 'ptz.right', 'zoom-in': 'ptz.zoomIn', 'zoom-out': 'ptz.zoomOut',
+  up: 'ptz.up',
+  down: 'ptz.down',
+  left: 'ptz.left',
+  right: 'ptz.right',
+  'zoom-in': 'ptz.zoomIn',
+  'zoom-out': 'ptz.zoomOut',
 };
 
 const directionGlyphs: Record<Direction, string> = { up: '▲', down: '▼', left: '◀', right: '▶', 'zoom-in': '+', 'zoom-out': '−' };
@@ -163,17 +234,35 @@ function PtzPad({ control, speed }: { control: PtzControl; speed: number }) {
   const button = (direction: Direction) => {
     const press = () => control.mover.press(scaled(directionVectors[direction], speed));
     const onKeyDown = (event: KeyboardEvent<HTMLButtonElement>) => {
-      if ((event.key === 'Enter' || event.key === ' ') && !event.repeat) { event.preventDefault(); event.stopPropagation(); press(); }
+      if ((event.key === 'Enter' || event.key === ' ') && !event.repeat) {
+        event.preventDefault();
+        event.stopPropagation();
+        press();
+      }
     };
     const onKeyUp = (event: KeyboardEvent<HTMLButtonElement>) => {
-      if (event.key === 'Enter' || event.key === ' ') { event.preventDefault(); control.mover.release(); }
+      if (event.key === 'Enter' || event.key === ' ') {
+        event.preventDefault();
+        control.mover.release();
+      }
     };
     return (
       <button
-        type="button" className={`ptz-button ptz-${direction}`} data-testid={`ptz-${direction}`} aria-label={t(directionLabels[direction])} title={t(directionLabels[direction])}
-        onPointerDown={(event) => { event.currentTarget.setPointerCapture(event.pointerId); press(); }}
-        onPointerUp={() => control.mover.release()} onPointerCancel={() => control.mover.release()} onLostPointerCapture={() => control.mover.release()}
-        onKeyDown={onKeyDown} onKeyUp={onKeyUp} onBlur={() => control.mover.release()}
+        type="button"
+        className={`ptz-button ptz-${direction}`}
+        data-testid={`ptz-${direction}`}
+        aria-label={t(directionLabels[direction])}
+        title={t(directionLabels[direction])}
+        onPointerDown={(event) => {
+          event.currentTarget.setPointerCapture(event.pointerId);
+          press();
+        }}
+        onPointerUp={() => control.mover.release()}
+        onPointerCancel={() => control.mover.release()}
+        onLostPointerCapture={() => control.mover.release()}
+        onKeyDown={onKeyDown}
+        onKeyUp={onKeyUp}
+        onBlur={() => control.mover.release()}
       >
         <span aria-hidden="true">{directionGlyphs[direction]}</span>
       </button>
@@ -183,18 +272,34 @@ function PtzPad({ control, speed }: { control: PtzControl; speed: number }) {
   return (
     <div className="ptz-controls">
       <div className="ptz-cross">
-        <span />{button('up')}<span />
+        <span />
+        {button('up')}
+        <span />
         {button('left')}
         <div
-          ref={padRef} className="ptz-pad" role="img" aria-label={t('ptz.joystick')} title={t('ptz.joystickHelp')} data-testid="ptz-joystick"
-          onPointerDown={(event) => { event.currentTarget.setPointerCapture(event.pointerId); fromPointer(event); }}
-          onPointerMove={(event) => { if (event.currentTarget.hasPointerCapture(event.pointerId)) fromPointer(event); }}
-          onPointerUp={end} onPointerCancel={end} onLostPointerCapture={end}
+          ref={padRef}
+          className="ptz-pad"
+          role="img"
+          aria-label={t('ptz.joystick')}
+          title={t('ptz.joystickHelp')}
+          data-testid="ptz-joystick"
+          onPointerDown={(event) => {
+            event.currentTarget.setPointerCapture(event.pointerId);
+            fromPointer(event);
+          }}
+          onPointerMove={(event) => {
+            if (event.currentTarget.hasPointerCapture(event.pointerId)) fromPointer(event);
+          }}
+          onPointerUp={end}
+          onPointerCancel={end}
+          onLostPointerCapture={end}
         >
           <span className="ptz-knob" style={knob ? { transform: `translate(${knob.x}px, ${knob.y}px)` } : undefined} />
         </div>
         {button('right')}
-        <span />{button('down')}<span />
+        <span />
+        {button('down')}
+        <span />
       </div>
       <div className="ptz-zoom" role="group" aria-label={t('ptz.zoom')}>
         {button('zoom-in')}
@@ -211,7 +316,10 @@ function PtzPresets({ cameraId, state, busy, run }: { cameraId: string; state: P
     event.preventDefault();
     const trimmed = name.trim();
     if (!trimmed) return;
-    run(async () => { await ptzApi.savePreset(cameraId, trimmed); setName(''); });
+    run(async () => {
+      await ptzApi.savePreset(cameraId, trimmed);
+      setName('');
+    });
   };
   return (
     <div className="ptz-presets">
@@ -221,7 +329,14 @@ function PtzPresets({ cameraId, state, busy, run }: { cameraId: string; state: P
         <ul className="ptz-preset-list">
           {state.presets.map((preset) => (
             <li key={preset.token}>
-              <button type="button" className="button-small" data-testid="ptz-preset" data-token={preset.token} disabled={busy} onClick={() => run(() => ptzApi.gotoPreset(cameraId, preset.token))}>
+              <button
+                type="button"
+                className="button-small"
+                data-testid="ptz-preset"
+                data-token={preset.token}
+                disabled={busy}
+                onClick={() => run(() => ptzApi.gotoPreset(cameraId, preset.token))}
+              >
                 {preset.name}
               </button>
             </li>
@@ -233,7 +348,9 @@ function PtzPresets({ cameraId, state, busy, run }: { cameraId: string; state: P
           <span>{t('ptz.presetName')}</span>
           <input value={name} maxLength={64} data-testid="ptz-preset-name" onChange={(event) => setName(event.target.value)} />
         </label>
-        <button type="submit" className="button-small" data-testid="ptz-preset-save" disabled={busy || name.trim() === ''}>{t('ptz.presetSave')}</button>
+        <button type="submit" className="button-small" data-testid="ptz-preset-save" disabled={busy || name.trim() === ''}>
+          {t('ptz.presetSave')}
+        </button>
       </form>
     </div>
   );

@@ -54,10 +54,23 @@ export function PtzTours({ cameraId, presets, canWrite }: { cameraId: string; pr
               </p>
               {canWrite && (
                 <div className="button-row">
-                  <button type="button" className="button-small" data-testid="ptz-tour-toggle" disabled={busy} onClick={() => void run(() => ptzApi.updateTour(tour.id, tourWithEnabled(tour, !tour.enabled)))}>
+                  <button
+                    type="button"
+                    className="button-small"
+                    data-testid="ptz-tour-toggle"
+                    disabled={busy}
+                    onClick={() => void run(() => ptzApi.updateTour(tour.id, tourWithEnabled(tour, !tour.enabled)))}
+                  >
                     {tour.enabled ? t('ptz.tour.disable') : t('ptz.tour.enable')}
                   </button>
-                  <button type="button" className="button-small danger" disabled={busy} onClick={() => { if (window.confirm(t('ptz.tour.confirmDelete', { name: tour.name }))) void run(() => ptzApi.removeTour(tour.id)); }}>
+                  <button
+                    type="button"
+                    className="button-small danger"
+                    disabled={busy}
+                    onClick={() => {
+                      if (window.confirm(t('ptz.tour.confirmDelete', { name: tour.name }))) void run(() => ptzApi.removeTour(tour.id));
+                    }}
+                  >
                     {t('ptz.tour.delete')}
                   </button>
                 </div>
@@ -67,13 +80,27 @@ export function PtzTours({ cameraId, presets, canWrite }: { cameraId: string; pr
         </ul>
       )}
       {canWrite && !creating && (
-        <button type="button" className="button-small" data-testid="ptz-tour-new" disabled={presets.length < 2} onClick={() => setCreating(true)} title={presets.length < 2 ? t('ptz.tour.needPresets') : undefined}>
+        <button
+          type="button"
+          className="button-small"
+          data-testid="ptz-tour-new"
+          disabled={presets.length < 2}
+          onClick={() => setCreating(true)}
+          title={presets.length < 2 ? t('ptz.tour.needPresets') : undefined}
+        >
           {t('ptz.tour.new')}
         </button>
       )}
       {canWrite && presets.length < 2 && <p className="small muted">{t('ptz.tour.needPresets')}</p>}
       {canWrite && creating && (
-        <TourForm presets={presets} busy={busy} onCancel={() => setCreating(false)} onSubmit={async (draft) => { if (await run(() => ptzApi.createTour(cameraId, draft))) setCreating(false); }} />
+        <TourForm
+          presets={presets}
+          busy={busy}
+          onCancel={() => setCreating(false)}
+          onSubmit={async (draft) => {
+            if (await run(() => ptzApi.createTour(cameraId, draft))) setCreating(false);
+          }}
+        />
       )}
     </div>
   );
@@ -89,14 +116,16 @@ function TourForm({ presets, busy, onSubmit, onCancel }: { presets: PtzPreset[];
   const [tried, setTried] = useState(false);
   const problems = tourDraftProblems(name, steps, activeFrom, activeTo);
 
-  const setStep = (index: number, change: Partial<TourStepDraft>) => setSteps((current) => current.map((step, position) => (position === index ? { ...step, ...change } : step)));
+  const setStep = (index: number, change: Partial<TourStepDraft>) =>
+    setSteps((current) => current.map((step, position) => (position === index ? { ...step, ...change } : step)));
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setTried(true);
     if (problems.length > 0) return;
     const draft: PtzTourDraft = {
-      name: name.trim(), enabled,
+      name: name.trim(),
+      enabled,
       steps: steps.filter((step) => step.presetToken !== '').map((step) => ({ presetToken: step.presetToken, dwellSeconds: Number(step.dwellSeconds) })),
     };
     if (activeFrom && activeTo) Object.assign(draft, { activeFrom, activeTo });
@@ -118,17 +147,42 @@ function TourForm({ presets, busy, onSubmit, onCancel }: { presets: PtzPreset[];
               <span>{t('ptz.tour.preset', { n: index + 1 })}</span>
               <select value={step.presetToken} onChange={(event) => setStep(index, { presetToken: event.target.value })}>
                 <option value="">—</option>
-                {presets.map((preset) => <option key={preset.token} value={preset.token}>{preset.name}</option>)}
+                {presets.map((preset) => (
+                  <option key={preset.token} value={preset.token}>
+                    {preset.name}
+                  </option>
+                ))}
               </select>
             </label>
             <label>
               <span>{t('ptz.tour.dwell')}</span>
-              <input type="number" min={minDwellSeconds} max={maxDwellSeconds} value={step.dwellSeconds} onChange={(event) => setStep(index, { dwellSeconds: event.target.value })} />
+              <input
+                type="number"
+                min={minDwellSeconds}
+                max={maxDwellSeconds}
+                value={step.dwellSeconds}
+                onChange={(event) => setStep(index, { dwellSeconds: event.target.value })}
+              />
             </label>
-            <button type="button" className="button-small" aria-label={t('ptz.tour.removeStep', { n: index + 1 })} disabled={steps.length <= 1} onClick={() => setSteps((current) => current.filter((_, position) => position !== index))}>×</button>
+            <button
+              type="button"
+              className="button-small"
+              aria-label={t('ptz.tour.removeStep', { n: index + 1 })}
+              disabled={steps.length <= 1}
+              onClick={() => setSteps((current) => current.filter((_, position) => position !== index))}
+            >
+              ×
+            </button>
           </div>
         ))}
-        <button type="button" className="button-small" disabled={steps.length >= 32} onClick={() => setSteps((current) => [...current, { presetToken: '', dwellSeconds: '15' }])}>{t('ptz.tour.addStep')}</button>
+        <button
+          type="button"
+          className="button-small"
+          disabled={steps.length >= 32}
+          onClick={() => setSteps((current) => [...current, { presetToken: '', dwellSeconds: '15' }])}
+        >
+          {t('ptz.tour.addStep')}
+        </button>
       </fieldset>
       <div className="ptz-window">
         <label>
@@ -146,11 +200,19 @@ function TourForm({ presets, busy, onSubmit, onCancel }: { presets: PtzPreset[];
         <span>{t('ptz.tour.enabled')}</span>
       </label>
       {tried && problems.length > 0 && (
-        <ul className="danger-text small" role="alert">{problems.map((problem) => <li key={problem}>{t(problem)}</li>)}</ul>
+        <ul className="danger-text small" role="alert">
+          {problems.map((problem) => (
+            <li key={problem}>{t(problem)}</li>
+          ))}
+        </ul>
       )}
       <div className="button-row">
-        <button type="submit" className="button-primary" disabled={busy}>{t('ptz.tour.create')}</button>
-        <button type="button" className="button-secondary" onClick={onCancel}>{t('common.cancel')}</button>
+        <button type="submit" className="button-primary" disabled={busy}>
+          {t('ptz.tour.create')}
+        </button>
+        <button type="button" className="button-secondary" onClick={onCancel}>
+          {t('common.cancel')}
+        </button>
       </div>
     </form>
   );

@@ -14,7 +14,9 @@ function fakeTransport(options: { failMoves?: boolean } = {}) {
   const errors: unknown[] = [];
   const started: number[] = [];
   return {
-    calls, errors, started,
+    calls,
+    errors,
+    started,
     advance(ms: number) {
       const end = now + ms;
       for (;;) {
@@ -31,12 +33,25 @@ function fakeTransport(options: { failMoves?: boolean } = {}) {
         calls.push({ at: now, kind: 'move' as const, velocity });
         return options.failMoves ? Promise.reject(new ApiError(409, { code: 'ptz_locked' })) : Promise.resolve();
       },
-      stop: () => { calls.push({ at: now, kind: 'stop' as const }); return Promise.resolve(); },
-      onError: (error: unknown) => { errors.push(error); },
-      onStarted: () => { started.push(now); },
+      stop: () => {
+        calls.push({ at: now, kind: 'stop' as const });
+        return Promise.resolve();
+      },
+      onError: (error: unknown) => {
+        errors.push(error);
+      },
+      onStarted: () => {
+        started.push(now);
+      },
       now: () => now,
-      setTimer: (callback: () => void, ms: number) => { const id = nextId++; timers.set(id, { at: now + ms, callback }); return id; },
-      clearTimer: (timer: unknown) => { timers.delete(timer as number); },
+      setTimer: (callback: () => void, ms: number) => {
+        const id = nextId++;
+        timers.set(id, { at: now + ms, callback });
+        return id;
+      },
+      clearTimer: (timer: unknown) => {
+        timers.delete(timer as number);
+      },
     },
   };
 }
@@ -60,7 +75,10 @@ describe('PTZ mover', () => {
     mover.press(right);
     fake.advance(1200);
     mover.release();
-    assert.deepEqual(fake.calls.map((call) => `${call.kind}@${call.at}`), ['move@0', 'move@500', 'move@1000', 'stop@1200']);
+    assert.deepEqual(
+      fake.calls.map((call) => `${call.kind}@${call.at}`),
+      ['move@0', 'move@500', 'move@1000', 'stop@1200'],
+    );
     await new Promise((resolve) => setImmediate(resolve));
     assert.equal(fake.started.length, 1, 'the start of the hold is announced once');
   });
@@ -85,9 +103,15 @@ describe('PTZ mover', () => {
     fake.advance(50);
     mover.release();
     fake.advance(100);
-    assert.deepEqual(fake.calls.map((call) => call.kind), ['move']);
+    assert.deepEqual(
+      fake.calls.map((call) => call.kind),
+      ['move'],
+    );
     fake.advance(300);
-    assert.deepEqual(fake.calls.map((call) => `${call.kind}@${call.at}`), ['move@0', 'stop@400']);
+    assert.deepEqual(
+      fake.calls.map((call) => `${call.kind}@${call.at}`),
+      ['move@0', 'stop@400'],
+    );
     mover.press(right);
     fake.advance(100);
     mover.release();
@@ -105,14 +129,25 @@ describe('PTZ mover', () => {
     assert.equal(mover.holding, false);
     fake.advance(2000);
     mover.release();
-    assert.deepEqual(fake.calls.map((call) => call.kind), ['move']);
+    assert.deepEqual(
+      fake.calls.map((call) => call.kind),
+      ['move'],
+    );
     assert.equal((fake.errors[0] as ApiError).code, 'ptz_locked');
   });
 });
 
 describe('PTZ lock in words', () => {
   const t = translatorFor('fr');
-  const lock = { holderLogin: 'dupont', holderRole: 'police', takeover: true, priority: 3, acquiredAt: '2026-07-01T11:50:00.000Z', expiresAt: '2026-07-01T12:05:00.000Z', mine: false };
+  const lock = {
+    holderLogin: 'dupont',
+    holderRole: 'police',
+    takeover: true,
+    priority: 3,
+    acquiredAt: '2026-07-01T11:50:00.000Z',
+    expiresAt: '2026-07-01T12:05:00.000Z',
+    mine: false,
+  };
   it('names the holder, their role and the end in Paris time', () => {
     assert.equal(parisClock('2026-07-01T12:05:00.000Z', 'fr'), '14:05');
     assert.equal(parisClock('2026-01-01T12:05:09.000Z', 'en', true), '13:05:09');
@@ -132,7 +167,10 @@ describe('PTZ lock in words', () => {
 
 describe('tour form', () => {
   it('needs a name, two presets, dwell seconds 5..3600 and both ends of a window', () => {
-    const steps = [{ presetToken: 'p1', dwellSeconds: '10' }, { presetToken: 'p2', dwellSeconds: '20' }];
+    const steps = [
+      { presetToken: 'p1', dwellSeconds: '10' },
+      { presetToken: 'p2', dwellSeconds: '20' },
+    ];
     assert.deepEqual(tourDraftProblems('Ronde', steps, '', ''), []);
     assert.deepEqual(tourDraftProblems('Ronde', steps, '22:00', '06:00'), []);
     assert.deepEqual(tourDraftProblems(' ', [steps[0]!, { presetToken: '', dwellSeconds: '5' }], '', ''), ['ptz.tour.needName', 'ptz.tour.needSteps']);

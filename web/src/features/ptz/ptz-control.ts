@@ -87,7 +87,11 @@ export class PtzMover {
     this.clearTick();
     const held = this.transport.now() - this.pressedAt;
     if (held >= minHoldMs) this.sendStop();
-    else this.stopTimer = this.transport.setTimer(() => { this.stopTimer = null; this.sendStop(); }, minHoldMs - held);
+    else
+      this.stopTimer = this.transport.setTimer(() => {
+        this.stopTimer = null;
+        this.sendStop();
+      }, minHoldMs - held);
   }
 
   /** Stops at once (the panel goes away, the camera changes); the mover can be used again. */
@@ -114,7 +118,13 @@ export class PtzMover {
     } else {
       wait = changed ? minSendIntervalMs - since : renewIntervalMs - since;
     }
-    this.timer = this.transport.setTimer(() => { this.timer = null; this.tick(); }, Math.max(10, wait));
+    this.timer = this.transport.setTimer(
+      () => {
+        this.timer = null;
+        this.tick();
+      },
+      Math.max(10, wait),
+    );
   }
 
   private clearTick(): void {
@@ -127,16 +137,21 @@ export class PtzMover {
     this.lastSentAt = this.transport.now();
     this.sentVelocity = velocity;
     this.moving = true;
-    this.transport.move(velocity).then(() => { if (starting) this.transport.onStarted?.(); }, (error: unknown) => {
-      // A move refused (the lock is someone else's) ends the hold: no stop to send.
-      this.velocity = null;
-      this.moving = false;
-      this.sentVelocity = null;
-      this.clearTick();
-      if (this.stopTimer !== null) this.transport.clearTimer(this.stopTimer);
-      this.stopTimer = null;
-      this.transport.onError(error);
-    });
+    this.transport.move(velocity).then(
+      () => {
+        if (starting) this.transport.onStarted?.();
+      },
+      (error: unknown) => {
+        // A move refused (the lock is someone else's) ends the hold: no stop to send.
+        this.velocity = null;
+        this.moving = false;
+        this.sentVelocity = null;
+        this.clearTick();
+        if (this.stopTimer !== null) this.transport.clearTimer(this.stopTimer);
+        this.stopTimer = null;
+        this.transport.onError(error);
+      },
+    );
   }
 
   private sendStop(): void {
@@ -157,7 +172,11 @@ export function parisClock(iso: string | Date, language: Language, withSeconds =
   const date = typeof iso === 'string' ? new Date(iso) : iso;
   if (Number.isNaN(date.getTime())) return '';
   return new Intl.DateTimeFormat(localeOf(language), {
-    timeZone: parisTimeZone, hour: '2-digit', minute: '2-digit', second: withSeconds ? '2-digit' : undefined, hourCycle: 'h23',
+    timeZone: parisTimeZone,
+    hour: '2-digit',
+    minute: '2-digit',
+    second: withSeconds ? '2-digit' : undefined,
+    hourCycle: 'h23',
   }).format(date);
 }
 
@@ -190,8 +209,13 @@ function holderOf(details: unknown): PtzLock | null {
   if (!login) return null;
   const expiresAt = typeof outer.expiresAt === 'string' ? outer.expiresAt : typeof holder.expiresAt === 'string' ? holder.expiresAt : '';
   return {
-    holderLogin: login, holderRole: String(holder.role ?? holder.holderRole ?? ''), takeover: outer.takeover === true,
-    priority: Number(holder.priority ?? 0), acquiredAt: '', expiresAt, mine: false,
+    holderLogin: login,
+    holderRole: String(holder.role ?? holder.holderRole ?? ''),
+    takeover: outer.takeover === true,
+    priority: Number(holder.priority ?? 0),
+    acquiredAt: '',
+    expiresAt,
+    mine: false,
   };
 }
 
@@ -214,15 +238,26 @@ export function ptzErrorText(error: unknown, t: Translate, language: Language): 
 export const minDwellSeconds = 5;
 export const maxDwellSeconds = 3600;
 
-export interface TourStepDraft { presetToken: string; dwellSeconds: string }
+export interface TourStepDraft {
+  presetToken: string;
+  dwellSeconds: string;
+}
 
 /** What is wrong with a tour form (message keys), empty when it can be sent. */
-export function tourDraftProblems(name: string, steps: readonly TourStepDraft[], activeFrom: string, activeTo: string): ('ptz.tour.needName' | 'ptz.tour.needSteps' | 'ptz.tour.badDwell' | 'ptz.tour.badWindow')[] {
+export function tourDraftProblems(
+  name: string,
+  steps: readonly TourStepDraft[],
+  activeFrom: string,
+  activeTo: string,
+): ('ptz.tour.needName' | 'ptz.tour.needSteps' | 'ptz.tour.badDwell' | 'ptz.tour.badWindow')[] {
   const problems: ('ptz.tour.needName' | 'ptz.tour.needSteps' | 'ptz.tour.badDwell' | 'ptz.tour.badWindow')[] = [];
   if (name.trim().length === 0) problems.push('ptz.tour.needName');
   const chosen = steps.filter((step) => step.presetToken !== '');
   if (chosen.length < 2) problems.push('ptz.tour.needSteps');
-  if (chosen.some((step) => !/^\d+$/.test(step.dwellSeconds.trim()) || Number(step.dwellSeconds) < minDwellSeconds || Number(step.dwellSeconds) > maxDwellSeconds)) problems.push('ptz.tour.badDwell');
+  if (
+    chosen.some((step) => !/^\d+$/.test(step.dwellSeconds.trim()) || Number(step.dwellSeconds) < minDwellSeconds || Number(step.dwellSeconds) > maxDwellSeconds)
+  )
+    problems.push('ptz.tour.badDwell');
   const time = /^([01]\d|2[0-3]):[0-5]\d$/;
   if ((activeFrom === '') !== (activeTo === '') || (activeFrom !== '' && (!time.test(activeFrom) || !time.test(activeTo)))) problems.push('ptz.tour.badWindow');
   return problems;

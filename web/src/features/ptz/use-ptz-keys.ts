@@ -13,20 +13,23 @@ export function usePtzKeys(mover: PtzMover | null, speed: number): { down(key: s
   moverRef.current = mover;
   speedRef.current = speed;
 
-  const apply = useMemo(() => () => {
-    const current = moverRef.current;
-    if (!current) return;
-    let pan = 0;
-    let tilt = 0;
-    let zoom = 0;
-    for (const velocity of pressed.current.values()) {
-      pan += velocity.pan;
-      tilt += velocity.tilt;
-      zoom += velocity.zoom;
-    }
-    const scale = (value: number) => Math.round(clamp(value) * speedRef.current * 100) / 100 || 0;
-    current.press({ pan: scale(pan), tilt: scale(tilt), zoom: scale(zoom) });
-  }, []);
+  const apply = useMemo(
+    () => () => {
+      const current = moverRef.current;
+      if (!current) return;
+      let pan = 0;
+      let tilt = 0;
+      let zoom = 0;
+      for (const velocity of pressed.current.values()) {
+        pan += velocity.pan;
+        tilt += velocity.tilt;
+        zoom += velocity.zoom;
+      }
+      const scale = (value: number) => Math.round(clamp(value) * speedRef.current * 100) / 100 || 0;
+      current.press({ pan: scale(pan), tilt: scale(tilt), zoom: scale(zoom) });
+    },
+    [],
+  );
 
   useEffect(() => {
     const onKeyUp = (event: KeyboardEvent) => {
@@ -47,11 +50,14 @@ export function usePtzKeys(mover: PtzMover | null, speed: number): { down(key: s
 
   useEffect(() => () => pressed.current.clear(), [mover]);
 
-  return useMemo(() => ({
-    down(key: string, velocity: PtzVelocity) {
-      if (pressed.current.has(key)) return; // auto-repeat: the mover renews the move itself
-      pressed.current.set(key, velocity);
-      apply();
-    },
-  }), [apply]);
+  return useMemo(
+    () => ({
+      down(key: string, velocity: PtzVelocity) {
+        if (pressed.current.has(key)) return; // auto-repeat: the mover renews the move itself
+        pressed.current.set(key, velocity);
+        apply();
+      },
+    }),
+    [apply],
+  );
 }

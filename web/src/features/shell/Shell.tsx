@@ -70,7 +70,9 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut(): void }) {
 
   return (
     <CommunesContext.Provider value={communeList}>
-      <a className="skip-link" href="#main">{t('shell.skip')}</a>
+      <a className="skip-link" href="#main">
+        {t('shell.skip')}
+      </a>
       <header className="topbar">
         <div className="brand">
           <Logo />
@@ -79,15 +81,22 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut(): void }) {
         </div>
         <div className="topbar-user">
           <div className="user-block">
-            <span className="user-login" data-testid="user-login">{me.login}{me.kind === 'token' ? ` (${t('shell.token')})` : ''}</span>
+            <span className="user-login" data-testid="user-login">
+              {me.login}
+              {me.kind === 'token' ? ` (${t('shell.token')})` : ''}
+            </span>
             <span className="user-role">{me.roleLabel[language]}</span>
           </div>
           <div className="user-block">
             <span className="user-label">{t('shell.communes')}</span>
-            <span className="user-communes" title={scope}>{scope}</span>
+            <span className="user-communes" title={scope}>
+              {scope}
+            </span>
           </div>
           <LanguageSwitch />
-          <button type="button" className="button-secondary" onClick={onSignOut}>{t('shell.signOut')}</button>
+          <button type="button" className="button-secondary" onClick={onSignOut}>
+            {t('shell.signOut')}
+          </button>
         </div>
       </header>
       {imageBlocked && (
@@ -112,7 +121,11 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut(): void }) {
           {!current && <p className="muted">{t('nav.nothing')}</p>}
           {current?.screen === 'live' && <LivePage me={me} />}
           {current?.screen === 'playback' && <PlaybackPage me={me} />}
-          {current?.screen === 'map' && <Suspense fallback={<Loading />}><MapPage me={me} /></Suspense>}
+          {current?.screen === 'map' && (
+            <Suspense fallback={<Loading />}>
+              <MapPage me={me} />
+            </Suspense>
+          )}
           {current?.screen === 'walls' && <WallsPage me={me} />}
           {current?.screen === 'masks' && <MaskEditorPage me={me} />}
           {current?.screen === 'cameras' && <CamerasPage me={me} />}

@@ -20,12 +20,29 @@ interface Draft {
   password: string;
 }
 
-const emptyDraft: Draft = { login: '', displayName: '', role: 'operator', allCommunes: false, communes: [], approvalReference: '', approvalExpiresOn: '', trainingDate: '', password: '' };
+const emptyDraft: Draft = {
+  login: '',
+  displayName: '',
+  role: 'operator',
+  allCommunes: false,
+  communes: [],
+  approvalReference: '',
+  approvalExpiresOn: '',
+  trainingDate: '',
+  password: '',
+};
 
 function draftOf(user: User): Draft {
   return {
-    login: user.login, displayName: user.displayName, role: user.role, allCommunes: user.allCommunes, communes: [...user.communes],
-    approvalReference: user.approvalReference ?? '', approvalExpiresOn: user.approvalExpiresOn ?? '', trainingDate: user.trainingDate ?? '', password: '',
+    login: user.login,
+    displayName: user.displayName,
+    role: user.role,
+    allCommunes: user.allCommunes,
+    communes: [...user.communes],
+    approvalReference: user.approvalReference ?? '',
+    approvalExpiresOn: user.approvalExpiresOn ?? '',
+    trainingDate: user.trainingDate ?? '',
+    password: '',
   };
 }
 
@@ -60,7 +77,11 @@ export function UsersPage({ me }: { me: Me }) {
   return (
     <div>
       <PageHeader title={t('users.title')}>
-        {canWrite && <button type="button" className="button-primary" onClick={() => setEditing({ user: null })}>{t('users.new')}</button>}
+        {canWrite && (
+          <button type="button" className="button-primary" onClick={() => setEditing({ user: null })}>
+            {t('users.new')}
+          </button>
+        )}
       </PageHeader>
       {message && <Notice kind="success">{message}</Notice>}
       {Boolean(actionError) && <ErrorNotice error={actionError} />}
@@ -68,7 +89,11 @@ export function UsersPage({ me }: { me: Me }) {
         <UserForm
           user={editing.user}
           onCancel={() => setEditing(null)}
-          onSaved={(saved) => { setEditing(null); setMessage(t('users.saved', { login: saved.login })); users.reload(); }}
+          onSaved={(saved) => {
+            setEditing(null);
+            setMessage(t('users.saved', { login: saved.login }));
+            users.reload();
+          }}
         />
       )}
       <section className="panel">
@@ -79,8 +104,14 @@ export function UsersPage({ me }: { me: Me }) {
             <table className="table users-table">
               <thead>
                 <tr>
-                  <th>{t('users.login')}</th><th>{t('users.role')}</th><th>{t('users.communes')}</th><th>{t('users.approval')}</th>
-                  <th>{t('users.trainingShort')}</th><th>{t('users.status')}</th><th>{t('users.lastLogin')}</th>{canWrite && <th>{t('common.actions')}</th>}
+                  <th>{t('users.login')}</th>
+                  <th>{t('users.role')}</th>
+                  <th>{t('users.communes')}</th>
+                  <th>{t('users.approval')}</th>
+                  <th>{t('users.trainingShort')}</th>
+                  <th>{t('users.status')}</th>
+                  <th>{t('users.lastLogin')}</th>
+                  {canWrite && <th>{t('common.actions')}</th>}
                 </tr>
               </thead>
               <tbody>
@@ -88,35 +119,118 @@ export function UsersPage({ me }: { me: Me }) {
                   const locked = user.lockedUntil !== null && user.lockedUntil > now;
                   return (
                     <tr key={user.id} className={user.disabled ? 'row-muted' : undefined}>
-                      <td><strong>{user.login}</strong>{user.displayName && user.displayName !== user.login && <div className="muted small">{user.displayName}</div>}</td>
+                      <td>
+                        <strong>{user.login}</strong>
+                        {user.displayName && user.displayName !== user.login && <div className="muted small">{user.displayName}</div>}
+                      </td>
                       <td>{t(`role.${user.role}`)}</td>
                       <td>{communesText(user)}</td>
                       <td>
                         <span className="mono nowrap">{user.approvalReference ?? '—'}</span>
-                        {user.approvalExpiresOn && <div className={`small nowrap ${user.approvalExpiresOn < today ? 'warning-text' : 'muted'}`}>{t('users.until', { date: formatCalendarDate(user.approvalExpiresOn, language) })}</div>}
+                        {user.approvalExpiresOn && (
+                          <div className={`small nowrap ${user.approvalExpiresOn < today ? 'warning-text' : 'muted'}`}>
+                            {t('users.until', { date: formatCalendarDate(user.approvalExpiresOn, language) })}
+                          </div>
+                        )}
                       </td>
-                      <td className={user.trainingDate && user.trainingDate < trainingFloor ? 'warning-text' : undefined}>{user.trainingDate ? formatCalendarDate(user.trainingDate, language) : '—'}</td>
+                      <td className={user.trainingDate && user.trainingDate < trainingFloor ? 'warning-text' : undefined}>
+                        {user.trainingDate ? formatCalendarDate(user.trainingDate, language) : '—'}
+                      </td>
                       <td>
                         <div className="badges">
                           {user.disabled ? <span className="badge danger">{t('users.disabled')}</span> : <span className="badge ok">{t('users.active')}</span>}
-                          {user.totpEnabled ? <span className="badge ok">{t('users.totpOn')}</span> : <span className="badge neutral">{t('users.totpOff')}</span>}
-                          {!user.imageAccess.confirmed && <span className="badge warning" title={t('users.imageAccessPendingHelp')}>{t('users.imageAccessPending')}</span>}
+                          {user.totpEnabled ? (
+                            <span className="badge ok">{t('users.totpOn')}</span>
+                          ) : (
+                            <span className="badge neutral">{t('users.totpOff')}</span>
+                          )}
+                          {!user.imageAccess.confirmed && (
+                            <span className="badge warning" title={t('users.imageAccessPendingHelp')}>
+                              {t('users.imageAccessPending')}
+                            </span>
+                          )}
                         </div>
                         {!user.imageAccess.confirmed && canConfirm && user.id !== me.id && user.imageAccess.requestedBy !== me.id && (
-                          <button type="button" className="button-small" data-testid="confirm-image-access" onClick={() => void act(() => api('POST', '/api/users/{id}/confirm-image-access', { path: { id: user.id } }), t('users.imageAccessConfirmed', { login: user.login }))}>{t('users.confirmImageAccess')}</button>
+                          <button
+                            type="button"
+                            className="button-small"
+                            data-testid="confirm-image-access"
+                            onClick={() =>
+                              void act(
+                                () => api('POST', '/api/users/{id}/confirm-image-access', { path: { id: user.id } }),
+                                t('users.imageAccessConfirmed', { login: user.login }),
+                              )
+                            }
+                          >
+                            {t('users.confirmImageAccess')}
+                          </button>
                         )}
                         {locked && <div className="warning-text small">{t('users.lockedUntil', { until: formatParisMinute(user.lockedUntil, language) })}</div>}
                       </td>
                       <td className="small">{user.lastLoginAt ? formatParisMinute(user.lastLoginAt, language) : '—'}</td>
                       {canWrite && (
-                        <td><div className="actions-cell">
-                          <button type="button" className="button-small" onClick={() => setEditing({ user })}>{t('users.edit')}</button>
-                          {user.id !== me.id && (user.disabled
-                            ? <button type="button" className="button-small" onClick={() => void act(() => api('PATCH', '/api/users/{id}', { path: { id: user.id }, json: { disabled: false } }), t('users.enabledDone', { login: user.login }))}>{t('users.enable')}</button>
-                            : <button type="button" className="button-small danger" onClick={() => { if (window.confirm(t('users.confirmDisable', { login: user.login }))) void act(() => api('PATCH', '/api/users/{id}', { path: { id: user.id }, json: { disabled: true } }), t('users.disabledDone', { login: user.login })); }}>{t('users.disable')}</button>)}
-                          {locked && <button type="button" className="button-small" onClick={() => void act(() => api('POST', '/api/users/{id}/unlock', { path: { id: user.id } }), t('users.unlocked', { login: user.login }))}>{t('users.unlock')}</button>}
-                          {user.totpEnabled && <button type="button" className="button-small" onClick={() => { if (window.confirm(t('users.confirmResetTotp', { login: user.login }))) void act(() => api('POST', '/api/users/{id}/reset-totp', { path: { id: user.id } }), t('users.totpResetDone', { login: user.login })); }}>{t('users.resetTotp')}</button>}
-                        </div></td>
+                        <td>
+                          <div className="actions-cell">
+                            <button type="button" className="button-small" onClick={() => setEditing({ user })}>
+                              {t('users.edit')}
+                            </button>
+                            {user.id !== me.id &&
+                              (user.disabled ? (
+                                <button
+                                  type="button"
+                                  className="button-small"
+                                  onClick={() =>
+                                    void act(
+                                      () => api('PATCH', '/api/users/{id}', { path: { id: user.id }, json: { disabled: false } }),
+                                      t('users.enabledDone', { login: user.login }),
+                                    )
+                                  }
+                                >
+                                  {t('users.enable')}
+                                </button>
+                              ) : (
+                                <button
+                                  type="button"
+                                  className="button-small danger"
+                                  onClick={() => {
+                                    if (window.confirm(t('users.confirmDisable', { login: user.login })))
+                                      void act(
+                                        () => api('PATCH', '/api/users/{id}', { path: { id: user.id }, json: { disabled: true } }),
+                                        t('users.disabledDone', { login: user.login }),
+                                      );
+                                  }}
+                                >
+                                  {t('users.disable')}
+                                </button>
+                              ))}
+                            {locked && (
+                              <button
+                                type="button"
+                                className="button-small"
+                                onClick={() =>
+                                  void act(() => api('POST', '/api/users/{id}/unlock', { path: { id: user.id } }), t('users.unlocked', { login: user.login }))
+                                }
+                              >
+                                {t('users.unlock')}
+                              </button>
+                            )}
+                            {user.totpEnabled && (
+                              <button
+                                type="button"
+                                className="button-small"
+                                onClick={() => {
+                                  if (window.confirm(t('users.confirmResetTotp', { login: user.login })))
+                                    void act(
+                                      () => api('POST', '/api/users/{id}/reset-totp', { path: { id: user.id } }),
+                                      t('users.totpResetDone', { login: user.login }),
+                                    );
+                                }}
+                              >
+                                {t('users.resetTotp')}
+                              </button>
+                            )}
+                          </div>
+                        </td>
                       )}
                     </tr>
                   );
@@ -171,7 +285,16 @@ function UserForm({ user, onCancel, onSaved }: { user: User | null; onCancel(): 
         <div className="form-grid">
           <label>
             <span>{t('users.login')}</span>
-            <input name="login" required disabled={Boolean(user)} autoComplete="off" spellCheck={false} value={draft.login} onChange={(event) => set('login', event.target.value)} autoFocus={!user} />
+            <input
+              name="login"
+              required
+              disabled={Boolean(user)}
+              autoComplete="off"
+              spellCheck={false}
+              value={draft.login}
+              onChange={(event) => set('login', event.target.value)}
+              autoFocus={!user}
+            />
           </label>
           <label>
             <span>{t('users.displayName')}</span>
@@ -180,13 +303,24 @@ function UserForm({ user, onCancel, onSaved }: { user: User | null; onCancel(): 
           <label>
             <span>{t('users.role')}</span>
             <select name="role" value={draft.role} onChange={(event) => set('role', event.target.value as Role)}>
-              {roles.map((role) => <option key={role} value={role}>{t(`role.${role}`)}</option>)}
+              {roles.map((role) => (
+                <option key={role} value={role}>
+                  {t(`role.${role}`)}
+                </option>
+              ))}
             </select>
           </label>
           {!user && (
             <label>
               <span>{t('users.password')}</span>
-              <input name="password" type="password" required autoComplete="new-password" value={draft.password} onChange={(event) => set('password', event.target.value)} />
+              <input
+                name="password"
+                type="password"
+                required
+                autoComplete="new-password"
+                value={draft.password}
+                onChange={(event) => set('password', event.target.value)}
+              />
               <small className="muted">{t('users.passwordHelp')}</small>
             </label>
           )}
@@ -209,16 +343,27 @@ function UserForm({ user, onCancel, onSaved }: { user: User | null; onCancel(): 
             <input type="checkbox" checked={draft.allCommunes} onChange={(event) => set('allCommunes', event.target.checked)} />
             <span>{t('users.allCommunes')}</span>
           </label>
-          {!draft.allCommunes && communes.map((commune) => (
-            <label key={commune.insee} className="checkbox">
-              <input type="checkbox" checked={draft.communes.includes(commune.insee)} onChange={(event) => toggleCommune(commune.insee, event.target.checked)} />
-              <span>{commune.name} ({commune.insee})</span>
-            </label>
-          ))}
+          {!draft.allCommunes &&
+            communes.map((commune) => (
+              <label key={commune.insee} className="checkbox">
+                <input
+                  type="checkbox"
+                  checked={draft.communes.includes(commune.insee)}
+                  onChange={(event) => toggleCommune(commune.insee, event.target.checked)}
+                />
+                <span>
+                  {commune.name} ({commune.insee})
+                </span>
+              </label>
+            ))}
         </fieldset>
         <div className="button-row">
-          <button type="submit" className="button-primary" disabled={busy}>{t('common.save')}</button>
-          <button type="button" className="button-secondary" onClick={onCancel}>{t('common.cancel')}</button>
+          <button type="submit" className="button-primary" disabled={busy}>
+            {t('common.save')}
+          </button>
+          <button type="button" className="button-secondary" onClick={onCancel}>
+            {t('common.cancel')}
+          </button>
         </div>
       </form>
     </section>

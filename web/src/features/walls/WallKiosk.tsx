@@ -19,7 +19,11 @@ import '../live/live.css';
 
 type Connection = 'connecting' | 'open' | 'lost' | 'unknown-wall';
 
-interface WallFeed { wall: Wall | null; receivedAt: number; connection: Connection }
+interface WallFeed {
+  wall: Wall | null;
+  receivedAt: number;
+  connection: Connection;
+}
 
 function parseWall(data: string): Wall | null {
   try {
@@ -60,17 +64,30 @@ function useWallFeed(wallId: string): WallFeed {
       source = new EventSource(wallsApi.eventsUrl(wallId), { withCredentials: true });
       source.addEventListener('wall', onWall as EventListener);
       source.addEventListener('deleted', onDeleted);
-      source.onopen = () => { failures = 0; clearLost(); setConnection('open'); };
+      source.onopen = () => {
+        failures = 0;
+        clearLost();
+        setConnection('open');
+      };
       source.onerror = () => {
         if (stopped || !source) return;
-        if (lostTimer === null) lostTimer = window.setTimeout(() => { lostTimer = null; setConnection('lost'); }, lostAfterMs);
+        if (lostTimer === null)
+          lostTimer = window.setTimeout(() => {
+            lostTimer = null;
+            setConnection('lost');
+          }, lostAfterMs);
         if (source.readyState !== EventSource.CLOSED) return; // the browser reconnects by itself
         source.close();
         failures += 1;
         // Refused (a lost session, an unknown wall): find out which. A lost session brings the
         // sign-in screen back through the API client.
         wallsApi.list().then(
-          (walls) => { if (!stopped && !walls.some((wall) => wall.id === wallId)) { clearLost(); setConnection('unknown-wall'); } },
+          (walls) => {
+            if (!stopped && !walls.some((wall) => wall.id === wallId)) {
+              clearLost();
+              setConnection('unknown-wall');
+            }
+          },
           () => undefined,
         );
         retryTimer = window.setTimeout(open, reconnectDelayMs(failures));
@@ -118,27 +135,53 @@ export function WallKiosk({ me, wallId }: { me: Me; wallId: string }) {
         {view.kind === 'tour' && view.pages > 1 && (
           <span className="kiosk-tour">{t('kiosk.tour', { page: view.page + 1, pages: view.pages, seconds: view.nextInSeconds ?? 0 })}</span>
         )}
-        {feed.connection === 'lost' && <span className="kiosk-connection" role="status">{t('kiosk.lost')}</span>}
-        <time className="kiosk-clock" dateTime={new Date(now).toISOString()} aria-label={t('kiosk.clock')}>{parisClock(new Date(now), language, true)}</time>
-        <button type="button" className="kiosk-fullscreen button-small" onClick={() => void document.documentElement.requestFullscreen?.().catch(() => undefined)}>{t('kiosk.fullscreen')}</button>
+        {feed.connection === 'lost' && (
+          <span className="kiosk-connection" role="status">
+            {t('kiosk.lost')}
+          </span>
+        )}
+        <time className="kiosk-clock" dateTime={new Date(now).toISOString()} aria-label={t('kiosk.clock')}>
+          {parisClock(new Date(now), language, true)}
+        </time>
+        <button
+          type="button"
+          className="kiosk-fullscreen button-small"
+          onClick={() => void document.documentElement.requestFullscreen?.().catch(() => undefined)}
+        >
+          {t('kiosk.fullscreen')}
+        </button>
       </header>
-      {feed.connection === 'unknown-wall' && <p className="kiosk-message" role="alert">{t('kiosk.unknownWall')}</p>}
+      {feed.connection === 'unknown-wall' && (
+        <p className="kiosk-message" role="alert">
+          {t('kiosk.unknownWall')}
+        </p>
+      )}
       {feed.connection !== 'unknown-wall' && view.kind === 'empty' && (
-        <p className="kiosk-message" role="status">{feed.connection === 'open' ? t('kiosk.nothing') : feed.connection === 'connecting' ? t('kiosk.connecting') : t('kiosk.lostLong')}</p>
+        <p className="kiosk-message" role="status">
+          {feed.connection === 'open' ? t('kiosk.nothing') : feed.connection === 'connecting' ? t('kiosk.connecting') : t('kiosk.lostLong')}
+        </p>
       )}
       {view.kind !== 'empty' && reason.needed && !reason.value && (
         <p className="kiosk-message">
-          {t('live.reason.needed')} <button type="button" className="button-primary" onClick={reason.ask}>{t('live.reason.give')}</button>
+          {t('live.reason.needed')}{' '}
+          <button type="button" className="button-primary" onClick={reason.ask}>
+            {t('live.reason.give')}
+          </button>
         </p>
       )}
       {view.kind !== 'empty' && (!reason.needed || reason.value) && (
-        <div className="kiosk-grid" style={{ gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))`, gridTemplateRows: `repeat(${columns}, minmax(0, 1fr))` }}>
+        <div
+          className="kiosk-grid"
+          style={{ gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))`, gridTemplateRows: `repeat(${columns}, minmax(0, 1fr))` }}
+        >
           {view.tiles.map((cameraId, index) => {
             const camera = cameraId ? byId.get(cameraId) : undefined;
             return (
               // Positions on the wall are the tiles' identity.
               <div key={index} className={`kiosk-tile${cameraId ? '' : ' empty'}`} data-testid="wall-tile" data-camera-id={cameraId ?? undefined}>
-                {cameraId && camera && <LiveVideo cameraId={cameraId} stream={view.grid === 1 ? 'main' : 'auto'} reason={reason.value ?? undefined} label={camera.name} />}
+                {cameraId && camera && (
+                  <LiveVideo cameraId={cameraId} stream={view.grid === 1 ? 'main' : 'auto'} reason={reason.value ?? undefined} label={camera.name} />
+                )}
                 {cameraId && !camera && cameras.data && <p className="kiosk-tile-message">{t('tile.outOfScope')}</p>}
                 {cameraId && <span className="kiosk-name">{camera?.name ?? ''}</span>}
               </div>

@@ -50,7 +50,11 @@ export function WallPushControl({ walls, payload, emptyReason, onPushed }: WallP
         <label>
           <span>{t('walls.target')}</span>
           <select value={chosen?.id ?? ''} data-testid="wall-select" onChange={(event) => setWallId(event.target.value)}>
-            {walls.map((wall) => <option key={wall.id} value={wall.id}>{wall.name}</option>)}
+            {walls.map((wall) => (
+              <option key={wall.id} value={wall.id}>
+                {wall.name}
+              </option>
+            ))}
           </select>
         </label>
         <button type="button" className="button-primary" data-testid="wall-push" disabled={busy || !payload || !chosen} onClick={() => void push()}>

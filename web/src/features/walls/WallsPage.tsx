@@ -43,13 +43,25 @@ export function WallsPage({ me }: { me: Me }) {
   const create = (event: FormEvent) => {
     event.preventDefault();
     const trimmed = name.trim();
-    if (trimmed) void run(async () => { await wallsApi.create(trimmed); setName(''); });
+    if (trimmed)
+      void run(async () => {
+        await wallsApi.create(trimmed);
+        setName('');
+      });
   };
 
   const describe = (wall: Wall): string => {
     const view = wallView(wall, 0, 0);
-    if (view.kind === 'tour') return t('walls.showsTour', { count: wall.tour?.cameraIds.length ?? 0, seconds: wall.tour?.intervalSeconds ?? 0, grid: view.grid });
-    if (view.kind === 'layout') return t('walls.showsLayout', { grid: view.grid, names: view.tiles.filter((id): id is string => id !== null).map((id) => names.get(id) ?? id).join(', ') });
+    if (view.kind === 'tour')
+      return t('walls.showsTour', { count: wall.tour?.cameraIds.length ?? 0, seconds: wall.tour?.intervalSeconds ?? 0, grid: view.grid });
+    if (view.kind === 'layout')
+      return t('walls.showsLayout', {
+        grid: view.grid,
+        names: view.tiles
+          .filter((id): id is string => id !== null)
+          .map((id) => names.get(id) ?? id)
+          .join(', '),
+      });
     return t('walls.showsNothing');
   };
 
@@ -65,18 +77,40 @@ export function WallsPage({ me }: { me: Me }) {
         {walls.data && walls.data.length > 0 && (
           <div className="table-wrap">
             <table className="table">
-              <thead><tr><th>{t('walls.name')}</th><th>{t('walls.shows')}</th><th>{t('walls.updated')}</th><th>{t('common.actions')}</th></tr></thead>
+              <thead>
+                <tr>
+                  <th>{t('walls.name')}</th>
+                  <th>{t('walls.shows')}</th>
+                  <th>{t('walls.updated')}</th>
+                  <th>{t('common.actions')}</th>
+                </tr>
+              </thead>
               <tbody>
                 {walls.data.map((wall) => (
                   <tr key={wall.id} data-testid="wall-row" data-wall-id={wall.id}>
-                    <td><strong>{wall.name}</strong></td>
+                    <td>
+                      <strong>{wall.name}</strong>
+                    </td>
                     <td>{describe(wall)}</td>
-                    <td className="nowrap">{wall.updatedAt ? formatParisDateTime(wall.updatedAt, language) : '—'}{wall.updatedBy ? ` · ${wall.updatedBy}` : ''}</td>
+                    <td className="nowrap">
+                      {wall.updatedAt ? formatParisDateTime(wall.updatedAt, language) : '—'}
+                      {wall.updatedBy ? ` · ${wall.updatedBy}` : ''}
+                    </td>
                     <td>
                       <div className="button-row">
-                        <a className="button-small" href={`/kiosk/wall/${encodeURIComponent(wall.id)}`} target="_blank" rel="noopener" data-testid="wall-open">{t('walls.open')}</a>
+                        <a className="button-small" href={`/kiosk/wall/${encodeURIComponent(wall.id)}`} target="_blank" rel="noopener" data-testid="wall-open">
+                          {t('walls.open')}
+                        </a>
                         {canWrite && (
-                          <button type="button" className="button-small danger" data-testid="wall-delete" disabled={busy} onClick={() => { if (window.confirm(t('walls.confirmDelete', { name: wall.name }))) void run(() => wallsApi.remove(wall.id)); }}>
+                          <button
+                            type="button"
+                            className="button-small danger"
+                            data-testid="wall-delete"
+                            disabled={busy}
+                            onClick={() => {
+                              if (window.confirm(t('walls.confirmDelete', { name: wall.name }))) void run(() => wallsApi.remove(wall.id));
+                            }}
+                          >
                             {t('walls.delete')}
                           </button>
                         )}
@@ -94,12 +128,16 @@ export function WallsPage({ me }: { me: Me }) {
               <span>{t('walls.newName')}</span>
               <input value={name} maxLength={80} data-testid="wall-create-name" onChange={(event) => setName(event.target.value)} />
             </label>
-            <button type="submit" className="button-secondary" data-testid="wall-create" disabled={busy || name.trim() === ''}>{t('walls.create')}</button>
+            <button type="submit" className="button-secondary" data-testid="wall-create" disabled={busy || name.trim() === ''}>
+              {t('walls.create')}
+            </button>
           </form>
         )}
         <p className="hint">{t('walls.kioskHint')}</p>
       </section>
-      {canPush && walls.data && walls.data.length > 0 && <PushPanel me={me} walls={walls.data} cameras={cameras.data ?? []} names={names} onPushed={walls.reload} />}
+      {canPush && walls.data && walls.data.length > 0 && (
+        <PushPanel me={me} walls={walls.data} cameras={cameras.data ?? []} names={names} onPushed={walls.reload} />
+      )}
     </div>
   );
 }
@@ -127,12 +165,20 @@ function PushPanel({ me, walls, cameras, names, onPushed }: { me: Me; walls: Wal
       <h2 id="walls-push-title">{t('walls.pushTitle')}</h2>
       <fieldset>
         <legend>{t('walls.source')}</legend>
-        <label className="checkbox"><input type="radio" name="wall-source" checked={source === 'layout'} data-testid="wall-source-layout" onChange={() => setSource('layout')} /><span>{t('walls.sourceLayout')}</span></label>
-        <label className="checkbox"><input type="radio" name="wall-source" checked={source === 'tour'} data-testid="wall-source-tour" onChange={() => setSource('tour')} /><span>{t('walls.sourceTour')}</span></label>
+        <label className="checkbox">
+          <input type="radio" name="wall-source" checked={source === 'layout'} data-testid="wall-source-layout" onChange={() => setSource('layout')} />
+          <span>{t('walls.sourceLayout')}</span>
+        </label>
+        <label className="checkbox">
+          <input type="radio" name="wall-source" checked={source === 'tour'} data-testid="wall-source-tour" onChange={() => setSource('tour')} />
+          <span>{t('walls.sourceTour')}</span>
+        </label>
       </fieldset>
       {source === 'layout' && (
         <p className="muted">
-          {liveCameras.length > 0 ? t('walls.currentLayout', { grid: current.grid, names: liveCameras.map((id) => names.get(id) ?? id).join(', ') }) : t('walls.emptyLayout')}
+          {liveCameras.length > 0
+            ? t('walls.currentLayout', { grid: current.grid, names: liveCameras.map((id) => names.get(id) ?? id).join(', ') })
+            : t('walls.emptyLayout')}
         </p>
       )}
       {source === 'tour' && (
@@ -140,12 +186,23 @@ function PushPanel({ me, walls, cameras, names, onPushed }: { me: Me; walls: Wal
           <div className="form-grid">
             <label>
               <span>{t('walls.interval', { min: minTourSeconds, max: maxTourSeconds })}</span>
-              <input type="number" min={minTourSeconds} max={maxTourSeconds} value={interval} data-testid="wall-tour-interval" onChange={(event) => setIntervalText(event.target.value)} />
+              <input
+                type="number"
+                min={minTourSeconds}
+                max={maxTourSeconds}
+                value={interval}
+                data-testid="wall-tour-interval"
+                onChange={(event) => setIntervalText(event.target.value)}
+              />
             </label>
             <label>
               <span>{t('walls.tourGrid')}</span>
               <select value={tourGrid} data-testid="wall-tour-grid" onChange={(event) => setTourGrid(Number(event.target.value) as Grid)}>
-                {grids.map((grid) => <option key={grid} value={grid}>{t('walls.gridOption', { n: grid })}</option>)}
+                {grids.map((grid) => (
+                  <option key={grid} value={grid}>
+                    {t('walls.gridOption', { n: grid })}
+                  </option>
+                ))}
               </select>
             </label>
             <label>
@@ -153,13 +210,23 @@ function PushPanel({ me, walls, cameras, names, onPushed }: { me: Me; walls: Wal
               <input type="search" value={filter} onChange={(event) => setFilter(event.target.value)} />
             </label>
           </div>
-          <p className="small muted">{chosen.length > 0 ? t('walls.tourOrder', { names: chosen.map((id) => names.get(id) ?? id).join(' → ') }) : t('walls.tourPick')}</p>
+          <p className="small muted">
+            {chosen.length > 0 ? t('walls.tourOrder', { names: chosen.map((id) => names.get(id) ?? id).join(' → ') }) : t('walls.tourPick')}
+          </p>
           <ul className="wall-tour-cameras">
             {listed.map((camera) => (
               <li key={camera.id}>
                 <label className="checkbox">
-                  <input type="checkbox" checked={chosen.includes(camera.id)} data-testid="wall-tour-camera" data-camera-id={camera.id} onChange={() => toggle(camera.id)} />
-                  <span>{camera.name} <span className="muted small">· {camera.siteName}</span></span>
+                  <input
+                    type="checkbox"
+                    checked={chosen.includes(camera.id)}
+                    data-testid="wall-tour-camera"
+                    data-camera-id={camera.id}
+                    onChange={() => toggle(camera.id)}
+                  />
+                  <span>
+                    {camera.name} <span className="muted small">· {camera.siteName}</span>
+                  </span>
                 </label>
               </li>
             ))}
@@ -167,7 +234,9 @@ function PushPanel({ me, walls, cameras, names, onPushed }: { me: Me; walls: Wal
         </div>
       )}
       <WallPushControl
-        walls={walls} payload={source === 'layout' ? layoutPayload : tourPayload} onPushed={onPushed}
+        walls={walls}
+        payload={source === 'layout' ? layoutPayload : tourPayload}
+        onPushed={onPushed}
         emptyReason={source === 'layout' ? t('walls.emptyLayout') : t('walls.tourInvalid', { min: minTourSeconds, max: maxTourSeconds })}
       />
     </section>

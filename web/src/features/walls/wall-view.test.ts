@@ -15,7 +15,10 @@ describe('wall view', () => {
   it('cycles a tour page by page every interval, from when it was received', () => {
     const wall = { grid: 1 as const, tiles: [null], tour: { cameraIds: ['a', 'b', 'c'], intervalSeconds: 10 } };
     const at = (seconds: number) => wallView(wall, 1_000_000 + seconds * 1000, 1_000_000);
-    assert.deepEqual([0, 9.9, 10, 25, 30, 31].map((seconds) => at(seconds).tiles[0]), ['a', 'a', 'b', 'c', 'a', 'a']);
+    assert.deepEqual(
+      [0, 9.9, 10, 25, 30, 31].map((seconds) => at(seconds).tiles[0]),
+      ['a', 'a', 'b', 'c', 'a', 'a'],
+    );
     assert.equal(at(0).kind, 'tour');
     assert.equal(at(0).pages, 3);
     assert.equal(at(4).nextInSeconds, 6);

@@ -30,8 +30,13 @@ const print = (line: object) => process.stdout.write(`${JSON.stringify(line)}\n`
 const handle = openDatabase(settings.database, { poolSize: 2 });
 const repository = new RecordingRepository(tablesOf<RecordingSchema>(handle.db), handle.dialect);
 const recorder = new Recorder({
-  camera: settings.camera, volume: settings.volume, indexer: new SegmentIndexer(repository, systemClock),
-  segmentSeconds: settings.segmentSeconds, socketTimeoutSeconds: 3, stallTimeoutMs: 5000, pollIntervalMs: 300,
+  camera: settings.camera,
+  volume: settings.volume,
+  indexer: new SegmentIndexer(repository, systemClock),
+  segmentSeconds: settings.segmentSeconds,
+  socketTimeoutSeconds: 3,
+  stallTimeoutMs: 5000,
+  pollIntervalMs: 300,
   backoff: { initialMs: 300, maxMs: 1500, stableAfterMs: 10_000 },
 });
 recorder.events.on('segment', (segment) => print({ type: 'segment', atMs: Date.now(), segment }));

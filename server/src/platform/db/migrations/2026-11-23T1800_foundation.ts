@@ -208,8 +208,20 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   for (const table of [
-    'authorisation_cameras', 'authorisations', 'camera_positions', 'cameras', 'sites', 'settings',
-    'audit_head', 'audit_log', 'api_tokens', 'sessions', 'recovery_codes', 'user_communes', 'users', 'communes',
+    'authorisation_cameras',
+    'authorisations',
+    'camera_positions',
+    'cameras',
+    'sites',
+    'settings',
+    'audit_head',
+    'audit_log',
+    'api_tokens',
+    'sessions',
+    'recovery_codes',
+    'user_communes',
+    'users',
+    'communes',
   ]) {
     await db.schema.dropTable(table).ifExists().execute();
   }

@@ -17,7 +17,10 @@ async function setPositionType(db: Kysely<unknown>, from: string, to: 'double pr
     for (const column of columns) {
       const found = metadata?.columns.find((candidate) => candidate.name === column);
       if (found?.dataType.toLowerCase() !== from) continue;
-      await db.schema.alterTable(table).alterColumn(column, (alter) => alter.setDataType(to)).execute();
+      await db.schema
+        .alterTable(table)
+        .alterColumn(column, (alter) => alter.setDataType(to))
+        .execute();
     }
   }
 }

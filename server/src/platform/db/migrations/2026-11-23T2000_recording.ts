@@ -31,8 +31,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   const postgres = isPostgres(db);
   // SQLite: `integer primary key` is the rowid itself (no second index); PostgreSQL: identity.
   const idColumn = (table: string) =>
-    db.schema.createTable(table).addColumn('id', postgres ? 'bigint' : 'integer', (column) =>
-      postgres ? column.primaryKey().generatedByDefaultAsIdentity() : column.primaryKey());
+    db.schema
+      .createTable(table)
+      .addColumn('id', postgres ? 'bigint' : 'integer', (column) => (postgres ? column.primaryKey().generatedByDefaultAsIdentity() : column.primaryKey()));
 
   await idColumn('recording_segments')
     .addColumn('camera_id', 'text', (column) => column.notNull())

@@ -8,8 +8,9 @@ import { PostgresAdapter, type Kysely } from 'kysely';
 export async function up(db: Kysely<unknown>): Promise<void> {
   const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
   const idColumn = (table: string) =>
-    db.schema.createTable(table).addColumn('id', postgres ? 'bigint' : 'integer', (column) =>
-      postgres ? column.primaryKey().generatedByDefaultAsIdentity() : column.primaryKey());
+    db.schema
+      .createTable(table)
+      .addColumn('id', postgres ? 'bigint' : 'integer', (column) => (postgres ? column.primaryKey().generatedByDefaultAsIdentity() : column.primaryKey()));
 
   await db.schema
     .createTable('legal_holds')
@@ -66,5 +67,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const table of ['recording_purged_runs', 'statutory_register', 'legal_hold_cameras', 'legal_holds']) await db.schema.dropTable(table).ifExists().execute();
+  for (const table of ['recording_purged_runs', 'statutory_register', 'legal_hold_cameras', 'legal_holds'])
+    await db.schema.dropTable(table).ifExists().execute();
 }

@@ -9,7 +9,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     await db.schema.alterTable('legal_holds').addColumn(column, 'text').execute();
   }
   const lapse = new Date(Date.now() + 72 * 3_600_000).toISOString();
-  await sql`update legal_holds set confirmed_at = created_at, confirmed_by = 'migration', reviewed_at = created_at where procedure_reference is not null`.execute(db);
+  await sql`update legal_holds set confirmed_at = created_at, confirmed_by = 'migration', reviewed_at = created_at where procedure_reference is not null`.execute(
+    db,
+  );
   await sql`update legal_holds set lapses_at = ${lapse} where procedure_reference is null and released_at is null`.execute(db);
 }
 

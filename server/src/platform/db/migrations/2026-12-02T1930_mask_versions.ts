@@ -29,13 +29,26 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   await db.schema.createIndex('privacy_mask_history_camera').on('privacy_mask_history').columns(['camera_id', 'valid_to']).execute();
 
-  await db.schema.alterTable('privacy_masks').addColumn('revision', 'text', (column) => column.notNull().defaultTo('')).execute();
-  const masks = await sql<{ id: string; camera_id: string; commune_insee: string; preset_token: string | null; polygons: string; updated_at: string; updated_by: string }>`
+  await db.schema
+    .alterTable('privacy_masks')
+    .addColumn('revision', 'text', (column) => column.notNull().defaultTo(''))
+    .execute();
+  const masks = await sql<{
+    id: string;
+    camera_id: string;
+    commune_insee: string;
+    preset_token: string | null;
+    polygons: string;
+    updated_at: string;
+    updated_by: string;
+  }>`
     select id, camera_id, commune_insee, preset_token, polygons, updated_at, updated_by from privacy_masks`.execute(db);
   for (const mask of masks.rows) {
     const revision = randomUUID();
     await sql`insert into privacy_mask_history (revision, mask_id, camera_id, commune_insee, preset_token, polygons, valid_from, valid_to, opened_by, closed_by)
-      values (${revision}, ${mask.id}, ${mask.camera_id}, ${mask.commune_insee}, ${mask.preset_token}, ${mask.polygons}, ${mask.updated_at}, null, ${mask.updated_by}, null)`.execute(db);
+      values (${revision}, ${mask.id}, ${mask.camera_id}, ${mask.commune_insee}, ${mask.preset_token}, ${mask.polygons}, ${mask.updated_at}, null, ${mask.updated_by}, null)`.execute(
+      db,
+    );
     await sql`update privacy_masks set revision = ${revision} where id = ${mask.id}`.execute(db);
   }
 
@@ -52,7 +65,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addPrimaryKeyConstraint('recording_mask_versions_pk', ['camera_id', 'version'])
     .execute();
 
-  await db.schema.alterTable('recording_segments').addColumn('mask_version', 'text', (column) => column.notNull().defaultTo('unknown')).execute();
+  await db.schema
+    .alterTable('recording_segments')
+    .addColumn('mask_version', 'text', (column) => column.notNull().defaultTo('unknown'))
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
