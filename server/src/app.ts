@@ -43,7 +43,7 @@ export async function buildApp(deps: AppDependencies): Promise<VigieApp> {
     logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
     // Refusals made before any route (bad percent-encoding, over-long parameter, oversized
     // headers) get the documented shape and a code too.
-    frameworkErrors: (error, request, reply) => {
+    frameworkErrors: (error, _request, reply) => {
       const status = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400;
       const raw = reply as unknown as { code(status: number): { type(type: string): { send(body: string): void } } };
       raw.code(status).type('application/json; charset=utf-8').send(frameworkRefusalJson(status, error.message));

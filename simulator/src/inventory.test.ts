@@ -26,18 +26,18 @@ test('the inventory CSV has the import header and one valid row per camera', () 
   assert.equal(INVENTORY_COLUMNS.join(','), HEADER);
   const rows = parse(csv, { columns: true }) as Array<Record<string, string>>;
   assert.equal(rows.length, 5);
-  assert.equal(rows[1]!['name'], 'Place "du Marché", nord');
+  assert.equal(rows[1]!.name, 'Place "du Marché", nord');
   assert.deepEqual(
-    rows.map((row) => row['commune_insee']),
+    rows.map((row) => row.commune_insee),
     ['38999', '38999', '38999', '38185', '38185'],
   );
   for (const row of rows) {
-    assert.match(row['main_stream_url']!, /^rtsp:\/\/127\.0\.1\.\d+:8554\/cam\/cam-\d{3}\/main$/);
-    assert.doesNotMatch(row['main_stream_url']!, /@/);
-    assert.match(row['commissioning_date']!, /^\d{4}-\d{2}-\d{2}$/);
-    assert.match(row['purposes']!, /^[a-z_]+(\|[a-z_]+)*$/);
-    assert.ok(['narrow', 'wide'].includes(row['field_class']!));
-    assert.ok(Math.abs(Number(row['latitude']) - 45.19) < 0.05 && Math.abs(Number(row['longitude']) - 5.72) < 0.05);
+    assert.match(row.main_stream_url!, /^rtsp:\/\/127\.0\.1\.\d+:8554\/cam\/cam-\d{3}\/main$/);
+    assert.doesNotMatch(row.main_stream_url!, /@/);
+    assert.match(row.commissioning_date!, /^\d{4}-\d{2}-\d{2}$/);
+    assert.match(row.purposes!, /^[a-z_]+(\|[a-z_]+)*$/);
+    assert.ok(['narrow', 'wide'].includes(row.field_class!));
+    assert.ok(Math.abs(Number(row.latitude) - 45.19) < 0.05 && Math.abs(Number(row.longitude) - 5.72) < 0.05);
   }
 });
 

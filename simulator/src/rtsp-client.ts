@@ -124,8 +124,8 @@ export class RtspClient {
     const socket = this.socket;
     if (!socket || this.closed) return Promise.reject(new Error('RTSP connection closed'));
     const all = { ...headers };
-    if (this.challenge && this.credentials) all['Authorization'] = authorizationFor(this.challenge, this.credentials, method, url);
-    if (this.session) all['Session'] = this.session;
+    if (this.challenge && this.credentials) all.Authorization = authorizationFor(this.challenge, this.credentials, method, url);
+    if (this.session) all.Session = this.session;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiting = undefined;
@@ -146,7 +146,7 @@ export class RtspClient {
     const base = describe.headers['content-base'] ?? `${this.url}/`;
     const setup = await this.request('SETUP', `${base}trackID=0`, { Transport: 'RTP/AVP/TCP;unicast;interleaved=0-1' });
     if (setup.status !== 200) throw new RtspStatusError('SETUP', setup.status);
-    this.session = setup.headers['session']?.split(';')[0];
+    this.session = setup.headers.session?.split(';')[0];
     const play = await this.request('PLAY', this.url, { Range: 'npt=0.000-' });
     if (play.status !== 200) throw new RtspStatusError('PLAY', play.status);
     return describe;

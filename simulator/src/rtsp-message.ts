@@ -78,12 +78,12 @@ export function formatResponse(status: number, cseq: string | undefined, headers
   lines.push(`Date: ${new Date().toUTCString()}`);
   for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
   if (body) lines.push(`Content-Length: ${Buffer.byteLength(body)}`);
-  return Buffer.from(lines.join('\r\n') + '\r\n\r\n' + body, 'utf8');
+  return Buffer.from(`${lines.join('\r\n')}\r\n\r\n${body}`, 'utf8');
 }
 
 export function formatRequest(method: string, url: string, cseq: number, headers: Record<string, string> = {}): Buffer {
   const lines = [`${method} ${url} RTSP/1.0`, `CSeq: ${cseq}`, 'User-Agent: Vigie', ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`)];
-  return Buffer.from(lines.join('\r\n') + '\r\n\r\n', 'utf8');
+  return Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'utf8');
 }
 
 export interface TransportRequest {

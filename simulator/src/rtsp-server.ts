@@ -116,7 +116,7 @@ export class RtspServer {
   }
 
   private async handle(request: RtspRequest, socket: Socket, owned: Set<RtspSession>): Promise<void> {
-    const cseq = request.headers['cseq'];
+    const cseq = request.headers.cseq;
     const reply = await this.dispatch(request, socket, owned).catch((): Reply => ({ status: 500 }));
     if (socket.destroyed) return;
     socket.write(formatResponse(reply.status, cseq, reply.headers, reply.body));
@@ -126,10 +126,10 @@ export class RtspServer {
   private async dispatch(request: RtspRequest, socket: Socket, owned: Set<RtspSession>): Promise<Reply> {
     if (request.method === 'OPTIONS') return { status: 200, headers: { Public: ALLOWED } };
     const { authenticator, credentials } = this.endpoint;
-    if (!authenticator.verify(request.headers['authorization'], request.method, credentials)) {
-      return { status: 401, headers: { 'WWW-Authenticate': authenticator.challenge(request.headers['authorization']) } };
+    if (!authenticator.verify(request.headers.authorization, request.method, credentials)) {
+      return { status: 401, headers: { 'WWW-Authenticate': authenticator.challenge(request.headers.authorization) } };
     }
-    const sessionId = request.headers['session']?.split(';')[0]?.trim();
+    const sessionId = request.headers.session?.split(';')[0]?.trim();
     const session = sessionId ? this.sessions.get(sessionId) : undefined;
     if (session) session.lastSeenMs = Date.now();
     switch (request.method) {
@@ -185,7 +185,7 @@ export class RtspServer {
     const profile = this.profileOf(request.url);
     if (!profile) return { status: 404 };
     if (sessionId && this.sessions.has(sessionId)) return { status: 455 }; // one track per stream
-    const transport = parseTransport(request.headers['transport']);
+    const transport = parseTransport(request.headers.transport);
     if (!transport) return { status: 461 };
     const source = await this.endpoint.openStream(profile);
     const capKbps = () => this.endpoint.bandwidthCapKbps();

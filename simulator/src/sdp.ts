@@ -45,5 +45,5 @@ export function buildSdp(input: SdpInput): string {
     `a=x-dimensions:${input.width},${input.height}`,
     'a=control:trackID=0',
   ];
-  return lines.join('\r\n') + '\r\n';
+  return `${lines.join('\r\n')}\r\n`;
 }

@@ -42,9 +42,9 @@ describe('ONVIF services of simulated cameras', () => {
   test('reads device information, profiles and the stream URI', async () => {
     const cam = await connectCam(fixedCamera);
     const info = await call<Record<string, string>>(cam, 'getDeviceInformation');
-    assert.equal(info['manufacturer'], fixedCamera.manufacturer);
-    assert.equal(info['model'], fixedCamera.model);
-    assert.equal(info['serialNumber'], fixedCamera.serialNumber);
+    assert.equal(info.manufacturer, fixedCamera.manufacturer);
+    assert.equal(info.model, fixedCamera.model);
+    assert.equal(info.serialNumber, fixedCamera.serialNumber);
     const profiles = await call<Array<{ $: { token: string }; videoEncoderConfiguration: { resolution: { width: number } } }>>(cam, 'getProfiles');
     assert.deepEqual(
       profiles.map((profile) => profile.$.token),
@@ -125,7 +125,7 @@ describe('ONVIF services of simulated cameras', () => {
 
   test('a fixed camera answers PTZ commands with a SOAP fault', async () => {
     const cam = await connectCam(fixedCamera);
-    cam['activeSource'] ??= { profileToken: 'main' };
+    cam.activeSource ??= { profileToken: 'main' };
     await assert.rejects(call(cam, 'getStatus', { profileToken: 'main' }));
   });
 });

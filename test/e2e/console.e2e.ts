@@ -151,7 +151,7 @@ async function seed(context: TestContext): Promise<{ adminSecret: string }> {
 
 function csvOf(rows: Record<string, string>[]): string {
   const header = [...requiredImportColumns];
-  return [header.join(','), ...rows.map((row) => header.map((column) => row[column] ?? '').join(','))].join('\n') + '\n';
+  return `${[header.join(','), ...rows.map((row) => header.map((column) => row[column] ?? '').join(','))].join('\n')}\n`;
 }
 
 function importRow(name: string, ip: string): Record<string, string> {

@@ -14,7 +14,7 @@ export interface SecretBox {
 export function loadOrCreateSecretKey(path: string): Buffer {
   if (!existsSync(path)) {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    writeFileSync(path, randomBytes(32).toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
+    writeFileSync(path, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
   }
   const mode = statSync(path).mode & 0o777;
   if (mode & 0o077) chmodSync(path, 0o600);

@@ -70,5 +70,5 @@ export function generatedCsv(count: number, lineOverrides: Record<number, Record
     };
     lines.push(importHeader.map((column) => values[column] ?? '').join(','));
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

@@ -28,7 +28,7 @@ class SoapError extends Error {
 }
 
 function profileToken(request: SoapRequest): 'main' | 'sub' {
-  const token = text(request.body['ProfileToken']);
+  const token = text(request.body.ProfileToken);
   if (!media.isProfileToken(token)) throw new SoapError(400, 'ter:InvalidArgVal', `no profile ${token ?? ''}`);
   return token;
 }
@@ -39,7 +39,7 @@ function requirePtz(camera: OnvifCameraView) {
 }
 
 function speedOf(request: SoapRequest): number | undefined {
-  const speed = readVector(request.body['Speed']);
+  const speed = readVector(request.body.Speed);
   return speed.pan ?? speed.zoom;
 }
 
@@ -47,7 +47,7 @@ const HANDLERS: Record<string, Handler> = {
   GetSystemDateAndTime: (_request, camera) => device.systemDateAndTime(camera),
   GetDeviceInformation: (_request, camera) => device.deviceInformation(camera),
   GetCapabilities: (_request, camera) => device.capabilities(camera),
-  GetServices: (request, camera) => device.services(camera, text(request.body['IncludeCapability']) === 'true'),
+  GetServices: (request, camera) => device.services(camera, text(request.body.IncludeCapability) === 'true'),
   GetNetworkInterfaces: (_request, camera) => device.networkInterfaces(camera),
   GetScopes: (_request, camera) => device.scopes(camera),
   GetHostname: (_request, camera) => device.hostname(camera),
@@ -61,15 +61,15 @@ const HANDLERS: Record<string, Handler> = {
   GetStatus: (_request, camera) => ptzService.status(requirePtz(camera), camera.cameraTimeMs()),
   GetPresets: (_request, camera) => ptzService.presets(requirePtz(camera)),
   ContinuousMove: (request, camera) => {
-    requirePtz(camera).continuousMove(readVector(request.body['Velocity']), parseDurationMs(text(request.body['Timeout'])));
+    requirePtz(camera).continuousMove(readVector(request.body.Velocity), parseDurationMs(text(request.body.Timeout)));
     return '<tptz:ContinuousMoveResponse/>';
   },
   AbsoluteMove: (request, camera) => {
-    requirePtz(camera).absoluteMove(readVector(request.body['Position']), speedOf(request));
+    requirePtz(camera).absoluteMove(readVector(request.body.Position), speedOf(request));
     return '<tptz:AbsoluteMoveResponse/>';
   },
   RelativeMove: (request, camera) => {
-    requirePtz(camera).relativeMove(readVector(request.body['Translation']), speedOf(request));
+    requirePtz(camera).relativeMove(readVector(request.body.Translation), speedOf(request));
     return '<tptz:RelativeMoveResponse/>';
   },
   Stop: (_request, camera) => {
@@ -77,15 +77,15 @@ const HANDLERS: Record<string, Handler> = {
     return '<tptz:StopResponse/>';
   },
   SetPreset: (request, camera) => {
-    const preset = requirePtz(camera).setPreset(text(request.body['PresetName']), text(request.body['PresetToken']));
+    const preset = requirePtz(camera).setPreset(text(request.body.PresetName), text(request.body.PresetToken));
     return `<tptz:SetPresetResponse><tptz:PresetToken>${preset.token}</tptz:PresetToken></tptz:SetPresetResponse>`;
   },
   GotoPreset: (request, camera) => {
-    if (!requirePtz(camera).gotoPreset(text(request.body['PresetToken']) ?? '', speedOf(request))) throw new SoapError(400, 'ter:NoToken', 'no such preset');
+    if (!requirePtz(camera).gotoPreset(text(request.body.PresetToken) ?? '', speedOf(request))) throw new SoapError(400, 'ter:NoToken', 'no such preset');
     return '<tptz:GotoPresetResponse/>';
   },
   RemovePreset: (request, camera) => {
-    if (!requirePtz(camera).removePreset(text(request.body['PresetToken']) ?? '')) throw new SoapError(400, 'ter:NoToken', 'no such preset');
+    if (!requirePtz(camera).removePreset(text(request.body.PresetToken) ?? '')) throw new SoapError(400, 'ter:NoToken', 'no such preset');
     return '<tptz:RemovePresetResponse/>';
   },
 };

@@ -22,7 +22,7 @@ test('the action is the first element of the body, whatever its namespace prefix
     request('<tds:GetStreamUri xmlns:tds="http://www.onvif.org/ver10/media/wsdl"><tds:ProfileToken>sub</tds:ProfileToken></tds:GetStreamUri>'),
   );
   assert.equal(parsed?.action, 'GetStreamUri');
-  assert.equal(parsed?.body['ProfileToken'], 'sub');
+  assert.equal(parsed?.body.ProfileToken, 'sub');
   assert.equal(parseSoapRequest('not xml <'), undefined);
 });
 
@@ -41,7 +41,7 @@ test('PTZ vectors and durations are read from their attributes and xs:duration',
   const parsed = parseSoapRequest(
     request('<ContinuousMove><Velocity><PanTilt x="0.5" y="-0.25"/><Zoom x="0.1"/></Velocity><Timeout>PT1.5S</Timeout></ContinuousMove>'),
   )!;
-  assert.deepEqual(readVector(parsed.body['Velocity']), { pan: 0.5, tilt: -0.25, zoom: 0.1 });
+  assert.deepEqual(readVector(parsed.body.Velocity), { pan: 0.5, tilt: -0.25, zoom: 0.1 });
   assert.equal(parseDurationMs('PT1.5S'), 1500);
   assert.equal(parseDurationMs('PT1M'), 60_000);
   assert.equal(parseDurationMs('soon'), undefined);

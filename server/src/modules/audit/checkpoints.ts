@@ -284,7 +284,6 @@ export function checkAuditCheckpoints(
     if (checkpoint.keys.audit !== chain.keyId) {
       mismatch(`written under another audit chain key (${checkpoint.keys.audit}, now ${chain.keyId}): the chain key file was replaced`);
     } else if (seq === 0 || seq < chain.anchorSeq - 1) {
-      continue; // an empty chain then, or rows a retention purge has since removed
     } else if (seq === chain.anchorSeq - 1) {
       if (hash !== chain.anchorPrevHash) mismatch(`row ${seq} had hash ${hash}, the purge anchor now says ${chain.anchorPrevHash}`);
     } else if (seq > chain.seq) {

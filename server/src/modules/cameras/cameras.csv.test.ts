@@ -33,7 +33,7 @@ const good = (name: string, overrides: Partial<Record<string, string>> = {}) => 
   };
   return [...requiredImportColumns, 'username', 'password', 'retention_days'].map((column) => values[column] ?? '').join(',');
 };
-const file = (...lines: string[]) => [header, ...lines].join('\n') + '\n';
+const file = (...lines: string[]) => `${[header, ...lines].join('\n')}\n`;
 
 describe('camera CSV import parsing', () => {
   it('parses a valid line, normalises the MAC address and sorts purposes', () => {
@@ -124,7 +124,7 @@ describe('camera CSV import parsing', () => {
 
   it('reports an empty file and broken CSV syntax', () => {
     assert.equal(parseCameraCsv('').errors[0]?.code, 'empty_file');
-    assert.equal(parseCameraCsv(header + '\n').errors[0]?.code, 'empty_file');
+    assert.equal(parseCameraCsv(`${header}\n`).errors[0]?.code, 'empty_file');
     const broken = parseCameraCsv(file(good('a'), good('b').replace('Gare', '"Gare')));
     assert.equal(broken.errors[0]?.code, 'csv_syntax');
     assert.equal(broken.errors[0]?.line, 3);
@@ -141,7 +141,7 @@ describe('camera CSV import parsing', () => {
   });
 
   it('ignores unnamed columns left by trailing separators', () => {
-    const text = [header + ',', good('a') + ','].join('\n');
+    const text = [`${header},`, `${good('a')},`].join('\n');
     assert.deepEqual(parseCameraCsv(text).errors, []);
   });
 
@@ -166,7 +166,7 @@ describe('camera CSV import parsing', () => {
       commissioning_date: '02/05/2024',
       enabled: 'non',
     };
-    const text = '\uFEFF' + columns.join(';') + '\r\n' + columns.map((column) => values[column]).join(';') + '\r\n';
+    const text = `\uFEFF${columns.join(';')}\r\n${columns.map((column) => values[column]).join(';')}\r\n`;
     assert.equal(detectDelimiter(text), ';');
     const { rows, errors } = parseCameraCsv(text);
     assert.deepEqual(errors, []);
@@ -205,7 +205,7 @@ describe('camera CSV import parsing', () => {
       main_stream_url: 'rtsp://h/x',
       enabled: 'true',
     };
-    const { rows, errors } = parseCameraCsv(columns.join(',') + '\n' + columns.map((column) => values[column] ?? '').join(',') + '\n');
+    const { rows, errors } = parseCameraCsv(`${columns.join(',')}\n${columns.map((column) => values[column] ?? '').join(',')}\n`);
     assert.deepEqual(errors, []);
     assert.equal(rows[0]?.name, 'C');
   });

@@ -264,7 +264,7 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.equal((await untrained.closed).code, 4403);
       assert.equal(errorOf(untrained)?.code, 'training_expired');
       assert.ok(anonymous.binaries.length === 0 && untrained.binaries.length === 0, 'no image sent');
-      const reasoned = connect(url, police, ids[0]!, 'stream=main&reason=' + encodeURIComponent('PV 2026/118'));
+      const reasoned = connect(url, police, ids[0]!, `stream=main&reason=${encodeURIComponent('PV 2026/118')}`);
       await waitFor("the police viewer's keyframe", () => reasoned.binaries.length >= 2, 5000, 20);
       await reasoned.close();
     });

@@ -216,26 +216,26 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       const takes = rows.filter((row) => row.action === 'image.ptz.take');
       const releases = rows.filter((row) => row.action === 'image.ptz.release');
       assert.equal(takes.length, releases.length, 'every session that started has ended');
-      const sessionOf = (row: (typeof rows)[number]) => row.details['sessionId'];
+      const sessionOf = (row: (typeof rows)[number]) => row.details.sessionId;
       assert.equal(new Set(takes.map(sessionOf)).size, takes.length, 'one take per session');
       const first = releases.find((row) => sessionOf(row) === sessionOf(takes[0]!))!;
       assert.equal(takes[0]!.actorLogin, operator.login);
-      assert.equal(takes[0]!.details['command'], 'move', 'taken implicitly by a move');
-      assert.equal(first.details['cause'], 'preempted');
-      assert.deepEqual(first.details['endedBy'], { login: police.login, role: 'police', takeover: true });
-      assert.equal(first.details['moves'], 3, 'three moves in that session, a stop is not counted');
-      assert.equal(first.details['presetsSaved'], 2);
-      assert.equal(first.details['presetCalls'], 2);
-      assert.equal(typeof first.details['durationSeconds'], 'number');
-      const takeover = takes.find((row) => row.details['takeover'] === true)!;
+      assert.equal(takes[0]!.details.command, 'move', 'taken implicitly by a move');
+      assert.equal(first.details.cause, 'preempted');
+      assert.deepEqual(first.details.endedBy, { login: police.login, role: 'police', takeover: true });
+      assert.equal(first.details.moves, 3, 'three moves in that session, a stop is not counted');
+      assert.equal(first.details.presetsSaved, 2);
+      assert.equal(first.details.presetCalls, 2);
+      assert.equal(typeof first.details.durationSeconds, 'number');
+      const takeover = takes.find((row) => row.details.takeover === true)!;
       assert.equal(takeover.actorLogin, police.login);
       assert.deepEqual(
-        { ...(takeover.details['preempted'] as object), sessionId: undefined },
+        { ...(takeover.details.preempted as object), sessionId: undefined },
         { login: operator.login, role: 'operator', takeover: false, sessionId: undefined },
       );
-      assert.equal(releases.find((row) => sessionOf(row) === sessionOf(takeover))!.details['cause'], 'expired');
+      assert.equal(releases.find((row) => sessionOf(row) === sessionOf(takeover))!.details.cause, 'expired');
       assert.deepEqual(
-        releases.map((row) => row.details['cause']),
+        releases.map((row) => row.details.cause),
         ['preempted', 'expired', 'preempted', 'expired', 'released'],
       );
       assert.ok(rows.length < 15, `coalesced, not one row per nudge (${rows.length} rows)`);
@@ -322,7 +322,7 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.equal((await status()).lock, null, 'the stopped runner gave the camera back');
       const patrolRows = (await ptzAudit()).slice(before).filter((row) => row.actorLogin === 'patrol');
       assert.deepEqual(
-        patrolRows.map((row) => [row.action, row.details['cause'] ?? null]),
+        patrolRows.map((row) => [row.action, row.details.cause ?? null]),
         [
           ['image.ptz.take', null],
           ['image.ptz.release', 'preempted'],
@@ -330,7 +330,7 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
           ['image.ptz.release', 'tour_stopped'],
         ],
       );
-      assert.equal(patrolRows[1]!.details['presetCalls'], 2);
+      assert.equal(patrolRows[1]!.details.presetCalls, 2);
       const replaced = await operator.request({
         method: 'PUT',
         url: `/api/ptz/tours/${tourId}`,

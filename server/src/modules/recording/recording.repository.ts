@@ -178,7 +178,6 @@ export class RecordingRepository {
           if (!Array.isArray(revisions) || !Array.isArray(polygons) || !revisions.every((revision) => typeof revision === 'string')) continue;
           result.set(row.version, { mode: row.mode as MaskMode, revisions: new Set(revisions as string[]), burnt: polygons.length > 0 });
         } catch {
-          continue;
         }
       }
     }

@@ -154,8 +154,8 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.deepEqual([gone!.communeInsee, gone!.details.retentionDays, gone!.details.retentionSource], ['21231', 30, 'legal_maximum']);
       const rows = await audits('recording.purged_unindexed');
       assert.deepEqual(rows.map((row) => [row.target_id, (JSON.parse(row.details) as { files: string[] }).files]).sort(), [
-        ['cam-gone', ['21231/cam-gone/.incoming/' + segmentName('r3c', nowMs - 31 * DAY)]],
-        ['cam-o', ['21038/cam-o/.incoming/' + segmentName('r1a', nowMs - 14 * DAY - 30_000)]],
+        ['cam-gone', [`21231/cam-gone/.incoming/${segmentName('r3c', nowMs - 31 * DAY)}`]],
+        ['cam-o', [`21038/cam-o/.incoming/${segmentName('r1a', nowMs - 14 * DAY - 30_000)}`]],
       ]);
       assert.deepEqual((await fixture.purge().run()).unindexed, [], 'nothing registered twice');
       assert.equal((await fixture.audit.verify()).ok, true);

@@ -100,7 +100,7 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
         system,
       );
       const [check] = await monitor.run(fixture.clock.now());
-      assert.ok(check && check.usage.low, JSON.stringify(check?.usage));
+      assert.ok(check?.usage.low, JSON.stringify(check?.usage));
       assert.equal(check.destroyed?.heldSegments, 2, 'the two held segments are skipped');
       // Need: 22 % of 1 MiB free = 230,687 bytes; 48,576 free: 2 segments of 100 kB.
       assert.equal(check.destroyed?.destroyedSegments, 2);

@@ -2,7 +2,7 @@
 // text (`toISOString()`, so they sort as text), calendar dates are YYYY-MM-DD text, booleans
 // are integers 0/1, lists and objects are JSON text. Each module owns its tables; only its
 // repository queries them.
-import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { ConsoleSchema, PlaybackSchema, PtzSchema } from './schema-console.ts';
 import type { MasksSchema, RecordingSchema, RetentionSchema, StorageSchema, TechnicalEventsSchema } from './schema-recording.ts';
 

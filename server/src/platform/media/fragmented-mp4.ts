@@ -67,7 +67,7 @@ export function scanFragments(boxes: readonly TopLevelBox[], fileSize: number): 
     }
     if (box.type === 'moof') {
       const mdat = boxes[index + 1];
-      if (!mdat || mdat.type !== 'mdat' || !fits(mdat)) break;
+      if (mdat?.type !== 'mdat' || !fits(mdat)) break;
       completeFragments += 1;
       keepBytes = mdat.start + mdat.size;
       index += 1;

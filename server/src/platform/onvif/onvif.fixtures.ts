@@ -67,13 +67,13 @@ export function inMemoryCamera(options: { ptz?: boolean; cameraTimeMs?: () => nu
       GetStatus: () => ptzService.status(ptz(), view.cameraTimeMs()),
       GetPresets: () => ptzService.presets(ptz()),
       ContinuousMove: () => (
-        ptz().continuousMove(readVector(parsed.body['Velocity']), parseDurationMs(text(parsed.body['Timeout']))), '<tptz:ContinuousMoveResponse/>'
+        ptz().continuousMove(readVector(parsed.body.Velocity), parseDurationMs(text(parsed.body.Timeout))), '<tptz:ContinuousMoveResponse/>'
       ),
       Stop: () => (ptz().stop(), '<tptz:StopResponse/>'),
       SetPreset: () =>
-        `<tptz:SetPresetResponse><tptz:PresetToken>${ptz().setPreset(text(parsed.body['PresetName'])).token}</tptz:PresetToken></tptz:SetPresetResponse>`,
+        `<tptz:SetPresetResponse><tptz:PresetToken>${ptz().setPreset(text(parsed.body.PresetName)).token}</tptz:PresetToken></tptz:SetPresetResponse>`,
       GotoPreset: () => {
-        if (!ptz().gotoPreset(text(parsed.body['PresetToken']) ?? '')) throw new Error('ter:NoToken');
+        if (!ptz().gotoPreset(text(parsed.body.PresetToken) ?? '')) throw new Error('ter:NoToken');
         return '<tptz:GotoPresetResponse/>';
       },
     };

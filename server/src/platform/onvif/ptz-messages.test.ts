@@ -40,19 +40,19 @@ describe('PTZ requests', () => {
   it('ContinuousMove carries the velocity, clamped, and the timeout', () => {
     const request = received(requests.continuousMove('main', { pan: 0.25, tilt: -2, zoom: 0.1 }, 1000));
     assert.equal(request.action, 'ContinuousMove');
-    assert.equal(text(request.body['ProfileToken']), 'main');
-    assert.deepEqual(readVector(request.body['Velocity']), { pan: 0.25, tilt: -1, zoom: 0.1 });
-    assert.equal(parseDurationMs(text(request.body['Timeout'])), 1000);
+    assert.equal(text(request.body.ProfileToken), 'main');
+    assert.deepEqual(readVector(request.body.Velocity), { pan: 0.25, tilt: -1, zoom: 0.1 });
+    assert.equal(parseDurationMs(text(request.body.Timeout)), 1000);
   });
 
   it('Stop, GotoPreset, SetPreset and the reads name their profile and escape text', () => {
     assert.equal(received(requests.stop('main')).action, 'Stop');
     const goto = received(requests.gotoPreset('main', 'preset-2'));
     assert.equal(goto.action, 'GotoPreset');
-    assert.equal(text(goto.body['PresetToken']), 'preset-2');
+    assert.equal(text(goto.body.PresetToken), 'preset-2');
     const save = received(requests.setPreset('main', 'Parvis & fontaine'));
-    assert.equal(text(save.body['PresetName']), 'Parvis & fontaine');
-    for (const body of [requests.getStatus('sub'), requests.getPresets('sub')]) assert.equal(text(received(body).body['ProfileToken']), 'sub');
+    assert.equal(text(save.body.PresetName), 'Parvis & fontaine');
+    for (const body of [requests.getStatus('sub'), requests.getPresets('sub')]) assert.equal(text(received(body).body.ProfileToken), 'sub');
   });
 
   it('names the SOAP action of each service', () => {

@@ -27,7 +27,7 @@ describe('ONVIF SOAP envelopes', () => {
     const xml = buildEnvelope('<tptz:GetStatus><tptz:ProfileToken>main</tptz:ProfileToken></tptz:GetStatus>', usernameTokenHeader(credentials, nonce, created));
     const parsed = parseSoapRequest(xml);
     assert.equal(parsed?.action, 'GetStatus');
-    assert.equal(parsed?.body['ProfileToken'], 'main');
+    assert.equal(parsed?.body.ProfileToken, 'main');
     assert.equal(parsed?.token?.passwordType, 'digest');
     assert.equal(parsed?.token?.username, 'admin');
     const cameraNow = Date.parse(created) + 30_000;
@@ -57,7 +57,7 @@ describe('ONVIF SOAP answers', () => {
   it('returns the first body element whatever its prefix', () => {
     const parsed = parseSoapResponse(wrap('<tptz:SetPresetResponse><tptz:PresetToken>preset-3</tptz:PresetToken></tptz:SetPresetResponse>'));
     assert.equal(parsed.kind, 'body');
-    assert.ok(parsed.kind === 'body' && parsed.action === 'SetPresetResponse' && parsed.body['PresetToken'] === 'preset-3');
+    assert.ok(parsed.kind === 'body' && parsed.action === 'SetPresetResponse' && parsed.body.PresetToken === 'preset-3');
     const empty = parseSoapResponse(wrap('<tptz:StopResponse/>'));
     assert.ok(empty.kind === 'body' && empty.action === 'StopResponse');
   });

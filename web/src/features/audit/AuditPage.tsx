@@ -2,7 +2,7 @@
 // paginated rows; chain verification; CSV export of the same search.
 import { useState, type FormEvent } from 'react';
 import { api, withQuery, type ApiQuery } from '../../api/client.ts';
-import type { AuditPage as AuditPageData, AuditVerification, Me } from '../../api/types.ts';
+import type { AuditVerification, Me } from '../../api/types.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { formatParisDateTime, parisLocalToUtcIso } from '../../lib/dates.ts';
 import { ErrorNotice, Loading, Notice, PageHeader, useLoad } from '../../ui.tsx';

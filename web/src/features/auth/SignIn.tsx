@@ -2,7 +2,7 @@
 // recovery codes shown once. Each step reports to App, which holds the session state.
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { api, setCsrfToken } from '../../api/client.ts';
-import type { LoginAnswer, Stage } from '../../api/types.ts';
+import type { Stage } from '../../api/types.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { LanguageSwitch } from '../shell/LanguageSwitch.tsx';
 import { ErrorNotice, Notice } from '../../ui.tsx';

@@ -2,7 +2,7 @@
 // record and its live picture.
 import { useMemo, useState } from 'react';
 import { api } from '../../api/client.ts';
-import type { Camera, CameraPosition, CameraReferenceLists, Labelled, Me } from '../../api/types.ts';
+import type { Camera, CameraReferenceLists, Labelled, Me } from '../../api/types.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { formatCalendarDate, formatParisDateTime } from '../../lib/dates.ts';
 import { ErrorNotice, Loading, PageHeader, StateBadge, useLoad, VmsBadge } from '../../ui.tsx';

@@ -7,7 +7,7 @@ import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../../api/client.ts';
-import type { Camera, CameraReferenceLists, MapConfig, Me, Site } from '../../api/types.ts';
+import type { Camera, MapConfig, Me, Site } from '../../api/types.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { Translate } from '../../i18n/translate.ts';
 import { ErrorNotice, Loading, Notice, PageHeader, useLoad } from '../../ui.tsx';

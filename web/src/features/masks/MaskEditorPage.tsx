@@ -4,7 +4,7 @@
 // with the mask burnt in (mode `server`).
 import { useEffect, useMemo, useState } from 'react';
 import { api } from '../../api/client.ts';
-import type { Camera, CameraMasks, MaskMode, Me, PrivacyMask } from '../../api/types.ts';
+import type { Camera, MaskMode, Me, PrivacyMask } from '../../api/types.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { ErrorNotice, Loading, Notice, PageHeader, useLoad } from '../../ui.tsx';
 import { CameraPicker } from '../playback/CameraPicker.tsx';

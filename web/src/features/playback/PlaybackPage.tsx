@@ -226,7 +226,7 @@ export function PlaybackPage({ me }: { me: Me }) {
     }
     const next = slots.map((id, index) => (index === activeSlot ? camera.id : id === camera.id ? null : id));
     setSlots(next);
-    const empty = next.findIndex((id) => id === null);
+    const empty = next.indexOf(null);
     if (empty >= 0) setActiveSlot(empty);
   };
   const applyLayout = (cameraIds: string[]) => {

@@ -84,7 +84,7 @@ export class SegmentPlayer {
 
   /** Fetches what the playhead needs next and drops what it no longer needs; cheap to call often. */
   update(playheadMs: number, forward: boolean): void {
-    if (!this.mediaSource || this.mediaSource.readyState !== 'open' || this.busy || this.unsupported) return;
+    if (this.mediaSource?.readyState !== 'open' || this.busy || this.unsupported) return;
     const now = Date.now();
     const blocked = new Set([...this.appended, ...[...this.failedAt].filter(([, at]) => now - at < retryAfterMs).map(([id]) => id)]);
     const plan = planSegments({ segments: this.segmentList, playheadMs, appended: blocked, busy: false, forward });

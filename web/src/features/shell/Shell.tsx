@@ -2,7 +2,7 @@
 // banner, the navigation limited to what the role may do, and the current screen.
 import { lazy, Suspense, useCallback, useEffect, useState, type MouseEvent } from 'react';
 import { api } from '../../api/client.ts';
-import type { Commune, Me } from '../../api/types.ts';
+import type { Me } from '../../api/types.ts';
 import { allowedScreens, screenForPath, type Screen } from '../../app/screens.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { serverText } from '../../i18n/translate.ts';

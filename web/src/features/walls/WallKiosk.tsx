@@ -4,7 +4,7 @@
 // yet or the server cannot be reached.
 import { useEffect, useMemo, useState } from 'react';
 import { api } from '../../api/client.ts';
-import type { Camera, Me } from '../../api/types.ts';
+import type { Me } from '../../api/types.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { useLoad } from '../../ui.tsx';
 import type { Wall } from '../../api/types.ts';
