@@ -150,12 +150,12 @@ function measure(result: ViewerResult, camera: BenchCamera, stream: 'main' | 'su
 }
 
 // Viewers are spread over the cameras in turn: the first `firstOfCamera` are one per camera.
-options.viewers.slice(0, firstOfCamera).forEach((viewer, position) => connect(viewer, position));
+for (const [position, viewer] of options.viewers.slice(0, firstOfCamera).entries()) connect(viewer, position);
 const startDeadline = Date.now() + 10_000;
 while (Date.now() < startDeadline && results.slice(0, firstOfCamera).some((result) => result.firstPictureMs === null && result.error === null)) {
   await new Promise((resolve) => setTimeout(resolve, 20));
 }
-options.viewers.slice(firstOfCamera).forEach((viewer, position) => connect(viewer, firstOfCamera + position));
+for (const [position, viewer] of options.viewers.slice(firstOfCamera).entries()) connect(viewer, firstOfCamera + position);
 await new Promise((resolve) => setTimeout(resolve, options.warmupSeconds * 1000));
 measuring = true;
 process.stdout.write(`${JSON.stringify({ type: 'window-start' })}\n`);

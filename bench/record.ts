@@ -32,7 +32,7 @@ import {
   type RecordingGap,
 } from '../server/src/modules/recording/index.ts';
 import { createTestDatabase, type TestDatabase } from '../server/src/testing/databases.ts';
-import { cpuPercent, cpuSample, machineCpuSample, memorySample, reapedChildrenCpuSample, } from './lib/proc-stats.ts';
+import { cpuPercent, cpuSample, machineCpuSample, memorySample, reapedChildrenCpuSample } from './lib/proc-stats.ts';
 import { printTable } from './lib/table.ts';
 
 const root = process.env.VIGIE_ROOT ?? process.cwd();

@@ -10,7 +10,7 @@ export const webDirectory = join(repositoryRoot, 'web');
 export const webDist = join(webDirectory, 'dist');
 
 function newestChange(path: string): number {
-  let stats;
+  let stats: ReturnType<typeof statSync>;
   try {
     stats = statSync(path);
   } catch {

@@ -18,7 +18,10 @@ type JsonSchema = Record<string, unknown>;
 /** Where a request schema leaves a string or an array unbounded (path parameters are bounded by the router). */
 function unbounded(schema: unknown, at: string, found: string[]): void {
   if (!schema || typeof schema !== 'object') return;
-  if (Array.isArray(schema)) return schema.forEach((item) => unbounded(item, at, found));
+  if (Array.isArray(schema)) {
+    for (const item of schema) unbounded(item, at, found);
+    return;
+  }
   const node = schema as JsonSchema;
   if (node.type === 'array' && node.maxItems === undefined && node.prefixItems === undefined) found.push(`${at}: array without maxItems`);
   if (

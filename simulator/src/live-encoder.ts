@@ -6,11 +6,6 @@ import { liveEncodeArgs, type LoopSpec } from './ffmpeg-args.ts';
 import { AccessUnitAssembler, AnnexBSplitter, findParameterSets, type AccessUnit, type ParameterSets } from './h26x.ts';
 import { startFfmpeg, type LiveProcess } from './processes.ts';
 
-interface LiveFrame {
-  unit: AccessUnit;
-  parameterSets: ParameterSets | undefined;
-}
-
 interface Run {
   process: LiveProcess;
   spec: LoopSpec;

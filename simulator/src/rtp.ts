@@ -88,7 +88,10 @@ export function prepareFrame(codec: VideoCodec, frame: AccessUnit, maxPayload = 
   const payloads = payloadsForAccessUnit(codec, frame, maxPayload);
   const payloadEnds: number[] = [];
   let end = 0;
-  for (const payload of payloads) payloadEnds.push((end += payload.length));
+  for (const payload of payloads) {
+    end += payload.length;
+    payloadEnds.push(end);
+  }
   return { data: Buffer.concat(payloads, end), payloadEnds, keyframe: frame.keyframe };
 }
 

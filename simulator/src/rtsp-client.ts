@@ -28,7 +28,6 @@ export class RtspClient {
   private cseq = 0;
   private pending: Buffer = Buffer.alloc(0);
   private waiting: ((response: RtspResponse) => void) | undefined;
-  private authorization: string | undefined;
   private challenge: string | undefined;
   private session: string | undefined;
   readonly stats: PullStats = {
@@ -113,8 +112,8 @@ export class RtspClient {
   async request(method: string, url: string, headers: Record<string, string> = {}, timeoutMs = 10_000): Promise<RtspResponse> {
     let response = await this.send(method, url, headers, timeoutMs);
     if (response.status === 401 && this.credentials && response.headers['www-authenticate']) {
+      // Remembered: every later request answers it (send() builds the Authorization header).
       this.challenge = response.headers['www-authenticate'];
-      this.authorization = authorizationFor(this.challenge, this.credentials, method, url);
       response = await this.send(method, url, headers, timeoutMs);
     }
     return response;

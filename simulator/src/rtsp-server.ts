@@ -87,7 +87,7 @@ export class RtspServer {
     let queue = Promise.resolve();
     socket.on('data', (data: Buffer) => {
       pending = pending.length ? Buffer.concat([pending, data]) : data;
-      let taken;
+      let taken: ReturnType<typeof takeMessages>;
       try {
         taken = takeMessages(pending);
       } catch {

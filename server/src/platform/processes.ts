@@ -115,7 +115,10 @@ export class TypedEvents<Events extends object> {
 
   on<K extends keyof Events>(name: K, listener: (event: Events[K]) => void): () => void {
     let set = this.listeners.get(name);
-    if (!set) this.listeners.set(name, (set = new Set()));
+    if (!set) {
+      set = new Set();
+      this.listeners.set(name, set);
+    }
     set.add(listener as (event: never) => void);
     return () => set.delete(listener as (event: never) => void);
   }

@@ -56,8 +56,14 @@ const HANDLERS: Record<string, Handler> = {
   GetVideoSources: (_request, camera) => media.videoSources(camera),
   GetStreamUri: (request, camera) => media.streamUri(camera, profileToken(request)),
   GetSnapshotUri: (request, camera) => media.snapshotUri(camera, profileToken(request)),
-  GetNodes: (_request, camera) => (requirePtz(camera), ptzService.nodes()),
-  GetConfigurations: (_request, camera) => (requirePtz(camera), ptzService.configurations()),
+  GetNodes: (_request, camera) => {
+    requirePtz(camera);
+    return ptzService.nodes();
+  },
+  GetConfigurations: (_request, camera) => {
+    requirePtz(camera);
+    return ptzService.configurations();
+  },
   GetStatus: (_request, camera) => ptzService.status(requirePtz(camera), camera.cameraTimeMs()),
   GetPresets: (_request, camera) => ptzService.presets(requirePtz(camera)),
   ContinuousMove: (request, camera) => {

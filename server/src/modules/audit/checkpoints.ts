@@ -168,7 +168,7 @@ export class CheckpointStore {
   /** Every line, checked; a missing file is an empty reading (verify warns about it). */
   async read(): Promise<CheckpointReading> {
     const reading: CheckpointReading = { file: this.file, checkpoints: [], problems: [] };
-    let lines;
+    let lines: ReturnType<typeof createInterface>;
     try {
       await stat(this.file);
       lines = createInterface({ input: createReadStream(this.file, { encoding: 'utf8' }), crlfDelay: Infinity });
@@ -242,7 +242,7 @@ export class CheckpointJob {
     const at = this.deps.clock.now().toISOString();
     const raise = (severity: CheckpointEvent['severity'], code: CheckpointEvent['code'], message: string) =>
       this.deps.raise?.({ severity, code, cameraId: null, communeInsee: null, message, at });
-    let written;
+    let written: Awaited<ReturnType<CheckpointStore['append']>>;
     try {
       const [audit, recordings] = await Promise.all([this.deps.heads.audit(), this.deps.heads.recordings()]);
       written = await this.deps.store.append({ at, keys: { audit: this.deps.keys.audit.keyId, segments: this.deps.keys.segments.keyId }, audit, recordings });

@@ -39,7 +39,10 @@ export function newRecoveryCodes(count = 10): string[] {
     let bits = 0n;
     for (const byte of bytes) bits = (bits << 8n) | BigInt(byte);
     let text = '';
-    for (let index = 0; index < 16; index++) (text = crockford[Number(bits & 31n)]! + text), (bits >>= 5n);
+    for (let index = 0; index < 16; index++) {
+      text = crockford[Number(bits & 31n)]! + text;
+      bits >>= 5n;
+    }
     return `${text.slice(0, 4)}-${text.slice(4, 8)}-${text.slice(8, 12)}-${text.slice(12)}`;
   });
 }

@@ -281,7 +281,10 @@ export class CameraImporter {
     const byCommune = new Map<string, Record<string, unknown> & { created: unknown[]; updated: unknown[]; sitesCreated: unknown[] }>();
     const of = (communeInsee: string) => {
       let entry = byCommune.get(communeInsee);
-      if (!entry) byCommune.set(communeInsee, (entry = { fileLines: lines, created: [], updated: [], sitesCreated: [] }));
+      if (!entry) {
+        entry = { fileLines: lines, created: [], updated: [], sitesCreated: [] };
+        byCommune.set(communeInsee, entry);
+      }
       return entry;
     };
     for (const site of plan.sitesToCreate) of(site.communeInsee).sitesCreated.push({ id: site.id, name: site.name });

@@ -12,7 +12,10 @@ export class WallEvents {
   /** Calls `listener` on every event of the wall until the returned function is called. */
   subscribe(wallId: string, listener: (event: WallEvent) => void): () => void {
     let set = this.listeners.get(wallId);
-    if (!set) this.listeners.set(wallId, (set = new Set()));
+    if (!set) {
+      set = new Set();
+      this.listeners.set(wallId, set);
+    }
     set.add(listener);
     return () => {
       set.delete(listener);

@@ -3,8 +3,8 @@ import { type Kysely, sql } from 'kysely';
 import type { Dialect } from '../../platform/db/database.ts';
 
 export class HealthRepository {
-  // biome-ignore lint/suspicious/noExplicitAny: `select 1` touches no table.
   constructor(
+    // biome-ignore lint/suspicious/noExplicitAny: `select 1` touches no table.
     private readonly db: Kysely<any>,
     readonly dialect: Dialect,
   ) {}

@@ -198,7 +198,7 @@ export class LiveSource {
   }
 
   private onStdout(chunk: Buffer): void {
-    let events;
+    let events: ReturnType<typeof this.reader.push>;
     try {
       events = this.reader.push(chunk);
     } catch (error) {

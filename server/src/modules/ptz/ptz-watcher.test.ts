@@ -60,7 +60,13 @@ function harness(cameras: Camera[], presetMasked: string[]) {
   let statusEntered: (() => void) | undefined;
   const commandListeners = new Set<(cameraId: string, token: string | null) => void>();
   const deps: PtzWatcherDeps = {
-    cameras: { list: async () => (calls.lists++, cameras), streamCredentials: async () => ({ username: 'u', password: 'p' }) },
+    cameras: {
+      list: async () => {
+        calls.lists++;
+        return cameras;
+      },
+      streamCredentials: async () => ({ username: 'u', password: 'p' }),
+    },
     masks: { presetMaskedCameras: async (ids) => new Set(ids.filter((id) => presetMasked.includes(id))) },
     device: {
       status: async (target) => {
@@ -70,10 +76,18 @@ function harness(cameras: Camera[], presetMasked: string[]) {
         const { position, moving } = head(target);
         return { position, moving };
       },
-      presetPositions: async (target) => (calls.presets.push(target.cameraId), head(target).presets),
+      presetPositions: async (target) => {
+        calls.presets.push(target.cameraId);
+        return head(target).presets;
+      },
     },
     positions,
-    commands: { onPositionChanged: (listener) => (commandListeners.add(listener), () => commandListeners.delete(listener)) },
+    commands: {
+      onPositionChanged: (listener) => {
+        commandListeners.add(listener);
+        return () => commandListeners.delete(listener);
+      },
+    },
     log: { info: (_fields, message) => logs.push({ level: 'info', message }), warn: (_fields, message) => logs.push({ level: 'warn', message }) },
   };
   const watcher = new PtzPositionWatcher(deps, { intervalMs: 10_000, movingRecheckMs: 1000, presetCacheMs: 60_000, commandGraceMs: 5000, nowMs: () => now });

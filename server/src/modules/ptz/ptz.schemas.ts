@@ -58,6 +58,7 @@ export const presetBodySchema = z.object({
     .trim()
     .min(1)
     .max(64)
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
     .refine((value) => !/[\u0000-\u001f\u007f]/.test(value), 'no control characters'),
 });
 

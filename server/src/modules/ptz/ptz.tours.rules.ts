@@ -25,6 +25,7 @@ const tourFields = {
     .trim()
     .min(1)
     .max(100)
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
     .refine((value) => !/[\u0000-\u001f\u007f]/.test(value), 'no control characters'),
   steps: z.array(tourStepSchema).min(1).max(TOUR_MAX_STEPS),
   activeFrom: hhmm.nullable(),

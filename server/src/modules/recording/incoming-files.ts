@@ -49,7 +49,7 @@ export async function* incomingFiles(volume: StorageVolume): AsyncGenerator<Inco
         continue;
       }
       for (const name of names.filter((candidate) => candidate.endsWith('.mp4')).sort()) {
-        let info;
+        let info: Awaited<ReturnType<typeof stat>>;
         try {
           info = await stat(join(folder, name));
         } catch {

@@ -177,8 +177,7 @@ export class RecordingRepository {
           const polygons = JSON.parse(row.polygons) as unknown;
           if (!Array.isArray(revisions) || !Array.isArray(polygons) || !revisions.every((revision) => typeof revision === 'string')) continue;
           result.set(row.version, { mode: row.mode as MaskMode, revisions: new Set(revisions as string[]), burnt: polygons.length > 0 });
-        } catch {
-        }
+        } catch {}
       }
     }
     return result;

@@ -4,6 +4,7 @@
 // segment; deletes a camera's whole index. `recordings verify` (API and command line) detects
 // each with the keyed chain and the signed checkpoint of the heads, and a checkpoint edited by
 // hand. Segments indexed before the key existed still verify; a lawful purge still passes.
+import type { Dirent } from 'node:fs';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -236,7 +237,7 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
 
 /** Closed segments are read-only: make the tree writable again so it can be changed or removed. */
 async function writableTree(path: string): Promise<void> {
-  let entries;
+  let entries: Dirent[];
   try {
     entries = await readdir(path, { withFileTypes: true });
   } catch {

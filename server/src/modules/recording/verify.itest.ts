@@ -1,6 +1,7 @@
 // `recordings verify` on both databases: an intact archive passes; an altered file, a deleted
 // file, a file nobody indexed, a file a crash left in `.incoming`, an edited row, a row removed
 // from the middle and the newest row removed are each reported.
+import type { Dirent } from 'node:fs';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
@@ -185,7 +186,7 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
 async function chmodTree(root: string): Promise<void> {
   const { readdir } = await import('node:fs/promises');
   const walk = async (path: string): Promise<void> => {
-    let entries;
+    let entries: Dirent[];
     try {
       entries = await readdir(path, { withFileTypes: true });
     } catch {

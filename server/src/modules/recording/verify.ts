@@ -5,6 +5,7 @@
 // chain key, rows are checked as keyed; with the signed checkpoints, each camera's index must
 // still hold the head the newest genuine checkpoint recorded (issue 11). Files a crash left in
 // a camera's `.incoming` folder are reported by their file name's time (`orphaned`).
+import type { Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { ChainMac } from '../../platform/chain-keys.ts';
@@ -67,7 +68,7 @@ export interface RecordingsVerifyReport {
 }
 
 async function* mp4FilesUnder(root: string, folder: string): AsyncGenerator<string> {
-  let entries;
+  let entries: Dirent[];
   try {
     entries = await readdir(folder, { withFileTypes: true });
   } catch {

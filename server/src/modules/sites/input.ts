@@ -7,6 +7,7 @@ import { DomainError } from '../../platform/errors.ts';
 
 /** A cell starting with one of these is evaluated by Excel/LibreOffice (CSV injection). */
 const formulaStart = /^[=+\-@\t\r]/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
 const controlCharacters = /[\u0000-\u001f\u007f]/;
 
 export function plainText(maxLength: number) {

@@ -66,10 +66,14 @@ export function inMemoryCamera(options: { ptz?: boolean; cameraTimeMs?: () => nu
       GetProfiles: () => media.profiles(view),
       GetStatus: () => ptzService.status(ptz(), view.cameraTimeMs()),
       GetPresets: () => ptzService.presets(ptz()),
-      ContinuousMove: () => (
-        ptz().continuousMove(readVector(parsed.body.Velocity), parseDurationMs(text(parsed.body.Timeout))), '<tptz:ContinuousMoveResponse/>'
-      ),
-      Stop: () => (ptz().stop(), '<tptz:StopResponse/>'),
+      ContinuousMove: () => {
+        ptz().continuousMove(readVector(parsed.body.Velocity), parseDurationMs(text(parsed.body.Timeout)));
+        return '<tptz:ContinuousMoveResponse/>';
+      },
+      Stop: () => {
+        ptz().stop();
+        return '<tptz:StopResponse/>';
+      },
       SetPreset: () =>
         `<tptz:SetPresetResponse><tptz:PresetToken>${ptz().setPreset(text(parsed.body.PresetName)).token}</tptz:PresetToken></tptz:SetPresetResponse>`,
       GotoPreset: () => {

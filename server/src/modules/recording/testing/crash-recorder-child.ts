@@ -44,7 +44,10 @@ recorder.events.on('state', ({ to }) => print({ type: 'state', to }));
 
 let lastPid: number | undefined;
 const pidWatch = setInterval(() => {
-  if (recorder.pid !== undefined && recorder.pid !== lastPid) print({ type: 'ffmpeg', pid: (lastPid = recorder.pid) });
+  if (recorder.pid !== undefined && recorder.pid !== lastPid) {
+    lastPid = recorder.pid;
+    print({ type: 'ffmpeg', pid: lastPid });
+  }
 }, 50);
 
 let stopping = false;
