@@ -140,7 +140,7 @@ export function createServices(deps: ServiceDependencies) {
   });
   const masks = masksModule.api.service;
   // PTZ commands, patrol tours, and where PTZ cameras point (a preset's masks are burnt in there).
-  const ptzModule = createPtzModule({ database, audit, clock, cameras, masks, log });
+  const ptzModule = createPtzModule({ database, audit, clock, cameras, masks, events, log });
   const { ptz, positions: ptzPositions, onvif } = ptzModule.api;
   const recordingModule = createRecordingModule({
     database,

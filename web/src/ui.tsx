@@ -66,6 +66,7 @@ export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): Lo
   const [generation, setGeneration] = useState(0);
   const loadRef = useRef(load);
   loadRef.current = load;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the caller's deps and generation (reload) are what trigger a new load; load itself is read from a ref
   useEffect(() => {
     let current = true;
     setLoading(true);

@@ -8,7 +8,6 @@ type Get<P extends ApiPath<'GET'>> = ApiAnswer<'GET', P>;
 type Item<T> = T extends readonly (infer Element)[] ? Element : never;
 
 // Sign-in and session.
-export type LoginAnswer = ApiAnswer<'POST', '/api/auth/login'>;
 export type Me = Get<'/api/auth/me'>;
 export type Role = Me['role'];
 export type Stage = NonNullable<Me['stage']>;
@@ -25,7 +24,6 @@ export type Site = Item<Get<'/api/sites'>>;
 export type Camera = Get<'/api/cameras/{id}'>;
 export type CameraState = Camera['state'];
 export type VmsStatus = Camera['vmsStatus'];
-export type CameraPosition = Item<Get<'/api/cameras/{id}/positions'>>;
 export type CameraReferenceLists = Get<'/api/cameras/reference-lists'>;
 /** A code and its French and English labels (reference lists). */
 export type Labelled = Item<CameraReferenceLists['kinds']>;
@@ -41,7 +39,6 @@ export type ImportProgress = Get<'/api/cameras/import/progress'>;
 export type User = Item<Get<'/api/users'>>;
 
 // Audit log.
-export type AuditPage = Get<'/api/audit'>;
 export type AuditVerification = ApiAnswer<'POST', '/api/audit/verify'>;
 
 // Playback, map and masks.

@@ -76,6 +76,9 @@ function fakeFfmpeg() {
 
 function setup() {
   const positions = new PtzPositions();
+  // As the ptz module does: each change of position is an event on the bus.
+  const events = new EventBus();
+  positions.onChange((cameraId, presetToken) => events.emit('ptz.positionChanged', { cameraId, presetToken }));
   const { runs, spawner } = fakeFfmpeg();
   const written: MaskPolygon[][] = [];
   const live = new LiveService({
@@ -99,7 +102,7 @@ function setup() {
     },
     spawner,
     tuning: { checkIntervalMs: 3_600_000 },
-    events: new EventBus(),
+    events,
     recorder: { current: () => ({ live: { subscribe: () => () => undefined }, recorderState: () => 'recording', fleet: { cameraIds: ['dome'] } }) },
   });
   return { live, positions, runs, written };

@@ -19,7 +19,7 @@ import type { Actor } from '../audit/index.ts';
 import type { Recipient } from '../authorisations/index.ts';
 import type { CameraView } from '../cameras/index.ts';
 import type { FleetMask } from '../masks/index.ts';
-import type { FollowedPositions, PresetPositions } from '../ptz/index.ts';
+import type { PresetPositions } from '../ptz/index.ts';
 import type { RecorderState, RecorderStateChange } from '../recording/index.ts';
 import { LiveHls } from './hls.ts';
 import { LiveSource, type LiveStream } from './live-source.ts';
@@ -47,7 +47,7 @@ export interface LiveServiceDeps {
   recipientsOf(cameraId: string): Promise<readonly Recipient[]>;
   masks: { recorderMasks(cameraIds: readonly string[], positions?: PresetPositions): Promise<Map<string, FleetMask>> };
   /** Where PTZ cameras point: the masks of a preset are burnt in there, as the recorder does; a change is followed at once. */
-  ptzPositions?: FollowedPositions;
+  ptzPositions?: PresetPositions;
   maskImages: { write(cameraId: string, mask: Pick<FleetMask, 'polygons'>): Promise<string> };
   /** The recorder role running in this process (the recording module's; null: none). */
   recorder: { current(): LiveRecorder | null };
@@ -122,7 +122,7 @@ export class LiveService {
     this.sources = new LiveSources(this.tuning.idleStopMs);
     this.hls = new LiveHls(this, { idleMs: this.tuning.hlsIdleMs, firstSegmentTimeoutMs: this.tuning.hlsFirstSegmentTimeoutMs });
     // A PTZ preset reached or left: the sub-streams follow at once, not at the next periodic check (LEGAL 4).
-    this.unfollowPositions = deps.ptzPositions?.onChange(() => void this.refreshMasksNow());
+    this.unfollowPositions = deps.events.on('ptz.positionChanged', () => void this.refreshMasksNow());
     // A recorder's state changed (recording module's event): the viewings of that camera follow.
     this.stopStateListener = deps.events.on('recorder.stateChanged', (change) => this.onRecorderState(change));
   }

@@ -3,6 +3,7 @@
 // the position watcher of the recorder role; LEGAL 4: a preset's masks are burnt in there).
 // Its constructor is its public API, with the types others need.
 import type { Clock } from '../../platform/clock.ts';
+import type { EventBus } from '../../platform/events.ts';
 import type { DatabaseHandle } from '../../platform/db/database.ts';
 import type { PtzSchema } from '../../platform/db/schema.ts';
 import { tablesOf } from '../../platform/db/tables.ts';
@@ -18,8 +19,9 @@ import { ptzRoutes } from './ptz.routes.ts';
 import { type PtzCameras, PtzService } from './ptz.service.ts';
 import { PatrolRunner, type PatrolRunnerOptions } from './ptz.tours.ts';
 import { PtzToursService } from './ptz.tours.service.ts';
+import './ptz.events.ts';
 
-export type { FollowedPositions, PresetPositions } from './ptz-positions.ts';
+export type { PresetPositions } from './ptz-positions.ts';
 export { PtzPositions } from './ptz-positions.ts';
 export { IDLE_EXPIRY_MS, TAKEOVER_EXPIRY_MS } from './ptz.lock.ts';
 
@@ -30,6 +32,8 @@ export interface PtzModuleDeps {
   cameras: PtzCameras & PtzWatcherDeps['cameras'];
   /** Which cameras have masks of a preset (the masks module): only those are watched. */
   masks: PtzWatcherDeps['masks'];
+  /** Each change of a camera's preset is emitted as `ptz.positionChanged`. */
+  events: EventBus;
   log?: ProcessLog;
   /** Tests shorten them. */
   patrol?: PatrolRunnerOptions;
@@ -54,6 +58,7 @@ export function createPtzModule(deps: PtzModuleDeps): VigieModule<PtzApi> {
   const tours = new PtzToursService(repository, deps.audit, deps.clock, deps.cameras);
   const positions = new PtzPositions((cameraId, error) => deps.log?.warn({ cameraId, error: String(error) }, 'PTZ position follower failed'));
   ptz.onPositionChanged((cameraId, presetToken) => positions.set(cameraId, presetToken));
+  positions.onChange((cameraId, presetToken) => deps.events.emit('ptz.positionChanged', { cameraId, presetToken }));
   const createPatrolRunner = (options: PatrolRunnerOptions = {}) =>
     new PatrolRunner(
       {

@@ -41,10 +41,9 @@ export interface RecordingRoleOptions {
   recorderTuning?: Pick<RecorderOptions, 'socketTimeoutSeconds' | 'stallTimeoutMs' | 'backoff' | 'pollIntervalMs' | 'failAfterRuns'>;
 }
 
-/** Where PTZ cameras point (the ptz module's positions): a preset's masks apply there; a change reconciles that camera at once. */
+/** Where PTZ cameras point (the ptz module's positions): a preset's masks apply there; a change (`ptz.positionChanged`) refreshes that camera at once. */
 export interface RecordingPositions {
   presetOf(cameraId: string): string | null;
-  onChange(listener: (cameraId: string, presetToken: string | null) => void): () => void;
 }
 
 /** What the recorder role needs of the storage module: each camera's volume and settings, the usage figures it moves. */
@@ -149,7 +148,7 @@ export class RecordingRole implements LiveRecordingFacts {
     this.started = true;
     await this.reconcile();
     // Only now: a position change must not start recorders before the purge has run.
-    this.unfollowPositions = this.deps.ptzPositions?.onChange((cameraId) => {
+    this.unfollowPositions = this.deps.events?.on('ptz.positionChanged', ({ cameraId }) => {
       this.refreshMasks(cameraId).catch((error: unknown) =>
         this.log.warn({ camera: cameraId, error: error instanceof Error ? error.message : String(error) }, 'masks not refreshed after a PTZ move'),
       );

@@ -132,6 +132,7 @@ export function SecondFactorScreen({ onDone, onCancel }: { onDone(): void; onCan
             className="code-input"
             autoComplete="one-time-code"
             inputMode="text"
+            // biome-ignore lint/a11y/noAutofocus: the code field is the only thing to fill on this step, where the operator expects to type
             autoFocus
             required
             maxLength={20}
@@ -196,7 +197,14 @@ export function EnrolScreen({ onCodes, onCancel }: { onCodes(codes: string[]): v
       {Boolean(error) && <ErrorNotice error={error} />}
       {!enrolment ? (
         <div className="form-stack">
-          <button type="button" className="button-primary" autoFocus disabled={busy} onClick={start}>
+          <button
+            type="button"
+            className="button-primary"
+            // biome-ignore lint/a11y/noAutofocus: the one action of this step, as the sign-in flow moves from one screen to the next with the keyboard
+            autoFocus
+            disabled={busy}
+            onClick={start}
+          >
             {t('enrol.start')}
           </button>
           <button type="button" className="button-link" onClick={onCancel}>
@@ -252,7 +260,13 @@ export function RecoveryCodesScreen({ codes, onSaved }: { codes: string[]; onSav
           </li>
         ))}
       </ol>
-      <button type="button" className="button-primary" autoFocus onClick={onSaved}>
+      <button
+        type="button"
+        className="button-primary"
+        // biome-ignore lint/a11y/noAutofocus: the one action of this step, as the sign-in flow moves from one screen to the next with the keyboard
+        autoFocus
+        onClick={onSaved}
+      >
         {t('enrol.saved')}
       </button>
     </AuthCard>

@@ -149,6 +149,7 @@ export function CameraTree({
           onChange={(event) => onQuery(event.target.value)}
           onKeyDown={onSearchKey}
         />
+        {/* biome-ignore lint/a11y/noAriaHiddenOnFocusable: a kbd is not focusable; the input announces its shortcut with aria-keyshortcuts */}
         <kbd className="search-key" aria-hidden="true">
           /
         </kbd>
@@ -188,9 +189,7 @@ interface TreeRowProps {
 
 function TreeRow({ row, focusable, selected, draggable, onActivate, onFocus }: TreeRowProps) {
   const common = {
-    role: 'treeitem',
     'aria-level': row.level,
-    tabIndex: focusable ? 0 : -1,
     'data-key': row.key,
     onClick: onActivate,
     onFocus,
@@ -203,6 +202,8 @@ function TreeRow({ row, focusable, selected, draggable, onActivate, onFocus }: T
     };
     return (
       <div
+        role="treeitem"
+        tabIndex={focusable ? 0 : -1}
         {...common}
         aria-selected={selected}
         className={`tree-row level-3${selected ? ' selected' : ''}`}
@@ -220,7 +221,7 @@ function TreeRow({ row, focusable, selected, draggable, onActivate, onFocus }: T
   }
   const count = row.kind === 'commune' ? row.node.cameraCount : row.node.cameras.length;
   return (
-    <div {...common} aria-expanded={row.expanded} className={`tree-row level-${row.level} branch`}>
+    <div role="treeitem" tabIndex={focusable ? 0 : -1} {...common} aria-expanded={row.expanded} className={`tree-row level-${row.level} branch`}>
       <span className={`chevron${row.expanded ? ' open' : ''}`} aria-hidden="true">
         ▸
       </span>

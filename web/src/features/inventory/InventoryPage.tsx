@@ -163,6 +163,7 @@ function ImportCard() {
                 </thead>
                 <tbody>
                   {lineErrors.map((entry, index) => (
+                    // biome-ignore lint/suspicious/noArrayIndexKey: one server answer, shown as is and never reordered; a line and column can carry several errors
                     <tr key={`${entry.line}-${entry.column ?? ''}-${index}`}>
                       <td className="numeric">{entry.line}</td>
                       <td className="mono">{entry.column ?? '—'}</td>

@@ -161,7 +161,14 @@ export function SavedLayouts({ me, grid, tiles, onLoad }: SavedLayoutsProps) {
         <form className="form-stack compact-form" onSubmit={saveAs}>
           <label>
             <span>{t('layouts.name')}</span>
-            <input value={name} maxLength={80} autoFocus data-testid="layout-name" onChange={(event) => setName(event.target.value)} />
+            <input
+              value={name}
+              maxLength={80}
+              // biome-ignore lint/a11y/noAutofocus: the field appears because the operator chose "save as": they type the name next
+              autoFocus
+              data-testid="layout-name"
+              onChange={(event) => setName(event.target.value)}
+            />
           </label>
           <label className="checkbox">
             <input type="checkbox" checked={shared} data-testid="layout-shared" onChange={(event) => setShared(event.target.checked)} />

@@ -147,6 +147,7 @@ export function LivePage({ me }: { me: Me }) {
     return () => window.removeEventListener('keydown', onKeyDown);
   }, []);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `shown` is a new array on every render: the payload changes only when the tiles it lists do
   const wallPayload = useMemo<WallPush | null>(
     () => (shown.some((cameraId) => cameraId !== null) ? { grid: layout.grid, tiles: shown, tour: null } : null),
     [layout.grid, shown.join('|')],
@@ -157,6 +158,7 @@ export function LivePage({ me }: { me: Me }) {
   return (
     <div className="live-page">
       <PageHeader title={t('live.title')}>
+        {/* biome-ignore lint/a11y/useSemanticElements: a row of toggle buttons, not a form: a fieldset would bring the form group's border and padding */}
         <div className="layout-buttons" role="group" aria-label={t('live.grid')}>
           {grids.map((grid, position) => (
             <button

@@ -47,12 +47,15 @@ export function LiveTile({ index, cameraId, camera, selected, enlarged, reason, 
   };
 
   return (
+    // biome-ignore lint/a11y/useKeyWithClickEvents: the keyboard selects a tile by focusing it (onFocus), and Enter enlarges it through the page's shortcuts
+    // biome-ignore lint/a11y/useSemanticElements: a tile is a video panel, not a form group: a fieldset would bring the form group's border and padding
     <div
       className={`live-tile${selected ? ' selected' : ''}${enlarged ? ' enlarged' : ''}${dropping ? ' dropping' : ''}${cameraId ? '' : ' empty'}`}
       data-testid="live-tile"
       data-camera-id={cameraId ?? undefined}
       data-index={index}
       data-selected={selected ? 'true' : undefined}
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: tiles take the focus so that the keyboard can select them and reach the page's shortcuts
       tabIndex={0}
       role="group"
       aria-label={t('tile.label', { n: index + 1, name })}

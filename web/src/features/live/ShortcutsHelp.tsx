@@ -55,7 +55,13 @@ export function ShortcutsHelp({ onClose }: { onClose(): void }) {
       </table>
       <p className="hint">{t('shortcuts.note')}</p>
       <div className="button-row">
-        <button type="button" className="button-primary" autoFocus onClick={onClose}>
+        <button
+          type="button"
+          className="button-primary"
+          // biome-ignore lint/a11y/noAutofocus: the shortcuts dialog opens on its close button, so that Enter closes it
+          autoFocus
+          onClick={onClose}
+        >
           {t('common.close')}
         </button>
       </div>

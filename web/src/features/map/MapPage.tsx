@@ -71,7 +71,7 @@ export function MapPage({ me }: { me: Me }) {
   const lists = useLoad(() => api('GET', '/api/cameras/reference-lists').catch(() => null), []);
   const config = useLoad(() => api('GET', '/api/map/config').catch(() => noConfig), []);
   const [selectedId, setSelectedId] = useState<string | null>(null);
-  const containerRef = useRef<HTMLDivElement>(null);
+  const containerRef = useRef<HTMLElement>(null);
   const [map, setMap] = useState<L.Map | null>(null);
   const layers = useRef<{ cones: L.LayerGroup; sites: L.LayerGroup; cameras: L.LayerGroup } | null>(null);
   const drawn = useRef(new Map<string, Drawn>());
@@ -137,6 +137,7 @@ export function MapPage({ me }: { me: Me }) {
   }, [map, placed, t]);
 
   // The chosen camera stands out (and on top) without recreating its marker, which keeps the keyboard focus on it.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: placed, map and t redraw the markers (effect above): the highlight is put back on the new ones
   useEffect(() => {
     for (const [id, entry] of drawn.current) {
       const chosen = id === selectedId;
@@ -159,6 +160,7 @@ export function MapPage({ me }: { me: Me }) {
     const bounds = boundsOf([...placed, ...(sites.data ?? [])]);
     if (map && bounds) map.fitBounds(bounds, { padding: [48, 48], maxZoom: 18 });
   };
+  // biome-ignore lint/correctness/useExhaustiveDependencies: fit is a new function on every render; the view is fitted once, when the map and both lists are first there
   useEffect(() => {
     if (!map || fitted.current || !cameras.data || !sites.data) return;
     fitted.current = true;
@@ -180,13 +182,7 @@ export function MapPage({ me }: { me: Me }) {
       {cameras.data && placed.length === 0 && <Notice kind="warning">{t('map.nonePlaced')}</Notice>}
       <div className="map-layout">
         <div className="map-frame">
-          <div
-            ref={containerRef}
-            className={`map-canvas${config.data?.tileUrl ? '' : ' no-tiles'}`}
-            data-testid="map"
-            role="region"
-            aria-label={t('map.region')}
-          />
+          <section ref={containerRef} className={`map-canvas${config.data?.tileUrl ? '' : ' no-tiles'}`} data-testid="map" aria-label={t('map.region')} />
           <MapLegend />
         </div>
         <aside className="panel map-side" aria-label={t('map.title')}>
@@ -227,8 +223,8 @@ function MapLegend() {
   const { t } = useI18n();
   const states = ['recording', 'starting', 'reconnecting', 'failed', 'unauthorised', 'disabled', 'unknown'] as const;
   return (
-    <div className="map-legend" aria-label={t('map.legend')}>
-      <ul>
+    <div className="map-legend">
+      <ul aria-label={t('map.legend')}>
         {states.map((state) => (
           <li key={state}>
             <span className={`map-pin-glyph state-${state}`} aria-hidden="true">

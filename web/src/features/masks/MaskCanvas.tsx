@@ -168,6 +168,7 @@ export function MaskCanvas({ stillUrl, draft, onDraft, others, preview }: Canvas
         className={`mask-svg${preview ? ' preview' : ''}`}
         width={size.width}
         height={size.height}
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: the mask editor is worked with the keyboard too (onKeyDown), so it takes the focus
         tabIndex={0}
         role="application"
         aria-label={t('masks.editorLabel')}
@@ -187,12 +188,14 @@ export function MaskCanvas({ stillUrl, draft, onDraft, others, preview }: Canvas
         onKeyDown={onKeyDown}
       >
         {others.map((polygon, index) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: polygons and points have no id: their index is what the selection and the edits refer to, and these SVG shapes hold no state
           <polygon key={`o${index}`} className={preview ? 'mask-fill-preview' : 'mask-other'} points={pixels(polygon)} />
         ))}
         {draft.polygons.map((polygon, index) => {
           const chosen = selection?.kind === 'polygon' && selection.polygon === index;
           return (
             <polygon
+              // biome-ignore lint/suspicious/noArrayIndexKey: polygons and points have no id: their index is what the selection and the edits refer to, and these SVG shapes hold no state
               key={`p${index}`}
               className={preview ? 'mask-fill-preview' : `mask-polygon${chosen ? ' selected' : ''}`}
               points={pixels(polygon)}
@@ -205,6 +208,7 @@ export function MaskCanvas({ stillUrl, draft, onDraft, others, preview }: Canvas
             polygon.map((point, vertexIndex) => {
               const [x, y] = toPixels(point, size);
               const chosen = selection?.kind === 'vertex' && selection.hit.polygon === polygonIndex && selection.hit.vertex === vertexIndex;
+              // biome-ignore lint/suspicious/noArrayIndexKey: polygons and points have no id: their index is what the selection and the edits refer to, and these SVG shapes hold no state
               return <circle key={`v${polygonIndex}-${vertexIndex}`} className={`mask-vertex${chosen ? ' selected' : ''}`} cx={x} cy={y} r={chosen ? 7 : 5} />;
             }),
           )}
@@ -222,6 +226,7 @@ export function MaskCanvas({ stillUrl, draft, onDraft, others, preview }: Canvas
             )}
             {draft.open.map((point, index) => {
               const [x, y] = toPixels(point, size);
+              // biome-ignore lint/suspicious/noArrayIndexKey: polygons and points have no id: their index is what the selection and the edits refer to, and these SVG shapes hold no state
               return <circle key={`d${index}`} className={index === 0 ? 'mask-vertex first' : 'mask-vertex'} cx={x} cy={y} r={index === 0 ? 8 : 5} />;
             })}
           </g>

@@ -82,6 +82,7 @@ function CameraMaskEditor({ camera, me }: { camera: Camera; me: Me }) {
   const [editing, setEditing] = useState<Editing>(() => newEditing(t('masks.defaultName', { n: 1 })));
 
   // A new position (or the masks once loaded): a fresh mask, unless one of that position is being edited.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs for a new position or newly loaded masks only; defaultName is a new function on every render
   useEffect(() => {
     setEditing((current) => (current.maskId && atPosition.some((mask) => mask.id === current.maskId) ? current : newEditing(defaultName())));
   }, [presetToken, masks.data]);

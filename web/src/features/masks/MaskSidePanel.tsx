@@ -26,6 +26,7 @@ export function useStill(cameraId: string): Still {
   const [generation, setGeneration] = useState(0);
   const timer = useRef(0);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: generation is the refresh trigger: a new value fetches a new still
   useEffect(() => {
     const controller = new AbortController();
     setLoading(true);
@@ -197,8 +198,11 @@ export function MaskSidePanel(props: SidePanelProps) {
         </label>
         {props.problems.length > 0 && (
           <ul className="mask-problems" aria-live="polite">
-            {props.problems.map((problem, index) => (
-              <li key={index} className={problem.code === 'crossing' ? 'warning-text' : 'danger-text'}>
+            {props.problems.map((problem) => (
+              <li
+                key={`${problem.code}:${'polygon' in problem ? problem.polygon : ''}`}
+                className={problem.code === 'crossing' ? 'warning-text' : 'danger-text'}
+              >
                 {problemText(problem, t)}
               </li>
             ))}

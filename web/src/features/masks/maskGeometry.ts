@@ -63,13 +63,13 @@ export interface VertexHit {
 export function hitVertex(polygons: readonly Polygon[], point: Point, size: Size, radiusPx = 9): VertexHit | null {
   const [px, py] = toPixels(point, size);
   let best: (VertexHit & { distance: number }) | null = null;
-  polygons.forEach((polygon, polygonIndex) =>
+  polygons.forEach((polygon, polygonIndex) => {
     polygon.forEach((vertex, vertexIndex) => {
       const [vx, vy] = toPixels(vertex, size);
       const distance = Math.hypot(vx - px, vy - py);
       if (distance <= radiusPx && (!best || distance < best.distance)) best = { polygon: polygonIndex, vertex: vertexIndex, distance };
-    }),
-  );
+    });
+  });
   if (!best) return null;
   const { polygon, vertex } = best;
   return { polygon, vertex };

@@ -35,6 +35,7 @@ export function PlaybackControls(props: ControlsProps) {
   const autoJump = useRef(0);
 
   // The field shows the instant being played, except while the operator types in it.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the field shows whole seconds: it is rewritten once a second, not ten times
   useEffect(() => {
     if (document.activeElement !== jumpRef.current) setJumpValue(parisInputValue(displayMs));
   }, [Math.floor(displayMs / 1000)]);

@@ -45,6 +45,7 @@ export function PlaybackPage({ me }: { me: Me }) {
   const bounds = useMemo(() => parisDayBounds(day), [day]);
   const [view, setViewState] = useState<TimeWindow>(bounds);
   const [reason, setReason] = useState<string | null>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: one clock for the page's life; the starting instant only matters when it is created
   const clock = useMemo(() => new PlaybackClock(initial.atMs ?? bounds.from), []);
   const [clockState, setClockState] = useState(() => clock.state());
   const [displayMs, setDisplayMs] = useState(() => clock.time());
@@ -194,6 +195,7 @@ export function PlaybackPage({ me }: { me: Me }) {
         ',': () => keyActions.current.step(-1),
         '.': () => keyActions.current.step(1),
         r: () => keyActions.current.reverse(),
+        // biome-ignore lint/correctness/noComponentHookFactories: R is a key name (Shift+R), not a component
         R: () => keyActions.current.reverse(),
         '[': () => keyActions.current.slower(),
         ']': () => keyActions.current.faster(),
@@ -251,6 +253,7 @@ export function PlaybackPage({ me }: { me: Me }) {
   );
 
   const rowsKey = slotCameras.map((camera) => (camera ? `${camera.id}:${camera.name}` : '')).join('|');
+  // biome-ignore lint/correctness/useExhaustiveDependencies: slotCameras is a new array on every render: the rows change only when their cameras (rowsKey) or timelines do, which keeps the memoised rows
   const rows: TimelineRow[] = useMemo(
     () =>
       slotCameras.flatMap((camera) =>
@@ -274,6 +277,7 @@ export function PlaybackPage({ me }: { me: Me }) {
   return (
     <div className="playback-page">
       <PageHeader title={t('playback.title')}>
+        {/* biome-ignore lint/a11y/useSemanticElements: a row of toggle buttons, not a form: a fieldset would bring the form group's border and padding */}
         <div className="segmented" role="group" aria-label={t('playback.mode')}>
           <button type="button" aria-pressed={mode === 'single'} onClick={() => chooseMode('single')} data-testid="playback-mode-single">
             {t('playback.mode.single')}
@@ -308,6 +312,7 @@ export function PlaybackPage({ me }: { me: Me }) {
             {slotCameras.map((camera, index) =>
               camera ? (
                 <PlaybackTile
+                  // biome-ignore lint/suspicious/noArrayIndexKey: a tile is the player of one slot (a fixed position): it starts anew when its slot's camera changes
                   key={`${index}:${camera.id}`}
                   camera={camera}
                   communeName={communeName(camera.communeInsee)}
@@ -321,6 +326,7 @@ export function PlaybackPage({ me }: { me: Me }) {
                 />
               ) : (
                 <button
+                  // biome-ignore lint/suspicious/noArrayIndexKey: an empty slot is a fixed position, which never moves
                   key={`${index}:empty`}
                   type="button"
                   className={`playback-tile empty${mode === 'grid' && index === activeSlot ? ' selected' : ''}`}
@@ -348,6 +354,7 @@ export function PlaybackPage({ me }: { me: Me }) {
           <div className="panel timeline-panel">
             <div className="timeline-toolbar">
               <h2>{t('playback.timeline')}</h2>
+              {/* biome-ignore lint/a11y/useSemanticElements: a row of toggle buttons, not a form: a fieldset would bring the form group's border and padding */}
               <div className="segmented" role="group" aria-label={t('playback.zoom')}>
                 {zoomLevels.map((level) => (
                   <button

@@ -109,6 +109,7 @@ function SlotList({ slots, activeSlot, onActiveSlot, onClearSlot, onLayout }: Si
       <p className="hint">{t('playback.slotHelp')}</p>
       <ol>
         {slots.map((camera, index) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: the slots are fixed positions (1 to 4), which never move: the position is the slot
           <li key={index} className={index === activeSlot ? 'active' : undefined}>
             <button type="button" className="slot-button" aria-pressed={index === activeSlot} onClick={() => onActiveSlot(index)} data-testid="playback-slot">
               <span className="slot-number">{index + 1}</span>

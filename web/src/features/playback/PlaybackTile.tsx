@@ -82,6 +82,7 @@ export function PlaybackTile({ camera, communeName, clock, reason, active, visib
   live.current.active = active;
   live.current.visibleWindow = visibleWindow;
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the player and its audited session live as long as the camera and the clock; a new name or onHandle is no reason to reopen them
   useEffect(() => {
     const video = videoRef.current;
     if (!video) return;
@@ -292,6 +293,8 @@ export function PlaybackTile({ camera, communeName, clock, reason, active, visib
   })();
 
   return (
+    // biome-ignore lint/a11y/useKeyWithClickEvents: a click on a tile is a mouse shortcut; the keyboard chooses the active slot with the side panel's slot buttons
+    // biome-ignore lint/a11y/noStaticElementInteractions: a click on a tile is a mouse shortcut; the keyboard chooses the active slot with the side panel's slot buttons
     <div
       className={`playback-tile${selected ? ' selected' : ''}`}
       data-testid="playback-tile"

@@ -90,12 +90,14 @@ export function Timeline({ view, bounds, rows, playheadMs, onSeek, onView }: Tim
     const span = spanOf(view);
     const step = event.shiftKey ? span / 200 : span / 40;
     const actions: Record<string, () => void> = {
+      // biome-ignore-start lint/correctness/noComponentHookFactories: ArrowRight, Home, PageUp... are key names, not components
       ArrowRight: () => onSeek(Math.min(bounds.to - 1, playheadMs + step)),
       ArrowLeft: () => onSeek(Math.max(bounds.from, playheadMs - step)),
       Home: () => onSeek(bounds.from),
       End: () => onSeek(bounds.to - 1),
       PageDown: () => onView(panBy(view, span / 2, bounds)),
       PageUp: () => onView(panBy(view, -span / 2, bounds)),
+      // biome-ignore-end lint/correctness/noComponentHookFactories: key names end here
       '+': () => onView(zoomBy(view, 0.5, playheadMs, bounds)),
       '=': () => onView(zoomBy(view, 0.5, playheadMs, bounds)),
       '-': () => onView(zoomBy(view, 2, playheadMs, bounds)),
@@ -119,6 +121,7 @@ export function Timeline({ view, bounds, rows, playheadMs, onSeek, onView }: Tim
       data-testid="timeline"
       width="100%"
       height={height}
+      // biome-ignore lint/a11y/noNoninteractiveElementToInteractiveRole: the timeline is drawn in SVG and is itself the slider (keyboard, aria-value*), as a wrapper would split the focus from the drawing
       role="slider"
       tabIndex={0}
       aria-label={t('playback.timeline')}

@@ -32,17 +32,15 @@ const session: PlaybackSession = {
   from: iso(t0 + 20_000),
   to: iso(t0 + HOUR),
   expiresAt: iso(t0 + 2 * HOUR),
-  segments: starts
-    .reverse()
-    .map((start, index) => ({
-      id: 10 + index,
-      start: iso(start),
-      end: iso(start + MINUTE),
-      durationSeconds: 60,
-      bytes: 1000,
-      url: `/api/playback/p1/segments/${10 + index}`,
-      reencoded: false,
-    })),
+  segments: starts.reverse().map((start, index) => ({
+    id: 10 + index,
+    start: iso(start),
+    end: iso(start + MINUTE),
+    durationSeconds: 60,
+    bytes: 1000,
+    url: `/api/playback/p1/segments/${10 + index}`,
+    reencoded: false,
+  })),
   gaps: [{ from: iso(t0 + 3 * MINUTE), to: iso(t0 + 5 * MINUTE), reason: 'camera_unreachable' }],
 };
 const segments = timedSegments(session);

@@ -126,7 +126,7 @@ export function timelineTicks(view: TimeWindow, width: number, minSpacingPx = 80
   if (span <= 0 || width <= 0) return [];
   const step = tickSteps.find((candidate) => (candidate / span) * width >= minSpacingPx) ?? tickSteps[tickSteps.length - 1]!;
   const ticks: Tick[] = [];
-  const unit = Math.min(step , HOUR);
+  const unit = Math.min(step, HOUR);
   for (let ms = Math.ceil(view.from / unit) * unit; ms <= view.to; ms += unit) {
     const hour = parisHourOf(ms);
     if (step >= HOUR && hour % (step / HOUR) !== 0) continue;

@@ -19,6 +19,7 @@ export function useDayTimelines(cameraIds: readonly string[], day: TimeWindow): 
   const [data, setData] = useState<Record<string, DayTimeline>>({});
   const key = cameraIds.join(',');
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: cameraIds is a new array on every render: the timelines are loaded again only when the cameras listed (key) or the day change
   useEffect(() => {
     let current = true;
     const from = new Date(day.from).toISOString();

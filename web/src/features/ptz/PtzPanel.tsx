@@ -72,6 +72,7 @@ export function PtzPanel({
   const [busy, setBusy] = useState(false);
   const canTakeOver = me.actions.includes('ptz.takeover');
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: refreshToken is the trigger of an immediate new reading (after a move or a preset)
   useEffect(() => {
     let current = true;
     const load = () => {
@@ -96,9 +97,11 @@ export function PtzPanel({
     };
   }, [camera.id, control.refreshToken]);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: another camera: the last one's state is no longer shown
   useEffect(() => setState(null), [camera.id]);
 
   const [actionError, setActionError] = useState<unknown>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: another camera: the last one's error is no longer shown
   useEffect(() => setActionError(null), [camera.id]);
   const run = (action: () => Promise<unknown>) => {
     setBusy(true);
@@ -301,6 +304,7 @@ function PtzPad({ control, speed }: { control: PtzControl; speed: number }) {
         {button('down')}
         <span />
       </div>
+      {/* biome-ignore lint/a11y/useSemanticElements: a pair of buttons, not a form: a fieldset would bring the form group's border and padding */}
       <div className="ptz-zoom" role="group" aria-label={t('ptz.zoom')}>
         {button('zoom-in')}
         {button('zoom-out')}

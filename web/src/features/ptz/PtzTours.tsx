@@ -141,7 +141,7 @@ function TourForm({ presets, busy, onSubmit, onCancel }: { presets: PtzPreset[];
       <fieldset className="ptz-steps">
         <legend>{t('ptz.tour.steps')}</legend>
         {steps.map((step, index) => (
-          // Steps have no identity of their own until saved: their position is their key.
+          // biome-ignore lint/suspicious/noArrayIndexKey: steps have no identity of their own until saved: their position is their key
           <div className="ptz-step" key={index}>
             <label>
               <span>{t('ptz.tour.preset', { n: index + 1 })}</span>

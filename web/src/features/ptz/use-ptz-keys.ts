@@ -48,6 +48,7 @@ export function usePtzKeys(mover: PtzMover | null, speed: number): { down(key: s
     };
   }, [apply]);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: keys held for the previous camera's mover are forgotten when the mover changes
   useEffect(() => () => pressed.current.clear(), [mover]);
 
   return useMemo(

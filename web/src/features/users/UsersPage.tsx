@@ -293,6 +293,7 @@ function UserForm({ user, onCancel, onSaved }: { user: User | null; onCancel(): 
               spellCheck={false}
               value={draft.login}
               onChange={(event) => set('login', event.target.value)}
+              // biome-ignore lint/a11y/noAutofocus: a new user's form opens on its first field, the one the administrator fills first
               autoFocus={!user}
             />
           </label>

@@ -140,6 +140,7 @@ export function WallKiosk({ me, wallId }: { me: Me; wallId: string }) {
             {t('kiosk.lost')}
           </span>
         )}
+        {/* biome-ignore lint/a11y/useAriaPropsSupportedByRole: kept as it was: the label says the clock is Paris time, and another element or wrapper would change the wall screen */}
         <time className="kiosk-clock" dateTime={new Date(now).toISOString()} aria-label={t('kiosk.clock')}>
           {parisClock(new Date(now), language, true)}
         </time>
@@ -177,7 +178,7 @@ export function WallKiosk({ me, wallId }: { me: Me; wallId: string }) {
           {view.tiles.map((cameraId, index) => {
             const camera = cameraId ? byId.get(cameraId) : undefined;
             return (
-              // Positions on the wall are the tiles' identity.
+              // biome-ignore lint/suspicious/noArrayIndexKey: positions on the wall are the tiles' identity
               <div key={index} className={`kiosk-tile${cameraId ? '' : ' empty'}`} data-testid="wall-tile" data-camera-id={cameraId ?? undefined}>
                 {cameraId && camera && (
                   <LiveVideo cameraId={cameraId} stream={view.grid === 1 ? 'main' : 'auto'} reason={reason.value ?? undefined} label={camera.name} />

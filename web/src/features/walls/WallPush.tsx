@@ -25,6 +25,7 @@ export function WallPushControl({ walls, payload, emptyReason, onPushed }: WallP
 
   // A new layout to push: the last "sent" notice no longer describes it.
   const payloadKey = JSON.stringify(payload);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: payloadKey is the trigger: a layout with other content clears the notice
   useEffect(() => setDone(null), [payloadKey]);
 
   const push = async () => {
