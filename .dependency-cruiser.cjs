@@ -39,6 +39,13 @@ module.exports = {
       to: { dependencyTypes: ['core', 'npm', 'npm-dev', 'npm-optional', 'npm-peer'], pathNot: '(^|/)node_modules/zod/' },
     },
     {
+      name: 'one-place-spawns',
+      comment: 'Only platform/processes.ts (server) and simulator/src/processes.ts (the simulator) start child processes; tests may run the CLI.',
+      severity: 'error',
+      from: { path: '^(server/src|simulator/src|bench)/', pathNot: ['^server/src/platform/processes\\.ts$', '^simulator/src/processes\\.ts$', '\\.(test|itest)\\.ts$'] },
+      to: { dependencyTypes: ['core'], path: '^(node:)?child_process$' },
+    },
+    {
       name: 'no-circular',
       comment: 'No import cycle, type imports included.',
       severity: 'error',

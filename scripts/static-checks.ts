@@ -15,7 +15,7 @@ export const staticChecks: { name: string; command: string; args: string[]; fix:
   {
     name: 'format and lint (biome)',
     command: bin('biome'),
-    args: ['ci', '--colors=off', '--max-diagnostics=50', '.'],
+    args: ['ci', '--colors=off', '--error-on-warnings', '--max-diagnostics=50', '.'],
     fix: 'npx biome check --write . (then fix what remains by hand)',
   },
   {

@@ -7,7 +7,8 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
-import { ProcessRunError, runStreaming, SupervisedProcess, type StreamingProcess, type SupervisedEvents, type SupervisedProcessOptions } from './processes.ts';
+import { SupervisedProcess, type SupervisedEvents, type SupervisedProcessOptions } from './processes.ts';
+import { ProcessRunError, runStreaming, type StreamingProcess } from './process-runs.ts';
 
 const started: SupervisedProcess[] = [];
 

@@ -5,17 +5,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   backoffDelay,
-  ProcessRunError,
   redactedCommandLine,
-  runStreaming,
-  runToCompletion,
   SupervisedProcess,
   type SpawnedChild,
   type Spawner,
-  type StreamingRunOptions,
   type SupervisedProcessOptions,
   type Timers,
 } from './processes.ts';
+import { ProcessRunError, runStreaming, runToCompletion, type StreamingRunOptions } from './process-runs.ts';
 
 class FakeTimers implements Timers {
   private current = 0;

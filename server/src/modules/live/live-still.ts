@@ -6,7 +6,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stillJpegArgs } from '../../platform/media/live-args.ts';
-import { FFMPEG_PATH, runToCompletion, type ProcessLog, type Spawner } from '../../platform/processes.ts';
+import { FFMPEG_PATH, type ProcessLog, type Spawner } from '../../platform/processes.ts';
+import { runToCompletion } from '../../platform/process-runs.ts';
 
 export interface StillOptions {
   timeoutMs: number;

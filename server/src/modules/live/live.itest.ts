@@ -19,7 +19,8 @@ import { generateFleet, startSimulator, type Simulator } from '../../../../simul
 import { grabGrayFrameArgs } from '../../platform/media/ffmpeg-args.ts';
 import { FragmentedMp4Reader, parseInitSegment } from '../../platform/media/fmp4.ts';
 import { maskedAreasUniform, type MaskPolygon } from '../../platform/media/mask-image.ts';
-import { FFMPEG_PATH, FFPROBE_PATH, runToCompletion, silentLog } from '../../platform/processes.ts';
+import { FFMPEG_PATH, FFPROBE_PATH, silentLog } from '../../platform/processes.ts';
+import { runToCompletion } from '../../platform/process-runs.ts';
 import { createTestContext, testCli, type TestContext } from '../../testing/context.ts';
 import { dialectsUnderTest } from '../../testing/databases.ts';
 import { signIn, type SignedIn } from '../../testing/http.ts';

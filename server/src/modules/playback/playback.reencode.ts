@@ -4,8 +4,9 @@
 // fragmented MP4 from ffmpeg's stdout, and ends the child (by its own handle) when the client
 // leaves, the deadline passes, or too much output piles up unread.
 import type { Readable } from 'node:stream';
-import { MASK_FILTER_GRAPH } from '../../platform/media/ffmpeg-args.ts';
-import { FFMPEG_PATH, runStreaming, silentLog, type ProcessLog, type Spawner, type Timers } from '../../platform/processes.ts';
+import { maskedEncodeArgs, maskImageInputArgs } from '../../platform/media/ffmpeg-args.ts';
+import { FFMPEG_PATH, silentLog, type ProcessLog, type Spawner, type Timers } from '../../platform/processes.ts';
+import { runStreaming } from '../../platform/process-runs.ts';
 
 /**
  * ffmpeg reading one segment file and the mask PNG (looped, re-read once a second), overlaying
@@ -25,35 +26,8 @@ export function maskedSegmentArgs(segmentPath: string, maskImagePath: string, go
     '-nostdin',
     '-i',
     segmentPath,
-    '-f',
-    'image2',
-    '-pattern_type',
-    'none',
-    '-loop',
-    '1',
-    '-framerate',
-    '1',
-    '-i',
-    maskImagePath,
-    '-filter_complex',
-    MASK_FILTER_GRAPH,
-    '-map',
-    '[masked]',
-    '-an',
-    '-c:v',
-    'libx264',
-    '-preset',
-    'veryfast',
-    '-tune',
-    'zerolatency',
-    '-pix_fmt',
-    'yuv420p',
-    '-force_key_frames',
-    `expr:gte(t,n_forced*${gopSeconds})`,
-    '-fps_mode',
-    'passthrough',
-    '-enc_time_base',
-    '1/90000',
+    ...maskImageInputArgs(maskImagePath),
+    ...maskedEncodeArgs(gopSeconds),
     '-f',
     'mp4',
     '-movflags',

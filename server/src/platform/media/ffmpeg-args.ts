@@ -206,16 +206,30 @@ function maskedRecordingCommand(input: RecordingCommandInput, mask: RecordingMas
     '1024',
     '-i',
     withCredentials(input.rtspUrl, input.credentials),
+    ...maskImageInputArgs(mask.imagePath),
+    ...maskedEncodeArgs(gopSeconds),
+    '-flags',
+    '+global_header',
     '-f',
-    'image2',
-    '-pattern_type',
-    'none',
-    '-loop',
-    '1',
-    '-framerate',
-    '1',
-    '-i',
-    mask.imagePath, // the path as is, never a %d sequence
+    'tee',
+    outputs.join('|'),
+  ];
+  return { args, env: { ...RECORDING_ENV } };
+}
+
+/** The mask PNG as a second input: looped, re-read once a second, the path as is (never a %d sequence). */
+export function maskImageInputArgs(imagePath: string): string[] {
+  return ['-f', 'image2', '-pattern_type', 'none', '-loop', '1', '-framerate', '1', '-i', imagePath];
+}
+
+/**
+ * The mask overlaid (MASK_FILTER_GRAPH) and the result encoded once with x264, a keyframe every
+ * `gopSeconds`, every frame kept with its time, on the 1/90000 time base of the camera's RTP
+ * clock (a 1/fps time base rounds jittered frame times onto each other). The recorder and the
+ * playback re-encode burn masks in the same way.
+ */
+export function maskedEncodeArgs(gopSeconds: number): string[] {
+  return [
     '-filter_complex',
     MASK_FILTER_GRAPH,
     '-map',
@@ -234,14 +248,8 @@ function maskedRecordingCommand(input: RecordingCommandInput, mask: RecordingMas
     '-fps_mode',
     'passthrough',
     '-enc_time_base',
-    '1/90000', // the camera's RTP clock: a 1/fps time base rounds jittered frame times onto each other
-    '-flags',
-    '+global_header',
-    '-f',
-    'tee',
-    outputs.join('|'),
+    '1/90000',
   ];
-  return { args, env: { ...RECORDING_ENV } };
 }
 
 /** One decoded frame of a recorded file as 8-bit gray pixels on stdout, scaled to exactly width x height. */
