@@ -42,7 +42,10 @@ module.exports = {
       name: 'one-place-spawns',
       comment: 'Only platform/processes.ts (server) and simulator/src/processes.ts (the simulator) start child processes; tests may run the CLI.',
       severity: 'error',
-      from: { path: '^(server/src|simulator/src|bench)/', pathNot: ['^server/src/platform/processes\\.ts$', '^simulator/src/processes\\.ts$', '\\.(test|itest)\\.ts$'] },
+      from: {
+        path: '^(server/src|simulator/src|bench)/',
+        pathNot: ['^server/src/platform/processes\\.ts$', '^simulator/src/processes\\.ts$', '\\.(test|itest)\\.ts$'],
+      },
       to: { dependencyTypes: ['core'], path: '^(node:)?child_process$' },
     },
     {
