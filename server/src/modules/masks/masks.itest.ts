@@ -17,8 +17,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startSimulator, type Simulator } from '../../../../simulator/src/index.ts';
 import { systemClock } from '../../platform/clock.ts';
-import { maskedAreasUniform, type MaskPolygon } from '../../platform/media/mask-image.ts';
+import { maskedAreasUniform } from '../../platform/media/mask-image.ts';
 import { dialectsUnderTest } from '../../testing/databases.ts';
+import { topLeftQuarter, topRightQuarter } from '../../testing/mask-polygons.ts';
 import type { Principal } from '../access/index.ts';
 import { cliActor } from '../audit/index.ts';
 import { ffmpegGrabFrame, MaskCheck } from './masks.check.ts';
@@ -36,18 +37,6 @@ const COMMUNE = '21038';
 const OTHER_COMMUNE = '21231';
 const WIDTH = 320;
 const HEIGHT = 180;
-const topLeftQuarter: MaskPolygon = [
-  [0, 0],
-  [0.5, 0],
-  [0.5, 0.5],
-  [0, 0.5],
-];
-const topRightQuarter: MaskPolygon = [
-  [0.5, 0],
-  [1, 0],
-  [1, 0.5],
-  [0.5, 0.5],
-];
 const TOLERANCE = 3;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

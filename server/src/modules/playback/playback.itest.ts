@@ -10,9 +10,10 @@ import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startSimulator, type Simulator } from '../../../../simulator/src/index.ts';
-import { maskedAreasUniform, type MaskPolygon } from '../../platform/media/mask-image.ts';
+import { maskedAreasUniform } from '../../platform/media/mask-image.ts';
 import { silentLog } from '../../platform/processes.ts';
 import { createTestContext, testCli, type TestContext } from '../../testing/context.ts';
+import { topLeftQuarter, topRightQuarter } from '../../testing/mask-polygons.ts';
 import { dialectsUnderTest } from '../../testing/databases.ts';
 import { signIn, type SignedIn } from '../../testing/http.ts';
 import { waitFor } from '../../testing/wait.ts';
@@ -24,18 +25,6 @@ const HOME = '38999';
 const FOREIGN = '38998';
 const WIDTH = 320;
 const HEIGHT = 180;
-const topLeftQuarter: MaskPolygon = [
-  [0, 0],
-  [0.5, 0],
-  [0.5, 0.5],
-  [0, 0.5],
-];
-const topRightQuarter: MaskPolygon = [
-  [0.5, 0],
-  [1, 0],
-  [1, 0.5],
-  [0.5, 0.5],
-];
 const reason = 'Réquisition OPJ n° 2026/118';
 
 let simulator: Simulator | undefined;

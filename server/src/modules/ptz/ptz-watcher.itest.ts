@@ -14,6 +14,7 @@ import { maskedAreasUniform, type MaskPolygon } from '../../platform/media/mask-
 import { OnvifPtzClient, type OnvifCamera } from '../../platform/onvif/index.ts';
 import { silentLog } from '../../platform/processes.ts';
 import { createTestContext, testCli, type TestContext } from '../../testing/context.ts';
+import { topLeftQuarter, topRightQuarter } from '../../testing/mask-polygons.ts';
 import { dialectsUnderTest } from '../../testing/databases.ts';
 import { waitFor } from '../../testing/wait.ts';
 import { JobRegistry } from '../../platform/jobs.ts';
@@ -26,18 +27,6 @@ const WIDTH = 320;
 const HEIGHT = 180;
 const TOLERANCE = 3;
 const TICK_MS = 400;
-const topLeftQuarter: MaskPolygon = [
-  [0, 0],
-  [0.5, 0],
-  [0.5, 0.5],
-  [0, 0.5],
-];
-const topRightQuarter: MaskPolygon = [
-  [0.5, 0],
-  [1, 0],
-  [1, 0.5],
-  [0.5, 0.5],
-];
 
 let simulator: Simulator | undefined;
 const stoppables: Array<{ stop(): Promise<void> }> = [];

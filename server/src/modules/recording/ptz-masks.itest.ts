@@ -12,6 +12,7 @@ import { startSimulator, type Simulator } from '../../../../simulator/src/index.
 import { maskedAreasUniform, type MaskPolygon } from '../../platform/media/mask-image.ts';
 import { silentLog } from '../../platform/processes.ts';
 import { createTestContext, testCli, type TestContext } from '../../testing/context.ts';
+import { topLeftQuarter, topRightQuarter } from '../../testing/mask-polygons.ts';
 import { dialectsUnderTest } from '../../testing/databases.ts';
 import { signIn, type SignedIn } from '../../testing/http.ts';
 import { isAlive, sleep, waitFor } from '../../testing/wait.ts';
@@ -23,18 +24,6 @@ const COMMUNE = '38999';
 const WIDTH = 320;
 const HEIGHT = 180;
 const TOLERANCE = 3;
-const topLeftQuarter: MaskPolygon = [
-  [0, 0],
-  [0.5, 0],
-  [0.5, 0.5],
-  [0, 0.5],
-];
-const topRightQuarter: MaskPolygon = [
-  [0.5, 0],
-  [1, 0],
-  [1, 0.5],
-  [0.5, 0.5],
-];
 
 let simulator: Simulator | undefined;
 const roles: RecordingRole[] = [];
