@@ -1,5 +1,7 @@
-// Wires every module's service with the few adapters it needs. One instance per process
-// (or per test), shared by the HTTP app, the CLI and background jobs.
+// The ordered list of module constructions (issue 10, docs/architecture.md "Module map"): each
+// module receives its own dependencies, and a port closure where it needs a module built after
+// it. Also the event bus and the job registry. One instance per process (or per test), shared
+// by the HTTP app, the CLI and the jobs.
 import type { Config } from './config.ts';
 import type { Clock } from './platform/clock.ts';
 import type { DatabaseHandle } from './platform/db/database.ts';
@@ -219,7 +221,6 @@ export function createServices(deps: ServiceDependencies) {
         details: { job: job.name },
       }),
   });
-  // The purge first (awaited at start before any recorder, LEGAL 6), then the space check; runAtStart jobs run in the order they were added.
   const healthModule = createHealthModule({ database, jobs });
   // In the order their routes are registered (the OpenAPI document's order).
   const modules: VigieModule<unknown>[] = [
