@@ -202,6 +202,7 @@ export function createServices(deps: ServiceDependencies) {
     masks,
     ptzPositions,
     maskImages: masksModule.api.images,
+    privateDir: join(config.dataDir, 'live-inputs'),
     events,
     recorder: { current: () => recordingModule.api.current() },
     sessions: { resolve: (token, options) => authModule.api.sessions.resolve(token, options) },

@@ -9,6 +9,7 @@
 // the PID this module started. Nothing here reads the environment: the tools' paths come from
 // config.ts (VIGIE_FFMPEG, VIGIE_FFPROBE), passed down by the callers; these are the defaults.
 import { spawn } from 'node:child_process';
+import { unlinkSync, writeFileSync } from 'node:fs';
 import { redactText } from './redact.ts';
 
 /** Default ffmpeg and ffprobe commands (looked up on PATH); config.ts's `tools` overrides them. */
@@ -185,6 +186,12 @@ export interface SupervisedProcessOptions {
   command: string;
   /** Called before every start: arguments may change per run (file names, fresh credentials). */
   buildArgs: () => readonly string[];
+  /**
+   * Called after buildArgs: a file the run reads at start that holds a secret (a camera's
+   * credentials: never on a command line). Written for this account only (0600) just before the
+   * spawn, removed when the run exits.
+   */
+  privateFile?: () => { path: string; content: string } | undefined;
   /** Set on top of the inherited environment. */
   env?: Readonly<Record<string, string>>;
   cwd?: string;
@@ -209,6 +216,8 @@ export class SupervisedProcess {
   readonly events = new TypedEvents<SupervisedEvents>();
   private state: SupervisedState = 'idle';
   private child: SpawnedChild | undefined;
+  /** The current run's private input file, removed at its exit. */
+  private runPrivateFile: string | undefined;
   private run = 0;
   private runStartedAt = 0;
   private lastActivityAt = 0;
@@ -295,9 +304,28 @@ export class SupervisedProcess {
     this.events.emit('state', { from, to });
   }
 
+  private removePrivateFile(): void {
+    if (!this.runPrivateFile) return;
+    try {
+      unlinkSync(this.runPrivateFile);
+    } catch {
+      // already gone (its folder removed)
+    }
+    this.runPrivateFile = undefined;
+  }
+
   private launch(): void {
     this.restartTimer = undefined;
     const args = this.options.buildArgs();
+    const privateFile = this.options.privateFile?.();
+    if (privateFile) {
+      try {
+        writeFileSync(privateFile.path, privateFile.content, { mode: 0o600, flag: 'w' });
+      } catch (error) {
+        this.log.warn({ process: this.options.name, error: error instanceof Error ? error.message : String(error) }, 'private input file not written');
+      }
+    }
+    this.runPrivateFile = privateFile?.path;
     const commandLine = redactedCommandLine(this.options.command, args);
     this.run += 1;
     const run = this.run;
@@ -370,6 +398,7 @@ export class SupervisedProcess {
 
   private onChildExit(run: number, child: SpawnedChild, code: number | null, signal: NodeJS.Signals | null, error?: Error): void {
     if (run !== this.run) return;
+    this.removePrivateFile();
     this.clearWatchdog();
     for (const timer of this.escalationTimers) this.timers.clearTimeout(timer);
     this.escalationTimers = [];

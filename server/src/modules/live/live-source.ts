@@ -21,6 +21,8 @@ export interface LiveSink {
 export interface LiveSourceInput {
   /** ffmpeg's arguments, rebuilt at every run (credentials and mask image may change). */
   args(): readonly string[];
+  /** The credentials file the run just built reads (written 0600 before the spawn, removed at its exit). */
+  privateFile?(): { path: string; content: string } | undefined;
   /** For sources fed through stdin (the recorder's MPEG-TS): starts feeding, returns how to stop. */
   feed?(write: (packets: Buffer) => void): () => void;
   /** This source opens a connection to the camera of its own (a sub-stream pull). */
@@ -85,6 +87,7 @@ export class LiveSource {
       name: `live ${options.key}`,
       command: options.ffmpegPath ?? FFMPEG_PATH,
       buildArgs: () => options.input.args(),
+      privateFile: options.input.privateFile ? () => options.input.privateFile?.() : undefined,
       activity: 'stdout',
       stallTimeoutMs: options.stallTimeoutMs ?? 10_000,
       backoff: options.backoff ?? { initialMs: 500, maxMs: 10_000, stableAfterMs: 30_000 },

@@ -1,3 +1,6 @@
+import { chmod, mkdir, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 // Live viewing (issue 5): who may see which camera live, and the shared sources that serve
 // them. Every viewing is checked here, server-side (LEGAL 9, 17, 20): the camera exists, is in
 // the viewer's communes, is covered by a valid authorisation (LEGAL 1), a reason is given by
@@ -11,6 +14,7 @@ import { parisDate, type Clock } from '../../platform/clock.ts';
 import { DomainError } from '../../platform/errors.ts';
 import type { EventBus } from '../../platform/events.ts';
 import type { StreamCredentials } from '../../platform/media/ffmpeg-args.ts';
+import type { PrivateInputFile } from '../../platform/media/ffmpeg-args.ts';
 import { liveRemuxArgs, liveRtspArgs } from '../../platform/media/live-args.ts';
 import { silentLog, type ProcessLog, type Spawner } from '../../platform/processes.ts';
 import { assertAllowed, decide, inScope, type Principal } from '../access/index.ts';
@@ -49,6 +53,8 @@ export interface LiveServiceDeps {
   /** Where PTZ cameras point: the masks of a preset are burnt in there, as the recorder does; a change is followed at once. */
   ptzPositions?: PresetPositions;
   maskImages: { write(cameraId: string, mask: Pick<FleetMask, 'polygons'>): Promise<string> };
+  /** Folder for Vigie's account only where a sub-stream pull's credentials file is written (never on a command line); default: a private temporary folder. */
+  privateDir?: string;
   /** The recorder role running in this process (the recording module's; null: none). */
   recorder: { current(): LiveRecorder | null };
   events: EventBus;
@@ -330,20 +336,40 @@ export class LiveService {
     const credentials = await this.deps.cameras.streamCredentials(camera.id);
     const mask = await this.subStreamMask(camera.id);
     const state = { maskImagePath: mask?.imagePath };
+    const privateFilePath = join(await this.privateDir(), `${camera.id}.${transcodeToH264 ? 'h264' : 'copy'}.sub.ffconcat`);
+    let privateFile: PrivateInputFile | undefined;
     const input = {
       cameraConnection: true,
-      args: () =>
-        liveRtspArgs({
+      args: () => {
+        const command = liveRtspArgs({
           rtspUrl: subStreamUrl,
           credentials: credentials ?? undefined,
           maskImagePath: state.maskImagePath,
           transcodeToH264,
           socketTimeoutSeconds: this.tuning.socketTimeoutSeconds,
-        }),
+          privateFilePath,
+        });
+        privateFile = command.privateFile;
+        return command.args;
+      },
+      privateFile: () => privateFile,
     };
     const source = new LiveSource({ ...common, reencodes: mask !== null || transcodeToH264, input });
     this.maskStates.set(source, state);
     return { source, maskVersion: mask?.version ?? null };
+  }
+
+  private privateDirReady: Promise<string> | undefined;
+
+  /** The folder of the sub-stream pulls' credentials files, created for Vigie's account only. */
+  private privateDir(): Promise<string> {
+    this.privateDirReady ??= (async () => {
+      const folder = this.deps.privateDir ?? (await mkdtemp(join(tmpdir(), 'vigie-live-inputs-')));
+      await mkdir(folder, { recursive: true, mode: 0o700 });
+      await chmod(folder, 0o700);
+      return folder;
+    })();
+    return this.privateDirReady;
   }
 
   /** The mask the sub-stream must carry (LEGAL 4), its image written; any failure refuses the sub-stream. */

@@ -3,7 +3,7 @@
 // goes offline and back: reconnect within seconds and an explicit gap; then crash recovery of
 // a half-written file. Everything started here is stopped in `after`, even on failure.
 import assert from 'node:assert/strict';
-import { chmod, copyFile, mkdir, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -123,6 +123,12 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.equal(second.startMs, first.endMs, 'segments of one run are contiguous');
       assert.ok(liveBytes > 10_000, 'the live copy flows from the same connection');
       assert.deepEqual(states.slice(0, 2), ['starting', 'recording']);
+      // Issue 12: the camera's password is on no command line (readable by every local account), only in a 0600 file.
+      const cmdline = (await readFile(`/proc/${recorder.pid}/cmdline`)).toString('utf8');
+      assert.ok(camera.credentials.password.length > 0 && !cmdline.includes(camera.credentials.password), cmdline.replaceAll('\0', ' '));
+      const inputFile = cmdline.split('\0').find((arg) => arg.endsWith('.input.ffconcat'));
+      assert.ok(inputFile, 'ffmpeg reads the camera from its private input file');
+      assert.equal((await stat(inputFile)).mode & 0o777, 0o600);
 
       await simulator!.setFault(camera.id, { kind: 'offline' });
       await waitFor('reconnecting state', () => recorder.state === 'reconnecting' || recorder.state === 'failed', 10_000);

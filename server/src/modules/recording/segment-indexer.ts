@@ -38,6 +38,17 @@ export interface SegmentToIndex {
   gapReason?: string;
   /** What the recorder that wrote the file ran with; absent: unknown (a file left by a crashed run). */
   masking?: RecorderMasking;
+  /**
+   * What the native engine's writer knows of the file it wrote (codec, size, frames, duration,
+   * measured rate, and the SHA-256 it computed while writing): no ffprobe and no second read.
+   */
+  facts?: WrittenSegmentFacts;
+}
+
+/** A segment's facts as its writer counted them. */
+export interface WrittenSegmentFacts extends SegmentProbe {
+  sha256: string;
+  bytes: number;
 }
 
 export interface SegmentIndexerOptions {
@@ -99,7 +110,7 @@ export class SegmentIndexer {
 
   /** Indexes the file; returns undefined (and deletes it) when it holds no frame at all. */
   async index(segment: SegmentToIndex): Promise<IndexedSegment | undefined> {
-    const probe = await this.probe(segment.file).catch(() => undefined);
+    const probe = segment.facts ?? (await this.probe(segment.file).catch(() => undefined));
     if (!probe || probe.frameCount === 0) {
       // An ftyp + empty moov and nothing else: ffmpeg opened the file and lost the camera.
       this.log.warn({ file: segment.file }, 'segment without frames discarded');
@@ -107,8 +118,8 @@ export class SegmentIndexer {
       return undefined;
     }
     const durationMs = segment.durationMs !== undefined && segment.durationMs > 0 ? segment.durationMs : probe.durationMs;
-    const sha256 = await sha256File(segment.file);
-    const bytes = (await stat(segment.file)).size;
+    const sha256 = segment.facts?.sha256 ?? (await sha256File(segment.file));
+    const bytes = segment.facts?.bytes ?? (await stat(segment.file)).size;
     const masking = segment.masking ?? UNKNOWN_MASKING;
 
     return this.repository.transaction(async (trx) => {

@@ -28,6 +28,63 @@ export function withCredentials(url: string, credentials: StreamCredentials | un
   return parsed.toString();
 }
 
+/** A file ffmpeg reads at start that only Vigie's account may read (it holds a camera's password). */
+export interface PrivateInputFile {
+  path: string;
+  content: string;
+}
+
+/** ffmpeg's `-i` for a camera: the arguments, and the private file they name when the camera has credentials. */
+export interface CameraInput {
+  args: string[];
+  privateFile?: PrivateInputFile;
+}
+
+/** Protocols the concat demuxer may open for the one camera URL its file names. */
+const CAMERA_INPUT_PROTOCOLS = 'file,rtsp,rtsps,tcp,udp,rtp,tls,crypto';
+
+/** One `file` directive of the concat demuxer: single-quoted, a quote written as '\''. */
+function ffconcatQuoted(value: string): string {
+  if (/[\r\n]/u.test(value)) throw new Error('line break in a camera URL');
+  return `'${value.replace(/'/g, "'\\''")}'`;
+}
+
+/**
+ * How ffmpeg opens a camera without its password on any command line (issue 12: `ps` and
+ * /proc/<pid>/cmdline are readable by every local account). Without credentials the URL is the
+ * `-i` argument as it is. With credentials, `-i` names a concat-demuxer file (`ffconcat`) that
+ * holds the URL with its credentials and the input's options; the caller writes it for Vigie's
+ * account only just before the spawn and removes it once ffmpeg has exited. The demuxer hands
+ * packets and timestamps through unchanged (checked: same packets, same timestamps as a direct
+ * pull). `inputOptions` are the camera input's own (RTSP transport, socket timeout, probing).
+ */
+export function cameraInputArgs(
+  rtspUrl: string,
+  credentials: StreamCredentials | undefined,
+  inputOptions: ReadonlyArray<readonly [string, string]>,
+  privateFilePath: string | undefined,
+): CameraInput {
+  const flags = inputOptions.flatMap(([key, value]) => [`-${key}`, value]);
+  if (!credentials || (!credentials.username && !credentials.password)) return { args: [...flags, '-i', rtspUrl] };
+  if (!privateFilePath) throw new Error('a camera with credentials needs a private input file');
+  const lines = ['ffconcat version 1.0', `file ${ffconcatQuoted(withCredentials(rtspUrl, credentials))}`];
+  for (const [key, value] of inputOptions) {
+    if (!/^[a-z_]+$/.test(key) || /\s/u.test(value)) throw new Error(`unexpected input option ${key}`);
+    lines.push(`option ${key} ${value}`);
+  }
+  // The probing options also bound the concat demuxer's own look at its file.
+  const probing = inputOptions.filter(([key]) => key === 'probesize' || key === 'analyzeduration').flatMap(([key, value]) => [`-${key}`, value]);
+  return {
+    args: [...probing, '-f', 'concat', '-safe', '0', '-protocol_whitelist', CAMERA_INPUT_PROTOCOLS, '-i', privateFilePath],
+    privateFile: { path: privateFilePath, content: `${lines.join('\n')}\n` },
+  };
+}
+
+/** Where a recorder run's private input file goes: beside its segments, in the camera's incoming folder. */
+export function recordingInputFilePath(incomingDir: string, runTag: string): string {
+  return `${incomingDir}/${runTag}.input.ffconcat`;
+}
+
 export interface RecordingCommandInput {
   /** Main stream URL, without credentials. */
   rtspUrl: string;
@@ -57,6 +114,8 @@ export interface FfmpegCommand {
   args: string[];
   /** Environment the command needs: file names are strftime-expanded in UTC. */
   env: Record<string, string>;
+  /** Written for Vigie's account only before the spawn, removed after the exit: the camera's credentials. */
+  privateFile?: PrivateInputFile;
 }
 
 export const SEGMENT_LIST_SUFFIX = '.segments.csv';
@@ -101,18 +160,23 @@ export function recordingCommand(input: RecordingCommandInput): FfmpegCommand {
   if (!/^[a-z0-9]+$/.test(input.runTag)) throw new Error(`invalid run tag ${input.runTag}`);
   if (!(input.segmentSeconds >= 1 && input.segmentSeconds <= 600)) throw new Error(`segment length ${input.segmentSeconds} s outside 1-600 s`);
   const socketTimeoutMicros = Math.round((input.socketTimeoutSeconds ?? 10) * 1_000_000);
-  if (input.mask) return maskedRecordingCommand(input, input.mask, socketTimeoutMicros);
+  // ffmpeg >= 5: `timeout` is the socket I/O timeout in µs (4.x named it -stimeout).
+  const camera = cameraInputArgs(
+    input.rtspUrl,
+    input.credentials,
+    [
+      ['rtsp_transport', 'tcp'],
+      ['timeout', String(socketTimeoutMicros)],
+    ],
+    recordingInputFilePath(input.incomingDir, input.runTag),
+  );
+  if (input.mask) return maskedRecordingCommand(input, input.mask, camera);
   const args = [
     '-hide_banner',
     '-loglevel',
     'warning',
     '-nostats',
-    '-rtsp_transport',
-    'tcp',
-    '-timeout',
-    String(socketTimeoutMicros), // ffmpeg >= 5: socket I/O timeout in µs (4.x named it -stimeout)
-    '-i',
-    withCredentials(input.rtspUrl, input.credentials),
+    ...camera.args,
     '-map',
     '0:v:0',
     '-c',
@@ -141,7 +205,7 @@ export function recordingCommand(input: RecordingCommandInput): FfmpegCommand {
   if (input.liveOutput !== false) {
     args.push('-map', '0:v:0', '-c', 'copy', '-an', ...LIVE_TS_OPTIONS.flatMap(([key, value]) => [`-${key}`, value]), 'pipe:1');
   }
-  return { args, env: { ...RECORDING_ENV } };
+  return { args, env: { ...RECORDING_ENV }, privateFile: camera.privateFile };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -175,7 +239,7 @@ export const MASK_FILTER_GRAPH =
 /** The copy path's archive muxer and its options (`-f segment -segment_time 60 ...`), as tee options: both paths cut alike by construction. */
 function archiveMuxerOptions(input: RecordingCommandInput): Array<[string, string]> {
   const { args } = recordingCommand({ ...input, mask: undefined, liveOutput: false });
-  const options = args.slice(args.indexOf('-f'), -1); // up to the file pattern, the last argument
+  const options = args.slice(args.lastIndexOf('-f'), -1); // the segment muxer's, up to the file pattern (the last argument)
   const pairs: Array<[string, string]> = [];
   for (let index = 0; index < options.length; index += 2) {
     const key = options[index]!;
@@ -185,7 +249,7 @@ function archiveMuxerOptions(input: RecordingCommandInput): Array<[string, strin
   return pairs;
 }
 
-function maskedRecordingCommand(input: RecordingCommandInput, mask: RecordingMask, socketTimeoutMicros: number): FfmpegCommand {
+function maskedRecordingCommand(input: RecordingCommandInput, mask: RecordingMask, camera: CameraInput): FfmpegCommand {
   const gopSeconds = mask.gopSeconds ?? 1;
   if (!(gopSeconds >= 0.5 && gopSeconds <= 10)) throw new Error(`mask keyframe interval ${gopSeconds} s outside 0.5-10 s`);
   if (!mask.imagePath) throw new Error('mask image path missing');
@@ -197,15 +261,10 @@ function maskedRecordingCommand(input: RecordingCommandInput, mask: RecordingMas
     '-loglevel',
     'warning',
     '-nostats',
-    '-rtsp_transport',
-    'tcp',
-    '-timeout',
-    String(socketTimeoutMicros),
     // Two inputs: each is read by its own thread; the camera's queue must absorb the encoder's start-up.
     '-thread_queue_size',
     '1024',
-    '-i',
-    withCredentials(input.rtspUrl, input.credentials),
+    ...camera.args,
     ...maskImageInputArgs(mask.imagePath),
     ...maskedEncodeArgs(gopSeconds),
     '-flags',
@@ -214,7 +273,7 @@ function maskedRecordingCommand(input: RecordingCommandInput, mask: RecordingMas
     'tee',
     outputs.join('|'),
   ];
-  return { args, env: { ...RECORDING_ENV } };
+  return { args, env: { ...RECORDING_ENV }, privateFile: camera.privateFile };
 }
 
 /** The mask PNG as a second input: looped, re-read once a second, the path as is (never a %d sequence). */

@@ -74,8 +74,9 @@ describe('live ffmpeg arguments', () => {
     assert.throws(() => liveRemuxArgs({ transcodeToH264: true, gopSeconds: 0.1 }), /outside 0.5-10 s/);
   });
 
-  it('sub-stream: one RTSP pull over TCP with the credentials in the URL only, copied', () => {
-    const args = liveRtspArgs({ rtspUrl: 'rtsp://127.0.0.1:8554/cam/x/sub', credentials: { username: 'admin', password: 'p@ss:w/rd' } });
+  it('sub-stream: one RTSP pull over TCP, copied; without credentials the URL is the input as it is', () => {
+    const { args, privateFile } = liveRtspArgs({ rtspUrl: 'rtsp://127.0.0.1:8554/cam/x/sub' });
+    assert.equal(privateFile, undefined);
     assert.deepEqual(args, [
       '-hide_banner',
       '-loglevel',
@@ -90,7 +91,7 @@ describe('live ffmpeg arguments', () => {
       '-timeout',
       '10000000',
       '-i',
-      'rtsp://admin:p%40ss%3Aw%2Frd@127.0.0.1:8554/cam/x/sub',
+      'rtsp://127.0.0.1:8554/cam/x/sub',
       '-map',
       '0:v:0',
       '-an',
@@ -98,13 +99,15 @@ describe('live ffmpeg arguments', () => {
       'copy',
       ...output,
     ]);
-    const logged = redactedCommandLine('ffmpeg', args);
-    assert.ok(!logged.includes('p%40ss') && !logged.includes('admin:'), logged);
   });
 
-  it("masked sub-stream (LEGAL 4): the mask image looped as a second input, the recorder's overlay, re-encoded", () => {
-    const args = liveRtspArgs({ rtspUrl: 'rtsp://127.0.0.1:8554/cam/x/sub', maskImagePath: '/data/masks/cam x.mask.png', socketTimeoutSeconds: 3 });
-    assert.deepEqual(args, [
+  it('sub-stream with credentials (issue 12): the password is in no argument, only in the private concat file', () => {
+    const { args, privateFile } = liveRtspArgs({
+      rtspUrl: 'rtsp://127.0.0.1:8554/cam/x/sub',
+      credentials: { username: 'admin', password: "p@ss:w/rd'" },
+      privateFilePath: '/var/lib/vigie/live-inputs/x.copy.sub.ffconcat',
+    });
+    assert.deepEqual(args.slice(0, args.indexOf('-map')), [
       '-hide_banner',
       '-loglevel',
       'warning',
@@ -113,14 +116,51 @@ describe('live ffmpeg arguments', () => {
       '32',
       '-analyzeduration',
       '0',
-      '-rtsp_transport',
-      'tcp',
-      '-timeout',
-      '3000000',
+      '-f',
+      'concat',
+      '-safe',
+      '0',
+      '-protocol_whitelist',
+      'file,rtsp,rtsps,tcp,udp,rtp,tls,crypto',
+      '-i',
+      '/var/lib/vigie/live-inputs/x.copy.sub.ffconcat',
+    ]);
+    assert.ok(!args.some((arg) => arg.includes('p%40ss') || arg.includes('admin')), args.join(' '));
+    assert.equal(privateFile?.path, '/var/lib/vigie/live-inputs/x.copy.sub.ffconcat');
+    assert.equal(
+      privateFile?.content,
+      [
+        'ffconcat version 1.0',
+        "file 'rtsp://admin:p%40ss%3Aw%2Frd'\\''@127.0.0.1:8554/cam/x/sub'",
+        'option probesize 32',
+        'option analyzeduration 0',
+        'option rtsp_transport tcp',
+        'option timeout 10000000',
+        '',
+      ].join('\n'),
+    );
+    assert.throws(() => liveRtspArgs({ rtspUrl: 'rtsp://127.0.0.1/sub', credentials: { username: 'a', password: 'b' } }), /private input file/);
+  });
+
+  it("masked sub-stream (LEGAL 4): the mask image looped as a second input, the recorder's overlay, re-encoded", () => {
+    const { args } = liveRtspArgs({ rtspUrl: 'rtsp://127.0.0.1:8554/cam/x/sub', maskImagePath: '/data/masks/cam x.mask.png', socketTimeoutSeconds: 3 });
+    assert.deepEqual(args, [
+      '-hide_banner',
+      '-loglevel',
+      'warning',
+      '-nostats',
       '-thread_type',
       'slice',
       '-thread_queue_size',
       '1024',
+      '-probesize',
+      '32',
+      '-analyzeduration',
+      '0',
+      '-rtsp_transport',
+      'tcp',
+      '-timeout',
+      '3000000',
       '-i',
       'rtsp://127.0.0.1:8554/cam/x/sub',
       '-f',
@@ -146,7 +186,7 @@ describe('live ffmpeg arguments', () => {
   });
 
   it('transcoded sub-stream without mask: decoded and re-encoded, no overlay', () => {
-    const args = liveRtspArgs({ rtspUrl: 'rtsp://127.0.0.1/sub', transcodeToH264: true });
+    const { args } = liveRtspArgs({ rtspUrl: 'rtsp://127.0.0.1/sub', transcodeToH264: true });
     assert.ok(!args.includes('-filter_complex'));
     assert.deepEqual(args.slice(args.indexOf('-map')), ['-map', '0:v:0', '-an', ...x264, ...output]);
   });

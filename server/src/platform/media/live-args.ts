@@ -18,7 +18,7 @@
 //   - `transcodeToH264`: H.265 re-encoded to H.264 (x264 ultrafast, zerolatency) for browsers
 //     without H.265; the decoder uses slice threads only (frame threads would hold pictures).
 // Sound is never mapped.
-import { MASK_FILTER_GRAPH, withCredentials, type StreamCredentials } from './ffmpeg-args.ts';
+import { cameraInputArgs, MASK_FILTER_GRAPH, type PrivateInputFile, type StreamCredentials } from './ffmpeg-args.ts';
 
 /** Flags of the fragmented MP4 every live source writes. */
 export const LIVE_MOVFLAGS = 'empty_moov+default_base_moof+frag_keyframe+frag_every_frame';
@@ -83,29 +83,28 @@ export interface LiveRtspInput {
   maskImagePath?: string;
   transcodeToH264?: boolean;
   gopSeconds?: number;
+  /** Where the credentials file goes (required when there are credentials: they never go on the command line). */
+  privateFilePath?: string;
 }
 
 /** A live-only RTSP pull (sub-stream) -> fragmented MP4 on stdout; re-encoded when masked or transcoded. */
-export function liveRtspArgs(input: LiveRtspInput): string[] {
+export function liveRtspArgs(input: LiveRtspInput): { args: string[]; privateFile?: PrivateInputFile } {
   const socketTimeoutMicros = Math.round((input.socketTimeoutSeconds ?? 10) * 1_000_000);
   const reencode = input.maskImagePath !== undefined || input.transcodeToH264 === true;
   if (input.maskImagePath !== undefined && !input.maskImagePath) throw new Error('mask image path missing');
-  const args = [
-    ...common,
-    // The SDP carries the parameter sets: no probing needed (it held the first picture ~1.7 s back).
-    '-probesize',
-    '32',
-    '-analyzeduration',
-    '0',
-    '-rtsp_transport',
-    'tcp',
-    '-timeout',
-    String(socketTimeoutMicros),
-    ...(reencode ? ['-thread_type', 'slice'] : []),
-    ...(input.maskImagePath ? ['-thread_queue_size', '1024'] : []),
-    '-i',
-    withCredentials(input.rtspUrl, input.credentials),
-  ];
+  const camera = cameraInputArgs(
+    input.rtspUrl,
+    input.credentials,
+    [
+      // The SDP carries the parameter sets: no probing needed (it held the first picture ~1.7 s back).
+      ['probesize', '32'],
+      ['analyzeduration', '0'],
+      ['rtsp_transport', 'tcp'],
+      ['timeout', String(socketTimeoutMicros)],
+    ],
+    input.privateFilePath,
+  );
+  const args = [...common, ...(reencode ? ['-thread_type', 'slice'] : []), ...(input.maskImagePath ? ['-thread_queue_size', '1024'] : []), ...camera.args];
   if (input.maskImagePath) {
     args.push(
       '-f',
@@ -127,7 +126,7 @@ export function liveRtspArgs(input: LiveRtspInput): string[] {
     args.push('-map', '0:v:0');
   }
   args.push('-an', ...(reencode ? h264Encode(input.gopSeconds ?? LIVE_GOP_SECONDS) : ['-c:v', 'copy']), ...fragmentedMp4Output);
-  return args;
+  return { args, privateFile: camera.privateFile };
 }
 
 /** The last picture of an MPEG-TS file (the recorder's cached GOP) as a JPEG file. */
