@@ -1,8 +1,10 @@
 // `./vigie bench sim [--cameras 200] [--duration 60] [--profile main|sub] [--loop-seconds 10]
-// [--live-ptz 0]`: starts the camera simulator in its own process, pulls every camera's stream
+// [--live-ptz 0] [--distinct-pictures N]`: starts the camera simulator in its own process, pulls every camera's stream
 // with one lightweight RTSP client (TCP interleaved, no decoding) from this process, and reports
 // the simulator's CPU (percent of one core, from /proc/<pid>/stat), its memory (RSS and PSS)
-// and the bitrate each client got. The clients' own CPU is not counted.
+// the bitrate each client got, and how late pictures arrived against their RTP timestamps (a
+// picture is late when it arrives over 100 ms after the best-placed pictures of its stream).
+// The clients' own CPU is not counted.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -19,6 +21,30 @@ interface CameraLine {
 }
 
 const root = process.env.VIGIE_ROOT ?? process.cwd();
+const LATE_MS = 100;
+
+/** Arrival against RTP time, per picture of one stream: lateness is relative to its earliest picture. */
+class Lateness {
+  private unwrapped = 0;
+  private lastTimestamp: number | undefined;
+  private offsets: number[] = [];
+
+  picture(timestamp: number, arrivedAtMs: number): void {
+    if (this.lastTimestamp !== undefined) this.unwrapped += (timestamp - this.lastTimestamp) | 0;
+    this.lastTimestamp = timestamp;
+    this.offsets.push(arrivedAtMs - this.unwrapped / 90);
+  }
+
+  reset(): void {
+    this.offsets = [];
+  }
+
+  summary(): { late: number; maxMs: number } {
+    const best = Math.min(...this.offsets);
+    const lateness = this.offsets.map((offset) => offset - best);
+    return { late: lateness.filter((value) => value > LATE_MS).length, maxMs: Math.max(0, ...lateness) };
+  }
+}
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function run(args: string[]): Promise<void> {
@@ -34,6 +60,7 @@ export async function run(args: string[]): Promise<void> {
       'onvif-port': { type: 'string', default: '18080' },
       'cache-dir': { type: 'string' },
       'live-ptz': { type: 'string', default: '0' },
+      'distinct-pictures': { type: 'string' },
     },
   });
   const count = Number(values.cameras);
@@ -62,6 +89,7 @@ export async function run(args: string[]): Promise<void> {
       values['loop-seconds'],
       '--cache-dir',
       cacheDir,
+      ...(values['distinct-pictures'] !== undefined ? ['--distinct-pictures', values['distinct-pictures']] : []),
     ],
     (line, stream) => {
       if (stream === 'stderr') {
@@ -75,6 +103,7 @@ export async function run(args: string[]): Promise<void> {
     },
   );
   const clients: RtspClient[] = [];
+  const lateness: Lateness[] = [];
   try {
     const startDeadline = Date.now() + 30 * 60_000;
     while (!ready) {
@@ -88,8 +117,13 @@ export async function run(args: string[]): Promise<void> {
     for (let index = 0; index < cameras.length; index += 20) {
       await Promise.all(
         cameras.slice(index, index + 20).map(async (camera) => {
-          const client = new RtspClient(camera.url, { username: camera.username, password: camera.password });
+          const late = new Lateness();
+          const onPacket = (channel: number, packet: Buffer) => {
+            if (channel === 0 && (packet[1] ?? 0) & 0x80) late.picture(packet.readUInt32BE(4), performance.now());
+          };
+          const client = new RtspClient(camera.url, { username: camera.username, password: camera.password }, { onPacket });
           clients.push(client);
+          lateness.push(late);
           try {
             await client.connect();
             await client.play();
@@ -102,6 +136,7 @@ export async function run(args: string[]): Promise<void> {
     await sleep(Number(values.warmup) * 1000);
     const bytesAtStart = clients.map((client) => client.stats.bytes);
     const picturesAtStart = clients.map((client) => client.stats.pictures);
+    for (const late of lateness) late.reset();
     const cpuStart = cpuSample(pid);
     const memory: MemorySample[] = [];
     const endAt = Date.now() + durationSeconds * 1000;
@@ -117,6 +152,10 @@ export async function run(args: string[]): Promise<void> {
     const peak = (key: keyof MemorySample) => Math.max(...memory.map((sample) => sample[key] ?? 0));
     const average = (list: number[]) => list.reduce((sum, value) => sum + value, 0) / Math.max(1, list.length);
     const cpu = cpuPercent(cpuStart, cpuEnd);
+    const lateSummaries = lateness.map((late) => late.summary());
+    const latePictures = lateSummaries.reduce((sum, summary) => sum + summary.late, 0);
+    const totalPictures = clients.reduce((sum, client, index) => sum + client.stats.pictures - picturesAtStart[index]!, 0);
+    const maxLateMs = Math.max(0, ...lateSummaries.map((summary) => summary.maxMs));
     printTable(
       [
         ['streams pulled / OK (>= 10.8 fps)', `${clients.length} / ${okStreams}`],
@@ -126,6 +165,7 @@ export async function run(args: string[]): Promise<void> {
         ['simulator PSS peak', `${peak('pssMiB').toFixed(0)} MiB`],
         ['pulled bitrate per stream min / avg / max', `${Math.min(...kbps).toFixed(0)} / ${average(kbps).toFixed(0)} / ${Math.max(...kbps).toFixed(0)} kbit/s`],
         ['pulled frame rate per stream min / avg', `${Math.min(...fps).toFixed(1)} / ${average(fps).toFixed(1)} fps`],
+        [`pictures late (> ${LATE_MS} ms) / max lateness`, `${latePictures} of ${totalPictures} / ${maxLateMs.toFixed(0)} ms`],
         ['total pulled', `${((average(kbps) * clients.length) / 1000).toFixed(1)} Mbit/s`],
       ],
       `vigie bench sim: ${count} cameras, ${profile} profile, ${values['loop-seconds']} s loops, ${values['live-ptz']} live PTZ`,
@@ -145,6 +185,9 @@ export async function run(args: string[]): Promise<void> {
           kbps: { min: Math.min(...kbps), avg: average(kbps), max: Math.max(...kbps) },
           okStreams,
           streams: clients.length,
+          latePictures,
+          totalPictures,
+          maxLateMs,
         },
         null,
         2,

@@ -4,7 +4,7 @@ import { PROFILE_NAMES, type ProfileName, type SimCameraConfig } from './config.
 import { DigestAuthenticator } from './digest.ts';
 import { motionWindow, snapshotArgs, type PictureVariant } from './ffmpeg-args.ts';
 import type { TickSources } from './frame-clock.ts';
-import { FaultState, isPictureFault, type Fault, type FaultKind, type PictureFault } from './faults.ts';
+import { FaultState, faultSchema, isPictureFault, ONE_SHOT_FAULTS, type Fault, type FaultKind, type PictureFault } from './faults.ts';
 import type { EncodedLoop, LoopRequest, LoopStore } from './loop-store.ts';
 import { OnvifServer } from './onvif/server.ts';
 import type { OnvifCameraView, OnvifService } from './onvif/view.ts';
@@ -12,7 +12,7 @@ import { runFfmpeg } from './processes.ts';
 import { PtzHead } from './ptz.ts';
 import { depacketize, framePayloads } from './rtp.ts';
 import { RtspServer } from './rtsp-server.ts';
-import { StreamSource } from './stream-source.ts';
+import { StreamSource, type RtpPathState } from './stream-source.ts';
 import { toAnnexB } from './h26x.ts';
 import { LivePtzPictures } from './live-ptz.ts';
 
@@ -52,10 +52,16 @@ export interface SimCameraInfo {
   viewers: Record<ProfileName, number>;
 }
 
-export function variantFor(fault: PictureFault | undefined): PictureVariant {
+/** `otherSize`: what an sps_change without a size switches to (the other profile's size). */
+export function variantFor(fault: PictureFault | undefined, otherSize?: { width: number; height: number }): PictureVariant {
   if (!fault) return { kind: 'normal' };
   if (fault.kind === 'low_fps') return { kind: 'low_fps', fps: fault.fps };
   if (fault.kind === 'low_resolution') return { kind: 'low_resolution', width: fault.width, height: fault.height };
+  if (fault.kind === 'sps_change') {
+    // The same loop as low_resolution at that size: the stream switches at its next keyframe,
+    // whose in-band SPS/PPS announce the new size, on the same session, SSRC and timeline.
+    return { kind: 'low_resolution', width: fault.width ?? otherSize?.width ?? 640, height: fault.height ?? otherSize?.height ?? 360 };
+  }
   return { kind: fault.kind };
 }
 
@@ -72,6 +78,7 @@ export class SimCamera {
   private flapping: Extract<Fault, { kind: 'flapping' }> | undefined;
   private pictureKey = JSON.stringify(variantFor(undefined));
   private transition = Promise.resolve();
+  private stallTimer: NodeJS.Timeout | undefined;
   private readonly live: LivePtzPictures | undefined;
 
   constructor(
@@ -87,6 +94,8 @@ export class SimCamera {
         isStalled: () => this.faults.get('stream_stop') !== undefined,
         onLoopDropped: (loop) => deps.loops.release(loop),
         onIdle: () => this.live?.scheduleIdleStop(profile),
+        rtpPath: () => this.rtpPathFaults(),
+        clockOffsetMs: () => (this.faults.get('clock_skew')?.seconds ?? 0) * 1000,
       });
     this.sources = { main: makeSource('main'), sub: makeSource('sub') };
     if (this.ptz && config.livePtz) {
@@ -109,7 +118,7 @@ export class SimCamera {
     this.onvif = new OnvifServer(this.onvifView(), this.authenticator, config.host, config.onvifPort);
   }
 
-  loopRequest(profile: ProfileName, variant: PictureVariant = variantFor(this.faults.picture())): LoopRequest {
+  loopRequest(profile: ProfileName, variant: PictureVariant = this.variantOf(profile, this.faults.picture())): LoopRequest {
     const settings = this.config.profiles[profile];
     return {
       codec: this.config.codec,
@@ -122,8 +131,19 @@ export class SimCamera {
       scene: this.config.scene,
       motion: this.config.motion,
       variant,
-      label: this.config.name,
+      label: this.config.pictureLabel ?? this.config.name,
     };
+  }
+
+  private variantOf(profile: ProfileName, fault: PictureFault | undefined): PictureVariant {
+    return variantFor(fault, this.config.profiles[profile === 'main' ? 'sub' : 'main']);
+  }
+
+  private rtpPathFaults(): RtpPathState | undefined {
+    const paused = this.faults.get('stall') !== undefined;
+    const packetLoss = this.faults.get('packet_loss');
+    const reorder = this.faults.get('reorder');
+    return paused || packetLoss || reorder ? { paused, packetLoss, reorder } : undefined;
   }
 
   /** Encodes (or finds in the cache) the normal picture of every profile. */
@@ -170,22 +190,33 @@ export class SimCamera {
     return source;
   }
 
-  async setFault(fault: Fault): Promise<void> {
+  async setFault(requested: Fault): Promise<void> {
+    const fault = faultSchema.parse(requested); // library callers may leave parameters to their defaults
+    if (ONE_SHOT_FAULTS.has(fault.kind)) {
+      if (fault.kind === 'timestamp_jump') for (const source of Object.values(this.sources)) source.jumpTimestamps(fault.seconds, fault.rtcp);
+      return;
+    }
     if (isPictureFault(fault) && !this.live) {
-      const variant = variantFor(fault);
-      await Promise.all(PROFILE_NAMES.map((profile) => this.deps.loops.ensureEncoded(this.loopRequest(profile, variant))));
+      await Promise.all(PROFILE_NAMES.map((profile) => this.deps.loops.ensureEncoded(this.loopRequest(profile, this.variantOf(profile, fault)))));
     }
     this.faults.set(fault);
+    if (fault.kind === 'stall') {
+      // A stall ends by itself; the stream resumes on the same sessions.
+      clearTimeout(this.stallTimer);
+      this.stallTimer = setTimeout(() => void this.clearFault('stall'), fault.seconds * 1000);
+      this.stallTimer.unref();
+    }
     await this.applyFaults();
   }
 
   async clearFault(kind?: FaultKind): Promise<void> {
+    if (!kind || kind === 'stall') clearTimeout(this.stallTimer);
     this.faults.clear(kind);
     await this.applyFaults();
   }
 
   private async applyFaults(): Promise<void> {
-    const pictureKey = JSON.stringify(variantFor(this.faults.picture()));
+    const pictureKey = JSON.stringify(this.variantOf('main', this.faults.picture()));
     if (pictureKey !== this.pictureKey) {
       this.pictureKey = pictureKey;
       this.live?.restartAll();
@@ -308,6 +339,7 @@ export class SimCamera {
   }
 
   async stop(): Promise<void> {
+    clearTimeout(this.stallTimer);
     clearInterval(this.flapTimer);
     this.flapTimer = undefined;
     await this.transition;

@@ -13,7 +13,8 @@ const USAGE = `Usage:
   ./vigie sim inventory [--cameras N | --fleet fleet.json] --out cameras.csv [--commune 38999,38185]
   ./vigie sim list [--control URL]
   ./vigie sim fault <camera-id> <kind> [--fps N] [--width W --height H] [--seconds S] [--kbps K]
-                    [--period S] [--at S] [--duration S] [--control URL]
+                    [--period S] [--percent P] [--depth N] [--seed N] [--rtcp consistent|stale]
+                    [--at S] [--duration S] [--control URL]
   ./vigie sim clear <camera-id> [kind] [--control URL]
 
 Options of the run:
@@ -25,6 +26,8 @@ Options of the run:
   --control-port P       control API on 127.0.0.1 (default 8090)
   --loop-seconds S       length of the pre-encoded loops (default 60, or 10 above 24 cameras:
                          first-run encoding time and memory grow with it)
+  --distinct-pictures N  cameras show N distinct pictures and share their loops (default: one
+                         per camera with its name burnt in, or 24 above 24 cameras; 0 = per camera)
   --main WxH@FPS         main profile (default 1280x720@12), --main-kbps (default 2000)
   --sub WxH@FPS          sub profile (default 640x360@12), --sub-kbps (default 500)
   --gop S                seconds between keyframes (default 2)
@@ -43,6 +46,7 @@ const options = {
   'onvif-port': { type: 'string' },
   'control-port': { type: 'string' },
   'loop-seconds': { type: 'string' },
+  'distinct-pictures': { type: 'string' },
   main: { type: 'string' },
   sub: { type: 'string' },
   'main-kbps': { type: 'string' },
@@ -57,6 +61,10 @@ const options = {
   seconds: { type: 'string' },
   kbps: { type: 'string' },
   period: { type: 'string' },
+  percent: { type: 'string' },
+  depth: { type: 'string' },
+  seed: { type: 'string' },
+  rtcp: { type: 'string' },
   at: { type: 'string' },
   'live-ptz': { type: 'string' },
   duration: { type: 'string' },
@@ -85,8 +93,10 @@ function profileOption(text: string | undefined, kbps: string | undefined, gop: 
 
 function fleetFrom(values: Values): SimCameraConfig[] {
   if (values.fleet) return readFleetFile(values.fleet);
+  const count = Number(values.cameras ?? 4);
   return generateFleet({
-    count: Number(values.cameras ?? 4),
+    count,
+    distinctPictures: Number(values['distinct-pictures'] ?? (count > LARGE_FLEET ? LARGE_FLEET : 0)),
     addressMode: (values['address-mode'] ?? 'per-camera-ip') as AddressMode,
     rtspPort: Number(values['rtsp-port'] ?? 8554),
     onvifPort: Number(values['onvif-port'] ?? 8080),
@@ -161,6 +171,10 @@ function faultFrom(kind: string, values: Values): Fault {
     seconds: number(values.seconds),
     kbps: number(values.kbps),
     periodSeconds: number(values.period),
+    percent: number(values.percent),
+    depth: number(values.depth),
+    seed: number(values.seed),
+    rtcp: values.rtcp,
   };
   return faultSchema.parse(Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== undefined)));
 }

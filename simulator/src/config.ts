@@ -27,6 +27,8 @@ export interface SimCameraConfig {
   codec: VideoCodec;
   /** Index into the scene catalogue (scenes.ts); cameras with the same scene still differ by name. */
   scene: number;
+  /** Text burnt into the picture (default: the name); cameras with the same picture share its loops. */
+  pictureLabel?: string;
   /** Whether the scene shows an object crossing the picture at known times in each loop. */
   motion: boolean;
   /** A PTZ camera whose picture is encoded live and follows the head (costs a live encoder per viewed profile). */
@@ -86,6 +88,12 @@ export interface FleetOptions {
   camerasPerSite?: number;
   /** How many PTZ cameras (the first ones) get a live picture that follows the head (default 0). */
   livePtzCameras?: number;
+  /**
+   * Distinct pictures in the fleet (0 or absent: one per camera, with its name burnt in). With N,
+   * camera i shows picture i mod N, labelled "Image k/N", and cameras showing the same picture
+   * share its loops in memory and on disk: N loops per profile to encode and hold, not one per camera.
+   */
+  distinctPictures?: number;
 }
 
 /** Kind of the camera at a position within its site: PTZ first, then fixed, panoramic, ... */
@@ -109,14 +117,17 @@ export function generateFleet(options: FleetOptions): SimCameraConfig[] {
     const id = cameraIdFor(index);
     const livePtz = kind === 'ptz' && livePtzLeft > 0;
     if (livePtz) livePtzLeft -= 1;
+    const pictures = options.distinctPictures && options.distinctPictures > 0 ? options.distinctPictures : 0;
+    const picture = pictures > 0 ? index % pictures : index;
     return {
       id,
       name: `Site ${String(site + 1).padStart(2, '0')} ${kind.toUpperCase()} ${id}`,
       kind,
       fieldClass: kind === 'ptz' || kind === 'fixed' ? 'narrow' : 'wide',
       codec: options.codec ?? 'h264',
-      scene: index,
-      motion: index % 3 === 1,
+      scene: picture,
+      ...(pictures > 0 ? { pictureLabel: `Image ${picture + 1}/${pictures}` } : {}),
+      motion: picture % 3 === 1,
       livePtz,
       profiles: {
         main: { ...DEFAULT_MAIN_PROFILE, ...options.main },
@@ -153,6 +164,7 @@ const cameraEntrySchema = z.object({
   fieldClass: z.enum(['narrow', 'wide']).optional(),
   codec: z.enum(['h264', 'h265']).optional(),
   scene: z.number().int().min(0).optional(),
+  pictureLabel: z.string().min(1).max(80).optional(),
   motion: z.boolean().optional(),
   livePtz: z.boolean().optional(),
   profiles: z.object({ main: profileSchema.optional(), sub: profileSchema.optional() }).optional(),

@@ -75,3 +75,38 @@ test('the scheduler applies then clears faults at their times, and can be cancel
   advanceTo(20_000);
   assert.equal(log.length, 3);
 });
+
+test('RTP path faults have bounded parameters and defaults', () => {
+  assert.deepEqual(faultSchema.parse({ kind: 'packet_loss' }), { kind: 'packet_loss', percent: 2 });
+  assert.deepEqual(faultSchema.parse({ kind: 'reorder' }), { kind: 'reorder', percent: 5, depth: 2 });
+  assert.deepEqual(faultSchema.parse({ kind: 'stall' }), { kind: 'stall', seconds: 5 });
+  assert.deepEqual(faultSchema.parse({ kind: 'timestamp_jump' }), { kind: 'timestamp_jump', seconds: -5, rtcp: 'consistent' });
+  assert.deepEqual(faultSchema.parse({ kind: 'sps_change' }), { kind: 'sps_change' });
+  for (const invalid of [
+    { kind: 'packet_loss', percent: 51 },
+    { kind: 'packet_loss', percent: -1 },
+    { kind: 'reorder', depth: 9 },
+    { kind: 'reorder', depth: 0 },
+    { kind: 'stall', seconds: 0.2 },
+    { kind: 'stall', seconds: 61 },
+    { kind: 'timestamp_jump', seconds: 0 },
+    { kind: 'timestamp_jump', rtcp: 'sometimes' },
+  ]) {
+    assert.throws(() => faultSchema.parse(invalid), JSON.stringify(invalid));
+  }
+});
+
+test('a resolution change is a picture fault: it replaces another picture fault', () => {
+  const state = new FaultState();
+  state.set({ kind: 'black' });
+  state.set({ kind: 'packet_loss', percent: 5 });
+  state.set({ kind: 'sps_change', width: 640, height: 360 });
+  assert.deepEqual(state.picture(), { kind: 'sps_change', width: 640, height: 360 });
+  assert.deepEqual(
+    state
+      .list()
+      .map((fault) => fault.kind)
+      .sort(),
+    ['packet_loss', 'sps_change'],
+  );
+});

@@ -14,13 +14,31 @@ export const faultSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('clock_skew'), seconds: z.number().default(300) }),
   z.object({ kind: z.literal('slow_network'), kbps: z.number().positive().default(300) }),
   z.object({ kind: z.literal('flapping'), periodSeconds: z.number().min(0.2).default(5) }),
+  // Faults of the RTP path (rtp-faults.ts): every session of the camera sees the same packets.
+  z.object({ kind: z.literal('packet_loss'), percent: z.number().min(0).max(50).default(2), seed: z.number().int().min(0).max(0xffffffff).optional() }),
+  z.object({ kind: z.literal('reorder'), percent: z.number().min(0).max(50).default(5), depth: z.number().int().min(1).max(8).default(2) }),
+  z.object({ kind: z.literal('stall'), seconds: z.number().min(0.5).max(60).default(5) }),
+  z.object({ kind: z.literal('sps_change'), width: z.number().int().min(16).max(3840).optional(), height: z.number().int().min(16).max(2160).optional() }),
+  z.object({
+    kind: z.literal('timestamp_jump'),
+    seconds: z
+      .number()
+      .min(-86_400)
+      .max(86_400)
+      .refine((value) => value !== 0, 'a jump of 0 s is no jump')
+      .default(-5),
+    /** consistent: sender reports map the new timestamps to the true time; stale: they keep the old mapping. */
+    rtcp: z.enum(['consistent', 'stale']).default('consistent'),
+  }),
 ]);
 export type Fault = z.infer<typeof faultSchema>;
 export type FaultKind = Fault['kind'];
 export const FAULT_KINDS: readonly FaultKind[] = faultSchema.options.map((option) => option.shape.kind.value);
 
-export const PICTURE_FAULTS = new Set<FaultKind>(['frozen', 'black', 'covered', 'turned_away', 'low_fps', 'low_resolution']);
-export type PictureFault = Extract<Fault, { kind: 'frozen' | 'black' | 'covered' | 'turned_away' | 'low_fps' | 'low_resolution' }>;
+export const PICTURE_FAULTS = new Set<FaultKind>(['frozen', 'black', 'covered', 'turned_away', 'low_fps', 'low_resolution', 'sps_change']);
+export type PictureFault = Extract<Fault, { kind: 'frozen' | 'black' | 'covered' | 'turned_away' | 'low_fps' | 'low_resolution' | 'sps_change' }>;
+/** Faults that act once when set and are not kept in the camera's list. */
+export const ONE_SHOT_FAULTS = new Set<FaultKind>(['timestamp_jump']);
 
 export function isPictureFault(fault: Fault): fault is PictureFault {
   return PICTURE_FAULTS.has(fault.kind);

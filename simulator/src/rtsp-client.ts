@@ -42,13 +42,16 @@ export class RtspClient {
     payloads: undefined,
   };
   closed = false;
+  /** Sees every interleaved packet as it arrives (RTP on even channels, RTCP on odd ones). */
+  private readonly onPacket: ((channel: number, packet: Buffer) => void) | undefined;
 
   constructor(
     readonly url: string,
     private readonly credentials?: Credentials,
-    options: { keepPayloads?: boolean } = {},
+    options: { keepPayloads?: boolean; onPacket?: (channel: number, packet: Buffer) => void } = {},
   ) {
     if (options.keepPayloads) this.stats.payloads = [];
+    this.onPacket = options.onPacket;
   }
 
   connect(timeoutMs = 5000): Promise<void> {
@@ -90,6 +93,7 @@ export class RtspClient {
   }
 
   private count(channel: number, packet: Buffer): void {
+    this.onPacket?.(channel, packet);
     this.stats.bytes += packet.length + 4;
     if (channel % 2 === 1) {
       if (packet[1] === 200) this.stats.senderReports += 1;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { TickListener, TickSource, TickSources } from './frame-clock.ts';
 import type { EncodedLoop } from './loop-store.ts';
 import type { WirePicture } from './rtp.ts';
-import { StreamSource, type StreamSink } from './stream-source.ts';
+import { StreamSource, type RtpPathState, type StreamSink, type StreamSourceOptions } from './stream-source.ts';
 
 class FakeClock implements TickSource {
   readonly listeners = new Set<TickListener>();
@@ -48,25 +48,27 @@ class RecordingSink implements StreamSink {
   needsKeyframe = false;
   pictures: WirePicture[] = [];
   reports = 0;
+  reportPackets: Buffer[] = [];
   sendPicture(picture: WirePicture): void {
     if (this.needsKeyframe && !picture.keyframe) return;
     this.needsKeyframe = false;
     this.pictures.push(picture);
   }
-  sendControl(): void {
+  sendControl(packet: Buffer): void {
     this.reports += 1;
+    this.reportPackets.push(packet);
   }
   frameIndexes(): number[] {
     return this.pictures.map((picture) => picture.interleaved[17]!);
   }
 }
 
-function setup(startTick: number) {
+function setup(startTick: number, extra: Partial<StreamSourceOptions> = {}) {
   const clocks = new Map<number, FakeClock>();
   const sources: TickSources = { forRate: (fps) => clocks.get(fps) ?? clocks.set(fps, new FakeClock(fps, startTick * (fps / 12))).get(fps)! };
   let stalled = false;
   const dropped: string[] = [];
-  const source = new StreamSource({ clocks: sources, cname: 'test', isStalled: () => stalled, onLoopDropped: (loop) => dropped.push(loop.key) });
+  const source = new StreamSource({ clocks: sources, cname: 'test', isStalled: () => stalled, onLoopDropped: (loop) => dropped.push(loop.key), ...extra });
   return {
     source,
     clock: (fps: number) => sources.forRate(fps) as FakeClock,
@@ -163,5 +165,62 @@ describe('stream source', () => {
     assert.equal(clock(12).listeners.size, 0);
     assert.deepEqual(dropped, ['normal']);
     assert.equal(source.loop, undefined);
+  });
+
+  test('a stall sends nothing but sender reports, then resumes with the picture due, sequence numbers continuing', () => {
+    let path: RtpPathState | undefined;
+    const { source, clock } = setup(2400, { rtpPath: () => path });
+    source.setLoop(fakeLoop('normal', 12, 24, 6));
+    const sink = new RecordingSink();
+    source.addSink(sink);
+    clock(12).advance();
+    const reportsBefore = sink.reports;
+    path = { paused: true };
+    for (let step = 0; step < 65; step += 1) clock(12).advance();
+    assert.equal(sink.pictures.length, 2);
+    assert.ok(sink.reports > reportsBefore, 'sender reports go on during a stall');
+    path = undefined;
+    clock(12).advance();
+    const resumed = sink.pictures.at(-1)!;
+    assert.equal(resumed.keyframe, false, 'no wait for a keyframe');
+    assert.equal(resumed.firstSequence, (sink.pictures[1]!.firstSequence + 1) & 0xffff);
+    assert.equal((resumed.timestamp - sink.pictures[1]!.timestamp) >>> 0, 66 * 7500);
+  });
+
+  test('a timestamp jump moves RTP time once; sender reports follow it or keep the old mapping', () => {
+    for (const rtcp of ['consistent', 'stale'] as const) {
+      const { source, clock } = setup(2400);
+      source.setLoop(fakeLoop('normal', 12, 24, 6));
+      const sink = new RecordingSink();
+      source.addSink(sink);
+      clock(12).advance();
+      source.jumpTimestamps(-5, rtcp);
+      clock(12).advance();
+      clock(12).advance();
+      const [before, jumped, after] = sink.pictures.slice(-3).map((picture) => picture.timestamp);
+      assert.equal((jumped! - before!) | 0, 7500 - 5 * 90000);
+      assert.equal((after! - jumped!) >>> 0, 7500);
+      for (let step = 0; step < 60; step += 1) clock(12).advance();
+      // The report is sent with a picture: its RTP time is that picture's, or 5 s after it when stale.
+      const reported = sink.reportPackets.at(-1)!.readUInt32BE(16);
+      const expected = rtcp === 'consistent' ? 0 : 5 * 90000;
+      assert.ok(
+        sink.pictures.slice(3).some((picture) => ((reported - picture.timestamp) | 0) === expected),
+        rtcp,
+      );
+    }
+  });
+
+  test("sender reports carry the camera's own clock (a skewed camera reports skewed NTP times)", () => {
+    const ntpSeconds = (packet: Buffer) => packet.readUInt32BE(8) - 2_208_988_800;
+    const tick = 12 * 1_700_000_000;
+    const straight = setup(tick);
+    const skewed = setup(tick, { clockOffsetMs: () => 300_000 });
+    for (const { source } of [straight, skewed]) source.setLoop(fakeLoop('normal', 12, 24, 6));
+    const [a, b] = [new RecordingSink(), new RecordingSink()];
+    straight.source.addSink(a);
+    skewed.source.addSink(b);
+    assert.equal(ntpSeconds(a.reportPackets[0]!), 1_700_000_000);
+    assert.equal(ntpSeconds(b.reportPackets[0]!) - ntpSeconds(a.reportPackets[0]!), 300);
   });
 });

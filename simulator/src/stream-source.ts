@@ -7,6 +7,7 @@ import type { TickSource, TickSources } from './frame-clock.ts';
 import type { ParameterSets, VideoCodec } from './h26x.ts';
 import type { EncodedLoop } from './loop-store.ts';
 import { buildSenderReport, buildWirePicture, type PreparedFrame, type WirePicture } from './rtp.ts';
+import { RtpPathShaper, type RtpPathFaults } from './rtp-faults.ts';
 
 export interface StreamSink {
   /** Set when the viewer missed pictures: it gets nothing until the next keyframe. */
@@ -24,6 +25,15 @@ export interface StreamSourceOptions {
   onLoopDropped: (loop: EncodedLoop) => void;
   /** Called when the last viewer leaves (a live encoder can then stop). */
   onIdle?: () => void;
+  /** Faults of the RTP path, read at every picture; absent means none. */
+  rtpPath?: () => RtpPathState | undefined;
+  /** The camera's clock minus the true time, in ms: sender reports carry the camera's time. */
+  clockOffsetMs?: () => number;
+}
+
+export interface RtpPathState extends RtpPathFaults {
+  /** A stall: pictures due are skipped (sequence numbers do not advance), sender reports go on. */
+  paused?: boolean;
 }
 
 /** What DESCRIBE needs to announce a stream. */
@@ -41,7 +51,10 @@ const MAX_GOP_CACHE_SECONDS = 10;
 export class StreamSource {
   readonly ssrc = randomInt(1, 2 ** 31);
   private sequence = randomInt(0, 65536);
-  private readonly timestampOffset = randomInt(0, 2 ** 31);
+  private timestampOffset = randomInt(0, 2 ** 31);
+  /** What sender reports use; differs from timestampOffset after a jump the reports do not follow. */
+  private reportTimestampOffset = this.timestampOffset;
+  private readonly shaper = new RtpPathShaper();
   private current: EncodedLoop | undefined;
   /** Set while pictures come from a live encoder instead of a loop. */
   private live: StreamDescription | undefined;
@@ -165,8 +178,24 @@ export class StreamSource {
     return this.gopCache[0]?.firstSequence ?? this.sequence;
   }
 
-  timestampAt(tick: number, fps: number): number {
-    return ((Math.round((tick * 90000) / fps) % 2 ** 32) + this.timestampOffset) % 2 ** 32;
+  timestampAt(tick: number, fps: number, offset = this.timestampOffset): number {
+    return ((Math.round((tick * 90000) / fps) % 2 ** 32) + offset) % 2 ** 32;
+  }
+
+  /**
+   * Buggy firmware: RTP timestamps jump by `seconds` from the next picture on, then run on
+   * from there. Sender reports follow the jump (`consistent`: they still map RTP time to the
+   * true time) or keep the old mapping (`stale`: they contradict the packets).
+   */
+  jumpTimestamps(seconds: number, rtcp: 'consistent' | 'stale'): void {
+    const delta = Math.round(seconds * 90000) % 2 ** 32;
+    this.timestampOffset = (((this.timestampOffset + delta) % 2 ** 32) + 2 ** 32) % 2 ** 32;
+    if (rtcp === 'consistent') this.reportTimestampOffset = this.timestampOffset;
+  }
+
+  /** Packets dropped and delayed so far by the loss and reorder faults. */
+  get shaped(): { dropped: number; delayed: number } {
+    return { dropped: this.shaper.dropped, delayed: this.shaper.delayed };
   }
 
   /** Starts on the wall-clock-aligned frame, sending at once the pictures since its keyframe. */
@@ -229,8 +258,17 @@ export class StreamSource {
       this.markAllNeedKeyframe();
       return;
     }
+    const path = this.options.rtpPath?.();
+    if (path?.paused) {
+      // Unlike stream_stop, viewers are not made to wait for a keyframe: the stream resumes
+      // with the picture due, as a camera whose encoder hung does.
+      this.gopCache = [];
+      this.maybeSendSenderReport(tick, fps);
+      return;
+    }
     const timestamp = this.timestampAt(tick, fps);
-    const picture = buildWirePicture(frame, this.sequence, timestamp, this.ssrc);
+    const built = buildWirePicture(frame, this.sequence, timestamp, this.ssrc);
+    const picture = path || this.shaper.holding ? this.shaper.apply(built, path ?? {}) : built;
     this.sequence = (this.sequence + frame.payloadEnds.length) & 0xffff;
     this.packetCount += frame.payloadEnds.length;
     this.octetCount += frame.data.length;
@@ -247,8 +285,8 @@ export class StreamSource {
     this.lastSenderReportMs = wallClockMs;
     const report = buildSenderReport({
       ssrc: this.ssrc,
-      wallClockMs,
-      rtpTimestamp: this.timestampAt(tick, fps),
+      wallClockMs: wallClockMs + (this.options.clockOffsetMs?.() ?? 0),
+      rtpTimestamp: this.timestampAt(tick, fps, this.reportTimestampOffset),
       packetCount: this.packetCount,
       octetCount: this.octetCount,
       cname: this.options.cname,
