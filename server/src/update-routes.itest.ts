@@ -219,6 +219,7 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
           commissioningDate: { value: '2025-01-02' },
           enabled: { value: false, moves: ['state', 'vmsStatus'] },
           retentionDays: { value: 12 },
+          recordingEngine: { value: 'ffmpeg' },
         },
       },
       {

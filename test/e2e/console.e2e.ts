@@ -264,6 +264,9 @@ describe('operator console in Chromium', { skip: noBrowser }, () => {
     await detail.getByText('Prévention des atteintes à la sécurité des personnes et des biens').first().waitFor();
     await detail.getByText('Dôme motorisé (PTZ)').waitFor();
     await detail.getByText(expiringReference).waitFor();
+    // An operator reads the recording engine; only those who may change cameras get the select.
+    await detail.getByText('Natif (par défaut)').waitFor();
+    assert.equal(await detail.getByRole('combobox', { name: 'Moteur d’enregistrement' }).count(), 0);
     // No recorder runs in this test: the record's live picture says so, and nothing reaches the 10.x cameras.
     await detail.getByTestId('live-video').waitFor();
     await detail.locator('.table tbody tr').first().waitFor(); // position history
@@ -390,6 +393,21 @@ describe('operator console in Chromium', { skip: noBrowser }, () => {
     await shot(page, '07-users');
   });
 
+  it('an administrator switches a camera to the ffmpeg recording engine from its record', async () => {
+    const { page } = admin;
+    await page.getByRole('navigation').getByRole('link', { name: 'Caméras' }).click();
+    await page.getByRole('treeitem', { name: /Hôtel de Ville – Esplanade/ }).click();
+    const engine = page.locator('.detail-panel').getByRole('combobox', { name: 'Moteur d’enregistrement' });
+    assert.equal(await engine.inputValue(), 'native');
+    await engine.selectOption('ffmpeg');
+    await page.waitForFunction(() => {
+      const select = document.querySelector<HTMLSelectElement>('select[name=recordingEngine]');
+      return select !== null && !select.disabled && select.value === 'ffmpeg';
+    });
+    const [stored] = await context.services.cameras.list(null, { q: 'Esplanade' });
+    assert.equal(stored?.recordingEngine, 'ffmpeg');
+  });
+
   it('audit: the sign-in rows in Paris time, and the chain verified intact', async () => {
     const { page } = admin;
     await page.getByRole('link', { name: 'Journal d’audit' }).click();
@@ -439,6 +457,9 @@ describe('operator console in Chromium', { skip: noBrowser }, () => {
     ]);
     await page.getByRole('treeitem', { name: /Hôtel de Ville – Esplanade/ }).click();
     await page.locator('.detail-panel').getByText('Security of people and property').first().waitFor();
+    const engine = page.locator('.detail-panel').getByRole('combobox', { name: 'Recording engine' });
+    assert.equal(await engine.inputValue(), 'ffmpeg');
+    assert.deepEqual(await engine.locator('option').allTextContents(), ['Native (default)', 'ffmpeg (fallback)']);
     // No recorder in this test: the live picture says why, in English too.
     await page
       .locator('.detail-panel')

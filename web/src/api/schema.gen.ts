@@ -918,6 +918,8 @@ export interface paths {
                             /** @enum {string} */
                             operationalState: "unknown" | "starting" | "recording" | "reconnecting" | "failed";
                             purposes: ("public_buildings" | "national_defence" | "traffic_regulation" | "traffic_offences" | "people_property_safety" | "terrorism_prevention" | "natural_technological_risks" | "rescue_fire" | "amusement_parks" | "vehicle_insurance" | "illegal_dumping")[];
+                            /** @enum {string} */
+                            recordingEngine: "native" | "ffmpeg";
                             retentionDays: number | null;
                             siteId: string;
                             siteName: string;
@@ -977,6 +979,11 @@ export interface paths {
                         /** @default null */
                         onvifUrl?: string | null;
                         purposes?: ("public_buildings" | "national_defence" | "traffic_regulation" | "traffic_offences" | "people_property_safety" | "terrorism_prevention" | "natural_technological_risks" | "rescue_fire" | "amusement_parks" | "vehicle_insurance" | "illegal_dumping")[];
+                        /**
+                         * @default native
+                         * @enum {string}
+                         */
+                        recordingEngine?: "native" | "ffmpeg";
                         /** @default null */
                         retentionDays?: number | null;
                         siteId: string;
@@ -1020,6 +1027,8 @@ export interface paths {
                             /** @enum {string} */
                             operationalState: "unknown" | "starting" | "recording" | "reconnecting" | "failed";
                             purposes: ("public_buildings" | "national_defence" | "traffic_regulation" | "traffic_offences" | "people_property_safety" | "terrorism_prevention" | "natural_technological_risks" | "rescue_fire" | "amusement_parks" | "vehicle_insurance" | "illegal_dumping")[];
+                            /** @enum {string} */
+                            recordingEngine: "native" | "ffmpeg";
                             retentionDays: number | null;
                             siteId: string;
                             siteName: string;
@@ -1092,6 +1101,8 @@ export interface paths {
                             /** @enum {string} */
                             operationalState: "unknown" | "starting" | "recording" | "reconnecting" | "failed";
                             purposes: ("public_buildings" | "national_defence" | "traffic_regulation" | "traffic_offences" | "people_property_safety" | "terrorism_prevention" | "natural_technological_risks" | "rescue_fire" | "amusement_parks" | "vehicle_insurance" | "illegal_dumping")[];
+                            /** @enum {string} */
+                            recordingEngine: "native" | "ffmpeg";
                             retentionDays: number | null;
                             siteId: string;
                             siteName: string;
@@ -1154,6 +1165,8 @@ export interface paths {
                             /** @enum {string} */
                             operationalState: "unknown" | "starting" | "recording" | "reconnecting" | "failed";
                             purposes: ("public_buildings" | "national_defence" | "traffic_regulation" | "traffic_offences" | "people_property_safety" | "terrorism_prevention" | "natural_technological_risks" | "rescue_fire" | "amusement_parks" | "vehicle_insurance" | "illegal_dumping")[];
+                            /** @enum {string} */
+                            recordingEngine: "native" | "ffmpeg";
                             retentionDays: number | null;
                             siteId: string;
                             siteName: string;
@@ -1204,6 +1217,8 @@ export interface paths {
                         name?: string;
                         onvifUrl?: string | null;
                         purposes?: ("public_buildings" | "national_defence" | "traffic_regulation" | "traffic_offences" | "people_property_safety" | "terrorism_prevention" | "natural_technological_risks" | "rescue_fire" | "amusement_parks" | "vehicle_insurance" | "illegal_dumping")[];
+                        /** @enum {string} */
+                        recordingEngine?: "native" | "ffmpeg";
                         retentionDays?: number | null;
                         siteId?: string;
                         subStreamUrl?: string | null;
@@ -1245,6 +1260,8 @@ export interface paths {
                             /** @enum {string} */
                             operationalState: "unknown" | "starting" | "recording" | "reconnecting" | "failed";
                             purposes: ("public_buildings" | "national_defence" | "traffic_regulation" | "traffic_offences" | "people_property_safety" | "terrorism_prevention" | "natural_technological_risks" | "rescue_fire" | "amusement_parks" | "vehicle_insurance" | "illegal_dumping")[];
+                            /** @enum {string} */
+                            recordingEngine: "native" | "ffmpeg";
                             retentionDays: number | null;
                             siteId: string;
                             siteName: string;
@@ -2516,6 +2533,8 @@ export interface paths {
                             /** @enum {string} */
                             operationalState: "unknown" | "starting" | "recording" | "reconnecting" | "failed";
                             purposes: ("public_buildings" | "national_defence" | "traffic_regulation" | "traffic_offences" | "people_property_safety" | "terrorism_prevention" | "natural_technological_risks" | "rescue_fire" | "amusement_parks" | "vehicle_insurance" | "illegal_dumping")[];
+                            /** @enum {string} */
+                            recordingEngine: "native" | "ffmpeg";
                             retentionDays: number | null;
                             siteId: string;
                             siteName: string;

@@ -178,7 +178,32 @@ describe('camera CSV import parsing', () => {
     assert.equal(row.macAddress, 'AC:CC:8E:01:02:03');
     assert.equal(row.model, null);
     assert.equal(row.retentionDays, undefined, 'no retention_days column: keep the current value');
+    assert.equal(row.recordingEngine, undefined, 'no recording_engine column: keep the current engine');
     assert.deepEqual(row.purposes, []);
+  });
+
+  it('reads the optional recording_engine column: native or ffmpeg, an empty cell keeps the current engine, anything else is refused', () => {
+    const withEngine = (name: string, engine: string) => `${good(name)},${engine}`;
+    const text = [`${header},recording_engine`, withEngine('n', 'native'), withEngine('f', 'FFmpeg'), withEngine('e', ''), withEngine('x', 'gstreamer')].join(
+      '\n',
+    );
+    const { rows, errors } = parseCameraCsv(text);
+    assert.deepEqual(
+      rows.map((row) => `${row.name}:${row.recordingEngine}`),
+      ['n:native', 'f:ffmpeg', 'e:undefined'],
+    );
+    assert.deepEqual(
+      errors.map((error) => `${error.line}:${error.column}:${error.code}`),
+      ['5:recording_engine:invalid_value'],
+    );
+    assert.equal(
+      errors[0]!.message_fr,
+      'Colonne recording_engine : valeur « gstreamer » invalide (attendu : native (moteur natif, par défaut) ou ffmpeg (secours)).',
+    );
+    assert.equal(
+      errors[0]!.message_en,
+      'Column recording_engine: invalid value "gstreamer" (expected: native (native engine, the default) or ffmpeg (fallback)).',
+    );
   });
 
   it('moves user-info out of the URLs into the credentials; explicit columns win', () => {
@@ -234,6 +259,7 @@ describe('camera CSV export', () => {
     enabled: 1,
     operational_state: 'failed',
     retention_days: 14,
+    recording_engine: 'ffmpeg',
     created_at: '2026-01-01T00:00:00.000Z',
     updated_at: '2026-01-01T00:00:00.000Z',
   };
@@ -252,6 +278,7 @@ describe('camera CSV export', () => {
     assert.equal(parsed.longitude, row.longitude);
     assert.equal(parsed.headingDeg, 12.5);
     assert.equal(parsed.retentionDays, 14);
+    assert.equal(parsed.recordingEngine, 'ffmpeg');
     assert.deepEqual(parsed.purposes, ['public_buildings', 'traffic_regulation']);
     assert.equal(parsed.credentials, null);
   });

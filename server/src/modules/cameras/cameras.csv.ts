@@ -12,7 +12,7 @@ import { maxRetentionDays, type Purpose } from '../authorisations/index.ts';
 import { plainText } from '../sites/index.ts';
 import { lineError, type ImportErrorCode, type ImportLineError } from './cameras.import-errors.ts';
 import { stripUrlCredentials } from './cameras.rows.ts';
-import { cameraFieldSchemas, type CameraKind, type CameraView, type FieldClass, type StreamCredentials } from './cameras.schemas.ts';
+import { cameraFieldSchemas, type CameraKind, type CameraView, type FieldClass, type RecordingEngine, type StreamCredentials } from './cameras.schemas.ts';
 
 export const requiredImportColumns = [
   'commune_insee',
@@ -33,7 +33,7 @@ export const requiredImportColumns = [
   'commissioning_date',
   'enabled',
 ] as const;
-export const optionalImportColumns = ['username', 'password', 'retention_days'] as const;
+export const optionalImportColumns = ['username', 'password', 'retention_days', 'recording_engine'] as const;
 /** Columns of our own export that an import accepts and ignores, so that an export re-imports as is. */
 export const exportOnlyColumns = ['status', 'state', 'authorisations', 'id'] as const;
 /** The VMS status-list columns first (status, model, IP, MAC), then ours; never credentials. */
@@ -57,6 +57,7 @@ export const exportColumns = [
   'commissioning_date',
   'enabled',
   'retention_days',
+  'recording_engine',
   'state',
   'authorisations',
   'id',
@@ -65,7 +66,10 @@ export const exportColumns = [
 type ImportColumn = (typeof requiredImportColumns)[number] | (typeof optionalImportColumns)[number];
 const knownColumns = new Set<string>([...requiredImportColumns, ...optionalImportColumns, ...exportOnlyColumns]);
 
-/** One valid line. `credentials` null and `retentionDays` undefined mean "keep the current value". */
+/**
+ * One valid line. `credentials` null, `retentionDays` undefined and `recordingEngine` undefined
+ * mean "keep the current value" (for a new camera: none, the commune's retention, `native`).
+ */
 export interface CameraImportRow {
   line: number;
   communeInsee: string;
@@ -87,6 +91,7 @@ export interface CameraImportRow {
   commissioningDate: string | null;
   enabled: boolean;
   retentionDays: number | null | undefined;
+  recordingEngine: RecordingEngine | undefined;
 }
 
 export interface ParsedImport {
@@ -176,6 +181,7 @@ const cellParsers: Record<ImportColumn, (raw: string) => Cell<unknown>> = {
     const days = Number(raw);
     return days >= 1 && days <= maxRetentionDays ? cellOk(days) : { ok: false, code: 'retention_out_of_bounds' };
   },
+  recording_engine: (raw) => viaSchema(cameraFieldSchemas.recordingEngine, raw.toLowerCase()),
 };
 
 const requiredValues = new Set<ImportColumn>(['commune_insee', 'site', 'name', 'kind', 'field_class', 'main_stream_url', 'enabled']);
@@ -267,6 +273,8 @@ function parseLine(line: number, header: readonly string[], record: readonly str
     commissioningDate: values.get('commissioning_date') as string | null,
     enabled: values.get('enabled') as boolean,
     retentionDays: values.has('retention_days') ? (values.get('retention_days') as number | null) : undefined,
+    // An empty cell says nothing, like an absent column: the engine is never null.
+    recordingEngine: (values.get('recording_engine') as RecordingEngine | null | undefined) ?? undefined,
   };
   return withCredentialsStripped(row, username ? { username, password: password ?? '' } : null);
 }
@@ -347,6 +355,7 @@ function exportRecord(camera: CameraView): Record<(typeof exportColumns)[number]
     commissioning_date: text(camera.commissioningDate),
     enabled: camera.enabled ? 'true' : 'false',
     retention_days: text(camera.retentionDays),
+    recording_engine: camera.recordingEngine,
     state: camera.state,
     authorisations: camera.authorisation.references.join('|'),
     id: camera.id,

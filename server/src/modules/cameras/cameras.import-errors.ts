@@ -64,6 +64,7 @@ const expectations: Record<string, { fr: string; en: string }> = {
   username: { fr: '200 caractères au plus', en: '200 characters at most' },
   password: { fr: '200 caractères au plus', en: '200 characters at most' },
   retention_days: { fr: `nombre entier de jours, de 1 à ${maxRetentionDays}`, en: `whole number of days, 1 to ${maxRetentionDays}` },
+  recording_engine: { fr: 'native (moteur natif, par défaut) ou ffmpeg (secours)', en: 'native (native engine, the default) or ffmpeg (fallback)' },
 };
 
 function messages(code: ImportErrorCode, p: ImportErrorParams): { fr: string; en: string } {

@@ -153,6 +153,58 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.equal((await context.services.cameras.list(null, { commune: communeB })).length, 0);
     });
 
+    it('reads the optional recording_engine column: native on create when empty, absent column or empty cell keeps the engine, an unknown engine is refused', async () => {
+      const names = { 2: { name: 'ENG-1' }, 3: { name: 'ENG-2' }, 4: { name: 'ENG-3' } };
+      /** The three ENG cameras, with a recording_engine column holding these cells. */
+      const withEngines = (...engines: string[]) =>
+        generatedCsv(3, names)
+          .trimEnd()
+          .split('\n')
+          .map((line, index) => `${line},${index === 0 ? 'recording_engine' : engines[index - 1]}`)
+          .join('\n');
+      const engines = async () => (await context.services.cameras.list(null, { q: 'ENG-' })).map((camera) => `${camera.name}:${camera.recordingEngine}`);
+
+      assert.deepEqual(await context.services.cameras.importCsv(withEngines('ffmpeg', '', 'native'), {}, testCli), {
+        dryRun: false,
+        created: 3,
+        updated: 0,
+        unchanged: 0,
+        sitesCreated: 0,
+      });
+      assert.deepEqual(await engines(), ['ENG-1:ffmpeg', 'ENG-2:native', 'ENG-3:native']);
+      const createdAudit = (await context.services.audit.search({ action: 'camera.imported' }, allCommunes)).records[0]!;
+      assert.deepEqual(
+        (createdAudit.details.created as { name: string; recordingEngine: string }[]).map((camera) => `${camera.name}:${camera.recordingEngine}`),
+        ['ENG-1:ffmpeg', 'ENG-2:native', 'ENG-3:native'],
+      );
+
+      const withoutColumn = await context.services.cameras.importCsv(generatedCsv(3, names), {}, testCli);
+      assert.deepEqual(withoutColumn, { dryRun: false, created: 0, updated: 0, unchanged: 3, sitesCreated: 0 }, 'no column: every engine kept');
+      assert.deepEqual(await engines(), ['ENG-1:ffmpeg', 'ENG-2:native', 'ENG-3:native']);
+
+      const changed = await context.services.cameras.importCsv(withEngines('', 'FFMPEG', 'native'), {}, testCli);
+      assert.deepEqual(changed, { dryRun: false, created: 0, updated: 1, unchanged: 2, sitesCreated: 0 });
+      assert.deepEqual(await engines(), ['ENG-1:ffmpeg', 'ENG-2:ffmpeg', 'ENG-3:native']);
+      const [eng2] = await context.services.cameras.list(null, { q: 'ENG-2' });
+      assert.deepEqual((await context.services.audit.search({ action: 'camera.imported' }, allCommunes)).records[0]?.details.updated, [
+        { id: eng2!.id, name: 'ENG-2', before: { recordingEngine: 'native' }, after: { recordingEngine: 'ffmpeg' } },
+      ]);
+
+      const auditBefore = await auditTotal();
+      await assert.rejects(context.services.cameras.importCsv(withEngines('native', 'gstreamer', 'native'), {}, testCli), (error: ImportFailure) => {
+        assert.equal(error.code, 'import_failed');
+        assert.deepEqual(
+          error.details.errors.map((item) => `${item.line}:${item.column}:${item.code}`),
+          ['3:recording_engine:invalid_value'],
+        );
+        assert.match(error.details.errors[0]!.message_fr, /gstreamer.*native.*ffmpeg/);
+        assert.match(error.details.errors[0]!.message_en, /gstreamer.*native.*ffmpeg/);
+        return true;
+      });
+      assert.equal(await auditTotal(), auditBefore, 'nothing written');
+      assert.deepEqual(await engines(), ['ENG-1:ffmpeg', 'ENG-2:ffmpeg', 'ENG-3:native']);
+    });
+
     it('keeps the audit chain intact', async () => {
       assert.equal((await context.services.audit.verify()).ok, true);
     });

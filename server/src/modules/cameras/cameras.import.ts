@@ -201,12 +201,18 @@ export class CameraImporter {
           credentials_sealed: this.cameras.sealCredentials(row.credentials),
           operational_state: 'unknown',
           retention_days: row.retentionDays ?? null,
+          recording_engine: row.recordingEngine ?? 'native',
           created_at: now,
           updated_at: now,
         });
         continue;
       }
-      const next: CameraRow = { ...current, ...configuration, retention_days: row.retentionDays === undefined ? current.retention_days : row.retentionDays };
+      const next: CameraRow = {
+        ...current,
+        ...configuration,
+        retention_days: row.retentionDays === undefined ? current.retention_days : row.retentionDays,
+        recording_engine: row.recordingEngine ?? current.recording_engine,
+      };
       // No username/password in the file keeps the stored credentials (an export re-imports unchanged).
       const credentialsChanged = row.credentials !== null && this.cameras.credentialsDiffer(current.credentials_sealed, row.credentials);
       if (credentialsChanged) next.credentials_sealed = this.cameras.sealCredentials(row.credentials);

@@ -164,6 +164,28 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.equal((await context.services.cameras.list(null, { q: 'Trop longue' })).length, 0, 'nothing stored');
     });
 
+    it('records with the native engine by default; a change of engine alone is stored, audited and refused when unknown', async () => {
+      const camera = await context.services.cameras.create(cameraInput(siteA, 'Moteur 1'), testCli);
+      assert.equal(camera.recordingEngine, 'native');
+      const updated = await context.services.cameras.update(camera.id, { recordingEngine: 'ffmpeg' }, testCli);
+      assert.equal(updated.recordingEngine, 'ffmpeg');
+      const { updatedAt: _before, recordingEngine: _old, ...rest } = camera;
+      const { updatedAt: _after, recordingEngine: _new, ...restAfter } = updated;
+      assert.deepEqual(restAfter, rest, 'nothing else changed');
+      const audit = await context.services.audit.search({ targetId: camera.id, action: 'camera.updated' }, { allCommunes: true, communes: [] });
+      assert.deepEqual(audit.records[0]?.details, { before: { recordingEngine: 'native' }, after: { recordingEngine: 'ffmpeg' } });
+      const created = await context.services.audit.search({ targetId: camera.id, action: 'camera.created' }, { allCommunes: true, communes: [] });
+      assert.equal((created.records[0]!.details as { after: { recordingEngine: string } }).after.recordingEngine, 'native');
+      await assert.rejects(
+        context.services.cameras.update(camera.id, { recordingEngine: 'gstreamer' as 'native' }, testCli),
+        (error: { code: string; details: { field: string }[] }) =>
+          error.code === 'validation_failed' && error.details.some((detail) => detail.field === 'recordingEngine'),
+      );
+      assert.equal((await context.services.cameras.get(camera.id, null)).recordingEngine, 'ffmpeg');
+      const other = await context.services.cameras.create(cameraInput(siteA, 'Moteur 2', { recordingEngine: 'ffmpeg' }), testCli);
+      assert.equal(other.recordingEngine, 'ffmpeg');
+    });
+
     it('a camera never changes commune, and a site holding cameras cannot be deleted', async () => {
       const [camera] = await context.services.cameras.list(null, { q: 'Gare PTZ 1' });
       await assert.rejects(context.services.cameras.update(camera!.id, { siteId: siteB }, testCli), withCode('validation_failed'));

@@ -2,7 +2,7 @@
 import type { CameraRow } from '../../platform/db/schema.ts';
 import { redactText, stripCredentialsFromUrl } from '../../platform/redact.ts';
 import type { CameraCoverage, Purpose } from '../authorisations/index.ts';
-import type { CameraKind, CameraView, FieldClass, StreamCredentials } from './cameras.schemas.ts';
+import type { CameraKind, CameraView, FieldClass, RecordingEngine, StreamCredentials } from './cameras.schemas.ts';
 import { asOperationalState, effectiveState, vmsStatusOf } from './cameras.state.ts';
 
 export const uncovered: CameraCoverage = { authorised: false, authorisationIds: [], references: [], purposes: [], recipients: [] };
@@ -38,6 +38,7 @@ export function cameraView(row: CameraRow, siteName: string, coverage: CameraCov
     state,
     vmsStatus: vmsStatusOf(state),
     retentionDays: row.retention_days,
+    recordingEngine: row.recording_engine as RecordingEngine,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -66,6 +67,7 @@ export function auditSnapshot(row: CameraRow): Record<string, unknown> {
     commissioningDate: row.commissioning_date,
     enabled: row.enabled === 1,
     retentionDays: row.retention_days,
+    recordingEngine: row.recording_engine,
   };
 }
 
@@ -88,6 +90,7 @@ const configurationFields = [
   'commissioning_date',
   'enabled',
   'retention_days',
+  'recording_engine',
 ] as const satisfies readonly (keyof CameraRow)[];
 
 export function configurationChanged(before: CameraRow, after: CameraRow): boolean {

@@ -28,6 +28,13 @@ export const fieldClassLabels: Record<FieldClass, { fr: string; en: string }> = 
   wide: { fr: 'Champ large (vue d’ensemble)', en: 'Wide field (overview)' },
 };
 
+/**
+ * How the recorder records the camera: `native`, Vigie's own RTSP client and MP4 writer (the
+ * default), or `ffmpeg`, one ffmpeg per camera, kept as the fallback for cameras that misbehave.
+ */
+export const recordingEngines = ['native', 'ffmpeg'] as const;
+export type RecordingEngine = (typeof recordingEngines)[number];
+
 /** Written by the recorder; `unknown` until it has tried. */
 export const operationalStates = ['unknown', 'starting', 'recording', 'reconnecting', 'failed'] as const;
 export type OperationalState = (typeof operationalStates)[number];
@@ -84,6 +91,7 @@ export const cameraFieldSchemas = {
   commissioningDate: isoDate,
   // Bounds (LEGAL 6 and the authorisations') are checked by the service for a clear error of its own.
   retentionDays: z.number().int(),
+  recordingEngine: z.enum(recordingEngines),
 } as const;
 
 export const credentialsSchema = z.object({
@@ -116,6 +124,7 @@ export const cameraCreateSchema = z.object({
   commissioningDate: f.commissioningDate.nullable().default(null),
   enabled: z.boolean().default(true),
   retentionDays: f.retentionDays.nullable().default(null),
+  recordingEngine: f.recordingEngine.default('native'),
 });
 export type CameraCreate = z.input<typeof cameraCreateSchema>;
 
@@ -140,6 +149,7 @@ export const cameraUpdateSchema = z
     commissioningDate: f.commissioningDate.nullable().optional(),
     enabled: z.boolean().optional(),
     retentionDays: f.retentionDays.nullable().optional(),
+    recordingEngine: f.recordingEngine.optional(),
   })
   .strict();
 export type CameraUpdate = z.input<typeof cameraUpdateSchema>;
@@ -171,6 +181,7 @@ export const cameraViewSchema = z.object({
   state: z.enum(cameraStates),
   vmsStatus: z.enum(vmsStatuses),
   retentionDays: z.number().nullable(),
+  recordingEngine: z.enum(recordingEngines),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -156,6 +156,7 @@ export class CamerasService {
           enabled: data.enabled ? 1 : 0,
           operational_state: 'unknown',
           retention_days: data.retentionDays,
+          recording_engine: data.recordingEngine,
           created_at: now,
           updated_at: now,
         };
@@ -209,6 +210,7 @@ export class CamerasService {
           commissioning_date: data.commissioningDate === undefined ? current.commissioning_date : data.commissioningDate,
           enabled: data.enabled === undefined ? current.enabled : data.enabled ? 1 : 0,
           retention_days: data.retentionDays === undefined ? current.retention_days : data.retentionDays,
+          recording_engine: data.recordingEngine ?? current.recording_engine,
         };
         assertPositionComplete(next);
         if (next.retention_days !== null && next.retention_days !== current.retention_days) {

@@ -1,6 +1,6 @@
 // The recorder role's reconciliation with fake recorders: only enabled, authorised cameras are
-// recorded; a camera that loses its authorisation is stopped; a changed URL or password
-// restarts its recorder; state changes reach the subscriber; a camera whose credentials or
+// recorded; a camera that loses its authorisation is stopped; a changed URL, password or
+// recording engine restarts its recorder; state changes reach the subscriber; a camera whose credentials or
 // masks cannot be read is stopped and reported once while the others are reconciled, and an
 // unreadable inventory stops every recorder (LEGAL 4: no stale unmasked recorder).
 import assert from 'node:assert/strict';
@@ -83,6 +83,27 @@ describe('RecorderFleet', () => {
     await h.fleet.stopAll();
     assert.deepEqual(h.fleet.cameraIds, []);
     assert.ok(h.created.every((recorder) => recorder.state === 'stopped'));
+  });
+
+  it('restarts only the recorder whose engine changed, and tells the new one its engine (absent: native)', async () => {
+    const h = setup([camera('c1', 'recording'), { ...camera('c2', 'recording'), engine: 'native' }]);
+    await h.fleet.reconcile();
+    assert.deepEqual(
+      h.created.map((recorder) => recorder.camera.engine),
+      ['native', 'native'],
+    );
+    h.setCameras([{ ...camera('c1', 'recording'), engine: 'native' }, camera('c2', 'recording')]);
+    assert.deepEqual(await h.fleet.reconcile(), { started: [], stopped: [] }, 'absent and native are the same engine');
+    h.setCameras([{ ...camera('c1', 'recording'), engine: 'ffmpeg' }, camera('c2', 'recording')]);
+    assert.deepEqual(await h.fleet.reconcile(), { started: ['c1'], stopped: ['c1'] });
+    assert.equal(h.created[0]!.state, 'stopped');
+    assert.equal(h.created.length, 3);
+    assert.equal(h.created[2]!.camera.engine, 'ffmpeg');
+    assert.equal(h.created[2]!.camera.gapReason, undefined, 'a restart for the engine is not a mask change');
+    assert.deepEqual(await h.fleet.reconcile(), { started: [], stopped: [] });
+    h.setCameras([camera('c1', 'recording'), camera('c2', 'recording')]);
+    assert.deepEqual(await h.fleet.reconcile(), { started: ['c1'], stopped: ['c1'] }, 'back to native');
+    assert.equal(h.created[3]!.camera.engine, 'native');
   });
 
   it('shares one pass between concurrent reconciles', async () => {

@@ -12,6 +12,7 @@ import {
   recordingCommand,
   SEGMENT_LIST_SUFFIX,
   segmentListPath,
+  type PrivateInputFile,
   type RecordingMask,
   type StreamCredentials,
 } from '../../platform/media/ffmpeg-args.ts';
@@ -37,6 +38,8 @@ export interface RecorderCamera {
   /** Main stream URL without credentials. */
   rtspUrl: string;
   credentials?: StreamCredentials;
+  /** What records it: Vigie's own RTSP client and MP4 writer (`native`) or one ffmpeg (`ffmpeg`, the fallback). Absent: `native`. */
+  engine?: 'native' | 'ffmpeg';
   /** Privacy mask burnt in before both outputs (LEGAL 4): the PNG the fleet wrote for this camera. */
   mask?: RecordingMask;
   /** The masking written on every segment of its runs: what `mask` burns in and the mask revisions it accounts for (default: no mask). */
@@ -100,6 +103,8 @@ export class Recorder {
   private runCounter = 0;
   private runsWithoutData = 0;
   private lastExitDetail: string;
+  /** The credentials file of the run being started (never on the command line). */
+  private runPrivateFile: PrivateInputFile | undefined;
 
   constructor(private readonly options: RecorderOptions) {
     const { camera, volume } = options;
@@ -111,6 +116,7 @@ export class Recorder {
       name: `recorder ${camera.communeInsee}/${camera.id}`,
       command: options.ffmpegPath ?? FFMPEG_PATH,
       buildArgs: () => this.nextRunArgs(),
+      privateFile: () => this.runPrivateFile,
       env: RECORDING_ENV, // on top of the inherited environment
       activity: 'stdout',
       stallTimeoutMs: options.stallTimeoutMs ?? 15_000,
@@ -174,7 +180,7 @@ export class Recorder {
     const runTag = `r${this.clock.now().getTime().toString(36)}${(this.runCounter++).toString(36)}`;
     const { camera } = this.options;
     this.runs.set(runTag, { runTag, ended: false, handled: new Set(), gapReason: this.lastExitDetail, masking: camera.masking ?? NO_MASKING });
-    return recordingCommand({
+    const command = recordingCommand({
       rtspUrl: camera.rtspUrl,
       credentials: camera.credentials,
       segmentSeconds: this.options.segmentSeconds ?? 60,
@@ -182,7 +188,9 @@ export class Recorder {
       runTag,
       socketTimeoutSeconds: this.options.socketTimeoutSeconds ?? 10,
       mask: camera.mask,
-    }).args;
+    });
+    this.runPrivateFile = command.privateFile;
+    return command.args;
   }
 
   private onRunExit(exit: SupervisedEvents['exited']): void {

@@ -214,7 +214,14 @@ export class RecordingRole implements LiveRecordingFacts {
     }
     const fleet: FleetCamera[] = [];
     for (const camera of cameras) {
-      const entry: FleetCamera = { id: camera.id, communeInsee: camera.communeInsee, mainStreamUrl: camera.mainStreamUrl, state: camera.state, mask: null };
+      const entry: FleetCamera = {
+        id: camera.id,
+        communeInsee: camera.communeInsee,
+        mainStreamUrl: camera.mainStreamUrl,
+        engine: camera.recordingEngine,
+        state: camera.state,
+        mask: null,
+      };
       const masking = masks.get(camera.id);
       if (masksError !== undefined) entry.configError = masksError;
       else if (masking && 'unreadable' in masking) entry.configError = masking.unreadable;

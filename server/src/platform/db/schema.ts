@@ -2,7 +2,7 @@
 // text (`toISOString()`, so they sort as text), calendar dates are YYYY-MM-DD text, booleans
 // are integers 0/1, lists and objects are JSON text. Each module owns its tables; only its
 // repository queries them.
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Insertable, Selectable, Updateable } from 'kysely';
 import type { ConsoleSchema, PlaybackSchema, PtzSchema } from './schema-console.ts';
 import type { MasksSchema, RecordingSchema, RetentionSchema, StorageSchema, TechnicalEventsSchema } from './schema-recording.ts';
 
@@ -155,6 +155,8 @@ export interface CamerasTable {
   enabled: number;
   operational_state: string;
   retention_days: number | null;
+  /** `native` or `ffmpeg` (the fallback); the database's default `native` when an insert omits it. */
+  recording_engine: ColumnType<string, string | undefined, string>;
   created_at: string;
   updated_at: string;
 }

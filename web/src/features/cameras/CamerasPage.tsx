@@ -1,5 +1,5 @@
 // Cameras: the tree (commune -> site -> camera) with search and states, the selected camera's
-// record and its live picture.
+// record (its recording engine editable by those who may change cameras) and its live picture.
 import { useMemo, useState } from 'react';
 import { api } from '../../api/client.ts';
 import type { Camera, CameraReferenceLists, Labelled, Me } from '../../api/types.ts';
@@ -49,7 +49,7 @@ export function CamerasPage({ me }: { me: Me }) {
         </section>
         <section className="detail-panel" aria-label={t('cameras.details')}>
           {selected ? (
-            <CameraDetail camera={selected} lists={lists.data} me={me} />
+            <CameraDetail camera={selected} lists={lists.data} me={me} onChanged={cameras.reload} />
           ) : (
             <div className="panel empty-detail">
               <p className="muted">{t('cameras.selectOne')}</p>
@@ -66,7 +66,56 @@ function labelOf(list: Labelled[] | undefined, code: string, language: 'fr' | 'e
   return entry ? entry[language] : code;
 }
 
-function CameraDetail({ camera, lists, me }: { camera: Camera; lists: CameraReferenceLists | undefined; me: Me }) {
+type RecordingEngine = Camera['recordingEngine'];
+const recordingEngines = ['native', 'ffmpeg'] as const satisfies readonly RecordingEngine[];
+
+/**
+ * The engine that records the camera: a select for those who may change cameras, else its name.
+ * Keyed by camera and stored engine where it is used, so that its state starts afresh with them.
+ */
+function RecordingEngineField({ camera, editable, onChanged }: { camera: Camera; editable: boolean; onChanged: () => void }) {
+  const { t } = useI18n();
+  // The choice saved (or being saved), shown until the reloaded list carries it.
+  const [chosen, setChosen] = useState<RecordingEngine | null>(null);
+  const [saving, setSaving] = useState(false);
+  const [failure, setFailure] = useState<unknown>(null);
+  if (!editable) return <>{t(`cameras.engine.${camera.recordingEngine}`)}</>;
+  const change = async (engine: RecordingEngine) => {
+    setChosen(engine);
+    setSaving(true);
+    setFailure(null);
+    try {
+      await api('PATCH', '/api/cameras/{id}', { path: { id: camera.id }, json: { recordingEngine: engine } });
+      onChanged();
+    } catch (error) {
+      setChosen(null);
+      setFailure(error);
+    } finally {
+      setSaving(false);
+    }
+  };
+  return (
+    <>
+      <select
+        name="recordingEngine"
+        aria-label={t('cameras.recordingEngine')}
+        value={chosen ?? camera.recordingEngine}
+        disabled={saving}
+        onChange={(event) => void change(event.target.value as RecordingEngine)}
+      >
+        {recordingEngines.map((engine) => (
+          <option key={engine} value={engine}>
+            {t(`cameras.engine.${engine}`)}
+          </option>
+        ))}
+      </select>
+      <p className="muted">{t('cameras.recordingEngineHint')}</p>
+      {failure !== null && <ErrorNotice error={failure} />}
+    </>
+  );
+}
+
+function CameraDetail({ camera, lists, me, onChanged }: { camera: Camera; lists: CameraReferenceLists | undefined; me: Me; onChanged: () => void }) {
   const { t, language } = useI18n();
   const communeName = useCommuneName();
   const positions = useLoad(() => api('GET', '/api/cameras/{id}/positions', { path: { id: camera.id } }), [camera.id]);
@@ -118,6 +167,15 @@ function CameraDetail({ camera, lists, me }: { camera: Camera; lists: CameraRefe
           <dd>{camera.commissioningDate ? formatCalendarDate(camera.commissioningDate, language) : '—'}</dd>
           <dt>{t('cameras.retention')}</dt>
           <dd>{camera.retentionDays !== null ? t('common.days', { n: camera.retentionDays }) : t('cameras.retentionCommune')}</dd>
+          <dt>{t('cameras.recordingEngine')}</dt>
+          <dd>
+            <RecordingEngineField
+              key={`${camera.id}:${camera.recordingEngine}`}
+              camera={camera}
+              editable={me.actions.includes('camera.write')}
+              onChanged={onChanged}
+            />
+          </dd>
           <dt>{t('cameras.authorisations')}</dt>
           <dd>
             {camera.authorisation.authorised ? (

@@ -28,6 +28,7 @@ function camera(communeInsee: string, siteId: string, siteName: string, name: st
     state: 'unknown',
     vmsStatus: 'OK',
     retentionDays: null,
+    recordingEngine: 'native',
     createdAt: '2026-01-01T00:00:00.000Z',
     updatedAt: '2026-01-01T00:00:00.000Z',
     hasCredentials: false,
