@@ -24,6 +24,7 @@ import type { ProcessLog } from '../server/src/platform/processes.ts';
 import {
   checkSegmentChain,
   coverage,
+  NativeRecorder,
   Recorder,
   RecordingRepository,
   SegmentIndexer,
@@ -48,7 +49,7 @@ interface SimulatedCamera {
 
 interface CameraRun {
   camera: SimulatedCamera;
-  recorder: Recorder;
+  recorder: Recorder | NativeRecorder;
   segments: Array<{ segment: IndexedSegment; firedAtMs: number }>;
   states: Array<{ to: RecorderState; atMs: number; detail?: string }>;
   indexErrors: string[];
@@ -67,7 +68,10 @@ interface Settings {
   loopSeconds: number;
   cacheDir: string;
   warmupTimeoutSeconds: number;
+  engines: Engine[];
 }
+
+type Engine = 'native' | 'ffmpeg';
 
 function settingsFrom(args: string[]): Settings {
   const { values } = parseArgs({
@@ -83,6 +87,7 @@ function settingsFrom(args: string[]): Settings {
       'loop-seconds': { type: 'string', default: '10' },
       'cache-dir': { type: 'string' },
       'warmup-timeout': { type: 'string', default: '180' },
+      engine: { type: 'string', default: 'both' },
     },
   });
   const main = /^(\d+)x(\d+)@(\d+(?:\.\d+)?)$/.exec(values.main);
@@ -100,8 +105,10 @@ function settingsFrom(args: string[]): Settings {
     loopSeconds: Number(values['loop-seconds']),
     cacheDir: values['cache-dir'] ?? join(process.env.VIGIE_DATA_DIR ?? join(root, 'data'), 'sim-cache'),
     warmupTimeoutSeconds: Number(values['warmup-timeout']),
+    engines: values.engine === 'both' ? ['native', 'ffmpeg'] : [values.engine as Engine],
   };
-  if (!(settings.cameras >= 1 && settings.cameras <= 500)) throw new Error('--cameras 1-500');
+  if (!['native', 'ffmpeg', 'both'].includes(values.engine)) throw new Error('--engine native|ffmpeg|both');
+  if (!(settings.cameras >= 1 && settings.cameras <= 1000)) throw new Error('--cameras 1-1000');
   if (!(settings.seconds >= 5 && settings.seconds <= 900)) throw new Error('--seconds 5-900');
   if (!(settings.segmentSeconds >= 2 && settings.segmentSeconds <= 600)) throw new Error('--segment-seconds 2-600');
   if (!(settings.warmupTimeoutSeconds >= 10 && settings.warmupTimeoutSeconds <= 1800)) throw new Error('--warmup-timeout 10-1800');
@@ -205,6 +212,54 @@ const sum = (list: number[]) => list.reduce((total, value) => total + value, 0);
 const fixed = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
 const thousands = (value: number) => value.toLocaleString('en-US');
 
+function pss(pid: number | undefined): number {
+  try {
+    return pid === undefined ? 0 : (memorySample(pid).pssMiB ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+interface EngineFigures {
+  engine: Engine;
+  recordingCpu: number;
+  cpuPerCamera: number;
+  /** What recording adds to the memory, per camera: the recorders' PSS plus this process's growth since before they started. */
+  pssPerCamera: number;
+  p99Latency: number;
+  anchorP99: number;
+  framesShort: number;
+  coveredPercent: number;
+}
+
+/** The two engines side by side, and what the native one costs of the ffmpeg one. */
+function printRatios(native: EngineFigures, ffmpeg: EngineFigures, settings: Settings): void {
+  const ratio = (a: number, b: number) => (b > 0 ? `${fixed(a / b, 3)} (x${fixed(b / Math.max(a, 1e-9), 1)} cheaper)` : 'n/a');
+  printTable(
+    [
+      [
+        'CPU recording, % of one core',
+        `${fixed(native.recordingCpu)} / ${fixed(ffmpeg.recordingCpu)}    native/ffmpeg ${ratio(native.recordingCpu, ffmpeg.recordingCpu)}`,
+      ],
+      [
+        'memory added per camera, MiB PSS',
+        `${fixed(native.pssPerCamera, 2)} / ${fixed(ffmpeg.pssPerCamera, 2)}    native/ffmpeg ${ratio(native.pssPerCamera, ffmpeg.pssPerCamera)}`,
+      ],
+      ['segment-close latency p99, s', `${fixed(native.p99Latency / 1000, 2)} / ${fixed(ffmpeg.p99Latency / 1000, 2)}`],
+      ['segment time error |p99|, ms', `${fixed(native.anchorP99, 0)} / ${fixed(ffmpeg.anchorP99, 0)}`],
+      [
+        'frames short / time recorded',
+        `${native.framesShort}, ${fixed(native.coveredPercent, 2)} % / ${ffmpeg.framesShort}, ${fixed(ffmpeg.coveredPercent, 2)} %`,
+      ],
+      ['target (native): CPU', judged(`${fixed(native.recordingCpu)} % of one core`, '<= 50 %', native.recordingCpu <= 50)],
+      ['target (native): memory', judged(`${fixed(native.pssPerCamera, 2)} MiB PSS per camera`, '<= 1 MiB', native.pssPerCamera <= 1)],
+      ['target (native): close to indexed', judged(`p99 ${fixed(native.p99Latency / 1000, 2)} s`, '< 2 s', native.p99Latency < 2000)],
+      ['target (native): segment time error', judged(`p99 ${fixed(native.anchorP99, 0)} ms`, '< 50 ms', native.anchorP99 < 50)],
+    ],
+    `vigie bench record: native / ffmpeg, ${settings.cameras} cameras, same simulated cameras`,
+  );
+}
+
 /** "figure   target ...   PASS": the target beside the figure. */
 function judged(figure: string, target: string, pass: boolean): string {
   return `${figure.padEnd(44)} target ${target.padEnd(22)} ${pass ? 'PASS' : 'FAIL'}`;
@@ -227,9 +282,9 @@ export async function run(args: string[]): Promise<void> {
   };
 
   let simulator: NodeChild | undefined;
-  let database: TestDatabase | undefined;
-  const volume = { name: 'bench', root: mkdtempSync(join(tmpdir(), 'vigie-bench-record-')) };
-  const runs: CameraRun[] = [];
+  const databases: TestDatabase[] = [];
+  const volumes: string[] = [];
+  const allRuns: CameraRun[][] = [];
   try {
     console.log(
       `vigie bench record: ${settings.cameras} cameras ${settings.width}x${settings.height} ${settings.fps} fps ${settings.kbps} kbit/s GOP ${settings.gopSeconds} s, ` +
@@ -238,314 +293,347 @@ export async function run(args: string[]): Promise<void> {
     const started = await startCameras(settings, interruption);
     simulator = started.child;
     if (started.cameras.length !== settings.cameras) throw new Error(`the simulator listed ${started.cameras.length} cameras, ${settings.cameras} expected`);
-    database = await createTestDatabase(settings.dialect);
-    const repository = new RecordingRepository(tablesOf<RecordingSchema>(database.handle.db), settings.dialect);
-    const indexer = new SegmentIndexer(repository, systemClock, { log });
+    const simulatorPid = simulator.pid!;
+    const measure = async (engine: Engine): Promise<EngineFigures> => {
+      phase = 'warm-up';
+      const volume = { name: 'bench', root: mkdtempSync(join(tmpdir(), `vigie-bench-record-${engine}-`)) };
+      volumes.push(volume.root);
+      const runs: CameraRun[] = [];
+      allRuns.push(runs);
+      const database = await createTestDatabase(settings.dialect);
+      databases.push(database);
+      const repository = new RecordingRepository(tablesOf<RecordingSchema>(database.handle.db), settings.dialect);
+      const indexer = new SegmentIndexer(repository, systemClock, { log });
 
-    for (const camera of started.cameras) {
-      const recorder = new Recorder({
-        camera: { id: camera.id, communeInsee: COMMUNE, rtspUrl: camera.url, credentials: { username: camera.username, password: camera.password } },
-        volume,
-        indexer,
-        segmentSeconds: settings.segmentSeconds,
-        log,
-      });
-      const cameraRun: CameraRun = { camera, recorder, segments: [], states: [], indexErrors: [] };
-      recorder.events.on('segment', (segment) => cameraRun.segments.push({ segment, firedAtMs: Date.now() }));
-      recorder.events.on('state', (change) => cameraRun.states.push({ to: change.to, atMs: change.at.getTime(), detail: change.detail }));
-      recorder.events.on('indexError', (error) => cameraRun.indexErrors.push(error.message));
-      runs.push(cameraRun);
-    }
-    const warmupStartedAt = Date.now();
-    await Promise.all(runs.map((cameraRun) => cameraRun.recorder.start()));
-    process.stderr.write(`  ${runs.length} recorders started; warming up until each camera has indexed a segment\n`);
-    await waitUntil(
-      'every camera to index a first segment',
-      () => runs.every((cameraRun) => cameraRun.segments.length > 0 && cameraRun.recorder.state === 'recording'),
-      settings.warmupTimeoutSeconds * 1000,
-      interruption,
-    );
-    const warmupSeconds = (Date.now() - warmupStartedAt) / 1000;
-
-    // ----- measured window
-    phase = 'window';
-    const windowStartMs = Date.now();
-    const pidsAtStart = runs.map((cameraRun) => cameraRun.recorder.pid);
-    const sampleAll = (pids: Array<number | undefined>) =>
-      pids.map((pid) => {
-        try {
-          return pid === undefined ? undefined : cpuSample(pid);
-        } catch {
-          return undefined;
-        }
-      });
-    const ffmpegStart = sampleAll(pidsAtStart);
-    const selfStart = cpuSample(process.pid);
-    const reapedStart = reapedChildrenCpuSample(process.pid);
-    const simulatorStart = cpuSample(simulator.pid!);
-    const machineStart = machineCpuSample();
-    const memory: Array<{ ffmpeg: number[]; self: number; simulator: number }> = [];
-    const pss = (pid: number | undefined) => {
-      try {
-        return pid === undefined ? 0 : (memorySample(pid).pssMiB ?? 0);
-      } catch {
-        return 0;
-      }
-    };
-    const windowEndAt = windowStartMs + settings.seconds * 1000;
-    while (Date.now() < windowEndAt) {
-      interruption.check();
-      await sleep(Math.min(10_000, windowEndAt - Date.now()));
-      memory.push({ ffmpeg: runs.map((cameraRun) => pss(cameraRun.recorder.pid)), self: pss(process.pid), simulator: pss(simulator.pid) });
-    }
-    const pidsAtEnd = runs.map((cameraRun) => cameraRun.recorder.pid);
-    const ffmpegEnd = sampleAll(pidsAtEnd);
-    const selfEnd = cpuSample(process.pid);
-    const reapedEnd = reapedChildrenCpuSample(process.pid);
-    const simulatorEnd = cpuSample(simulator.pid!);
-    const machineEnd = machineCpuSample();
-    const windowEndMs = Date.now();
-    phase = 'drain and stop';
-    const windowSeconds = (windowEndMs - windowStartMs) / 1000;
-
-    // ----- drain: the segment straddling the window's end is closed and indexed
-    process.stderr.write('  window over; waiting for the segments straddling its end to be indexed\n');
-    await waitUntil(
-      'the segments straddling the window end',
-      () => runs.every((cameraRun) => cameraRun.segments.some(({ segment }) => segment.endMs >= windowEndMs)),
-      (settings.segmentSeconds * 2 + 30) * 1000,
-      interruption,
-    );
-    await Promise.all(runs.map((cameraRun) => cameraRun.recorder.stop()));
-
-    // ----- figures
-    const perCamera = await Promise.all(
-      runs.map(async (cameraRun, index) => {
-        const rows: IndexedSegment[] = [];
-        for await (const row of repository.iterateCamera(cameraRun.camera.id)) rows.push(row);
-        const whole = rows.filter((row) => row.startMs >= windowStartMs && row.endMs <= windowEndMs);
-        const expected = whole.map((row) => Math.round((row.durationMs * settings.fps) / 1000));
-        const gaps: RecordingGap[] = await repository.gapsOverlapping(cameraRun.camera.id, windowStartMs, windowEndMs);
-        const covered = coverage(rows, { startMs: windowStartMs, endMs: windowEndMs });
-        const samePid = pidsAtStart[index] !== undefined && pidsAtStart[index] === pidsAtEnd[index];
-        const cpu = samePid && ffmpegStart[index] && ffmpegEnd[index] ? cpuPercent(ffmpegStart[index], ffmpegEnd[index]) : Number.NaN;
-        const statesInWindow = cameraRun.states.filter((state) => state.atMs >= windowStartMs && state.atMs <= windowEndMs && state.to !== 'stopped');
-        // ffmpeg's last write to a segment is its close (on the keyframe that starts the next one):
-        // the file's mtime (kept by the move into the layout) is when the segment really ended.
-        const closes = cameraRun.segments
-          .filter(({ segment }) => segment.endMs > windowStartMs && segment.startMs < windowEndMs)
-          .map(({ segment, firedAtMs }) => ({ closedAtMs: statSync(join(volume.root, segment.path)).mtimeMs, firedAtMs, endMs: segment.endMs }));
-        return {
-          id: cameraRun.camera.id,
-          wholeSegments: whole.length,
-          framesExpected: sum(expected),
-          framesRecorded: sum(whole.map((row) => row.frameCount)),
-          framesShort: sum(whole.map((row, position) => Math.max(0, expected[position]! - row.frameCount))),
-          shortSegments: whole
-            .filter((row, position) => row.frameCount < expected[position]!)
-            .map((row) => ({
-              startS: (row.startMs - windowStartMs) / 1000,
-              endS: (row.endMs - windowStartMs) / 1000,
-              short: Math.round((row.durationMs * settings.fps) / 1000) - row.frameCount,
-            })),
-          closedInWindow: closes.filter((close) => close.closedAtMs >= windowStartMs && close.closedAtMs <= windowEndMs).length,
-          indexedInWindow: cameraRun.segments.filter(({ firedAtMs }) => firedAtMs >= windowStartMs && firedAtMs <= windowEndMs).length,
-          edgeSegments: rows.filter((row) => row.endMs > windowStartMs && row.startMs < windowEndMs).length - whole.length,
-          recordedMs: covered.recordedMs,
-          gaps,
-          cpu,
-          recordedThrough: samePid && statesInWindow.length === 0 && gaps.length === 0 && covered.gaps.length === 0,
-          statesInWindow,
-          latencies: closes.map((close) => close.firedAtMs - close.closedAtMs),
-          anchorErrors: closes.map((close) => close.endMs - close.closedAtMs),
-          indexErrors: cameraRun.indexErrors.length,
-          chainProblem: checkSegmentChain(rows),
+      for (const camera of started.cameras) {
+        const recorderCamera = {
+          id: camera.id,
+          communeInsee: COMMUNE,
+          rtspUrl: camera.url,
+          credentials: { username: camera.username, password: camera.password },
         };
-      }),
-    );
-
-    const cameras = perCamera.length;
-    const recordedThrough = perCamera.filter((camera) => camera.recordedThrough).length;
-    const framesExpected = sum(perCamera.map((camera) => camera.framesExpected));
-    const framesRecorded = sum(perCamera.map((camera) => camera.framesRecorded));
-    const framesShort = sum(perCamera.map((camera) => camera.framesShort));
-    const wholeSegments = sum(perCamera.map((camera) => camera.wholeSegments));
-    const edgeSegments = sum(perCamera.map((camera) => camera.edgeSegments));
-    const gapCount = sum(perCamera.map((camera) => camera.gaps.length));
-    const coveredPercent = (sum(perCamera.map((camera) => camera.recordedMs)) / (cameras * (windowEndMs - windowStartMs))) * 100;
-    const cpus = perCamera
-      .map((camera) => camera.cpu)
-      .filter(Number.isFinite)
-      .sort((a, b) => a - b);
-    const ffmpegCpu = sum(cpus);
-    const selfCpu = cpuPercent(selfStart, selfEnd);
-    const reapedCpu = cpuPercent(reapedStart, reapedEnd);
-    const recordingCpu = ffmpegCpu + selfCpu + reapedCpu;
-    const simulatorCpu = cpuPercent(simulatorStart, simulatorEnd);
-    const machineCpu = cpuPercent(machineStart, machineEnd);
-    const average = (list: number[]) => sum(list) / Math.max(1, list.length);
-    const ffmpegPss = average(memory.map((sample) => sum(sample.ffmpeg)));
-    const ffmpegPssPerCamera = memory.flatMap((sample) => sample.ffmpeg.filter((value) => value > 0)).sort((a, b) => a - b);
-    const selfPss = average(memory.map((sample) => sample.self));
-    const recordingPssPeak = Math.max(...memory.map((sample) => sum(sample.ffmpeg) + sample.self));
-    const simulatorPss = average(memory.map((sample) => sample.simulator));
-    const latencies = perCamera.flatMap((camera) => camera.latencies).sort((a, b) => a - b);
-    const anchorErrors = perCamera.flatMap((camera) => camera.anchorErrors).sort((a, b) => a - b);
-    const indexErrors = sum(perCamera.map((camera) => camera.indexErrors));
-    const brokenChains = perCamera.filter((camera) => camera.chainProblem).length;
-    const restarted = perCamera.filter((camera) => !Number.isFinite(camera.cpu)).length;
-    const closedInWindow = sum(perCamera.map((camera) => camera.closedInWindow));
-    const indexedInWindow = sum(perCamera.map((camera) => camera.indexedInWindow));
-    const p99Latency = percentile(latencies, 0.99);
-    // A backlog defers work past the window: the CPU figure would then understate the need.
-    const keptUp = p99Latency < settings.segmentSeconds * 1000;
-
-    const rows: Array<[string, string]> = [
-      [
-        'cameras recorded through the window',
-        judged(`${recordedThrough} / ${cameras}${restarted ? ` (${restarted} ffmpeg restarted)` : ''}`, `${cameras} / ${cameras}`, recordedThrough === cameras),
-      ],
-      [
-        'frames recorded / expected (whole segments)',
-        judged(
-          `${thousands(framesRecorded)} / ${thousands(framesExpected)} (${thousands(framesShort)} short)`,
-          '0 short',
-          framesShort === 0 && wholeSegments > 0,
-        ),
-      ],
-      ['  segments counted / edge segments left out', `${thousands(wholeSegments)} / ${thousands(edgeSegments)}`],
-      [
-        'time recorded in the window / gaps indexed',
-        judged(`${fixed(coveredPercent, 2)} % / ${gapCount} gaps`, '100 % / 0 gaps', gapCount === 0 && coveredPercent > 99.9),
-      ],
-      [
-        'CPU recording: ffmpeg + Vigie + ffprobe',
-        judged(
-          `${fixed(recordingCpu)} % of one core (${fixed(recordingCpu / cameras, 2)} %/camera)${keptUp ? '' : ' *'}`,
-          '< 100 % of one core',
-          recordingCpu < 100 && keptUp,
-        ),
-      ],
-      [
-        '  ffmpeg recorders, sum',
-        `${fixed(ffmpegCpu)} % (per camera min ${fixed(cpus[0] ?? Number.NaN, 2)} / avg ${fixed(ffmpegCpu / Math.max(1, cpus.length), 2)} / max ${fixed(cpus[cpus.length - 1] ?? Number.NaN, 2)} %)`,
-      ],
-      ['  Vigie process (this Node: watch, index, SQL, live pipes)', `${fixed(selfCpu)} %`],
-      ['  ffprobe runs (children reaped by Vigie)', `${fixed(reapedCpu)} %`],
-      ['simulator (own Node process, not counted above)', `${fixed(simulatorCpu)} % of one core`],
-      [`machine busy, every process and user (${availableParallelism()} cores)`, `${fixed(machineCpu)} % of one core`],
-      [
-        'memory PSS recording: ffmpeg + Vigie (mean)',
-        `${fixed(ffmpegPss + selfPss, 0)} MiB (${fixed((ffmpegPss + selfPss) / cameras, 1)} MiB/camera), peak ${fixed(recordingPssPeak, 0)} MiB`,
-      ],
-      [
-        '  ffmpeg recorders, sum / per camera min avg max',
-        `${fixed(ffmpegPss, 0)} MiB / ${fixed(ffmpegPssPerCamera[0] ?? Number.NaN)} ${fixed(average(ffmpegPssPerCamera))} ${fixed(ffmpegPssPerCamera[ffmpegPssPerCamera.length - 1] ?? Number.NaN)} MiB`,
-      ],
-      ['  Vigie process', `${fixed(selfPss, 0)} MiB`],
-      ['simulator PSS (not counted above)', `${fixed(simulatorPss, 0)} MiB`],
-      [
-        `segment-close latency p50 / p99 / max (${latencies.length})`,
-        judged(
-          `${fixed(percentile(latencies, 0.5) / 1000, 2)} / ${fixed(p99Latency / 1000, 2)} / ${fixed((latencies[latencies.length - 1] ?? Number.NaN) / 1000, 2)} s`,
-          `p99 < ${settings.segmentSeconds} s (keeps up)`,
-          keptUp,
-        ),
-      ],
-      ['  segments closed / indexed during the window', `${thousands(closedInWindow)} / ${thousands(indexedInWindow)}`],
-      [
-        'indexed end minus real close, min / p50 / max',
-        `${fixed((anchorErrors[0] ?? Number.NaN) / 1000, 2)} / ${fixed(percentile(anchorErrors, 0.5) / 1000, 2)} / ${fixed((anchorErrors[anchorErrors.length - 1] ?? Number.NaN) / 1000, 2)} s`,
-      ],
-      ['index errors / broken chains', `${indexErrors} / ${brokenChains}`],
-      ['measured over / warm-up', `${fixed(windowSeconds)} s / ${fixed(warmupSeconds)} s`],
-    ];
-    printTable(
-      rows,
-      `vigie bench record: ${cameras} cameras, ${settings.width}x${settings.height} ${settings.fps} fps ${settings.kbps} kbit/s GOP ${settings.gopSeconds} s, ${settings.segmentSeconds}-s segments, ${settings.dialect}`,
-    );
-    console.log(
-      [
-        '',
-        'How to read it:',
-        `  - Frames: only segments that started and ended inside the window are counted (edge segments, cut by the window, are left out);`,
-        `    each is expected to hold round(fps x its media duration) frames and "short" sums what a segment holds less than that.`,
-        `    "Time recorded" clips every segment to the window and adds up what is covered, so edge segments count there for their inside part.`,
-        '  - CPU is in percent of one core over the window (/proc/<pid>/stat); a camera whose ffmpeg restarted in the window is left out of the',
-        '    per-camera figures and is not "recorded through". The Vigie process figure includes this benchmark\'s own sampling (small).',
-        '  - Segment-close latency = when the `segment` event fired minus when ffmpeg closed the file (its mtime: the close is its last',
-        '    write): the 1-s poll of the segment list, ffprobe, hashing, the move and the SQL transaction.',
-        '  - "Indexed end minus real close" is the error of the wall-clock times written in the index: a run\'s first segment is anchored',
-        "    on its file name's UTC second, and every later one follows by media durations, so the whole run carries that anchor's error.",
-      ].join('\n'),
-    );
-    if (!keptUp)
-      console.log('  * indexing fell behind (p99 latency over one segment): work was left for after the window, so this CPU figure understates the need.');
-    const noisy = [...warnings.entries()];
-    if (noisy.length > 0) console.log(`\nRecorder log warnings: ${noisy.map(([message, times]) => `${message} x${times}`).join('; ')}`);
-    if (ffmpegLines.size > 0)
-      console.log(
-        `ffmpeg stderr lines (digits as N): ${[...ffmpegLines.entries()]
-          .slice(0, 5)
-          .map(([line, times]) => `"${line}" x${times}`)
-          .join('; ')}`,
+        const recorder =
+          engine === 'native'
+            ? new NativeRecorder({ camera: recorderCamera, volume, indexer, segmentSeconds: settings.segmentSeconds, log })
+            : new Recorder({ camera: recorderCamera, volume, indexer, segmentSeconds: settings.segmentSeconds, log });
+        const cameraRun: CameraRun = { camera, recorder, segments: [], states: [], indexErrors: [] };
+        recorder.events.on('segment', (segment) => cameraRun.segments.push({ segment, firedAtMs: Date.now() }));
+        recorder.events.on('state', (change) => cameraRun.states.push({ to: change.to, atMs: change.at.getTime(), detail: change.detail }));
+        recorder.events.on('indexError', (error) => cameraRun.indexErrors.push(error.message));
+        runs.push(cameraRun);
+      }
+      const idlePss = pss(process.pid); // this process before any recorder: what the engine adds is measured above it
+      const warmupStartedAt = Date.now();
+      await Promise.all(runs.map((cameraRun) => cameraRun.recorder.start()));
+      process.stderr.write(`  ${runs.length} recorders started; warming up until each camera has indexed a segment\n`);
+      await waitUntil(
+        'every camera to index a first segment',
+        () => runs.every((cameraRun) => cameraRun.segments.length > 0 && cameraRun.recorder.state === 'recording'),
+        settings.warmupTimeoutSeconds * 1000,
+        interruption,
       );
-    for (const camera of perCamera.filter((entry) => !entry.recordedThrough || entry.framesShort > 0).slice(0, 10)) {
-      const spans = camera.shortSegments.map((segment) => `${segment.short} in [${fixed(segment.startS)}, ${fixed(segment.endS)}] s`).join(', ');
-      console.log(
-        `  ${camera.id}: ${camera.framesShort} frames short (${spans || 'none'}), gaps ${JSON.stringify(camera.gaps.map((gap) => `${gap.reason}: ${fixed((gap.endMs - gap.startMs) / 1000, 2)} s at +${fixed((gap.startMs - windowStartMs) / 1000)} s`))}, states ${JSON.stringify(camera.statesInWindow.map((state) => state.to))}`,
-      );
-    }
-    const shortCameras = perCamera.filter((camera) => camera.framesShort > 0).length;
-    if (shortCameras > 10) console.log(`  ... ${shortCameras} cameras with short segments in all (offsets in seconds from the window's start)`);
+      const warmupSeconds = (Date.now() - warmupStartedAt) / 1000;
 
-    const resultsDir = join(root, 'bench/results');
-    mkdirSync(resultsDir, { recursive: true });
-    writeFileSync(
-      join(resultsDir, `record-${new Date().toISOString().replace(/[:.]/g, '-')}.json`),
-      JSON.stringify(
-        {
-          settings,
-          windowSeconds,
-          warmupSeconds,
-          recordedThrough,
-          framesExpected,
-          framesRecorded,
-          framesShort,
-          wholeSegments,
-          edgeSegments,
-          gapCount,
-          coveredPercent,
-          cpu: {
-            recording: recordingCpu,
-            ffmpeg: ffmpegCpu,
-            vigie: selfCpu,
-            ffprobe: reapedCpu,
-            simulator: simulatorCpu,
-            machine: machineCpu,
-            perCamera: cpus,
+      // ----- measured window
+      phase = 'window';
+      const windowStartMs = Date.now();
+      const pidsAtStart = runs.map((cameraRun) => cameraRun.recorder.pid);
+      const sampleAll = (pids: Array<number | undefined>) =>
+        pids.map((pid) => {
+          try {
+            return pid === undefined ? undefined : cpuSample(pid);
+          } catch {
+            return undefined;
+          }
+        });
+      const ffmpegStart = sampleAll(pidsAtStart);
+      const selfStart = cpuSample(process.pid);
+      const reapedStart = reapedChildrenCpuSample(process.pid);
+      const simulatorStart = cpuSample(simulatorPid);
+      const machineStart = machineCpuSample();
+      const memory: Array<{ ffmpeg: number[]; self: number; simulator: number }> = [];
+      const windowEndAt = windowStartMs + settings.seconds * 1000;
+      while (Date.now() < windowEndAt) {
+        interruption.check();
+        await sleep(Math.min(10_000, windowEndAt - Date.now()));
+        memory.push({ ffmpeg: runs.map((cameraRun) => pss(cameraRun.recorder.pid)), self: pss(process.pid), simulator: pss(simulatorPid) });
+      }
+      const pidsAtEnd = runs.map((cameraRun) => cameraRun.recorder.pid);
+      const ffmpegEnd = sampleAll(pidsAtEnd);
+      const selfEnd = cpuSample(process.pid);
+      const reapedEnd = reapedChildrenCpuSample(process.pid);
+      const simulatorEnd = cpuSample(simulatorPid);
+      const machineEnd = machineCpuSample();
+      const windowEndMs = Date.now();
+      phase = 'drain and stop';
+      const windowSeconds = (windowEndMs - windowStartMs) / 1000;
+
+      // ----- drain: the segment straddling the window's end is closed and indexed
+      process.stderr.write('  window over; waiting for the segments straddling its end to be indexed\n');
+      await waitUntil(
+        'the segments straddling the window end',
+        () => runs.every((cameraRun) => cameraRun.segments.some(({ segment }) => segment.endMs >= windowEndMs)),
+        (settings.segmentSeconds * 2 + 30) * 1000,
+        interruption,
+      );
+      await Promise.all(runs.map((cameraRun) => cameraRun.recorder.stop()));
+
+      // ----- figures
+      const perCamera = await Promise.all(
+        runs.map(async (cameraRun, index) => {
+          const rows: IndexedSegment[] = [];
+          for await (const row of repository.iterateCamera(cameraRun.camera.id)) rows.push(row);
+          const whole = rows.filter((row) => row.startMs >= windowStartMs && row.endMs <= windowEndMs);
+          const expected = whole.map((row) => Math.round((row.durationMs * settings.fps) / 1000));
+          const gaps: RecordingGap[] = await repository.gapsOverlapping(cameraRun.camera.id, windowStartMs, windowEndMs);
+          const covered = coverage(rows, { startMs: windowStartMs, endMs: windowEndMs });
+          // The native engine records inside this process: no per-camera process, its cost is the Vigie process's.
+          const samePid =
+            engine === 'native'
+              ? !cameraRun.states.some((state) => state.atMs >= windowStartMs && state.atMs <= windowEndMs)
+              : pidsAtStart[index] !== undefined && pidsAtStart[index] === pidsAtEnd[index];
+          const cpu =
+            engine === 'native' ? 0 : samePid && ffmpegStart[index] && ffmpegEnd[index] ? cpuPercent(ffmpegStart[index], ffmpegEnd[index]) : Number.NaN;
+          const statesInWindow = cameraRun.states.filter((state) => state.atMs >= windowStartMs && state.atMs <= windowEndMs && state.to !== 'stopped');
+          // ffmpeg's last write to a segment is its close (on the keyframe that starts the next one):
+          // the file's mtime (kept by the move into the layout) is when the segment really ended.
+          const closes = cameraRun.segments
+            .filter(({ segment }) => segment.endMs > windowStartMs && segment.startMs < windowEndMs)
+            .map(({ segment, firedAtMs }) => ({ closedAtMs: statSync(join(volume.root, segment.path)).mtimeMs, firedAtMs, endMs: segment.endMs }));
+          return {
+            id: cameraRun.camera.id,
+            wholeSegments: whole.length,
+            framesExpected: sum(expected),
+            framesRecorded: sum(whole.map((row) => row.frameCount)),
+            framesShort: sum(whole.map((row, position) => Math.max(0, expected[position]! - row.frameCount))),
+            shortSegments: whole
+              .filter((row, position) => row.frameCount < expected[position]!)
+              .map((row) => ({
+                startS: (row.startMs - windowStartMs) / 1000,
+                endS: (row.endMs - windowStartMs) / 1000,
+                short: Math.round((row.durationMs * settings.fps) / 1000) - row.frameCount,
+              })),
+            closedInWindow: closes.filter((close) => close.closedAtMs >= windowStartMs && close.closedAtMs <= windowEndMs).length,
+            indexedInWindow: cameraRun.segments.filter(({ firedAtMs }) => firedAtMs >= windowStartMs && firedAtMs <= windowEndMs).length,
+            edgeSegments: rows.filter((row) => row.endMs > windowStartMs && row.startMs < windowEndMs).length - whole.length,
+            recordedMs: covered.recordedMs,
+            gaps,
+            cpu,
+            recordedThrough: samePid && statesInWindow.length === 0 && gaps.length === 0 && covered.gaps.length === 0,
+            statesInWindow,
+            latencies: closes.map((close) => close.firedAtMs - close.closedAtMs),
+            anchorErrors: closes.map((close) => close.endMs - close.closedAtMs),
+            indexErrors: cameraRun.indexErrors.length,
+            chainProblem: checkSegmentChain(rows),
+          };
+        }),
+      );
+
+      const cameras = perCamera.length;
+      const recordedThrough = perCamera.filter((camera) => camera.recordedThrough).length;
+      const framesExpected = sum(perCamera.map((camera) => camera.framesExpected));
+      const framesRecorded = sum(perCamera.map((camera) => camera.framesRecorded));
+      const framesShort = sum(perCamera.map((camera) => camera.framesShort));
+      const wholeSegments = sum(perCamera.map((camera) => camera.wholeSegments));
+      const edgeSegments = sum(perCamera.map((camera) => camera.edgeSegments));
+      const gapCount = sum(perCamera.map((camera) => camera.gaps.length));
+      const coveredPercent = (sum(perCamera.map((camera) => camera.recordedMs)) / (cameras * (windowEndMs - windowStartMs))) * 100;
+      const cpus = perCamera
+        .map((camera) => camera.cpu)
+        .filter(Number.isFinite)
+        .sort((a, b) => a - b);
+      const ffmpegCpu = sum(cpus);
+      const selfCpu = cpuPercent(selfStart, selfEnd);
+      const reapedCpu = cpuPercent(reapedStart, reapedEnd);
+      const recordingCpu = ffmpegCpu + selfCpu + reapedCpu;
+      const simulatorCpu = cpuPercent(simulatorStart, simulatorEnd);
+      const machineCpu = cpuPercent(machineStart, machineEnd);
+      const average = (list: number[]) => sum(list) / Math.max(1, list.length);
+      const ffmpegPss = average(memory.map((sample) => sum(sample.ffmpeg)));
+      const ffmpegPssPerCamera = memory.flatMap((sample) => sample.ffmpeg.filter((value) => value > 0)).sort((a, b) => a - b);
+      const selfPss = average(memory.map((sample) => sample.self));
+      const recordingPssPeak = Math.max(...memory.map((sample) => sum(sample.ffmpeg) + sample.self));
+      const simulatorPss = average(memory.map((sample) => sample.simulator));
+      const latencies = perCamera.flatMap((camera) => camera.latencies).sort((a, b) => a - b);
+      const anchorErrors = perCamera.flatMap((camera) => camera.anchorErrors).sort((a, b) => a - b);
+      const anchorAbs = anchorErrors.map(Math.abs).sort((a, b) => a - b);
+      const indexErrors = sum(perCamera.map((camera) => camera.indexErrors));
+      const brokenChains = perCamera.filter((camera) => camera.chainProblem).length;
+      const restarted = perCamera.filter((camera) => !Number.isFinite(camera.cpu)).length;
+      const closedInWindow = sum(perCamera.map((camera) => camera.closedInWindow));
+      const indexedInWindow = sum(perCamera.map((camera) => camera.indexedInWindow));
+      const p99Latency = percentile(latencies, 0.99);
+      // A backlog defers work past the window: the CPU figure would then understate the need.
+      const keptUp = p99Latency < settings.segmentSeconds * 1000;
+
+      const rows: Array<[string, string]> = [
+        [
+          'cameras recorded through the window',
+          judged(
+            `${recordedThrough} / ${cameras}${restarted ? ` (${restarted} ffmpeg restarted)` : ''}`,
+            `${cameras} / ${cameras}`,
+            recordedThrough === cameras,
+          ),
+        ],
+        [
+          'frames recorded / expected (whole segments)',
+          judged(
+            `${thousands(framesRecorded)} / ${thousands(framesExpected)} (${thousands(framesShort)} short)`,
+            '0 short',
+            framesShort === 0 && wholeSegments > 0,
+          ),
+        ],
+        ['  segments counted / edge segments left out', `${thousands(wholeSegments)} / ${thousands(edgeSegments)}`],
+        [
+          'time recorded in the window / gaps indexed',
+          judged(`${fixed(coveredPercent, 2)} % / ${gapCount} gaps`, '100 % / 0 gaps', gapCount === 0 && coveredPercent > 99.9),
+        ],
+        [
+          `CPU recording (${engine}): ffmpeg + Vigie + ffprobe`,
+          judged(
+            `${fixed(recordingCpu)} % of one core (${fixed(recordingCpu / cameras, 2)} %/camera)${keptUp ? '' : ' *'}`,
+            '< 100 % of one core',
+            recordingCpu < 100 && keptUp,
+          ),
+        ],
+        [
+          '  ffmpeg recorders, sum',
+          `${fixed(ffmpegCpu)} % (per camera min ${fixed(cpus[0] ?? Number.NaN, 2)} / avg ${fixed(ffmpegCpu / Math.max(1, cpus.length), 2)} / max ${fixed(cpus[cpus.length - 1] ?? Number.NaN, 2)} %)`,
+        ],
+        ['  Vigie process (this Node: watch, index, SQL, live pipes)', `${fixed(selfCpu)} %`],
+        ['  ffprobe runs (children reaped by Vigie)', `${fixed(reapedCpu)} %`],
+        ['simulator (own Node process, not counted above)', `${fixed(simulatorCpu)} % of one core`],
+        [`machine busy, every process and user (${availableParallelism()} cores)`, `${fixed(machineCpu)} % of one core`],
+        [
+          'memory PSS recording: ffmpeg + Vigie (mean)',
+          `${fixed(ffmpegPss + selfPss, 0)} MiB (${fixed((ffmpegPss + selfPss) / cameras, 1)} MiB/camera), peak ${fixed(recordingPssPeak, 0)} MiB`,
+        ],
+        [
+          '  ffmpeg recorders, sum / per camera min avg max',
+          `${fixed(ffmpegPss, 0)} MiB / ${fixed(ffmpegPssPerCamera[0] ?? Number.NaN)} ${fixed(average(ffmpegPssPerCamera))} ${fixed(ffmpegPssPerCamera[ffmpegPssPerCamera.length - 1] ?? Number.NaN)} MiB`,
+        ],
+        ['  Vigie process', `${fixed(selfPss, 0)} MiB`],
+        ['simulator PSS (not counted above)', `${fixed(simulatorPss, 0)} MiB`],
+        [
+          `segment-close latency p50 / p99 / max (${latencies.length})`,
+          judged(
+            `${fixed(percentile(latencies, 0.5) / 1000, 2)} / ${fixed(p99Latency / 1000, 2)} / ${fixed((latencies[latencies.length - 1] ?? Number.NaN) / 1000, 2)} s`,
+            `p99 < ${settings.segmentSeconds} s (keeps up)`,
+            keptUp,
+          ),
+        ],
+        ['  segments closed / indexed during the window', `${thousands(closedInWindow)} / ${thousands(indexedInWindow)}`],
+        [
+          'indexed end minus real close, min / p50 / max',
+          `${fixed((anchorErrors[0] ?? Number.NaN) / 1000, 2)} / ${fixed(percentile(anchorErrors, 0.5) / 1000, 2)} / ${fixed((anchorErrors[anchorErrors.length - 1] ?? Number.NaN) / 1000, 2)} s`,
+        ],
+        ['index errors / broken chains', `${indexErrors} / ${brokenChains}`],
+        ['measured over / warm-up', `${fixed(windowSeconds)} s / ${fixed(warmupSeconds)} s`],
+      ];
+      printTable(
+        rows,
+        `vigie bench record, ${engine} engine: ${cameras} cameras, ${settings.width}x${settings.height} ${settings.fps} fps ${settings.kbps} kbit/s GOP ${settings.gopSeconds} s, ${settings.segmentSeconds}-s segments, ${settings.dialect}`,
+      );
+      console.log(
+        [
+          '',
+          'How to read it:',
+          `  - Frames: only segments that started and ended inside the window are counted (edge segments, cut by the window, are left out);`,
+          `    each is expected to hold round(fps x its media duration) frames and "short" sums what a segment holds less than that.`,
+          `    "Time recorded" clips every segment to the window and adds up what is covered, so edge segments count there for their inside part.`,
+          '  - CPU is in percent of one core over the window (/proc/<pid>/stat); a camera whose ffmpeg restarted in the window is left out of the',
+          '    per-camera figures and is not "recorded through". The Vigie process figure includes this benchmark\'s own sampling (small).',
+          '  - Segment-close latency = when the `segment` event fired minus when ffmpeg closed the file (its mtime: the close is its last',
+          '    write): the 1-s poll of the segment list, ffprobe, hashing, the move and the SQL transaction.',
+          '  - "Indexed end minus real close" is the error of the wall-clock times written in the index: a run\'s first segment is anchored',
+          "    on its file name's UTC second, and every later one follows by media durations, so the whole run carries that anchor's error.",
+        ].join('\n'),
+      );
+      if (!keptUp)
+        console.log('  * indexing fell behind (p99 latency over one segment): work was left for after the window, so this CPU figure understates the need.');
+      const noisy = [...warnings.entries()];
+      if (noisy.length > 0) console.log(`\nRecorder log warnings: ${noisy.map(([message, times]) => `${message} x${times}`).join('; ')}`);
+      if (ffmpegLines.size > 0)
+        console.log(
+          `ffmpeg stderr lines (digits as N): ${[...ffmpegLines.entries()]
+            .slice(0, 5)
+            .map(([line, times]) => `"${line}" x${times}`)
+            .join('; ')}`,
+        );
+      for (const camera of perCamera.filter((entry) => !entry.recordedThrough || entry.framesShort > 0).slice(0, 10)) {
+        const spans = camera.shortSegments.map((segment) => `${segment.short} in [${fixed(segment.startS)}, ${fixed(segment.endS)}] s`).join(', ');
+        console.log(
+          `  ${camera.id}: ${camera.framesShort} frames short (${spans || 'none'}), gaps ${JSON.stringify(camera.gaps.map((gap) => `${gap.reason}: ${fixed((gap.endMs - gap.startMs) / 1000, 2)} s at +${fixed((gap.startMs - windowStartMs) / 1000)} s`))}, states ${JSON.stringify(camera.statesInWindow.map((state) => state.to))}`,
+        );
+      }
+      const shortCameras = perCamera.filter((camera) => camera.framesShort > 0).length;
+      if (shortCameras > 10) console.log(`  ... ${shortCameras} cameras with short segments in all (offsets in seconds from the window's start)`);
+
+      const resultsDir = join(root, 'bench/results');
+      mkdirSync(resultsDir, { recursive: true });
+      writeFileSync(
+        join(resultsDir, `record-${engine}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`),
+        JSON.stringify(
+          {
+            engine,
+            settings,
+            windowSeconds,
+            warmupSeconds,
+            recordedThrough,
+            framesExpected,
+            framesRecorded,
+            framesShort,
+            wholeSegments,
+            edgeSegments,
+            gapCount,
+            coveredPercent,
+            cpu: {
+              recording: recordingCpu,
+              ffmpeg: ffmpegCpu,
+              vigie: selfCpu,
+              ffprobe: reapedCpu,
+              simulator: simulatorCpu,
+              machine: machineCpu,
+              perCamera: cpus,
+            },
+            pssMiB: { ffmpeg: ffmpegPss, vigie: selfPss, recordingPeak: recordingPssPeak, simulator: simulatorPss },
+            latencyMs: { p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), max: latencies[latencies.length - 1], count: latencies.length },
+            anchorErrorMs: { min: anchorErrors[0], p50: percentile(anchorErrors, 0.5), max: anchorErrors[anchorErrors.length - 1] },
+            closedInWindow,
+            indexedInWindow,
+            keptUp,
+            shortSegments: Object.fromEntries(perCamera.filter((camera) => camera.framesShort > 0).map((camera) => [camera.id, camera.shortSegments])),
+            indexErrors,
+            brokenChains,
+            warnings: Object.fromEntries(warnings),
+            ffmpegLines: Object.fromEntries(ffmpegLines),
           },
-          pssMiB: { ffmpeg: ffmpegPss, vigie: selfPss, recordingPeak: recordingPssPeak, simulator: simulatorPss },
-          latencyMs: { p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), max: latencies[latencies.length - 1], count: latencies.length },
-          anchorErrorMs: { min: anchorErrors[0], p50: percentile(anchorErrors, 0.5), max: anchorErrors[anchorErrors.length - 1] },
-          closedInWindow,
-          indexedInWindow,
-          keptUp,
-          shortSegments: Object.fromEntries(perCamera.filter((camera) => camera.framesShort > 0).map((camera) => [camera.id, camera.shortSegments])),
-          indexErrors,
-          brokenChains,
-          warnings: Object.fromEntries(warnings),
-          ffmpegLines: Object.fromEntries(ffmpegLines),
-        },
-        null,
-        2,
-      ),
-    );
+          null,
+          2,
+        ),
+      );
+      await Promise.all(runs.map((cameraRun) => cameraRun.recorder.stop().catch(() => undefined)));
+      await database.drop().catch(() => undefined);
+      rmSync(volume.root, { recursive: true, force: true });
+      return {
+        engine,
+        recordingCpu,
+        cpuPerCamera: recordingCpu / cameras,
+        pssPerCamera: (ffmpegPss + selfPss - idlePss) / cameras,
+        p99Latency,
+        anchorP99: percentile(anchorAbs, 0.99),
+        framesShort,
+        coveredPercent,
+      };
+    };
+    const figures: EngineFigures[] = [];
+    for (const engine of settings.engines) figures.push(await measure(engine));
+    if (figures.length === 2) printRatios(figures[0]!, figures[1]!, settings);
   } finally {
-    await Promise.all(runs.map((cameraRun) => cameraRun.recorder.stop().catch(() => undefined)));
+    await Promise.all(allRuns.flat().map((cameraRun) => cameraRun.recorder.stop().catch(() => undefined)));
     await simulator?.stop();
-    await database?.drop().catch(() => undefined);
-    rmSync(volume.root, { recursive: true, force: true });
+    for (const database of databases) await database.drop().catch(() => undefined);
+    for (const root of volumes) rmSync(root, { recursive: true, force: true });
     interruption.dispose();
   }
 }

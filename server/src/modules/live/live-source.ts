@@ -27,6 +27,13 @@ export interface LiveSourceInput {
   feed?(write: (packets: Buffer) => void): () => void;
   /** This source opens a connection to the camera of its own (a sub-stream pull). */
   readonly cameraConnection: boolean;
+  /**
+   * The fed bytes are already the fragmented MP4 to serve (the native engine's live copy, not
+   * re-encoded): no ffmpeg runs, they go straight to the viewers.
+   */
+  readonly direct?: boolean;
+  /** What is fed on stdin (default the ffmpeg engine's MPEG-TS). */
+  readonly inputFormat?: 'mpegts' | 'mp4';
 }
 
 export interface LiveSourceOptions {
@@ -123,8 +130,9 @@ export class LiveSource {
     return this.process.pid;
   }
 
-  /** ffmpeg is running now (not in backoff, not stopped). */
+  /** ffmpeg is running now (not in backoff, not stopped); a direct source: it is fed. */
   get running(): boolean {
+    if (this.options.input.direct) return this.stopFeed !== undefined;
     return this.process.currentState === 'running';
   }
 
@@ -133,22 +141,26 @@ export class LiveSource {
   }
 
   start(): void {
-    if (!this.retired) this.process.start();
+    if (this.retired) return;
+    if (this.options.input.direct) this.onRunStart();
+    else this.process.start();
   }
 
   /** For good: a stopped source never runs again (its registry entry is gone). */
   async stop(): Promise<void> {
     this.retired = true;
-    await this.process.stop();
+    if (!this.options.input.direct) await this.process.stop();
     this.detachFeed();
   }
 
   /** A fresh run now (the recorder's stream restarted, the mask changed), backoff forgotten; nothing once stopped. */
   async restart(): Promise<void> {
     if (this.retired) return;
-    await this.process.stop();
+    if (!this.options.input.direct) await this.process.stop();
     this.detachFeed();
-    if (!this.retired) this.process.start();
+    if (this.retired) return;
+    if (this.options.input.direct) this.onRunStart();
+    else this.process.start();
   }
 
   /** The init segment and the cached GOP at once (when known), then every new fragment. */
@@ -186,6 +198,16 @@ export class LiveSource {
   }
 
   private feed(packets: Buffer): void {
+    if (this.options.input.direct) {
+      this.onStdout(packets);
+      return;
+    }
+    if (this.options.input.inputFormat === 'mp4') {
+      // Boxes cannot be dropped half-way: an ffmpeg that does not keep up starts over from the hub's init and GOP.
+      if (this.process.stdinBufferedBytes() > (this.options.maxStdinBufferedBytes ?? 8 * 1024 * 1024)) void this.restart();
+      else this.process.writeStdin(packets);
+      return;
+    }
     if (this.process.stdinBufferedBytes() > (this.options.maxStdinBufferedBytes ?? 8 * 1024 * 1024)) {
       this.resyncing = true; // ffmpeg does not keep up: drop, and resume on a keyframe
       return;

@@ -5,7 +5,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stillJpegArgs } from '../../platform/media/live-args.ts';
+import { stillJpegArgs, type LiveInputFormat } from '../../platform/media/live-args.ts';
 import { FFMPEG_PATH, type ProcessLog, type Spawner } from '../../platform/processes.ts';
 import { runToCompletion } from '../../platform/process-runs.ts';
 
@@ -36,16 +36,22 @@ export async function cachedGop(
   }
 }
 
-export async function grabStill(hub: Parameters<typeof cachedGop>[0], cameraId: string, options: StillOptions): Promise<Buffer | null> {
+export async function grabStill(
+  hub: Parameters<typeof cachedGop>[0] & { formatOf?(cameraId: string): LiveInputFormat },
+  cameraId: string,
+  options: StillOptions,
+): Promise<Buffer | null> {
   const startedAt = Date.now();
   const gop = await cachedGop(hub, cameraId, Math.min(5000, options.timeoutMs));
   if (!gop) return null;
+  // The native engine's copy is its init segment and the fragments since the keyframe.
+  const format = hub.formatOf?.(cameraId) ?? 'mpegts';
   const directory = await mkdtemp(join(tmpdir(), 'vigie-still-'));
   try {
-    const input = join(directory, 'gop.ts');
+    const input = join(directory, format === 'mp4' ? 'gop.mp4' : 'gop.ts');
     const output = join(directory, 'still.jpg');
     await writeFile(input, gop);
-    const result = await runToCompletion(options.ffmpegPath ?? FFMPEG_PATH, stillJpegArgs(input, output), {
+    const result = await runToCompletion(options.ffmpegPath ?? FFMPEG_PATH, stillJpegArgs(input, output, format), {
       timeoutMs: Math.max(1000, options.timeoutMs - (Date.now() - startedAt)),
       spawner: options.spawner,
       log: options.log,

@@ -34,7 +34,7 @@ import { type Acting, Viewing, type ViewingRequest, type ViewingStats } from './
 
 /** What live needs of the recorder role running in this process. */
 export interface LiveRecorder {
-  readonly live: { subscribe(cameraId: string, listener: (packets: Buffer) => void): () => void };
+  readonly live: { subscribe(cameraId: string, listener: (packets: Buffer) => void): () => void; formatOf?(cameraId: string): 'mpegts' | 'mp4' };
   recorderState(cameraId: string): RecorderState | undefined;
   readonly fleet: { readonly cameraIds: readonly string[] };
 }
@@ -324,9 +324,13 @@ export class LiveService {
     };
     if (stream === 'main') {
       // The recorder's one camera connection, its masks already burnt in: no connection here.
+      // The native engine's copy is served as it is (no ffmpeg) unless it must be transcoded.
+      const inputFormat = recorder.live.formatOf?.(camera.id) ?? 'mpegts';
       const input = {
         cameraConnection: false,
-        args: () => liveRemuxArgs({ transcodeToH264 }),
+        direct: inputFormat === 'mp4' && !transcodeToH264,
+        inputFormat,
+        args: () => liveRemuxArgs({ transcodeToH264, inputFormat }),
         feed: (write: (packets: Buffer) => void) => recorder.live.subscribe(camera.id, write),
       };
       return { source: new LiveSource({ ...common, reencodes: transcodeToH264, input }), maskVersion: null };

@@ -40,6 +40,7 @@ export { checkLinksAcrossPurges, checkSegmentChain, checkSegmentChainAcrossPurge
 export { incomingFiles } from './incoming-files.ts';
 // What the tests of other modules record and verify with (the real recorder, indexer and verifier).
 export { Recorder } from './recorder.ts';
+export { NativeRecorder } from './native/native-recorder.ts';
 export { SegmentIndexer } from './segment-indexer.ts';
 export { RecordingRepository } from './recording.repository.ts';
 export { verifyRecordings } from './verify.ts';

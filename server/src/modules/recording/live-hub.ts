@@ -4,6 +4,9 @@
 // indicator), preceded by the latest PAT and PMT, so that a new viewer starts on a picture at
 // once instead of waiting for the next keyframe. Viewers beyond the first cost no camera
 // connection, only a copy of the bytes in memory.
+// A camera recorded by the native engine (issue 12) publishes fragmented MP4 instead: its init
+// segment, then one moof + mdat per picture; a new viewer gets the init and the fragments since
+// the last keyframe, as one buffer, then each fragment. `formatOf` says which a camera speaks.
 
 export const TS_PACKET = 188;
 /** A GOP larger than this is not cached (a viewer then waits for the next keyframe). */
@@ -11,7 +14,13 @@ export const MAX_GOP_CACHE_BYTES = 16 * 1024 * 1024;
 
 export type LiveListener = (packets: Buffer) => void;
 
+/** What a camera's live bytes are: the ffmpeg engine's MPEG-TS, or the native engine's fragmented MP4. */
+export type LiveFormat = 'mpegts' | 'mp4';
+
 interface CameraFeed {
+  format: LiveFormat;
+  /** The native engine's init segment in force (mp4 only). */
+  init: Buffer | null;
   pending: Buffer;
   pat: Buffer | null;
   pmt: Buffer | null;
@@ -52,15 +61,57 @@ export class LiveHub {
   private feed(cameraId: string): CameraFeed {
     let feed = this.feeds.get(cameraId);
     if (!feed) {
-      feed = { pending: Buffer.alloc(0), pat: null, pmt: null, pmtPid: null, gop: [], gopBytes: 0, caching: false, listeners: new Set() };
+      feed = {
+        format: 'mpegts',
+        init: null,
+        pending: Buffer.alloc(0),
+        pat: null,
+        pmt: null,
+        pmtPid: null,
+        gop: [],
+        gopBytes: 0,
+        caching: false,
+        listeners: new Set(),
+      };
       this.feeds.set(cameraId, feed);
     }
     return feed;
   }
 
+  /** Set when the camera's recorder is made: a viewer may come before its first picture. */
+  declareFormat(cameraId: string, format: LiveFormat): void {
+    const feed = this.feed(cameraId);
+    if (feed.format !== format) Object.assign(feed, { format, init: null, pending: Buffer.alloc(0), gop: [], gopBytes: 0, caching: false });
+  }
+
+  formatOf(cameraId: string): LiveFormat {
+    return this.feeds.get(cameraId)?.format ?? 'mpegts';
+  }
+
+  /** The native engine's init segment (at its start, and when the stream's parameters change). */
+  publishInit(cameraId: string, init: Buffer): void {
+    const feed = this.feed(cameraId);
+    Object.assign(feed, { format: 'mp4', init, pending: Buffer.alloc(0), gop: [], gopBytes: 0, caching: false });
+    for (const listener of feed.listeners) listener(init);
+  }
+
+  /** One picture of the native engine (moof + mdat). */
+  publishFragment(cameraId: string, fragment: Buffer, keyframe: boolean): void {
+    const feed = this.feed(cameraId);
+    if (feed.format !== 'mp4' || !feed.init) return;
+    if (keyframe) Object.assign(feed, { gop: [], gopBytes: 0, caching: true });
+    // No copy: the fragment is its own allocation, never written again.
+    if (feed.caching && feed.gopBytes + fragment.length <= MAX_GOP_CACHE_BYTES) {
+      feed.gop.push(fragment);
+      feed.gopBytes += fragment.length;
+    } else if (feed.caching) Object.assign(feed, { gop: [], gopBytes: 0, caching: false });
+    for (const listener of feed.listeners) listener(fragment);
+  }
+
   /** Bytes from a recorder's live output (any chunking). */
   publish(cameraId: string, chunk: Buffer): void {
     const feed = this.feed(cameraId);
+    if (feed.format !== 'mpegts') Object.assign(feed, { format: 'mpegts', init: null, gop: [], gopBytes: 0, caching: false });
     const data = feed.pending.length > 0 ? Buffer.concat([feed.pending, chunk]) : chunk;
     const start = data.indexOf(0x47);
     if (start < 0) {
@@ -109,7 +160,9 @@ export class LiveHub {
   /** Starts a viewer: it gets the cached GOP (if any) at once, then every new packet. */
   subscribe(cameraId: string, listener: LiveListener): () => void {
     const feed = this.feed(cameraId);
-    if (feed.caching && feed.gop.length > 0) listener(Buffer.concat(feed.gop));
+    if (feed.format === 'mp4') {
+      if (feed.init) listener(feed.caching ? Buffer.concat([feed.init, ...feed.gop]) : feed.init);
+    } else if (feed.caching && feed.gop.length > 0) listener(Buffer.concat(feed.gop));
     feed.listeners.add(listener);
     return () => feed.listeners.delete(listener);
   }
@@ -122,6 +175,6 @@ export class LiveHub {
   reset(cameraId: string): void {
     const feed = this.feeds.get(cameraId);
     if (!feed) return;
-    Object.assign(feed, { pending: Buffer.alloc(0), gop: [], gopBytes: 0, caching: false });
+    Object.assign(feed, { pending: Buffer.alloc(0), init: null, gop: [], gopBytes: 0, caching: false });
   }
 }

@@ -18,10 +18,11 @@ import type { CameraRecorderMasking, FleetMask } from '../masks/index.ts';
 import type { StorageService } from '../storage/index.ts';
 import type { TechnicalEvent } from '../technical-events/index.ts';
 import { LiveHub } from './live-hub.ts';
+import { NativeRecorder } from './native/native-recorder.ts';
 import { QualityMonitor } from './quality.monitor.ts';
 import { busySiteKinds, type FieldClass } from './quality.rules.ts';
 import { Recorder, type RecorderOptions } from './recorder.ts';
-import { isRecordable, RecorderFleet, type FleetCamera, type UnreadableConfiguration } from './recorder-fleet.ts';
+import { isRecordable, RecorderFleet, type FleetCamera, type FleetRecorder, type UnreadableConfiguration } from './recorder-fleet.ts';
 import type { RecordingRepository } from './recording.repository.ts';
 import type { LiveRecordingFacts } from './recording.service.ts';
 import type { RecorderState, RecorderStateChange } from './recording.types.ts';
@@ -260,9 +261,11 @@ export class RecordingRole implements LiveRecordingFacts {
     });
   }
 
-  private createRecorder(camera: ConstructorParameters<typeof Recorder>[0]['camera'], inventory: FleetCamera): Recorder {
+  private createRecorder(camera: ConstructorParameters<typeof Recorder>[0]['camera'], inventory: FleetCamera): FleetRecorder {
     const volume = inventory.volume;
     if (!volume) throw new Error(`no volume for camera ${camera.id}`);
+    // Native by default (issue 12); a camera whose mask Vigie burns in stays on ffmpeg, which re-encodes the pixels.
+    if (camera.engine !== 'ffmpeg' && !camera.mask && !this.deps.createRecorder) return this.createNativeRecorder(camera, volume);
     const options: RecorderOptions = {
       ...this.options.recorderTuning,
       camera,
@@ -274,7 +277,31 @@ export class RecordingRole implements LiveRecordingFacts {
       ffmpegPath: this.deps.tools?.ffmpegPath,
     };
     const recorder = this.deps.createRecorder ? this.deps.createRecorder(options) : new Recorder(options);
+    this.live.declareFormat(camera.id, 'mpegts');
     recorder.events.on('live', (chunk) => this.live.publish(camera.id, chunk));
+    recorder.events.on('segment', (segment) => {
+      this.deps.storage.noteBytes(segment.volume, segment.bytes);
+      this.qualityMonitor.onSegment(segment).catch((error: unknown) => this.log.warn({ camera: camera.id, error: String(error) }, 'quality check failed'));
+    });
+    return recorder;
+  }
+
+  private createNativeRecorder(camera: ConstructorParameters<typeof Recorder>[0]['camera'], volume: NonNullable<FleetCamera['volume']>): NativeRecorder {
+    const tuning = this.options.recorderTuning;
+    const recorder = new NativeRecorder({
+      camera,
+      volume,
+      indexer: this.indexer,
+      segmentSeconds: this.options.segmentSeconds,
+      timeoutMs: tuning?.stallTimeoutMs,
+      backoff: tuning?.backoff,
+      failAfterRuns: tuning?.failAfterRuns,
+      clock: this.deps.clock,
+      log: this.log,
+    });
+    this.live.declareFormat(camera.id, 'mp4');
+    recorder.liveEvents.on('liveInit', (init) => this.live.publishInit(camera.id, init.data));
+    recorder.liveEvents.on('liveFragment', (fragment) => this.live.publishFragment(camera.id, fragment.data, fragment.keyframe));
     recorder.events.on('segment', (segment) => {
       this.deps.storage.noteBytes(segment.volume, segment.bytes);
       this.qualityMonitor.onSegment(segment).catch((error: unknown) => this.log.warn({ camera: camera.id, error: String(error) }, 'quality check failed'));

@@ -132,14 +132,15 @@ export function segmentFilePattern(incomingDir: string, runTag: string): string 
   return `${incomingDir.replace(/%/g, '%%')}/${runTag}-%Y%m%dT%H%M%SZ.mp4`;
 }
 
-const segmentNamePattern = /^([a-z0-9]+)-(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z\.mp4$/;
+// ffmpeg's names carry the second; the native engine's the millisecond (`...T081502.123Z.mp4`).
+const segmentNamePattern = /^([a-z0-9]+)-(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(?:\.(\d{3}))?Z\.mp4$/;
 
 /** The run tag and the wall-clock second (epoch ms) a segment's file name carries. */
 export function parseSegmentFileName(name: string): { runTag: string; openedAtMs: number } | undefined {
   const match = segmentNamePattern.exec(name);
   if (!match) return undefined;
-  const [, runTag, year, month, day, hour, minute, second] = match;
-  const openedAtMs = Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second));
+  const [, runTag, year, month, day, hour, minute, second, millisecond] = match;
+  const openedAtMs = Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second), Number(millisecond ?? 0));
   return Number.isNaN(openedAtMs) ? undefined : { runTag: runTag!, openedAtMs };
 }
 

@@ -2,7 +2,6 @@
 // re-encodes (masks, transcode), where credentials go (the input URL only, redacted in logs).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { redactedCommandLine } from '../processes.ts';
 import { MASK_FILTER_GRAPH } from './ffmpeg-args.ts';
 import { LIVE_MOVFLAGS, liveRemuxArgs, liveRtspArgs, stillJpegArgs } from './live-args.ts';
 

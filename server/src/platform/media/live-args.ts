@@ -47,13 +47,18 @@ function h264Encode(gopSeconds: number): string[] {
   ];
 }
 
+/** What the recorder's live copy is: the ffmpeg engine's MPEG-TS, the native engine's fragmented MP4. */
+export type LiveInputFormat = 'mpegts' | 'mp4';
+
 export interface LiveRemuxInput {
   /** Re-encode to H.264 (the input is H.265 and the viewer's browser cannot show it). */
   transcodeToH264?: boolean;
   gopSeconds?: number;
+  /** Default mpegts. */
+  inputFormat?: LiveInputFormat;
 }
 
-/** The recorder's MPEG-TS on stdin -> fragmented MP4 on stdout. */
+/** The recorder's live copy on stdin -> fragmented MP4 on stdout. */
 export function liveRemuxArgs(input: LiveRemuxInput = {}): string[] {
   return [
     ...common,
@@ -63,7 +68,7 @@ export function liveRemuxArgs(input: LiveRemuxInput = {}): string[] {
     '0',
     ...(input.transcodeToH264 ? ['-thread_type', 'slice'] : []),
     '-f',
-    'mpegts',
+    input.inputFormat ?? 'mpegts',
     '-i',
     'pipe:0',
     '-map',
@@ -130,14 +135,14 @@ export function liveRtspArgs(input: LiveRtspInput): { args: string[]; privateFil
 }
 
 /** The last picture of an MPEG-TS file (the recorder's cached GOP) as a JPEG file. */
-export function stillJpegArgs(inputPath: string, outputPath: string): string[] {
+export function stillJpegArgs(inputPath: string, outputPath: string, inputFormat: LiveInputFormat = 'mpegts'): string[] {
   return [
     '-hide_banner',
     '-loglevel',
     'error',
     '-nostdin',
     '-f',
-    'mpegts',
+    inputFormat,
     '-i',
     inputPath,
     '-map',

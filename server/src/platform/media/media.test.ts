@@ -2,7 +2,6 @@
 // cut point for crash recovery. No process, no file.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { redactedCommandLine } from '../processes.ts';
 import {
   parseSegmentFileName,
   parseSegmentList,
