@@ -95,16 +95,23 @@ export class LiveHub {
     for (const listener of feed.listeners) listener(init);
   }
 
-  /** One picture of the native engine (moof + mdat). */
-  publishFragment(cameraId: string, fragment: Buffer, keyframe: boolean): void {
+  /**
+   * One picture of the native engine, as chunks (moof + mdat header, then the picture's buffer,
+   * shared with the archive's part): kept by reference for the GOP cache, joined into one
+   * buffer only when a viewer listens.
+   */
+  publishFragment(cameraId: string, chunks: Buffer[], keyframe: boolean): void {
     const feed = this.feed(cameraId);
     if (feed.format !== 'mp4' || !feed.init) return;
     if (keyframe) Object.assign(feed, { gop: [], gopBytes: 0, caching: true });
-    // No copy: the fragment is its own allocation, never written again.
-    if (feed.caching && feed.gopBytes + fragment.length <= MAX_GOP_CACHE_BYTES) {
-      feed.gop.push(fragment);
-      feed.gopBytes += fragment.length;
+    let length = 0;
+    for (const chunk of chunks) length += chunk.length;
+    if (feed.caching && feed.gopBytes + length <= MAX_GOP_CACHE_BYTES) {
+      for (const chunk of chunks) feed.gop.push(chunk);
+      feed.gopBytes += length;
     } else if (feed.caching) Object.assign(feed, { gop: [], gopBytes: 0, caching: false });
+    if (feed.listeners.size === 0) return;
+    const fragment = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length);
     for (const listener of feed.listeners) listener(fragment);
   }
 

@@ -301,7 +301,7 @@ export class RecordingRole implements LiveRecordingFacts {
     });
     this.live.declareFormat(camera.id, 'mp4');
     recorder.liveEvents.on('liveInit', (init) => this.live.publishInit(camera.id, init.data));
-    recorder.liveEvents.on('liveFragment', (fragment) => this.live.publishFragment(camera.id, fragment.data, fragment.keyframe));
+    recorder.liveEvents.on('liveFragment', (fragment) => this.live.publishFragment(camera.id, fragment.chunks, fragment.keyframe));
     recorder.events.on('segment', (segment) => {
       this.deps.storage.noteBytes(segment.volume, segment.bytes);
       this.qualityMonitor.onSegment(segment).catch((error: unknown) => this.log.warn({ camera: camera.id, error: String(error) }, 'quality check failed'));

@@ -187,12 +187,34 @@ const TRUN_ENTRY_BYTES = 12; // duration, size, flags
  * them for the archive: the same function.
  */
 export function buildFragment(options: FragmentOptions): Buffer {
+  const header = buildFragmentHeader(options);
+  let mediaBytes = 0;
+  for (const sample of options.samples) mediaBytes += sample.data.length;
+  const fragment = Buffer.allocUnsafe(header.length + mediaBytes);
+  let at = header.copy(fragment, 0);
+  for (const sample of options.samples) at += sample.data.copy(fragment, at);
+  return fragment;
+}
+
+/**
+ * The same fragment as chunks: its moof and mdat header, then the samples' own buffers. Written
+ * with one writev, or joined only when a viewer needs one message, the media is never copied
+ * for the hundreds of cameras nobody watches.
+ */
+export function fragmentChunks(options: FragmentOptions): Buffer[] {
+  const chunks = [buildFragmentHeader(options)];
+  for (const sample of options.samples) chunks.push(sample.data);
+  return chunks;
+}
+
+/** moof + the mdat box header (the mdat's payload is the samples, in order). */
+export function buildFragmentHeader(options: FragmentOptions): Buffer {
   const { samples } = options;
   let mediaBytes = 0;
   for (const sample of samples) mediaBytes += sample.data.length;
   const moofBytes = MOOF_FIXED_BYTES + TRUN_ENTRY_BYTES * samples.length;
   if (8 + mediaBytes > 0xffffffff) throw new Error('fragment too large');
-  const fragment = Buffer.allocUnsafe(moofBytes + 8 + mediaBytes);
+  const fragment = Buffer.allocUnsafe(moofBytes + 8);
   let at = writeBoxHeader(fragment, 0, moofBytes, 'moof');
   at = writeBoxHeader(fragment, at, 16, 'mfhd');
   at = fragment.writeUInt32BE(0, at);
@@ -214,8 +236,7 @@ export function buildFragment(options: FragmentOptions): Buffer {
     at = fragment.writeUInt32BE(sample.data.length, at);
     at = fragment.writeUInt32BE(sample.keyframe ? SYNC_SAMPLE_FLAGS : NON_SYNC_SAMPLE_FLAGS, at);
   }
-  at = writeBoxHeader(fragment, at, 8 + mediaBytes, 'mdat');
-  for (const sample of samples) at += sample.data.copy(fragment, at);
+  writeBoxHeader(fragment, at, 8 + mediaBytes, 'mdat');
   return fragment;
 }
 
@@ -244,11 +265,23 @@ export type AssemblerOutput =
   /** A new init segment (at the start, then on a parameter-set change): every later segment file starts with it. */
   | { kind: 'init'; data: Buffer; codec: VideoCodec; codecString: string; width: number; height: number }
   /** moof + mdat to append to the current segment file (which starts with the current init). */
-  | { kind: 'part'; data: Buffer; sequenceNumber: number; frames: number; durationTicks: number; keyframe: boolean; firstTimestamp: number }
+  | {
+      kind: 'part';
+      /** The part as chunks (moof + mdat header, then the samples): see fragmentChunks. */
+      chunks: Buffer[];
+      /** The part as one buffer (joined on first use). */
+      readonly data: Buffer;
+      bytes: number;
+      sequenceNumber: number;
+      frames: number;
+      durationTicks: number;
+      keyframe: boolean;
+      firstTimestamp: number;
+    }
   /** The current segment is complete; the next part starts a new file. */
   | { kind: 'segmentBoundary'; reason: SegmentEndReason; segment: SegmentStats }
   /** moof + mdat of one picture for live viewers (own sequence numbers, continuous decode time). */
-  | { kind: 'liveFragment'; data: Buffer; sequenceNumber: number; keyframe: boolean; timestamp: number };
+  | { kind: 'liveFragment'; chunks: Buffer[]; readonly data: Buffer; bytes: number; sequenceNumber: number; keyframe: boolean; timestamp: number };
 
 export interface SegmentAssemblerOptions {
   codec: VideoCodec;
@@ -358,12 +391,12 @@ export class SegmentAssembler {
     this.held = { timestamp: accessUnit.timestamp, payload, keyframe: accessUnit.keyframe };
     if (!this.segment) this.segment = this.openSegment(accessUnit.timestamp);
     if (this.liveFragments) {
-      const data = buildFragment({
+      const chunks = fragmentChunks({
         sequenceNumber: ++this.liveSequence,
         baseMediaDecodeTime: this.liveDecodeTime,
         samples: [{ data: payload, duration: this.lastDuration, keyframe: accessUnit.keyframe }],
       });
-      this.emit({ kind: 'liveFragment', data, sequenceNumber: this.liveSequence, keyframe: accessUnit.keyframe, timestamp: accessUnit.timestamp });
+      this.emit(withJoinedData({ kind: 'liveFragment' as const, chunks, bytes: chunksBytes(chunks), sequenceNumber: this.liveSequence, keyframe: accessUnit.keyframe, timestamp: accessUnit.timestamp }));
     }
     return this.output ?? NO_OUTPUT;
   }
@@ -440,18 +473,20 @@ export class SegmentAssembler {
     if (part.samples.length === 0) return;
     const segment = this.segment!;
     const sequenceNumber = ++segment.partSequence;
-    const data = buildFragment({ sequenceNumber, baseMediaDecodeTime: part.baseDecodeTime, samples: part.samples });
-    segment.stats.bytes += data.length;
+    const chunks = fragmentChunks({ sequenceNumber, baseMediaDecodeTime: part.baseDecodeTime, samples: part.samples });
+    const bytes = chunksBytes(chunks);
+    segment.stats.bytes += bytes;
     segment.stats.parts++;
-    this.emit({
-      kind: 'part',
-      data,
+    this.emit(withJoinedData({
+      kind: 'part' as const,
+      chunks,
+      bytes,
       sequenceNumber,
       frames: part.samples.length,
       durationTicks: part.durationTicks,
       keyframe: part.samples[0]!.keyframe,
       firstTimestamp: part.firstTimestamp,
-    });
+    }));
     this.part = { samples: [], durationTicks: 0, baseDecodeTime: 0, firstTimestamp: 0 };
   }
 
@@ -465,6 +500,24 @@ export class SegmentAssembler {
     stats.fps = Math.round((stats.frames * VIDEO_TIMESCALE * 100) / stats.durationTicks) / 100;
     this.emit({ kind: 'segmentBoundary', reason, segment: stats });
   }
+}
+
+function chunksBytes(chunks: readonly Buffer[]): number {
+  let bytes = 0;
+  for (const chunk of chunks) bytes += chunk.length;
+  return bytes;
+}
+
+/** Adds `data`: the chunks joined once, on first use (tests, a live viewer), never for the archive. */
+function withJoinedData<T extends { chunks: Buffer[] }>(output: T): T & { readonly data: Buffer } {
+  let joined: Buffer | undefined;
+  return Object.defineProperty(output, 'data', {
+    get: () => {
+      joined ??= Buffer.concat(output.chunks);
+      return joined;
+    },
+    enumerable: true,
+  }) as T & { readonly data: Buffer };
 }
 
 function sameParameterSets(a: ParameterSets, b: ParameterSets): boolean {

@@ -22,6 +22,8 @@ import { MAX_PENDING_DISK_BYTES, SegmentFile } from './segment-file.ts';
 
 /** A camera clock further than this from ours is not trusted for segment times (the receive clock is used). */
 export const CAMERA_CLOCK_TOLERANCE_MS = 1000;
+/** The receive-clock anchor is renewed over windows this long (clock drift). */
+const ANCHOR_WINDOW_MS = 30_000;
 /** Packets kept while the RTSP session starts (a 2-s GOP at 2 Mbit/s is about 400). */
 const MAX_EARLY_PACKETS = 4096;
 /** Parts of the archive hold at most this much media: what a crash can lose. */
@@ -48,7 +50,8 @@ export interface NativeRecorderOptions {
 /** What the live module receives: the init segment of the stream in force, then one fragment per picture. */
 export interface NativeLiveEvents {
   liveInit: { data: Buffer; codecString: string; width: number; height: number };
-  liveFragment: { data: Buffer; keyframe: boolean };
+  /** moof + mdat header, then the picture's own buffer: joined only if someone watches. */
+  liveFragment: { chunks: Buffer[]; keyframe: boolean };
 }
 
 export interface NativeRecorderStats {
@@ -81,8 +84,14 @@ interface Run {
   open: OpenFile | undefined;
   /** Set after a part was dropped for the disk: nothing is written until a part starting on a keyframe. */
   skipToKeyframe: boolean;
-  /** Receive-clock anchor (local ms at an RTP timestamp), until a sender report is trusted. */
+  /**
+   * Receive-clock anchor, for a camera without (trusted) sender reports: the picture that
+   * arrived with the least delay so far (PLAY is answered with a burst of pictures already
+   * old: anchoring on the first one would date the run late by up to a GOP).
+   */
   anchor: { localMs: number; timestamp: number } | undefined;
+  /** The least-delayed picture of the current 30-s window: it replaces the anchor at the window's end (the two clocks drift apart slowly). */
+  candidate: { since: number; best: { localMs: number; timestamp: number } } | undefined;
   hadPicture: boolean;
   /** Why time is missing before the next segment of this run. */
   nextGapReason: string;
@@ -209,6 +218,7 @@ export class NativeRecorder {
         open: undefined,
         skipToKeyframe: false,
         anchor: undefined,
+        candidate: undefined,
         hadPicture: false,
         nextGapReason: this.lastExitDetail,
         ended: false,
@@ -231,8 +241,22 @@ export class NativeRecorder {
   private onPacket(run: Run, packet: Readonly<RtpPacket>): void {
     if (run.ended) return;
     this.counters.packets++;
-    if (!run.anchor) run.anchor = { localMs: this.clock.now().getTime(), timestamp: packet.timestamp };
     for (const event of run.depacketizer.push(packet)) this.onDepacketized(run, event);
+  }
+
+  /** Keeps the least-delayed picture as the receive-clock anchor (once per picture, not per packet). */
+  private noteArrival(run: Run, timestamp: number): void {
+    const localMs = this.clock.now().getTime();
+    const arrival = { localMs, timestamp };
+    if (!run.candidate || localMs - run.candidate.since > ANCHOR_WINDOW_MS) {
+      if (run.candidate) run.anchor = run.candidate.best;
+      run.candidate = { since: localMs, best: arrival };
+    } else if (localMs < this.receiveClockOf(run.candidate.best, timestamp)) run.candidate.best = arrival;
+    if (!run.anchor || localMs < this.receiveClockOf(run.anchor, timestamp)) run.anchor = arrival;
+  }
+
+  private receiveClockOf(anchor: { localMs: number; timestamp: number }, timestamp: number): number {
+    return anchor.localMs + ((((timestamp >>> 0) - (anchor.timestamp >>> 0)) | 0) * 1000) / 90_000;
   }
 
   private onDepacketized(run: Run, event: DepacketizerEvent): void {
@@ -243,6 +267,7 @@ export class NativeRecorder {
       return;
     }
     this.counters.accessUnits++;
+    this.noteArrival(run, event.accessUnit.timestamp);
     if (!run.hadPicture) {
       run.hadPicture = true;
       this.runsWithoutData = 0;
@@ -266,7 +291,7 @@ export class NativeRecorder {
           this.closeSegment(run, output.segment);
           break;
         case 'liveFragment':
-          this.liveEvents.emit('liveFragment', { data: output.data, keyframe: output.keyframe });
+          this.liveEvents.emit('liveFragment', { chunks: output.chunks, keyframe: output.keyframe });
           break;
       }
     }
@@ -295,7 +320,7 @@ export class NativeRecorder {
       this.handle(run, run.assembler.discontinuity());
       return;
     }
-    run.open.file.append(part.data);
+    run.open.file.append(...part.chunks);
   }
 
   private closeSegment(run: Run, stats: SegmentStats): void {
@@ -305,6 +330,8 @@ export class NativeRecorder {
     const gapReason = run.nextGapReason;
     run.nextGapReason = 'no_data';
     const durationMs = Math.round(stats.durationMs); // the index holds whole milliseconds
+    // The start again, now that the segment is whole: sender reports (every few seconds) may have come since its first picture.
+    const startMs = stats.frames > 0 ? Math.round(this.wallClockOf(run, stats.firstTimestamp)) : open.startMs;
     const { camera, volume, indexer } = this.options;
     const masking = camera.masking ?? NO_MASKING;
     this.enqueue(async () => {
@@ -323,7 +350,7 @@ export class NativeRecorder {
           communeInsee: camera.communeInsee,
           volume,
           file,
-          startMs: open.startMs,
+          startMs,
           durationMs,
           status: 'closed',
           gapReason,
@@ -352,9 +379,8 @@ export class NativeRecorder {
     const offset = run.client.clockOffsetMs();
     this.clockOffset = offset;
     const camera = run.client.wallClockMs(timestamp);
-    if (camera !== undefined && offset !== undefined) return Math.abs(offset) <= CAMERA_CLOCK_TOLERANCE_MS ? camera : camera - offset;
-    const anchor = run.anchor ?? { localMs: this.clock.now().getTime(), timestamp };
-    return anchor.localMs + ((((timestamp >>> 0) - (anchor.timestamp >>> 0)) | 0) * 1000) / 90_000;
+    if (camera !== undefined && offset !== undefined && Math.abs(offset) <= CAMERA_CLOCK_TOLERANCE_MS) return camera;
+    return this.receiveClockOf(run.anchor ?? { localMs: this.clock.now().getTime(), timestamp }, timestamp);
   }
 
   private onClosed(run: Run, closed: RtspClosedEvent, startedAt: number): void {

@@ -35,21 +35,31 @@ export class SegmentFile {
     return this.failure;
   }
 
-  append(data: Buffer): void {
+  /** Appends buffers in order, with one writev (a part's moof and its samples, never joined in memory). */
+  append(...chunks: Buffer[]): void {
     if (this.failure) return;
-    this.hash.update(data);
-    this.bytes += data.length;
-    this.pendingBytes += data.length;
+    let length = 0;
+    for (const chunk of chunks) {
+      this.hash.update(chunk);
+      length += chunk.length;
+    }
+    this.bytes += length;
+    this.pendingBytes += length;
     this.chain = this.chain.then(async () => {
       if (this.failure) return;
       try {
         const handle = await this.handle;
-        let written = 0;
-        while (written < data.length) written += (await handle.write(data, written, data.length - written)).bytesWritten;
+        let written = (await handle.writev(chunks)).bytesWritten;
+        // A short write (rare: a full disk's last bytes): the rest, one buffer at a time.
+        if (written < length) {
+          const rest = Buffer.concat(chunks).subarray(written);
+          for (let at = 0; at < rest.length; ) at += (await handle.write(rest, at, rest.length - at)).bytesWritten;
+          written = length;
+        }
       } catch (error) {
         this.failure = error instanceof Error ? error : new Error(String(error));
       } finally {
-        this.pendingBytes -= data.length;
+        this.pendingBytes -= length;
       }
     });
   }
