@@ -43,6 +43,8 @@ export interface SegmentToIndex {
    * measured rate, and the SHA-256 it computed while writing): no ffprobe and no second read.
    */
   facts?: WrittenSegmentFacts;
+  /** Missing time above this is a gap row (default: the indexer's); the native engine's times are exact to a few ms. */
+  gapToleranceMs?: number;
 }
 
 /** A segment's facts as its writer counted them. */
@@ -145,7 +147,7 @@ export class SegmentIndexer {
       };
       const now = this.clock.now().toISOString();
       await this.repository.ensureMaskVersion(trx, segment.cameraId, masking, now);
-      if (head && startMs - head.endMs > this.gapToleranceMs) {
+      if (head && startMs - head.endMs > (segment.gapToleranceMs ?? this.gapToleranceMs)) {
         await this.repository.insertGap(
           trx,
           { cameraId: segment.cameraId, communeInsee: segment.communeInsee, startMs: head.endMs, endMs: startMs, reason: segment.gapReason ?? 'no_data' },

@@ -396,7 +396,16 @@ export class SegmentAssembler {
         baseMediaDecodeTime: this.liveDecodeTime,
         samples: [{ data: payload, duration: this.lastDuration, keyframe: accessUnit.keyframe }],
       });
-      this.emit(withJoinedData({ kind: 'liveFragment' as const, chunks, bytes: chunksBytes(chunks), sequenceNumber: this.liveSequence, keyframe: accessUnit.keyframe, timestamp: accessUnit.timestamp }));
+      this.emit(
+        withJoinedData({
+          kind: 'liveFragment' as const,
+          chunks,
+          bytes: chunksBytes(chunks),
+          sequenceNumber: this.liveSequence,
+          keyframe: accessUnit.keyframe,
+          timestamp: accessUnit.timestamp,
+        }),
+      );
     }
     return this.output ?? NO_OUTPUT;
   }
@@ -477,16 +486,18 @@ export class SegmentAssembler {
     const bytes = chunksBytes(chunks);
     segment.stats.bytes += bytes;
     segment.stats.parts++;
-    this.emit(withJoinedData({
-      kind: 'part' as const,
-      chunks,
-      bytes,
-      sequenceNumber,
-      frames: part.samples.length,
-      durationTicks: part.durationTicks,
-      keyframe: part.samples[0]!.keyframe,
-      firstTimestamp: part.firstTimestamp,
-    }));
+    this.emit(
+      withJoinedData({
+        kind: 'part' as const,
+        chunks,
+        bytes,
+        sequenceNumber,
+        frames: part.samples.length,
+        durationTicks: part.durationTicks,
+        keyframe: part.samples[0]!.keyframe,
+        firstTimestamp: part.firstTimestamp,
+      }),
+    );
     this.part = { samples: [], durationTicks: 0, baseDecodeTime: 0, firstTimestamp: 0 };
   }
 

@@ -22,8 +22,18 @@ import { MAX_PENDING_DISK_BYTES, SegmentFile } from './segment-file.ts';
 
 /** A camera clock further than this from ours is not trusted for segment times (the receive clock is used). */
 export const CAMERA_CLOCK_TOLERANCE_MS = 1000;
+/** Missing time above this between two segments is indexed as a gap (packet loss, a slow disk). */
+export const NATIVE_GAP_TOLERANCE_MS = 250;
 /** The receive-clock anchor is renewed over windows this long (clock drift). */
 const ANCHOR_WINDOW_MS = 30_000;
+/**
+ * A picture further than this from where the receive clock expects it: the camera's RTP
+ * timestamps jumped (firmware), so the receive clock starts over from it and a sender report
+ * that disagrees this much with the receive clock is not used until the two agree again.
+ */
+const TIMELINE_JUMP_MS = 2000;
+/** How long PLAY's burst of the pictures since the last keyframe may take to arrive. */
+const PLAY_BURST_MS = 1000;
 /** Packets kept while the RTSP session starts (a 2-s GOP at 2 Mbit/s is about 400). */
 const MAX_EARLY_PACKETS = 4096;
 /** Parts of the archive hold at most this much media: what a crash can lose. */
@@ -92,6 +102,14 @@ interface Run {
   anchor: { localMs: number; timestamp: number } | undefined;
   /** The least-delayed picture of the current 30-s window: it replaces the anchor at the window's end (the two clocks drift apart slowly). */
   candidate: { since: number; best: { localMs: number; timestamp: number } } | undefined;
+  /** Counts the jumps of the camera's RTP timestamps: times mapped before a jump do not hold after it. */
+  timeline: number;
+  /** Local time of the run's first picture (PLAY's burst of old pictures comes with it). */
+  firstArrivalMs: number | undefined;
+  /** The keyframe that starts the segment in progress, dated when it arrived (what a later jump cannot move). */
+  segmentStart: { timestamp: number; timeline: number; wallClockMs: number } | undefined;
+  /** The next keyframe starts a segment (at the start of the run, after a segment boundary). */
+  segmentStartPending: boolean;
   hadPicture: boolean;
   /** Why time is missing before the next segment of this run. */
   nextGapReason: string;
@@ -219,6 +237,10 @@ export class NativeRecorder {
         skipToKeyframe: false,
         anchor: undefined,
         candidate: undefined,
+        timeline: 0,
+        firstArrivalMs: undefined,
+        segmentStart: undefined,
+        segmentStartPending: true,
         hadPicture: false,
         nextGapReason: this.lastExitDetail,
         ended: false,
@@ -241,13 +263,27 @@ export class NativeRecorder {
   private onPacket(run: Run, packet: Readonly<RtpPacket>): void {
     if (run.ended) return;
     this.counters.packets++;
+    const dropped = run.depacketizer.stats.droppedAccessUnits + run.assembler.stats.droppedBeforeKeyframe;
     for (const event of run.depacketizer.push(packet)) this.onDepacketized(run, event);
+    // Pictures damaged by a loss, or waiting for the next keyframe after it.
+    this.counters.droppedPictures += run.depacketizer.stats.droppedAccessUnits + run.assembler.stats.droppedBeforeKeyframe - dropped;
   }
 
   /** Keeps the least-delayed picture as the receive-clock anchor (once per picture, not per packet). */
   private noteArrival(run: Run, timestamp: number): void {
     const localMs = this.clock.now().getTime();
     const arrival = { localMs, timestamp };
+    run.firstArrivalMs ??= localMs;
+    const lateMs = run.anchor ? localMs - this.receiveClockOf(run.anchor, timestamp) : 0;
+    // PLAY's burst of old pictures arrives early on the clock of its first one: not a jump.
+    if (lateMs > TIMELINE_JUMP_MS || (lateMs < -TIMELINE_JUMP_MS && localMs - run.firstArrivalMs > PLAY_BURST_MS)) {
+      // The RTP timestamps jumped: the receive clock starts over from this picture (a picture
+      // merely late is forgotten as soon as a less-delayed one comes).
+      run.timeline++;
+      run.anchor = arrival;
+      run.candidate = { since: localMs, best: arrival };
+      return;
+    }
     if (!run.candidate || localMs - run.candidate.since > ANCHOR_WINDOW_MS) {
       if (run.candidate) run.anchor = run.candidate.best;
       run.candidate = { since: localMs, best: arrival };
@@ -274,6 +310,11 @@ export class NativeRecorder {
       this.setState('recording');
     }
     this.handle(run, run.assembler.push(event.accessUnit));
+    if (event.accessUnit.keyframe && run.segmentStartPending) {
+      const { timestamp } = event.accessUnit;
+      run.segmentStart = { timestamp, timeline: run.timeline, wallClockMs: this.wallClockOf(run, timestamp) };
+      run.segmentStartPending = false;
+    }
   }
 
   private handle(run: Run, outputs: readonly AssemblerOutput[]): void {
@@ -305,7 +346,7 @@ export class NativeRecorder {
     if (!run.open) {
       if (!run.init) return;
       run.skipToKeyframe = false;
-      const startMs = Math.round(this.wallClockOf(run, part.firstTimestamp));
+      const startMs = Math.round(this.segmentStartOf(run, part.firstTimestamp));
       const name = `${run.tag}-${fileStamp(startMs)}.mp4`;
       const file = SegmentFile.create(join(this.incomingDir, name));
       file.append(run.init);
@@ -326,12 +367,13 @@ export class NativeRecorder {
   private closeSegment(run: Run, stats: SegmentStats): void {
     const open = run.open;
     run.open = undefined;
+    run.segmentStartPending = true;
     if (!open) return;
     const gapReason = run.nextGapReason;
     run.nextGapReason = 'no_data';
     const durationMs = Math.round(stats.durationMs); // the index holds whole milliseconds
     // The start again, now that the segment is whole: sender reports (every few seconds) may have come since its first picture.
-    const startMs = stats.frames > 0 ? Math.round(this.wallClockOf(run, stats.firstTimestamp)) : open.startMs;
+    const startMs = stats.frames > 0 ? Math.round(this.segmentStartOf(run, stats.firstTimestamp)) : open.startMs;
     const { camera, volume, indexer } = this.options;
     const masking = camera.masking ?? NO_MASKING;
     this.enqueue(async () => {
@@ -355,6 +397,8 @@ export class NativeRecorder {
           status: 'closed',
           gapReason,
           masking,
+          // Times to the millisecond (not ffmpeg's second): a hole of a lost GOP (under a second) is a gap too.
+          gapToleranceMs: NATIVE_GAP_TOLERANCE_MS,
           facts: {
             codec: run.codec === 'h265' ? 'hevc' : 'h264', // as ffprobe names them: the ffmpeg engine's rows say so
             width: stats.width,
@@ -374,13 +418,23 @@ export class NativeRecorder {
     });
   }
 
+  /** Wall-clock ms of the picture that starts a segment: as it was dated on arrival if the timestamps jumped since. */
+  private segmentStartOf(run: Run, timestamp: number): number {
+    const start = run.segmentStart;
+    if (start && start.timestamp === timestamp && start.timeline !== run.timeline) return start.wallClockMs;
+    return this.wallClockOf(run, timestamp);
+  }
+
   /** Wall-clock ms of a picture: the camera's clock when it is right, else the receive clock. */
   private wallClockOf(run: Run, timestamp: number): number {
     const offset = run.client.clockOffsetMs();
     this.clockOffset = offset;
     const camera = run.client.wallClockMs(timestamp);
-    if (camera !== undefined && offset !== undefined && Math.abs(offset) <= CAMERA_CLOCK_TOLERANCE_MS) return camera;
-    return this.receiveClockOf(run.anchor ?? { localMs: this.clock.now().getTime(), timestamp }, timestamp);
+    const received = this.receiveClockOf(run.anchor ?? { localMs: this.clock.now().getTime(), timestamp }, timestamp);
+    // A sender report from before a jump of the timestamps (or one that never followed it) maps them wrongly.
+    if (camera !== undefined && offset !== undefined && Math.abs(offset) <= CAMERA_CLOCK_TOLERANCE_MS && Math.abs(camera - received) <= TIMELINE_JUMP_MS)
+      return camera;
+    return received;
   }
 
   private onClosed(run: Run, closed: RtspClosedEvent, startedAt: number): void {
