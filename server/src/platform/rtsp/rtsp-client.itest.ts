@@ -64,15 +64,20 @@ function record(client: RtspClient): Received {
 async function pullAndCheck(client: RtspClient, received: Received, seconds: number): Promise<void> {
   await sleep(seconds * 1000);
   assert.ok(received.sequences.length > 20, `RTP packets received: ${received.sequences.length}`);
+  // In order, never back: a gap is only a picture the simulator dropped for a viewer that was
+  // late reading (its TCP queue full, as a camera does on a loaded machine), and the client counts it as lost.
+  let skipped = 0;
   for (let index = 1; index < received.sequences.length; index += 1) {
-    assert.equal(received.sequences[index], (received.sequences[index - 1]! + 1) & 0xffff, `sequence ${index} follows`);
+    const step = (received.sequences[index]! - received.sequences[index - 1]!) & 0xffff;
+    assert.ok(step >= 1 && step < 1000, `sequence ${index} moves forward (step ${step})`);
+    skipped += step - 1;
   }
   // The simulator sends the pictures since the last keyframe at once on PLAY: the rate is measured after that burst.
   const since = received.firstAt + 1000;
   const rate = received.markerTimes.filter((at) => at >= since).length / ((Date.now() - since) / 1000);
   assert.ok(rate > FPS * 0.6 && rate < FPS * 1.4, `pictures per second: ${rate.toFixed(1)}`);
   assert.equal(client.stats.packetsReceived, received.sequences.length);
-  assert.equal(client.stats.packetsLost, 0);
+  assert.equal(client.stats.packetsLost, skipped, 'every sequence gap counted as lost');
   assert.ok(client.stats.bytesReceived > received.sequences.length * 12);
 }
 

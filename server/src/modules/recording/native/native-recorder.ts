@@ -130,9 +130,10 @@ export class NativeRecorder {
   private runsWithoutData = 0;
   private lastExitDetail: string;
   private stopping = false;
+  /** Bumped by stop(): a start() after it does not meet the previous connection. */
+  private generation = 0;
   private retryTimer: NodeJS.Timeout | undefined;
   private queue: Promise<void> = Promise.resolve();
-  private liveInit: NativeLiveEvents['liveInit'] | undefined;
   private readonly counters = { packets: 0, packetsLost: 0, accessUnits: 0, droppedPictures: 0, partsDroppedForDisk: 0 };
   private clockOffset: number | undefined;
 
@@ -151,11 +152,6 @@ export class NativeRecorder {
   /** No child process: the camera is recorded inside this one. */
   get pid(): number | undefined {
     return undefined;
-  }
-
-  /** The live stream's current init segment (a viewer joining gets it first). */
-  get currentLiveInit(): NativeLiveEvents['liveInit'] | undefined {
-    return this.liveInit;
   }
 
   get stats(): NativeRecorderStats {
@@ -177,6 +173,7 @@ export class NativeRecorder {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.generation++; // a connection still being set up is dropped when it answers
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
     const run = this.run;
@@ -201,6 +198,7 @@ export class NativeRecorder {
 
   private async connect(): Promise<void> {
     if (this.stopping) return;
+    const generation = this.generation;
     const { camera } = this.options;
     const createClient = this.options.createClient ?? ((options) => new RtspClient(options));
     const client = createClient({
@@ -220,7 +218,7 @@ export class NativeRecorder {
     });
     try {
       const session = await client.start();
-      if (this.stopping) {
+      if (this.stopping || generation !== this.generation) {
         await client.stop();
         return;
       }
@@ -255,6 +253,7 @@ export class NativeRecorder {
       client.events.on('closed', (closed) => this.onClosed(run, closed, startedAt));
     } catch (error) {
       await client.stop().catch(() => undefined);
+      if (generation !== this.generation) return;
       const code = (error as { code?: string }).code ?? 'rtsp_error';
       this.onRunFailed(`stream_lost (${code})`, startedAt, false);
     }
@@ -270,8 +269,10 @@ export class NativeRecorder {
   }
 
   /** Keeps the least-delayed picture as the receive-clock anchor (once per picture, not per packet). */
+  // Media times are the machine's real clock, as the RTSP client's and ffmpeg's are: the
+  // injectable clock (tests move it) dates states, not footage.
   private noteArrival(run: Run, timestamp: number): void {
-    const localMs = this.clock.now().getTime();
+    const localMs = Date.now();
     const arrival = { localMs, timestamp };
     run.firstArrivalMs ??= localMs;
     const lateMs = run.anchor ? localMs - this.receiveClockOf(run.anchor, timestamp) : 0;
@@ -322,8 +323,7 @@ export class NativeRecorder {
       switch (output.kind) {
         case 'init':
           run.init = output.data;
-          this.liveInit = { data: output.data, codecString: output.codecString, width: output.width, height: output.height };
-          this.liveEvents.emit('liveInit', this.liveInit);
+          this.liveEvents.emit('liveInit', { data: output.data, codecString: output.codecString, width: output.width, height: output.height });
           break;
         case 'part':
           this.writePart(run, output);
@@ -430,7 +430,7 @@ export class NativeRecorder {
     const offset = run.client.clockOffsetMs();
     this.clockOffset = offset;
     const camera = run.client.wallClockMs(timestamp);
-    const received = this.receiveClockOf(run.anchor ?? { localMs: this.clock.now().getTime(), timestamp }, timestamp);
+    const received = this.receiveClockOf(run.anchor ?? { localMs: Date.now(), timestamp }, timestamp);
     // A sender report from before a jump of the timestamps (or one that never followed it) maps them wrongly.
     if (camera !== undefined && offset !== undefined && Math.abs(offset) <= CAMERA_CLOCK_TOLERANCE_MS && Math.abs(camera - received) <= TIMELINE_JUMP_MS)
       return camera;
