@@ -18,6 +18,7 @@ import type { RecordingSchema } from '../../../platform/db/schema.ts';
 import { tablesOf } from '../../../platform/db/tables.ts';
 import { FFMPEG_PATH, FFPROBE_PATH } from '../../../platform/processes.ts';
 import { runToCompletion } from '../../../platform/process-runs.ts';
+import { waitFor } from '../../../testing/wait.ts';
 import { createTestDatabase, dialectsUnderTest, type TestDatabase } from '../../../testing/databases.ts';
 import { RecordingRepository } from '../recording.repository.ts';
 import type { IndexedSegment, RecorderState, RecordingGap } from '../recording.types.ts';
@@ -30,14 +31,6 @@ const SEGMENT_SECONDS = 2;
 const TIMEOUT_MS = 3000;
 const TEST_TIMEOUT_MS = 90_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 const simulators: Simulator[] = [];
 const recorders: NativeRecorder[] = [];

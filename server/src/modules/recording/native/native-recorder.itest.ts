@@ -14,6 +14,7 @@ import type { RecordingSchema } from '../../../platform/db/schema.ts';
 import { tablesOf } from '../../../platform/db/tables.ts';
 import { FFPROBE_PATH } from '../../../platform/processes.ts';
 import { runToCompletion } from '../../../platform/process-runs.ts';
+import { waitFor } from '../../../testing/wait.ts';
 import { createTestDatabase, dialectsUnderTest, type TestDatabase } from '../../../testing/databases.ts';
 import { checkSegmentChain, SEGMENT_GENESIS_HASH } from '../recording.chain.ts';
 import { RecordingRepository } from '../recording.repository.ts';
@@ -23,14 +24,6 @@ import { fileStamp, NativeRecorder } from './native-recorder.ts';
 
 const COMMUNE = '21038';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 async function probe(file: string): Promise<{ codec: string; width: number; height: number; frames: number }> {
   const result = await runToCompletion(FFPROBE_PATH, ['-v', 'error', '-count_frames', '-show_streams', '-of', 'json', file], { timeoutMs: 30_000 });

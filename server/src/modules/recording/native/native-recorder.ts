@@ -9,7 +9,7 @@
 import { mkdir, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { systemClock, type Clock } from '../../../platform/clock.ts';
-import { parseSegmentFileName } from '../../../platform/media/ffmpeg-args.ts';
+import { parseSegmentFileName, SEGMENT_LIST_SUFFIX } from '../../../platform/media/ffmpeg-args.ts';
 import { SegmentAssembler, type AssemblerOutput, type SegmentStats } from '../../../platform/media/fmp4-writer.ts';
 import { Depacketizer, type DepacketizerEvent } from '../../../platform/media/h26x/index.ts';
 import { backoffDelay, silentLog, TypedEvents, type BackoffPolicy, type ProcessLog } from '../../../platform/processes.ts';
@@ -17,23 +17,12 @@ import { RtspClient, type RtspClientOptions, type RtspClosedEvent, type RtpPacke
 import { NO_MASKING, UNKNOWN_MASKING } from '../../masks/index.ts';
 import type { RecorderCamera, RecorderEvents } from '../recorder.ts';
 import type { RecorderState } from '../recording.types.ts';
-import { recoverFragmentedFile, type SegmentIndexer } from '../segment-indexer.ts';
+import { recoverFragmentedFile, type SegmentIndexer, type SegmentToIndex } from '../segment-indexer.ts';
 import { MAX_PENDING_DISK_BYTES, SegmentFile } from './segment-file.ts';
+import { CAMERA_CLOCK_TOLERANCE_MS, StreamClock } from './stream-clock.ts';
 
-/** A camera clock further than this from ours is not trusted for segment times (the receive clock is used). */
-export const CAMERA_CLOCK_TOLERANCE_MS = 1000;
 /** Missing time above this between two segments is indexed as a gap (packet loss, a slow disk). */
 export const NATIVE_GAP_TOLERANCE_MS = 250;
-/** The receive-clock anchor is renewed over windows this long (clock drift). */
-const ANCHOR_WINDOW_MS = 30_000;
-/**
- * A picture further than this from where the receive clock expects it: the camera's RTP
- * timestamps jumped (firmware), so the receive clock starts over from it and a sender report
- * that disagrees this much with the receive clock is not used until the two agree again.
- */
-const TIMELINE_JUMP_MS = 2000;
-/** How long PLAY's burst of the pictures since the last keyframe may take to arrive. */
-const PLAY_BURST_MS = 1000;
 /** Packets kept while the RTSP session starts (a 2-s GOP at 2 Mbit/s is about 400). */
 const MAX_EARLY_PACKETS = 4096;
 /** Parts of the archive hold at most this much media: what a crash can lose. */
@@ -94,20 +83,8 @@ interface Run {
   open: OpenFile | undefined;
   /** Set after a part was dropped for the disk: nothing is written until a part starting on a keyframe. */
   skipToKeyframe: boolean;
-  /**
-   * Receive-clock anchor, for a camera without (trusted) sender reports: the picture that
-   * arrived with the least delay so far (PLAY is answered with a burst of pictures already
-   * old: anchoring on the first one would date the run late by up to a GOP).
-   */
-  anchor: { localMs: number; timestamp: number } | undefined;
-  /** The least-delayed picture of the current 30-s window: it replaces the anchor at the window's end (the two clocks drift apart slowly). */
-  candidate: { since: number; best: { localMs: number; timestamp: number } } | undefined;
-  /** Counts the jumps of the camera's RTP timestamps: times mapped before a jump do not hold after it. */
-  timeline: number;
-  /** Local time of the run's first picture (PLAY's burst of old pictures comes with it). */
-  firstArrivalMs: number | undefined;
-  /** The keyframe that starts the segment in progress, dated when it arrived (what a later jump cannot move). */
-  segmentStart: { timestamp: number; timeline: number; wallClockMs: number } | undefined;
+  /** Dates the run's pictures. */
+  clock: StreamClock;
   /** The next keyframe starts a segment (at the start of the run, after a segment boundary). */
   segmentStartPending: boolean;
   hadPicture: boolean;
@@ -233,11 +210,7 @@ export class NativeRecorder {
         init: undefined,
         open: undefined,
         skipToKeyframe: false,
-        anchor: undefined,
-        candidate: undefined,
-        timeline: 0,
-        firstArrivalMs: undefined,
-        segmentStart: undefined,
+        clock: new StreamClock(client),
         segmentStartPending: true,
         hadPicture: false,
         nextGapReason: this.lastExitDetail,
@@ -268,34 +241,6 @@ export class NativeRecorder {
     this.counters.droppedPictures += run.depacketizer.stats.droppedAccessUnits + run.assembler.stats.droppedBeforeKeyframe - dropped;
   }
 
-  /** Keeps the least-delayed picture as the receive-clock anchor (once per picture, not per packet). */
-  // Media times are the machine's real clock, as the RTSP client's and ffmpeg's are: the
-  // injectable clock (tests move it) dates states, not footage.
-  private noteArrival(run: Run, timestamp: number): void {
-    const localMs = Date.now();
-    const arrival = { localMs, timestamp };
-    run.firstArrivalMs ??= localMs;
-    const lateMs = run.anchor ? localMs - this.receiveClockOf(run.anchor, timestamp) : 0;
-    // PLAY's burst of old pictures arrives early on the clock of its first one: not a jump.
-    if (lateMs > TIMELINE_JUMP_MS || (lateMs < -TIMELINE_JUMP_MS && localMs - run.firstArrivalMs > PLAY_BURST_MS)) {
-      // The RTP timestamps jumped: the receive clock starts over from this picture (a picture
-      // merely late is forgotten as soon as a less-delayed one comes).
-      run.timeline++;
-      run.anchor = arrival;
-      run.candidate = { since: localMs, best: arrival };
-      return;
-    }
-    if (!run.candidate || localMs - run.candidate.since > ANCHOR_WINDOW_MS) {
-      if (run.candidate) run.anchor = run.candidate.best;
-      run.candidate = { since: localMs, best: arrival };
-    } else if (localMs < this.receiveClockOf(run.candidate.best, timestamp)) run.candidate.best = arrival;
-    if (!run.anchor || localMs < this.receiveClockOf(run.anchor, timestamp)) run.anchor = arrival;
-  }
-
-  private receiveClockOf(anchor: { localMs: number; timestamp: number }, timestamp: number): number {
-    return anchor.localMs + ((((timestamp >>> 0) - (anchor.timestamp >>> 0)) | 0) * 1000) / 90_000;
-  }
-
   private onDepacketized(run: Run, event: DepacketizerEvent): void {
     if (event.kind === 'loss') {
       this.counters.packetsLost += event.packetsLost;
@@ -304,7 +249,7 @@ export class NativeRecorder {
       return;
     }
     this.counters.accessUnits++;
-    this.noteArrival(run, event.accessUnit.timestamp);
+    run.clock.noteArrival(event.accessUnit.timestamp);
     if (!run.hadPicture) {
       run.hadPicture = true;
       this.runsWithoutData = 0;
@@ -312,8 +257,7 @@ export class NativeRecorder {
     }
     this.handle(run, run.assembler.push(event.accessUnit));
     if (event.accessUnit.keyframe && run.segmentStartPending) {
-      const { timestamp } = event.accessUnit;
-      run.segmentStart = { timestamp, timeline: run.timeline, wallClockMs: this.wallClockOf(run, timestamp) };
+      run.clock.markSegmentStart(event.accessUnit.timestamp);
       run.segmentStartPending = false;
     }
   }
@@ -346,7 +290,7 @@ export class NativeRecorder {
     if (!run.open) {
       if (!run.init) return;
       run.skipToKeyframe = false;
-      const startMs = Math.round(this.segmentStartOf(run, part.firstTimestamp));
+      const startMs = Math.round(run.clock.segmentStartOf(part.firstTimestamp));
       const name = `${run.tag}-${fileStamp(startMs)}.mp4`;
       const file = SegmentFile.create(join(this.incomingDir, name));
       file.append(run.init);
@@ -373,8 +317,8 @@ export class NativeRecorder {
     run.nextGapReason = 'no_data';
     const durationMs = Math.round(stats.durationMs); // the index holds whole milliseconds
     // The start again, now that the segment is whole: sender reports (every few seconds) may have come since its first picture.
-    const startMs = stats.frames > 0 ? Math.round(this.segmentStartOf(run, stats.firstTimestamp)) : open.startMs;
-    const { camera, volume, indexer } = this.options;
+    const startMs = stats.frames > 0 ? Math.round(run.clock.segmentStartOf(stats.firstTimestamp)) : open.startMs;
+    const { camera, volume } = this.options;
     const masking = camera.masking ?? NO_MASKING;
     this.enqueue(async () => {
       let written: { sha256: string; bytes: number };
@@ -386,55 +330,29 @@ export class NativeRecorder {
         return;
       }
       const file = join(this.incomingDir, open.name);
-      try {
-        const indexed = await indexer.index({
-          cameraId: camera.id,
-          communeInsee: camera.communeInsee,
-          volume,
-          file,
-          startMs,
+      await this.indexAndEmit({
+        cameraId: camera.id,
+        communeInsee: camera.communeInsee,
+        volume,
+        file,
+        startMs,
+        durationMs,
+        status: 'closed',
+        gapReason,
+        masking,
+        // Times to the millisecond (not ffmpeg's second): a hole of a lost GOP (under a second) is a gap too.
+        gapToleranceMs: NATIVE_GAP_TOLERANCE_MS,
+        facts: {
+          codec: run.codec === 'h265' ? 'hevc' : 'h264', // as ffprobe names them: the ffmpeg engine's rows say so
+          width: stats.width,
+          height: stats.height,
+          frameCount: stats.frames,
           durationMs,
-          status: 'closed',
-          gapReason,
-          masking,
-          // Times to the millisecond (not ffmpeg's second): a hole of a lost GOP (under a second) is a gap too.
-          gapToleranceMs: NATIVE_GAP_TOLERANCE_MS,
-          facts: {
-            codec: run.codec === 'h265' ? 'hevc' : 'h264', // as ffprobe names them: the ffmpeg engine's rows say so
-            width: stats.width,
-            height: stats.height,
-            frameCount: stats.frames,
-            durationMs,
-            measuredFps: stats.fps,
-            ...written,
-          },
-        });
-        if (indexed) this.events.emit('segment', indexed);
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        this.log.warn({ camera: camera.id, file, error: message }, 'segment not indexed');
-        this.events.emit('indexError', { file, message });
-      }
+          measuredFps: stats.fps,
+          ...written,
+        },
+      });
     });
-  }
-
-  /** Wall-clock ms of the picture that starts a segment: as it was dated on arrival if the timestamps jumped since. */
-  private segmentStartOf(run: Run, timestamp: number): number {
-    const start = run.segmentStart;
-    if (start && start.timestamp === timestamp && start.timeline !== run.timeline) return start.wallClockMs;
-    return this.wallClockOf(run, timestamp);
-  }
-
-  /** Wall-clock ms of a picture: the camera's clock when it is right, else the receive clock. */
-  private wallClockOf(run: Run, timestamp: number): number {
-    const offset = run.client.clockOffsetMs();
-    this.clockOffset = offset;
-    const camera = run.client.wallClockMs(timestamp);
-    const received = this.receiveClockOf(run.anchor ?? { localMs: Date.now(), timestamp }, timestamp);
-    // A sender report from before a jump of the timestamps (or one that never followed it) maps them wrongly.
-    if (camera !== undefined && offset !== undefined && Math.abs(offset) <= CAMERA_CLOCK_TOLERANCE_MS && Math.abs(camera - received) <= TIMELINE_JUMP_MS)
-      return camera;
-    return received;
   }
 
   private onClosed(run: Run, closed: RtspClosedEvent, startedAt: number): void {
@@ -480,16 +398,28 @@ export class NativeRecorder {
     return next;
   }
 
+  /** Indexes one file; a failure is logged and told (`indexError`), the next segments go on. */
+  private async indexAndEmit(segment: SegmentToIndex): Promise<void> {
+    try {
+      const indexed = await this.options.indexer.index(segment);
+      if (indexed) this.events.emit('segment', indexed);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.log.warn({ camera: segment.cameraId, file: segment.file, error: message }, 'segment not indexed');
+      this.events.emit('indexError', { file: segment.file, message });
+    }
+  }
+
   /** Files a killed process left (its parts up to the last complete one are kept), indexed as recovered. */
   private async adoptLeftovers(): Promise<void> {
     const all = await readdir(this.incomingDir).catch(() => [] as string[]);
     // What an ffmpeg run left too (the camera's engine was switched): its files are fragmented MP4 as well.
-    for (const name of all.filter((entry) => entry.endsWith('.segments.csv') || entry.endsWith('.input.ffconcat')))
+    for (const name of all.filter((entry) => entry.endsWith(SEGMENT_LIST_SUFFIX) || entry.endsWith('.input.ffconcat')))
       await unlink(join(this.incomingDir, name)).catch(() => undefined);
     const names = all.filter((name) => parseSegmentFileName(name)).sort();
     if (names.length === 0) return;
     this.lastExitDetail = 'recorder_crashed';
-    const { camera, volume, indexer } = this.options;
+    const { camera, volume } = this.options;
     for (const name of names) {
       const file = join(this.incomingDir, name);
       await this.enqueue(async () => {
@@ -498,23 +428,17 @@ export class NativeRecorder {
           await unlink(file).catch(() => undefined);
           return;
         }
-        const parsed = parseSegmentFileName(name)!;
-        try {
-          const indexed = await indexer.index({
-            cameraId: camera.id,
-            communeInsee: camera.communeInsee,
-            volume,
-            file,
-            startMs: parsed.openedAtMs,
-            status: 'recovered',
-            gapReason: 'recorder_crashed',
-            // What a crashed process burnt in is not known (LEGAL 4): playback masks it with every mask.
-            masking: UNKNOWN_MASKING,
-          });
-          if (indexed) this.events.emit('segment', indexed);
-        } catch (error) {
-          this.events.emit('indexError', { file, message: error instanceof Error ? error.message : String(error) });
-        }
+        await this.indexAndEmit({
+          cameraId: camera.id,
+          communeInsee: camera.communeInsee,
+          volume,
+          file,
+          startMs: parseSegmentFileName(name)!.openedAtMs,
+          status: 'recovered',
+          gapReason: 'recorder_crashed',
+          // What a crashed process burnt in is not known (LEGAL 4): playback masks it with every mask.
+          masking: UNKNOWN_MASKING,
+        });
       });
     }
   }
