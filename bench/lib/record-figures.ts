@@ -35,7 +35,8 @@ export interface EngineFigures {
 
 /** The two engines side by side, and what the native one costs of the ffmpeg one. */
 export function printRatios(native: EngineFigures, ffmpeg: EngineFigures, cameras: number): void {
-  const ratio = (a: number, b: number) => (a <= 0 ? 'n/a (below the measurement noise)' : b > 0 ? `${fixed(a / b, 3)} (x${fixed(b / Math.max(a, 1e-9), 1)} cheaper)` : 'n/a');
+  const ratio = (a: number, b: number) =>
+    a <= 0 ? 'n/a (below the measurement noise)' : b > 0 ? `${fixed(a / b, 3)} (x${fixed(b / Math.max(a, 1e-9), 1)} cheaper)` : 'n/a';
   printTable(
     [
       [
