@@ -40,7 +40,7 @@ export interface PlaybackServiceDeps {
   audit: AuditService;
   clock: Clock;
   cameras: { get(cameraId: string, principal: null): Promise<{ id: string; communeInsee: string }> };
-  footage: Pick<RecordingRepository, 'segmentsOverlapping' | 'gapsOverlapping'>;
+  footage: Pick<RecordingRepository, 'segmentsOverlapping' | 'segmentOf' | 'gapsOverlapping'>;
   volumes(): Promise<readonly StorageVolume[]>;
   masks: PlaybackMasks;
   reencoder?: Reencoder;
@@ -175,8 +175,8 @@ export class PlaybackService {
     assertAllowed(acting.principal, 'image.playback', session.communeInsee, parisDate(now));
     const window = { startMs: Date.parse(session.from), endMs: Date.parse(session.to) };
     const id = Number(segmentId);
-    const segments = Number.isSafeInteger(id) ? await this.deps.footage.segmentsOverlapping(session.cameraId, window.startMs, window.endMs) : [];
-    const segment = segments.find((candidate) => candidate.id === id && overlaps(candidate, window));
+    const found = Number.isSafeInteger(id) ? await this.deps.footage.segmentOf(session.cameraId, id) : undefined;
+    const segment = found && overlaps(found, window) ? found : undefined;
     if (!segment) throw notFound({ fr: 'Segment de cette relecture', en: 'Segment of this playback' });
     const file = await this.locate(segment);
     if (!file) throw footageUnavailable();

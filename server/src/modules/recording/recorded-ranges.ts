@@ -1,5 +1,5 @@
 // Recorded ranges and gaps over a window, pure: what playback's timeline and the availability
-// figures show. Segments closer than `toleranceMs` are one range (a keyframe cut is contiguous).
+// figures show, and the hourly runs recording_ranges keeps (see recording.repository.ts).
 import type { TimeRange } from './recording.types.ts';
 
 export interface Coverage {
@@ -8,17 +8,32 @@ export interface Coverage {
   recordedMs: number;
 }
 
-export function coverage(segments: ReadonlyArray<TimeRange>, window: TimeRange, toleranceMs = 1000): Coverage {
-  const sorted = segments
-    .map((segment) => ({ startMs: Math.max(segment.startMs, window.startMs), endMs: Math.min(segment.endMs, window.endMs) }))
-    .filter((segment) => segment.endMs > segment.startMs)
-    .sort((a, b) => a.startMs - b.startMs);
-  const ranges: TimeRange[] = [];
-  for (const segment of sorted) {
-    const last = ranges[ranges.length - 1];
-    if (last && segment.startMs <= last.endMs + toleranceMs) last.endMs = Math.max(last.endMs, segment.endMs);
-    else ranges.push({ ...segment });
+/** Segments closer than this are one recorded range (a keyframe cut is contiguous). */
+export const RANGE_TOLERANCE_MS = 1000;
+/** recording_ranges holds one row per run per UTC hour (migration 2026-12-03T1200 uses the same figures). */
+export const RANGE_BUCKET_MS = 3_600_000;
+
+/** Sorted runs of `spans`, those closer than `toleranceMs` merged. */
+export function mergeSpans(spans: ReadonlyArray<TimeRange>, toleranceMs = RANGE_TOLERANCE_MS): TimeRange[] {
+  const sorted = spans.filter((span) => span.endMs > span.startMs).sort((a, b) => a.startMs - b.startMs || a.endMs - b.endMs);
+  const runs: TimeRange[] = [];
+  for (const span of sorted) {
+    const last = runs[runs.length - 1];
+    if (last && span.startMs <= last.endMs + toleranceMs) last.endMs = Math.max(last.endMs, span.endMs);
+    else runs.push({ startMs: span.startMs, endMs: span.endMs });
   }
+  return runs;
+}
+
+/**
+ * Recorded ranges and gaps of `window`. Runs are merged before they are clipped: a cut shorter
+ * than the tolerance is no gap, even at the window's edge, so the same footage gives the same
+ * answer from segments or from recording_ranges.
+ */
+export function coverage(segments: ReadonlyArray<TimeRange>, window: TimeRange, toleranceMs = RANGE_TOLERANCE_MS): Coverage {
+  const ranges = mergeSpans(segments, toleranceMs)
+    .map((run) => ({ startMs: Math.max(run.startMs, window.startMs), endMs: Math.min(run.endMs, window.endMs) }))
+    .filter((run) => run.endMs > run.startMs);
   const gaps: TimeRange[] = [];
   let cursor = window.startMs;
   for (const range of ranges) {
@@ -27,6 +42,26 @@ export function coverage(segments: ReadonlyArray<TimeRange>, window: TimeRange, 
   }
   if (cursor < window.endMs) gaps.push({ startMs: cursor, endMs: window.endMs });
   return { ranges, gaps, recordedMs: ranges.reduce((total, range) => total + range.endMs - range.startMs, 0) };
+}
+
+/** Start of the UTC hour holding `instantMs`. */
+export function rangeBucketOf(instantMs: number): number {
+  return Math.floor(instantMs / RANGE_BUCKET_MS) * RANGE_BUCKET_MS;
+}
+
+/** The pieces of a span in each UTC hour it touches, in time order. */
+export function bucketPieces(span: TimeRange): TimeRange[] {
+  const pieces: TimeRange[] = [];
+  for (let bucket = rangeBucketOf(span.startMs); bucket < span.endMs; bucket += RANGE_BUCKET_MS) {
+    pieces.push({ startMs: Math.max(span.startMs, bucket), endMs: Math.min(span.endMs, bucket + RANGE_BUCKET_MS) });
+  }
+  return pieces;
+}
+
+/** recording_ranges' rows of one hour, from the segments overlapping it. */
+export function bucketRuns(segments: ReadonlyArray<TimeRange>, bucketStartMs: number): TimeRange[] {
+  const bucket = { startMs: bucketStartMs, endMs: bucketStartMs + RANGE_BUCKET_MS };
+  return mergeSpans(segments.map((segment) => ({ startMs: Math.max(segment.startMs, bucket.startMs), endMs: Math.min(segment.endMs, bucket.endMs) })));
 }
 
 /**

@@ -1,13 +1,18 @@
 // SQL of the recording index (segments, gaps, chain heads, maskings, purged runs); nothing else
 // touches recording_* tables: the retention purge deletes footage through the methods here. Bigint columns come
 // back as strings from PostgreSQL: every read goes through Number() here.
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { inTransaction, type Dialect } from '../../platform/db/database.ts';
-import type { RecordingSchema, RecordingSegmentsTable } from '../../platform/db/schema.ts';
+import type { RecordingSchema } from '../../platform/db/schema.ts';
 import { tablesOf, type AnyHandle } from '../../platform/db/tables.ts';
 import { UNKNOWN_MASK_VERSION, type MaskMode, type RecordedMasking, type RecorderMasking } from '../masks/index.ts';
+import { bucketPieces, rangeBucketOf } from './recorded-ranges.ts';
+import { addToRecordedRanges, rebuildRecordedRanges, recordedRangeRows } from './recorded-ranges.sql.ts';
 import type { PurgedRun } from './recording.chain.ts';
-import type { IndexedSegment, RecordingGap, SegmentSpan, SegmentStatus } from './recording.types.ts';
+import { candidateColumns, toCandidate, toSegment, toSpan, type PurgeCandidate } from './recording.rows.ts';
+import type { IndexedSegment, RecordingGap, SegmentSpan, TimeRange } from './recording.types.ts';
+
+export type { PurgeCandidate } from './recording.rows.ts';
 
 type Handle = Kysely<RecordingSchema>;
 
@@ -24,53 +29,6 @@ export interface ChainHead {
   segmentId: number;
   chainHash: string;
   endMs: number;
-}
-
-/** What the purge reads of a segment: its place in time, storage and chain. */
-export type PurgeCandidate = Pick<
-  IndexedSegment,
-  'id' | 'cameraId' | 'communeInsee' | 'volume' | 'path' | 'startMs' | 'endMs' | 'bytes' | 'prevHash' | 'chainHash'
->;
-
-const candidateColumns = ['id', 'camera_id', 'commune_insee', 'volume', 'path', 'start_ms', 'end_ms', 'bytes', 'prev_hash', 'chain_hash'] as const;
-
-function toCandidate(row: Pick<Selectable<RecordingSegmentsTable>, (typeof candidateColumns)[number]>): PurgeCandidate {
-  return {
-    id: Number(row.id),
-    cameraId: row.camera_id,
-    communeInsee: row.commune_insee,
-    volume: row.volume,
-    path: row.path,
-    startMs: Number(row.start_ms),
-    endMs: Number(row.end_ms),
-    bytes: Number(row.bytes),
-    prevHash: row.prev_hash,
-    chainHash: row.chain_hash,
-  };
-}
-
-function toSegment(row: Selectable<RecordingSegmentsTable>): IndexedSegment {
-  return {
-    id: Number(row.id),
-    cameraId: row.camera_id,
-    communeInsee: row.commune_insee,
-    volume: row.volume,
-    path: row.path,
-    startMs: Number(row.start_ms),
-    endMs: Number(row.end_ms),
-    durationMs: Number(row.duration_ms),
-    bytes: Number(row.bytes),
-    codec: row.codec,
-    width: Number(row.width),
-    height: Number(row.height),
-    fps: Number(row.fps),
-    frameCount: Number(row.frame_count),
-    sha256: row.sha256,
-    prevHash: row.prev_hash,
-    chainHash: row.chain_hash,
-    status: row.status as SegmentStatus,
-    maskVersion: row.mask_version,
-  };
 }
 
 export class RecordingRepository {
@@ -126,7 +84,13 @@ export class RecordingRepository {
         conflict.column('camera_id').doUpdateSet({ segment_id: id, chain_hash: segment.chainHash, end_ms: segment.endMs, updated_at: createdAt }),
       )
       .execute();
+    await this.addToRanges(trx, segment.cameraId, { startMs: segment.startMs, endMs: segment.endMs });
     return id;
+  }
+
+  /** The summary's share of an insert (a method of its own so that `./vigie bench index` can time the insert without it). */
+  protected addToRanges(trx: Handle, cameraId: string, span: TimeRange): Promise<void> {
+    return addToRecordedRanges(trx, cameraId, span);
   }
 
   /** Stores a masking a recorder of the camera ran with, once (the indexer, in the segment's transaction). */
@@ -204,14 +168,27 @@ export class RecordingRepository {
       .where('end_ms', '>', fromMs)
       .orderBy('start_ms')
       .execute();
-    return rows.map((row) => ({
-      id: Number(row.id),
-      volume: row.volume,
-      path: row.path,
-      startMs: Number(row.start_ms),
-      endMs: Number(row.end_ms),
-      status: row.status as SegmentStatus,
-    }));
+    return rows.map(toSpan);
+  }
+
+  /**
+   * What the timeline draws: the camera's recorded runs (recording_ranges) that matter to
+   * [fromMs, toMs), hour pieces included; `coverage()` merges and clips them. About 24 rows for
+   * a 24-h window, 720 for 30 days, whatever the segment length.
+   */
+  recordedRanges(cameraId: string, fromMs: number, toMs: number, db: Handle = this.db): Promise<TimeRange[]> {
+    return recordedRangeRows(db, cameraId, fromMs, toMs);
+  }
+
+  /** One segment of a camera by id (playback fetches one segment of its session). */
+  async segmentOf(cameraId: string, id: number, db: Handle = this.db): Promise<SegmentSpan | undefined> {
+    const row = await db
+      .selectFrom('recording_segments')
+      .select(['id', 'volume', 'path', 'start_ms', 'end_ms', 'status'])
+      .where('id', '=', id)
+      .where('camera_id', '=', cameraId)
+      .executeTakeFirst();
+    return row ? toSpan(row) : undefined;
   }
 
   /** Explicit gaps of one camera overlapping [fromMs, toMs), in time order. */
@@ -369,16 +346,35 @@ export class RecordingRepository {
     }));
   }
 
-  /** The purge's deletions, in its transaction (500 ids per statement). */
+  /**
+   * The purge's deletions, in its transaction (500 ids per statement), and the recorded ranges
+   * of the hours they touched, recomputed from the segments left (held ones stay). On
+   * PostgreSQL each camera's head row is locked first, as the indexer does before it extends
+   * the ranges: the two never rewrite the same camera's rows at once.
+   */
   async deleteSegments(handle: AnyHandle, ids: readonly number[]): Promise<number> {
     const trx = tablesOf<RecordingSchema>(handle);
+    const touched = new Map<string, Set<number>>();
     let deleted = 0;
     for (let start = 0; start < ids.length; start += 500) {
-      const result = await trx
-        .deleteFrom('recording_segments')
-        .where('id', 'in', ids.slice(start, start + 500))
-        .executeTakeFirst();
+      const batch = ids.slice(start, start + 500);
+      const spans = await trx.selectFrom('recording_segments').select(['camera_id', 'start_ms', 'end_ms']).where('id', 'in', batch).execute();
+      for (const span of spans) {
+        const buckets = touched.get(span.camera_id) ?? new Set<number>();
+        for (const piece of bucketPieces({ startMs: Number(span.start_ms), endMs: Number(span.end_ms) })) buckets.add(rangeBucketOf(piece.startMs));
+        touched.set(span.camera_id, buckets);
+      }
+      const result = await trx.deleteFrom('recording_segments').where('id', 'in', batch).executeTakeFirst();
       deleted += Number(result.numDeletedRows);
+    }
+    for (const cameraId of [...touched.keys()].sort()) {
+      if (this.dialect === 'postgres') await trx.selectFrom('recording_heads').select('camera_id').where('camera_id', '=', cameraId).forUpdate().execute();
+      await rebuildRecordedRanges(
+        trx,
+        cameraId,
+        [...touched.get(cameraId)!].sort((a, b) => a - b),
+        MAX_SEGMENT_SPAN_MS,
+      );
     }
     return deleted;
   }

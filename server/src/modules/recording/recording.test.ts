@@ -2,7 +2,7 @@
 // layout, and the per-camera chain.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { coverage, segmentRelativePath, segmentStartMs } from './recorded-ranges.ts';
+import { bucketPieces, bucketRuns, coverage, mergeSpans, rangeBucketOf, segmentRelativePath, segmentStartMs } from './recorded-ranges.ts';
 import { checkSegmentChain, SEGMENT_GENESIS_HASH, segmentChainHash } from './recording.chain.ts';
 
 describe('coverage', () => {
@@ -40,6 +40,46 @@ describe('coverage', () => {
     );
     assert.deepEqual(overlapping.ranges, [{ startMs: 0, endMs: 40_000 }]);
     assert.deepEqual(overlapping.gaps, [{ startMs: 40_000, endMs: 100_000 }]);
+  });
+
+  it('merges before clipping: a cut under the tolerance across the window edge is no gap', () => {
+    const cut = [
+      { startMs: -10_000, endMs: -300 },
+      { startMs: 400, endMs: 20_000 },
+    ];
+    assert.deepEqual(coverage(cut, window).ranges, [{ startMs: 0, endMs: 20_000 }]);
+    assert.deepEqual(coverage(cut, { startMs: -5000, endMs: 0 }).gaps, []);
+    assert.deepEqual(coverage([{ startMs: -10_000, endMs: -1500 }, ...cut.slice(1)], window).gaps[0], { startMs: 0, endMs: 400 }, '1.9 s is a gap');
+  });
+});
+
+describe('hourly runs of recording_ranges', () => {
+  const hour = 3_600_000;
+  const t = Date.parse('2026-10-25T00:00:00.000Z');
+
+  it('cuts a span at each UTC hour it touches', () => {
+    assert.deepEqual(bucketPieces({ startMs: t - 1000, endMs: t + hour + 5 }), [
+      { startMs: t - 1000, endMs: t },
+      { startMs: t, endMs: t + hour },
+      { startMs: t + hour, endMs: t + hour + 5 },
+    ]);
+    assert.deepEqual(bucketPieces({ startMs: t, endMs: t + 60_000 }), [{ startMs: t, endMs: t + 60_000 }]);
+    assert.equal(rangeBucketOf(t + hour - 1), t);
+  });
+
+  it('merges the segments of an hour closer than 1 s, clipped to the hour', () => {
+    const segments = [
+      { startMs: t - 30_000, endMs: t + 30_000 },
+      { startMs: t + 30_900, endMs: t + 90_000 },
+      { startMs: t + 91_001, endMs: t + 120_000 },
+      { startMs: t + hour - 10_000, endMs: t + hour + 50_000 },
+    ];
+    assert.deepEqual(bucketRuns(segments, t), [
+      { startMs: t, endMs: t + 90_000 },
+      { startMs: t + 91_001, endMs: t + 120_000 },
+      { startMs: t + hour - 10_000, endMs: t + hour },
+    ]);
+    assert.deepEqual(mergeSpans([{ startMs: 5, endMs: 5 }]), [], 'an empty span is no run');
   });
 });
 

@@ -11,6 +11,7 @@ import { cliActor } from '../audit/index.ts';
 import type { RetentionSchema } from '../../platform/db/schema.ts';
 import { tablesOf, type AnyHandle } from '../../platform/db/tables.ts';
 import { checkSegmentChainAcrossPurges, verifyRecordings, type IndexedSegment } from '../recording/index.ts';
+import { assertRecordedRangesAgree } from '../../testing/recorded-ranges.ts';
 import { createRetentionFixture, DAY, MINUTE, NOW, type RetentionFixture } from '../../testing/retention.fixtures.ts';
 import { RetentionRepository } from './retention.repository.ts';
 import { fileVolumeMarkers } from '../storage/index.ts';
@@ -67,6 +68,7 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
         purgedRuns: (id) => fixture.repository.purgedRunsOf(id),
       });
       assert.deepEqual(report.problems, []);
+      await assertRecordedRangesAgree(fixture.database.handle.db, dialect);
     };
 
     it('destroys expired footage: files, rows, one register row per range, one audit row', async () => {

@@ -45,6 +45,16 @@ export interface RecordingGapsTable {
   created_at: string;
 }
 
+/**
+ * Recorded time of a camera: runs of segments closer than 1 s to each other, clipped to UTC
+ * hours (migration 2026-12-03T1200). Kept by the indexer and the purge with the segments.
+ */
+export interface RecordingRangesTable {
+  camera_id: string;
+  start_ms: BigintColumn;
+  end_ms: BigintColumn;
+}
+
 /** Per camera, the newest segment of the chain: deleting the chain's tail is then detectable. */
 export interface RecordingHeadsTable {
   camera_id: string;
@@ -73,6 +83,7 @@ export interface RecordingSchema {
   recording_mask_versions: RecordingMaskVersionsTable;
   recording_gaps: RecordingGapsTable;
   recording_heads: RecordingHeadsTable;
+  recording_ranges: RecordingRangesTable;
   recording_purged_runs: RecordingPurgedRunsTable;
 }
 

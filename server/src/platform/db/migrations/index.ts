@@ -13,6 +13,7 @@ import * as holdBounds from './2026-12-02T1800_hold_bounds.ts';
 import * as maskVersions from './2026-12-02T1930_mask_versions.ts';
 import * as volumeMarkers from './2026-12-02T2010_volume_markers.ts';
 import * as recordingEngine from './2026-12-03T0800_recording_engine.ts';
+import * as recordedRanges from './2026-12-03T1200_recorded_ranges.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-23T1800_foundation': foundation,
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-02T1930_mask_versions': maskVersions,
   '2026-12-02T2010_volume_markers': volumeMarkers,
   '2026-12-03T0800_recording_engine': recordingEngine,
+  '2026-12-03T1200_recorded_ranges': recordedRanges,
 };
