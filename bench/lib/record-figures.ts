@@ -66,3 +66,22 @@ export function printRatios(native: EngineFigures, ffmpeg: EngineFigures, camera
 export function judged(figure: string, target: string, pass: boolean): string {
   return `${figure.padEnd(44)} target ${target.padEnd(22)} ${pass ? 'PASS' : 'FAIL'}`;
 }
+
+/** A figure judged against its target only when `target` is given (issue 12's targets are the native engine's). */
+export function judgedIf(figure: string, target: string | undefined, pass: boolean): string {
+  return target === undefined ? figure : judged(figure, target, pass);
+}
+
+/**
+ * How far a segment's indexed start is from the picture that started it, on the simulator's
+ * own clock: the simulator serves its loop aligned to the Unix epoch (picture n of the loop at
+ * tick n, tick k at k x 1000 / fps ms), so with a loop of whole GOPs every keyframe is sent at a
+ * multiple of the GOP, and a segment starts on a keyframe. NaN when the loop is not a whole
+ * number of GOPs (no grid to compare with).
+ */
+export function keyframeGridError(startMs: number, settings: { gopSeconds: number; loopSeconds: number }): number {
+  const gopMs = settings.gopSeconds * 1000;
+  if (!(settings.loopSeconds % settings.gopSeconds === 0)) return Number.NaN;
+  const offset = ((startMs % gopMs) + gopMs) % gopMs;
+  return offset > gopMs / 2 ? offset - gopMs : offset;
+}

@@ -201,7 +201,9 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
         assert.equal(uniform(frame, topRightQuarter), true, 'the preset’s mask is burnt in');
         assert.equal(uniform(frame, topLeftQuarter), true, 'with the camera-wide one');
       }
-      assert.equal((await maskChangedGaps()).length, 1, 'the restart is an explicit gap');
+      // A new ffmpeg (framesOfNewRun); the native ingest starts again on the camera's keyframe, so the restart loses a
+      // fraction of a second at most, a `mask_changed` gap when over 250 ms.
+      assert.ok((await maskChangedGaps()).length <= 1);
     });
 
     it('sees a continuous move sent directly away from the preset and records with the camera-wide mask only', async () => {
@@ -214,7 +216,7 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
         assert.equal(uniform(frame, topLeftQuarter), true);
         assert.equal(uniform(frame, topRightQuarter), false, 'away from the preset, its mask no longer applies');
       }
-      assert.equal((await maskChangedGaps()).length, 2);
+      assert.ok((await maskChangedGaps()).length <= 2);
       assert.equal(presetNow(), null, 'stopped away from every preset: still none');
     });
 

@@ -2,7 +2,8 @@
 // simulator's PTZ camera, the real ffmpeg and the recorder role whole: a preset saved through
 // the PTZ API gets a mask of its own; going to it restarts the camera's recorder at once (not
 // at the periodic reconcile) with that mask burnt in (frames of a newly recorded segment are
-// uniform inside the polygon) and leaves a gap whose reason is `mask_changed`; a continuous
+// uniform inside the polygon) and loses a fraction of a second at most (the native ingest starts
+// again on the camera's keyframe; a hole over 250 ms is a `mask_changed` gap); a continuous
 // move away drops it (camera-wide mask only); a go-to to a preset without masks of its own
 // restarts nothing. Everything started here is stopped in `after`.
 import assert from 'node:assert/strict';
@@ -175,9 +176,14 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
           'the rest has detail',
         );
       }
-      const gaps = await maskChangedGaps();
-      assert.equal(gaps.length, 1, 'the restart is an explicit gap');
-      assert.ok(gaps[0]!.endMs - gaps[0]!.startMs < 10_000, `a short gap: ${gaps[0]!.endMs - gaps[0]!.startMs} ms`);
+      // The new recorder's ingest starts on the keyframe the camera answers PLAY with: the switch loses a fraction of a
+      // second at most, indexed as a `mask_changed` gap when over the native tolerance (250 ms); nothing else is missing.
+      const gaps = await context.services.recordingRepository.gapsOverlapping(cameraId, 0, Date.now() + 60_000);
+      assert.ok(gaps.length <= 1, JSON.stringify(gaps));
+      for (const gap of gaps) {
+        assert.equal(gap.reason, MASK_CHANGED_GAP_REASON);
+        assert.ok(gap.endMs - gap.startMs < 3000, `a short gap: ${gap.endMs - gap.startMs} ms`);
+      }
     });
 
     it('drops the preset’s mask after a continuous move away (camera-wide mask only)', async () => {
@@ -188,11 +194,12 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
         assert.equal(uniform(frame, topLeftQuarter), true);
         assert.equal(uniform(frame, topRightQuarter), false, 'away from the preset, its mask no longer applies');
       }
-      assert.equal((await maskChangedGaps()).length, 2);
+      assert.ok((await maskChangedGaps()).length <= 2);
     });
 
     it('restarts nothing for a go-to to a preset without masks of its own, nor for more moves', async () => {
       const before = pid();
+      const gapsBefore = (await maskChangedGaps()).length;
       await ptz(`/presets/${plainPreset}/goto`);
       await ptz('/move', { pan: 0.2, tilt: 0, zoom: 0 });
       await sleep(300);
@@ -200,7 +207,7 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.equal(pid(), before, 'the same ffmpeg: the polygons in force did not change');
       assert.ok(isAlive(before));
       assert.equal(role.recorderState(cameraId), 'recording');
-      assert.equal((await maskChangedGaps()).length, 2, 'no new gap');
+      assert.equal((await maskChangedGaps()).length, gapsBefore, 'no new gap');
     });
   });
 }

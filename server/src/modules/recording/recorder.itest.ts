@@ -3,7 +3,7 @@
 // goes offline and back: reconnect within seconds and an explicit gap; then crash recovery of
 // a half-written file. Everything started here is stopped in `after`, even on failure.
 import assert from 'node:assert/strict';
-import { chmod, copyFile, mkdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { startSimulator, type Simulator } from '../../../../simulator/src/index.
 import { systemClock } from '../../platform/clock.ts';
 import { readTopLevelBoxes } from '../../platform/media/fragmented-mp4.ts';
 import { createTestDatabase, dialectsUnderTest, type TestDatabase } from '../../testing/databases.ts';
+import { assertNoSecretOnCommandLines } from '../../testing/process-tree.ts';
 import { coverage } from './recorded-ranges.ts';
 import { Recorder, INCOMING_FOLDER } from './recorder.ts';
 import { checkSegmentChain, SEGMENT_GENESIS_HASH } from './recording.chain.ts';
@@ -123,10 +124,12 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.equal(second.startMs, first.endMs, 'segments of one run are contiguous');
       assert.ok(liveBytes > 10_000, 'the live copy flows from the same connection');
       assert.deepEqual(states.slice(0, 2), ['starting', 'recording']);
-      // Issue 12: the camera's password is on no command line (readable by every local account), only in a 0600 file.
-      const cmdline = (await readFile(`/proc/${recorder.pid}/cmdline`)).toString('utf8');
-      assert.ok(camera.credentials.password.length > 0 && !cmdline.includes(camera.credentials.password), cmdline.replaceAll('\0', ' '));
-      const inputFile = cmdline.split('\0').find((arg) => arg.endsWith('.input.ffconcat'));
+      // Issue 12: the camera's password is on no command line (readable by every local account) of any process this test
+      // started (the tree under it, read from /proc), only in a 0600 file.
+      const tree = await assertNoSecretOnCommandLines(process.pid, camera.credentials);
+      const ffmpeg = tree.find((entry) => entry.pid === recorder.pid);
+      assert.ok(ffmpeg, 'the ffmpeg of the recorder is in the tree');
+      const inputFile = ffmpeg.argv.find((arg) => arg.endsWith('.input.ffconcat'));
       assert.ok(inputFile, 'ffmpeg reads the camera from its private input file');
       assert.equal((await stat(inputFile)).mode & 0o777, 0o600);
 

@@ -67,6 +67,14 @@ export interface RecorderOptions {
   log?: ProcessLog;
   spawner?: Spawner;
   ffmpegPath?: string;
+  /**
+   * ffmpeg reads the camera as fragmented MP4 on stdin instead of opening it (the masked camera of
+   * the native engine, fed by `PipedRecorder`): runs start only through `startRun`, the feeder
+   * writes with `writeInput`, and a run ends when its stdin is closed.
+   */
+  pipedInput?: boolean;
+  /** Missing time above this between two segments is indexed as a gap (default the indexer's, 1 s: ffmpeg's file names carry the second). */
+  gapToleranceMs?: number;
 }
 
 export interface RecorderEvents {
@@ -75,6 +83,10 @@ export interface RecorderEvents {
   /** MPEG-TS bytes of the live copy, for the live module's fan-out. */
   live: Buffer;
   indexError: { file: string; message: string };
+  /** Piped input: an ffmpeg run started and waits for the init segment on its stdin. */
+  inputOpened: { run: number };
+  /** Piped input: that run has exited (nothing more can be written to it). */
+  inputClosed: { run: number };
 }
 
 interface RunBook {
@@ -86,6 +98,8 @@ interface RunBook {
   gapReason: string;
   /** What the run burnt in; unknown for runs left by an earlier process. */
   masking: RecorderMasking;
+  /** Piped input: the wall-clock time of the first picture fed to the run (asked when its first segment is indexed). */
+  firstPictureMs?: () => number;
 }
 
 export const INCOMING_FOLDER = '.incoming';
@@ -105,6 +119,10 @@ export class Recorder {
   private lastExitDetail: string;
   /** The credentials file of the run being started (never on the command line). */
   private runPrivateFile: PrivateInputFile | undefined;
+  /** Piped input: why the run that `endRun` stops ends (the gap reason of the next run). */
+  private endingDetail: string | undefined;
+  /** The run started last (its book). */
+  private latestRun: RunBook | undefined;
 
   constructor(private readonly options: RecorderOptions) {
     const { camera, volume } = options;
@@ -121,7 +139,8 @@ export class Recorder {
       activity: 'stdout',
       stallTimeoutMs: options.stallTimeoutMs ?? 15_000,
       backoff: options.backoff,
-      quitCommand: 'q',
+      // A piped ffmpeg reads media on stdin: EOF ends it cleanly (segments closed, listed). Otherwise `q`.
+      ...(options.pipedInput ? { quitByClosingStdin: true } : { quitCommand: 'q' }),
       spawner: options.spawner,
       log: this.log,
     });
@@ -130,7 +149,11 @@ export class Recorder {
       this.runsWithoutData = 0;
       this.setState('recording');
     });
-    this.process.events.on('exited', (exit) => this.onRunExit(exit));
+    this.process.events.on('exited', (exit) => {
+      if (options.pipedInput) this.events.emit('inputClosed', { run: exit.run });
+      this.onRunExit(exit);
+    });
+    if (options.pipedInput) this.process.events.on('spawned', ({ run }) => this.events.emit('inputOpened', { run }));
     this.process.events.on('stderrLine', (line) => {
       if (!isStartupNotice(line)) this.log.info({ camera: camera.id, ffmpeg: line }, 'ffmpeg');
     });
@@ -144,13 +167,13 @@ export class Recorder {
     return this.process.pid;
   }
 
-  /** Recovers what a previous crash left, then starts ffmpeg and the segment-list watcher. */
+  /** Recovers what a previous crash left, then starts ffmpeg (piped input: at `startRun`) and the segment-list watcher. */
   async start(): Promise<void> {
     if (this.stateValue !== 'stopped') return;
     await mkdir(this.incomingDir, { recursive: true });
     await this.adoptLeftovers();
     this.setState('starting');
-    this.process.start();
+    if (!this.options.pipedInput) this.process.start();
     this.pollTimer = setInterval(() => this.enqueue(() => this.pollRuns()), this.options.pollIntervalMs ?? 1000);
   }
 
@@ -168,6 +191,52 @@ export class Recorder {
     return this.enqueue(async () => undefined);
   }
 
+  /** Piped input: starts an ffmpeg run unless one runs or waits for its restart (`inputOpened` follows at once). */
+  startRun(): void {
+    if (this.options.pipedInput && this.pollTimer) this.process.start();
+  }
+
+  /** Piped input: whether an ffmpeg run is running now (its stdin takes media). */
+  get inputOpen(): boolean {
+    return this.process.currentState === 'running';
+  }
+
+  /** Piped input: whether no run is running nor scheduled (after `endRun`, or before the first `startRun`). */
+  get runIdle(): boolean {
+    const state = this.process.currentState;
+    return state === 'idle' || state === 'stopped';
+  }
+
+  /**
+   * Piped input: ends the run in progress by closing its stdin (its last segment is closed,
+   * listed and indexed); `detail` is the reason of the time missing before the next run.
+   */
+  async endRun(detail: string): Promise<void> {
+    this.endingDetail = detail;
+    await this.process.stop();
+    this.endingDetail = undefined;
+  }
+
+  /**
+   * Piped input: the run just started gets its first picture, whose wall-clock time the feeder
+   * knows (to the millisecond, from the camera's clock or the receive clock): its first segment
+   * starts then, rather than at the second of ffmpeg's file name.
+   */
+  noteRunStart(firstPictureMs: () => number): void {
+    if (this.latestRun && !this.latestRun.ended) this.latestRun.firstPictureMs ??= firstPictureMs;
+  }
+
+  /** Piped input: writes media to the running ffmpeg's stdin; false when none runs. */
+  writeInput(chunks: readonly Buffer[]): boolean {
+    for (const chunk of chunks) if (!this.process.writeStdin(chunk)) return false;
+    return true;
+  }
+
+  /** Piped input: bytes written to stdin that ffmpeg has not read yet (Node's buffer; the kernel's pipe holds 64 KiB more). */
+  inputBufferedBytes(): number {
+    return this.process.stdinBufferedBytes();
+  }
+
   private setState(to: RecorderState, detail?: string): void {
     const from = this.stateValue;
     if (from === to) return;
@@ -179,7 +248,8 @@ export class Recorder {
   private nextRunArgs(): readonly string[] {
     const runTag = `r${this.clock.now().getTime().toString(36)}${(this.runCounter++).toString(36)}`;
     const { camera } = this.options;
-    this.runs.set(runTag, { runTag, ended: false, handled: new Set(), gapReason: this.lastExitDetail, masking: camera.masking ?? NO_MASKING });
+    this.latestRun = { runTag, ended: false, handled: new Set(), gapReason: this.lastExitDetail, masking: camera.masking ?? NO_MASKING };
+    this.runs.set(runTag, this.latestRun);
     const command = recordingCommand({
       rtspUrl: camera.rtspUrl,
       credentials: camera.credentials,
@@ -188,6 +258,7 @@ export class Recorder {
       runTag,
       socketTimeoutSeconds: this.options.socketTimeoutSeconds ?? 10,
       mask: camera.mask,
+      pipedInput: this.options.pipedInput,
     });
     this.runPrivateFile = command.privateFile;
     return command.args;
@@ -196,7 +267,11 @@ export class Recorder {
   private onRunExit(exit: SupervisedEvents['exited']): void {
     for (const run of this.runs.values()) run.ended = true; // one run at a time: the one that ended
     const detail =
-      exit.reason === 'stalled' ? 'stream_stalled' : exit.reason === 'stopped' ? 'recorder_stopped' : `stream_lost (code ${exit.code ?? exit.signal})`;
+      exit.reason === 'stalled'
+        ? 'stream_stalled'
+        : exit.reason === 'stopped'
+          ? (this.endingDetail ?? 'recorder_stopped')
+          : `stream_lost (code ${exit.code ?? exit.signal})`;
     this.lastExitDetail = detail;
     this.enqueue(() => this.sweepEndedRuns());
     if (exit.reason === 'stopped') return;
@@ -226,7 +301,7 @@ export class Recorder {
       const opened = parseSegmentFileName(name);
       if (!opened) continue;
       const durationMs = Math.round((entry.endSeconds - entry.startSeconds) * 1000);
-      await this.indexOne(run, name, segmentStartMs(opened.openedAtMs, run.lastEndMs), durationMs, 'closed');
+      await this.indexOne(run, name, this.startOf(run, opened.openedAtMs), durationMs, 'closed');
     }
   }
 
@@ -246,11 +321,17 @@ export class Recorder {
           await unlink(file).catch(() => undefined);
           continue;
         }
-        await this.indexOne(run, name, segmentStartMs(opened.openedAtMs, run.lastEndMs), undefined, 'recovered');
+        await this.indexOne(run, name, this.startOf(run, opened.openedAtMs), undefined, 'recovered');
       }
       await unlink(segmentListPath(this.incomingDir, run.runTag)).catch(() => undefined);
       this.runs.delete(run.runTag);
     }
+  }
+
+  /** A run's first segment starts at its first picture when the feeder told it, else at its file name's second; the next ones follow. */
+  private startOf(run: RunBook, openedAtMs: number): number {
+    if (run.lastEndMs === undefined && run.firstPictureMs) return Math.round(run.firstPictureMs());
+    return segmentStartMs(openedAtMs, run.lastEndMs);
   }
 
   private async indexOne(run: RunBook, name: string, startMs: number, durationMs: number | undefined, status: 'closed' | 'recovered'): Promise<void> {
@@ -267,6 +348,7 @@ export class Recorder {
         status,
         gapReason: run.lastEndMs === undefined ? run.gapReason : 'no_data',
         masking: run.masking,
+        gapToleranceMs: this.options.gapToleranceMs,
       });
       if (!indexed) return;
       run.lastEndMs = indexed.endMs;

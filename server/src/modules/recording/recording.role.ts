@@ -19,6 +19,7 @@ import type { StorageService } from '../storage/index.ts';
 import type { TechnicalEvent } from '../technical-events/index.ts';
 import { LiveHub } from './live-hub.ts';
 import { NativeRecorder } from './native/native-recorder.ts';
+import { PipedRecorder } from './native/piped-recorder.ts';
 import { QualityMonitor } from './quality.monitor.ts';
 import { busySiteKinds, type FieldClass } from './quality.rules.ts';
 import { Recorder, type RecorderOptions } from './recorder.ts';
@@ -264,7 +265,8 @@ export class RecordingRole implements LiveRecordingFacts {
   private createRecorder(camera: ConstructorParameters<typeof Recorder>[0]['camera'], inventory: FleetCamera): FleetRecorder {
     const volume = inventory.volume;
     if (!volume) throw new Error(`no volume for camera ${camera.id}`);
-    // Native by default (issue 12); a camera whose mask Vigie burns in stays on ffmpeg, which re-encodes the pixels.
+    // Native by default (issue 12). A camera whose mask Vigie burns in needs ffmpeg, which re-encodes the pixels: with the
+    // native engine, ffmpeg is fed by Vigie's own ingest through a pipe (it never opens the camera); with `ffmpeg`, it pulls it.
     if (camera.engine !== 'ffmpeg' && !camera.mask && !this.deps.createRecorder) return this.createNativeRecorder(camera, volume);
     const options: RecorderOptions = {
       ...this.options.recorderTuning,
@@ -276,7 +278,12 @@ export class RecordingRole implements LiveRecordingFacts {
       log: this.log,
       ffmpegPath: this.deps.tools?.ffmpegPath,
     };
-    const recorder = this.deps.createRecorder ? this.deps.createRecorder(options) : new Recorder(options);
+    const piped = camera.engine !== 'ffmpeg' && camera.mask !== undefined;
+    const recorder: FleetRecorder = this.deps.createRecorder
+      ? this.deps.createRecorder(options)
+      : piped
+        ? new PipedRecorder({ ...options, timeoutMs: this.options.recorderTuning?.stallTimeoutMs })
+        : new Recorder(options);
     this.live.declareFormat(camera.id, 'mpegts');
     recorder.events.on('live', (chunk) => this.live.publish(camera.id, chunk));
     recorder.events.on('segment', (segment) => {

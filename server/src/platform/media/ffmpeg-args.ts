@@ -80,6 +80,14 @@ export function cameraInputArgs(
   };
 }
 
+/**
+ * ffmpeg's `-i` for the camera's fragmented MP4 piped on stdin (init segment, then one moof + mdat
+ * per picture): the moov gives the codec and size, so nothing is probed (the first picture is
+ * decoded as soon as it is read, not after the default 5 s of probing). Decode times come from
+ * each fragment's tfdt (the mp4 demuxer's `use_tfdt`, on by default).
+ */
+const PIPED_CAMERA_INPUT_ARGS: readonly string[] = Object.freeze(['-probesize', '32', '-analyzeduration', '0', '-f', 'mp4', '-i', 'pipe:0']);
+
 /** Where a recorder run's private input file goes: beside its segments, in the camera's incoming folder. */
 export function recordingInputFilePath(incomingDir: string, runTag: string): string {
   return `${incomingDir}/${runTag}.input.ffconcat`;
@@ -89,6 +97,11 @@ export interface RecordingCommandInput {
   /** Main stream URL, without credentials. */
   rtspUrl: string;
   credentials?: StreamCredentials;
+  /**
+   * The camera comes as fragmented MP4 on stdin, fed by Vigie's own RTSP ingest (a masked camera
+   * of the native engine): ffmpeg opens no connection and never sees the URL nor its credentials.
+   */
+  pipedInput?: boolean;
   /** Target length of a segment; the cut happens at the first keyframe after it. */
   segmentSeconds: number;
   /** Folder ffmpeg writes into (the volume's incoming folder for this camera). */
@@ -162,15 +175,17 @@ export function recordingCommand(input: RecordingCommandInput): FfmpegCommand {
   if (!(input.segmentSeconds >= 1 && input.segmentSeconds <= 600)) throw new Error(`segment length ${input.segmentSeconds} s outside 1-600 s`);
   const socketTimeoutMicros = Math.round((input.socketTimeoutSeconds ?? 10) * 1_000_000);
   // ffmpeg >= 5: `timeout` is the socket I/O timeout in µs (4.x named it -stimeout).
-  const camera = cameraInputArgs(
-    input.rtspUrl,
-    input.credentials,
-    [
-      ['rtsp_transport', 'tcp'],
-      ['timeout', String(socketTimeoutMicros)],
-    ],
-    recordingInputFilePath(input.incomingDir, input.runTag),
-  );
+  const camera: CameraInput = input.pipedInput
+    ? { args: [...PIPED_CAMERA_INPUT_ARGS] }
+    : cameraInputArgs(
+        input.rtspUrl,
+        input.credentials,
+        [
+          ['rtsp_transport', 'tcp'],
+          ['timeout', String(socketTimeoutMicros)],
+        ],
+        recordingInputFilePath(input.incomingDir, input.runTag),
+      );
   if (input.mask) return maskedRecordingCommand(input, input.mask, camera);
   const args = [
     '-hide_banner',

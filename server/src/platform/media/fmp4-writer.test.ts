@@ -140,6 +140,16 @@ describe('sample payload', () => {
 });
 
 describe('segment assembler', () => {
+  it('gives the first segment its own length, then the usual one (recorders started together spread their closes)', () => {
+    const assembler = new SegmentAssembler({ codec: 'h264', segmentMs: 4000, firstSegmentMs: 1000, maxPartMs: 1000 });
+    const units = pictures(120, { gop: 12 }); // 10 s, a keyframe every second
+    const outputs = [...feed(assembler, units), ...assembler.flush()];
+    assert.deepEqual(
+      ofKind(outputs, 'segmentBoundary').map(({ segment }) => segment.durationMs),
+      [1000, 4000, 4000, 1000],
+    );
+  });
+
   it('emits the init, parts of at most 1 s, and cuts segments on keyframes with their stats', () => {
     const assembler = new SegmentAssembler({ codec: 'h264', segmentMs: 2500, maxPartMs: 1000 });
     const units = pictures(72, { gop: 12, timestamp: 4_294_900_000 }); // 6 s, the RTP clock wraps

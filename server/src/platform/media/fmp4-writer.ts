@@ -5,7 +5,7 @@
 // fragments, and the recovery of a segment file cut short by a crash.
 import { childBoxes, parseInitSegment, parseMoof } from './fmp4.ts';
 import { scanFragments } from './fragmented-mp4.ts';
-import { type AccessUnit, type ParameterSets, parseH264Sps, parseH265Sps, samplePayload, type VideoCodec } from './h26x/index.ts';
+import { type AccessUnit, type ParameterSets, parseH264Sps, parseH265Sps, sampleChunks, type VideoCodec } from './h26x/index.ts';
 
 /** The RTP clock of video (RFC 3551), used as the media timescale: durations are timestamp differences. */
 const VIDEO_TIMESCALE = 90_000;
@@ -159,8 +159,8 @@ export function buildInitSegment(options: InitSegmentOptions): Buffer {
 // Media fragments.
 
 export interface Mp4Sample {
-  /** NAL units, each with a 4-byte length (see `samplePayload`). */
-  data: Buffer;
+  /** NAL units, each with a 4-byte length (see `sampleChunks`): one buffer, or its pieces in order. */
+  data: Buffer | readonly Buffer[];
   /** In the track's timescale. */
   duration: number;
   keyframe: boolean;
@@ -189,10 +189,13 @@ const TRUN_ENTRY_BYTES = 12; // duration, size, flags
 export function buildFragment(options: FragmentOptions): Buffer {
   const header = buildFragmentHeader(options);
   let mediaBytes = 0;
-  for (const sample of options.samples) mediaBytes += sample.data.length;
+  for (const sample of options.samples) mediaBytes += sampleBytes(sample);
   const fragment = Buffer.allocUnsafe(header.length + mediaBytes);
   let at = header.copy(fragment, 0);
-  for (const sample of options.samples) at += sample.data.copy(fragment, at);
+  for (const sample of options.samples) {
+    if (Array.isArray(sample.data)) for (const piece of sample.data as readonly Buffer[]) at += piece.copy(fragment, at);
+    else at += (sample.data as Buffer).copy(fragment, at);
+  }
   return fragment;
 }
 
@@ -203,15 +206,25 @@ export function buildFragment(options: FragmentOptions): Buffer {
  */
 export function fragmentChunks(options: FragmentOptions): Buffer[] {
   const chunks = [buildFragmentHeader(options)];
-  for (const sample of options.samples) chunks.push(sample.data);
+  for (const sample of options.samples) {
+    if (Array.isArray(sample.data)) for (const piece of sample.data as readonly Buffer[]) chunks.push(piece);
+    else chunks.push(sample.data as Buffer);
+  }
   return chunks;
+}
+
+function sampleBytes(sample: Mp4Sample): number {
+  if (!Array.isArray(sample.data)) return (sample.data as Buffer).length;
+  let bytes = 0;
+  for (const piece of sample.data as readonly Buffer[]) bytes += piece.length;
+  return bytes;
 }
 
 /** moof + the mdat box header (the mdat's payload is the samples, in order). */
 export function buildFragmentHeader(options: FragmentOptions): Buffer {
   const { samples } = options;
   let mediaBytes = 0;
-  for (const sample of samples) mediaBytes += sample.data.length;
+  for (const sample of samples) mediaBytes += sampleBytes(sample);
   const moofBytes = MOOF_FIXED_BYTES + TRUN_ENTRY_BYTES * samples.length;
   if (8 + mediaBytes > 0xffffffff) throw new Error('fragment too large');
   const fragment = Buffer.allocUnsafe(moofBytes + 8);
@@ -233,7 +246,7 @@ export function buildFragmentHeader(options: FragmentOptions): Buffer {
   at = fragment.writeUInt32BE(moofBytes + 8, at); // data offset from the moof start: just after the mdat header
   for (const sample of samples) {
     at = fragment.writeUInt32BE(sample.duration, at);
-    at = fragment.writeUInt32BE(sample.data.length, at);
+    at = fragment.writeUInt32BE(sampleBytes(sample), at);
     at = fragment.writeUInt32BE(sample.keyframe ? SYNC_SAMPLE_FLAGS : NON_SYNC_SAMPLE_FLAGS, at);
   }
   writeBoxHeader(fragment, at, 8 + mediaBytes, 'mdat');
@@ -287,6 +300,12 @@ export interface SegmentAssemblerOptions {
   codec: VideoCodec;
   /** A segment is cut at the first keyframe once it holds this much media. */
   segmentMs: number;
+  /**
+   * The first segment's length instead (default `segmentMs`): recorders started together give
+   * their cameras different first lengths, so that hundreds of segments do not all close, and
+   * get indexed, in the same second ever after.
+   */
+  firstSegmentMs?: number;
   /** At most this much media per part (1000 ms). */
   maxPartMs?: number;
   /** Also produce one `liveFragment` per picture. */
@@ -306,7 +325,8 @@ export interface AssemblerStats {
 
 interface Held {
   timestamp: number;
-  payload: Buffer;
+  /** The sample's pieces (see `sampleChunks`). */
+  payload: readonly Buffer[];
   keyframe: boolean;
 }
 
@@ -340,6 +360,8 @@ export class SegmentAssembler {
   readonly stats: AssemblerStats = { droppedBeforeKeyframe: 0, clampedDurations: 0 };
   private readonly codec: VideoCodec;
   private readonly segmentTicks: number;
+  /** The length of the segment in progress: the first one's, then `segmentTicks`. */
+  private cutTicks: number;
   private readonly maxPartTicks: number;
   private readonly maxSampleTicks: number;
   private readonly liveFragments: boolean;
@@ -356,6 +378,7 @@ export class SegmentAssembler {
   constructor(options: SegmentAssemblerOptions) {
     this.codec = options.codec;
     this.segmentTicks = (options.segmentMs * VIDEO_TIMESCALE) / 1000;
+    this.cutTicks = ((options.firstSegmentMs ?? options.segmentMs) * VIDEO_TIMESCALE) / 1000;
     this.maxPartTicks = ((options.maxPartMs ?? 1000) * VIDEO_TIMESCALE) / 1000;
     this.maxSampleTicks = ((options.maxSampleDurationMs ?? 3000) * VIDEO_TIMESCALE) / 1000;
     this.liveFragments = options.liveFragments ?? false;
@@ -382,12 +405,12 @@ export class SegmentAssembler {
       this.current = this.buildInit(sets);
       const { data, width, height } = this.current;
       this.emit({ kind: 'init', data, codec: this.codec, codecString: codecStringOf(data), width, height });
-    } else if (accessUnit.keyframe && this.held && this.segment && this.segment.stats.durationTicks + duration >= this.segmentTicks) {
+    } else if (accessUnit.keyframe && this.held && this.segment && this.segment.stats.durationTicks + duration >= this.cutTicks) {
       this.commit(duration);
       this.endSegment('duration');
     }
     if (this.held) this.commit(duration);
-    const payload = samplePayload(this.codec, accessUnit);
+    const payload = sampleChunks(this.codec, accessUnit).chunks;
     this.held = { timestamp: accessUnit.timestamp, payload, keyframe: accessUnit.keyframe };
     if (!this.segment) this.segment = this.openSegment(accessUnit.timestamp);
     if (this.liveFragments) {
@@ -396,16 +419,7 @@ export class SegmentAssembler {
         baseMediaDecodeTime: this.liveDecodeTime,
         samples: [{ data: payload, duration: this.lastDuration, keyframe: accessUnit.keyframe }],
       });
-      this.emit(
-        withJoinedData({
-          kind: 'liveFragment' as const,
-          chunks,
-          bytes: chunksBytes(chunks),
-          sequenceNumber: this.liveSequence,
-          keyframe: accessUnit.keyframe,
-          timestamp: accessUnit.timestamp,
-        }),
-      );
+      this.emit(new LiveFragmentOutput(chunks, chunksBytes(chunks), this.liveSequence, accessUnit.keyframe, accessUnit.timestamp));
     }
     return this.output ?? NO_OUTPUT;
   }
@@ -486,23 +500,13 @@ export class SegmentAssembler {
     const bytes = chunksBytes(chunks);
     segment.stats.bytes += bytes;
     segment.stats.parts++;
-    this.emit(
-      withJoinedData({
-        kind: 'part' as const,
-        chunks,
-        bytes,
-        sequenceNumber,
-        frames: part.samples.length,
-        durationTicks: part.durationTicks,
-        keyframe: part.samples[0]!.keyframe,
-        firstTimestamp: part.firstTimestamp,
-      }),
-    );
+    this.emit(new PartOutput(chunks, bytes, sequenceNumber, part.samples.length, part.durationTicks, part.samples[0]!.keyframe, part.firstTimestamp));
     this.part = { samples: [], durationTicks: 0, baseDecodeTime: 0, firstTimestamp: 0 };
   }
 
   private endSegment(reason: SegmentEndReason): void {
     if (!this.segment) return;
+    this.cutTicks = this.segmentTicks;
     this.closePart();
     const stats = this.segment.stats;
     this.segment = undefined;
@@ -519,16 +523,39 @@ function chunksBytes(chunks: readonly Buffer[]): number {
   return bytes;
 }
 
-/** Adds `data`: the chunks joined once, on first use (tests, a live viewer), never for the archive. */
-function withJoinedData<T extends { chunks: Buffer[] }>(output: T): T & { readonly data: Buffer } {
-  let joined: Buffer | undefined;
-  return Object.defineProperty(output, 'data', {
-    get: () => {
-      joined ??= Buffer.concat(output.chunks);
-      return joined;
-    },
-    enumerable: true,
-  }) as T & { readonly data: Buffer };
+/** Outputs carried as chunks, with `data` joined once on first use (tests, a live viewer), never for the archive. */
+class PartOutput {
+  readonly kind = 'part' as const;
+  private joined: Buffer | undefined;
+  constructor(
+    readonly chunks: Buffer[],
+    readonly bytes: number,
+    readonly sequenceNumber: number,
+    readonly frames: number,
+    readonly durationTicks: number,
+    readonly keyframe: boolean,
+    readonly firstTimestamp: number,
+  ) {}
+  get data(): Buffer {
+    this.joined ??= Buffer.concat(this.chunks, this.bytes);
+    return this.joined;
+  }
+}
+
+class LiveFragmentOutput {
+  readonly kind = 'liveFragment' as const;
+  private joined: Buffer | undefined;
+  constructor(
+    readonly chunks: Buffer[],
+    readonly bytes: number,
+    readonly sequenceNumber: number,
+    readonly keyframe: boolean,
+    readonly timestamp: number,
+  ) {}
+  get data(): Buffer {
+    this.joined ??= Buffer.concat(this.chunks, this.bytes);
+    return this.joined;
+  }
 }
 
 function sameParameterSets(a: ParameterSets, b: ParameterSets): boolean {

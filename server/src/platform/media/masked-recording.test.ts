@@ -161,6 +161,18 @@ describe('recording command with a server-side privacy mask', () => {
     assert.equal(teeSlave([['k', 'v:w']], 't'), '[k=v\\\\\\:w]t', 'an option value is unescaped twice');
   });
 
+  it('reads the camera as fragmented MP4 on stdin when the native ingest feeds it: no URL, no credentials, no private file', () => {
+    const piped = recordingCommand({ ...base, credentials: { username: 'admin', password: 'secret' }, mask, pipedInput: true });
+    const pulling = recordingCommand({ ...base, credentials: { username: 'admin', password: 'secret' }, mask });
+    assert.equal(piped.privateFile, undefined);
+    assert.ok(!piped.args.some((arg) => arg.includes('secret') || arg.includes('rtsp') || arg.includes('ffconcat')), piped.args.join(' '));
+    const firstInput = piped.args.indexOf('-i');
+    assert.deepEqual(piped.args.slice(firstInput - 6, firstInput + 2), ['-probesize', '32', '-analyzeduration', '0', '-f', 'mp4', '-i', 'pipe:0']);
+    assert.deepEqual(piped.args.slice(0, 6), pulling.args.slice(0, 6), 'the same start (the camera queue bounded)');
+    const afterCamera = (args: string[]) => args.slice(args.indexOf('image2') - 1);
+    assert.deepEqual(afterCamera(piped.args), afterCamera(pulling.args), 'the same mask, encode and outputs');
+  });
+
   it('leaves the copy path exactly as it is without a mask', () => {
     assert.deepEqual(recordingCommand({ ...base, mask: undefined }), recordingCommand(base));
     assert.ok(!recordingCommand(base).args.includes('-filter_complex'));

@@ -76,6 +76,7 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
           volume,
           indexer,
           segmentSeconds: 3,
+          spreadSegments: false,
           timeoutMs: 3000,
           backoff: { initialMs: 200, maxMs: 1000, stableAfterMs: 10_000 },
         });

@@ -1,5 +1,6 @@
-// The native recorder of ONE camera (issue 12): Vigie's own RTSP client, the H.264/H.265
-// depacketizer and the fragmented-MP4 assembler, in this Node process; no ffmpeg, no ffprobe.
+// The native recorder of ONE camera (issue 12): Vigie's own RTSP client and the H.264/H.265
+// depacketizer (the camera's ingest, `RtspIngest`), and the fragmented-MP4 assembler, in this
+// Node process; no ffmpeg, no ffprobe.
 // Parts of at most 1 s are appended to the segment file as they complete (a kill -9 loses at
 // most the part in progress); a segment is cut on a keyframe, and indexed with the facts the
 // writer counted (frames, duration, size, measured rate, SHA-256). Its start is the wall-clock
@@ -11,20 +12,19 @@ import { join } from 'node:path';
 import { systemClock, type Clock } from '../../../platform/clock.ts';
 import { parseSegmentFileName, SEGMENT_LIST_SUFFIX } from '../../../platform/media/ffmpeg-args.ts';
 import { SegmentAssembler, type AssemblerOutput, type SegmentStats } from '../../../platform/media/fmp4-writer.ts';
-import { Depacketizer, type DepacketizerEvent } from '../../../platform/media/h26x/index.ts';
-import { backoffDelay, silentLog, TypedEvents, type BackoffPolicy, type ProcessLog } from '../../../platform/processes.ts';
-import { RtspClient, type RtspClientOptions, type RtspClosedEvent, type RtpPacket } from '../../../platform/rtsp/index.ts';
+import type { AccessUnit } from '../../../platform/media/h26x/index.ts';
+import { silentLog, TypedEvents, type BackoffPolicy, type ProcessLog } from '../../../platform/processes.ts';
+import type { RtspClient, RtspClientOptions } from '../../../platform/rtsp/index.ts';
 import { NO_MASKING, UNKNOWN_MASKING } from '../../masks/index.ts';
 import type { RecorderCamera, RecorderEvents } from '../recorder.ts';
 import type { RecorderState } from '../recording.types.ts';
 import { recoverFragmentedFile, type SegmentIndexer, type SegmentToIndex } from '../segment-indexer.ts';
+import { RtspIngest, type IngestRun } from './rtsp-ingest.ts';
 import { MAX_PENDING_DISK_BYTES, SegmentFile } from './segment-file.ts';
-import { CAMERA_CLOCK_TOLERANCE_MS, StreamClock } from './stream-clock.ts';
+import { CAMERA_CLOCK_TOLERANCE_MS, type StreamClock } from './stream-clock.ts';
 
 /** Missing time above this between two segments is indexed as a gap (packet loss, a slow disk). */
 export const NATIVE_GAP_TOLERANCE_MS = 250;
-/** Packets kept while the RTSP session starts (a 2-s GOP at 2 Mbit/s is about 400). */
-const MAX_EARLY_PACKETS = 4096;
 /** Parts of the archive hold at most this much media: what a crash can lose. */
 export const PART_MS = 1000;
 
@@ -34,6 +34,12 @@ export interface NativeRecorderOptions {
   indexer: SegmentIndexer;
   /** Segment length (default 60 s): a segment is cut at the first keyframe after it. */
   segmentSeconds?: number;
+  /**
+   * Gives each camera its own first segment length (default true), so that recorders started
+   * together (a restart of the recorder) do not close and index all their segments in the same
+   * second ever after; tests that count segment lengths turn it off.
+   */
+  spreadSegments?: boolean;
   /** RTP silence, and each RTSP request, give up after this long (default 10 s). */
   timeoutMs?: number;
   transport?: 'tcp' | 'udp';
@@ -76,8 +82,7 @@ interface OpenFile {
 interface Run {
   tag: string;
   codec: 'h264' | 'h265';
-  client: RtspClient;
-  depacketizer: Depacketizer;
+  ingest: IngestRun;
   assembler: SegmentAssembler;
   init: Buffer | undefined;
   open: OpenFile | undefined;
@@ -101,18 +106,15 @@ export class NativeRecorder {
   private readonly clock: Clock;
   private readonly log: ProcessLog;
   private readonly incomingDir: string;
+  private readonly segmentMs: number;
+  /** The camera's one connection (Vigie's RTSP client and depacketizer), shared in shape with the masked recorder. */
+  private readonly ingest: RtspIngest;
   private run: Run | undefined;
   private runCounter = 0;
-  private failures = 0;
-  private runsWithoutData = 0;
   private lastExitDetail: string;
-  private stopping = false;
-  /** Bumped by stop(): a start() after it does not meet the previous connection. */
-  private generation = 0;
-  private retryTimer: NodeJS.Timeout | undefined;
   private queue: Promise<void> = Promise.resolve();
-  private readonly counters = { packets: 0, packetsLost: 0, accessUnits: 0, droppedPictures: 0, partsDroppedForDisk: 0 };
-  private clockOffset: number | undefined;
+  /** Pictures the assembler or the disk bound dropped (the depacketizer's are the ingest's). */
+  private readonly counters = { droppedPictures: 0, partsDroppedForDisk: 0 };
 
   constructor(private readonly options: NativeRecorderOptions) {
     this.clock = options.clock ?? systemClock;
@@ -120,6 +122,28 @@ export class NativeRecorder {
     this.lastExitDetail = options.camera.gapReason ?? 'recorder_started';
     const { camera, volume } = options;
     this.incomingDir = join(volume.root, camera.communeInsee, camera.id, '.incoming');
+    this.segmentMs = (options.segmentSeconds ?? 60) * 1000;
+    this.ingest = new RtspIngest(
+      {
+        rtspUrl: camera.rtspUrl,
+        credentials: camera.credentials,
+        timeoutMs: options.timeoutMs,
+        transport: options.transport,
+        backoff: options.backoff,
+        failAfterRuns: options.failAfterRuns,
+        createClient: options.createClient,
+      },
+      {
+        runStarted: (ingestRun) => this.onRunStarted(ingestRun),
+        accessUnit: (ingestRun, accessUnit) => this.onAccessUnit(ingestRun, accessUnit),
+        loss: (ingestRun) => this.onLoss(ingestRun),
+        runEnded: (ingestRun, detail) => this.onRunEnded(ingestRun, detail),
+        retrying: (detail, failed) => {
+          this.lastExitDetail = detail;
+          this.setState(failed ? 'failed' : 'reconnecting', detail);
+        },
+      },
+    );
   }
 
   get state(): RecorderState {
@@ -132,30 +156,29 @@ export class NativeRecorder {
   }
 
   get stats(): NativeRecorderStats {
+    const { packets, packetsLost, accessUnits, droppedAccessUnits } = this.ingest.stats;
+    const clockOffsetMs = this.ingest.clockOffsetMs;
     return {
-      ...this.counters,
-      clockOffsetMs: this.clockOffset,
-      cameraClockTrusted: this.clockOffset !== undefined && Math.abs(this.clockOffset) <= CAMERA_CLOCK_TOLERANCE_MS,
+      packets,
+      packetsLost,
+      accessUnits,
+      droppedPictures: droppedAccessUnits + this.counters.droppedPictures,
+      partsDroppedForDisk: this.counters.partsDroppedForDisk,
+      clockOffsetMs,
+      cameraClockTrusted: clockOffsetMs !== undefined && Math.abs(clockOffsetMs) <= CAMERA_CLOCK_TOLERANCE_MS,
     };
   }
 
   async start(): Promise<void> {
     if (this.stateValue !== 'stopped') return;
-    this.stopping = false;
     await mkdir(this.incomingDir, { recursive: true });
     await this.adoptLeftovers();
     this.setState('starting');
-    void this.connect();
+    this.ingest.start();
   }
 
   async stop(): Promise<void> {
-    this.stopping = true;
-    this.generation++; // a connection still being set up is dropped when it answers
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.retryTimer = undefined;
-    const run = this.run;
-    if (run) await run.client.stop().catch(() => undefined);
-    if (run) this.endRun(run, 'recorder_stopped');
+    await this.ingest.stop(); // the run in progress ends: its last picture and segment are written and indexed
     await this.idle();
     this.setState('stopped', 'stopped');
   }
@@ -173,91 +196,49 @@ export class NativeRecorder {
     this.events.emit('state', { cameraId: id, communeInsee, from, to, at: this.clock.now(), detail });
   }
 
-  private async connect(): Promise<void> {
-    if (this.stopping) return;
-    const generation = this.generation;
-    const { camera } = this.options;
-    const createClient = this.options.createClient ?? ((options) => new RtspClient(options));
-    const client = createClient({
-      url: camera.rtspUrl,
-      credentials: camera.credentials,
-      transport: this.options.transport ?? 'tcp',
-      timeoutMs: this.options.timeoutMs ?? 10_000,
-    });
-    const startedAt = Date.now();
-    // PLAY is answered with the pictures since the camera's last keyframe, which can arrive before
-    // start() resolves: they wait here (the client reuses its packet object: the fields are copied).
-    let early: RtpPacket[] | undefined = [];
-    let deliver: ((packet: Readonly<RtpPacket>) => void) | undefined;
-    client.events.on('rtp', (packet) => {
-      if (deliver) deliver(packet);
-      else if (early && early.length < MAX_EARLY_PACKETS) early.push({ ...packet });
-    });
-    try {
-      const session = await client.start();
-      if (this.stopping || generation !== this.generation) {
-        await client.stop();
-        return;
-      }
-      const { track } = session;
-      const sets = track.parameterSets;
-      const run: Run = {
-        tag: `n${this.clock.now().getTime().toString(36)}${(this.runCounter++).toString(36)}`,
-        codec: track.codec,
-        client,
-        depacketizer: new Depacketizer({ codec: track.codec, parameterSets: { vps: sets.vps, sps: sets.sps?.[0], pps: sets.pps?.[0] } }),
-        assembler: new SegmentAssembler({ codec: track.codec, segmentMs: (this.options.segmentSeconds ?? 60) * 1000, maxPartMs: PART_MS, liveFragments: true }),
-        init: undefined,
-        open: undefined,
-        skipToKeyframe: false,
-        clock: new StreamClock(client),
-        segmentStartPending: true,
-        hadPicture: false,
-        nextGapReason: this.lastExitDetail,
-        ended: false,
-      };
-      this.run = run;
-      for (const packet of early) this.onPacket(run, packet);
-      early = undefined;
-      deliver = (packet) => this.onPacket(run, packet);
-      client.events.on('senderReport', () => {
-        this.clockOffset = client.clockOffsetMs();
-      });
-      client.events.on('closed', (closed) => this.onClosed(run, closed, startedAt));
-    } catch (error) {
-      await client.stop().catch(() => undefined);
-      if (generation !== this.generation) return;
-      const code = (error as { code?: string }).code ?? 'rtsp_error';
-      this.onRunFailed(`stream_lost (${code})`, startedAt, false);
-    }
+  private onRunStarted(ingest: IngestRun): void {
+    this.run = {
+      tag: `n${this.clock.now().getTime().toString(36)}${(this.runCounter++).toString(36)}`,
+      codec: ingest.codec,
+      ingest,
+      assembler: new SegmentAssembler({
+        codec: ingest.codec,
+        segmentMs: this.segmentMs,
+        firstSegmentMs: this.options.spreadSegments === false ? undefined : firstSegmentMs(this.options.camera.id, this.segmentMs),
+        maxPartMs: PART_MS,
+        liveFragments: true,
+      }),
+      init: undefined,
+      open: undefined,
+      skipToKeyframe: false,
+      clock: ingest.clock,
+      segmentStartPending: true,
+      hadPicture: false,
+      nextGapReason: this.lastExitDetail,
+      ended: false,
+    };
   }
 
-  private onPacket(run: Run, packet: Readonly<RtpPacket>): void {
-    if (run.ended) return;
-    this.counters.packets++;
-    const dropped = run.depacketizer.stats.droppedAccessUnits + run.assembler.stats.droppedBeforeKeyframe;
-    for (const event of run.depacketizer.push(packet)) this.onDepacketized(run, event);
-    // Pictures damaged by a loss, or waiting for the next keyframe after it.
-    this.counters.droppedPictures += run.depacketizer.stats.droppedAccessUnits + run.assembler.stats.droppedBeforeKeyframe - dropped;
+  private onLoss(ingest: IngestRun): void {
+    const run = this.run;
+    if (!run || run.ingest !== ingest || run.ended) return;
+    this.handle(run, run.assembler.discontinuity());
+    run.nextGapReason = 'packet_loss';
   }
 
-  private onDepacketized(run: Run, event: DepacketizerEvent): void {
-    if (event.kind === 'loss') {
-      this.counters.packetsLost += event.packetsLost;
-      this.handle(run, run.assembler.discontinuity());
-      run.nextGapReason = 'packet_loss';
-      return;
-    }
-    this.counters.accessUnits++;
-    run.clock.noteArrival(event.accessUnit.timestamp);
+  private onAccessUnit(ingest: IngestRun, accessUnit: AccessUnit): void {
+    const run = this.run;
+    if (!run || run.ingest !== ingest || run.ended) return;
     if (!run.hadPicture) {
       run.hadPicture = true;
-      this.runsWithoutData = 0;
       this.setState('recording');
     }
-    this.handle(run, run.assembler.push(event.accessUnit));
-    if (event.accessUnit.keyframe && run.segmentStartPending) {
-      run.clock.markSegmentStart(event.accessUnit.timestamp);
+    // Pictures waiting for the next keyframe after a loss (the assembler's share of the drops).
+    const dropped = run.assembler.stats.droppedBeforeKeyframe;
+    this.handle(run, run.assembler.push(accessUnit));
+    this.counters.droppedPictures += run.assembler.stats.droppedBeforeKeyframe - dropped;
+    if (accessUnit.keyframe && run.segmentStartPending) {
+      run.clock.markSegmentStart(accessUnit.timestamp);
       run.segmentStartPending = false;
     }
   }
@@ -293,7 +274,7 @@ export class NativeRecorder {
       const startMs = Math.round(run.clock.segmentStartOf(part.firstTimestamp));
       const name = `${run.tag}-${fileStamp(startMs)}.mp4`;
       const file = SegmentFile.create(join(this.incomingDir, name));
-      file.append(run.init);
+      file.append([run.init]);
       run.open = { file, name, startMs };
     }
     if (run.open.file.pendingBytes > MAX_PENDING_DISK_BYTES) {
@@ -305,7 +286,7 @@ export class NativeRecorder {
       this.handle(run, run.assembler.discontinuity());
       return;
     }
-    run.open.file.append(...part.chunks);
+    run.open.file.append(part.chunks);
   }
 
   private closeSegment(run: Run, stats: SegmentStats): void {
@@ -355,39 +336,15 @@ export class NativeRecorder {
     });
   }
 
-  private onClosed(run: Run, closed: RtspClosedEvent, startedAt: number): void {
-    if (run.ended) return;
-    const detail = closed.code === 'rtsp_timeout' ? 'stream_stalled' : `stream_lost (${closed.code})`;
-    this.endRun(run, detail);
-    if (this.stopping) return;
-    this.onRunFailed(detail, startedAt, run.hadPicture);
-  }
-
-  /** The run's last picture and segment are written and indexed. */
-  private endRun(run: Run, detail: string): void {
-    if (run.ended) return;
+  /** The session ended (camera lost, or stop()): the run's last picture and segment are written and indexed. */
+  private onRunEnded(ingest: IngestRun, detail: string): void {
+    const run = this.run;
+    if (!run || run.ingest !== ingest || run.ended) return;
     run.ended = true;
     this.handle(run, run.assembler.flush());
     if (run.open) this.closeSegment(run, { ...emptyStats(), frames: 0 });
     this.lastExitDetail = detail;
-    if (this.run === run) this.run = undefined;
-  }
-
-  private onRunFailed(detail: string, startedAt: number, hadPicture: boolean): void {
-    if (this.stopping) return;
-    this.lastExitDetail = detail;
-    const policy = this.options.backoff ?? { initialMs: 500, maxMs: 10_000, stableAfterMs: 30_000 };
-    if (Date.now() - startedAt >= policy.stableAfterMs) this.failures = 0;
-    this.failures++;
-    if (!hadPicture) this.runsWithoutData++;
-    this.setState(this.runsWithoutData >= (this.options.failAfterRuns ?? 5) ? 'failed' : 'reconnecting', detail);
-    this.retryTimer = setTimeout(
-      () => {
-        this.retryTimer = undefined;
-        void this.connect();
-      },
-      backoffDelay(this.failures, policy),
-    );
+    this.run = undefined;
   }
 
   private enqueue(task: () => Promise<void>): Promise<void> {
@@ -452,4 +409,18 @@ function emptyStats(): SegmentStats {
 export function fileStamp(ms: number): string {
   const iso = new Date(ms).toISOString();
   return `${iso.slice(0, 19).replace(/[-:]/g, '')}.${iso.slice(20, 23)}Z`;
+}
+
+/**
+ * The first segment's length for a camera: between 1 s and a whole segment, from a hash of its
+ * id, so that closes spread evenly over the segment length whatever the start order.
+ */
+export function firstSegmentMs(cameraId: string, segmentMs: number): number {
+  let hash = 2166136261;
+  for (let index = 0; index < cameraId.length; index++) hash = Math.imul(hash ^ cameraId.charCodeAt(index), 16777619) >>> 0;
+  // FNV-1a, then MurmurHash3's finaliser: ids that differ in one character land far apart.
+  hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b) >>> 0;
+  hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35) >>> 0;
+  hash = (hash ^ (hash >>> 16)) >>> 0;
+  return Math.max(1000, Math.round((hash / 2 ** 32) * segmentMs));
 }

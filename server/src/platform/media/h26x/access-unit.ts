@@ -1,6 +1,6 @@
 // Access units (one picture each) of H.264 (ISO/IEC 14496-10) and H.265 (ISO/IEC 23008-2) as
 // the depacketizer hands them out, and their MP4 sample form (ISO/IEC 14496-15: 4-byte lengths).
-// Pure functions on buffers, no per-byte loops.
+// Pure functions on buffers, no per-byte loops, no copy of the media.
 
 export type VideoCodec = 'h264' | 'h265';
 
@@ -11,11 +11,19 @@ export interface ParameterSets {
   pps: Buffer;
 }
 
+/**
+ * A NAL unit without start code: one buffer, or the pieces of one that came in fragmentation
+ * units (its rebuilt NAL header first, then each fragment's payload), never joined: the
+ * archive writes and hashes the pieces as they are, so a picture is not copied on its way to
+ * the disk.
+ */
+export type NalUnit = Buffer | readonly Buffer[];
+
 export interface AccessUnit {
   /** RTP timestamp (90 kHz clock, wraps at 2^32). */
   timestamp: number;
-  /** NAL units without start codes, in decoding order, as received (parameter sets, SEI and AUD included). */
-  nalUnits: Buffer[];
+  /** NAL units in decoding order, as received (parameter sets, SEI and AUD included). */
+  nalUnits: NalUnit[];
   /** H.264 IDR, H.265 IRAP (NAL types 16..21). */
   keyframe: boolean;
   /** On keyframes only: the parameter sets in force (in-band ones, else the SDP's). */
@@ -27,8 +35,31 @@ export interface AccessUnit {
 const H264_NAL = { IDR: 5, SEI: 6, SPS: 7, PPS: 8, AUD: 9, FILLER: 12 } as const;
 const H265_NAL = { VPS: 32, SPS: 33, PPS: 34, AUD: 35, FILLER: 38 } as const;
 
-export function nalUnitType(codec: VideoCodec, unit: Buffer): number {
-  const first = unit[0] ?? 0;
+/** Byte `index` of a NAL unit (0 past its end). */
+export function nalByte(unit: NalUnit, index: number): number {
+  if (!Array.isArray(unit)) return (unit as Buffer)[index] ?? 0;
+  let at = index;
+  for (const piece of unit as readonly Buffer[]) {
+    if (at < piece.length) return piece[at]!;
+    at -= piece.length;
+  }
+  return 0;
+}
+
+export function nalUnitBytes(unit: NalUnit): number {
+  if (!Array.isArray(unit)) return (unit as Buffer).length;
+  let bytes = 0;
+  for (const piece of unit as readonly Buffer[]) bytes += piece.length;
+  return bytes;
+}
+
+/** The NAL unit as one buffer (a copy only for a fragmented one). */
+export function joinNalUnit(unit: NalUnit): Buffer {
+  return Array.isArray(unit) ? Buffer.concat(unit as readonly Buffer[]) : (unit as Buffer);
+}
+
+export function nalUnitType(codec: VideoCodec, unit: NalUnit): number {
+  const first = nalByte(unit, 0);
   return codec === 'h264' ? first & 0x1f : (first >> 1) & 0x3f;
 }
 
@@ -51,8 +82,8 @@ export function parameterSetKind(codec: VideoCodec, type: number): ParameterSetK
  * True when a slice NAL unit starts its picture: H.264 first_mb_in_slice == 0 (Exp-Golomb 0 is
  * the single bit 1) and H.265 first_slice_segment_in_pic_flag, both the first bit after the header.
  */
-export function startsPicture(codec: VideoCodec, unit: Buffer): boolean {
-  return ((unit[codec === 'h264' ? 1 : 2] ?? 0) & 0x80) !== 0;
+export function startsPicture(codec: VideoCodec, unit: NalUnit): boolean {
+  return (nalByte(unit, codec === 'h264' ? 1 : 2) & 0x80) !== 0;
 }
 
 /** Access unit delimiters and filler data carry nothing a decoder needs. */
@@ -60,39 +91,57 @@ function isDropped(codec: VideoCodec, type: number): boolean {
   return codec === 'h264' ? type === H264_NAL.AUD || type === H264_NAL.FILLER : type === H265_NAL.AUD || type === H265_NAL.FILLER;
 }
 
+/** An MP4 sample as pieces, in order: 4-byte lengths and the NAL units' own buffers. */
+export interface SampleChunks {
+  chunks: Buffer[];
+  bytes: number;
+}
+
 /**
- * The MP4 sample of an access unit: its NAL units with 4-byte big-endian lengths, in one
- * allocation. AUD and filler data are dropped; SEI is kept (recovery points, camera timestamps).
- * Parameter sets: H.264 keyframes carry the SPS and PPS in force in-band (first, replacing any
- * in-band copies) so that a keyframe decodes even without its init segment, which `avc1` allows;
- * H.265 samples carry none, as `hvc1` requires (array_completeness = 1: all are in the hvcC).
- * Parameter sets inside non-keyframes are dropped: a change takes effect at the next keyframe.
+ * The MP4 sample of an access unit: its NAL units with 4-byte big-endian lengths, as pieces
+ * (the lengths share one small allocation; the media is not copied). AUD and filler data are
+ * dropped; SEI is kept (recovery points, camera timestamps). Parameter sets: H.264 keyframes
+ * carry the SPS and PPS in force in-band (first, replacing any in-band copies) so that a
+ * keyframe decodes even without its init segment, which `avc1` allows; H.265 samples carry none,
+ * as `hvc1` requires (array_completeness = 1: all are in the hvcC). Parameter sets inside
+ * non-keyframes are dropped: a change takes effect at the next keyframe.
  */
-export function samplePayload(codec: VideoCodec, accessUnit: AccessUnit): Buffer {
+export function sampleChunks(codec: VideoCodec, accessUnit: AccessUnit): SampleChunks {
   const { nalUnits } = accessUnit;
   const prepended = codec === 'h264' && accessUnit.keyframe && accessUnit.parameterSets ? accessUnit.parameterSets : undefined;
-  let size = prepended ? 8 + prepended.sps.length + prepended.pps.length : 0;
-  for (const unit of nalUnits) {
-    const type = nalUnitType(codec, unit);
-    if (!isDropped(codec, type) && parameterSetKind(codec, type) === undefined) size += 4 + unit.length;
-  }
-  const sample = Buffer.allocUnsafe(size);
-  let offset = 0;
+  let count = prepended ? 2 : 0;
+  for (const unit of nalUnits) if (isSampleUnit(codec, unit)) count++;
+  const lengths = Buffer.allocUnsafe(4 * count);
+  const sample: SampleChunks = { chunks: [], bytes: 4 * count };
+  let at = 0;
   if (prepended) {
-    offset = writeUnit(sample, offset, prepended.sps);
-    offset = writeUnit(sample, offset, prepended.pps);
+    at = addUnit(sample, lengths, at, prepended.sps);
+    at = addUnit(sample, lengths, at, prepended.pps);
   }
-  for (const unit of nalUnits) {
-    const type = nalUnitType(codec, unit);
-    if (!isDropped(codec, type) && parameterSetKind(codec, type) === undefined) offset = writeUnit(sample, offset, unit);
-  }
+  for (const unit of nalUnits) if (isSampleUnit(codec, unit)) at = addUnit(sample, lengths, at, unit);
   return sample;
 }
 
-function writeUnit(target: Buffer, offset: number, unit: Buffer): number {
-  target.writeUInt32BE(unit.length, offset);
-  unit.copy(target, offset + 4);
-  return offset + 4 + unit.length;
+/** Appends a NAL unit's 4-byte length (written at `at` of `lengths`) and its pieces. */
+function addUnit(sample: SampleChunks, lengths: Buffer, at: number, unit: NalUnit): number {
+  const length = nalUnitBytes(unit);
+  lengths.writeUInt32BE(length, at);
+  sample.chunks.push(lengths.subarray(at, at + 4));
+  sample.bytes += length;
+  if (Array.isArray(unit)) for (const piece of unit as readonly Buffer[]) sample.chunks.push(piece);
+  else sample.chunks.push(unit as Buffer);
+  return at + 4;
+}
+
+/** The same sample in one buffer (tests, and callers that need one). */
+export function samplePayload(codec: VideoCodec, accessUnit: AccessUnit): Buffer {
+  const { chunks, bytes } = sampleChunks(codec, accessUnit);
+  return Buffer.concat(chunks, bytes);
+}
+
+function isSampleUnit(codec: VideoCodec, unit: NalUnit): boolean {
+  const type = nalUnitType(codec, unit);
+  return !isDropped(codec, type) && parameterSetKind(codec, type) === undefined;
 }
 
 /** The parameter sets of an SDP's fmtp line (RFC 6184 sprop-parameter-sets, RFC 7798 sprop-vps/sps/pps). */

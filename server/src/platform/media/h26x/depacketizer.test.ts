@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { H264, H265, packetize, slice } from './h26x.fixtures.ts';
-import { type AccessUnit, Depacketizer, type DepacketizerEvent, type RtpPacket, spropParameterSets, type VideoCodec } from './index.ts';
+import { type AccessUnit, Depacketizer, joinNalUnit, type DepacketizerEvent, type RtpPacket, spropParameterSets, type VideoCodec } from './index.ts';
 
 const SEI = Buffer.from('0605112233445566778899aabbccddeeff0080', 'hex');
 const AUD = Buffer.from('0910', 'hex');
@@ -50,7 +50,7 @@ describe('H.264 depacketizer', () => {
       ],
     );
     units.forEach((unit, index) => {
-      assert.deepEqual(unit.nalUnits, pictures[index], `picture ${index}`);
+      assert.deepEqual(unit.nalUnits.map(joinNalUnit), pictures[index], `picture ${index}`);
     });
     assert.deepEqual(units[0]!.parameterSets, { sps: H264.sps360, pps: H264.pps });
     assert.equal(units[0]!.parameterSetsChanged, undefined, 'the first parameter sets are no change');
@@ -231,7 +231,7 @@ describe('H.265 depacketizer', () => {
     const depacketizer = new Depacketizer({ codec: 'h265', parameterSets: spropParameterSets('h265', fmtp) });
     const units = accessUnits(run(depacketizer, packets));
     units.forEach((unit, index) => {
-      assert.deepEqual(unit.nalUnits, pictures[index], `picture ${index}`);
+      assert.deepEqual(unit.nalUnits.map(joinNalUnit), pictures[index], `picture ${index}`);
     });
     assert.deepEqual(
       units.map((unit) => unit.keyframe),

@@ -9,6 +9,8 @@ import {
   type AccessUnit,
   isRandomAccess,
   isVideoSlice,
+  joinNalUnit,
+  type NalUnit,
   nalUnitType,
   type ParameterSetKind,
   type ParameterSets,
@@ -81,14 +83,13 @@ export class Depacketizer {
   private lastTimestamp = 0;
   private consecutiveOld = 0;
   /** The access unit being received. */
-  private units: Buffer[] = [];
+  private units: NalUnit[] = [];
   private timestamp = 0;
   private started = false;
   private damaged = false;
-  /** Fragmentation unit in progress: its rebuilt NAL header and its pieces. */
+  /** Fragmentation unit in progress: its rebuilt NAL header, then its pieces (never joined: see NalUnit). */
   private fragmentHeader: Buffer | null = null;
   private fragments: Buffer[] = [];
-  private fragmentBytes = 0;
   private waitingForKeyframe = true;
   /** Replaced (never mutated) when a parameter set changes, so identity tells a change. */
   private current: Partial<ParameterSets>;
@@ -231,24 +232,18 @@ export class Depacketizer {
         this.codec === 'h264'
           ? Buffer.from([(payload[0]! & 0xe0) | (fuHeader & 0x1f)])
           : Buffer.from([(payload[0]! & 0x81) | ((fuHeader & 0x3f) << 1), payload[1]!]);
-      this.fragments = [piece];
-      this.fragmentBytes = piece.length;
+      this.fragments = [this.fragmentHeader, piece];
     } else if (this.fragmentHeader) {
       this.fragments.push(piece);
-      this.fragmentBytes += piece.length;
     } else {
       // A continuation without its start: the start was lost or came before we joined.
       this.damage('malformedPacket', 0);
       return;
     }
     if (!end) return;
-    const header = this.fragmentHeader;
-    const unit = Buffer.allocUnsafe(header.length + this.fragmentBytes);
-    let offset = header.copy(unit, 0);
-    for (const part of this.fragments) offset += part.copy(unit, offset);
+    const unit = this.fragments;
     this.fragmentHeader = null;
     this.fragments = [];
-    this.fragmentBytes = 0;
     if (!this.damaged) this.units.push(unit);
   }
 
@@ -260,7 +255,6 @@ export class Depacketizer {
     this.damaged = false;
     this.fragmentHeader = null;
     this.fragments = [];
-    this.fragmentBytes = 0;
     this.started = false;
     if (damaged) {
       this.stats.droppedAccessUnits++;
@@ -268,7 +262,7 @@ export class Depacketizer {
     }
     if (units.length === 0) return;
     let keyframe = false;
-    let firstSlice: Buffer | undefined;
+    let firstSlice: NalUnit | undefined;
     for (const unit of units) {
       const type = nalUnitType(this.codec, unit);
       const kind = parameterSetKind(this.codec, type);
@@ -304,10 +298,11 @@ export class Depacketizer {
     this.emit({ kind: 'accessUnit', accessUnit });
   }
 
-  private parameterSet(kind: ParameterSetKind, unit: Buffer): void {
+  private parameterSet(kind: ParameterSetKind, unit: NalUnit): void {
+    const joined = joinNalUnit(unit);
     const known = this.current[kind];
-    if (known?.equals(unit)) return;
+    if (known?.equals(joined)) return;
     // A copy: the unit may be a view of a large receive buffer, and parameter sets live long.
-    this.current = { ...this.current, [kind]: Buffer.from(unit) };
+    this.current = { ...this.current, [kind]: joined === unit ? Buffer.from(joined) : joined };
   }
 }
