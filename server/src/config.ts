@@ -91,6 +91,8 @@ const environmentSchema = z.object({
   // At most 30 s: a segment due just after a pass waits one interval plus the pass itself, and must not wait a minute.
   VIGIE_PURGE_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(30).default(30),
   VIGIE_SPACE_CHECK_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
+  // ONVIF device facts (issue 18) are read again this often; 0: only when a camera is new or its ONVIF settings change.
+  VIGIE_DEVICE_FACTS_HOURS: z.coerce.number().min(0).max(168).default(6),
   // The console's map (issue 5): no tiles by default, the map then shows cameras on a blank ground.
   VIGIE_MAP_TILE_URL: z
     .string()
@@ -227,6 +229,8 @@ export interface Config {
   readonly reconcileIntervalMs: number;
   readonly purgeIntervalMs: number;
   readonly spaceCheckIntervalMs: number;
+  /** ONVIF device facts are read again this long after the last read; 0: only new or changed cameras. */
+  readonly deviceFactsRefreshMs: number;
   /** Commands of ffmpeg and ffprobe (default: looked up on PATH), passed to whatever starts them. */
   readonly tools: { readonly ffmpegPath: string; readonly ffprobePath: string };
   /** The operating-system user running this process (SUDO_USER, USER, LOGNAME; `unknown`): CLI actions are audited as `cli:<user>`. */
@@ -295,6 +299,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     reconcileIntervalMs: env.VIGIE_RECONCILE_SECONDS * 1000,
     purgeIntervalMs: env.VIGIE_PURGE_INTERVAL_SECONDS * 1000,
     spaceCheckIntervalMs: env.VIGIE_SPACE_CHECK_SECONDS * 1000,
+    deviceFactsRefreshMs: env.VIGIE_DEVICE_FACTS_HOURS * 3600_000,
     tools: Object.freeze({ ffmpegPath: env.VIGIE_FFMPEG, ffprobePath: env.VIGIE_FFPROBE }),
     operatingSystemUser: env.SUDO_USER ?? env.USER ?? env.LOGNAME ?? 'unknown',
     map: Object.freeze({

@@ -23,6 +23,9 @@ import { createStorageModule } from './modules/storage/index.ts';
 import { EventBus } from './platform/events.ts';
 import { createTechnicalEventsModule } from './modules/technical-events/index.ts';
 import { createPtzModule } from './modules/ptz/index.ts';
+import { createDevicesModule } from './modules/devices/index.ts';
+import { createOnvifEventsModule } from './modules/onvif-events/index.ts';
+import { createOnvifSetupModule } from './modules/onvif-setup/index.ts';
 import { createConsoleModule } from './modules/console/index.ts';
 import { createPlaybackModule, databaseMasks } from './modules/playback/index.ts';
 import { createLiveModule } from './modules/live/index.ts';
@@ -142,8 +145,21 @@ export function createServices(deps: ServiceDependencies) {
   });
   const masks = masksModule.api.service;
   // PTZ commands, patrol tours, and where PTZ cameras point (a preset's masks are burnt in there).
-  const ptzModule = createPtzModule({ database, audit, clock, cameras, masks, events, log });
+  // ONVIF device facts and quirk records (issue 18); its client is the one PTZ and ONVIF events speak through.
+  const devicesModule = createDevicesModule({
+    database,
+    audit,
+    clock,
+    cameras,
+    log,
+    raise: (event) => technicalEvents.raise(event),
+    refreshMs: config.deviceFactsRefreshMs,
+  });
+  const ptzModule = createPtzModule({ database, audit, clock, cameras, masks, events, log, onvif: devicesModule.api.onvif });
   const { ptz, positions: ptzPositions, onvif } = ptzModule.api;
+  // ONVIF events (worker role) over the same client as PTZ, and adding cameras from ONVIF, WS-Discovery (issue 18).
+  const onvifEventsModule = createOnvifEventsModule({ cameras, onvif, clock, log, raise: (event) => technicalEvents.raise(event) });
+  const onvifSetupModule = createOnvifSetupModule({ cameras, siteKind: async (siteId) => (await sites.findById(undefined, siteId))?.kind ?? null });
   const recordingModule = createRecordingModule({
     database,
     clock,
@@ -238,10 +254,13 @@ export function createServices(deps: ServiceDependencies) {
     technicalEventsModule,
     retentionModule,
     masksModule,
+    devicesModule,
     ptzModule,
     playbackModule,
     consoleModule,
     camerasModule,
+    onvifSetupModule,
+    onvifEventsModule,
     liveModule,
   ];
   // The recorder role's purge first (awaited at start before any recorder, LEGAL 6), then the space check; runAtStart jobs run in the order they were added.
@@ -263,6 +282,7 @@ export function createServices(deps: ServiceDependencies) {
     ptzPositions,
     ptzModule,
     ptzTours: ptzModule.api.tours,
+    devices: devicesModule.api.devices,
     playbackModule,
     playback: playbackModule.api,
     liveModule,
@@ -300,6 +320,8 @@ export function createServices(deps: ServiceDependencies) {
     sitesModule,
     camerasModule,
     technicalEventsModule,
+    onvifEvents: onvifEventsModule.api,
+    onvifSetup: onvifSetupModule.api,
     // Every module (issue 10): app.ts registers their routes, main.ts starts their jobs.
     modules,
   };

@@ -338,9 +338,14 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       ]
         .map((path) => `PATCH ${path}`)
         .concat(
-          ['/api/ptz/tours/{id}', '/api/layouts/{id}', '/api/walls/{id}/layout', '/api/settings/{key}', '/api/cameras/{id}/masks/mode'].map(
-            (path) => `PUT ${path}`,
-          ),
+          [
+            '/api/ptz/tours/{id}',
+            '/api/layouts/{id}',
+            '/api/walls/{id}/layout',
+            '/api/settings/{key}',
+            '/api/cameras/{id}/masks/mode',
+            '/api/cameras/{id}/device/quirks',
+          ].map((path) => `PUT ${path}`),
         );
       assert.deepEqual(updateRoutes.sort(), covered.sort(), 'every update route of the API is tested in this file');
     });
@@ -421,6 +426,24 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
         assertOnlyChanged(beforeView, afterView, [put.change.field], `${put.label} PUT changing ${put.change.field}`);
         assert.deepEqual(afterView[put.change.field], put.change.value);
       }
+    });
+
+    it('PUT of a camera’s ONVIF quirks replaces the override only (no camera traffic)', async () => {
+      const url = `/api/cameras/${ids.camera}/device/quirks`;
+      const before = await get(admin, `/api/cameras/${ids.camera}/device`);
+      for (const payload of [{}, { override: { zoom: false }, colour: 'red' }, { override: { zoom: 'no' } }]) {
+        const refused = await admin.request({ method: 'PUT', url, payload });
+        assert.equal(refused.statusCode, 400, refused.body);
+        assert.deepEqual(await get(admin, `/api/cameras/${ids.camera}/device`), before);
+      }
+      const same = await admin.request({ method: 'PUT', url, payload: { override: (before.quirks as Json).override } });
+      assert.equal(same.statusCode, 200, same.body);
+      assertOnlyChanged(before, await get(admin, `/api/cameras/${ids.camera}/device`), [], 'quirks PUT of the same state');
+      const changed = await admin.request({ method: 'PUT', url, payload: { override: { zoom: false, moveTimeout: 'omit' } } });
+      assert.equal(changed.statusCode, 200, changed.body);
+      const after = await get(admin, `/api/cameras/${ids.camera}/device`);
+      assertOnlyChanged(before, after, ['quirks'], 'quirks PUT');
+      assert.deepEqual((after.quirks as Json).override, { zoom: false, moveTimeout: 'omit' });
     });
 
     it('PUT of a setting or of a masking mode changes that one value only', async () => {

@@ -1,11 +1,15 @@
 // One simulated camera: its RTSP server and streams, its ONVIF endpoint, its PTZ head and the
 // faults it is told to show.
+import { createHash } from 'node:crypto';
 import { PROFILE_NAMES, type ProfileName, type SimCameraConfig } from './config.ts';
 import { DigestAuthenticator } from './digest.ts';
 import { motionWindow, snapshotArgs, type PictureVariant } from './ffmpeg-args.ts';
 import type { TickSources } from './frame-clock.ts';
 import { FaultState, faultSchema, isPictureFault, ONE_SHOT_FAULTS, type Fault, type FaultKind, type PictureFault } from './faults.ts';
 import type { EncodedLoop, LoopRequest, LoopStore } from './loop-store.ts';
+import { CameraEvents, cameraEventSchema, type CameraEventCommand } from './onvif/events-service.ts';
+import type { DiscoverableCamera } from './onvif/discovery.ts';
+import { onvifModes, type OnvifModes } from './onvif/modes.ts';
 import { OnvifServer } from './onvif/server.ts';
 import type { OnvifCameraView, OnvifService } from './onvif/view.ts';
 import { runFfmpeg } from './processes.ts';
@@ -67,6 +71,8 @@ export function variantFor(fault: PictureFault | undefined, otherSize?: { width:
 
 export class SimCamera {
   readonly ptz: PtzHead | undefined;
+  /** How it speaks ONVIF (auth mode, PTZ quirks); changed live by tests. */
+  readonly onvifModes: OnvifModes;
   private readonly faults = new FaultState();
   private readonly authenticator: DigestAuthenticator;
   private readonly sources: Record<ProfileName, StreamSource>;
@@ -80,12 +86,17 @@ export class SimCamera {
   private transition = Promise.resolve();
   private stallTimer: NodeJS.Timeout | undefined;
   private readonly live: LivePtzPictures | undefined;
+  /** ONVIF events: raised on command (control API), followed by PullPoint subscriptions. */
+  readonly events = new CameraEvents(() => this.cameraTimeMs());
+  private rebootTimer: NodeJS.Timeout | undefined;
+  private rebooting = false;
 
   constructor(
     readonly config: SimCameraConfig,
     private readonly deps: CameraDeps,
   ) {
     this.ptz = config.kind === 'ptz' ? new PtzHead() : undefined;
+    this.onvifModes = onvifModes(config.onvif);
     this.authenticator = new DigestAuthenticator(`Vigie-Sim ${config.id}`);
     const makeSource = (profile: ProfileName) =>
       new StreamSource({
@@ -170,7 +181,7 @@ export class SimCamera {
 
   /** Online unless an offline fault, or the down half of a flapping period, says otherwise. */
   private reconcileOnline(): Promise<void> {
-    const wanted = !this.faults.get('offline') && !this.flappedDown;
+    const wanted = !this.faults.get('offline') && !this.flappedDown && !this.rebooting;
     this.transition = this.transition.then(() => (wanted ? this.goOnline() : this.goOffline())).catch(() => undefined);
     return this.transition;
   }
@@ -297,11 +308,27 @@ export class SimCamera {
       hasPtz: this.ptz !== undefined,
       ptz: this.ptz,
       profiles: config.profiles,
+      modes: this.onvifModes,
+      events: this.events,
       cameraTimeMs: () => this.cameraTimeMs(),
       serviceUrl: (service) => this.url(service),
       streamUrl: (profile) => this.rtspUrl(profile),
       snapshotUrl: (profile) => this.url('snapshot', profile),
       snapshot: (profile) => this.snapshot(profile),
+    };
+  }
+
+  /** What the WS-Discovery responder says of this camera. */
+  discoverable(): DiscoverableCamera {
+    const config = this.config;
+    const uuid = createHash('sha1').update(`vigie-sim:${config.id}:${config.macAddress}`).digest('hex');
+    return {
+      endpoint: `urn:uuid:${uuid.slice(0, 8)}-${uuid.slice(8, 12)}-5${uuid.slice(13, 16)}-8${uuid.slice(17, 20)}-${uuid.slice(20, 32)}`,
+      xaddr: this.url('device'),
+      name: config.name,
+      hardware: config.model,
+      location: config.id,
+      ptz: this.ptz !== undefined,
     };
   }
 
@@ -338,7 +365,24 @@ export class SimCamera {
     };
   }
 
+  /** An ONVIF event on command; `reboot` drops every subscription and takes the camera off the network for a while. */
+  async sendEvent(command: CameraEventCommand): Promise<void> {
+    const event = cameraEventSchema.parse(command);
+    if (event.kind !== 'reboot') return this.events.publish(event);
+    this.events.reset();
+    this.rebooting = true;
+    await this.reconcileOnline();
+    clearTimeout(this.rebootTimer);
+    this.rebootTimer = setTimeout(() => {
+      this.rebooting = false;
+      void this.reconcileOnline();
+    }, event.downSeconds * 1000);
+    this.rebootTimer.unref();
+  }
+
   async stop(): Promise<void> {
+    clearTimeout(this.rebootTimer);
+    this.events.reset();
     clearTimeout(this.stallTimer);
     clearInterval(this.flapTimer);
     this.flapTimer = undefined;

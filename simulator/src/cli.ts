@@ -16,6 +16,8 @@ const USAGE = `Usage:
                     [--period S] [--percent P] [--depth N] [--seed N] [--rtcp consistent|stale]
                     [--at S] [--duration S] [--control URL]
   ./vigie sim clear <camera-id> [kind] [--control URL]
+  ./vigie sim event <camera-id> motion|tamper|input|video_loss|reboot [--tamper scene_change|too_dark|too_blurry]
+                    [--input ID] [--end] [--seconds S (reboot: time off the network)] [--control URL]
 
 Options of the run:
   --cameras N            generated fleet of N cameras (default 4)
@@ -68,6 +70,9 @@ const options = {
   at: { type: 'string' },
   'live-ptz': { type: 'string' },
   duration: { type: 'string' },
+  tamper: { type: 'string' },
+  input: { type: 'string' },
+  end: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   quiet: { type: 'boolean' },
 } as const;
@@ -210,6 +215,22 @@ async function main(): Promise<void> {
         await control(values, 'POST', `/cameras/${encodeURIComponent(id)}/faults`, fault);
       }
       return void console.log(`${id}: ${kind} ${values.at !== undefined ? `scheduled at +${values.at}s` : 'on'}`);
+    }
+    case 'event': {
+      // An ONVIF event (PullPoint subscribers receive it), or a reboot that drops every subscription.
+      const [id, kind] = rest;
+      if (!id || !kind) throw new Error('usage: sim event <camera-id> <kind>');
+      const active = !values.end;
+      const event =
+        kind === 'reboot'
+          ? { kind, downSeconds: Number(values.seconds ?? 2) }
+          : kind === 'tamper'
+            ? { kind, tamper: values.tamper ?? 'scene_change', active }
+            : kind === 'input'
+              ? { kind, input: values.input ?? '1', active }
+              : { kind, active };
+      await control(values, 'POST', `/cameras/${encodeURIComponent(id)}/events`, event);
+      return void console.log(`${id}: ${kind}${kind === 'reboot' ? '' : active ? ' on' : ' over'}`);
     }
     case 'clear': {
       const [id, kind] = rest;

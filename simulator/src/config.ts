@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { VideoCodec } from './h26x.ts';
 import { faultSchema, scheduledFaultSchema, type ScheduledFault } from './faults.ts';
+import { onvifModesSchema } from './onvif/modes.ts';
 
 export const CAMERA_KINDS = ['fixed', 'ptz', 'panoramic', 'nomadic', 'armoured'] as const;
 export type CameraKind = (typeof CAMERA_KINDS)[number];
@@ -45,6 +46,8 @@ export interface SimCameraConfig {
   firmwareVersion: string;
   macAddress: string;
   faults: ScheduledFault[];
+  /** How it speaks ONVIF (onvif/modes.ts): auth mode, PTZ quirks, broken answers; defaults when absent. */
+  onvif?: z.input<typeof onvifModesSchema>;
 }
 
 export const DEFAULT_MAIN_PROFILE: VideoProfile = { width: 1280, height: 720, fps: 12, bitrateKbps: 2000, gopSeconds: 2 };
@@ -178,6 +181,7 @@ const cameraEntrySchema = z.object({
   model: z.string().optional(),
   serialNumber: z.string().optional(),
   macAddress: z.string().optional(),
+  onvif: onvifModesSchema.partial().optional(),
   faults: z.array(z.union([scheduledFaultSchema, faultSchema.transform((fault) => ({ fault, atSeconds: 0 }))])).optional(),
 });
 

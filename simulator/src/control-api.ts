@@ -5,9 +5,11 @@
 //   POST   /cameras/:id/faults           body: a fault, e.g. {"kind":"low_fps","fps":4}
 //   DELETE /cameras/:id/faults[/:kind]   clear all faults, or one kind
 //   POST   /cameras/:id/schedule         body: [{"atSeconds":5,"durationSeconds":10,"fault":{...}}]
+//   POST   /cameras/:id/events           body: an ONVIF event, e.g. {"kind":"motion","active":true}, {"kind":"reboot","downSeconds":2}
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { SimCameraInfo } from './camera.ts';
+import { cameraEventSchema, type CameraEventCommand } from './onvif/events-service.ts';
 import { FAULT_KINDS, faultSchema, scheduledFaultSchema, type Fault, type FaultKind, type ScheduledFault } from './faults.ts';
 
 export interface ControlTarget {
@@ -16,6 +18,7 @@ export interface ControlTarget {
   setFault(id: string, fault: Fault): Promise<void>;
   clearFault(id: string, kind?: FaultKind): Promise<void>;
   scheduleFaults(id: string, items: ScheduledFault[]): void;
+  sendEvent(id: string, event: CameraEventCommand): Promise<void>;
 }
 
 export function startControlApi(target: ControlTarget, host: string, port: number): Promise<{ url: string; close(): Promise<void> }> {
@@ -55,7 +58,7 @@ async function handle(target: ControlTarget, request: IncomingMessage, response:
   const path = (request.url ?? '/').split('?')[0] ?? '/';
   const method = request.method ?? 'GET';
   if (method === 'GET' && path === '/cameras') return send(response, 200, target.list());
-  const match = /^\/cameras\/([^/]+)(?:\/(faults|schedule)(?:\/([a-z_]+))?)?$/.exec(path);
+  const match = /^\/cameras\/([^/]+)(?:\/(faults|schedule|events)(?:\/([a-z_]+))?)?$/.exec(path);
   const id = match ? decodeURIComponent(match[1] ?? '') : '';
   if (!match || !target.camera(id)) return send(response, 404, { error: 'no such camera' });
   const [, , section, kind] = match;
@@ -68,6 +71,10 @@ async function handle(target: ControlTarget, request: IncomingMessage, response:
     if (section === 'faults' && method === 'DELETE') {
       if (kind && !FAULT_KINDS.includes(kind as FaultKind)) return send(response, 400, { error: `unknown fault ${kind}` });
       await target.clearFault(id, kind as FaultKind | undefined);
+      return send(response, 200, target.camera(id));
+    }
+    if (section === 'events' && method === 'POST' && !kind) {
+      await target.sendEvent(id, cameraEventSchema.parse(await readJson(request)));
       return send(response, 200, target.camera(id));
     }
     if (section === 'schedule' && method === 'POST') {

@@ -1,5 +1,5 @@
-// HTTP Digest authentication (RFC 2617, MD5, with or without qop=auth) as IP cameras do it
-// for RTSP and HTTP. Nonces are stateless: a timestamp signed with a per-server secret, so a
+// HTTP Digest authentication (RFC 2617 MD5, RFC 7616 SHA-256, with or without qop=auth) as IP
+// cameras do it for RTSP and HTTP. Nonces are stateless: a timestamp signed with a per-server secret, so a
 // camera needs no table of issued nonces and stale ones are recognised.
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 
@@ -11,8 +11,14 @@ export interface Credentials {
 /** Long, as cameras do, so that a recorder's keep-alives seldom need a new challenge. */
 const NONCE_LIFETIME_MS = 60 * 60_000;
 
+export type DigestAlgorithm = 'MD5' | 'SHA-256';
+
 export function md5(text: string): string {
   return createHash('md5').update(text).digest('hex');
+}
+
+function hashOf(algorithm: DigestAlgorithm): (text: string) => string {
+  return algorithm === 'SHA-256' ? (text) => createHash('sha256').update(text).digest('hex') : md5;
 }
 
 export class DigestAuthenticator {
@@ -22,6 +28,7 @@ export class DigestAuthenticator {
     readonly realm: string,
     secret: Buffer = randomBytes(16),
     private readonly now: () => number = Date.now,
+    readonly algorithm: DigestAlgorithm = 'MD5',
   ) {
     this.secret = secret;
   }
@@ -51,7 +58,7 @@ export class DigestAuthenticator {
   challenge(refusedAuthorization?: string): string {
     const nonce = parseAuthorizationFields(refusedAuthorization ?? '')?.nonce;
     const stale = nonce !== undefined && this.isNonceAuthentic(nonce) && !this.isNonceValid(nonce);
-    return `Digest realm="${this.realm}", nonce="${this.issueNonce()}", algorithm="MD5"${stale ? ', stale=TRUE' : ''}`;
+    return `Digest realm="${this.realm}", nonce="${this.issueNonce()}", algorithm="${this.algorithm}"${stale ? ', stale=TRUE' : ''}`;
   }
 
   /** True when the Authorization header proves knowledge of the credentials. */
@@ -61,9 +68,13 @@ export class DigestAuthenticator {
     const fields = parseAuthorizationFields(authorization);
     if (!fields || fields.username !== credentials.username || fields.realm !== this.realm) return false;
     if (!fields.nonce || !fields.uri || !fields.response || !this.isNonceValid(fields.nonce)) return false;
+    if ((fields.algorithm ?? 'MD5').toUpperCase() !== this.algorithm) return false;
     return (
       fields.response.toLowerCase() ===
-      digestResponse({ ...credentials, realm: this.realm, method, uri: fields.uri, nonce: fields.nonce, qop: fields.qop, nc: fields.nc, cnonce: fields.cnonce })
+      digestResponse(
+        { ...credentials, realm: this.realm, method, uri: fields.uri, nonce: fields.nonce, qop: fields.qop, nc: fields.nc, cnonce: fields.cnonce },
+        this.algorithm,
+      )
     );
   }
 }
@@ -78,11 +89,12 @@ export interface DigestInput extends Credentials {
   cnonce?: string | undefined;
 }
 
-export function digestResponse(input: DigestInput): string {
-  const ha1 = md5(`${input.username}:${input.realm}:${input.password}`);
-  const ha2 = md5(`${input.method}:${input.uri}`);
-  if (input.qop === 'auth') return md5(`${ha1}:${input.nonce}:${input.nc ?? ''}:${input.cnonce ?? ''}:auth:${ha2}`);
-  return md5(`${ha1}:${input.nonce}:${ha2}`);
+export function digestResponse(input: DigestInput, algorithm: DigestAlgorithm = 'MD5'): string {
+  const hash = hashOf(algorithm);
+  const ha1 = hash(`${input.username}:${input.realm}:${input.password}`);
+  const ha2 = hash(`${input.method}:${input.uri}`);
+  if (input.qop === 'auth') return hash(`${ha1}:${input.nonce}:${input.nc ?? ''}:${input.cnonce ?? ''}:auth:${ha2}`);
+  return hash(`${ha1}:${input.nonce}:${ha2}`);
 }
 
 /** Parses `Digest a="b", c=d` (values quoted or not) into a map; undefined if not Digest. */

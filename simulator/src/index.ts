@@ -9,10 +9,13 @@ import { startControlApi } from './control-api.ts';
 import { FaultScheduler, type Fault, type FaultKind, type ScheduledFault } from './faults.ts';
 import { FrameClocks } from './frame-clock.ts';
 import { LoopStore } from './loop-store.ts';
+import type { CameraEventCommand } from './onvif/events-service.ts';
+import { startDiscoveryResponder, type DiscoveryResponder } from './onvif/discovery.ts';
 
 export type { SimCameraInfo } from './camera.ts';
 export type { Fault, FaultKind, ScheduledFault } from './faults.ts';
 export type { SimCameraConfig, VideoProfile } from './config.ts';
+export type { CameraEventCommand } from './onvif/events-service.ts';
 export { generateFleet } from './config.ts';
 
 export interface SimulatorOptions extends Partial<Omit<FleetOptions, 'count'>> {
@@ -27,6 +30,8 @@ export interface SimulatorOptions extends Partial<Omit<FleetOptions, 'count'>> {
   /** Control API port on 127.0.0.1 (0 = any free port, false = none). */
   controlPort?: number | false;
   onEncodeProgress?: (done: number, total: number) => void;
+  /** A WS-Discovery responder for the fleet, joined on the interface of this IPv4 address (port 3702 unless given). */
+  discovery?: { interfaceAddress: string; port?: number };
 }
 
 export interface Simulator {
@@ -36,6 +41,8 @@ export interface Simulator {
   setFault(id: string, fault: Fault): Promise<void>;
   clearFault(id: string, kind?: FaultKind): Promise<void>;
   scheduleFaults(id: string, items: ScheduledFault[]): void;
+  /** An ONVIF event (motion, tamper, input, video loss) or a reboot, on command. */
+  sendEvent(id: string, event: CameraEventCommand): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -53,10 +60,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const schedulers = new Map<string, FaultScheduler>();
   const started: SimCamera[] = [];
   let control: { url: string; close(): Promise<void> } | undefined;
+  let discovery: DiscoveryResponder | undefined;
 
   const stop = async () => {
     for (const scheduler of schedulers.values()) scheduler.cancelAll();
     await control?.close();
+    await discovery?.close();
     await Promise.all(started.map((camera) => camera.stop()));
     loops.clear();
   };
@@ -101,11 +110,24 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     setFault: (id: string, fault: Fault) => find(id).setFault(fault),
     clearFault: (id: string, kind?: FaultKind) => find(id).clearFault(kind),
     scheduleFaults: (id: string, items: ScheduledFault[]) => schedulerFor(id).schedule(items),
+    sendEvent: (id: string, event: CameraEventCommand) => find(id).sendEvent(event),
   };
   for (const config of configs) if (config.faults.length > 0) target.scheduleFaults(config.id, config.faults);
   if (options.controlPort !== false) {
     try {
       control = await startControlApi(target, '127.0.0.1', options.controlPort ?? 0);
+    } catch (error) {
+      await stop();
+      throw error;
+    }
+  }
+  if (options.discovery) {
+    try {
+      discovery = await startDiscoveryResponder({
+        interfaceAddress: options.discovery.interfaceAddress,
+        ...(options.discovery.port === undefined ? {} : { port: options.discovery.port }),
+        cameras: () => [...cameras.values()].filter((camera) => camera.info().online).map((camera) => camera.discoverable()),
+      });
     } catch (error) {
       await stop();
       throw error;
@@ -118,6 +140,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     setFault: target.setFault,
     clearFault: target.clearFault,
     scheduleFaults: target.scheduleFaults,
+    sendEvent: target.sendEvent,
     stop,
   };
 }

@@ -1,7 +1,7 @@
 // The operator console in a real browser (Debian's Chromium, headless, loopback only) against
 // an in-process Vigie on SQLite: TOTP enrolment and sign-in, the commune scope in the camera
-// tree, keyboard use, session expiry, the CSV import errors, authorisations, users, the audit
-// log and its verification, and the English switch. Screenshots go to a temporary folder, or
+// tree, keyboard use, session expiry, the CSV import errors, adding a camera from ONVIF, a
+// camera's ONVIF device facts and a quirk override, authorisations, users, the audit log and its verification, and the English switch. Screenshots go to a temporary folder, or
 // to VIGIE_SCREENSHOTS_DIR (e.g. docs/screenshots) to refresh the documentation.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -12,6 +12,9 @@ import { addDays, parisDate } from '../../server/src/platform/clock.ts';
 import { createTestContext, testCli, type TestContext } from '../../server/src/testing/context.ts';
 import { cookieFrom, testPassword, totpCode } from '../../server/src/testing/http.ts';
 import { startConsoleServer, type ConsoleServer } from '../../server/src/testing/web-server.ts';
+import { DigestAuthenticator } from '../../simulator/src/digest.ts';
+import { OnvifServer } from '../../simulator/src/onvif/server.ts';
+import { fakeCameraView } from '../../server/src/platform/onvif/onvif.fixtures.ts';
 import { launchChromium, noBrowser, openBrowsing, screenshotFolder, submitSignIn, type Browsing } from './browser.ts';
 
 const communeA = '38999';
@@ -359,6 +362,29 @@ describe('operator console in Chromium', { skip: noBrowser }, () => {
     await page.getByText('Import terminé : 2 créées, 0 modifiées, 0 inchangées, 0 site(s) créé(s).').waitFor();
   });
 
+  it('inventory: an ONVIF camera’s profiles are read, and a main stream below the legal floor cannot be declared', async () => {
+    const { page } = admin;
+    // A simulated ONVIF endpoint on loopback (no video needed to read profiles): 320x180 streams, below every floor.
+    const camera = new OnvifServer(fakeCameraView(undefined), new DigestAuthenticator('e2e'), '127.0.0.1', 0);
+    const port = await camera.listen();
+    try {
+      await page.getByRole('link', { name: 'Inventaire' }).click();
+      await page.getByRole('heading', { name: 'Ajouter une caméra par ONVIF' }).waitFor();
+      await page.getByLabel('Adresse ONVIF (http://…/onvif/device_service)').fill(`http://127.0.0.1:${port}/onvif/device_service`);
+      await page.getByLabel('Identifiant ONVIF').fill('admin');
+      await page.getByLabel('Mot de passe ONVIF').fill('pw');
+      await page.getByRole('button', { name: 'Lire les profils' }).click();
+      await page.getByText('Caméra : Sim Dome, micrologiciel 1').waitFor();
+      await page.getByText('Plancher légal : 704x576, 6 images/s').waitFor();
+      assert.equal(await page.locator('table', { hasText: 'Profils ONVIF' }).locator('tbody tr').count(), 3);
+      await page.getByText(/Le flux principal choisi est sous le plancher légal/).waitFor();
+      assert.equal(await page.getByRole('button', { name: 'Déclarer la caméra' }).isDisabled(), true);
+      await shot(page, '05b-inventory-onvif');
+    } finally {
+      await camera.close();
+    }
+  });
+
   it('authorisations: the ones to renew within 120 days, and the cameras without one', async () => {
     const { page } = admin;
     await page.getByRole('link', { name: 'Autorisations' }).click();
@@ -406,6 +432,69 @@ describe('operator console in Chromium', { skip: noBrowser }, () => {
     });
     const [stored] = await context.services.cameras.list(null, { q: 'Esplanade' });
     assert.equal(stored?.recordingEngine, 'ffmpeg');
+  });
+
+  it('a camera record shows the ONVIF device facts read from a simulated camera, and an administrator overrides a quirk', async () => {
+    const { page } = admin;
+    // A simulated ONVIF endpoint on loopback (model Dome, firmware 1, MAC 00:11:22:33:44:55), in the inventory of the Gare.
+    const endpoint = new OnvifServer(fakeCameraView(undefined), new DigestAuthenticator('e2e-device'), '127.0.0.1', 0);
+    const port = await endpoint.listen();
+    try {
+      const [gare] = await context.services.cameras.list(null, { q: 'Gare – Quai 1' });
+      const created = await context.services.cameras.create(
+        {
+          siteId: gare!.siteId,
+          name: 'Gare – Dôme ONVIF',
+          kind: 'fixed',
+          fieldClass: 'narrow',
+          model: 'Dome',
+          macAddress: '00:11:22:33:44:55',
+          mainStreamUrl: 'rtsp://127.0.0.1:9/main',
+          onvifUrl: `http://127.0.0.1:${port}/onvif/device_service`,
+          credentials: { username: 'admin', password: 'pw' },
+          purposes: ['people_property_safety'],
+        },
+        testCli,
+      );
+      // The camera list is read when the screen opens (then every 20 s): open it again.
+      await page.getByRole('link', { name: 'Inventaire' }).click();
+      await page.getByRole('navigation').getByRole('link', { name: 'Caméras' }).click();
+      await page.getByRole('treeitem', { name: /Gare – Dôme ONVIF/ }).click();
+      const panel = page.locator('.panel', { has: page.getByRole('heading', { name: 'Équipement (ONVIF)' }) });
+      await panel.waitFor();
+      await panel.getByRole('button', { name: 'Relire maintenant' }).click();
+      const facts = panel.locator('dl.facts');
+      await facts.getByText('Dome', { exact: true }).waitFor();
+      assert.deepEqual(
+        await Promise.all(['Modèle annoncé', 'Firmware', 'Adresse MAC annoncée'].map((term) => facts.locator(`dt:text-is("${term}") + dd`).textContent())),
+        ['Dome', '1', '00:11:22:33:44:55'],
+      );
+      assert.equal(await panel.getByRole('alert').count(), 0, 'model and MAC as in the inventory: no swap warning');
+
+      const quirks = panel.locator('section.device-quirks');
+      await quirks.getByRole('heading', { name: 'Particularités ONVIF' }).waitFor();
+      const timeout = quirks.getByRole('combobox', { name: 'Durée (Timeout) des mouvements' });
+      assert.equal(await timeout.inputValue(), '', 'nothing imposed yet');
+      await timeout.selectOption('omit');
+      await quirks.getByLabel('Motif (journal d’audit)').fill('Firmware refusant Timeout (essai e2e)');
+      await quirks.getByRole('button', { name: 'Enregistrer les particularités' }).click();
+      await quirks.getByText('Particularités enregistrées : la prochaine commande les suit.').waitFor();
+      assert.equal(await quirks.getByRole('button', { name: 'Enregistrer les particularités' }).isDisabled(), true, 'nothing left to save');
+      await shot(page, '09b-camera-device-quirks');
+      // The API, asked by the page with the administrator's session, shows the override.
+      const view = await page.evaluate(async (id) => (await fetch(`/api/cameras/${id}/device`)).json(), created.id);
+      assert.deepEqual([view.quirks.override, view.quirks.effective.moveTimeout, view.model], [{ moveTimeout: 'omit' }, 'omit', 'Dome']);
+      const audit = await context.services.audit.search(
+        { action: 'camera.onvif_quirks.updated', targetId: created.id, limit: 5 },
+        { allCommunes: true, communes: [] },
+      );
+      assert.deepEqual(
+        audit.records.map((record) => record.reason),
+        ['Firmware refusant Timeout (essai e2e)'],
+      );
+    } finally {
+      await endpoint.close();
+    }
   });
 
   it('audit: the sign-in rows in Paris time, and the chain verified intact', async () => {

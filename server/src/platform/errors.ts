@@ -138,6 +138,19 @@ export const errorCatalogue = {
   ptz_locked: { status: 409, fr: 'La caméra est pilotée par un autre utilisateur.', en: 'The camera is controlled by another user.' },
   ptz_taken_over: { status: 409, fr: 'Le pilotage de la caméra a été repris (prise de main).', en: 'Control of the camera was taken over.' },
   ptz_camera_error: { status: 502, fr: 'La caméra n’a pas exécuté la commande PTZ.', en: 'The camera did not carry out the PTZ command.' },
+  // Adding a camera from ONVIF, discovery (issue 18).
+  onvif_camera_error: { status: 502, fr: 'La caméra n’a pas répondu comme attendu en ONVIF.', en: 'The camera did not answer as expected over ONVIF.' },
+  onvif_credentials_refused: {
+    status: 400,
+    fr: 'La caméra a refusé l’identifiant ou le mot de passe ONVIF.',
+    en: 'The camera refused the ONVIF login or password.',
+  },
+  stream_below_floor: {
+    status: 400,
+    fr: 'Flux sous le plancher légal de qualité (arrêté du 3 août 2007) : rien n’a été enregistré.',
+    en: 'Stream below the legal quality floor (arrêté of 3 August 2007): nothing was stored.',
+  },
+  network_interface_invalid: { status: 400, fr: 'Interface réseau inconnue de ce serveur.', en: 'Network interface unknown to this server.' },
   ptz_tour_invalid: { status: 400, fr: 'Ronde virtuelle invalide : rien n’a été enregistré.', en: 'Invalid patrol tour: nothing was stored.' },
   layout_invalid: { status: 400, fr: 'Disposition invalide : rien n’a été enregistré.', en: 'Invalid layout: nothing was stored.' },
   wall_invalid: { status: 400, fr: 'Mur d’images invalide : rien n’a été enregistré.', en: 'Invalid video wall: nothing was stored.' },

@@ -1,4 +1,7 @@
-// Response bodies of the ONVIF device management service (ver10/device/wsdl).
+// Response bodies of the ONVIF device management service (ver10/device/wsdl). GetCapabilities
+// (ONVIF 1.x) names the media service only when the camera offers ver10 media; GetServices lists
+// media (ver10) and media2 (ver20) as the camera's modes say.
+import { offersMedia1, offersMedia2 } from './modes.ts';
 import { escapeXml } from './soap.ts';
 import type { OnvifCameraView } from './view.ts';
 
@@ -33,7 +36,10 @@ export function capabilities(camera: OnvifCameraView): string {
     `<tt:Network><tt:IPFilter>false</tt:IPFilter><tt:ZeroConfiguration>false</tt:ZeroConfiguration><tt:IPVersion6>false</tt:IPVersion6><tt:DynDNS>false</tt:DynDNS></tt:Network>` +
     `<tt:System><tt:DiscoveryResolve>false</tt:DiscoveryResolve><tt:DiscoveryBye>false</tt:DiscoveryBye><tt:RemoteDiscovery>false</tt:RemoteDiscovery><tt:SystemBackup>false</tt:SystemBackup><tt:SystemLogging>false</tt:SystemLogging><tt:FirmwareUpgrade>false</tt:FirmwareUpgrade></tt:System>` +
     `</tt:Device>` +
-    `<tt:Media><tt:XAddr>${camera.serviceUrl('media')}</tt:XAddr><tt:StreamingCapabilities><tt:RTPMulticast>false</tt:RTPMulticast><tt:RTP_TCP>true</tt:RTP_TCP><tt:RTP_RTSP_TCP>true</tt:RTP_RTSP_TCP></tt:StreamingCapabilities></tt:Media>` +
+    `<tt:Events><tt:XAddr>${camera.serviceUrl('events')}</tt:XAddr><tt:WSSubscriptionPolicySupport>false</tt:WSSubscriptionPolicySupport><tt:WSPullPointSupport>true</tt:WSPullPointSupport><tt:WSPausableSubscriptionManagerInterfaceSupport>false</tt:WSPausableSubscriptionManagerInterfaceSupport></tt:Events>` +
+    (offersMedia1(camera.modes)
+      ? `<tt:Media><tt:XAddr>${camera.serviceUrl('media')}</tt:XAddr><tt:StreamingCapabilities><tt:RTPMulticast>false</tt:RTPMulticast><tt:RTP_TCP>true</tt:RTP_TCP><tt:RTP_RTSP_TCP>true</tt:RTP_RTSP_TCP></tt:StreamingCapabilities></tt:Media>`
+      : '') +
     ptz +
     `</tds:Capabilities></tds:GetCapabilitiesResponse>`
   );
@@ -47,12 +53,32 @@ export function services(camera: OnvifCameraView, includeCapability: boolean): s
   return (
     `<tds:GetServicesResponse>` +
     entry('http://www.onvif.org/ver10/device/wsdl', camera.serviceUrl('device'), 2, 60, '<tds:Capabilities/>') +
+    (offersMedia1(camera.modes)
+      ? entry(
+          'http://www.onvif.org/ver10/media/wsdl',
+          camera.serviceUrl('media'),
+          2,
+          60,
+          '<trt:Capabilities SnapshotUri="true" Rotation="false"><trt:ProfileCapabilities MaximumNumberOfProfiles="2"/><trt:StreamingCapabilities RTPMulticast="false" RTP_TCP="true" RTP_RTSP_TCP="true"/></trt:Capabilities>',
+        )
+      : '') +
+    (offersMedia2(camera.modes)
+      ? entry(
+          'http://www.onvif.org/ver20/media/wsdl',
+          camera.serviceUrl('media2'),
+          21,
+          12,
+          '<tr2:Capabilities SnapshotUri="true" Rotation="false" VideoSourceMode="false" OSD="false" Mask="false" SourceMask="false">' +
+            '<tr2:ProfileCapabilities MaximumNumberOfProfiles="2" ConfigurationsSupported="VideoSource VideoEncoder PTZ"/>' +
+            '<tr2:StreamingCapabilities RTSPStreaming="true" RTPMulticast="false" RTP_RTSP_TCP="true" NonAggregateControl="false"/></tr2:Capabilities>',
+        )
+      : '') +
     entry(
-      'http://www.onvif.org/ver10/media/wsdl',
-      camera.serviceUrl('media'),
+      'http://www.onvif.org/ver10/events/wsdl',
+      camera.serviceUrl('events'),
       2,
       60,
-      '<trt:Capabilities SnapshotUri="true" Rotation="false"><trt:ProfileCapabilities MaximumNumberOfProfiles="2"/><trt:StreamingCapabilities RTPMulticast="false" RTP_TCP="true" RTP_RTSP_TCP="true"/></trt:Capabilities>',
+      '<tev:Capabilities xmlns:tev="http://www.onvif.org/ver10/events/wsdl" WSPullPointSupport="true" MaxPullPoints="16"/>',
     ) +
     (camera.hasPtz ? entry('http://www.onvif.org/ver20/ptz/wsdl', camera.serviceUrl('ptz'), 2, 60, '<tptz:Capabilities EFlip="false" Reverse="false"/>') : '') +
     `</tds:GetServicesResponse>`

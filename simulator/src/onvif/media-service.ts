@@ -1,5 +1,6 @@
 // Response bodies of the ONVIF media service (ver10/media/wsdl): two profiles, main and sub,
-// on one video source, with stream and snapshot URIs.
+// on one video source, with stream and snapshot URIs. The media2 service (media2-service.ts)
+// shares the video source and PTZ configurations.
 import { PROFILE_NAMES, type ProfileName } from '../config.ts';
 import { escapeXml } from './soap.ts';
 import type { OnvifCameraView } from './view.ts';
@@ -10,11 +11,12 @@ export function isProfileToken(token: string | undefined): token is ProfileName 
   return token === 'main' || token === 'sub';
 }
 
-function videoSourceConfiguration(camera: OnvifCameraView): string {
+/** The video source configuration, as `element` (ver10: tt:VideoSourceConfiguration; ver20: tr2:VideoSource). */
+export function videoSourceConfiguration(camera: OnvifCameraView, element = 'tt:VideoSourceConfiguration'): string {
   const main = camera.profiles.main;
   return (
-    `<tt:VideoSourceConfiguration token="VideoSourceConfig_1"><tt:Name>VideoSourceConfig_1</tt:Name><tt:UseCount>2</tt:UseCount>` +
-    `<tt:SourceToken>${VIDEO_SOURCE}</tt:SourceToken><tt:Bounds x="0" y="0" width="${main.width}" height="${main.height}"/></tt:VideoSourceConfiguration>`
+    `<${element} token="VideoSourceConfig_1"><tt:Name>VideoSourceConfig_1</tt:Name><tt:UseCount>2</tt:UseCount>` +
+    `<tt:SourceToken>${VIDEO_SOURCE}</tt:SourceToken><tt:Bounds x="0" y="0" width="${main.width}" height="${main.height}"/></${element}>`
   );
 }
 
@@ -32,14 +34,15 @@ function encoderConfiguration(camera: OnvifCameraView, profile: ProfileName): st
   );
 }
 
-export function ptzConfiguration(): string {
+/** The PTZ configuration, as `element` (ver10 profiles: tt:PTZConfiguration; ver20: tr2:PTZ). */
+export function ptzConfiguration(element = 'tt:PTZConfiguration'): string {
   return (
-    `<tt:PTZConfiguration token="PTZConfig_1"><tt:Name>PTZConfig_1</tt:Name><tt:UseCount>2</tt:UseCount><tt:NodeToken>PTZNode_1</tt:NodeToken>` +
+    `<${element} token="PTZConfig_1"><tt:Name>PTZConfig_1</tt:Name><tt:UseCount>2</tt:UseCount><tt:NodeToken>PTZNode_1</tt:NodeToken>` +
     `<tt:DefaultAbsolutePantTiltPositionSpace>http://www.onvif.org/ver10/tptz/PanTiltSpaces/PositionGenericSpace</tt:DefaultAbsolutePantTiltPositionSpace>` +
     `<tt:DefaultAbsoluteZoomPositionSpace>http://www.onvif.org/ver10/tptz/ZoomSpaces/PositionGenericSpace</tt:DefaultAbsoluteZoomPositionSpace>` +
     `<tt:DefaultContinuousPanTiltVelocitySpace>http://www.onvif.org/ver10/tptz/PanTiltSpaces/VelocityGenericSpace</tt:DefaultContinuousPanTiltVelocitySpace>` +
     `<tt:DefaultContinuousZoomVelocitySpace>http://www.onvif.org/ver10/tptz/ZoomSpaces/VelocityGenericSpace</tt:DefaultContinuousZoomVelocitySpace>` +
-    `<tt:DefaultPTZSpeed><tt:PanTilt x="1" y="1"/><tt:Zoom x="1"/></tt:DefaultPTZSpeed><tt:DefaultPTZTimeout>PT10S</tt:DefaultPTZTimeout></tt:PTZConfiguration>`
+    `<tt:DefaultPTZSpeed><tt:PanTilt x="1" y="1"/><tt:Zoom x="1"/></tt:DefaultPTZSpeed><tt:DefaultPTZTimeout>PT10S</tt:DefaultPTZTimeout></${element}>`
   );
 }
 

@@ -33,13 +33,42 @@ export function presets(head: PtzHead): string {
     .join('')}</tptz:GetPresetsResponse>`;
 }
 
-export function nodes(): string {
-  const range = (min: number, max: number) => `<tt:XRange><tt:Min>${min}</tt:Min><tt:Max>${max}</tt:Max></tt:XRange>`;
+const PAN_TILT_VELOCITY = 'http://www.onvif.org/ver10/tptz/PanTiltSpaces/VelocityGenericSpace';
+const ZOOM_VELOCITY = 'http://www.onvif.org/ver10/tptz/ZoomSpaces/VelocityGenericSpace';
+
+export interface HeadLimits {
+  zoom?: boolean;
+  maxPresets?: number;
+  minTimeoutMs?: number | undefined;
+}
+
+const range = (axis: 'X' | 'Y', min: number, max: number) => `<tt:${axis}Range><tt:Min>${min}</tt:Min><tt:Max>${max}</tt:Max></tt:${axis}Range>`;
+
+/** The PTZSpaces of the head: absolute positions and continuous velocities, zoom ones only when it zooms. */
+function supportedSpaces(element: string, zoom: boolean): string {
+  return (
+    `<${element}><tt:AbsolutePanTiltPositionSpace><tt:URI>${PAN_TILT_SPACE}</tt:URI>${range('X', -1, 1)}${range('Y', -1, 1)}</tt:AbsolutePanTiltPositionSpace>` +
+    (zoom ? `<tt:AbsoluteZoomPositionSpace><tt:URI>${ZOOM_SPACE}</tt:URI>${range('X', 0, 1)}</tt:AbsoluteZoomPositionSpace>` : '') +
+    `<tt:ContinuousPanTiltVelocitySpace><tt:URI>${PAN_TILT_VELOCITY}</tt:URI>${range('X', -1, 1)}${range('Y', -1, 1)}</tt:ContinuousPanTiltVelocitySpace>` +
+    (zoom ? `<tt:ContinuousZoomVelocitySpace><tt:URI>${ZOOM_VELOCITY}</tt:URI>${range('X', -1, 1)}</tt:ContinuousZoomVelocitySpace>` : '') +
+    `</${element}>`
+  );
+}
+
+export function nodes(limits: HeadLimits = {}): string {
   return (
     `<tptz:GetNodesResponse><tptz:PTZNode token="PTZNode_1" FixedHomePosition="false"><tt:Name>PTZNode_1</tt:Name>` +
-    `<tt:SupportedPTZSpaces><tt:AbsolutePanTiltPositionSpace><tt:URI>${PAN_TILT_SPACE}</tt:URI>${range(-1, 1)}<tt:YRange><tt:Min>-1</tt:Min><tt:Max>1</tt:Max></tt:YRange></tt:AbsolutePanTiltPositionSpace>` +
-    `<tt:AbsoluteZoomPositionSpace><tt:URI>${ZOOM_SPACE}</tt:URI>${range(0, 1)}</tt:AbsoluteZoomPositionSpace></tt:SupportedPTZSpaces>` +
-    `<tt:MaximumNumberOfPresets>64</tt:MaximumNumberOfPresets><tt:HomeSupported>false</tt:HomeSupported></tptz:PTZNode></tptz:GetNodesResponse>`
+    supportedSpaces('tt:SupportedPTZSpaces', limits.zoom !== false) +
+    `<tt:MaximumNumberOfPresets>${limits.maxPresets ?? 64}</tt:MaximumNumberOfPresets><tt:HomeSupported>false</tt:HomeSupported></tptz:PTZNode></tptz:GetNodesResponse>`
+  );
+}
+
+export function configurationOptions(limits: HeadLimits = {}): string {
+  const seconds = (ms: number) => `PT${Number((ms / 1000).toFixed(3))}S`;
+  return (
+    `<tptz:GetConfigurationOptionsResponse><tptz:PTZConfigurationOptions>${supportedSpaces('tt:Spaces', limits.zoom !== false)}` +
+    `<tt:PTZTimeout><tt:Min>${seconds(limits.minTimeoutMs ?? 0)}</tt:Min><tt:Max>PT60S</tt:Max></tt:PTZTimeout>` +
+    `</tptz:PTZConfigurationOptions></tptz:GetConfigurationOptionsResponse>`
   );
 }
 

@@ -1,19 +1,30 @@
-// The ONVIF endpoint of one camera: SOAP over HTTP (device, media and PTZ services on their
-// own paths, any action accepted on any of them as many cameras do) and the JPEG snapshot.
-// Authentication: WS-Security UsernameToken, or HTTP Digest; GetSystemDateAndTime is open,
-// as the ONVIF core specification asks, so clients can learn the camera's clock first.
+// The ONVIF endpoint of one camera: SOAP over HTTP (device, media, media2 and PTZ services on
+// their own paths, any action accepted on any of them as many cameras do, except that media2's
+// operations take their ver20 shape on its path; media (ver10), media2 (ver20) or both, as the
+// camera's modes say) and the JPEG snapshot.
+// Authentication: WS-Security UsernameToken, or HTTP Digest (MD5 or SHA-256), or only one of
+// them (view.modes); GetSystemDateAndTime is open, as the ONVIF core specification asks, so
+// clients can learn the camera's clock first. The modes also give the habits of real firmware:
+// a head that refuses Timeout or Zoom, a minimum timeout, answers cut by a closed connection,
+// GetCapabilities failing with a bare HTTP 500, answers naming another operation.
 import { listenOn } from '../listen.ts';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { DigestAuthenticator } from '../digest.ts';
+import { DigestAuthenticator } from '../digest.ts';
 import * as device from './device-service.ts';
+import { answerEventAction, EVENT_ACTIONS } from './events-service.ts';
 import * as media from './media-service.ts';
+import * as media2 from './media2-service.ts';
+import { offersMedia1, offersMedia2 } from './modes.ts';
 import * as ptzService from './ptz-service.ts';
 import { envelope, parseDurationMs, parseSoapRequest, readVector, soapFault, text, verifyUsernameToken, type SoapRequest } from './soap.ts';
 import type { OnvifCameraView } from './view.ts';
 
 const MAX_BODY_BYTES = 256 * 1024;
 const OPEN_ACTIONS = new Set(['GetSystemDateAndTime']);
+const MEDIA2_PATH = '/onvif/media2_service';
+/** The media (ver10) operations, refused by a camera that offers media2 only. */
+const MEDIA1_ACTIONS = new Set(['GetProfiles', 'GetProfile', 'GetVideoSources', 'GetStreamUri', 'GetSnapshotUri']);
 
 type Handler = (request: SoapRequest, camera: OnvifCameraView) => string | Promise<string>;
 
@@ -33,9 +44,33 @@ function profileToken(request: SoapRequest): 'main' | 'sub' {
   return token;
 }
 
+/** The text of an element that may be repeated (`<tr2:Type>` of ver20 GetProfiles). */
+function texts(node: unknown): string[] {
+  return (Array.isArray(node) ? node : [node]).map(text).filter((value): value is string => value !== undefined);
+}
+
 function requirePtz(camera: OnvifCameraView) {
   if (!camera.ptz) throw new SoapError(400, 'ter:ActionNotSupported', 'this camera has no PTZ');
   return camera.ptz;
+}
+
+function limits(camera: OnvifCameraView): ptzService.HeadLimits {
+  return { zoom: !camera.modes.noZoom, maxPresets: camera.modes.maxPresets, minTimeoutMs: camera.modes.minTimeoutMs };
+}
+
+/** The quirks of a head that refuses what it does not support in a ContinuousMove. */
+function checkContinuousMove(request: SoapRequest, camera: OnvifCameraView): number | undefined {
+  const timeout = text(request.body.Timeout);
+  const timeoutMs = parseDurationMs(timeout);
+  if (timeout !== undefined && camera.modes.noTimeout) throw new SoapError(400, 'ter:InvalidArgVal/ter:TimeoutNotSupported', 'Timeout is not supported');
+  if (timeoutMs !== undefined && camera.modes.minTimeoutMs !== undefined && timeoutMs < camera.modes.minTimeoutMs) {
+    throw new SoapError(400, 'ter:InvalidArgVal/ter:TimeoutNotSupported', `Timeout below ${camera.modes.minTimeoutMs} ms`);
+  }
+  const velocity = request.body.Velocity;
+  if (camera.modes.noZoom && velocity && typeof velocity === 'object' && 'Zoom' in velocity) {
+    throw new SoapError(400, 'ter:InvalidArgVal/ter:NoZoomSpace', 'this head has no zoom');
+  }
+  return timeoutMs;
 }
 
 function speedOf(request: SoapRequest): number | undefined {
@@ -58,7 +93,11 @@ const HANDLERS: Record<string, Handler> = {
   GetSnapshotUri: (request, camera) => media.snapshotUri(camera, profileToken(request)),
   GetNodes: (_request, camera) => {
     requirePtz(camera);
-    return ptzService.nodes();
+    return ptzService.nodes(limits(camera));
+  },
+  GetConfigurationOptions: (_request, camera) => {
+    requirePtz(camera);
+    return ptzService.configurationOptions(limits(camera));
   },
   GetConfigurations: (_request, camera) => {
     requirePtz(camera);
@@ -67,7 +106,8 @@ const HANDLERS: Record<string, Handler> = {
   GetStatus: (_request, camera) => ptzService.status(requirePtz(camera), camera.cameraTimeMs()),
   GetPresets: (_request, camera) => ptzService.presets(requirePtz(camera)),
   ContinuousMove: (request, camera) => {
-    requirePtz(camera).continuousMove(readVector(request.body.Velocity), parseDurationMs(text(request.body.Timeout)));
+    const timeoutMs = checkContinuousMove(request, camera);
+    requirePtz(camera).continuousMove(readVector(request.body.Velocity), timeoutMs);
     return '<tptz:ContinuousMoveResponse/>';
   },
   AbsoluteMove: (request, camera) => {
@@ -83,11 +123,16 @@ const HANDLERS: Record<string, Handler> = {
     return '<tptz:StopResponse/>';
   },
   SetPreset: (request, camera) => {
+    const head = requirePtz(camera);
+    if (!text(request.body.PresetToken) && head.listPresets().length >= camera.modes.maxPresets) {
+      throw new SoapError(400, 'ter:Action/ter:TooManyPresets', 'the head holds its maximum of presets');
+    }
     const preset = requirePtz(camera).setPreset(text(request.body.PresetName), text(request.body.PresetToken));
     return `<tptz:SetPresetResponse><tptz:PresetToken>${preset.token}</tptz:PresetToken></tptz:SetPresetResponse>`;
   },
   GotoPreset: (request, camera) => {
-    if (!requirePtz(camera).gotoPreset(text(request.body.PresetToken) ?? '', speedOf(request))) throw new SoapError(400, 'ter:NoToken', 'no such preset');
+    if (!requirePtz(camera).gotoPreset(text(request.body.PresetToken) ?? '', speedOf(request)))
+      throw new SoapError(400, 'ter:InvalidArgVal/ter:NoToken', 'no such preset');
     return '<tptz:GotoPresetResponse/>';
   },
   RemovePreset: (request, camera) => {
@@ -96,9 +141,32 @@ const HANDLERS: Record<string, Handler> = {
   },
 };
 
+/** The media2 service (ver20, Profile T), on its own path: the same operation names, the ver20 shapes. */
+const MEDIA2_HANDLERS: Record<string, Handler> = {
+  GetProfiles: (request, camera) => {
+    const token = text(request.body.Token);
+    if (token !== undefined && !media.isProfileToken(token)) throw new SoapError(400, 'ter:InvalidArgVal/ter:NoProfile', `no profile ${token}`);
+    return media2.profiles2(camera, token, texts(request.body.Type));
+  },
+  GetStreamUri: (request, camera) => {
+    const problem = media2.protocolProblem(text(request.body.Protocol));
+    if (problem) throw new SoapError(400, 'ter:InvalidArgVal/ter:InvalidStreamSetup', problem);
+    return media2.streamUri2(camera, profileToken(request));
+  },
+  GetSnapshotUri: (request, camera) => media2.snapshotUri2(camera, profileToken(request)),
+};
+
+/** The handler of an operation on a path, as the camera's media modes allow (undefined: not supported). */
+function handlerFor(action: string, path: string, camera: OnvifCameraView): Handler | undefined {
+  if (path === MEDIA2_PATH && MEDIA2_HANDLERS[action]) return MEDIA2_HANDLERS[action];
+  if (MEDIA1_ACTIONS.has(action) && !offersMedia1(camera.modes)) return undefined;
+  return HANDLERS[action];
+}
+
 export class OnvifServer {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
+  private readonly sha256: DigestAuthenticator;
   port: number;
 
   constructor(
@@ -108,6 +176,12 @@ export class OnvifServer {
     port: number,
   ) {
     this.port = port;
+    this.sha256 = new DigestAuthenticator(authenticator.realm, undefined, undefined, 'SHA-256');
+  }
+
+  /** The Digest authenticator of the mode: the camera's own (MD5, shared with RTSP), or SHA-256. */
+  private get digest(): DigestAuthenticator {
+    return this.camera.modes.digestAlgorithm === 'SHA-256' ? this.sha256 : this.authenticator;
   }
 
   async listen(): Promise<number> {
@@ -134,7 +208,9 @@ export class OnvifServer {
       const path = (request.url ?? '/').split('?')[0] ?? '/';
       const snapshot = /^\/onvif\/snapshot\/(main|sub)\.jpg$/.exec(path);
       if (request.method === 'GET' && snapshot) return await this.snapshot(request, response, snapshot[1] as 'main' | 'sub');
-      if (request.method === 'POST' && /^\/onvif\/(device|media|ptz)_service$/.test(path)) return await this.soap(request, response);
+      if (path === MEDIA2_PATH && !offersMedia2(this.camera.modes)) return void response.writeHead(404).end();
+      if (request.method === 'POST' && /^\/onvif\/(?:(?:device|media|media2|ptz|events)_service|subscription\/\d{1,9})$/.test(path))
+        return await this.soap(request, response, path);
       response.writeHead(404).end();
     } catch {
       if (!response.headersSent) response.writeHead(500).end();
@@ -142,7 +218,7 @@ export class OnvifServer {
   }
 
   private httpDigestValid(request: IncomingMessage): boolean {
-    return this.authenticator.verify(request.headers.authorization, request.method ?? 'GET', this.camera.credentials);
+    return this.digest.verify(request.headers.authorization, request.method ?? 'GET', this.camera.credentials);
   }
 
   private httpBasicValid(request: IncomingMessage): boolean {
@@ -155,35 +231,51 @@ export class OnvifServer {
   private async snapshot(request: IncomingMessage, response: ServerResponse, profile: 'main' | 'sub'): Promise<void> {
     request.resume();
     if (!this.httpDigestValid(request) && !this.httpBasicValid(request)) {
-      response.writeHead(401, { 'WWW-Authenticate': this.authenticator.challenge(request.headers.authorization) }).end();
+      response.writeHead(401, { 'WWW-Authenticate': this.digest.challenge(request.headers.authorization) }).end();
       return;
     }
     const jpeg = await this.camera.snapshot(profile);
     response.writeHead(200, { 'Content-Type': 'image/jpeg', 'Content-Length': jpeg.length }).end(jpeg);
   }
 
-  private async soap(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  private async soap(request: IncomingMessage, response: ServerResponse, path: string): Promise<void> {
     const body = await readBody(request);
+    const modes = this.camera.modes;
     const reply = (status: number, xml: string, headers: Record<string, string> = {}): void => {
-      response.writeHead(status, { 'Content-Type': 'application/soap+xml; charset=utf-8', ...headers }).end(xml);
+      if (modes.cutAnswersAt === undefined) {
+        response.writeHead(status, { 'Content-Type': 'application/soap+xml; charset=utf-8', ...headers }).end(xml);
+        return;
+      }
+      // As some firmware does: no length, the answer ends when the connection closes, here cut mid-way.
+      const head = [`HTTP/1.1 ${status} ${status === 200 ? 'OK' : 'Error'}`, 'Content-Type: application/soap+xml; charset=utf-8', 'Connection: close'];
+      for (const [name, value] of Object.entries(headers)) head.push(`${name}: ${value}`);
+      request.socket.end(`${head.join('\r\n')}\r\n\r\n${Buffer.from(xml).subarray(0, modes.cutAnswersAt).toString('latin1')}`, 'latin1');
     };
     const parsed = body === undefined ? undefined : parseSoapRequest(body);
     if (!parsed) return reply(400, soapFault('Sender', 'ter:WellFormed', 'not a SOAP envelope'));
-    const handler = HANDLERS[parsed.action];
-    if (!handler) return reply(400, soapFault('Sender', 'ter:ActionNotSupported', `${parsed.action} is not supported`));
+    const handler = handlerFor(parsed.action, path, this.camera);
+    if (!handler && !EVENT_ACTIONS.has(parsed.action)) return reply(400, soapFault('Sender', 'ter:ActionNotSupported', `${parsed.action} is not supported`));
     if (!OPEN_ACTIONS.has(parsed.action)) {
-      if (parsed.token) {
+      const challenge = () => ({ 'WWW-Authenticate': this.digest.challenge(request.headers.authorization) });
+      if (parsed.token && modes.auth !== 'digest') {
         if (!verifyUsernameToken(parsed.token, this.camera.credentials, this.camera.cameraTimeMs())) {
-          return reply(400, soapFault('Sender', 'ter:NotAuthorized', 'Sender not authorized'));
+          return reply(400, soapFault('Sender', modes.authFault, 'Sender not authorized'));
         }
+      } else if (modes.auth === 'ws-security') {
+        return reply(400, soapFault('Sender', modes.authFault, 'Sender not authorized'));
       } else if (!this.httpDigestValid(request)) {
-        return reply(401, soapFault('Sender', 'ter:NotAuthorized', 'Sender not authorized'), {
-          'WWW-Authenticate': this.authenticator.challenge(request.headers.authorization),
-        });
+        return reply(401, soapFault('Sender', 'ter:NotAuthorized', 'Sender not authorized'), challenge());
       }
     }
+    if (parsed.action === 'GetCapabilities' && modes.capabilitiesError) return void response.writeHead(500).end();
+    if (!handler) {
+      const events = await answerEventAction(parsed.action, parsed.body, path, this.camera, { text, parseDurationMs });
+      return events.ok ? reply(200, envelope(events.xml)) : reply(events.status, soapFault('Sender', events.subcode, events.reason));
+    }
     try {
-      reply(200, envelope(await handler(parsed, this.camera)));
+      const answer = await handler(parsed, this.camera);
+      const command = ['ContinuousMove', 'Stop', 'GotoPreset', 'SetPreset', 'AbsoluteMove', 'RelativeMove'].includes(parsed.action);
+      reply(200, envelope(modes.wrongOperation && command ? '<tds:GetSystemDateAndTimeResponse/>' : answer));
     } catch (error) {
       if (error instanceof SoapError) reply(error.httpStatus, soapFault('Sender', error.subcode, error.message));
       else throw error;

@@ -86,8 +86,10 @@ export const NAMESPACES = {
   tt: 'http://www.onvif.org/ver10/schema',
   tds: 'http://www.onvif.org/ver10/device/wsdl',
   trt: 'http://www.onvif.org/ver10/media/wsdl',
+  tr2: 'http://www.onvif.org/ver20/media/wsdl',
   tptz: 'http://www.onvif.org/ver20/ptz/wsdl',
   ter: 'http://www.onvif.org/ver10/error',
+  wsse: 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd',
 };
 
 export function envelope(bodyXml: string): string {
@@ -97,10 +99,12 @@ export function envelope(bodyXml: string): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n<s:Envelope ${declarations}><s:Body>${bodyXml}</s:Body></s:Envelope>`;
 }
 
+/** A SOAP 1.2 fault; `subcode` may name nested levels, outermost first (`ter:InvalidArgVal/ter:NoToken`). */
 export function soapFault(code: 'Sender' | 'Receiver', subcode: string, reason: string): string {
+  const levels = subcode.split('/');
+  const subcodes = levels.map((level) => `<s:Subcode><s:Value>${level}</s:Value>`).join('') + '</s:Subcode>'.repeat(levels.length);
   return envelope(
-    `<s:Fault><s:Code><s:Value>s:${code}</s:Value><s:Subcode><s:Value>${subcode}</s:Value></s:Subcode></s:Code>` +
-      `<s:Reason><s:Text xml:lang="en">${escapeXml(reason)}</s:Text></s:Reason></s:Fault>`,
+    `<s:Fault><s:Code><s:Value>s:${code}</s:Value>${subcodes}</s:Code>` + `<s:Reason><s:Text xml:lang="en">${escapeXml(reason)}</s:Text></s:Reason></s:Fault>`,
   );
 }
 

@@ -3,8 +3,10 @@ import type { ProfileName, VideoProfile } from '../config.ts';
 import type { Credentials } from '../digest.ts';
 import type { VideoCodec } from '../h26x.ts';
 import type { PtzHead } from '../ptz.ts';
+import type { CameraEvents } from './events-service.ts';
+import type { OnvifModes } from './modes.ts';
 
-export type OnvifService = 'device' | 'media' | 'ptz';
+export type OnvifService = 'device' | 'media' | 'media2' | 'ptz' | 'events';
 
 export interface OnvifCameraView {
   id: string;
@@ -20,6 +22,10 @@ export interface OnvifCameraView {
   hasPtz: boolean;
   ptz: PtzHead | undefined;
   profiles: Record<ProfileName, VideoProfile>;
+  /** How this camera speaks ONVIF (auth mode, PTZ quirks, broken answers); tests change it live. */
+  modes: OnvifModes;
+  /** Its events (PullPoint subscriptions and the state of each property). */
+  events: CameraEvents;
   /** The camera's own clock (the wall clock, plus a skew while that fault is on). */
   cameraTimeMs(): number;
   serviceUrl(service: OnvifService): string;

@@ -1278,6 +1278,443 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/cameras/{id}/device": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Faits ONVIF (modèle, firmware, MAC, horloge) et particularités / ONVIF device facts and quirks */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attemptedAt: string | null;
+                            /** @enum {string|null} */
+                            authMode: "ws-security" | "digest" | null;
+                            cameraId: string;
+                            /** @description camera clock minus Vigie’s, in ms */
+                            clockOffsetMs: number | null;
+                            firmwareVersion: string | null;
+                            inventory: {
+                                macAddress: string | null;
+                                model: string | null;
+                            };
+                            /** @description as the camera reports them */
+                            macAddresses: string[];
+                            manufacturer: string | null;
+                            mismatch: {
+                                mac: boolean;
+                                model: boolean;
+                                /** @description the model or MAC address differs from the inventory */
+                                possiblySwapped: boolean;
+                            };
+                            model: string | null;
+                            /** @description whether the camera has an ONVIF URL (without one, nothing is read) */
+                            onvif: boolean;
+                            quirks: {
+                                effective: {
+                                    /**
+                                     * @description WS-Security UsernameToken, or HTTP Digest (RFC 7616)
+                                     * @enum {string}
+                                     */
+                                    auth?: "ws-security" | "digest";
+                                    maxMoveTimeoutMs?: number;
+                                    maxPresets?: number;
+                                    minMoveTimeoutMs?: number;
+                                    /**
+                                     * @description whether ContinuousMove carries a Timeout (omit: Vigie stops the head itself)
+                                     * @enum {string}
+                                     */
+                                    moveTimeout?: "send" | "omit";
+                                    panTilt?: boolean;
+                                    /**
+                                     * @description GetCapabilities, or GetServices only
+                                     * @enum {string}
+                                     */
+                                    serviceDiscovery?: "capabilities" | "services";
+                                    /** @description whether the head zooms (a pan/tilt-only head refuses a Zoom element) */
+                                    zoom?: boolean;
+                                };
+                                learned: {
+                                    /**
+                                     * @description WS-Security UsernameToken, or HTTP Digest (RFC 7616)
+                                     * @enum {string}
+                                     */
+                                    auth?: "ws-security" | "digest";
+                                    maxMoveTimeoutMs?: number;
+                                    maxPresets?: number;
+                                    minMoveTimeoutMs?: number;
+                                    /**
+                                     * @description whether ContinuousMove carries a Timeout (omit: Vigie stops the head itself)
+                                     * @enum {string}
+                                     */
+                                    moveTimeout?: "send" | "omit";
+                                    panTilt?: boolean;
+                                    /**
+                                     * @description GetCapabilities, or GetServices only
+                                     * @enum {string}
+                                     */
+                                    serviceDiscovery?: "capabilities" | "services";
+                                    /** @description whether the head zooms (a pan/tilt-only head refuses a Zoom element) */
+                                    zoom?: boolean;
+                                };
+                                override: {
+                                    /**
+                                     * @description WS-Security UsernameToken, or HTTP Digest (RFC 7616)
+                                     * @enum {string}
+                                     */
+                                    auth?: "ws-security" | "digest";
+                                    maxMoveTimeoutMs?: number;
+                                    maxPresets?: number;
+                                    minMoveTimeoutMs?: number;
+                                    /**
+                                     * @description whether ContinuousMove carries a Timeout (omit: Vigie stops the head itself)
+                                     * @enum {string}
+                                     */
+                                    moveTimeout?: "send" | "omit";
+                                    panTilt?: boolean;
+                                    /**
+                                     * @description GetCapabilities, or GetServices only
+                                     * @enum {string}
+                                     */
+                                    serviceDiscovery?: "capabilities" | "services";
+                                    /** @description whether the head zooms (a pan/tilt-only head refuses a Zoom element) */
+                                    zoom?: boolean;
+                                };
+                            };
+                            readAt: string | null;
+                            readError: string | null;
+                            serialNumber: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cameras/{id}/device/quirks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Imposer des particularités ONVIF (remplace la saisie précédente) / override the ONVIF quirks */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        override: {
+                            /**
+                             * @description WS-Security UsernameToken, or HTTP Digest (RFC 7616)
+                             * @enum {string}
+                             */
+                            auth?: "ws-security" | "digest";
+                            maxMoveTimeoutMs?: number;
+                            maxPresets?: number;
+                            minMoveTimeoutMs?: number;
+                            /**
+                             * @description whether ContinuousMove carries a Timeout (omit: Vigie stops the head itself)
+                             * @enum {string}
+                             */
+                            moveTimeout?: "send" | "omit";
+                            panTilt?: boolean;
+                            /**
+                             * @description GetCapabilities, or GetServices only
+                             * @enum {string}
+                             */
+                            serviceDiscovery?: "capabilities" | "services";
+                            /** @description whether the head zooms (a pan/tilt-only head refuses a Zoom element) */
+                            zoom?: boolean;
+                        };
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attemptedAt: string | null;
+                            /** @enum {string|null} */
+                            authMode: "ws-security" | "digest" | null;
+                            cameraId: string;
+                            /** @description camera clock minus Vigie’s, in ms */
+                            clockOffsetMs: number | null;
+                            firmwareVersion: string | null;
+                            inventory: {
+                                macAddress: string | null;
+                                model: string | null;
+                            };
+                            /** @description as the camera reports them */
+                            macAddresses: string[];
+                            manufacturer: string | null;
+                            mismatch: {
+                                mac: boolean;
+                                model: boolean;
+                                /** @description the model or MAC address differs from the inventory */
+                                possiblySwapped: boolean;
+                            };
+                            model: string | null;
+                            /** @description whether the camera has an ONVIF URL (without one, nothing is read) */
+                            onvif: boolean;
+                            quirks: {
+                                effective: {
+                                    /**
+                                     * @description WS-Security UsernameToken, or HTTP Digest (RFC 7616)
+                                     * @enum {string}
+                                     */
+                                    auth?: "ws-security" | "digest";
+                                    maxMoveTimeoutMs?: number;
+                                    maxPresets?: number;
+                                    minMoveTimeoutMs?: number;
+                                    /**
+                                     * @description whether ContinuousMove carries a Timeout (omit: Vigie stops the head itself)
+                                     * @enum {string}
+                                     */
+                                    moveTimeout?: "send" | "omit";
+                                    panTilt?: boolean;
+                                    /**
+                                     * @description GetCapabilities, or GetServices only
+                                     * @enum {string}
+                                     */
+                                    serviceDiscovery?: "capabilities" | "services";
+                                    /** @description whether the head zooms (a pan/tilt-only head refuses a Zoom element) */
+                                    zoom?: boolean;
+                                };
+                                learned: {
+                                    /**
+                                     * @description WS-Security UsernameToken, or HTTP Digest (RFC 7616)
+                                     * @enum {string}
+                                     */
+                                    auth?: "ws-security" | "digest";
+                                    maxMoveTimeoutMs?: number;
+                                    maxPresets?: number;
+                                    minMoveTimeoutMs?: number;
+                                    /**
+                                     * @description whether ContinuousMove carries a Timeout (omit: Vigie stops the head itself)
+                                     * @enum {string}
+                                     */
+                                    moveTimeout?: "send" | "omit";
+                                    panTilt?: boolean;
+                                    /**
+                                     * @description GetCapabilities, or GetServices only
+                                     * @enum {string}
+                                     */
+                                    serviceDiscovery?: "capabilities" | "services";
+                                    /** @description whether the head zooms (a pan/tilt-only head refuses a Zoom element) */
+                                    zoom?: boolean;
+                                };
+                                override: {
+                                    /**
+                                     * @description WS-Security UsernameToken, or HTTP Digest (RFC 7616)
+                                     * @enum {string}
+                                     */
+                                    auth?: "ws-security" | "digest";
+                                    maxMoveTimeoutMs?: number;
+                                    maxPresets?: number;
+                                    minMoveTimeoutMs?: number;
+                                    /**
+                                     * @description whether ContinuousMove carries a Timeout (omit: Vigie stops the head itself)
+                                     * @enum {string}
+                                     */
+                                    moveTimeout?: "send" | "omit";
+                                    panTilt?: boolean;
+                                    /**
+                                     * @description GetCapabilities, or GetServices only
+                                     * @enum {string}
+                                     */
+                                    serviceDiscovery?: "capabilities" | "services";
+                                    /** @description whether the head zooms (a pan/tilt-only head refuses a Zoom element) */
+                                    zoom?: boolean;
+                                };
+                            };
+                            readAt: string | null;
+                            readError: string | null;
+                            serialNumber: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cameras/{id}/device/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Relire les faits ONVIF maintenant / read the device facts now */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attemptedAt: string | null;
+                            /** @enum {string|null} */
+                            authMode: "ws-security" | "digest" | null;
+                            cameraId: string;
+                            /** @description camera clock minus Vigie’s, in ms */
+                            clockOffsetMs: number | null;
+                            firmwareVersion: string | null;
+                            inventory: {
+                                macAddress: string | null;
+                                model: string | null;
+                            };
+                            /** @description as the camera reports them */
+                            macAddresses: string[];
+                            manufacturer: string | null;
+                            mismatch: {
+                                mac: boolean;
+                                model: boolean;
+                                /** @description the model or MAC address differs from the inventory */
+                                possiblySwapped: boolean;
+                            };
+                            model: string | null;
+                            /** @description whether the camera has an ONVIF URL (without one, nothing is read) */
+                            onvif: boolean;
+                            quirks: {
+                                effective: {
+                                    /**
+                                     * @description WS-Security UsernameToken, or HTTP Digest (RFC 7616)
+                                     * @enum {string}
+                                     */
+                                    auth?: "ws-security" | "digest";
+                                    maxMoveTimeoutMs?: number;
+                                    maxPresets?: number;
+                                    minMoveTimeoutMs?: number;
+                                    /**
+                                     * @description whether ContinuousMove carries a Timeout (omit: Vigie stops the head itself)
+                                     * @enum {string}
+                                     */
+                                    moveTimeout?: "send" | "omit";
+                                    panTilt?: boolean;
+                                    /**
+                                     * @description GetCapabilities, or GetServices only
+                                     * @enum {string}
+                                     */
+                                    serviceDiscovery?: "capabilities" | "services";
+                                    /** @description whether the head zooms (a pan/tilt-only head refuses a Zoom element) */
+                                    zoom?: boolean;
+                                };
+                                learned: {
+                                    /**
+                                     * @description WS-Security UsernameToken, or HTTP Digest (RFC 7616)
+                                     * @enum {string}
+                                     */
+                                    auth?: "ws-security" | "digest";
+                                    maxMoveTimeoutMs?: number;
+                                    maxPresets?: number;
+                                    minMoveTimeoutMs?: number;
+                                    /**
+                                     * @description whether ContinuousMove carries a Timeout (omit: Vigie stops the head itself)
+                                     * @enum {string}
+                                     */
+                                    moveTimeout?: "send" | "omit";
+                                    panTilt?: boolean;
+                                    /**
+                                     * @description GetCapabilities, or GetServices only
+                                     * @enum {string}
+                                     */
+                                    serviceDiscovery?: "capabilities" | "services";
+                                    /** @description whether the head zooms (a pan/tilt-only head refuses a Zoom element) */
+                                    zoom?: boolean;
+                                };
+                                override: {
+                                    /**
+                                     * @description WS-Security UsernameToken, or HTTP Digest (RFC 7616)
+                                     * @enum {string}
+                                     */
+                                    auth?: "ws-security" | "digest";
+                                    maxMoveTimeoutMs?: number;
+                                    maxPresets?: number;
+                                    minMoveTimeoutMs?: number;
+                                    /**
+                                     * @description whether ContinuousMove carries a Timeout (omit: Vigie stops the head itself)
+                                     * @enum {string}
+                                     */
+                                    moveTimeout?: "send" | "omit";
+                                    panTilt?: boolean;
+                                    /**
+                                     * @description GetCapabilities, or GetServices only
+                                     * @enum {string}
+                                     */
+                                    serviceDiscovery?: "capabilities" | "services";
+                                    /** @description whether the head zooms (a pan/tilt-only head refuses a Zoom element) */
+                                    zoom?: boolean;
+                                };
+                            };
+                            readAt: string | null;
+                            readError: string | null;
+                            serialNumber: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/cameras/{id}/live/hls/{segment}": {
         parameters: {
             query?: never;
@@ -2417,6 +2854,212 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cameras/onvif": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Déclarer une caméra depuis ses profils ONVIF / declare a camera from its ONVIF profiles */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: date
+                         * @default null
+                         */
+                        commissioningDate?: string | null;
+                        communeInsee?: string;
+                        /** @default null */
+                        credentials?: {
+                            password: string;
+                            username: string;
+                        } | null;
+                        /** @default true */
+                        enabled?: boolean;
+                        /** @enum {string} */
+                        fieldClass: "narrow" | "wide";
+                        /** @default null */
+                        headingDeg?: number | null;
+                        /** @default null */
+                        ipAddress?: string | null;
+                        /** @enum {string} */
+                        kind: "fixed" | "ptz" | "panoramic" | "nomadic" | "armoured";
+                        /** @default null */
+                        latitude?: number | null;
+                        /** @default null */
+                        longitude?: number | null;
+                        macAddress?: string | null;
+                        mainProfileToken: string;
+                        /** @default null */
+                        model?: string | null;
+                        name: string;
+                        onvifUrl: string;
+                        purposes?: ("public_buildings" | "national_defence" | "traffic_regulation" | "traffic_offences" | "people_property_safety" | "terrorism_prevention" | "natural_technological_risks" | "rescue_fire" | "amusement_parks" | "vehicle_insurance" | "illegal_dumping")[];
+                        /**
+                         * @default native
+                         * @enum {string}
+                         */
+                        recordingEngine?: "native" | "ffmpeg";
+                        /** @default null */
+                        retentionDays?: number | null;
+                        siteId: string;
+                        /** @default null */
+                        subProfileToken?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            authorisation: {
+                                authorised: boolean;
+                                references: string[];
+                            };
+                            authorisedPurposes: ("public_buildings" | "national_defence" | "traffic_regulation" | "traffic_offences" | "people_property_safety" | "terrorism_prevention" | "natural_technological_risks" | "rescue_fire" | "amusement_parks" | "vehicle_insurance" | "illegal_dumping")[];
+                            commissioningDate: string | null;
+                            communeInsee: string;
+                            createdAt: string;
+                            enabled: boolean;
+                            /** @enum {string} */
+                            fieldClass: "narrow" | "wide";
+                            hasCredentials: boolean;
+                            headingDeg: number | null;
+                            id: string;
+                            ipAddress: string | null;
+                            /** @enum {string} */
+                            kind: "fixed" | "ptz" | "panoramic" | "nomadic" | "armoured";
+                            latitude: number | null;
+                            longitude: number | null;
+                            macAddress: string | null;
+                            mainStreamUrl: string;
+                            model: string | null;
+                            name: string;
+                            onvifUrl: string | null;
+                            /** @enum {string} */
+                            operationalState: "unknown" | "starting" | "recording" | "reconnecting" | "failed";
+                            purposes: ("public_buildings" | "national_defence" | "traffic_regulation" | "traffic_offences" | "people_property_safety" | "terrorism_prevention" | "natural_technological_risks" | "rescue_fire" | "amusement_parks" | "vehicle_insurance" | "illegal_dumping")[];
+                            /** @enum {string} */
+                            recordingEngine: "native" | "ffmpeg";
+                            retentionDays: number | null;
+                            siteId: string;
+                            siteName: string;
+                            /** @enum {string} */
+                            state: "disabled" | "unauthorised" | "unknown" | "starting" | "recording" | "reconnecting" | "failed";
+                            subStreamUrl: string | null;
+                            updatedAt: string;
+                            /** @enum {string} */
+                            vmsStatus: "OK" | "fault" | "disabled" | "unauthorised";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cameras/onvif/probe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Lire les profils ONVIF d’une caméra / read a camera’s ONVIF profiles */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default null */
+                        credentials?: {
+                            password: string;
+                            username: string;
+                        } | null;
+                        /**
+                         * @default narrow
+                         * @enum {string}
+                         */
+                        fieldClass?: "narrow" | "wide";
+                        onvifUrl: string;
+                        siteId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            firmwareVersion: string | null;
+                            floor: {
+                                minFps: number;
+                                minHeight: number;
+                                minWidth: number;
+                            };
+                            macAddress: string | null;
+                            manufacturer: string | null;
+                            /** @enum {string} */
+                            media: "media" | "media2";
+                            model: string | null;
+                            onvifUrl: string;
+                            profiles: {
+                                belowFloor: ("resolution_below_floor" | "fps_below_floor")[];
+                                bitrateKbps: number | null;
+                                codec: string | null;
+                                fps: number | null;
+                                height: number | null;
+                                name: string;
+                                snapshotUrl: string | null;
+                                streamUrl: string | null;
+                                streamUrlRewritten: boolean;
+                                token: string;
+                                width: number | null;
+                            }[];
+                            proposal: {
+                                mainProfileToken: string | null;
+                                subProfileToken: string | null;
+                            };
+                            serialNumber: string | null;
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -3631,6 +4274,98 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/onvif/discovery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Découverte WS-Discovery sur une interface / WS-Discovery on one interface */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        interface: string;
+                        /** @default 3000 */
+                        timeoutMs?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            endpoint: string;
+                            from: string;
+                            hardware: string | null;
+                            location: string | null;
+                            name: string | null;
+                            profiles: string[];
+                            types: string[];
+                            xaddrs: string[];
+                        }[];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/onvif/interfaces": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Interfaces réseau pour la découverte / network interfaces for discovery */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            address: string;
+                            name: string;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/playback/{playbackId}": {
         parameters: {
             query?: never;
@@ -4524,7 +5259,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            actions: ("commune.read" | "commune.write" | "site.read" | "site.write" | "camera.read" | "camera.write" | "camera.import" | "camera.export" | "authorisation.read" | "authorisation.write" | "user.read" | "user.write" | "user.confirm" | "token.manage" | "audit.read" | "audit.export" | "audit.verify" | "settings.read" | "settings.write" | "health.read" | "recording.read" | "storage.read" | "storage.write" | "mask.read" | "mask.write" | "hold.read" | "hold.confirm" | "register.read" | "image.live" | "image.playback" | "image.export" | "ptz.control" | "ptz.takeover" | "layout.write" | "wall.write" | "wall.push" | "ptz.tour.write")[] | null;
+                            actions: ("commune.read" | "commune.write" | "site.read" | "site.write" | "camera.read" | "camera.write" | "camera.import" | "camera.export" | "camera.onvif" | "authorisation.read" | "authorisation.write" | "user.read" | "user.write" | "user.confirm" | "token.manage" | "audit.read" | "audit.export" | "audit.verify" | "settings.read" | "settings.write" | "health.read" | "recording.read" | "storage.read" | "storage.write" | "mask.read" | "mask.write" | "hold.read" | "hold.confirm" | "register.read" | "image.live" | "image.playback" | "image.export" | "ptz.control" | "ptz.takeover" | "layout.write" | "wall.write" | "wall.push" | "ptz.tour.write")[] | null;
                             allCommunes: boolean;
                             communes: string[];
                             createdAt: string;
@@ -4554,7 +5289,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @default null */
-                        actions?: ("commune.read" | "commune.write" | "site.read" | "site.write" | "camera.read" | "camera.write" | "camera.import" | "camera.export" | "authorisation.read" | "authorisation.write" | "user.read" | "user.write" | "user.confirm" | "token.manage" | "audit.read" | "audit.export" | "audit.verify" | "settings.read" | "settings.write" | "health.read" | "recording.read" | "storage.read" | "storage.write" | "mask.read" | "mask.write" | "hold.read" | "hold.confirm" | "register.read" | "image.live" | "image.playback" | "image.export" | "ptz.control" | "ptz.takeover" | "layout.write" | "wall.write" | "wall.push" | "ptz.tour.write")[] | null;
+                        actions?: ("commune.read" | "commune.write" | "site.read" | "site.write" | "camera.read" | "camera.write" | "camera.import" | "camera.export" | "camera.onvif" | "authorisation.read" | "authorisation.write" | "user.read" | "user.write" | "user.confirm" | "token.manage" | "audit.read" | "audit.export" | "audit.verify" | "settings.read" | "settings.write" | "health.read" | "recording.read" | "storage.read" | "storage.write" | "mask.read" | "mask.write" | "hold.read" | "hold.confirm" | "register.read" | "image.live" | "image.playback" | "image.export" | "ptz.control" | "ptz.takeover" | "layout.write" | "wall.write" | "wall.push" | "ptz.tour.write")[] | null;
                         /** @default false */
                         allCommunes?: boolean;
                         /** @default [] */
@@ -4580,7 +5315,7 @@ export interface paths {
                         "application/json": {
                             token: string;
                             view: {
-                                actions: ("commune.read" | "commune.write" | "site.read" | "site.write" | "camera.read" | "camera.write" | "camera.import" | "camera.export" | "authorisation.read" | "authorisation.write" | "user.read" | "user.write" | "user.confirm" | "token.manage" | "audit.read" | "audit.export" | "audit.verify" | "settings.read" | "settings.write" | "health.read" | "recording.read" | "storage.read" | "storage.write" | "mask.read" | "mask.write" | "hold.read" | "hold.confirm" | "register.read" | "image.live" | "image.playback" | "image.export" | "ptz.control" | "ptz.takeover" | "layout.write" | "wall.write" | "wall.push" | "ptz.tour.write")[] | null;
+                                actions: ("commune.read" | "commune.write" | "site.read" | "site.write" | "camera.read" | "camera.write" | "camera.import" | "camera.export" | "camera.onvif" | "authorisation.read" | "authorisation.write" | "user.read" | "user.write" | "user.confirm" | "token.manage" | "audit.read" | "audit.export" | "audit.verify" | "settings.read" | "settings.write" | "health.read" | "recording.read" | "storage.read" | "storage.write" | "mask.read" | "mask.write" | "hold.read" | "hold.confirm" | "register.read" | "image.live" | "image.playback" | "image.export" | "ptz.control" | "ptz.takeover" | "layout.write" | "wall.write" | "wall.push" | "ptz.tour.write")[] | null;
                                 allCommunes: boolean;
                                 communes: string[];
                                 createdAt: string;
@@ -4633,7 +5368,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            actions: ("commune.read" | "commune.write" | "site.read" | "site.write" | "camera.read" | "camera.write" | "camera.import" | "camera.export" | "authorisation.read" | "authorisation.write" | "user.read" | "user.write" | "user.confirm" | "token.manage" | "audit.read" | "audit.export" | "audit.verify" | "settings.read" | "settings.write" | "health.read" | "recording.read" | "storage.read" | "storage.write" | "mask.read" | "mask.write" | "hold.read" | "hold.confirm" | "register.read" | "image.live" | "image.playback" | "image.export" | "ptz.control" | "ptz.takeover" | "layout.write" | "wall.write" | "wall.push" | "ptz.tour.write")[] | null;
+                            actions: ("commune.read" | "commune.write" | "site.read" | "site.write" | "camera.read" | "camera.write" | "camera.import" | "camera.export" | "camera.onvif" | "authorisation.read" | "authorisation.write" | "user.read" | "user.write" | "user.confirm" | "token.manage" | "audit.read" | "audit.export" | "audit.verify" | "settings.read" | "settings.write" | "health.read" | "recording.read" | "storage.read" | "storage.write" | "mask.read" | "mask.write" | "hold.read" | "hold.confirm" | "register.read" | "image.live" | "image.playback" | "image.export" | "ptz.control" | "ptz.takeover" | "layout.write" | "wall.write" | "wall.push" | "ptz.tour.write")[] | null;
                             allCommunes: boolean;
                             communes: string[];
                             createdAt: string;

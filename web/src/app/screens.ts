@@ -20,7 +20,7 @@ export const screenEntries: readonly ScreenEntry[] = [
   { screen: 'map', path: '/map', label: 'nav.map', anyOf: ['camera.read'] },
   { screen: 'masks', path: '/masks', label: 'nav.masks', anyOf: ['mask.write'] },
   { screen: 'authorisations', path: '/authorisations', label: 'nav.authorisations', anyOf: ['authorisation.read'] },
-  { screen: 'inventory', path: '/inventory', label: 'nav.inventory', anyOf: ['camera.import', 'camera.write', 'camera.export'] },
+  { screen: 'inventory', path: '/inventory', label: 'nav.inventory', anyOf: ['camera.import', 'camera.write', 'camera.export', 'camera.onvif'] },
   { screen: 'users', path: '/users', label: 'nav.users', anyOf: ['user.read'] },
   { screen: 'audit', path: '/audit', label: 'nav.audit', anyOf: ['audit.read'] },
 ];

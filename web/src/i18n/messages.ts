@@ -12,9 +12,11 @@ import { layoutsMessages } from '../features/layouts/messages.ts';
 import { liveMessages } from '../features/live/messages.ts';
 import { mapMessages } from '../features/map/messages.ts';
 import { masksMessages } from '../features/masks/messages.ts';
+import { onvifMessages } from '../features/onvif/messages.ts';
 import { playbackMessages } from '../features/playback/messages.ts';
 import { ptzMessages } from '../features/ptz/messages.ts';
 import { shellMessages } from '../features/shell/messages.ts';
+import { technicalEventsMessages } from '../features/technical-events/messages.ts';
 import { usersMessages } from '../features/users/messages.ts';
 import { wallsMessages } from '../features/walls/messages.ts';
 import { commonMessages } from './common-messages.ts';
@@ -37,6 +39,8 @@ export const messageFiles = {
   playback: playbackMessages,
   map: mapMessages,
   masks: masksMessages,
+  onvif: onvifMessages,
+  technicalEvents: technicalEventsMessages,
 } as const;
 
 export const fr = {
@@ -55,6 +59,8 @@ export const fr = {
   ...playbackMessages.fr,
   ...mapMessages.fr,
   ...masksMessages.fr,
+  ...onvifMessages.fr,
+  ...technicalEventsMessages.fr,
 };
 
 export type MessageKey = keyof typeof fr;
@@ -75,4 +81,6 @@ export const en: Record<MessageKey, Message> = {
   ...playbackMessages.en,
   ...mapMessages.en,
   ...masksMessages.en,
+  ...onvifMessages.en,
+  ...technicalEventsMessages.en,
 };

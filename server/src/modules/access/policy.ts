@@ -25,6 +25,8 @@ export const actions = [
   'camera.write',
   'camera.import',
   'camera.export',
+  // Reading a camera's ONVIF profiles to add it, WS-Discovery on a network interface (issue 18).
+  'camera.onvif',
   'authorisation.read',
   'authorisation.write',
   'user.read',
@@ -72,6 +74,7 @@ const grants: Record<Role, readonly Action[]> = {
     'camera.write',
     'camera.import',
     'camera.export',
+    'camera.onvif',
     'authorisation.read',
     'authorisation.write',
     'user.read',

@@ -14,6 +14,8 @@ import { CamerasService } from './cameras.service.ts';
 export type CamerasApi = CamerasService;
 export type { CameraCreate, CameraView, OperationalState, StreamCredentials } from './cameras.schemas.ts';
 export { requiredImportColumns } from './cameras.csv.ts';
+// Adding a camera from ONVIF (onvif-setup) builds on the inventory's own field schemas.
+export { cameraCreateSchema, cameraFieldSchemas, cameraViewSchema, credentialsSchema } from './cameras.schemas.ts';
 
 export function createCamerasModule(deps: {
   database: DatabaseHandle;

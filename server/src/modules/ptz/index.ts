@@ -34,6 +34,8 @@ export interface PtzModuleDeps {
   masks: PtzWatcherDeps['masks'];
   /** Each change of a camera's preset is emitted as `ptz.positionChanged`. */
   events: EventBus;
+  /** The process's ONVIF client, over each camera's quirk record (the devices module); a bare one when absent. */
+  onvif?: OnvifPtzClient;
   log?: ProcessLog;
   /** Tests shorten them. */
   patrol?: PatrolRunnerOptions;
@@ -53,7 +55,7 @@ export interface PtzApi {
 
 export function createPtzModule(deps: PtzModuleDeps): VigieModule<PtzApi> {
   const repository = new PtzRepository(tablesOf<PtzSchema>(deps.database.db), deps.database.dialect);
-  const onvif = new OnvifPtzClient();
+  const onvif = deps.onvif ?? new OnvifPtzClient();
   const ptz = new PtzService({ repository, audit: deps.audit, clock: deps.clock, cameras: deps.cameras, device: onvif, log: deps.log });
   const tours = new PtzToursService(repository, deps.audit, deps.clock, deps.cameras);
   const positions = new PtzPositions((cameraId, error) => deps.log?.warn({ cameraId, error: String(error) }, 'PTZ position follower failed'));

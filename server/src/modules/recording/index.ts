@@ -38,6 +38,8 @@ export { TS_PACKET, tsPacketInfo } from './live-hub.ts';
 export { MASK_CHANGED_GAP_REASON, RecorderFleet } from './recorder-fleet.ts';
 export { checkLinksAcrossPurges, checkSegmentChain, checkSegmentChainAcrossPurges, SEGMENT_GENESIS_HASH, segmentChainHash } from './recording.chain.ts';
 export { incomingFiles } from './incoming-files.ts';
+// The legal quality floors (A2007), checked when a camera is added from its ONVIF profiles.
+export { busySiteKinds, qualityFloor, qualityProblems } from './quality.rules.ts';
 // What the tests of other modules record and verify with (the real recorder, indexer and verifier).
 export { Recorder } from './recorder.ts';
 export { NativeRecorder } from './native/native-recorder.ts';

@@ -1,6 +1,7 @@
 // Technical events: what the recorder, the retention purge and the monitors raise (purge
 // failure, low space, footage destroyed early, quality below the legal floor, mask not in
-// force, recorder failed). Kept in a table so that none is lost and the console and the
+// force, recorder failed), and what ONVIF cameras report (possibly swapped, motion, tamper,
+// inputs, video loss, events lost). Kept in a table so that none is lost and the console and the
 // prefecture's questions can be answered; the alarms module (to come) turns the critical ones
 // into alarms with acknowledgement. Listing is scoped by commune; centre-wide events (a volume)
 // are shown to users with every commune.
@@ -32,6 +33,16 @@ export const technicalEventCodes = [
   'volume_marker_missing',
   'legal_hold_review_due',
   'job_failed',
+  // ONVIF (devices, onvif-events; docs/onvif.md)
+  'camera_possibly_swapped',
+  'camera_motion',
+  'camera_tamper',
+  'camera_tamper_cleared',
+  'camera_input',
+  'camera_video_loss',
+  'camera_video_restored',
+  'onvif_events_lost',
+  'onvif_events_restored',
 ] as const;
 export type TechnicalEventCode = (typeof technicalEventCodes)[number];
 

@@ -4,6 +4,8 @@
 // repository queries them.
 import type { ColumnType, Insertable, Selectable, Updateable } from 'kysely';
 import type { ConsoleSchema, PlaybackSchema, PtzSchema } from './schema-console.ts';
+import type { DevicesSchema } from './schema-devices.ts';
+export type { CameraDevicesTable, DevicesSchema } from './schema-devices.ts';
 import type { MasksSchema, RecordingSchema, RetentionSchema, StorageSchema, TechnicalEventsSchema } from './schema-recording.ts';
 
 // The tables of the larger modules live beside this file; importers keep using schema.ts.
@@ -200,7 +202,8 @@ export interface DatabaseSchema
     TechnicalEventsSchema,
     ConsoleSchema,
     PlaybackSchema,
-    PtzSchema {
+    PtzSchema,
+    DevicesSchema {
   communes: CommunesTable;
   users: UsersTable;
   user_communes: UserCommunesTable;

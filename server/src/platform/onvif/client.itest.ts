@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { fetchTransport, OnvifError, OnvifPtzClient, type TransportRequest } from './client.ts';
+import { OnvifPtzClient } from './ptz-client.ts';
+import { fetchTransport, OnvifError, type TransportRequest } from './transport.ts';
 
 const request = (url: string, timeoutMs = 300): TransportRequest => ({ url, body: '<x/>', contentType: 'application/soap+xml', timeoutMs, maxBytes: 1024 });
 
@@ -39,7 +40,7 @@ describe('ONVIF HTTP transport', () => {
   });
 
   it('answers with the status and body', async () => {
-    assert.deepEqual(await fetchTransport(request(`${base}/ok`)), { status: 200, body: '<ok/>' });
+    assert.deepEqual(await fetchTransport(request(`${base}/ok`)), { status: 200, body: '<ok/>', challenges: [] });
   });
 
   it('gives up on a silent camera at the deadline', async () => {

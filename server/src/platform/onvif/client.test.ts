@@ -3,7 +3,9 @@
 // WS-Security token, faults and silence turned into OnvifError with a reason.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { OnvifError, OnvifPtzClient, sameOrigin, type OnvifCamera } from './client.ts';
+import { sameOrigin, type OnvifCamera } from './client.ts';
+import { OnvifPtzClient } from './ptz-client.ts';
+import { OnvifError } from './transport.ts';
 import { inMemoryCamera } from './onvif.fixtures.ts';
 
 const target: OnvifCamera = { cameraId: 'cam-1', deviceUrl: 'http://127.0.0.1:18080/onvif/device_service', credentials: { username: 'admin', password: 'pw' } };
@@ -46,7 +48,11 @@ describe('ONVIF PTZ client', () => {
     const camera = inMemoryCamera();
     const client = new OnvifPtzClient({ transport: camera.transport });
     await rejectsWith(client.gotoPreset(target, 'nope'), 'fault', /no such preset/);
-    await rejectsWith(client.status({ ...target, cameraId: 'cam-2', credentials: { username: 'admin', password: 'wrong' } }), 'fault', /not authorized/i);
+    await rejectsWith(
+      client.status({ ...target, cameraId: 'cam-2', credentials: { username: 'admin', password: 'wrong' } }),
+      'unauthorized',
+      /not authorized/i,
+    );
   });
 
   it('says a fixed camera has no PTZ service', async () => {

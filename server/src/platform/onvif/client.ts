@@ -1,59 +1,48 @@
-// A small ONVIF PTZ client: discovers a camera's PTZ service and profile once (cached per
-// camera), then sends PTZ commands as SOAP 1.2 over HTTP with a WS-Security UsernameToken.
-// Every request goes to the origin of the camera's configured ONVIF URL only: the service
-// addresses a camera reports (often private addresses behind NAT) keep only their path. Each
-// request has a bounded time and answer size; errors are OnvifError with a reason for people.
+// The ONVIF client: one session per camera (its clock offset, how it authenticates, where its
+// services are), a generic authenticated call that any ONVIF service goes through, and the
+// PTZ commands and device facts over it. Every request goes to the origin of the camera's
+// configured ONVIF URL only: the addresses a camera reports (often private addresses behind
+// NAT) keep only their path. Each request has a bounded time and answer size; an answer counts
+// only when it is a whole SOAP document answering the operation sent. Errors are OnvifError.
 import { randomBytes } from 'node:crypto';
+import { Authenticator, chooseChallenge, parseChallenges } from '../rtsp/index.ts';
 import {
-  ptzProfileToken,
+  actionOf,
+  deviceRequests,
   readCapabilities,
-  readPresetPositions,
-  readPresets,
-  readProfiles,
   readServices,
-  readSetPreset,
-  readStatus,
   readSystemDateAndTime,
-  requests,
   soapAction,
-  type PtzPresetInfo,
-  type PtzPresetPosition,
-  type PtzVector,
+  type OnvifServiceName,
   type ServiceAddresses,
-} from './ptz-messages.ts';
-import { buildEnvelope, parseSoapResponse, usernameTokenHeader, wsseCreated, type OnvifCredentials, type XmlNode } from './soap.ts';
-
-export type OnvifErrorKind = 'unreachable' | 'fault' | 'protocol' | 'unsupported';
-
-export class OnvifError extends Error {
-  constructor(
-    readonly kind: OnvifErrorKind,
-    readonly reason: string,
-    readonly subcode: string | null = null,
-  ) {
-    super(reason);
-    this.name = 'OnvifError';
-  }
-}
+} from './device-messages.ts';
+import { compactQuirks, effectiveQuirks, sameQuirks, type OnvifAuthMode, type OnvifQuirks } from './quirks.ts';
+import { buildEnvelope, hasSubcode, parseSoapResponse, usernameTokenHeader, wsseCreated, type OnvifCredentials, type XmlNode } from './soap.ts';
+import { fetchTransport, OnvifError, type OnvifTransport, type TransportAnswer } from './transport.ts';
 
 export interface OnvifCamera {
-  /** Cache key: discovery is kept per camera (and per URL and account). */
+  /** Cache key: a session is kept per camera (and per URL and account). */
   cameraId: string;
   /** The device service URL from the inventory. */
   deviceUrl: string;
   credentials: OnvifCredentials | null;
 }
 
-export interface TransportRequest {
-  url: string;
-  body: string;
-  contentType: string;
-  timeoutMs: number;
-  maxBytes: number;
+/** Where a call goes: a service by name (its address as the camera gives it), or an address the camera handed out (a subscription's). */
+export type OnvifCallTarget = OnvifServiceName | { url: string };
+
+export interface OnvifCallOptions {
+  /** Extra SOAP header elements (WS-Addressing `wsa:To`, `wsa:Action`...), beside the security header. */
+  headerXml?: string;
+  /** This call's deadline instead of the client's (a PullMessages that waits on the camera). */
+  timeoutMs?: number;
 }
 
-/** Sends one HTTP POST; rejects with OnvifError('unreachable') when no answer comes. */
-export type OnvifTransport = (request: TransportRequest) => Promise<{ status: number; body: string }>;
+/** Where the client keeps what it learns of each camera, and reads an administrator's override. */
+export interface OnvifQuirkStore {
+  overrides(cameraId: string): Promise<OnvifQuirks>;
+  learned(cameraId: string, quirks: OnvifQuirks): void;
+}
 
 export interface OnvifClientOptions {
   /** Per request (3 s): a camera that does not answer fails fast. */
@@ -62,138 +51,289 @@ export interface OnvifClientOptions {
   /** The wire clock for WS-Security `Created` (real time, not the business clock). */
   nowMs?: () => number;
   maxCachedCameras?: number;
+  quirks?: OnvifQuirkStore;
 }
 
-interface Discovery {
-  ptzUrl: string;
-  profileToken: string;
-  /** Camera clock minus ours, so `Created` falls within the camera's replay window. */
+export interface OnvifSessionState {
+  /** Camera clock minus ours, in ms; null until the camera said its time. */
+  clockOffsetMs: number | null;
+  auth: OnvifAuthMode;
+  services: ServiceAddresses;
+  learned: OnvifQuirks;
+  override: OnvifQuirks;
+  effective: OnvifQuirks;
+}
+
+interface Session {
+  camera: OnvifCamera;
   clockOffsetMs: number;
+  clockKnown: boolean;
+  services: ServiceAddresses;
+  servicesComplete: boolean;
+  auth: OnvifAuthMode;
+  digest: Authenticator | null;
+  learned: OnvifQuirks;
+  override: OnvifQuirks;
+  extra: Map<string, Promise<unknown>>;
 }
 
 const MAX_ANSWER_BYTES = 1024 * 1024;
+/** Subcodes by which cameras say the credentials (or the token's time) were refused. */
+const AUTH_SUBCODES = ['NotAuthorized', 'FailedAuthentication', 'InvalidSecurity', 'InvalidSecurityToken', 'FailedCheck', 'MessageExpired'];
+const noQuirks: OnvifQuirkStore = { overrides: async () => ({}), learned: () => {} };
 
-export class OnvifPtzClient {
-  private readonly timeoutMs: number;
+export class OnvifClient {
+  protected readonly timeoutMs: number;
   private readonly transport: OnvifTransport;
   private readonly nowMs: () => number;
   private readonly maxCached: number;
-  private readonly discoveries = new Map<string, Promise<Discovery>>();
+  private readonly quirks: OnvifQuirkStore;
+  private readonly sessions = new Map<string, Promise<Session>>();
 
   constructor(options: OnvifClientOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? 3000;
     this.transport = options.transport ?? fetchTransport;
     this.nowMs = options.nowMs ?? Date.now;
     this.maxCached = options.maxCachedCameras ?? 1000;
+    this.quirks = options.quirks ?? noQuirks;
   }
 
-  /** Starts moving at `velocity` in [-1, 1]; the camera stops by itself after `timeoutMs`. */
-  async continuousMove(camera: OnvifCamera, velocity: PtzVector, timeoutMs: number): Promise<void> {
-    await this.ptz(camera, (profile) => requests.continuousMove(profile, velocity, timeoutMs));
-  }
-
-  async stop(camera: OnvifCamera): Promise<void> {
-    await this.ptz(camera, (profile) => requests.stop(profile));
-  }
-
-  async status(camera: OnvifCamera): Promise<{ position: PtzVector | null; moving: boolean }> {
-    return readStatus(await this.ptz(camera, (profile) => requests.getStatus(profile)));
-  }
-
-  async presets(camera: OnvifCamera): Promise<PtzPresetInfo[]> {
-    return readPresets(await this.ptz(camera, (profile) => requests.getPresets(profile)));
-  }
-
-  /** GetPresets with each preset's stored position (for telling which preset the camera is at). */
-  async presetPositions(camera: OnvifCamera): Promise<PtzPresetPosition[]> {
-    return readPresetPositions(await this.ptz(camera, (profile) => requests.getPresets(profile)));
-  }
-
-  /** Saves the current position as a new preset; returns the camera's token for it. */
-  async setPreset(camera: OnvifCamera, name: string): Promise<string> {
-    const token = readSetPreset(await this.ptz(camera, (profile) => requests.setPreset(profile, name)));
-    if (!token) throw new OnvifError('protocol', 'SetPreset answered without a preset token');
-    return token;
-  }
-
-  async gotoPreset(camera: OnvifCamera, presetToken: string): Promise<void> {
-    await this.ptz(camera, (profile) => requests.gotoPreset(profile, presetToken));
-  }
-
-  /** Forgets what was discovered of a camera (its URL or account changed). */
-  forget(cameraId: string): void {
-    for (const key of this.discoveries.keys()) if (key.startsWith(`${cameraId}|`)) this.discoveries.delete(key);
-  }
-
-  private async ptz(camera: OnvifCamera, body: (profileToken: string) => string): Promise<XmlNode> {
-    const discovery = await this.discover(camera);
+  /**
+   * Sends one request body (`<tev:PullMessages>...`, prefixes of `soap.ts`'s NAMESPACES) to a
+   * camera service, authenticated the way the camera wants (WS-Security with its clock, or HTTP
+   * Digest), and returns the body of the answer's `<Operation>Response` element. Rejects with
+   * OnvifError: `unreachable`, `fault` (with the subcode chain), `unauthorized` (after the
+   * camera clock was learnt again and the request retried once), `protocol` (truncated, not
+   * SOAP, or answering another operation), `unsupported` (the camera has no such service).
+   */
+  async call(camera: OnvifCamera, target: OnvifCallTarget, bodyXml: string, options: OnvifCallOptions = {}): Promise<XmlNode> {
+    const session = await this.session(camera);
     try {
-      return await this.call(discovery.ptzUrl, body(discovery.profileToken), camera.credentials, discovery.clockOffsetMs);
+      return await this.authenticated(session, await this.urlOf(session, target), bodyXml, options);
     } catch (error) {
-      // A refused token may come from a camera clock that moved: learn it again next time.
-      if (error instanceof OnvifError && (error.kind === 'unreachable' || /NotAuthorized/i.test(error.subcode ?? ''))) this.forget(camera.cameraId);
+      // A camera gone silent or refusing us is discovered again next time (new address, reboot, new account).
+      if (error instanceof OnvifError && (error.kind === 'unreachable' || error.kind === 'unauthorized')) this.forget(camera.cameraId);
       throw error;
     }
   }
 
-  private discover(camera: OnvifCamera): Promise<Discovery> {
+  /** What the client holds of a camera: clock offset, auth mode, services and quirks (discovered now when needed). */
+  async state(camera: OnvifCamera): Promise<OnvifSessionState> {
+    const session = await this.session(camera);
+    return {
+      clockOffsetMs: session.clockKnown ? session.clockOffsetMs : null,
+      auth: session.auth,
+      services: { ...session.services },
+      learned: { ...session.learned },
+      override: { ...session.override },
+      effective: effectiveQuirks(session.learned, session.override),
+    };
+  }
+
+  /** Reads the camera clock again; returns the new offset (null when the camera does not say). */
+  async relearnClock(camera: OnvifCamera): Promise<number | null> {
+    const session = await this.session(camera);
+    await this.learnClock(session);
+    return session.clockKnown ? session.clockOffsetMs : null;
+  }
+
+  /**
+   * Something computed once per session and kept with it (the PTZ setup), so that it is
+   * discovered again with the session. Rejections are not kept.
+   */
+  protected async once<T>(camera: OnvifCamera, name: string, compute: (session: Session) => Promise<T>): Promise<{ value: T; session: Session }> {
+    const session = await this.session(camera);
+    let pending = session.extra.get(name) as Promise<T> | undefined;
+    if (!pending) {
+      pending = compute(session);
+      pending.catch(() => session.extra.delete(name));
+      session.extra.set(name, pending);
+    }
+    return { value: await pending, session };
+  }
+
+  protected effective(session: Session): OnvifQuirks {
+    return effectiveQuirks(session.learned, session.override);
+  }
+
+  protected learn(session: Session, found: OnvifQuirks): void {
+    const merged = compactQuirks({ ...session.learned, ...compactQuirks(found) });
+    if (sameQuirks(merged, session.learned)) return;
+    session.learned = merged;
+    try {
+      this.quirks.learned(session.camera.cameraId, merged);
+    } catch {
+      // Keeping what was learnt is best effort: the next session learns it again.
+    }
+  }
+
+  /** Forgets what was discovered of a camera (its URL, account or quirks changed). */
+  forget(cameraId: string): void {
+    for (const key of this.sessions.keys()) if (key.startsWith(`${cameraId}|`)) this.sessions.delete(key);
+  }
+
+  private session(camera: OnvifCamera): Promise<Session> {
     const key = `${camera.cameraId}|${camera.deviceUrl}|${camera.credentials?.username ?? ''}`;
-    let discovery = this.discoveries.get(key);
-    if (!discovery) {
-      discovery = this.runDiscovery(camera);
-      discovery.catch(() => this.discoveries.delete(key));
-      if (this.discoveries.size >= this.maxCached) this.discoveries.delete(this.discoveries.keys().next().value!);
-      this.discoveries.set(key, discovery);
+    let session = this.sessions.get(key);
+    if (!session) {
+      session = this.openSession(camera);
+      session.catch(() => {
+        if (this.sessions.get(key) === session) this.sessions.delete(key);
+      });
+      if (this.sessions.size >= this.maxCached) this.sessions.delete(this.sessions.keys().next().value!);
+      this.sessions.set(key, session);
     }
-    return discovery;
+    return session;
   }
 
-  private async runDiscovery(camera: OnvifCamera): Promise<Discovery> {
+  private async openSession(camera: OnvifCamera): Promise<Session> {
     cameraOrigin(camera.deviceUrl); // refuses anything but an http(s) URL before any traffic
-    const deviceUrl = camera.deviceUrl;
-    let clockOffsetMs = 0;
+    const override = compactQuirks(await this.quirks.overrides(camera.cameraId).catch(() => ({})));
+    const session: Session = {
+      camera,
+      clockOffsetMs: 0,
+      clockKnown: false,
+      services: { device: camera.deviceUrl },
+      servicesComplete: false,
+      auth: override.auth ?? 'ws-security',
+      digest: null,
+      learned: {},
+      override,
+      extra: new Map(),
+    };
+    await this.learnClock(session);
+    await this.discoverServices(session);
+    return session;
+  }
+
+  /** GetSystemDateAndTime, open on most cameras; some want it authenticated. */
+  private async learnClock(session: Session): Promise<void> {
+    const url = session.camera.deviceUrl;
+    const request = deviceRequests.getSystemDateAndTime();
+    const started = this.nowMs();
+    let body: XmlNode | undefined;
     try {
-      const cameraMs = readSystemDateAndTime(await this.call(deviceUrl, requests.getSystemDateAndTime(), null, 0));
-      if (cameraMs !== undefined) clockOffsetMs = cameraMs - this.nowMs();
+      body = await this.exchange(session, url, request, {}, true);
     } catch (error) {
-      // Some cameras want authentication even for their clock: go on with ours.
       if (!(error instanceof OnvifError) || error.kind === 'unreachable') throw error;
+      body = await this.exchange(session, url, request, {}).catch((second: unknown) => {
+        if (second instanceof OnvifError && second.kind === 'unreachable') throw second;
+        return undefined; // go on with the offset we have
+      });
     }
-    const addresses = await this.serviceAddresses(deviceUrl, camera.credentials, clockOffsetMs);
-    if (!addresses.ptzUrl) throw new OnvifError('unsupported', 'the camera offers no ONVIF PTZ service');
-    const mediaUrl = sameOrigin(addresses.mediaUrl, deviceUrl);
-    const profileToken = ptzProfileToken(readProfiles(await this.call(mediaUrl, requests.getProfiles(), camera.credentials, clockOffsetMs)));
-    if (!profileToken) throw new OnvifError('unsupported', 'no media profile of the camera is bound to a PTZ configuration');
-    return { ptzUrl: sameOrigin(addresses.ptzUrl, deviceUrl), profileToken, clockOffsetMs };
+    const cameraMs = body && readSystemDateAndTime(body);
+    if (cameraMs === undefined) return;
+    session.clockOffsetMs = cameraMs - Math.round((started + this.nowMs()) / 2);
+    session.clockKnown = true;
   }
 
-  private async serviceAddresses(deviceUrl: string, credentials: OnvifCredentials | null, clockOffsetMs: number): Promise<ServiceAddresses> {
+  private async discoverServices(session: Session): Promise<void> {
+    const url = session.camera.deviceUrl;
+    if (session.override.serviceDiscovery !== 'services') {
+      try {
+        const addresses = readCapabilities(await this.authenticated(session, url, deviceRequests.getCapabilities(), {}));
+        if (addresses.ptz || addresses.media) {
+          this.setServices(session, addresses);
+          return;
+        }
+      } catch (error) {
+        // A fault, an HTTP 500 without a body, an unreadable answer: newer cameras may answer only GetServices.
+        if (!(error instanceof OnvifError) || error.kind === 'unreachable' || error.kind === 'unauthorized') throw error;
+      }
+    }
+    this.setServices(session, readServices(await this.authenticated(session, url, deviceRequests.getServices(), {})));
+    session.servicesComplete = true;
+    this.learn(session, { serviceDiscovery: 'services' });
+  }
+
+  private setServices(session: Session, addresses: ServiceAddresses): void {
+    for (const [name, url] of Object.entries(addresses)) session.services[name as OnvifServiceName] = sameOrigin(url, session.camera.deviceUrl);
+    session.services.device = session.camera.deviceUrl;
+  }
+
+  protected async urlOf(session: Session, target: OnvifCallTarget): Promise<string> {
+    if (typeof target === 'object') return sameOrigin(target.url, session.camera.deviceUrl);
+    if (!session.services[target] && !session.servicesComplete) {
+      // GetCapabilities names fewer services than GetServices (no Media2): ask once.
+      session.servicesComplete = true;
+      try {
+        this.setServices(session, readServices(await this.authenticated(session, session.camera.deviceUrl, deviceRequests.getServices(), {})));
+      } catch (error) {
+        if (!(error instanceof OnvifError) || error.kind === 'unreachable' || error.kind === 'unauthorized') throw error;
+      }
+    }
+    const url = session.services[target];
+    if (!url) throw new OnvifError('unsupported', `the camera offers no ONVIF ${target === 'ptz' ? 'PTZ' : target} service`);
+    return url;
+  }
+
+  /** One request; on a refusal, the camera clock is learnt again and the request sent once more. */
+  protected async authenticated(session: Session, url: string, bodyXml: string, options: OnvifCallOptions): Promise<XmlNode> {
     try {
-      const addresses = readCapabilities(await this.call(deviceUrl, requests.getCapabilities(), credentials, clockOffsetMs));
-      if (addresses.ptzUrl) return addresses;
+      return await this.exchange(session, url, bodyXml, options);
     } catch (error) {
-      if (!(error instanceof OnvifError) || error.kind !== 'fault') throw error;
+      if (!(error instanceof OnvifError) || error.kind !== 'unauthorized' || !session.camera.credentials) throw error;
+      await this.learnClock(session);
+      return this.exchange(session, url, bodyXml, options);
     }
-    // Newer cameras may answer only GetServices (ONVIF 2.x devices).
-    return readServices(await this.call(deviceUrl, requests.getServices(), credentials, clockOffsetMs));
   }
 
-  private async call(url: string, bodyXml: string, credentials: OnvifCredentials | null, clockOffsetMs: number): Promise<XmlNode> {
-    const header = credentials ? usernameTokenHeader(credentials, randomBytes(16), wsseCreated(this.nowMs() + clockOffsetMs)) : undefined;
-    const answer = await this.transport({
-      url,
-      body: buildEnvelope(bodyXml, header),
-      timeoutMs: this.timeoutMs,
-      maxBytes: MAX_ANSWER_BYTES,
-      contentType: `application/soap+xml; charset=utf-8; action="${soapAction(bodyXml)}"`,
-    });
-    const parsed = parseSoapResponse(answer.body);
-    if (parsed.kind === 'fault') throw new OnvifError('fault', parsed.fault.reason, parsed.fault.subcode);
-    if (answer.status === 401) throw new OnvifError('fault', 'the camera refused the credentials (HTTP 401)', 'ter:NotAuthorized');
-    if (answer.status !== 200) throw new OnvifError('protocol', `the camera answered HTTP ${answer.status}`);
-    if (parsed.kind === 'invalid') throw new OnvifError('protocol', `unreadable answer: ${parsed.problem}`);
-    return parsed.body;
+  private async exchange(session: Session, url: string, bodyXml: string, options: OnvifCallOptions, anonymous = false): Promise<XmlNode> {
+    const credentials = anonymous ? null : session.camera.credentials;
+    for (let round = 0; ; round++) {
+      const security =
+        credentials && session.auth === 'ws-security'
+          ? usernameTokenHeader(credentials, randomBytes(16), wsseCreated(this.nowMs() + session.clockOffsetMs))
+          : undefined;
+      const authorization = credentials && session.auth === 'digest' && session.digest ? session.digest.header('POST', pathOf(url)) : undefined;
+      const answer = await this.transport({
+        url,
+        body: buildEnvelope(bodyXml, security, options.headerXml),
+        authorization,
+        timeoutMs: options.timeoutMs ?? this.timeoutMs,
+        maxBytes: MAX_ANSWER_BYTES,
+        contentType: `application/soap+xml; charset=utf-8; action="${soapAction(bodyXml)}"`,
+      });
+      if (answer.status === 401 && credentials && this.answerChallenge(session, answer, round)) continue;
+      if (answer.status === 401) throw new OnvifError('unauthorized', 'the camera refused the credentials (HTTP 401)', 'HTTP 401');
+      const body = readAnswer(answer, bodyXml);
+      if (credentials && session.learned.auth !== session.auth) this.learn(session, { auth: session.auth });
+      return body;
+    }
   }
+
+  /** Takes an HTTP Digest challenge (RFC 7616: SHA-256 preferred, then MD5); false when there is nothing more to try. */
+  private answerChallenge(session: Session, answer: TransportAnswer, round: number): boolean {
+    if (session.override.auth === 'ws-security') return false;
+    const challenge = chooseChallenge(parseChallenges(answer.challenges ?? []).filter((item) => item.scheme === 'digest'));
+    if (!challenge || !session.camera.credentials) return false;
+    const stale = challenge.params.stale?.toLowerCase() === 'true';
+    // First refusal: switch to (or renew) Digest; later ones only for a nonce that merely expired.
+    if (round > 0 && !(stale && round < 3)) return false;
+    session.auth = 'digest';
+    session.digest = new Authenticator(session.camera.credentials, challenge);
+    return true;
+  }
+}
+
+/** The body of the `<Operation>Response` answering `bodyXml`; anything else is an OnvifError. */
+function readAnswer(answer: TransportAnswer, bodyXml: string): XmlNode {
+  const parsed = parseSoapResponse(answer.body);
+  if (parsed.kind === 'fault') {
+    const { subcode, reason } = parsed.fault;
+    if (AUTH_SUBCODES.some((code) => hasSubcode(subcode, code))) throw new OnvifError('unauthorized', reason, subcode);
+    throw new OnvifError('fault', reason, subcode);
+  }
+  if (answer.status !== 200) throw new OnvifError('protocol', `the camera answered HTTP ${answer.status}${answer.body.trim() === '' ? ' without a body' : ''}`);
+  if (parsed.kind === 'invalid') throw new OnvifError('protocol', `unreadable answer: ${parsed.problem}`);
+  const expected = `${actionOf(bodyXml)}Response`;
+  if (parsed.action !== expected) throw new OnvifError('protocol', `the camera answered ${parsed.action} to ${actionOf(bodyXml)}`);
+  return parsed.body;
+}
+
+function pathOf(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.pathname}${parsed.search}`;
 }
 
 /** The origin of a camera's ONVIF URL; throws when it is not an http(s) URL. */
@@ -209,7 +349,7 @@ export function cameraOrigin(deviceUrl: string): string {
 }
 
 /** A service address a camera reported, moved onto the origin of its configured URL. */
-export function sameOrigin(reported: string | null, deviceUrl: string): string {
+export function sameOrigin(reported: string | null | undefined, deviceUrl: string): string {
   if (!reported) return deviceUrl;
   try {
     const url = new URL(reported);
@@ -217,51 +357,4 @@ export function sameOrigin(reported: string | null, deviceUrl: string): string {
   } catch {
     return deviceUrl;
   }
-}
-
-/** The default transport: fetch with a deadline, no redirects, a bounded answer. */
-export const fetchTransport: OnvifTransport = async (request) => {
-  let response: Response;
-  try {
-    response = await fetch(request.url, {
-      method: 'POST',
-      body: request.body,
-      headers: { 'content-type': request.contentType },
-      redirect: 'manual',
-      signal: AbortSignal.timeout(request.timeoutMs),
-    });
-  } catch (error) {
-    throw new OnvifError('unreachable', unreachableReason(error, request.timeoutMs));
-  }
-  try {
-    return { status: response.status, body: await readBounded(response, request.maxBytes) };
-  } catch (error) {
-    if (error instanceof OnvifError) throw error;
-    throw new OnvifError('unreachable', unreachableReason(error, request.timeoutMs));
-  }
-};
-
-async function readBounded(response: Response, maxBytes: number): Promise<string> {
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      throw new OnvifError('protocol', `answer larger than ${maxBytes} bytes`);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function unreachableReason(error: unknown, timeoutMs: number): string {
-  const name = (error as { name?: string } | null)?.name;
-  if (name === 'TimeoutError' || name === 'AbortError') return `no answer from the camera within ${timeoutMs / 1000} s`;
-  const cause = (error as { cause?: { code?: string } } | null)?.cause;
-  return cause?.code ? `camera unreachable (${cause.code})` : 'camera unreachable';
 }

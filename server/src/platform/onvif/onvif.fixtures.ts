@@ -5,9 +5,11 @@ import * as device from '../../../../simulator/src/onvif/device-service.ts';
 import * as media from '../../../../simulator/src/onvif/media-service.ts';
 import * as ptzService from '../../../../simulator/src/onvif/ptz-service.ts';
 import { envelope, parseDurationMs, parseSoapRequest, readVector, soapFault, text, verifyUsernameToken } from '../../../../simulator/src/onvif/soap.ts';
+import { CameraEvents } from '../../../../simulator/src/onvif/events-service.ts';
+import { onvifModes } from '../../../../simulator/src/onvif/modes.ts';
 import type { OnvifCameraView } from '../../../../simulator/src/onvif/view.ts';
 import { PtzHead } from '../../../../simulator/src/ptz.ts';
-import { OnvifError, type OnvifTransport, type TransportRequest } from './client.ts';
+import { OnvifError, type OnvifTransport, type TransportRequest } from './transport.ts';
 
 export function fakeCameraView(head: PtzHead | undefined, cameraTimeMs = () => Date.parse('2026-12-01T10:00:00Z')): OnvifCameraView {
   const profile = { width: 320, height: 180, fps: 12, bitrateKbps: 300, gopSeconds: 1 };
@@ -25,6 +27,8 @@ export function fakeCameraView(head: PtzHead | undefined, cameraTimeMs = () => D
     hasPtz: head !== undefined,
     ptz: head,
     profiles: { main: profile, sub: profile },
+    modes: onvifModes(),
+    events: new CameraEvents(cameraTimeMs),
     // Reports private addresses, as a camera behind NAT does: the client must keep to the configured origin.
     cameraTimeMs,
     serviceUrl: (service) => `http://10.1.2.3:8080/onvif/${service}_service`,

@@ -7,18 +7,17 @@ import * as media from '../../../../simulator/src/onvif/media-service.ts';
 import * as ptzService from '../../../../simulator/src/onvif/ptz-service.ts';
 import { envelope, parseDurationMs, parseSoapRequest, readVector, text } from '../../../../simulator/src/onvif/soap.ts';
 import { PtzHead } from '../../../../simulator/src/ptz.ts';
+import { deviceRequests, readCapabilities, readServices, readSystemDateAndTime, soapAction } from './device-messages.ts';
 import {
-  ptzProfileToken,
-  readCapabilities,
+  ptzProfile,
   readPresetPositions,
   readPresets,
   readProfiles,
-  readServices,
+  readPtzConfigurationOptions,
+  readPtzNode,
   readSetPreset,
   readStatus,
-  readSystemDateAndTime,
   requests,
-  soapAction,
 } from './ptz-messages.ts';
 import { fakeCameraView } from './onvif.fixtures.ts';
 import { buildEnvelope, parseSoapResponse, type XmlNode } from './soap.ts';
@@ -38,11 +37,18 @@ function answer(bodyXml: string): XmlNode {
 
 describe('PTZ requests', () => {
   it('ContinuousMove carries the velocity, clamped, and the timeout', () => {
-    const request = received(requests.continuousMove('main', { pan: 0.25, tilt: -2, zoom: 0.1 }, 1000));
+    const request = received(requests.continuousMove('main', { pan: 0.25, tilt: -2, zoom: 0.1 }, { panTilt: true, zoom: true, timeoutMs: 1000 }));
     assert.equal(request.action, 'ContinuousMove');
     assert.equal(text(request.body.ProfileToken), 'main');
     assert.deepEqual(readVector(request.body.Velocity), { pan: 0.25, tilt: -1, zoom: 0.1 });
     assert.equal(parseDurationMs(text(request.body.Timeout)), 1000);
+  });
+
+  it('ContinuousMove leaves out what the head does not take: Zoom, Timeout', () => {
+    const request = received(requests.continuousMove('main', { pan: 0.5, tilt: 0, zoom: 0.3 }, { panTilt: true, zoom: false, timeoutMs: null }));
+    assert.deepEqual(readVector(request.body.Velocity), { pan: 0.5, tilt: 0 });
+    assert.equal(request.body.Timeout, undefined);
+    assert.equal(received(requests.stop('main', false)).body.Zoom, undefined);
   });
 
   it('Stop, GotoPreset, SetPreset and the reads name their profile and escape text', () => {
@@ -58,7 +64,7 @@ describe('PTZ requests', () => {
   it('names the SOAP action of each service', () => {
     assert.equal(soapAction(requests.getStatus('main')), 'http://www.onvif.org/ver20/ptz/wsdl/GetStatus');
     assert.equal(soapAction(requests.getProfiles()), 'http://www.onvif.org/ver10/media/wsdl/GetProfiles');
-    assert.equal(soapAction(requests.getCapabilities()), 'http://www.onvif.org/ver10/device/wsdl/GetCapabilities');
+    assert.equal(soapAction(deviceRequests.getCapabilities()), 'http://www.onvif.org/ver10/device/wsdl/GetCapabilities');
   });
 });
 
@@ -72,16 +78,16 @@ describe('ONVIF answers', () => {
 
   it('finds the PTZ and media services by capabilities and by services; none on a fixed camera', () => {
     const view = fakeCameraView(head);
-    assert.deepEqual(readCapabilities(answer(device.capabilities(view))), {
-      ptzUrl: 'http://10.1.2.3:8080/onvif/ptz_service',
-      mediaUrl: 'http://10.1.2.3:8080/onvif/media_service',
-    });
-    assert.deepEqual(readServices(answer(device.services(view, false))), {
-      ptzUrl: 'http://10.1.2.3:8080/onvif/ptz_service',
-      mediaUrl: 'http://10.1.2.3:8080/onvif/media_service',
-    });
-    assert.equal(readCapabilities(answer(device.capabilities(fakeCameraView(undefined)))).ptzUrl, null);
-    assert.equal(readServices(answer(device.services(fakeCameraView(undefined), true))).ptzUrl, null);
+    const expected = {
+      device: 'http://10.1.2.3:8080/onvif/device_service',
+      ptz: 'http://10.1.2.3:8080/onvif/ptz_service',
+      media: 'http://10.1.2.3:8080/onvif/media_service',
+      events: 'http://10.1.2.3:8080/onvif/events_service',
+    };
+    assert.deepEqual(readCapabilities(answer(device.capabilities(view))), expected);
+    assert.deepEqual(readServices(answer(device.services(view, false))), expected);
+    assert.equal(readCapabilities(answer(device.capabilities(fakeCameraView(undefined)))).ptz, undefined);
+    assert.equal(readServices(answer(device.services(fakeCameraView(undefined), true))).ptz, undefined);
   });
 
   it('picks the first profile bound to a PTZ configuration', () => {
@@ -93,8 +99,21 @@ describe('ONVIF answers', () => {
         ['sub', true],
       ],
     );
-    assert.equal(ptzProfileToken(profiles), 'main');
-    assert.equal(ptzProfileToken(readProfiles(answer(media.profiles(fakeCameraView(undefined))))), null);
+    assert.equal(ptzProfile(profiles)?.token, 'main');
+    assert.equal(ptzProfile(profiles)?.ptzConfigurationToken, 'PTZConfig_1');
+    assert.equal(ptzProfile(readProfiles(answer(media.profiles(fakeCameraView(undefined))))), null);
+  });
+
+  it('reads what the PTZ node and configuration options say the head supports', () => {
+    assert.deepEqual(readPtzNode(answer(ptzService.nodes()), null), { panTilt: true, zoom: true, maxPresets: 64 });
+    assert.deepEqual(readPtzNode(answer(ptzService.nodes({ zoom: false, maxPresets: 8 })), 'PTZNode_1'), { panTilt: true, zoom: false, maxPresets: 8 });
+    assert.deepEqual(readPtzConfigurationOptions(answer(ptzService.configurationOptions({ minTimeoutMs: 2000 }))), {
+      panTilt: true,
+      zoom: true,
+      minTimeoutMs: 2000,
+      maxTimeoutMs: 60_000,
+    });
+    assert.deepEqual(readPtzNode({}, null), {});
   });
 
   it('reads the position, the motion, the presets and a saved preset token', () => {

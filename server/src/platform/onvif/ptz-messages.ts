@@ -1,8 +1,9 @@
 // The ONVIF messages Vigie sends to steer a camera, and the readers of their answers, pure:
-// device (clock, capabilities, services), media (profiles) and PTZ ver20 (continuous move with
-// a timeout, stop, status, presets). Positions and velocities are in the generic spaces (pan
-// and tilt in [-1, 1], zoom in [0, 1]; velocities in [-1, 1]), which every ONVIF PTZ supports.
-import { child, escapeXml, formatDuration, list, text, type XmlNode } from './soap.ts';
+// media (profiles) and PTZ ver20 (the head's node and configuration options, continuous move,
+// stop, status, presets). Positions and velocities are in the generic spaces (pan and tilt in
+// [-1, 1], zoom in [0, 1]; velocities in [-1, 1]). A move carries only what the head supports:
+// no Zoom element for a pan/tilt-only head, no Timeout for firmware that refuses one.
+import { child, escapeXml, formatDuration, list, parseDuration, text, type XmlNode } from './soap.ts';
 
 export interface PtzVector {
   pan: number;
@@ -24,31 +25,45 @@ export interface ProfileInfo {
   token: string;
   name: string;
   hasPtz: boolean;
+  /** The token of the profile's PTZ configuration and of the PTZ node it drives. */
+  ptzConfigurationToken: string | null;
+  ptzNodeToken: string | null;
 }
 
-export interface ServiceAddresses {
-  ptzUrl: string | null;
-  mediaUrl: string | null;
+/** What a PTZ node and its configuration options say the head supports (undefined: not said). */
+export interface PtzNodeCapabilities {
+  panTilt?: boolean;
+  zoom?: boolean;
+  maxPresets?: number;
+  minTimeoutMs?: number;
+  maxTimeoutMs?: number;
 }
 
-const PTZ_NAMESPACE = 'http://www.onvif.org/ver20/ptz/wsdl';
-const MEDIA_NAMESPACE = 'http://www.onvif.org/ver10/media/wsdl';
+/** What a continuous move carries: each element may be left out. */
+export interface MoveShape {
+  panTilt: boolean;
+  zoom: boolean;
+  /** null: no Timeout element. */
+  timeoutMs: number | null;
+}
 
 const clamp = (value: number, low: number, high: number) => Math.min(high, Math.max(low, Number.isFinite(value) ? value : 0));
 const decimal = (value: number) => String(Math.round(value * 10000) / 10000);
 const profileElement = (profileToken: string) => `<tptz:ProfileToken>${escapeXml(profileToken)}</tptz:ProfileToken>`;
 
 export const requests = {
-  getSystemDateAndTime: () => '<tds:GetSystemDateAndTime/>',
-  getCapabilities: () => '<tds:GetCapabilities><tds:Category>All</tds:Category></tds:GetCapabilities>',
-  getServices: () => '<tds:GetServices><tds:IncludeCapability>false</tds:IncludeCapability></tds:GetServices>',
   getProfiles: () => '<trt:GetProfiles/>',
-  /** Velocities are clamped to [-1, 1]; the camera stops by itself after `timeoutMs`. */
-  continuousMove: (profileToken: string, velocity: PtzVector, timeoutMs: number) =>
+  getNodes: () => '<tptz:GetNodes/>',
+  getConfigurationOptions: (configurationToken: string) =>
+    `<tptz:GetConfigurationOptions><tptz:ConfigurationToken>${escapeXml(configurationToken)}</tptz:ConfigurationToken></tptz:GetConfigurationOptions>`,
+  /** Velocities are clamped to [-1, 1]; the camera stops by itself after the Timeout when one is sent. */
+  continuousMove: (profileToken: string, velocity: PtzVector, shape: MoveShape) =>
     `<tptz:ContinuousMove>${profileElement(profileToken)}<tptz:Velocity>` +
-    `<tt:PanTilt x="${decimal(clamp(velocity.pan, -1, 1))}" y="${decimal(clamp(velocity.tilt, -1, 1))}"/><tt:Zoom x="${decimal(clamp(velocity.zoom, -1, 1))}"/>` +
-    `</tptz:Velocity><tptz:Timeout>${formatDuration(timeoutMs)}</tptz:Timeout></tptz:ContinuousMove>`,
-  stop: (profileToken: string) => `<tptz:Stop>${profileElement(profileToken)}<tptz:PanTilt>true</tptz:PanTilt><tptz:Zoom>true</tptz:Zoom></tptz:Stop>`,
+    (shape.panTilt ? `<tt:PanTilt x="${decimal(clamp(velocity.pan, -1, 1))}" y="${decimal(clamp(velocity.tilt, -1, 1))}"/>` : '') +
+    (shape.zoom ? `<tt:Zoom x="${decimal(clamp(velocity.zoom, -1, 1))}"/>` : '') +
+    `</tptz:Velocity>${shape.timeoutMs === null ? '' : `<tptz:Timeout>${formatDuration(shape.timeoutMs)}</tptz:Timeout>`}</tptz:ContinuousMove>`,
+  stop: (profileToken: string, zoom = true) =>
+    `<tptz:Stop>${profileElement(profileToken)}<tptz:PanTilt>true</tptz:PanTilt>${zoom ? '<tptz:Zoom>true</tptz:Zoom>' : ''}</tptz:Stop>`,
   getStatus: (profileToken: string) => `<tptz:GetStatus>${profileElement(profileToken)}</tptz:GetStatus>`,
   getPresets: (profileToken: string) => `<tptz:GetPresets>${profileElement(profileToken)}</tptz:GetPresets>`,
   setPreset: (profileToken: string, name: string) =>
@@ -57,65 +72,54 @@ export const requests = {
     `<tptz:GotoPreset>${profileElement(profileToken)}<tptz:PresetToken>${escapeXml(presetToken)}</tptz:PresetToken></tptz:GotoPreset>`,
 };
 
-/** The SOAP action URI of a request body (SOAP 1.2 carries it in the content type). */
-export function soapAction(bodyXml: string): string {
-  const match = /^<(tds|trt|tptz):(\w+)/.exec(bodyXml);
-  const namespaces: Record<string, string> = { tds: 'http://www.onvif.org/ver10/device/wsdl', trt: MEDIA_NAMESPACE, tptz: PTZ_NAMESPACE };
-  return match ? `${namespaces[match[1]!]}/${match[2]}` : '';
-}
-
-const integer = (node: unknown) => Number(text(node));
-
-/** The camera's UTC clock from GetSystemDateAndTime, in epoch ms; undefined when unreadable. */
-export function readSystemDateAndTime(body: XmlNode): number | undefined {
-  const utc = child(child(body, 'SystemDateAndTime'), 'UTCDateTime');
-  const date = child(utc, 'Date');
-  const time = child(utc, 'Time');
-  const parts = [
-    integer(child(date, 'Year')),
-    integer(child(date, 'Month')),
-    integer(child(date, 'Day')),
-    integer(child(time, 'Hour')),
-    integer(child(time, 'Minute')),
-    integer(child(time, 'Second')),
-  ];
-  if (parts.some((part) => !Number.isInteger(part))) return undefined;
-  const [year, month, day, hour, minute, second] = parts as [number, number, number, number, number, number];
-  return Date.UTC(year, month - 1, day, hour, minute, second);
-}
-
-/** PTZ and media service addresses from GetCapabilities. */
-export function readCapabilities(body: XmlNode): ServiceAddresses {
-  const capabilities = child(body, 'Capabilities');
-  return {
-    ptzUrl: text(child(child(capabilities, 'PTZ'), 'XAddr')) ?? null,
-    mediaUrl: text(child(child(capabilities, 'Media'), 'XAddr')) ?? null,
-  };
-}
-
-/** PTZ and media service addresses from GetServices. */
-export function readServices(body: XmlNode): ServiceAddresses {
-  const addresses: ServiceAddresses = { ptzUrl: null, mediaUrl: null };
-  for (const service of list(child(body, 'Service'))) {
-    const namespace = text(child(service, 'Namespace'));
-    const url = text(child(service, 'XAddr')) ?? null;
-    if (namespace === PTZ_NAMESPACE) addresses.ptzUrl = url;
-    if (namespace === MEDIA_NAMESPACE) addresses.mediaUrl = url;
-  }
-  return addresses;
-}
-
 export function readProfiles(body: XmlNode): ProfileInfo[] {
   return list(child(body, 'Profiles')).flatMap((profile) => {
     const token = text(child(profile, '@token'));
     if (!token) return [];
-    return [{ token, name: text(child(profile, 'Name')) ?? token, hasPtz: child(profile, 'PTZConfiguration') !== undefined }];
+    const configuration = child(profile, 'PTZConfiguration');
+    return [
+      {
+        token,
+        name: text(child(profile, 'Name')) ?? token,
+        hasPtz: configuration !== undefined,
+        ptzConfigurationToken: text(child(configuration, '@token')) ?? null,
+        ptzNodeToken: text(child(configuration, 'NodeToken')) ?? null,
+      },
+    ];
   });
 }
 
 /** The profile to steer: the first one bound to a PTZ configuration. */
-export function ptzProfileToken(profiles: readonly ProfileInfo[]): string | null {
-  return profiles.find((profile) => profile.hasPtz)?.token ?? null;
+export function ptzProfile(profiles: readonly ProfileInfo[]): ProfileInfo | null {
+  return profiles.find((profile) => profile.hasPtz) ?? null;
+}
+
+function spaces(node: unknown): Pick<PtzNodeCapabilities, 'panTilt' | 'zoom'> {
+  if (node === undefined || node === null || typeof node !== 'object') return {};
+  return { panTilt: child(node, 'ContinuousPanTiltVelocitySpace') !== undefined, zoom: child(node, 'ContinuousZoomVelocitySpace') !== undefined };
+}
+
+/** The node a profile drives (by token, else the first), from GetNodes: its continuous spaces and presets limit. */
+export function readPtzNode(body: XmlNode, nodeToken: string | null): PtzNodeCapabilities {
+  const nodes = list(child(body, 'PTZNode'));
+  const node = nodes.find((item) => text(child(item, '@token')) === nodeToken) ?? nodes[0];
+  if (node === undefined) return {};
+  const capabilities: PtzNodeCapabilities = spaces(child(node, 'SupportedPTZSpaces'));
+  const maxPresets = Number(text(child(node, 'MaximumNumberOfPresets')));
+  if (Number.isInteger(maxPresets) && maxPresets > 0) capabilities.maxPresets = maxPresets;
+  return capabilities;
+}
+
+/** The Timeout range (and spaces) of GetConfigurationOptions. */
+export function readPtzConfigurationOptions(body: XmlNode): PtzNodeCapabilities {
+  const options = child(body, 'PTZConfigurationOptions');
+  const capabilities: PtzNodeCapabilities = spaces(child(options, 'Spaces'));
+  const timeout = child(options, 'PTZTimeout');
+  const minTimeoutMs = parseDuration(text(child(timeout, 'Min')));
+  const maxTimeoutMs = parseDuration(text(child(timeout, 'Max')));
+  if (minTimeoutMs !== undefined) capabilities.minTimeoutMs = minTimeoutMs;
+  if (maxTimeoutMs !== undefined && maxTimeoutMs > 0) capabilities.maxTimeoutMs = maxTimeoutMs;
+  return capabilities;
 }
 
 function attributeNumber(node: unknown, name: string): number | undefined {

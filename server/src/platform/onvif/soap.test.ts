@@ -4,7 +4,17 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { parseSoapRequest, verifyUsernameToken } from '../../../../simulator/src/onvif/soap.ts';
-import { buildEnvelope, escapeXml, formatDuration, parseSoapResponse, passwordDigest, usernameTokenHeader, wsseCreated } from './soap.ts';
+import {
+  buildEnvelope,
+  escapeXml,
+  formatDuration,
+  hasSubcode,
+  parseDuration,
+  parseSoapResponse,
+  passwordDigest,
+  usernameTokenHeader,
+  wsseCreated,
+} from './soap.ts';
 
 const credentials = { username: 'admin', password: 'pass-cam-001' };
 const nonce = Buffer.from('0123456789abcdef');
@@ -75,6 +85,41 @@ describe('ONVIF SOAP answers', () => {
   it('reads a SOAP 1.1 style fault and a fault without subcode', () => {
     const legacy = parseSoapResponse(wrap('<env:Fault><faultcode>SOAP-ENV:Client</faultcode><faultstring>Bad request</faultstring></env:Fault>'));
     assert.deepEqual(legacy, { kind: 'fault', fault: { code: 'Client', subcode: null, reason: 'Bad request' } });
+  });
+
+  it('keeps every level of nested fault subcodes, and finds one by name', () => {
+    const parsed = parseSoapResponse(
+      wrap(
+        '<env:Fault><env:Code><env:Value>env:Sender</env:Value><env:Subcode><env:Value>ter:InvalidArgVal</env:Value>' +
+          '<env:Subcode><env:Value>ter:NoToken</env:Value></env:Subcode></env:Subcode></env:Code><env:Reason><env:Text>no such preset</env:Text></env:Reason></env:Fault>',
+      ),
+    );
+    assert.ok(parsed.kind === 'fault');
+    assert.equal(parsed.fault.subcode, 'ter:InvalidArgVal/ter:NoToken');
+    assert.equal(hasSubcode(parsed.fault.subcode, 'NoToken'), true);
+    assert.equal(hasSubcode('wsse:FailedAuthentication', 'failedauthentication'), true);
+    assert.equal(hasSubcode(null, 'NoToken'), false);
+  });
+
+  it('refuses an answer cut at an element boundary (a well-formed prefix is not a whole document)', () => {
+    const presets = Array.from({ length: 46 }, (_, index) => `<tptz:Preset token="p${index}"><tt:Name>n${index}</tt:Name></tptz:Preset>`).join('');
+    const whole = wrap(`<tptz:GetPresetsResponse>${presets}</tptz:GetPresetsResponse>`);
+    let cut = 0;
+    for (let index = 0; index < 3; index++) cut = whole.indexOf('</tptz:Preset>', cut) + '</tptz:Preset>'.length;
+    const parsed = parseSoapResponse(whole.slice(0, cut));
+    assert.equal(parsed.kind, 'invalid');
+    assert.ok(parsed.kind === 'invalid' && /not a whole XML document/.test(parsed.problem));
+    const read = parseSoapResponse(whole);
+    assert.ok(read.kind === 'body' && (read.body.Preset as unknown[]).length === 46);
+  });
+
+  it('reads xs:duration timeouts as cameras write them', () => {
+    assert.equal(parseDuration('PT2S'), 2000);
+    assert.equal(parseDuration('PT0.5S'), 500);
+    assert.equal(parseDuration('PT1M'), 60_000);
+    assert.equal(parseDuration('P0DT0H0M2S'), 2000);
+    assert.equal(parseDuration('PT'), undefined);
+    assert.equal(parseDuration('2 s'), undefined);
   });
 
   it('says what is wrong with an answer that is not an envelope', () => {

@@ -1,9 +1,11 @@
 // SOAP 1.2 for the ONVIF client side, pure: request envelopes with a WS-Security
 // UsernameToken (OASIS UsernameToken Profile 1.0, PasswordDigest = Base64(SHA-1(nonce +
 // created + password)), so the password never crosses the network), and response parsing
-// (fast-xml-parser, namespace prefixes dropped) that tells a body from a SOAP fault.
+// (fast-xml-parser, namespace prefixes dropped) that tells a body from a SOAP fault. An answer
+// is validated as a whole document before it is read: a camera that closes the connection
+// mid-answer gives a truncated document, which is refused rather than read in part.
 import { createHash } from 'node:crypto';
-import { XMLParser } from 'fast-xml-parser';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 
 export type XmlNode = Record<string, unknown>;
 
@@ -18,6 +20,10 @@ export const NAMESPACES = {
   tds: 'http://www.onvif.org/ver10/device/wsdl',
   trt: 'http://www.onvif.org/ver10/media/wsdl',
   tptz: 'http://www.onvif.org/ver20/ptz/wsdl',
+  tr2: 'http://www.onvif.org/ver20/media/wsdl',
+  tev: 'http://www.onvif.org/ver10/events/wsdl',
+  wsnt: 'http://docs.oasis-open.org/wsn/b-2',
+  wsa: 'http://www.w3.org/2005/08/addressing',
 } as const;
 
 const WSSE = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd';
@@ -51,19 +57,20 @@ export function usernameTokenHeader(credentials: OnvifCredentials, nonce: Buffer
   );
 }
 
-/** A SOAP 1.2 envelope around one request body, with an optional security header. */
-export function buildEnvelope(bodyXml: string, securityHeader?: string): string {
+/** A SOAP 1.2 envelope around one request body, with optional header elements (security, WS-Addressing). */
+export function buildEnvelope(bodyXml: string, ...headerXml: (string | undefined)[]): string {
   const declarations = Object.entries(NAMESPACES)
     .map(([prefix, uri]) => `xmlns:${prefix}="${uri}"`)
     .join(' ');
-  const header = securityHeader ? `<s:Header>${securityHeader}</s:Header>` : '';
+  const headers = headerXml.filter((part) => part).join('');
+  const header = headers ? `<s:Header>${headers}</s:Header>` : '';
   return `<?xml version="1.0" encoding="UTF-8"?><s:Envelope ${declarations}>${header}<s:Body>${bodyXml}</s:Body></s:Envelope>`;
 }
 
 export interface SoapFault {
   /** `Sender` or `Receiver` (SOAP 1.2), or the SOAP 1.1 faultcode. */
   code: string;
-  /** The ONVIF subcode, e.g. `ter:NotAuthorized`, `ter:NoToken`; null when absent. */
+  /** The ONVIF subcodes, outermost first and joined by `/` (`ter:InvalidArgVal/ter:NoToken`); null when absent. */
   subcode: string | null;
   reason: string;
 }
@@ -71,7 +78,7 @@ export interface SoapFault {
 export type SoapResponse = { kind: 'body'; action: string; body: XmlNode } | { kind: 'fault'; fault: SoapFault } | { kind: 'invalid'; problem: string };
 
 // Lists that may hold one element are always arrays, so parsers never branch on the count.
-const ALWAYS_LISTS = new Set(['Profiles', 'Preset', 'Service', 'Text', 'Subcode']);
+const ALWAYS_LISTS = new Set(['Profiles', 'Preset', 'Service', 'Text', 'Subcode', 'NetworkInterfaces', 'PTZNode', 'NotificationMessage']);
 const parser = new XMLParser({
   ignoreAttributes: false,
   removeNSPrefix: true,
@@ -101,12 +108,17 @@ export function list(node: unknown): unknown[] {
 
 function faultOf(node: unknown): SoapFault {
   // SOAP 1.2: Code/Value, Code/Subcode/Value, Reason/Text; SOAP 1.1: faultcode, faultstring.
+  // Subcodes nest (Subcode/Subcode/Value): every level is kept, the most precise one last.
   const code = child(node, 'Code');
-  const subcode = list(child(code, 'Subcode'))[0];
+  const subcodes: string[] = [];
+  for (let level = list(child(code, 'Subcode'))[0]; level !== undefined && subcodes.length < 8; level = list(child(level, 'Subcode'))[0]) {
+    const value = text(child(level, 'Value'));
+    if (value) subcodes.push(value);
+  }
   const reason = list(child(child(node, 'Reason'), 'Text'))[0];
   return {
     code: stripPrefix(text(child(code, 'Value')) ?? text(child(node, 'faultcode')) ?? 'Receiver'),
-    subcode: text(child(subcode, 'Value')) ?? null,
+    subcode: subcodes.length > 0 ? subcodes.join('/') : null,
     reason: (text(reason) ?? text(child(node, 'faultstring')) ?? 'no reason given').slice(0, 500),
   };
 }
@@ -116,8 +128,15 @@ function stripPrefix(value: string): string {
   return colon >= 0 ? value.slice(colon + 1) : value;
 }
 
-/** Reads a response envelope: the first body element, or the fault it carries. */
+/** Whether a fault subcode chain names `code` at any level (`ter:NotAuthorized` in `ter:Sender/ter:NotAuthorized`). */
+export function hasSubcode(subcode: string | null, code: string): boolean {
+  return (subcode ?? '').split('/').some((level) => stripPrefix(level).toLowerCase() === code.toLowerCase());
+}
+
+/** Reads a response envelope: the first body element, or the fault it carries; a document that is not whole XML is invalid. */
 export function parseSoapResponse(xml: string): SoapResponse {
+  const validation = xml.trim() === '' ? { err: { msg: 'empty answer' } } : XMLValidator.validate(xml);
+  if (validation !== true) return { kind: 'invalid', problem: `not a whole XML document (${validation.err.msg.split('\n')[0]})` };
   let document: XmlNode;
   try {
     document = parser.parse(xml) as XmlNode;
@@ -138,4 +157,12 @@ export function parseSoapResponse(xml: string): SoapResponse {
 export function formatDuration(milliseconds: number): string {
   const seconds = Math.max(0, Math.round(milliseconds) / 1000);
   return `PT${Number(seconds.toFixed(3))}S`;
+}
+
+/** xs:duration as cameras write timeouts (PT5S, PT0.5S, PT1M, P0DT0H0M2S); undefined when not one. */
+export function parseDuration(value: string | undefined): number | undefined {
+  const match = value ? /^P(?:(\d+)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(value.trim()) : null;
+  if (!match || value!.trim() === 'P' || value!.trim().endsWith('T')) return undefined;
+  const [days, hours, minutes, seconds] = [match[1], match[2], match[3], match[4]].map((part) => Number(part ?? 0)) as [number, number, number, number];
+  return Math.round((((days * 24 + hours) * 60 + minutes) * 60 + seconds) * 1000);
 }

@@ -2,4 +2,6 @@
 export { RtspClient } from './client.ts';
 export type { RtspClientOptions, RtspClosedEvent } from './client.ts';
 export { RtspError } from './rtsp-message.ts';
+// HTTP Digest (RFC 7616) is the same over HTTP: the ONVIF client answers cameras' challenges with it.
+export { Authenticator, chooseChallenge, parseChallenges } from './auth.ts';
 export type { RtpPacket } from './rtp.ts';

@@ -10,6 +10,7 @@ import { LiveVideo } from '../live/LiveVideo.tsx';
 import { useLiveReason } from '../live/reason.tsx';
 import { useCommuneName } from '../shell/communes.tsx';
 import { CameraTree } from './CameraTree.tsx';
+import { DeviceFacts } from './DeviceFacts.tsx';
 import { useCameraList } from './useCameraList.ts';
 import { cameraMatches } from './tree.ts';
 
@@ -214,6 +215,7 @@ function CameraDetail({ camera, lists, me, onChanged }: { camera: Camera; lists:
           </dd>
         </dl>
       </div>
+      <DeviceFacts cameraId={camera.id} canRefresh={me.actions.includes('camera.write')} />
       <div className="panel">
         <h2>{t('cameras.positions')}</h2>
         {positions.loading && !positions.data && <Loading />}

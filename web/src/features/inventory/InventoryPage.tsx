@@ -1,4 +1,4 @@
-// Inventory administration: all-or-nothing CSV import (dry run first, every line error shown,
+// Inventory administration: adding a camera from ONVIF (features/onvif), all-or-nothing CSV import (dry run first, every line error shown,
 // "Importer" only once clean) and the CSV export.
 import { useEffect, useState, type ChangeEvent } from 'react';
 import { api } from '../../api/client.ts';
@@ -7,6 +7,7 @@ import { useI18n } from '../../i18n/i18n.tsx';
 import { serverText, type Translate } from '../../i18n/translate.ts';
 import { ApiError, importLineErrors } from '../../lib/errors.ts';
 import { ErrorNotice, Notice, PageHeader } from '../../ui.tsx';
+import { OnvifAddCard } from '../onvif/OnvifAddCard.tsx';
 
 type Check =
   | { status: 'idle' }
@@ -19,10 +20,12 @@ export function InventoryPage({ me }: { me: Me }) {
   const { t } = useI18n();
   const canImport = me.actions.includes('camera.import');
   const canExport = me.actions.includes('camera.export');
+  const canOnvif = me.actions.includes('camera.onvif');
   return (
     <div>
       <PageHeader title={t('inventory.title')} />
       <div className="cards">
+        {canOnvif && <OnvifAddCard />}
         {canImport && <ImportCard />}
         {canExport && (
           <section className="panel" aria-labelledby="export-title">

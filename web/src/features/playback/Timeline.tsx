@@ -7,6 +7,7 @@ import type { RecordedTimeline, TechnicalEvent } from '../../api/types.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { Language, Translate } from '../../i18n/translate.ts';
 import { formatParisDateTime } from '../../lib/dates.ts';
+import { technicalEventLabelKey } from '../technical-events/technical-events.ts';
 import { gapReasonCode } from './session.ts';
 import { layoutRanges, msAt, panBy, spanOf, timelineTicks, xOf, zoomBy, type TimeWindow } from './timeline.ts';
 
@@ -230,7 +231,7 @@ const TimelineRowView = memo(function TimelineRowView({ row, top, view, width, s
         ))}
       {events.map(({ event, x }) => (
         <path key={event.id} className={`tl-event severity-${event.severity}`} d={`M${x - 5},${top} l10,0 l-5,8 Z`}>
-          <title>{t('playback.eventTitle', { time: when(event.at), message: event.message })}</title>
+          <title>{t('playback.eventTitle', { time: when(event.at), message: eventText(event, t) })}</title>
         </path>
       ))}
       {showLabel && (
@@ -241,3 +242,9 @@ const TimelineRowView = memo(function TimelineRowView({ row, top, view, width, s
     </g>
   );
 });
+
+/** A technical event as the console names it (its code's label), then the server's own text. */
+function eventText(event: TechnicalEvent, t: Translate): string {
+  const key = technicalEventLabelKey(event.code);
+  return key ? `${t(key)} — ${event.message}` : event.message;
+}

@@ -14,6 +14,7 @@ import * as maskVersions from './2026-12-02T1930_mask_versions.ts';
 import * as volumeMarkers from './2026-12-02T2010_volume_markers.ts';
 import * as recordingEngine from './2026-12-03T0800_recording_engine.ts';
 import * as recordedRanges from './2026-12-03T1200_recorded_ranges.ts';
+import * as cameraDevices from './2026-12-03T1300_camera_devices.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-23T1800_foundation': foundation,
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-02T2010_volume_markers': volumeMarkers,
   '2026-12-03T0800_recording_engine': recordingEngine,
   '2026-12-03T1200_recorded_ranges': recordedRanges,
+  '2026-12-03T1300_camera_devices': cameraDevices,
 };
