@@ -5,7 +5,7 @@
 // fragments, and the recovery of a segment file cut short by a crash.
 import { childBoxes, parseInitSegment, parseMoof } from './fmp4.ts';
 import { scanFragments } from './fragmented-mp4.ts';
-import { type AccessUnit, type ParameterSets, parseH264Sps, parseH265Sps, sampleChunks, type VideoCodec } from './h26x/index.ts';
+import { type AccessUnit, type ParameterSets, parseH264Sps, parseH265Sps, SampleSlab, samplePayload, type VideoCodec } from './h26x/index.ts';
 
 /** The RTP clock of video (RFC 3551), used as the media timescale: durations are timestamp differences. */
 const VIDEO_TIMESCALE = 90_000;
@@ -159,7 +159,7 @@ export function buildInitSegment(options: InitSegmentOptions): Buffer {
 // Media fragments.
 
 export interface Mp4Sample {
-  /** NAL units, each with a 4-byte length (see `sampleChunks`): one buffer, or its pieces in order. */
+  /** NAL units, each with a 4-byte length (see `samplePayload`): one buffer, or its pieces in order. */
   data: Buffer | readonly Buffer[];
   /** In the track's timescale. */
   duration: number;
@@ -325,8 +325,8 @@ export interface AssemblerStats {
 
 interface Held {
   timestamp: number;
-  /** The sample's pieces (see `sampleChunks`). */
-  payload: readonly Buffer[];
+  /** The sample (see `samplePayload`): a view of the assembler's slab. */
+  payload: Buffer;
   keyframe: boolean;
 }
 
@@ -374,6 +374,7 @@ export class SegmentAssembler {
   private liveSequence = 0;
   private liveDecodeTime = 0;
   private output: AssemblerOutput[] | null = null;
+  private readonly slab = new SampleSlab();
 
   constructor(options: SegmentAssemblerOptions) {
     this.codec = options.codec;
@@ -410,7 +411,7 @@ export class SegmentAssembler {
       this.endSegment('duration');
     }
     if (this.held) this.commit(duration);
-    const payload = sampleChunks(this.codec, accessUnit).chunks;
+    const payload = samplePayload(this.codec, accessUnit, this.slab);
     this.held = { timestamp: accessUnit.timestamp, payload, keyframe: accessUnit.keyframe };
     if (!this.segment) this.segment = this.openSegment(accessUnit.timestamp);
     if (this.liveFragments) {

@@ -3,10 +3,9 @@
 // not stall the camera's socket, nor any other camera): the bytes waiting for the disk are
 // counted, and above a bound the caller drops media up to the next keyframe and records the
 // hole. The SHA-256 and the size are computed as the bytes go out, so indexing the closed file
-// reads nothing back. Each append is one write of one pooled buffer (write-buffers.ts).
+// reads nothing back.
 import { createHash, type Hash } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
-import { gather, writeBuffers } from './write-buffers.ts';
 
 /** Bytes queued for one camera's disk beyond which its media is dropped to the next keyframe. */
 export const MAX_PENDING_DISK_BYTES = 4 * 1024 * 1024;
@@ -36,31 +35,30 @@ export class SegmentFile {
     return this.failure;
   }
 
-  /**
-   * Appends buffers in order. They are copied into one pooled buffer (see write-buffers.ts),
-   * hashed and written in one call; the caller may drop them at once.
-   */
+  /** Appends buffers in order, with one writev (a part's moof and its samples, never joined in memory). */
   append(chunks: readonly Buffer[]): void {
     if (this.failure) return;
     let length = 0;
-    for (const chunk of chunks) length += chunk.length;
-    const buffer = writeBuffers.take(length);
-    gather(chunks, buffer);
-    const data = buffer.subarray(0, length);
-    this.hash.update(data);
+    for (const chunk of chunks) {
+      this.hash.update(chunk);
+      length += chunk.length;
+    }
     this.bytes += length;
     this.pendingBytes += length;
     this.chain = this.chain.then(async () => {
+      if (this.failure) return;
       try {
-        if (this.failure) return;
         const handle = await this.handle;
-        // A short write (rare: a full disk's last bytes) goes on from where it stopped.
-        for (let at = 0; at < length; ) at += (await handle.write(data, at, length - at)).bytesWritten;
+        const written = (await handle.writev(chunks as Buffer[])).bytesWritten;
+        // A short write (rare: a full disk's last bytes): the rest, one buffer at a time.
+        if (written < length) {
+          const rest = Buffer.concat(chunks).subarray(written);
+          for (let at = 0; at < rest.length; ) at += (await handle.write(rest, at, rest.length - at)).bytesWritten;
+        }
       } catch (error) {
         this.failure = error instanceof Error ? error : new Error(String(error));
       } finally {
         this.pendingBytes -= length;
-        writeBuffers.give(buffer);
       }
     });
   }

@@ -1,6 +1,6 @@
 // Access units (one picture each) of H.264 (ISO/IEC 14496-10) and H.265 (ISO/IEC 23008-2) as
 // the depacketizer hands them out, and their MP4 sample form (ISO/IEC 14496-15: 4-byte lengths).
-// Pure functions on buffers, no per-byte loops, no copy of the media.
+// Pure functions on buffers, no per-byte loops; the media is copied once, into its sample.
 
 export type VideoCodec = 'h264' | 'h265';
 
@@ -13,9 +13,8 @@ export interface ParameterSets {
 
 /**
  * A NAL unit without start code: one buffer, or the pieces of one that came in fragmentation
- * units (its rebuilt NAL header first, then each fragment's payload), never joined: the
- * archive writes and hashes the pieces as they are, so a picture is not copied on its way to
- * the disk.
+ * units (its rebuilt NAL header first, then each fragment's payload), not joined: the MP4
+ * sample is the one copy of a picture (see `samplePayload`).
  */
 export type NalUnit = Buffer | readonly Buffer[];
 
@@ -91,52 +90,62 @@ function isDropped(codec: VideoCodec, type: number): boolean {
   return codec === 'h264' ? type === H264_NAL.AUD || type === H264_NAL.FILLER : type === H265_NAL.AUD || type === H265_NAL.FILLER;
 }
 
-/** An MP4 sample as pieces, in order: 4-byte lengths and the NAL units' own buffers. */
-export interface SampleChunks {
-  chunks: Buffer[];
-  bytes: number;
+/**
+ * Space for MP4 samples, carved out of slabs of `slabBytes` (128 KiB): a picture's sample is one
+ * view of a slab, so the hundreds of pieces a second of a camera's stream arrives in die young
+ * and only one object per picture lives on until its part is written (and its GOP leaves the
+ * live cache). A slab is left to the garbage collector once its views are gone; a sample over
+ * half a slab (a large keyframe) gets a buffer of its own.
+ */
+export class SampleSlab {
+  private buffer: Buffer | undefined;
+  private used = 0;
+
+  constructor(private readonly slabBytes = 128 * 1024) {}
+
+  /** `bytes` of space that nothing else will write: the caller fills it and may keep it. */
+  take(bytes: number): Buffer {
+    if (bytes > this.slabBytes / 2) return Buffer.allocUnsafeSlow(bytes);
+    if (!this.buffer || this.used + bytes > this.buffer.length) {
+      this.buffer = Buffer.allocUnsafeSlow(this.slabBytes);
+      this.used = 0;
+    }
+    const view = this.buffer.subarray(this.used, this.used + bytes);
+    this.used += bytes;
+    return view;
+  }
 }
 
 /**
- * The MP4 sample of an access unit: its NAL units with 4-byte big-endian lengths, as pieces
- * (the lengths share one small allocation; the media is not copied). AUD and filler data are
- * dropped; SEI is kept (recovery points, camera timestamps). Parameter sets: H.264 keyframes
- * carry the SPS and PPS in force in-band (first, replacing any in-band copies) so that a
- * keyframe decodes even without its init segment, which `avc1` allows; H.265 samples carry none,
- * as `hvc1` requires (array_completeness = 1: all are in the hvcC). Parameter sets inside
- * non-keyframes are dropped: a change takes effect at the next keyframe.
+ * The MP4 sample of an access unit: its NAL units with 4-byte big-endian lengths, in one buffer
+ * (from `slab` when given). AUD and filler data are dropped; SEI is kept (recovery points,
+ * camera timestamps). Parameter sets: H.264 keyframes carry the SPS and PPS in force in-band
+ * (first, replacing any in-band copies) so that a keyframe decodes even without its init
+ * segment, which `avc1` allows; H.265 samples carry none, as `hvc1` requires
+ * (array_completeness = 1: all are in the hvcC). Parameter sets inside non-keyframes are
+ * dropped: a change takes effect at the next keyframe. The media is copied once, here.
  */
-export function sampleChunks(codec: VideoCodec, accessUnit: AccessUnit): SampleChunks {
+export function samplePayload(codec: VideoCodec, accessUnit: AccessUnit, slab?: SampleSlab): Buffer {
   const { nalUnits } = accessUnit;
   const prepended = codec === 'h264' && accessUnit.keyframe && accessUnit.parameterSets ? accessUnit.parameterSets : undefined;
-  let count = prepended ? 2 : 0;
-  for (const unit of nalUnits) if (isSampleUnit(codec, unit)) count++;
-  const lengths = Buffer.allocUnsafe(4 * count);
-  const sample: SampleChunks = { chunks: [], bytes: 4 * count };
-  let at = 0;
+  let size = prepended ? 8 + prepended.sps.length + prepended.pps.length : 0;
+  for (const unit of nalUnits) if (isSampleUnit(codec, unit)) size += 4 + nalUnitBytes(unit);
+  const sample = slab ? slab.take(size) : Buffer.allocUnsafe(size);
+  let offset = 0;
   if (prepended) {
-    at = addUnit(sample, lengths, at, prepended.sps);
-    at = addUnit(sample, lengths, at, prepended.pps);
+    offset = writeUnit(sample, offset, prepended.sps);
+    offset = writeUnit(sample, offset, prepended.pps);
   }
-  for (const unit of nalUnits) if (isSampleUnit(codec, unit)) at = addUnit(sample, lengths, at, unit);
+  for (const unit of nalUnits) if (isSampleUnit(codec, unit)) offset = writeUnit(sample, offset, unit);
   return sample;
 }
 
-/** Appends a NAL unit's 4-byte length (written at `at` of `lengths`) and its pieces. */
-function addUnit(sample: SampleChunks, lengths: Buffer, at: number, unit: NalUnit): number {
-  const length = nalUnitBytes(unit);
-  lengths.writeUInt32BE(length, at);
-  sample.chunks.push(lengths.subarray(at, at + 4));
-  sample.bytes += length;
-  if (Array.isArray(unit)) for (const piece of unit as readonly Buffer[]) sample.chunks.push(piece);
-  else sample.chunks.push(unit as Buffer);
-  return at + 4;
-}
-
-/** The same sample in one buffer (tests, and callers that need one). */
-export function samplePayload(codec: VideoCodec, accessUnit: AccessUnit): Buffer {
-  const { chunks, bytes } = sampleChunks(codec, accessUnit);
-  return Buffer.concat(chunks, bytes);
+function writeUnit(target: Buffer, offset: number, unit: NalUnit): number {
+  target.writeUInt32BE(nalUnitBytes(unit), offset);
+  let at = offset + 4;
+  if (Array.isArray(unit)) for (const piece of unit as readonly Buffer[]) at += piece.copy(target, at);
+  else at += (unit as Buffer).copy(target, at);
+  return at;
 }
 
 function isSampleUnit(codec: VideoCodec, unit: NalUnit): boolean {

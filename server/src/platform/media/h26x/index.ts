@@ -4,7 +4,7 @@ export {
   type AccessUnit,
   joinNalUnit,
   type ParameterSets,
-  sampleChunks,
+  SampleSlab,
   samplePayload,
   spropParameterSets,
   type VideoCodec,
