@@ -3,6 +3,10 @@
 const scenarios: Record<string, { description: string; load: () => Promise<{ run(args: string[]): Promise<void> }> }> = {
   sim: { description: 'camera simulator: CPU and memory while N streams are pulled', load: () => import('./sim.ts') },
   index: { description: 'recording index: build 30 days x 1,000 cameras of segments, time range queries', load: () => import('./index.ts') },
+  ingest: {
+    description: 'native engine media path alone (framer, depacketizer, MP4, segment files): CPU per camera, no sockets',
+    load: () => import('./ingest.ts'),
+  },
   record: { description: 'recording: N simulated cameras recorded end to end, CPU, memory, frames, segment-close latency', load: () => import('./record.ts') },
   fuzz: { description: 'API fuzz: hostile input to every route, method and role; no 5xx, shaped and bounded refusals', load: () => import('./fuzz.ts') },
   live: {
