@@ -540,6 +540,10 @@ export async function run(args: string[]): Promise<void> {
       }
       const shortCameras = perCamera.filter((camera) => camera.framesShort > 0).length;
       if (shortCameras > 10) console.log(`  ... ${shortCameras} cameras with short segments in all (offsets in seconds from the window's start)`);
+      const offGrid = perCamera.filter((camera) => camera.startErrors.some((error) => Math.abs(error) >= 50));
+      for (const camera of offGrid.slice(0, 10))
+        console.log(`  ${camera.id}: segment start errors ${camera.startErrors.map((error) => `${fixed(error, 0)}`).join(', ')} ms`);
+      if (offGrid.length > 10) console.log(`  ... ${offGrid.length} cameras with a segment start 50 ms or more off the simulator's keyframe grid`);
 
       const resultsDir = join(root, 'bench/results');
       mkdirSync(resultsDir, { recursive: true });
