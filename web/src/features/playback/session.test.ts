@@ -165,6 +165,9 @@ describe('gaps while playing', () => {
   it('words the recorder’s gap reasons', () => {
     assert.equal(gapReasonCode('stream_lost (code 1)'), 'stream_lost');
     assert.equal(gapReasonCode('recorder_crashed'), 'recorder_crashed');
+    assert.equal(gapReasonCode('packet_loss'), 'packet_loss');
+    assert.equal(gapReasonCode('disk_too_slow'), 'disk_too_slow');
+    assert.equal(gapReasonCode('encoder_too_slow'), 'encoder_too_slow');
     assert.equal(gapReasonCode(null), 'unknown');
     assert.equal(gapReasonCode('something new'), 'unknown');
   });

@@ -223,7 +223,19 @@ export function defaultPlayhead(recorded: readonly Range[], day: TimeWindow, now
   return Date.parse(recorded[0]!.from);
 }
 
-const knownGapReasons = ['stream_lost', 'stream_stalled', 'recorder_stopped', 'recorder_started', 'recorder_crashed', 'mask_changed', 'no_data'] as const;
+const knownGapReasons = [
+  'stream_lost',
+  'stream_stalled',
+  'recorder_stopped',
+  'recorder_started',
+  'recorder_crashed',
+  'mask_changed',
+  'no_data',
+  // The native engine's (issue 12): a lost packet drops pictures to the next keyframe; a slow disk or encoder drops media.
+  'packet_loss',
+  'disk_too_slow',
+  'encoder_too_slow',
+] as const;
 export type GapReasonCode = (typeof knownGapReasons)[number] | 'unknown';
 
 /** The recorder's gap reason ("stream_lost (code 1)") as one of the codes the console words. */
