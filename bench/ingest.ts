@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SegmentFile } from '../server/src/modules/recording/native/segment-file.ts';
+import { SegmentFile } from '../server/src/modules/recording/index.ts';
 import { SegmentAssembler } from '../server/src/platform/media/fmp4-writer.ts';
 import { Depacketizer } from '../server/src/platform/media/h26x/index.ts';
 import { emptyRtpPacket, readRtpPacket } from '../server/src/platform/rtsp/rtp.ts';

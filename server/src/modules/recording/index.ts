@@ -139,3 +139,5 @@ export function createRecordingModule(deps: RecordingModuleDeps): VigieModule<Re
   ];
   return { name: 'recording', api, routes: routesOf(recordingRoutes, { recording: service }), jobs };
 }
+// The native engine's segment file (hashed as written), for `./vigie bench ingest`.
+export { SegmentFile } from './native/segment-file.ts';
