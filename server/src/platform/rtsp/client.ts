@@ -263,7 +263,7 @@ export class RtspClient {
     return this.clock?.wallClockMs(rtpTimestamp);
   }
 
-  /** Camera clock minus local clock (ms), median of the last sender reports; undefined before one. */
+  /** Camera clock minus local clock (ms), from the least-delayed of the last sender reports; undefined before one. */
   clockOffsetMs(): number | undefined {
     return this.clock?.offsetMs();
   }

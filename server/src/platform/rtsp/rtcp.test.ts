@@ -135,9 +135,10 @@ describe('SenderClock', () => {
     assert.equal(clock.wallClockMs(0xffffff00 + 90000 * 3600 - 2 ** 32), 1_000_000 + 3_600_000, 'an hour later');
   });
 
-  it('takes the median offset of the last reports, so one delayed report does not move it', () => {
+  it('takes the least-delayed of the last reports, so delayed reports do not move it', () => {
     const clock = new SenderClock(90000);
-    clock.addReport(300_000 + 1_000, 0, 1_000);
+    clock.addReport(300_000 + 1_000, 0, 1_000 + 1_200); // held up 1.2 s behind the start-up burst
+    assert.equal(clock.offsetMs(), 300_000 - 1_200, 'one report: what it says');
     clock.addReport(300_000 + 6_000, 0, 6_000 + 900); // arrived 900 ms late
     clock.addReport(300_000 + 11_000, 0, 11_000 + 2);
     assert.equal(clock.offsetMs(), 300_000 - 2);

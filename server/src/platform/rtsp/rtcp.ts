@@ -225,13 +225,16 @@ export class ReceptionStatistics {
   }
 }
 
-/** How many sender reports the clock offset is the median of. */
+/** How many recent sender reports the clock offset is taken from. */
 export const CLOCK_OFFSET_REPORTS = 5;
 
 /**
  * Maps RTP timestamps to the sender's wall clock with its latest report, and measures how far
- * the sender's clock is from ours (median over the last few reports, so one delayed report
- * does not move it).
+ * the sender's clock is from ours. Each report gives its clock minus our receive time, that is
+ * the offset minus the report's transit delay; a delay is never negative, so the largest of the
+ * last few is the best estimate (the least-delayed report, as NTP's clock filter keeps): a
+ * report held up behind the start-up burst of pictures, or by a busy machine, does not make a
+ * camera's clock look wrong.
  */
 export class SenderClock {
   private latest: { ntpMs: number; rtpTimestamp: number } | undefined;
@@ -253,11 +256,9 @@ export class SenderClock {
     return latest.ntpMs + (ticks * 1000) / this.clockRate;
   }
 
-  /** Sender clock minus local receive time of its reports (median), undefined before one. */
+  /** Sender clock minus local receive time of its least-delayed recent report, undefined before one. */
   offsetMs(): number | undefined {
     if (this.offsets.length === 0) return undefined;
-    const sorted = [...this.offsets].sort((a, b) => a - b);
-    const middle = sorted.length >> 1;
-    return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+    return Math.max(...this.offsets);
   }
 }

@@ -165,7 +165,7 @@ export class NativeRecorder {
       droppedPictures: droppedAccessUnits + this.counters.droppedPictures,
       partsDroppedForDisk: this.counters.partsDroppedForDisk,
       clockOffsetMs,
-      cameraClockTrusted: clockOffsetMs !== undefined && Math.abs(clockOffsetMs) <= CAMERA_CLOCK_TOLERANCE_MS,
+      cameraClockTrusted: this.run?.clock.cameraClockTrusted() ?? (clockOffsetMs !== undefined && Math.abs(clockOffsetMs) <= CAMERA_CLOCK_TOLERANCE_MS),
     };
   }
 
