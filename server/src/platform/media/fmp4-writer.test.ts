@@ -4,7 +4,8 @@
 // fragments, clamped timestamps, parameter-set changes, discontinuities) and crash recovery.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type AssemblerOutput, buildFragment, buildInitSegment, recoverSegment, SegmentAssembler } from './fmp4-writer.ts';
+import { buildFragment, buildInitSegment } from './fmp4-boxes.ts';
+import { type AssemblerOutput, recoverSegment, SegmentAssembler } from './fmp4-writer.ts';
 import { FragmentedMp4Reader, type MediaFragment, mdatSamples, parseInitSegment } from './fmp4.ts';
 import { H264, H265, slice } from './h26x/h26x.fixtures.ts';
 import { type AccessUnit, type ParameterSets, samplePayload, type VideoCodec } from './h26x/index.ts';

@@ -35,8 +35,8 @@ const number = (node: unknown): number | null => {
   return text(node) !== undefined && Number.isFinite(value) ? value : null;
 };
 
-function mediaProfile(node: unknown): MediaProfile {
-  const encoder = child(node, 'VideoEncoderConfiguration');
+/** A profile of either service: media (ver10) names its parts `VideoEncoderConfiguration`/`VideoSourceConfiguration`, media2 (ver20) nests them in `Configurations`. */
+function profileOf(node: unknown, encoder: unknown, source: unknown): MediaProfile {
   const resolution = child(encoder, 'Resolution');
   const rate = child(encoder, 'RateControl');
   return {
@@ -47,25 +47,17 @@ function mediaProfile(node: unknown): MediaProfile {
     height: number(child(resolution, 'Height')),
     fps: number(child(rate, 'FrameRateLimit')),
     bitrateKbps: number(child(rate, 'BitrateLimit')),
-    videoSourceToken: text(child(child(node, 'VideoSourceConfiguration'), 'SourceToken')) ?? null,
+    videoSourceToken: text(child(source, 'SourceToken')) ?? null,
   };
+}
+
+function mediaProfile(node: unknown): MediaProfile {
+  return profileOf(node, child(node, 'VideoEncoderConfiguration'), child(node, 'VideoSourceConfiguration'));
 }
 
 function media2Profile(node: unknown): MediaProfile {
   const configurations = child(node, 'Configurations');
-  const encoder = child(configurations, 'VideoEncoder');
-  const resolution = child(encoder, 'Resolution');
-  const rate = child(encoder, 'RateControl');
-  return {
-    token: String(child(node, '@token') ?? ''),
-    name: text(child(node, 'Name')) ?? '',
-    codec: text(child(encoder, 'Encoding'))?.toUpperCase() ?? null,
-    width: number(child(resolution, 'Width')),
-    height: number(child(resolution, 'Height')),
-    fps: number(child(rate, 'FrameRateLimit')),
-    bitrateKbps: number(child(rate, 'BitrateLimit')),
-    videoSourceToken: text(child(child(configurations, 'VideoSource'), 'SourceToken')) ?? null,
-  };
+  return profileOf(node, child(configurations, 'VideoEncoder'), child(configurations, 'VideoSource'));
 }
 
 /** GetProfiles: the profiles that carry video (an audio-only or metadata profile is left out). */

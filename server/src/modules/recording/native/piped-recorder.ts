@@ -22,7 +22,7 @@
 //   segment, and the camera answers PLAY with pictures since its last keyframe, some of which
 //   may already have been fed (nothing tells them apart before its sender reports).
 import { systemClock, type Clock } from '../../../platform/clock.ts';
-import { buildInitSegment, fragmentChunks } from '../../../platform/media/fmp4-writer.ts';
+import { buildInitSegment, fragmentChunks } from '../../../platform/media/fmp4-boxes.ts';
 import { parseH264Sps, parseH265Sps, samplePayload, type AccessUnit, type ParameterSets, type VideoCodec } from '../../../platform/media/h26x/index.ts';
 import { TypedEvents } from '../../../platform/processes.ts';
 import type { RtspClient, RtspClientOptions } from '../../../platform/rtsp/index.ts';
