@@ -337,7 +337,7 @@ export async function run(args: string[]): Promise<void> {
         [
           `segment start error vs the simulator's clock, |p50| / |p99| / |max| (${startErrors.length})`,
           startErrors.length === 0
-            ? 'n/a (the loop is not a whole number of GOPs)'
+            ? 'n/a (no whole segment in the window, or a loop not made of whole GOPs)'
             : judgedIf(
                 `${fixed(percentile(startErrors, 0.5), 1)} / ${fixed(percentile(startErrors, 0.99), 1)} / ${fixed(startErrors[startErrors.length - 1]!, 1)} ms`,
                 native ? 'p99 < 50 ms' : undefined,
