@@ -323,7 +323,10 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       const [first, second] = indexed as [IndexedSegment, IndexedSegment];
       for (const segment of [first, second]) {
         assert.deepEqual([segment.codec, segment.width, segment.height, segment.status], ['h264', WIDTH, HEIGHT, 'closed']);
-        assert.ok(Math.abs(segment.fps - 12) < 1.5, `the camera's rate is kept, no frame invented: measured ${segment.fps}`);
+        // No frame invented: never above the camera's 12 fps. Below it only by pictures the camera did not send: on a loaded
+        // machine (CI runs tests side by side) ffmpeg's decode and encode lag, and the simulator, like a camera, drops pictures
+        // up to the next keyframe when its socket backs up (a true measurement, which is what LEGAL 14 asks to record).
+        assert.ok(segment.fps <= 12.6 && segment.fps >= 8, `the camera's rate is kept, no frame invented: measured ${segment.fps}`);
       }
       // The first segment's file-name second lags its first frame by the time ffmpeg spent probing and starting the encoder (about 2 s), so the second may be placed by its own name.
       assert.ok(Math.abs(second.startMs - first.endMs) < 3000, `segments follow each other: ${second.startMs - first.endMs} ms`);
