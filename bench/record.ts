@@ -23,12 +23,14 @@ import {
   checkSegmentChain,
   coverage,
   NativeRecorder,
+  NativeShards,
   Recorder,
   RecordingRepository,
   SegmentIndexer,
   type IndexedSegment,
   type RecorderState,
   type RecordingGap,
+  type ShardedNativeRecorder,
 } from '../server/src/modules/recording/index.ts';
 import { createTestDatabase, type TestDatabase } from '../server/src/testing/databases.ts';
 import { cpuPercent, cpuSample, machineCpuSample, reapedChildrenCpuSample } from './lib/proc-stats.ts';
@@ -54,7 +56,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface CameraRun {
   camera: SimulatedCamera;
-  recorder: Recorder | NativeRecorder;
+  recorder: Recorder | NativeRecorder | ShardedNativeRecorder;
   segments: Array<{ segment: IndexedSegment; firedAtMs: number }>;
   states: Array<{ to: RecorderState; atMs: number; detail?: string }>;
   indexErrors: string[];
@@ -80,6 +82,7 @@ export async function run(args: string[]): Promise<void> {
   const databases: TestDatabase[] = [];
   const volumes: string[] = [];
   const allRuns: CameraRun[][] = [];
+  const closers: Array<() => Promise<void>> = [];
   try {
     console.log(
       `vigie bench record: ${settings.cameras} cameras ${settings.width}x${settings.height} ${settings.fps} fps ${settings.kbps} kbit/s GOP ${settings.gopSeconds} s, ` +
@@ -99,6 +102,8 @@ export async function run(args: string[]): Promise<void> {
       databases.push(database);
       const repository = new RecordingRepository(tablesOf<RecordingSchema>(database.handle.db), settings.dialect);
       const indexer = new SegmentIndexer(repository, systemClock, { log });
+      const shards = engine === 'native' && settings.threads > 0 ? new NativeShards({ threads: settings.threads, indexer, log }) : undefined;
+      if (shards) closers.push(() => shards.close());
 
       for (const camera of started.cameras) {
         const recorderCamera = {
@@ -109,7 +114,9 @@ export async function run(args: string[]): Promise<void> {
         };
         const recorder =
           engine === 'native'
-            ? new NativeRecorder({ camera: recorderCamera, volume, indexer, segmentSeconds: settings.segmentSeconds, log })
+            ? shards
+              ? shards.create({ camera: recorderCamera, volume, segmentSeconds: settings.segmentSeconds })
+              : new NativeRecorder({ camera: recorderCamera, volume, indexer, segmentSeconds: settings.segmentSeconds, log })
             : new Recorder({ camera: recorderCamera, volume, indexer, segmentSeconds: settings.segmentSeconds, log });
         const cameraRun: CameraRun = { camera, recorder, segments: [], states: [], indexErrors: [] };
         recorder.events.on('segment', (segment) => cameraRun.segments.push({ segment, firedAtMs: Date.now() }));
@@ -349,7 +356,7 @@ export async function run(args: string[]): Promise<void> {
       ];
       printTable(
         rows,
-        `vigie bench record, ${engine} engine: ${cameras} cameras, ${settings.width}x${settings.height} ${settings.fps} fps ${settings.kbps} kbit/s GOP ${settings.gopSeconds} s, ${settings.segmentSeconds}-s segments, ${settings.dialect}`,
+        `vigie bench record, ${engine} engine${native && settings.threads > 0 ? ` in ${settings.threads} worker thread(s)` : ''}: ${cameras} cameras, ${settings.width}x${settings.height} ${settings.fps} fps ${settings.kbps} kbit/s GOP ${settings.gopSeconds} s, ${settings.segmentSeconds}-s segments, ${settings.dialect}`,
       );
       console.log(
         [
@@ -452,6 +459,7 @@ export async function run(args: string[]): Promise<void> {
     if (figures.length === 2) printRatios(figures[0]!, figures[1]!, settings.cameras);
   } finally {
     await Promise.all(allRuns.flat().map((cameraRun) => cameraRun.recorder.stop().catch(() => undefined)));
+    for (const close of closers) await close().catch(() => undefined);
     await simulator?.stop();
     for (const database of databases) await database.drop().catch(() => undefined);
     for (const root of volumes) rmSync(root, { recursive: true, force: true });

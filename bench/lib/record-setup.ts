@@ -30,6 +30,8 @@ export interface Settings {
   cacheDir: string;
   warmupTimeoutSeconds: number;
   engines: Engine[];
+  /** Native engine: worker threads the cameras are spread over (0: the bench's own thread). */
+  threads: number;
 }
 
 export function settingsFrom(args: string[]): Settings {
@@ -47,6 +49,7 @@ export function settingsFrom(args: string[]): Settings {
       'cache-dir': { type: 'string' },
       'warmup-timeout': { type: 'string', default: '180' },
       engine: { type: 'string', default: 'both' },
+      threads: { type: 'string', default: '0' },
     },
   });
   const main = /^(\d+)x(\d+)@(\d+(?:\.\d+)?)$/.exec(values.main);
@@ -65,7 +68,9 @@ export function settingsFrom(args: string[]): Settings {
     cacheDir: values['cache-dir'] ?? join(process.env.VIGIE_DATA_DIR ?? join(root, 'data'), 'sim-cache'),
     warmupTimeoutSeconds: Number(values['warmup-timeout']),
     engines: values.engine === 'both' ? ['native', 'ffmpeg'] : [values.engine as Engine],
+    threads: Number(values.threads),
   };
+  if (!(Number.isInteger(settings.threads) && settings.threads >= 0 && settings.threads <= 64)) throw new Error('--threads 0-64');
   if (!['native', 'ffmpeg', 'both'].includes(values.engine)) throw new Error('--engine native|ffmpeg|both');
   if (!(settings.cameras >= 1 && settings.cameras <= 1000)) throw new Error('--cameras 1-1000');
   if (!(settings.seconds >= 5 && settings.seconds <= 900)) throw new Error('--seconds 5-900');

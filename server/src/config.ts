@@ -86,6 +86,8 @@ const environmentSchema = z.object({
       return list as ProcessRole[];
     }),
   VIGIE_SEGMENT_SECONDS: z.coerce.number().int().min(10).max(600).default(60),
+  // Worker threads for the native engine's cameras (issue 12): auto (some from 200 native cameras on a machine of 2+ cores), or 0-64 (0: the role's own thread).
+  VIGIE_RECORDER_THREADS: z.union([z.literal('auto'), z.coerce.number().int().min(0).max(64)]).default('auto'),
   VIGIE_RECONCILE_SECONDS: z.coerce.number().int().min(5).max(3600).default(30),
   // No frame may outlive its retention by more than a minute (LEGAL 6): a pass every 30 s, cheap when nothing is due.
   // At most 30 s: a segment due just after a pass waits one interval plus the pass itself, and must not wait a minute.
@@ -226,6 +228,8 @@ export interface Config {
   readonly trustProxy: boolean;
   readonly roles: readonly ProcessRole[];
   readonly segmentSeconds: number;
+  /** Worker threads of the native engine: a count (0: the role's thread) or `auto`. */
+  readonly recorderThreads: number | 'auto';
   readonly reconcileIntervalMs: number;
   readonly purgeIntervalMs: number;
   readonly spaceCheckIntervalMs: number;
@@ -296,6 +300,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     trustProxy: env.VIGIE_TRUST_PROXY,
     roles: Object.freeze([...env.VIGIE_ROLES]),
     segmentSeconds: env.VIGIE_SEGMENT_SECONDS,
+    recorderThreads: env.VIGIE_RECORDER_THREADS,
     reconcileIntervalMs: env.VIGIE_RECONCILE_SECONDS * 1000,
     purgeIntervalMs: env.VIGIE_PURGE_INTERVAL_SECONDS * 1000,
     spaceCheckIntervalMs: env.VIGIE_SPACE_CHECK_SECONDS * 1000,

@@ -178,6 +178,7 @@ export function createServices(deps: ServiceDependencies) {
     config: {
       recordingsDir: config.recordingsDir,
       segmentSeconds: config.segmentSeconds,
+      recorderThreads: config.recorderThreads,
       reconcileIntervalMs: config.reconcileIntervalMs,
       tools: config.tools,
     },
@@ -218,7 +219,6 @@ export function createServices(deps: ServiceDependencies) {
     masks,
     ptzPositions,
     maskImages: masksModule.api.images,
-    privateDir: join(config.dataDir, 'live-inputs'),
     events,
     recorder: { current: () => recordingModule.api.current() },
     sessions: { resolve: (token, options) => authModule.api.sessions.resolve(token, options) },

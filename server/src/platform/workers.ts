@@ -29,11 +29,20 @@ export class WorkerTaskError extends Error {
 
 const tsxApi = import.meta.resolve('tsx/esm/api');
 
+/** A worker thread that loads the module at `moduleUrl` through tsx, as the main thread loads TypeScript. */
+export function startModuleWorker(moduleUrl: string, data: object, options: { maxHeapMb?: number; name?: string } = {}): Worker {
+  const boot = `import(${JSON.stringify(tsxApi)}).then((api) => { api.register(); return import(${JSON.stringify(moduleUrl)}); })`;
+  return new Worker(boot, {
+    eval: true,
+    workerData: data,
+    name: options.name,
+    resourceLimits: options.maxHeapMb === undefined ? undefined : { maxOldGenerationSizeMb: options.maxHeapMb },
+  });
+}
+
 /** Runs the task module at `moduleUrl` on `input` in a new worker thread. */
 export function runWorkerTask<Input, Progress, Result>(moduleUrl: string, input: Input, options: WorkerTaskOptions<Progress>): Promise<Result> {
-  // The worker loads TypeScript through tsx, as the main thread does.
-  const boot = `import(${JSON.stringify(tsxApi)}).then((api) => { api.register(); return import(${JSON.stringify(moduleUrl)}); })`;
-  const worker = new Worker(boot, { eval: true, workerData: { vigieTask: moduleUrl, input }, resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb } });
+  const worker = startModuleWorker(moduleUrl, { vigieTask: moduleUrl, input }, { maxHeapMb: options.maxHeapMb });
   return new Promise<Result>((resolve, reject) => {
     let settled = false;
     const finish = (outcome: () => void) => {

@@ -1,6 +1,7 @@
 // The media side of live, no IO: the GOP cache, the HLS window and playlist, a WebSocket
 // viewer's messages and backpressure, and a live source driven through a fake ffmpeg (what it
-// feeds on stdin, how it cuts stdout, what a late viewer and a new run get).
+// feeds on stdin, how it cuts stdout, what a late viewer and a new run get, a sub-stream's
+// switch between direct and ffmpeg runs).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FragmentedMp4Reader, type InitSegment, type MediaFragment } from '../../platform/media/fmp4.ts';
@@ -183,9 +184,10 @@ function fakeFfmpeg() {
     exit?: (code: number | null, signal: NodeJS.Signals | null) => void;
     ended: boolean;
     buffered: number;
+    args: string[];
   }> = [];
-  const spawner: Spawner = () => {
-    const run: (typeof runs)[number] = { stdin: [], ended: false, buffered: 0 };
+  const spawner: Spawner = (_command, args) => {
+    const run: (typeof runs)[number] = { stdin: [], ended: false, buffered: 0, args: [...args] };
     runs.push(run);
     const child: SpawnedChild = {
       pid: 1000 + runs.length,
@@ -308,5 +310,60 @@ describe('live source', () => {
     assert.equal(firstRandomAccessOffset(runs[0]!.stdin[0]!), 0);
     assert.equal(firstRandomAccessOffset(Buffer.concat([tsPacket(false), tsPacket(false)])), -1);
     void source.stop();
+  });
+
+  it('a sub-stream switches between direct runs (no ffmpeg) and fed ffmpeg runs as its mask comes and goes; stop closes its input', async () => {
+    const { runs, spawner } = fakeFfmpeg();
+    const state = { masked: false, connected: true, closed: 0 };
+    let write: ((bytes: Buffer) => void) | undefined;
+    const source = new LiveSource({
+      key: 'c/sub/copy',
+      cameraId: 'c',
+      stream: 'sub',
+      reencodes: false,
+      transcodeToH264: false,
+      spawner,
+      input: {
+        cameraConnection: true,
+        get direct() {
+          return !state.masked;
+        },
+        inputFormat: 'mp4',
+        args: () => (state.masked ? ['-i', 'pipe:0', 'mask.png'] : ['-i', 'pipe:0']),
+        feed: (feedWrite) => {
+          write = feedWrite;
+          return () => {
+            write = undefined;
+          };
+        },
+        cameraConnected: () => state.connected,
+        close: async () => {
+          state.closed += 1;
+        },
+      },
+    });
+    const received: string[] = [];
+    source.subscribe({ onInit: () => received.push('init'), onFragment: (fragment) => received.push(`${fragment.sequence}`) });
+    source.start();
+    write!(Buffer.concat([h264Init, pictureFragment(1, true)]));
+    assert.deepEqual([runs.length, source.pid, source.running, received], [0, undefined, true, ['init', '1']], 'direct: no ffmpeg, the bytes to the viewers');
+    assert.equal(source.cameraConnected, true);
+    state.connected = false;
+    assert.equal(source.cameraConnected, false, 'the input says whether its camera connection is up');
+    state.masked = true;
+    await source.restart();
+    assert.equal(runs.length, 1, 'masked: one ffmpeg');
+    assert.deepEqual(runs[0]!.args, ['-i', 'pipe:0', 'mask.png']);
+    write!(pictureFragment(2, false));
+    assert.equal(runs[0]!.stdin.length, 1, 'fed to ffmpeg, not to the viewers');
+    assert.deepEqual(received, ['init', '1']);
+    state.masked = false;
+    await source.restart();
+    assert.equal(runs[0]!.ended, true, 'the ffmpeg left');
+    assert.deepEqual([runs.length, source.pid], [1, undefined], 'direct again: no new ffmpeg');
+    write!(Buffer.concat([h264Init, pictureFragment(1, true)]));
+    assert.deepEqual(received.slice(-2), ['init', '1']);
+    await source.stop();
+    assert.deepEqual([state.closed, write, source.cameraConnected], [1, undefined, false]);
   });
 });

@@ -1,13 +1,15 @@
-// Live sub-streams follow the masks of a PTZ preset (LEGAL 4), no camera (a fake ffmpeg): the
-// sub-stream is built with the polygons in force at the camera's position, and a preset with
-// masks reached or left restarts it at once with the new mask image (not at the 10 s check),
-// while a preset without masks of its own changes nothing.
+// Live sub-streams follow the masks of a PTZ preset (LEGAL 4), no camera (a fake ffmpeg, a fake
+// RTSP client that never answers): the sub-stream is built with the polygons in force at the
+// camera's position, and a preset with masks reached or left restarts it at once with the new
+// mask image (not at the 10 s check), while a preset without masks of its own changes nothing.
+// The masked sub-stream's ffmpeg reads the ingest's fragmented MP4 on stdin: it opens no camera.
 import { EventBus } from '../../platform/events.ts';
 import assert from 'node:assert/strict';
 import { describe, it, mock } from 'node:test';
 import { ManualClock } from '../../platform/clock.ts';
 import type { MaskPolygon } from '../../platform/media/mask-image.ts';
-import type { SpawnedChild, Spawner } from '../../platform/processes.ts';
+import { TypedEvents, type SpawnedChild, type Spawner } from '../../platform/processes.ts';
+import type { RtspClient } from '../../platform/rtsp/index.ts';
 import type { Principal } from '../access/index.ts';
 import type { CameraView } from '../cameras/index.ts';
 import type { FleetMask } from '../masks/index.ts';
@@ -101,15 +103,23 @@ function setup() {
       },
     },
     spawner,
+    // The camera never answers: nothing is fed, the test watches the ffmpeg runs only.
+    createRtspClient: () => ({ events: new TypedEvents(), start: () => new Promise(() => undefined), stop: async () => undefined }) as unknown as RtspClient,
     tuning: { checkIntervalMs: 3_600_000 },
     events,
-    recorder: { current: () => ({ live: { subscribe: () => () => undefined }, recorderState: () => 'recording', fleet: { cameraIds: ['dome'] } }) },
+    recorder: {
+      current: () => ({
+        live: { subscribe: () => () => undefined, snapshot: async () => null },
+        recorderState: () => 'recording',
+        fleet: { cameraIds: ['dome'] },
+      }),
+    },
   });
   return { live, positions, runs, written };
 }
 
-// Time is node:test's mock clock (setTimeout, setInterval, Date): the fake ffmpeg ignores `q`, so a
-// restart waits the source's quit grace (1 s) before SIGTERM; the test moves the clock instead of waiting.
+// Time is node:test's mock clock (setTimeout, setInterval, Date): a fed ffmpeg is stopped by closing
+// its stdin, which the fake ffmpeg answers by exiting at once; the test moves the clock where it waits.
 
 /** Lets the chains of promises and immediates under way run to their end: turns of the event loop, no time passing. */
 async function settle(turns = 20): Promise<void> {
@@ -144,11 +154,12 @@ describe('live sub-stream masks at a PTZ position', () => {
     await settle();
     assert.equal(runs.length, 1);
     assert.ok(runs[0]!.includes('/data/masks/dome.mask.png'), 'the mask image is overlaid');
+    assert.ok(runs[0]!.includes('pipe:0') && !runs[0]!.some((arg) => /rtsps?:|ffconcat/.test(arg)), `ffmpeg opens no camera: ${runs[0]!.join(' ')}`);
 
     positions.set('dome', null); // a continuous move away
     await settle();
     assert.deepEqual(written.at(-1), [wide], 'camera-wide only, written at once');
-    assert.equal(await advanceUntil('the sub-stream started over with it', () => runs.length === 2), 1000, 'after the quit grace, then SIGTERM');
+    assert.equal(await advanceUntil('the sub-stream started over with it', () => runs.length === 2), 0, 'at once: its stdin closed, ffmpeg left');
 
     positions.set('dome', 'p-porch'); // a preset without masks of its own
     await settle();
@@ -158,7 +169,7 @@ describe('live sub-stream masks at a PTZ position', () => {
     positions.set('dome', 'p-balcony');
     await settle();
     assert.deepEqual(written.at(-1), [wide, balcony]);
-    assert.equal(await advanceUntil('the sub-stream started over again', () => runs.length === 3), 1000);
+    assert.equal(await advanceUntil('the sub-stream started over again', () => runs.length === 3), 0);
     let stopped = false;
     void live.stop().then(() => {
       stopped = true;

@@ -2,8 +2,10 @@
 // transcode), shared by all its viewers. Its stdout is cut into an init segment and one
 // fragment per picture; the fragments since the last keyframe are kept (GopCache) so that a
 // viewer joining gets init + that GOP at once. The main stream is fed from the recorder's
-// live MPEG-TS (no camera connection of its own); a sub-stream source pulls the camera itself.
-// Each new ffmpeg run starts a new init segment: viewers get it again (timestamps restart).
+// live copy (no camera connection of its own); a sub-stream source is fed by its own
+// `SubStreamIngest` (Vigie's RTSP client: the camera connection is this process's, never
+// ffmpeg's). A `direct` run has no ffmpeg: the fed fragmented MP4 goes to the viewers as it is.
+// Each new run starts a new init segment: viewers get it again (timestamps restart).
 import { FragmentedMp4Reader, type InitSegment, type MediaFragment } from '../../platform/media/fmp4.ts';
 import { isStartupNotice } from '../../platform/media/ffmpeg-log.ts';
 import { FFMPEG_PATH, silentLog, SupervisedProcess, type BackoffPolicy, type ProcessLog, type Spawner } from '../../platform/processes.ts';
@@ -19,17 +21,20 @@ export interface LiveSink {
 }
 
 export interface LiveSourceInput {
-  /** ffmpeg's arguments, rebuilt at every run (credentials and mask image may change). */
+  /** ffmpeg's arguments, rebuilt at every run (the mask image may change). */
   args(): readonly string[];
-  /** The credentials file the run just built reads (written 0600 before the spawn, removed at its exit). */
-  privateFile?(): { path: string; content: string } | undefined;
-  /** For sources fed through stdin (the recorder's MPEG-TS): starts feeding, returns how to stop. */
+  /** For sources fed through stdin (the recorder's live copy, the sub-stream ingest): starts feeding, returns how to stop. */
   feed?(write: (packets: Buffer) => void): () => void;
-  /** This source opens a connection to the camera of its own (a sub-stream pull). */
+  /** This source has a connection to the camera of its own (a sub-stream). */
   readonly cameraConnection: boolean;
+  /** Whether that connection is up now (default: while the source runs). */
+  cameraConnected?(): boolean;
+  /** Releases what the input holds (the sub-stream's camera connection) once the source stops for good. */
+  close?(): Promise<void>;
   /**
-   * The fed bytes are already the fragmented MP4 to serve (the native engine's live copy, not
-   * re-encoded): no ffmpeg runs, they go straight to the viewers.
+   * The fed bytes are already the fragmented MP4 to serve (the native engine's live copy, a
+   * sub-stream neither masked nor transcoded): no ffmpeg runs, they go straight to the viewers.
+   * Read at each run's start: a sub-stream's mask added or removed switches it.
    */
   readonly direct?: boolean;
   /** What is fed on stdin (default the ffmpeg engine's MPEG-TS). */
@@ -78,6 +83,8 @@ export class LiveSource {
   private stopFeed: (() => void) | undefined;
   private resyncing = false;
   private retired = false;
+  /** The run in progress is direct (no ffmpeg); set at its start. */
+  private directRun = false;
   private readonly log: ProcessLog;
   /** Counters for status and benchmarks. */
   fragmentsOut = 0;
@@ -94,7 +101,6 @@ export class LiveSource {
       name: `live ${options.key}`,
       command: options.ffmpegPath ?? FFMPEG_PATH,
       buildArgs: () => options.input.args(),
-      privateFile: options.input.privateFile ? () => options.input.privateFile?.() : undefined,
       activity: 'stdout',
       stallTimeoutMs: options.stallTimeoutMs ?? 10_000,
       backoff: options.backoff ?? { initialMs: 500, maxMs: 10_000, stableAfterMs: 30_000 },
@@ -118,6 +124,12 @@ export class LiveSource {
     return this.options.input.cameraConnection;
   }
 
+  /** The source's own camera connection is up now (false for a source that has none). */
+  get cameraConnected(): boolean {
+    if (!this.options.input.cameraConnection || this.retired) return false;
+    return this.options.input.cameraConnected?.() ?? this.running;
+  }
+
   get init(): InitSegment | null {
     return this.initSegment;
   }
@@ -130,9 +142,9 @@ export class LiveSource {
     return this.process.pid;
   }
 
-  /** ffmpeg is running now (not in backoff, not stopped); a direct source: it is fed. */
+  /** ffmpeg is running now (not in backoff, not stopped); a direct run: it is fed. */
   get running(): boolean {
-    if (this.options.input.direct) return this.stopFeed !== undefined;
+    if (this.directRun) return this.stopFeed !== undefined;
     return this.process.currentState === 'running';
   }
 
@@ -142,25 +154,25 @@ export class LiveSource {
 
   start(): void {
     if (this.retired) return;
-    if (this.options.input.direct) this.onRunStart();
+    this.directRun = this.options.input.direct === true;
+    if (this.directRun) this.onRunStart();
     else this.process.start();
   }
 
   /** For good: a stopped source never runs again (its registry entry is gone). */
   async stop(): Promise<void> {
     this.retired = true;
-    if (!this.options.input.direct) await this.process.stop();
+    await this.process.stop(); // nothing to do for a direct run
     this.detachFeed();
+    await this.options.input.close?.();
   }
 
   /** A fresh run now (the recorder's stream restarted, the mask changed), backoff forgotten; nothing once stopped. */
   async restart(): Promise<void> {
     if (this.retired) return;
-    if (!this.options.input.direct) await this.process.stop();
+    await this.process.stop();
     this.detachFeed();
-    if (this.retired) return;
-    if (this.options.input.direct) this.onRunStart();
-    else this.process.start();
+    this.start();
   }
 
   /** The init segment and the cached GOP at once (when known), then every new fragment. */
@@ -198,7 +210,7 @@ export class LiveSource {
   }
 
   private feed(packets: Buffer): void {
-    if (this.options.input.direct) {
+    if (this.directRun) {
       this.onStdout(packets);
       return;
     }

@@ -16,33 +16,14 @@ export interface StillOptions {
   log?: ProcessLog;
 }
 
-/** The hub's cached GOP, waiting for one to exist (a recorder just started) up to `timeoutMs`. */
-export async function cachedGop(
-  hub: { subscribe(cameraId: string, listener: (packets: Buffer) => void): () => void },
-  cameraId: string,
-  timeoutMs: number,
-): Promise<Buffer | null> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    let gop: Buffer | null = null;
-    // The hub hands its cache over synchronously, inside subscribe(), when it has one.
-    const unsubscribe = hub.subscribe(cameraId, (packets) => {
-      gop ??= packets;
-    });
-    unsubscribe();
-    if (gop) return gop;
-    if (Date.now() >= deadline) return null;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
 export async function grabStill(
-  hub: Parameters<typeof cachedGop>[0] & { formatOf?(cameraId: string): LiveInputFormat },
+  hub: { snapshot(cameraId: string, timeoutMs: number): Promise<Buffer | null>; formatOf?(cameraId: string): LiveInputFormat },
   cameraId: string,
   options: StillOptions,
 ): Promise<Buffer | null> {
   const startedAt = Date.now();
-  const gop = await cachedGop(hub, cameraId, Math.min(5000, options.timeoutMs));
+  // The pictures since the last keyframe (the hub waits for the next one when it has none yet).
+  const gop = await hub.snapshot(cameraId, Math.min(5000, options.timeoutMs));
   if (!gop) return null;
   // The native engine's copy is its init segment and the fragments since the keyframe.
   const format = hub.formatOf?.(cameraId) ?? 'mpegts';

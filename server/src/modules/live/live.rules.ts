@@ -26,6 +26,11 @@ export function chooseStream(requested: 'auto' | LiveStream, camera: Pick<Camera
   return camera.subStreamUrl ? 'sub' : 'main';
 }
 
+/** The live picture cannot be served now (no recorder, no mask known, the camera not received): `live_unavailable`. */
+export function unavailable(fr: string, en: string): DomainError {
+  return new DomainError('live_unavailable', { fr, en });
+}
+
 /** LEGAL 1: a decommissioned camera, or one no valid authorisation covers, is never shown. */
 export function assertShown(camera: CameraView): CameraView {
   if (camera.state === 'disabled')

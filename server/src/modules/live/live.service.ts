@@ -1,22 +1,19 @@
-import { chmod, mkdir, mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 // Live viewing (issue 5): who may see which camera live, and the shared sources that serve
 // them. Every viewing is checked here, server-side (LEGAL 9, 17, 20): the camera exists, is in
 // the viewer's communes, is covered by a valid authorisation (LEGAL 1), a reason is given by
 // police and partner viewers, and for them the camera's authorisation names their service as a
 // recipient; then it is audited (`image.live.start` / `image.live.stop`, refusals as
-// `access.denied`). Sources: the main stream is the recorder's single camera connection
-// remuxed (no connection of its own); a sub-stream is one live-only pull shared by all its
-// viewers, masked like the recording when Vigie burns masks in (LEGAL 4: fail closed).
+// `access.denied`). Sources (built by live-source-factory.ts): the main stream is the
+// recorder's single camera connection (no connection of its own); a sub-stream is one
+// connection of Vigie's own RTSP client shared by all its viewers, masked like the recording
+// when Vigie burns masks in (LEGAL 4: fail closed), by an ffmpeg that never opens the camera.
 import { randomUUID } from 'node:crypto';
 import { parisDate, type Clock } from '../../platform/clock.ts';
 import { DomainError } from '../../platform/errors.ts';
 import type { EventBus } from '../../platform/events.ts';
 import type { StreamCredentials } from '../../platform/media/ffmpeg-args.ts';
-import type { PrivateInputFile } from '../../platform/media/ffmpeg-args.ts';
-import { liveRemuxArgs, liveRtspArgs } from '../../platform/media/live-args.ts';
 import { silentLog, type ProcessLog, type Spawner } from '../../platform/processes.ts';
+import type { RtspClient, RtspClientOptions } from '../../platform/rtsp/index.ts';
 import { assertAllowed, decide, inScope, type Principal } from '../access/index.ts';
 import type { AuditService } from '../audit/index.ts';
 import type { Actor } from '../audit/index.ts';
@@ -26,15 +23,20 @@ import type { FleetMask } from '../masks/index.ts';
 import type { PresetPositions } from '../ptz/index.ts';
 import type { RecorderState, RecorderStateChange } from '../recording/index.ts';
 import { LiveHls } from './hls.ts';
-import { LiveSource, type LiveStream } from './live-source.ts';
+import { LiveSourceFactory, sourceKey } from './live-source-factory.ts';
 import { LiveSources } from './live-sources.ts';
-import { assertShown, chooseStream, normaliseReason, reasonRequiredRoles, recipientsForRole } from './live.rules.ts';
+import { assertShown, chooseStream, normaliseReason, reasonRequiredRoles, recipientsForRole, unavailable } from './live.rules.ts';
+import { SubStreamMasks } from './sub-stream-masks.ts';
 import { grabStill } from './live-still.ts';
 import { type Acting, Viewing, type ViewingRequest, type ViewingStats } from './viewing.ts';
 
 /** What live needs of the recorder role running in this process. */
 export interface LiveRecorder {
-  readonly live: { subscribe(cameraId: string, listener: (packets: Buffer) => void): () => void; formatOf?(cameraId: string): 'mpegts' | 'mp4' };
+  readonly live: {
+    subscribe(cameraId: string, listener: (packets: Buffer) => void): () => void;
+    snapshot(cameraId: string, timeoutMs: number): Promise<Buffer | null>;
+    formatOf?(cameraId: string): 'mpegts' | 'mp4';
+  };
   recorderState(cameraId: string): RecorderState | undefined;
   readonly fleet: { readonly cameraIds: readonly string[] };
 }
@@ -53,14 +55,14 @@ export interface LiveServiceDeps {
   /** Where PTZ cameras point: the masks of a preset are burnt in there, as the recorder does; a change is followed at once. */
   ptzPositions?: PresetPositions;
   maskImages: { write(cameraId: string, mask: Pick<FleetMask, 'polygons'>): Promise<string> };
-  /** Folder for Vigie's account only where a sub-stream pull's credentials file is written (never on a command line); default: a private temporary folder. */
-  privateDir?: string;
   /** The recorder role running in this process (the recording module's; null: none). */
   recorder: { current(): LiveRecorder | null };
   events: EventBus;
   log?: ProcessLog;
   spawner?: Spawner;
   ffmpegPath?: string;
+  /** Tests: the sub-streams' RTSP client. */
+  createRtspClient?: (options: RtspClientOptions) => RtspClient;
   tuning?: Partial<LiveTuning>;
   monotonicNow?: () => number;
 }
@@ -71,6 +73,7 @@ export interface LiveTuning {
   /** How often viewed cameras are checked (still shown? mask changed?). */
   checkIntervalMs: number;
   sourceStallMs: number;
+  /** A sub-stream silent for this long (or an RTSP request unanswered) is reconnected. */
   socketTimeoutSeconds: number;
   stillTimeoutMs: number;
   /** An HLS session without any fetch for this long ends (audited stop). */
@@ -102,23 +105,18 @@ export interface LiveStatus {
   totals: { cameraConnections: number; viewers: number; sources: number };
 }
 
-const unavailable = (fr: string, en: string) => new DomainError('live_unavailable', { fr, en });
-
 export class LiveService {
   readonly hls: LiveHls;
   private stopStateListener: (() => void) | undefined;
   private readonly sources: LiveSources;
+  private readonly factory: LiveSourceFactory;
   private readonly viewings = new Map<string, Viewing>();
   private readonly tuning: LiveTuning;
   private readonly log: ProcessLog;
   private readonly monotonicNow: () => number;
   private checkTimer: NodeJS.Timeout | undefined;
   private checking = false;
-  /** Where the sub-stream sources keep the mask image their next run burns in. */
-  private readonly maskStates = new WeakMap<LiveSource, { maskImagePath: string | undefined }>();
-  /** Sub-stream mask passes run one after another; `queuedMaskPass` is one not started yet (it will read the newest position). */
-  private maskPasses: Promise<void> = Promise.resolve();
-  private queuedMaskPass: Promise<void> | undefined;
+  private readonly subStreamMasks: SubStreamMasks;
   private readonly unfollowPositions: (() => void) | undefined;
 
   constructor(private readonly deps: LiveServiceDeps) {
@@ -126,9 +124,29 @@ export class LiveService {
     this.log = deps.log ?? silentLog;
     this.monotonicNow = deps.monotonicNow ?? (() => performance.now());
     this.sources = new LiveSources(this.tuning.idleStopMs);
+    this.factory = new LiveSourceFactory({
+      cameras: deps.cameras,
+      masks: deps.masks,
+      ptzPositions: deps.ptzPositions,
+      maskImages: deps.maskImages,
+      log: this.log,
+      spawner: deps.spawner,
+      ffmpegPath: deps.ffmpegPath,
+      createRtspClient: deps.createRtspClient,
+      sourceStallMs: this.tuning.sourceStallMs,
+      socketTimeoutSeconds: this.tuning.socketTimeoutSeconds,
+    });
+    this.subStreamMasks = new SubStreamMasks(
+      this.sources,
+      this.factory,
+      (key, error) => {
+        for (const viewing of this.viewings.values()) if (viewing.sourceKey === key) viewing.end(error);
+      },
+      this.log,
+    );
     this.hls = new LiveHls(this, { idleMs: this.tuning.hlsIdleMs, firstSegmentTimeoutMs: this.tuning.hlsFirstSegmentTimeoutMs });
     // A PTZ preset reached or left: the sub-streams follow at once, not at the next periodic check (LEGAL 4).
-    this.unfollowPositions = deps.events.on('ptz.positionChanged', () => void this.refreshMasksNow());
+    this.unfollowPositions = deps.events.on('ptz.positionChanged', () => void this.subStreamMasks.refreshNow());
     // A recorder's state changed (recording module's event): the viewings of that camera follow.
     this.stopStateListener = deps.events.on('recorder.stateChanged', (change) => this.onRecorderState(change));
   }
@@ -194,7 +212,9 @@ export class LiveService {
     const stream = chooseStream(request.stream, camera);
     this.requireRecorderFor(camera.id);
     const transcode = request.transcode === 'h264';
-    const handle = await this.sources.acquire(`${camera.id}/${stream}/${transcode ? 'h264' : 'copy'}`, () => this.createSource(camera, stream, transcode));
+    const handle = await this.sources.acquire(sourceKey(camera.id, stream, transcode), async () =>
+      this.factory.create(camera, stream, transcode, this.requireRecorderFor(camera.id).live),
+    );
     const description = {
       viewingId: randomUUID(),
       cameraId: camera.id,
@@ -262,7 +282,7 @@ export class LiveService {
     for (const camera of await this.deps.cameras.list(principal)) {
       const sources = this.sources.ofCamera(camera.id);
       if (!recorded.has(camera.id) && sources.length === 0) continue;
-      const pulls = sources.filter((source) => source.cameraConnection && source.running).length;
+      const pulls = sources.filter((source) => source.cameraConnected).length;
       cameras.push({
         cameraId: camera.id,
         viewers: viewersByCamera.get(camera.id) ?? 0,
@@ -277,7 +297,7 @@ export class LiveService {
     };
   }
 
-  /** PIDs of the running live ffmpeg processes (benchmarks read their CPU). */
+  /** PIDs of the running live ffmpeg processes (benchmarks read their CPU); a direct source has none. */
   sourcePids(): number[] {
     return this.sources
       .all()
@@ -308,87 +328,6 @@ export class LiveService {
       );
     }
     return this.recorder;
-  }
-
-  private async createSource(camera: CameraView, stream: LiveStream, transcodeToH264: boolean): Promise<{ source: LiveSource; maskVersion: string | null }> {
-    const recorder = this.requireRecorderFor(camera.id);
-    const common = {
-      key: `${camera.id}/${stream}/${transcodeToH264 ? 'h264' : 'copy'}`,
-      cameraId: camera.id,
-      stream,
-      transcodeToH264,
-      stallTimeoutMs: this.tuning.sourceStallMs,
-      spawner: this.deps.spawner,
-      ffmpegPath: this.deps.ffmpegPath,
-      log: this.log,
-    };
-    if (stream === 'main') {
-      // The recorder's one camera connection, its masks already burnt in: no connection here.
-      // The native engine's copy is served as it is (no ffmpeg) unless it must be transcoded.
-      const inputFormat = recorder.live.formatOf?.(camera.id) ?? 'mpegts';
-      const input = {
-        cameraConnection: false,
-        direct: inputFormat === 'mp4' && !transcodeToH264,
-        inputFormat,
-        args: () => liveRemuxArgs({ transcodeToH264, inputFormat }),
-        feed: (write: (packets: Buffer) => void) => recorder.live.subscribe(camera.id, write),
-      };
-      return { source: new LiveSource({ ...common, reencodes: transcodeToH264, input }), maskVersion: null };
-    }
-    const subStreamUrl = camera.subStreamUrl;
-    if (!subStreamUrl) throw new Error(`camera ${camera.id} has no sub-stream`);
-    const credentials = await this.deps.cameras.streamCredentials(camera.id);
-    const mask = await this.subStreamMask(camera.id);
-    const state = { maskImagePath: mask?.imagePath };
-    const privateFilePath = join(await this.privateDir(), `${camera.id}.${transcodeToH264 ? 'h264' : 'copy'}.sub.ffconcat`);
-    let privateFile: PrivateInputFile | undefined;
-    const input = {
-      cameraConnection: true,
-      args: () => {
-        const command = liveRtspArgs({
-          rtspUrl: subStreamUrl,
-          credentials: credentials ?? undefined,
-          maskImagePath: state.maskImagePath,
-          transcodeToH264,
-          socketTimeoutSeconds: this.tuning.socketTimeoutSeconds,
-          privateFilePath,
-        });
-        privateFile = command.privateFile;
-        return command.args;
-      },
-      privateFile: () => privateFile,
-    };
-    const source = new LiveSource({ ...common, reencodes: mask !== null || transcodeToH264, input });
-    this.maskStates.set(source, state);
-    return { source, maskVersion: mask?.version ?? null };
-  }
-
-  private privateDirReady: Promise<string> | undefined;
-
-  /** The folder of the sub-stream pulls' credentials files, created for Vigie's account only. */
-  private privateDir(): Promise<string> {
-    this.privateDirReady ??= (async () => {
-      const folder = this.deps.privateDir ?? (await mkdtemp(join(tmpdir(), 'vigie-live-inputs-')));
-      await mkdir(folder, { recursive: true, mode: 0o700 });
-      await chmod(folder, 0o700);
-      return folder;
-    })();
-    return this.privateDirReady;
-  }
-
-  /** The mask the sub-stream must carry (LEGAL 4), its image written; any failure refuses the sub-stream. */
-  private async subStreamMask(cameraId: string): Promise<{ version: string; imagePath: string } | null> {
-    try {
-      const mask = (await this.deps.masks.recorderMasks([cameraId], this.deps.ptzPositions)).get(cameraId);
-      if (!mask) return null;
-      return { version: mask.version, imagePath: await this.deps.maskImages.write(cameraId, mask) };
-    } catch (error) {
-      this.log.warn({ camera: cameraId, error: error instanceof Error ? error.message : String(error) }, 'privacy mask unknown: sub-stream refused');
-      throw unavailable(
-        'Sous-flux indisponible : le masque de vie privée de la caméra n’a pas pu être appliqué.',
-        'Sub-stream unavailable: the camera’s privacy mask could not be applied.',
-      );
-    }
   }
 
   private async onViewingClosed(viewing: Viewing, actor: Actor, reason: string | null, stats: ViewingStats, durationSeconds: number): Promise<void> {
@@ -453,7 +392,7 @@ export class LiveService {
         }
       }
       await this.recheckViewers();
-      await this.refreshMasksNow();
+      await this.subStreamMasks.refreshNow();
     } catch (error) {
       this.log.warn({ error: error instanceof Error ? error.message : String(error) }, 'live check failed');
     } finally {
@@ -480,47 +419,5 @@ export class LiveService {
     const viewings = this.viewingsOf(cameraId);
     for (const viewing of viewings) viewing.end(error);
     await this.sources.stopCamera(cameraId);
-  }
-
-  /** Sub-stream masks re-read now (after the pass under way, if any); a pass already waiting to start is shared. */
-  private refreshMasksNow(): Promise<void> {
-    if (this.queuedMaskPass) return this.queuedMaskPass;
-    const pass = this.maskPasses
-      .then(() => {
-        this.queuedMaskPass = undefined;
-        return this.refreshSubStreamMasks();
-      })
-      .catch((error: unknown) => this.log.warn({ error: error instanceof Error ? error.message : String(error) }, 'sub-stream masks not refreshed'));
-    this.queuedMaskPass = pass;
-    this.maskPasses = pass;
-    return pass;
-  }
-
-  /** A mask added, changed or removed, a PTZ preset reached or left: the camera's sub-stream sources start over with the polygons in force. */
-  private async refreshSubStreamMasks(): Promise<void> {
-    const subSources = this.sources.all().filter((source) => source.stream === 'sub');
-    if (subSources.length === 0) return;
-    const masks = await this.deps.masks.recorderMasks([...new Set(subSources.map((source) => source.cameraId))], this.deps.ptzPositions);
-    for (const source of subSources) {
-      const mask = masks.get(source.cameraId) ?? null;
-      if ((mask?.version ?? null) === this.sources.maskVersionOf(source)) continue;
-      const state = this.maskStates.get(source);
-      if (!state) continue;
-      try {
-        state.maskImagePath = mask ? await this.deps.maskImages.write(source.cameraId, mask) : undefined;
-      } catch (error) {
-        this.log.warn({ camera: source.cameraId, error: String(error) }, 'new privacy mask not written: sub-stream stopped');
-        const refused = unavailable(
-          'Sous-flux arrêté : le nouveau masque de vie privée n’a pas pu être appliqué.',
-          'Sub-stream stopped: the new privacy mask could not be applied.',
-        );
-        for (const viewing of this.viewings.values()) if (viewing.sourceKey === source.key) viewing.end(refused);
-        await this.sources.stopSource(source);
-        continue;
-      }
-      this.sources.setMaskVersion(source, mask?.version ?? null);
-      source.reencodes = mask !== null || source.transcodeToH264;
-      await source.restart();
-    }
   }
 }

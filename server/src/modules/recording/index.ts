@@ -43,6 +43,7 @@ export { busySiteKinds, qualityFloor, qualityProblems } from './quality.rules.ts
 // What the tests of other modules record and verify with (the real recorder, indexer and verifier).
 export { Recorder } from './recorder.ts';
 export { NativeRecorder } from './native/native-recorder.ts';
+export { NativeShards, type ShardedNativeRecorder } from './native/native-shards.ts';
 export { SegmentIndexer } from './segment-indexer.ts';
 export { RecordingRepository } from './recording.repository.ts';
 export { verifyRecordings } from './verify.ts';
@@ -79,6 +80,8 @@ export interface RecordingModuleDeps {
     /** Root of the default volume, created when no volume exists. */
     recordingsDir: string;
     segmentSeconds: number;
+    /** Worker threads of the native engine (`VIGIE_RECORDER_THREADS`); absent: 0. */
+    recorderThreads?: number | 'auto';
     reconcileIntervalMs: number;
     /** The recorders' ffmpeg and the indexer's ffprobe; default: on PATH. */
     tools?: { ffmpegPath?: string; ffprobePath?: string };
@@ -126,7 +129,7 @@ export function createRecordingModule(deps: RecordingModuleDeps): VigieModule<Re
           log: extra.log ?? deps.log,
           createRecorder: extra.createRecorder,
         },
-        { defaultVolumeRoot: deps.config.recordingsDir, segmentSeconds: deps.config.segmentSeconds, ...options },
+        { defaultVolumeRoot: deps.config.recordingsDir, segmentSeconds: deps.config.segmentSeconds, recorderThreads: deps.config.recorderThreads, ...options },
       );
       return current;
     },
@@ -141,3 +144,6 @@ export function createRecordingModule(deps: RecordingModuleDeps): VigieModule<Re
 }
 // The native engine's segment file (hashed as written), for `./vigie bench ingest`.
 export { SegmentFile } from './native/segment-file.ts';
+// The native ingest (Vigie's RTSP client, depacketizer, reconnection): the live module receives sub-streams with it (issue 12 item 4).
+export { RtspIngest } from './native/rtsp-ingest.ts';
+export type { IngestRun } from './native/rtsp-ingest.ts';

@@ -29,6 +29,10 @@ interface CameraFeed {
   gopBytes: number;
   caching: boolean;
   listeners: Set<LiveListener>;
+  /** Set for a camera recorded in another thread (a recorder shard): told when the first viewer comes and the last leaves. */
+  demand: ((watched: boolean) => void) | undefined;
+  /** Stills waiting for a GOP (snapshot): they count as watching. */
+  waiters: Set<(gop: Buffer | null) => void>;
 }
 
 /** PID, payload-unit-start, and whether the adaptation field flags a random access point. */
@@ -72,6 +76,8 @@ export class LiveHub {
         gopBytes: 0,
         caching: false,
         listeners: new Set(),
+        demand: undefined,
+        waiters: new Set(),
       };
       this.feeds.set(cameraId, feed);
     }
@@ -110,6 +116,7 @@ export class LiveHub {
       for (const chunk of chunks) feed.gop.push(chunk);
       feed.gopBytes += length;
     } else if (feed.caching) Object.assign(feed, { gop: [], gopBytes: 0, caching: false });
+    if (keyframe) this.serveWaiters(feed);
     if (feed.listeners.size === 0) return;
     const fragment = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length);
     for (const listener of feed.listeners) listener(fragment);
@@ -129,6 +136,7 @@ export class LiveHub {
     const packets = data.subarray(start, start + whole);
     feed.pending = Buffer.from(data.subarray(start + whole));
     let runStart = 0;
+    let sawKeyframe = false;
     for (let offset = 0; offset < packets.length; offset += TS_PACKET) {
       if (packets[offset] !== 0x47) continue; // lost sync: skipped, resynchronised on the next chunk
       const info = tsPacketInfo(packets, offset);
@@ -146,9 +154,12 @@ export class LiveHub {
         feed.gopBytes = feed.gop.reduce((sum, header) => sum + header.length, 0);
         feed.caching = true;
         runStart = offset;
+        sawKeyframe = true;
       }
     }
     this.cache(feed, packets.subarray(runStart));
+    // A still needs its keyframe whole: served from the chunk after the one that started the GOP.
+    if (!sawKeyframe) this.serveWaiters(feed);
     if (packets.length > 0) for (const listener of feed.listeners) listener(packets);
   }
 
@@ -164,14 +175,83 @@ export class LiveHub {
     feed.gopBytes += packets.length;
   }
 
+  /**
+   * A camera whose pictures come from another thread only while watched (a recorder shard):
+   * `demand(true)` when its first viewer comes (the shard then sends the pictures since its last
+   * keyframe), `demand(false)` when the last leaves. Told at once if it is watched already.
+   */
+  setDemand(cameraId: string, demand: ((watched: boolean) => void) | undefined): void {
+    const feed = this.feed(cameraId);
+    feed.demand = demand;
+    if (demand && this.watched(feed)) demand(true);
+  }
+
+  private watched(feed: CameraFeed): boolean {
+    return feed.listeners.size > 0 || feed.waiters.size > 0;
+  }
+
+  /** Nobody watches any more: a demand-fed camera's shard stops sending, and what the hub kept goes stale. */
+  private unwatched(feed: CameraFeed): void {
+    if (!feed.demand || this.watched(feed)) return;
+    Object.assign(feed, { gop: [], gopBytes: 0, caching: false });
+    feed.demand(false);
+  }
+
+  /** The GOP cached now, whole (init first for mp4), or null. */
+  private cachedGop(feed: CameraFeed): Buffer | null {
+    if (!feed.caching || feed.gop.length === 0) return null;
+    if (feed.format === 'mpegts') return Buffer.concat(feed.gop);
+    return feed.init ? Buffer.concat([feed.init, ...feed.gop]) : null;
+  }
+
+  /**
+   * The pictures since the last keyframe, for a still: at once when the hub has them, else the
+   * next GOP that starts (a recorder just started, a demand-fed camera nobody watched), or null
+   * after `timeoutMs`.
+   */
+  snapshot(cameraId: string, timeoutMs: number): Promise<Buffer | null> {
+    const feed = this.feed(cameraId);
+    const now = feed.demand && !this.watched(feed) ? null : this.cachedGop(feed);
+    if (now) return Promise.resolve(now);
+    return new Promise((resolve) => {
+      const wasWatched = this.watched(feed);
+      const waiter = (gop: Buffer | null) => {
+        clearTimeout(timer);
+        feed.waiters.delete(waiter);
+        resolve(gop);
+        this.unwatched(feed);
+      };
+      const timer = setTimeout(() => waiter(null), timeoutMs);
+      feed.waiters.add(waiter);
+      if (!wasWatched) {
+        if (feed.demand) Object.assign(feed, { gop: [], gopBytes: 0, caching: false });
+        feed.demand?.(true);
+      }
+    });
+  }
+
+  /** A GOP has started in the cache: the stills waiting for one get it. */
+  private serveWaiters(feed: CameraFeed): void {
+    if (feed.waiters.size === 0) return;
+    const gop = this.cachedGop(feed);
+    if (!gop) return;
+    for (const waiter of [...feed.waiters]) waiter(gop);
+  }
+
   /** Starts a viewer: it gets the cached GOP (if any) at once, then every new packet. */
   subscribe(cameraId: string, listener: LiveListener): () => void {
     const feed = this.feed(cameraId);
+    const first = !this.watched(feed);
+    // Nobody watched: what the hub kept of a demand-fed camera is stale; the shard sends its own GOP.
+    if (first && feed.demand) Object.assign(feed, { gop: [], gopBytes: 0, caching: false });
     if (feed.format === 'mp4') {
       if (feed.init) listener(feed.caching ? Buffer.concat([feed.init, ...feed.gop]) : feed.init);
     } else if (feed.caching && feed.gop.length > 0) listener(Buffer.concat(feed.gop));
     feed.listeners.add(listener);
-    return () => feed.listeners.delete(listener);
+    if (first) feed.demand?.(true);
+    return () => {
+      if (feed.listeners.delete(listener)) this.unwatched(feed);
+    };
   }
 
   viewers(cameraId: string): number {

@@ -4,7 +4,7 @@
 // unauthorised one), writes the inventory's operational state, fans one camera connection out
 // to two live viewers, raises the quality floor breach, answers the recording API (status,
 // timeline, audited segment listing), stops a camera whose authorisation is revoked, and
-// leaves no ffmpeg running.
+// leaves no ffmpeg running; once with the native cameras in this thread, once in a worker thread.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startSimulator, type Simulator } from '../../../../simulator/src/index.ts';
@@ -43,7 +43,9 @@ after(async () => {
 });
 
 for (const { dialect, skip } of await dialectsUnderTest()) {
-  describe(`recorder role [${dialect}]`, { skip }, () => {
+  // On PostgreSQL the native cameras are recorded in a worker thread (VIGIE_RECORDER_THREADS=1): the same role, sharded.
+  const recorderThreads = dialect === 'postgres' ? 1 : 0;
+  describe(`recorder role [${dialect}, ${recorderThreads} recorder threads]`, { skip }, () => {
     let context: TestContext;
     let role: RecordingRole;
     const ids: string[] = [];
@@ -89,6 +91,7 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       role = context.services.recordingModule.api.createRole(
         {
           segmentSeconds: 4,
+          recorderThreads,
           recorderTuning: {
             pollIntervalMs: 300,
             socketTimeoutSeconds: 3,

@@ -9,6 +9,7 @@
 // is reconciled at once, so its recorder restarts with the polygons now in force (LEGAL 4).
 // A camera whose credentials or masks cannot be read is not recorded (its recorder stopped)
 // and raises a critical `recorder_config_unreadable`; the others are reconciled as usual.
+import { availableParallelism } from 'node:os';
 import type { ChainMac } from '../../platform/chain-keys.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { EventBus } from '../../platform/events.ts';
@@ -19,6 +20,7 @@ import type { StorageService } from '../storage/index.ts';
 import type { TechnicalEvent } from '../technical-events/index.ts';
 import { LiveHub } from './live-hub.ts';
 import { NativeRecorder } from './native/native-recorder.ts';
+import { NativeShards, recorderThreadsFor, ShardedNativeRecorder } from './native/native-shards.ts';
 import { PipedRecorder } from './native/piped-recorder.ts';
 import { QualityMonitor } from './quality.monitor.ts';
 import { busySiteKinds, type FieldClass } from './quality.rules.ts';
@@ -41,6 +43,8 @@ export interface RecordingRoleOptions {
   reconcileIntervalMs?: number;
   /** Timeouts and backoff of each recorder (defaults: Recorder's own); tests shorten them. */
   recorderTuning?: Pick<RecorderOptions, 'socketTimeoutSeconds' | 'stallTimeoutMs' | 'backoff' | 'pollIntervalMs' | 'failAfterRuns'>;
+  /** Worker threads for the native engine's cameras (`VIGIE_RECORDER_THREADS`): a number (0: this thread), or `auto`. Default 0. */
+  recorderThreads?: number | 'auto';
 }
 
 /** Where PTZ cameras point (the ptz module's positions): a preset's masks apply there; a change (`ptz.positionChanged`) refreshes that camera at once. */
@@ -93,6 +97,7 @@ export class RecordingRole implements LiveRecordingFacts {
   private stopped = false;
   private unfollowPositions: (() => void) | undefined;
   private readonly stateListeners = new Set<(change: RecorderStateChange) => void>();
+  private shardPool: NativeShards | undefined;
 
   constructor(
     private readonly deps: RecordingRoleDeps,
@@ -163,6 +168,7 @@ export class RecordingRole implements LiveRecordingFacts {
     this.unfollowPositions?.();
     for (const timer of this.timers) clearInterval(timer);
     await this.fleet.stopAll();
+    await this.shardPool?.close();
   }
 
   /** Starts and stops recorders to match the inventory now (also after an inventory change); nothing before `start`. */
@@ -221,6 +227,7 @@ export class RecordingRole implements LiveRecordingFacts {
         communeInsee: camera.communeInsee,
         mainStreamUrl: camera.mainStreamUrl,
         engine: camera.recordingEngine,
+        rtspTransport: camera.rtspTransport,
         state: camera.state,
         mask: null,
       };
@@ -293,20 +300,21 @@ export class RecordingRole implements LiveRecordingFacts {
     return recorder;
   }
 
-  private createNativeRecorder(camera: ConstructorParameters<typeof Recorder>[0]['camera'], volume: NonNullable<FleetCamera['volume']>): NativeRecorder {
+  private createNativeRecorder(camera: ConstructorParameters<typeof Recorder>[0]['camera'], volume: NonNullable<FleetCamera['volume']>): FleetRecorder {
     const tuning = this.options.recorderTuning;
-    const recorder = new NativeRecorder({
+    const options = {
       camera,
       volume,
-      indexer: this.indexer,
       segmentSeconds: this.options.segmentSeconds,
       timeoutMs: tuning?.stallTimeoutMs,
       backoff: tuning?.backoff,
       failAfterRuns: tuning?.failAfterRuns,
-      clock: this.deps.clock,
-      log: this.log,
-    });
+    };
+    const shards = this.shards();
+    const recorder = shards ? shards.create(options) : new NativeRecorder({ ...options, indexer: this.indexer, clock: this.deps.clock, log: this.log });
     this.live.declareFormat(camera.id, 'mp4');
+    // A shard's pictures cross threads only while someone watches the camera.
+    this.live.setDemand(camera.id, recorder instanceof ShardedNativeRecorder ? (watched) => recorder.watch(watched) : undefined);
     recorder.liveEvents.on('liveInit', (init) => this.live.publishInit(camera.id, init.data));
     recorder.liveEvents.on('liveFragment', (fragment) => this.live.publishFragment(camera.id, fragment.chunks, fragment.keyframe));
     recorder.events.on('segment', (segment) => {
@@ -314,6 +322,22 @@ export class RecordingRole implements LiveRecordingFacts {
       this.qualityMonitor.onSegment(segment).catch((error: unknown) => this.log.warn({ camera: camera.id, error: String(error) }, 'quality check failed'));
     });
     return recorder;
+  }
+
+  /**
+   * The recorder shards (worker threads) native cameras are given to, or undefined to record
+   * them in this thread: `recorderThreads` N > 0 always uses N; `auto` uses some once the
+   * inventory holds AUTO_SHARDS_FROM_CAMERAS native cameras (see recorderThreadsFor). Made once.
+   */
+  private shards(): NativeShards | undefined {
+    if (this.shardPool) return this.shardPool;
+    const setting = this.options.recorderThreads ?? 0;
+    const natives = [...this.inventory.values()].filter((camera) => camera.recordingEngine !== 'ffmpeg').length;
+    const threads = setting === 'auto' ? recorderThreadsFor(natives, availableParallelism()) : setting;
+    if (threads <= 0) return undefined;
+    this.shardPool = new NativeShards({ threads, indexer: this.indexer, log: this.log });
+    this.log.info({ threads, cameras: natives }, 'native cameras recorded in worker threads');
+    return this.shardPool;
   }
 
   private async onState(change: RecorderStateChange): Promise<void> {

@@ -1,9 +1,9 @@
-// The live ffmpeg command lines, as arrays (no IO): what each source pulls or reads, when it
-// re-encodes (masks, transcode), where credentials go (the input URL only, redacted in logs).
+// The live ffmpeg command lines, as arrays (no IO): what each source reads (always stdin: no
+// live ffmpeg opens a camera), when it re-encodes (masks, transcode).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MASK_FILTER_GRAPH } from './ffmpeg-args.ts';
-import { LIVE_MOVFLAGS, liveRemuxArgs, liveRtspArgs, stillJpegArgs } from './live-args.ts';
+import { LIVE_MOVFLAGS, liveRemuxArgs, stillJpegArgs } from './live-args.ts';
 
 const output = ['-f', 'mp4', '-movflags', 'empty_moov+default_base_moof+frag_keyframe+frag_every_frame', '-flush_packets', '1', 'pipe:1'];
 const x264 = [
@@ -73,9 +73,8 @@ describe('live ffmpeg arguments', () => {
     assert.throws(() => liveRemuxArgs({ transcodeToH264: true, gopSeconds: 0.1 }), /outside 0.5-10 s/);
   });
 
-  it('sub-stream: one RTSP pull over TCP, copied; without credentials the URL is the input as it is', () => {
-    const { args, privateFile } = liveRtspArgs({ rtspUrl: 'rtsp://127.0.0.1:8554/cam/x/sub' });
-    assert.equal(privateFile, undefined);
+  it("masked sub-stream (LEGAL 4): the ingest's fragmented MP4 on stdin, the mask image looped as a second input, the recorder's overlay, re-encoded", () => {
+    const args = liveRemuxArgs({ inputFormat: 'mp4', maskImagePath: '/data/masks/cam x.mask.png' });
     assert.deepEqual(args, [
       '-hide_banner',
       '-loglevel',
@@ -85,83 +84,14 @@ describe('live ffmpeg arguments', () => {
       '32',
       '-analyzeduration',
       '0',
-      '-rtsp_transport',
-      'tcp',
-      '-timeout',
-      '10000000',
-      '-i',
-      'rtsp://127.0.0.1:8554/cam/x/sub',
-      '-map',
-      '0:v:0',
-      '-an',
-      '-c:v',
-      'copy',
-      ...output,
-    ]);
-  });
-
-  it('sub-stream with credentials (issue 12): the password is in no argument, only in the private concat file', () => {
-    const { args, privateFile } = liveRtspArgs({
-      rtspUrl: 'rtsp://127.0.0.1:8554/cam/x/sub',
-      credentials: { username: 'admin', password: "p@ss:w/rd'" },
-      privateFilePath: '/var/lib/vigie/live-inputs/x.copy.sub.ffconcat',
-    });
-    assert.deepEqual(args.slice(0, args.indexOf('-map')), [
-      '-hide_banner',
-      '-loglevel',
-      'warning',
-      '-nostats',
-      '-probesize',
-      '32',
-      '-analyzeduration',
-      '0',
-      '-f',
-      'concat',
-      '-safe',
-      '0',
-      '-protocol_whitelist',
-      'file,rtsp,rtsps,tcp,udp,rtp,tls,crypto',
-      '-i',
-      '/var/lib/vigie/live-inputs/x.copy.sub.ffconcat',
-    ]);
-    assert.ok(!args.some((arg) => arg.includes('p%40ss') || arg.includes('admin')), args.join(' '));
-    assert.equal(privateFile?.path, '/var/lib/vigie/live-inputs/x.copy.sub.ffconcat');
-    assert.equal(
-      privateFile?.content,
-      [
-        'ffconcat version 1.0',
-        "file 'rtsp://admin:p%40ss%3Aw%2Frd'\\''@127.0.0.1:8554/cam/x/sub'",
-        'option probesize 32',
-        'option analyzeduration 0',
-        'option rtsp_transport tcp',
-        'option timeout 10000000',
-        '',
-      ].join('\n'),
-    );
-    assert.throws(() => liveRtspArgs({ rtspUrl: 'rtsp://127.0.0.1/sub', credentials: { username: 'a', password: 'b' } }), /private input file/);
-  });
-
-  it("masked sub-stream (LEGAL 4): the mask image looped as a second input, the recorder's overlay, re-encoded", () => {
-    const { args } = liveRtspArgs({ rtspUrl: 'rtsp://127.0.0.1:8554/cam/x/sub', maskImagePath: '/data/masks/cam x.mask.png', socketTimeoutSeconds: 3 });
-    assert.deepEqual(args, [
-      '-hide_banner',
-      '-loglevel',
-      'warning',
-      '-nostats',
       '-thread_type',
       'slice',
       '-thread_queue_size',
       '1024',
-      '-probesize',
-      '32',
-      '-analyzeduration',
-      '0',
-      '-rtsp_transport',
-      'tcp',
-      '-timeout',
-      '3000000',
+      '-f',
+      'mp4',
       '-i',
-      'rtsp://127.0.0.1:8554/cam/x/sub',
+      'pipe:0',
       '-f',
       'image2',
       '-pattern_type',
@@ -181,12 +111,18 @@ describe('live ffmpeg arguments', () => {
       ...output,
     ]);
     assert.ok(!args.includes('0:v:0'), 'the unmasked picture is never mapped');
-    assert.throws(() => liveRtspArgs({ rtspUrl: 'rtsp://127.0.0.1/sub', maskImagePath: '' }), /mask image path missing/);
+    assert.ok(!args.some((arg) => /rtsps?:|ffconcat/.test(arg)), 'ffmpeg opens no camera');
+    assert.deepEqual(
+      liveRemuxArgs({ inputFormat: 'mp4', maskImagePath: '/m.png', transcodeToH264: true }),
+      liveRemuxArgs({ inputFormat: 'mp4', maskImagePath: '/m.png' }),
+    );
+    assert.throws(() => liveRemuxArgs({ inputFormat: 'mp4', maskImagePath: '' }), /mask image path missing/);
   });
 
-  it('transcoded sub-stream without mask: decoded and re-encoded, no overlay', () => {
-    const { args } = liveRtspArgs({ rtspUrl: 'rtsp://127.0.0.1/sub', transcodeToH264: true });
-    assert.ok(!args.includes('-filter_complex'));
+  it('transcoded sub-stream without mask: the fragmented MP4 decoded and re-encoded, no overlay', () => {
+    const args = liveRemuxArgs({ inputFormat: 'mp4', transcodeToH264: true });
+    assert.ok(!args.includes('-filter_complex') && !args.includes('-thread_queue_size'));
+    assert.deepEqual(args.slice(args.indexOf('-f'), args.indexOf('-map')), ['-f', 'mp4', '-i', 'pipe:0']);
     assert.deepEqual(args.slice(args.indexOf('-map')), ['-map', '0:v:0', '-an', ...x264, ...output]);
   });
 
