@@ -220,6 +220,7 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
           enabled: { value: false, moves: ['state', 'vmsStatus'] },
           retentionDays: { value: 12 },
           recordingEngine: { value: 'ffmpeg' },
+          rtspTransport: { value: 'auto' },
         },
       },
       {

@@ -54,6 +54,8 @@ export interface SimCameraInfo {
   online: boolean;
   faults: Fault[];
   viewers: Record<ProfileName, number>;
+  /** RTSP sessions set up and not torn down, by transport. */
+  rtspSessions: { tcp: number; udp: number };
 }
 
 /** `otherSize`: what an sps_change without a size switches to (the other profile's size). */
@@ -122,6 +124,7 @@ export class SimCamera {
         authenticator: this.authenticator,
         openStream: (profile) => this.openStream(profile),
         bandwidthCapKbps: () => this.faults.get('slow_network')?.kbps,
+        udpBlocked: () => this.faults.get('udp_blocked')?.mode,
       },
       config.host,
       config.rtspPort,
@@ -362,6 +365,7 @@ export class SimCamera {
       online: this.listening,
       faults: this.faults.list(),
       viewers: { main: this.sources.main.viewerCount, sub: this.sources.sub.viewerCount },
+      rtspSessions: this.rtsp.sessionsByTransport(),
     };
   }
 

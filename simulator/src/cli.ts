@@ -14,6 +14,7 @@ const USAGE = `Usage:
   ./vigie sim list [--control URL]
   ./vigie sim fault <camera-id> <kind> [--fps N] [--width W --height H] [--seconds S] [--kbps K]
                     [--period S] [--percent P] [--depth N] [--seed N] [--rtcp consistent|stale]
+                    [--mode refuse|drop (udp_blocked)]
                     [--at S] [--duration S] [--control URL]
   ./vigie sim clear <camera-id> [kind] [--control URL]
   ./vigie sim event <camera-id> motion|tamper|input|video_loss|reboot [--tamper scene_change|too_dark|too_blurry]
@@ -67,6 +68,7 @@ const options = {
   depth: { type: 'string' },
   seed: { type: 'string' },
   rtcp: { type: 'string' },
+  mode: { type: 'string' },
   at: { type: 'string' },
   'live-ptz': { type: 'string' },
   duration: { type: 'string' },
@@ -180,6 +182,7 @@ function faultFrom(kind: string, values: Values): Fault {
     depth: number(values.depth),
     seed: number(values.seed),
     rtcp: values.rtcp,
+    mode: values.mode,
   };
   return faultSchema.parse(Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== undefined)));
 }

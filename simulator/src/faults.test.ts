@@ -82,6 +82,8 @@ test('RTP path faults have bounded parameters and defaults', () => {
   assert.deepEqual(faultSchema.parse({ kind: 'stall' }), { kind: 'stall', seconds: 5 });
   assert.deepEqual(faultSchema.parse({ kind: 'timestamp_jump' }), { kind: 'timestamp_jump', seconds: -5, rtcp: 'consistent' });
   assert.deepEqual(faultSchema.parse({ kind: 'sps_change' }), { kind: 'sps_change' });
+  assert.deepEqual(faultSchema.parse({ kind: 'udp_blocked' }), { kind: 'udp_blocked', mode: 'drop' });
+  assert.deepEqual(faultSchema.parse({ kind: 'udp_blocked', mode: 'refuse' }), { kind: 'udp_blocked', mode: 'refuse' });
   for (const invalid of [
     { kind: 'packet_loss', percent: 51 },
     { kind: 'packet_loss', percent: -1 },
@@ -91,6 +93,7 @@ test('RTP path faults have bounded parameters and defaults', () => {
     { kind: 'stall', seconds: 61 },
     { kind: 'timestamp_jump', seconds: 0 },
     { kind: 'timestamp_jump', rtcp: 'sometimes' },
+    { kind: 'udp_blocked', mode: 'sometimes' },
   ]) {
     assert.throws(() => faultSchema.parse(invalid), JSON.stringify(invalid));
   }

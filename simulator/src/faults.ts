@@ -14,6 +14,10 @@ export const faultSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('clock_skew'), seconds: z.number().default(300) }),
   z.object({ kind: z.literal('slow_network'), kbps: z.number().positive().default(300) }),
   z.object({ kind: z.literal('flapping'), periodSeconds: z.number().min(0.2).default(5) }),
+  // UDP between the camera and its clients does not work (TCP interleaved still does): `refuse`, a
+  // SETUP that asks for UDP is answered 461 Unsupported Transport; `drop`, it is accepted but no
+  // datagram gets through either way (a firewall or NAT in between).
+  z.object({ kind: z.literal('udp_blocked'), mode: z.enum(['refuse', 'drop']).default('drop') }),
   // Faults of the RTP path (rtp-faults.ts): every session of the camera sees the same packets.
   z.object({ kind: z.literal('packet_loss'), percent: z.number().min(0).max(50).default(2), seed: z.number().int().min(0).max(0xffffffff).optional() }),
   z.object({ kind: z.literal('reorder'), percent: z.number().min(0).max(50).default(5), depth: z.number().int().min(1).max(8).default(2) }),

@@ -35,3 +35,11 @@ test('transports: TCP interleaved channels, UDP client ports, multicast skipped'
   assert.deepEqual(parseTransport('RTP/AVP;multicast;port=5000-5001,RTP/AVP/TCP;interleaved=0-1'), { tcp: true, interleaved: [0, 1] });
   assert.equal(parseTransport('RAW/RAW/UDP;unicast'), undefined);
 });
+
+test('transports with UDP refused (udp_blocked fault, refuse): a UDP-only SETUP finds none, a list falls through to TCP', () => {
+  const tcpOnly = { udp: false };
+  assert.equal(parseTransport('RTP/AVP;unicast;client_port=5000-5001', tcpOnly), undefined);
+  assert.equal(parseTransport('RTP/AVP/UDP;unicast;client_port=5000-5001', tcpOnly), undefined);
+  assert.deepEqual(parseTransport('RTP/AVP;unicast;client_port=5000-5001,RTP/AVP/TCP;unicast;interleaved=0-1', tcpOnly), { tcp: true, interleaved: [0, 1] });
+  assert.deepEqual(parseTransport('RTP/AVP/TCP;unicast;interleaved=2-3', tcpOnly), { tcp: true, interleaved: [2, 3] });
+});

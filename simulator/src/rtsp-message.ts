@@ -92,8 +92,8 @@ export interface TransportRequest {
   clientPorts?: [number, number];
 }
 
-/** Reads the first acceptable transport of a SETUP's Transport header. */
-export function parseTransport(header: string | undefined): TransportRequest | undefined {
+/** Reads the first acceptable transport of a SETUP's Transport header; `udp: false` accepts TCP interleaved only. */
+export function parseTransport(header: string | undefined, accept: { udp: boolean } = { udp: true }): TransportRequest | undefined {
   if (!header) return undefined;
   for (const option of header.split(',')) {
     const parts = option.trim().split(';');
@@ -109,7 +109,7 @@ export function parseTransport(header: string | undefined): TransportRequest | u
       return [low, high !== undefined && Number.isInteger(high) ? high : low + 1];
     };
     if (protocol === 'RTP/AVP/TCP') return { tcp: true, interleaved: pair('interleaved') ?? [0, 1] };
-    if (protocol === 'RTP/AVP' || protocol === 'RTP/AVP/UDP') {
+    if ((protocol === 'RTP/AVP' || protocol === 'RTP/AVP/UDP') && accept.udp) {
       if (parts.some((part) => part === 'multicast')) continue;
       const clientPorts = pair('client_port');
       if (clientPorts) return { tcp: false, clientPorts };

@@ -22,6 +22,8 @@ export interface RtspCameraEndpoint {
   /** The stream of a profile, with its picture loaded. */
   openStream(profile: ProfileName): Promise<StreamSource>;
   bandwidthCapKbps(): number | undefined;
+  /** The `udp_blocked` fault: UDP SETUPs refused (461), or accepted with every datagram dropped. */
+  udpBlocked(): 'refuse' | 'drop' | undefined;
 }
 
 interface Reply {
@@ -48,6 +50,13 @@ export class RtspServer {
 
   get sessionCount(): number {
     return this.sessions.size;
+  }
+
+  /** The RTSP sessions set up and not torn down, by transport (tests check what a client asked for). */
+  sessionsByTransport(): { tcp: number; udp: number } {
+    const counts = { tcp: 0, udp: 0 };
+    for (const session of this.sessions.values()) counts[session.transport.kind] += 1;
+    return counts;
   }
 
   async listen(): Promise<number> {
@@ -185,7 +194,7 @@ export class RtspServer {
     const profile = this.profileOf(request.url);
     if (!profile) return { status: 404 };
     if (sessionId && this.sessions.has(sessionId)) return { status: 455 }; // one track per stream
-    const transport = parseTransport(request.headers.transport);
+    const transport = parseTransport(request.headers.transport, { udp: this.endpoint.udpBlocked() !== 'refuse' });
     if (!transport) return { status: 461 };
     const source = await this.endpoint.openStream(profile);
     const capKbps = () => this.endpoint.bandwidthCapKbps();
@@ -199,9 +208,10 @@ export class RtspServer {
       const [clientRtpPort, clientRtcpPort] = transport.clientPorts!;
       const [rtp, rtcp] = await Promise.all([this.bindDatagram(), this.bindDatagram()]);
       const clientHost = socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1';
-      session = new RtspSession(source, profile, request.url, { kind: 'udp', rtp, rtcp, clientHost, clientRtpPort, clientRtcpPort }, capKbps);
+      const blocked = () => this.endpoint.udpBlocked() === 'drop';
+      session = new RtspSession(source, profile, request.url, { kind: 'udp', rtp, rtcp, clientHost, clientRtpPort, clientRtcpPort, blocked }, capKbps);
       rtcp.on('message', () => {
-        session.lastSeenMs = Date.now();
+        if (!blocked()) session.lastSeenMs = Date.now();
       });
       transportReply = `RTP/AVP;unicast;client_port=${clientRtpPort}-${clientRtcpPort};server_port=${rtp.address().port}-${rtcp.address().port}`;
     }

@@ -13,7 +13,16 @@ const MAX_QUEUED_BYTES = 4 * 1024 * 1024;
 
 export type SessionTransport =
   | { kind: 'tcp'; socket: Socket; rtpChannel: number; rtcpChannel: number }
-  | { kind: 'udp'; rtp: DatagramSocket; rtcp: DatagramSocket; clientHost: string; clientRtpPort: number; clientRtcpPort: number };
+  | {
+      kind: 'udp';
+      rtp: DatagramSocket;
+      rtcp: DatagramSocket;
+      clientHost: string;
+      clientRtpPort: number;
+      clientRtcpPort: number;
+      /** True while the `udp_blocked` fault drops datagrams: nothing is sent (counted as sent, as the camera does). */
+      blocked?: () => boolean;
+    };
 
 export class RtspSession implements StreamSink {
   readonly id = randomBytes(4).toString('hex').toUpperCase();
@@ -62,10 +71,11 @@ export class RtspSession implements StreamSink {
       socket.write(withChannel(picture, this.transport.rtpChannel));
     } else {
       this.needsKeyframe = false;
-      const { rtp, clientHost, clientRtpPort } = this.transport;
-      picture.packetOffsets.forEach((offset, index) => {
-        rtp.send(picture.interleaved, offset, picture.packetLengths[index]!, clientRtpPort, clientHost);
-      });
+      const { rtp, clientHost, clientRtpPort, blocked } = this.transport;
+      if (!blocked?.())
+        picture.packetOffsets.forEach((offset, index) => {
+          rtp.send(picture.interleaved, offset, picture.packetLengths[index]!, clientRtpPort, clientHost);
+        });
     }
     this.bytesSent += size;
   }
@@ -74,7 +84,7 @@ export class RtspSession implements StreamSink {
     if (this.closed) return;
     if (this.transport.kind === 'tcp') {
       if (!this.transport.socket.destroyed) this.transport.socket.write(interleave(this.transport.rtcpChannel, rtcpPacket));
-    } else {
+    } else if (!this.transport.blocked?.()) {
       this.transport.rtcp.send(rtcpPacket, this.transport.clientRtcpPort, this.transport.clientHost);
     }
   }

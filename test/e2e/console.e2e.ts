@@ -267,9 +267,11 @@ describe('operator console in Chromium', { skip: noBrowser }, () => {
     await detail.getByText('Prévention des atteintes à la sécurité des personnes et des biens').first().waitFor();
     await detail.getByText('Dôme motorisé (PTZ)').waitFor();
     await detail.getByText(expiringReference).waitFor();
-    // An operator reads the recording engine; only those who may change cameras get the select.
+    // An operator reads the recording engine and the RTSP transport; only those who may change cameras get the selects.
     await detail.getByText('Natif (par défaut)').waitFor();
     assert.equal(await detail.getByRole('combobox', { name: 'Moteur d’enregistrement' }).count(), 0);
+    await detail.getByText('TCP (par défaut)').waitFor();
+    assert.equal(await detail.getByRole('combobox', { name: 'Transport RTSP' }).count(), 0);
     // No recorder runs in this test: the record's live picture says so, and nothing reaches the 10.x cameras.
     await detail.getByTestId('live-video').waitFor();
     await detail.locator('.table tbody tr').first().waitFor(); // position history
@@ -432,6 +434,18 @@ describe('operator console in Chromium', { skip: noBrowser }, () => {
     });
     const [stored] = await context.services.cameras.list(null, { q: 'Esplanade' });
     assert.equal(stored?.recordingEngine, 'ffmpeg');
+    // The RTSP transport beside it, the same way: TCP by default, auto chosen.
+    const transport = page.locator('.detail-panel').getByRole('combobox', { name: 'Transport RTSP' });
+    assert.equal(await transport.inputValue(), 'tcp');
+    assert.deepEqual(await transport.locator('option').allTextContents(), ['TCP (par défaut)', 'UDP', 'Auto (UDP, sinon TCP)']);
+    await transport.selectOption('auto');
+    await page.waitForFunction(() => {
+      const select = document.querySelector<HTMLSelectElement>('select[name=rtspTransport]');
+      return select !== null && !select.disabled && select.value === 'auto';
+    });
+    const [changed] = await context.services.cameras.list(null, { q: 'Esplanade' });
+    assert.equal(changed?.rtspTransport, 'auto');
+    assert.equal(changed?.recordingEngine, 'ffmpeg', 'the engine kept');
   });
 
   it('a camera record shows the ONVIF device facts read from a simulated camera, and an administrator overrides a quirk', async () => {
@@ -549,6 +563,9 @@ describe('operator console in Chromium', { skip: noBrowser }, () => {
     const engine = page.locator('.detail-panel').getByRole('combobox', { name: 'Recording engine' });
     assert.equal(await engine.inputValue(), 'ffmpeg');
     assert.deepEqual(await engine.locator('option').allTextContents(), ['Native (default)', 'ffmpeg (fallback)']);
+    const transport = page.locator('.detail-panel').getByRole('combobox', { name: 'RTSP transport' });
+    assert.equal(await transport.inputValue(), 'auto');
+    assert.deepEqual(await transport.locator('option').allTextContents(), ['TCP (default)', 'UDP', 'Auto (UDP, else TCP)']);
     // No recorder in this test: the live picture says why, in English too.
     await page
       .locator('.detail-panel')

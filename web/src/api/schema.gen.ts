@@ -921,6 +921,8 @@ export interface paths {
                             /** @enum {string} */
                             recordingEngine: "native" | "ffmpeg";
                             retentionDays: number | null;
+                            /** @enum {string} */
+                            rtspTransport: "tcp" | "udp" | "auto";
                             siteId: string;
                             siteName: string;
                             /** @enum {string} */
@@ -986,6 +988,11 @@ export interface paths {
                         recordingEngine?: "native" | "ffmpeg";
                         /** @default null */
                         retentionDays?: number | null;
+                        /**
+                         * @default tcp
+                         * @enum {string}
+                         */
+                        rtspTransport?: "tcp" | "udp" | "auto";
                         siteId: string;
                         /** @default null */
                         subStreamUrl?: string | null;
@@ -1030,6 +1037,8 @@ export interface paths {
                             /** @enum {string} */
                             recordingEngine: "native" | "ffmpeg";
                             retentionDays: number | null;
+                            /** @enum {string} */
+                            rtspTransport: "tcp" | "udp" | "auto";
                             siteId: string;
                             siteName: string;
                             /** @enum {string} */
@@ -1104,6 +1113,8 @@ export interface paths {
                             /** @enum {string} */
                             recordingEngine: "native" | "ffmpeg";
                             retentionDays: number | null;
+                            /** @enum {string} */
+                            rtspTransport: "tcp" | "udp" | "auto";
                             siteId: string;
                             siteName: string;
                             /** @enum {string} */
@@ -1168,6 +1179,8 @@ export interface paths {
                             /** @enum {string} */
                             recordingEngine: "native" | "ffmpeg";
                             retentionDays: number | null;
+                            /** @enum {string} */
+                            rtspTransport: "tcp" | "udp" | "auto";
                             siteId: string;
                             siteName: string;
                             /** @enum {string} */
@@ -1220,6 +1233,8 @@ export interface paths {
                         /** @enum {string} */
                         recordingEngine?: "native" | "ffmpeg";
                         retentionDays?: number | null;
+                        /** @enum {string} */
+                        rtspTransport?: "tcp" | "udp" | "auto";
                         siteId?: string;
                         subStreamUrl?: string | null;
                     };
@@ -1263,6 +1278,8 @@ export interface paths {
                             /** @enum {string} */
                             recordingEngine: "native" | "ffmpeg";
                             retentionDays: number | null;
+                            /** @enum {string} */
+                            rtspTransport: "tcp" | "udp" | "auto";
                             siteId: string;
                             siteName: string;
                             /** @enum {string} */
@@ -2919,6 +2936,11 @@ export interface paths {
                         recordingEngine?: "native" | "ffmpeg";
                         /** @default null */
                         retentionDays?: number | null;
+                        /**
+                         * @default tcp
+                         * @enum {string}
+                         */
+                        rtspTransport?: "tcp" | "udp" | "auto";
                         siteId: string;
                         /** @default null */
                         subProfileToken?: string | null;
@@ -2963,6 +2985,8 @@ export interface paths {
                             /** @enum {string} */
                             recordingEngine: "native" | "ffmpeg";
                             retentionDays: number | null;
+                            /** @enum {string} */
+                            rtspTransport: "tcp" | "udp" | "auto";
                             siteId: string;
                             siteName: string;
                             /** @enum {string} */
@@ -3179,6 +3203,8 @@ export interface paths {
                             /** @enum {string} */
                             recordingEngine: "native" | "ffmpeg";
                             retentionDays: number | null;
+                            /** @enum {string} */
+                            rtspTransport: "tcp" | "udp" | "auto";
                             siteId: string;
                             siteName: string;
                             /** @enum {string} */

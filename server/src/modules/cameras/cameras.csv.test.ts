@@ -179,6 +179,7 @@ describe('camera CSV import parsing', () => {
     assert.equal(row.model, null);
     assert.equal(row.retentionDays, undefined, 'no retention_days column: keep the current value');
     assert.equal(row.recordingEngine, undefined, 'no recording_engine column: keep the current engine');
+    assert.equal(row.rtspTransport, undefined, 'no rtsp_transport column: keep the current transport');
     assert.deepEqual(row.purposes, []);
   });
 
@@ -203,6 +204,35 @@ describe('camera CSV import parsing', () => {
     assert.equal(
       errors[0]!.message_en,
       'Column recording_engine: invalid value "gstreamer" (expected: native (native engine, the default) or ffmpeg (fallback)).',
+    );
+  });
+
+  it('reads the optional rtsp_transport column: tcp, udp or auto, an empty cell keeps the current transport, anything else is refused', () => {
+    const withTransport = (name: string, transport: string) => `${good(name)},${transport}`;
+    const text = [
+      `${header},rtsp_transport`,
+      withTransport('t', 'tcp'),
+      withTransport('u', 'UDP'),
+      withTransport('a', 'auto'),
+      withTransport('e', ''),
+      withTransport('x', 'http'),
+    ].join('\n');
+    const { rows, errors } = parseCameraCsv(text);
+    assert.deepEqual(
+      rows.map((row) => `${row.name}:${row.rtspTransport}`),
+      ['t:tcp', 'u:udp', 'a:auto', 'e:undefined'],
+    );
+    assert.deepEqual(
+      errors.map((error) => `${error.line}:${error.column}:${error.code}`),
+      ['6:rtsp_transport:invalid_value'],
+    );
+    assert.equal(
+      errors[0]!.message_fr,
+      'Colonne rtsp_transport : valeur « http » invalide (attendu : tcp (par défaut), udp ou auto (UDP, puis TCP si UDP ne passe pas)).',
+    );
+    assert.equal(
+      errors[0]!.message_en,
+      'Column rtsp_transport: invalid value "http" (expected: tcp (the default), udp or auto (UDP, then TCP if UDP does not get through)).',
     );
   });
 
@@ -260,6 +290,7 @@ describe('camera CSV export', () => {
     operational_state: 'failed',
     retention_days: 14,
     recording_engine: 'ffmpeg',
+    rtsp_transport: 'auto',
     created_at: '2026-01-01T00:00:00.000Z',
     updated_at: '2026-01-01T00:00:00.000Z',
   };
@@ -279,6 +310,7 @@ describe('camera CSV export', () => {
     assert.equal(parsed.headingDeg, 12.5);
     assert.equal(parsed.retentionDays, 14);
     assert.equal(parsed.recordingEngine, 'ffmpeg');
+    assert.equal(parsed.rtspTransport, 'auto');
     assert.deepEqual(parsed.purposes, ['public_buildings', 'traffic_regulation']);
     assert.equal(parsed.credentials, null);
   });

@@ -12,7 +12,15 @@ import { maxRetentionDays, type Purpose } from '../authorisations/index.ts';
 import { plainText } from '../sites/index.ts';
 import { lineError, type ImportErrorCode, type ImportLineError } from './cameras.import-errors.ts';
 import { stripUrlCredentials } from './cameras.rows.ts';
-import { cameraFieldSchemas, type CameraKind, type CameraView, type FieldClass, type RecordingEngine, type StreamCredentials } from './cameras.schemas.ts';
+import {
+  cameraFieldSchemas,
+  type CameraKind,
+  type CameraView,
+  type FieldClass,
+  type RecordingEngine,
+  type RtspTransport,
+  type StreamCredentials,
+} from './cameras.schemas.ts';
 
 export const requiredImportColumns = [
   'commune_insee',
@@ -33,7 +41,7 @@ export const requiredImportColumns = [
   'commissioning_date',
   'enabled',
 ] as const;
-export const optionalImportColumns = ['username', 'password', 'retention_days', 'recording_engine'] as const;
+export const optionalImportColumns = ['username', 'password', 'retention_days', 'recording_engine', 'rtsp_transport'] as const;
 /** Columns of our own export that an import accepts and ignores, so that an export re-imports as is. */
 export const exportOnlyColumns = ['status', 'state', 'authorisations', 'id'] as const;
 /** The VMS status-list columns first (status, model, IP, MAC), then ours; never credentials. */
@@ -58,6 +66,7 @@ export const exportColumns = [
   'enabled',
   'retention_days',
   'recording_engine',
+  'rtsp_transport',
   'state',
   'authorisations',
   'id',
@@ -67,8 +76,9 @@ type ImportColumn = (typeof requiredImportColumns)[number] | (typeof optionalImp
 const knownColumns = new Set<string>([...requiredImportColumns, ...optionalImportColumns, ...exportOnlyColumns]);
 
 /**
- * One valid line. `credentials` null, `retentionDays` undefined and `recordingEngine` undefined
- * mean "keep the current value" (for a new camera: none, the commune's retention, `native`).
+ * One valid line. `credentials` null, `retentionDays`, `recordingEngine` and `rtspTransport`
+ * undefined mean "keep the current value" (for a new camera: none, the commune's retention,
+ * `native`, `tcp`).
  */
 export interface CameraImportRow {
   line: number;
@@ -92,6 +102,7 @@ export interface CameraImportRow {
   enabled: boolean;
   retentionDays: number | null | undefined;
   recordingEngine: RecordingEngine | undefined;
+  rtspTransport: RtspTransport | undefined;
 }
 
 export interface ParsedImport {
@@ -182,6 +193,7 @@ const cellParsers: Record<ImportColumn, (raw: string) => Cell<unknown>> = {
     return days >= 1 && days <= maxRetentionDays ? cellOk(days) : { ok: false, code: 'retention_out_of_bounds' };
   },
   recording_engine: (raw) => viaSchema(cameraFieldSchemas.recordingEngine, raw.toLowerCase()),
+  rtsp_transport: (raw) => viaSchema(cameraFieldSchemas.rtspTransport, raw.toLowerCase()),
 };
 
 const requiredValues = new Set<ImportColumn>(['commune_insee', 'site', 'name', 'kind', 'field_class', 'main_stream_url', 'enabled']);
@@ -275,6 +287,7 @@ function parseLine(line: number, header: readonly string[], record: readonly str
     retentionDays: values.has('retention_days') ? (values.get('retention_days') as number | null) : undefined,
     // An empty cell says nothing, like an absent column: the engine is never null.
     recordingEngine: (values.get('recording_engine') as RecordingEngine | null | undefined) ?? undefined,
+    rtspTransport: (values.get('rtsp_transport') as RtspTransport | null | undefined) ?? undefined,
   };
   return withCredentialsStripped(row, username ? { username, password: password ?? '' } : null);
 }
@@ -356,6 +369,7 @@ function exportRecord(camera: CameraView): Record<(typeof exportColumns)[number]
     enabled: camera.enabled ? 'true' : 'false',
     retention_days: text(camera.retentionDays),
     recording_engine: camera.recordingEngine,
+    rtsp_transport: camera.rtspTransport,
     state: camera.state,
     authorisations: camera.authorisation.references.join('|'),
     id: camera.id,

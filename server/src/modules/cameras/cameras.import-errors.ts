@@ -65,6 +65,10 @@ const expectations: Record<string, { fr: string; en: string }> = {
   password: { fr: '200 caractères au plus', en: '200 characters at most' },
   retention_days: { fr: `nombre entier de jours, de 1 à ${maxRetentionDays}`, en: `whole number of days, 1 to ${maxRetentionDays}` },
   recording_engine: { fr: 'native (moteur natif, par défaut) ou ffmpeg (secours)', en: 'native (native engine, the default) or ffmpeg (fallback)' },
+  rtsp_transport: {
+    fr: 'tcp (par défaut), udp ou auto (UDP, puis TCP si UDP ne passe pas)',
+    en: 'tcp (the default), udp or auto (UDP, then TCP if UDP does not get through)',
+  },
 };
 
 function messages(code: ImportErrorCode, p: ImportErrorParams): { fr: string; en: string } {

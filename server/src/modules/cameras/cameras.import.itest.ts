@@ -1,6 +1,7 @@
 // CSV import and export on both databases: 2,000 cameras in one transaction, all or nothing
 // (one bad line changes nothing and is named), dry run, site creation, scope, round trip.
 import assert from 'node:assert/strict';
+import { parse } from 'csv-parse/sync';
 import { after, before, describe, it } from 'node:test';
 import { createTestContext, testCli, type TestContext } from '../../testing/context.ts';
 import { dialectsUnderTest } from '../../testing/databases.ts';
@@ -203,6 +204,60 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       });
       assert.equal(await auditTotal(), auditBefore, 'nothing written');
       assert.deepEqual(await engines(), ['ENG-1:ffmpeg', 'ENG-2:ffmpeg', 'ENG-3:native']);
+    });
+
+    it('reads the optional rtsp_transport column: tcp on create when empty, absent column or empty cell keeps the transport, an unknown one is refused', async () => {
+      const names = { 2: { name: 'RTP-1' }, 3: { name: 'RTP-2' }, 4: { name: 'RTP-3' } };
+      const withTransports = (...transports: string[]) =>
+        generatedCsv(3, names)
+          .trimEnd()
+          .split('\n')
+          .map((line, index) => `${line},${index === 0 ? 'rtsp_transport' : transports[index - 1]}`)
+          .join('\n');
+      const transports = async () => (await context.services.cameras.list(null, { q: 'RTP-' })).map((camera) => `${camera.name}:${camera.rtspTransport}`);
+
+      assert.equal((await context.services.cameras.importCsv(withTransports('udp', '', 'auto'), {}, testCli)).created, 3);
+      assert.deepEqual(await transports(), ['RTP-1:udp', 'RTP-2:tcp', 'RTP-3:auto']);
+      const createdAudit = (await context.services.audit.search({ action: 'camera.imported' }, allCommunes)).records[0]!;
+      assert.deepEqual(
+        (createdAudit.details.created as { name: string; rtspTransport: string }[]).map((camera) => `${camera.name}:${camera.rtspTransport}`),
+        ['RTP-1:udp', 'RTP-2:tcp', 'RTP-3:auto'],
+      );
+      const withoutColumn = await context.services.cameras.importCsv(generatedCsv(3, names), {}, testCli);
+      assert.deepEqual(withoutColumn, { dryRun: false, created: 0, updated: 0, unchanged: 3, sitesCreated: 0 }, 'no column: every transport kept');
+
+      const changed = await context.services.cameras.importCsv(withTransports('', 'UDP', 'auto'), {}, testCli);
+      assert.deepEqual(changed, { dryRun: false, created: 0, updated: 1, unchanged: 2, sitesCreated: 0 });
+      assert.deepEqual(await transports(), ['RTP-1:udp', 'RTP-2:udp', 'RTP-3:auto']);
+      const [second] = await context.services.cameras.list(null, { q: 'RTP-2' });
+      assert.deepEqual((await context.services.audit.search({ action: 'camera.imported' }, allCommunes)).records[0]?.details.updated, [
+        { id: second!.id, name: 'RTP-2', before: { rtspTransport: 'tcp' }, after: { rtspTransport: 'udp' } },
+      ]);
+
+      const exported = await context.services.cameras.exportCsv(testCli, { q: 'RTP-' });
+      const records = parse(exported, { bom: true, columns: true }) as Record<string, string>[];
+      assert.deepEqual(
+        records.map((record) => `${record.name}:${record.rtsp_transport}`),
+        ['RTP-1:udp', 'RTP-2:udp', 'RTP-3:auto'],
+      );
+      assert.deepEqual(
+        await context.services.cameras.importCsv(exported, {}, testCli),
+        { dryRun: false, created: 0, updated: 0, unchanged: 3, sitesCreated: 0 },
+        'the export re-imports unchanged',
+      );
+
+      const auditBefore = await auditTotal();
+      await assert.rejects(context.services.cameras.importCsv(withTransports('tcp', 'http', 'tcp'), {}, testCli), (error: ImportFailure) => {
+        assert.deepEqual(
+          error.details.errors.map((item) => `${item.line}:${item.column}:${item.code}`),
+          ['3:rtsp_transport:invalid_value'],
+        );
+        assert.match(error.details.errors[0]!.message_fr, /« http ».*tcp \(par défaut\), udp ou auto/);
+        assert.match(error.details.errors[0]!.message_en, /"http".*tcp \(the default\), udp or auto/);
+        return true;
+      });
+      assert.equal(await auditTotal(), auditBefore, 'nothing written');
+      assert.deepEqual(await transports(), ['RTP-1:udp', 'RTP-2:udp', 'RTP-3:auto']);
     });
 
     it('keeps the audit chain intact', async () => {

@@ -202,6 +202,7 @@ export class CameraImporter {
           operational_state: 'unknown',
           retention_days: row.retentionDays ?? null,
           recording_engine: row.recordingEngine ?? 'native',
+          rtsp_transport: row.rtspTransport ?? 'tcp',
           created_at: now,
           updated_at: now,
         });
@@ -212,6 +213,7 @@ export class CameraImporter {
         ...configuration,
         retention_days: row.retentionDays === undefined ? current.retention_days : row.retentionDays,
         recording_engine: row.recordingEngine ?? current.recording_engine,
+        rtsp_transport: row.rtspTransport ?? current.rtsp_transport,
       };
       // No username/password in the file keeps the stored credentials (an export re-imports unchanged).
       const credentialsChanged = row.credentials !== null && this.cameras.credentialsDiffer(current.credentials_sealed, row.credentials);

@@ -186,6 +186,30 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.equal(other.recordingEngine, 'ffmpeg');
     });
 
+    it('receives RTSP over TCP by default; a change of transport alone is stored, audited and refused when unknown', async () => {
+      const camera = await context.services.cameras.create(cameraInput(siteA, 'Transport 1'), testCli);
+      assert.equal(camera.rtspTransport, 'tcp');
+      const updated = await context.services.cameras.update(camera.id, { rtspTransport: 'auto' }, testCli);
+      assert.equal(updated.rtspTransport, 'auto');
+      const { updatedAt: _before, rtspTransport: _old, ...rest } = camera;
+      const { updatedAt: _after, rtspTransport: _new, ...restAfter } = updated;
+      assert.deepEqual(restAfter, rest, 'nothing else changed');
+      const audit = await context.services.audit.search({ targetId: camera.id, action: 'camera.updated' }, { allCommunes: true, communes: [] });
+      assert.deepEqual(audit.records[0]?.details, { before: { rtspTransport: 'tcp' }, after: { rtspTransport: 'auto' } });
+      const created = await context.services.audit.search({ targetId: camera.id, action: 'camera.created' }, { allCommunes: true, communes: [] });
+      assert.equal((created.records[0]!.details as { after: { rtspTransport: string } }).after.rtspTransport, 'tcp');
+      const unchanged = await context.services.cameras.update(camera.id, { name: 'Transport 1 bis' }, testCli);
+      assert.equal(unchanged.rtspTransport, 'auto', 'absent: kept');
+      await assert.rejects(
+        context.services.cameras.update(camera.id, { rtspTransport: 'http' as 'tcp' }, testCli),
+        (error: { code: string; details: { field: string }[] }) =>
+          error.code === 'validation_failed' && error.details.some((detail) => detail.field === 'rtspTransport'),
+      );
+      assert.equal((await context.services.cameras.get(camera.id, null)).rtspTransport, 'auto');
+      const other = await context.services.cameras.create(cameraInput(siteA, 'Transport 2', { rtspTransport: 'udp' }), testCli);
+      assert.equal(other.rtspTransport, 'udp');
+    });
+
     it('a camera never changes commune, and a site holding cameras cannot be deleted', async () => {
       const [camera] = await context.services.cameras.list(null, { q: 'Gare PTZ 1' });
       await assert.rejects(context.services.cameras.update(camera!.id, { siteId: siteB }, testCli), withCode('validation_failed'));

@@ -2,7 +2,7 @@
 import type { CameraRow } from '../../platform/db/schema.ts';
 import { redactText, stripCredentialsFromUrl } from '../../platform/redact.ts';
 import type { CameraCoverage, Purpose } from '../authorisations/index.ts';
-import type { CameraKind, CameraView, FieldClass, RecordingEngine, StreamCredentials } from './cameras.schemas.ts';
+import type { CameraKind, CameraView, FieldClass, RecordingEngine, RtspTransport, StreamCredentials } from './cameras.schemas.ts';
 import { asOperationalState, effectiveState, vmsStatusOf } from './cameras.state.ts';
 
 export const uncovered: CameraCoverage = { authorised: false, authorisationIds: [], references: [], purposes: [], recipients: [] };
@@ -39,6 +39,7 @@ export function cameraView(row: CameraRow, siteName: string, coverage: CameraCov
     vmsStatus: vmsStatusOf(state),
     retentionDays: row.retention_days,
     recordingEngine: row.recording_engine as RecordingEngine,
+    rtspTransport: row.rtsp_transport as RtspTransport,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -68,6 +69,7 @@ export function auditSnapshot(row: CameraRow): Record<string, unknown> {
     enabled: row.enabled === 1,
     retentionDays: row.retention_days,
     recordingEngine: row.recording_engine,
+    rtspTransport: row.rtsp_transport,
   };
 }
 
@@ -91,6 +93,7 @@ const configurationFields = [
   'enabled',
   'retention_days',
   'recording_engine',
+  'rtsp_transport',
 ] as const satisfies readonly (keyof CameraRow)[];
 
 export function configurationChanged(before: CameraRow, after: CameraRow): boolean {

@@ -35,6 +35,15 @@ export const fieldClassLabels: Record<FieldClass, { fr: string; en: string }> = 
 export const recordingEngines = ['native', 'ffmpeg'] as const;
 export type RecordingEngine = (typeof recordingEngines)[number];
 
+/**
+ * How the recorder receives the camera's RTSP stream: `tcp`, interleaved on the RTSP connection
+ * (the default: crosses firewalls and NAT), `udp` (less delay and head-of-line blocking, needs
+ * the UDP path open), or `auto`, UDP first and TCP for the rest of the recorder's life if the
+ * camera refuses UDP or no packet comes through.
+ */
+export const rtspTransports = ['tcp', 'udp', 'auto'] as const;
+export type RtspTransport = (typeof rtspTransports)[number];
+
 /** Written by the recorder; `unknown` until it has tried. */
 export const operationalStates = ['unknown', 'starting', 'recording', 'reconnecting', 'failed'] as const;
 export type OperationalState = (typeof operationalStates)[number];
@@ -92,6 +101,7 @@ export const cameraFieldSchemas = {
   // Bounds (LEGAL 6 and the authorisations') are checked by the service for a clear error of its own.
   retentionDays: z.number().int(),
   recordingEngine: z.enum(recordingEngines),
+  rtspTransport: z.enum(rtspTransports),
 } as const;
 
 export const credentialsSchema = z.object({
@@ -125,6 +135,7 @@ export const cameraCreateSchema = z.object({
   enabled: z.boolean().default(true),
   retentionDays: f.retentionDays.nullable().default(null),
   recordingEngine: f.recordingEngine.default('native'),
+  rtspTransport: f.rtspTransport.default('tcp'),
 });
 export type CameraCreate = z.input<typeof cameraCreateSchema>;
 
@@ -150,6 +161,7 @@ export const cameraUpdateSchema = z
     enabled: z.boolean().optional(),
     retentionDays: f.retentionDays.nullable().optional(),
     recordingEngine: f.recordingEngine.optional(),
+    rtspTransport: f.rtspTransport.optional(),
   })
   .strict();
 export type CameraUpdate = z.input<typeof cameraUpdateSchema>;
@@ -182,6 +194,7 @@ export const cameraViewSchema = z.object({
   vmsStatus: z.enum(vmsStatuses),
   retentionDays: z.number().nullable(),
   recordingEngine: z.enum(recordingEngines),
+  rtspTransport: z.enum(rtspTransports),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -157,6 +157,7 @@ export class CamerasService {
           operational_state: 'unknown',
           retention_days: data.retentionDays,
           recording_engine: data.recordingEngine,
+          rtsp_transport: data.rtspTransport,
           created_at: now,
           updated_at: now,
         };
@@ -211,6 +212,7 @@ export class CamerasService {
           enabled: data.enabled === undefined ? current.enabled : data.enabled ? 1 : 0,
           retention_days: data.retentionDays === undefined ? current.retention_days : data.retentionDays,
           recording_engine: data.recordingEngine ?? current.recording_engine,
+          rtsp_transport: data.rtspTransport ?? current.rtsp_transport,
         };
         assertPositionComplete(next);
         if (next.retention_days !== null && next.retention_days !== current.retention_days) {

@@ -1,6 +1,6 @@
 // The recorder role's reconciliation with fake recorders: only enabled, authorised cameras are
-// recorded; a camera that loses its authorisation is stopped; a changed URL, password or
-// recording engine restarts its recorder; state changes reach the subscriber; a camera whose credentials or
+// recorded; a camera that loses its authorisation is stopped; a changed URL, password,
+// recording engine or RTSP transport restarts its recorder; state changes reach the subscriber; a camera whose credentials or
 // masks cannot be read is stopped and reported once while the others are reconciled, and an
 // unreadable inventory stops every recorder (LEGAL 4: no stale unmasked recorder).
 import assert from 'node:assert/strict';
@@ -104,6 +104,33 @@ describe('RecorderFleet', () => {
     h.setCameras([camera('c1', 'recording'), camera('c2', 'recording')]);
     assert.deepEqual(await h.fleet.reconcile(), { started: ['c1'], stopped: ['c1'] }, 'back to native');
     assert.equal(h.created[3]!.camera.engine, 'native');
+  });
+
+  it('restarts only the recorder whose RTSP transport changed, and tells the new one its transport (absent: tcp)', async () => {
+    const h = setup([camera('c1', 'recording'), { ...camera('c2', 'recording'), rtspTransport: 'udp' }]);
+    await h.fleet.reconcile();
+    assert.deepEqual(
+      h.created.map((recorder) => recorder.camera.rtspTransport),
+      ['tcp', 'udp'],
+    );
+    h.setCameras([
+      { ...camera('c1', 'recording'), rtspTransport: 'tcp' },
+      { ...camera('c2', 'recording'), rtspTransport: 'udp' },
+    ]);
+    assert.deepEqual(await h.fleet.reconcile(), { started: [], stopped: [] }, 'absent and tcp are the same transport');
+    h.setCameras([
+      { ...camera('c1', 'recording'), rtspTransport: 'auto' },
+      { ...camera('c2', 'recording'), rtspTransport: 'udp' },
+    ]);
+    assert.deepEqual(await h.fleet.reconcile(), { started: ['c1'], stopped: ['c1'] });
+    assert.equal(h.created[0]!.state, 'stopped');
+    assert.equal(h.created[2]!.camera.rtspTransport, 'auto');
+    assert.equal(h.created[2]!.camera.gapReason, undefined, 'a restart for the transport is not a mask change');
+    assert.deepEqual(await h.fleet.reconcile(), { started: [], stopped: [] });
+    h.setCameras([{ ...camera('c1', 'recording'), rtspTransport: 'auto' }, camera('c2', 'recording')]);
+    assert.deepEqual(await h.fleet.reconcile(), { started: ['c2'], stopped: ['c2'] }, 'udp back to tcp');
+    assert.equal(h.created[3]!.camera.rtspTransport, 'tcp');
+    assert.equal(h.created.length, 4);
   });
 
   it('shares one pass between concurrent reconciles', async () => {

@@ -1,8 +1,8 @@
 // The recorder role: one Recorder per camera that may be recorded (enabled, and covered by a
 // valid prefectoral authorisation, LEGAL 1), reconciled against the inventory. A camera that
 // becomes unauthorised or disabled has its recorder stopped at the next reconcile; a changed
-// stream URL, credentials, recording engine or privacy mask restarts it (a restart for a mask alone leaves a gap
-// whose reason is `mask_changed`). Recorder state changes are forwarded, tagged.
+// stream URL, credentials, recording engine, RTSP transport or privacy mask restarts it (a restart for a mask
+// alone leaves a gap whose reason is `mask_changed`). Recorder state changes are forwarded, tagged.
 //
 // A reconcile never leaves a stale recorder running (LEGAL 4): a camera whose configuration
 // (credentials, masks) cannot be read has its recorder stopped and is reported (a critical
@@ -23,6 +23,8 @@ export interface FleetCamera {
   state: string;
   /** What records it: Vigie's own RTSP client and MP4 writer (`native`) or one ffmpeg (`ffmpeg`, the fallback); a change restarts the recorder. Absent: `native`. */
   engine?: 'native' | 'ffmpeg';
+  /** How its RTSP stream is received: `tcp`, `udp` or `auto` (UDP, TCP if UDP does not work); a change restarts the recorder. Absent: `tcp`. */
+  rtspTransport?: 'tcp' | 'udp' | 'auto';
   /** Where its segments go (a change restarts the recorder); the fleet's default volume if absent. */
   volume?: StorageVolume;
   /** Privacy mask Vigie burns in (LEGAL 4, `server` mode); a new version restarts the recorder. */
@@ -69,7 +71,7 @@ export interface RecorderFleetDeps {
 
 interface Running {
   recorder: FleetRecorder;
-  /** Commune, URL, credentials, engine and volume it was started with: a change restarts it. */
+  /** Commune, URL, credentials, engine, RTSP transport and volume it was started with: a change restarts it. */
   fingerprint: string;
   /** The masking it runs with (version of its segments' masking and of what it burns in): a change restarts it too. */
   maskKey: string;
@@ -158,7 +160,14 @@ export class RecorderFleet {
         continue;
       }
       // The fingerprint is compared, never logged: it holds the credentials.
-      const fingerprint = JSON.stringify([camera.communeInsee, camera.mainStreamUrl, credentials, camera.engine ?? 'native', camera.volume ?? null]);
+      const fingerprint = JSON.stringify([
+        camera.communeInsee,
+        camera.mainStreamUrl,
+        credentials,
+        camera.engine ?? 'native',
+        camera.rtspTransport ?? 'tcp',
+        camera.volume ?? null,
+      ]);
       wanted.set(camera.id, {
         camera,
         credentials,
@@ -208,6 +217,7 @@ export class RecorderFleet {
           rtspUrl: camera.mainStreamUrl,
           credentials: credentials ?? undefined,
           engine: camera.engine ?? 'native',
+          rtspTransport: camera.rtspTransport ?? 'tcp',
           ...(mask ? { mask } : {}),
           ...(gapReason ? { gapReason } : {}),
           ...(camera.masking ? { masking: camera.masking } : {}),

@@ -40,6 +40,8 @@ export interface RecorderCamera {
   credentials?: StreamCredentials;
   /** What records it: Vigie's own RTSP client and MP4 writer (`native`) or one ffmpeg (`ffmpeg`, the fallback). Absent: `native`. */
   engine?: 'native' | 'ffmpeg';
+  /** How its RTSP stream is received: `tcp` (interleaved), `udp`, or `auto` (UDP, TCP if UDP does not work). Absent: `tcp`. */
+  rtspTransport?: 'tcp' | 'udp' | 'auto';
   /** Privacy mask burnt in before both outputs (LEGAL 4): the PNG the fleet wrote for this camera. */
   mask?: RecordingMask;
   /** The masking written on every segment of its runs: what `mask` burns in and the mask revisions it accounts for (default: no mask). */
@@ -259,6 +261,7 @@ export class Recorder {
       socketTimeoutSeconds: this.options.socketTimeoutSeconds ?? 10,
       mask: camera.mask,
       pipedInput: this.options.pipedInput,
+      rtspTransport: camera.rtspTransport,
     });
     this.runPrivateFile = command.privateFile;
     return command.args;

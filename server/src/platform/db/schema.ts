@@ -159,6 +159,8 @@ export interface CamerasTable {
   retention_days: number | null;
   /** `native` or `ffmpeg` (the fallback); the database's default `native` when an insert omits it. */
   recording_engine: ColumnType<string, string | undefined, string>;
+  /** `tcp`, `udp` or `auto` (UDP, then TCP if UDP cannot work); the database's default `tcp` when an insert omits it. */
+  rtsp_transport: ColumnType<string, string | undefined, string>;
   created_at: string;
   updated_at: string;
 }

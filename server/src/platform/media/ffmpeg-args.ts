@@ -1,7 +1,8 @@
 // Pure builders of ffmpeg and ffprobe command lines for recording, and parsers of what those
 // tools write back. Nothing here runs a process (platform/processes.ts does).
 //
-// One ffmpeg per camera pulls the main stream once over RTSP/TCP and, without re-encoding,
+// One ffmpeg per camera pulls the main stream once over RTSP (TCP unless the camera says UDP or
+// auto) and, without re-encoding,
 // writes two outputs from that single connection:
 //   1. the archive: the segment muxer cuts 60-s (configurable) fragmented MP4 files on
 //      keyframes; `empty_moov` + `frag_keyframe` make every file playable while it is written
@@ -110,6 +111,8 @@ export interface RecordingCommandInput {
   runTag: string;
   /** ffmpeg gives up a silent socket after this long (its own watchdog, ours is the recorder's). */
   socketTimeoutSeconds?: number;
+  /** How the camera's RTSP stream is received (default `tcp`); see rtspTransportOption. */
+  rtspTransport?: 'tcp' | 'udp' | 'auto';
   /** Live copy on stdout (default true). */
   liveOutput?: boolean;
   /** Privacy mask burnt in by Vigie (LEGAL 4): the stream is then re-encoded, once, for both outputs. */
@@ -170,6 +173,16 @@ export const LIVE_TS_OPTIONS: ReadonlyArray<readonly [string, string]> = [
   ['flush_packets', '1'],
 ];
 
+/**
+ * ffmpeg's `-rtsp_transport` for the camera's choice. `auto` is `udp+tcp`: ffmpeg sets up over UDP
+ * first, over TCP when the camera answers 461 Unsupported Transport, and reconnects over TCP when
+ * no packet came over UDP within its socket timeout ("UDP timeout, retrying with TCP"); that
+ * fallback lasts one ffmpeg run (the next run tries UDP again).
+ */
+export function rtspTransportOption(transport: RecordingCommandInput['rtspTransport']): string {
+  return transport === 'auto' ? 'udp+tcp' : (transport ?? 'tcp');
+}
+
 export function recordingCommand(input: RecordingCommandInput): FfmpegCommand {
   if (!/^[a-z0-9]+$/.test(input.runTag)) throw new Error(`invalid run tag ${input.runTag}`);
   if (!(input.segmentSeconds >= 1 && input.segmentSeconds <= 600)) throw new Error(`segment length ${input.segmentSeconds} s outside 1-600 s`);
@@ -181,7 +194,7 @@ export function recordingCommand(input: RecordingCommandInput): FfmpegCommand {
         input.rtspUrl,
         input.credentials,
         [
-          ['rtsp_transport', 'tcp'],
+          ['rtsp_transport', rtspTransportOption(input.rtspTransport)],
           ['timeout', String(socketTimeoutMicros)],
         ],
         recordingInputFilePath(input.incomingDir, input.runTag),

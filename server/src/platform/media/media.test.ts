@@ -85,6 +85,16 @@ describe('recording command', () => {
     assert.equal(args[args.indexOf('-i') + 1], base.rtspUrl, 'no credentials: URL untouched');
   });
 
+  it('receives the camera over the transport it is given: tcp by default, udp, or auto as udp+tcp (ffmpeg falls back to TCP itself)', () => {
+    const transportOf = (rtspTransport?: 'tcp' | 'udp' | 'auto') => {
+      const { args } = recordingCommand({ ...base, ...(rtspTransport ? { rtspTransport } : {}) });
+      return args[args.indexOf('-rtsp_transport') + 1];
+    };
+    assert.deepEqual([transportOf(), transportOf('tcp'), transportOf('udp'), transportOf('auto')], ['tcp', 'tcp', 'udp', 'udp+tcp']);
+    const { privateFile } = recordingCommand({ ...base, rtspTransport: 'auto', credentials: { username: 'a', password: 'b' } });
+    assert.match(privateFile?.content ?? '', /\noption rtsp_transport udp\+tcp\n/);
+  });
+
   it('refuses a bad run tag or segment length', () => {
     assert.throws(() => recordingCommand({ ...base, runTag: 'R-1' }));
     assert.throws(() => recordingCommand({ ...base, segmentSeconds: 0 }));

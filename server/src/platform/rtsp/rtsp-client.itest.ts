@@ -1,5 +1,5 @@
 // RtspClient over real sockets: against the camera simulator (H.264 and H.265, TCP and UDP,
-// Digest, faults, sender reports) and against small scripted servers for what the simulator
+// Digest, faults, UDP blocked, sender reports) and against small scripted servers for what the simulator
 // does not do (redirects, GET_PARAMETER refused, RTCP BYE, receiver reports on the wire).
 import assert from 'node:assert/strict';
 import { createServer, type Server, type Socket } from 'node:net';
@@ -172,6 +172,38 @@ describe('simulator, failures', () => {
       await sim.clearFault(id);
     }
     assert.equal(closed.length, 1, 'closed once');
+  });
+
+  it('meets UDP blocked (udp_blocked fault): a refused UDP SETUP is rtsp_transport_refused, dropped datagrams end in rtsp_timeout; TCP still works', async () => {
+    const { id, rtspUrls, credentials } = camera(1);
+    try {
+      await sim.setFault(id, { kind: 'udp_blocked', mode: 'refuse' });
+      const refused = new RtspClient({ url: rtspUrls.main, credentials, transport: 'udp' });
+      await assert.rejects(refused.start(), (error: RtspError) => error.code === 'rtsp_transport_refused' && error.status === 461);
+      await refused.stop();
+
+      await sim.setFault(id, { kind: 'udp_blocked', mode: 'drop' });
+      const dropped = new RtspClient({ url: rtspUrls.main, credentials, transport: 'udp', timeoutMs: 1500 });
+      const closed: string[] = [];
+      dropped.events.on('closed', (event) => closed.push(event.code));
+      const session = await dropped.start();
+      assert.equal(session.transport, 'udp', 'the SETUP over UDP is accepted');
+      await until(() => closed.length > 0, 4000, 'the closed event');
+      assert.deepEqual(closed, ['rtsp_timeout']);
+      assert.equal(dropped.stats.packetsReceived, 0, 'no datagram got through');
+      await dropped.stop();
+
+      const tcp = new RtspClient({ url: rtspUrls.main, credentials, transport: 'tcp' });
+      const received = record(tcp);
+      try {
+        await tcp.start();
+        await until(() => received.sequences.length > 0, 3000, 'packets over TCP');
+      } finally {
+        await tcp.stop();
+      }
+    } finally {
+      await sim.clearFault(id);
+    }
   });
 
   it('measures a camera clock off by 300 s (clock_skew fault), when the simulator puts it in its sender reports', async (t) => {

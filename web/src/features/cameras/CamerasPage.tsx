@@ -1,5 +1,6 @@
 // Cameras: the tree (commune -> site -> camera) with search and states, the selected camera's
-// record (its recording engine editable by those who may change cameras) and its live picture.
+// record (its recording engine and RTSP transport editable by those who may change cameras) and
+// its live picture.
 import { useMemo, useState } from 'react';
 import { api } from '../../api/client.ts';
 import type { Camera, CameraReferenceLists, Labelled, Me } from '../../api/types.ts';
@@ -9,6 +10,7 @@ import { ErrorNotice, Loading, PageHeader, StateBadge, useLoad, VmsBadge } from 
 import { LiveVideo } from '../live/LiveVideo.tsx';
 import { useLiveReason } from '../live/reason.tsx';
 import { useCommuneName } from '../shell/communes.tsx';
+import { CameraChoiceField } from './CameraChoiceField.tsx';
 import { CameraTree } from './CameraTree.tsx';
 import { DeviceFacts } from './DeviceFacts.tsx';
 import { useCameraList } from './useCameraList.ts';
@@ -67,54 +69,8 @@ function labelOf(list: Labelled[] | undefined, code: string, language: 'fr' | 'e
   return entry ? entry[language] : code;
 }
 
-type RecordingEngine = Camera['recordingEngine'];
-const recordingEngines = ['native', 'ffmpeg'] as const satisfies readonly RecordingEngine[];
-
-/**
- * The engine that records the camera: a select for those who may change cameras, else its name.
- * Keyed by camera and stored engine where it is used, so that its state starts afresh with them.
- */
-function RecordingEngineField({ camera, editable, onChanged }: { camera: Camera; editable: boolean; onChanged: () => void }) {
-  const { t } = useI18n();
-  // The choice saved (or being saved), shown until the reloaded list carries it.
-  const [chosen, setChosen] = useState<RecordingEngine | null>(null);
-  const [saving, setSaving] = useState(false);
-  const [failure, setFailure] = useState<unknown>(null);
-  if (!editable) return <>{t(`cameras.engine.${camera.recordingEngine}`)}</>;
-  const change = async (engine: RecordingEngine) => {
-    setChosen(engine);
-    setSaving(true);
-    setFailure(null);
-    try {
-      await api('PATCH', '/api/cameras/{id}', { path: { id: camera.id }, json: { recordingEngine: engine } });
-      onChanged();
-    } catch (error) {
-      setChosen(null);
-      setFailure(error);
-    } finally {
-      setSaving(false);
-    }
-  };
-  return (
-    <>
-      <select
-        name="recordingEngine"
-        aria-label={t('cameras.recordingEngine')}
-        value={chosen ?? camera.recordingEngine}
-        disabled={saving}
-        onChange={(event) => void change(event.target.value as RecordingEngine)}
-      >
-        {recordingEngines.map((engine) => (
-          <option key={engine} value={engine}>
-            {t(`cameras.engine.${engine}`)}
-          </option>
-        ))}
-      </select>
-      <p className="muted">{t('cameras.recordingEngineHint')}</p>
-      {failure !== null && <ErrorNotice error={failure} />}
-    </>
-  );
-}
+const recordingEngines = ['native', 'ffmpeg'] as const satisfies readonly Camera['recordingEngine'][];
+const rtspTransports = ['tcp', 'udp', 'auto'] as const satisfies readonly Camera['rtspTransport'][];
 
 function CameraDetail({ camera, lists, me, onChanged }: { camera: Camera; lists: CameraReferenceLists | undefined; me: Me; onChanged: () => void }) {
   const { t, language } = useI18n();
@@ -170,9 +126,28 @@ function CameraDetail({ camera, lists, me, onChanged }: { camera: Camera; lists:
           <dd>{camera.retentionDays !== null ? t('common.days', { n: camera.retentionDays }) : t('cameras.retentionCommune')}</dd>
           <dt>{t('cameras.recordingEngine')}</dt>
           <dd>
-            <RecordingEngineField
+            <CameraChoiceField
               key={`${camera.id}:${camera.recordingEngine}`}
               camera={camera}
+              field="recordingEngine"
+              choices={recordingEngines}
+              optionLabel={(engine) => t(`cameras.engine.${engine}`)}
+              label={t('cameras.recordingEngine')}
+              hint={t('cameras.recordingEngineHint')}
+              editable={me.actions.includes('camera.write')}
+              onChanged={onChanged}
+            />
+          </dd>
+          <dt>{t('cameras.rtspTransport')}</dt>
+          <dd>
+            <CameraChoiceField
+              key={`${camera.id}:${camera.rtspTransport}`}
+              camera={camera}
+              field="rtspTransport"
+              choices={rtspTransports}
+              optionLabel={(transport) => t(`cameras.transport.${transport}`)}
+              label={t('cameras.rtspTransport')}
+              hint={t('cameras.rtspTransportHint')}
               editable={me.actions.includes('camera.write')}
               onChanged={onChanged}
             />

@@ -29,6 +29,7 @@ function camera(communeInsee: string, siteId: string, siteName: string, name: st
     vmsStatus: 'OK',
     retentionDays: null,
     recordingEngine: 'native',
+    rtspTransport: 'tcp',
     createdAt: '2026-01-01T00:00:00.000Z',
     updatedAt: '2026-01-01T00:00:00.000Z',
     hasCredentials: false,

@@ -19,7 +19,7 @@ import { NO_MASKING, UNKNOWN_MASKING } from '../../masks/index.ts';
 import type { RecorderCamera, RecorderEvents } from '../recorder.ts';
 import type { RecorderState } from '../recording.types.ts';
 import { recoverFragmentedFile, type SegmentIndexer, type SegmentToIndex } from '../segment-indexer.ts';
-import { RtspIngest, type IngestRun } from './rtsp-ingest.ts';
+import { RtspIngest, type IngestRun, type IngestTransport, type TransportFallback } from './rtsp-ingest.ts';
 import { MAX_PENDING_DISK_BYTES, SegmentFile } from './segment-file.ts';
 import { CAMERA_CLOCK_TOLERANCE_MS, type StreamClock } from './stream-clock.ts';
 
@@ -42,7 +42,8 @@ export interface NativeRecorderOptions {
   spreadSegments?: boolean;
   /** RTP silence, and each RTSP request, give up after this long (default 10 s). */
   timeoutMs?: number;
-  transport?: 'tcp' | 'udp';
+  /** How the camera is received (rtsp-ingest.ts: `auto` falls back to TCP); default the camera's `rtspTransport`, else `tcp`. */
+  transport?: IngestTransport;
   backoff?: BackoffPolicy;
   /** Consecutive runs without a single picture before the state is `failed` (default 5). */
   failAfterRuns?: number;
@@ -71,6 +72,10 @@ export interface NativeRecorderStats {
   clockOffsetMs: number | undefined;
   /** Whether segment times come from the camera's clock (true) or from the receive clock. */
   cameraClockTrusted: boolean;
+  /** The RTSP transport of the session (or of the next attempt). */
+  transport: 'tcp' | 'udp';
+  /** Set when an `auto` camera left UDP for TCP (for the rest of the recorder's life). */
+  tcpFallback: TransportFallback | null;
 }
 
 interface OpenFile {
@@ -128,7 +133,7 @@ export class NativeRecorder {
         rtspUrl: camera.rtspUrl,
         credentials: camera.credentials,
         timeoutMs: options.timeoutMs,
-        transport: options.transport,
+        transport: options.transport ?? camera.rtspTransport,
         backoff: options.backoff,
         failAfterRuns: options.failAfterRuns,
         createClient: options.createClient,
@@ -142,6 +147,8 @@ export class NativeRecorder {
           this.lastExitDetail = detail;
           this.setState(failed ? 'failed' : 'reconnecting', detail);
         },
+        transportFallback: ({ reason, detail }) =>
+          this.log.warn({ camera: camera.id, reason, detail }, 'RTSP over UDP does not work for this camera: TCP from now on'),
       },
     );
   }
@@ -156,7 +163,7 @@ export class NativeRecorder {
   }
 
   get stats(): NativeRecorderStats {
-    const { packets, packetsLost, accessUnits, droppedAccessUnits } = this.ingest.stats;
+    const { packets, packetsLost, accessUnits, droppedAccessUnits, transport, tcpFallback } = this.ingest.stats;
     const clockOffsetMs = this.ingest.clockOffsetMs;
     return {
       packets,
@@ -166,6 +173,8 @@ export class NativeRecorder {
       partsDroppedForDisk: this.counters.partsDroppedForDisk,
       clockOffsetMs,
       cameraClockTrusted: this.run?.clock.cameraClockTrusted() ?? (clockOffsetMs !== undefined && Math.abs(clockOffsetMs) <= CAMERA_CLOCK_TOLERANCE_MS),
+      transport,
+      tcpFallback,
     };
   }
 

@@ -3,7 +3,8 @@
 // bytes set by the test): every ffmpeg run starts with the init segment then a keyframe; a
 // stdin that does not drain drops pictures up to a keyframe, and a hole over PIPE_HOLE_MS ends
 // the run (gap reason `encoder_too_slow`); a crashed ffmpeg gets the init and the latest GOP
-// again; the camera lost ends the run, the next session starts another.
+// again; the camera lost ends the run, the next session starts another; an `auto` camera whose
+// UDP SETUP is refused is received over TCP without a failed run.
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -13,7 +14,7 @@ import { after, describe, it } from 'node:test';
 import { H264, packetize, slice } from '../../../platform/media/h26x/h26x.fixtures.ts';
 import type { RtpPacket } from '../../../platform/media/h26x/index.ts';
 import { TypedEvents, type SpawnedChild, type Spawner } from '../../../platform/processes.ts';
-import type { RtspClient, RtspClosedEvent } from '../../../platform/rtsp/index.ts';
+import { RtspError, type RtspClient, type RtspClientOptions, type RtspClosedEvent } from '../../../platform/rtsp/index.ts';
 import { sleep, waitFor } from '../../../testing/wait.ts';
 import type { SegmentIndexer } from '../segment-indexer.ts';
 import { MAX_PIPE_BUFFERED_BYTES, PIPE_HOLE_MS, PipedRecorder } from './piped-recorder.ts';
@@ -110,25 +111,37 @@ describe('PipedRecorder: the native ingest piped into ffmpeg', () => {
   const root = mkdtempSync(join(tmpdir(), 'vigie-piped-unit-'));
   after(() => rm(root, { recursive: true, force: true }));
 
-  function setUp() {
+  function setUp(options: { rtspTransport?: 'tcp' | 'udp' | 'auto'; refuseUdp?: boolean; warnings?: string[] } = {}) {
     const cameras: FakeCamera[] = [];
+    const transports: string[] = [];
     const runs: FakeRun[] = [];
     const indexer = { index: () => Promise.resolve(undefined) } as unknown as SegmentIndexer;
     const recorder = new PipedRecorder({
-      camera: { id: 'cam-1', communeInsee: '21038', rtspUrl: 'rtsp://127.0.0.1:1/main', mask: { imagePath: '/nonexistent.png' } },
+      camera: {
+        id: 'cam-1',
+        communeInsee: '21038',
+        rtspUrl: 'rtsp://127.0.0.1:1/main',
+        mask: { imagePath: '/nonexistent.png' },
+        rtspTransport: options.rtspTransport,
+      },
+      log: { info: () => undefined, warn: (_fields, message) => options.warnings?.push(message) },
       volume: { name: 'v', root },
       indexer,
       segmentSeconds: 60,
       backoff: { initialMs: 50, maxMs: 100, stableAfterMs: 10_000 },
       pollIntervalMs: 1000,
       spawner: fakeFfmpeg(runs),
-      createClient: () => {
+      createClient: (client: RtspClientOptions) => {
+        transports.push(client.transport);
         const camera = new FakeCamera();
         cameras.push(camera);
+        if (client.transport === 'udp' && options.refuseUdp) {
+          camera.start = () => Promise.reject(new RtspError('rtsp_transport_refused', 'SETUP answered 461 Unsupported Transport', 461));
+        }
         return camera as unknown as RtspClient;
       },
     });
-    return { recorder, cameras, runs };
+    return { recorder, cameras, runs, transports };
   }
   const fragments = (run: FakeRun) => run.writes.filter((chunk) => kind(chunk) === 'moof');
 
@@ -185,5 +198,30 @@ describe('PipedRecorder: the native ingest piped into ffmpeg', () => {
       await recorder.stop();
     }
     assert.equal(recorder.state, 'stopped');
+  });
+
+  it('auto: a refused UDP SETUP gives TCP at once, without a failed run; the stats and the log say so', async () => {
+    const warnings: string[] = [];
+    const { recorder, runs, transports } = setUp({ rtspTransport: 'auto', refuseUdp: true, warnings });
+    const states: string[] = [];
+    recorder.events.on('state', ({ to }) => states.push(to));
+    await recorder.start();
+    try {
+      await waitFor('pictures fed', () => runs.length === 1 && fragments(runs[0]!).length >= 2, 5000, 20);
+      assert.deepEqual(transports, ['udp', 'tcp']);
+      assert.equal(recorder.stats.transport, 'tcp');
+      assert.equal(recorder.stats.tcpFallback?.reason, 'udp_refused');
+      assert.ok(!states.includes('reconnecting') && !states.includes('failed'), states.join(','));
+      assert.deepEqual(warnings, ['RTSP over UDP does not work for this camera: TCP from now on']);
+    } finally {
+      await recorder.stop();
+    }
+  });
+
+  it('takes the camera’s transport: udp asks the client for UDP, absent is tcp', () => {
+    const udp = setUp({ rtspTransport: 'udp' });
+    const tcp = setUp();
+    assert.equal(udp.recorder.stats.transport, 'udp');
+    assert.equal(tcp.recorder.stats.transport, 'tcp');
   });
 });

@@ -30,7 +30,7 @@ import { MAX_GOP_CACHE_BYTES } from '../live-hub.ts';
 import { Recorder, type RecorderEvents, type RecorderOptions } from '../recorder.ts';
 import type { RecorderState } from '../recording.types.ts';
 import { NATIVE_GAP_TOLERANCE_MS } from './native-recorder.ts';
-import { RtspIngest, type IngestRun } from './rtsp-ingest.ts';
+import { RtspIngest, type IngestRun, type IngestTransport, type TransportFallback } from './rtsp-ingest.ts';
 
 /** Bytes written to ffmpeg's stdin and not read yet beyond which pictures are dropped up to the next keyframe. */
 export const MAX_PIPE_BUFFERED_BYTES = 4 * 1024 * 1024;
@@ -42,7 +42,8 @@ const TICKS_PER_MS = 90;
 export interface PipedRecorderOptions extends Omit<RecorderOptions, 'pipedInput' | 'socketTimeoutSeconds'> {
   /** RTP silence, and each RTSP request, give up after this long (default 10 s). */
   timeoutMs?: number;
-  transport?: 'tcp' | 'udp';
+  /** How the camera is received (rtsp-ingest.ts: `auto` falls back to TCP); default the camera's `rtspTransport`, else `tcp`. */
+  transport?: IngestTransport;
   /** Tests: another RTSP client. */
   createClient?: (options: RtspClientOptions) => RtspClient;
 }
@@ -56,6 +57,10 @@ export interface PipedRecorderStats {
   droppedForPipe: number;
   /** ffmpeg runs ended by a hole or a new init segment. */
   runsEnded: number;
+  /** The RTSP transport of the session (or of the next attempt). */
+  transport: 'tcp' | 'udp';
+  /** Set when an `auto` camera left UDP for TCP (for the rest of the recorder's life). */
+  tcpFallback: TransportFallback | null;
 }
 
 interface Fed {
@@ -68,7 +73,7 @@ interface Fed {
 
 export class PipedRecorder {
   readonly events = new TypedEvents<RecorderEvents>();
-  readonly stats: PipedRecorderStats = { picturesFed: 0, droppedPictures: 0, droppedForPipe: 0, runsEnded: 0 };
+  private readonly counters = { picturesFed: 0, droppedPictures: 0, droppedForPipe: 0, runsEnded: 0 };
   private readonly recorder: Recorder;
   private readonly ingest: RtspIngest;
   private readonly clock: Clock;
@@ -114,7 +119,7 @@ export class PipedRecorder {
         rtspUrl: camera.rtspUrl,
         credentials: camera.credentials,
         timeoutMs: options.timeoutMs,
-        transport: options.transport,
+        transport: options.transport ?? camera.rtspTransport,
         backoff: options.backoff,
         failAfterRuns: options.failAfterRuns,
         createClient: options.createClient,
@@ -130,8 +135,15 @@ export class PipedRecorder {
           this.ingestState = failed ? 'failed' : 'reconnecting';
           this.updateState(detail);
         },
+        transportFallback: ({ reason, detail }) =>
+          options.log?.warn({ camera: camera.id, reason, detail }, 'RTSP over UDP does not work for this camera: TCP from now on'),
       },
     );
+  }
+
+  get stats(): PipedRecorderStats {
+    const { transport, tcpFallback } = this.ingest.stats;
+    return { ...this.counters, transport, tcpFallback };
   }
 
   get state(): RecorderState {
@@ -194,14 +206,14 @@ export class PipedRecorder {
       this.init = { data: initSegmentOf(run.codec, sets), codec: run.codec, sets };
     }
     if (this.waitKeyframe && !(accessUnit.keyframe && sets)) {
-      this.stats.droppedPictures++;
-      if (this.skippingForPipe) this.stats.droppedForPipe++;
+      this.counters.droppedPictures++;
+      if (this.skippingForPipe) this.counters.droppedForPipe++;
       return;
     }
     if (this.feeding && this.recorder.inputBufferedBytes() > MAX_PIPE_BUFFERED_BYTES) {
       // ffmpeg does not keep up: its input waits in memory no longer; the hole ends the run if it is long.
-      this.stats.droppedPictures++;
-      this.stats.droppedForPipe++;
+      this.counters.droppedPictures++;
+      this.counters.droppedForPipe++;
       this.waitKeyframe = true;
       this.skippingForPipe = true;
       this.clearCache(); // what it holds was fed; a GOP with a hole could not start another run
@@ -225,11 +237,11 @@ export class PipedRecorder {
       this.gopBytes += bytes;
     } else this.gopCaching = false;
     if (this.feeding) {
-      if (this.recorder.writeInput(chunks)) this.stats.picturesFed++;
+      if (this.recorder.writeInput(chunks)) this.counters.picturesFed++;
       return;
     }
     if (cached) this.unfed++;
-    else this.stats.droppedPictures++;
+    else this.counters.droppedPictures++;
     if (this.recorder.inputOpen) this.feedRun();
     else if (!this.ending && this.recorder.runIdle && this.gopCaching) this.recorder.startRun(); // inputOpened feeds it at once
   }
@@ -258,7 +270,7 @@ export class PipedRecorder {
   private feedRun(): void {
     if (this.feeding || !this.init || !this.gopCaching || this.gop.length === 0) return;
     this.feeding = this.recorder.writeInput([this.init.data]);
-    for (const fragment of this.gop) if (this.feeding && this.recorder.writeInput(fragment)) this.stats.picturesFed++;
+    for (const fragment of this.gop) if (this.feeding && this.recorder.writeInput(fragment)) this.counters.picturesFed++;
     this.unfed = 0;
     const start = this.gopStart;
     if (this.feeding && start) {
@@ -269,7 +281,7 @@ export class PipedRecorder {
   }
 
   private clearCache(): void {
-    this.stats.droppedPictures += this.unfed;
+    this.counters.droppedPictures += this.unfed;
     this.unfed = 0;
     this.gop = [];
     this.gopBytes = 0;
@@ -282,7 +294,7 @@ export class PipedRecorder {
     if (this.ending || this.recorder.runIdle) return;
     if (this.feeding) this.clearCache(); // fed to this run: the next one starts at the keyframe after the hole
     this.feeding = false;
-    this.stats.runsEnded++;
+    this.counters.runsEnded++;
     this.ending = this.recorder.endRun(detail).finally(() => {
       this.ending = undefined;
       if (!this.stopped && this.gopCaching && this.gop.length > 0) this.recorder.startRun();

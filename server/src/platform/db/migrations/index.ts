@@ -15,6 +15,7 @@ import * as volumeMarkers from './2026-12-02T2010_volume_markers.ts';
 import * as recordingEngine from './2026-12-03T0800_recording_engine.ts';
 import * as recordedRanges from './2026-12-03T1200_recorded_ranges.ts';
 import * as cameraDevices from './2026-12-03T1300_camera_devices.ts';
+import * as rtspTransport from './2026-12-04T0900_rtsp_transport.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-23T1800_foundation': foundation,
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03T0800_recording_engine': recordingEngine,
   '2026-12-03T1200_recorded_ranges': recordedRanges,
   '2026-12-03T1300_camera_devices': cameraDevices,
+  '2026-12-04T0900_rtsp_transport': rtspTransport,
 };
