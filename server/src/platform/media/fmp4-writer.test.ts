@@ -221,11 +221,11 @@ describe('segment assembler', () => {
       fragments.map((fragment) => fragment.sequence),
       Array.from({ length: 30 }, (_, index) => index + 1),
     );
-    assert.deepEqual(
-      fragments.map((fragment) => fragment.decodeTime),
-      Array.from({ length: 30 }, (_, index) => index * 3000),
-      'across the segment cuts at every 1 s',
-    );
+    // Each fragment starts where the previous one ends (a browser stalls at a gap), across the segment cuts at every 1 s;
+    // the first picture's duration is a guess, so live times are off the camera's by at most one step.
+    for (let index = 1; index < fragments.length; index++)
+      assert.equal(fragments[index]!.decodeTime, fragments[index - 1]!.decodeTime + fragments[index - 1]!.duration, `fragment ${index} follows on`);
+    for (const [index, fragment] of fragments.entries()) assert.ok(Math.abs(fragment.decodeTime - index * 3000) <= 3000, `fragment ${index} within a step`);
     assert.equal(fragments[1]!.duration, 3000, 'the previous measured duration');
     assert.deepEqual(
       fragments.map((fragment) => fragment.keyframe),

@@ -169,11 +169,16 @@ export class SegmentAssembler {
     this.held = { timestamp: accessUnit.timestamp, payload, keyframe: accessUnit.keyframe };
     if (!this.segment) this.segment = this.openSegment(accessUnit.timestamp);
     if (this.liveFragments) {
+      // The picture's duration is not known before the next one: it is given the last step, and the
+      // live timeline advances by what each fragment declares, so fragments follow each other with
+      // no gap nor overlap (a browser stalls at a gap). Each picture's live time thus differs from
+      // its camera time by at most one step (the declared steps telescope).
       const chunks = fragmentChunks({
         sequenceNumber: ++this.liveSequence,
         baseMediaDecodeTime: this.liveDecodeTime,
         samples: [{ data: payload, duration: this.lastDuration, keyframe: accessUnit.keyframe }],
       });
+      this.liveDecodeTime += this.lastDuration;
       this.emit(new LiveFragmentOutput(chunks, chunksBytes(chunks), this.liveSequence, accessUnit.keyframe, accessUnit.timestamp));
     }
     return this.output ?? NO_OUTPUT;
@@ -241,7 +246,6 @@ export class SegmentAssembler {
     this.part.durationTicks += duration;
     segment.frames++;
     segment.durationTicks += duration;
-    this.liveDecodeTime += duration;
     // Close now rather than one picture later when the next one would not fit either.
     if (this.part.durationTicks + this.lastDuration > this.maxPartTicks) this.closePart();
   }
