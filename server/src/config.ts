@@ -54,6 +54,8 @@ const environmentSchema = z.object({
   VIGIE_HOLD_WINDOW_HOURS: z.coerce.number().int().min(1).max(744).default(24),
   VIGIE_HOLD_PROVISIONAL_HOURS: z.coerce.number().int().min(1).max(720).default(72),
   VIGIE_HOLD_REVIEW_DAYS: z.coerce.number().int().min(7).max(90).default(90),
+  // Requisitions (issue 13): the target answer time ("dans les meilleurs délais"), in hours from receipt.
+  VIGIE_REQUISITION_TARGET_HOURS: z.coerce.number().int().min(1).max(720).default(48),
   VIGIE_SIGNIN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
   // Parent folders under which storage volumes may be rooted (path-separated list; default: the data folder).
   VIGIE_STORAGE_ROOTS: z.string().optional(),
@@ -86,7 +88,7 @@ const environmentSchema = z.object({
       return list as ProcessRole[];
     }),
   VIGIE_SEGMENT_SECONDS: z.coerce.number().int().min(10).max(600).default(60),
-  // Worker threads for the native engine's cameras (issue 12): auto (some from 200 native cameras on a machine of 2+ cores), or 0-64 (0: the role's own thread).
+  // Worker threads for the native engine's cameras (issue 12): auto (some from 600 native cameras on a machine of 2+ cores), or 0-64 (0: the role's own thread).
   VIGIE_RECORDER_THREADS: z.union([z.literal('auto'), z.coerce.number().int().min(0).max(64)]).default('auto'),
   VIGIE_RECONCILE_SECONDS: z.coerce.number().int().min(5).max(3600).default(30),
   // No frame may outlive its retention by more than a minute (LEGAL 6): a pass every 30 s, cheap when nothing is due.
@@ -218,6 +220,8 @@ export interface Config {
   readonly lockoutMinutes: number;
   readonly signInAttemptsPerMinute: number;
   readonly holds: { readonly windowHours: number; readonly provisionalHours: number; readonly reviewDays: number };
+  /** A requisition is due this long after it is received. */
+  readonly requisitionTargetHours: number;
   /** Folders under which a storage volume may be rooted (resolved, absolute). */
   readonly storageRoots: readonly string[];
   /** The metrics listener, or null when metrics are not served. */
@@ -293,6 +297,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       provisionalHours: env.VIGIE_HOLD_PROVISIONAL_HOURS,
       reviewDays: env.VIGIE_HOLD_REVIEW_DAYS,
     }),
+    requisitionTargetHours: env.VIGIE_REQUISITION_TARGET_HOURS,
     storageRoots: Object.freeze((env.VIGIE_STORAGE_ROOTS ? env.VIGIE_STORAGE_ROOTS.split(delimiter).filter(Boolean) : [dataDir]).map((root) => resolve(root))),
     metrics: env.VIGIE_METRICS_PORT === undefined ? null : Object.freeze({ host: env.VIGIE_METRICS_HOST, port: env.VIGIE_METRICS_PORT }),
     auditRetentionDays: env.VIGIE_AUDIT_RETENTION_DAYS,

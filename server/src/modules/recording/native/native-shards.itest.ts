@@ -26,17 +26,17 @@ const COMMUNE = '21038';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('recorder threads chosen by `auto`', () => {
-  it('none below 200 native cameras or on one core; then one per 400 cameras, all cores but one, at most 16', () => {
+  it('none below 600 native cameras or on one core; then one per 400 cameras, all cores but one, at most 16', () => {
     assert.deepEqual(
       [
-        recorderThreadsFor(199, 16),
+        recorderThreadsFor(599, 16),
         recorderThreadsFor(5000, 1),
-        recorderThreadsFor(200, 2),
-        recorderThreadsFor(1000, 2),
+        recorderThreadsFor(600, 2),
+        recorderThreadsFor(600, 8),
         recorderThreadsFor(1000, 8),
         recorderThreadsFor(20_000, 64),
       ],
-      [0, 0, 1, 1, 3, 16],
+      [0, 0, 1, 2, 3, 16],
     );
   });
 });

@@ -27,8 +27,12 @@ const RESTART_MAX_MS = 30_000;
 /** A shard that lived this long was healthy: the next crash restarts it after RESTART_MIN_MS again. */
 const STABLE_AFTER_MS = 60_000;
 
-/** `auto` records in this thread below this many native cameras: one event loop carries them with room to spare (docs/recording.md). */
-export const AUTO_SHARDS_FROM_CAMERAS = 200;
+/**
+ * `auto` records in this thread below this many native cameras: one event loop carries 400
+ * cameras at 50-75 % of a core (`./vigie bench record`), and a thread costs about 65 MiB more
+ * (its own V8 heap and modules: at 400 cameras on 2 cores, 1.25 MiB per camera instead of 0.9).
+ */
+export const AUTO_SHARDS_FROM_CAMERAS = 600;
 /** `auto` gives a thread about this many cameras, on at most all cores but one (the role's thread has the API, the index and the database). */
 const AUTO_CAMERAS_PER_THREAD = 400;
 const AUTO_MAX_THREADS = 16;
