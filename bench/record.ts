@@ -12,6 +12,7 @@
 // Everything runs on loopback; the simulator, the recorders, the database and the volume are
 // stopped and removed at the end, on failure and on Ctrl-C too.
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NodeChild } from '../simulator/src/processes.ts';
@@ -51,6 +52,24 @@ import { Interruption, type SimulatedCamera, settingsFrom, startCameras, waitUnt
 import { printTable } from './lib/table.ts';
 
 const root = process.env.VIGIE_ROOT ?? process.cwd();
+
+/** A CPU profile of this process's main thread over the measured window only (`--profile FILE`: open it in Chrome's DevTools). */
+async function startProfile(): Promise<{ stop(path: string): Promise<void> }> {
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  return {
+    async stop(path) {
+      const { profile } = (await post('Profiler.stop')) as { profile: object };
+      writeFileSync(path, JSON.stringify(profile));
+      session.disconnect();
+      process.stderr.write(`  CPU profile of the window: ${path}\n`);
+    },
+  };
+}
 const COMMUNE = '21038';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -138,6 +157,7 @@ export async function run(args: string[]): Promise<void> {
 
       // ----- measured window
       phase = 'window';
+      const profiler = settings.profile ? await startProfile() : undefined;
       const windowStartMs = Date.now();
       const pidsAtStart = runs.map((cameraRun) => cameraRun.recorder.pid);
       const sampleAll = (pids: Array<number | undefined>) =>
@@ -168,6 +188,7 @@ export async function run(args: string[]): Promise<void> {
       const machineEnd = machineCpuSample();
       const windowEndMs = Date.now();
       phase = 'drain and stop';
+      if (profiler && settings.profile) await profiler.stop(settings.profile.replace(/(\.cpuprofile)?$/, `-${engine}.cpuprofile`));
       const windowSeconds = (windowEndMs - windowStartMs) / 1000;
 
       // ----- drain: the segment straddling the window's end is closed and indexed

@@ -32,6 +32,8 @@ export interface Settings {
   engines: Engine[];
   /** Native engine: worker threads the cameras are spread over (0: the bench's own thread). */
   threads: number;
+  /** Where to write a CPU profile of the measured window (main thread), suffixed with the engine. */
+  profile: string | undefined;
 }
 
 export function settingsFrom(args: string[]): Settings {
@@ -50,6 +52,7 @@ export function settingsFrom(args: string[]): Settings {
       'warmup-timeout': { type: 'string', default: '180' },
       engine: { type: 'string', default: 'both' },
       threads: { type: 'string', default: '0' },
+      profile: { type: 'string' },
     },
   });
   const main = /^(\d+)x(\d+)@(\d+(?:\.\d+)?)$/.exec(values.main);
@@ -69,6 +72,7 @@ export function settingsFrom(args: string[]): Settings {
     warmupTimeoutSeconds: Number(values['warmup-timeout']),
     engines: values.engine === 'both' ? ['native', 'ffmpeg'] : [values.engine as Engine],
     threads: Number(values.threads),
+    profile: values.profile,
   };
   if (!(Number.isInteger(settings.threads) && settings.threads >= 0 && settings.threads <= 64)) throw new Error('--threads 0-64');
   if (!['native', 'ffmpeg', 'both'].includes(values.engine)) throw new Error('--engine native|ffmpeg|both');
