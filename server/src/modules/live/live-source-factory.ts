@@ -99,6 +99,7 @@ export class LiveSourceFactory {
       rtspUrl,
       credentials: credentials ?? undefined,
       timeoutMs: this.deps.socketTimeoutSeconds * 1000,
+      transport: camera.rtspTransport,
       log: this.deps.log,
       createClient: this.deps.createRtspClient,
     });

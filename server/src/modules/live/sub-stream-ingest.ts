@@ -14,7 +14,7 @@ import type { StreamCredentials } from '../../platform/media/ffmpeg-args.ts';
 import { parseH264Sps, parseH265Sps, samplePayload, type AccessUnit, type ParameterSets, type VideoCodec } from '../../platform/media/h26x/index.ts';
 import { silentLog, type BackoffPolicy, type ProcessLog } from '../../platform/processes.ts';
 import type { RtspClient, RtspClientOptions } from '../../platform/rtsp/index.ts';
-import { RtspIngest, type IngestRun } from '../recording/index.ts';
+import { RtspIngest, type IngestRun, type IngestTransport } from '../recording/index.ts';
 
 /** A GOP larger than this is not cached (a subscriber then waits for the next keyframe). */
 const MAX_SUB_STREAM_GOP_BYTES = 16 * 1024 * 1024;
@@ -31,6 +31,8 @@ export interface SubStreamIngestOptions {
   credentials?: StreamCredentials;
   /** RTP silence, and each RTSP request, give up after this long (then a reconnection). */
   timeoutMs?: number;
+  /** The camera's RTSP transport (`auto`: UDP, then TCP for good when UDP does not work); default TCP. */
+  transport?: IngestTransport;
   backoff?: BackoffPolicy;
   log?: ProcessLog;
   /** Tests: another RTSP client. */
@@ -74,6 +76,7 @@ export class SubStreamIngest {
         rtspUrl: options.rtspUrl,
         credentials: options.credentials,
         timeoutMs: options.timeoutMs,
+        transport: options.transport,
         backoff: options.backoff,
         createClient: options.createClient,
       },

@@ -146,4 +146,4 @@ export function createRecordingModule(deps: RecordingModuleDeps): VigieModule<Re
 export { SegmentFile } from './native/segment-file.ts';
 // The native ingest (Vigie's RTSP client, depacketizer, reconnection): the live module receives sub-streams with it (issue 12 item 4).
 export { RtspIngest } from './native/rtsp-ingest.ts';
-export type { IngestRun } from './native/rtsp-ingest.ts';
+export type { IngestRun, IngestTransport } from './native/rtsp-ingest.ts';
