@@ -57,6 +57,23 @@ const environmentSchema = z.object({
   // Requisitions (issue 13): the target answer time ("dans les meilleurs délais"), in hours from receipt.
   VIGIE_REQUISITION_TARGET_HOURS: z.coerce.number().int().min(1).max(720).default(48),
   VIGIE_SIGNIN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
+  // Alarms (issue 14): repeats folded within this window; webhook calls per source and minute; the centre's MQTT broker (unset: no MQTT intake).
+  VIGIE_ALARM_FOLD_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+  VIGIE_ALARM_WEBHOOK_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(1200),
+  VIGIE_ALARM_MQTT_URL: z
+    .string()
+    .trim()
+    .optional()
+    .refine((value) => !value || /^mqtts?:\/\/[^/@]+(:\d+)?\/?$/.test(value), 'mqtt://host:port or mqtts://host:port, no credentials in the URL'),
+  VIGIE_ALARM_MQTT_USERNAME: z.string().max(200).optional(),
+  VIGIE_ALARM_MQTT_PASSWORD: z.string().max(500).optional(),
+  VIGIE_ALARM_MQTT_PASSWORD_FILE: z.string().min(1).optional(),
+  VIGIE_ALARM_MQTT_CA_FILE: z.string().min(1).optional(),
+  VIGIE_ALARM_MQTT_CLIENT_ID: z.string().min(1).max(64).default('vigie-alarms'),
+  VIGIE_ALARM_MQTT_TOPIC_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/, 'topic levels of letters, digits, _ and -')
+    .default('vigie'),
   // Parent folders under which storage volumes may be rooted (path-separated list; default: the data folder).
   VIGIE_STORAGE_ROOTS: z.string().optional(),
   // Prometheus metrics on their own listener, loopback only by default; unset: no metrics served.
@@ -222,6 +239,22 @@ export interface Config {
   readonly holds: { readonly windowHours: number; readonly provisionalHours: number; readonly reviewDays: number };
   /** A requisition is due this long after it is received. */
   readonly requisitionTargetHours: number;
+  /** Alarms: fold window, webhook rate per source, the MQTT broker (null: no MQTT intake). */
+  readonly alarms: {
+    readonly foldWindowMs: number;
+    readonly webhookPerSourcePerMinute: number;
+    readonly mqtt: {
+      readonly url: string;
+      readonly username: string | null;
+      readonly password: string | null;
+      readonly passwordFile: string | null;
+      readonly caFile: string | null;
+      readonly clientId: string;
+      readonly topicPrefix: string;
+      readonly sessionExpirySeconds: number;
+      readonly reconnectMs: number;
+    } | null;
+  };
   /** Folders under which a storage volume may be rooted (resolved, absolute). */
   readonly storageRoots: readonly string[];
   /** The metrics listener, or null when metrics are not served. */
@@ -298,6 +331,24 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       reviewDays: env.VIGIE_HOLD_REVIEW_DAYS,
     }),
     requisitionTargetHours: env.VIGIE_REQUISITION_TARGET_HOURS,
+    alarms: Object.freeze({
+      foldWindowMs: env.VIGIE_ALARM_FOLD_SECONDS * 1000,
+      webhookPerSourcePerMinute: env.VIGIE_ALARM_WEBHOOK_PER_MINUTE,
+      mqtt: env.VIGIE_ALARM_MQTT_URL
+        ? Object.freeze({
+            url: env.VIGIE_ALARM_MQTT_URL,
+            username: env.VIGIE_ALARM_MQTT_USERNAME ?? null,
+            password: env.VIGIE_ALARM_MQTT_PASSWORD ?? null,
+            passwordFile: env.VIGIE_ALARM_MQTT_PASSWORD_FILE ? resolve(env.VIGIE_ALARM_MQTT_PASSWORD_FILE) : null,
+            caFile: env.VIGIE_ALARM_MQTT_CA_FILE ? resolve(env.VIGIE_ALARM_MQTT_CA_FILE) : null,
+            clientId: env.VIGIE_ALARM_MQTT_CLIENT_ID,
+            topicPrefix: env.VIGIE_ALARM_MQTT_TOPIC_PREFIX,
+            // A week: the broker keeps unacknowledged alarms for a Vigie that is down that long.
+            sessionExpirySeconds: 7 * 86_400,
+            reconnectMs: 1000,
+          })
+        : null,
+    }),
     storageRoots: Object.freeze((env.VIGIE_STORAGE_ROOTS ? env.VIGIE_STORAGE_ROOTS.split(delimiter).filter(Boolean) : [dataDir]).map((root) => resolve(root))),
     metrics: env.VIGIE_METRICS_PORT === undefined ? null : Object.freeze({ host: env.VIGIE_METRICS_HOST, port: env.VIGIE_METRICS_PORT }),
     auditRetentionDays: env.VIGIE_AUDIT_RETENTION_DAYS,

@@ -19,6 +19,8 @@ import { createSitesModule } from './modules/sites/index.ts';
 import { createMasksModule } from './modules/masks/index.ts';
 import { createRecordingModule, lastSegmentId } from './modules/recording/index.ts';
 import { createRetentionModule } from './modules/retention/index.ts';
+import { createRequisitionsModule } from './modules/requisitions/index.ts';
+import { createAlarmsModule } from './modules/alarms/index.ts';
 import { createStorageModule } from './modules/storage/index.ts';
 import { EventBus } from './platform/events.ts';
 import { createTechnicalEventsModule } from './modules/technical-events/index.ts';
@@ -104,6 +106,17 @@ export function createServices(deps: ServiceDependencies) {
   const technicalEvents = technicalEventsModule.api;
   // In-process events between modules (issue 10): the recorder's state changes, heard by live viewing.
   const events = new EventBus(log);
+  // Alarms (issue 14): webhook and MQTT intake, technical events turned into alarms, the operators' queue.
+  const alarmsModule = createAlarmsModule({
+    database,
+    audit,
+    clock,
+    events,
+    log,
+    sites: { communeOf: async (handle, siteId) => (await sites.findById(handle, siteId))?.commune_insee ?? null },
+    technicalEvents,
+    config: config.alarms,
+  });
   // Storage, masks, recording, retention (issue 10): each reads the others through ports; those of modules built later are called once they exist.
   const storageModule = createStorageModule({
     database,
@@ -196,6 +209,15 @@ export function createServices(deps: ServiceDependencies) {
     raise: (event) => technicalEvents.raise(event),
     config: { holds: config.holds, purgeIntervalMs: config.purgeIntervalMs },
   });
+  // Requisitions (issue 13): their holds are the retention module's, placed and released in the requisition's transaction.
+  const requisitionsModule = createRequisitionsModule({
+    database,
+    audit,
+    clock,
+    holds: retentionModule.api.requisitionHolds,
+    cameras,
+    config: { targetHours: config.requisitionTargetHours, dataDir: config.dataDir },
+  });
   const consoleModule = createConsoleModule({ database, audit, clock, cameras, config });
   const playbackModule = createPlaybackModule({
     database,
@@ -253,6 +275,8 @@ export function createServices(deps: ServiceDependencies) {
     storageModule,
     technicalEventsModule,
     retentionModule,
+    requisitionsModule,
+    alarmsModule,
     masksModule,
     devicesModule,
     ptzModule,
@@ -298,6 +322,10 @@ export function createServices(deps: ServiceDependencies) {
     holds: retentionModule.api.holds,
     register: retentionModule.api.register,
     recordedDays: retentionModule.api.recordedDays,
+    requisitionsModule,
+    requisitions: requisitionsModule.api.requisitions,
+    alarmsModule,
+    alarms: alarmsModule.api,
     events,
     storageModule,
     masksModule,

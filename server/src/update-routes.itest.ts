@@ -47,6 +47,8 @@ interface PatchCase {
   fields: Record<string, { value: unknown; moves?: string[] }>;
   /** View fields that move on their own between two reads (free disk space). */
   volatile?: string[];
+  /** Who sends the PATCH (default: the administrator). */
+  as?: () => SignedIn;
 }
 
 interface PutCase {
@@ -66,7 +68,8 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
     let context: TestContext;
     let admin: SignedIn;
     let operator: SignedIn;
-    const ids = {} as Record<'site' | 'camera' | 'otherCamera' | 'authorisation' | 'user' | 'mask' | 'tour' | 'layout' | 'wall', string>;
+    let supervisor: SignedIn;
+    const ids = {} as Record<'site' | 'camera' | 'otherCamera' | 'authorisation' | 'user' | 'mask' | 'tour' | 'layout' | 'wall' | 'requisition', string>;
 
     const get = async (signedIn: SignedIn, url: string): Promise<Json> => {
       const response = await signedIn.request({ method: 'GET', url });
@@ -176,6 +179,25 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
         payload: { grid: 4, tiles: [ids.camera, null, null, null], tour: { cameraIds: [ids.camera, ids.otherCamera], intervalSeconds: 30 } },
       });
       assert.equal(push.statusCode, 200, push.body);
+      supervisor = await signIn(context, 'supervisor', [communeA]);
+      const requisition = await supervisor.request({
+        method: 'POST',
+        url: '/api/requisitions',
+        payload: {
+          communeInsee: communeA,
+          officerName: 'Karim Benali',
+          officerRank: 'OPJ',
+          officerUnit: 'Commissariat central',
+          officerContact: '04 76 00 00 00',
+          procedureNumber: 'PV 2026/1',
+          legalFramework: 'flagrance',
+          requisitionDate: '2026-11-23T08:00:00.000Z',
+          channel: 'paper',
+          ranges: [{ cameraId: ids.camera, from: '2026-11-22T20:00:00.000Z', to: '2026-11-22T21:00:00.000Z' }],
+        },
+      });
+      assert.equal(requisition.statusCode, 201, requisition.body);
+      ids.requisition = requisition.json().id;
     });
     after(async () => context?.close());
 
@@ -281,6 +303,23 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
           },
         },
       },
+      {
+        label: 'requisition',
+        url: () => `/api/requisitions/${ids.requisition}`,
+        read: () => get(supervisor, `/api/requisitions/${ids.requisition}`),
+        as: () => supervisor,
+        fields: {
+          officerName: { value: 'Karima Benali' },
+          officerRank: { value: 'OPJ, capitaine' },
+          officerUnit: { value: 'Sûreté départementale' },
+          officerContact: { value: 'karima.benali@interieur.gouv.fr' },
+          procedureNumber: { value: 'PV 2026/2' },
+          legalFramework: { value: 'investigation' },
+          requisitionDate: { value: '2026-11-23T07:00:00.000Z' },
+          channel: { value: 'email' },
+          freeText: { value: 'Rixe devant la gare.' },
+        },
+      },
     ];
 
     const putCases = (): PutCase[] => [
@@ -336,6 +375,7 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
         '/api/storage/volumes/{id}',
         '/api/cameras/{id}/recording/settings',
         '/api/masks/{id}',
+        '/api/requisitions/{id}',
       ]
         .map((path) => `PATCH ${path}`)
         .concat(
@@ -355,7 +395,7 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       for (const patch of patchCases()) {
         for (const [field, { value, moves = [] }] of Object.entries(patch.fields)) {
           const beforeView = await patch.read();
-          const response = await admin.request({ method: 'PATCH', url: patch.url(), payload: { [field]: value } });
+          const response = await (patch.as?.() ?? admin).request({ method: 'PATCH', url: patch.url(), payload: { [field]: value } });
           assert.equal(response.statusCode, 200, `${patch.label} ${field}: ${response.body}`);
           const afterView = await patch.read();
           const volatile = patch.volatile ?? [];
@@ -396,7 +436,7 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
     it('PATCH with an unknown field is refused and changes nothing', async () => {
       for (const patch of patchCases()) {
         const beforeView = await patch.read();
-        const response = await admin.request({ method: 'PATCH', url: patch.url(), payload: { endsOn: '2031-01-01', nom: 'x' } });
+        const response = await (patch.as?.() ?? admin).request({ method: 'PATCH', url: patch.url(), payload: { endsOn: '2031-01-01', nom: 'x' } });
         assert.equal(response.statusCode, 400, `${patch.label}: ${response.body}`);
         assert.equal(response.json().code, 'validation_failed', patch.label);
         assert.match(response.json().message_en, /unknown field\(s\) endsOn, nom/, patch.label);

@@ -237,7 +237,8 @@ describe('operator console in Chromium', { skip: noBrowser }, () => {
     await page.locator('.topbar').getByText('Vigie-les-Bains').waitFor();
     assert.match((await page.locator('.topbar').textContent()) ?? '', /Opérateur de vidéoprotection/);
     const navigation = await page.getByRole('navigation').getByRole('link').allTextContents();
-    assert.deepEqual(navigation, ['Direct', 'Relecture', 'Mur d’images', 'Caméras', 'Carte']);
+    // Operators read the requisitions of their communes (they review footage for them: issue 13).
+    assert.deepEqual(navigation, ['Direct', 'Relecture', 'Mur d’images', 'Caméras', 'Carte', 'Réquisitions']);
     assert.equal(await page.locator('.banner-blocked').count(), 0);
   });
 

@@ -112,6 +112,46 @@ export const errorCatalogue = {
   },
   legal_hold_lapsed: { status: 409, fr: 'Ce gel provisoire a expiré faute de confirmation.', en: 'This provisional hold lapsed without confirmation.' },
   legal_hold_released: { status: 409, fr: 'Ce gel d’images est déjà levé.', en: 'This legal hold is already released.' },
+  // Requisitions (issue 13).
+  requisition_invalid: { status: 400, fr: 'Réquisition invalide : rien n’a été enregistré.', en: 'Invalid requisition: nothing was stored.' },
+  requisition_transition_refused: {
+    status: 409,
+    fr: 'Changement d’état refusé pour cette réquisition.',
+    en: 'State change refused for this requisition.',
+  },
+  requisition_locked: {
+    status: 409,
+    fr: 'Réquisition déjà traitée : ses informations ne se modifient plus.',
+    en: 'Requisition already answered: its details can no longer be changed.',
+  },
+  requisition_document_invalid: {
+    status: 400,
+    fr: 'Document refusé (PDF, PNG ou JPEG de 10 Mo au plus) : rien n’a été enregistré.',
+    en: 'Document refused (PDF, PNG or JPEG of at most 10 MB): nothing was stored.',
+  },
+  requisition_document_altered: {
+    status: 409,
+    fr: 'Le document scellé ne correspond plus à son empreinte SHA-256 : incident à signaler.',
+    en: 'The sealed document no longer matches its SHA-256: report the incident.',
+  },
+  legal_hold_of_requisition: {
+    status: 409,
+    fr: 'Ce gel suit sa réquisition : il se lève en clôturant la réquisition.',
+    en: 'This hold follows its requisition: it is released by closing the requisition.',
+  },
+  // Alarms (issue 14).
+  alarm_payload_invalid: {
+    status: 400,
+    fr: 'Alarme refusée : contenu invalide ; rien n’a été enregistré.',
+    en: 'Alarm refused: invalid content; nothing was stored.',
+  },
+  alarm_source_unauthenticated: {
+    status: 401,
+    fr: 'Source d’alarmes inconnue ou jeton invalide.',
+    en: 'Unknown alarm source or invalid token.',
+  },
+  alarm_source_disabled: { status: 403, fr: 'Source d’alarmes désactivée.', en: 'Alarm source disabled.' },
+  alarm_transition_refused: { status: 409, fr: 'Action impossible à l’état actuel de l’alarme.', en: 'Action not possible in the alarm’s current state.' },
   storage_volume_invalid: { status: 400, fr: 'Volume de stockage invalide.', en: 'Invalid storage volume.' },
   recording_range_invalid: { status: 400, fr: 'Période d’enregistrement invalide.', en: 'Invalid recording time range.' },
   mask_invalid: { status: 400, fr: 'Masque de vie privée invalide : rien n’a été enregistré.', en: 'Invalid privacy mask: nothing was stored.' },

@@ -1,7 +1,7 @@
 // The one rule of test dependencies: skipped with a reason locally, a failure where required.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { browserRequirement, postgresRequirement, skipUnlessRequired } from './requirements.ts';
+import { browserRequirement, mqttRequirement, postgresRequirement, skipUnlessRequired } from './requirements.ts';
 
 const missing = { problem: 'there is no browser at /usr/bin/chromium', skipReason: 'no browser at /usr/bin/chromium' };
 
@@ -43,5 +43,18 @@ describe('test requirements', () => {
         }),
       { message: 'PostgreSQL is required (VIGIE_TEST_POSTGRES_REQUIRED=1) but unreachable at postgres://x: ECONNREFUSED' },
     );
+  });
+
+  it('the MQTT broker is required with VIGIE_TEST_MQTT_REQUIRED=1 only (.ci/run sets it)', () => {
+    assert.deepEqual(
+      [{}, { CI: 'true' }, { VIGIE_TEST_POSTGRES_REQUIRED: '1' }, { VIGIE_TEST_MQTT_REQUIRED: '1' }].map(
+        (environment) => mqttRequirement(environment).required,
+      ),
+      [false, false, false, true],
+    );
+    assert.equal(skipUnlessRequired('MQTT broker', mqttRequirement({}), { problem: 'unreachable', skipReason: 'no broker' }), 'no broker');
+    assert.throws(() => skipUnlessRequired('MQTT broker', mqttRequirement({ VIGIE_TEST_MQTT_REQUIRED: '1' }), { problem: 'unreachable', skipReason: 'x' }), {
+      message: 'MQTT broker is required (VIGIE_TEST_MQTT_REQUIRED=1) but unreachable',
+    });
   });
 });

@@ -1,4 +1,4 @@
-// What a test run must have: PostgreSQL for the itests, Debian's Chromium for the e2e tests.
+// What a test run must have: PostgreSQL for the itests, an MQTT broker for the alarm intake's, Debian's Chromium for the e2e tests.
 // One rule for both: missing locally, the suites are skipped with the reason shown by the test
 // runner; missing where the run declares them required (VIGIE_TEST_POSTGRES_REQUIRED=1, set by
 // .ci/run; for the browser also CI), the test file fails instead of passing by skipping.
@@ -21,6 +21,11 @@ const environmentRequires = (environment: NodeJS.ProcessEnv): string | null => {
 export function postgresRequirement(environment: NodeJS.ProcessEnv = process.env): TestRequirement {
   const required = environment.VIGIE_TEST_POSTGRES_REQUIRED === '1';
   return { required, because: 'VIGIE_TEST_POSTGRES_REQUIRED=1' };
+}
+
+/** The MQTT broker (Mosquitto on 127.0.0.1:1883) for the alarm intake tests: required when VIGIE_TEST_MQTT_REQUIRED=1. */
+export function mqttRequirement(environment: NodeJS.ProcessEnv = process.env): TestRequirement {
+  return { required: environment.VIGIE_TEST_MQTT_REQUIRED === '1', because: 'VIGIE_TEST_MQTT_REQUIRED=1' };
 }
 
 /** Chromium for the e2e tests: required when VIGIE_TEST_POSTGRES_REQUIRED=1 or CI is set. */

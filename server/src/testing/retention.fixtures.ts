@@ -21,6 +21,7 @@ import {
   type LegalHoldsService,
   type PurgeFileSystem,
   type RecordingInventory,
+  type RequisitionHolds,
   type RetentionPurge,
   type StatutoryRegister,
 } from '../modules/retention/index.ts';
@@ -40,6 +41,8 @@ export interface RetentionFixture {
   /** Each camera's commune and retention, read from the tables the fixture fills (the cameras module's api in a process). */
   inventory: RecordingInventory;
   holds: LegalHoldsService;
+  /** The holds requisitions place and release (the requisitions module's port). */
+  requisitionHolds: RequisitionHolds;
   register: StatutoryRegister;
   events: TechnicalEvent[];
   /** A new purge (its own alert memory) over the fixture's volume; `fileSystem` makes file operations fail. */
@@ -78,7 +81,7 @@ export async function createRetentionFixture(dialect: Dialect): Promise<Retentio
       raise: async (event) => events.push(event),
       config: { holds: defaultHoldBounds, purgeIntervalMs: 30_000 },
     }).api;
-  const { holds, register } = retention();
+  const { holds, register, requisitionHolds } = retention();
   const stamp = '2026-01-01T00:00:00.000Z';
   let siteCount = 0;
 
@@ -91,6 +94,7 @@ export async function createRetentionFixture(dialect: Dialect): Promise<Retentio
     inventory,
     events,
     holds,
+    requisitionHolds,
     register,
     purge: (fileSystem) => retention(fileSystem).purge,
     async addCommune(insee, retentionDays) {

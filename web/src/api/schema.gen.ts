@@ -3,6 +3,886 @@
 // when this file no longer matches the server (./vigie api-types --check).
 
 export interface paths {
+    "/api/alarm-sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sources d’alarmes / alarm sources */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            communeInsee: string | null;
+                            createdAt: string;
+                            enabled: boolean;
+                            hasToken: boolean;
+                            id: string;
+                            kind: string;
+                            name: string;
+                            updatedAt: string;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Déclarer une source (jeton montré une fois) / declare a source (token shown once) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        communeInsee: string;
+                        id: string;
+                        /** @enum {string} */
+                        kind: "webhook" | "mqtt";
+                        name: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            communeInsee: string | null;
+                            createdAt: string;
+                            enabled: boolean;
+                            hasToken: boolean;
+                            id: string;
+                            kind: string;
+                            name: string;
+                            token: string | null;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alarm-sources/{id}/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Source d’alarmes : disable / alarm source: disable */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            communeInsee: string | null;
+                            createdAt: string;
+                            enabled: boolean;
+                            hasToken: boolean;
+                            id: string;
+                            kind: string;
+                            name: string;
+                            token: string | null;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alarm-sources/{id}/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Source d’alarmes : enable / alarm source: enable */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            communeInsee: string | null;
+                            createdAt: string;
+                            enabled: boolean;
+                            hasToken: boolean;
+                            id: string;
+                            kind: string;
+                            name: string;
+                            token: string | null;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alarm-sources/{id}/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Source d’alarmes : token / alarm source: token */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            communeInsee: string | null;
+                            createdAt: string;
+                            enabled: boolean;
+                            hasToken: boolean;
+                            id: string;
+                            kind: string;
+                            name: string;
+                            token: string | null;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alarm-sources/counters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Réceptions acceptées, en double, refusées / intake counters */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            accepted: number;
+                            duplicates: number;
+                            mqtt: {
+                                configured: boolean;
+                                connected: boolean;
+                                lastError: string | null;
+                            };
+                            rejected: {
+                                [key: string]: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alarms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** File des alarmes (priorité puis ancienneté) / alarm queue (priority then age) */
+        get: {
+            parameters: {
+                query?: {
+                    communeInsee?: string;
+                    limit?: number;
+                    state?: "open" | "closed";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            acknowledgedAt: string | null;
+                            acknowledgedBy: string | null;
+                            cameraIds: string[];
+                            closedAt: string | null;
+                            closedBy: string | null;
+                            comment: string | null;
+                            communeInsee: string | null;
+                            count: number;
+                            firstReceivedAt: string;
+                            id: string;
+                            lastReceivedAt: string;
+                            occurredAt: string;
+                            /** @enum {string|null} */
+                            outcome: "handled" | "false_alarm" | "test" | "technical" | null;
+                            position: {
+                                latitude: number;
+                                longitude: number;
+                            } | null;
+                            priority: number;
+                            restoredAt: string | null;
+                            siteId: string | null;
+                            sourceId: string;
+                            startedAt: string | null;
+                            startedBy: string | null;
+                            /** @enum {string} */
+                            state: "new" | "taken" | "acknowledged" | "in_progress" | "closed";
+                            takenAt: string | null;
+                            takenBy: string | null;
+                            title: string;
+                            /** @enum {string} */
+                            type: "pti_sos" | "pti_man_down" | "pti_link_lost" | "intrusion" | "fire" | "panel_tamper" | "ppms_intrusion_attack" | "ppms_confinement" | "ppms_evacuation" | "prefecture_alert" | "weather_alert" | "supervision_lost" | "camera_offline" | "picture_below_floor" | "storage_low" | "purge_failed" | "mask_check_failed" | "authorisation_expiring";
+                            zone: string | null;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alarms/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Une alarme et ses réceptions / one alarm and its receipts */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            acknowledgedAt: string | null;
+                            acknowledgedBy: string | null;
+                            cameraIds: string[];
+                            closedAt: string | null;
+                            closedBy: string | null;
+                            comment: string | null;
+                            communeInsee: string | null;
+                            count: number;
+                            firstReceivedAt: string;
+                            id: string;
+                            lastReceivedAt: string;
+                            occurredAt: string;
+                            /** @enum {string|null} */
+                            outcome: "handled" | "false_alarm" | "test" | "technical" | null;
+                            position: {
+                                latitude: number;
+                                longitude: number;
+                            } | null;
+                            priority: number;
+                            receipts: {
+                                channel: string;
+                                /** @enum {string} */
+                                event: "alarm" | "restore";
+                                id: string;
+                                /** @enum {string} */
+                                outcome: "created" | "folded" | "restored" | "restore_unmatched";
+                                rawPayload: string;
+                                receivedAt: string;
+                                senderEventId: string;
+                            }[];
+                            restoredAt: string | null;
+                            siteId: string | null;
+                            sourceId: string;
+                            startedAt: string | null;
+                            startedBy: string | null;
+                            /** @enum {string} */
+                            state: "new" | "taken" | "acknowledged" | "in_progress" | "closed";
+                            takenAt: string | null;
+                            takenBy: string | null;
+                            title: string;
+                            /** @enum {string} */
+                            type: "pti_sos" | "pti_man_down" | "pti_link_lost" | "intrusion" | "fire" | "panel_tamper" | "ppms_intrusion_attack" | "ppms_confinement" | "ppms_evacuation" | "prefecture_alert" | "weather_alert" | "supervision_lost" | "camera_offline" | "picture_below_floor" | "storage_low" | "purge_failed" | "mask_check_failed" | "authorisation_expiring";
+                            zone: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alarms/{id}/acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Alarme : acknowledge / alarm: acknowledge */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        comment?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            acknowledgedAt: string | null;
+                            acknowledgedBy: string | null;
+                            cameraIds: string[];
+                            closedAt: string | null;
+                            closedBy: string | null;
+                            comment: string | null;
+                            communeInsee: string | null;
+                            count: number;
+                            firstReceivedAt: string;
+                            id: string;
+                            lastReceivedAt: string;
+                            occurredAt: string;
+                            /** @enum {string|null} */
+                            outcome: "handled" | "false_alarm" | "test" | "technical" | null;
+                            position: {
+                                latitude: number;
+                                longitude: number;
+                            } | null;
+                            priority: number;
+                            restoredAt: string | null;
+                            siteId: string | null;
+                            sourceId: string;
+                            startedAt: string | null;
+                            startedBy: string | null;
+                            /** @enum {string} */
+                            state: "new" | "taken" | "acknowledged" | "in_progress" | "closed";
+                            takenAt: string | null;
+                            takenBy: string | null;
+                            title: string;
+                            /** @enum {string} */
+                            type: "pti_sos" | "pti_man_down" | "pti_link_lost" | "intrusion" | "fire" | "panel_tamper" | "ppms_intrusion_attack" | "ppms_confinement" | "ppms_evacuation" | "prefecture_alert" | "weather_alert" | "supervision_lost" | "camera_offline" | "picture_below_floor" | "storage_low" | "purge_failed" | "mask_check_failed" | "authorisation_expiring";
+                            zone: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alarms/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Alarme : close / alarm: close */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        comment?: string;
+                        /** @enum {string} */
+                        outcome: "handled" | "false_alarm" | "test" | "technical";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            acknowledgedAt: string | null;
+                            acknowledgedBy: string | null;
+                            cameraIds: string[];
+                            closedAt: string | null;
+                            closedBy: string | null;
+                            comment: string | null;
+                            communeInsee: string | null;
+                            count: number;
+                            firstReceivedAt: string;
+                            id: string;
+                            lastReceivedAt: string;
+                            occurredAt: string;
+                            /** @enum {string|null} */
+                            outcome: "handled" | "false_alarm" | "test" | "technical" | null;
+                            position: {
+                                latitude: number;
+                                longitude: number;
+                            } | null;
+                            priority: number;
+                            restoredAt: string | null;
+                            siteId: string | null;
+                            sourceId: string;
+                            startedAt: string | null;
+                            startedBy: string | null;
+                            /** @enum {string} */
+                            state: "new" | "taken" | "acknowledged" | "in_progress" | "closed";
+                            takenAt: string | null;
+                            takenBy: string | null;
+                            title: string;
+                            /** @enum {string} */
+                            type: "pti_sos" | "pti_man_down" | "pti_link_lost" | "intrusion" | "fire" | "panel_tamper" | "ppms_intrusion_attack" | "ppms_confinement" | "ppms_evacuation" | "prefecture_alert" | "weather_alert" | "supervision_lost" | "camera_offline" | "picture_below_floor" | "storage_low" | "purge_failed" | "mask_check_failed" | "authorisation_expiring";
+                            zone: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alarms/{id}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Alarme : start / alarm: start */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        comment?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            acknowledgedAt: string | null;
+                            acknowledgedBy: string | null;
+                            cameraIds: string[];
+                            closedAt: string | null;
+                            closedBy: string | null;
+                            comment: string | null;
+                            communeInsee: string | null;
+                            count: number;
+                            firstReceivedAt: string;
+                            id: string;
+                            lastReceivedAt: string;
+                            occurredAt: string;
+                            /** @enum {string|null} */
+                            outcome: "handled" | "false_alarm" | "test" | "technical" | null;
+                            position: {
+                                latitude: number;
+                                longitude: number;
+                            } | null;
+                            priority: number;
+                            restoredAt: string | null;
+                            siteId: string | null;
+                            sourceId: string;
+                            startedAt: string | null;
+                            startedBy: string | null;
+                            /** @enum {string} */
+                            state: "new" | "taken" | "acknowledged" | "in_progress" | "closed";
+                            takenAt: string | null;
+                            takenBy: string | null;
+                            title: string;
+                            /** @enum {string} */
+                            type: "pti_sos" | "pti_man_down" | "pti_link_lost" | "intrusion" | "fire" | "panel_tamper" | "ppms_intrusion_attack" | "ppms_confinement" | "ppms_evacuation" | "prefecture_alert" | "weather_alert" | "supervision_lost" | "camera_offline" | "picture_below_floor" | "storage_low" | "purge_failed" | "mask_check_failed" | "authorisation_expiring";
+                            zone: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alarms/{id}/take": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Alarme : take / alarm: take */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        comment?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            acknowledgedAt: string | null;
+                            acknowledgedBy: string | null;
+                            cameraIds: string[];
+                            closedAt: string | null;
+                            closedBy: string | null;
+                            comment: string | null;
+                            communeInsee: string | null;
+                            count: number;
+                            firstReceivedAt: string;
+                            id: string;
+                            lastReceivedAt: string;
+                            occurredAt: string;
+                            /** @enum {string|null} */
+                            outcome: "handled" | "false_alarm" | "test" | "technical" | null;
+                            position: {
+                                latitude: number;
+                                longitude: number;
+                            } | null;
+                            priority: number;
+                            restoredAt: string | null;
+                            siteId: string | null;
+                            sourceId: string;
+                            startedAt: string | null;
+                            startedBy: string | null;
+                            /** @enum {string} */
+                            state: "new" | "taken" | "acknowledged" | "in_progress" | "closed";
+                            takenAt: string | null;
+                            takenBy: string | null;
+                            title: string;
+                            /** @enum {string} */
+                            type: "pti_sos" | "pti_man_down" | "pti_link_lost" | "intrusion" | "fire" | "panel_tamper" | "ppms_intrusion_attack" | "ppms_confinement" | "ppms_evacuation" | "prefecture_alert" | "weather_alert" | "supervision_lost" | "camera_offline" | "picture_below_floor" | "storage_low" | "purge_failed" | "mask_check_failed" | "authorisation_expiring";
+                            zone: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alarms/catalogue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Types, états et issues des alarmes / alarm types, states, outcomes */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            outcomes: {
+                                code: string;
+                                en: string;
+                                fr: string;
+                            }[];
+                            states: {
+                                code: string;
+                                en: string;
+                                fr: string;
+                            }[];
+                            types: {
+                                code: string;
+                                en: string;
+                                fr: string;
+                                priority: number;
+                                technical: boolean;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alarms/intake/{sourceId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Réception d’une alarme (webhook, jeton de la source) / alarm intake (webhook, source token) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    sourceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        cameraIds?: string[];
+                        details?: {
+                            [key: string]: (string | number | boolean) | null;
+                        };
+                        /** @enum {string} */
+                        event?: "alarm" | "restore";
+                        eventId: string;
+                        /** Format: date-time */
+                        occurredAt?: string;
+                        position?: {
+                            latitude: number;
+                            longitude: number;
+                        };
+                        /** @enum {string} */
+                        priority?: "critical" | "high" | "normal" | "low";
+                        /** Format: uuid */
+                        siteId?: string;
+                        title?: string;
+                        /** @enum {string} */
+                        type: "pti_sos" | "pti_man_down" | "pti_link_lost" | "intrusion" | "fire" | "panel_tamper" | "ppms_intrusion_attack" | "ppms_confinement" | "ppms_evacuation" | "prefecture_alert" | "weather_alert" | "supervision_lost";
+                        zone?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            alarmId: string | null;
+                            duplicate: boolean;
+                            /** @enum {string} */
+                            outcome: "created" | "folded" | "restored" | "restore_unmatched";
+                            receiptId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            alarmId: string | null;
+                            duplicate: boolean;
+                            /** @enum {string} */
+                            outcome: "created" | "folded" | "restored" | "restore_unmatched";
+                            receiptId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/audit": {
         parameters: {
             query?: never;
@@ -3545,6 +4425,7 @@ export interface paths {
                             releasedAt: string | null;
                             releasedBy: string | null;
                             releaseReason: string | null;
+                            requisitionId: string | null;
                             reviewedAt: string | null;
                             /** @enum {string} */
                             status: "provisional" | "confirmed" | "lapsed" | "released";
@@ -3598,6 +4479,7 @@ export interface paths {
                             releasedAt: string | null;
                             releasedBy: string | null;
                             releaseReason: string | null;
+                            requisitionId: string | null;
                             reviewedAt: string | null;
                             /** @enum {string} */
                             status: "provisional" | "confirmed" | "lapsed" | "released";
@@ -3652,6 +4534,7 @@ export interface paths {
                             releasedAt: string | null;
                             releasedBy: string | null;
                             releaseReason: string | null;
+                            requisitionId: string | null;
                             reviewedAt: string | null;
                             /** @enum {string} */
                             status: "provisional" | "confirmed" | "lapsed" | "released";
@@ -3717,6 +4600,7 @@ export interface paths {
                             releasedAt: string | null;
                             releasedBy: string | null;
                             releaseReason: string | null;
+                            requisitionId: string | null;
                             reviewedAt: string | null;
                             /** @enum {string} */
                             status: "provisional" | "confirmed" | "lapsed" | "released";
@@ -3780,6 +4664,7 @@ export interface paths {
                             releasedAt: string | null;
                             releasedBy: string | null;
                             releaseReason: string | null;
+                            requisitionId: string | null;
                             reviewedAt: string | null;
                             /** @enum {string} */
                             status: "provisional" | "confirmed" | "lapsed" | "released";
@@ -3843,6 +4728,7 @@ export interface paths {
                             releasedAt: string | null;
                             releasedBy: string | null;
                             releaseReason: string | null;
+                            requisitionId: string | null;
                             reviewedAt: string | null;
                             /** @enum {string} */
                             status: "provisional" | "confirmed" | "lapsed" | "released";
@@ -3906,6 +4792,7 @@ export interface paths {
                             releasedAt: string | null;
                             releasedBy: string | null;
                             releaseReason: string | null;
+                            requisitionId: string | null;
                             reviewedAt: string | null;
                             /** @enum {string} */
                             status: "provisional" | "confirmed" | "lapsed" | "released";
@@ -4706,6 +5593,780 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/requisitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Réquisitions de vos communes (état, échéance, alertes) / requisitions in scope */
+        get: {
+            parameters: {
+                query?: {
+                    communeInsee?: string;
+                    limit?: number;
+                    open?: "true" | "false";
+                    state?: "received" | "in_review" | "positive" | "negative" | "live_viewing_only" | "cancelled" | "exported" | "delivered" | "closed";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            allowedTransitions: ("received" | "in_review" | "positive" | "negative" | "live_viewing_only" | "cancelled" | "exported" | "delivered" | "closed")[];
+                            /** @enum {string} */
+                            channel: "email" | "paper" | "phone" | "in_person" | "other";
+                            closedAt: string | null;
+                            communeInsee: string;
+                            /** @description the current version of the scanned requisition */
+                            document: {
+                                bytes: number;
+                                fileName: string;
+                                /** @enum {string} */
+                                mediaType: "application/pdf" | "image/png" | "image/jpeg";
+                                reason: string | null;
+                                sha256: string;
+                                supersededAt: string | null;
+                                uploadedAt: string;
+                                uploadedBy: string;
+                                version: number;
+                            } | null;
+                            due: {
+                                answeredAt: string | null;
+                                at: string;
+                                overdue: boolean;
+                                /** @description until the due date (negative: late); frozen at the first result */
+                                remainingMs: number;
+                            };
+                            filedBy: string;
+                            flags: {
+                                missingFootage: boolean;
+                                nearDestruction: boolean;
+                                overdue: boolean;
+                            };
+                            freeText: string | null;
+                            holdsKept: boolean | null;
+                            id: string;
+                            /** @enum {string} */
+                            legalFramework: "flagrance" | "preliminary" | "investigation" | "direct_collection";
+                            officerContact: string;
+                            officerName: string;
+                            officerRank: string;
+                            officerUnit: string;
+                            procedureNumber: string;
+                            ranges: {
+                                cameraId: string;
+                                /** @description when the oldest held footage reaches its retention (kept past it while held) */
+                                destructionAt: string | null;
+                                /**
+                                 * @description at intake: all held, start no longer existed, none existed
+                                 * @enum {string}
+                                 */
+                                footage: "held" | "partial" | "missing";
+                                from: string;
+                                heldFrom: string | null;
+                                holdId: string | null;
+                                nearDestruction: boolean;
+                                position: number;
+                                to: string;
+                            }[];
+                            receivedAt: string;
+                            requisitionDate: string;
+                            /** @enum {string} */
+                            state: "received" | "in_review" | "positive" | "negative" | "live_viewing_only" | "cancelled" | "exported" | "delivered" | "closed";
+                            updatedAt: string;
+                            updatedBy: string;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Déposer une réquisition (gèle les plages demandées) / file a requisition (holds its ranges) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        channel: "email" | "paper" | "phone" | "in_person" | "other";
+                        communeInsee: string;
+                        freeText?: string | null;
+                        /**
+                         * @description flagrance: art. 60-1 CPP; preliminary: 77-1-1; investigation: 99-3; direct_collection: officer habilitated, no written requisition
+                         * @enum {string}
+                         */
+                        legalFramework: "flagrance" | "preliminary" | "investigation" | "direct_collection";
+                        /** @description téléphone ou courriel */
+                        officerContact: string;
+                        /** @description nom de l’officier requérant */
+                        officerName: string;
+                        /** @description grade (OPJ, APJ, brigadier...) */
+                        officerRank: string;
+                        /** @description service ou unité */
+                        officerUnit: string;
+                        /** @description numéro de procédure (PV) */
+                        procedureNumber: string;
+                        ranges: {
+                            cameraId: string;
+                            /** Format: date-time */
+                            from: string;
+                            /** Format: date-time */
+                            to: string;
+                        }[];
+                        /**
+                         * Format: date-time
+                         * @description date of the requisition (or of the officer’s request)
+                         */
+                        requisitionDate: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            allowedTransitions: ("received" | "in_review" | "positive" | "negative" | "live_viewing_only" | "cancelled" | "exported" | "delivered" | "closed")[];
+                            /** @enum {string} */
+                            channel: "email" | "paper" | "phone" | "in_person" | "other";
+                            closedAt: string | null;
+                            communeInsee: string;
+                            /** @description the current version of the scanned requisition */
+                            document: {
+                                bytes: number;
+                                fileName: string;
+                                /** @enum {string} */
+                                mediaType: "application/pdf" | "image/png" | "image/jpeg";
+                                reason: string | null;
+                                sha256: string;
+                                supersededAt: string | null;
+                                uploadedAt: string;
+                                uploadedBy: string;
+                                version: number;
+                            } | null;
+                            documents: {
+                                bytes: number;
+                                fileName: string;
+                                /** @enum {string} */
+                                mediaType: "application/pdf" | "image/png" | "image/jpeg";
+                                reason: string | null;
+                                sha256: string;
+                                supersededAt: string | null;
+                                uploadedAt: string;
+                                uploadedBy: string;
+                                version: number;
+                            }[];
+                            due: {
+                                answeredAt: string | null;
+                                at: string;
+                                overdue: boolean;
+                                /** @description until the due date (negative: late); frozen at the first result */
+                                remainingMs: number;
+                            };
+                            filedBy: string;
+                            flags: {
+                                missingFootage: boolean;
+                                nearDestruction: boolean;
+                                overdue: boolean;
+                            };
+                            freeText: string | null;
+                            history: {
+                                at: string;
+                                by: string;
+                                /** @enum {string|null} */
+                                from: "received" | "in_review" | "positive" | "negative" | "live_viewing_only" | "cancelled" | "exported" | "delivered" | "closed" | null;
+                                reason: string;
+                                /** @enum {string} */
+                                to: "received" | "in_review" | "positive" | "negative" | "live_viewing_only" | "cancelled" | "exported" | "delivered" | "closed";
+                            }[];
+                            holds: {
+                                cameraIds: string[];
+                                from: string;
+                                id: string;
+                                releasedAt: string | null;
+                                releasedBy: string | null;
+                                releaseReason: string | null;
+                                /** @enum {string} */
+                                status: "provisional" | "confirmed" | "lapsed" | "released";
+                                to: string;
+                            }[];
+                            holdsKept: boolean | null;
+                            id: string;
+                            /** @enum {string} */
+                            legalFramework: "flagrance" | "preliminary" | "investigation" | "direct_collection";
+                            officerContact: string;
+                            officerName: string;
+                            officerRank: string;
+                            officerUnit: string;
+                            procedureNumber: string;
+                            ranges: {
+                                cameraId: string;
+                                /** @description when the oldest held footage reaches its retention (kept past it while held) */
+                                destructionAt: string | null;
+                                /**
+                                 * @description at intake: all held, start no longer existed, none existed
+                                 * @enum {string}
+                                 */
+                                footage: "held" | "partial" | "missing";
+                                from: string;
+                                heldFrom: string | null;
+                                holdId: string | null;
+                                nearDestruction: boolean;
+                                position: number;
+                                to: string;
+                            }[];
+                            receivedAt: string;
+                            requisitionDate: string;
+                            /** @enum {string} */
+                            state: "received" | "in_review" | "positive" | "negative" | "live_viewing_only" | "cancelled" | "exported" | "delivered" | "closed";
+                            updatedAt: string;
+                            updatedBy: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/requisitions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Réquisition : historique, gels, plages / requisition detail */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            allowedTransitions: ("received" | "in_review" | "positive" | "negative" | "live_viewing_only" | "cancelled" | "exported" | "delivered" | "closed")[];
+                            /** @enum {string} */
+                            channel: "email" | "paper" | "phone" | "in_person" | "other";
+                            closedAt: string | null;
+                            communeInsee: string;
+                            /** @description the current version of the scanned requisition */
+                            document: {
+                                bytes: number;
+                                fileName: string;
+                                /** @enum {string} */
+                                mediaType: "application/pdf" | "image/png" | "image/jpeg";
+                                reason: string | null;
+                                sha256: string;
+                                supersededAt: string | null;
+                                uploadedAt: string;
+                                uploadedBy: string;
+                                version: number;
+                            } | null;
+                            documents: {
+                                bytes: number;
+                                fileName: string;
+                                /** @enum {string} */
+                                mediaType: "application/pdf" | "image/png" | "image/jpeg";
+                                reason: string | null;
+                                sha256: string;
+                                supersededAt: string | null;
+                                uploadedAt: string;
+                                uploadedBy: string;
+                                version: number;
+                            }[];
+                            due: {
+                                answeredAt: string | null;
+                                at: string;
+                                overdue: boolean;
+                                /** @description until the due date (negative: late); frozen at the first result */
+                                remainingMs: number;
+                            };
+                            filedBy: string;
+                            flags: {
+                                missingFootage: boolean;
+                                nearDestruction: boolean;
+                                overdue: boolean;
+                            };
+                            freeText: string | null;
+                            history: {
+                                at: string;
+                                by: string;
+                                /** @enum {string|null} */
+                                from: "received" | "in_review" | "positive" | "negative" | "live_viewing_only" | "cancelled" | "exported" | "delivered" | "closed" | null;
+                                reason: string;
+                                /** @enum {string} */
+                                to: "received" | "in_review" | "positive" | "negative" | "live_viewing_only" | "cancelled" | "exported" | "delivered" | "closed";
+                            }[];
+                            holds: {
+                                cameraIds: string[];
+                                from: string;
+                                id: string;
+                                releasedAt: string | null;
+                                releasedBy: string | null;
+                                releaseReason: string | null;
+                                /** @enum {string} */
+                                status: "provisional" | "confirmed" | "lapsed" | "released";
+                                to: string;
+                            }[];
+                            holdsKept: boolean | null;
+                            id: string;
+                            /** @enum {string} */
+                            legalFramework: "flagrance" | "preliminary" | "investigation" | "direct_collection";
+                            officerContact: string;
+                            officerName: string;
+                            officerRank: string;
+                            officerUnit: string;
+                            procedureNumber: string;
+                            ranges: {
+                                cameraId: string;
+                                /** @description when the oldest held footage reaches its retention (kept past it while held) */
+                                destructionAt: string | null;
+                                /**
+                                 * @description at intake: all held, start no longer existed, none existed
+                                 * @enum {string}
+                                 */
+                                footage: "held" | "partial" | "missing";
+                                from: string;
+                                heldFrom: string | null;
+                                holdId: string | null;
+                                nearDestruction: boolean;
+                                position: number;
+                                to: string;
+                            }[];
+                            receivedAt: string;
+                            requisitionDate: string;
+                            /** @enum {string} */
+                            state: "received" | "in_review" | "positive" | "negative" | "live_viewing_only" | "cancelled" | "exported" | "delivered" | "closed";
+                            updatedAt: string;
+                            updatedBy: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Corriger une réquisition avant son résultat (champs envoyés seulement) / correct a requisition */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        channel?: "email" | "paper" | "phone" | "in_person" | "other";
+                        freeText?: string | null;
+                        /**
+                         * @description flagrance: art. 60-1 CPP; preliminary: 77-1-1; investigation: 99-3; direct_collection: officer habilitated, no written requisition
+                         * @enum {string}
+                         */
+                        legalFramework?: "flagrance" | "preliminary" | "investigation" | "direct_collection";
+                        /** @description téléphone ou courriel */
+                        officerContact?: string;
+                        /** @description nom de l’officier requérant */
+                        officerName?: string;
+                        /** @description grade (OPJ, APJ, brigadier...) */
+                        officerRank?: string;
+                        /** @description service ou unité */
+                        officerUnit?: string;
+                        /** @description numéro de procédure (PV) */
+                        procedureNumber?: string;
+                        /**
+                         * Format: date-time
+                         * @description date of the requisition (or of the officer’s request)
+                         */
+                        requisitionDate?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            allowedTransitions: ("received" | "in_review" | "positive" | "negative" | "live_viewing_only" | "cancelled" | "exported" | "delivered" | "closed")[];
+                            /** @enum {string} */
+                            channel: "email" | "paper" | "phone" | "in_person" | "other";
+                            closedAt: string | null;
+                            communeInsee: string;
+                            /** @description the current version of the scanned requisition */
+                            document: {
+                                bytes: number;
+                                fileName: string;
+                                /** @enum {string} */
+                                mediaType: "application/pdf" | "image/png" | "image/jpeg";
+                                reason: string | null;
+                                sha256: string;
+                                supersededAt: string | null;
+                                uploadedAt: string;
+                                uploadedBy: string;
+                                version: number;
+                            } | null;
+                            documents: {
+                                bytes: number;
+                                fileName: string;
+                                /** @enum {string} */
+                                mediaType: "application/pdf" | "image/png" | "image/jpeg";
+                                reason: string | null;
+                                sha256: string;
+                                supersededAt: string | null;
+                                uploadedAt: string;
+                                uploadedBy: string;
+                                version: number;
+                            }[];
+                            due: {
+                                answeredAt: string | null;
+                                at: string;
+                                overdue: boolean;
+                                /** @description until the due date (negative: late); frozen at the first result */
+                                remainingMs: number;
+                            };
+                            filedBy: string;
+                            flags: {
+                                missingFootage: boolean;
+                                nearDestruction: boolean;
+                                overdue: boolean;
+                            };
+                            freeText: string | null;
+                            history: {
+                                at: string;
+                                by: string;
+                                /** @enum {string|null} */
+                                from: "received" | "in_review" | "positive" | "negative" | "live_viewing_only" | "cancelled" | "exported" | "delivered" | "closed" | null;
+                                reason: string;
+                                /** @enum {string} */
+                                to: "received" | "in_review" | "positive" | "negative" | "live_viewing_only" | "cancelled" | "exported" | "delivered" | "closed";
+                            }[];
+                            holds: {
+                                cameraIds: string[];
+                                from: string;
+                                id: string;
+                                releasedAt: string | null;
+                                releasedBy: string | null;
+                                releaseReason: string | null;
+                                /** @enum {string} */
+                                status: "provisional" | "confirmed" | "lapsed" | "released";
+                                to: string;
+                            }[];
+                            holdsKept: boolean | null;
+                            id: string;
+                            /** @enum {string} */
+                            legalFramework: "flagrance" | "preliminary" | "investigation" | "direct_collection";
+                            officerContact: string;
+                            officerName: string;
+                            officerRank: string;
+                            officerUnit: string;
+                            procedureNumber: string;
+                            ranges: {
+                                cameraId: string;
+                                /** @description when the oldest held footage reaches its retention (kept past it while held) */
+                                destructionAt: string | null;
+                                /**
+                                 * @description at intake: all held, start no longer existed, none existed
+                                 * @enum {string}
+                                 */
+                                footage: "held" | "partial" | "missing";
+                                from: string;
+                                heldFrom: string | null;
+                                holdId: string | null;
+                                nearDestruction: boolean;
+                                position: number;
+                                to: string;
+                            }[];
+                            receivedAt: string;
+                            requisitionDate: string;
+                            /** @enum {string} */
+                            state: "received" | "in_review" | "positive" | "negative" | "live_viewing_only" | "cancelled" | "exported" | "delivered" | "closed";
+                            updatedAt: string;
+                            updatedBy: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/requisitions/{id}/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Joindre la réquisition scannée (PDF, PNG, JPEG ; scellée, une nouvelle version remplace) / attach the scan */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        contentBase64: string;
+                        fileName: string;
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            bytes: number;
+                            fileName: string;
+                            /** @enum {string} */
+                            mediaType: "application/pdf" | "image/png" | "image/jpeg";
+                            reason: string | null;
+                            sha256: string;
+                            supersededAt: string | null;
+                            uploadedAt: string;
+                            uploadedBy: string;
+                            version: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/requisitions/{id}/documents/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Télécharger une version du document (journalisé) / download a document version */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    version: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/requisitions/{id}/transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Changer l’état (chef de CSU ; la clôture lève les gels sauf keepHolds) / change the state */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        keepHolds?: boolean;
+                        reason: string;
+                        /** @enum {string} */
+                        to: "received" | "in_review" | "positive" | "negative" | "live_viewing_only" | "cancelled" | "exported" | "delivered" | "closed";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            allowedTransitions: ("received" | "in_review" | "positive" | "negative" | "live_viewing_only" | "cancelled" | "exported" | "delivered" | "closed")[];
+                            /** @enum {string} */
+                            channel: "email" | "paper" | "phone" | "in_person" | "other";
+                            closedAt: string | null;
+                            communeInsee: string;
+                            /** @description the current version of the scanned requisition */
+                            document: {
+                                bytes: number;
+                                fileName: string;
+                                /** @enum {string} */
+                                mediaType: "application/pdf" | "image/png" | "image/jpeg";
+                                reason: string | null;
+                                sha256: string;
+                                supersededAt: string | null;
+                                uploadedAt: string;
+                                uploadedBy: string;
+                                version: number;
+                            } | null;
+                            documents: {
+                                bytes: number;
+                                fileName: string;
+                                /** @enum {string} */
+                                mediaType: "application/pdf" | "image/png" | "image/jpeg";
+                                reason: string | null;
+                                sha256: string;
+                                supersededAt: string | null;
+                                uploadedAt: string;
+                                uploadedBy: string;
+                                version: number;
+                            }[];
+                            due: {
+                                answeredAt: string | null;
+                                at: string;
+                                overdue: boolean;
+                                /** @description until the due date (negative: late); frozen at the first result */
+                                remainingMs: number;
+                            };
+                            filedBy: string;
+                            flags: {
+                                missingFootage: boolean;
+                                nearDestruction: boolean;
+                                overdue: boolean;
+                            };
+                            freeText: string | null;
+                            history: {
+                                at: string;
+                                by: string;
+                                /** @enum {string|null} */
+                                from: "received" | "in_review" | "positive" | "negative" | "live_viewing_only" | "cancelled" | "exported" | "delivered" | "closed" | null;
+                                reason: string;
+                                /** @enum {string} */
+                                to: "received" | "in_review" | "positive" | "negative" | "live_viewing_only" | "cancelled" | "exported" | "delivered" | "closed";
+                            }[];
+                            holds: {
+                                cameraIds: string[];
+                                from: string;
+                                id: string;
+                                releasedAt: string | null;
+                                releasedBy: string | null;
+                                releaseReason: string | null;
+                                /** @enum {string} */
+                                status: "provisional" | "confirmed" | "lapsed" | "released";
+                                to: string;
+                            }[];
+                            holdsKept: boolean | null;
+                            id: string;
+                            /** @enum {string} */
+                            legalFramework: "flagrance" | "preliminary" | "investigation" | "direct_collection";
+                            officerContact: string;
+                            officerName: string;
+                            officerRank: string;
+                            officerUnit: string;
+                            procedureNumber: string;
+                            ranges: {
+                                cameraId: string;
+                                /** @description when the oldest held footage reaches its retention (kept past it while held) */
+                                destructionAt: string | null;
+                                /**
+                                 * @description at intake: all held, start no longer existed, none existed
+                                 * @enum {string}
+                                 */
+                                footage: "held" | "partial" | "missing";
+                                from: string;
+                                heldFrom: string | null;
+                                holdId: string | null;
+                                nearDestruction: boolean;
+                                position: number;
+                                to: string;
+                            }[];
+                            receivedAt: string;
+                            requisitionDate: string;
+                            /** @enum {string} */
+                            state: "received" | "in_review" | "positive" | "negative" | "live_viewing_only" | "cancelled" | "exported" | "delivered" | "closed";
+                            updatedAt: string;
+                            updatedBy: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/settings": {
         parameters: {
             query?: never;
@@ -5285,7 +6946,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            actions: ("commune.read" | "commune.write" | "site.read" | "site.write" | "camera.read" | "camera.write" | "camera.import" | "camera.export" | "camera.onvif" | "authorisation.read" | "authorisation.write" | "user.read" | "user.write" | "user.confirm" | "token.manage" | "audit.read" | "audit.export" | "audit.verify" | "settings.read" | "settings.write" | "health.read" | "recording.read" | "storage.read" | "storage.write" | "mask.read" | "mask.write" | "hold.read" | "hold.confirm" | "register.read" | "image.live" | "image.playback" | "image.export" | "ptz.control" | "ptz.takeover" | "layout.write" | "wall.write" | "wall.push" | "ptz.tour.write")[] | null;
+                            actions: ("commune.read" | "commune.write" | "site.read" | "site.write" | "camera.read" | "camera.write" | "camera.import" | "camera.export" | "camera.onvif" | "authorisation.read" | "authorisation.write" | "user.read" | "user.write" | "user.confirm" | "token.manage" | "audit.read" | "audit.export" | "audit.verify" | "settings.read" | "settings.write" | "health.read" | "recording.read" | "storage.read" | "storage.write" | "mask.read" | "mask.write" | "hold.read" | "hold.confirm" | "register.read" | "image.live" | "image.playback" | "image.export" | "ptz.control" | "ptz.takeover" | "layout.write" | "wall.write" | "wall.push" | "ptz.tour.write" | "requisition.read" | "requisition.file" | "requisition.review" | "alarm.read" | "alarm.handle" | "alarm.source.read" | "alarm.source.write")[] | null;
                             allCommunes: boolean;
                             communes: string[];
                             createdAt: string;
@@ -5315,7 +6976,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @default null */
-                        actions?: ("commune.read" | "commune.write" | "site.read" | "site.write" | "camera.read" | "camera.write" | "camera.import" | "camera.export" | "camera.onvif" | "authorisation.read" | "authorisation.write" | "user.read" | "user.write" | "user.confirm" | "token.manage" | "audit.read" | "audit.export" | "audit.verify" | "settings.read" | "settings.write" | "health.read" | "recording.read" | "storage.read" | "storage.write" | "mask.read" | "mask.write" | "hold.read" | "hold.confirm" | "register.read" | "image.live" | "image.playback" | "image.export" | "ptz.control" | "ptz.takeover" | "layout.write" | "wall.write" | "wall.push" | "ptz.tour.write")[] | null;
+                        actions?: ("commune.read" | "commune.write" | "site.read" | "site.write" | "camera.read" | "camera.write" | "camera.import" | "camera.export" | "camera.onvif" | "authorisation.read" | "authorisation.write" | "user.read" | "user.write" | "user.confirm" | "token.manage" | "audit.read" | "audit.export" | "audit.verify" | "settings.read" | "settings.write" | "health.read" | "recording.read" | "storage.read" | "storage.write" | "mask.read" | "mask.write" | "hold.read" | "hold.confirm" | "register.read" | "image.live" | "image.playback" | "image.export" | "ptz.control" | "ptz.takeover" | "layout.write" | "wall.write" | "wall.push" | "ptz.tour.write" | "requisition.read" | "requisition.file" | "requisition.review" | "alarm.read" | "alarm.handle" | "alarm.source.read" | "alarm.source.write")[] | null;
                         /** @default false */
                         allCommunes?: boolean;
                         /** @default [] */
@@ -5341,7 +7002,7 @@ export interface paths {
                         "application/json": {
                             token: string;
                             view: {
-                                actions: ("commune.read" | "commune.write" | "site.read" | "site.write" | "camera.read" | "camera.write" | "camera.import" | "camera.export" | "camera.onvif" | "authorisation.read" | "authorisation.write" | "user.read" | "user.write" | "user.confirm" | "token.manage" | "audit.read" | "audit.export" | "audit.verify" | "settings.read" | "settings.write" | "health.read" | "recording.read" | "storage.read" | "storage.write" | "mask.read" | "mask.write" | "hold.read" | "hold.confirm" | "register.read" | "image.live" | "image.playback" | "image.export" | "ptz.control" | "ptz.takeover" | "layout.write" | "wall.write" | "wall.push" | "ptz.tour.write")[] | null;
+                                actions: ("commune.read" | "commune.write" | "site.read" | "site.write" | "camera.read" | "camera.write" | "camera.import" | "camera.export" | "camera.onvif" | "authorisation.read" | "authorisation.write" | "user.read" | "user.write" | "user.confirm" | "token.manage" | "audit.read" | "audit.export" | "audit.verify" | "settings.read" | "settings.write" | "health.read" | "recording.read" | "storage.read" | "storage.write" | "mask.read" | "mask.write" | "hold.read" | "hold.confirm" | "register.read" | "image.live" | "image.playback" | "image.export" | "ptz.control" | "ptz.takeover" | "layout.write" | "wall.write" | "wall.push" | "ptz.tour.write" | "requisition.read" | "requisition.file" | "requisition.review" | "alarm.read" | "alarm.handle" | "alarm.source.read" | "alarm.source.write")[] | null;
                                 allCommunes: boolean;
                                 communes: string[];
                                 createdAt: string;
@@ -5394,7 +7055,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            actions: ("commune.read" | "commune.write" | "site.read" | "site.write" | "camera.read" | "camera.write" | "camera.import" | "camera.export" | "camera.onvif" | "authorisation.read" | "authorisation.write" | "user.read" | "user.write" | "user.confirm" | "token.manage" | "audit.read" | "audit.export" | "audit.verify" | "settings.read" | "settings.write" | "health.read" | "recording.read" | "storage.read" | "storage.write" | "mask.read" | "mask.write" | "hold.read" | "hold.confirm" | "register.read" | "image.live" | "image.playback" | "image.export" | "ptz.control" | "ptz.takeover" | "layout.write" | "wall.write" | "wall.push" | "ptz.tour.write")[] | null;
+                            actions: ("commune.read" | "commune.write" | "site.read" | "site.write" | "camera.read" | "camera.write" | "camera.import" | "camera.export" | "camera.onvif" | "authorisation.read" | "authorisation.write" | "user.read" | "user.write" | "user.confirm" | "token.manage" | "audit.read" | "audit.export" | "audit.verify" | "settings.read" | "settings.write" | "health.read" | "recording.read" | "storage.read" | "storage.write" | "mask.read" | "mask.write" | "hold.read" | "hold.confirm" | "register.read" | "image.live" | "image.playback" | "image.export" | "ptz.control" | "ptz.takeover" | "layout.write" | "wall.write" | "wall.push" | "ptz.tour.write" | "requisition.read" | "requisition.file" | "requisition.review" | "alarm.read" | "alarm.handle" | "alarm.source.read" | "alarm.source.write")[] | null;
                             allCommunes: boolean;
                             communes: string[];
                             createdAt: string;

@@ -38,6 +38,10 @@ export type ImportProgress = Get<'/api/cameras/import/progress'>;
 // Users.
 export type User = Item<Get<'/api/users'>>;
 
+// Requisitions (issue 13).
+export type Requisition = Item<Get<'/api/requisitions'>>;
+export type RequisitionDetail = Get<'/api/requisitions/{id}'>;
+
 // Audit log.
 export type AuditVerification = ApiAnswer<'POST', '/api/audit/verify'>;
 

@@ -2,7 +2,7 @@
 // `actions` of GET /api/auth/me). Pure.
 import type { MessageKey } from '../i18n/translate.ts';
 
-export type Screen = 'live' | 'playback' | 'map' | 'walls' | 'cameras' | 'masks' | 'authorisations' | 'inventory' | 'users' | 'audit';
+export type Screen = 'live' | 'playback' | 'map' | 'walls' | 'cameras' | 'masks' | 'authorisations' | 'inventory' | 'users' | 'audit' | 'requisitions';
 
 export interface ScreenEntry {
   screen: Screen;
@@ -23,6 +23,7 @@ export const screenEntries: readonly ScreenEntry[] = [
   { screen: 'inventory', path: '/inventory', label: 'nav.inventory', anyOf: ['camera.import', 'camera.write', 'camera.export', 'camera.onvif'] },
   { screen: 'users', path: '/users', label: 'nav.users', anyOf: ['user.read'] },
   { screen: 'audit', path: '/audit', label: 'nav.audit', anyOf: ['audit.read'] },
+  { screen: 'requisitions', path: '/requisitions', label: 'nav.requisitions', anyOf: ['requisition.read'] },
 ];
 
 export function allowedScreens(actions: readonly string[]): ScreenEntry[] {

@@ -15,6 +15,7 @@ import { masksMessages } from '../features/masks/messages.ts';
 import { onvifMessages } from '../features/onvif/messages.ts';
 import { playbackMessages } from '../features/playback/messages.ts';
 import { ptzMessages } from '../features/ptz/messages.ts';
+import { requisitionsMessages } from '../features/requisitions/messages.ts';
 import { shellMessages } from '../features/shell/messages.ts';
 import { technicalEventsMessages } from '../features/technical-events/messages.ts';
 import { usersMessages } from '../features/users/messages.ts';
@@ -41,6 +42,7 @@ export const messageFiles = {
   masks: masksMessages,
   onvif: onvifMessages,
   technicalEvents: technicalEventsMessages,
+  requisitions: requisitionsMessages,
 } as const;
 
 export const fr = {
@@ -61,6 +63,7 @@ export const fr = {
   ...masksMessages.fr,
   ...onvifMessages.fr,
   ...technicalEventsMessages.fr,
+  ...requisitionsMessages.fr,
 };
 
 export type MessageKey = keyof typeof fr;
@@ -83,4 +86,5 @@ export const en: Record<MessageKey, Message> = {
   ...masksMessages.en,
   ...onvifMessages.en,
   ...technicalEventsMessages.en,
+  ...requisitionsMessages.en,
 };

@@ -58,6 +58,17 @@ export const actions = [
   'wall.write',
   'wall.push',
   'ptz.tour.write',
+  // Requisitions (issue 13): read those of one's communes, file one (police, or a supervisor
+  // recording one received by mail or phone), validate and move it through its states (supervisor).
+  'requisition.read',
+  'requisition.file',
+  'requisition.review',
+  // Alarms (issue 14): read the queue of one's communes, handle alarms (take, acknowledge, start,
+  // close), read and configure the intake sources (webhook tokens, MQTT topics).
+  'alarm.read',
+  'alarm.handle',
+  'alarm.source.read',
+  'alarm.source.write',
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -102,6 +113,10 @@ const grants: Record<Role, readonly Action[]> = {
     'wall.write',
     'wall.push',
     'ptz.tour.write',
+    // Alarm sources are configured by administrators, who also see the queue (no image in it).
+    'alarm.read',
+    'alarm.source.read',
+    'alarm.source.write',
   ],
   supervisor: [
     // A supervisor confirms the image access an administrator gave (four eyes), without managing accounts.
@@ -131,6 +146,12 @@ const grants: Record<Role, readonly Action[]> = {
     'wall.write',
     'wall.push',
     'ptz.tour.write',
+    'requisition.read',
+    'requisition.file',
+    'requisition.review',
+    'alarm.read',
+    'alarm.handle',
+    'alarm.source.read',
   ],
   operator: [
     'commune.read',
@@ -145,8 +166,12 @@ const grants: Record<Role, readonly Action[]> = {
     'layout.write',
     'wall.push',
     'ptz.tour.write',
+    // Operators review footage for requisitions: they read them (state changes are the supervisor's).
+    'requisition.read',
+    'alarm.read',
+    'alarm.handle',
   ],
-  police: ['commune.read', 'site.read', 'camera.read', 'image.live', 'ptz.control', 'ptz.takeover', 'layout.write'],
+  police: ['commune.read', 'site.read', 'camera.read', 'image.live', 'ptz.control', 'ptz.takeover', 'layout.write', 'requisition.read', 'requisition.file'],
   partner: ['commune.read', 'site.read', 'camera.read', 'image.live', 'layout.write'],
   auditor: [
     'commune.read',
@@ -163,8 +188,12 @@ const grants: Record<Role, readonly Action[]> = {
     'mask.read',
     'hold.read',
     'register.read',
+    'requisition.read',
+    'alarm.read',
+    'alarm.source.read',
   ],
-  technician: ['commune.read', 'site.read', 'camera.read', 'camera.export', 'recording.read', 'storage.read'],
+  // Technicians see the queue (technical alarms are theirs to fix) without handling alarms.
+  technician: ['commune.read', 'site.read', 'camera.read', 'camera.export', 'recording.read', 'storage.read', 'alarm.read'],
 };
 
 const grantSets: Record<Role, ReadonlySet<Action>> = Object.fromEntries(roles.map((role) => [role, new Set(grants[role])])) as unknown as Record<

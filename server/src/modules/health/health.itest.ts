@@ -8,6 +8,7 @@ import { type SignedIn, signIn } from '../../testing/http.ts';
 
 /** Every periodic job of the modules, with the role whose processes run it. */
 const expectedJobs = {
+  'alarms.mqtt-intake': 'worker',
   'audit.checkpoint': 'worker',
   'audit.purge': 'worker',
   'auth.session-purge': 'worker',

@@ -163,6 +163,7 @@ export class LegalHoldsService {
         confirmedBy: confirmed ? (acting.actor.login ?? acting.actor.type) : null,
         lapsesAt: confirmed ? null : new Date(now.getTime() + this.bounds.provisionalHours * 3_600_000).toISOString(),
         reviewedAt: confirmed ? at : null,
+        requisitionId: null,
       };
       await this.repository.insertHold(trx, hold);
       await this.audit.record(trx, acting.actor, {
@@ -193,6 +194,7 @@ export class LegalHoldsService {
     return this.changeActive(id, acting, async (trx, hold) => {
       if (!this.confirms(acting, hold.communeInsee))
         throw new DomainError('forbidden', { fr: 'Seul un chef de CSU confirme un gel.', en: 'Only a CSU supervisor confirms a hold.' });
+      if (hold.requisitionId !== null) throw new DomainError('legal_hold_of_requisition', { details: { requisitionId: hold.requisitionId } });
       const now = this.clock.now();
       if (holdStatus(hold, now) === 'lapsed') throw new DomainError('legal_hold_lapsed');
       const at = now.toISOString();
@@ -258,6 +260,8 @@ export class LegalHoldsService {
 
   /** A confirmed hold keeps footage past retention: only a supervisor changes its reference or releases it. */
   private assertMayChangeConfirmed(hold: LegalHold, acting: Acting): void {
+    // A requisition's hold follows its requisition: its reference is the requisition's, and closing it releases the hold.
+    if (hold.requisitionId !== null) throw new DomainError('legal_hold_of_requisition', { details: { requisitionId: hold.requisitionId } });
     if (hold.confirmedAt !== null && !this.confirms(acting, hold.communeInsee)) {
       throw new DomainError('forbidden', {
         fr: 'Un gel confirmé ne se modifie ou ne se lève que par un chef de CSU.',

@@ -14,6 +14,7 @@ import type { TechnicalEvent } from '../technical-events/index.ts';
 import { LegalHoldsService, type HoldBounds } from './holds.ts';
 import { holdsRoutes } from './holds.routes.ts';
 import { StatutoryRegister } from './register.ts';
+import { RequisitionHolds } from './requisition-holds.ts';
 import { RecordedDaysJob } from './register.recorded.ts';
 import type { RecordingInventory } from './retention.inventory.ts';
 import { RetentionRepository } from './retention.repository.ts';
@@ -25,6 +26,7 @@ export type { PurgeFileSystem, RetentionPurge } from './retention.ts';
 export type { RetentionFootage } from './retention.types.ts';
 export { defaultHoldBounds, type HoldBounds, type LegalHoldsService } from './holds.ts';
 export type { RecordedDaysJob } from './register.recorded.ts';
+export type { RequisitionHolds, RequisitionHoldView, RequisitionRangeAsked, RequisitionRangePlaced } from './requisition-holds.ts';
 export type { StatutoryRegister } from './register.ts';
 
 export interface RetentionModuleDeps {
@@ -55,6 +57,8 @@ export interface RetentionApi {
   register: StatutoryRegister;
   /** The register's `recorded` rows, once a Paris day is over. */
   recordedDays: RecordedDaysJob;
+  /** The holds a requisition places at intake and releases at its close (issue 13), in its transaction. */
+  requisitionHolds: RequisitionHolds;
 }
 
 export function createRetentionModule(deps: RetentionModuleDeps): VigieModule<RetentionApi> {
@@ -92,6 +96,7 @@ export function createRetentionModule(deps: RetentionModuleDeps): VigieModule<Re
     // Legal holds confirmed and unchanged for the review period are reported (issue 11).
     { name: 'retention.hold-review', role: 'worker', intervalMs: 86_400_000, run: () => holds.reportDueForReview((event) => deps.raise(event)) },
   ];
-  const api: RetentionApi = { purge, holds, register, recordedDays };
+  const requisitionHolds = new RequisitionHolds(repository, deps.footage, deps.audit, deps.clock, deps.inventory);
+  const api: RetentionApi = { purge, holds, register, recordedDays, requisitionHolds };
   return { name: 'retention', api, routes: routesOf(holdsRoutes, { holds, register, audit: deps.audit, clock: deps.clock }), jobs };
 }

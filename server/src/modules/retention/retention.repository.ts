@@ -46,6 +46,8 @@ export interface LegalHold {
   /** Provisional holds only: when they stop holding. */
   lapsesAt: string | null;
   reviewedAt: string | null;
+  /** The requisition that placed it (issue 13): only closing that requisition releases it. */
+  requisitionId: string | null;
 }
 
 function toRegisterEntry(row: Selectable<StatutoryRegisterTable>): RegisterEntry {
@@ -82,6 +84,7 @@ function toHold(row: Selectable<LegalHoldsTable>, cameraIds: string[]): LegalHol
     confirmedBy: row.confirmed_by,
     lapsesAt: row.lapses_at,
     reviewedAt: row.reviewed_at,
+    requisitionId: row.requisition_id,
   };
 }
 
@@ -195,6 +198,7 @@ export class RetentionRepository {
         confirmed_by: hold.confirmedBy,
         lapses_at: hold.lapsesAt,
         reviewed_at: hold.reviewedAt,
+        requisition_id: hold.requisitionId,
       })
       .execute();
     await trx
@@ -221,13 +225,14 @@ export class RetentionRepository {
   }
 
   async holds(
-    filter: { ids?: readonly string[]; communes: readonly string[] | null; activeOnly: boolean; cameraId?: string },
+    filter: { ids?: readonly string[]; communes: readonly string[] | null; activeOnly: boolean; cameraId?: string; requisitionId?: string },
     db: Handle = this.db,
   ): Promise<LegalHold[]> {
     let query = db.selectFrom('legal_holds').selectAll();
     if (filter.ids) query = query.where('id', 'in', [...filter.ids]);
     if (filter.communes !== null) query = filter.communes.length > 0 ? query.where('commune_insee', 'in', [...filter.communes]) : query.where('id', '=', '');
     if (filter.activeOnly) query = query.where('released_at', 'is', null);
+    if (filter.requisitionId) query = query.where('requisition_id', '=', filter.requisitionId);
     if (filter.cameraId) {
       const cameraId = filter.cameraId;
       query = query.where('id', 'in', (sub) => sub.selectFrom('legal_hold_cameras').select('hold_id').where('camera_id', '=', cameraId));

@@ -23,6 +23,8 @@ export const holdViewSchema = z.object({
   confirmedBy: z.string().nullable(),
   lapsesAt: z.string().nullable(),
   reviewedAt: z.string().nullable(),
+  /** The requisition that placed it: released by closing that requisition, not here. */
+  requisitionId: z.string().nullable(),
 });
 export const holdListQuerySchema = z.object({
   communeInsee: z.string().max(5).optional(),

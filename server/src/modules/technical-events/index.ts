@@ -11,6 +11,7 @@ import { TechnicalEventsService } from './technical-events.ts';
 
 export type TechnicalEventsApi = TechnicalEventsService;
 export type { TechnicalEvent } from './technical-events.ts';
+export { technicalEventCodes } from './technical-events.ts';
 
 /** Routes: the listing, GET /api/technical-events (under the recording tag, as before the module had routes). */
 export function createTechnicalEventsModule(deps: { database: DatabaseHandle; clock: Clock; log?: ProcessLog }): VigieModule<TechnicalEventsApi> {

@@ -109,6 +109,8 @@ export interface LegalHoldsTable {
   lapses_at: string | null;
   /** Last review (or confirmation) of a confirmed hold: one not reviewed for 90 days is reported. */
   reviewed_at: string | null;
+  /** The requisition that placed it (issue 13): released by closing that requisition only. */
+  requisition_id: string | null;
 }
 
 export interface LegalHoldCamerasTable {

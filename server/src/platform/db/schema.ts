@@ -5,6 +5,10 @@
 import type { ColumnType, Insertable, Selectable, Updateable } from 'kysely';
 import type { ConsoleSchema, PlaybackSchema, PtzSchema } from './schema-console.ts';
 import type { DevicesSchema } from './schema-devices.ts';
+import type { RequisitionsSchema } from './schema-requisitions.ts';
+export type * from './schema-requisitions.ts';
+import type { AlarmsSchema } from './schema-alarms.ts';
+export type * from './schema-alarms.ts';
 export type { CameraDevicesTable, DevicesSchema } from './schema-devices.ts';
 import type { MasksSchema, RecordingSchema, RetentionSchema, StorageSchema, TechnicalEventsSchema } from './schema-recording.ts';
 
@@ -205,7 +209,9 @@ export interface DatabaseSchema
     ConsoleSchema,
     PlaybackSchema,
     PtzSchema,
-    DevicesSchema {
+    DevicesSchema,
+    RequisitionsSchema,
+    AlarmsSchema {
   communes: CommunesTable;
   users: UsersTable;
   user_communes: UserCommunesTable;

@@ -16,6 +16,7 @@ import { LivePage } from '../live/LivePage.tsx';
 import { WallsPage } from '../walls/WallsPage.tsx';
 import { MaskEditorPage } from '../masks/MaskEditorPage.tsx';
 import { PlaybackPage } from '../playback/PlaybackPage.tsx';
+import { RequisitionsPage } from '../requisitions/RequisitionsPage.tsx';
 import { UsersPage } from '../users/UsersPage.tsx';
 import { CommunesContext } from './communes.tsx';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
@@ -133,6 +134,7 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut(): void }) {
           {current?.screen === 'inventory' && <InventoryPage me={me} />}
           {current?.screen === 'users' && <UsersPage me={me} />}
           {current?.screen === 'audit' && <AuditPage me={me} />}
+          {current?.screen === 'requisitions' && <RequisitionsPage me={me} />}
         </main>
       </div>
     </CommunesContext.Provider>
@@ -151,6 +153,7 @@ function NavIcon({ screen }: { screen: Screen }) {
     inventory: 'M4 5h16M4 12h16M4 19h16M8 3v4M14 10v4M10 17v4',
     users: 'M12 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM4 21c1-4 4-6 8-6s7 2 8 6',
     audit: 'M5 4h14v16H5zM8 8h8M8 12h8M8 16h5',
+    requisitions: 'M7 3h10v4H7zM5 5H4v16h16V5h-1M8 12h8M8 16h6',
   };
   return (
     <svg className="nav-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">

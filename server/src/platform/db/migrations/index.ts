@@ -16,6 +16,8 @@ import * as recordingEngine from './2026-12-03T0800_recording_engine.ts';
 import * as recordedRanges from './2026-12-03T1200_recorded_ranges.ts';
 import * as cameraDevices from './2026-12-03T1300_camera_devices.ts';
 import * as rtspTransport from './2026-12-04T0900_rtsp_transport.ts';
+import * as requisitions from './2026-12-05T0900_requisitions.ts';
+import * as alarms from './2026-12-05T1000_alarms.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-23T1800_foundation': foundation,
@@ -34,4 +36,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03T1200_recorded_ranges': recordedRanges,
   '2026-12-03T1300_camera_devices': cameraDevices,
   '2026-12-04T0900_rtsp_transport': rtspTransport,
+  '2026-12-05T0900_requisitions': requisitions,
+  '2026-12-05T1000_alarms': alarms,
 };
