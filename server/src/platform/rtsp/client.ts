@@ -10,7 +10,6 @@ import { isIP, connect as netConnect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { connect as tlsConnect } from 'node:tls';
 import { Authenticator, chooseChallenge, parseChallenges, type RtspCredentials } from './auth.ts';
-import { ReadArena } from './read-arena.ts';
 import { buildReceiverReport, parseRtcp, ReceptionStatistics, SenderClock } from './rtcp.ts';
 import { emptyRtpPacket, readRtpPacket, type RtpPacket } from './rtp.ts';
 import {
@@ -382,8 +381,6 @@ export class RtspClient {
     const port = url.port ? Number(url.port) : DEFAULT_PORTS[url.protocol as keyof typeof DEFAULT_PORTS];
     this.tls = url.protocol === 'rtsps:';
     return new Promise((resolve, reject) => {
-      const arena = new ReadArena();
-      let onData: (chunk: Buffer) => void = () => undefined;
       const socket = this.tls
         ? tlsConnect({
             host,
@@ -392,18 +389,7 @@ export class RtspClient {
             ca: this.options.tls?.ca,
             rejectUnauthorized: this.options.tls?.rejectUnauthorized ?? true,
           })
-        : // Plain TCP reads into an arena (no buffer allocated per read); TLS sockets have no `onread`.
-          netConnect({
-            host,
-            port,
-            onread: {
-              buffer: () => arena.next(),
-              callback: (bytes, buffer) => {
-                onData(arena.take(buffer as Buffer, bytes));
-                return true;
-              },
-            },
-          });
+        : netConnect({ host, port });
       this.socket = socket;
       this.socketError = undefined;
       const framer = new RtspFramer({
@@ -429,7 +415,7 @@ export class RtspClient {
       socket.on('error', (error) => {
         this.socketError = error;
       });
-      onData = (chunk: Buffer) => {
+      socket.on('data', (chunk: Buffer) => {
         if (socket !== this.socket) return;
         try {
           framer.push(chunk);
@@ -437,8 +423,7 @@ export class RtspClient {
           const failure = error instanceof RtspError ? error : new RtspError('rtsp_bad_response', (error as Error).message);
           this.finish(failure.code, failure.message);
         }
-      };
-      if (this.tls) socket.on('data', onData);
+      });
       socket.on('close', () => {
         if (socket !== this.socket) return;
         const detail = this.socketError ? `: ${this.socketError.message}` : '';
