@@ -166,6 +166,7 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       await Promise.all(recorders.map((recorder) => recorder.stop()));
       assert.ok(recorders.every((recorder) => recorder.state === 'stopped'));
       assert.deepEqual(shards.load, [0, 0]);
+      await assert.rejects(recorders[0]!.start(), /stopped/, 'a stopped recorder is not started again: the fleet makes a new one');
       for (const id of segments.keys()) {
         const rows: IndexedSegment[] = [];
         for await (const row of repository.iterateCamera(id)) rows.push(row);

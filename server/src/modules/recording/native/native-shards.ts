@@ -236,6 +236,8 @@ export class ShardedNativeRecorder {
   private statsValue: NativeRecorderStats = noStats;
   private wanted = false;
   private watched = false;
+  /** Stopped and forgotten by its shard: it cannot be started again. */
+  private released = false;
 
   constructor(
     readonly id: number,
@@ -259,6 +261,7 @@ export class ShardedNativeRecorder {
   }
 
   async start(): Promise<void> {
+    if (this.released) throw new Error(`recorder of ${this.options.camera.id} stopped: the fleet makes a new one`);
     if (this.wanted) return;
     this.wanted = true;
     await this.shards.request(this.shard, (call) => ({ t: 'start', id: this.id, call }));
@@ -267,6 +270,7 @@ export class ShardedNativeRecorder {
   async stop(): Promise<void> {
     this.wanted = false;
     await this.shards.request(this.shard, (call) => ({ t: 'stop', id: this.id, call }));
+    this.released = true;
     this.shards.release(this);
     if (this.stateValue !== 'stopped') this.setState('stopped', 'stopped');
   }
