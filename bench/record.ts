@@ -12,7 +12,6 @@
 // Everything runs on loopback; the simulator, the recorders, the database and the volume are
 // stopped and removed at the end, on failure and on Ctrl-C too.
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NodeChild } from '../simulator/src/processes.ts';
@@ -34,7 +33,7 @@ import {
   type ShardedNativeRecorder,
 } from '../server/src/modules/recording/index.ts';
 import { createTestDatabase, type TestDatabase } from '../server/src/testing/databases.ts';
-import { cpuPercent, cpuSample, machineCpuSample, reapedChildrenCpuSample } from './lib/proc-stats.ts';
+import { cpuPercent, cpuSample, cpuSamples, machineCpuSample, reapedChildrenCpuSample } from './lib/proc-stats.ts';
 import {
   fixed,
   judged,
@@ -49,27 +48,11 @@ import {
   type EngineFigures,
 } from './lib/record-figures.ts';
 import { Interruption, type SimulatedCamera, settingsFrom, startCameras, waitUntil } from './lib/record-setup.ts';
+import { printLogSummary, READING_NOTES, startProfile } from './lib/record-notes.ts';
 import { printTable } from './lib/table.ts';
 
 const root = process.env.VIGIE_ROOT ?? process.cwd();
 
-/** A CPU profile of this process's main thread over the measured window only (`--profile FILE`: open it in Chrome's DevTools). */
-async function startProfile(): Promise<{ stop(path: string): Promise<void> }> {
-  const session = new Session();
-  session.connect();
-  const post = (method: string, params?: object) =>
-    new Promise<unknown>((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
-  await post('Profiler.enable');
-  await post('Profiler.start');
-  return {
-    async stop(path) {
-      const { profile } = (await post('Profiler.stop')) as { profile: object };
-      writeFileSync(path, JSON.stringify(profile));
-      session.disconnect();
-      process.stderr.write(`  CPU profile of the window: ${path}\n`);
-    },
-  };
-}
 const COMMUNE = '21038';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -160,15 +143,7 @@ export async function run(args: string[]): Promise<void> {
       const profiler = settings.profile ? await startProfile() : undefined;
       const windowStartMs = Date.now();
       const pidsAtStart = runs.map((cameraRun) => cameraRun.recorder.pid);
-      const sampleAll = (pids: Array<number | undefined>) =>
-        pids.map((pid) => {
-          try {
-            return pid === undefined ? undefined : cpuSample(pid);
-          } catch {
-            return undefined;
-          }
-        });
-      const ffmpegStart = sampleAll(pidsAtStart);
+      const ffmpegStart = cpuSamples(pidsAtStart);
       const selfStart = cpuSample(process.pid);
       const reapedStart = reapedChildrenCpuSample(process.pid);
       const simulatorStart = cpuSample(simulatorPid);
@@ -181,7 +156,7 @@ export async function run(args: string[]): Promise<void> {
         memory.push({ ffmpeg: runs.map((cameraRun) => pss(cameraRun.recorder.pid)), self: pss(process.pid), simulator: pss(simulatorPid) });
       }
       const pidsAtEnd = runs.map((cameraRun) => cameraRun.recorder.pid);
-      const ffmpegEnd = sampleAll(pidsAtEnd);
+      const ffmpegEnd = cpuSamples(pidsAtEnd);
       const selfEnd = cpuSample(process.pid);
       const reapedEnd = reapedChildrenCpuSample(process.pid);
       const simulatorEnd = cpuSample(simulatorPid);
@@ -379,32 +354,10 @@ export async function run(args: string[]): Promise<void> {
         rows,
         `vigie bench record, ${engine} engine${native && settings.threads > 0 ? ` in ${settings.threads} worker thread(s)` : ''}: ${cameras} cameras, ${settings.width}x${settings.height} ${settings.fps} fps ${settings.kbps} kbit/s GOP ${settings.gopSeconds} s, ${settings.segmentSeconds}-s segments, ${settings.dialect}`,
       );
-      console.log(
-        [
-          '',
-          'How to read it:',
-          `  - Frames: only segments that started and ended inside the window are counted (edge segments, cut by the window, are left out);`,
-          `    each is expected to hold round(fps x its media duration) frames and "short" sums what a segment holds less than that.`,
-          `    "Time recorded" clips every segment to the window and adds up what is covered, so edge segments count there for their inside part.`,
-          '  - CPU is in percent of one core over the window (/proc/<pid>/stat); a camera whose ffmpeg restarted in the window is left out of the',
-          '    per-camera figures and is not "recorded through". The Vigie process figure includes this benchmark\'s own sampling (small).',
-          '  - Segment-close latency = when the `segment` event fired minus when ffmpeg closed the file (its mtime: the close is its last',
-          '    write): the 1-s poll of the segment list, ffprobe, hashing, the move and the SQL transaction.',
-          '  - "Indexed end minus real close" is the error of the wall-clock times written in the index: a run\'s first segment is anchored',
-          "    on its file name's UTC second, and every later one follows by media durations, so the whole run carries that anchor's error.",
-        ].join('\n'),
-      );
+      console.log(READING_NOTES);
       if (!keptUp)
         console.log('  * indexing fell behind (p99 latency over one segment): work was left for after the window, so this CPU figure understates the need.');
-      const noisy = [...warnings.entries()];
-      if (noisy.length > 0) console.log(`\nRecorder log warnings: ${noisy.map(([message, times]) => `${message} x${times}`).join('; ')}`);
-      if (ffmpegLines.size > 0)
-        console.log(
-          `ffmpeg stderr lines (digits as N): ${[...ffmpegLines.entries()]
-            .slice(0, 5)
-            .map(([line, times]) => `"${line}" x${times}`)
-            .join('; ')}`,
-        );
+      printLogSummary(warnings, ffmpegLines);
       for (const camera of perCamera.filter((entry) => !entry.recordedThrough || entry.framesShort > 0).slice(0, 10)) {
         const spans = camera.shortSegments.map((segment) => `${segment.short} in [${fixed(segment.startS)}, ${fixed(segment.endS)}] s`).join(', ');
         console.log(

@@ -56,3 +56,14 @@ export function machineCpuSample(): CpuSample {
   const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = ticks;
   return { atMs: performance.now(), cpuSeconds: (user + nice + system + irq + softirq + steal) / CLOCK_TICKS_PER_SECOND };
 }
+
+/** The CPU sample of each pid (undefined for none, or one that is gone). */
+export function cpuSamples(pids: ReadonlyArray<number | undefined>): Array<ReturnType<typeof cpuSample> | undefined> {
+  return pids.map((pid) => {
+    try {
+      return pid === undefined ? undefined : cpuSample(pid);
+    } catch {
+      return undefined;
+    }
+  });
+}
