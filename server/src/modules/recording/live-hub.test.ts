@@ -56,3 +56,64 @@ describe('live hub', () => {
     assert.deepEqual(afterReset, [], 'no stale picture after the recorder stopped');
   });
 });
+
+describe('live hub: demand-fed cameras (recorder shards) and stills', () => {
+  const init = Buffer.from('....ftypinit');
+  const fragment = (fill: number) => [Buffer.from('....moof'), Buffer.alloc(8, fill)];
+
+  it('tells the shard when the first viewer comes and the last leaves; a still counts as a viewer while it waits', async () => {
+    const hub = new LiveHub();
+    const calls: boolean[] = [];
+    hub.declareFormat('cam', 'mp4');
+    hub.publishInit('cam', init);
+    hub.setDemand('cam', (watched) => calls.push(watched));
+    const first = hub.subscribe('cam', () => undefined);
+    const second = hub.subscribe('cam', () => undefined);
+    first();
+    assert.deepEqual(calls, [true], 'one viewer left: still watched');
+    second();
+    assert.deepEqual(calls, [true, false]);
+    const still = hub.snapshot('cam', 1000);
+    assert.deepEqual(calls, [true, false, true], 'a still asks for pictures');
+    hub.publishFragment('cam', fragment(1), false); // not a keyframe: no still from it
+    hub.publishFragment('cam', fragment(2), true);
+    const gop = await still;
+    assert.ok(gop?.subarray(0, init.length).equals(init) && gop.includes(Buffer.alloc(8, 2)) && !gop.includes(Buffer.alloc(8, 1)));
+    assert.deepEqual(calls, [true, false, true, false], 'the still served: nobody watches');
+  });
+
+  it('a new viewer of a demand-fed camera is not given the stale GOP of an earlier watch', () => {
+    const hub = new LiveHub();
+    hub.declareFormat('cam', 'mp4');
+    hub.publishInit('cam', init);
+    hub.setDemand('cam', () => undefined);
+    const unsubscribe = hub.subscribe('cam', () => undefined);
+    hub.publishFragment('cam', fragment(3), true);
+    unsubscribe();
+    const received: Buffer[] = [];
+    hub.subscribe('cam', (bytes) => received.push(bytes));
+    assert.deepEqual(received, [init], 'the init only: the shard sends its own GOP');
+  });
+
+  it('a still of a camera recorded in this thread is served from the cache at once, else from the next keyframe, else null', async () => {
+    const hub = new LiveHub();
+    hub.declareFormat('cam', 'mp4');
+    hub.publishInit('cam', init);
+    assert.equal(await hub.snapshot('cam', 50), null, 'no picture within the timeout');
+    const waiting = hub.snapshot('cam', 1000);
+    hub.publishFragment('cam', fragment(4), true);
+    assert.ok((await waiting)?.includes(Buffer.alloc(8, 4)));
+    hub.publishFragment('cam', fragment(5), false);
+    const now = await hub.snapshot('cam', 1000);
+    assert.ok(now?.includes(Buffer.alloc(8, 4)) && now.includes(Buffer.alloc(8, 5)), 'the whole cached GOP');
+  });
+
+  it('a still of an MPEG-TS feed comes from the chunk after its keyframe (the keyframe whole)', async () => {
+    const hub = new LiveHub();
+    const waiting = hub.snapshot('ts', 1000);
+    hub.publish('ts', Buffer.concat([pat, pmt, key]));
+    hub.publish('ts', delta(0x0b));
+    const gop = await waiting;
+    assert.ok(gop?.includes(key) && gop.includes(delta(0x0b)) && gop.subarray(0, TS_PACKET).equals(pat));
+  });
+});
