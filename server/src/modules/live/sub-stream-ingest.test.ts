@@ -7,67 +7,22 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FragmentedMp4Reader, type Mp4Event } from '../../platform/media/fmp4.ts';
-import { H264, packetize, slice } from '../../platform/media/h26x/h26x.fixtures.ts';
-import type { RtpPacket } from '../../platform/media/h26x/index.ts';
-import { TypedEvents } from '../../platform/processes.ts';
-import type { RtspClient, RtspClientOptions, RtspClosedEvent } from '../../platform/rtsp/index.ts';
+import type { RtspClient } from '../../platform/rtsp/index.ts';
 import { waitFor } from '../../testing/wait.ts';
 import { SubStreamIngest } from './sub-stream-ingest.ts';
+import { FAKE_CAMERA_STEP, FakeRtspCamera } from '../../platform/rtsp/fake-camera.fixtures.ts';
 
-const STEP = 4500; // 20 frames/s at 90 kHz
-
-class FakeCamera {
-  readonly events = new TypedEvents<{ rtp: RtpPacket; senderReport: object; closed: RtspClosedEvent }>();
-  stopped = false;
-  private sequence = 0;
-  private timestamp = 1000;
-  private picture = 0;
-  private timer: NodeJS.Timeout | undefined;
-
-  constructor(readonly options: RtspClientOptions) {}
-
-  start() {
-    this.timer = setInterval(() => this.sendPicture(), 50);
-    return Promise.resolve({
-      track: { codec: 'h264' as const, clockRate: 90_000, payloadType: 96, parameterSets: { sps: [H264.sps360], pps: [H264.pps] }, control: '' },
-      sessionId: 's',
-      transport: 'tcp' as const,
-    });
-  }
-  stop(): Promise<void> {
-    this.stopped = true;
-    clearInterval(this.timer);
-    return Promise.resolve();
-  }
-  lose(): void {
-    clearInterval(this.timer);
-    this.events.emit('closed', { code: 'rtsp_connection_closed' as never, message: 'gone' });
-  }
-  wallClockMs(): number | undefined {
-    return undefined;
-  }
-  clockOffsetMs(): number | undefined {
-    return undefined;
-  }
-  private sendPicture(): void {
-    const keyframe = this.picture++ % 5 === 0;
-    const units = keyframe ? [H264.sps360, H264.pps, slice('h264', 5, 300)] : [slice('h264', 1, 120)];
-    const packets: RtpPacket[] = packetize('h264', units, this.sequence, this.timestamp);
-    this.sequence += packets.length;
-    this.timestamp += STEP;
-    for (const packet of packets) this.events.emit('rtp', packet);
-  }
-}
+const STEP = FAKE_CAMERA_STEP; // 20 frames/s at 90 kHz
 
 function setUp() {
-  const cameras: FakeCamera[] = [];
+  const cameras: FakeRtspCamera[] = [];
   const ingest = new SubStreamIngest({
     name: 'cam-1/sub/copy',
     rtspUrl: 'rtsp://127.0.0.1:1/sub',
     credentials: { username: 'admin', password: 'secret' },
     backoff: { initialMs: 20, maxMs: 50, stableAfterMs: 10_000 },
     createClient: (options) => {
-      const camera = new FakeCamera(options);
+      const camera = new FakeRtspCamera(options);
       cameras.push(camera);
       return camera as unknown as RtspClient;
     },
@@ -91,7 +46,7 @@ describe('SubStreamIngest: a sub-stream received by Vigie, as fragmented MP4', (
       const first = collector();
       ingest.subscribe(first.write);
       assert.equal(cameras.length, 1);
-      assert.deepEqual(cameras[0]!.options.credentials, { username: 'admin', password: 'secret' }, 'the credentials go to Vigie’s client, in this process');
+      assert.deepEqual(cameras[0]!.options?.credentials, { username: 'admin', password: 'secret' }, 'the credentials go to Vigie’s client, in this process');
       await waitFor('pictures', () => fragmentsOf(first.events).length >= 7, 5000, 10);
       assert.equal(ingest.connected, true);
       assert.equal(first.events[0]!.kind, 'init');

@@ -11,53 +11,12 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { H264, packetize, slice } from '../../../platform/media/h26x/h26x.fixtures.ts';
-import type { RtpPacket } from '../../../platform/media/h26x/index.ts';
-import { TypedEvents, type SpawnedChild, type Spawner } from '../../../platform/processes.ts';
-import { RtspError, type RtspClient, type RtspClientOptions, type RtspClosedEvent } from '../../../platform/rtsp/index.ts';
+import type { SpawnedChild, Spawner } from '../../../platform/processes.ts';
+import { RtspError, type RtspClient, type RtspClientOptions } from '../../../platform/rtsp/index.ts';
 import { sleep, waitFor } from '../../../testing/wait.ts';
 import type { SegmentIndexer } from '../segment-indexer.ts';
 import { MAX_PIPE_BUFFERED_BYTES, PIPE_HOLE_MS, PipedRecorder } from './piped-recorder.ts';
-
-class FakeCamera {
-  readonly events = new TypedEvents<{ rtp: RtpPacket; senderReport: object; closed: RtspClosedEvent }>();
-  private sequence = 0;
-  private timestamp = 1000;
-  private picture = 0;
-  private timer: NodeJS.Timeout | undefined;
-
-  start() {
-    this.timer = setInterval(() => this.sendPicture(), 50);
-    return Promise.resolve({
-      track: { codec: 'h264' as const, clockRate: 90_000, payloadType: 96, parameterSets: { sps: [H264.sps360], pps: [H264.pps] }, control: '' },
-      sessionId: 's',
-      transport: 'tcp' as const,
-    });
-  }
-  stop(): Promise<void> {
-    clearInterval(this.timer);
-    return Promise.resolve();
-  }
-  /** The camera leaves: the session closes. */
-  lose(): void {
-    clearInterval(this.timer);
-    this.events.emit('closed', { code: 'rtsp_connection_closed' as never, message: 'gone' });
-  }
-  wallClockMs(): number | undefined {
-    return undefined;
-  }
-  clockOffsetMs(): number | undefined {
-    return undefined;
-  }
-  private sendPicture(): void {
-    const keyframe = this.picture++ % 5 === 0;
-    const units = keyframe ? [H264.sps360, H264.pps, slice('h264', 5, 300)] : [slice('h264', 1, 120)];
-    const packets: RtpPacket[] = packetize('h264', units, this.sequence, this.timestamp);
-    this.sequence += packets.length;
-    this.timestamp += 4500;
-    for (const packet of packets) this.events.emit('rtp', packet);
-  }
-}
+import { FakeRtspCamera } from '../../../platform/rtsp/fake-camera.fixtures.ts';
 
 interface FakeRun {
   writes: Buffer[];
@@ -112,7 +71,7 @@ describe('PipedRecorder: the native ingest piped into ffmpeg', () => {
   after(() => rm(root, { recursive: true, force: true }));
 
   function setUp(options: { rtspTransport?: 'tcp' | 'udp' | 'auto'; refuseUdp?: boolean; warnings?: string[] } = {}) {
-    const cameras: FakeCamera[] = [];
+    const cameras: FakeRtspCamera[] = [];
     const transports: string[] = [];
     const runs: FakeRun[] = [];
     const indexer = { index: () => Promise.resolve(undefined) } as unknown as SegmentIndexer;
@@ -133,7 +92,7 @@ describe('PipedRecorder: the native ingest piped into ffmpeg', () => {
       spawner: fakeFfmpeg(runs),
       createClient: (client: RtspClientOptions) => {
         transports.push(client.transport);
-        const camera = new FakeCamera();
+        const camera = new FakeRtspCamera();
         cameras.push(camera);
         if (client.transport === 'udp' && options.refuseUdp) {
           camera.start = () => Promise.reject(new RtspError('rtsp_transport_refused', 'SETUP answered 461 Unsupported Transport', 461));
