@@ -12,56 +12,7 @@ import { cameraInput, communeA, createCommunesAndSites } from './testing/invento
 import { createTestContext, testCli, type TestContext } from './testing/context.ts';
 import { dialectsUnderTest } from './testing/databases.ts';
 import { signIn, type SignedIn } from './testing/http.ts';
-
-type Json = Record<string, unknown>;
-
-/** Fields that any successful change may move, whatever was sent. */
-const bookkeeping = new Set(['updatedAt', 'updatedBy']);
-
-/** Every key of `before` and `after` outside `changed` (and bookkeeping) is deep-equal. */
-function assertOnlyChanged(before: Json, after: Json, changed: readonly string[], label: string): void {
-  const allowed = new Set([...changed, ...bookkeeping]);
-  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
-    if (allowed.has(key)) continue;
-    assert.deepEqual(after[key], before[key], `${label}: field ${key} changed`);
-  }
-}
-
-/** Paths in a JSON schema where a default is declared. */
-function defaultsIn(schema: unknown, at = '#'): string[] {
-  if (schema === null || typeof schema !== 'object') return [];
-  const found: string[] = [];
-  for (const [key, value] of Object.entries(schema)) {
-    if (key === 'default') found.push(`${at}/default`);
-    else found.push(...defaultsIn(value, `${at}/${key}`));
-  }
-  return found;
-}
-
-interface PatchCase {
-  /** A name for messages. */
-  label: string;
-  url: () => string;
-  read: () => Promise<Json>;
-  /** Each field sent alone, with its new value, and the view fields it may move besides itself. */
-  fields: Record<string, { value: unknown; moves?: string[] }>;
-  /** View fields that move on their own between two reads (free disk space). */
-  volatile?: string[];
-  /** Who sends the PATCH (default: the administrator). */
-  as?: () => SignedIn;
-}
-
-interface PutCase {
-  label: string;
-  url: () => string;
-  read: () => Promise<Json>;
-  /** The whole current state as a PUT body. */
-  body: (current: Json) => Json;
-  /** One field to change, and its new value. */
-  change: { field: string; value: unknown };
-  /** The refusal code of an incomplete body. */
-  code: string;
-}
+import { assertOnlyChanged, defaultsIn, find, get, type Json, type PatchCase, type PutCase } from './testing/update-checks.ts';
 
 for (const { dialect, skip } of await dialectsUnderTest()) {
   describe(`PATCH and PUT change only what they are sent [${dialect}]`, { skip }, () => {
@@ -70,19 +21,6 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
     let operator: SignedIn;
     let supervisor: SignedIn;
     const ids = {} as Record<'site' | 'camera' | 'otherCamera' | 'authorisation' | 'user' | 'mask' | 'tour' | 'layout' | 'wall' | 'requisition', string>;
-
-    const get = async (signedIn: SignedIn, url: string): Promise<Json> => {
-      const response = await signedIn.request({ method: 'GET', url });
-      assert.equal(response.statusCode, 200, `GET ${url}: ${response.body}`);
-      return response.json() as Json;
-    };
-    const find = async (signedIn: SignedIn, url: string, id: string, key = 'id'): Promise<Json> => {
-      const list = (await get(signedIn, url)) as unknown as Json[] | { masks: Json[] };
-      const items = Array.isArray(list) ? list : list.masks;
-      const item = items.find((candidate) => candidate[key] === id);
-      assert.ok(item, `${url} lists ${id}`);
-      return item;
-    };
 
     before(async () => {
       context = await createTestContext(dialect, { clockStart: '2026-11-23T10:00:00.000Z' });
