@@ -25,7 +25,9 @@ export const registerKindLabels: Record<RegisterKind, string> = {
   recorded: 'Enregistrement',
   destroyed: 'Destruction (durée de conservation échue)',
   destroyed_early: 'Destruction anticipée',
+  exported: 'Extraction sur réquisition',
   handed_over: 'Remise à l’autorité judiciaire',
+  export_purged: 'Destruction d’une extraction remise',
 };
 
 /** Column headings of the CSV export, in French (the register is a French legal document). */
@@ -82,7 +84,7 @@ export class StatutoryRegister {
     private readonly clock: Clock,
   ) {}
 
-  /** Writes entries in the caller's transaction (exports: `handed_over`; recording: `recorded`). */
+  /** Writes entries in the caller's transaction (exports: `exported`, `export_purged`; handovers: `handed_over`; recording: `recorded`). */
   record(trx: AnyHandle, entries: readonly NewRegisterEntry[]): Promise<number[]> {
     return this.repository.insertRegisterEntries(trx, entries);
   }

@@ -9,8 +9,8 @@ import type { HoldWindow } from './retention.rules.ts';
 
 type Handle = Kysely<RetentionSchema>;
 
-export type RegisterKind = 'recorded' | 'destroyed' | 'destroyed_early' | 'handed_over';
-export const registerKinds: readonly RegisterKind[] = ['recorded', 'destroyed', 'destroyed_early', 'handed_over'];
+export type RegisterKind = 'recorded' | 'destroyed' | 'destroyed_early' | 'exported' | 'handed_over' | 'export_purged';
+export const registerKinds: readonly RegisterKind[] = ['recorded', 'destroyed', 'destroyed_early', 'exported', 'handed_over', 'export_purged'];
 
 export interface RegisterEntry {
   id: number;

@@ -118,7 +118,7 @@ export interface LegalHoldCamerasTable {
   camera_id: string;
 }
 
-/** R252-11 register: 'recorded' | 'destroyed' | 'destroyed_early' | 'handed_over'. */
+/** R252-11 register: 'recorded' | 'destroyed' | 'destroyed_early' | 'exported' | 'handed_over' | 'export_purged'. */
 export interface StatutoryRegisterTable {
   id: Generated<number | string>;
   at: string;
