@@ -5,11 +5,11 @@
 // and slices the received buffer; its timers are per session (keep-alive, receiver reports,
 // data watchdog, one per request), never per packet.
 import { randomBytes, randomInt } from 'node:crypto';
-import { createSocket, type RemoteInfo, type Socket as UdpSocket } from 'node:dgram';
+import type { RemoteInfo, Socket as UdpSocket } from 'node:dgram';
 import { isIP, connect as netConnect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { connect as tlsConnect } from 'node:tls';
-import { Authenticator, chooseChallenge, parseChallenges, type RtspCredentials } from './auth.ts';
+import { Authenticator, chooseChallenge, parseChallenges } from './auth.ts';
 import { buildReceiverReport, parseRtcp, ReceptionStatistics, SenderClock } from './rtcp.ts';
 import { emptyRtpPacket, readRtpPacket, type RtpPacket } from './rtp.ts';
 import {
@@ -25,6 +25,21 @@ import {
   type RtspResponse,
 } from './rtsp-message.ts';
 import { parseSdp, type VideoTrack } from './sdp.ts';
+import {
+  bindUdpPair,
+  ClientEvents,
+  connectionError,
+  errorForStatus,
+  parseStreamUrl,
+  REDIRECT_STATUSES,
+  redirectTarget,
+  unmapped,
+  type RtspClientEvents,
+  type RtspClientOptions,
+  type RtspClientStats,
+  type RtspClosedEvent,
+  type RtspSessionInfo,
+} from './client-support.ts';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 /** Session timeout assumed when the server states none (RFC 2326 section 12.37). */
@@ -33,90 +48,9 @@ export const DEFAULT_MAX_REDIRECTS = 3;
 /** stop() waits this long at most for the answer to TEARDOWN. */
 export const TEARDOWN_TIMEOUT_MS = 1000;
 export const RECEIVER_REPORT_INTERVAL_MS = 5000;
-const UDP_PORT_PAIR_ATTEMPTS = 20;
-const UDP_RECEIVE_BUFFER_BYTES = 1024 * 1024;
 const DEFAULT_PORTS = { 'rtsp:': 554, 'rtsps:': 322 } as const;
 
-export interface RtspClientOptions {
-  /** rtsp:// or rtsps:// URL, without credentials. */
-  url: string;
-  credentials?: RtspCredentials;
-  transport: 'tcp' | 'udp';
-  /** Connection, each request, and the longest silence of RTP once playing (default 10 s). */
-  timeoutMs?: number;
-  /** Keep-alive period; at most half the session timeout the server states (default: that half). */
-  keepAliveMs?: number;
-  maxRedirects?: number;
-  /** For rtsps://: trusted certificates, and whether an untrusted one is refused (default true). */
-  tls?: { ca?: string | Buffer | Array<string | Buffer>; rejectUnauthorized?: boolean };
-  userAgent?: string;
-}
-
-export interface RtspSessionInfo {
-  track: VideoTrack;
-  sessionId: string;
-  transport: 'tcp' | 'udp';
-}
-
-export interface RtspSenderReport {
-  /** The camera's wall clock at `rtpTimestamp`, Unix ms. */
-  ntpMs: number;
-  rtpTimestamp: number;
-  /** Local wall clock when the report arrived, Unix ms. */
-  receivedAtMs: number;
-}
-
-export interface RtspClosedEvent {
-  code: RtspErrorCode;
-  message: string;
-}
-
-export interface RtspClientEvents {
-  /**
-   * One RTP packet of the video track, emitted synchronously from the socket handler. The object
-   * is reused for the next packet: copy the fields you keep (the `payload` Buffer itself may be kept).
-   */
-  rtp: Readonly<RtpPacket>;
-  senderReport: RtspSenderReport;
-  /** Once, when a started session ends: socket closed, RTP silence, RTCP BYE, keep-alive failure, stop(). */
-  closed: RtspClosedEvent;
-}
-
-export interface RtspClientStats {
-  packetsReceived: number;
-  bytesReceived: number;
-  /** From sequence numbers (RFC 3550 A.3: expected minus received). */
-  packetsLost: number;
-  /** Wall clock of the last RTP packet, Unix ms. */
-  lastPacketAtMs: number | undefined;
-}
-
-/** A minimal typed emitter: listener arrays replaced on change, so emitting allocates nothing. */
-class ClientEvents<Events extends object> {
-  private readonly listeners = new Map<keyof Events, ReadonlyArray<(event: never) => void>>();
-
-  on<K extends keyof Events>(name: K, listener: (event: Events[K]) => void): () => void {
-    this.listeners.set(name, [...(this.listeners.get(name) ?? []), listener as (event: never) => void]);
-    return () => {
-      this.listeners.set(
-        name,
-        (this.listeners.get(name) ?? []).filter((item) => item !== listener),
-      );
-    };
-  }
-
-  emit<K extends keyof Events>(name: K, event: Events[K]): void {
-    const list = this.listeners.get(name) as ReadonlyArray<(event: Events[K]) => void> | undefined;
-    if (!list) return;
-    for (let index = 0; index < list.length; index += 1) {
-      try {
-        list[index]!(event);
-      } catch {
-        // A faulty listener must not break the session of the others.
-      }
-    }
-  }
-}
+export type { RtspClientEvents, RtspClientOptions, RtspClientStats, RtspClosedEvent, RtspSenderReport, RtspSessionInfo } from './client-support.ts';
 
 interface PendingRequest {
   method: string;
@@ -126,42 +60,6 @@ interface PendingRequest {
 }
 
 type State = 'idle' | 'starting' | 'playing' | 'closed';
-
-const REDIRECT_STATUSES = new Set([301, 302, 303, 307]);
-
-function errorForStatus(method: string, response: RtspResponse): RtspError {
-  const what = `${method} answered ${response.status} ${response.reason}`.trim();
-  const { status } = response;
-  if (status === 401) return new RtspError('rtsp_unauthorized', what, status);
-  if (status === 403) return new RtspError('rtsp_forbidden', what, status);
-  if (status === 404) return new RtspError('rtsp_not_found', what, status);
-  if (status === 454) return new RtspError('rtsp_session_lost', what, status);
-  if (status === 461) return new RtspError('rtsp_transport_refused', what, status);
-  if (status >= 500) return new RtspError('rtsp_server_error', what, status);
-  return new RtspError('rtsp_bad_response', what, status);
-}
-
-function connectionError(error: NodeJS.ErrnoException, tls: boolean): RtspError {
-  const code = error.code ?? '';
-  const tlsFailure = tls && (/^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED)/.test(code) || /SSL|TLS|certificate/i.test(error.message));
-  return new RtspError(tlsFailure ? 'rtsp_tls_error' : 'rtsp_connection_failed', `${code ? `${code}: ` : ''}${error.message}`);
-}
-
-const unmapped = (address: string | undefined): string | undefined => address?.replace(/^::ffff:(?=\d+\.)/, '');
-
-/** Parses and checks a stream URL: rtsp or rtsps, with no credentials in it. */
-function parseStreamUrl(text: string): URL {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new RtspError('rtsp_invalid_url', 'the stream URL cannot be parsed');
-  }
-  if (url.protocol !== 'rtsp:' && url.protocol !== 'rtsps:') throw new RtspError('rtsp_invalid_url', `unsupported scheme ${url.protocol}`);
-  if (url.username || url.password) throw new RtspError('rtsp_invalid_url', 'the stream URL must not carry credentials: pass them as `credentials`');
-  if (!url.hostname) throw new RtspError('rtsp_invalid_url', 'the stream URL has no host');
-  return url;
-}
 
 export class RtspClient {
   readonly events = new ClientEvents<RtspClientEvents>();
@@ -285,18 +183,7 @@ export class RtspClient {
       if (methods && !/\bGET_PARAMETER\b/i.test(methods)) this.keepAliveMethod = 'OPTIONS';
       const response = await this.request('DESCRIBE', url.href, [['Accept', 'application/sdp']]);
       if (REDIRECT_STATUSES.has(response.status)) {
-        const location = response.headers.get('location');
-        if (!location) throw new RtspError('rtsp_bad_response', `DESCRIBE answered ${response.status} without Location`, response.status);
-        let next: URL;
-        try {
-          next = parseStreamUrl(new URL(location, url).href);
-        } catch (error) {
-          throw new RtspError('rtsp_bad_response', `redirected to an invalid URL (${(error as Error).message})`, response.status);
-        }
-        if (url.protocol === 'rtsps:' && next.protocol !== 'rtsps:') throw new RtspError('rtsp_bad_response', 'redirect from rtsps to rtsp refused');
-        if (redirects >= this.maxRedirects || visited.has(next.href)) {
-          throw new RtspError('rtsp_redirect_loop', `more than ${this.maxRedirects} redirects, or a redirect loop`, response.status);
-        }
+        const next = redirectTarget(response, url, visited, redirects, this.maxRedirects);
         this.closeConnection();
         this.authenticator = undefined; // another server, another challenge
         url = next;
@@ -321,7 +208,7 @@ export class RtspClient {
       transportHeader = 'RTP/AVP/TCP;unicast;interleaved=0-1';
     } else {
       const local = unmapped(this.socket?.localAddress) ?? '0.0.0.0';
-      const [rtp, rtcp] = await this.bindUdpPair(local);
+      const [rtp, rtcp] = await bindUdpPair(local);
       if (this.state === 'closed') {
         rtp.close();
         rtcp.close();
@@ -589,23 +476,6 @@ export class RtspClient {
     }
   }
 
-  private async bindUdpPair(address: string): Promise<[UdpSocket, UdpSocket]> {
-    const type = isIP(address) === 6 ? 'udp6' : 'udp4';
-    for (let attempt = 0; attempt < UDP_PORT_PAIR_ATTEMPTS; attempt += 1) {
-      const first = await bindUdp(type, address, 0);
-      const port = first.address().port;
-      const pairPort = port % 2 === 0 ? port + 1 : port - 1;
-      const second = await bindUdp(type, address, pairPort).catch(() => undefined);
-      if (!second) {
-        first.close();
-        continue;
-      }
-      // RTP on the even port, RTCP on the next one (RFC 3550 section 11).
-      return port % 2 === 0 ? [first, second] : [second, first];
-    }
-    throw new RtspError('rtsp_connection_failed', `no pair of consecutive UDP ports on ${address}`);
-  }
-
   // -------------------------------------------------------------------------------------------
   // End
 
@@ -635,24 +505,4 @@ export class RtspClient {
     this.rtpSocket = this.rtcpSocket = undefined;
     if (wasPlaying) this.events.emit('closed', { code, message });
   }
-}
-
-function bindUdp(type: 'udp4' | 'udp6', address: string, port: number): Promise<UdpSocket> {
-  return new Promise((resolve, reject) => {
-    const socket = createSocket({ type, recvBufferSize: UDP_RECEIVE_BUFFER_BYTES });
-    const onError = (error: Error) => {
-      try {
-        socket.close();
-      } catch {
-        // never bound
-      }
-      reject(error);
-    };
-    socket.once('error', onError);
-    socket.bind({ address, port, exclusive: true }, () => {
-      socket.off('error', onError);
-      socket.on('error', () => undefined); // an ICMP port unreachable must not crash the process
-      resolve(socket);
-    });
-  });
 }
