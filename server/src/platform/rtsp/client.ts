@@ -50,7 +50,7 @@ export const TEARDOWN_TIMEOUT_MS = 1000;
 export const RECEIVER_REPORT_INTERVAL_MS = 5000;
 const DEFAULT_PORTS = { 'rtsp:': 554, 'rtsps:': 322 } as const;
 
-export type { RtspClientEvents, RtspClientOptions, RtspClientStats, RtspClosedEvent, RtspSenderReport, RtspSessionInfo } from './client-support.ts';
+export type { RtspClientOptions, RtspClosedEvent } from './client-support.ts';
 
 interface PendingRequest {
   method: string;
