@@ -52,6 +52,8 @@ export interface PutCase {
   change: { field: string; value: unknown };
   /** The refusal code of an incomplete body. */
   code: string;
+  /** Who sends the PUT (default: the operator). */
+  as?: () => SignedIn;
 }
 
 /** GET `url` as `signedIn`, which must answer 200. */
