@@ -9,9 +9,21 @@ const scenarios: Record<string, { description: string; load: () => Promise<{ run
   },
   record: { description: 'recording: N simulated cameras recorded end to end, CPU, memory, frames, segment-close latency', load: () => import('./record.ts') },
   fuzz: { description: 'API fuzz: hostile input to every route, method and role; no 5xx, shaped and bounded refusals', load: () => import('./fuzz.ts') },
+  alarms: {
+    description: "alarms: intake to the operators' WebSocket per channel (webhook, MQTT, DC-09 TCP/UDP, CAP), at a rate and in a burst: p50, p99, lost",
+    load: () => import('./alarms.ts'),
+  },
+  export: {
+    description: 'evidence export: packages of 1 h of 1 and 4 cameras vs a plain copy of the same bytes, while 20 cameras keep recording',
+    load: () => import('./export.ts'),
+  },
   live: {
     description: 'live: N WebSocket viewers on simulated cameras, first picture, latency, server CPU, camera connections',
     load: () => import('./live.ts'),
+  },
+  health: {
+    description: 'camera picture checks: CPU per camera at one picture every 10 s (keyframe decode + measures), target 0.02 % of a core',
+    load: () => import('./health.ts'),
   },
 };
 

@@ -17,6 +17,7 @@ import { registerTextGuard } from './platform/http/text-guard.ts';
 import { registerMetrics } from './platform/http/metrics.ts';
 import { registerSecurity, type RegisteredRoute } from './platform/http/security.ts';
 import { registerWebConsole } from './platform/http/web.ts';
+import { registerWebSockets } from './platform/http/websocket.ts';
 import { loggerOptions } from './platform/log.ts';
 import { imageActions, type Action } from './modules/access/index.ts';
 import type { Services } from './services.ts';
@@ -98,6 +99,8 @@ export async function buildApp(deps: AppDependencies): Promise<VigieApp> {
 
   const metrics = registerMetrics(app);
 
+  // Once for every module's WebSocket routes (live video, alarm queue).
+  await registerWebSockets(app);
   // Every module's routes, each plugin with its own module's services only (services.modules, in their order).
   for (const module of services.modules) await module.routes?.register(app);
   await registerWebConsole(app, { imageOrigins: config.map.tileOrigin ? [config.map.tileOrigin] : [] });

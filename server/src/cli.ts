@@ -13,6 +13,7 @@ import { openRuntime } from './runtime.ts';
 import { runDemo } from './demo/demo.ts';
 import { applyRepair, findRepairs } from './modules/authorisations/index.ts';
 import { newestRecordingHeads } from './modules/audit/index.ts';
+import { exportVerifyCommand } from './modules/exports/index.ts';
 
 const help = `Vigie — plateforme de centre de supervision urbain / urban supervision centre platform
 
@@ -42,10 +43,17 @@ Usage: ./vigie <command> [options]
                             problem and exits 1 if there is any
   audit checkpoint          write a signed checkpoint of the chain heads now (the worker role writes one
                             at start, then every VIGIE_CHECKPOINT_INTERVAL_MINUTES)
+  register verify           verify the statutory register's hash chain (keyed); names every edited,
+                            deleted or reordered row and exits 1 if there is any
+  logbook verify            verify the logbook's (main courante) hash chain (keyed); names every edited,
+                            deleted or reordered entry and exits 1 if there is any
   recordings verify [--camera <id>] [--from <ISO time>] [--to <ISO time>]
                             re-hash recorded segments, check their chains (keyed) and the signed
                             checkpoints of their heads; exits 1 on any problem
   recordings purge          one retention pass now (serve runs one every 30 s); exits 1 on a failure
+  export verify <zip|folder> [--key <minisign.pub>]
+                            check an evidence package offline (signature, hashes, journal, MP4 structure);
+                            names every failure and exits 1 if there is any
   --help                    this text
 
 Roles: ${roles.join(', ')}
@@ -184,6 +192,42 @@ async function auditCommand(config: Config, args: string[]): Promise<number> {
   }
 }
 
+async function registerCommand(config: Config, args: string[]): Promise<number> {
+  if (args[0] !== 'verify') throw new Error('usage: ./vigie register verify');
+  const runtime = await openRuntime(config);
+  try {
+    const report = await runtime.services.register.verify(null);
+    if (report.ok) {
+      console.log(`register chain intact: ${report.rowsChecked} rows checked${report.lastSeq > 0 ? ` (seq 1 to ${report.lastSeq})` : ''}`);
+      return 0;
+    }
+    for (const problem of report.problems) console.error(`row ${problem.seq}\t${problem.kind}\t${problem.message}`);
+    if (report.problemCount > report.problems.length) console.error(`… and ${report.problemCount - report.problems.length} more`);
+    console.error(`register chain BROKEN: ${report.problemCount} problem(s) / chaîne du registre ROMPUE : ${report.problemCount} problème(s)`);
+    return 1;
+  } finally {
+    await runtime.close();
+  }
+}
+
+async function logbookCommand(config: Config, args: string[]): Promise<number> {
+  if (args[0] !== 'verify') throw new Error('usage: ./vigie logbook verify');
+  const runtime = await openRuntime(config);
+  try {
+    const report = await runtime.services.logbook.verifyAudited({ actor: cliActor(config.operatingSystemUser), principal: null });
+    if (report.ok) {
+      console.log(`logbook chain intact: ${report.rowsChecked} entries checked${report.lastSeq > 0 ? ` (seq 1 to ${report.lastSeq})` : ''}`);
+      return 0;
+    }
+    for (const problem of report.problems) console.error(`entry ${problem.seq}\t${problem.kind}\t${problem.message}`);
+    if (report.problemCount > report.problems.length) console.error(`… and ${report.problemCount - report.problems.length} more`);
+    console.error(`logbook chain BROKEN: ${report.problemCount} problem(s) / chaîne de la main courante ROMPUE : ${report.problemCount} problème(s)`);
+    return 1;
+  } finally {
+    await runtime.close();
+  }
+}
+
 async function recordingsCommand(config: Config, args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   if (sub === 'purge') return purgeCommand(config);
@@ -286,6 +330,11 @@ async function main(argv: string[]): Promise<number> {
     console.log(help);
     return command ? 0 : 2;
   }
+  // Offline: no configuration, no database (a court expert runs it on the package alone).
+  if (command === 'export') {
+    if (args[0] !== 'verify') throw new Error('usage: ./vigie export verify <package.zip|folder> [--key <minisign.pub>]');
+    return exportVerifyCommand(args.slice(1));
+  }
   const config = loadConfig();
   switch (command) {
     case 'serve': {
@@ -309,6 +358,10 @@ async function main(argv: string[]): Promise<number> {
       return userCommand(config, args);
     case 'audit':
       return auditCommand(config, args);
+    case 'register':
+      return registerCommand(config, args);
+    case 'logbook':
+      return logbookCommand(config, args);
     case 'authorisations':
       return authorisationsCommand(config, args);
     case 'recordings':

@@ -56,10 +56,28 @@ const environmentSchema = z.object({
   VIGIE_HOLD_REVIEW_DAYS: z.coerce.number().int().min(7).max(90).default(90),
   // Requisitions (issue 13): the target answer time ("dans les meilleurs délais"), in hours from receipt.
   VIGIE_REQUISITION_TARGET_HOURS: z.coerce.number().int().min(1).max(720).default(48),
+  VIGIE_EXPORT_KEEP_AFTER_DELIVERY_DAYS: z.coerce.number().int().min(0).max(90).default(7),
   VIGIE_SIGNIN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
   // Alarms (issue 14): repeats folded within this window; webhook calls per source and minute; the centre's MQTT broker (unset: no MQTT intake).
   VIGIE_ALARM_FOLD_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
   VIGIE_ALARM_WEBHOOK_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(1200),
+  // The shifts of the chief's figures (issue 14 item 7), Paris time; together they cover the day once (checked at start by the logbook module).
+  VIGIE_ALARM_SHIFTS: z
+    .string()
+    .max(200)
+    .regex(/^\s*\d\d:\d\d-\d\d:\d\d\s*(,\s*\d\d:\d\d-\d\d:\d\d\s*){0,7}$/, 'HH:MM-HH:MM[,HH:MM-HH:MM...], at most 8 shifts')
+    .default('07:00-19:00,19:00-07:00'),
+  // CAP 1.2 feeds (prefecture and weather alerts): poll interval and per-request timeout.
+  VIGIE_ALARM_CAP_POLL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(60),
+  VIGIE_ALARM_CAP_FETCH_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(120).default(10),
+  // Alarms left `new` past these (seconds, per priority 1 to 4) escalate: an alarm never sits unseen.
+  VIGIE_ALARM_ESCALATION_P1_SECONDS: z.coerce.number().int().min(5).max(3600).default(30),
+  VIGIE_ALARM_ESCALATION_P2_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
+  VIGIE_ALARM_ESCALATION_P3_SECONDS: z.coerce.number().int().min(5).max(3600).default(300),
+  VIGIE_ALARM_ESCALATION_P4_SECONDS: z.coerce.number().int().min(5).max(3600).default(900),
+  // The live queue's WebSocket: heartbeat interval (below any proxy's idle timeout) and the send buffer past which a client that does not read is cut.
+  VIGIE_ALARM_LIVE_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(60).default(15),
+  VIGIE_ALARM_LIVE_BUFFER_KIB: z.coerce.number().int().min(16).max(16_384).default(1024),
   VIGIE_ALARM_MQTT_URL: z
     .string()
     .trim()
@@ -74,6 +92,30 @@ const environmentSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/, 'topic levels of letters, digits, _ and -')
     .default('vigie'),
+  // SIA DC-09 receiver (alarm panels): TCP and UDP on one port; unset port: no receiver. 0.0.0.0 exposes it: see docs/alarms.md.
+  VIGIE_ALARM_DC09_HOST: z.string().trim().min(1).max(255).default('127.0.0.1'),
+  VIGIE_ALARM_DC09_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  VIGIE_ALARM_DC09_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(10_000).default(256),
+  VIGIE_ALARM_DC09_IDLE_SECONDS: z.coerce.number().int().min(5).max(3600).default(120),
+  VIGIE_ALARM_DC09_SUPERVISION_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  // On-call chain (issue 14 item 5): the SMTP server (no credentials in the URL: user here, password in a file), sender, escalation delay, acknowledgement links.
+  VIGIE_SMTP_URL: z
+    .string()
+    .trim()
+    .optional()
+    .refine((value) => !value || /^smtps?:\/\/[^/@\s]+(:\d+)?\/?$/.test(value), 'smtp://host:port or smtps://host:port, no credentials in the URL'),
+  VIGIE_SMTP_FROM: z.string().trim().min(3).max(254).default('Vigie <vigie@localhost>'),
+  VIGIE_SMTP_USERNAME: z.string().max(200).optional(),
+  VIGIE_SMTP_PASSWORD_FILE: z.string().min(1).optional(),
+  VIGIE_ONCALL_ESCALATION_MINUTES: z.coerce.number().int().min(1).max(240).default(5),
+  VIGIE_ONCALL_ACK_HOURS: z.coerce.number().int().min(1).max(168).default(24),
+  VIGIE_ONCALL_BASE_URL: z
+    .string()
+    .trim()
+    .optional()
+    .refine((value) => !value || /^https?:\/\/[^/@\s]+(\/[^\s]*)?$/.test(value), 'http(s)://host[:port][/path], no credentials'),
+  VIGIE_ONCALL_SEND_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(60).default(10),
+  VIGIE_ONCALL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   // Parent folders under which storage volumes may be rooted (path-separated list; default: the data folder).
   VIGIE_STORAGE_ROOTS: z.string().optional(),
   // Prometheus metrics on their own listener, loopback only by default; unset: no metrics served.
@@ -112,6 +154,8 @@ const environmentSchema = z.object({
   // At most 30 s: a segment due just after a pass waits one interval plus the pass itself, and must not wait a minute.
   VIGIE_PURGE_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(30).default(30),
   VIGIE_SPACE_CHECK_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
+  // Camera picture checks (docs/health.md): one picture of each recorded camera every N seconds.
+  VIGIE_CAMERA_HEALTH_INTERVAL_SECONDS: z.coerce.number().min(1).max(600).default(10),
   // ONVIF device facts (issue 18) are read again this often; 0: only when a camera is new or its ONVIF settings change.
   VIGIE_DEVICE_FACTS_HOURS: z.coerce.number().min(0).max(168).default(6),
   // The console's map (issue 5): no tiles by default, the map then shows cameras on a blank ground.
@@ -239,10 +283,20 @@ export interface Config {
   readonly holds: { readonly windowHours: number; readonly provisionalHours: number; readonly reviewDays: number };
   /** A requisition is due this long after it is received. */
   readonly requisitionTargetHours: number;
+  /** An evidence package is purged this many days after its requisition is delivered or closed (0..90). */
+  readonly exportKeepAfterDeliveryDays: number;
+  /** The shifts of the alarm figures, Paris time ("07:00-19:00,19:00-07:00"). */
+  readonly alarmShifts: string;
   /** Alarms: fold window, webhook rate per source, the MQTT broker (null: no MQTT intake). */
   readonly alarms: {
     readonly foldWindowMs: number;
     readonly webhookPerSourcePerMinute: number;
+    /** CAP 1.2 feeds: how often each is polled, and the timeout of each request (ms). */
+    readonly cap: { readonly pollIntervalMs: number; readonly fetchTimeoutMs: number };
+    /** How long an alarm of priority 1, 2, 3, 4 may stay `new` before it escalates (ms). */
+    readonly escalationMs: readonly [number, number, number, number];
+    /** The live queue's WebSocket: heartbeat interval, and the send buffer past which a client is cut. */
+    readonly live: { readonly heartbeatMs: number; readonly maxBufferedBytes: number };
     readonly mqtt: {
       readonly url: string;
       readonly username: string | null;
@@ -254,6 +308,27 @@ export interface Config {
       readonly sessionExpirySeconds: number;
       readonly reconnectMs: number;
     } | null;
+    /** SIA DC-09: the receiver's sockets (null: none), the supervision's grace and check period. */
+    readonly dc09: {
+      readonly listener: {
+        readonly host: string;
+        readonly port: number;
+        readonly maxConnections: number;
+        readonly idleTimeoutMs: number;
+        readonly maxUdpInFlight: number;
+      } | null;
+      readonly supervisionGraceMs: number;
+      readonly supervisionCheckMs: number;
+    };
+  };
+  /** The on-call chain: SMTP (null: no e-mail), escalation delay, acknowledgement links' validity and base address, sends' timeout and attempts. */
+  readonly oncall: {
+    readonly smtp: { readonly url: string; readonly from: string; readonly username: string | null; readonly passwordFile: string | null } | null;
+    readonly escalationMs: number;
+    readonly ackValidityMs: number;
+    readonly baseUrl: string;
+    readonly sendTimeoutMs: number;
+    readonly maxAttempts: number;
   };
   /** Folders under which a storage volume may be rooted (resolved, absolute). */
   readonly storageRoots: readonly string[];
@@ -270,6 +345,8 @@ export interface Config {
   readonly reconcileIntervalMs: number;
   readonly purgeIntervalMs: number;
   readonly spaceCheckIntervalMs: number;
+  /** How often the picture of each recorded camera is checked (camera-health). */
+  readonly cameraHealthIntervalMs: number;
   /** ONVIF device facts are read again this long after the last read; 0: only new or changed cameras. */
   readonly deviceFactsRefreshMs: number;
   /** Commands of ffmpeg and ffprobe (default: looked up on PATH), passed to whatever starts them. */
@@ -331,9 +408,19 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       reviewDays: env.VIGIE_HOLD_REVIEW_DAYS,
     }),
     requisitionTargetHours: env.VIGIE_REQUISITION_TARGET_HOURS,
+    exportKeepAfterDeliveryDays: env.VIGIE_EXPORT_KEEP_AFTER_DELIVERY_DAYS,
+    alarmShifts: env.VIGIE_ALARM_SHIFTS,
     alarms: Object.freeze({
       foldWindowMs: env.VIGIE_ALARM_FOLD_SECONDS * 1000,
       webhookPerSourcePerMinute: env.VIGIE_ALARM_WEBHOOK_PER_MINUTE,
+      cap: Object.freeze({ pollIntervalMs: env.VIGIE_ALARM_CAP_POLL_SECONDS * 1000, fetchTimeoutMs: env.VIGIE_ALARM_CAP_FETCH_TIMEOUT_SECONDS * 1000 }),
+      escalationMs: Object.freeze([
+        env.VIGIE_ALARM_ESCALATION_P1_SECONDS * 1000,
+        env.VIGIE_ALARM_ESCALATION_P2_SECONDS * 1000,
+        env.VIGIE_ALARM_ESCALATION_P3_SECONDS * 1000,
+        env.VIGIE_ALARM_ESCALATION_P4_SECONDS * 1000,
+      ]) as readonly [number, number, number, number],
+      live: Object.freeze({ heartbeatMs: env.VIGIE_ALARM_LIVE_HEARTBEAT_SECONDS * 1000, maxBufferedBytes: env.VIGIE_ALARM_LIVE_BUFFER_KIB * 1024 }),
       mqtt: env.VIGIE_ALARM_MQTT_URL
         ? Object.freeze({
             url: env.VIGIE_ALARM_MQTT_URL,
@@ -348,6 +435,35 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
             reconnectMs: 1000,
           })
         : null,
+      dc09: Object.freeze({
+        listener:
+          env.VIGIE_ALARM_DC09_PORT === undefined
+            ? null
+            : Object.freeze({
+                host: env.VIGIE_ALARM_DC09_HOST,
+                port: env.VIGIE_ALARM_DC09_PORT,
+                maxConnections: env.VIGIE_ALARM_DC09_MAX_CONNECTIONS,
+                idleTimeoutMs: env.VIGIE_ALARM_DC09_IDLE_SECONDS * 1000,
+                maxUdpInFlight: 256,
+              }),
+        supervisionGraceMs: env.VIGIE_ALARM_DC09_SUPERVISION_GRACE_SECONDS * 1000,
+        supervisionCheckMs: 15_000,
+      }),
+    }),
+    oncall: Object.freeze({
+      smtp: env.VIGIE_SMTP_URL
+        ? Object.freeze({
+            url: env.VIGIE_SMTP_URL,
+            from: env.VIGIE_SMTP_FROM,
+            username: env.VIGIE_SMTP_USERNAME ?? null,
+            passwordFile: env.VIGIE_SMTP_PASSWORD_FILE ? resolve(env.VIGIE_SMTP_PASSWORD_FILE) : null,
+          })
+        : null,
+      escalationMs: env.VIGIE_ONCALL_ESCALATION_MINUTES * 60_000,
+      ackValidityMs: env.VIGIE_ONCALL_ACK_HOURS * 3_600_000,
+      baseUrl: env.VIGIE_ONCALL_BASE_URL ?? `http://${env.VIGIE_HOST.includes(':') ? `[${env.VIGIE_HOST}]` : env.VIGIE_HOST}:${env.VIGIE_PORT}`,
+      sendTimeoutMs: env.VIGIE_ONCALL_SEND_TIMEOUT_SECONDS * 1000,
+      maxAttempts: env.VIGIE_ONCALL_MAX_ATTEMPTS,
     }),
     storageRoots: Object.freeze((env.VIGIE_STORAGE_ROOTS ? env.VIGIE_STORAGE_ROOTS.split(delimiter).filter(Boolean) : [dataDir]).map((root) => resolve(root))),
     metrics: env.VIGIE_METRICS_PORT === undefined ? null : Object.freeze({ host: env.VIGIE_METRICS_HOST, port: env.VIGIE_METRICS_PORT }),
@@ -360,6 +476,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     reconcileIntervalMs: env.VIGIE_RECONCILE_SECONDS * 1000,
     purgeIntervalMs: env.VIGIE_PURGE_INTERVAL_SECONDS * 1000,
     spaceCheckIntervalMs: env.VIGIE_SPACE_CHECK_SECONDS * 1000,
+    cameraHealthIntervalMs: env.VIGIE_CAMERA_HEALTH_INTERVAL_SECONDS * 1000,
     deviceFactsRefreshMs: env.VIGIE_DEVICE_FACTS_HOURS * 3600_000,
     tools: Object.freeze({ ffmpegPath: env.VIGIE_FFMPEG, ffprobePath: env.VIGIE_FFPROBE }),
     operatingSystemUser: env.SUDO_USER ?? env.USER ?? env.LOGNAME ?? 'unknown',

@@ -6,7 +6,7 @@ import type { Config } from './config.ts';
 import type { Clock } from './platform/clock.ts';
 import type { DatabaseHandle } from './platform/db/database.ts';
 import type { SecretBox } from './platform/secrets.ts';
-import { createAuditModule } from './modules/audit/index.ts';
+import { createAuditModule, newestRegisterHead } from './modules/audit/index.ts';
 import { createAccessModule } from './modules/access/index.ts';
 import { loadOrCreateChainKeys, type ChainKeys } from './platform/chain-keys.ts';
 import { createAuthModule } from './modules/auth/index.ts';
@@ -18,9 +18,12 @@ import { defaultWebRoot } from './platform/http/web.ts';
 import { createSitesModule } from './modules/sites/index.ts';
 import { createMasksModule } from './modules/masks/index.ts';
 import { createRecordingModule, lastSegmentId } from './modules/recording/index.ts';
-import { createRetentionModule } from './modules/retention/index.ts';
+import { createRetentionModule, lastRegisterSeq } from './modules/retention/index.ts';
 import { createRequisitionsModule } from './modules/requisitions/index.ts';
-import { createAlarmsModule } from './modules/alarms/index.ts';
+import { createStatisticsModule } from './modules/statistics/index.ts';
+import { createLogbookModule } from './modules/logbook/index.ts';
+import { createAlarmsModule, type OnCallPort } from './modules/alarms/index.ts';
+import { createOncallModule } from './modules/oncall/index.ts';
 import { createStorageModule } from './modules/storage/index.ts';
 import { EventBus } from './platform/events.ts';
 import { createTechnicalEventsModule } from './modules/technical-events/index.ts';
@@ -31,9 +34,19 @@ import { createOnvifSetupModule } from './modules/onvif-setup/index.ts';
 import { createConsoleModule } from './modules/console/index.ts';
 import { createPlaybackModule, databaseMasks } from './modules/playback/index.ts';
 import { createLiveModule } from './modules/live/index.ts';
+import {
+  cameraFactsPort,
+  createExportsModule,
+  renderExtractionReport,
+  renderPlayerHtml,
+  requisitionsPort,
+  type ExportBuilderDeps,
+} from './modules/exports/index.ts';
+import { version } from './version.ts';
 import { join } from 'node:path';
 import { JobRegistry } from './platform/jobs.ts';
 import { createHealthModule } from './modules/health/index.ts';
+import { createCameraHealthModule } from './modules/camera-health/index.ts';
 import type { ProcessLog } from './platform/processes.ts';
 import type { VigieModule } from './platform/modules.ts';
 
@@ -46,6 +59,10 @@ export interface ServiceDependencies {
   chainKeys: ChainKeys;
   /** Background components log here (the HTTP app has its own logger). */
   log?: ProcessLog;
+  /** The evidence package's player and extraction report renderers (tests give fakes). */
+  exportRenderers?: Partial<Pick<ExportBuilderDeps, 'renderPlayer' | 'renderReport'>>;
+  /** The on-call chain procedures notify (tests give a fake); none: the on-call module's, once it exists, else nobody. */
+  onCall?: OnCallPort;
 }
 
 /** The chain keys from their files, created on first start with the chains' current ends as the legacy boundary. */
@@ -53,6 +70,7 @@ export function loadChainKeys(config: Pick<Config, 'chainKeyFile' | 'signingKeyF
   return loadOrCreateChainKeys(config, async () => ({
     auditThroughSeq: (await createAuditModule({ database, clock: { now: () => new Date() } }).api.chainHead()).seq,
     segmentsThroughId: await lastSegmentId(database),
+    registerThroughSeq: await lastRegisterSeq(database),
   }));
 }
 
@@ -69,6 +87,7 @@ export function createServices(deps: ServiceDependencies) {
       checkpoints: config.checkpoints,
       raise: (event) => technicalEvents.raise(event),
       recordingHeads: async () => (await recordingRepository.allHeads()).map((head) => [head.cameraId, head.segmentId, head.chainHash]),
+      registerHead: () => retentionModule.api.register.head(),
     },
   });
   const audit = auditModule.api;
@@ -106,6 +125,8 @@ export function createServices(deps: ServiceDependencies) {
   const technicalEvents = technicalEventsModule.api;
   // In-process events between modules (issue 10): the recorder's state changes, heard by live viewing.
   const events = new EventBus(log);
+  // The on-call chain (issue 14 item 5): rotas, overrides, notifications by e-mail and webhook, their escalation.
+  const oncallModule = createOncallModule({ database, audit, clock, secrets, log, config: config.oncall });
   // Alarms (issue 14): webhook and MQTT intake, technical events turned into alarms, the operators' queue.
   const alarmsModule = createAlarmsModule({
     database,
@@ -115,6 +136,19 @@ export function createServices(deps: ServiceDependencies) {
     log,
     sites: { communeOf: async (handle, siteId) => (await sites.findById(handle, siteId))?.commune_insee ?? null },
     technicalEvents,
+    sessions: { resolve: (token, options) => authModule.api.sessions.resolve(token, options) },
+    secrets,
+    capCentre: {
+      communes: async () => (await communes.list(null)).map((commune) => commune.insee),
+      sites: async () =>
+        (await sites.sitesOf(undefined, null)).map((site) => ({
+          id: site.id,
+          communeInsee: site.commune_insee,
+          latitude: site.latitude,
+          longitude: site.longitude,
+        })),
+    },
+    onCall: deps.onCall ?? oncallModule.api,
     config: config.alarms,
   });
   // Storage, masks, recording, retention (issue 10): each reads the others through ports; those of modules built later are called once they exist.
@@ -208,6 +242,8 @@ export function createServices(deps: ServiceDependencies) {
     markers: storageModule.api.markers,
     raise: (event) => technicalEvents.raise(event),
     config: { holds: config.holds, purgeIntervalMs: config.purgeIntervalMs },
+    registerChainKey: chainKeys.register,
+    registerCheckpoint: () => newestRegisterHead(auditModule.checkpoints.store),
   });
   // Requisitions (issue 13): their holds are the retention module's, placed and released in the requisition's transaction.
   const requisitionsModule = createRequisitionsModule({
@@ -216,7 +252,38 @@ export function createServices(deps: ServiceDependencies) {
     clock,
     holds: retentionModule.api.requisitionHolds,
     cameras,
+    register: retentionModule.api.register,
     config: { targetHours: config.requisitionTargetHours, dataDir: config.dataDir },
+  });
+  // Yearly statistics (issue 13 item 8): requisitions through their facts; offences and imported years are its own.
+  const statisticsModule = createStatisticsModule({
+    database,
+    audit,
+    clock,
+    ports: {
+      requisitionTransitions: (filter) => requisitionsModule.api.facts.transitionsBetween(filter),
+      // Review hours of requisitions (issue 13 item 3): active playback time and manual additions, per commune and unit.
+      reviewSeconds: async ({ year }) => (await requisitionsModule.api.review.reviewSeconds({ year })).byCommuneAndUnit,
+      existingCommunes: (codes) => communes.existing(undefined, codes),
+      communeOfSite: async (siteId, handle) => (await sites.findById(handle, siteId))?.commune_insee ?? null,
+      communesOfCameras: (cameraIds, handle) => cameras.communesOfCameras(cameraIds, handle),
+    },
+  });
+  // The logbook (issue 14 items 6-7): automatic entries from `alarm.changed`, offence entries counted by the statistics in their transaction.
+  const logbookModule = createLogbookModule({
+    database,
+    audit,
+    clock,
+    events,
+    log,
+    alarms: alarmsModule.api.facts,
+    chainKey: chainKeys.logbook,
+    shifts: config.alarmShifts,
+    ports: {
+      recordOffence: (handle, entry, actor) => statisticsModule.api.recordFromLogbook(handle, entry, actor),
+      communeOfSite: async (siteId, handle) => (await sites.findById(handle, siteId))?.commune_insee ?? null,
+      communesOfCameras: (cameraIds, handle) => cameras.communesOfCameras(cameraIds, handle),
+    },
   });
   const consoleModule = createConsoleModule({ database, audit, clock, cameras, config });
   const playbackModule = createPlaybackModule({
@@ -228,8 +295,35 @@ export function createServices(deps: ServiceDependencies) {
     footage: recordingRepository,
     volumes: () => storage.storageVolumes(),
     log,
+    // Playback opened for a requisition counts its review time there (issue 13 item 3).
+    reviews: requisitionsModule.api.review,
     // Each segment's recorded masking against the mask history (LEGAL 4): nothing inferred from when masks changed.
     masks: databaseMasks(masks, recordingRepository, masksModule.api.imageStore(join(config.dataDir, 'playback-masks'))),
+  });
+  // Evidence packages (issue 13 item 4): built by the worker role from the archive, masks of the playback rules, signed with the installation's key.
+  const exportsModule = createExportsModule({
+    database,
+    audit,
+    clock,
+    log,
+    dataDir: config.dataDir,
+    keepAfterDeliveryDays: config.exportKeepAfterDeliveryDays,
+    cameras,
+    register: retentionModule.api.register,
+    requisitions: requisitionsPort(requisitionsModule.api.requisitions),
+    builder: {
+      footage: recordingRepository,
+      volumes: () => storage.storageVolumes(),
+      masks: databaseMasks(masks, recordingRepository, masksModule.api.imageStore(join(config.dataDir, 'export-masks'))),
+      cameras: cameraFactsPort(cameras, sites, communes, devicesModule.api.devices),
+      signer: chainKeys.signer,
+      renderPlayer: deps.exportRenderers?.renderPlayer ?? renderPlayerHtml,
+      renderReport: deps.exportRenderers?.renderReport ?? renderExtractionReport,
+      installation: { name: 'Vigie', version },
+      ffmpegPath: config.tools.ffmpegPath,
+      ffprobePath: config.tools.ffprobePath,
+      log,
+    },
   });
   // Live viewing from the recorder role of this process (recording module), with the recorder's mask images.
   const liveModule = createLiveModule({
@@ -245,6 +339,18 @@ export function createServices(deps: ServiceDependencies) {
     recorder: { current: () => recordingModule.api.current() },
     sessions: { resolve: (token, options) => authModule.api.sessions.resolve(token, options) },
     recipientsOf: async (cameraId) => (await authorisations.coverage([cameraId])).get(cameraId)?.recipients ?? [],
+  });
+  // Camera picture checks (issue 15, docs/health.md): from the recorder's live hub, faults as technical events (alarms).
+  const cameraHealthModule = createCameraHealthModule({
+    database,
+    audit,
+    clock,
+    cameras,
+    log,
+    recorder: () => recordingModule.api.current(),
+    presetOf: (cameraId) => ptzPositions.presetOf(cameraId),
+    raise: (event) => technicalEvents.raise(event),
+    config: { intervalMs: config.cameraHealthIntervalMs, ffmpegPath: config.tools.ffmpegPath },
   });
   // Periodic work of every module (issue 10): started with the process's roles by main.ts; a failure is a technical event.
   const jobs = new JobRegistry({
@@ -276,16 +382,21 @@ export function createServices(deps: ServiceDependencies) {
     technicalEventsModule,
     retentionModule,
     requisitionsModule,
+    statisticsModule,
     alarmsModule,
+    oncallModule,
+    logbookModule,
     masksModule,
     devicesModule,
     ptzModule,
     playbackModule,
+    exportsModule,
     consoleModule,
     camerasModule,
     onvifSetupModule,
     onvifEventsModule,
     liveModule,
+    cameraHealthModule,
   ];
   // The recorder role's purge first (awaited at start before any recorder, LEGAL 6), then the space check; runAtStart jobs run in the order they were added.
   for (const module of [retentionModule, storageModule, ...modules.filter((module) => module !== retentionModule && module !== storageModule)])
@@ -309,8 +420,12 @@ export function createServices(deps: ServiceDependencies) {
     devices: devicesModule.api.devices,
     playbackModule,
     playback: playbackModule.api,
+    exportsModule,
+    exports: exportsModule.api,
     liveModule,
     live: liveModule.api,
+    cameraHealthModule,
+    cameraHealth: cameraHealthModule.api,
     consoleModule,
     layouts: consoleModule.api.layouts,
     walls: consoleModule.api.walls,
@@ -324,8 +439,14 @@ export function createServices(deps: ServiceDependencies) {
     recordedDays: retentionModule.api.recordedDays,
     requisitionsModule,
     requisitions: requisitionsModule.api.requisitions,
+    statisticsModule,
+    statistics: statisticsModule.api,
     alarmsModule,
     alarms: alarmsModule.api,
+    oncallModule,
+    oncall: oncallModule.api,
+    logbookModule,
+    logbook: logbookModule.api.logbook,
     events,
     storageModule,
     masksModule,

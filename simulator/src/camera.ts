@@ -63,6 +63,8 @@ export function variantFor(fault: PictureFault | undefined, otherSize?: { width:
   if (!fault) return { kind: 'normal' };
   if (fault.kind === 'low_fps') return { kind: 'low_fps', fps: fault.fps };
   if (fault.kind === 'low_resolution') return { kind: 'low_resolution', width: fault.width, height: fault.height };
+  if (fault.kind === 'defocus') return { kind: 'defocus', sigma: fault.sigma };
+  if (fault.kind === 'shifted') return { kind: 'shifted', percent: fault.percent };
   if (fault.kind === 'sps_change') {
     // The same loop as low_resolution at that size: the stream switches at its next keyframe,
     // whose in-band SPS/PPS announce the new size, on the same session, SSRC and timeline.

@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateFleet, readFleetFile, type AddressMode, type SimCameraConfig, type VideoProfile } from './config.ts';
+import { alarmsCli } from './alarms/run.ts';
 import { FAULT_KINDS, faultSchema, type Fault } from './faults.ts';
 import { startSimulator } from './index.ts';
 import { inventoryCsv } from './inventory.ts';
@@ -17,6 +18,7 @@ const USAGE = `Usage:
                     [--mode refuse|drop (udp_blocked)]
                     [--at S] [--duration S] [--control URL]
   ./vigie sim clear <camera-id> [kind] [--control URL]
+  ./vigie sim alarms [targets] [--rate N] [--count N | --seconds S] [--malformed RATIO]   (./vigie sim alarms --help)
   ./vigie sim event <camera-id> motion|tamper|input|video_loss|reboot [--tamper scene_change|too_dark|too_blurry]
                     [--input ID] [--end] [--seconds S (reboot: time off the network)] [--control URL]
 
@@ -188,6 +190,8 @@ function faultFrom(kind: string, values: Values): Fault {
 }
 
 async function main(): Promise<void> {
+  // Alarm injection has its own options (simulator/src/alarms/run.ts).
+  if (process.argv[2] === 'alarms') return alarmsCli(process.argv.slice(3));
   const { values, positionals } = parseArgs({ options, allowPositionals: true });
   const [command = 'start', ...rest] = positionals;
   if (values.help) return void console.log(USAGE);

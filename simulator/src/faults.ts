@@ -9,6 +9,11 @@ export const faultSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('black') }),
   z.object({ kind: z.literal('covered') }),
   z.object({ kind: z.literal('turned_away') }),
+  // Picture faults of the health checks (docs/health.md): a defocused lens, the head turned a little
+  // (the scene shifted by that share of its width), a blurred blob sprayed over part of the lens.
+  z.object({ kind: z.literal('defocus'), sigma: z.number().min(1).max(30).default(6) }),
+  z.object({ kind: z.literal('shifted'), percent: z.number().int().min(5).max(50).default(30) }),
+  z.object({ kind: z.literal('spray') }),
   z.object({ kind: z.literal('low_fps'), fps: z.number().positive().max(60).default(4) }),
   z.object({ kind: z.literal('low_resolution'), width: z.number().int().min(16).default(320), height: z.number().int().min(16).default(240) }),
   z.object({ kind: z.literal('clock_skew'), seconds: z.number().default(300) }),
@@ -39,8 +44,22 @@ export type Fault = z.infer<typeof faultSchema>;
 export type FaultKind = Fault['kind'];
 export const FAULT_KINDS: readonly FaultKind[] = faultSchema.options.map((option) => option.shape.kind.value);
 
-export const PICTURE_FAULTS = new Set<FaultKind>(['frozen', 'black', 'covered', 'turned_away', 'low_fps', 'low_resolution', 'sps_change']);
-export type PictureFault = Extract<Fault, { kind: 'frozen' | 'black' | 'covered' | 'turned_away' | 'low_fps' | 'low_resolution' | 'sps_change' }>;
+export const PICTURE_FAULTS = new Set<FaultKind>([
+  'frozen',
+  'black',
+  'covered',
+  'turned_away',
+  'defocus',
+  'shifted',
+  'spray',
+  'low_fps',
+  'low_resolution',
+  'sps_change',
+]);
+export type PictureFault = Extract<
+  Fault,
+  { kind: 'frozen' | 'black' | 'covered' | 'turned_away' | 'defocus' | 'shifted' | 'spray' | 'low_fps' | 'low_resolution' | 'sps_change' }
+>;
 /** Faults that act once when set and are not kept in the camera's list. */
 export const ONE_SHOT_FAULTS = new Set<FaultKind>(['timestamp_jump']);
 

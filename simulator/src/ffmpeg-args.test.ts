@@ -45,6 +45,20 @@ test('faults change the picture: fps, size, darkness, stillness', () => {
   assert.doesNotMatch(pictureGraph({ ...spec, variant: { kind: 'turned_away' } }).graph, /overlay/);
 });
 
+test('the picture-check faults: defocus, a small turn, a sprayed blob', () => {
+  assert.match(pictureGraph({ ...spec, variant: { kind: 'defocus', sigma: 6 } }).graph, /gblur=sigma=6$/);
+  const { width, graph } = pictureGraph({ ...spec, variant: { kind: 'shifted', percent: 30 } });
+  const shift = Math.round((width * 0.3) / 2) * 2;
+  assert.ok(
+    graph.endsWith(`crop=${width - shift}:${spec.height}:${shift}:0,pad=${width}:${spec.height}:0:0:black,fillborders=right=${shift}:mode=smear`),
+    graph,
+  );
+  assert.match(
+    pictureGraph({ ...spec, variant: { kind: 'spray' } }).graph,
+    /split\[picture\]\[under\];\[under\]crop=.*boxblur=.*\[blob\];\[picture\]\[blob\]overlay=/,
+  );
+});
+
 test('the moving object crosses during a known window of the loop', () => {
   assert.deepEqual(motionWindow(60), { startSeconds: 15, endSeconds: 21 });
   assert.deepEqual(motionWindow(4), { startSeconds: 1, endSeconds: 3 });

@@ -8,6 +8,9 @@ export type PictureVariant =
   | { kind: 'black' }
   | { kind: 'covered' }
   | { kind: 'turned_away' }
+  | { kind: 'defocus'; sigma: number }
+  | { kind: 'shifted'; percent: number }
+  | { kind: 'spray' }
   | { kind: 'low_fps'; fps: number }
   | { kind: 'low_resolution'; width: number; height: number };
 
@@ -140,6 +143,18 @@ export function pictureGraph(spec: LoopSpec): { graph: string; width: number; he
   graph = `${graph},${overlayFilters(spec, fontSize)}`;
   if (spec.variant.kind === 'covered') graph = `${graph},boxblur=${Math.max(4, Math.round(width / 40))}:2,eq=brightness=-0.45:contrast=0.5`;
   if (spec.variant.kind === 'frozen') graph = `${graph},trim=end_frame=1,loop=loop=-1:size=1:start=0`;
+  if (spec.variant.kind === 'defocus') graph = `${graph},gblur=sigma=${spec.variant.sigma}`;
+  if (spec.variant.kind === 'shifted') {
+    // The head turned: the scene moves sideways by that share of its width (the edge it uncovers is repeated).
+    const shift = even((width * spec.variant.percent) / 100);
+    graph = `${graph},crop=${width - shift}:${height}:${shift}:0,pad=${width}:${height}:0:0:black,fillborders=right=${shift}:mode=smear`;
+  }
+  if (spec.variant.kind === 'spray') {
+    // A blurred, dull blob over the left two thirds of the lens (paint sprayed on it).
+    const blobWidth = even(width * 0.65);
+    const blobHeight = even(height * 0.8);
+    graph = `${graph},split[picture][under];[under]crop=${blobWidth}:${blobHeight}:0:${even(height * 0.1)},boxblur=${Math.max(8, Math.round(width / 16))}:4,eq=brightness=-0.15:contrast=0.3[blob];[picture][blob]overlay=0:${even(height * 0.1)}`;
+  }
   return { graph, width, height, fps };
 }
 

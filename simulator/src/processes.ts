@@ -112,8 +112,14 @@ export interface NodeChild {
  * Runs a TypeScript entry point in its own Node process (the bench measures the simulator
  * this way, apart from its own clients). Lines of stdout and stderr go to the callbacks.
  */
-export function startNodeScript(script: string, args: string[], onLine: (line: string, stream: 'stdout' | 'stderr') => void): NodeChild {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+export function startNodeScript(
+  script: string,
+  args: string[],
+  onLine: (line: string, stream: 'stdout' | 'stderr') => void,
+  /** Added to this process's environment (a child Vigie server's settings). */
+  env: Record<string, string> = {},
+): NodeChild {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   running.add(child);
   for (const name of ['stdout', 'stderr'] as const) {
     let pending = '';

@@ -237,8 +237,19 @@ describe('operator console in Chromium', { skip: noBrowser }, () => {
     await page.locator('.topbar').getByText('Vigie-les-Bains').waitFor();
     assert.match((await page.locator('.topbar').textContent()) ?? '', /Opérateur de vidéoprotection/);
     const navigation = await page.getByRole('navigation').getByRole('link').allTextContents();
-    // Operators read the requisitions of their communes (they review footage for them: issue 13).
-    assert.deepEqual(navigation, ['Direct', 'Relecture', 'Mur d’images', 'Caméras', 'Carte', 'Réquisitions']);
+    // Operators read the requisitions of their communes (they review footage for them: issue 13) and record offences seen (statistics).
+    assert.deepEqual(navigation, [
+      'Direct',
+      'Relecture',
+      'Mur d’images',
+      'Alarmes',
+      'Main courante',
+      'Astreintes',
+      'Caméras',
+      'Carte',
+      'Réquisitions',
+      'Statistiques',
+    ]);
     assert.equal(await page.locator('.banner-blocked').count(), 0);
   });
 
@@ -341,7 +352,20 @@ describe('operator console in Chromium', { skip: noBrowser }, () => {
     await page.getByRole('button', { name: 'Valider' }).click();
     await page.getByTestId('user-login').waitFor();
     const navigation = await page.getByRole('navigation').getByRole('link').allTextContents();
-    assert.deepEqual(navigation, ['Direct', 'Mur d’images', 'Caméras', 'Carte', 'Masques', 'Autorisations', 'Inventaire', 'Utilisateurs', 'Journal d’audit']);
+    assert.deepEqual(navigation, [
+      'Direct',
+      'Mur d’images',
+      'Alarmes',
+      'Astreintes',
+      'Caméras',
+      'Carte',
+      'Masques',
+      'Autorisations',
+      'Inventaire',
+      'Utilisateurs',
+      'Journal d’audit',
+      'Registre',
+    ]);
 
     await page.getByRole('link', { name: 'Inventaire' }).click();
     await page.getByRole('heading', { name: 'Inventaire des caméras' }).waitFor();
@@ -540,6 +564,46 @@ describe('operator console in Chromium', { skip: noBrowser }, () => {
     await shot(page, '08-audit');
   });
 
+  it('register: the rows in Paris time, searched by procedure, the chain verified and the PDF served', async () => {
+    const { page } = admin;
+    const at = context.clock.now().toISOString();
+    const row = (cameraId: string, kind: 'destroyed' | 'handed_over', reference: string | null) => ({
+      at,
+      communeInsee: communeA,
+      cameraId,
+      kind,
+      fromMs: Date.parse('2026-11-20T08:00:00.000Z'),
+      toMs: Date.parse('2026-11-20T09:00:00.000Z'),
+      segments: 30,
+      bytes: 1_048_576,
+      reference,
+      details: {},
+    });
+    await context.database.handle.db
+      .transaction()
+      .execute((trx) => context.services.register.record(trx, [row('cam-reg-1', 'destroyed', null), row('cam-reg-2', 'handed_over', 'PV 2026/7788')]));
+    await page.getByRole('link', { name: 'Registre' }).click();
+    await page.getByRole('heading', { name: 'Registre' }).waitFor();
+    const table = page.getByTestId('register-table');
+    await table.getByText('PV 2026/7788').waitFor();
+    // 08:00 UTC on 20 November is 09:00 in Paris.
+    assert.match((await table.textContent()) ?? '', /20\/11\/2026 09:00/);
+    await page.getByLabel('Référence de procédure contient').fill('7788');
+    await page.getByRole('button', { name: 'Rechercher' }).click();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="register-table"] tbody tr').length === 1);
+    await page.getByRole('button', { name: 'Vérifier la chaîne' }).click();
+    await page.getByText(/^Chaîne intacte : \d+ lignes vérifiées\./).waitFor();
+    const href = await page.getByRole('link', { name: 'Télécharger en PDF' }).getAttribute('href');
+    assert.equal(href, '/api/register/export.pdf?text=7788');
+    const pdf = await page.request.get(new URL(href ?? '', server.url).toString());
+    assert.equal(pdf.status(), 200);
+    assert.equal(pdf.headers()['content-type'], 'application/pdf');
+    await shot(page, '08b-register');
+    // The next step starts from the audit log.
+    await page.getByRole('link', { name: 'Journal d’audit' }).click();
+    await page.getByRole('heading', { name: 'Journal d’audit' }).waitFor();
+  });
+
   it('switches to English, and keeps the choice after a reload', async () => {
     const { page } = admin;
     await page.getByRole('button', { name: 'EN', exact: true }).click();
@@ -551,6 +615,8 @@ describe('operator console in Chromium', { skip: noBrowser }, () => {
     assert.deepEqual(await page.getByRole('navigation').getByRole('link').allTextContents(), [
       'Live',
       'Video wall',
+      'Alarms',
+      'On call',
       'Cameras',
       'Map',
       'Masks',
@@ -558,6 +624,7 @@ describe('operator console in Chromium', { skip: noBrowser }, () => {
       'Inventory',
       'Users',
       'Audit log',
+      'Register',
     ]);
     await page.getByRole('treeitem', { name: /Hôtel de Ville – Esplanade/ }).click();
     await page.locator('.detail-panel').getByText('Security of people and property').first().waitFor();

@@ -13,8 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import type { EvidenceJournal, EvidenceJournalItem } from '../../server/src/modules/exports/exports.journal.ts';
-import { renderPlayerHtml } from '../../server/src/modules/exports/exports.player.ts';
+import { renderPlayerHtml, type EvidenceJournal, type EvidenceJournalItem } from '../../server/src/modules/exports/index.ts';
 import { waitFor } from '../../server/src/testing/wait.ts';
 import { launchChromium, noBrowser, screenshotFolder } from './browser.ts';
 
@@ -114,7 +113,7 @@ function journalOf(items: EvidenceJournalItem[]): EvidenceJournal {
     createdAtParis: '2026-12-07T17:00:00+01:00',
     timeZone: 'Europe/Paris',
     installation: { name: 'CSU de Vigie-les-Bains', version: '0.13.0' },
-    exporter: { userId: 'u-1', name: 'Camille Martin', role: 'operator' },
+    exporter: { userId: 'u-1', name: 'Camille Martin', role: 'operator', service: null },
     requisition: {
       id: 'r-1',
       procedureNumber: '2026/00123',
@@ -123,6 +122,9 @@ function journalOf(items: EvidenceJournalItem[]): EvidenceJournal {
       officerRank: 'capitaine',
       officerUnit: 'Commissariat de Vigie-les-Bains',
       communeInsee: '38999',
+      requisitionDate: '2026-12-07T08:00:00.000Z',
+      requisitionDateParis: '2026-12-07T09:00:00+01:00',
+      channel: 'email',
     },
     signature: { keyId: '0123456789ABCDEF', publicKeySha256: 'a'.repeat(64) },
     items,
@@ -207,6 +209,7 @@ describe('the evidence package player.html, opened from disk in Chromium', { ski
     assert.match(references, /Camille Martin \(opérateur\)/);
     assert.match(references, /article 60-1 du code de procédure pénale/);
     assert.match(references, /07\/12\/2026 17:00:00 \(Europe\/Paris\)/);
+    assert.match(references, /Réquisition du\s*07\/12\/2026 09:00:00 \(Europe\/Paris\) · courriel/);
     assert.equal(await page.locator('#items-body tr').count(), 2);
     assert.match((await page.locator('#items-body tr').first().textContent()) ?? '', /<\/script><script>alert\(1\)<\/script>/);
     assert.deepEqual(problems, []);

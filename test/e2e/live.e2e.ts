@@ -481,6 +481,37 @@ describe('console images in Chromium (live, playback, PTZ, masks, walls)', { ski
     await shot(page, '15-playback');
   });
 
+  it('playback for a requisition, chosen in the reason picker, counts its active time in the review hours', async () => {
+    const { page } = operator;
+    const camera = await context.services.cameras.get(seeded.masked, null);
+    const requisition = await context.services.requisitions.create(
+      {
+        communeInsee: camera.communeInsee,
+        officerName: 'Karim Benali',
+        officerRank: 'OPJ',
+        officerUnit: 'Commissariat central',
+        officerContact: '04 76 00 00 00',
+        procedureNumber: 'PV 2026/0042',
+        legalFramework: 'flagrance',
+        requisitionDate: context.clock.now().toISOString(),
+        channel: 'phone',
+        ranges: [{ cameraId: seeded.masked, from: new Date(recordingStartMs).toISOString(), to: new Date(context.clock.now().getTime() - 1000).toISOString() }],
+      },
+      testCli,
+    );
+    await page.getByRole('button', { name: 'Changer de motif' }).click();
+    await page.getByTestId('playback-requisition').selectOption(requisition.id);
+    await page.getByTestId('playback-reason-current').getByText('PV 2026/0042').waitFor();
+    await page.locator('[data-testid="playback-tile"][data-status="ready"]').waitFor({ timeout: 20_000 });
+    if ((await page.getByTestId('playback-play').getAttribute('data-playing')) !== 'true') await page.getByTestId('playback-play').click();
+    const startedAt = Date.now();
+    const reviewed = () => context.services.requisitionsModule.api.review.get(requisition.id, null);
+    await waitFor('a heartbeat counted in the review hours', async () => (await reviewed()).automaticSeconds > 0, 40_000);
+    const time = await reviewed();
+    assert.equal(time.entries[0]?.source, 'playback');
+    assert.ok(time.automaticSeconds <= Math.ceil((Date.now() - startedAt) / 1000) + 5, `${time.automaticSeconds} s counted`);
+  });
+
   it('the map shows the cameras of the scope with their state, and a click opens the live picture', async () => {
     const { page } = operator;
     await page.getByRole('navigation').getByRole('link', { name: 'Carte' }).click();

@@ -6,6 +6,9 @@ import { startServer, stopOnSignals } from '../main.ts';
 import { openRuntime } from '../runtime.ts';
 import { generateFleet, startSimulator, type SimCameraConfig } from '../../../simulator/src/index.ts';
 import { inventoryCsv } from '../../../simulator/src/inventory.ts';
+import { type DemoBroker, ensureDemoMqttSource, startDemoBroker, withDemoBroker } from './demo-broker.ts';
+import { demoDc09Banner, ensureDemoDc09Source, freeLoopbackPort, withDemoDc09 } from './demo-dc09.ts';
+import { ensureDemoProcedures } from './demo-procedures.ts';
 import { demoCommunes, demoPassword, demoSites, demoUsers, seedDemo, type DemoInventory } from './seed.ts';
 
 const camerasPerSite = 2;
@@ -32,15 +35,32 @@ export function demoFleet(count: number): { fleet: SimCameraConfig[]; inventory:
 export async function runDemo(config: Config, args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { 'seed-only': { type: 'boolean' }, cameras: { type: 'string', default: '8' }, 'no-simulator': { type: 'boolean' } },
+    options: {
+      'seed-only': { type: 'boolean' },
+      cameras: { type: 'string', default: '8' },
+      'no-simulator': { type: 'boolean' },
+      // The embedded MQTT broker's port on 127.0.0.1 (0: a free one), or none.
+      'mqtt-port': { type: 'string', default: '0' },
+      'no-mqtt-broker': { type: 'boolean' },
+      // The DC-09 receiver's port on 127.0.0.1 (0: a free one), or none.
+      'dc09-port': { type: 'string', default: '0' },
+      'no-dc09': { type: 'boolean' },
+    },
   });
   const count = Number(values.cameras);
   if (!Number.isInteger(count) || count < 1 || count > demoSites.length * camerasPerSite * 20) throw new Error('--cameras: a whole number from 1 to 240');
   const { fleet, inventory } = demoFleet(count);
+  const mqttPort = Number(values['mqtt-port']);
+  if (!Number.isInteger(mqttPort) || mqttPort < 0 || mqttPort > 65535) throw new Error('--mqtt-port: a port from 0 (a free one) to 65535');
+  const dc09Port = Number(values['dc09-port']);
+  if (!Number.isInteger(dc09Port) || dc09Port < 0 || dc09Port > 65535) throw new Error('--dc09-port: a port from 0 (a free one) to 65535');
 
   const runtime = await openRuntime(config);
   try {
     await seedDemo(runtime.services, new Date(), inventory, config.operatingSystemUser);
+    await ensureDemoMqttSource(runtime.services);
+    await ensureDemoDc09Source(runtime.services);
+    await ensureDemoProcedures(runtime.services);
   } finally {
     await runtime.close();
   }
@@ -58,10 +78,16 @@ export async function runDemo(config: Config, args: string[]): Promise<number> {
     });
     process.stdout.write('\n');
   }
-  const server = await startServer(config);
+  const broker: DemoBroker | null = values['no-mqtt-broker'] || config.alarms.mqtt ? null : await startDemoBroker(mqttPort);
+  const withBroker = broker ? withDemoBroker(config, broker) : config;
+  const served = values['no-dc09'] ? withBroker : withDemoDc09(withBroker, dc09Port || (await freeLoopbackPort()));
+  const server = await startServer(served);
   printCredentials(server.url ?? `(VIGIE_ROLES sans api / without api)`, simulator?.controlUrl ?? null);
+  if (broker) console.log(`Courtier MQTT de démonstration / demo MQTT broker: ${broker.url} (topic vigie/${demoCommunes[0].insee}/demo-pti/alarm)\n`);
+  if (!values['no-dc09']) console.log(demoDc09Banner(served));
   stopOnSignals(async () => {
     await server.stop();
+    await broker?.stop();
     await simulator?.stop();
   });
   return -1;

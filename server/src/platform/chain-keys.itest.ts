@@ -34,6 +34,27 @@ describe('chain key files', () => {
     );
   });
 
+  it('a key file older than the register chain gets its register boundary once, the key unchanged', async () => {
+    const first = await loadOrCreateChainKeys(paths('r'), async () => ({ auditThroughSeq: 3, segmentsThroughId: 2, registerThroughSeq: 5 }));
+    assert.equal(first.register.legacyThrough, 5);
+    assert.notEqual(first.register.mac('x'), first.audit.mac('x'), 'a subkey of its own');
+    const file = JSON.parse(readFileSync(paths('r').chainKeyFile, 'utf8'));
+    delete file.legacy.registerThroughSeq;
+    writeFileSync(paths('r').chainKeyFile, JSON.stringify(file), { mode: 0o600 });
+    let asked = 0;
+    const boundary = async () => {
+      asked++;
+      return { auditThroughSeq: 99, segmentsThroughId: 99, registerThroughSeq: 12 };
+    };
+    const upgraded = await loadOrCreateChainKeys(paths('r'), boundary);
+    const again = await loadOrCreateChainKeys(paths('r'), boundary);
+    assert.equal(asked, 1);
+    assert.deepEqual([upgraded.audit.legacyThrough, upgraded.segments.legacyThrough, upgraded.register.legacyThrough], [3, 2, 12]);
+    assert.equal(again.register.legacyThrough, 12);
+    assert.equal(upgraded.register.mac('x'), first.register.mac('x'));
+    assert.equal(statSync(paths('r').chainKeyFile).mode & 0o777, 0o600);
+  });
+
   it('two starts racing (both find no key) end with one key', async () => {
     const [one, two] = await Promise.all([
       loadOrCreateChainKeys(paths('b'), async () => ({ auditThroughSeq: 0, segmentsThroughId: 0 })),

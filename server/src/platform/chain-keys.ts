@@ -8,13 +8,19 @@
 // Both are created on first start with mode 0600, written whole then linked into place, so a
 // second process starting at the same time reads a complete file or creates none.
 import { createHash, createHmac, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
-import { chmodSync, linkSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, linkSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /** Where keyed hashing starts: rows at or below these were chained with plain SHA-256. */
 export interface LegacyBoundary {
   readonly auditThroughSeq: number;
   readonly segmentsThroughId: number;
+  /**
+   * The statutory register's newest seq when its chain began (issue 13): rows up to there were
+   * chained by their migration with plain SHA-256. A key file written before the register was
+   * chained lacks it: it is added once, at the first start that reads the file (see below).
+   */
+  readonly registerThroughSeq?: number;
 }
 
 /** One chain's MAC: a subkey of the chain key, so that an audit hash never passes for a segment's. */
@@ -32,11 +38,18 @@ export interface CheckpointSigner {
   readonly publicKeyPem: string;
   sign(message: string): string;
   verify(message: string, signature: string): boolean;
+  /** The raw 32-byte Ed25519 public key (evidence packages give it in minisign format). */
+  readonly publicKeyRaw: Buffer;
+  /** Ed25519 signature (64 bytes) of raw bytes: the evidence packages' minisign signatures. */
+  signBytes(data: Buffer): Buffer;
 }
 
 export interface ChainKeys {
   readonly audit: ChainMac;
   readonly segments: ChainMac;
+  readonly register: ChainMac;
+  /** The logbook's chain (issue 14): a table born keyed, so nothing below its boundary 0 is plain. */
+  readonly logbook: ChainMac;
   readonly signer: CheckpointSigner;
 }
 
@@ -52,6 +65,13 @@ function createOnce(path: string, content: string): void {
   } finally {
     unlinkSync(temporary);
   }
+}
+
+/** Replaces `path` with `content` (0600) in one rename: a reader sees the old file or the new one. */
+function replaceWhole(path: string, content: string): void {
+  const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  writeFileSync(temporary, content, { mode: 0o600, flag: 'wx' });
+  renameSync(temporary, path);
 }
 
 function exists(path: string): boolean {
@@ -70,7 +90,7 @@ function readPrivate(path: string): string {
 
 const fingerprint = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex').slice(0, 16);
 
-export function chainMac(key: Buffer, purpose: 'audit' | 'segments', legacyThrough: number): ChainMac {
+export function chainMac(key: Buffer, purpose: 'audit' | 'segments' | 'register' | 'logbook', legacyThrough: number): ChainMac {
   const subkey = createHmac('sha256', key).update(`vigie chain key: ${purpose}`).digest();
   return {
     keyId: fingerprint(createHmac('sha256', subkey).update('key id').digest()),
@@ -84,6 +104,9 @@ export function checkpointSigner(privateKey: KeyObject): CheckpointSigner {
   return {
     keyId: fingerprint(publicKey.export({ type: 'spki', format: 'der' })),
     publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    // The SPKI DER of an Ed25519 key ends with the 32 raw bytes.
+    publicKeyRaw: publicKey.export({ type: 'spki', format: 'der' }).subarray(-32),
+    signBytes: (data) => sign(null, data, privateKey),
     sign: (message) => sign(null, Buffer.from(message, 'utf8'), privateKey).toString('base64'),
     verify: (message, signature) => {
       try {
@@ -133,14 +156,22 @@ export async function loadOrCreateChainKeys(
   now: () => Date = () => new Date(),
 ): Promise<ChainKeys> {
   if (!exists(paths.chainKeyFile)) {
-    const file: ChainKeyFile = { version: 1, key: randomBytes(32).toString('base64'), createdAt: now().toISOString(), legacy: await legacyBoundary() };
+    const boundary = await legacyBoundary();
+    const legacy = { ...boundary, registerThroughSeq: boundary.registerThroughSeq ?? 0 };
+    const file: ChainKeyFile = { version: 1, key: randomBytes(32).toString('base64'), createdAt: now().toISOString(), legacy };
     createOnce(paths.chainKeyFile, `${JSON.stringify(file)}\n`);
   }
   if (!exists(paths.signingKeyFile)) {
     const { privateKey } = generateKeyPairSync('ed25519');
     createOnce(paths.signingKeyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
   }
-  const file = parseChainKeyFile(paths.chainKeyFile, readPrivate(paths.chainKeyFile));
+  let file = parseChainKeyFile(paths.chainKeyFile, readPrivate(paths.chainKeyFile));
+  if (!Number.isSafeInteger(file.legacy.registerThroughSeq)) {
+    // A key older than the register's chain: its boundary is the register's end now (the rows the
+    // migration chained), written into the key file once (whole, then renamed over it).
+    file = { ...file, legacy: { ...file.legacy, registerThroughSeq: (await legacyBoundary()).registerThroughSeq ?? 0 } };
+    replaceWhole(paths.chainKeyFile, `${JSON.stringify(file)}\n`);
+  }
   let privateKey: KeyObject;
   try {
     privateKey = createPrivateKey(readPrivate(paths.signingKeyFile));
@@ -152,6 +183,8 @@ export async function loadOrCreateChainKeys(
   return {
     audit: chainMac(key, 'audit', file.legacy.auditThroughSeq),
     segments: chainMac(key, 'segments', file.legacy.segmentsThroughId),
+    register: chainMac(key, 'register', file.legacy.registerThroughSeq ?? 0),
+    logbook: chainMac(key, 'logbook', 0),
     signer: checkpointSigner(privateKey),
   };
 }

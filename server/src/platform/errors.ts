@@ -114,6 +114,10 @@ export const errorCatalogue = {
   legal_hold_released: { status: 409, fr: 'Ce gel d’images est déjà levé.', en: 'This legal hold is already released.' },
   // Requisitions (issue 13).
   requisition_invalid: { status: 400, fr: 'Réquisition invalide : rien n’a été enregistré.', en: 'Invalid requisition: nothing was stored.' },
+  // Evidence packages (issue 13 item 4).
+  export_invalid: { status: 400, fr: 'Export invalide : rien n’a été enregistré.', en: 'Invalid export: nothing was stored.' },
+  export_refused: { status: 409, fr: 'Export impossible dans l’état de cette réquisition.', en: 'No export in this requisition’s state.' },
+  export_not_ready: { status: 409, fr: 'Ce paquet de preuve n’est pas prêt.', en: 'This evidence package is not ready.' },
   requisition_transition_refused: {
     status: 409,
     fr: 'Changement d’état refusé pour cette réquisition.',
@@ -139,6 +143,24 @@ export const errorCatalogue = {
     fr: 'Ce gel suit sa réquisition : il se lève en clôturant la réquisition.',
     en: 'This hold follows its requisition: it is released by closing the requisition.',
   },
+  // Review hours, handover (issue 13 items 3 and 6).
+  requisition_not_reviewable: {
+    status: 409,
+    fr: 'Cette réquisition n’est pas ouverte à la relecture de cette caméra (état, commune ou caméras).',
+    en: 'This requisition is not open for reviewing this camera (state, commune or cameras).',
+  },
+  review_time_invalid: { status: 400, fr: 'Temps de relecture refusé : rien n’a été enregistré.', en: 'Review time refused: nothing was stored.' },
+  requisition_not_exported: {
+    status: 409,
+    fr: 'Remise impossible : la réquisition n’est pas à l’état « extraite ».',
+    en: 'Handover refused: the requisition is not in the "exported" state.',
+  },
+  handover_invalid: { status: 400, fr: 'Remise refusée : rien n’a été enregistré.', en: 'Handover refused: nothing was stored.' },
+  handover_already_acknowledged: {
+    status: 409,
+    fr: 'Cette remise a déjà été accusée réception.',
+    en: 'This handover was already acknowledged.',
+  },
   // Alarms (issue 14).
   alarm_payload_invalid: {
     status: 400,
@@ -152,6 +174,38 @@ export const errorCatalogue = {
   },
   alarm_source_disabled: { status: 403, fr: 'Source d’alarmes désactivée.', en: 'Alarm source disabled.' },
   alarm_transition_refused: { status: 409, fr: 'Action impossible à l’état actuel de l’alarme.', en: 'Action not possible in the alarm’s current state.' },
+  // Procedures (fiches réflexes, issue 14 item 4).
+  procedure_invalid: { status: 400, fr: 'Procédure invalide : rien n’a été enregistré.', en: 'Invalid procedure: nothing was stored.' },
+  procedure_incomplete: {
+    status: 409,
+    fr: 'Clôture refusée : des étapes obligatoires de la procédure ne sont pas faites.',
+    en: 'Closing refused: mandatory steps of the procedure are not done.',
+  },
+  // On-call chain (issue 14 item 5).
+  oncall_rrule_invalid: {
+    status: 400,
+    fr: 'Règle de récurrence (RRULE RFC 5545) refusée : rien n’a été enregistré.',
+    en: 'Recurrence rule (RFC 5545 RRULE) refused: nothing was stored.',
+  },
+  oncall_override_invalid: { status: 400, fr: 'Remplacement invalide : rien n’a été enregistré.', en: 'Invalid override: nothing was stored.' },
+  oncall_webhook_invalid: {
+    status: 400,
+    fr: 'Adresse de webhook refusée (https://, ou http:// en boucle locale seulement, sans identifiants).',
+    en: 'Webhook address refused (https://, or http:// on loopback only, no credentials).',
+  },
+  oncall_ack_invalid: { status: 404, fr: 'Lien de prise en compte invalide.', en: 'Invalid acknowledgement link.' },
+  oncall_ack_used: { status: 409, fr: 'Prise en compte déjà enregistrée (lien à usage unique).', en: 'Already acknowledged (single-use link).' },
+  oncall_ack_expired: {
+    status: 410,
+    fr: 'Lien de prise en compte expiré : appelez le centre de supervision.',
+    en: 'Acknowledgement link expired: call the supervision centre.',
+  },
+  oncall_in_use: {
+    status: 409,
+    fr: 'Encore utilisé par un tableau, un remplacement ou une notification.',
+    en: 'Still used by a rota, an override or a notification.',
+  },
+  cap_invalid: { status: 400, fr: 'Message CAP 1.2 refusé : rien n’a été enregistré.', en: 'CAP 1.2 message refused: nothing was stored.' },
   storage_volume_invalid: { status: 400, fr: 'Volume de stockage invalide.', en: 'Invalid storage volume.' },
   recording_range_invalid: { status: 400, fr: 'Période d’enregistrement invalide.', en: 'Invalid recording time range.' },
   mask_invalid: { status: 400, fr: 'Masque de vie privée invalide : rien n’a été enregistré.', en: 'Invalid privacy mask: nothing was stored.' },

@@ -29,6 +29,8 @@ export interface RunToCompletionOptions {
   maxOutputBytes?: number;
   spawner?: Spawner;
   log?: ProcessLog;
+  /** Nice value of the child (0..19): background work below recording. */
+  niceness?: number;
 }
 
 /** Runs a tool to its end and collects its output; SIGKILL at the deadline (rejects then). */
@@ -37,7 +39,7 @@ export function runToCompletion(command: string, args: readonly string[], option
   const maxOutput = options.maxOutputBytes ?? 8 * 1024 * 1024;
   const timeoutMs = options.timeoutMs ?? 60_000;
   return new Promise((resolve, reject) => {
-    const child = spawner(command, args, {});
+    const child = spawner(command, args, options.niceness ? { niceness: options.niceness } : {});
     (options.log ?? silentLog).info({ pid: child.pid, command: redactedCommandLine(command, args) }, 'tool started');
     const stdout: Buffer[] = [];
     let stdoutBytes = 0;

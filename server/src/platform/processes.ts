@@ -10,6 +10,7 @@
 // config.ts (VIGIE_FFMPEG, VIGIE_FFPROBE), passed down by the callers; these are the defaults.
 import { spawn } from 'node:child_process';
 import { unlinkSync, writeFileSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { redactText } from './redact.ts';
 
 /** Default ffmpeg and ffprobe commands (looked up on PATH); config.ts's `tools` overrides them. */
@@ -38,6 +39,8 @@ export interface SpawnOptions {
   /** Variables set for the child on top of the environment it inherits from this process. */
   env?: Readonly<Record<string, string>>;
   cwd?: string;
+  /** Nice value (0..19) set on the child right after it starts: exports yield the CPU to recording. */
+  niceness?: number;
 }
 
 export type Spawner = (command: string, args: readonly string[], options: SpawnOptions) => SpawnedChild;
@@ -47,6 +50,13 @@ export const nodeSpawner: Spawner = (command, args, options) => {
   const env = options.env ? { ...process.env, ...options.env } : undefined;
   const child = spawn(command, [...args], { cwd: options.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
   child.stdin.on('error', () => undefined); // EPIPE when the child already left: nothing to do
+  if (options.niceness && child.pid !== undefined) {
+    try {
+      setPriority(child.pid, options.niceness);
+    } catch {
+      // Already gone, or not permitted: it runs at normal priority.
+    }
+  }
   let exitListener: ((code: number | null, signal: NodeJS.Signals | null, error?: Error) => void) | undefined;
   let exited = false;
   const finish = (code: number | null, signal: NodeJS.Signals | null, error?: Error) => {

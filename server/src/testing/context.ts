@@ -9,7 +9,7 @@ import { ManualClock } from '../platform/clock.ts';
 import type { Dialect } from '../platform/db/database.ts';
 import { createSecretBox, loadOrCreateSecretKey } from '../platform/secrets.ts';
 import { cliActor } from '../modules/audit/index.ts';
-import { createServices, loadChainKeys, type Services } from '../services.ts';
+import { createServices, loadChainKeys, type ServiceDependencies, type Services } from '../services.ts';
 import { createTestDatabase, type TestDatabase } from './databases.ts';
 
 export interface TestContext {
@@ -25,7 +25,13 @@ export interface TestContext {
 
 export async function createTestContext(
   dialect: Dialect,
-  options: { clockStart?: string; env?: Record<string, string>; clockRunning?: boolean } = {},
+  options: {
+    clockStart?: string;
+    env?: Record<string, string>;
+    clockRunning?: boolean;
+    exportRenderers?: ServiceDependencies['exportRenderers'];
+    onCall?: ServiceDependencies['onCall'];
+  } = {},
 ): Promise<TestContext> {
   const dataDir = mkdtempSync(join(tmpdir(), 'vigie-test-'));
   // Tests sign in many accounts from one address: the per-address limit is raised unless a test sets it.
@@ -33,7 +39,15 @@ export async function createTestContext(
   const database = await createTestDatabase(dialect, { directory: dataDir });
   const clock = new ManualClock(options.clockStart ?? '2026-11-23T10:00:00.000Z', { running: options.clockRunning });
   const secrets = createSecretBox(loadOrCreateSecretKey(config.secretKeyFile));
-  const services = createServices({ config, database: database.handle, clock, secrets, chainKeys: await loadChainKeys(config, database.handle) });
+  const services = createServices({
+    config,
+    database: database.handle,
+    clock,
+    secrets,
+    chainKeys: await loadChainKeys(config, database.handle),
+    exportRenderers: options.exportRenderers,
+    onCall: options.onCall,
+  });
   const app = await buildApp({ config, database: database.handle, clock, services });
   return {
     dialect,

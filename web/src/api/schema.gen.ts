@@ -3,6 +3,285 @@
 // when this file no longer matches the server (./vigie api-types --check).
 
 export interface paths {
+    "/api/alarm-procedures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Fiches réflexes par type et site / procedures per type and site */
+        get: {
+            parameters: {
+                query?: {
+                    alarmType?: "pti_sos" | "pti_man_down" | "pti_link_lost" | "intrusion" | "fire" | "panel_tamper" | "ppms_intrusion_attack" | "ppms_confinement" | "ppms_evacuation" | "prefecture_alert" | "weather_alert" | "supervision_lost" | "camera_offline" | "picture_below_floor" | "tamper_suspected" | "picture_fault" | "storage_low" | "purge_failed" | "mask_check_failed" | "authorisation_expiring";
+                    siteId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            alarmType: "pti_sos" | "pti_man_down" | "pti_link_lost" | "intrusion" | "fire" | "panel_tamper" | "ppms_intrusion_attack" | "ppms_confinement" | "ppms_evacuation" | "prefecture_alert" | "weather_alert" | "supervision_lost" | "camera_offline" | "picture_below_floor" | "tamper_suspected" | "picture_fault" | "storage_low" | "purge_failed" | "mask_check_failed" | "authorisation_expiring";
+                            communeInsee: string | null;
+                            createdAt: string;
+                            escalationService: string | null;
+                            id: string;
+                            name: string;
+                            siteId: string | null;
+                            steps: {
+                                cameraIds: string[];
+                                deadlineSeconds: number | null;
+                                id: string;
+                                /** @enum {string} */
+                                kind: "call" | "notify_oncall" | "open_cameras" | "comment" | "check";
+                                labelEn: string | null;
+                                labelFr: string;
+                                mandatory: boolean;
+                                number: string | null;
+                                service: string | null;
+                            }[];
+                            updatedAt: string;
+                            updatedBy: string;
+                            version: number;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Créer une fiche réflexe / create a procedure */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        alarmType: "pti_sos" | "pti_man_down" | "pti_link_lost" | "intrusion" | "fire" | "panel_tamper" | "ppms_intrusion_attack" | "ppms_confinement" | "ppms_evacuation" | "prefecture_alert" | "weather_alert" | "supervision_lost" | "camera_offline" | "picture_below_floor" | "tamper_suspected" | "picture_fault" | "storage_low" | "purge_failed" | "mask_check_failed" | "authorisation_expiring";
+                        escalationService?: string | null;
+                        name: string;
+                        /** Format: uuid */
+                        siteId?: string | null;
+                        steps: {
+                            cameraIds?: string[];
+                            deadlineSeconds?: number | null;
+                            id?: string;
+                            /** @enum {string} */
+                            kind: "call" | "notify_oncall" | "open_cameras" | "comment" | "check";
+                            labelEn?: string | null;
+                            labelFr: string;
+                            mandatory: boolean;
+                            number?: string | null;
+                            service?: string | null;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            alarmType: "pti_sos" | "pti_man_down" | "pti_link_lost" | "intrusion" | "fire" | "panel_tamper" | "ppms_intrusion_attack" | "ppms_confinement" | "ppms_evacuation" | "prefecture_alert" | "weather_alert" | "supervision_lost" | "camera_offline" | "picture_below_floor" | "tamper_suspected" | "picture_fault" | "storage_low" | "purge_failed" | "mask_check_failed" | "authorisation_expiring";
+                            communeInsee: string | null;
+                            createdAt: string;
+                            escalationService: string | null;
+                            id: string;
+                            name: string;
+                            siteId: string | null;
+                            steps: {
+                                cameraIds: string[];
+                                deadlineSeconds: number | null;
+                                id: string;
+                                /** @enum {string} */
+                                kind: "call" | "notify_oncall" | "open_cameras" | "comment" | "check";
+                                labelEn: string | null;
+                                labelFr: string;
+                                mandatory: boolean;
+                                number: string | null;
+                                service: string | null;
+                            }[];
+                            updatedAt: string;
+                            updatedBy: string;
+                            version: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alarm-procedures/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Une fiche réflexe / one procedure */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            alarmType: "pti_sos" | "pti_man_down" | "pti_link_lost" | "intrusion" | "fire" | "panel_tamper" | "ppms_intrusion_attack" | "ppms_confinement" | "ppms_evacuation" | "prefecture_alert" | "weather_alert" | "supervision_lost" | "camera_offline" | "picture_below_floor" | "tamper_suspected" | "picture_fault" | "storage_low" | "purge_failed" | "mask_check_failed" | "authorisation_expiring";
+                            communeInsee: string | null;
+                            createdAt: string;
+                            escalationService: string | null;
+                            id: string;
+                            name: string;
+                            siteId: string | null;
+                            steps: {
+                                cameraIds: string[];
+                                deadlineSeconds: number | null;
+                                id: string;
+                                /** @enum {string} */
+                                kind: "call" | "notify_oncall" | "open_cameras" | "comment" | "check";
+                                labelEn: string | null;
+                                labelFr: string;
+                                mandatory: boolean;
+                                number: string | null;
+                                service: string | null;
+                            }[];
+                            updatedAt: string;
+                            updatedBy: string;
+                            version: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Supprimer une fiche réflexe / delete a procedure */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": null;
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Modifier une fiche réflexe (nouvelle version) / edit a procedure (new version) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        escalationService?: string | null;
+                        name?: string;
+                        steps?: {
+                            cameraIds?: string[];
+                            deadlineSeconds?: number | null;
+                            id?: string;
+                            /** @enum {string} */
+                            kind: "call" | "notify_oncall" | "open_cameras" | "comment" | "check";
+                            labelEn?: string | null;
+                            labelFr: string;
+                            mandatory: boolean;
+                            number?: string | null;
+                            service?: string | null;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            alarmType: "pti_sos" | "pti_man_down" | "pti_link_lost" | "intrusion" | "fire" | "panel_tamper" | "ppms_intrusion_attack" | "ppms_confinement" | "ppms_evacuation" | "prefecture_alert" | "weather_alert" | "supervision_lost" | "camera_offline" | "picture_below_floor" | "tamper_suspected" | "picture_fault" | "storage_low" | "purge_failed" | "mask_check_failed" | "authorisation_expiring";
+                            communeInsee: string | null;
+                            createdAt: string;
+                            escalationService: string | null;
+                            id: string;
+                            name: string;
+                            siteId: string | null;
+                            steps: {
+                                cameraIds: string[];
+                                deadlineSeconds: number | null;
+                                id: string;
+                                /** @enum {string} */
+                                kind: "call" | "notify_oncall" | "open_cameras" | "comment" | "check";
+                                labelEn: string | null;
+                                labelFr: string;
+                                mandatory: boolean;
+                                number: string | null;
+                                service: string | null;
+                            }[];
+                            updatedAt: string;
+                            updatedBy: string;
+                            version: number;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
     "/api/alarm-sources": {
         parameters: {
             query?: never;
@@ -55,7 +334,7 @@ export interface paths {
                         communeInsee: string;
                         id: string;
                         /** @enum {string} */
-                        kind: "webhook" | "mqtt";
+                        kind: "webhook" | "mqtt" | "dc09" | "cap";
                         name: string;
                     };
                 };
@@ -82,6 +361,216 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alarm-sources/{id}/cap-feed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Flux Atom d’une source CAP / a CAP source’s Atom feed */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            lastError: string | null;
+                            lastPolledAt: string | null;
+                            lastStatus: number | null;
+                            sourceId: string;
+                            url: string;
+                        };
+                    };
+                };
+            };
+        };
+        /** Définir le flux Atom d’une source CAP / set a CAP source’s Atom feed */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uri */
+                        url: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            lastError: string | null;
+                            lastPolledAt: string | null;
+                            lastStatus: number | null;
+                            sourceId: string;
+                            url: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Retirer le flux Atom d’une source CAP / remove a CAP source’s feed */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alarm-sources/{id}/dc09-accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Comptes DC-09 d’une source / DC-09 accounts of a source */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            account: string;
+                            createdAt: string;
+                            encrypted: boolean;
+                            id: string;
+                            lastSeenAt: string | null;
+                            line: string;
+                            siteId: string | null;
+                            sourceId: string;
+                            supervisionLostAt: string | null;
+                            supervisionSeconds: number | null;
+                            updatedAt: string;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alarm-sources/{id}/dc09-accounts/{line}/{account}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Déclarer ou remplacer un compte DC-09 (clé jamais renvoyée) / set a DC-09 account (key never returned) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    account: string;
+                    id: string;
+                    line: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        key?: string | null;
+                        /** Format: uuid */
+                        siteId: string | null;
+                        supervisionSeconds: number | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            account: string;
+                            createdAt: string;
+                            encrypted: boolean;
+                            id: string;
+                            lastSeenAt: string | null;
+                            line: string;
+                            siteId: string | null;
+                            sourceId: string;
+                            supervisionLostAt: string | null;
+                            supervisionSeconds: number | null;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -279,6 +768,53 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/alarm-sources/dc09/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Récepteur DC-09 : écoute et compteurs / DC-09 receiver: sockets and counters */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            accepted: number;
+                            connections: number;
+                            duplicates: number;
+                            host: string | null;
+                            listening: boolean;
+                            rejected: {
+                                [key: string]: number;
+                            };
+                            tcpPort: number | null;
+                            udpPort: number | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/alarms": {
         parameters: {
             query?: never;
@@ -315,6 +851,8 @@ export interface paths {
                             comment: string | null;
                             communeInsee: string | null;
                             count: number;
+                            escalatedAt: string | null;
+                            escalationLevel: number;
                             firstReceivedAt: string;
                             id: string;
                             lastReceivedAt: string;
@@ -337,7 +875,7 @@ export interface paths {
                             takenBy: string | null;
                             title: string;
                             /** @enum {string} */
-                            type: "pti_sos" | "pti_man_down" | "pti_link_lost" | "intrusion" | "fire" | "panel_tamper" | "ppms_intrusion_attack" | "ppms_confinement" | "ppms_evacuation" | "prefecture_alert" | "weather_alert" | "supervision_lost" | "camera_offline" | "picture_below_floor" | "storage_low" | "purge_failed" | "mask_check_failed" | "authorisation_expiring";
+                            type: "pti_sos" | "pti_man_down" | "pti_link_lost" | "intrusion" | "fire" | "panel_tamper" | "ppms_intrusion_attack" | "ppms_confinement" | "ppms_evacuation" | "prefecture_alert" | "weather_alert" | "supervision_lost" | "camera_offline" | "picture_below_floor" | "tamper_suspected" | "picture_fault" | "storage_low" | "purge_failed" | "mask_check_failed" | "authorisation_expiring";
                             zone: string | null;
                         }[];
                     };
@@ -386,6 +924,8 @@ export interface paths {
                             comment: string | null;
                             communeInsee: string | null;
                             count: number;
+                            escalatedAt: string | null;
+                            escalationLevel: number;
                             firstReceivedAt: string;
                             id: string;
                             lastReceivedAt: string;
@@ -400,10 +940,10 @@ export interface paths {
                             receipts: {
                                 channel: string;
                                 /** @enum {string} */
-                                event: "alarm" | "restore";
+                                event: "alarm" | "restore" | "cancel";
                                 id: string;
                                 /** @enum {string} */
-                                outcome: "created" | "folded" | "restored" | "restore_unmatched";
+                                outcome: "created" | "folded" | "restored" | "restore_unmatched" | "updated" | "cancelled" | "reference_unmatched" | "no_area_match" | "ignored";
                                 rawPayload: string;
                                 receivedAt: string;
                                 senderEventId: string;
@@ -419,7 +959,7 @@ export interface paths {
                             takenBy: string | null;
                             title: string;
                             /** @enum {string} */
-                            type: "pti_sos" | "pti_man_down" | "pti_link_lost" | "intrusion" | "fire" | "panel_tamper" | "ppms_intrusion_attack" | "ppms_confinement" | "ppms_evacuation" | "prefecture_alert" | "weather_alert" | "supervision_lost" | "camera_offline" | "picture_below_floor" | "storage_low" | "purge_failed" | "mask_check_failed" | "authorisation_expiring";
+                            type: "pti_sos" | "pti_man_down" | "pti_link_lost" | "intrusion" | "fire" | "panel_tamper" | "ppms_intrusion_attack" | "ppms_confinement" | "ppms_evacuation" | "prefecture_alert" | "weather_alert" | "supervision_lost" | "camera_offline" | "picture_below_floor" | "tamper_suspected" | "picture_fault" | "storage_low" | "purge_failed" | "mask_check_failed" | "authorisation_expiring";
                             zone: string | null;
                         };
                     };
@@ -476,6 +1016,8 @@ export interface paths {
                             comment: string | null;
                             communeInsee: string | null;
                             count: number;
+                            escalatedAt: string | null;
+                            escalationLevel: number;
                             firstReceivedAt: string;
                             id: string;
                             lastReceivedAt: string;
@@ -498,7 +1040,7 @@ export interface paths {
                             takenBy: string | null;
                             title: string;
                             /** @enum {string} */
-                            type: "pti_sos" | "pti_man_down" | "pti_link_lost" | "intrusion" | "fire" | "panel_tamper" | "ppms_intrusion_attack" | "ppms_confinement" | "ppms_evacuation" | "prefecture_alert" | "weather_alert" | "supervision_lost" | "camera_offline" | "picture_below_floor" | "storage_low" | "purge_failed" | "mask_check_failed" | "authorisation_expiring";
+                            type: "pti_sos" | "pti_man_down" | "pti_link_lost" | "intrusion" | "fire" | "panel_tamper" | "ppms_intrusion_attack" | "ppms_confinement" | "ppms_evacuation" | "prefecture_alert" | "weather_alert" | "supervision_lost" | "camera_offline" | "picture_below_floor" | "tamper_suspected" | "picture_fault" | "storage_low" | "purge_failed" | "mask_check_failed" | "authorisation_expiring";
                             zone: string | null;
                         };
                     };
@@ -536,6 +1078,7 @@ export interface paths {
                         comment?: string;
                         /** @enum {string} */
                         outcome: "handled" | "false_alarm" | "test" | "technical";
+                        overrideReason?: string;
                     };
                 };
             };
@@ -555,6 +1098,8 @@ export interface paths {
                             comment: string | null;
                             communeInsee: string | null;
                             count: number;
+                            escalatedAt: string | null;
+                            escalationLevel: number;
                             firstReceivedAt: string;
                             id: string;
                             lastReceivedAt: string;
@@ -577,13 +1122,49 @@ export interface paths {
                             takenBy: string | null;
                             title: string;
                             /** @enum {string} */
-                            type: "pti_sos" | "pti_man_down" | "pti_link_lost" | "intrusion" | "fire" | "panel_tamper" | "ppms_intrusion_attack" | "ppms_confinement" | "ppms_evacuation" | "prefecture_alert" | "weather_alert" | "supervision_lost" | "camera_offline" | "picture_below_floor" | "storage_low" | "purge_failed" | "mask_check_failed" | "authorisation_expiring";
+                            type: "pti_sos" | "pti_man_down" | "pti_link_lost" | "intrusion" | "fire" | "panel_tamper" | "ppms_intrusion_attack" | "ppms_confinement" | "ppms_evacuation" | "prefecture_alert" | "weather_alert" | "supervision_lost" | "camera_offline" | "picture_below_floor" | "tamper_suspected" | "picture_fault" | "storage_low" | "purge_failed" | "mask_check_failed" | "authorisation_expiring";
                             zone: string | null;
                         };
                     };
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alarms/{id}/report.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Rapport d’incident d’une alarme (PDF) / incident report */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -632,6 +1213,8 @@ export interface paths {
                             comment: string | null;
                             communeInsee: string | null;
                             count: number;
+                            escalatedAt: string | null;
+                            escalationLevel: number;
                             firstReceivedAt: string;
                             id: string;
                             lastReceivedAt: string;
@@ -654,8 +1237,149 @@ export interface paths {
                             takenBy: string | null;
                             title: string;
                             /** @enum {string} */
-                            type: "pti_sos" | "pti_man_down" | "pti_link_lost" | "intrusion" | "fire" | "panel_tamper" | "ppms_intrusion_attack" | "ppms_confinement" | "ppms_evacuation" | "prefecture_alert" | "weather_alert" | "supervision_lost" | "camera_offline" | "picture_below_floor" | "storage_low" | "purge_failed" | "mask_check_failed" | "authorisation_expiring";
+                            type: "pti_sos" | "pti_man_down" | "pti_link_lost" | "intrusion" | "fire" | "panel_tamper" | "ppms_intrusion_attack" | "ppms_confinement" | "ppms_evacuation" | "prefecture_alert" | "weather_alert" | "supervision_lost" | "camera_offline" | "picture_below_floor" | "tamper_suspected" | "picture_fault" | "storage_low" | "purge_failed" | "mask_check_failed" | "authorisation_expiring";
                             zone: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alarms/{id}/steps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Étapes de la fiche réflexe d’une alarme / an alarm’s procedure steps */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            alarmId: string;
+                            procedure: {
+                                id: string;
+                                version: number;
+                            } | null;
+                            steps: {
+                                cameraIds: string[];
+                                comment: string | null;
+                                deadlineSeconds: number | null;
+                                doneAt: string | null;
+                                doneBy: string | null;
+                                dueAt: string | null;
+                                escalatedAt: string | null;
+                                escalationLevel: number;
+                                id: string;
+                                /** @enum {string} */
+                                kind: "call" | "notify_oncall" | "open_cameras" | "comment" | "check";
+                                labelEn: string | null;
+                                labelFr: string;
+                                mandatory: boolean;
+                                number: string | null;
+                                position: number;
+                                procedureId: string;
+                                procedureVersion: number;
+                                result: string | null;
+                                service: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alarms/{id}/steps/{stepId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cocher une étape / tick a step */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    stepId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        comment?: string;
+                        done: boolean;
+                        result?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            alarmId: string;
+                            procedure: {
+                                id: string;
+                                version: number;
+                            } | null;
+                            steps: {
+                                cameraIds: string[];
+                                comment: string | null;
+                                deadlineSeconds: number | null;
+                                doneAt: string | null;
+                                doneBy: string | null;
+                                dueAt: string | null;
+                                escalatedAt: string | null;
+                                escalationLevel: number;
+                                id: string;
+                                /** @enum {string} */
+                                kind: "call" | "notify_oncall" | "open_cameras" | "comment" | "check";
+                                labelEn: string | null;
+                                labelFr: string;
+                                mandatory: boolean;
+                                number: string | null;
+                                position: number;
+                                procedureId: string;
+                                procedureVersion: number;
+                                result: string | null;
+                                service: string | null;
+                            }[];
                         };
                     };
                 };
@@ -709,6 +1433,8 @@ export interface paths {
                             comment: string | null;
                             communeInsee: string | null;
                             count: number;
+                            escalatedAt: string | null;
+                            escalationLevel: number;
                             firstReceivedAt: string;
                             id: string;
                             lastReceivedAt: string;
@@ -731,8 +1457,67 @@ export interface paths {
                             takenBy: string | null;
                             title: string;
                             /** @enum {string} */
-                            type: "pti_sos" | "pti_man_down" | "pti_link_lost" | "intrusion" | "fire" | "panel_tamper" | "ppms_intrusion_attack" | "ppms_confinement" | "ppms_evacuation" | "prefecture_alert" | "weather_alert" | "supervision_lost" | "camera_offline" | "picture_below_floor" | "storage_low" | "purge_failed" | "mask_check_failed" | "authorisation_expiring";
+                            type: "pti_sos" | "pti_man_down" | "pti_link_lost" | "intrusion" | "fire" | "panel_tamper" | "ppms_intrusion_attack" | "ppms_confinement" | "ppms_evacuation" | "prefecture_alert" | "weather_alert" | "supervision_lost" | "camera_offline" | "picture_below_floor" | "tamper_suspected" | "picture_fault" | "storage_low" | "purge_failed" | "mask_check_failed" | "authorisation_expiring";
                             zone: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alarms/cap/{sourceId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Réception d’un message CAP 1.2 (jeton de la source) / CAP 1.2 push intake (source token) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    sourceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            alarmIds: string[];
+                            duplicate: boolean;
+                            messageId: string;
+                            /** @enum {string} */
+                            outcome: "created" | "updated" | "cancelled" | "reference_unmatched" | "no_area_match" | "ignored";
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            alarmIds: string[];
+                            duplicate: boolean;
+                            messageId: string;
+                            /** @enum {string} */
+                            outcome: "created" | "updated" | "cancelled" | "reference_unmatched" | "no_area_match" | "ignored";
                         };
                     };
                 };
@@ -785,6 +1570,79 @@ export interface paths {
                                 priority: number;
                                 technical: boolean;
                             }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alarms/figures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Indicateurs du chef de CSU (délai d’acquittement p80 / p98,5, fausses alarmes, alarmes ouvertes) / figures */
+        get: {
+            parameters: {
+                query: {
+                    communeInsee?: string;
+                    from: string;
+                    to: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            acknowledgement: {
+                                all: {
+                                    count: number;
+                                    p80Seconds: number | null;
+                                    p985Seconds: number | null;
+                                };
+                                byShift: {
+                                    count: number;
+                                    p80Seconds: number | null;
+                                    p985Seconds: number | null;
+                                    shift: string;
+                                }[];
+                                byType: {
+                                    count: number;
+                                    p80Seconds: number | null;
+                                    p985Seconds: number | null;
+                                    type: string;
+                                }[];
+                            };
+                            communeInsee: string | null;
+                            falseAlarms: {
+                                closed: number;
+                                falseAlarms: number;
+                                ratio: number;
+                                siteId: string | null;
+                            }[];
+                            from: string;
+                            openByAge: {
+                                bucket: string;
+                                count: number;
+                            }[];
+                            to: string;
                         };
                     };
                 };
@@ -1742,6 +2600,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/camera-health/events/{id}/still.jpg": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Image au moment du défaut (JPEG, journalisée) / still of a fault */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/cameras": {
         parameters: {
             query?: never;
@@ -2612,6 +3506,349 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/cameras/{id}/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** État de l’image d’une caméra / a camera’s picture health */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            cameraId: string;
+                            checkedAt: string | null;
+                            checks: {
+                                /** @enum {string} */
+                                check: "covered" | "blurred" | "moved" | "obstructed" | "frozen";
+                                judged: boolean;
+                                raised: boolean;
+                                since: string | null;
+                            }[];
+                            communeInsee: string;
+                            measures: {
+                                changedFraction: number | null;
+                                correlation: number | null;
+                                lostFraction: number | null;
+                                mean: number;
+                                sharpnessRatio: number | null;
+                                std: number;
+                            } | null;
+                            presetToken: string | null;
+                            references: {
+                                cameraId: string;
+                                capturedAt: string;
+                                capturedBy: string;
+                                learning: boolean;
+                                learnt: {
+                                    checks: number;
+                                    maxLostFraction: number;
+                                    minCorrelation: number;
+                                    minSharpnessRatio: number;
+                                } | null;
+                                presetToken: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cameras/{id}/health/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Défauts d’image levés et levés-fin / picture faults raised and cleared */
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    limit?: number;
+                    to?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            at: string;
+                            cameraId: string;
+                            /** @enum {string} */
+                            check: "covered" | "blurred" | "moved" | "obstructed" | "frozen";
+                            hasStill: boolean;
+                            id: string;
+                            measures: {
+                                changedFraction: number | null;
+                                correlation: number | null;
+                                lostFraction: number | null;
+                                mean: number;
+                                sharpnessRatio: number | null;
+                                std: number;
+                            };
+                            presetToken: string | null;
+                            /** @enum {string} */
+                            transition: "raised" | "cleared";
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cameras/{id}/health/reference": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Prendre l’image de référence (par préréglage) / capture the reference picture */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        presetToken?: string | null;
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            cameraId: string;
+                            capturedAt: string;
+                            capturedBy: string;
+                            learning: boolean;
+                            learnt: {
+                                checks: number;
+                                maxLostFraction: number;
+                                minCorrelation: number;
+                                minSharpnessRatio: number;
+                            } | null;
+                            presetToken: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cameras/{id}/health/reference.jpg": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Image de référence (JPEG, journalisée) / reference picture */
+        get: {
+            parameters: {
+                query?: {
+                    presetToken?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cameras/{id}/health/thresholds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Seuils des contrôles d’image / picture check thresholds */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            blurMaxSharpnessRatio: number;
+                            cameraId: string;
+                            clearAfter: number;
+                            coveredMaxMean: number;
+                            coveredMaxStd: number;
+                            frozenChecks: number;
+                            frozenMaxChangedFraction: number;
+                            frozenPixelDelta: number;
+                            learningChecks: number;
+                            movedMinCorrelation: number;
+                            movedMinStableCorrelation: number;
+                            obstructedMaxLostFraction: number;
+                            obstructedMaxStableLoss: number;
+                            overridden: string[];
+                            raiseAfter: number;
+                            uniformMaxStd: number;
+                            updatedAt: string | null;
+                            updatedBy: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Modifier des seuils (null : valeur par défaut) / change thresholds */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        blurMaxSharpnessRatio?: number | null;
+                        clearAfter?: number | null;
+                        coveredMaxMean?: number | null;
+                        coveredMaxStd?: number | null;
+                        frozenChecks?: number | null;
+                        frozenMaxChangedFraction?: number | null;
+                        frozenPixelDelta?: number | null;
+                        learningChecks?: number | null;
+                        movedMinCorrelation?: number | null;
+                        movedMinStableCorrelation?: number | null;
+                        obstructedMaxLostFraction?: number | null;
+                        obstructedMaxStableLoss?: number | null;
+                        raiseAfter?: number | null;
+                        uniformMaxStd?: number | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            blurMaxSharpnessRatio: number;
+                            cameraId: string;
+                            clearAfter: number;
+                            coveredMaxMean: number;
+                            coveredMaxStd: number;
+                            frozenChecks: number;
+                            frozenMaxChangedFraction: number;
+                            frozenPixelDelta: number;
+                            learningChecks: number;
+                            movedMinCorrelation: number;
+                            movedMinStableCorrelation: number;
+                            obstructedMaxLostFraction: number;
+                            obstructedMaxStableLoss: number;
+                            overridden: string[];
+                            raiseAfter: number;
+                            uniformMaxStd: number;
+                            updatedAt: string | null;
+                            updatedBy: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
     "/api/cameras/{id}/live/hls/{segment}": {
         parameters: {
             query?: never;
@@ -2861,6 +4098,7 @@ export interface paths {
                     "application/json": {
                         from: string;
                         reason?: string | null;
+                        requisitionId?: string | null;
                         to: string;
                     };
                 };
@@ -2882,6 +4120,7 @@ export interface paths {
                                 to: string;
                             }[];
                             playbackId: string;
+                            requisitionId: string | null;
                             segments: {
                                 bytes: number;
                                 durationSeconds: number;
@@ -4268,6 +5507,127 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/exports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** État, progression et résumé du journal / state, progress and journal summary */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            communeInsee: string;
+                            createdAt: string;
+                            createdBy: string;
+                            error: {
+                                code: string;
+                                message: string;
+                            } | null;
+                            finishedAt: string | null;
+                            id: string;
+                            items: {
+                                cameraId: string;
+                                from: string;
+                                to: string;
+                            }[];
+                            journal: {
+                                items: {
+                                    bytes: number;
+                                    cameraId: string;
+                                    cameraName: string;
+                                    codec: string;
+                                    durationSeconds: number;
+                                    file: string;
+                                    frames: number;
+                                    gaps: number;
+                                    imageEnd: string;
+                                    imageStart: string;
+                                    masked: boolean;
+                                    reencoded: boolean;
+                                    sha256: string;
+                                }[];
+                                keyId: string;
+                                publicKeySha256: string;
+                            } | null;
+                            progress: {
+                                fraction: number;
+                                message: string;
+                            };
+                            purgedAt: string | null;
+                            requisitionId: string;
+                            startedAt: string | null;
+                            /** @enum {string} */
+                            state: "queued" | "building" | "ready" | "failed" | "purged";
+                            zip: {
+                                bytes: number;
+                                sha256: string;
+                            } | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exports/{id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Télécharger le ZIP (destinataires de la réquisition ; journalisé) / download the ZIP (recipients only; audited) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/health": {
         parameters: {
             query?: never;
@@ -5011,6 +6371,310 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/logbook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Main courante : recherche (commune, type, période, texte, alarme) / logbook search */
+        get: {
+            parameters: {
+                query?: {
+                    alarmId?: string;
+                    communeInsee?: string;
+                    from?: string;
+                    limit?: number;
+                    offset?: number;
+                    text?: string;
+                    to?: string;
+                    type?: "offence_seen" | "offence_spotted" | "intervention" | "information" | "alarm" | "technical" | "other";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            alarmId: string | null;
+                            author: string;
+                            cameraIds: string[];
+                            communeInsee: string | null;
+                            correctedBy: string[];
+                            corrects: string | null;
+                            id: string;
+                            occurredAt: string;
+                            offenceCategory: string | null;
+                            /** @enum {string} */
+                            origin: "manual" | "alarm";
+                            recordedAt: string;
+                            seq: number;
+                            siteId: string | null;
+                            text: string;
+                            /** @enum {string} */
+                            type: "offence_seen" | "offence_spotted" | "intervention" | "information" | "alarm" | "technical" | "other";
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Écrire une entrée (ou la correction d’une entrée) / write an entry (or a correction) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        alarmId?: string;
+                        cameraIds?: string[];
+                        communeInsee: string;
+                        /**
+                         * Format: uuid
+                         * @description the entry this one corrects (entries are never edited)
+                         */
+                        corrects?: string;
+                        /**
+                         * Format: date-time
+                         * @description when it happened (default: now); not in the future
+                         */
+                        occurredAt?: string;
+                        /**
+                         * @description required for offence_seen and offence_spotted
+                         * @enum {string}
+                         */
+                        offenceCategory?: "property" | "persons" | "drugs" | "traffic" | "incivility" | "other";
+                        siteId?: string;
+                        text: string;
+                        /** @enum {string} */
+                        type: "offence_seen" | "offence_spotted" | "intervention" | "information" | "alarm" | "technical" | "other";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            alarmId: string | null;
+                            author: string;
+                            cameraIds: string[];
+                            communeInsee: string | null;
+                            correctedBy: string[];
+                            corrects: string | null;
+                            id: string;
+                            occurredAt: string;
+                            offenceCategory: string | null;
+                            /** @enum {string} */
+                            origin: "manual" | "alarm";
+                            recordedAt: string;
+                            seq: number;
+                            siteId: string | null;
+                            text: string;
+                            /** @enum {string} */
+                            type: "offence_seen" | "offence_spotted" | "intervention" | "information" | "alarm" | "technical" | "other";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/logbook/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Main courante en CSV (tableur français) / logbook as CSV */
+        get: {
+            parameters: {
+                query?: {
+                    alarmId?: string;
+                    communeInsee?: string;
+                    from?: string;
+                    limit?: number;
+                    offset?: number;
+                    text?: string;
+                    to?: string;
+                    type?: "offence_seen" | "offence_spotted" | "intervention" | "information" | "alarm" | "technical" | "other";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/logbook/export.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Main courante en PDF (heure de Paris) / logbook as PDF */
+        get: {
+            parameters: {
+                query?: {
+                    alarmId?: string;
+                    communeInsee?: string;
+                    from?: string;
+                    limit?: number;
+                    offset?: number;
+                    text?: string;
+                    to?: string;
+                    type?: "offence_seen" | "offence_spotted" | "intervention" | "information" | "alarm" | "technical" | "other";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/logbook/types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Types d’entrées / entry types */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            code: "offence_seen" | "offence_spotted" | "intervention" | "information" | "alarm" | "technical" | "other";
+                            en: string;
+                            fr: string;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/logbook/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Vérifier la chaîne de la main courante / verify the logbook chain */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            keyId: string;
+                            lastSeq: number;
+                            ok: boolean;
+                            problemCount: number;
+                            problems: {
+                                entryId: string | null;
+                                /** @enum {string} */
+                                kind: "edited" | "deleted" | "reordered" | "tail_removed";
+                                message: string;
+                                seq: number;
+                            }[];
+                            rowsChecked: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/map/config": {
         parameters: {
             query?: never;
@@ -5187,6 +6851,1079 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/offences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Faits constatés de vos communes / offences in scope */
+        get: {
+            parameters: {
+                query?: {
+                    communeInsee?: string;
+                    from?: string;
+                    limit?: number;
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            cameraIds: string[];
+                            /** @enum {string} */
+                            category: "property" | "persons" | "drugs" | "traffic" | "incivility" | "other";
+                            comment: string;
+                            communeInsee: string;
+                            id: string;
+                            occurredAt: string;
+                            recordedAt: string;
+                            recordedBy: string;
+                            service: string | null;
+                            siteId: string | null;
+                            /** @enum {string} */
+                            source: "form" | "logbook";
+                            sourceRef: string | null;
+                            spottedByOperator: boolean;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Consigner un fait constaté / record an offence seen on camera */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        cameraIds?: string[];
+                        /**
+                         * @description property: atteinte aux biens; persons: aux personnes; drugs: stupéfiants; traffic: circulation/stationnement; incivility: incivilités/dépôts sauvages
+                         * @enum {string}
+                         */
+                        category: "property" | "persons" | "drugs" | "traffic" | "incivility" | "other";
+                        comment: string;
+                        communeInsee: string;
+                        /**
+                         * Format: date-time
+                         * @description when the offence happened
+                         */
+                        occurredAt: string;
+                        /** @description the service that intervened */
+                        service?: string;
+                        siteId?: string;
+                        /** @description spotted by the operators themselves (not reported to them) */
+                        spottedByOperator: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            cameraIds: string[];
+                            /** @enum {string} */
+                            category: "property" | "persons" | "drugs" | "traffic" | "incivility" | "other";
+                            comment: string;
+                            communeInsee: string;
+                            id: string;
+                            occurredAt: string;
+                            recordedAt: string;
+                            recordedBy: string;
+                            service: string | null;
+                            siteId: string | null;
+                            /** @enum {string} */
+                            source: "form" | "logbook";
+                            sourceRef: string | null;
+                            spottedByOperator: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/oncall/ack/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Prise en compte d’une notification (lien signé) / acknowledge a notification (signed link) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/oncall/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Notifications d’astreinte d’une alarme / on-call notifications of an alarm */
+        get: {
+            parameters: {
+                query: {
+                    alarmId: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            acknowledgedAt: string | null;
+                            alarmId: string | null;
+                            attempts: number;
+                            chainId: string;
+                            channels: string[];
+                            communeInsee: string | null;
+                            createdAt: string;
+                            deliveredChannels: string[];
+                            escalatedAt: string | null;
+                            id: string;
+                            lastError: string | null;
+                            personId: string;
+                            personName: string | null;
+                            position: number;
+                            sentAt: string | null;
+                            serviceId: string;
+                            /** @enum {string} */
+                            state: "pending" | "sent" | "failed" | "acknowledged" | "escalated";
+                            subject: string;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/oncall/now": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Astreinte en cours et suivante par service / who is on duty now and next */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            at: string;
+                            services: {
+                                next: {
+                                    from: string;
+                                    level: number;
+                                    personId: string;
+                                    personName: string;
+                                    replacing: string | null;
+                                    rotaId: string;
+                                    to: string;
+                                }[];
+                                onDuty: {
+                                    from: string;
+                                    level: number;
+                                    personId: string;
+                                    personName: string;
+                                    replacing: string | null;
+                                    rotaId: string;
+                                    to: string;
+                                }[];
+                                service: {
+                                    communeInsee: string | null;
+                                    createdAt: string;
+                                    escalationMinutes: number | null;
+                                    id: string;
+                                    /** @enum {string} */
+                                    kind: "elected" | "management" | "technical" | "other";
+                                    name: string;
+                                    updatedAt: string;
+                                    webhookUrl: string | null;
+                                };
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/oncall/overrides": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Remplacements en cours et à venir / current and coming overrides */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            createdAt: string;
+                            from: string;
+                            id: string;
+                            reason: string;
+                            replacedPersonId: string;
+                            replacementPersonId: string;
+                            serviceId: string;
+                            to: string;
+                            updatedAt: string;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Créer un remplacement / create an override */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        from: string;
+                        reason: string;
+                        replacedPersonId: string;
+                        replacementPersonId: string;
+                        serviceId: string;
+                        /** Format: date-time */
+                        to: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            createdAt: string;
+                            from: string;
+                            id: string;
+                            reason: string;
+                            replacedPersonId: string;
+                            replacementPersonId: string;
+                            serviceId: string;
+                            to: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/oncall/overrides/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Supprimer un remplacement / delete an override */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Modifier un remplacement / update an override */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        from?: string;
+                        reason?: string;
+                        replacedPersonId?: string;
+                        replacementPersonId?: string;
+                        /** Format: date-time */
+                        to?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            createdAt: string;
+                            from: string;
+                            id: string;
+                            reason: string;
+                            replacedPersonId: string;
+                            replacementPersonId: string;
+                            serviceId: string;
+                            to: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/oncall/people": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Personnes d’astreinte / on-call people */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            createdAt: string;
+                            email: string | null;
+                            id: string;
+                            name: string;
+                            phone: string | null;
+                            role: string;
+                            updatedAt: string;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Ajouter une personne / add a person */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: email
+                         * @default null
+                         */
+                        email?: string | null;
+                        name: string;
+                        /** @default null */
+                        phone?: string | null;
+                        /** @description fonction: maire adjoint, DGS, responsable voirie... */
+                        role: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            createdAt: string;
+                            email: string | null;
+                            id: string;
+                            name: string;
+                            phone: string | null;
+                            role: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/oncall/people/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Retirer une personne / remove a person */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Modifier une personne / update a person */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: email */
+                        email?: string | null;
+                        name?: string;
+                        phone?: string | null;
+                        /** @description fonction: maire adjoint, DGS, responsable voirie... */
+                        role?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            createdAt: string;
+                            email: string | null;
+                            id: string;
+                            name: string;
+                            phone: string | null;
+                            role: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/oncall/rotas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Tableaux d’astreinte (RRULE) / rotas (RRULE) */
+        get: {
+            parameters: {
+                query?: {
+                    serviceId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            createdAt: string;
+                            durationMinutes: number;
+                            id: string;
+                            level: number;
+                            personId: string;
+                            rrule: string;
+                            serviceId: string;
+                            startsAt: string;
+                            updatedAt: string;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Créer un tableau d’astreinte / create a rota */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        durationMinutes: number;
+                        /** @description 1: primary, 2: first backup... */
+                        level: number;
+                        personId: string;
+                        /** @description RFC 5545 RRULE, e.g. FREQ=WEEKLY;INTERVAL=2;BYDAY=MO (no DTSTART, no TZID: Paris time) */
+                        rrule: string;
+                        serviceId: string;
+                        /** @description first shift, Paris wall-clock (YYYY-MM-DDTHH:mm) */
+                        startsAt: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            createdAt: string;
+                            durationMinutes: number;
+                            id: string;
+                            level: number;
+                            personId: string;
+                            rrule: string;
+                            serviceId: string;
+                            startsAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/oncall/rotas/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Supprimer un tableau / delete a rota */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Modifier un tableau / update a rota */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        durationMinutes?: number;
+                        /** @description 1: primary, 2: first backup... */
+                        level?: number;
+                        personId?: string;
+                        /** @description RFC 5545 RRULE, e.g. FREQ=WEEKLY;INTERVAL=2;BYDAY=MO (no DTSTART, no TZID: Paris time) */
+                        rrule?: string;
+                        /** @description first shift, Paris wall-clock (YYYY-MM-DDTHH:mm) */
+                        startsAt?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            createdAt: string;
+                            durationMinutes: number;
+                            id: string;
+                            level: number;
+                            personId: string;
+                            rrule: string;
+                            serviceId: string;
+                            startsAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/oncall/services": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Services d’astreinte / on-call services */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            communeInsee: string | null;
+                            createdAt: string;
+                            escalationMinutes: number | null;
+                            id: string;
+                            /** @enum {string} */
+                            kind: "elected" | "management" | "technical" | "other";
+                            name: string;
+                            updatedAt: string;
+                            webhookUrl: string | null;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Créer un service d’astreinte / create an on-call service */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description null: centre-wide
+                         * @default null
+                         */
+                        communeInsee?: string | null;
+                        /**
+                         * @description null: the configured delay (VIGIE_ONCALL_ESCALATION_MINUTES)
+                         * @default null
+                         */
+                        escalationMinutes?: number | null;
+                        /** @enum {string} */
+                        kind: "elected" | "management" | "technical" | "other";
+                        /** @description « Élu d’astreinte », « Direction générale », « Services techniques »... */
+                        name: string;
+                        /**
+                         * Format: uri
+                         * @description SMS gateway: https://, or http:// on loopback only
+                         * @default null
+                         */
+                        webhookUrl?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            communeInsee: string | null;
+                            createdAt: string;
+                            escalationMinutes: number | null;
+                            id: string;
+                            /** @enum {string} */
+                            kind: "elected" | "management" | "technical" | "other";
+                            name: string;
+                            updatedAt: string;
+                            webhookSecret: string | null;
+                            webhookUrl: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/oncall/services/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Supprimer un service / delete a service */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Modifier un service d’astreinte / update an on-call service */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description null: centre-wide */
+                        communeInsee?: string | null;
+                        /** @description null: the configured delay (VIGIE_ONCALL_ESCALATION_MINUTES) */
+                        escalationMinutes?: number | null;
+                        /** @enum {string} */
+                        kind?: "elected" | "management" | "technical" | "other";
+                        /** @description « Élu d’astreinte », « Direction générale », « Services techniques »... */
+                        name?: string;
+                        /**
+                         * Format: uri
+                         * @description SMS gateway: https://, or http:// on loopback only
+                         */
+                        webhookUrl?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            communeInsee: string | null;
+                            createdAt: string;
+                            escalationMinutes: number | null;
+                            id: string;
+                            /** @enum {string} */
+                            kind: "elected" | "management" | "technical" | "other";
+                            name: string;
+                            updatedAt: string;
+                            webhookUrl: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/oncall/services/{id}/webhook-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Nouveau secret HMAC du webhook, montré une fois / new webhook HMAC secret, shown once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            webhookSecret: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/oncall/shifts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Tours d’astreinte sur une période (vue semaine) / shifts over a period (week view) */
+        get: {
+            parameters: {
+                query?: {
+                    days?: number;
+                    from?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            service: {
+                                communeInsee: string | null;
+                                createdAt: string;
+                                escalationMinutes: number | null;
+                                id: string;
+                                /** @enum {string} */
+                                kind: "elected" | "management" | "technical" | "other";
+                                name: string;
+                                updatedAt: string;
+                                webhookUrl: string | null;
+                            };
+                            shifts: {
+                                from: string;
+                                level: number;
+                                personId: string;
+                                personName: string;
+                                replacing: string | null;
+                                rotaId: string;
+                                to: string;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/onvif/discovery": {
         parameters: {
             query?: never;
@@ -5310,6 +8047,53 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/playback/{playbackId}/activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Battement de lecture active (heures de relecture ; plafonné, refusé une fois la relecture close) / active-playback heartbeat */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    playbackId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        activeSeconds: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            acceptedSeconds: number;
+                            activeSeconds: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -5509,8 +8293,9 @@ export interface paths {
                     cameraId?: string;
                     communeInsee?: string;
                     from?: string;
-                    kind?: "recorded" | "destroyed" | "destroyed_early" | "handed_over";
+                    kind?: "recorded" | "destroyed" | "destroyed_early" | "exported" | "handed_over" | "export_purged";
                     limit?: number;
+                    text?: string;
                     to?: string;
                 };
                 header?: never;
@@ -5566,8 +8351,9 @@ export interface paths {
                     cameraId?: string;
                     communeInsee?: string;
                     from?: string;
-                    kind?: "recorded" | "destroyed" | "destroyed_early" | "handed_over";
+                    kind?: "recorded" | "destroyed" | "destroyed_early" | "exported" | "handed_over" | "export_purged";
                     limit?: number;
+                    text?: string;
                     to?: string;
                 };
                 header?: never;
@@ -5582,6 +8368,97 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/register/export.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Registre en PDF (en-têtes français, heure de Paris) / register as PDF */
+        get: {
+            parameters: {
+                query?: {
+                    cameraId?: string;
+                    communeInsee?: string;
+                    from?: string;
+                    kind?: "recorded" | "destroyed" | "destroyed_early" | "exported" | "handed_over" | "export_purged";
+                    limit?: number;
+                    text?: string;
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/register/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Vérifier la chaîne du registre (ligne modifiée ou supprimée) / verify the register chain */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            keyId: string | null;
+                            lastSeq: number;
+                            ok: boolean;
+                            problemCount: number;
+                            problems: {
+                                /** @enum {string} */
+                                kind: "edited" | "deleted" | "reordered" | "tail_removed" | "unchained" | "checkpoint_mismatch" | "checkpoint_invalid";
+                                message: string;
+                                registerId: number | null;
+                                seq: number;
+                            }[];
+                            rowsChecked: number;
+                        };
+                    };
                 };
             };
         };
@@ -6224,6 +9101,507 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/requisitions/{id}/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Paquets de preuve d’une réquisition / evidence packages of a requisition */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            communeInsee: string;
+                            createdAt: string;
+                            createdBy: string;
+                            error: {
+                                code: string;
+                                message: string;
+                            } | null;
+                            finishedAt: string | null;
+                            id: string;
+                            items: {
+                                cameraId: string;
+                                from: string;
+                                to: string;
+                            }[];
+                            journal: {
+                                items: {
+                                    bytes: number;
+                                    cameraId: string;
+                                    cameraName: string;
+                                    codec: string;
+                                    durationSeconds: number;
+                                    file: string;
+                                    frames: number;
+                                    gaps: number;
+                                    imageEnd: string;
+                                    imageStart: string;
+                                    masked: boolean;
+                                    reencoded: boolean;
+                                    sha256: string;
+                                }[];
+                                keyId: string;
+                                publicKeySha256: string;
+                            } | null;
+                            progress: {
+                                fraction: number;
+                                message: string;
+                            };
+                            purgedAt: string | null;
+                            requisitionId: string;
+                            startedAt: string | null;
+                            /** @enum {string} */
+                            state: "queued" | "building" | "ready" | "failed" | "purged";
+                            zip: {
+                                bytes: number;
+                                sha256: string;
+                            } | null;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Demander un paquet de preuve (construit en arrière-plan) / ask for an evidence package (built in the background) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        items?: {
+                            cameraId: string;
+                            /** Format: date-time */
+                            from: string;
+                            /** Format: date-time */
+                            to: string;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            communeInsee: string;
+                            createdAt: string;
+                            createdBy: string;
+                            error: {
+                                code: string;
+                                message: string;
+                            } | null;
+                            finishedAt: string | null;
+                            id: string;
+                            items: {
+                                cameraId: string;
+                                from: string;
+                                to: string;
+                            }[];
+                            journal: {
+                                items: {
+                                    bytes: number;
+                                    cameraId: string;
+                                    cameraName: string;
+                                    codec: string;
+                                    durationSeconds: number;
+                                    file: string;
+                                    frames: number;
+                                    gaps: number;
+                                    imageEnd: string;
+                                    imageStart: string;
+                                    masked: boolean;
+                                    reencoded: boolean;
+                                    sha256: string;
+                                }[];
+                                keyId: string;
+                                publicKeySha256: string;
+                            } | null;
+                            progress: {
+                                fraction: number;
+                                message: string;
+                            };
+                            purgedAt: string | null;
+                            requisitionId: string;
+                            startedAt: string | null;
+                            /** @enum {string} */
+                            state: "queued" | "building" | "ready" | "failed" | "purged";
+                            zip: {
+                                bytes: number;
+                                sha256: string;
+                            } | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/requisitions/{id}/handovers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Remises de la réquisition / handovers */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            acknowledgedAt: string | null;
+                            acknowledgedBy: string | null;
+                            /** @enum {string|null} */
+                            acknowledgement: "console" | "scan" | null;
+                            comment: string | null;
+                            createdAt: string;
+                            createdBy: string;
+                            handedAt: string;
+                            id: string;
+                            /** @enum {string} */
+                            medium: "download" | "usb_key" | "disc" | "other";
+                            packageId: string | null;
+                            receiptUrl: string;
+                            recipientName: string;
+                            recipientRank: string;
+                            recipientUnit: string;
+                            scan: {
+                                bytes: number;
+                                mediaType: string;
+                                sha256: string;
+                            } | null;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Enregistrer une remise (support, destinataire, date) / record a handover */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        comment?: string;
+                        /** Format: date-time */
+                        handedAt: string;
+                        /** @enum {string} */
+                        medium: "download" | "usb_key" | "disc" | "other";
+                        packageId?: string;
+                        recipientName: string;
+                        recipientRank: string;
+                        recipientUnit: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            acknowledgedAt: string | null;
+                            acknowledgedBy: string | null;
+                            /** @enum {string|null} */
+                            acknowledgement: "console" | "scan" | null;
+                            comment: string | null;
+                            createdAt: string;
+                            createdBy: string;
+                            handedAt: string;
+                            id: string;
+                            /** @enum {string} */
+                            medium: "download" | "usb_key" | "disc" | "other";
+                            packageId: string | null;
+                            receiptUrl: string;
+                            recipientName: string;
+                            recipientRank: string;
+                            recipientUnit: string;
+                            scan: {
+                                bytes: number;
+                                mediaType: string;
+                                sha256: string;
+                            } | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/requisitions/{id}/handovers/{handoverId}/acknowledgement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accuser réception (policier destinataire) ou joindre le récépissé signé / acknowledge a handover */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    handoverId: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        scan?: {
+                            contentBase64: string;
+                            fileName: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            acknowledgedAt: string | null;
+                            acknowledgedBy: string | null;
+                            /** @enum {string|null} */
+                            acknowledgement: "console" | "scan" | null;
+                            comment: string | null;
+                            createdAt: string;
+                            createdBy: string;
+                            handedAt: string;
+                            id: string;
+                            /** @enum {string} */
+                            medium: "download" | "usb_key" | "disc" | "other";
+                            packageId: string | null;
+                            receiptUrl: string;
+                            recipientName: string;
+                            recipientRank: string;
+                            recipientUnit: string;
+                            scan: {
+                                bytes: number;
+                                mediaType: string;
+                                sha256: string;
+                            } | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/requisitions/{id}/handovers/{handoverId}/receipt.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Récépissé de remise à signer (PDF, journalisé) / handover receipt */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    handoverId: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/requisitions/{id}/review-time": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Heures de relecture (automatiques et manuelles) / review time */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            automaticSeconds: number;
+                            entries: {
+                                by: string;
+                                cameraId: string | null;
+                                comment: string | null;
+                                correctsEntryId: string | null;
+                                createdAt: string;
+                                date: string;
+                                id: string;
+                                playbackId: string | null;
+                                seconds: number;
+                                /** @enum {string} */
+                                source: "playback" | "manual";
+                                updatedAt: string;
+                            }[];
+                            manualSeconds: number;
+                            totalSeconds: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Ajouter du temps de relecture (journalisé, jamais modifié : une correction est une nouvelle entrée) / add review time */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        comment: string;
+                        correctsEntryId?: string;
+                        /**
+                         * Format: date
+                         * @description the Paris day of the review
+                         */
+                        date: string;
+                        /** @description minutes of review; negative: a correction */
+                        minutes: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            automaticSeconds: number;
+                            entries: {
+                                by: string;
+                                cameraId: string | null;
+                                comment: string | null;
+                                correctsEntryId: string | null;
+                                createdAt: string;
+                                date: string;
+                                id: string;
+                                playbackId: string | null;
+                                seconds: number;
+                                /** @enum {string} */
+                                source: "playback" | "manual";
+                                updatedAt: string;
+                            }[];
+                            manualSeconds: number;
+                            totalSeconds: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/requisitions/{id}/transitions": {
         parameters: {
             query?: never;
@@ -6361,6 +9739,51 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/requisitions/reviewable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Réquisitions ouvertes à la relecture de cette caméra (choix du motif) / open requisitions asking for a camera */
+        get: {
+            parameters: {
+                query: {
+                    cameraId: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            communeInsee: string;
+                            id: string;
+                            officerUnit: string;
+                            procedureNumber: string;
+                            receivedAt: string;
+                            state: string;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -6697,6 +10120,205 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/statistics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Statistiques annuelles par commune, service et indicateur / yearly statistics */
+        get: {
+            parameters: {
+                query?: {
+                    communeInsee?: string;
+                    /** @description first year (default: nine years before `to`) */
+                    from?: number;
+                    /** @description last year (default: this year, Paris time) */
+                    to?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            from: number;
+                            indicators: ("offences_seen" | "offences_spotted_by_operators" | "requests" | "requests_flagrance" | "requests_preliminary" | "requests_investigation" | "requests_direct_collection" | "review_positive" | "review_negative" | "review_live_viewing_only" | "review_cancelled" | "exports" | "review_hours")[];
+                            rows: {
+                                communeInsee: string;
+                                /** @enum {string} */
+                                indicator: "offences_seen" | "offences_spotted_by_operators" | "requests" | "requests_flagrance" | "requests_preliminary" | "requests_investigation" | "requests_direct_collection" | "review_positive" | "review_negative" | "review_live_viewing_only" | "review_cancelled" | "exports" | "review_hours";
+                                /**
+                                 * @description vigie: computed from Vigie’s records; imported: from a CSV of past years
+                                 * @enum {string}
+                                 */
+                                origin: "vigie" | "imported";
+                                /** @description the requesting unit, or the service that intervened; "" when not given */
+                                service: string;
+                                value: number;
+                                year: number;
+                            }[];
+                            to: number;
+                            /** @description per year, indicator and origin, over the communes and services asked for; the two origins are never added */
+                            totals: {
+                                /** @enum {string} */
+                                indicator: "offences_seen" | "offences_spotted_by_operators" | "requests" | "requests_flagrance" | "requests_preliminary" | "requests_investigation" | "requests_direct_collection" | "review_positive" | "review_negative" | "review_live_viewing_only" | "review_cancelled" | "exports" | "review_hours";
+                                /** @enum {string} */
+                                origin: "vigie" | "imported";
+                                value: number;
+                                year: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/statistics/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Statistiques en CSV (tableur français) / statistics as CSV */
+        get: {
+            parameters: {
+                query?: {
+                    communeInsee?: string;
+                    /** @description first year (default: nine years before `to`) */
+                    from?: number;
+                    /** @description last year (default: this year, Paris time) */
+                    to?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/statistics/export.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Statistiques en PDF (graphiques et tableaux) / statistics as PDF */
+        get: {
+            parameters: {
+                query?: {
+                    communeInsee?: string;
+                    /** @description first year (default: nine years before `to`) */
+                    from?: number;
+                    /** @description last year (default: this year, Paris time) */
+                    to?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/statistics/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Importer des années passées (CSV année;commune;service;indicateur;valeur, tout ou rien) / import past years */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "text/csv": string;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            communes: string[];
+                            inserted: number;
+                            /** @description figures read (header and blank lines excluded) */
+                            lines: number;
+                            /** @description figures of the same year, commune, service and indicator imported before, now replaced */
+                            replaced: number;
+                            years: number[];
+                            /** @description years that also have figures computed by Vigie: shown side by side, never added */
+                            yearsWithVigieData: number[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/storage/volumes": {
         parameters: {
             query?: never;
@@ -6946,7 +10568,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            actions: ("commune.read" | "commune.write" | "site.read" | "site.write" | "camera.read" | "camera.write" | "camera.import" | "camera.export" | "camera.onvif" | "authorisation.read" | "authorisation.write" | "user.read" | "user.write" | "user.confirm" | "token.manage" | "audit.read" | "audit.export" | "audit.verify" | "settings.read" | "settings.write" | "health.read" | "recording.read" | "storage.read" | "storage.write" | "mask.read" | "mask.write" | "hold.read" | "hold.confirm" | "register.read" | "image.live" | "image.playback" | "image.export" | "ptz.control" | "ptz.takeover" | "layout.write" | "wall.write" | "wall.push" | "ptz.tour.write" | "requisition.read" | "requisition.file" | "requisition.review" | "alarm.read" | "alarm.handle" | "alarm.source.read" | "alarm.source.write")[] | null;
+                            actions: ("commune.read" | "commune.write" | "site.read" | "site.write" | "camera.read" | "camera.write" | "camera.import" | "camera.export" | "camera.onvif" | "authorisation.read" | "authorisation.write" | "user.read" | "user.write" | "user.confirm" | "token.manage" | "audit.read" | "audit.export" | "audit.verify" | "settings.read" | "settings.write" | "health.read" | "recording.read" | "storage.read" | "storage.write" | "mask.read" | "mask.write" | "hold.read" | "hold.confirm" | "register.read" | "image.live" | "image.playback" | "image.export" | "ptz.control" | "ptz.takeover" | "layout.write" | "wall.write" | "wall.push" | "ptz.tour.write" | "requisition.read" | "requisition.file" | "requisition.review" | "requisition.review_time" | "requisition.handover" | "alarm.read" | "alarm.handle" | "alarm.source.read" | "alarm.source.write" | "alarm.procedure.write" | "alarm.close.override" | "oncall.read" | "oncall.write" | "statistics.read" | "statistics.import" | "offence.record" | "offence.read" | "camera_health.read" | "camera_health.write" | "logbook.read" | "logbook.write" | "alarm.figures")[] | null;
                             allCommunes: boolean;
                             communes: string[];
                             createdAt: string;
@@ -6976,7 +10598,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @default null */
-                        actions?: ("commune.read" | "commune.write" | "site.read" | "site.write" | "camera.read" | "camera.write" | "camera.import" | "camera.export" | "camera.onvif" | "authorisation.read" | "authorisation.write" | "user.read" | "user.write" | "user.confirm" | "token.manage" | "audit.read" | "audit.export" | "audit.verify" | "settings.read" | "settings.write" | "health.read" | "recording.read" | "storage.read" | "storage.write" | "mask.read" | "mask.write" | "hold.read" | "hold.confirm" | "register.read" | "image.live" | "image.playback" | "image.export" | "ptz.control" | "ptz.takeover" | "layout.write" | "wall.write" | "wall.push" | "ptz.tour.write" | "requisition.read" | "requisition.file" | "requisition.review" | "alarm.read" | "alarm.handle" | "alarm.source.read" | "alarm.source.write")[] | null;
+                        actions?: ("commune.read" | "commune.write" | "site.read" | "site.write" | "camera.read" | "camera.write" | "camera.import" | "camera.export" | "camera.onvif" | "authorisation.read" | "authorisation.write" | "user.read" | "user.write" | "user.confirm" | "token.manage" | "audit.read" | "audit.export" | "audit.verify" | "settings.read" | "settings.write" | "health.read" | "recording.read" | "storage.read" | "storage.write" | "mask.read" | "mask.write" | "hold.read" | "hold.confirm" | "register.read" | "image.live" | "image.playback" | "image.export" | "ptz.control" | "ptz.takeover" | "layout.write" | "wall.write" | "wall.push" | "ptz.tour.write" | "requisition.read" | "requisition.file" | "requisition.review" | "requisition.review_time" | "requisition.handover" | "alarm.read" | "alarm.handle" | "alarm.source.read" | "alarm.source.write" | "alarm.procedure.write" | "alarm.close.override" | "oncall.read" | "oncall.write" | "statistics.read" | "statistics.import" | "offence.record" | "offence.read" | "camera_health.read" | "camera_health.write" | "logbook.read" | "logbook.write" | "alarm.figures")[] | null;
                         /** @default false */
                         allCommunes?: boolean;
                         /** @default [] */
@@ -7002,7 +10624,7 @@ export interface paths {
                         "application/json": {
                             token: string;
                             view: {
-                                actions: ("commune.read" | "commune.write" | "site.read" | "site.write" | "camera.read" | "camera.write" | "camera.import" | "camera.export" | "camera.onvif" | "authorisation.read" | "authorisation.write" | "user.read" | "user.write" | "user.confirm" | "token.manage" | "audit.read" | "audit.export" | "audit.verify" | "settings.read" | "settings.write" | "health.read" | "recording.read" | "storage.read" | "storage.write" | "mask.read" | "mask.write" | "hold.read" | "hold.confirm" | "register.read" | "image.live" | "image.playback" | "image.export" | "ptz.control" | "ptz.takeover" | "layout.write" | "wall.write" | "wall.push" | "ptz.tour.write" | "requisition.read" | "requisition.file" | "requisition.review" | "alarm.read" | "alarm.handle" | "alarm.source.read" | "alarm.source.write")[] | null;
+                                actions: ("commune.read" | "commune.write" | "site.read" | "site.write" | "camera.read" | "camera.write" | "camera.import" | "camera.export" | "camera.onvif" | "authorisation.read" | "authorisation.write" | "user.read" | "user.write" | "user.confirm" | "token.manage" | "audit.read" | "audit.export" | "audit.verify" | "settings.read" | "settings.write" | "health.read" | "recording.read" | "storage.read" | "storage.write" | "mask.read" | "mask.write" | "hold.read" | "hold.confirm" | "register.read" | "image.live" | "image.playback" | "image.export" | "ptz.control" | "ptz.takeover" | "layout.write" | "wall.write" | "wall.push" | "ptz.tour.write" | "requisition.read" | "requisition.file" | "requisition.review" | "requisition.review_time" | "requisition.handover" | "alarm.read" | "alarm.handle" | "alarm.source.read" | "alarm.source.write" | "alarm.procedure.write" | "alarm.close.override" | "oncall.read" | "oncall.write" | "statistics.read" | "statistics.import" | "offence.record" | "offence.read" | "camera_health.read" | "camera_health.write" | "logbook.read" | "logbook.write" | "alarm.figures")[] | null;
                                 allCommunes: boolean;
                                 communes: string[];
                                 createdAt: string;
@@ -7055,7 +10677,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            actions: ("commune.read" | "commune.write" | "site.read" | "site.write" | "camera.read" | "camera.write" | "camera.import" | "camera.export" | "camera.onvif" | "authorisation.read" | "authorisation.write" | "user.read" | "user.write" | "user.confirm" | "token.manage" | "audit.read" | "audit.export" | "audit.verify" | "settings.read" | "settings.write" | "health.read" | "recording.read" | "storage.read" | "storage.write" | "mask.read" | "mask.write" | "hold.read" | "hold.confirm" | "register.read" | "image.live" | "image.playback" | "image.export" | "ptz.control" | "ptz.takeover" | "layout.write" | "wall.write" | "wall.push" | "ptz.tour.write" | "requisition.read" | "requisition.file" | "requisition.review" | "alarm.read" | "alarm.handle" | "alarm.source.read" | "alarm.source.write")[] | null;
+                            actions: ("commune.read" | "commune.write" | "site.read" | "site.write" | "camera.read" | "camera.write" | "camera.import" | "camera.export" | "camera.onvif" | "authorisation.read" | "authorisation.write" | "user.read" | "user.write" | "user.confirm" | "token.manage" | "audit.read" | "audit.export" | "audit.verify" | "settings.read" | "settings.write" | "health.read" | "recording.read" | "storage.read" | "storage.write" | "mask.read" | "mask.write" | "hold.read" | "hold.confirm" | "register.read" | "image.live" | "image.playback" | "image.export" | "ptz.control" | "ptz.takeover" | "layout.write" | "wall.write" | "wall.push" | "ptz.tour.write" | "requisition.read" | "requisition.file" | "requisition.review" | "requisition.review_time" | "requisition.handover" | "alarm.read" | "alarm.handle" | "alarm.source.read" | "alarm.source.write" | "alarm.procedure.write" | "alarm.close.override" | "oncall.read" | "oncall.write" | "statistics.read" | "statistics.import" | "offence.record" | "offence.read" | "camera_health.read" | "camera_health.write" | "logbook.read" | "logbook.write" | "alarm.figures")[] | null;
                             allCommunes: boolean;
                             communes: string[];
                             createdAt: string;

@@ -41,6 +41,14 @@ export type User = Item<Get<'/api/users'>>;
 // Requisitions (issue 13).
 export type Requisition = Item<Get<'/api/requisitions'>>;
 export type RequisitionDetail = Get<'/api/requisitions/{id}'>;
+// Review hours, handovers, statutory register (issue 13 items 3, 6, 7).
+export type ReviewTime = Get<'/api/requisitions/{id}/review-time'>;
+export type Handover = Item<Get<'/api/requisitions/{id}/handovers'>>;
+export type RegisterVerification = Get<'/api/register/verify'>;
+
+// Yearly statistics (issue 13 item 8).
+export type StatisticsView = Get<'/api/statistics'>;
+export type StatisticsImportResult = ApiAnswer<'POST', '/api/statistics/import'>;
 
 // Audit log.
 export type AuditVerification = ApiAnswer<'POST', '/api/audit/verify'>;
@@ -69,3 +77,7 @@ export type PtzTour = Item<Get<'/api/cameras/{id}/ptz/tours'>>;
 export type PtzTourDraft = Pick<PtzTour, 'name' | 'steps' | 'enabled'> & Partial<Pick<PtzTour, 'activeFrom' | 'activeTo'>>;
 /** A move: every axis given (the server takes 0 for one left out). */
 export type PtzVelocity = Required<ApiBody<'POST', '/api/cameras/{id}/ptz/move'>>;
+
+// Alarms (issue 14): the operators' queue.
+export type Alarm = Item<Get<'/api/alarms'>>;
+export type AlarmOutcome = NonNullable<Alarm['outcome']>;

@@ -5,6 +5,7 @@ import { api, onSessionLost, setCsrfToken } from '../api/client.ts';
 import type { Me, Stage } from '../api/types.ts';
 import { EnrolScreen, RecoveryCodesScreen, SecondFactorScreen, SignInScreen } from '../features/auth/SignIn.tsx';
 import { WallKiosk } from '../features/walls/WallKiosk.tsx';
+import { AlarmQueueProvider } from '../features/alarms/AlarmQueueProvider.tsx';
 import { Shell } from '../features/shell/Shell.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/translate.ts';
@@ -99,7 +100,12 @@ export function App() {
       // The wall page of a big screen has no shell: /kiosk/wall/<id>.
       const kiosk = /^\/kiosk\/wall\/([^/]+)$/.exec(window.location.pathname);
       if (kiosk) return <WallKiosk me={state.me} wallId={decodeURIComponent(kiosk[1]!)} />;
-      return <Shell me={state.me} onSignOut={() => void signOut()} />;
+      return (
+        // The live alarm queue is held above the screens: its badge and sound follow the operator everywhere.
+        <AlarmQueueProvider me={state.me}>
+          <Shell me={state.me} onSignOut={() => void signOut()} />
+        </AlarmQueueProvider>
+      );
     }
   }
 }

@@ -30,4 +30,10 @@ describe('console screens by role', () => {
     assert.equal(screenForPath('/audit/anything', admin)?.screen, 'audit');
     assert.equal(screenForPath('/cameras', []), null);
   });
+
+  it('opens the statistics to their readers and to those who record offences', () => {
+    assert.ok(allowedScreens(['statistics.read']).some((entry) => entry.screen === 'statistics'));
+    assert.ok(allowedScreens(['offence.record']).some((entry) => entry.screen === 'statistics'));
+    assert.ok(!allowedScreens(['offence.read']).some((entry) => entry.screen === 'statistics'));
+  });
 });

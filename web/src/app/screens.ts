@@ -2,7 +2,23 @@
 // `actions` of GET /api/auth/me). Pure.
 import type { MessageKey } from '../i18n/translate.ts';
 
-export type Screen = 'live' | 'playback' | 'map' | 'walls' | 'cameras' | 'masks' | 'authorisations' | 'inventory' | 'users' | 'audit' | 'requisitions';
+export type Screen =
+  | 'live'
+  | 'playback'
+  | 'map'
+  | 'walls'
+  | 'alarms'
+  | 'cameras'
+  | 'masks'
+  | 'authorisations'
+  | 'inventory'
+  | 'users'
+  | 'audit'
+  | 'requisitions'
+  | 'statistics'
+  | 'register'
+  | 'logbook'
+  | 'oncall';
 
 export interface ScreenEntry {
   screen: Screen;
@@ -16,6 +32,9 @@ export const screenEntries: readonly ScreenEntry[] = [
   { screen: 'live', path: '/live', label: 'nav.live', anyOf: ['image.live'] },
   { screen: 'playback', path: '/playback', label: 'nav.playback', anyOf: ['image.playback'] },
   { screen: 'walls', path: '/walls', label: 'nav.walls', anyOf: ['image.live'] },
+  { screen: 'alarms', path: '/alarms', label: 'nav.alarms', anyOf: ['alarm.read'] },
+  { screen: 'logbook', path: '/logbook', label: 'nav.logbook', anyOf: ['logbook.read'] },
+  { screen: 'oncall', path: '/oncall', label: 'nav.oncall', anyOf: ['oncall.read'] },
   { screen: 'cameras', path: '/cameras', label: 'nav.cameras', anyOf: ['camera.read'] },
   { screen: 'map', path: '/map', label: 'nav.map', anyOf: ['camera.read'] },
   { screen: 'masks', path: '/masks', label: 'nav.masks', anyOf: ['mask.write'] },
@@ -24,6 +43,8 @@ export const screenEntries: readonly ScreenEntry[] = [
   { screen: 'users', path: '/users', label: 'nav.users', anyOf: ['user.read'] },
   { screen: 'audit', path: '/audit', label: 'nav.audit', anyOf: ['audit.read'] },
   { screen: 'requisitions', path: '/requisitions', label: 'nav.requisitions', anyOf: ['requisition.read'] },
+  { screen: 'statistics', path: '/statistics', label: 'nav.statistics', anyOf: ['statistics.read', 'offence.record'] },
+  { screen: 'register', path: '/register', label: 'nav.register', anyOf: ['register.read'] },
 ];
 
 export function allowedScreens(actions: readonly string[]): ScreenEntry[] {

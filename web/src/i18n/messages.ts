@@ -3,6 +3,9 @@
 // first language and the reference: every key must exist in English too (checked by the
 // compiler below, and by i18n.test.ts: same placeholders and plural forms, nothing empty, each
 // key in one file only).
+import { alarmsMessages } from '../features/alarms/messages.ts';
+import { oncallMessages } from '../features/oncall/messages.ts';
+import { proceduresMessages } from '../features/alarms/procedures.messages.ts';
 import { auditMessages } from '../features/audit/messages.ts';
 import { authMessages } from '../features/auth/messages.ts';
 import { authorisationsMessages } from '../features/authorisations/messages.ts';
@@ -16,7 +19,12 @@ import { onvifMessages } from '../features/onvif/messages.ts';
 import { playbackMessages } from '../features/playback/messages.ts';
 import { ptzMessages } from '../features/ptz/messages.ts';
 import { requisitionsMessages } from '../features/requisitions/messages.ts';
+import { requisitionFollowupMessages } from '../features/requisitions/followup.messages.ts';
+import { exportsMessages } from '../features/exports/messages.ts';
+import { registerMessages } from '../features/register/messages.ts';
+import { logbookMessages } from '../features/logbook/messages.ts';
 import { shellMessages } from '../features/shell/messages.ts';
+import { statisticsMessages } from '../features/statistics/messages.ts';
 import { technicalEventsMessages } from '../features/technical-events/messages.ts';
 import { usersMessages } from '../features/users/messages.ts';
 import { wallsMessages } from '../features/walls/messages.ts';
@@ -43,6 +51,14 @@ export const messageFiles = {
   onvif: onvifMessages,
   technicalEvents: technicalEventsMessages,
   requisitions: requisitionsMessages,
+  requisitionFollowup: requisitionFollowupMessages,
+  exports: exportsMessages,
+  register: registerMessages,
+  logbook: logbookMessages,
+  statistics: statisticsMessages,
+  alarms: alarmsMessages,
+  oncall: oncallMessages,
+  procedures: proceduresMessages,
 } as const;
 
 export const fr = {
@@ -64,6 +80,14 @@ export const fr = {
   ...onvifMessages.fr,
   ...technicalEventsMessages.fr,
   ...requisitionsMessages.fr,
+  ...requisitionFollowupMessages.fr,
+  ...exportsMessages.fr,
+  ...registerMessages.fr,
+  ...logbookMessages.fr,
+  ...statisticsMessages.fr,
+  ...alarmsMessages.fr,
+  ...oncallMessages.fr,
+  ...proceduresMessages.fr,
 };
 
 export type MessageKey = keyof typeof fr;
@@ -87,4 +111,12 @@ export const en: Record<MessageKey, Message> = {
   ...onvifMessages.en,
   ...technicalEventsMessages.en,
   ...requisitionsMessages.en,
+  ...requisitionFollowupMessages.en,
+  ...exportsMessages.en,
+  ...registerMessages.en,
+  ...logbookMessages.en,
+  ...statisticsMessages.en,
+  ...alarmsMessages.en,
+  ...oncallMessages.en,
+  ...proceduresMessages.en,
 };

@@ -63,12 +63,36 @@ export const actions = [
   'requisition.read',
   'requisition.file',
   'requisition.review',
+  // Review hours added by hand, handovers of footage to the officer (issue 13 items 3 and 6).
+  'requisition.review_time',
+  'requisition.handover',
   // Alarms (issue 14): read the queue of one's communes, handle alarms (take, acknowledge, start,
   // close), read and configure the intake sources (webhook tokens, MQTT topics).
   'alarm.read',
   'alarm.handle',
   'alarm.source.read',
   'alarm.source.write',
+  // Procedures (fiches réflexes, issue 14 item 4): edit them (the chief), close an alarm whose
+  // mandatory steps are not all done, with a reason (the chief).
+  'alarm.procedure.write',
+  'alarm.close.override',
+  // On-call chain (issue 14 item 5): who is on duty, an alarm's notifications; configure services, people (their contacts), rotas, overrides.
+  'oncall.read',
+  'oncall.write',
+  // Yearly statistics (issue 13 item 8): read them and their CSV/PDF (the chief, the auditor),
+  // import past years (the chief), record and list offences seen on camera (operators, the chief).
+  'statistics.read',
+  'statistics.import',
+  'offence.record',
+  'offence.read',
+  // Camera picture health (issue 15, docs/health.md): read each camera's checks and history;
+  // capture reference pictures and tune thresholds (the administrator, who configures cameras).
+  'camera_health.read',
+  'camera_health.write',
+  // The logbook (main courante, issue 14 item 6): read it and incident reports, write entries; the chief's alarm figures (item 7).
+  'logbook.read',
+  'logbook.write',
+  'alarm.figures',
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -117,6 +141,10 @@ const grants: Record<Role, readonly Action[]> = {
     'alarm.read',
     'alarm.source.read',
     'alarm.source.write',
+    'oncall.read',
+    'oncall.write',
+    'camera_health.read',
+    'camera_health.write',
   ],
   supervisor: [
     // A supervisor confirms the image access an administrator gave (four eyes), without managing accounts.
@@ -149,9 +177,23 @@ const grants: Record<Role, readonly Action[]> = {
     'requisition.read',
     'requisition.file',
     'requisition.review',
+    'requisition.review_time',
+    'requisition.handover',
     'alarm.read',
     'alarm.handle',
     'alarm.source.read',
+    'alarm.procedure.write',
+    'alarm.close.override',
+    'oncall.read',
+    'oncall.write',
+    'statistics.read',
+    'statistics.import',
+    'offence.record',
+    'offence.read',
+    'logbook.read',
+    'logbook.write',
+    'alarm.figures',
+    'camera_health.read',
   ],
   operator: [
     'commune.read',
@@ -166,10 +208,19 @@ const grants: Record<Role, readonly Action[]> = {
     'layout.write',
     'wall.push',
     'ptz.tour.write',
-    // Operators review footage for requisitions: they read them (state changes are the supervisor's).
+    // Operators review footage for requisitions: they read them (state changes are the supervisor's),
+    // add review time by hand and record handovers.
     'requisition.read',
+    'requisition.review_time',
+    'requisition.handover',
     'alarm.read',
     'alarm.handle',
+    'oncall.read',
+    'offence.record',
+    'offence.read',
+    'logbook.read',
+    'logbook.write',
+    'camera_health.read',
   ],
   police: ['commune.read', 'site.read', 'camera.read', 'image.live', 'ptz.control', 'ptz.takeover', 'layout.write', 'requisition.read', 'requisition.file'],
   partner: ['commune.read', 'site.read', 'camera.read', 'image.live', 'layout.write'],
@@ -191,9 +242,15 @@ const grants: Record<Role, readonly Action[]> = {
     'requisition.read',
     'alarm.read',
     'alarm.source.read',
+    'oncall.read',
+    'statistics.read',
+    'offence.read',
+    'logbook.read',
+    'alarm.figures',
+    'camera_health.read',
   ],
   // Technicians see the queue (technical alarms are theirs to fix) without handling alarms.
-  technician: ['commune.read', 'site.read', 'camera.read', 'camera.export', 'recording.read', 'storage.read', 'alarm.read'],
+  technician: ['commune.read', 'site.read', 'camera.read', 'camera.export', 'recording.read', 'storage.read', 'alarm.read', 'camera_health.read'],
 };
 
 const grantSets: Record<Role, ReadonlySet<Action>> = Object.fromEntries(roles.map((role) => [role, new Set(grants[role])])) as unknown as Record<

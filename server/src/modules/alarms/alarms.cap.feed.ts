@@ -146,6 +146,7 @@ export class CapFeeds {
     };
     await this.alarms.transaction(async (trx) => {
       const before = await this.cap.feed(sourceId, trx);
+      // Setting the feed again, even to the same address, starts afresh: the next poll fetches it whole.
       await this.cap.upsertFeed(trx, before ? { ...row, created_at: before.created_at } : row);
       await this.deps.audit.record(trx, acting.actor, {
         action: 'alarm.source.cap_feed.set',

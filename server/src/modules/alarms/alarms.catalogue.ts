@@ -29,6 +29,9 @@ export const alarmTypes = {
   supervision_lost: { fr: 'Perte de supervision', en: 'Supervision lost', priority: 'high', technical: false },
   camera_offline: { fr: 'Caméra hors ligne', en: 'Camera offline', priority: 'normal', technical: true },
   picture_below_floor: { fr: 'Image sous le plancher légal', en: 'Picture below the legal floor', priority: 'normal', technical: true },
+  // Picture checks of the camera-health module (docs/health.md): covered, turned, sprayed; blurred, frozen.
+  tamper_suspected: { fr: 'Sabotage de caméra suspecté', en: 'Camera tamper suspected', priority: 'high', technical: true },
+  picture_fault: { fr: 'Défaut d’image', en: 'Picture fault', priority: 'normal', technical: true },
   storage_low: { fr: 'Stockage insuffisant', en: 'Storage low', priority: 'high', technical: true },
   purge_failed: { fr: 'Échec de la purge', en: 'Purge failed', priority: 'critical', technical: true },
   mask_check_failed: { fr: 'Masquage non vérifié', en: 'Mask check failed', priority: 'high', technical: true },
@@ -92,6 +95,13 @@ export const technicalEventAlarms: Readonly<Record<string, TechnicalMapping>> = 
   mask_check_failed: { type: 'mask_check_failed', event: 'alarm' },
   onvif_events_lost: { type: 'supervision_lost', event: 'alarm' },
   onvif_events_restored: { type: 'supervision_lost', event: 'restore' },
+  picture_covered: { type: 'tamper_suspected', event: 'alarm' },
+  camera_moved: { type: 'tamper_suspected', event: 'alarm' },
+  picture_obstructed: { type: 'tamper_suspected', event: 'alarm' },
+  picture_tamper_cleared: { type: 'tamper_suspected', event: 'restore' },
+  picture_blurred: { type: 'picture_fault', event: 'alarm' },
+  picture_frozen: { type: 'picture_fault', event: 'alarm' },
+  picture_fault_cleared: { type: 'picture_fault', event: 'restore' },
 };
 
 /** The fold key of a receipt: repeats of one (source, type, key) within the window are one alarm. */

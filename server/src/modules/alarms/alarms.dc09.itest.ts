@@ -225,15 +225,20 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.ok(audit.length >= 1 && audit.every((row) => !JSON.stringify(row).includes(secret)), 'the key is not in the audit');
       assert.equal((await operator.request({ method: 'PUT', url, payload: {} })).statusCode, 403);
       const bad = [
-        await admin.request({ method: 'PUT', url, payload: { key: 'short' } }),
-        await admin.request({ method: 'PUT', url, payload: { supervisionSeconds: 5 } }),
-        await admin.request({ method: 'PUT', url: '/api/alarm-sources/panels/dc09-accounts/0/12', payload: {} }),
-        await admin.request({ method: 'PUT', url: '/api/alarm-sources/nosuch/dc09-accounts/0/5555', payload: {} }),
+        await admin.request({ method: 'PUT', url, payload: { key: 'short', siteId: null, supervisionSeconds: null } }),
+        await admin.request({ method: 'PUT', url, payload: { siteId: null, supervisionSeconds: 5 } }),
+        // PUT replaces the whole account: a field left out is refused (only the key may be).
+        await admin.request({ method: 'PUT', url, payload: { supervisionSeconds: 600 } }),
+        await admin.request({ method: 'PUT', url: '/api/alarm-sources/panels/dc09-accounts/0/12', payload: { siteId: null, supervisionSeconds: null } }),
+        await admin.request({ method: 'PUT', url: '/api/alarm-sources/nosuch/dc09-accounts/0/5555', payload: { siteId: null, supervisionSeconds: null } }),
       ];
       assert.deepEqual(
         bad.map((response) => response.statusCode),
-        [400, 400, 400, 404],
+        [400, 400, 400, 400, 404],
       );
+      const kept = await admin.request({ method: 'GET', url: '/api/alarm-sources/panels/dc09-accounts' });
+      const account = kept.json().find((entry: { account: string }) => entry.account === '5555');
+      assert.deepEqual([account.encrypted, account.supervisionSeconds, account.siteId], [true, 600, siteA], 'refused PUTs changed nothing');
       const status = await admin.request({ method: 'GET', url: '/api/alarm-sources/dc09/status' });
       assert.equal(status.json().listening, true);
       assert.equal(status.json().tcpPort, port);

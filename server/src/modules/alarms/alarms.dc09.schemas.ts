@@ -16,9 +16,11 @@ export const dc09AccountParamsSchema = z.object({
     .regex(/^[0-9A-F]{3,16}$/, '3 to 16 upper-case hex digits'),
 });
 
+// PUT replaces the account: `siteId` and `supervisionSeconds` must be sent (null to clear them);
+// only the key, which is never shown back, may be left out to keep it as it is.
 export const dc09AccountPutSchema = z.strictObject({
   /** A site of the source's commune: the account's alarms are shown there. */
-  siteId: z.uuid().nullable().optional(),
+  siteId: z.uuid().nullable(),
   /** AES-128/192/256 key, 32, 48 or 64 hex digits; null: plain messages only; absent: kept as it is. */
   key: z
     .string()
@@ -27,9 +29,10 @@ export const dc09AccountPutSchema = z.strictObject({
     .nullable()
     .optional(),
   /** The panel's test or link-test interval; silent past it plus the grace: `supervision_lost`. Null: not supervised. */
-  supervisionSeconds: z.number().int().min(60).max(604_800).nullable().optional(),
+  supervisionSeconds: z.number().int().min(60).max(604_800).nullable(),
 });
-export type Dc09AccountPut = z.infer<typeof dc09AccountPutSchema>;
+/** What the service takes: the route sends every field; set-up code (demo, tests) may leave them out (null). */
+export type Dc09AccountPut = Partial<z.infer<typeof dc09AccountPutSchema>>;
 
 export const dc09AccountViewSchema = z.object({
   id: z.string(),

@@ -17,7 +17,7 @@ import type { AlarmRow, AlarmsRepository, SourceRow } from './alarms.repository.
 import { alarmPayloadSchema, maxPayloadBytes, type AlarmPayload, type IntakeResult } from './alarms.schemas.ts';
 import './alarms.events.ts';
 
-export type IntakeChannel = 'webhook' | 'mqtt' | 'technical';
+export type IntakeChannel = 'webhook' | 'mqtt' | 'technical' | 'dc09' | 'cap';
 
 /** What intake needs of the sites module: a site named by a sender must exist in the source's commune. */
 export interface AlarmSites {
@@ -74,13 +74,13 @@ export class AlarmIntake {
     return this.deps.log ?? silentLog;
   }
 
-  /** The webhook's source, if the bearer token is its own (compared as SHA-256 digests, in constant time). */
-  async authenticate(sourceId: string, authorization: string | undefined): Promise<SourceRow> {
+  /** The webhook's (or CAP push's) source, if the bearer token is its own (compared as SHA-256 digests, in constant time). */
+  async authenticate(sourceId: string, authorization: string | undefined, kind: 'webhook' | 'cap' = 'webhook'): Promise<SourceRow> {
     const token = authorization?.startsWith('Bearer ') ? authorization.slice(7).trim() : '';
     const source = await this.repository.source(sourceId);
-    const expected = Buffer.from(source?.kind === 'webhook' && source.token_hash ? source.token_hash : dummyHash, 'hex');
+    const expected = Buffer.from(source?.kind === kind && source.token_hash ? source.token_hash : dummyHash, 'hex');
     const given = Buffer.from(hashToken(token), 'hex');
-    if (source?.kind !== 'webhook' || !source.token_hash || token === '' || !timingSafeEqual(expected, given)) {
+    if (source?.kind !== kind || !source.token_hash || token === '' || !timingSafeEqual(expected, given)) {
       throw new DomainError('alarm_source_unauthenticated');
     }
     if (source.enabled !== 1) throw new DomainError('alarm_source_disabled');
@@ -216,6 +216,8 @@ export class AlarmIntake {
       outcome: null,
       comment: null,
       updated_at: now,
+      escalated_at: null,
+      escalation_level: 0,
     };
   }
 

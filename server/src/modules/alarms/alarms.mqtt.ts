@@ -30,6 +30,8 @@ export interface MqttIntakeConfig {
   /** The broker keeps the session this long after a disconnection (s). */
   sessionExpirySeconds: number;
   reconnectMs: number;
+  /** 5 (default); 4 (MQTT 3.1.1) for the demo's embedded broker, which has no MQTT 5: the session persists without expiry, PUBACKs carry no reason code. */
+  protocolVersion?: 4 | 5;
 }
 
 /** MQTT 5 reason codes of a PUBACK. */
@@ -63,29 +65,23 @@ export class MqttIntake {
     const config = this.config;
     if (!config || this.client) return Promise.resolve();
     const options: IClientOptions = {
-      protocolVersion: 5,
+      protocolVersion: config.protocolVersion ?? 5,
       clientId: config.clientId,
       clean: false,
-      properties: { sessionExpiryInterval: config.sessionExpirySeconds },
+      ...(config.protocolVersion === 4 ? {} : { properties: { sessionExpiryInterval: config.sessionExpirySeconds } }),
       reconnectPeriod: config.reconnectMs,
       connectTimeout: 10_000,
-      customHandleAcks: (topic, message, _packet, done) => {
-        this.handle(topic, message).then(
-          (code) => done(code),
-          (error: unknown) => {
-            // Not stored: no PUBACK, and a new connection so that the broker delivers it again now.
-            this.intake.rejected('mqtt', null, error);
-            done(error instanceof Error ? error : new Error(String(error)));
-            this.client?.stream?.destroy();
-          },
-        );
-      },
+      customHandleAcks: (topic, message, _packet, done) => this.settle(topic, message, done),
     };
     if (config.username) options.username = config.username;
     const password = config.password ?? (config.passwordFile ? readFileSync(config.passwordFile, 'utf8').trim() : null);
     if (password) options.password = password;
     if (config.caFile) options.ca = readFileSync(config.caFile);
     const client = mqtt.connect(config.url, options);
+    // MQTT 3.1.1: mqtt.js has no customHandleAcks there; the PUBACK leaves when handleMessage's callback is called.
+    if (config.protocolVersion === 4)
+      client.handleMessage = (packet, callback) =>
+        this.settle(packet.topic, packet.payload as Buffer, (result) => (typeof result === 'number' ? callback() : callback(result)));
     this.client = client;
     return new Promise((resolve) => {
       let settled = false;
@@ -109,6 +105,19 @@ export class MqttIntake {
         });
       });
     });
+  }
+
+  /** Handles one message and then acknowledges it (`done(code)`), or not at all (`done(error)`, then a new connection). */
+  private settle(topic: string, message: Buffer, done: (result: number | Error) => void): void {
+    this.handle(topic, message).then(
+      (code) => done(code),
+      (error: unknown) => {
+        // Not stored: no PUBACK, and a new connection so that the broker delivers it again now.
+        this.intake.rejected('mqtt', null, error);
+        done(error instanceof Error ? error : new Error(String(error)));
+        this.client?.stream?.destroy();
+      },
+    );
   }
 
   /** Disconnects; `force` drops the connection at once (what a crash does), leaving unacknowledged messages to the broker. */

@@ -9,8 +9,14 @@ export type AlarmRow = AlarmsTable;
 export type SourceRow = AlarmSourcesTable;
 export type ReceiptRow = AlarmReceiptsTable;
 
+/** Called in the transaction that inserts an alarm, whatever the channel: procedures copy their steps onto it. */
+export type AlarmInserted = (trx: AnyHandle, row: Insertable<AlarmsTable>) => Promise<void>;
+
 export class AlarmsRepository {
-  constructor(private readonly db: Kysely<AlarmsSchema>) {}
+  constructor(
+    private readonly db: Kysely<AlarmsSchema>,
+    private readonly alarmInserted?: AlarmInserted,
+  ) {}
 
   transaction<T>(work: (trx: Transaction<AlarmsSchema>) => Promise<T>): Promise<T> {
     return inTransaction(this.db, work);
@@ -101,6 +107,7 @@ export class AlarmsRepository {
 
   async insertAlarm(trx: AnyHandle, row: Insertable<AlarmsTable>): Promise<void> {
     await tablesOf<AlarmsSchema>(trx).insertInto('alarms').values(row).execute();
+    await this.alarmInserted?.(trx, row);
   }
 
   async updateAlarm(trx: AnyHandle, id: string, changes: Updateable<AlarmsTable>): Promise<void> {
@@ -110,6 +117,36 @@ export class AlarmsRepository {
   /** Moves an alarm from `from` only: false when another operator moved it first. */
   async moveAlarm(trx: AnyHandle, id: string, from: AlarmState, changes: Updateable<AlarmsTable>): Promise<boolean> {
     const result = await tablesOf<AlarmsSchema>(trx).updateTable('alarms').set(changes).where('id', '=', id).where('state', '=', from).executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  /** Alarms still `new` below `maxLevel`, oldest first: the escalation job's candidates. */
+  newAlarmsBelowLevel(maxLevel: number, limit: number): Promise<AlarmRow[]> {
+    return this.db
+      .selectFrom('alarms')
+      .selectAll()
+      .where('state', '=', 'new')
+      .where('escalation_level', '<', maxLevel)
+      .orderBy('first_received_at')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+  }
+
+  /** Raises an alarm's escalation from `fromLevel` while it is still `new`: false when it was taken or escalated meanwhile. */
+  async escalate(
+    trx: AnyHandle,
+    id: string,
+    fromLevel: number,
+    changes: { escalation_level: number; escalated_at: string; updated_at: string },
+  ): Promise<boolean> {
+    const result = await tablesOf<AlarmsSchema>(trx)
+      .updateTable('alarms')
+      .set(changes)
+      .where('id', '=', id)
+      .where('state', '=', 'new')
+      .where('escalation_level', '=', fromLevel)
+      .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
   }
 

@@ -37,6 +37,8 @@ export const alarmPayloadSchema = z.strictObject({
 export type AlarmPayload = z.infer<typeof alarmPayloadSchema>;
 
 export const intakeOutcomes = ['created', 'folded', 'restored', 'restore_unmatched'] as const;
+/** What a receipt can record: the intake outcomes and those of CAP messages (alarms.cap.intake.ts). */
+export const receiptOutcomes = [...intakeOutcomes, 'updated', 'cancelled', 'reference_unmatched', 'no_area_match', 'ignored'] as const;
 
 export const intakeResultSchema = z.object({
   receiptId: z.string(),
@@ -74,14 +76,17 @@ export const alarmViewSchema = z.object({
   closedBy: z.string().nullable(),
   outcome: z.enum(outcomeCodes).nullable(),
   comment: z.string().nullable(),
+  /** When it escalated for staying `new` past its priority's deadline; level 1: supervisors, 2: the chief. */
+  escalatedAt: z.string().nullable(),
+  escalationLevel: z.number().int(),
 });
 export type AlarmView = z.infer<typeof alarmViewSchema>;
 
 export const receiptViewSchema = z.object({
   id: z.string(),
   senderEventId: z.string(),
-  event: z.enum(['alarm', 'restore']),
-  outcome: z.enum(intakeOutcomes),
+  event: z.enum(['alarm', 'restore', 'cancel']),
+  outcome: z.enum(receiptOutcomes),
   channel: z.string(),
   receivedAt: z.string(),
   rawPayload: z.string(),
@@ -96,9 +101,14 @@ export const alarmListQuerySchema = z.object({
 });
 
 export const alarmCommentSchema = z.strictObject({ comment: text(2000).optional() });
-export const alarmCloseSchema = z.strictObject({ outcome: z.enum(outcomeCodes), comment: text(2000).optional() });
+export const alarmCloseSchema = z.strictObject({
+  outcome: z.enum(outcomeCodes),
+  comment: text(2000).optional(),
+  /** A supervisor closing an alarm whose mandatory procedure steps are not all done says why (docs/alarms.md "Procedures"). */
+  overrideReason: text(2000).optional(),
+});
 
-export const sourceKinds = ['webhook', 'mqtt'] as const;
+export const sourceKinds = ['webhook', 'mqtt', 'dc09', 'cap'] as const;
 export const sourceCreateSchema = z.strictObject({
   id: z
     .string()

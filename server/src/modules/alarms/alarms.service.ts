@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../platform/clock.ts';
 import { parisDate } from '../../platform/clock.ts';
 import { isUniqueViolation } from '../../platform/db/database.ts';
+import type { AnyHandle } from '../../platform/db/tables.ts';
 import { DomainError, notFound } from '../../platform/errors.ts';
 import type { EventBus } from '../../platform/events.ts';
 import { assertAllowed, communeFilter, inScope, type Principal } from '../access/index.ts';
@@ -19,6 +20,15 @@ import type { AlarmView, ReceiptView, SourceCreate, SourceView } from './alarms.
 import './alarms.events.ts';
 
 export type Acting = { actor: Actor; principal: Principal | null };
+
+/** Procedures' check in the closing transaction: throws to refuse, or returns what the audit row adds (alarms.procedures.service.ts). */
+export type CloseCheck = (trx: AnyHandle, alarmId: string, overrideReason: string | undefined, principal: Principal | null) => Promise<Record<string, unknown>>;
+
+/** Whether a reader sees an alarm or source of this commune (null: centre-wide, users with every commune only). */
+export function visibleTo(principal: Principal | null, communeInsee: string | null): boolean {
+  if (!principal) return true;
+  return communeInsee === null ? principal.allCommunes : inScope(principal, communeInsee);
+}
 
 export function alarmView(row: AlarmRow): AlarmView {
   return {
@@ -48,6 +58,8 @@ export function alarmView(row: AlarmRow): AlarmView {
     closedBy: row.closed_by,
     outcome: row.outcome as AlarmOutcome | null,
     comment: row.comment,
+    escalatedAt: row.escalated_at,
+    escalationLevel: row.escalation_level,
   };
 }
 
@@ -85,7 +97,7 @@ const newToken = (): string => `vga_${randomBytes(32).toString('base64url')}`;
 export class AlarmsService {
   constructor(
     private readonly repository: AlarmsRepository,
-    private readonly deps: { audit: AuditApi; clock: Clock; events: EventBus; counters: IntakeCounters },
+    private readonly deps: { audit: AuditApi; clock: Clock; events: EventBus; counters: IntakeCounters; closeCheck?: CloseCheck },
   ) {}
 
   private today(): string {
@@ -93,8 +105,7 @@ export class AlarmsService {
   }
 
   private visible(principal: Principal | null, communeInsee: string | null): boolean {
-    if (!principal) return true;
-    return communeInsee === null ? principal.allCommunes : inScope(principal, communeInsee);
+    return visibleTo(principal, communeInsee);
   }
 
   /** Open alarms by priority (1 first) then age, or closed ones newest first, within the reader's communes. */
@@ -113,7 +124,7 @@ export class AlarmsService {
   }
 
   /** One step of the workflow: refused (`alarm_transition_refused`) unless the alarm is in the step's state. */
-  async act(id: string, action: AlarmAction, input: { outcome?: AlarmOutcome; comment?: string }, acting: Acting): Promise<AlarmView> {
+  async act(id: string, action: AlarmAction, input: { outcome?: AlarmOutcome; comment?: string; overrideReason?: string }, acting: Acting): Promise<AlarmView> {
     const step = transitions[action];
     const view = await this.repository.transaction(async (trx) => {
       const current = await this.repository.alarm(id, trx);
@@ -127,6 +138,7 @@ export class AlarmsService {
           details: { state: current.state, expected: step.from },
         });
       if (!transitionAllowed(action, current.state as AlarmState)) throw refused();
+      const procedure = action === 'close' && this.deps.closeCheck ? await this.deps.closeCheck(trx, id, input.overrideReason, acting.principal) : {};
       const now = this.deps.clock.now().toISOString();
       const stamp = stampColumns[action];
       const who = acting.actor.login ?? acting.actor.type;
@@ -144,6 +156,7 @@ export class AlarmsService {
           to: step.to,
           ...(input.outcome ? { outcome: input.outcome } : {}),
           ...(input.comment ? { comment: input.comment } : {}),
+          ...procedure,
         },
       });
       return alarmView({ ...current, ...changes } as AlarmRow);
@@ -163,7 +176,7 @@ export class AlarmsService {
   async createSource(input: SourceCreate, acting: Acting): Promise<SourceView & { token: string | null }> {
     if (acting.principal) assertAllowed(acting.principal, 'alarm.source.write', input.communeInsee, this.today());
     const now = this.deps.clock.now().toISOString();
-    const token = input.kind === 'webhook' ? newToken() : null;
+    const token = input.kind === 'webhook' || input.kind === 'cap' ? newToken() : null;
     const row: SourceRow = {
       id: input.id,
       kind: input.kind,
@@ -203,7 +216,7 @@ export class AlarmsService {
       if (!current || current.kind === 'technical' || !this.visible(acting.principal, current.commune_insee))
         throw notFound({ fr: 'Source d’alarmes', en: 'Alarm source' });
       if (acting.principal) assertAllowed(acting.principal, 'alarm.source.write', current.commune_insee, this.today());
-      if (change === 'token' && current.kind !== 'webhook')
+      if (change === 'token' && current.kind !== 'webhook' && current.kind !== 'cap')
         throw new DomainError('validation_failed', { fr: 'Seule une source webhook a un jeton.', en: 'Only a webhook source has a token.' });
       const now = this.deps.clock.now().toISOString();
       if (change === 'token') token = newToken();

@@ -1,7 +1,7 @@
 // SQL of the audit chain. Appends lock the head row (PostgreSQL: SELECT ... FOR UPDATE;
 // SQLite: one writer at a time) so that two writers can never fork the chain; the primary key
 // on seq and the unique prev_hash are a second line of defence.
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { ChainMac } from '../../platform/chain-keys.ts';
 import { inTransaction, type Dialect } from '../../platform/db/database.ts';
 import type { AuditRow, AuditSchema } from '../../platform/db/schema.ts';
@@ -87,6 +87,37 @@ export class AuditRepository {
       .offset(filter.offset ?? 0)
       .execute();
     return { rows, total: Number(total.count) };
+  }
+
+  /**
+   * The rows about one alarm (incident report, issue 14): those targeting it, those whose details
+   * name it (`"alarmId":"<id>"`: procedure steps, on-call notifications), and the image accesses
+   * of its cameras within `[from, to]`; in chain order, at most `limit`.
+   */
+  aboutAlarm(filter: { alarmId: string; cameraIds: readonly string[]; from: string; to: string; limit: number }): Promise<AuditRow[]> {
+    const named = `%${JSON.stringify({ alarmId: filter.alarmId })
+      .slice(1, -1)
+      .replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+    return this.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where((eb) => {
+        const about = [eb.and([eb('target_type', '=', 'alarm'), eb('target_id', '=', filter.alarmId)]), sql<boolean>`details like ${named} escape '\\'`];
+        if (filter.cameraIds.length > 0)
+          about.push(
+            eb.and([
+              eb('target_type', '=', 'camera'),
+              eb('target_id', 'in', [...filter.cameraIds]),
+              eb('action', 'like', 'image.%'),
+              eb('at', '>=', filter.from),
+              eb('at', '<=', filter.to),
+            ]),
+          );
+        return eb.or(about);
+      })
+      .orderBy('seq')
+      .limit(filter.limit)
+      .execute();
   }
 
   /** Deletes rows older than `before` and moves the verification anchor past them. */

@@ -228,6 +228,11 @@ export class AuditService {
     return { records: rows.map(toRecord), total };
   }
 
+  /** The audit rows about one alarm, for its incident report (no scope here: the caller checked the alarm's commune). */
+  async aboutAlarm(filter: { alarmId: string; cameraIds: readonly string[]; from: string; to: string }): Promise<AuditRecord[]> {
+    return (await this.repository.aboutAlarm({ ...filter, limit: 5000 })).map(toRecord);
+  }
+
   async exportCsv(filter: AuditSearch, scope: { allCommunes: boolean; communes: readonly string[] }): Promise<string> {
     const { rows } = await this.repository.search({ ...filter, limit: Math.min(filter.limit ?? 100_000, 100_000) }, scope);
     const header = ['seq', 'at', 'actor_type', 'actor_login', 'commune_insee', 'action', 'target_type', 'target_id', 'reason', 'details', 'ip', 'hash'];

@@ -28,6 +28,14 @@ export interface CheckpointBody {
   keys: { signing: string; audit: string; segments: string };
   audit: { seq: number; hash: string; anchorSeq: number };
   recordings: CheckpointedRecordingHead[];
+  /** The statutory register's chain head (issue 13): absent from checkpoints written before it was signed. */
+  register?: CheckpointedRegisterHead;
+}
+
+/** The statutory register chain's newest row: its seq and hash. */
+export interface CheckpointedRegisterHead {
+  seq: number;
+  hash: string;
 }
 
 export interface Checkpoint extends CheckpointBody {
@@ -67,14 +75,16 @@ function wellFormed(value: unknown): value is Checkpoint {
     isHex64(candidate.audit.hash) &&
     isCount(candidate.audit.anchorSeq) &&
     Array.isArray(candidate.recordings) &&
-    candidate.recordings.every((head) => Array.isArray(head) && head.length === 3 && typeof head[0] === 'string' && isCount(head[1]) && isHex64(head[2]))
+    candidate.recordings.every((head) => Array.isArray(head) && head.length === 3 && typeof head[0] === 'string' && isCount(head[1]) && isHex64(head[2])) &&
+    (candidate.register === undefined || (isCount(candidate.register.seq) && isHex64(candidate.register.hash)))
   );
 }
 
 /** What is signed: the canonical JSON of every field but the signature. */
 function signedText(body: CheckpointBody): string {
-  const { v, at, keys, audit, recordings } = body;
-  return canonicalJson({ v, at, keys, audit, recordings });
+  const { v, at, keys, audit, recordings, register } = body;
+  // The register head is signed where present; checkpoints written before it existed verify as they were signed.
+  return canonicalJson(register === undefined ? { v, at, keys, audit, recordings } : { v, at, keys, audit, recordings, register });
 }
 
 /** Checks one line of the file: a genuine checkpoint, or why not. */
@@ -130,6 +140,7 @@ export class CheckpointStore {
       keys: { signing: this.options.signer.keyId, ...body.keys },
       audit: body.audit,
       recordings: body.recordings,
+      ...(body.register ? { register: { seq: body.register.seq, hash: body.register.hash } } : {}),
     };
     const checkpoint: Checkpoint = { ...unsigned, signature: this.options.signer.sign(signedText(unsigned)) };
     const line = JSON.stringify(checkpoint);
@@ -211,9 +222,27 @@ export async function newestRecordingHeads(
   return { heads: newest.recordings.map(([cameraId, segmentId, chainHash]) => ({ cameraId, segmentId, chainHash, at: newest.at })), problems };
 }
 
+/**
+ * For `register verify`: the register head of the newest genuine checkpoint that has one (an
+ * older one names an older row of the same chain, which the newest covers), and every line that
+ * is not genuine.
+ */
+export async function newestRegisterHead(
+  store: CheckpointStore,
+): Promise<{ head: (CheckpointedRegisterHead & { at: string; line: number }) | null; problems: string[] }> {
+  const reading = await store.read();
+  const newest = [...reading.checkpoints].reverse().find((checkpoint) => checkpoint.register !== undefined);
+  return {
+    head: newest?.register ? { ...newest.register, at: newest.at, line: newest.line } : null,
+    problems: reading.problems.map((problem) => problem.message),
+  };
+}
+
 export interface ChainHeads {
   audit: () => Promise<{ seq: number; hash: string; anchorSeq: number }>;
   recordings: () => Promise<CheckpointedRecordingHead[]>;
+  /** The statutory register's head (the retention module's, as a port); absent: not checkpointed. */
+  register?: () => Promise<CheckpointedRegisterHead>;
 }
 
 /** What the job raises (the technical events module's shape): a checkpoint not written is critical. */
@@ -244,8 +273,14 @@ export class CheckpointJob {
       this.deps.raise?.({ severity, code, cameraId: null, communeInsee: null, message, at });
     let written: Awaited<ReturnType<CheckpointStore['append']>>;
     try {
-      const [audit, recordings] = await Promise.all([this.deps.heads.audit(), this.deps.heads.recordings()]);
-      written = await this.deps.store.append({ at, keys: { audit: this.deps.keys.audit.keyId, segments: this.deps.keys.segments.keyId }, audit, recordings });
+      const [audit, recordings, register] = await Promise.all([this.deps.heads.audit(), this.deps.heads.recordings(), this.deps.heads.register?.()]);
+      written = await this.deps.store.append({
+        at,
+        keys: { audit: this.deps.keys.audit.keyId, segments: this.deps.keys.segments.keyId },
+        audit,
+        recordings,
+        ...(register ? { register } : {}),
+      });
     } catch (error) {
       await raise(
         'critical',

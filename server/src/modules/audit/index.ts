@@ -13,11 +13,20 @@ import { AuditRepository } from './audit.repository.ts';
 import { auditRoutes } from './audit.routes.ts';
 import { AuditService } from './audit.service.ts';
 import { systemActor } from './audit.types.ts';
-import { CheckpointJob, CheckpointStore, type CheckpointedRecordingHead, type CheckpointEvent } from './checkpoints.ts';
+import { CheckpointJob, CheckpointStore, type CheckpointedRecordingHead, type CheckpointedRegisterHead, type CheckpointEvent } from './checkpoints.ts';
 
 export { diffForAudit } from './audit.service.ts';
 export { cliActor, systemActor, type Actor } from './audit.types.ts';
-export { CHECKPOINT_FILE, CheckpointJob, CheckpointStore, newestRecordingHeads, type CheckpointedRecordingHead, type CheckpointEvent } from './checkpoints.ts';
+export {
+  CHECKPOINT_FILE,
+  CheckpointJob,
+  CheckpointStore,
+  newestRecordingHeads,
+  newestRegisterHead,
+  type CheckpointedRecordingHead,
+  type CheckpointedRegisterHead,
+  type CheckpointEvent,
+} from './checkpoints.ts';
 export type { AuditService };
 
 /** What other modules call: `record(trx, ...)` joins the caller's transaction, whatever its tables. */
@@ -29,6 +38,8 @@ export interface AuditChainDeps {
   checkpoints: { directory: string; intervalMs: number; webhookUrl: string | null };
   /** Each camera's segment chain head, for the checkpoints (the recording module's, given as a port). */
   recordingHeads: () => Promise<CheckpointedRecordingHead[]>;
+  /** The statutory register's chain head (the retention module's, given as a port): signed in each checkpoint when given. */
+  registerHead?: () => Promise<CheckpointedRegisterHead>;
   /** A checkpoint not written (critical) or not pushed (warning), raised as a technical event. */
   raise?: (event: CheckpointEvent) => unknown;
 }
@@ -80,7 +91,7 @@ export function createAuditModule(deps: AuditModuleDeps): AuditModule {
       keys: chain.keys,
       clock,
       raise: chain.raise,
-      heads: { audit: () => audit.chainHead(), recordings: chain.recordingHeads },
+      heads: { audit: () => audit.chainHead(), recordings: chain.recordingHeads, register: chain.registerHead },
     });
     checkpoints = { store, job };
     // Signed checkpoints of the chain heads, outside the database (issue 11): at start, then every interval (at least daily).

@@ -29,6 +29,8 @@ export interface CameraFacts {
   address: string | null;
   latitude: number | null;
   longitude: number | null;
+  /** The camera's clock offset as last read over ONVIF (ms, camera minus server), null where unknown. */
+  clockOffsetMs: number | null;
 }
 
 /** The masks of the playback module: each segment's plan, and the picture a re-encode overlays. */
@@ -237,7 +239,7 @@ export class PackageBuilder {
       fps: probed.fps,
       masked: reencoded || recordedMasked,
       reencoded,
-      clockOffsetMs: null,
+      clockOffsetMs: facts.clockOffsetMs,
       bytes: hashed.bytes,
       sha256: hashed.sha256,
       gaps,

@@ -23,7 +23,8 @@ import { grabGrayFrame } from '../../testing/frames.ts';
 import { signIn, type SignedIn } from '../../testing/http.ts';
 import { waitFor } from '../../testing/wait.ts';
 import type { RecordingRole, SegmentSpan } from '../recording/index.ts';
-import { createExportsModule } from './index.ts';
+import { createExportsModule, renderExtractionReport } from './index.ts';
+import { pdfText } from '../../testing/pdf-text.ts';
 import { packetTimes, probe, quarterA, quarterC, tool, zipMethods } from './exports.fixtures.ts';
 import type { EvidenceJournal } from './exports.journal.ts';
 import type { PackageView } from './exports.schemas.ts';
@@ -71,7 +72,8 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
           .where('id', '=', journal.packageId)
           .executeTakeFirstOrThrow();
         duringBuild.push({ ...row, progress: Math.round(row.progress * 1000) / 1000 });
-        return Buffer.from(`%PDF-1.4 procès-verbal ${journal.packageId}\n%%EOF\n`);
+        // The real procès-verbal (PDF, embedded font) inside the real build.
+        return renderExtractionReport(journal);
       },
     };
     const duringBuild: { state: string; progress: number; progress_message: string }[] = [];
@@ -220,6 +222,11 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.equal(item.imageStart, new Date(segments[1]!.startMs).toISOString());
       assert.equal(view.journal?.items[0]?.frames, item.frames);
       assert.deepEqual(duringBuild.at(-1), { state: 'building', progress: 0.667, progress_message: 'Journal, lecteur, procès-verbal, signature, ZIP' });
+      // The journal's requisition facts (its date and channel), the exporter's service (none held), and the real PDF naming them.
+      assert.deepEqual([journal.requisition?.channel, journal.exporter.service, item.clockOffsetMs, item.cameraNumber], ['email', null, null, null]);
+      assert.ok(journal.requisition?.requisitionDate.endsWith('Z') && journal.requisition.requisitionDateParis.match(/[+-]0[12]:00$/));
+      const report = pdfText(await readFile(join(folder, 'proces-verbal-extraction.pdf')));
+      for (const words of ['PV 2026/777', 'Date de la réquisition', 'courriel']) assert.ok(report.includes(words), words);
 
       const times = (segment: SegmentSpan) => packetTimes(fileOf(segment));
       const [first, middle, last] = await Promise.all([segments[2]!, segments[3]!, segments[4]!].map(times));

@@ -27,7 +27,7 @@ export const journalItemSchema = z.object({
   file: text(300),
   cameraId: text(64),
   cameraName: text(200),
-  /** Logical camera number where the inventory has one ("C-003"). */
+  /** Logical camera number where the inventory has one ("C-003"); Vigie's inventory holds none today, so null. */
   cameraNumber: text(32).nullable(),
   location: z.object({
     communeInsee: text(5),
@@ -54,7 +54,10 @@ export const journalItemSchema = z.object({
   /** Privacy masks burnt in (then the file is re-encoded); false: stream copy of the archive. */
   masked: z.boolean(),
   reencoded: z.boolean(),
-  /** The camera's clock offset measured while recording, where known (LEGAL 15). */
+  /**
+   * The camera's clock offset (its clock minus the server's, ms) as last read over ONVIF by the
+   * devices module, where known (LEGAL 15); null for a camera without ONVIF or never read.
+   */
   clockOffsetMs: z.number().nullable(),
   bytes: z.number().int().nonnegative(),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
@@ -68,7 +71,8 @@ export const journalSchema = z.object({
   createdAtParis: instant,
   timeZone: z.literal('Europe/Paris'),
   installation: z.object({ name: text(200), version: text(40) }),
-  exporter: z.object({ userId: text(64), name: text(200), role: text(40) }),
+  /** Who made the package (LEGAL 10: name and service); `service` is null while user accounts hold no service or unit. */
+  exporter: z.object({ userId: text(64), name: text(200), role: text(40), service: text(200).nullable() }),
   requisition: z
     .object({
       id: text(64),
@@ -78,6 +82,11 @@ export const journalSchema = z.object({
       officerRank: text(100),
       officerUnit: text(200),
       communeInsee: text(5),
+      /** The requisition's own date (as received), UTC and Paris. */
+      requisitionDate: instant,
+      requisitionDateParis: instant,
+      /** How it reached the centre: `email`, `paper`, `phone`, `in_person`, `other`. */
+      channel: text(40),
     })
     .nullable(),
   /** The key that signs `manifest.sha256` (minisign format): its 8-byte key id in hex and the SHA-256 of `minisign.pub`. */
@@ -87,7 +96,6 @@ export const journalSchema = z.object({
 
 export type EvidenceJournal = z.infer<typeof journalSchema>;
 export type EvidenceJournalItem = z.infer<typeof journalItemSchema>;
-export type EvidenceJournalGap = z.infer<typeof journalGapSchema>;
 
 /**
  * The files of a package, at its root. `manifest.sha256` lists every other file as

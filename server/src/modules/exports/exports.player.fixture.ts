@@ -57,7 +57,7 @@ export function journalFixture(cameraNames: readonly string[] = ['Gare – Parvi
     createdAtParis: '2026-12-07T17:30:00+01:00',
     timeZone: 'Europe/Paris',
     installation: { name: 'CSU intercommunal de Vigie-les-Bains', version: '0.13.0' },
-    exporter: { userId: 'user-7', name: 'Camille Martin', role: 'operator' },
+    exporter: { userId: 'user-7', name: 'Camille Martin', role: 'operator', service: null },
     requisition: {
       id: 'req-42',
       procedureNumber: '2026/00123',
@@ -66,6 +66,9 @@ export function journalFixture(cameraNames: readonly string[] = ['Gare – Parvi
       officerRank: 'capitaine',
       officerUnit: 'Commissariat de Vigie-les-Bains, brigade de sûreté urbaine',
       communeInsee: '38999',
+      requisitionDate: '2026-12-07T08:15:00.000Z',
+      requisitionDateParis: '2026-12-07T09:15:00+01:00',
+      channel: 'paper',
     },
     signature: { keyId: '0123456789ABCDEF', publicKeySha256: 'f'.repeat(64) },
     items: cameraNames.map((name, index) => fixtureItem(index, name)),

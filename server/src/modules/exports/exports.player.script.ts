@@ -98,12 +98,13 @@ function renderReferences() {
     ['package', journal.packageId],
     ['installation', journal.installation.name + ' (Vigie ' + journal.installation.version + ')'],
     ['createdAt', paris(Date.parse(journal.createdAt)) + ' (Europe/Paris) · ' + journal.createdAt + ' (UTC)'],
-    ['exporter', journal.exporter.name + ' (' + (texts[lang].roles[journal.exporter.role] || journal.exporter.role) + ')'],
+    ['exporter', journal.exporter.name + ' (' + (texts[lang].roles[journal.exporter.role] || journal.exporter.role) + (journal.exporter.service ? ', ' + journal.exporter.service : '') + ')'],
   ];
   if (r) {
     rows.push(['procedure', r.procedureNumber]);
     rows.push(['framework', texts[lang].frameworks[r.legalFramework] || r.legalFramework]);
     rows.push(['officer', [r.officerRank, r.officerName].filter(Boolean).join(' ') + ', ' + r.officerUnit]);
+    rows.push(['requisitionDate', paris(Date.parse(r.requisitionDate)) + ' (Europe/Paris) · ' + (texts[lang].channels[r.channel] || r.channel)]);
   } else rows.push(['procedure', t('noRequisition')]);
   rows.forEach(function (row) { list.appendChild(el('dt', { text: t(row[0]) })); list.appendChild(el('dd', { text: row[1] })); });
 }

@@ -1,6 +1,6 @@
 // The player page's texts, French first then English (the page's language toggle). Elements carry
 // `data-t="key"` (text) or `data-t-label="key"` (aria-label and title); the script fills them.
-import { gapReasonWords, legalFrameworkWords, roleWords } from './exports.player.words.ts';
+import { channelWords, gapReasonWords, legalFrameworkWords, roleWords } from './exports.player.words.ts';
 
 const fr = {
   title: "Lecteur d'extraction vidéo",
@@ -15,6 +15,7 @@ const fr = {
   procedure: 'Procédure',
   framework: 'Cadre légal',
   officer: 'Officier requérant',
+  requisitionDate: 'Réquisition du',
   noRequisition: 'aucune réquisition liée',
   items: 'Extraits',
   camera: 'Caméra',
@@ -86,6 +87,7 @@ const en: Record<PlayerTextKey, string> = {
   procedure: 'Procedure',
   framework: 'Legal framework',
   officer: 'Requesting officer',
+  requisitionDate: 'Requisition dated',
   noRequisition: 'no requisition linked',
   items: 'Extracts',
   camera: 'Camera',
@@ -147,6 +149,18 @@ function wordsIn(language: 'fr' | 'en', table: Record<string, { fr: string; en: 
 
 /** Everything the page's script needs to speak both languages. */
 export const playerTexts = {
-  fr: { ui: fr, gaps: wordsIn('fr', gapReasonWords), frameworks: wordsIn('fr', legalFrameworkWords), roles: wordsIn('fr', roleWords) },
-  en: { ui: en, gaps: wordsIn('en', gapReasonWords), frameworks: wordsIn('en', legalFrameworkWords), roles: wordsIn('en', roleWords) },
+  fr: {
+    ui: fr,
+    gaps: wordsIn('fr', gapReasonWords),
+    frameworks: wordsIn('fr', legalFrameworkWords),
+    roles: wordsIn('fr', roleWords),
+    channels: wordsIn('fr', channelWords),
+  },
+  en: {
+    ui: en,
+    gaps: wordsIn('en', gapReasonWords),
+    frameworks: wordsIn('en', legalFrameworkWords),
+    roles: wordsIn('en', roleWords),
+    channels: wordsIn('en', channelWords),
+  },
 };

@@ -61,6 +61,15 @@ export function legalFrameworkInWords(code: string, language: keyof Words = 'fr'
   return legalFrameworkWords[code]?.[language] ?? code;
 }
 
+/** How the requisition reached the centre (requisitions module's channels) in words. */
+export const channelWords: Record<string, Words> = {
+  email: { fr: 'courriel', en: 'e-mail' },
+  paper: { fr: 'courrier papier', en: 'paper letter' },
+  phone: { fr: 'téléphone', en: 'telephone' },
+  in_person: { fr: 'remise en main propre', en: 'in person' },
+  other: { fr: 'autre', en: 'other' },
+};
+
 /** The exporter's role (access module's roles) in words. */
 export const roleWords: Record<string, Words> = {
   administrator: { fr: 'administrateur', en: 'administrator' },

@@ -3,6 +3,7 @@
 // the journal (inventory, site, commune). services.ts wires them.
 import type { CamerasApi } from '../cameras/index.ts';
 import type { CommunesApi } from '../communes/index.ts';
+import type { DevicesApi } from '../devices/index.ts';
 import type { RequisitionsApi } from '../requisitions/index.ts';
 import type { SitesApi } from '../sites/index.ts';
 import type { CameraFacts } from './exports.builder.ts';
@@ -23,6 +24,8 @@ export function requisitionsPort(requisitions: Pick<RequisitionsApi['requisition
         officerName: row.officer_name,
         officerRank: row.officer_rank,
         officerUnit: row.officer_unit,
+        requisitionDate: row.requisition_date,
+        channel: row.channel,
         filedById: row.filed_by_id,
         ranges: detail.ranges.map((range) => ({ cameraId: range.cameraId, from: range.from, to: range.to })),
         deliveredAt: delivered?.at ?? null,
@@ -32,12 +35,22 @@ export function requisitionsPort(requisitions: Pick<RequisitionsApi['requisition
   };
 }
 
-export function cameraFactsPort(cameras: Pick<CamerasApi, 'get'>, sites: Pick<SitesApi, 'findById'>, communes: Pick<CommunesApi, 'get'>) {
+export function cameraFactsPort(
+  cameras: Pick<CamerasApi, 'get'>,
+  sites: Pick<SitesApi, 'findById'>,
+  communes: Pick<CommunesApi, 'get'>,
+  devices?: Pick<DevicesApi['devices'], 'view'>,
+) {
   return {
     async facts(cameraId: string): Promise<CameraFacts> {
       const camera = await cameras.get(cameraId, null);
-      const [site, commune] = await Promise.all([sites.findById(undefined, camera.siteId), communes.get(camera.communeInsee, null)]);
+      const [site, commune, device] = await Promise.all([
+        sites.findById(undefined, camera.siteId),
+        communes.get(camera.communeInsee, null),
+        devices?.view(cameraId, null).catch(() => null),
+      ]);
       return {
+        // The inventory has no logical camera number (only an id and a name).
         name: camera.name,
         number: null,
         communeInsee: camera.communeInsee,
@@ -46,6 +59,7 @@ export function cameraFactsPort(cameras: Pick<CamerasApi, 'get'>, sites: Pick<Si
         address: site?.address ?? null,
         latitude: camera.latitude,
         longitude: camera.longitude,
+        clockOffsetMs: device?.clockOffsetMs ?? null,
       };
     },
   };

@@ -6,7 +6,7 @@
 // blocks where the operator and the officer sign. Every page says "page N / M".
 import { createPdf, pdfBytes, pdfPageNumbers, pdfTable, type PdfDocument } from '../../platform/pdf/document.ts';
 import { type EvidenceJournal, type EvidenceJournalItem, packageFiles } from './exports.journal.ts';
-import { gapReasonInWords, legalFrameworkInWords, roleWords } from './exports.player.words.ts';
+import { channelWords, gapReasonInWords, legalFrameworkInWords, roleWords } from './exports.player.words.ts';
 import { drawTimeline, durationText, parisText, utcText } from './exports.report.timeline.ts';
 
 /** The gaps listed per extract; beyond it the report counts the others and points to journal.json. */
@@ -76,7 +76,7 @@ function header(doc: PdfDocument, journal: EvidenceJournal): void {
     { label: "Date de l'extraction", value: both(journal.createdAt) },
     {
       label: 'Extraction réalisée par',
-      value: `${journal.exporter.name}, ${roleWords[journal.exporter.role]?.fr ?? journal.exporter.role} (compte ${journal.exporter.userId})`,
+      value: `${journal.exporter.name}, ${roleWords[journal.exporter.role]?.fr ?? journal.exporter.role}${journal.exporter.service ? `, ${journal.exporter.service}` : ''} (compte ${journal.exporter.userId})`,
     },
     { label: 'Fuseau des heures', value: 'Europe/Paris (heure légale française) ; chaque instant est aussi donné en UTC' },
   ]);
@@ -90,6 +90,8 @@ function header(doc: PdfDocument, journal: EvidenceJournal): void {
       { label: 'Cadre légal', value: legalFrameworkInWords(requisition.legalFramework) },
       { label: 'Officier requérant', value: [requisition.officerRank, requisition.officerName].filter(Boolean).join(' ') },
       { label: 'Service ou unité', value: requisition.officerUnit },
+      { label: 'Date de la réquisition', value: both(requisition.requisitionDate) },
+      { label: 'Reçue par', value: channelWords[requisition.channel]?.fr ?? requisition.channel },
       { label: 'Commune (INSEE)', value: requisition.communeInsee },
       { label: 'Référence Vigie', value: requisition.id, mono: true },
     ]);
@@ -127,9 +129,9 @@ function treatment(item: EvidenceJournalItem): string {
 }
 
 function clockOffset(item: EvidenceJournalItem): string {
-  if (item.clockOffsetMs === null) return 'non mesuré pour cette plage';
+  if (item.clockOffsetMs === null) return 'non mesuré (caméra sans ONVIF, ou jamais relevé)';
   const sign = item.clockOffsetMs > 0 ? '+' : '';
-  return `${sign}${item.clockOffsetMs.toLocaleString('fr-FR')} ms (écart mesuré pendant l'enregistrement entre l'horloge de la caméra et celle du serveur ; les heures de ce procès-verbal sont celles du serveur)`;
+  return `${sign}${item.clockOffsetMs.toLocaleString('fr-FR')} ms (écart entre l'horloge de la caméra et celle du serveur au dernier relevé ONVIF ; les heures de ce procès-verbal sont celles du serveur)`;
 }
 
 function codecWords(codec: string): string {

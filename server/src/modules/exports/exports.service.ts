@@ -20,7 +20,7 @@ import type { StatutoryRegister } from '../retention/index.ts';
 import type { BuildRequest, PackageBuilder } from './exports.builder.ts';
 import { journalSchema } from './exports.journal.ts';
 import type { ExportsRepository, PackageItem, PackageRow } from './exports.repository.ts';
-import { deliveredStates, exportableStates, mayDownload, purgeDue } from './exports.rules.ts';
+import { deliveredStates, exportableStates, mayDownload, parisInstant, purgeDue } from './exports.rules.ts';
 import { MAX_ITEM_HOURS, packageInputSchema, type PackageState, type PackageView } from './exports.schemas.ts';
 
 /** What the exports module reads of a requisition (the requisitions module). */
@@ -33,6 +33,9 @@ export interface ExportRequisition {
   officerName: string;
   officerRank: string;
   officerUnit: string;
+  /** The requisition's own date (ISO) and how it was received. */
+  requisitionDate: string;
+  channel: string;
   filedById: string | null;
   ranges: ReadonlyArray<{ cameraId: string; from: string; to: string }>;
   /** When it reached `delivered` (or `closed`), null before. */
@@ -231,7 +234,8 @@ export class ExportsService {
       const request: BuildRequest = {
         packageId: row.id,
         createdAt: new Date(row.created_at),
-        exporter: { userId: row.created_by_id ?? '', name: row.created_by, role: row.created_by_role },
+        // User accounts hold no service or unit yet (LEGAL 10 asks for it): null until they do.
+        exporter: { userId: row.created_by_id ?? '', name: row.created_by, role: row.created_by_role, service: null },
         requisition: {
           id: requisition.id,
           procedureNumber: requisition.procedureNumber,
@@ -240,6 +244,9 @@ export class ExportsService {
           officerRank: requisition.officerRank,
           officerUnit: requisition.officerUnit,
           communeInsee: requisition.communeInsee,
+          requisitionDate: new Date(requisition.requisitionDate).toISOString(),
+          requisitionDateParis: parisInstant(Date.parse(requisition.requisitionDate)),
+          channel: requisition.channel,
         },
         items: items.get(row.id) ?? [],
       };

@@ -14,6 +14,9 @@ import { exportsRoutes } from './exports.routes.ts';
 import { ExportsService, type ExportsServiceDeps } from './exports.service.ts';
 
 export type { BuilderDeps as ExportBuilderDeps } from './exports.builder.ts';
+// The builder alone, over injected ports: `./vigie bench export` and the long export test drive it directly.
+export { PackageBuilder } from './exports.builder.ts';
+export type { EvidenceJournal, EvidenceJournalItem } from './exports.journal.ts';
 export { exportVerifyCommand } from './exports.verify.ts';
 // The offline player page and the extraction report (PDF) of a package, and the adapters over other modules: services.ts wires them.
 export { renderPlayerHtml } from './exports.player.ts';

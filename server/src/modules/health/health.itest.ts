@@ -8,12 +8,22 @@ import { type SignedIn, signIn } from '../../testing/http.ts';
 
 /** Every periodic job of the modules, with the role whose processes run it. */
 const expectedJobs = {
+  'alarms.cap-poll': 'worker',
+  'alarms.dc09-listener': 'worker',
+  'alarms.dc09-supervision': 'worker',
+  'alarms.escalation': 'api',
   'alarms.mqtt-intake': 'worker',
+  'alarms.procedure-escalation': 'api',
   'audit.checkpoint': 'worker',
   'audit.purge': 'worker',
   'auth.session-purge': 'worker',
+  'camera-health.picture-checks': 'recorder',
   'devices.facts': 'worker',
+  'exports.build': 'worker',
+  'exports.purge': 'worker',
   'masks.check': 'worker',
+  'oncall.dispatch': 'worker',
+  'oncall.escalation': 'worker',
   'onvif-events.pull': 'worker',
   'playback.close-idle': 'worker',
   'ptz.patrol': 'api',

@@ -3,13 +3,13 @@
 // has checked the session cookie, the second factor and the policy before any upgrade), one
 // service call. The WebSocket also refuses a browser page of another origin (cross-site
 // WebSocket hijacking: cookies would otherwise be sent along).
-import websocket from '@fastify/websocket';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DomainError } from '../../platform/errors.ts';
 import { actingOf, requirePrincipal } from '../../platform/http/context.ts';
 import { sessionCookie } from '../../platform/http/security.ts';
+import { sameOrigin } from '../../platform/http/websocket.ts';
 import type { Principal } from '../access/index.ts';
 import type { LiveService } from './live.service.ts';
 import { MAX_REASON_LENGTH } from './live.rules.ts';
@@ -27,20 +27,6 @@ const liveStatusSchema = z.object({
   cameras: z.array(z.object({ cameraId: z.string(), viewers: z.number(), sources: z.number(), cameraConnections: z.number() })),
   totals: z.object({ cameraConnections: z.number(), viewers: z.number(), sources: z.number() }),
 });
-
-/** Browsers always send Origin on a WebSocket: it must be this server (Host, or the proxy's X-Forwarded-Host). */
-export function sameOrigin(request: Pick<FastifyRequest, 'headers' | 'host'>): boolean {
-  const origin = request.headers.origin;
-  if (origin === undefined) return true; // not a browser (bench, tools): the session cookie is still required
-  let originHost: string;
-  try {
-    originHost = new URL(origin).host.toLowerCase();
-  } catch {
-    return false;
-  }
-  const hosts = [request.headers.host, request.host].filter((host): host is string => typeof host === 'string').map((host) => host.toLowerCase());
-  return hosts.includes(originHost);
-}
 
 /**
  * The principal of the request's session cookie as it stands now (null once signed out or
@@ -68,8 +54,6 @@ export interface LiveRoutesOptions extends Record<string, unknown> {
 }
 
 export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (app, { services }) => {
-  // Viewers send nothing but control frames: a tiny payload limit keeps the socket cheap to hold.
-  await app.register(websocket, { options: { maxPayload: 4096 } });
   app.addHook('onClose', async () => services.live.stop());
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['live'];

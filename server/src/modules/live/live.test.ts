@@ -15,7 +15,7 @@ import type { CameraView } from '../cameras/index.ts';
 import { LiveHls } from './hls.ts';
 import type { LiveSource } from './live-source.ts';
 import { LiveSources } from './live-sources.ts';
-import { sameOrigin } from './live.routes.ts';
+import { sameOrigin } from '../../platform/http/websocket.ts';
 import { chooseStream } from './live.rules.ts';
 import { LiveService, type Acting } from './live.service.ts';
 

@@ -24,6 +24,11 @@ export interface PlaybackSession {
   closedAt: string | null;
   endedBy: PlaybackEndedBy | null;
   requests: number;
+  /** The requisition this session reviews footage for (review hours), or null. */
+  requisitionId: string | null;
+  /** Active seconds reported by the console's beats, as accepted (capped). */
+  activeSeconds: number;
+  lastBeatAt: string | null;
 }
 
 function toSession(row: Selectable<PlaybackSessionsTable>): PlaybackSession {
@@ -41,6 +46,9 @@ function toSession(row: Selectable<PlaybackSessionsTable>): PlaybackSession {
     closedAt: row.closed_at,
     endedBy: row.ended_by as PlaybackEndedBy | null,
     requests: Number(row.requests),
+    requisitionId: row.requisition_id ?? null,
+    activeSeconds: Number(row.active_seconds ?? 0),
+    lastBeatAt: row.last_beat_at ?? null,
   };
 }
 
@@ -69,6 +77,9 @@ export class PlaybackRepository {
         closed_at: null,
         ended_by: null,
         requests: 0,
+        requisition_id: session.requisitionId,
+        active_seconds: 0,
+        last_beat_at: null,
       })
       .execute();
   }
@@ -93,6 +104,17 @@ export class PlaybackRepository {
       .onConflict((conflict) => conflict.columns(['session_id', 'segment_id']).doNothing())
       .execute();
     return true;
+  }
+
+  /** Adds a beat's accepted seconds to an open session (it stays alive); false when it was closed meanwhile. */
+  async beat(trx: PlaybackDb, id: string, seconds: number, at: string): Promise<boolean> {
+    const updated = await trx
+      .updateTable('playback_sessions')
+      .set((eb) => ({ active_seconds: eb('active_seconds', '+', seconds), last_beat_at: at, last_used_at: at }))
+      .where('id', '=', id)
+      .where('closed_at', 'is', null)
+      .executeTakeFirst();
+    return Number(updated.numUpdatedRows) === 1;
   }
 
   /** Closes an open session; false when it was already closed (by another process, or a sweep). */

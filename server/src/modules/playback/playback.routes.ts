@@ -6,7 +6,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actingOf } from '../../platform/http/context.ts';
 import type { PlaybackService, SegmentDelivery } from './playback.service.ts';
-import { etagMatches, ifRangeHolds, parseByteRange, REASON_MAX_LENGTH } from './playback.rules.ts';
+import { etagMatches, ifRangeHolds, MAX_REPORTED_BEAT_SECONDS, parseByteRange, REASON_MAX_LENGTH } from './playback.rules.ts';
 
 const cameraParams = z.object({ id: z.string() });
 const sessionParams = z.object({ playbackId: z.string() });
@@ -19,10 +19,14 @@ const openBody = z.object({
     .string()
     .max(REASON_MAX_LENGTH * 2)
     .nullish(),
+  /** Review for this requisition (its review hours count the active time); it must be open, in scope, and ask for this camera. */
+  requisitionId: z.string().min(1).max(64).nullish(),
 });
+const beatBody = z.object({ activeSeconds: z.number().min(0).max(MAX_REPORTED_BEAT_SECONDS) }).strict();
 const playbackViewSchema = z.object({
   playbackId: z.string(),
   cameraId: z.string(),
+  requisitionId: z.string().nullable(),
   from: z.string(),
   to: z.string(),
   expiresAt: z.string(),
@@ -59,6 +63,21 @@ export const playbackRoutes: FastifyPluginAsync<{ services: { playback: Playback
     },
     async (request, reply) =>
       sendSegment(request, reply, await services.playback.segment(request.params.playbackId, request.params.segmentId, actingOf(request))),
+  );
+
+  routes.post(
+    '/api/playback/:playbackId/activity',
+    {
+      config: { access: 'image.playback' },
+      schema: {
+        tags,
+        summary: 'Battement de lecture active (heures de relecture ; plafonné, refusé une fois la relecture close) / active-playback heartbeat',
+        params: sessionParams,
+        body: beatBody,
+        response: { 200: z.object({ acceptedSeconds: z.number().int(), activeSeconds: z.number().int() }) },
+      },
+    },
+    (request) => services.playback.beat(request.params.playbackId, request.body, actingOf(request)),
   );
 
   routes.delete(

@@ -11,6 +11,22 @@ export const PLAYBACK_MAX_WINDOW_MS = MAX_SEGMENT_LISTING_MS;
 export const REASON_MIN_LENGTH = 3;
 export const REASON_MAX_LENGTH = 500;
 
+/**
+ * Review hours (issue 13 item 3): the console beats every BEAT_INTERVAL_SECONDS with the seconds
+ * the video actually played or was scrubbed since its last beat (paused, hidden tab: none). A
+ * beat adds at most the interval plus a tolerance, and never more than the time elapsed since
+ * the previous beat (or the opening) plus that tolerance: idle time cannot be claimed later.
+ */
+export const BEAT_INTERVAL_SECONDS = 15;
+export const BEAT_TOLERANCE_SECONDS = 5;
+export const MAX_REPORTED_BEAT_SECONDS = 3600;
+
+export function acceptedBeatSeconds(reportedSeconds: number, elapsedMs: number): number {
+  const reported = Number.isFinite(reportedSeconds) ? Math.floor(reportedSeconds) : 0;
+  const elapsed = Math.max(0, Math.floor(elapsedMs / 1000));
+  return Math.max(0, Math.min(reported, BEAT_INTERVAL_SECONDS + BEAT_TOLERANCE_SECONDS, elapsed + BEAT_TOLERANCE_SECONDS));
+}
+
 /** Checks the reason (3 to 500 characters once trimmed) and the window (from < to, 24 h at most). */
 export function parsePlaybackRequest(input: { from: string; to: string; reason?: string | null }): { window: TimeRange; reason: string } {
   const reason = (input.reason ?? '').trim();

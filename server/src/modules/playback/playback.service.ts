@@ -11,6 +11,7 @@ import { stat } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { parisDate, type Clock } from '../../platform/clock.ts';
+import type { AnyHandle } from '../../platform/db/tables.ts';
 import { DomainError, notFound } from '../../platform/errors.ts';
 import { silentLog, type ProcessLog } from '../../platform/processes.ts';
 import { assertAllowed, type Principal } from '../access/index.ts';
@@ -22,6 +23,7 @@ import type { PlaybackMasks, ServerMask } from './playback.masks.ts';
 import { ffmpegReencoder, maskedSegmentArgs, type Reencoder } from './playback.reencode.ts';
 import type { PlaybackEndedBy, PlaybackRepository, PlaybackSession } from './playback.repository.ts';
 import {
+  acceptedBeatSeconds,
   expiresAtMs,
   fileEtag,
   isIdle,
@@ -50,6 +52,17 @@ export interface PlaybackServiceDeps {
   maxConcurrentReencodes?: number;
   idleMs?: number;
   log?: ProcessLog;
+  /** The requisitions module's review time (issue 13 item 3): a session opened for a requisition is checked and counted there. */
+  reviews?: PlaybackReviews;
+}
+
+/** The requisitions module's review hours, as playback sees them (its api). */
+export interface PlaybackReviews {
+  assertReviewable(requisitionId: string, camera: { id: string; communeInsee: string }, principal: Principal): Promise<{ procedureNumber: string }>;
+  addPlaybackSeconds(
+    handle: AnyHandle,
+    beat: { requisitionId: string; playbackId: string; cameraId: string; seconds: number; openedAt: string; userLogin: string; userId: string },
+  ): Promise<void>;
 }
 
 export interface PlaybackSegmentView {
@@ -67,6 +80,7 @@ export interface PlaybackSegmentView {
 export interface PlaybackView {
   playbackId: string;
   cameraId: string;
+  requisitionId: string | null;
   from: string;
   to: string;
   expiresAt: string;
@@ -96,11 +110,27 @@ export class PlaybackService {
     this.log = deps.log ?? silentLog;
   }
 
-  async open(cameraId: string, input: { from: string; to: string; reason?: string | null }, acting: Acting): Promise<PlaybackView> {
+  async open(
+    cameraId: string,
+    input: { from: string; to: string; reason?: string | null; requisitionId?: string | null },
+    acting: Acting,
+  ): Promise<PlaybackView> {
     const now = this.deps.clock.now();
     const camera = await this.deps.cameras.get(cameraId, null);
     assertAllowed(acting.principal, 'image.playback', camera.communeInsee, parisDate(now));
-    const { window, reason } = parsePlaybackRequest(input);
+    const requisitionId = input.requisitionId ?? null;
+    let requisitionReason: string | null = null;
+    if (requisitionId !== null) {
+      if (!this.deps.reviews) throw new DomainError('requisition_not_reviewable');
+      const { procedureNumber } = await this.deps.reviews.assertReviewable(
+        requisitionId,
+        { id: cameraId, communeInsee: camera.communeInsee },
+        acting.principal,
+      );
+      requisitionReason = `Réquisition ${procedureNumber}`;
+    }
+    // A session for a requisition has its procedure as its reason unless the viewer gives one.
+    const { window, reason } = parsePlaybackRequest({ ...input, reason: input.reason?.trim() ? input.reason : (requisitionReason ?? input.reason) });
     const indexed = await this.deps.footage.segmentsOverlapping(cameraId, window.startMs, window.endMs);
     const present = await this.withFileSizes(indexed);
     if (present.length === 0) throw footageUnavailable();
@@ -130,6 +160,9 @@ export class PlaybackService {
       closedAt: null,
       endedBy: null,
       requests: 0,
+      requisitionId,
+      activeSeconds: 0,
+      lastBeatAt: null,
     };
     await this.deps.repository.transaction(async (trx) => {
       await this.deps.repository.insert(trx, session);
@@ -140,7 +173,7 @@ export class PlaybackService {
           cameraId,
           communeInsee: camera.communeInsee,
           reason,
-          details: { playbackId: session.id, from: session.from, to: session.to, segments: present.length },
+          details: { playbackId: session.id, from: session.from, to: session.to, segments: present.length, requisitionId },
         },
         trx,
       );
@@ -148,6 +181,7 @@ export class PlaybackService {
     return {
       playbackId: session.id,
       cameraId,
+      requisitionId,
       from: session.from,
       to: session.to,
       expiresAt: iso(expiresAtMs(now.getTime(), this.idleMs)),
@@ -203,6 +237,35 @@ export class PlaybackService {
     };
   }
 
+  /**
+   * A heartbeat of the console while the video plays or is scrubbed (review hours): the seconds
+   * accepted (capped, acceptedBeatSeconds) add to the session, and to its requisition's review
+   * time in the same transaction. A closed session's beats are refused.
+   */
+  async beat(playbackId: string, input: { activeSeconds: number }, acting: Acting): Promise<{ acceptedSeconds: number; activeSeconds: number }> {
+    await this.liveSession(playbackId, acting.principal);
+    const now = this.deps.clock.now();
+    return this.deps.repository.transaction(async (trx) => {
+      const session = await this.deps.repository.find(playbackId, trx);
+      if (!session || session.closedAt !== null) throw sessionInvalid();
+      const since = Date.parse(session.lastBeatAt ?? session.openedAt);
+      const accepted = acceptedBeatSeconds(input.activeSeconds, now.getTime() - since);
+      if (!(await this.deps.repository.beat(trx, session.id, accepted, now.toISOString()))) throw sessionInvalid();
+      if (session.requisitionId && accepted > 0 && this.deps.reviews) {
+        await this.deps.reviews.addPlaybackSeconds(trx, {
+          requisitionId: session.requisitionId,
+          playbackId: session.id,
+          cameraId: session.cameraId,
+          seconds: accepted,
+          openedAt: session.openedAt,
+          userLogin: session.userLogin,
+          userId: session.userId,
+        });
+      }
+      return { acceptedSeconds: accepted, activeSeconds: session.activeSeconds + accepted };
+    });
+  }
+
   /** Ends the session at its owner's request (stop audited). */
   async close(playbackId: string, acting: Acting): Promise<void> {
     const session = await this.liveSession(playbackId, acting.principal);
@@ -256,6 +319,8 @@ export class PlaybackService {
             durationSeconds: Math.max(0, Math.round((endMs - Date.parse(session.openedAt)) / 1000)),
             segmentsServed,
             requests: session.requests,
+            requisitionId: session.requisitionId,
+            activeSeconds: session.activeSeconds,
           },
         },
         trx,

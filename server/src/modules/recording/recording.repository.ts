@@ -320,7 +320,7 @@ export class RecordingRepository {
     fromMs: number,
     toMs: number,
     db: Handle = this.db,
-  ): Promise<Array<{ cameraId: string; communeInsee: string; fromMs: number; toMs: number; segments: number; bytes: number }>> {
+  ): Promise<Array<{ cameraId: string; communeInsee: string; fromMs: number; toMs: number; segments: number; bytes: number; frames: number }>> {
     const rows = await db
       .selectFrom('recording_segments')
       .select((eb) => [
@@ -330,6 +330,7 @@ export class RecordingRepository {
         eb.fn.max('end_ms').as('to_ms'),
         eb.fn.countAll<number | string>().as('segments'),
         eb.fn.sum<number | string>('bytes').as('bytes'),
+        eb.fn.sum<number | string>('frame_count').as('frames'),
       ])
       .where('start_ms', '>=', fromMs)
       .where('start_ms', '<', toMs)
@@ -343,6 +344,7 @@ export class RecordingRepository {
       toMs: Number(row.to_ms),
       segments: Number(row.segments),
       bytes: Number(row.bytes),
+      frames: Number(row.frames),
     }));
   }
 

@@ -46,6 +46,7 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
         clock: fixture.clock,
         holds: fixture.requisitionHolds,
         cameras: fixture.inventory,
+        register: fixture.register,
         config: { targetHours: 48, dataDir },
       }).api;
     });

@@ -133,4 +133,19 @@ export class RequisitionsRepository {
       .where('superseded_at', 'is', null)
       .execute();
   }
+
+  /** Transitions made in [fromIso, toIso) with their requisition's commune, unit and framework (the yearly statistics). */
+  transitionFacts(filter: { communes: readonly string[] | null; fromIso: string; toIso: string }) {
+    let query = this.db
+      .selectFrom('requisition_transitions as t')
+      .innerJoin('requisitions as r', 'r.id', 't.requisition_id')
+      .select(['t.requisition_id', 't.from_state', 't.to_state', 't.at', 'r.commune_insee', 'r.officer_unit', 'r.legal_framework'])
+      .where('t.at', '>=', filter.fromIso)
+      .where('t.at', '<', filter.toIso);
+    if (filter.communes !== null) {
+      if (filter.communes.length === 0) return Promise.resolve([]);
+      query = query.where('r.commune_insee', 'in', [...filter.communes]);
+    }
+    return query.orderBy('t.at').orderBy('t.requisition_id').execute();
+  }
 }

@@ -275,6 +275,29 @@ export class RequisitionsService {
     return this.get(id, null);
   }
 
+  /**
+   * An evidence package of the requisition became ready (the exports module, in its transaction):
+   * a `positive` requisition moves to `exported`, with its history row and audit. Returns whether it moved.
+   */
+  async markExported(handle: AnyHandle, id: string, packageId: string, actor: Actor): Promise<boolean> {
+    const row = await this.deps.repository.find(id, handle);
+    if (row?.state !== 'positive') return false;
+    const at = this.deps.clock.now().toISOString();
+    const by = actor.login ?? actor.type;
+    const reason = `Paquet de preuve ${packageId} prêt`;
+    await this.deps.repository.update(handle, id, { state: 'exported', updated_at: at, updated_by: by });
+    await this.deps.repository.insertTransition(handle, this.transitionRow(id, 'positive', 'exported', reason, { actor, principal: null }, at, { packageId }));
+    await this.deps.audit.record(handle, actor, {
+      action: 'requisition.state_changed',
+      communeInsee: row.commune_insee,
+      targetType: 'requisition',
+      targetId: id,
+      reason,
+      details: { from: 'positive', to: 'exported', procedureNumber: row.procedure_number, packageId },
+    });
+    return true;
+  }
+
   /** Police users change only the requisitions they filed; supervisors any of their communes. */
   assertMayFile(row: RequisitionRow | undefined, acting: Acting): asserts row is RequisitionRow {
     const principal = acting.principal;

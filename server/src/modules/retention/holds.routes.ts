@@ -8,7 +8,7 @@ import type { AuditApi } from '../audit/index.ts';
 import { holdReasonSchema, holdStatus, legalHoldInputSchema, procedureReferenceSchema, type LegalHoldsService } from './holds.ts';
 import type { StatutoryRegister } from './register.ts';
 import type { LegalHold, RegisterEntry, RegisterKind } from './retention.repository.ts';
-import { holdListQuerySchema, holdViewSchema, registerEntrySchema, registerQuerySchema } from './retention.schemas.ts';
+import { holdListQuerySchema, holdViewSchema, registerEntrySchema, registerQuerySchema, registerVerifySchema } from './retention.schemas.ts';
 
 const idParams = z.object({ id: z.string() });
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -146,6 +146,43 @@ export const holdsRoutes: FastifyPluginAsync<{
         details: { filter: request.query },
       });
       return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="registre-videoprotection.csv"').send(csv);
+    },
+  );
+
+  routes.get(
+    '/api/register/export.pdf',
+    {
+      config: { access: 'register.read' },
+      schema: { tags: registerTags, summary: 'Registre en PDF (en-têtes français, heure de Paris) / register as PDF', querystring: registerQuerySchema },
+    },
+    async (request, reply) => {
+      const pdf = await register.exportPdf(filterOf(request.query), requirePrincipal(request));
+      await audit.recordAlone(actingOf(request).actor, {
+        action: 'register.exported',
+        communeInsee: request.query.communeInsee ?? null,
+        details: { filter: request.query, format: 'pdf' },
+      });
+      return reply.type('application/pdf').header('content-disposition', 'attachment; filename="registre-videoprotection.pdf"').send(pdf);
+    },
+  );
+
+  routes.get(
+    '/api/register/verify',
+    {
+      config: { access: 'audit.verify' },
+      schema: {
+        tags: registerTags,
+        summary: 'Vérifier la chaîne du registre (ligne modifiée ou supprimée) / verify the register chain',
+        response: { 200: registerVerifySchema },
+      },
+    },
+    async (request) => {
+      const report = await register.verify(requirePrincipal(request));
+      await audit.recordAlone(actingOf(request).actor, {
+        action: 'register.verified',
+        details: { ok: report.ok, rowsChecked: report.rowsChecked, problemCount: report.problemCount },
+      });
+      return report;
     },
   );
 };

@@ -1,6 +1,7 @@
 // The retention module (LEGAL 6-8): the retention purge and early destruction, legal holds,
 // the statutory register (recordings made, destroyed, handed over). Its constructor is its
 // public API, with the types other modules need.
+import type { ChainMac } from '../../platform/chain-keys.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { DatabaseHandle } from '../../platform/db/database.ts';
 import type { RetentionSchema } from '../../platform/db/schema.ts';
@@ -13,6 +14,7 @@ import type { StorageService, VolumeMarkers } from '../storage/index.ts';
 import type { TechnicalEvent } from '../technical-events/index.ts';
 import { LegalHoldsService, type HoldBounds } from './holds.ts';
 import { holdsRoutes } from './holds.routes.ts';
+import { RegisterChain, type RegisterCheckpoint } from './register.chain.ts';
 import { StatutoryRegister } from './register.ts';
 import { RequisitionHolds } from './requisition-holds.ts';
 import { RecordedDaysJob } from './register.recorded.ts';
@@ -28,6 +30,11 @@ export { defaultHoldBounds, type HoldBounds, type LegalHoldsService } from './ho
 export type { RecordedDaysJob } from './register.recorded.ts';
 export type { RequisitionHolds, RequisitionHoldView, RequisitionRangeAsked, RequisitionRangePlaced } from './requisition-holds.ts';
 export type { StatutoryRegister } from './register.ts';
+
+/** The register chain's newest seq (the legacy boundary of a chain key created now, chain-keys.ts). */
+export async function lastRegisterSeq(database: DatabaseHandle): Promise<number> {
+  return (await new RegisterChain().head(database.db)).seq;
+}
 
 export interface RetentionModuleDeps {
   database: DatabaseHandle;
@@ -49,6 +56,10 @@ export interface RetentionModuleDeps {
     holds: HoldBounds;
     purgeIntervalMs: number;
   };
+  /** The register chain's key (chain-keys.ts `register`); absent only in tests of the register alone (plain SHA-256). */
+  registerChainKey?: ChainMac;
+  /** The newest signed checkpoint's register head (the audit module's checkpoint file), for `register verify`. */
+  registerCheckpoint?: () => Promise<RegisterCheckpoint>;
 }
 
 export interface RetentionApi {
@@ -62,7 +73,7 @@ export interface RetentionApi {
 }
 
 export function createRetentionModule(deps: RetentionModuleDeps): VigieModule<RetentionApi> {
-  const repository = new RetentionRepository(tablesOf<RetentionSchema>(deps.database.db));
+  const repository = new RetentionRepository(tablesOf<RetentionSchema>(deps.database.db), new RegisterChain(deps.registerChainKey));
   const purge = new RetentionPurge({
     repository,
     footage: deps.footage,
@@ -76,7 +87,7 @@ export function createRetentionModule(deps: RetentionModuleDeps): VigieModule<Re
     onTechnicalEvent: (event) => void deps.raise(event),
   });
   const holds = new LegalHoldsService(repository, deps.footage, deps.audit, deps.clock, deps.inventory, deps.config.holds);
-  const register = new StatutoryRegister(repository, deps.clock);
+  const register = new StatutoryRegister(repository, deps.clock, deps.registerCheckpoint);
   const recordedDays = new RecordedDaysJob(repository, deps.footage, deps.audit, deps.clock);
   const jobs: Job[] = [
     {

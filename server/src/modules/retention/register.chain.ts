@@ -26,7 +26,7 @@ export interface ChainEntry {
 }
 
 export interface RegisterChainProblem {
-  kind: 'edited' | 'deleted' | 'reordered' | 'tail_removed' | 'unchained';
+  kind: 'edited' | 'deleted' | 'reordered' | 'tail_removed' | 'unchained' | 'checkpoint_mismatch' | 'checkpoint_invalid';
   seq: number;
   /** The register number (N°) of the row concerned, when it still exists. */
   registerId: number | null;
@@ -40,6 +40,16 @@ export interface RegisterVerifyReport {
   keyId: string | null;
   problems: RegisterChainProblem[];
   problemCount: number;
+}
+
+/**
+ * The register head the newest signed checkpoint recorded (audit checkpoints, issue 11): rows cut
+ * off the end with the head rewound leave the chain sound, but no longer reaching that row.
+ */
+export interface RegisterCheckpoint {
+  head: { seq: number; hash: string; at: string; line: number } | null;
+  /** Lines of the checkpoint file that are not genuine checkpoints. */
+  problems: string[];
 }
 
 const MAX_LISTED = 1000;
@@ -98,8 +108,8 @@ export class RegisterChain {
     return { seq: Number(head.seq), hash: head.hash };
   }
 
-  /** Walks the whole chain (every problem listed, the first MAX_LISTED of them). */
-  async verify(db: AnyHandle): Promise<RegisterVerifyReport> {
+  /** Walks the whole chain (every problem listed, the first MAX_LISTED of them), then checks it against the checkpoint. */
+  async verify(db: AnyHandle, checkpoint?: RegisterCheckpoint | null): Promise<RegisterVerifyReport> {
     const tables = tablesOf<RetentionSchema>(db);
     const head = await this.head(db);
     const problems: RegisterChainProblem[] = [];
@@ -112,6 +122,7 @@ export class RegisterChain {
     let previous = REGISTER_GENESIS_HASH;
     let checked = 0;
     let after = 0;
+    let checkpointedHash: string | undefined;
     for (;;) {
       const batch = await tables.selectFrom('statutory_register').selectAll().where('seq', '>', after).orderBy('seq').limit(2000).execute();
       for (const row of batch) {
@@ -138,6 +149,7 @@ export class RegisterChain {
         } else if (!sound) {
           report({ kind: 'edited', seq, registerId, message: `row ${seq} (N° ${registerId}) was edited: its hash does not match its content` });
         }
+        if (seq === checkpoint?.head?.seq) checkpointedHash = row.hash;
         previous = row.hash;
         expected = seq + 1;
       }
@@ -154,6 +166,17 @@ export class RegisterChain {
       });
     else if (head.seq !== lastSeq || head.hash !== previous)
       report({ kind: 'edited', seq: head.seq, registerId: null, message: `the register's chain head does not match row ${head.seq}` });
+    for (const message of checkpoint?.problems ?? []) report({ kind: 'checkpoint_invalid', seq: 0, registerId: null, message });
+    const signed = checkpoint?.head;
+    if (signed && signed.seq > 0) {
+      const where = `checkpoint of ${signed.at} (file line ${signed.line})`;
+      const mismatch = (message: string) => report({ kind: 'checkpoint_mismatch', seq: signed.seq, registerId: null, message: `${where}: ${message}` });
+      if (signed.seq > head.seq)
+        mismatch(`names row ${signed.seq}, past the register's end (row ${head.seq}): rows were removed from the end and the head rewound`);
+      else if (checkpointedHash === undefined) mismatch(`names row ${signed.seq}, which is no longer in the register`);
+      else if (checkpointedHash !== signed.hash)
+        mismatch(`row ${signed.seq} had hash ${signed.hash}, it now has ${checkpointedHash}: the chain was rewritten from there on`);
+    }
     const unchained = await tables.selectFrom('statutory_register').select('id').where(sql<unknown>`seq`, 'is', null).orderBy('id').limit(MAX_LISTED).execute();
     for (const row of unchained)
       report({ kind: 'unchained', seq: 0, registerId: Number(row.id), message: `register N° ${Number(row.id)} was inserted outside the chain` });

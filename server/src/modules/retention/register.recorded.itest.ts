@@ -41,6 +41,7 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       ]);
       const the21st = rows.find((row) => row.cameraId === 'cam-a' && row.details.day === '2026-11-21')!;
       assert.equal(the21st.fromMs, dayStart);
+      assert.equal(the21st.details.frames, 1200, 'the frames recorded that day (600 per segment here), beside segments and bytes');
       assert.equal(await job.run(), 0, 'never twice');
       await fixture.addSegments('cam-b', '38999', Date.parse('2026-11-22T07:00:00.000Z'), 1);
       assert.equal(await job.run(), 0, 'today is registered once it is over');

@@ -1,6 +1,6 @@
 // The "recordings made" side of the statutory register (LEGAL 7, R252-11): once a Paris
 // calendar day is over, one `recorded` row per camera that recorded that day (first start,
-// last end, segments, bytes), written with its audit row in one transaction. A day already
+// last end, segments, bytes, frames), written with its audit row in one transaction. A day already
 // registered is never written twice (its rows carry `details.day`); days are looked back over
 // a week, so a server down for a night catches up when it returns.
 import { addDays, parisDate, parisMidnightMs, type Clock } from '../../platform/clock.ts';
@@ -44,7 +44,8 @@ export class RecordedDaysJob {
             segments: camera.segments,
             bytes: camera.bytes,
             reference: null,
-            details: { day },
+            // Frames recorded that day (the segments' frame counts): the register says what was recorded, not only how much.
+            details: { day, frames: camera.frames },
           })),
         );
         await this.audit.record(trx, systemActor, {

@@ -9,26 +9,10 @@ import { parisDate } from '../../platform/clock.ts';
 import type { AnyHandle } from '../../platform/db/tables.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { communeFilter, decide, type Principal } from '../access/index.ts';
-import type { NewRegisterEntry, RegisterEntry, RegisterKind, RetentionRepository } from './retention.repository.ts';
-
-export interface RegisterFilter {
-  communeInsee?: string;
-  cameraId?: string;
-  kind?: RegisterKind;
-  /** ISO instants bounding the date of inscription: [from, to). */
-  from?: string;
-  to?: string;
-  limit?: number;
-}
-
-export const registerKindLabels: Record<RegisterKind, string> = {
-  recorded: 'Enregistrement',
-  destroyed: 'Destruction (durée de conservation échue)',
-  destroyed_early: 'Destruction anticipée',
-  exported: 'Extraction sur réquisition',
-  handed_over: 'Remise à l’autorité judiciaire',
-  export_purged: 'Destruction d’une extraction remise',
-};
+import type { RegisterCheckpoint, RegisterVerifyReport } from './register.chain.ts';
+import { parisDateTime, registerKindLabels, type RegisterFilter } from './register.format.ts';
+import { registerPdf } from './register.pdf.ts';
+import type { NewRegisterEntry, RegisterEntry, RetentionRepository } from './retention.repository.ts';
 
 /** Column headings of the CSV export, in French (the register is a French legal document). */
 export const registerCsvColumns = [
@@ -45,21 +29,6 @@ export const registerCsvColumns = [
   'Référence de procédure',
   'Détails',
 ] as const;
-
-const parisFormat = new Intl.DateTimeFormat('sv-SE', {
-  timeZone: 'Europe/Paris',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-});
-
-/** "2026-11-23 11:00:00": Europe/Paris wall time, sortable, read by spreadsheets as a date. */
-export function parisDateTime(at: Date | number | string): string {
-  return parisFormat.format(new Date(at));
-}
 
 export function registerCsvRow(entry: RegisterEntry): Array<string | number> {
   return [
@@ -78,11 +47,20 @@ export function registerCsvRow(entry: RegisterEntry): Array<string | number> {
   ];
 }
 
+export { parisDateTime, registerKindLabels, type RegisterFilter };
+
 export class StatutoryRegister {
   constructor(
     private readonly repository: RetentionRepository,
     private readonly clock: Clock,
+    /** The newest signed checkpoint's register head (the audit module's checkpoint file); absent: the chain alone is verified. */
+    private readonly checkpoint?: () => Promise<RegisterCheckpoint>,
   ) {}
+
+  /** The chain's head (seq and hash of the newest row), for the signed checkpoints. */
+  head(): Promise<{ seq: number; hash: string }> {
+    return this.repository.registerHead();
+  }
 
   /** Writes entries in the caller's transaction (exports: `exported`, `export_purged`; handovers: `handed_over`; recording: `recorded`). */
   record(trx: AnyHandle, entries: readonly NewRegisterEntry[]): Promise<number[]> {
@@ -107,8 +85,24 @@ export class StatutoryRegister {
       to: filter.to,
       cameraId: filter.cameraId,
       kind: filter.kind,
+      text: filter.text,
       limit: Math.min(filter.limit ?? 100_000, 100_000),
     });
+  }
+
+  /** Verifies the register's hash chain (`audit.verify`: administrators, supervisors, auditors; null: the command line). */
+  async verify(principal: Principal | null): Promise<RegisterVerifyReport> {
+    if (principal) {
+      const decision = decide(principal, 'audit.verify', null, parisDate(this.clock.now()));
+      if (!decision.allowed) throw decision.error;
+    }
+    return this.repository.verifyRegisterChain(this.checkpoint ? await this.checkpoint() : null);
+  }
+
+  /** The register as a PDF (French headings, Paris times), for the prefecture or the CNIL. */
+  async exportPdf(filter: RegisterFilter, principal: Principal | null): Promise<Buffer> {
+    const entries = await this.list(filter, principal);
+    return registerPdf(entries, filter, this.clock.now());
   }
 
   /**

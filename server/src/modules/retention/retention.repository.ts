@@ -1,10 +1,11 @@
 // SQL of legal holds and the statutory register; nothing else touches these tables (the
 // footage itself is the recording module's). Bigint columns come back as strings from
 // PostgreSQL: every read goes through Number() here.
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { inTransaction } from '../../platform/db/database.ts';
 import type { LegalHoldsTable, RetentionSchema, StatutoryRegisterTable } from '../../platform/db/schema.ts';
-import { tablesOf, type AnyHandle } from '../../platform/db/tables.ts';
+import type { AnyHandle } from '../../platform/db/tables.ts';
+import { RegisterChain, type RegisterCheckpoint, type RegisterVerifyReport } from './register.chain.ts';
 import type { HoldWindow } from './retention.rules.ts';
 
 type Handle = Kysely<RetentionSchema>;
@@ -89,7 +90,11 @@ function toHold(row: Selectable<LegalHoldsTable>, cameraIds: string[]): LegalHol
 }
 
 export class RetentionRepository {
-  constructor(private readonly db: Handle) {}
+  /** `registerChain`: how register rows are chained (keyed in a running Vigie; plain SHA-256 in tests of the register alone). */
+  constructor(
+    private readonly db: Handle,
+    readonly registerChain: RegisterChain = new RegisterChain(),
+  ) {}
 
   /** Runs `work` in one transaction on the retention tables (retried on contention); the footage's deletions and the audit row join it. */
   transaction<T>(work: (trx: Transaction<RetentionSchema>) => Promise<T>): Promise<T> {
@@ -107,32 +112,23 @@ export class RetentionRepository {
     return days;
   }
 
-  /** Register rows written in the caller's transaction (a purge, an export's hand-over). */
-  async insertRegisterEntries(handle: AnyHandle, entries: readonly NewRegisterEntry[]): Promise<number[]> {
-    if (entries.length === 0) return [];
-    const rows = await tablesOf<RetentionSchema>(handle)
-      .insertInto('statutory_register')
-      .values(
-        entries.map((entry) => ({
-          at: entry.at,
-          commune_insee: entry.communeInsee,
-          camera_id: entry.cameraId,
-          kind: entry.kind,
-          from_ms: entry.fromMs,
-          to_ms: entry.toMs,
-          segments: entry.segments,
-          bytes: entry.bytes,
-          reference: entry.reference,
-          details: JSON.stringify(entry.details),
-        })),
-      )
-      .returning('id')
-      .execute();
-    return rows.map((row) => Number(row.id));
+  /** Register rows written in the caller's transaction (a purge, an export's hand-over), chained (register.chain.ts). */
+  insertRegisterEntries(handle: AnyHandle, entries: readonly NewRegisterEntry[]): Promise<number[]> {
+    return this.registerChain.append(handle, entries);
+  }
+
+  /** Walks the register's chain (register.chain.ts), against the newest signed checkpoint's register head when given. */
+  verifyRegisterChain(checkpoint?: RegisterCheckpoint | null): Promise<RegisterVerifyReport> {
+    return this.registerChain.verify(this.db, checkpoint);
+  }
+
+  /** The register chain's head: what the signed checkpoints record. */
+  registerHead(): Promise<{ seq: number; hash: string }> {
+    return this.registerChain.head(this.db);
   }
 
   async registerEntries(
-    filter: { communes: readonly string[] | null; from?: string; to?: string; cameraId?: string; kind?: RegisterKind; limit: number },
+    filter: { communes: readonly string[] | null; from?: string; to?: string; cameraId?: string; kind?: RegisterKind; text?: string; limit: number },
     db: Handle = this.db,
   ): Promise<RegisterEntry[]> {
     let query = db.selectFrom('statutory_register').selectAll();
@@ -141,6 +137,11 @@ export class RetentionRepository {
     if (filter.to) query = query.where('at', '<', filter.to);
     if (filter.cameraId) query = query.where('camera_id', '=', filter.cameraId);
     if (filter.kind) query = query.where('kind', '=', filter.kind);
+    // Free text on the procedure reference, case-insensitive on both databases (LIKE's wildcards escaped).
+    if (filter.text) {
+      const pattern = `%${filter.text.toLowerCase().replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+      query = query.where(sql<string>`lower(reference)`, 'like', sql<string>`${pattern} escape '\\'`);
+    }
     const rows = await query.orderBy('at').orderBy('id').limit(filter.limit).execute();
     return rows.map(toRegisterEntry);
   }

@@ -41,7 +41,25 @@ export const registerQuerySchema = z.object({
   kind: z.enum(registerKinds as [string, ...string[]]).optional(),
   from: isoInstant.optional(),
   to: isoInstant.optional(),
+  /** Free text in the procedure reference. */
+  text: z.string().trim().min(1).max(100).optional(),
   limit: z.coerce.number().int().min(1).max(100_000).optional(),
+});
+
+export const registerVerifySchema = z.object({
+  ok: z.boolean(),
+  rowsChecked: z.number().int(),
+  lastSeq: z.number().int(),
+  keyId: z.string().nullable(),
+  problems: z.array(
+    z.object({
+      kind: z.enum(['edited', 'deleted', 'reordered', 'tail_removed', 'unchained', 'checkpoint_mismatch', 'checkpoint_invalid']),
+      seq: z.number().int(),
+      registerId: z.number().int().nullable(),
+      message: z.string(),
+    }),
+  ),
+  problemCount: z.number().int(),
 });
 export const registerEntrySchema = z.object({
   id: z.number(),

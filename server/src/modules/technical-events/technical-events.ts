@@ -43,6 +43,14 @@ export const technicalEventCodes = [
   'camera_video_restored',
   'onvif_events_lost',
   'onvif_events_restored',
+  // Picture checks (camera-health; docs/health.md)
+  'picture_covered',
+  'picture_blurred',
+  'camera_moved',
+  'picture_obstructed',
+  'picture_frozen',
+  'picture_tamper_cleared',
+  'picture_fault_cleared',
 ] as const;
 export type TechnicalEventCode = (typeof technicalEventCodes)[number];
 

@@ -54,6 +54,10 @@ export interface AlarmsTable {
   outcome: string | null;
   comment: string | null;
   updated_at: string;
+  /** When it last escalated for staying `new` past its priority's deadline (null: never). */
+  escalated_at: string | null;
+  /** 0: not escalated; 1: supervisors; 2: the chief (the on-call chain comes later). */
+  escalation_level: number;
 }
 
 /** Every accepted message, kept as received: (source, sender's event id) is unique, which is the deduplication. */

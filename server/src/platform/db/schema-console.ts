@@ -21,6 +21,11 @@ export interface PlaybackSessionsTable {
   /** 'viewer' | 'idle'; null while open. */
   ended_by: string | null;
   requests: ColumnType<number, number | undefined, number>;
+  /** The requisition the session reviews footage for (review hours), or null. */
+  requisition_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Seconds of active viewing reported by the console's heartbeats (capped per beat). */
+  active_seconds: ColumnType<number, number | undefined, number>;
+  last_beat_at: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface PlaybackSessionSegmentsTable {

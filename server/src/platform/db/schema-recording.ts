@@ -131,6 +131,17 @@ export interface StatutoryRegisterTable {
   bytes: BigintColumn;
   reference: string | null;
   details: string;
+  /** Position in the register's hash chain (register-chain.ts), with the previous row's hash and its own. */
+  seq: BigintColumn;
+  prev_hash: string;
+  hash: string;
+}
+
+/** The register chain's head (one row, id 1): locked by each writer, so that two can never fork it. */
+export interface StatutoryRegisterHeadTable {
+  id: number;
+  seq: BigintColumn;
+  hash: string;
 }
 
 /** A run of chain-adjacent segments a purge removed: the verifier bridges prev_hash -> last_chain_hash. */
@@ -153,6 +164,7 @@ export interface RetentionSchema {
   legal_holds: LegalHoldsTable;
   legal_hold_cameras: LegalHoldCamerasTable;
   statutory_register: StatutoryRegisterTable;
+  statutory_register_head: StatutoryRegisterHeadTable;
 }
 
 // Storage volumes, per-camera recording settings, technical events (migration 2026-12-01T1100).

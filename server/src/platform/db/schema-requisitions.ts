@@ -68,8 +68,54 @@ export interface RequisitionDocumentsTable {
   superseded_at: string | null;
 }
 
+/** Review time (heures de relecture): automatic per playback session, or manual (never edited; a correction is a new entry). */
+export interface RequisitionReviewEntriesTable {
+  id: string;
+  requisition_id: string;
+  /** playback | manual */
+  source: string;
+  playback_id: string | null;
+  camera_id: string | null;
+  seconds: number;
+  /** YYYY-MM-DD, Paris. */
+  review_date: string;
+  comment: string | null;
+  corrects_id: string | null;
+  by_login: string;
+  by_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A handover of footage to the requesting officer, its receipt and acknowledgement. */
+export interface RequisitionHandoversTable {
+  id: string;
+  requisition_id: string;
+  /** download | usb_key | disc | other */
+  medium: string;
+  recipient_name: string;
+  recipient_rank: string;
+  recipient_unit: string;
+  handed_at: string;
+  package_id: string | null;
+  comment: string | null;
+  created_at: string;
+  created_by: string;
+  /** console | scan; null while pending. */
+  acknowledgement: string | null;
+  acknowledged_at: string | null;
+  acknowledged_by: string | null;
+  acknowledged_by_id: string | null;
+  scan_path: string | null;
+  scan_media_type: string | null;
+  scan_bytes: number | null;
+  scan_sha256: string | null;
+}
+
 export interface RequisitionsSchema {
   requisitions: RequisitionsTable;
+  requisition_review_entries: RequisitionReviewEntriesTable;
+  requisition_handovers: RequisitionHandoversTable;
   requisition_ranges: RequisitionRangesTable;
   requisition_transitions: RequisitionTransitionsTable;
   requisition_documents: RequisitionDocumentsTable;

@@ -8,7 +8,23 @@ import type { DevicesSchema } from './schema-devices.ts';
 import type { RequisitionsSchema } from './schema-requisitions.ts';
 export type * from './schema-requisitions.ts';
 import type { AlarmsSchema } from './schema-alarms.ts';
+import type { ExportsSchema } from './schema-exports.ts';
+export type * from './schema-exports.ts';
 export type * from './schema-alarms.ts';
+import type { AlarmsDc09Schema } from './schema-alarms-dc09.ts';
+import type { AlarmsCapSchema } from './schema-alarms-cap.ts';
+export type * from './schema-alarms-cap.ts';
+export type * from './schema-alarms-dc09.ts';
+import type { AlarmsProceduresSchema } from './schema-alarms-procedures.ts';
+export type * from './schema-alarms-procedures.ts';
+import type { StatisticsSchema } from './schema-statistics.ts';
+import type { OncallSchema } from './schema-oncall.ts';
+export type * from './schema-oncall.ts';
+import type { CameraHealthSchema } from './schema-camera-health.ts';
+export type * from './schema-camera-health.ts';
+import type { LogbookSchema } from './schema-logbook.ts';
+export type * from './schema-logbook.ts';
+export type * from './schema-statistics.ts';
 export type { CameraDevicesTable, DevicesSchema } from './schema-devices.ts';
 import type { MasksSchema, RecordingSchema, RetentionSchema, StorageSchema, TechnicalEventsSchema } from './schema-recording.ts';
 
@@ -211,7 +227,15 @@ export interface DatabaseSchema
     PtzSchema,
     DevicesSchema,
     RequisitionsSchema,
-    AlarmsSchema {
+    AlarmsSchema,
+    AlarmsDc09Schema,
+    AlarmsCapSchema,
+    AlarmsProceduresSchema,
+    ExportsSchema,
+    StatisticsSchema,
+    OncallSchema,
+    CameraHealthSchema,
+    LogbookSchema {
   communes: CommunesTable;
   users: UsersTable;
   user_communes: UserCommunesTable;

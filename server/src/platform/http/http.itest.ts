@@ -46,8 +46,8 @@ for (const { dialect, skip } of await dialectsUnderTest()) {
       assert.equal((await context.app.inject({ method: 'GET', url: '/api/health' })).json().status, 'ok');
       const openapi = (await context.app.inject({ method: 'GET', url: '/api/openapi.json' })).json() as { openapi: string; paths: Record<string, unknown> };
       assert.match(openapi.openapi, /^3\./);
-      // WebSocket routes have no OpenAPI form (@fastify/websocket hides them): docs/live.md describes the live socket.
-      const webSockets = new Set(['/api/cameras/:id/live/ws']);
+      // WebSocket routes have no OpenAPI form (@fastify/websocket hides them): docs/live.md and docs/alarms.md describe them.
+      const webSockets = new Set(['/api/cameras/:id/live/ws', '/api/alarms/live']);
       for (const route of context.app.vigieRoutes.filter(
         (candidate) => candidate.url.startsWith('/api/') && candidate.url !== '/api/openapi.json' && !webSockets.has(candidate.url),
       )) {

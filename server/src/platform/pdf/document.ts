@@ -19,6 +19,10 @@ export interface PdfMetadata {
   subject?: string;
   /** The date written into the document's metadata (tests pass a fixed one so output is stable). */
   createdAt?: Date;
+  /** Keep every page open until the end, so that `pdfPageNumbers` can write "page N / M" on each. */
+  bufferPages?: boolean;
+  /** Landscape pages for wide tables (a register): 742 pt between the margins instead of 495. */
+  landscape?: boolean;
 }
 
 export type PdfDocument = PDFKit.PDFDocument;
@@ -27,9 +31,11 @@ export type PdfDocument = PDFKit.PDFDocument;
 export function createPdf(metadata: PdfMetadata): PdfDocument {
   const doc = new PDFDocument({
     size: 'A4',
+    layout: metadata.landscape ? 'landscape' : 'portrait',
     margin: 50,
     lang: 'fr-FR',
     displayTitle: true,
+    bufferPages: metadata.bufferPages ?? false,
     info: {
       Title: metadata.title,
       Author: metadata.author ?? 'Vigie',
@@ -105,4 +111,23 @@ export function pdfTable(doc: PdfDocument, columns: readonly PdfTableColumn[], r
   );
   for (const row of rows) drawRow(row, 'regular');
   doc.font('regular');
+}
+
+/** Writes "page N / M" (and an optional label on the left) in the bottom margin of every page; needs `bufferPages`. */
+export function pdfPageNumbers(doc: PdfDocument, label = '', fontSize = 7.5): void {
+  const range = doc.bufferedPageRange();
+  for (let index = range.start; index < range.start + range.count; index += 1) {
+    doc.switchToPage(index);
+    const { margins } = doc.page;
+    const bottom = margins.bottom;
+    const y = doc.page.height - bottom + 18;
+    const width = doc.page.width - margins.left - margins.right;
+    // Writing inside the bottom margin would start a new page: lift the margin while the footer is written.
+    doc.page.margins.bottom = 0;
+    doc.font('regular').fontSize(fontSize).fillColor('#444444');
+    if (label) doc.text(label, margins.left, y, { width: width - 80, lineBreak: false });
+    doc.text(`page ${index - range.start + 1} / ${range.count}`, margins.left, y, { width, align: 'right', lineBreak: false });
+    doc.page.margins.bottom = bottom;
+    doc.fillColor('black');
+  }
 }

@@ -63,6 +63,15 @@ function decorate(marker: L.Marker, camera: Camera, t: Translate): void {
   element.setAttribute('aria-label', `${camera.name}, ${t(`state.${camera.state}`)}`);
 }
 
+/** The point an address asks the map to centre on (`?lat=45.19&lon=5.72`), if valid. */
+function focusOf(search: string): L.LatLngTuple | null {
+  const query = new URLSearchParams(search);
+  const latitude = Number(query.get('lat'));
+  const longitude = Number(query.get('lon'));
+  if (!query.has('lat') || !query.has('lon') || !Number.isFinite(latitude) || !Number.isFinite(longitude)) return null;
+  return Math.abs(latitude) <= 90 && Math.abs(longitude) <= 180 ? [latitude, longitude] : null;
+}
+
 export function MapPage({ me }: { me: Me }) {
   const { t, language } = useI18n();
   const communeName = useCommuneName();
@@ -164,7 +173,11 @@ export function MapPage({ me }: { me: Me }) {
   useEffect(() => {
     if (!map || fitted.current || !cameras.data || !sites.data) return;
     fitted.current = true;
-    fit();
+    // An alarm's position (/map?lat=…&lon=…, from the alarm queue): centred on it, marked.
+    const focus = focusOf(window.location.search);
+    if (!focus) return fit();
+    map.setView(focus, 18);
+    L.circleMarker(focus, { radius: 14, className: 'map-alarm-focus', interactive: false }).addTo(map);
   }, [map, cameras.data, sites.data]);
 
   const selected = (cameras.data ?? []).find((camera) => camera.id === selectedId) ?? null;

@@ -45,6 +45,8 @@ export function PlaybackPage({ me }: { me: Me }) {
   const bounds = useMemo(() => parisDayBounds(day), [day]);
   const [view, setViewState] = useState<TimeWindow>(bounds);
   const [reason, setReason] = useState<string | null>(null);
+  /** The requisition the playback is for (review hours), chosen with the reason. */
+  const [requisitionId, setRequisitionId] = useState<string | null>(null);
   // biome-ignore lint/correctness/useExhaustiveDependencies: one clock for the page's life; the starting instant only matters when it is created
   const clock = useMemo(() => new PlaybackClock(initial.atMs ?? bounds.from), []);
   const [clockState, setClockState] = useState(() => clock.state());
@@ -294,7 +296,15 @@ export function PlaybackPage({ me }: { me: Me }) {
           day={day}
           onDay={changeDay}
           reason={reason}
-          onReason={setReason}
+          onReason={(next) => {
+            setReason(next);
+            setRequisitionId(null);
+          }}
+          cameraIds={chosenIds}
+          onRequisition={(id, text) => {
+            setRequisitionId(id);
+            setReason(text);
+          }}
           slots={slotCameras}
           activeSlot={activeSlot}
           onActiveSlot={setActiveSlot}
@@ -318,6 +328,7 @@ export function PlaybackPage({ me }: { me: Me }) {
                   communeName={communeName(camera.communeInsee)}
                   clock={clock}
                   reason={reason}
+                  requisitionId={requisitionId}
                   active={positioned}
                   visibleWindow={visibleWindow}
                   selected={mode === 'grid' && index === activeSlot}

@@ -15,6 +15,10 @@ interface SidePanelProps {
   onDay(day: string): void;
   reason: string | null;
   onReason(reason: string | null): void;
+  /** The cameras chosen: the reason picker offers the open requisitions asking for the first one. */
+  cameraIds: readonly string[];
+  /** Chooses the requisition the playback is for (its procedure becomes the reason). */
+  onRequisition(requisitionId: string, reason: string): void;
   slots: readonly (Camera | null)[];
   activeSlot: number;
   onActiveSlot(index: number): void;
@@ -72,6 +76,7 @@ export function PlaybackSidePanel(props: SidePanelProps) {
         </div>
       ) : (
         <form className="reason-form" onSubmit={confirm}>
+          <RequisitionPicker cameraId={props.cameraIds[0] ?? null} onRequisition={props.onRequisition} />
           <label>
             <span>{t('playback.reason')}</span>
             <textarea
@@ -97,6 +102,38 @@ export function PlaybackSidePanel(props: SidePanelProps) {
       <h2 className="side-heading">{t('playback.cameras')}</h2>
       {props.children}
     </aside>
+  );
+}
+
+/** The open requisitions of the viewer's communes that ask for the camera (review hours); nothing for those who may not read requisitions. */
+function RequisitionPicker({ cameraId, onRequisition }: { cameraId: string | null; onRequisition(requisitionId: string, reason: string): void }) {
+  const { t } = useI18n();
+  const open = useLoad(
+    () => (cameraId ? api('GET', '/api/requisitions/reviewable', { query: { cameraId }, background: true }).catch(() => []) : Promise.resolve([])),
+    [cameraId],
+  );
+  const choices = open.data ?? [];
+  if (choices.length === 0) return null;
+  return (
+    <label>
+      <span>{t('playback.requisition')}</span>
+      <select
+        data-testid="playback-requisition"
+        value=""
+        onChange={(event) => {
+          const chosen = choices.find((requisition) => requisition.id === event.target.value);
+          if (chosen) onRequisition(chosen.id, t('playback.requisitionReason', { procedure: chosen.procedureNumber }));
+        }}
+      >
+        <option value="">{t('playback.requisitionNone')}</option>
+        {choices.map((requisition) => (
+          <option key={requisition.id} value={requisition.id}>
+            {requisition.procedureNumber} · {requisition.officerUnit}
+          </option>
+        ))}
+      </select>
+      <span className="hint">{t('playback.requisitionHelp')}</span>
+    </label>
   );
 }
 

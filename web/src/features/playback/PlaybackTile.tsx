@@ -9,6 +9,7 @@ import type { Camera, PlaybackSession } from '../../api/types.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { ErrorNotice } from '../../ui.tsx';
 import type { PlaybackClock } from './clock.ts';
+import { ActiveTime, BEAT_MS } from './activeTime.ts';
 import { SegmentPlayer } from './segmentPlayer.ts';
 import { ApiError } from '../../lib/errors.ts';
 import {
@@ -41,6 +42,8 @@ interface TileProps {
   communeName: string;
   clock: PlaybackClock;
   reason: string | null;
+  /** The requisition the playback is for (review hours), or null. */
+  requisitionId: string | null;
   /** False until the page knows where the playhead starts: no session is opened before. */
   active: boolean;
   visibleWindow(): TimeWindow;
@@ -59,7 +62,7 @@ const closeSession = (session: PlaybackSession, keepalive = false) => {
   });
 };
 
-export function PlaybackTile({ camera, communeName, clock, reason, active, visibleWindow, selected, onSelect, onHandle }: TileProps) {
+export function PlaybackTile({ camera, communeName, clock, reason, requisitionId, active, visibleWindow, selected, onSelect, onHandle }: TileProps) {
   const { t, language } = useI18n();
   const videoRef = useRef<HTMLVideoElement>(null);
   const [status, setStatus] = useState<TileStatus>('loading');
@@ -71,12 +74,14 @@ export function PlaybackTile({ camera, communeName, clock, reason, active, visib
     waitingSince: null as number | null,
     frameTimes: [] as number[],
     reason,
+    requisitionId,
     active,
     visibleWindow,
     communeName,
     language,
   });
   live.current.reason = reason;
+  live.current.requisitionId = requisitionId;
   live.current.communeName = communeName;
   live.current.language = language;
   live.current.active = active;
@@ -95,6 +100,9 @@ export function PlaybackTile({ camera, communeName, clock, reason, active, visib
     let emptyWindow: { from: number; to: number } | null = null;
     let openedWith: string | null = null;
     let unsupportedCodec: string | null = null;
+    /** A requisition that does not ask for this camera: the tile plays under its reason, unattached. */
+    let attachRefused: string | null = null;
+    const activeTime = new ActiveTime();
 
     const player = new SegmentPlayer(video, {
       onError: (failure) => setError(failure),
@@ -114,10 +122,11 @@ export function PlaybackTile({ camera, communeName, clock, reason, active, visib
       if (to <= window.from) return;
       opening = true;
       lastOpenAt = Date.now();
+      const forRequisition = live.current.requisitionId !== attachRefused ? live.current.requisitionId : null;
       try {
         const opened = await api('POST', '/api/cameras/{id}/playback', {
           path: { id: camera.id },
-          json: { from: new Date(window.from).toISOString(), to: new Date(to).toISOString(), reason: withReason },
+          json: { from: new Date(window.from).toISOString(), to: new Date(to).toISOString(), reason: withReason, requisitionId: forRequisition },
         });
         if (disposed) {
           closeSession(opened);
@@ -132,6 +141,11 @@ export function PlaybackTile({ camera, communeName, clock, reason, active, visib
         failures = 0;
         player.load(opened);
       } catch (failure) {
+        if (failure instanceof ApiError && failure.code === 'requisition_not_reviewable' && forRequisition) {
+          attachRefused = forRequisition;
+          lastOpenAt = 0;
+          return;
+        }
         if (failure instanceof ApiError && failure.code === 'footage_unavailable') {
           emptyWindow = { from: window.from, to };
           if (!disposed) setError(null);
@@ -217,10 +231,17 @@ export function PlaybackTile({ camera, communeName, clock, reason, active, visib
       // In reverse every tick is a seek: waiting for each would slow the shared clock down, so a
       // seek in progress does not count as waiting there (the picture follows as seeks complete).
       const reversing = clockState.playing && clockState.rate < 0;
+      activeTime.tick(Date.now(), { visible: document.visibilityState === 'visible', playing: clockState.playing && !clockState.held && buffered, wallMs });
       report(buffered && (reversing || (video.readyState >= 2 && !video.seeking)) ? 'ready' : 'buffering');
     };
 
     const timer = window.setInterval(tick, tickMs);
+    // Review hours: the seconds actually watched since the last beat, for a session attached to a requisition.
+    const beats = window.setInterval(() => {
+      const seconds = activeTime.take();
+      if (!session?.requisitionId || seconds === 0) return;
+      api('POST', '/api/playback/{playbackId}/activity', { path: { playbackId: session.playbackId }, json: { activeSeconds: seconds } }).catch(() => undefined);
+    }, BEAT_MS);
     tick();
 
     // Frame times while playing at normal speed or slower, to step exactly one frame.
@@ -264,6 +285,7 @@ export function PlaybackTile({ camera, communeName, clock, reason, active, visib
       disposed = true;
       window.removeEventListener('pagehide', onPageHide);
       window.clearInterval(timer);
+      window.clearInterval(beats);
       if (canWatchFrames) video.cancelVideoFrameCallback(frameRequest);
       video.removeEventListener('seeking', onSeeked);
       onHandle(null);

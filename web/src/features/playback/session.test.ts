@@ -29,6 +29,7 @@ const starts = [0, 1, 2, 5, 6].map((minute) => t0 + minute * MINUTE);
 const session: PlaybackSession = {
   playbackId: 'p1',
   cameraId: 'c1',
+  requisitionId: null,
   from: iso(t0 + 20_000),
   to: iso(t0 + HOUR),
   expiresAt: iso(t0 + 2 * HOUR),

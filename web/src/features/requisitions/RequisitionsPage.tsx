@@ -11,6 +11,8 @@ import { formatParisMinute } from '../../lib/dates.ts';
 import { ErrorNotice, Loading, Notice, PageHeader, useLoad } from '../../ui.tsx';
 import { useCameraList } from '../cameras/useCameraList.ts';
 import { useCommuneName, useCommunes } from '../shell/communes.tsx';
+import { RequisitionExports } from '../exports/RequisitionExports.tsx';
+import { RequisitionFollowup } from './RequisitionFollowup.tsx';
 import { countdownOf, emptyIntake, emptyRange, intakeBody, transitionButtons, type IntakeDraft } from './requisitions.ts';
 
 const frameworks = ['flagrance', 'preliminary', 'investigation', 'direct_collection'] as const;
@@ -377,6 +379,8 @@ function RequisitionDetailView({ id, me, onBack }: { id: string; me: Me; onBack:
           {Boolean(error) && <ErrorNotice error={error} />}
         </section>
       )}
+      <RequisitionFollowup requisition={requisition} me={me} onChanged={detail.reload} />
+      <RequisitionExports requisition={requisition} me={me} onChanged={detail.reload} />
       <section className="panel" aria-labelledby="req-history">
         <h2 id="req-history">{t('req.history')}</h2>
         <ol>

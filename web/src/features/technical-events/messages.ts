@@ -33,6 +33,13 @@ const fr = {
   'technicalEvent.camera_video_restored': 'Signal vidéo rétabli',
   'technicalEvent.onvif_events_lost': 'Événements ONVIF de la caméra perdus',
   'technicalEvent.onvif_events_restored': 'Événements ONVIF de la caméra rétablis',
+  'technicalEvent.picture_covered': 'Objectif masqué ou image noire (sabotage suspecté)',
+  'technicalEvent.picture_blurred': 'Image floue (mise au point perdue ou objectif sali)',
+  'technicalEvent.camera_moved': 'Caméra déplacée ou tournée (sabotage suspecté)',
+  'technicalEvent.picture_obstructed': 'Objectif obstrué en partie : peinture, autocollant (sabotage suspecté)',
+  'technicalEvent.picture_frozen': 'Image figée',
+  'technicalEvent.picture_tamper_cleared': 'Fin du sabotage suspecté : image redevenue normale',
+  'technicalEvent.picture_fault_cleared': 'Fin du défaut d’image',
 } as const satisfies Messages & Record<`technicalEvent.${TechnicalEventCode}`, Message>;
 
 const en: Record<keyof typeof fr, Message> = {
@@ -64,6 +71,13 @@ const en: Record<keyof typeof fr, Message> = {
   'technicalEvent.camera_video_restored': 'Video signal restored',
   'technicalEvent.onvif_events_lost': 'Camera ONVIF events lost',
   'technicalEvent.onvif_events_restored': 'Camera ONVIF events restored',
+  'technicalEvent.picture_covered': 'Lens covered or picture black (tamper suspected)',
+  'technicalEvent.picture_blurred': 'Picture blurred (out of focus or dirty lens)',
+  'technicalEvent.camera_moved': 'Camera moved or turned (tamper suspected)',
+  'technicalEvent.picture_obstructed': 'Lens partly obstructed: paint, sticker (tamper suspected)',
+  'technicalEvent.picture_frozen': 'Picture frozen',
+  'technicalEvent.picture_tamper_cleared': 'Tamper suspicion over: picture normal again',
+  'technicalEvent.picture_fault_cleared': 'Picture fault over',
 };
 
 export const technicalEventsMessages = { fr, en };

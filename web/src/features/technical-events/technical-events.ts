@@ -31,6 +31,13 @@ export const TECHNICAL_EVENT_CODES = [
   'camera_video_restored',
   'onvif_events_lost',
   'onvif_events_restored',
+  'picture_covered',
+  'picture_blurred',
+  'camera_moved',
+  'picture_obstructed',
+  'picture_frozen',
+  'picture_tamper_cleared',
+  'picture_fault_cleared',
 ] as const;
 
 export type TechnicalEventCode = (typeof TECHNICAL_EVENT_CODES)[number];

@@ -18,6 +18,16 @@ import * as cameraDevices from './2026-12-03T1300_camera_devices.ts';
 import * as rtspTransport from './2026-12-04T0900_rtsp_transport.ts';
 import * as requisitions from './2026-12-05T0900_requisitions.ts';
 import * as alarms from './2026-12-05T1000_alarms.ts';
+import * as evidencePackages from './2026-12-07T0900_evidence_packages.ts';
+import * as reviewHandoverRegister from './2026-12-07T0910_review_handover_register.ts';
+import * as statistics from './2026-12-07T0920_statistics.ts';
+import * as alarmsCap from './2026-12-07T0930_alarms_cap.ts';
+import * as alarmsDc09 from './2026-12-07T0940_alarms_dc09.ts';
+import * as alarmsQueue from './2026-12-07T0950_alarms_queue.ts';
+import * as oncall from './2026-12-07T1010_oncall.ts';
+import * as cameraHealth from './2026-12-07T1030_camera_health.ts';
+import * as logbook from './2026-12-07T1020_logbook.ts';
+import * as alarmProcedures from './2026-12-07T1000_alarm_procedures.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-23T1800_foundation': foundation,
@@ -38,4 +48,14 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04T0900_rtsp_transport': rtspTransport,
   '2026-12-05T0900_requisitions': requisitions,
   '2026-12-05T1000_alarms': alarms,
+  '2026-12-07T0900_evidence_packages': evidencePackages,
+  '2026-12-07T0910_review_handover_register': reviewHandoverRegister,
+  '2026-12-07T0920_statistics': statistics,
+  '2026-12-07T0930_alarms_cap': alarmsCap,
+  '2026-12-07T0940_alarms_dc09': alarmsDc09,
+  '2026-12-07T0950_alarms_queue': alarmsQueue,
+  '2026-12-07T1010_oncall': oncall,
+  '2026-12-07T1030_camera_health': cameraHealth,
+  '2026-12-07T1020_logbook': logbook,
+  '2026-12-07T1000_alarm_procedures': alarmProcedures,
 };
