@@ -217,6 +217,11 @@ export const errorCatalogue = {
     fr: 'L’autorisation préfectorale de cette caméra ne désigne pas votre service comme destinataire des images.',
     en: 'This camera’s prefectoral authorisation does not name your service as a recipient of its images.',
   },
+  camera_health_no_picture: {
+    status: 409,
+    fr: 'Aucune image de cette caméra n’est reçue pour l’instant : la référence ne peut pas être prise.',
+    en: 'No picture of this camera is being received yet: the reference cannot be captured.',
+  },
   live_unavailable: {
     status: 503,
     fr: 'Image en direct indisponible : la caméra n’est pas reçue en ce moment.',

@@ -33,7 +33,8 @@ export interface CameraHealthServiceDeps {
 }
 
 function unavailable(): DomainError {
-  return new DomainError('live_unavailable', {
+  // A state of the camera (not received yet, or not by this process), not a fault of the server: 409.
+  return new DomainError('camera_health_no_picture', {
     fr: 'Aucune image reçue de la caméra pour l’instant : la référence ne peut pas être prise.',
     en: 'No picture received from the camera yet: the reference cannot be captured.',
   });
