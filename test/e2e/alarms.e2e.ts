@@ -13,6 +13,7 @@ import { createTestContext, testCli, type TestContext } from '../../server/src/t
 import { testPassword } from '../../server/src/testing/http.ts';
 import { startConsoleServer, type ConsoleServer } from '../../server/src/testing/web-server.ts';
 import { launchChromium, noBrowser, openBrowsing, screenshotFolder, submitSignIn, type Browsing } from './browser.ts';
+import { seedSchoolAndStation } from './alarm-sites.ts';
 
 const commune = '38185';
 const operatorLogin = 'operateur.alarmes';
@@ -32,34 +33,7 @@ describe('alarm queue in Chromium', { skip: noBrowser }, () => {
     await buildWebIfStale({ quiet: true });
     context = await createTestContext('sqlite', { clockStart: new Date(Math.floor(Date.now() / 1000) * 1000).toISOString(), clockRunning: true });
     const { services } = context;
-    await services.settings.set('totp_required_for_image_roles', false, testCli.actor);
-    await services.communes.create({ insee: commune, name: 'Grenoble', retentionDays: 14 }, testCli);
-    schoolId = (await services.sites.create({ communeInsee: commune, name: 'École Jean-Jaurès', kind: 'school' }, testCli)).id;
-    const station = (await services.sites.create({ communeInsee: commune, name: 'Gare', kind: 'station' }, testCli)).id;
-    let octet = 10;
-    const camera = async (siteId: string, name: string) =>
-      (
-        await services.cameras.create(
-          {
-            siteId,
-            name,
-            kind: 'fixed',
-            fieldClass: 'narrow',
-            model: 'Axis P1465-LE',
-            ipAddress: `10.1.0.${++octet}`,
-            macAddress: `AC:CC:8E:00:00:${octet.toString(16).toUpperCase().padStart(2, '0')}`,
-            mainStreamUrl: `rtsp://10.1.0.${octet}:554/main`,
-            latitude: 45.1885,
-            longitude: 5.7245,
-            headingDeg: 90,
-            purposes: ['people_property_safety'],
-            commissioningDate: '2024-05-02',
-          },
-          testCli,
-        )
-      ).id;
-    schoolCameras.push(await camera(schoolId, 'École – Portail'), await camera(schoolId, 'École – Cour'));
-    await camera(station, 'Gare – Parvis');
+    ({ schoolId } = await seedSchoolAndStation(services, commune, schoolCameras));
     await services.accounts.create(
       {
         login: operatorLogin,
